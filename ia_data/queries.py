@@ -1,0 +1,188 @@
+"""The queries behind the pages and exports. Aggregation happens in SQL; Python only
+joins the handful of per-council results and applies the year's rules.
+
+``overview`` is the single source of the oversight group's table: the Oversikt page, the
+CSV/XLSX export and the CLI all call it, so they always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import case, func
+from sqlmodel import Session, select
+
+from .models import Activity, Allocation, Meeting, Report
+from .register import CouncilInfo, councils
+from .rules import DeadlineStatus, ReportPeriod, Rules
+from .values import CANCELLED
+
+DECISION = "vedtak"
+RULE = "regel"
+
+
+@dataclass
+class PeriodStatus:
+    period: ReportPeriod
+    status: DeadlineStatus
+    submitted: date | None  # as of the as-of date: a later submission counts as none
+    upload_id: int | None = None
+
+
+@dataclass
+class OverviewRow:
+    """One council's line in the overview for one year."""
+
+    council: CouncilInfo
+    year: int
+    allocated_ore: int | None
+    allocation_source: str  # DECISION, RULE or "" (no allocation known)
+    spent_ore: int
+    activities: int
+    goals: dict[int, int]
+    meetings: int
+    meetings_expected: tuple[int, int] | None
+    action_plan: bool | None
+    action_plan_date: date | None
+    periods: list[PeriodStatus] = field(default_factory=list)
+    upload_ids: list[int] = field(default_factory=list)
+
+    @property
+    def remaining_ore(self) -> int | None:
+        return None if self.allocated_ore is None else self.allocated_ore - self.spent_ore
+
+    @property
+    def share_used(self) -> float | None:
+        """Spent as a fraction of allocated (1.0 = all used), None without an allocation."""
+        if not self.allocated_ore:
+            return None
+        return self.spent_ore / self.allocated_ore
+
+    @property
+    def overspent(self) -> bool:
+        return self.remaining_ore is not None and self.remaining_ore < 0
+
+    @property
+    def all_goals(self) -> bool:
+        return all(self.goals[k] > 0 for k in (1, 2, 3))
+
+    @property
+    def missing_goals(self) -> list[int]:
+        return [k for k in (1, 2, 3) if self.goals[k] == 0]
+
+    @property
+    def meetings_outside_expected(self) -> bool:
+        if self.meetings_expected is None:
+            return False
+        low, high = self.meetings_expected
+        return not low <= self.meetings <= high
+
+
+def years_with_data(session: Session) -> list[int]:
+    """Years that hold at least one active report or allocation, newest first."""
+    report_years = session.exec(select(Report.year).where(Report.active).distinct()).all()
+    allocation_years = session.exec(
+        select(Allocation.year).where(Allocation.active).distinct()
+    ).all()
+    return sorted(set(report_years) | set(allocation_years), reverse=True)
+
+
+def overview(
+    session: Session,
+    year: int,
+    as_of: date,
+    rules: Rules,
+    council_ids: list[int] | None = None,
+) -> list[OverviewRow]:
+    """One row per council that exists in ``year`` (optionally only ``council_ids``)."""
+    infos = [c for c in councils(session) if c.exists_in(year)]
+    if council_ids:
+        wanted = set(council_ids)
+        infos = [c for c in infos if c.id in wanted]
+    counted = Activity.status != CANCELLED
+
+    def count_if(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    activity_rows = session.exec(
+        select(
+            Report.council_id,
+            func.coalesce(func.sum(Activity.cost_ore), 0),
+            count_if(counted),
+            count_if(counted & Activity.goal_1),
+            count_if(counted & Activity.goal_2),
+            count_if(counted & Activity.goal_3),
+        )
+        .join(Report, Report.id == Activity.report_id)
+        .where(Report.year == year, Report.active)
+        .group_by(Report.council_id)
+    ).all()
+    activity = {r[0]: r[1:] for r in activity_rows}
+    meetings = dict(
+        session.exec(
+            select(Report.council_id, func.count(Meeting.id))
+            .join(Report, Report.id == Meeting.report_id)
+            .where(Report.year == year, Report.active)
+            .group_by(Report.council_id)
+        ).all()
+    )
+    reports: dict[int, dict[str, Report]] = {}
+    for report in session.exec(select(Report).where(Report.year == year, Report.active)):
+        reports.setdefault(report.council_id, {})[report.period] = report
+    allocations = {
+        a.council_id: a
+        for a in session.exec(select(Allocation).where(Allocation.year == year, Allocation.active))
+    }
+
+    periods = rules.periods(year)
+    result = []
+    for council in infos:
+        spent, n_activities, g1, g2, g3 = activity.get(council.id, (0, 0, 0, 0, 0))
+        allocation = allocations.get(council.id)
+        if allocation is not None:
+            allocated, source = allocation.amount_ore, DECISION
+        else:
+            kroner = rules.rule_allocation(year, len(council.counties))
+            allocated, source = (kroner * 100, RULE) if kroner is not None else (None, "")
+        own = reports.get(council.id, {})
+        statuses = []
+        for period in periods:
+            report = own.get(period.code)
+            submitted = report.submitted if report is not None else None
+            seen = submitted if submitted is not None and submitted <= as_of else None
+            statuses.append(
+                PeriodStatus(
+                    period=period,
+                    status=rules.deadline_status(period, submitted, as_of),
+                    submitted=seen,
+                    upload_id=report.upload_id if report is not None else None,
+                )
+            )
+        plans = [own[p.code] for p in periods if p.code in own]
+        plan_yes = [r for r in plans if r.action_plan]
+        plan_dates = [r.action_plan_date for r in plan_yes if r.action_plan_date]
+        action_plan = (
+            True if plan_yes else (False if any(r.action_plan is False for r in plans) else None)
+        )
+        upload_ids = [r.upload_id for r in plans]
+        if allocation is not None:
+            upload_ids.append(allocation.upload_id)
+        result.append(
+            OverviewRow(
+                council=council,
+                year=year,
+                allocated_ore=allocated,
+                allocation_source=source,
+                spent_ore=int(spent),
+                activities=int(n_activities),
+                goals={1: int(g1), 2: int(g2), 3: int(g3)},
+                meetings=int(meetings.get(council.id, 0)),
+                meetings_expected=rules.meetings_expected(year),
+                action_plan=action_plan,
+                action_plan_date=max(plan_dates) if plan_dates else None,
+                periods=statuses,
+                upload_ids=sorted(upload_ids),
+            )
+        )
+    return result

@@ -1,0 +1,141 @@
+"""The council register: counties and councils, loaded from a data file into the database,
+and the matching of what a secretariat writes (``Troms``, ``19``, ``IA-rådet i Troms``)
+to a council."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from .models import Council, CouncilCounty, County
+from .text import fold
+
+DEFAULT_REGISTER_FILE = Path(__file__).parent / "data" / "register.toml"
+
+
+@dataclass
+class CouncilInfo:
+    id: int
+    name: str
+    secretariat: str
+    from_year: int | None
+    to_year: int | None
+    counties: list[tuple[str, str]] = field(default_factory=list)  # (number, name)
+    aliases: list[str] = field(default_factory=list)
+
+    def exists_in(self, year: int) -> bool:
+        return (self.from_year is None or self.from_year <= year) and (
+            self.to_year is None or year <= self.to_year
+        )
+
+    @property
+    def county_names(self) -> str:
+        return ", ".join(name for _, name in self.counties)
+
+
+def register_path() -> Path:
+    """The register file in force: ``IA_REGISTER_FILE`` or the one that ships with the app."""
+    return Path(os.environ.get("IA_REGISTER_FILE") or DEFAULT_REGISTER_FILE)
+
+
+def read_register_file(path: str | os.PathLike) -> dict:
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    numbers = {c["number"] for c in data["county"]}
+    names = set()
+    for council in data["council"]:
+        if council["name"] in names:
+            raise ValueError(f"Rådet «{council['name']}» står to ganger i registeret {path}")
+        names.add(council["name"])
+        for number in council["counties"]:
+            if number not in numbers:
+                raise ValueError(
+                    f"Rådet «{council['name']}» viser til fylke {number}, "
+                    f"som ikke finnes i registeret {path}"
+                )
+    return data
+
+
+def load_register(session: Session, path: str | os.PathLike) -> None:
+    """Write the register file's counties and councils into an empty database."""
+    data = read_register_file(path)
+    for c in data["county"]:
+        session.add(
+            County(
+                number=c["number"],
+                name=c["name"],
+                from_year=c.get("from_year"),
+                to_year=c.get("to_year"),
+            )
+        )
+    session.flush()
+    for c in data["council"]:
+        council = Council(
+            name=c["name"],
+            secretariat=c.get("secretariat", ""),
+            from_year=c.get("from_year"),
+            to_year=c.get("to_year"),
+            aliases="|".join(c.get("aliases", [])),
+        )
+        session.add(council)
+        session.flush()
+        for number in c["counties"]:
+            session.add(CouncilCounty(council_id=council.id, county_number=number))
+
+
+def councils(session: Session) -> list[CouncilInfo]:
+    """Every council in the register, with its counties, in county-number order."""
+    county_names = {c.number: c.name for c in session.exec(select(County))}
+    links: dict[int, list[str]] = {}
+    for link in session.exec(select(CouncilCounty)):
+        links.setdefault(link.council_id, []).append(link.county_number)
+    result = []
+    for council in session.exec(select(Council)):
+        numbers = sorted(links.get(council.id, []))
+        result.append(
+            CouncilInfo(
+                id=council.id,
+                name=council.name,
+                secretariat=council.secretariat,
+                from_year=council.from_year,
+                to_year=council.to_year,
+                counties=[(n, county_names[n]) for n in numbers],
+                aliases=[a for a in council.aliases.split("|") if a],
+            )
+        )
+    result.sort(key=lambda c: (c.counties[0][0] if c.counties else "99", c.name))
+    return result
+
+
+class CouncilMatcher:
+    """Finds the council a workbook means, for a given year."""
+
+    def __init__(self, infos: list[CouncilInfo]):
+        self.infos = infos
+
+    def match(self, text: str, year: int | None) -> list[CouncilInfo]:
+        """Councils that ``text`` can mean in ``year`` (a name, a county name or number)."""
+        candidates = [c for c in self.infos if year is None or c.exists_in(year)]
+        raw = str(text).strip()
+        if raw.endswith(".0") and raw[:-2].isdigit():
+            raw = raw[:-2]
+        if raw.isdigit():
+            number = raw.zfill(2)
+            return [c for c in candidates if any(n == number for n, _ in c.counties)]
+        key = fold(raw)
+        for prefix in ("iaradeti", "iaradet", "iarad"):
+            if key.startswith(prefix) and len(key) > len(prefix):
+                key = key[len(prefix) :]
+                break
+        hits = []
+        for council in candidates:
+            names = [council.name, *council.aliases]
+            keys = {fold(n) for n in names}
+            keys |= {k.removeprefix("iaradeti") for k in keys}
+            keys |= {fold(name) for _, name in council.counties}
+            if key in keys:
+                hits.append(council)
+        return hits

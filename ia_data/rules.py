@@ -1,0 +1,227 @@
+"""Reporting rules by year: periods, due dates, deadline status and rule-based grants.
+
+The rules come from the oversight group's letters and live in a data file
+(``ia_data/data/rules.toml``, or the file ``IA_RULES_FILE`` names), so a deployment can
+correct a date without touching code.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_RULES_FILE = Path(__file__).parent / "data" / "rules.toml"
+
+
+class Status(StrEnum):
+    """The deadline status of a council's report for one period, as of a date."""
+
+    ON_TIME = "Levert i tide"
+    LATE = "Levert for sent"
+    MISSING = "Mangler"
+    DUE_SOON = "Forfaller snart"
+    NOT_DUE = "Ikke forfalt"
+
+
+@dataclass(frozen=True)
+class PeriodRule:
+    code: str  # "H1", "H2" or "År"
+    name: str
+    start: tuple[int, int]
+    end: tuple[int, int]
+    due: tuple[int, int]
+    due_year_offset: int
+    due_is_assumption: bool = False
+    due_note: str = ""
+
+
+@dataclass(frozen=True)
+class Regime:
+    name: str
+    source: str
+    from_year: int
+    to_year: int
+    periods: tuple[PeriodRule, ...]
+    meetings_min: int
+    meetings_max: int
+    allocation: str  # "vedtak" (amounts from an uploaded decision) or "regel"
+    amount_one_county: int | None = None
+    amount_shared: int | None = None
+    pool: dict[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """One reporting period of one year, with its dates."""
+
+    year: int
+    code: str
+    name: str
+    start: date
+    end: date
+    due: date
+    due_is_assumption: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} {self.code}"
+
+
+@dataclass(frozen=True)
+class DeadlineStatus:
+    status: Status
+    days_late: int = 0
+    days_to_due: int | None = None
+
+    @property
+    def text(self) -> str:
+        """The status as shown to a user, with the days late for a late report."""
+        if self.status is Status.LATE:
+            unit = "dag" if self.days_late == 1 else "dager"
+            return f"{self.status} (+{self.days_late} {unit})"
+        return str(self.status)
+
+
+def _md(text: str) -> tuple[int, int]:
+    month, day = text.split("-")
+    return int(month), int(day)
+
+
+class Rules:
+    """The reporting rules of every year, read from a rules file."""
+
+    def __init__(self, regimes: list[Regime], due_soon_days: int = 30, path: Path | None = None):
+        self.regimes = sorted(regimes, key=lambda r: r.from_year)
+        self.due_soon_days = due_soon_days
+        self.path = path
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike) -> Rules:
+        path = Path(path)
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        regimes = []
+        for raw in data["regime"]:
+            periods = tuple(
+                PeriodRule(
+                    code=p["code"],
+                    name=p.get("name", p["code"]),
+                    start=_md(p["start"]),
+                    end=_md(p["end"]),
+                    due=_md(p["due"]),
+                    due_year_offset=int(p.get("due_year_offset", 0)),
+                    due_is_assumption=bool(p.get("due_is_assumption", False)),
+                    due_note=p.get("due_note", ""),
+                )
+                for p in raw["period"]
+            )
+            regimes.append(
+                Regime(
+                    name=raw["name"],
+                    source=raw.get("source", ""),
+                    from_year=int(raw["from_year"]),
+                    to_year=int(raw["to_year"]),
+                    periods=periods,
+                    meetings_min=int(raw.get("meetings_min", 2)),
+                    meetings_max=int(raw.get("meetings_max", 4)),
+                    allocation=raw.get("allocation", "vedtak"),
+                    amount_one_county=raw.get("amount_one_county"),
+                    amount_shared=raw.get("amount_shared"),
+                    pool={int(k): int(v) for k, v in raw.get("pool", {}).items()} or None,
+                )
+            )
+        return cls(regimes, int(data.get("due_soon_days", 30)), path)
+
+    @property
+    def years(self) -> range:
+        return range(self.regimes[0].from_year, self.regimes[-1].to_year + 1)
+
+    def regime(self, year: int) -> Regime | None:
+        """The regime that governs ``year``, or None outside every regime."""
+        for regime in self.regimes:
+            if regime.from_year <= year <= regime.to_year:
+                return regime
+        return None
+
+    def periods(self, year: int) -> list[ReportPeriod]:
+        """The reporting periods of a year, in order (empty outside the rules)."""
+        regime = self.regime(year)
+        if regime is None:
+            return []
+        return [
+            ReportPeriod(
+                year=year,
+                code=p.code,
+                name=p.name,
+                start=date(year, *p.start),
+                end=date(year, *p.end),
+                due=date(year + p.due_year_offset, *p.due),
+                due_is_assumption=p.due_is_assumption,
+            )
+            for p in regime.periods
+        ]
+
+    def period(self, year: int, code: str) -> ReportPeriod | None:
+        for period in self.periods(year):
+            if period.code == code:
+                return period
+        return None
+
+    def period_of_date(self, day: date) -> ReportPeriod | None:
+        """The reporting period a date falls in (an activity belongs to its date's period)."""
+        for period in self.periods(day.year):
+            if period.start <= day <= period.end:
+                return period
+        return None
+
+    def deadline_status(
+        self, period: ReportPeriod, submitted: date | None, as_of: date
+    ) -> DeadlineStatus:
+        """Status of a report for ``period`` as of ``as_of``.
+
+        A report submitted after ``as_of`` counts as not submitted as of that day.
+        """
+        if submitted is not None and submitted <= as_of:
+            if submitted <= period.due:
+                return DeadlineStatus(Status.ON_TIME)
+            return DeadlineStatus(Status.LATE, days_late=(submitted - period.due).days)
+        days_to_due = (period.due - as_of).days
+        if days_to_due < 0:
+            return DeadlineStatus(Status.MISSING, days_to_due=days_to_due)
+        if days_to_due <= self.due_soon_days:
+            return DeadlineStatus(Status.DUE_SOON, days_to_due=days_to_due)
+        return DeadlineStatus(Status.NOT_DUE, days_to_due=days_to_due)
+
+    def rule_allocation(self, year: int, county_count: int) -> int | None:
+        """The grant in kroner that the rules fix for a council, or None where the
+        year's grants come from a decision."""
+        regime = self.regime(year)
+        if regime is None or regime.allocation != "regel":
+            return None
+        if county_count >= 2 and regime.amount_shared is not None:
+            return int(regime.amount_shared)
+        return None if regime.amount_one_county is None else int(regime.amount_one_county)
+
+    def meetings_expected(self, year: int) -> tuple[int, int] | None:
+        regime = self.regime(year)
+        return None if regime is None else (regime.meetings_min, regime.meetings_max)
+
+
+def rules_path() -> Path:
+    """The rules file in force: ``IA_RULES_FILE`` or the one that ships with the app."""
+    return Path(os.environ.get("IA_RULES_FILE") or DEFAULT_RULES_FILE)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> Rules:
+    return Rules.from_file(path)
+
+
+def load_rules(path: str | os.PathLike | None = None) -> Rules:
+    """The rules in force (cached until the file changes)."""
+    path = Path(path) if path else rules_path()
+    return _load(str(path), path.stat().st_mtime)

@@ -1,0 +1,329 @@
+"""Storing a validated workbook: one transaction, history kept, the same file never twice.
+
+``import_file`` is the one way data gets in — the CLI, the upload page and the sample
+seeding all call it. A file with any error stores nothing. A report replaces the active
+version of its council's period (the old version stays, inactive, and can be restored);
+an allocation row replaces the active allocation of its council and year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from .db import bump_data_version
+from .importer import ParsedWorkbook, Problem, parse_workbook
+from .models import Activity, Allocation, Council, Meeting, Report, Upload
+from .register import councils as load_councils
+from .rules import Rules, load_rules
+
+STORED = "lagret"
+CHECKED = "kontrollert"
+UNCHANGED = "uendret"
+REJECTED = "avvist"
+
+
+@dataclass
+class ImportResult:
+    """What happened to one file, with everything a user needs to see about it."""
+
+    file_name: str
+    status: str
+    parsed: ParsedWorkbook
+    sha256: str = ""
+    upload_id: int | None = None
+    replaced_upload_id: int | None = None
+    message: str = ""
+    previous: dict | None = None  # counts of the version this one replaces
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (STORED, CHECKED, UNCHANGED)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return self.parsed.errors
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return self.parsed.warnings
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _describe(parsed: ParsedWorkbook) -> str:
+    if parsed.kind == "tildeling":
+        years = sorted({a.year for a in parsed.allocations})
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+        return f"{len(parsed.allocations)} tildelinger for {span}"
+    return f"{parsed.council.name}, {parsed.period.label}"
+
+
+def import_file(
+    engine: Engine,
+    file_name: str,
+    data: bytes,
+    *,
+    uploaded_by: str = "",
+    dry_run: bool = False,
+    rules: Rules | None = None,
+    now: datetime | None = None,
+) -> ImportResult:
+    """Validate a workbook and, unless ``dry_run`` or it has errors, store it in one
+    transaction. Returns what happened; never raises for a bad file."""
+    rules = rules or load_rules()
+    now = now or datetime.now().replace(microsecond=0)
+    digest = sha256_of(data)
+    with Session(engine) as session:
+        councils = load_councils(session)
+    parsed = parse_workbook(data, file_name, councils, rules)
+    result = ImportResult(file_name=file_name, status=CHECKED, parsed=parsed, sha256=digest)
+    if not parsed.ok:
+        result.status = REJECTED
+        count = len(parsed.errors)
+        result.message = (
+            f"{file_name}: ikke lagret – {count} feil må rettes før filen kan lagres"
+            if count > 1 or parsed.council
+            else f"{file_name}: ikke lagret – {parsed.errors[0].text}"
+        )
+        return result
+    if parsed.kind == "rapport" and parsed.submitted is None:
+        parsed.submitted = now.date()
+        result.notes.append(
+            f"Innsendt dato mangler i arbeidsboka; opplastingsdatoen {now:%d.%m.%Y} er brukt"
+        )
+    with Session(engine) as session:
+        same = session.exec(select(Upload).where(Upload.sha256 == digest)).first()
+        if same is not None:
+            result.status = UNCHANGED
+            result.upload_id = same.id
+            active = "den aktive versjonen" if same.active else "en tidligere versjon"
+            result.message = (
+                f"{file_name}: akkurat denne filen er allerede lastet opp "
+                f"(opplasting nr. {same.id}, {same.uploaded_at:%d.%m.%Y %H:%M}, {active}); "
+                "ingenting er lagret"
+            )
+            return result
+        if parsed.kind == "rapport":
+            result.previous = _active_counts(session, parsed.council.id, parsed.period)
+        if dry_run:
+            result.message = (
+                f"{file_name}: kontrollert uten feil ({_describe(parsed)}); ikke lagret"
+            )
+            return result
+        upload = Upload(
+            kind=parsed.kind,
+            file_name=file_name,
+            sha256=digest,
+            size=len(data),
+            uploaded_at=now,
+            uploaded_by=uploaded_by.strip(),
+            warnings="\n".join(p.text for p in parsed.warnings),
+            content=data,
+        )
+        if parsed.kind == "rapport":
+            result.replaced_upload_id = _store_report(session, upload, parsed)
+        else:
+            _store_allocations(session, upload, parsed)
+        bump_data_version(session)
+        session.commit()
+        result.upload_id = upload.id
+    result.status = STORED
+    replaced = " (erstatter forrige versjon)" if result.replaced_upload_id else ""
+    result.message = (
+        f"{file_name}: lagret som opplasting nr. {result.upload_id}{replaced}: {_describe(parsed)}"
+    )
+    return result
+
+
+def _active_report(session: Session, council_id: int, year: int, period: str) -> Report | None:
+    return session.exec(
+        select(Report).where(
+            Report.council_id == council_id,
+            Report.year == year,
+            Report.period == period,
+            Report.active == True,  # noqa: E712
+        )
+    ).first()
+
+
+def _active_counts(session: Session, council_id: int, period) -> dict | None:
+    report = _active_report(session, council_id, period.year, period.code)
+    if report is None:
+        return None
+    activities = session.exec(select(Activity).where(Activity.report_id == report.id)).all()
+    meetings = session.exec(
+        select(func.count()).select_from(Meeting).where(Meeting.report_id == report.id)
+    ).one()
+    return {
+        "upload_id": report.upload_id,
+        "activities": activities,
+        "meeting_count": meetings,
+        "total_cost_ore": sum(a.cost_ore for a in activities),
+    }
+
+
+def _store_report(session: Session, upload: Upload, parsed: ParsedWorkbook) -> int | None:
+    period = parsed.period
+    council_id = parsed.council.id
+    old = _active_report(session, council_id, period.year, period.code)
+    replaced = None
+    if old is not None:
+        old.active = False
+        session.add(old)
+        session.exec(update(Upload).where(Upload.id == old.upload_id).values(active=False))
+        replaced = old.upload_id
+    upload.council_id = council_id
+    upload.year = period.year
+    upload.period = period.code
+    upload.activity_count = sum(1 for a in parsed.activities if a.counted)
+    upload.meeting_count = len(parsed.meetings)
+    upload.total_cost_ore = parsed.total_cost_ore
+    session.add(upload)
+    session.flush()
+    report = Report(
+        upload_id=upload.id,
+        council_id=council_id,
+        year=period.year,
+        period=period.code,
+        submitted=parsed.submitted,
+        contact=parsed.contact,
+        chair=parsed.chair,
+        chair_organisation=parsed.chair_organisation,
+        action_plan=parsed.action_plan,
+        action_plan_date=parsed.action_plan_date,
+        **{f"answer_{k}": parsed.answers[k - 1] for k in range(1, 6)},
+    )
+    session.add(report)
+    session.flush()
+    session.add_all(
+        Activity(
+            report_id=report.id,
+            date=a.date,
+            title=a.title,
+            type=a.type,
+            goal_1=1 in a.goals,
+            goal_2=2 in a.goals,
+            goal_3=3 in a.goals,
+            sector=a.sector,
+            participants=a.participants,
+            cost_ore=a.cost_ore,
+            status=a.status,
+            organiser=a.organiser,
+            comment=a.comment,
+            source_row=a.row,
+        )
+        for a in parsed.activities
+    )
+    session.add_all(
+        Meeting(
+            report_id=report.id,
+            date=m.date,
+            kind=m.kind,
+            present=m.present,
+            comment=m.comment,
+            source_row=m.row,
+        )
+        for m in parsed.meetings
+    )
+    return replaced
+
+
+def _store_allocations(session: Session, upload: Upload, parsed: ParsedWorkbook) -> None:
+    years = sorted({a.year for a in parsed.allocations})
+    upload.year = years[0] if len(years) == 1 else None
+    upload.total_cost_ore = sum(a.amount_ore for a in parsed.allocations)
+    session.add(upload)
+    session.flush()
+    for a in parsed.allocations:
+        session.exec(
+            update(Allocation)
+            .where(
+                Allocation.council_id == a.council.id,
+                Allocation.year == a.year,
+                Allocation.active == True,  # noqa: E712
+            )
+            .values(active=False)
+        )
+        session.add(
+            Allocation(
+                upload_id=upload.id,
+                council_id=a.council.id,
+                year=a.year,
+                amount_ore=a.amount_ore,
+                decision_date=a.decision_date,
+                note=a.note,
+                source_row=a.row,
+            )
+        )
+
+
+class RestoreError(Exception):
+    """A restore that cannot be done; the message says why, in Norwegian."""
+
+
+def restore_upload(engine: Engine, upload_id: int) -> str:
+    """Make an earlier upload the active version again (one transaction)."""
+    with Session(engine) as session:
+        upload = session.get(Upload, upload_id)
+        if upload is None:
+            raise RestoreError(f"Opplasting nr. {upload_id} finnes ikke")
+        if upload.kind == "rapport":
+            report = session.exec(select(Report).where(Report.upload_id == upload_id)).one()
+            if report.active:
+                raise RestoreError(f"Opplasting nr. {upload_id} er allerede den aktive versjonen")
+            current = _active_report(session, report.council_id, report.year, report.period)
+            if current is not None:
+                current.active = False
+                session.add(current)
+                session.exec(
+                    update(Upload).where(Upload.id == current.upload_id).values(active=False)
+                )
+            report.active = True
+            upload.active = True
+            session.add_all([report, upload])
+            council = session.get(Council, report.council_id)
+            what = f"{council.name}, {report.year} {report.period}"
+        else:
+            rows = session.exec(select(Allocation).where(Allocation.upload_id == upload_id)).all()
+            for row in rows:
+                session.exec(
+                    update(Allocation)
+                    .where(Allocation.council_id == row.council_id, Allocation.year == row.year)
+                    .values(active=False)
+                )
+                row.active = True
+                session.add(row)
+            upload.active = True
+            session.add(upload)
+            what = f"{len(rows)} tildelinger"
+        bump_data_version(session)
+        session.commit()
+    return f"Opplasting nr. {upload_id} er gjenopprettet som aktiv versjon ({what})"
+
+
+def uploads(engine: Engine) -> list[dict]:
+    """Every upload, newest first, without the file contents."""
+    columns = [c for c in Upload.__table__.columns if c.name != "content"]
+    with Session(engine) as session:
+        rows = session.exec(
+            select(*columns, Council.name.label("council_name"))
+            .select_from(Upload)
+            .join(Council, Council.id == Upload.council_id, isouter=True)
+            .order_by(Upload.id.desc())
+        ).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def upload_content(engine: Engine, upload_id: int) -> tuple[str, bytes] | None:
+    with Session(engine) as session:
+        upload = session.get(Upload, upload_id)
+        return None if upload is None else (upload.file_name, upload.content)

@@ -1,0 +1,328 @@
+"""Parsers for the values a secretariat types into a workbook cell.
+
+Each parser takes a cell value as python-calamine gives it (``str``, ``float``, ``int``,
+``bool``, ``date``, ``datetime``, …) and returns the normalised value, or raises
+``ValueProblem`` with the Norwegian message that ends up after the ``:`` in the importer's
+report line. Nothing else is ever raised: the fuzz tests hold them to that.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from .text import clean, fold
+
+EXCEL_EPOCH = date(1899, 12, 30)
+ACTIVITY_TYPES = (
+    "Konferanse",
+    "Seminar",
+    "Kurs",
+    "Nettverk",
+    "Erfaringssamling",
+    "Dialogmøte",
+    "Informasjon",
+    "Prosjekt",
+    "Annet",
+)
+STATUSES = ("Planlagt", "Pågår", "Gjennomført", "Avlyst")
+CANCELLED = "Avlyst"
+DEFAULT_STATUS = "Gjennomført"
+
+
+class ValueProblem(ValueError):
+    """A cell value that does not fit its column; the message says what and why."""
+
+
+def shown(value: object) -> str:
+    """A cell value as a user would recognise it in a message."""
+    if isinstance(value, bool):
+        return "SANN" if value else "USANN"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return str(value).replace(".", ",")
+    if isinstance(value, datetime):
+        return (
+            value.strftime("%d.%m.%Y %H:%M")
+            if value.time() != time()
+            else value.strftime("%d.%m.%Y")
+        )
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    text = clean(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and clean(value) == "")
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    return None
+
+
+# --- dates -----------------------------------------------------------------------------
+
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+DATE_FORMS = "en dato som 31.12.2012, 31.12.12, 1.3.2012, 2012-12-31 eller 31/12/2012"
+
+
+def parse_date(value: object) -> date:
+    """A date from a date cell, an Excel serial number, or text in the accepted forms."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    number = _number(value)
+    if number is not None:
+        if not math.isfinite(number) or not number.is_integer() or not 1 <= number <= 2958465:
+            raise ValueProblem(f"«{shown(value)}» er ikke en dato (forventet {DATE_FORMS})")
+        return EXCEL_EPOCH + timedelta(days=int(number))
+    text = clean(value)
+    day = month = year = None
+    if m := _DOTTED.fullmatch(text):
+        day, month, year = int(m[1]), int(m[2]), m[3]
+        year = int(year) + 2000 if len(year) == 2 else int(year)
+    elif m := _ISO.fullmatch(text):
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    elif m := _SLASHED.fullmatch(text):
+        day, month, year = int(m[1]), int(m[2]), int(m[3])
+    if year is None:
+        raise ValueProblem(f"«{shown(value)}» er ikke en dato (forventet {DATE_FORMS})")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueProblem(f"«{shown(value)}» er ikke en gyldig dato") from None
+
+
+# --- amounts and whole numbers ---------------------------------------------------------
+
+_CURRENCY_BEFORE = re.compile(r"^(?:kr\.?|nok)\s*", re.IGNORECASE)
+_CURRENCY_AFTER = re.compile(r"\s*(?:kr\.?|nok)$", re.IGNORECASE)
+_AMOUNT = re.compile(r"(?P<int>\d{1,3}(?:[ .]\d{3})+|\d+)(?:(?P<mark>[,.])(?P<frac>\d+))?")
+AMOUNT_FORMS = "et beløp i kroner, for eksempel 12 500, 12 500 kr, kr 12.500 eller 12500,50"
+
+
+def _decimal_text(text: str) -> tuple[int, str] | None:
+    """Split accepted number text into whole part and fraction digits, or None."""
+    text = re.sub(r"[\u00a0\u202f\u2009]", " ", text).strip()
+    text = _CURRENCY_BEFORE.sub("", text)
+    text = _CURRENCY_AFTER.sub("", text)
+    text = re.sub(r",-+$", "", text).strip()
+    m = _AMOUNT.fullmatch(text)
+    if not m:
+        return None
+    whole, mark, frac = m["int"], m["mark"], m["frac"] or ""
+    if mark == "." and len(frac) == 3:
+        return None  # "1234.567": neither a thousands grouping nor a clear decimal mark
+    return int(re.sub(r"[ .]", "", whole)), frac
+
+
+def _looks_negative(text: str) -> bool:
+    stripped = _CURRENCY_BEFORE.sub("", clean(text).replace("\u2212", "-"))
+    return stripped.startswith("-") and _decimal_text(stripped[1:]) is not None
+
+
+def parse_amount_ore(value: object) -> int:
+    """An amount in NOK ≥ 0 as whole øre (exact, rounded half up to the øre)."""
+    number = _number(value)
+    if number is not None:
+        if not math.isfinite(number):
+            raise ValueProblem(f"«{shown(value)}» er ikke et beløp (forventet {AMOUNT_FORMS})")
+        if number < 0:
+            raise ValueProblem(f"«{shown(value)}» er negativt; et beløp må være 0 eller mer")
+        return int((Decimal(repr(number)) * 100).quantize(Decimal(1), ROUND_HALF_UP))
+    text = clean(value)
+    if _looks_negative(text):
+        raise ValueProblem(f"«{shown(value)}» er negativt; et beløp må være 0 eller mer")
+    parts = _decimal_text(text)
+    if parts is None:
+        raise ValueProblem(f"«{shown(value)}» er ikke et beløp (forventet {AMOUNT_FORMS})")
+    whole, frac = parts
+    frac_ore = int((frac + "000")[:3])  # thousandths of a krone, then round to øre
+    return whole * 100 + (frac_ore + 5) // 10
+
+
+def parse_whole_number(value: object) -> int:
+    """A whole number ≥ 0 (participants)."""
+    number = _number(value)
+    if number is not None:
+        if not math.isfinite(number) or not number.is_integer():
+            raise ValueProblem(f"«{shown(value)}» er ikke et helt tall")
+        if number < 0:
+            raise ValueProblem(f"«{shown(value)}» er negativt; forventet et helt tall, 0 eller mer")
+        return int(number)
+    text = clean(value)
+    if _looks_negative(text):
+        raise ValueProblem(f"«{shown(value)}» er negativt; forventet et helt tall, 0 eller mer")
+    parts = _decimal_text(text) if not re.search(r"kr|nok", text, re.IGNORECASE) else None
+    if parts is None or parts[1].strip("0"):
+        raise ValueProblem(f"«{shown(value)}» er ikke et helt tall")
+    return parts[0]
+
+
+# --- sub-goals -------------------------------------------------------------------------
+
+_GOAL_WORDS = (
+    ("nedsatt funksjonsevne", " 2 "),
+    ("funksjonsevne", " 2 "),
+    ("eldre arbeidstakere", " 3 "),
+    ("seniorpolitikk", " 3 "),
+    ("seniorer", " 3 "),
+    ("senior", " 3 "),
+    ("sykefravær", " 1 "),
+    ("sykefravaer", " 1 "),
+    ("alle tre", " 1 2 3 "),
+    ("alle", " 1 2 3 "),
+)
+_GOAL_FILLERS = {"ia", "delmål", "delmal", "dm", "og", "ia-delmål", "ia-delmal", "-"}
+_GOAL_TOKEN = re.compile(r"\d+|[^\d\s,/+&;.]+")
+GOALS_EXPECTED = "gyldige verdier: 1, 2, 3"
+
+
+def parse_goals(value: object) -> frozenset[int]:
+    """The sub-goals (delmål) an activity serves: one or more of 1, 2, 3."""
+    number = _number(value)
+    if number is not None:
+        if number in (1.0, 2.0, 3.0):
+            return frozenset({int(number)})
+        raise ValueProblem(f"«{shown(value)}» er ikke et delmål ({GOALS_EXPECTED})")
+    text = clean(value).lower()
+    if not text:
+        raise ValueProblem(f"delmål mangler ({GOALS_EXPECTED})")
+    for word, digits in _GOAL_WORDS:
+        text = re.sub(rf"(?<![a-zæøå]){word}(?![a-zæøå])", digits, text)
+
+    def expand(m: re.Match) -> str:
+        low, high = int(m[1]), int(m[2])
+        if not 1 <= low < high <= 3:
+            raise ValueProblem(f"«{shown(value)}» er ikke et delmål ({GOALS_EXPECTED})")
+        return " " + " ".join(str(k) for k in range(low, high + 1)) + " "
+
+    text = re.sub(r"(?<!\d)(\d+)\s*[-–]\s*(\d+)(?!\d)", expand, text)
+    goals = set()
+    for token in _GOAL_TOKEN.findall(text):
+        if token.isdigit() and token in ("1", "2", "3"):
+            goals.add(int(token))
+        elif token not in _GOAL_FILLERS:
+            raise ValueProblem(f"«{shown(value)}» er ikke et delmål ({GOALS_EXPECTED})")
+    if not goals:
+        raise ValueProblem(f"«{shown(value)}» er ikke et delmål ({GOALS_EXPECTED})")
+    return frozenset(goals)
+
+
+# --- periods ---------------------------------------------------------------------------
+
+_H1 = {"h1", "1", "1halvar", "forstehalvar", "halvar1"}
+_H2 = {"h2", "2", "2halvar", "andrehalvar", "halvar2"}
+_YEAR = {"", "ar", "helar"}
+PERIOD_FORMS = "for eksempel 2012 H1, 1. halvår 2012, 2012-2 eller 2015"
+
+
+def parse_period(value: object) -> tuple[int, str]:
+    """A reporting period as (year, code), code ``H1``, ``H2`` or ``År``.
+
+    Whether the year has that period is for the rules to say.
+    """
+    number = _number(value)
+    if number is not None:
+        if number.is_integer() and 1900 <= number <= 2100:
+            return int(number), "År"
+        raise ValueProblem(f"«{shown(value)}» er ikke en rapportperiode ({PERIOD_FORMS})")
+    text = clean(value)
+    years = re.findall(r"(?<!\d)(\d{4})(?!\d)", text)
+    if len(years) != 1:
+        raise ValueProblem(f"«{shown(value)}» er ikke en rapportperiode ({PERIOD_FORMS})")
+    rest = text.replace(years[0], " ", 1)
+    key = fold(re.sub(r"[.\-/,]", " ", rest))
+    year = int(years[0])
+    if key in _H1:
+        return year, "H1"
+    if key in _H2:
+        return year, "H2"
+    if key in _YEAR:
+        return year, "År"
+    raise ValueProblem(f"«{shown(value)}» er ikke en rapportperiode ({PERIOD_FORMS})")
+
+
+# --- statuses, types, yes/no -----------------------------------------------------------
+
+_STATUS_WORDS = {
+    "planlagt": "Planlagt",
+    "planned": "Planlagt",
+    "pagar": "Pågår",
+    "ongoing": "Pågår",
+    "gjennomfort": "Gjennomført",
+    "done": "Gjennomført",
+    "completed": "Gjennomført",
+    "avlyst": "Avlyst",
+    "cancelled": "Avlyst",
+    "canceled": "Avlyst",
+}
+
+
+def parse_status(value: object) -> str:
+    """An activity's status; empty means ``Gjennomført``."""
+    if is_empty(value):
+        return DEFAULT_STATUS
+    status = _STATUS_WORDS.get(fold(value))
+    if status is None:
+        raise ValueProblem(
+            f"«{shown(value)}» er ikke en status (gyldige verdier: {', '.join(STATUSES)})"
+        )
+    return status
+
+
+def parse_activity_type(value: object) -> tuple[str, bool]:
+    """An activity type as (type, known). Unknown text is kept as ``Annet`` (known=False),
+    which the importer reports as a warning that names it."""
+    key = fold(value)
+    if not key:
+        raise ValueProblem(f"aktivitetstype mangler (gyldige verdier: {', '.join(ACTIVITY_TYPES)})")
+    for name in ACTIVITY_TYPES:
+        if key == fold(name):
+            return name, True
+    rules = (
+        (lambda k: k.startswith("dialog"), "Dialogmøte"),
+        (lambda k: k.startswith("erfaringssamling"), "Erfaringssamling"),
+        (lambda k: k.endswith(("konferanse", "konferanser")), "Konferanse"),
+        (lambda k: k.endswith(("nettverk", "nettverket")), "Nettverk"),
+        (lambda k: k.startswith("informasjon") or k.startswith("mediearbeid"), "Informasjon"),
+        (lambda k: k.endswith(("seminar", "seminarer", "samling", "samlinger")), "Seminar"),
+        (lambda k: k.endswith(("kurs", "kursing")), "Kurs"),
+        (lambda k: k.endswith(("prosjekt", "prosjekter")), "Prosjekt"),
+    )
+    for test, name in rules:
+        if test(key):
+            return name, True
+    return "Annet", False
+
+
+_YES = {"ja", "yes", "j", "y", "x"}
+_NO = {"nei", "no", "n"}
+
+
+def parse_action_plan(value: object) -> tuple[bool, date | None]:
+    """Whether the council has an action plan: a date (adopted then) or ja/nei/yes/no."""
+    if isinstance(value, bool):
+        return value, None
+    key = fold(value)
+    if key in _YES:
+        return True, None
+    if key in _NO:
+        return False, None
+    try:
+        return True, parse_date(value)
+    except ValueProblem:
+        raise ValueProblem(
+            f"«{shown(value)}» er verken en dato eller ja/nei (forventet en dato, ja eller nei)"
+        ) from None
