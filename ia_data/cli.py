@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from . import exports
 from .db import database_url, get_engine, is_demo
-from .queries import overview
+from .formatting import local
 from .rules import load_rules
 from .store import REJECTED, RestoreError, import_file, restore_upload, uploads
 
@@ -95,14 +95,9 @@ def cmd_export(args) -> int:
     as_of = args.as_of or date.today()
     with Session(engine) as session:
         if args.table == "overview":
-            rows = overview(session, args.year, as_of, rules)
-            table = exports.overview_table(rows, rules.periods(args.year))
+            data = exports.overview_export(session, args.year, as_of, rules, args.format)
         else:
             raise UsageError(f"eksporten «{args.table}» finnes ikke ennå")
-    if args.format == "csv":
-        data = exports.to_csv(table)
-    else:
-        raise UsageError(f"formatet «{args.format}» støttes ikke ennå for {args.table}")
     _write(data, args.out)
     return 0
 
@@ -132,7 +127,8 @@ def cmd_history(args) -> int:
         period = f"{r['year']} {r['period']}" if r["period"] else (str(r["year"] or "") or "–")
         council = r["council_name"] or ("Tildelinger" if r["kind"] == "tildeling" else "")
         print(
-            f"{r['id']:>4}  {r['uploaded_at']:%d.%m.%Y %H:%M}  {'ja' if r['active'] else 'nei':5}  "
+            f"{r['id']:>4}  {local(r['uploaded_at']):%d.%m.%Y %H:%M}  "
+            f"{'ja' if r['active'] else 'nei':5}  "
             f"{council[:28]:28}  {period:8}  {r['activity_count']:>4}  {r['meeting_count']:>5}  "
             f"{r['file_name']}" + (f"  ({r['uploaded_by']})" if r["uploaded_by"] else "")
         )
@@ -176,13 +172,15 @@ def cmd_seed(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     db_help = "databasens URL (overstyrer IA_DATABASE_URL; standard er demodatabasen)"
+    # --db is accepted before and after the command; SUPPRESS keeps the subcommand's
+    # parser from overwriting a value given before it.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", help=db_help)
+    common.add_argument("--db", metavar="URL", help=db_help, default=argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
         prog="ia-data",
         description="IA-rådsoversikt: importer rapporter og hent ut tabeller fra kommandolinjen.",
-        parents=[common],
     )
+    parser.add_argument("--db", metavar="URL", help=db_help)
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
 
     p = sub.add_parser("import", parents=[common], help="kontroller og lagre arbeidsbøker")
@@ -195,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("table", choices=["overview"], help="tabellen som skal hentes ut")
     p.add_argument("--year", type=int, required=True, metavar="ÅR")
     p.add_argument("--as-of", type=_date, metavar="DATO", help="status per dato (standard: i dag)")
-    p.add_argument("--format", choices=["csv"], default="csv")
+    p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     p.add_argument("--out", required=True, metavar="FIL", help="filnavn, eller - for stdout")
     p.set_defaults(func=cmd_export)
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from .formatting import local
 from .queries import OverviewRow
 from .rules import ReportPeriod
 
@@ -117,7 +118,7 @@ def csv_value(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
+        return local(value).isoformat(sep=" ", timespec="minutes")
     if isinstance(value, date):
         return value.isoformat()
     return neutralise(str(value))
@@ -131,3 +132,204 @@ def to_csv(table: Table) -> bytes:
     for row in table.rows:
         writer.writerow([csv_value(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+# --- XLSX ------------------------------------------------------------------------------
+
+# Format codes are stored in the file's own (en-US) notation; Norwegian Excel and
+# LibreOffice show them as «# ##0 "kr"», «0,0 %» and «dd.mm.åååå».
+KRONER_FORMAT = '#,##0 "kr";-#,##0 "kr"'
+KRONER_ORE_FORMAT = '#,##0.00 "kr";-#,##0.00 "kr"'
+PERCENT_FORMAT = "0.0 %"
+DATE_FORMAT = "dd.mm.yyyy"
+DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
+INTEGER_FORMAT = "#,##0"
+STATUS_FILLS = {
+    "Levert i tide": "E3F1E6",
+    "Levert for sent": "FFF1D6",
+    "Mangler": "FBE3E3",
+    "Forfaller snart": "E6EEFB",
+    "Ikke forfalt": "F1F2F4",
+}
+HEADER_FILL = "1F5F8B"
+
+
+def _status_fill(text: str) -> str | None:
+    for word, colour in STATUS_FILLS.items():
+        if text.startswith(word):
+            return colour
+    return None
+
+
+def _set_text(cell, text: str) -> None:
+    """Write text that stays text: openpyxl would otherwise store ``=…`` as a formula."""
+    cell.value = text
+    cell.data_type = "s"
+
+
+def _write_cell(cell, value) -> int:
+    """Write one typed value with its Norwegian format; returns its display width."""
+    from openpyxl.styles import Alignment
+
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        _set_text(cell, "Ja" if value else "Nei")
+        return 4
+    if isinstance(value, Kroner):
+        cell.value = value.value
+        cell.number_format = KRONER_FORMAT if value.ore % 100 == 0 else KRONER_ORE_FORMAT
+        return len(f"{value.value:,.0f}") + 4
+    if isinstance(value, Percent):
+        cell.value = value.share
+        cell.number_format = PERCENT_FORMAT
+        return 8
+    if isinstance(value, datetime):
+        cell.value = local(value)
+        cell.number_format = DATETIME_FORMAT
+        return 16
+    if isinstance(value, date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+        return 10
+    if isinstance(value, int | float):
+        cell.value = value
+        cell.number_format = INTEGER_FORMAT if isinstance(value, int) else "#,##0.00"
+        return len(str(value)) + 1
+    text = str(value)
+    _set_text(cell, text)
+    if "\n" in text or len(text) > 60:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return min(max(len(line) for line in text.split("\n")), 60)
+
+
+def write_sheet(sheet, table: Table) -> None:
+    """Fill a worksheet with a table: typed cells, a frozen header with a filter,
+    sensible widths, and coloured status cells."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    widths = [min(max(len(c), 6), 40) for c in table.columns]
+    for j, name in enumerate(table.columns, start=1):
+        cell = sheet.cell(row=1, column=j)
+        _set_text(cell, name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+    status_columns = {j for j, c in enumerate(table.columns) if c.startswith("Status")}
+    for i, row in enumerate(table.rows, start=2):
+        for j, value in enumerate(row):
+            cell = sheet.cell(row=i, column=j + 1)
+            widths[j] = max(widths[j], _write_cell(cell, value))
+            if j in status_columns and isinstance(value, str):
+                colour = _status_fill(value)
+                if colour:
+                    cell.fill = PatternFill("solid", fgColor=colour)
+    for j, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(j)].width = width + 2
+    sheet.freeze_panes = "B2" if table.columns and table.columns[0] == "IA-råd" else "A2"
+    if table.rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
+
+
+def write_about(sheet, about: list[tuple[str, object]]) -> None:
+    """The ``Om uttrekket`` sheet: what the figures are, as of when, from which uploads."""
+    from openpyxl.styles import Alignment, Font
+
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 90
+    for i, (label, value) in enumerate(about, start=1):
+        label_cell = sheet.cell(row=i, column=1)
+        _set_text(label_cell, label)
+        label_cell.font = Font(bold=True)
+        label_cell.alignment = Alignment(vertical="top")
+        cell = sheet.cell(row=i, column=2)
+        _write_cell(cell, value)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def to_xlsx(tables: list[Table], about: list[tuple[str, object]]) -> bytes:
+    """Tables as an XLSX workbook, one sheet each, plus the ``Om uttrekket`` sheet."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = True
+    for table in tables:
+        sheet = book.active if first else book.create_sheet()
+        sheet.title = (table.title or "Tabell")[:31]
+        write_sheet(sheet, table)
+        first = False
+    write_about(book.create_sheet("Om uttrekket"), about)
+    book.properties.creator = "IA-rådsoversikt"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def about_rows(
+    title: str,
+    *,
+    as_of: date | None,
+    filters: list[tuple[str, str]],
+    row_count: tuple[str, int],
+    sources: list,
+    now: datetime | None = None,
+) -> list[tuple[str, object]]:
+    """The facts of an ``Om uttrekket`` sheet: what, when, as of which date, which filters,
+    how many rows, and every upload version the figures come from."""
+    now = now or datetime.now(UTC).replace(microsecond=0)
+    about: list[tuple[str, object]] = [
+        ("Uttrekk", title),
+        ("Laget", now),
+    ]
+    if as_of is not None:
+        about.append(("Status per dato", as_of))
+    about += [(label, value) for label, value in filters]
+    about.append(row_count)
+    about.append(("Kilde", "IA-rådsoversikt: aktive versjoner av rapportene og tildelingene"))
+    about.append(("Antall opplastinger", len(sources)))
+    for source in sources:
+        what = (
+            f"{source.council}, {source.year} {source.period}"
+            if source.kind == "rapport"
+            else "Tildelingsvedtak"
+        )
+        about.append(
+            (
+                f"Opplasting nr. {source.id}",
+                f"{what} – {source.file_name}, "
+                f"lastet opp {local(source.uploaded_at):%d.%m.%Y %H:%M}",
+            )
+        )
+    return about
+
+
+def overview_export(
+    session,
+    year: int,
+    as_of: date,
+    rules,
+    file_format: str,
+    council_ids: list[int] | None = None,
+    now: datetime | None = None,
+) -> bytes:
+    """The overview of a year as CSV or XLSX bytes — exactly the rows the page shows."""
+    from .queries import overview, upload_sources
+
+    rows = overview(session, year, as_of, rules, council_ids)
+    table = overview_table(rows, rules.periods(year))
+    if file_format == "csv":
+        return to_csv(table)
+    sources = upload_sources(session, [i for r in rows for i in r.upload_ids])
+    filters = [
+        ("År", year),
+        ("IA-råd", ", ".join(r.council.name for r in rows) if council_ids else "alle"),
+    ]
+    about = about_rows(
+        f"Oversikt over IA-rådene {year}",
+        as_of=as_of,
+        filters=filters,
+        row_count=("Antall IA-råd", len(rows)),
+        sources=sources,
+        now=now,
+    )
+    return to_xlsx([table], about)

@@ -542,7 +542,9 @@ def _in_period(day: date, sheet: str, row: int, cells: dict, result: ParsedWorkb
     result.error(
         f"{day:%d.%m.%Y} ligger utenfor rapportperioden {period.label} "
         f"({period.start:%d.%m.%Y}–{period.end:%d.%m.%Y})",
-        sheet=sheet, row=row, column=cells["date"][1],
+        sheet=sheet,
+        row=row,
+        column=cells["date"][1],
     )
     return False
 

@@ -8,12 +8,12 @@ CSV/XLSX export and the CLI all call it, so they always agree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from .models import Activity, Allocation, Meeting, Report
+from .models import Activity, Allocation, Council, Meeting, Report, Upload
 from .register import CouncilInfo, councils
 from .rules import DeadlineStatus, ReportPeriod, Rules
 from .values import CANCELLED
@@ -186,3 +186,35 @@ def overview(
             )
         )
     return result
+
+
+@dataclass
+class UploadSource:
+    id: int
+    file_name: str
+    uploaded_at: datetime
+    kind: str
+    council: str
+    year: int | None
+    period: str | None
+
+
+def upload_sources(session: Session, upload_ids: list[int]) -> list[UploadSource]:
+    """The uploads that figures come from, for an export's ``Om uttrekket`` sheet."""
+    if not upload_ids:
+        return []
+    rows = session.exec(
+        select(
+            Upload.id,
+            Upload.file_name,
+            Upload.uploaded_at,
+            Upload.kind,
+            Council.name,
+            Upload.year,
+            Upload.period,
+        )
+        .join(Council, Council.id == Upload.council_id, isouter=True)
+        .where(Upload.id.in_(sorted(set(upload_ids))))
+        .order_by(Upload.id)
+    ).all()
+    return [UploadSource(*r[:4], r[4] or "", r[5], r[6]) for r in rows]

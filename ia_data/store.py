@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from .db import bump_data_version
+from .formatting import local
 from .importer import ParsedWorkbook, Problem, parse_workbook
 from .models import Activity, Allocation, Council, Meeting, Report, Upload
 from .register import councils as load_councils
@@ -80,7 +81,7 @@ def import_file(
     """Validate a workbook and, unless ``dry_run`` or it has errors, store it in one
     transaction. Returns what happened; never raises for a bad file."""
     rules = rules or load_rules()
-    now = now or datetime.now().replace(microsecond=0)
+    now = now or datetime.now(UTC).replace(microsecond=0)
     digest = sha256_of(data)
     with Session(engine) as session:
         councils = load_councils(session)
@@ -96,9 +97,9 @@ def import_file(
         )
         return result
     if parsed.kind == "rapport" and parsed.submitted is None:
-        parsed.submitted = now.date()
+        parsed.submitted = local(now).date()
         result.notes.append(
-            f"Innsendt dato mangler i arbeidsboka; opplastingsdatoen {now:%d.%m.%Y} er brukt"
+            f"Innsendt dato mangler i arbeidsboka; opplastingsdatoen {local(now):%d.%m.%Y} er brukt"
         )
     with Session(engine) as session:
         same = session.exec(select(Upload).where(Upload.sha256 == digest)).first()
@@ -108,7 +109,7 @@ def import_file(
             active = "den aktive versjonen" if same.active else "en tidligere versjon"
             result.message = (
                 f"{file_name}: akkurat denne filen er allerede lastet opp "
-                f"(opplasting nr. {same.id}, {same.uploaded_at:%d.%m.%Y %H:%M}, {active}); "
+                f"(opplasting nr. {same.id}, {local(same.uploaded_at):%d.%m.%Y %H:%M}, {active}); "
                 "ingenting er lagret"
             )
             return result

@@ -1,0 +1,45 @@
+"""IA-rådsoversikt — the router: pages in sections, the shared sidebar, the demo banner."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+import ui
+
+st.set_page_config(page_title="IA-rådsoversikt", page_icon=":material/groups:", layout="wide")
+
+PAGES = {
+    "Oversikt": [
+        st.Page("pages/oversikt.py", title="Oversikt", icon=":material/table_chart:", default=True),
+    ],
+}
+
+navigation = st.navigation(PAGES)
+
+try:
+    ui.ensure_demo_data()
+except Exception:  # a broken demo database must not hide the app behind a traceback
+    logging.exception("Kunne ikke laste inn demodata")
+    st.error("Demodataene kunne ikke lastes inn. Slett `data/demo.db` og start appen på nytt.")
+
+with st.sidebar:
+    st.caption("IA-rådsoversikt · rapporter fra de fylkesvise IA-rådene, 2010–2018")
+
+if ui.is_demo():
+    st.info(
+        "**Demodata:** tallene er oppdiktet og viser bare hvordan appen virker. "
+        "Sett `IA_DATABASE_URL` for å bruke en ekte database.",
+        icon=":material/science:",
+    )
+
+try:
+    navigation.run()
+except Exception:
+    logging.exception("Uventet feil på siden")
+    st.error(
+        "Noe gikk galt da siden ble laget. Ingen data er endret. Prøv igjen, og meld fra til "
+        "administrator om feilen gjentar seg.",
+        icon=":material/error:",
+    )

@@ -1,0 +1,130 @@
+"""What an upload will change against the council's active version of the same period:
+activities added, removed and changed, and the counts and cost before → after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .importer import ParsedActivity, ParsedWorkbook
+from .models import Activity
+from .text import fold
+from .values import CANCELLED
+
+COMPARED = {
+    "type": "Type",
+    "goals": "Delmål",
+    "cost_ore": "Kostnad",
+    "status": "Status",
+    "sector": "Bransje/sektor",
+    "participants": "Deltakere",
+    "organiser": "Ansvarlig",
+    "comment": "Kommentar",
+}
+
+
+@dataclass
+class ActivityChange:
+    kind: str  # "ny", "fjernet", "endret"
+    date: object
+    title: str
+    details: list[str] = field(default_factory=list)  # "Kostnad: 12 500 kr → 15 000 kr"
+
+
+@dataclass
+class Changes:
+    """The difference between the stored active version and a new upload."""
+
+    replaces_upload_id: int | None
+    before: dict[str, int]
+    after: dict[str, int]
+    activities: list[ActivityChange]
+
+    @property
+    def is_new(self) -> bool:
+        return self.replaces_upload_id is None
+
+    def count(self, kind: str) -> int:
+        return sum(1 for c in self.activities if c.kind == kind)
+
+
+def _summary(items: list, meetings: int) -> dict[str, int]:
+    counted = [a for a in items if a["status"] != CANCELLED]
+    return {
+        "Aktiviteter": len(counted),
+        "Delmål 1": sum(1 for a in counted if 1 in a["goals"]),
+        "Delmål 2": sum(1 for a in counted if 2 in a["goals"]),
+        "Delmål 3": sum(1 for a in counted if 3 in a["goals"]),
+        "Møter": meetings,
+        "Kostnad (øre)": sum(a["cost_ore"] for a in items),
+    }
+
+
+def _from_stored(a: Activity) -> dict:
+    return {
+        "date": a.date,
+        "title": a.title,
+        "type": a.type,
+        "goals": frozenset(a.goals),
+        "cost_ore": a.cost_ore,
+        "status": a.status,
+        "sector": a.sector,
+        "participants": a.participants,
+        "organiser": a.organiser,
+        "comment": a.comment,
+    }
+
+
+def _from_parsed(a: ParsedActivity) -> dict:
+    return {key: getattr(a, key) for key in ("date", "title", *COMPARED)}
+
+
+def _show(key: str, value) -> str:
+    from .formatting import kroner
+
+    if key == "cost_ore":
+        return kroner(value)
+    if key == "goals":
+        return ", ".join(str(k) for k in sorted(value)) or "–"
+    return "–" if value in (None, "") else str(value)
+
+
+def compare(previous: dict | None, parsed: ParsedWorkbook) -> Changes:
+    """Compare a parsed report with the active version described by ``previous``
+    (``store.ImportResult.previous``), matching activities on date and title."""
+    new_items = [_from_parsed(a) for a in parsed.activities]
+    old_items = [_from_stored(a) for a in previous["activities"]] if previous else []
+    before = _summary(old_items, previous["meeting_count"] if previous else 0)
+    after = _summary(new_items, len(parsed.meetings))
+
+    def key(item: dict) -> tuple:
+        return item["date"], fold(item["title"])
+
+    # Several activities may share date and title: pair them up in order.
+    old_by_key: dict[tuple, list[dict]] = {}
+    for item in old_items:
+        old_by_key.setdefault(key(item), []).append(item)
+    changes: list[ActivityChange] = []
+    for item in new_items:
+        matches = old_by_key.get(key(item))
+        if not matches:
+            changes.append(ActivityChange("ny", item["date"], item["title"]))
+            continue
+        old = matches.pop(0)
+        details = [
+            f"{label}: {_show(field_key, old[field_key])} → {_show(field_key, item[field_key])}"
+            for field_key, label in COMPARED.items()
+            if old[field_key] != item[field_key]
+        ]
+        if details:
+            changes.append(ActivityChange("endret", item["date"], item["title"], details))
+    for items in old_by_key.values():
+        for item in items:
+            changes.append(ActivityChange("fjernet", item["date"], item["title"]))
+    order = {"ny": 0, "endret": 1, "fjernet": 2}
+    changes.sort(key=lambda c: (order[c.kind], c.date, c.title))
+    return Changes(
+        replaces_upload_id=previous["upload_id"] if previous else None,
+        before=before,
+        after=after,
+        activities=changes,
+    )
