@@ -58,10 +58,12 @@ def ensure_demo_data() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def cached_overview(url: str, version: int, year: int, as_of: date, council_ids: tuple[int, ...]):
+def cached_overview(
+    url: str, version: int, year: int, as_of: date, council_ids: tuple[int, ...], goal
+):
     """The overview rows; a new data version (any import or restore) misses the cache."""
     with Session(db.get_engine(url)) as session:
-        return overview(session, year, as_of, load_rules(), list(council_ids) or None)
+        return overview(session, year, as_of, load_rules(), list(council_ids) or None, goal)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -76,9 +78,11 @@ def cached_councils(url: str, version: int):
         return councils(session)
 
 
-def overview_rows(year: int, as_of: date, council_ids: list[int] | None = None):
+def overview_rows(
+    year: int, as_of: date, council_ids: list[int] | None = None, goal: int | None = None
+):
     return cached_overview(
-        db.database_url(), data_version(), year, as_of, tuple(sorted(council_ids or ()))
+        db.database_url(), data_version(), year, as_of, tuple(sorted(council_ids or ())), goal
     )
 
 
@@ -134,6 +138,50 @@ def as_of_filter() -> date:
     return as_of
 
 
+def council_filter(options) -> list[int]:
+    """A multiselect of councils (none chosen = all), kept in ``?rad=1,5``."""
+    by_id = {c.id: c for c in options}
+    raw = _param("rad") or ""
+    initial = [int(x) for x in raw.split(",") if x.isdigit() and int(x) in by_id]
+    if "f_councils" not in st.session_state:
+        st.session_state.f_councils = initial
+    st.session_state.f_councils = [i for i in st.session_state.f_councils if i in by_id]
+    chosen = st.multiselect(
+        "IA-råd",
+        list(by_id),
+        key="f_councils",
+        format_func=lambda i: by_id[i].name,
+        placeholder="Alle IA-råd",
+    )
+    if chosen:
+        st.query_params["rad"] = ",".join(str(i) for i in chosen)
+    else:
+        st.query_params.pop("rad", None)
+    return chosen
+
+
+def goal_filter() -> int | None:
+    """A sub-goal select box (``Alle delmål`` or 1–3), kept in ``?delmal=2``."""
+    options = [0, 1, 2, 3]  # 0 = all sub-goals
+    raw = _param("delmal")
+    initial = int(raw) if raw in ("1", "2", "3") else 0
+    if "f_goal" not in st.session_state:
+        st.session_state.f_goal = initial
+    goal = st.selectbox(
+        "Delmål",
+        options,
+        key="f_goal",
+        format_func=lambda k: f"Delmål {k}" if k else "Alle delmål",
+        help="Med ett delmål valgt gjelder Brukt og Aktiviteter bare aktiviteter merket med "
+        "det delmålet.",
+    )
+    if goal:
+        st.query_params["delmal"] = str(goal)
+        return goal
+    st.query_params.pop("delmal", None)
+    return None
+
+
 def status_style(text: str) -> str:
     """CSS for a status cell: a calm background and dark text; the word always shows."""
     for status, (background, colour) in STATUS_COLOURS.items():
@@ -142,9 +190,11 @@ def status_style(text: str) -> str:
     return ""
 
 
-def overview_export(year: int, as_of: date, file_format: str, council_ids=None) -> bytes:
+def overview_export(
+    year: int, as_of: date, file_format: str, council_ids=None, goal: int | None = None
+) -> bytes:
     """The overview export (same query as the page) as CSV or XLSX bytes."""
     from ia_data.exports import overview_export as build
 
     with Session(engine()) as session:
-        return build(session, year, as_of, load_rules(), file_format, council_ids)
+        return build(session, year, as_of, load_rules(), file_format, council_ids, goal)

@@ -303,6 +303,20 @@ def about_rows(
     return about
 
 
+def overview_filters(
+    year: int, rows: list[OverviewRow], council_ids: list[int] | None, goal: int | None
+) -> list[tuple[str, object]]:
+    """The filters of an overview, as the ``Om uttrekket`` sheet names them."""
+    councils = ", ".join(r.council.name for r in rows) if council_ids else "alle"
+    goal_text = (
+        f"delmål {goal}: Brukt, Gjenstår, Forbruk og Aktiviteter gjelder bare aktiviteter "
+        f"merket delmål {goal}"
+        if goal
+        else "alle delmål"
+    )
+    return [("År", year), ("IA-råd", councils), ("Delmål", goal_text)]
+
+
 def overview_export(
     session,
     year: int,
@@ -310,20 +324,18 @@ def overview_export(
     rules,
     file_format: str,
     council_ids: list[int] | None = None,
+    goal: int | None = None,
     now: datetime | None = None,
 ) -> bytes:
     """The overview of a year as CSV or XLSX bytes — exactly the rows the page shows."""
     from .queries import overview, upload_sources
 
-    rows = overview(session, year, as_of, rules, council_ids)
+    rows = overview(session, year, as_of, rules, council_ids, goal)
     table = overview_table(rows, rules.periods(year))
     if file_format == "csv":
         return to_csv(table)
     sources = upload_sources(session, [i for r in rows for i in r.upload_ids])
-    filters = [
-        ("År", year),
-        ("IA-råd", ", ".join(r.council.name for r in rows) if council_ids else "alle"),
-    ]
+    filters = overview_filters(year, rows, council_ids, goal)
     about = about_rows(
         f"Oversikt over IA-rådene {year}",
         as_of=as_of,

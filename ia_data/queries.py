@@ -18,6 +18,7 @@ from .register import CouncilInfo, councils
 from .rules import DeadlineStatus, ReportPeriod, Rules
 from .values import CANCELLED
 
+GOAL_COLUMNS = {1: Activity.goal_1, 2: Activity.goal_2, 3: Activity.goal_3}
 DECISION = "vedtak"
 RULE = "regel"
 
@@ -94,8 +95,14 @@ def overview(
     as_of: date,
     rules: Rules,
     council_ids: list[int] | None = None,
+    goal: int | None = None,
 ) -> list[OverviewRow]:
-    """One row per council that exists in ``year`` (optionally only ``council_ids``)."""
+    """One row per council that exists in ``year`` (optionally only ``council_ids``).
+
+    With ``goal`` (1–3), spent (and so remaining and share used) and the activity count
+    cover only activities tagged with that sub-goal — what went to delmål k; the
+    sub-goal counts and ``all_goals`` stay those of all activities.
+    """
     infos = [c for c in councils(session) if c.exists_in(year)]
     if council_ids:
         wanted = set(council_ids)
@@ -105,7 +112,7 @@ def overview(
     def count_if(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    activity_rows = session.exec(
+    activity_query = (
         select(
             Report.council_id,
             func.coalesce(func.sum(Activity.cost_ore), 0),
@@ -117,8 +124,16 @@ def overview(
         .join(Report, Report.id == Activity.report_id)
         .where(Report.year == year, Report.active)
         .group_by(Report.council_id)
-    ).all()
-    activity = {r[0]: r[1:] for r in activity_rows}
+    )
+    activity = {r[0]: r[1:] for r in session.exec(activity_query).all()}
+    if goal is not None:
+        only_goal = {
+            r[0]: r[1:3] for r in session.exec(activity_query.where(GOAL_COLUMNS[goal])).all()
+        }
+        activity = {
+            council: (*only_goal.get(council, (0, 0)), *figures[2:])
+            for council, figures in activity.items()
+        }
     meetings = dict(
         session.exec(
             select(Report.council_id, func.count(Meeting.id))

@@ -1,5 +1,5 @@
 """Oversikt: every council side by side for one year — money, activities per sub-goal,
-meetings, action plan and the status of each report."""
+meetings, action plan and the status of each report — with exports of exactly this."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from ia_data import exports
+from ia_data import charts, exports
 from ia_data import formatting as fmt
 from ia_data.rules import Status, load_rules
 
@@ -15,14 +15,21 @@ TEXT = {
     "title": "Oversikt",
     "intro": "Alle IA-råd side om side for valgt år: tilskudd og forbruk, aktiviteter per "
     "delmål, møter, handlingsplan og om rapportene kom inn i tide.",
-    "empty": "Databasen har ingen rapporter ennå. Last opp rapportene fra IA-rådene, eller "
-    "fyll databasen med demodata fra kommandolinjen: `uv run ia-data seed`.",
-    "no_year": "Ingen rapporter eller tildelinger for {year}.",
+    "empty": "Databasen har ingen rapporter ennå. Gå til **Last opp** og last opp rapportene "
+    "fra IA-rådene (en tom mal finnes der), eller fyll databasen med demodata fra "
+    "kommandolinjen: `uv run ia-data seed`.",
+    "no_rows": "Ingen IA-råd passer med filteret.",
     "csv": "Last ned CSV",
     "xlsx": "Last ned Excel (XLSX)",
-    "caption": "Status per {as_of}. Forbruk er brukt av tildelt. «regel» betyr at beløpet følger "
-    "av reglene for året (400 000 kr per råd, 600 000 kr for råd som dekker to fylker); "
-    "«vedtak» at det kommer fra et opplastet tildelingsvedtak.",
+    "goal_note": "Filter delmål {goal}: Brukt, Gjenstår, Forbruk og Aktiviteter gjelder bare "
+    "aktiviteter merket delmål {goal}. Delmålskolonnene viser alle aktiviteter.",
+    "caption": "Status per {as_of}. «regel»: beløpet følger av reglene for året "
+    "(400 000 kr per råd, 600 000 kr for råd som dekker to fylker); «vedtak»: fra et "
+    "opplastet tildelingsvedtak. Aktiviteter og delmål teller ikke avlyste aktiviteter; "
+    "Brukt tar med alle. Møter forventes {meetings} ganger i året. En rapport sendt inn "
+    "etter statusdatoen regnes som ikke sendt.",
+    "flags": "⚠ i tabellen: under Gjenstår betyr det brukt mer enn tildelt, under et delmål "
+    "ingen aktivitet på delmålet, under Møter et antall utenfor det forventede.",
 }
 
 rules = load_rules()
@@ -37,29 +44,45 @@ if not years:
 with st.container(horizontal=True):
     year = ui.year_filter(years, default=years[0])
     as_of = ui.as_of_filter()
+    goal = ui.goal_filter()
+council_ids = ui.council_filter([c for c in ui.all_councils() if c.exists_in(year)])
 
-rows = ui.overview_rows(year, as_of)
+rows = ui.overview_rows(year, as_of, council_ids, goal)
+if not rows:
+    st.info(TEXT["no_rows"])
+    st.stop()
 periods = rules.periods(year)
 table = exports.overview_table(rows, periods)
 
-# Headline figures
+# --- headline figures ------------------------------------------------------------------
 statuses = [p.status.status for r in rows for p in r.periods]
 allocated = sum(r.allocated_ore or 0 for r in rows)
 spent = sum(r.spent_ore for r in rows)
-with st.container(horizontal=True):
+lacking = [r for r in rows if not r.all_goals]
+with st.container(horizontal=True, border=True):
     st.metric("IA-råd", len(rows))
     st.metric("Tildelt", fmt.kroner(allocated))
+    st.metric("Brukt", fmt.kroner(spent))
+    st.metric("Andel brukt", fmt.percent(spent / allocated) if allocated else "–")
     st.metric(
-        "Brukt",
-        fmt.kroner(spent),
-        fmt.percent(spent / allocated) if allocated else None,
-        delta_color="off",
+        "Overforbruk",
+        sum(1 for r in rows if r.overspent),
+        help="IA-råd som har brukt mer enn tildelt",
     )
+with st.container(horizontal=True, border=True):
     st.metric("Aktiviteter", fmt.number(sum(r.activities for r in rows)))
-    st.metric("Rapporter i tide", statuses.count(Status.ON_TIME))
-    st.metric("For sent", statuses.count(Status.LATE))
-    st.metric("Mangler", statuses.count(Status.MISSING))
+    for k in (1, 2, 3):
+        st.metric(f"Delmål {k}", fmt.number(sum(r.goals[k] for r in rows)))
+    st.metric(
+        "Uten alle tre delmål",
+        len(lacking),
+        help=", ".join(r.council.name for r in lacking) or None,
+    )
+with st.container(horizontal=True, border=True):
+    for status in Status:
+        st.metric(str(status), statuses.count(status), help="Antall rapporter (råd × periode)")
 
+# --- the table -------------------------------------------------------------------------
 frame = pd.DataFrame(table.rows, columns=table.columns)
 money = ["Tildelt (kr)", "Brukt (kr)", "Gjenstår (kr)"]
 for column in money:
@@ -67,32 +90,80 @@ for column in money:
 frame["Forbruk (%)"] = [v.share * 100 if v is not None else None for v in frame["Forbruk (%)"]]
 date_columns = [c for c in frame.columns if c.startswith(("Frist", "Innsendt"))]
 status_columns = [c for c in frame.columns if c.startswith("Status")]
+expected = rules.meetings_expected(year) or (2, 4)
+
+
+def _money(value) -> str:
+    return fmt.kroner(round(value * 100)) if pd.notna(value) else ""
+
+
+def _remaining(value) -> str:
+    text = _money(value)
+    return f"{text} ⚠" if pd.notna(value) and value < 0 else text
+
+
+def _goal_count(value) -> str:
+    return "0 ⚠" if value == 0 else fmt.number(value)
+
+
+def _meetings(value) -> str:
+    low, high = expected
+    return f"{value} ⚠" if not low <= value <= high else str(value)
+
 
 styled = (
-    frame.style.format(lambda v: fmt.kroner(round(v * 100)) if pd.notna(v) else "", subset=money)
+    frame.style.format(_money, subset=["Tildelt (kr)", "Brukt (kr)"])
+    .format(_remaining, subset=["Gjenstår (kr)"])
+    .format(_goal_count, subset=["Delmål 1", "Delmål 2", "Delmål 3"])
+    .format(_meetings, subset=["Møter"])
+    .format(fmt.number, subset=["Aktiviteter"])
     .format(lambda v: fmt.day(v) if pd.notna(v) and v else "", subset=date_columns)
     .format(
         lambda v: fmt.yes_no(v) if isinstance(v, bool) else "",
         subset=["Alle delmål dekket", "Handlingsplan"],
     )
     .map(ui.status_style, subset=status_columns)
+    .map(
+        lambda v: "color: #8e1c1c; font-weight: 600" if pd.notna(v) and v < 0 else "",
+        subset=["Gjenstår (kr)"],
+    )
+    .map(
+        lambda v: "color: #8e1c1c; font-weight: 600" if v == 0 else "",
+        subset=["Delmål 1", "Delmål 2", "Delmål 3"],
+    )
+    .map(
+        lambda v: "" if expected[0] <= v <= expected[1] else "color: #8e1c1c; font-weight: 600",
+        subset=["Møter"],
+    )
+    .map(
+        lambda v: "color: #8e1c1c; font-weight: 600" if v is False else "",
+        subset=["Alle delmål dekket"],
+    )
 )
+if goal:
+    st.info(TEXT["goal_note"].format(goal=goal), icon=":material/filter_alt:")
 st.dataframe(
     styled,
     hide_index=True,
+    height=38 + 35 * len(frame),
     column_config={
         "Forbruk (%)": st.column_config.ProgressColumn(
             "Forbruk (%)", min_value=0, max_value=100, format="%.0f %%"
         ),
         "År": st.column_config.NumberColumn("År", format="%d"),
+        "IA-råd": st.column_config.TextColumn("IA-råd", width=190),
+        "Fylker": st.column_config.TextColumn("Fylker", width=150),
+        "Gjenstår (kr)": st.column_config.TextColumn("Gjenstår (kr)", width=120),
     },
 )
-st.caption(TEXT["caption"].format(as_of=fmt.day(as_of)))
-file_stem = f"ia-oversikt-{year}-per-{as_of.isoformat()}"
+st.caption(TEXT["caption"].format(as_of=fmt.day(as_of), meetings=f"{expected[0]}–{expected[1]}"))
+st.caption(TEXT["flags"])
+
+file_stem = f"ia-oversikt-{year}-per-{as_of.isoformat()}" + (f"-delmal-{goal}" if goal else "")
 with st.container(horizontal=True):
     st.download_button(
         TEXT["csv"],
-        data=lambda: ui.overview_export(year, as_of, "csv"),
+        data=lambda: ui.overview_export(year, as_of, "csv", council_ids, goal),
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -100,9 +171,16 @@ with st.container(horizontal=True):
     )
     st.download_button(
         TEXT["xlsx"],
-        data=lambda: ui.overview_export(year, as_of, "xlsx"),
+        data=lambda: ui.overview_export(year, as_of, "xlsx", council_ids, goal),
         file_name=f"{file_stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table_view:",
         on_click="ignore",
     )
+
+# --- charts ----------------------------------------------------------------------------
+st.subheader("Figurer")
+left, right = st.columns(2)
+left.plotly_chart(charts.money_chart(rows), config={"displaylogo": False})
+right.plotly_chart(charts.goals_chart(rows), config={"displaylogo": False})
+st.plotly_chart(charts.status_chart(rows), config={"displaylogo": False})

@@ -38,3 +38,35 @@ def sample_db(tmp_path, monkeypatch):
     yield engine
     db._engines.pop(url, None)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded_url(tmp_path_factory):
+    """URL of a database holding all of ``sample_data/`` (read-only for tests)."""
+    from ia_data.seed import seed
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'demo.db'}"
+    engine = db.get_engine(url)
+    results = seed(engine)
+    assert [r.message for r in results if r.status != "lagret"] == []
+    yield url
+    db._engines.pop(url, None)
+    engine.dispose()
+
+
+@pytest.fixture
+def app_on(monkeypatch):
+    """Start the app (AppTest) on a database URL; returns a function url → AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    def start(url: str, page: str | None = None, **query):
+        monkeypatch.setenv("IA_DATABASE_URL", url)
+        monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_REGISTER))
+        at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        if page:
+            at.switch_page(page)
+        return at.run()
+
+    return start

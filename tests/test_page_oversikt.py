@@ -1,0 +1,114 @@
+"""The Oversikt page as AppTest runs it: the figures a reader checks, the filters in the
+URL, the empty state, and the flags."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _table(at):
+    return at.dataframe[0].value.set_index("IA-råd")
+
+
+def test_empty_database_explains_how_to_get_data_in(app_on, tmp_path):
+    at = app_on(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert not at.exception
+    assert len(at.dataframe) == 0
+    assert "Last opp" in at.info[0].value
+    assert "ia-data seed" in at.info[0].value
+
+
+def test_defaults_to_the_latest_year_with_data(app_on, seeded_url):
+    at = app_on(seeded_url)
+    assert not at.exception
+    assert at.selectbox(key="f_year").value == 2016
+    assert at.date_input(key="f_as_of").value == date.today()
+    assert len(_table(at)) == 18
+
+
+def test_headline_figures_for_2015(app_on, seeded_url):
+    at = app_on(seeded_url, ar="2015", per="2016-06-01")
+    assert not at.exception
+    m = _metrics(at)
+    assert m["IA-råd"] == "18"
+    assert m["Tildelt"] == "7\xa0400\xa0000 kr"  # 17 × 400 000 + Agder's 600 000
+    assert m["Overforbruk"] == "1"  # Nordland
+    assert m["Levert i tide"] == "17"
+    assert m["Levert for sent"] == "1"  # Vestfold, 21 days
+    assert m["Mangler"] == "0"
+    assert m["Uten alle tre delmål"] == "0"
+
+
+def test_table_values_for_2015(app_on, seeded_url):
+    at = app_on(seeded_url, ar="2015", per="2016-06-01")
+    table = _table(at)
+    nordland = table.loc["IA-rådet i Nordland"]
+    assert (nordland["Tildelt (kr)"], nordland["Brukt (kr)"], nordland["Gjenstår (kr)"]) == (
+        400_000,
+        437_250,
+        -37_250,
+    )
+    assert round(nordland["Forbruk (%)"], 1) == 109.3
+    agder = table.loc["IA-rådet i Agder"]
+    assert (agder["Fylker"], agder["Tildelt (kr)"], agder["Tildeling"]) == (
+        "Aust-Agder, Vest-Agder",
+        600_000,
+        "regel",
+    )
+    assert table.loc["IA-rådet i Vestfold"]["Status År"] == "Levert for sent (+21 dager)"
+    assert table.loc["IA-rådet i Rogaland"]["Møter"] == 5
+
+
+def test_as_of_date_changes_the_status(app_on, seeded_url):
+    # On 15 Aug 2012 the H1 reports not yet sent (due 1 Sep) fall due soon; Troms sent
+    # its report on 14 Sep, so as of that day it is not sent.
+    at = app_on(seeded_url, ar="2012", per="2012-08-15")
+    table = _table(at)
+    assert table.loc["IA-rådet i Troms"]["Status H1"] == "Forfaller snart"
+    assert table.loc["IA-rådet i Troms"]["Innsendt H1"] is None
+    assert set(table["Status H1"]) == {"Forfaller snart", "Levert i tide"}
+    assert set(table["Status H2"]) == {"Ikke forfalt"}
+    soon = (table["Status H1"] == "Forfaller snart").sum()
+    assert _metrics(at)["Forfaller snart"] == str(soon)
+    # After the due date, Troms (sent 14 Sep) is late; Telemark H2 2012 never came.
+    at = app_on(seeded_url, ar="2012", per="2013-06-01")
+    table = _table(at)
+    assert table.loc["IA-rådet i Troms"]["Status H1"] == "Levert for sent (+13 dager)"
+    assert table.loc["IA-rådet i Telemark"]["Status H2"] == "Mangler"
+
+
+def test_url_parameters_set_every_filter(app_on, seeded_url):
+    at = app_on(seeded_url, ar="2014", per="2015-01-10", delmal="3", rad="4,9")
+    assert not at.exception
+    assert at.selectbox(key="f_year").value == 2014
+    assert at.date_input(key="f_as_of").value == date(2015, 1, 10)
+    assert at.selectbox(key="f_goal").value == 3
+    table = _table(at)
+    assert list(table.index) == ["IA-rådet i Hedmark", "IA-rådet i Agder"]
+    # Hedmark did nothing on delmål 3 in 2014: with the filter nothing is counted.
+    assert (
+        table.loc["IA-rådet i Hedmark"]["Aktiviteter"],
+        table.loc["IA-rådet i Hedmark"]["Brukt (kr)"],
+    ) == (0, 0)
+    assert (
+        table.loc["IA-rådet i Hedmark"]["Alle delmål dekket"] is False
+        or not table.loc["IA-rådet i Hedmark"]["Alle delmål dekket"]
+    )
+
+
+def test_changing_a_filter_writes_the_url(app_on, seeded_url):
+    at = app_on(seeded_url)
+    at.selectbox(key="f_year").select(2013).run()
+    at.selectbox(key="f_goal").select(2).run()
+    assert dict(at.query_params) == {"ar": "2013", "delmal": "2"}
+
+
+def test_page_has_both_exports_and_three_charts(app_on, seeded_url):
+    at = app_on(seeded_url, ar="2015")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Last ned CSV", "Last ned Excel (XLSX)"]
+    assert len(at.get("plotly_chart")) == 3
