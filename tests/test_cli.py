@@ -1,0 +1,137 @@
+"""The ``ia-data`` command line: exit codes 0/1/2, Norwegian messages, no traceback."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from ia_data.cli import main
+from ia_data.seed import SAMPLE_DIR
+from ia_data.store import uploads
+
+TROMS_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
+
+
+@pytest.fixture
+def url(sample_db):
+    return str(sample_db.url)
+
+
+def test_import_stores_and_reports(url, sample_db, capsys):
+    assert main(["--db", url, "import", str(TROMS_2015), "--by", "Kari Nordmann"]) == 0
+    out = capsys.readouterr().out
+    assert "lagret som opplasting nr. 1" in out
+    assert "IA-rådet i Troms, 2015 År" in out
+    (row,) = uploads(sample_db)
+    assert (row["uploaded_by"], row["active"], row["year"], row["period"]) == (
+        "Kari Nordmann", True, 2015, "År",
+    )  # fmt: skip
+
+
+def test_dry_run_stores_nothing(url, sample_db, capsys):
+    assert main(["import", "--dry-run", str(TROMS_2015), "--db", url]) == 0
+    assert "kontrollert uten feil" in capsys.readouterr().out
+    assert uploads(sample_db) == []
+
+
+def test_a_bad_file_exits_1_with_the_reason(url, sample_db, tmp_path, capsys):
+    bad = tmp_path / "rapport.xlsx"
+    bad.write_bytes(b"%PDF-1.4 not a workbook")
+    assert main(["--db", url, "import", str(bad), str(TROMS_2015)]) == 1
+    out = capsys.readouterr().out
+    assert "rapport.xlsx: ikke lagret – Filen er ikke en lesbar Excel- eller ODS-arbeidsbok" in out
+    assert len(uploads(sample_db)) == 1  # the good file still landed
+
+
+def test_row_errors_are_listed(url, tmp_path, capsys):
+    book = openpyxl.load_workbook(TROMS_2015)
+    sheet = book["Aktiviteter"]
+    sheet["D4"] = 4
+    sheet["G5"] = -5
+    path = tmp_path / "feil.xlsx"
+    book.save(path)
+    assert main(["--db", url, "import", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "ikke lagret – 2 feil" in out
+    assert "  feil: Aktiviteter, rad 4, kolonne «Delmål»: «4» er ikke et delmål" in out
+    assert "  feil: Aktiviteter, rad 5, kolonne «Kostnad (kr)»: «-5» er negativt" in out
+
+
+def test_missing_file(url, capsys):
+    assert main(["--db", url, "import", "finnes-ikke.xlsx"]) == 1
+    assert "finnes-ikke.xlsx: filen finnes ikke" in capsys.readouterr().err
+
+
+def test_export_overview_csv_to_stdout(url, capsysbinary):
+    assert main(["--db", url, "import", str(TROMS_2015)]) == 0
+    capsysbinary.readouterr()
+    assert main(["--db", url, "export", "overview", "--year", "2015", "--as-of", "2016-06-01",
+                 "--format", "csv", "--out", "-"]) == 0  # fmt: skip
+    text = capsysbinary.readouterr().out.decode("utf-8-sig")
+    rows = {r[0]: r for r in csv.reader(io.StringIO(text), delimiter=";")}
+    assert rows["IA-rådet i Troms"][15] == "Levert i tide"
+    assert rows["IA-rådet i Finnmark"][15] == "Mangler"
+
+
+def test_export_overview_xlsx_to_file(url, tmp_path):
+    out = tmp_path / "oversikt.xlsx"
+    assert main(["--db", url, "export", "overview", "--year", "2016", "--format", "xlsx",
+                 "--out", str(out)]) == 0  # fmt: skip
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Oversikt", "Om uttrekket"]
+    assert book["Oversikt"].max_row == 19  # header + 18 councils
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["export", "overview", "--out", "-"], "disse argumentene mangler: --year"),
+        (["export", "overview", "--year", "2030", "--out", "-"], "2030 er utenfor"),
+        (["export", "overview", "--year", "2015", "--as-of", "i går", "--out", "-"],
+         "«i går» er ikke en dato"),
+        (["eksporter"], "ugyldig valg"),
+    ],
+)  # fmt: skip
+def test_usage_errors_exit_2_in_norwegian(url, argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        code = main(["--db", url, *argv])
+        raise SystemExit(code)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_template_history_restore(url, sample_db, tmp_path, capsys):
+    template = tmp_path / "mal.xlsx"
+    assert main(["--db", url, "template", "--year", "2015", "--out", str(template)]) == 0
+    assert openpyxl.load_workbook(template).sheetnames[:3] == ["Rapport", "Aktiviteter", "Møter"]
+    book = openpyxl.load_workbook(TROMS_2015)
+    book["Aktiviteter"]["G4"] = 99999
+    changed = tmp_path / "troms-ny.xlsx"
+    book.save(changed)
+    assert main(["--db", url, "import", str(TROMS_2015), str(changed)]) == 0
+    capsys.readouterr()
+    assert main(["--db", url, "history"]) == 0
+    history = capsys.readouterr().out
+    assert "troms-ny.xlsx" in history and "rapport_2015_Ar_ia-radet-i-troms.xlsx" in history
+    assert main(["--db", url, "restore", "1"]) == 0
+    assert "Opplasting nr. 1 er gjenopprettet" in capsys.readouterr().out
+    assert [u["active"] for u in uploads(sample_db)] == [False, True]  # newest first
+    assert main(["--db", url, "restore", "1"]) == 1
+    assert "allerede den aktive versjonen" in capsys.readouterr().err
+    assert main(["--db", url, "restore", "99"]) == 1
+
+
+def test_seed_and_the_installed_command(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    done = subprocess.run(
+        [sys.executable, "-m", "ia_data.cli", "--db", url, "seed"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Demodata: 141 filer lagret, 0 var allerede lagret, 0 avvist." in done.stdout
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,140 @@
+"""The overview exports opened again and checked cell by cell: columns, types, Norwegian
+formats, coloured statuses, the `Om uttrekket` sheet — and text that must stay text."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+from sqlmodel import Session
+
+from ia_data import db, exports
+from ia_data.rules import load_rules
+from ia_data.store import import_file
+
+AS_OF = date(2016, 6, 1)
+COLUMNS_2015 = [
+    "IA-råd", "Fylker", "År", "Tildelt (kr)", "Tildeling", "Brukt (kr)", "Gjenstår (kr)",
+    "Forbruk (%)", "Aktiviteter", "Delmål 1", "Delmål 2", "Delmål 3", "Alle delmål dekket",
+    "Møter", "Handlingsplan", "Status År", "Frist År", "Innsendt År",
+]  # fmt: skip
+
+
+def _export(url, year, file_format, **kwargs) -> bytes:
+    with Session(db.get_engine(url)) as session:
+        return exports.overview_export(session, year, AS_OF, load_rules(), file_format, **kwargs)
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_csv_columns_and_conventions(seeded_url):
+    rows = _csv_rows(_export(seeded_url, 2015, "csv"))
+    assert rows[0] == COLUMNS_2015
+    by_name = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    akershus = by_name["IA-rådet i Akershus"]
+    assert akershus["Brukt (kr)"] == "372179,25"  # decimal comma, no thousands separator
+    assert akershus["Gjenstår (kr)"] == "27820,75"
+    assert akershus["Forbruk (%)"] == "93,0"
+    assert akershus["Frist År"] == "2016-03-01"  # ISO dates
+    assert akershus["Alle delmål dekket"] == "Ja"
+    assert by_name["IA-rådet i Nordland"]["Gjenstår (kr)"] == "-37250"  # a number, not text
+    assert by_name["IA-rådet i Østfold"]["Tildelt (kr)"] == "400000"  # plain integer
+
+
+def test_csv_half_year_columns(seeded_url):
+    header = _csv_rows(_export(seeded_url, 2012, "csv"))[0]
+    assert header[15:] == [
+        "Status H1", "Frist H1", "Innsendt H1", "Status H2", "Frist H2", "Innsendt H2",
+    ]  # fmt: skip
+
+
+def test_xlsx_cells_are_typed_and_formatted(seeded_url):
+    book = openpyxl.load_workbook(io.BytesIO(_export(seeded_url, 2015, "xlsx")))
+    assert book.sheetnames == ["Oversikt", "Om uttrekket"]
+    sheet = book["Oversikt"]
+    assert [c.value for c in sheet[1]] == COLUMNS_2015
+    assert sheet.freeze_panes == "B2"
+    assert sheet.auto_filter.ref == "A1:R19"
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    nordland = rows["IA-rådet i Nordland"]
+    tildelt, brukt, gjenstar, forbruk = nordland[3], nordland[5], nordland[6], nordland[7]
+    assert (tildelt.value, brukt.value, gjenstar.value) == (400000, 437250, -37250)
+    assert tildelt.number_format == exports.KRONER_FORMAT == '#,##0 "kr";-#,##0 "kr"'
+    assert forbruk.value == pytest.approx(1.093125)
+    assert forbruk.number_format == "0.0 %"
+    akershus = rows["IA-rådet i Akershus"]
+    assert akershus[5].value == 372179.25
+    assert akershus[5].number_format == exports.KRONER_ORE_FORMAT
+    frist, innsendt = nordland[16], nordland[17]
+    assert frist.value == datetime(2016, 3, 1)
+    assert frist.number_format == "dd.mm.yyyy"
+    assert isinstance(innsendt.value, datetime)
+    assert nordland[8].data_type == "n"  # Aktiviteter is a number cell
+    assert nordland[12].value == "Ja"
+
+
+def test_xlsx_status_cells_are_coloured_and_say_the_word(seeded_url):
+    sheet = openpyxl.load_workbook(io.BytesIO(_export(seeded_url, 2015, "xlsx")))["Oversikt"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    late = rows["IA-rådet i Vestfold"][15]
+    on_time = rows["IA-rådet i Østfold"][15]
+    assert late.value == "Levert for sent (+21 dager)"
+    assert late.fill.fgColor.rgb == "00FFF1D6"
+    assert on_time.value == "Levert i tide"
+    assert on_time.fill.fgColor.rgb == "00E3F1E6"
+
+
+def test_about_sheet_says_what_when_and_from_which_uploads(seeded_url):
+    data = _export(seeded_url, 2015, "xlsx", council_ids=None, goal=2)
+    about = openpyxl.load_workbook(io.BytesIO(data))["Om uttrekket"]
+    facts = {row[0].value: row[1].value for row in about.iter_rows()}
+    assert facts["Uttrekk"] == "Oversikt over IA-rådene 2015"
+    assert isinstance(facts["Laget"], datetime)
+    assert facts["Status per dato"] == datetime(2016, 6, 1)
+    assert facts["År"] == 2015
+    assert facts["IA-råd"] == "alle"
+    assert facts["Delmål"].startswith("delmål 2:")
+    assert facts["Antall IA-råd"] == 18
+    assert facts["Antall opplastinger"] == 18  # one yearly report per council in 2015
+    uploads = [k for k in facts if str(k).startswith("Opplasting nr.")]
+    assert len(uploads) == 18
+    assert any("IA-rådet i Nordland, 2015 År – rapport_2015_Ar_ia-radet-i-nordland.xlsx"
+               in facts[k] for k in uploads)  # fmt: skip
+
+
+def test_council_filter_limits_the_export(seeded_url):
+    rows = _csv_rows(_export(seeded_url, 2015, "csv", council_ids=[9]))
+    assert [r[0] for r in rows[1:]] == ["IA-rådet i Agder"]
+
+
+@pytest.mark.parametrize("text", ["=SUM(A1)", "+47 22 00 00 00", "-2+3", "@cmd", '=HYPERLINK("x")'])
+def test_text_never_becomes_a_formula(text):
+    table = exports.Table(columns=["Tittel", "Beløp"], rows=[[text, exports.Kroner(-500)]])
+    row = _csv_rows(exports.to_csv(table))[1]
+    assert row == ["'" + text, "-5"]
+    book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx([table], [("Merknad", text)])))
+    cell = book.active["A2"]
+    assert (cell.value, cell.data_type) == (text, "s")
+    assert book.active["B2"].value == -5
+    about = book["Om uttrekket"]["B1"]
+    assert (about.value, about.data_type) == (text, "s")
+
+
+def test_a_file_name_that_looks_like_a_formula_stays_text(sample_db, tmp_path):
+    from ia_data.seed import SAMPLE_DIR
+
+    data = (SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx").read_bytes()
+    result = import_file(sample_db, "=cmd|' /C calc'!A0.xlsx", data)
+    assert result.status == "lagret"
+    with Session(sample_db) as session:
+        book = exports.overview_export(session, 2015, AS_OF, load_rules(), "xlsx")
+    about = openpyxl.load_workbook(io.BytesIO(book))["Om uttrekket"]
+    cells = [row[1] for row in about.iter_rows() if str(row[0].value).startswith("Opplasting")]
+    assert cells[0].data_type == "s"
+    assert "=cmd|' /C calc'!A0.xlsx" in cells[0].value
