@@ -198,3 +198,464 @@ def overview_export(
 
     with Session(engine()) as session:
         return build(session, year, as_of, load_rules(), file_format, council_ids, goal)
+
+
+# --- Frister, Økonomi, Aktiviteter, Råd: cached queries, filters, tables, downloads ----
+
+DOWNLOAD_TEXT = {"csv": "Last ned CSV", "xlsx": "Last ned Excel (XLSX)"}
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Integer columns that hold a year or an id: shown without a thousands separator.
+PLAIN_NUMBER_COLUMNS = {"År", "Opplasting nr.", "Rad i filen"}
+ALERT_STYLE = "color: #8e1c1c; font-weight: 600"
+# The display value of a missing cell. st.dataframe draws a missing value as a faded
+# «None» whatever the display value says, so ``table_frame`` turns missing texts and
+# dates into empty strings; only a missing number (kept numeric, to sort) shows «None».
+EMPTY = "\u00a0"
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _cached_report(url: str, version: int, name: str, kwargs: tuple):
+    import inspect
+
+    from ia_data import reports
+
+    function = getattr(reports, name)
+    arguments = dict(kwargs)
+    if "rules" in inspect.signature(function).parameters:
+        arguments["rules"] = load_rules()
+    with Session(db.get_engine(url)) as session:
+        return function(session, **arguments)
+
+
+def report(name: str, **kwargs):
+    """A query of ``ia_data.reports`` by name (keyword arguments only), cached until the
+    data changes; the rules in force are passed where the query takes them."""
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
+    return _cached_report(db.database_url(), data_version(), name, key)
+
+
+def year_range_filter(options: list[int]) -> list[int]:
+    """First and last year (two select boxes over ``options``, ascending), kept in
+    ``?fra=&til=``; returns every year from first to last."""
+    if not options:
+        return []
+
+    def _year(key: str, default: int) -> int:
+        raw = _param(key)
+        return int(raw) if raw and raw.isdigit() and int(raw) in options else default
+
+    for key, param, default in (("f_from", "fra", options[0]), ("f_to", "til", options[-1])):
+        if key not in st.session_state or st.session_state[key] not in options:
+            st.session_state[key] = _year(param, default)
+    first = st.selectbox("Fra år", options, key="f_from")
+    last = st.selectbox("Til år", [y for y in options if y >= first] or options, key="f_to")
+    last = max(first, last)
+    for param, value, default in (("fra", first, options[0]), ("til", last, options[-1])):
+        if value == default:
+            st.query_params.pop(param, None)
+        else:
+            st.query_params[param] = str(value)
+    return [y for y in options if first <= y <= last]
+
+
+def council_picker(options) -> int | None:
+    """One council (select box), kept in ``?rad=<id>`` so that a link opens it. A link
+    that changes ``?rad=`` wins over the box's remembered value."""
+    by_id = {c.id: c for c in options}
+    raw = _param("rad") or ""
+    from_url = next((int(x) for x in raw.split(",") if x.isdigit() and int(x) in by_id), None)
+    if (
+        "f_council" not in st.session_state
+        or st.session_state.f_council not in (*by_id, None)
+        or (raw != st.session_state.get("_rad_written") and from_url is not None)
+    ):
+        st.session_state.f_council = from_url
+    chosen = st.selectbox(
+        "IA-råd",
+        list(by_id),
+        key="f_council",
+        index=None,
+        format_func=lambda i: by_id[i].name,
+        placeholder="Velg et IA-råd",
+    )
+    if chosen is None:
+        st.query_params.pop("rad", None)
+        st.session_state._rad_written = ""
+    else:
+        st.query_params["rad"] = str(chosen)
+        st.session_state._rad_written = str(chosen)
+    return chosen
+
+
+def search_filter(label: str = "Søk", help: str | None = None) -> str:
+    """A free-text search box, kept in ``?sok=``."""
+    if "f_search" not in st.session_state:
+        st.session_state.f_search = _param("sok") or ""
+    text = st.text_input(label, key="f_search", help=help, placeholder="Ord i tittel, sektor …")
+    text = text.strip()
+    if text:
+        st.query_params["sok"] = text
+    else:
+        st.query_params.pop("sok", None)
+    return text
+
+
+def choice_filter(label: str, options: list[str], param: str, placeholder: str) -> list[str]:
+    """A multiselect of texts (none chosen = all), kept in ``?<param>=a,b``."""
+    key = f"f_{param}"
+    raw = _param(param) or ""
+    if key not in st.session_state:
+        st.session_state[key] = [x for x in raw.split(",") if x in options]
+    st.session_state[key] = [x for x in st.session_state[key] if x in options]
+    chosen = st.multiselect(label, options, key=key, placeholder=placeholder)
+    if chosen:
+        st.query_params[param] = ",".join(chosen)
+    else:
+        st.query_params.pop(param, None)
+    return chosen
+
+
+def _column_kind(values: list) -> str:
+    from ia_data.exports import Kroner, Percent
+
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, Kroner) for v in present):
+        return "money"
+    if present and all(isinstance(v, Percent) for v in present):
+        return "percent"
+    return "other"
+
+
+def _display(value, plain: bool = False) -> str:
+    """One cell as a person reads it (Norwegian numbers and dates, Ja/Nei)."""
+    from datetime import datetime
+
+    import pandas as pd
+
+    from ia_data import formatting as fmt
+
+    if value is None or (not isinstance(value, str | bool | date) and pd.isna(value)):
+        return EMPTY
+    if isinstance(value, bool):
+        return fmt.yes_no(value)
+    if isinstance(value, datetime | date):
+        return fmt.day(value)
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+        try:  # an ISO date in a date column with gaps (see ``table_frame``)
+            return fmt.day(date.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return str(value) if plain else fmt.number(value)
+    if isinstance(value, float):
+        return fmt.number(value, 2)
+    return str(value)
+
+
+def _alert(predicate, value) -> str:
+    """The alert style where ``predicate`` holds (an empty cell never alerts)."""
+    try:
+        return ALERT_STYLE if value != "" and predicate(value) else ""
+    except TypeError:
+        return ""
+
+
+def table_frame(table):
+    """A ``Table`` as a DataFrame for the screen: kroner as numbers of kroner, shares as
+    percent, yes/no as ``Ja``/``Nei``, everything else as it is (so sorting works on the
+    real values). A missing text or date is an empty string (a date column with gaps holds
+    ISO dates), since st.dataframe writes «None» in an empty cell; a missing number stays
+    missing, so that the column still sorts as numbers."""
+    import pandas as pd
+
+    from ia_data import formatting as fmt
+
+    frame = pd.DataFrame(table.rows, columns=table.columns, dtype=object)
+    kinds = {c: _column_kind([row[j] for row in table.rows]) for j, c in enumerate(table.columns)}
+    for column, kind in kinds.items():
+        if kind == "money":
+            frame[column] = [v.ore / 100 if v is not None else None for v in frame[column]]
+        elif kind == "percent":
+            frame[column] = [v.share * 100 if v is not None else None for v in frame[column]]
+    for column in frame.columns:
+        values = [v for v in frame[column] if v is not None]
+        if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            frame[column] = pd.to_numeric(frame[column])
+        elif values and all(isinstance(v, bool) for v in values):
+            # st.dataframe draws a bool column as check boxes; the export says Ja/Nei.
+            frame[column] = [fmt.yes_no(v) if v is not None else None for v in frame[column]]
+        elif len({type(v) for v in values}) > 1:  # e.g. an action plan: a date, or Ja/Nei
+            frame[column] = [_display(v) if v is not None else "" for v in frame[column]]
+        elif values and all(isinstance(v, date) for v in values):
+            if len(values) < len(frame):  # st.dataframe shows a missing value as «None»
+                frame[column] = [v.isoformat() if v is not None else "" for v in frame[column]]
+        elif kinds[column] == "other":
+            frame[column] = ["" if v is None else v for v in frame[column]]
+    return frame, kinds
+
+
+def show_table(
+    table,
+    *,
+    alerts: dict | None = None,
+    column_config: dict | None = None,
+    bars: tuple[str, ...] = (),
+    max_height: int = 560,
+    key: str | None = None,
+):
+    """Show a ``Table`` as the page's dataframe: Norwegian formats, status colours, and
+    ``alerts`` (column → predicate on the cell value) in red. Negative amounts in a
+    ``Gjenstår`` column get red and ⚠; percent columns in ``bars`` show as bars."""
+    import pandas as pd
+
+    from ia_data import formatting as fmt
+
+    frame, kinds = table_frame(table)
+    alerts = dict(alerts or {})
+    styler = frame.style
+    for column in frame.columns:
+        kind = kinds[column]
+        if kind == "money":
+            flag = column.startswith("Gjenstår")
+
+            def money(v, flag=flag):
+                if v is None or pd.isna(v):
+                    return EMPTY
+                text = fmt.kroner(round(v * 100))
+                return f"{text} ⚠" if flag and v < 0 else text
+
+            styler = styler.format(money, subset=[column])
+            if flag:
+                alerts.setdefault(column, lambda v: v is not None and pd.notna(v) and v < 0)
+        elif kind == "percent" and column in bars:
+            column_config = dict(column_config or {})
+            bar = st.column_config.ProgressColumn(
+                column, min_value=0, max_value=100, format="%.0f %%"
+            )
+            column_config.setdefault(column, bar)
+        elif kind == "percent":
+            styler = styler.format(
+                lambda v: EMPTY if v is None or pd.isna(v) else f"{fmt.number(v, 1)} %",
+                subset=[column],
+            )
+        else:
+            plain = column in PLAIN_NUMBER_COLUMNS
+            styler = styler.format(lambda v, plain=plain: _display(v, plain), subset=[column])
+        if column.startswith("Status"):
+            styler = styler.map(lambda v: status_style(v) if isinstance(v, str) else "", [column])
+    for column, predicate in alerts.items():
+        if column in frame.columns:
+            styler = styler.map(lambda v, p=predicate: _alert(p, v), subset=[column])
+    st.dataframe(
+        styler,
+        hide_index=True,
+        height=min(38 + 35 * max(len(frame), 1), max_height),
+        column_config=column_config,
+        key=key,
+    )
+    return frame
+
+
+def table_export(table, file_format: str, **about) -> bytes:
+    """A page's table as CSV, or as XLSX with its ``Om uttrekket`` sheet."""
+    from ia_data.exports import table_export as build
+
+    with Session(engine()) as session:
+        return build(session, table, file_format, **about)
+
+
+def download_buttons(
+    table,
+    file_stem: str,
+    *,
+    title: str,
+    filters: list,
+    as_of: date | None = None,
+    upload_ids=(),
+    row_label: str = "Antall rader",
+    key: str,
+) -> None:
+    """CSV and XLSX download buttons for exactly the table shown (``table`` may be a
+    function that builds it, for a list too long to show whole)."""
+    if callable(table):  # built only when a button is pressed (a long list)
+        build = table
+    else:
+
+        def build(table=table):
+            return table
+
+    about = {
+        "title": title,
+        "filters": filters,
+        "as_of": as_of,
+        "upload_ids": list(upload_ids),
+        "row_label": row_label,
+    }
+    with st.container(horizontal=True):
+        st.download_button(
+            DOWNLOAD_TEXT["csv"],
+            data=lambda: table_export(build(), "csv", **about),
+            file_name=f"{file_stem}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"{key}_csv",
+        )
+        st.download_button(
+            DOWNLOAD_TEXT["xlsx"],
+            data=lambda: table_export(build(), "xlsx", **about),
+            file_name=f"{file_stem}.xlsx",
+            mime=XLSX_MIME,
+            icon=":material/table_view:",
+            on_click="ignore",
+            key=f"{key}_xlsx",
+        )
+
+
+def compiled_report(year: int, as_of: date) -> bytes:
+    """The Samlet rapport of a year (XLSX bytes)."""
+    from ia_data.compiled import compiled_report as build
+
+    with Session(engine()) as session:
+        return build(session, load_rules(), year, as_of)
+
+
+def council_page_links(councils, label: str) -> None:
+    """A row of links, one per council, each opening the Råd page on that council."""
+    with st.container(horizontal=True, gap="small"):
+        st.caption(label)
+        for council in councils:
+            st.page_link(
+                "pages/rad.py",
+                label=council.name.removeprefix("IA-rådet i "),
+                query_params={"rad": str(council.id)},
+            )
+
+
+# --- Last opp, Opplastinger: checks kept per file, storing, restoring, history ---------
+
+UPLOAD_CHECKS = "_upload_checks"  # session state: SHA-256 → (data version, Preview)
+
+
+def check_upload(file_name: str, data: bytes):
+    """The dry run of one file as a ``uploads.Preview``, kept in the session under the
+    file's SHA-256 so that a rerun does not parse it again (checked again only when the
+    data changed since, as the comparison with the active version depends on it). Never
+    raises: an unexpected failure becomes a rejected file with a Norwegian message."""
+    import logging
+
+    from ia_data import store
+    from ia_data import uploads as up
+
+    digest = store.sha256_of(data)
+    version = data_version()
+    checks = st.session_state.setdefault(UPLOAD_CHECKS, {})
+    kept = checks.get(digest)
+    if kept is not None and kept[0] == version and kept[1].file_name == file_name:
+        return kept[1]
+    rules = load_rules()
+    try:
+        result = store.import_file(engine(), file_name, data, dry_run=True, rules=rules)
+        shown = up.preview(result, rules, date.today())
+    except Exception:
+        logging.exception("Kontroll av %s feilet", file_name)
+        shown = up.preview(up.failed_result(file_name, data), rules, date.today())
+    checks[digest] = (version, shown)
+    return shown
+
+
+def forget_upload_checks(keep: set[str] | None = None) -> None:
+    """Drop the kept checks, except those of the files in ``keep`` (SHA-256)."""
+    checks = st.session_state.get(UPLOAD_CHECKS, {})
+    for digest in list(checks):
+        if keep is None or digest not in keep:
+            del checks[digest]
+
+
+def store_upload(file_name: str, data: bytes, uploaded_by: str = ""):
+    """Store one checked file in its own transaction (``store.import_file``); never raises."""
+    import logging
+
+    from ia_data import store
+    from ia_data import uploads as up
+
+    try:
+        return store.import_file(engine(), file_name, data, uploaded_by=uploaded_by)
+    except Exception:
+        logging.exception("Lagring av %s feilet", file_name)
+        return up.failed_result(file_name, data, up.UNEXPECTED_STORE)
+
+
+def data_changed() -> None:
+    """After an import or a restore: every cached figure and kept check is stale."""
+    st.cache_data.clear()
+    forget_upload_checks()
+
+
+def restore_upload(upload_id: int) -> str:
+    """Make an earlier upload active again; raises ``store.RestoreError`` with the reason."""
+    from ia_data import store
+
+    message = store.restore_upload(engine(), upload_id)
+    data_changed()
+    return message
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_upload_history(url: str, version: int, council_ids: tuple, periods: tuple):
+    from ia_data.uploads import upload_history as history
+
+    return history(db.get_engine(url), list(council_ids) or None, list(periods) or None)
+
+
+def upload_history(council_ids=None, periods=None):
+    """Uploads (newest first), optionally only those councils and (year, period) pairs."""
+    return _cached_upload_history(
+        db.database_url(),
+        data_version(),
+        tuple(sorted(council_ids or ())),
+        tuple(sorted(periods or ())),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _cached_uploaded_periods(url: str, version: int):
+    from ia_data.uploads import uploaded_periods as periods
+
+    return periods(db.get_engine(url))
+
+
+def uploaded_periods() -> list[tuple[int, str]]:
+    return _cached_uploaded_periods(db.database_url(), data_version())
+
+
+def upload_file(upload_id: int) -> bytes:
+    """The original bytes of an upload (not cached: a file may be large)."""
+    from ia_data.store import upload_content
+
+    found = upload_content(engine(), upload_id)
+    return found[1] if found else b""
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cached_template(url: str, version: int, year: int) -> bytes:
+    from ia_data.uploads import template_for_year
+
+    return template_for_year(db.get_engine(url), year, load_rules())
+
+
+def template(year: int) -> bytes:
+    """The blank report template for ``year`` (as ``ia-data template --year``)."""
+    return _cached_template(db.database_url(), data_version(), year)
+
+
+_MARKDOWN_SPECIAL = set("\\`*_[]<>$~|")
+
+
+def plain(text: object) -> str:
+    """Text from a file (a file name, a value) made safe to put inside a line of Markdown:
+    the characters that would start emphasis, code, a link, HTML, maths, strike-through
+    or a table are escaped."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))

@@ -116,3 +116,209 @@ def status_chart(rows: list[OverviewRow]) -> go.Figure:
     fig = _layout(fig, "Rapportstatus per IA-råd og periode", len(rows))
     fig.update_layout(plot_bgcolor="white")
     return fig
+
+
+# --- Frister, Økonomi, Aktiviteter and Råd ---------------------------------------------
+
+
+def _values_up(fig: go.Figure) -> go.Figure:
+    """Undo ``_layout``'s reversed y axis for charts with values (not names) upwards, and
+    keep the legend clear of the year labels."""
+    fig.update_yaxes(autorange=True)
+    fig.update_layout(legend={"orientation": "h", "y": -0.18})
+    return fig
+
+
+def deadline_chart(rows) -> go.Figure:
+    """Councils × reporting periods across years, coloured by status, with the status
+    word in each cell and the due and submitted dates on hover."""
+    from .formatting import day
+
+    if not rows:
+        return _layout(go.Figure(), "Rapportstatus per IA-råd og periode", 0)
+    labels = sorted({(r.period.year, r.period.start, r.period.label) for r in rows})
+    columns = [label for *_, label in labels]
+    names = list(dict.fromkeys(r.council.name for r in rows))
+    index = {status: i for i, status in enumerate(STATUS_ORDER)}
+    z = [[None] * len(columns) for _ in names]
+    text = [[""] * len(columns) for _ in names]
+    hover = [[""] * len(columns) for _ in names]
+    for r in rows:
+        i, j = names.index(r.council.name), columns.index(r.period.label)
+        z[i][j] = index[r.status.status]
+        text[i][j] = str(r.status.status)
+        assumed = " (antatt)" if r.period.due_is_assumption else ""
+        hover[i][j] = (
+            f"{r.council.name}, {r.period.label}<br>{r.status.text}<br>"
+            f"Frist: {day(r.period.due)}{assumed}<br>"
+            f"Innsendt: {day(r.submitted) if r.submitted else '–'}"
+        )
+    n = len(STATUS_ORDER)
+    scale = []
+    for i, status in enumerate(STATUS_ORDER):
+        scale += [[i / n, STATUS_COLOURS[status]], [(i + 1) / n, STATUS_COLOURS[status]]]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=columns,
+            y=[_short(name) for name in names],
+            text=text,
+            customdata=hover,
+            texttemplate="%{text}",
+            textfont={"size": 11},
+            zmin=-0.5,
+            zmax=n - 0.5,
+            colorscale=scale,
+            showscale=False,
+            xgap=3,
+            ygap=3,
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
+    fig = _layout(
+        fig, "Rapportstatus per IA-råd og periode (pek på en celle for datoene)", len(names)
+    )
+    fig.update_xaxes(side="top", type="category")
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 80, "b": 10})
+    return fig
+
+
+def money_trend_chart(trend_rows) -> go.Figure:
+    """All councils together: allocated and spent per year (from ``money_trend_table``)."""
+    years = [str(r[0]) for r in trend_rows]
+    allocated = [r[2].ore / 100 if r[2] is not None else None for r in trend_rows]
+    spent = [r[3].ore / 100 for r in trend_rows]
+    fig = go.Figure()
+    fig.add_bar(
+        x=years,
+        y=allocated,
+        name="Tildelt",
+        marker_color="#c7d6e4",
+        customdata=[kroner(r[2].ore if r[2] else None) for r in trend_rows],
+        hovertemplate="%{x}: tildelt %{customdata}<extra></extra>",
+    )
+    fig.add_bar(
+        x=years,
+        y=spent,
+        name="Brukt",
+        marker_color="#1f5f8b",
+        customdata=[kroner(r[3].ore) for r in trend_rows],
+        hovertemplate="%{x}: brukt %{customdata}<extra></extra>",
+    )
+    fig.update_yaxes(tickformat=",.0f", ticksuffix=" kr", gridcolor="#eceff3")
+    fig.update_xaxes(type="category")
+    fig.update_layout(barmode="group")
+    fig = _values_up(_layout(fig, "Tildelt og brukt, alle IA-råd, per år", 6))
+    fig.update_layout(height=360)
+    return fig
+
+
+def share_used_chart(rows) -> go.Figure:
+    """Share of the grant used per council and year (red above 100 %)."""
+    years = sorted({r.year for r in rows})
+    names = list(dict.fromkeys(r.council.name for r in rows))
+    z = [[None] * len(years) for _ in names]
+    text = [[""] * len(years) for _ in names]
+    for r in rows:
+        i, j = names.index(r.council.name), years.index(r.year)
+        if r.share_used is not None:
+            z[i][j] = round(r.share_used * 100, 1)
+            text[i][j] = f"{r.share_used * 100:.0f} %"
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[str(y) for y in years],
+            y=[_short(n) for n in names],
+            text=text,
+            texttemplate="%{text}",
+            zmin=0,
+            zmax=120,
+            colorscale=[
+                [0, "#f3f6f9"],
+                [0.8333, "#7fb0d3"],
+                [0.8334, "#f2b8b2"],
+                [1, "#e27d74"],
+            ],
+            showscale=False,
+            xgap=3,
+            ygap=3,
+            hovertemplate="%{y}, %{x}: %{z:.1f} % av tildelingen brukt<extra></extra>",
+        )
+    )
+    fig = _layout(fig, "Forbruk i prosent av tildelingen (rødt: over 100 %)", len(names))
+    fig.update_xaxes(side="top", type="category")
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 80, "b": 10})
+    return fig
+
+
+TYPE_COLOURS = (
+    "#1f5f8b", "#4f8fbf", "#8cb8d8", "#2f7d6d", "#6fb3a3", "#c08a2f", "#e0b96a", "#8a6fb0",
+    "#b9bec7",
+)  # fmt: skip
+
+
+def spend_by_type_chart(spend, councils, types: list[str]) -> go.Figure:
+    """Spent per council, stacked by activity type."""
+    names = [_short(c.name) for c in councils]
+    cells = {(s.council_id, s.type): s.spent_ore for s in spend}
+    fig = go.Figure()
+    for i, kind in enumerate(types):
+        values = [cells.get((c.id, kind), 0) for c in councils]
+        fig.add_bar(
+            y=names,
+            x=[v / 100 for v in values],
+            name=kind,
+            orientation="h",
+            marker_color=TYPE_COLOURS[i % len(TYPE_COLOURS)],
+            customdata=[kroner(v) for v in values],
+            hovertemplate=f"%{{y}}: %{{customdata}} på {kind.lower()}<extra></extra>",
+        )
+    fig.update_xaxes(tickformat=",.0f", ticksuffix=" kr", gridcolor="#eceff3")
+    fig.update_layout(barmode="stack")
+    return _layout(fig, "Brukt per aktivitetstype og IA-råd", len(councils))
+
+
+def breakdown_chart(rows, title: str) -> go.Figure:
+    """Activities (not cancelled) per type or sector, by sub-goal."""
+    keys = [r.key for r in rows]
+    fig = go.Figure()
+    for k in (1, 2, 3):
+        fig.add_bar(
+            y=keys,
+            x=[r.goals[k] for r in rows],
+            name=f"Delmål {k}",
+            orientation="h",
+            marker_color=GOAL_COLOURS[k],
+            hovertemplate=f"%{{y}}: %{{x}} aktiviteter på delmål {k}<extra></extra>",
+        )
+    fig.update_xaxes(tickformat=",d", gridcolor="#eceff3", title="Aktiviteter")
+    fig.update_layout(barmode="group")
+    return _layout(fig, title, len(rows) * 2)
+
+
+def council_money_chart(years) -> go.Figure:
+    """One council's grant and spending per year (``CouncilYear`` rows)."""
+    labels = [str(y.money.year) for y in years]
+    fig = go.Figure()
+    fig.add_bar(
+        x=labels,
+        y=[(y.money.allocated_ore or 0) / 100 for y in years],
+        name="Tildelt",
+        marker_color="#c7d6e4",
+        customdata=[kroner(y.money.allocated_ore) or "ingen tildeling" for y in years],
+        hovertemplate="%{x}: tildelt %{customdata}<extra></extra>",
+    )
+    fig.add_bar(
+        x=labels,
+        y=[y.money.spent_ore / 100 for y in years],
+        name="Brukt",
+        marker_color=["#c9483f" if y.money.overspent else "#1f5f8b" for y in years],
+        customdata=[kroner(y.money.spent_ore) for y in years],
+        hovertemplate="%{x}: brukt %{customdata}<extra></extra>",
+    )
+    fig.update_yaxes(tickformat=",.0f", ticksuffix=" kr", gridcolor="#eceff3")
+    fig.update_xaxes(type="category")
+    fig.update_layout(barmode="group")
+    fig = _values_up(_layout(fig, "Tildelt og brukt per år (rødt: brukt mer enn tildelt)", 6))
+    fig.update_layout(height=340)
+    return fig

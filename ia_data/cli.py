@@ -85,19 +85,34 @@ def cmd_import(args) -> int:
     return 1 if failed else 0
 
 
+EXPORTS_NEEDING_YEAR = ("overview", "compiled")
+
+
 def cmd_export(args) -> int:
-    engine = get_engine(args.db)
     rules = load_rules()
-    if not rules.periods(args.year):
+    if args.year is None and args.table in EXPORTS_NEEDING_YEAR:
+        raise UsageError(f"disse argumentene mangler: --year (påkrevd for {args.table})")
+    if args.year is not None and not rules.periods(args.year):
         raise UsageError(
             f"{args.year} er utenfor rapporteringsreglene ({rules.years[0]}–{rules.years[-1]})"
         )
+    file_format = args.format or ("xlsx" if args.table == "compiled" else "csv")
+    if args.table == "compiled" and file_format != "xlsx":
+        raise UsageError("den samlede rapporten finnes bare som xlsx (--format xlsx)")
     as_of = args.as_of or date.today()
+    engine = get_engine(args.db)
     with Session(engine) as session:
         if args.table == "overview":
-            data = exports.overview_export(session, args.year, as_of, rules, args.format)
+            data = exports.overview_export(session, args.year, as_of, rules, file_format)
+        elif args.table == "deadlines":
+            years = [args.year] if args.year is not None else None
+            data = exports.deadlines_export(session, rules, as_of, file_format, years)
+        elif args.table == "activities":
+            data = exports.activities_export(session, args.year, file_format)
         else:
-            raise UsageError(f"eksporten «{args.table}» finnes ikke ennå")
+            from .compiled import compiled_report
+
+            data = compiled_report(session, rules, args.year, as_of)
     _write(data, args.out)
     return 0
 
@@ -190,10 +205,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", parents=[common], help="hent ut en tabell som CSV eller XLSX")
-    p.add_argument("table", choices=["overview"], help="tabellen som skal hentes ut")
-    p.add_argument("--year", type=int, required=True, metavar="ÅR")
+    p.add_argument(
+        "table",
+        choices=["overview", "deadlines", "activities", "compiled"],
+        help="overview: oversikten for et år; deadlines: fristene (alle år uten --year); "
+        "activities: aktivitetslisten (alle år uten --year); compiled: den samlede "
+        "rapporten for et år (bare xlsx)",
+    )
+    p.add_argument("--year", type=int, metavar="ÅR", help="året (påkrevd for overview og compiled)")
     p.add_argument("--as-of", type=_date, metavar="DATO", help="status per dato (standard: i dag)")
-    p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    p.add_argument(
+        "--format",
+        choices=["csv", "xlsx"],
+        help="filformat (standard: csv; xlsx for compiled)",
+    )
     p.add_argument("--out", required=True, metavar="FIL", help="filnavn, eller - for stdout")
     p.set_defaults(func=cmd_export)
 

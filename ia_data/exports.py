@@ -345,3 +345,552 @@ def overview_export(
         now=now,
     )
     return to_xlsx([table], about)
+
+
+# --- tables of the Frister, Økonomi, Aktiviteter and Råd pages ------------------------
+# Each builder gives exactly the table its page shows; the page renders it and offers it
+# as CSV and XLSX through ``table_export``.
+
+
+def table_export(
+    session,
+    table: Table,
+    file_format: str,
+    *,
+    title: str,
+    filters: list[tuple[str, object]],
+    as_of: date | None = None,
+    upload_ids=(),
+    row_label: str = "Antall rader",
+    now: datetime | None = None,
+) -> bytes:
+    """One page table as CSV, or as XLSX with its ``Om uttrekket`` sheet."""
+    from .queries import upload_sources
+
+    if file_format == "csv":
+        return to_csv(table)
+    about = about_rows(
+        title,
+        as_of=as_of,
+        filters=filters,
+        row_count=(row_label, len(table.rows)),
+        sources=upload_sources(session, [i for i in upload_ids if i is not None]),
+        now=now,
+    )
+    return to_xlsx([table], about)
+
+
+def _goals_text(goals: list[int]) -> str:
+    return ", ".join(str(k) for k in goals)
+
+
+def deadlines_table(rows) -> Table:
+    """Every council × period with its due date, submission and status (long form)."""
+    columns = [
+        "IA-råd",
+        "Fylker",
+        "År",
+        "Periode",
+        "Frist",
+        "Innsendt",
+        "Status",
+        "Dager over frist",
+        "Opplasting nr.",
+        "Frist antatt",
+    ]
+    return Table(
+        columns=columns,
+        rows=[
+            [
+                r.council.name,
+                r.council.county_names,
+                r.period.year,
+                r.period.code,
+                r.period.due,
+                r.submitted,
+                r.status.text,
+                r.days_overdue,
+                r.upload_id,
+                r.period.due_is_assumption,
+            ]
+            for r in rows
+        ],
+        title="Frister",
+    )
+
+
+def deadline_matrix_table(rows) -> Table:
+    """Councils × periods, each cell the status as of the date (empty where the council
+    did not exist that year)."""
+    periods: dict[tuple[int, str], str] = {}
+    cells: dict[int, dict[str, str]] = {}
+    names: dict[int, str] = {}
+    for r in rows:
+        label = f"Status {r.period.label}"
+        periods.setdefault((r.period.year, r.period.start.month), label)
+        names.setdefault(r.council.id, r.council.name)
+        cells.setdefault(r.council.id, {})[label] = r.status.text
+    labels = [periods[k] for k in sorted(periods)]
+    return Table(
+        columns=["IA-råd", *labels],
+        rows=[[names[c], *(cells[c].get(label) for label in labels)] for c in names],
+        title="Matrise",
+    )
+
+
+def missing_table(rows) -> Table:
+    """Reports overdue and not in as of the date."""
+    return Table(
+        columns=["IA-råd", "År", "Periode", "Frist", "Dager over frist"],
+        rows=[
+            [r.council.name, r.period.year, r.period.code, r.period.due, r.days_overdue]
+            for r in rows
+        ],
+        title="Mangler",
+    )
+
+
+def falling_due_table(rows, as_of: date) -> Table:
+    """Reports due within the coming days, with whether they are already in."""
+    return Table(
+        columns=["IA-råd", "År", "Periode", "Frist", "Dager til frist", "Status", "Innsendt"],
+        rows=[
+            [
+                r.council.name,
+                r.period.year,
+                r.period.code,
+                r.period.due,
+                (r.period.due - as_of).days,
+                r.status.text,
+                r.submitted,
+            ]
+            for r in rows
+        ],
+        title="Forfaller snart",
+    )
+
+
+def money_table(rows, title: str = "Økonomi") -> Table:
+    """Allocated (decision or rule), spent, remaining and share used per council × year."""
+    columns = [
+        "IA-råd",
+        "Fylker",
+        "År",
+        "Tildelt (kr)",
+        "Tildeling",
+        "Vedtaksdato",
+        "Brukt (kr)",
+        "Gjenstår (kr)",
+        "Forbruk (%)",
+        "Overforbruk",
+        "Aktiviteter",
+    ]
+    return Table(
+        columns=columns,
+        rows=[
+            [
+                r.council.name,
+                r.council.county_names,
+                r.year,
+                Kroner(r.allocated_ore) if r.allocated_ore is not None else None,
+                r.allocation_source or None,
+                r.decision_date,
+                Kroner(r.spent_ore),
+                Kroner(r.remaining_ore) if r.remaining_ore is not None else None,
+                Percent(r.share_used) if r.share_used is not None else None,
+                r.overspent,
+                r.activities,
+            ]
+            for r in rows
+        ],
+        title=title,
+    )
+
+
+def money_trend_table(rows) -> Table:
+    """All councils together, year by year: allocated, spent, remaining, share used."""
+    years: dict[int, list] = {}
+    for r in rows:
+        years.setdefault(r.year, []).append(r)
+    table_rows = []
+    for year in sorted(years):
+        group = years[year]
+        allocated = sum(r.allocated_ore or 0 for r in group)
+        known = any(r.allocated_ore is not None for r in group)
+        spent = sum(r.spent_ore for r in group)
+        table_rows.append(
+            [
+                year,
+                len(group),
+                Kroner(allocated) if known else None,
+                Kroner(spent),
+                Kroner(allocated - spent) if known else None,
+                Percent(spent / allocated) if allocated else None,
+                sum(1 for r in group if r.overspent),
+                sum(r.activities for r in group),
+            ]
+        )
+    return Table(
+        columns=[
+            "År",
+            "IA-råd",
+            "Tildelt (kr)",
+            "Brukt (kr)",
+            "Gjenstår (kr)",
+            "Forbruk (%)",
+            "Råd med overforbruk",
+            "Aktiviteter",
+        ],
+        rows=table_rows,
+        title="Utvikling",
+    )
+
+
+def spend_by_type_table(spend, councils, types: list[str]) -> Table:
+    """Spent per council (rows) and activity type (columns), with a sum row and column."""
+    cells: dict[int, dict[str, int]] = {}
+    for s in spend:
+        cells.setdefault(s.council_id, {})[s.type] = s.spent_ore
+    rows = []
+    for council in councils:
+        own = cells.get(council.id, {})
+        rows.append(
+            [council.name, *(Kroner(own.get(t, 0)) for t in types), Kroner(sum(own.values()))]
+        )
+    totals = [sum(s.spent_ore for s in spend if s.type == t) for t in types]
+    rows.append(["Alle IA-råd", *(Kroner(t) for t in totals), Kroner(sum(totals))])
+    return Table(
+        columns=["IA-råd", *(f"{t} (kr)" for t in types), "Sum (kr)"],
+        rows=rows,
+        title="Forbruk per type",
+    )
+
+
+def allocations_table(versions) -> Table:
+    """Every uploaded allocation row, the replaced ones too."""
+    return Table(
+        columns=[
+            "IA-råd",
+            "År",
+            "Beløp (kr)",
+            "Vedtaksdato",
+            "Merknad",
+            "Aktiv",
+            "Opplasting nr.",
+            "Fil",
+            "Lastet opp",
+        ],
+        rows=[
+            [
+                v.council,
+                v.year,
+                Kroner(v.amount_ore),
+                v.decision_date,
+                v.note or None,
+                v.active,
+                v.upload_id,
+                v.file_name,
+                v.uploaded_at,
+            ]
+            for v in versions
+        ],
+        title="Tildelingsvedtak",
+    )
+
+
+def breakdown_table(rows, key_label: str, title: str) -> Table:
+    """Activities per type, sector or sub-goal (cancelled ones counted apart)."""
+    return Table(
+        columns=[
+            key_label,
+            "Aktiviteter",
+            "Delmål 1",
+            "Delmål 2",
+            "Delmål 3",
+            "Deltakere",
+            "Brukt (kr)",
+            "Avlyst",
+            "IA-råd med aktivitet",
+        ],
+        rows=[
+            [
+                r.key,
+                r.activities,
+                r.goals[1],
+                r.goals[2],
+                r.goals[3],
+                r.participants,
+                Kroner(r.spent_ore),
+                r.cancelled,
+                r.councils,
+            ]
+            for r in rows
+        ],
+        title=title,
+    )
+
+
+def goal_coverage_table(rows: list[OverviewRow]) -> Table:
+    """Per council: activities per sub-goal, and which sub-goals it has nothing on."""
+    return Table(
+        columns=[
+            "IA-råd",
+            "Aktiviteter",
+            "Delmål 1",
+            "Delmål 2",
+            "Delmål 3",
+            "Alle delmål dekket",
+            "Mangler delmål",
+        ],
+        rows=[
+            [
+                r.council.name,
+                r.activities,
+                r.goals[1],
+                r.goals[2],
+                r.goals[3],
+                r.all_goals,
+                _goals_text(r.missing_goals) or None,
+            ]
+            for r in rows
+        ],
+        title="Delmål per råd",
+    )
+
+
+def activities_table(rows) -> Table:
+    """The activity list: every activity with its council, period and source upload."""
+    return Table(
+        columns=[
+            "IA-råd",
+            "Dato",
+            "Aktivitet",
+            "Type",
+            "Delmål",
+            "Bransje/sektor",
+            "Deltakere",
+            "Kostnad (kr)",
+            "Status",
+            "Ansvarlig",
+            "Kommentar",
+            "År",
+            "Periode",
+            "Opplasting nr.",
+            "Fil",
+            "Rad i filen",
+        ],
+        rows=[
+            [
+                a.council,
+                a.date,
+                a.title,
+                a.type,
+                _goals_text(a.goals),
+                a.sector or None,
+                a.participants,
+                Kroner(a.cost_ore),
+                a.status,
+                a.organiser or None,
+                a.comment or None,
+                a.year,
+                a.period,
+                a.upload_id,
+                a.file_name,
+                a.source_row,
+            ]
+            for a in rows
+        ],
+        title="Aktiviteter",
+    )
+
+
+def meetings_table(rows, council_names: dict[int, str]) -> Table:
+    """Council meetings on record."""
+    return Table(
+        columns=["IA-råd", "Dato", "Møtetype", "Til stede", "Kommentar", "År", "Periode"],
+        rows=[
+            [
+                council_names.get(m.council_id, ""),
+                m.date,
+                m.kind or None,
+                m.present or None,
+                m.comment or None,
+                m.year,
+                m.period,
+            ]
+            for m in rows
+        ],
+        title="Møter",
+    )
+
+
+def _action_plan(value: bool | None, when: date | None):
+    return when if value and when else value
+
+
+def council_reports_table(periods) -> Table:
+    """One council's report for each period: status, who led, action plan, counts."""
+    return Table(
+        columns=[
+            "Periode",
+            "Status",
+            "Frist",
+            "Innsendt",
+            "Leder",
+            "Leders organisasjon",
+            "Kontaktperson",
+            "Handlingsplan",
+            "Aktiviteter",
+            "Møter",
+            "Brukt (kr)",
+            "Opplasting nr.",
+        ],
+        rows=[
+            [
+                p.period.label,
+                p.status.text,
+                p.period.due,
+                p.submitted,
+                p.chair or None,
+                p.chair_organisation or None,
+                p.contact or None,
+                _action_plan(p.action_plan, p.action_plan_date),
+                p.activities if p.stored else None,
+                p.meetings if p.stored else None,
+                Kroner(p.spent_ore) if p.stored else None,
+                p.upload_id,
+            ]
+            for p in periods
+        ],
+        title="Rapporter",
+    )
+
+
+NO_REPORT = "(ingen rapport)"
+NO_ANSWER = "(ikke besvart)"
+
+
+def council_answers_table(periods, questions) -> Table:
+    """The five questions (rows) against the periods (columns), side by side."""
+    rows = []
+    for k, question in enumerate(questions, start=1):
+        line = [f"{k}. {question}"]
+        for p in periods:
+            if not p.stored:
+                line.append(NO_REPORT)
+            else:
+                line.append(p.answers[k - 1] or NO_ANSWER)
+        rows.append(line)
+    return Table(
+        columns=["Spørsmål", *(p.period.label for p in periods)],
+        rows=rows,
+        title="Svar",
+    )
+
+
+def council_years_table(years) -> Table:
+    """One council year by year: money, activities per sub-goal and meetings."""
+    return Table(
+        columns=[
+            "År",
+            "Tildelt (kr)",
+            "Tildeling",
+            "Brukt (kr)",
+            "Gjenstår (kr)",
+            "Forbruk (%)",
+            "Aktiviteter",
+            "Delmål 1",
+            "Delmål 2",
+            "Delmål 3",
+            "Møter",
+        ],
+        rows=[
+            [
+                y.money.year,
+                Kroner(y.money.allocated_ore) if y.money.allocated_ore is not None else None,
+                y.money.allocation_source or None,
+                Kroner(y.money.spent_ore),
+                Kroner(y.money.remaining_ore) if y.money.remaining_ore is not None else None,
+                Percent(y.money.share_used) if y.money.share_used is not None else None,
+                y.money.activities,
+                y.goals[1],
+                y.goals[2],
+                y.goals[3],
+                y.meetings,
+            ]
+            for y in years
+        ],
+        title="År for år",
+    )
+
+
+def deadlines_export(
+    session,
+    rules,
+    as_of: date,
+    file_format: str,
+    years: list[int] | None = None,
+    council_ids: list[int] | None = None,
+    now: datetime | None = None,
+) -> bytes:
+    """The deadlines of every council and period (default: all years with data) as CSV,
+    or as XLSX with the matrix and the missing list as extra sheets."""
+    from .queries import upload_sources
+    from .reports import deadlines, missing_reports
+
+    rows = deadlines(session, rules, as_of, years, council_ids)
+    table = deadlines_table(rows)
+    if file_format == "csv":
+        return to_csv(table)
+    shown_years = sorted({r.period.year for r in rows})
+    span = f"{shown_years[0]}–{shown_years[-1]}" if shown_years else "ingen"
+    names = sorted({r.council.name for r in rows})
+    about = about_rows(
+        f"Rapportfrister for IA-rådene {span}",
+        as_of=as_of,
+        filters=[("År", span), ("IA-råd", ", ".join(names) if council_ids else "alle")],
+        row_count=("Antall rapporter (råd × periode)", len(rows)),
+        sources=upload_sources(session, [r.upload_id for r in rows if r.upload_id]),
+        now=now,
+    )
+    extra = [deadline_matrix_table(rows), missing_table(missing_reports(rows))]
+    return to_xlsx([table, *extra], about)
+
+
+def activities_export(
+    session,
+    year: int | None,
+    file_format: str,
+    council_ids: list[int] | None = None,
+    goal: int | None = None,
+    types: list[str] | None = None,
+    statuses: list[str] | None = None,
+    search: str = "",
+    now: datetime | None = None,
+) -> bytes:
+    """The activity list (a year, or every year) as CSV or XLSX."""
+    from .queries import upload_sources
+    from .reports import activity_list
+
+    rows, _ = activity_list(session, year, council_ids, goal, types, statuses, search)
+    table = activities_table(rows)
+    if file_format == "csv":
+        return to_csv(table)
+    names = sorted({a.council for a in rows})
+    filters = [
+        ("År", year if year is not None else "alle"),
+        ("IA-råd", ", ".join(names) if council_ids else "alle"),
+        ("Delmål", f"delmål {goal}" if goal else "alle delmål"),
+        ("Type", ", ".join(types) if types else "alle"),
+        ("Status", ", ".join(statuses) if statuses else "alle"),
+        ("Søk", search or "–"),
+    ]
+    about = about_rows(
+        f"Aktiviteter i IA-rådene {year if year is not None else '(alle år)'}",
+        as_of=None,
+        filters=filters,
+        row_count=("Antall aktiviteter", len(rows)),
+        sources=upload_sources(session, [a.upload_id for a in rows]),
+        now=now,
+    )
+    return to_xlsx([table], about)

@@ -12,6 +12,7 @@ import math
 import re
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from .text import clean, fold
 
@@ -57,7 +58,8 @@ def shown(value: object) -> str:
 
 
 def is_empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and clean(value) == "")
+    # str.strip() also strips non-breaking spaces, so this agrees with clean().
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _number(value: object) -> float | None:
@@ -189,6 +191,7 @@ _GOAL_TOKEN = re.compile(r"\d+|[^\d\s,/+&;.]+")
 GOALS_EXPECTED = "gyldige verdier: 1, 2, 3"
 
 
+@lru_cache(maxsize=4096, typed=True)
 def parse_goals(value: object) -> frozenset[int]:
     """The sub-goals (delmål) an activity serves: one or more of 1, 2, 3."""
     number = _number(value)
@@ -270,6 +273,7 @@ _STATUS_WORDS = {
 }
 
 
+@lru_cache(maxsize=1024, typed=True)
 def parse_status(value: object) -> str:
     """An activity's status; empty means ``Gjennomført``."""
     if is_empty(value):
@@ -282,6 +286,7 @@ def parse_status(value: object) -> str:
     return status
 
 
+@lru_cache(maxsize=4096, typed=True)
 def parse_activity_type(value: object) -> tuple[str, bool]:
     """An activity type as (type, known). Unknown text is kept as ``Annet`` (known=False),
     which the importer reports as a warning that names it."""

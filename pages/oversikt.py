@@ -30,6 +30,12 @@ TEXT = {
     "etter statusdatoen regnes som ikke sendt.",
     "flags": "⚠ i tabellen: under Gjenstår betyr det brukt mer enn tildelt, under et delmål "
     "ingen aktivitet på delmålet, under Møter et antall utenfor det forventede.",
+    "links": "Se ett råd nærmere:",
+    "compiled": "Samlet rapport",
+    "compiled_caption": "Én Excel-fil for {year} til Oppfølgingsgruppen: et sammendrag med "
+    "nøkkeltallene og tabellen over, og ett ark per IA-råd med rapportsvarene, aktivitetene, "
+    "møtene og pengene. Gjelder alle IA-rådene (filtrene over brukes ikke), status per {as_of}.",
+    "compiled_button": "Last ned samlet rapport {year} (XLSX)",
 }
 
 rules = load_rules()
@@ -158,6 +164,7 @@ st.dataframe(
 )
 st.caption(TEXT["caption"].format(as_of=fmt.day(as_of), meetings=f"{expected[0]}–{expected[1]}"))
 st.caption(TEXT["flags"])
+ui.council_page_links([r.council for r in rows], TEXT["links"])
 
 file_stem = f"ia-oversikt-{year}-per-{as_of.isoformat()}" + (f"-delmal-{goal}" if goal else "")
 with st.container(horizontal=True):
@@ -184,3 +191,16 @@ left, right = st.columns(2)
 left.plotly_chart(charts.money_chart(rows), config={"displaylogo": False})
 right.plotly_chart(charts.goals_chart(rows), config={"displaylogo": False})
 st.plotly_chart(charts.status_chart(rows), config={"displaylogo": False})
+
+# --- the compiled report ---------------------------------------------------------------
+st.subheader(TEXT["compiled"])
+st.caption(TEXT["compiled_caption"].format(year=year, as_of=fmt.day(as_of)))
+st.download_button(
+    TEXT["compiled_button"].format(year=year),
+    data=lambda: ui.compiled_report(year, as_of),
+    file_name=f"ia-samlet-rapport-{year}-per-{as_of.isoformat()}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/summarize:",
+    on_click="ignore",
+    key="compiled",
+)

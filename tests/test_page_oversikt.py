@@ -110,5 +110,9 @@ def test_changing_a_filter_writes_the_url(app_on, seeded_url):
 def test_page_has_both_exports_and_three_charts(app_on, seeded_url):
     at = app_on(seeded_url, ar="2015")
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Last ned CSV", "Last ned Excel (XLSX)"]
+    assert labels == [
+        "Last ned CSV",
+        "Last ned Excel (XLSX)",
+        "Last ned samlet rapport 2015 (XLSX)",
+    ]
     assert len(at.get("plotly_chart")) == 3

@@ -1,0 +1,313 @@
+"""Benchmark: import, the overview query and the Oversikt page, on the demo data and on a
+large database (every council 2010–2018, 1 000 activities per council and year).
+
+Run from the project folder:
+
+    uv run python benchmarks/bench.py            # everything (a few minutes)
+    uv run python benchmarks/bench.py --quick    # fewer repetitions
+
+It builds all its data in a temporary folder and prints a table of medians. It is not part
+of the test suite: speed is measured here, never asserted in a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from sqlalchemy import insert  # noqa: E402
+from sqlmodel import Session, select  # noqa: E402
+
+from ia_data import db  # noqa: E402
+from ia_data.models import Activity, Meeting, Report, Upload  # noqa: E402
+from ia_data.queries import overview  # noqa: E402
+from ia_data.register import councils  # noqa: E402
+from ia_data.rules import load_rules  # noqa: E402
+from ia_data.seed import SAMPLE_REGISTER, seed  # noqa: E402
+from ia_data.store import import_file  # noqa: E402
+
+TYPES = ("Konferanse", "Seminar", "Kurs", "Nettverk", "Erfaringssamling", "Dialogmøte")
+GOALS = (1, 2, 3, "1, 2", "2, 3", "alle")
+TARGETS = {
+    "import": "≤ 0,5",
+    "query": "≤ 3",
+    "rerun": "≤ 250 ms",
+    "memory": "≤ 400 MB",
+}
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# --- data ------------------------------------------------------------------------------
+
+
+def big_workbook(rows: int = 10_000) -> bytes:
+    """A council report workbook with ``rows`` activities, in the template's layout."""
+    from ia_data.template import fill_report, new_report_workbook, workbook_bytes
+
+    rng = random.Random(7)
+    activities = []
+    for i in range(rows):
+        day = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(365))
+        activities.append(
+            [day, f"Aktivitet nr. {i} for IA-arbeidet", rng.choice(TYPES), rng.choice(GOALS),
+             "Helse og omsorg", rng.randint(5, 120), rng.randint(0, 60_000) + 0.5 * (i % 2),
+             rng.choice(("Gjennomført", "Avlyst", "")), "NAV Arbeidslivssenter", "Kommentar"]
+        )  # fmt: skip
+    book = new_report_workbook(2015)
+    fields = {"IA-råd": "Troms", "Rapportperiode": "2015", "Innsendt dato": dt.date(2016, 2, 1)}
+    meetings = [[dt.date(2015, m, 10), "Rådsmøte", "NHO, LO, NAV", ""] for m in (2, 5, 9)]
+    fill_report(book, fields, ["Svar."] * 5, activities, meetings)
+    return workbook_bytes(book)
+
+
+def build_large(url: str, per_council_year: int = 1_000) -> int:
+    """Fill a database with every council of the default register, 2010–2018, straight
+    through SQL (the importer's own speed is measured separately)."""
+    engine = db.get_engine(url)
+    rules = load_rules()
+    rng = random.Random(2018)
+    now = dt.datetime.now(dt.UTC)
+    total = 0
+    with Session(engine) as session:
+        infos = councils(session)
+        for year in range(2010, 2019):
+            periods = rules.periods(year)
+            for council in (c for c in infos if c.exists_in(year)):
+                for period in periods:
+                    upload = Upload(file_name=f"{council.id}-{year}-{period.code}.xlsx",
+                                    sha256=f"{council.id}-{year}-{period.code}", size=1,
+                                    uploaded_at=now, council_id=council.id, year=year,
+                                    period=period.code, content=b"")  # fmt: skip
+                    session.add(upload)
+                    session.flush()
+                    report = Report(upload_id=upload.id, council_id=council.id, year=year,
+                                    period=period.code,
+                                    submitted=period.due - dt.timedelta(days=rng.randint(-20, 30)),
+                                    action_plan=True)  # fmt: skip
+                    session.add(report)
+                    session.flush()
+                    n = per_council_year // len(periods)
+                    span = (period.end - period.start).days
+                    rows = []
+                    for i in range(n):
+                        goals = rng.choice(((1,), (2,), (3,), (1, 2), (1, 2, 3)))
+                        rows.append({
+                            "report_id": report.id,
+                            "date": period.start + dt.timedelta(days=rng.randint(0, span)),
+                            "title": f"Aktivitet {i}", "type": rng.choice(TYPES),
+                            "goal_1": 1 in goals, "goal_2": 2 in goals, "goal_3": 3 in goals,
+                            "sector": "Industri", "participants": 20,
+                            "cost_ore": rng.randint(0, 2_000_000),
+                            "status": "Avlyst" if rng.random() < 0.05 else "Gjennomført",
+                            "organiser": "", "comment": "", "source_row": i + 4,
+                        })  # fmt: skip
+                    session.exec(insert(Activity), params=rows)
+                    session.exec(insert(Meeting), params=[
+                        {"report_id": report.id, "date": period.start, "kind": "Rådsmøte",
+                         "present": "", "comment": "", "source_row": 4}
+                    ])  # fmt: skip
+                    total += n
+        db.bump_data_version(session)
+        session.commit()
+    return total
+
+
+# --- measurements ----------------------------------------------------------------------
+
+
+def bench_import(repeat: int, tmp: Path) -> tuple[float, float]:
+    import pandas as pd
+
+    data = big_workbook()
+    runs = iter(range(1000))
+
+    def one_import():
+        url = f"sqlite:///{tmp / f'import-{next(runs)}.db'}"
+        result = import_file(db.get_engine(url), "stor.xlsx", data)
+        assert result.status == "lagret", result.message
+
+    ours = median_time(one_import, repeat)
+    theirs = median_time(
+        lambda: pd.read_excel(io.BytesIO(data), engine="openpyxl", sheet_name=None), repeat
+    )
+    return ours, theirs
+
+
+def bench_query(url: str, year: int, repeat: int) -> float:
+    engine = db.get_engine(url)
+    rules = load_rules()
+
+    def run():
+        with Session(engine) as session:
+            rows = overview(session, year, dt.date(2019, 6, 1), rules)
+            assert rows
+
+    run()
+    return median_time(run, repeat)
+
+
+def bench_rerun(url: str, repeat: int, register: Path | None) -> float:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["IA_DATABASE_URL"] = url
+    if register:
+        os.environ["IA_REGISTER_FILE"] = str(register)
+    else:
+        os.environ.pop("IA_REGISTER_FILE", None)
+    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=120).run()
+    assert not at.exception and at.dataframe, "Oversikt did not render"
+    return median_time(lambda: at.run(), repeat)
+
+
+FIRST_RENDER = """
+import os, sys, time
+start = time.perf_counter()
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=120)
+t = time.perf_counter(); at.run(); run = time.perf_counter() - t
+assert not at.exception and at.dataframe
+print(run, time.perf_counter() - start)
+"""
+
+
+def bench_first_render(url: str, register: Path | None) -> tuple[float, float]:
+    env = {**os.environ, "IA_DATABASE_URL": url}
+    if register:
+        env["IA_REGISTER_FILE"] = str(register)
+    done = subprocess.run([sys.executable, "-c", FIRST_RENDER, str(PROJECT / "app.py")],
+                          env=env, capture_output=True, text=True, check=True)  # fmt: skip
+    run, total = map(float, done.stdout.split())
+    return run, total
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_server_memory(url: str) -> float | None:
+    """Peak resident memory (MB) of a real server that has rendered Oversikt in Chromium."""
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    env = {**os.environ, "IA_DATABASE_URL": url}
+    env.pop("IA_REGISTER_FILE", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(PROJECT / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true"],
+        env=env, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.2)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=str(chromium),
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync"],
+            )  # fmt: skip
+            page = browser.new_page(viewport={"width": 1440, "height": 1200})
+            for year in (2018, 2014, 2010):
+                page.goto(f"http://127.0.0.1:{port}/?ar={year}")
+                page.wait_for_selector("[data-testid=stDataFrame]", timeout=120_000)
+                page.wait_for_selector(
+                    "[data-testid=stApp][data-test-script-state=notRunning]", timeout=120_000
+                )
+            browser.close()
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        peak_kb = int(next(line for line in status.splitlines() if line.startswith("VmHWM"))
+                      .split()[1])  # fmt: skip
+        return peak_kb / 1024
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    repeat = 3 if args.quick else 7
+    tmp = Path(tempfile.mkdtemp(prefix="ia-bench-"))
+
+    print(f"Maskin: {platform.machine()}, {os.cpu_count()} kjerner, Python "
+          f"{platform.python_version()}, {platform.system()}")  # fmt: skip
+    print(f"Bygger data i {tmp} …", flush=True)
+    demo_url = f"sqlite:///{tmp / 'demo.db'}"
+    os.environ["IA_REGISTER_FILE"] = str(SAMPLE_REGISTER)
+    seed(db.get_engine(demo_url))
+    os.environ.pop("IA_REGISTER_FILE")
+    large_url = f"sqlite:///{tmp / 'large.db'}"
+    start = time.perf_counter()
+    count = build_large(large_url)
+    with Session(db.get_engine(large_url)) as session:
+        reports = len(session.exec(select(Report.id)).all())
+    print(f"Stor database: {count:,} aktiviteter i {reports} rapporter "
+          f"({time.perf_counter() - start:.1f} s)".replace(",", " "), flush=True)  # fmt: skip
+
+    ours, theirs = bench_import(repeat, tmp)
+    q_demo = bench_query(demo_url, 2016, repeat * 5)
+    q_large = bench_query(large_url, 2016, repeat * 5)
+    r_demo = bench_rerun(demo_url, repeat * 3, SAMPLE_REGISTER)
+    db.dispose_engines()
+    r_large = bench_rerun(large_url, repeat * 3, None)
+    first_demo = bench_first_render(demo_url, SAMPLE_REGISTER)
+    first_large = bench_first_render(large_url, None)
+    memory = bench_server_memory(large_url)
+
+    rows = [
+        ("Import av 10 000 aktiviteter (lese, kontrollere, lagre)", f"{ours * 1000:.0f} ms", ""),
+        ("pandas.read_excel(engine='openpyxl'), bare lese", f"{theirs * 1000:.0f} ms", ""),
+        ("  forhold import / pandas", f"{ours / theirs:.2f}", TARGETS["import"]),
+        ("Oversiktsspørring, demodata", f"{q_demo * 1000:.1f} ms", ""),
+        ("Oversiktsspørring, stor database", f"{q_large * 1000:.1f} ms", ""),
+        ("  forhold stor / demo", f"{q_large / q_demo:.2f}", TARGETS["query"]),
+        ("Oversikt, ny kjøring (AppTest), demodata", f"{r_demo * 1000:.0f} ms", ""),
+        ("Oversikt, ny kjøring (AppTest), stor database", f"{r_large * 1000:.0f} ms",
+         TARGETS["rerun"]),
+        ("Oversikt, første visning i ny prosess, demodata",
+         f"{first_demo[0] * 1000:.0f} ms (prosess {first_demo[1]:.1f} s)", ""),
+        ("Oversikt, første visning i ny prosess, stor database",
+         f"{first_large[0] * 1000:.0f} ms (prosess {first_large[1]:.1f} s)", ""),
+        ("Serverens høyeste minnebruk, stor database",
+         "ingen Chromium" if memory is None else f"{memory:.0f} MB", TARGETS["memory"]),
+    ]  # fmt: skip
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'Måling':{width}}  {'Median':>32}  Mål")
+    for name, value, target in rows:
+        print(f"{name:{width}}  {value:>32}  {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,405 @@
+"""Samlet rapport: one XLSX for a year that the oversight group can send on.
+
+A summary sheet (headline figures and the overview table, exactly as the Oversikt page
+and its export show them), one sheet per council (its key figures, each period's report
+with status, the answers to the five questions, its activities and meetings), and the
+``Om uttrekket`` sheet. Cells are typed and formatted like the overview export: kroner,
+percentages and dates as real numbers with Norwegian formats, coloured status cells, and
+text from a workbook that always stays text.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session
+
+from . import exports
+from .exports import HEADER_FILL, Kroner, Percent, Table, _set_text, _status_fill, _write_cell
+from .formatting import day, local
+from .importer import QUESTIONS
+from .queries import OverviewRow, overview, upload_sources
+from .register import CouncilInfo
+from .reports import activity_list, council_reports, meeting_list
+from .rules import Rules, Status
+
+SUMMARY_SHEET = "Sammendrag"
+ABOUT_SHEET = "Om uttrekket"
+ALERT = "8E1C1C"
+# Column widths of a council sheet: its blocks (figures, reports, answers, activities,
+# meetings) share the columns, so the widths suit all of them.
+COUNCIL_WIDTHS = (14, 58, 16, 11, 22, 18, 18, 14, 26, 30, 16, 14)
+ANSWER_MERGE = 7  # answers span columns B–G
+PLAIN_NUMBER_COLUMNS = {"År", "Opplasting nr.", "Rad i filen"}
+
+
+def compiled_report(
+    session: Session, rules: Rules, year: int, as_of: date, now: datetime | None = None
+) -> bytes:
+    """The compiled report of ``year`` (statuses as of ``as_of``) as XLSX bytes."""
+    from openpyxl import Workbook
+
+    now = now or datetime.now(UTC).replace(microsecond=0)
+    rows = overview(session, year, as_of, rules)
+    activities, _ = activity_list(session, year)
+    meetings = meeting_list(session, year)
+    book = Workbook()
+    summary = book.active
+    summary.title = SUMMARY_SHEET
+    _write_summary(summary, rows, rules, year, as_of, now)
+    names = {SUMMARY_SHEET.lower(), ABOUT_SHEET.lower()}
+    upload_ids = [i for r in rows for i in r.upload_ids]
+    for row in rows:
+        sheet = book.create_sheet(sheet_name(row.council, names))
+        periods = council_reports(session, rules, row.council, [year], as_of)
+        own_activities = [a for a in activities if a.council_id == row.council.id]
+        own_meetings = [m for m in meetings if m.council_id == row.council.id]
+        _write_council(sheet, row, periods, own_activities, own_meetings, rules, year)
+    about = exports.about_rows(
+        f"Samlet rapport fra IA-rådene {year}",
+        as_of=as_of,
+        filters=[("År", year), ("IA-råd", "alle")],
+        row_count=("Antall IA-råd", len(rows)),
+        sources=upload_sources(session, upload_ids),
+        now=now,
+    )
+    exports.write_about(book.create_sheet(ABOUT_SHEET), about)
+    book.properties.creator = "IA-rådsoversikt"
+    book.properties.title = f"Samlet rapport fra IA-rådene {year}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_name(council: CouncilInfo, taken: set[str]) -> str:
+    """A council's sheet name: its short name, without the characters Excel forbids,
+    at most 31 characters, and unique in the workbook."""
+    base = re.sub(r"[\[\]:*?/\\]", "-", council.name.removeprefix("IA-rådet i ")).strip("'")
+    base = base[:31] or f"Råd {council.id}"
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
+
+
+# --- writing blocks ----------------------------------------------------------------------
+
+
+def _title(sheet, row: int, text: str, size: int = 14) -> None:
+    from openpyxl.styles import Font
+
+    cell = sheet.cell(row=row, column=1)
+    _set_text(cell, text)
+    cell.font = Font(bold=True, size=size, color="1C2733")
+
+
+def _note(sheet, row: int, text: str) -> None:
+    from openpyxl.styles import Font
+
+    cell = sheet.cell(row=row, column=1)
+    _set_text(cell, text)
+    cell.font = Font(italic=True, color="5A6572")
+
+
+def _facts(sheet, row: int, facts: list[tuple[str, object, str, bool]]) -> int:
+    """Label (A), typed value (B, left-aligned) and a remark (C); red when flagged.
+    Returns the next free row."""
+    from openpyxl.styles import Alignment, Font
+
+    for label, value, remark, alert in facts:
+        label_cell = sheet.cell(row=row, column=1)
+        _set_text(label_cell, label)
+        label_cell.font = Font(bold=True)
+        cell = sheet.cell(row=row, column=2)
+        _write_cell(cell, value)
+        cell.alignment = Alignment(horizontal="left")
+        if alert:
+            cell.font = Font(bold=True, color=ALERT)
+        if remark:
+            remark_cell = sheet.cell(row=row, column=3)
+            _set_text(remark_cell, remark)
+            remark_cell.font = Font(italic=True, color=ALERT if alert else "5A6572")
+        row += 1
+    return row
+
+
+def _write_table(sheet, table: Table, first_row: int, widths: list[int] | None = None) -> int:
+    """A table from ``first_row``: a styled header, typed cells, coloured status cells.
+    Widens ``widths`` (one per column) to fit; returns the next free row."""
+    from openpyxl.styles import Font, PatternFill
+
+    for j, name in enumerate(table.columns, start=1):
+        cell = sheet.cell(row=first_row, column=j)
+        _set_text(cell, name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+    status_columns = {j for j, c in enumerate(table.columns) if c.startswith("Status")}
+    plain = {j for j, c in enumerate(table.columns) if c in PLAIN_NUMBER_COLUMNS}
+    for i, values in enumerate(table.rows, start=first_row + 1):
+        for j, value in enumerate(values):
+            cell = sheet.cell(row=i, column=j + 1)
+            width = _write_cell(cell, value)
+            if j in plain and isinstance(value, int):
+                cell.number_format = "0"  # a year or an id, not an amount: no separator
+            if widths is not None:
+                widths[j] = max(widths[j], width)
+            if j in status_columns and isinstance(value, str) and (colour := _status_fill(value)):
+                cell.fill = PatternFill("solid", fgColor=colour)
+            if isinstance(value, Kroner) and value.ore < 0:
+                cell.font = Font(bold=True, color=ALERT)
+    return first_row + 1 + len(table.rows)
+
+
+def _set_widths(sheet, widths) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for j, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(j)].width = width
+
+
+def _landscape(sheet) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+# --- the summary sheet -------------------------------------------------------------------
+
+
+def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, now) -> None:
+    from openpyxl.utils import get_column_letter
+
+    _title(sheet, 1, f"Samlet rapport fra IA-rådene {year}", 16)
+    _note(
+        sheet,
+        2,
+        f"Status for rapportene per {day(as_of)}. Laget {local(now):%d.%m.%Y %H:%M} "
+        "i IA-rådsoversikt. Ett ark per IA-råd følger etter dette.",
+    )
+    allocated = sum(r.allocated_ore or 0 for r in rows)
+    spent = sum(r.spent_ore for r in rows)
+    overspent = [r for r in rows if r.overspent]
+    lacking = [r for r in rows if not r.all_goals]
+    statuses = [p.status.status for r in rows for p in r.periods]
+    expected = rules.meetings_expected(year)
+    outside = [r for r in rows if r.meetings_outside_expected]
+
+    def names(group) -> str:
+        return ", ".join(r.council.name.removeprefix("IA-rådet i ") for r in group)
+
+    _title(sheet, 4, "Nøkkeltall", 12)
+    facts = [
+        ("IA-råd", len(rows), "", False),
+        ("Tildelt", Kroner(allocated), "", False),
+        ("Brukt", Kroner(spent), "alle aktiviteter, også avlyste", False),
+        ("Gjenstår", Kroner(allocated - spent), "", allocated - spent < 0),
+        ("Andel brukt", Percent(spent / allocated) if allocated else None, "", False),
+        ("Råd med overforbruk", len(overspent), names(overspent), bool(overspent)),
+        ("Aktiviteter", sum(r.activities for r in rows), "ikke avlyste", False),
+        *(
+            (f"Delmål {k}", sum(r.goals[k] for r in rows), "aktiviteter merket delmål", False)
+            for k in (1, 2, 3)
+        ),
+        ("Råd uten alle tre delmål", len(lacking), names(lacking), bool(lacking)),
+    ]
+    if expected:
+        facts.append(
+            (
+                f"Møter utenfor {expected[0]}–{expected[1]}",
+                len(outside),
+                names(outside),
+                bool(outside),
+            )
+        )
+    for status in Status:
+        alert = status is Status.MISSING and statuses.count(status) > 0
+        facts.append((f"Rapporter: {status}", statuses.count(status), "", alert))
+    row = _facts(sheet, 5, facts)
+    row += 1
+    _title(sheet, row, "Oversikt per IA-råd", 12)
+    header = row + 1
+    table = exports.overview_table(rows, rules.periods(year))
+    widths = [min(max(len(c), 6), 40) for c in table.columns]
+    widths[0] = max(widths[0], 24)
+    end = _write_table(sheet, table, header, widths)
+    for j, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(j)].width = width + 2
+    sheet.freeze_panes = f"B{header + 1}"
+    last = get_column_letter(len(table.columns))
+    if table.rows:
+        sheet.auto_filter.ref = f"A{header}:{last}{end - 1}"
+    notes = [
+        "«regel»: tildelingen følger av reglene for året (400 000 kr per råd, 600 000 kr for "
+        "råd som dekker to fylker); «vedtak»: fra et opplastet tildelingsvedtak.",
+        "Aktiviteter og delmål teller ikke avlyste aktiviteter; Brukt tar med alle. En "
+        "aktivitet merket to delmål telles én gang under hvert.",
+        "En rapport sendt inn etter statusdatoen regnes som ikke sendt.",
+    ]
+    if any(p.due_is_assumption for p in rules.periods(year)):
+        notes.append(
+            "Fristen for årsrapporten er antatt (1. mars året etter); brevet fra 2015 oppgir "
+            "ingen dato."
+        )
+    for i, text in enumerate(notes, start=end + 1):
+        _note(sheet, i, text)
+    _landscape(sheet)
+
+
+# --- one sheet per council ---------------------------------------------------------------
+
+
+def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules, year) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    council = row.council
+    _title(sheet, 1, council.name, 14)
+    _note(
+        sheet,
+        2,
+        f"{year} · Fylker: {council.county_names} · "
+        f"Sekretariat: {council.secretariat or 'ikke oppgitt'}",
+    )
+    expected = row.meetings_expected
+    source = {"vedtak": "tildelingsvedtak", "regel": "etter reglene for året"}
+    facts = [
+        (
+            "Tildelt",
+            Kroner(row.allocated_ore) if row.allocated_ore is not None else None,
+            source.get(row.allocation_source, "ingen tildeling registrert"),
+            False,
+        ),
+        ("Brukt", Kroner(row.spent_ore), "alle aktiviteter, også avlyste", False),
+        (
+            "Gjenstår",
+            Kroner(row.remaining_ore) if row.remaining_ore is not None else None,
+            "brukt mer enn tildelt" if row.overspent else "",
+            row.overspent,
+        ),
+        ("Forbruk", Percent(row.share_used) if row.share_used is not None else None, "", False),
+        ("Aktiviteter", row.activities, "ikke avlyste", False),
+        *(
+            (
+                f"Delmål {k}",
+                row.goals[k],
+                "ingen aktivitet på delmålet" if row.goals[k] == 0 else "",
+                row.goals[k] == 0,
+            )
+            for k in (1, 2, 3)
+        ),
+        (
+            "Møter",
+            row.meetings,
+            f"forventet {expected[0]}–{expected[1]} i året" if expected else "",
+            row.meetings_outside_expected,
+        ),
+        ("Handlingsplan", exports._action_plan(row.action_plan, row.action_plan_date), "", False),
+    ]
+    _title(sheet, 4, "Nøkkeltall", 12)
+    next_row = _facts(sheet, 5, facts) + 1
+
+    _title(sheet, next_row, "Rapporter", 12)
+    widths = list(COUNCIL_WIDTHS)
+    next_row = _write_table(sheet, exports.council_reports_table(periods), next_row + 1) + 1
+
+    _title(sheet, next_row, "Svar på spørsmålene fra Oppfølgingsgruppen", 12)
+    next_row += 1
+    wrap = Alignment(wrap_text=True, vertical="top")
+    merged_width = sum(widths[1:ANSWER_MERGE])
+    for k, question in enumerate(QUESTIONS, start=1):
+        cell = sheet.cell(row=next_row, column=1)
+        _set_text(cell, f"Spørsmål {k}")
+        cell.font = Font(bold=True)
+        cell.alignment = wrap
+        _merged_text(sheet, next_row, question, merged_width, Font(bold=True, italic=True))
+        next_row += 1
+        for p in periods:
+            label = sheet.cell(row=next_row, column=1)
+            _set_text(label, p.period.label)
+            label.alignment = wrap
+            answer = (p.answers[k - 1] or exports.NO_ANSWER) if p.stored else exports.NO_REPORT
+            _merged_text(sheet, next_row, answer, merged_width)
+            next_row += 1
+    next_row += 1
+
+    _title(sheet, next_row, f"Aktiviteter ({len(activities)})", 12)
+    if activities:
+        next_row = _write_table(sheet, _activities(activities), next_row + 1) + 1
+    else:
+        _note(sheet, next_row + 1, "Ingen aktiviteter registrert dette året.")
+        next_row += 3
+
+    _title(sheet, next_row, f"Møter ({len(meetings)})", 12)
+    if meetings:
+        _write_table(sheet, _meetings(meetings), next_row + 1)
+    else:
+        _note(sheet, next_row + 1, "Ingen møter registrert dette året.")
+    _set_widths(sheet, widths)
+    _landscape(sheet)
+
+
+def _merged_text(sheet, row: int, text: str, width: int, font=None) -> None:
+    """Text across columns B–G, wrapped, with a row height that shows all of it."""
+    from openpyxl.styles import Alignment
+
+    cell = sheet.cell(row=row, column=2)
+    _set_text(cell, text)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if font is not None:
+        cell.font = font
+    sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=ANSWER_MERGE)
+    lines = sum(max(1, math.ceil(len(part) / width)) for part in text.split("\n"))
+    sheet.row_dimensions[row].height = 15 * max(1, lines) + 2
+
+
+def _activities(rows) -> Table:
+    return Table(
+        columns=[
+            "Dato",
+            "Aktivitet",
+            "Type",
+            "Delmål",
+            "Bransje/sektor",
+            "Deltakere",
+            "Kostnad (kr)",
+            "Status",
+            "Ansvarlig",
+            "Kommentar",
+            "Periode",
+            "Opplasting nr.",
+        ],
+        rows=[
+            [
+                a.date,
+                a.title,
+                a.type,
+                ", ".join(str(k) for k in a.goals),
+                a.sector or None,
+                a.participants,
+                Kroner(a.cost_ore),
+                a.status,
+                a.organiser or None,
+                a.comment or None,
+                a.period,
+                a.upload_id,
+            ]
+            for a in rows
+        ],
+        title="Aktiviteter",
+    )
+
+
+def _meetings(rows) -> Table:
+    return Table(
+        columns=["Dato", "Kommentar", "Møtetype", "Periode", "Til stede"],
+        rows=[
+            [m.date, m.comment or None, m.kind or None, m.period, m.present or None] for m in rows
+        ],
+        title="Møter",
+    )

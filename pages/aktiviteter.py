@@ -1,0 +1,199 @@
+"""Aktiviteter: what the councils did in a year — per sub-goal, type and sector, which
+councils have nothing on a sub-goal, and a searchable list of every activity."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+import ui
+from ia_data import charts, exports
+from ia_data import formatting as fmt
+
+TEXT = {
+    "title": "Aktiviteter",
+    "intro": "Aktivitetene IA-rådene har rapportert: per delmål, type og bransje/sektor, "
+    "hvilke råd som mangler aktivitet på et delmål, og en søkbar liste over alle.",
+    "empty": "Databasen har ingen rapporter ennå. Gå til **Last opp** og last opp rapportene "
+    "fra IA-rådene, eller fyll databasen med demodata fra kommandolinjen: "
+    "`uv run ia-data seed`.",
+    "no_rows": "Ingen IA-råd passer med filteret.",
+    "goal_note": "Filter delmål {goal}: tabellene og listen tar bare med aktiviteter merket "
+    "delmål {goal}. «Delmål per råd» viser alltid alle delmål.",
+    "coverage": "Delmål per råd {year}",
+    "coverage_caption": "Brevene fra Oppfølgingsgruppen forventer aktiviteter på alle tre "
+    "delmål. Avlyste aktiviteter telles ikke; en aktivitet merket to delmål telles under "
+    "begge.",
+    "all_covered": "Alle IA-rådene har aktiviteter på alle tre delmål i {year}.",
+    "lacking": "**{name}** har ingen aktivitet på {goals} i {year}.",
+    "lacking_no_report": "**{name}** har ingen rapporterte aktiviteter i {year}.",
+    "breakdown": "Fordeling {year}",
+    "tabs": ["Per delmål", "Per type", "Per bransje/sektor"],
+    "breakdown_caption": "Aktiviteter og delmål teller ikke avlyste aktiviteter (de står i "
+    "kolonnen Avlyst); Brukt tar med alle. Deltakere summerer de ikke avlyste.",
+    "no_activities": "Ingen aktiviteter er rapportert for {year} med dette filteret.",
+    "list": "Alle aktiviteter {year}",
+    "search_help": "Alle ordene må finnes i tittel, type, bransje/sektor, ansvarlig eller "
+    "kommentar. Store og små bokstaver er likegyldige.",
+    "list_count": "{shown} aktiviteter",
+    "list_cut": "Viser de første {shown} av {total} aktiviteter; nedlastingen tar med alle.",
+    "list_empty": "Ingen aktiviteter passer med søket og filtrene.",
+}
+LIST_LIMIT = 3000
+
+st.title(TEXT["title"])
+st.caption(TEXT["intro"])
+
+years = ui.years()
+if not years:
+    st.info(TEXT["empty"], icon=":material/upload_file:")
+    st.stop()
+
+with st.container(horizontal=True):
+    year = ui.year_filter(years, default=years[0])
+    goal = ui.goal_filter()
+council_ids = ui.council_filter([c for c in ui.all_councils() if c.exists_in(year)])
+coverage_rows = ui.overview_rows(year, date.today(), council_ids, None)
+if not coverage_rows:
+    st.info(TEXT["no_rows"])
+    st.stop()
+chosen = ", ".join(r.council.name for r in coverage_rows) if council_ids else "alle"
+goal_text = f"delmål {goal}" if goal else "alle delmål"
+filters = [("År", year), ("IA-råd", chosen), ("Delmål", goal_text)]
+uploads = ui.report("report_uploads", year=year, council_ids=council_ids or None)
+if goal:
+    st.info(TEXT["goal_note"].format(goal=goal), icon=":material/filter_alt:")
+
+# --- headline figures ------------------------------------------------------------------
+by_goal = ui.report("activity_breakdown", year=year, by="goal", council_ids=council_ids or None)
+by_type = ui.report(
+    "activity_breakdown", year=year, by="type", council_ids=council_ids or None, goal=goal
+)
+with st.container(horizontal=True, border=True):
+    st.metric("Aktiviteter", fmt.number(sum(r.activities for r in by_type)))
+    for row in by_goal:
+        if goal is None or row.key == f"Delmål {goal}":
+            st.metric(row.key, fmt.number(row.activities))
+    st.metric("Avlyst", fmt.number(sum(r.cancelled for r in by_type)))
+    st.metric("Deltakere", fmt.number(sum(r.participants for r in by_type)))
+    st.metric("Brukt", fmt.kroner(sum(r.spent_ore for r in by_type)))
+
+# --- sub-goals per council -------------------------------------------------------------
+st.subheader(TEXT["coverage"].format(year=year))
+lacking = [r for r in coverage_rows if not r.all_goals]
+if lacking:
+    lines = []
+    for r in lacking:
+        if r.activities == 0:
+            lines.append(TEXT["lacking_no_report"].format(name=r.council.name, year=year))
+        else:
+            goals = " og ".join(f"delmål {k}" for k in r.missing_goals)
+            lines.append(TEXT["lacking"].format(name=r.council.name, goals=goals, year=year))
+    st.warning("\n".join(f"- {line}" for line in lines), icon=":material/warning:")
+else:
+    st.success(TEXT["all_covered"].format(year=year), icon=":material/check:")
+coverage = exports.goal_coverage_table(coverage_rows)
+zero = {f"Delmål {k}": (lambda v: v == 0) for k in (1, 2, 3)}
+ui.show_table(
+    coverage,
+    alerts={**zero, "Alle delmål dekket": lambda v: v == "Nei"},
+    column_config={"IA-råd": st.column_config.TextColumn("IA-råd", width=190)},
+    max_height=720,
+)
+st.caption(TEXT["coverage_caption"])
+ui.download_buttons(
+    coverage,
+    f"ia-delmal-per-rad-{year}",
+    title=f"Aktiviteter per delmål og IA-råd {year}",
+    filters=[("År", year), ("IA-råd", chosen)],
+    upload_ids=uploads,
+    row_label="Antall IA-råd",
+    key="coverage",
+)
+
+# --- per sub-goal, type and sector -----------------------------------------------------
+st.subheader(TEXT["breakdown"].format(year=year))
+by_sector = ui.report(
+    "activity_breakdown", year=year, by="sector", council_ids=council_ids or None, goal=goal
+)
+goal_rows = [r for r in by_goal if goal is None or r.key == f"Delmål {goal}"]
+views = [
+    (goal_rows, "Delmål", "Per delmål", "delmal"),
+    (by_type, "Type", "Per type", "type"),
+    (by_sector, "Bransje/sektor", "Per bransje-sektor", "sektor"),
+]
+for tab, (rows, key_label, title, slug) in zip(st.tabs(TEXT["tabs"]), views, strict=True):
+    with tab:
+        if not rows or not any(r.activities or r.cancelled for r in rows):
+            st.info(TEXT["no_activities"].format(year=year))
+            continue
+        table = exports.breakdown_table(rows, key_label, title)
+        ui.show_table(table, max_height=480)
+        st.caption(TEXT["breakdown_caption"])
+        ui.download_buttons(
+            table,
+            f"ia-aktiviteter-{slug}-{year}" + (f"-delmal-{goal}" if goal else ""),
+            title=f"Aktiviteter {title.lower()} {year}",
+            filters=filters,
+            upload_ids=uploads,
+            row_label="Antall rader",
+            key=f"breakdown_{slug}",
+        )
+        if slug != "delmal":
+            chart_title = f"Aktiviteter {title.lower()} og delmål"
+            st.plotly_chart(
+                charts.breakdown_chart(rows, chart_title), config={"displaylogo": False}
+            )
+
+# --- the list --------------------------------------------------------------------------
+st.subheader(TEXT["list"].format(year=year))
+options = ui.report("activity_filter_options", year=year)
+with st.container(horizontal=True):
+    search = ui.search_filter(help=TEXT["search_help"])
+    types = ui.choice_filter("Type", options["types"], "type", "Alle typer")
+    statuses = ui.choice_filter("Status", options["statuses"], "status", "Alle statuser")
+query = {
+    "year": year,
+    "council_ids": council_ids or None,
+    "goal": goal,
+    "types": types or None,
+    "statuses": statuses or None,
+    "search": search,
+}
+rows, total = ui.report("activity_list", limit=LIST_LIMIT, **query)
+if not rows:
+    st.info(TEXT["list_empty"], icon=":material/search_off:")
+else:
+    if total > len(rows):
+        st.caption(TEXT["list_cut"].format(shown=fmt.number(len(rows)), total=fmt.number(total)))
+    else:
+        st.caption(TEXT["list_count"].format(shown=fmt.number(total)))
+    shown = exports.activities_table(rows)
+    ui.show_table(
+        shown,
+        column_config={
+            "IA-råd": st.column_config.TextColumn("IA-råd", width=170, pinned=True),
+            "Aktivitet": st.column_config.TextColumn("Aktivitet", width=320),
+            "Fil": st.column_config.TextColumn("Fil", width=260),
+        },
+        max_height=640,
+    )
+
+    def _everything():
+        return exports.activities_table(ui.report("activity_list", **query)[0])
+
+    ui.download_buttons(
+        shown if total == len(rows) else _everything,
+        f"ia-aktiviteter-{year}",
+        title=f"Aktiviteter i IA-rådene {year}",
+        filters=[
+            *filters,
+            ("Type", ", ".join(types) or "alle"),
+            ("Status", ", ".join(statuses) or "alle"),
+            ("Søk", search or "–"),
+        ],
+        upload_ids=sorted({a.upload_id for a in rows}) if total == len(rows) else uploads,
+        row_label="Antall aktiviteter",
+        key="list",
+    )

@@ -1,0 +1,190 @@
+"""Frister: every council's report for every period across the years, coloured by its
+deadline status as of a chosen date; what is missing and what falls due soon."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+import ui
+from ia_data import charts, exports
+from ia_data import formatting as fmt
+from ia_data.reports import falling_due, missing_reports
+from ia_data.rules import Status, load_rules
+
+TEXT = {
+    "title": "Frister",
+    "intro": "Hver rapport fra hvert IA-råd, periode for periode og år for år, med frist, "
+    "innsendt dato og status slik den var på statusdatoen.",
+    "empty": "Databasen har ingen rapporter ennå. Gå til **Last opp** og last opp rapportene "
+    "fra IA-rådene, eller fyll databasen med demodata fra kommandolinjen: "
+    "`uv run ia-data seed`.",
+    "no_rows": "Ingen IA-råd passer med filteret.",
+    "matrix": "Status per IA-råd og periode",
+    "matrix_caption": "Status per {as_of}. En rapport sendt inn etter statusdatoen regnes "
+    "som ikke sendt. Tomme celler: rådet fantes ikke det året. Periodene følger reglene "
+    "for hvert år: {rules}",
+    "assumed": " (antatt frist: brevet oppgir ingen dato)",
+    "chart": "Figur",
+    "missing": "Mangler per {as_of}",
+    "missing_none": "Ingen rapporter mangler per {as_of}.",
+    "due": "Frist de neste {days} dagene",
+    "due_none": "Ingen rapporter har frist mellom {as_of} og {last}.",
+    "due_after_data": " Dataene gjelder {first}–{last_year}; velg en tidligere statusdato for "
+    "å se fristene slik de sto da.",
+    "details": "Alle frister med datoer",
+    "details_caption": "«Dager over frist»: hvor mange dager etter fristen en sen rapport kom, "
+    "eller hvor lenge en manglende rapport har vært på overtid per statusdatoen.",
+}
+
+rules = load_rules()
+st.title(TEXT["title"])
+st.caption(TEXT["intro"])
+
+all_years = ui.report("data_years")
+if not all_years:
+    st.info(TEXT["empty"], icon=":material/upload_file:")
+    st.stop()
+
+with st.container(horizontal=True):
+    as_of = ui.as_of_filter()
+    years = ui.year_range_filter(all_years)
+council_ids = ui.council_filter(
+    [c for c in ui.all_councils() if any(c.exists_in(y) for y in years)]
+)
+rows = ui.report("deadlines", as_of=as_of, years=years, council_ids=council_ids or None)
+if not rows:
+    st.info(TEXT["no_rows"])
+    st.stop()
+
+span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+stem = f"ia-frister-{span.replace('–', '-')}-per-{as_of.isoformat()}"
+chosen = ", ".join(sorted({r.council.name for r in rows})) if council_ids else "alle"
+filters = [("År", span), ("IA-råd", chosen)]
+uploads = [r.upload_id for r in rows if r.upload_id]
+
+# --- headline figures ------------------------------------------------------------------
+statuses = [r.status.status for r in rows]
+with st.container(horizontal=True, border=True):
+    st.metric("Rapporter (råd × periode)", fmt.number(len(rows)))
+    for status in Status:
+        st.metric(str(status), fmt.number(statuses.count(status)))
+
+
+# --- the matrix ------------------------------------------------------------------------
+def _rules_text() -> str:
+    parts = []
+    for regime in rules.regimes:
+        shown = [y for y in years if regime.from_year <= y <= regime.to_year]
+        if not shown:
+            continue
+        periods = []
+        for period in rules.periods(shown[0]):
+            due = fmt.long_day(period.due).rsplit(" ", 1)[0]
+            later = " året etter" if period.due.year > period.year else ""
+            note = TEXT["assumed"] if period.due_is_assumption else ""
+            periods.append(f"{period.code} ({period.name.lower()}) frist {due}{later}{note}")
+        parts.append(f"{shown[0]}–{shown[-1]}: " + "; ".join(periods))
+    return " · ".join(parts) + "."
+
+
+st.subheader(TEXT["matrix"])
+matrix = exports.deadline_matrix_table(rows)
+
+
+def _width(j: int) -> int:
+    """A column wide enough for its longest status (the grid does not measure it)."""
+    longest = max([len(matrix.columns[j]) - 7, *(len(r[j] or "") for r in matrix.rows)])
+    return 7 * longest + 26
+
+
+ui.show_table(
+    matrix,
+    column_config={
+        "IA-råd": st.column_config.TextColumn("IA-råd", width=170, pinned=True),
+        **{
+            c: st.column_config.TextColumn(c.removeprefix("Status "), width=_width(j))
+            for j, c in enumerate(matrix.columns[1:], start=1)
+        },
+    },
+    max_height=720,
+)
+st.caption(TEXT["matrix_caption"].format(as_of=fmt.day(as_of), rules=_rules_text()))
+ui.download_buttons(
+    matrix,
+    f"{stem}-matrise",
+    title=f"Rapportstatus per IA-råd og periode {span}",
+    filters=filters,
+    as_of=as_of,
+    upload_ids=uploads,
+    row_label="Antall IA-råd",
+    key="matrix",
+)
+with st.expander(TEXT["chart"], expanded=True):
+    st.plotly_chart(charts.deadline_chart(rows), config={"displaylogo": False})
+
+# --- what is missing, what falls due ---------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(TEXT["missing"].format(as_of=fmt.day(as_of)))
+    missing = missing_reports(rows)
+    if missing:
+        table = exports.missing_table(missing)
+        ui.show_table(table, alerts={"Dager over frist": lambda v: v is not None and v > 0})
+        ui.download_buttons(
+            table,
+            f"{stem}-mangler",
+            title=f"Rapporter som mangler per {fmt.day(as_of)}",
+            filters=filters,
+            as_of=as_of,
+            row_label="Antall manglende rapporter",
+            key="missing",
+        )
+    else:
+        st.success(TEXT["missing_none"].format(as_of=fmt.day(as_of)), icon=":material/check:")
+with right:
+    days = rules.due_soon_days
+    st.subheader(TEXT["due"].format(days=days))
+    due = falling_due(rows, as_of, days)
+    if due:
+        table = exports.falling_due_table(due, as_of)
+        ui.show_table(table)
+        ui.download_buttons(
+            table,
+            f"{stem}-forfaller",
+            title=f"Rapporter med frist {fmt.day(as_of)}–{fmt.day(as_of + timedelta(days))}",
+            filters=filters,
+            as_of=as_of,
+            upload_ids=[r.upload_id for r in due if r.upload_id],
+            row_label="Antall rapporter",
+            key="due",
+        )
+    else:
+        message = TEXT["due_none"].format(
+            as_of=fmt.day(as_of), last=fmt.day(as_of + timedelta(days))
+        )
+        if as_of > max(r.period.due for r in rows):
+            message += TEXT["due_after_data"].format(first=years[0], last_year=years[-1])
+        st.info(message, icon=":material/event_available:")
+
+# --- every deadline, with dates --------------------------------------------------------
+st.subheader(TEXT["details"])
+details = exports.deadlines_table(rows)
+ui.show_table(
+    details,
+    column_config={"IA-råd": st.column_config.TextColumn("IA-råd", width=170, pinned=True)},
+    alerts={"Dager over frist": lambda v: v is not None and v > 0},
+    max_height=420,
+)
+st.caption(TEXT["details_caption"])
+ui.download_buttons(
+    details,
+    stem,
+    title=f"Rapportfrister for IA-rådene {span}",
+    filters=filters,
+    as_of=as_of,
+    upload_ids=uploads,
+    row_label="Antall rapporter (råd × periode)",
+    key="details",
+)

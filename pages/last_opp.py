@@ -1,0 +1,453 @@
+"""Last opp: the secretariat drops one or more report workbooks, sees every problem and
+what each file will change before anything is stored, and confirms. Also the blank
+template for a chosen year."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from ia_data import formatting as fmt
+from ia_data import uploads as up
+from ia_data.rules import load_rules
+from ia_data.store import STORED
+
+TEXT = {
+    "title": "Last opp",
+    "intro": "Last opp rapportene fra IA-rådene (Excel eller ODS, én eller flere filer). "
+    "Hver fil kontrolleres først; ingenting lagres før du trykker «Lagre». En ny fil for "
+    "samme råd og periode erstatter den forrige versjonen, som tas vare på under "
+    "«Opplastinger».",
+    "uploader": "Rapporter fra IA-rådene",
+    "uploader_help": "Dra filene hit eller velg dem. Godtatt: .xlsx, .xlsm, .xls og .ods, "
+    "høyst 20 MB per fil.",
+    "empty": "Ingen filer valgt ennå. Bruk malen til høyre hvis rådet ikke har en "
+    "arbeidsbok fra før.",
+    "template": "Tom rapportmal",
+    "template_caption": "Arbeidsboka med arkene Rapport, Aktiviteter og Møter, med "
+    "nedtrekkslister for rådene og periodene i valgt år.",
+    "template_year": "År",
+    "template_button": "Last ned malen for {year}",
+    "checking": "Kontrollerer {name} …",
+    "top_errors_one": "Filen har feil og kan ikke lagres før feilene er rettet i arbeidsboka "
+    "og filen er lastet opp på nytt.",
+    "top_errors_some": "{bad} av {total} filer har feil og kan ikke lagres før feilene er "
+    "rettet og filene er lastet opp på nytt; de andre filene kan lagres.",
+    "top_errors_all": "Alle de {total} filene har feil og kan ikke lagres før feilene er "
+    "rettet og filene er lastet opp på nytt.",
+    "top_ok_one": "Filen er kontrollert uten feil. Ingenting er lagret ennå: se gjennom og "
+    "trykk «Lagre» nederst.",
+    "top_ok_many": "Alle de {total} filene er kontrollert uten feil. Ingenting er lagret "
+    "ennå: se gjennom og trykk «Lagre» nederst.",
+    "top_unchanged_one": "Filen er ikke ny: akkurat den samme filen er lastet opp før.",
+    "top_unchanged": "Ingen av filene er nye: akkurat de samme filene er lastet opp før.",
+    "duplicates": "{count} av filene hadde nøyaktig samme innhold som en annen fil og "
+    "vises bare én gang.",
+    "same_period": "{files} gjelder alle {what}. Lagres de, blir den siste ({last}) den "
+    "aktive versjonen.",
+    "files": "Filene",
+    "files_columns": ["Fil", "IA-råd", "Periode", "Feil", "Advarsler", "Resultat"],
+    "status_ready": "Klar til lagring",
+    "status_errors": "Har feil",
+    "status_unchanged": "Allerede lastet opp",
+    "card_errors": "{count} feil må rettes før filen kan lagres. Rad er radnummeret slik "
+    "Excel viser det.",
+    "card_error_one": "{message}. Filen kan ikke lagres.",
+    "card_unchanged": "Akkurat denne filen er lastet opp før (opplasting nr. {id}); den "
+    "lagres ikke igjen.",
+    "report_line": "**{council}** · rapportperiode **{period}** ({start}–{end}) · "
+    "frist **{due}**{assumed} · innsendt **{submitted}** {badge}",
+    "assumed": " (antatt)",
+    "partial_line": "Fra filen: {what}",
+    "errors_download": "Last ned feillisten (XLSX)",
+    "warnings": "{count} advarsler (filen kan likevel lagres):",
+    "warning_one": "1 advarsel (filen kan likevel lagres):",
+    "warnings_more": "… og {count} til",
+    "warnings_all": "Alle advarslene ({count})",
+    "changes": "Hva filen endrer",
+    "changes_new": "Ingen versjon er lagret for {what} fra før: alt i filen er nytt.",
+    "changes_replaces": "Erstatter den aktive versjonen (opplasting nr. {id}) for {what}.",
+    "changes_counts": "Aktiviteter: {new} lagt til, {removed} fjernet, {changed} endret "
+    "(sammenlignet på dato og tittel).",
+    "changes_none": "Ingen av aktivitetene er endret.",
+    "allocations_line": "Tildelingsvedtak: {count} tildelinger for {years}, til sammen {total}.",
+    "save": "Lagre",
+    "uploaded_by": "Innsendt av (valgfritt)",
+    "uploaded_by_placeholder": "Navn eller e-postadresse",
+    "uploaded_by_help": "Lagres sammen med opplastingen og vises under «Opplastinger».",
+    "save_one": "Lagre filen",
+    "save_many": "Lagre {count} filer",
+    "save_none": "Ingen filer kan lagres",
+    "save_skips": "Filer med feil, og filer som er lastet opp før, blir ikke lagret.",
+    "saving": "Lagrer {done} av {total}: {name}",
+    "summary_one": "Filen er lagret. Oversikten viser de nye tallene.",
+    "summary_ok": "Lagret {stored} av {total} filer. Oversikten viser de nye tallene.",
+    "summary_some": "Lagret {stored} av {total} filer; se under for de andre.",
+    "summary_none": "Ingen av filene ble lagret.",
+    "summary_links": "Se resultatet:",
+    "metric_activities": "Aktiviteter",
+    "metric_goal": "Delmål {k}",
+    "metric_meetings": "Møter",
+    "metric_cost": "Kostnad",
+    "activities_help": "Aktiviteter som ikke er avlyst",
+    "cost_help": "Sum kostnad for alle aktivitetene, avlyste medregnet",
+}
+
+rules = load_rules()
+st.session_state.setdefault("upload_round", 0)
+
+st.title(TEXT["title"])
+st.caption(TEXT["intro"])
+
+
+# --- the summary of the last confirm ---------------------------------------------------
+def _show_summary(summary: list[tuple[str, str]]) -> None:
+    stored = sum(1 for status, _ in summary if status == STORED)
+    total = len(summary)
+    lines = "\n".join(f"- {ui.plain(message)}" for _, message in summary)
+    if stored == total == 1:
+        st.success(f"{TEXT['summary_one']}\n\n{lines}")
+    elif stored == total:
+        st.success(f"{TEXT['summary_ok'].format(stored=stored, total=total)}\n\n{lines}")
+    elif stored:
+        st.warning(f"{TEXT['summary_some'].format(stored=stored, total=total)}\n\n{lines}")
+    else:
+        st.error(f"{TEXT['summary_none']}\n\n{lines}")
+    with st.container(horizontal=True, gap="small"):
+        st.caption(TEXT["summary_links"])
+        st.page_link("pages/oversikt.py", label="Oversikt", icon=":material/table_chart:")
+        st.page_link("pages/opplastinger.py", label="Opplastinger", icon=":material/history:")
+
+
+summary = st.session_state.pop("upload_summary", None)
+if summary:
+    _show_summary(summary)
+
+# --- the uploader and the template -----------------------------------------------------
+left, right = st.columns([2, 1], gap="large")
+with left:
+    files = st.file_uploader(
+        TEXT["uploader"],
+        accept_multiple_files=True,
+        key=f"upload_files_{st.session_state.upload_round}",
+        help=TEXT["uploader_help"],
+    )
+with right, st.container(border=True):
+    st.markdown(f"**{TEXT['template']}**")
+    st.caption(TEXT["template_caption"])
+    template_years = list(reversed(rules.years))
+    with_data = ui.years()
+    default_year = with_data[0] if with_data else template_years[0]
+    year = st.selectbox(
+        TEXT["template_year"],
+        template_years,
+        index=template_years.index(default_year) if default_year in template_years else 0,
+        key="template_year",
+    )
+    st.download_button(
+        TEXT["template_button"].format(year=year),
+        data=lambda: ui.template(year),
+        file_name=f"ia-rapportmal-{year}.xlsx",
+        mime=ui.XLSX_MIME,
+        icon=":material/download:",
+        on_click="ignore",
+        key="template_download",
+    )
+
+if not files:
+    ui.forget_upload_checks()
+    if not summary:
+        st.info(TEXT["empty"], icon=":material/upload_file:")
+    st.stop()
+
+# --- check every file (a dry run, kept per SHA-256) ------------------------------------
+contents: dict[str, bytes] = {}
+previews: list[up.Preview] = []
+duplicates = 0
+for file in files:
+    data = file.getvalue()
+    with st.spinner(TEXT["checking"].format(name=file.name)):
+        shown = ui.check_upload(file.name, data)
+    if shown.sha256 in contents:
+        duplicates += 1
+        continue
+    contents[shown.sha256] = data
+    previews.append(shown)
+ui.forget_upload_checks(keep=set(contents))
+
+bad = [p for p in previews if p.errors]
+ready = [p for p in previews if p.storable]
+total = len(previews)
+if bad:
+    if total == 1:
+        st.error(TEXT["top_errors_one"], icon=":material/error:")
+    elif len(bad) == total:
+        st.error(TEXT["top_errors_all"].format(total=total), icon=":material/error:")
+    else:
+        st.error(TEXT["top_errors_some"].format(bad=len(bad), total=total), icon=":material/error:")
+elif ready:
+    message = TEXT["top_ok_one"] if total == 1 else TEXT["top_ok_many"].format(total=total)
+    st.success(message, icon=":material/check_circle:")
+else:
+    message = TEXT["top_unchanged_one"] if total == 1 else TEXT["top_unchanged"]
+    st.info(message, icon=":material/info:")
+if duplicates:
+    st.caption(TEXT["duplicates"].format(count=duplicates))
+
+# Two files for the same council and period: the last one stored wins.
+same: dict[tuple, list[up.Preview]] = {}
+for p in ready:
+    if p.kind == "rapport" and p.period is not None:
+        same.setdefault((p.council, p.period.label), []).append(p)
+for (council, label), group in same.items():
+    if len(group) > 1:
+        st.warning(
+            TEXT["same_period"].format(
+                files=", ".join(ui.plain(p.file_name) for p in group),
+                what=ui.plain(f"{council}, {label}"),
+                last=ui.plain(group[-1].file_name),
+            ),
+            icon=":material/warning:",
+        )
+
+
+def _state(p: up.Preview) -> str:
+    if p.errors:
+        return TEXT["status_errors"]
+    return TEXT["status_unchanged"] if p.unchanged else TEXT["status_ready"]
+
+
+if total > 1:
+    st.subheader(TEXT["files"])
+    ui.show_table(
+        up.Table(
+            columns=TEXT["files_columns"],
+            rows=[
+                [
+                    p.file_name,
+                    p.council or None,
+                    p.period_label or None,
+                    len(p.errors),
+                    len(p.warnings),
+                    _state(p),
+                ]
+                for p in previews
+            ],
+        ),
+        alerts={"Feil": lambda v: v > 0},
+        key="upload_files_table",
+    )
+
+
+# --- one card per file ----------------------------------------------------------------
+def _errors_table(p: up.Preview) -> None:
+    table = up.problems_table(p.errors)
+    frame = pd.DataFrame(table.rows, columns=table.columns)
+    frame["Rad"] = pd.array(frame["Rad"].tolist(), dtype="Int64")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        height=min(38 + 35 * len(frame), 456),
+        column_config={
+            "Ark": st.column_config.TextColumn("Ark", width=95),
+            "Rad": st.column_config.NumberColumn("Rad", format="%d", width=50),
+            "Kolonne": st.column_config.TextColumn("Kolonne", width=115),
+            "Funnet": st.column_config.TextColumn("Funnet", width=100),
+            "Forventet / melding": st.column_config.TextColumn("Forventet / melding", width=540),
+        },
+        key=f"errors_{p.sha256[:16]}",
+    )
+    stem = p.file_name.rsplit(".", 1)[0]
+    st.download_button(
+        TEXT["errors_download"],
+        data=lambda p=p: up.problems_xlsx(p.file_name, p.errors),
+        file_name=f"feil-{stem}.xlsx",
+        mime=ui.XLSX_MIME,
+        icon=":material/download:",
+        on_click="ignore",
+        key=f"errors_download_{p.sha256[:16]}",
+    )
+
+
+def _warnings(p: up.Preview) -> None:
+    warnings = p.warnings
+    if not warnings:
+        return
+    shown = warnings[:5]
+    head = (
+        TEXT["warning_one"] if len(warnings) == 1 else TEXT["warnings"].format(count=len(warnings))
+    )
+    lines = "\n".join(f"- {ui.plain(w.text)}" for w in shown)
+    more = (
+        f"\n- {TEXT['warnings_more'].format(count=len(warnings) - len(shown))}"
+        if len(warnings) > len(shown)
+        else ""
+    )
+    st.warning(f"{head}\n\n{lines}{more}", icon=":material/warning:")
+    if len(warnings) > len(shown):
+        with st.expander(TEXT["warnings_all"].format(count=len(warnings))):
+            ui.show_table(up.problems_table(warnings, "Advarsler"), key=f"w_{p.sha256[:16]}")
+
+
+def _report_line(p: up.Preview) -> None:
+    period = p.period
+    badge = ""
+    if p.deadline:
+        colour = "green" if p.on_time else "orange"
+        badge = f":{colour}-badge[{p.deadline}]"
+    st.markdown(
+        TEXT["report_line"].format(
+            council=ui.plain(p.council),
+            period=period.label,
+            start=fmt.day(period.start),
+            end=fmt.day(period.end),
+            due=fmt.day(period.due),
+            assumed=TEXT["assumed"] if period.due_is_assumption else "",
+            submitted=fmt.day(p.submitted),
+            badge=badge,
+        )
+    )
+    for note in p.result.notes:
+        st.caption(ui.plain(note))
+
+
+def _counts(p: up.Preview) -> None:
+    with st.container(horizontal=True, border=True):
+        st.metric(TEXT["metric_activities"], fmt.number(p.activities), help=TEXT["activities_help"])
+        for k in (1, 2, 3):
+            st.metric(TEXT["metric_goal"].format(k=k), fmt.number(p.goals[k]))
+        st.metric(TEXT["metric_meetings"], fmt.number(p.meetings))
+        st.metric(TEXT["metric_cost"], fmt.kroner(p.cost_ore), help=TEXT["cost_help"])
+
+
+def _signed(value: int, money: bool) -> str:
+    text = fmt.kroner(abs(value)) if money else fmt.number(abs(value))
+    if value > 0:
+        return f"+{text}"
+    return f"−{text}" if value < 0 else text
+
+
+def _changes(p: up.Preview) -> None:
+    changes = p.changes
+    what = ui.plain(f"{p.council}, {p.period_label}")
+    st.markdown(f"**{TEXT['changes']}**")
+    if changes.is_new:
+        st.caption(TEXT["changes_new"].format(what=what))
+        return
+    st.caption(TEXT["changes_replaces"].format(id=changes.replaces_upload_id, what=what))
+    counts = up.change_counts_table(changes)
+    rows = []
+    for label, before, after, change in counts.rows:
+        money = isinstance(before, up.Kroner)
+        if money:
+            before, after, change = before.ore, after.ore, change.ore
+        shown = fmt.kroner if money else fmt.number
+        rows.append([label, shown(before), shown(after), _signed(change, money)])
+    frame = pd.DataFrame(rows, columns=counts.columns)
+    st.dataframe(
+        frame.style.map(
+            lambda v: "font-weight: 600" if v and v[0] in "+−" else "", subset=["Endring"]
+        ),
+        hide_index=True,
+        width=520,
+        key=f"counts_{p.sha256[:16]}",
+    )
+    st.markdown(
+        TEXT["changes_counts"].format(
+            new=changes.count("ny"),
+            removed=changes.count("fjernet"),
+            changed=changes.count("endret"),
+        )
+    )
+    if changes.activities:
+        ui.show_table(up.activity_changes_table(changes), key=f"changes_{p.sha256[:16]}")
+    else:
+        st.caption(TEXT["changes_none"])
+
+
+def _allocations(p: up.Preview) -> None:
+    allocations = p.result.parsed.allocations
+    years = sorted({a.year for a in allocations})
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    st.markdown(
+        TEXT["allocations_line"].format(
+            count=len(allocations),
+            years=span,
+            total=fmt.kroner(sum(a.amount_ore for a in allocations)),
+        )
+    )
+    ui.show_table(up.allocations_preview_table(p.result.parsed), key=f"alloc_{p.sha256[:16]}")
+
+
+def _card(p: up.Preview) -> None:
+    icon = (
+        ":material/error:"
+        if p.errors
+        else (":material/info:" if p.unchanged else ":material/check_circle:")
+    )
+    with st.container(border=True):
+        st.markdown(f"#### {icon} {ui.plain(p.file_name)}")
+        if p.errors:
+            known = [x for x in (p.council, p.period_label) if x]
+            if known:
+                st.markdown(TEXT["partial_line"].format(what=ui.plain(", ".join(known))))
+            located = [e for e in p.errors if e.sheet or e.row is not None]
+            if len(p.errors) == 1 and not located:
+                message = ui.plain(p.errors[0].message.rstrip("."))
+                st.error(TEXT["card_error_one"].format(message=message))
+            else:
+                st.error(TEXT["card_errors"].format(count=len(p.errors)))
+                _errors_table(p)
+            _warnings(p)
+            return
+        if p.unchanged:
+            st.info(TEXT["card_unchanged"].format(id=p.result.upload_id))
+        if p.kind == "tildeling":
+            _allocations(p)
+            return
+        _report_line(p)
+        _counts(p)
+        _warnings(p)
+        if p.changes is not None:
+            _changes(p)
+
+
+for p in previews:
+    _card(p)
+
+# --- confirm ---------------------------------------------------------------------------
+st.subheader(TEXT["save"])
+uploaded_by = st.text_input(
+    TEXT["uploaded_by"],
+    key="uploaded_by",
+    placeholder=TEXT["uploaded_by_placeholder"],
+    help=TEXT["uploaded_by_help"],
+    max_chars=200,
+)
+if not ready:
+    label = TEXT["save_none"]
+elif len(ready) == 1:
+    label = TEXT["save_one"]
+else:
+    label = TEXT["save_many"].format(count=len(ready))
+if len(ready) < total:
+    st.caption(TEXT["save_skips"])
+if st.button(
+    label, type="primary", disabled=not ready, icon=":material/save:", key="confirm_upload"
+):
+    bar = st.progress(0.0) if len(ready) > 1 else None
+    results = []
+    for done, p in enumerate(ready, start=1):
+        if bar is not None:
+            bar.progress(
+                (done - 1) / len(ready),
+                text=TEXT["saving"].format(done=done, total=len(ready), name=p.file_name),
+            )
+        results.append(ui.store_upload(p.file_name, contents[p.sha256], uploaded_by))
+    if bar is not None:
+        bar.progress(1.0)
+    ui.data_changed()
+    st.session_state.upload_summary = [(r.status, r.message) for r in results]
+    st.session_state.upload_round += 1
+    st.rerun()

@@ -1,0 +1,218 @@
+"""Økonomi: each council's grant (an uploaded decision, or the year's rule) against what
+it spent, spending by activity type, the trend over the years, and the decisions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from ia_data import charts, exports
+from ia_data import formatting as fmt
+from ia_data.reports import activity_types
+from ia_data.rules import load_rules
+
+TEXT = {
+    "title": "Økonomi",
+    "intro": "Tildelt mot brukt per IA-råd og år, hva pengene gikk til, og utviklingen over "
+    "årene. Tildelingen kommer fra et opplastet vedtak («vedtak») eller fra reglene for "
+    "året («regel»).",
+    "empty": "Databasen har ingen rapporter eller tildelinger ennå. Gå til **Last opp** og "
+    "last opp rapportene og tildelingsvedtaket, eller fyll databasen med demodata fra "
+    "kommandolinjen: `uv run ia-data seed`.",
+    "no_rows": "Ingen IA-råd passer med filteret.",
+    "year_table": "Tildelt og brukt {year}",
+    "year_caption": "Brukt er summen av kostnadene for alle aktivitetene i året, også avlyste. "
+    "Gjenstår = Tildelt − Brukt; negativt betyr overforbruk (⚠). {rule}",
+    "no_allocation": "Ingen tildeling er registrert for {names} i {year}: last opp "
+    "tildelingsvedtaket på **Last opp**.",
+    "by_type": "Brukt per aktivitetstype {year}",
+    "by_type_caption": "Kostnadene slik rapportene fører dem, fordelt på aktivitetstypen; "
+    "avlyste aktiviteter tas med.",
+    "no_spend": "Ingen aktiviteter med kostnader er rapportert for {year}.",
+    "trend": "Utviklingen {span}",
+    "trend_caption": "Alle valgte IA-råd sammen, år for år.",
+    "all_years": "Tildelt og brukt per IA-råd, alle år",
+    "decisions": "Tildelingsvedtak",
+    "decisions_caption": "Et tildelingsvedtak er en arbeidsbok med arket «Tildelinger» "
+    "(kolonnene IA-råd, År, Beløp, og gjerne Vedtaksdato og Merknad). Last det opp på "
+    "**Last opp**, eller med `ia-data import FIL`. En rad erstatter tildelingen som var "
+    "lagret for rådet og året; den gamle står igjen her som historikk (Aktiv = Nei). "
+    "Der ingen vedtak er lastet opp, gjelder reglene for året der de fastsetter beløpet.",
+    "no_decisions": "Ingen tildelingsvedtak er lastet opp ennå.",
+}
+
+rules = load_rules()
+st.title(TEXT["title"])
+st.caption(TEXT["intro"])
+
+years = ui.years()
+if not years:
+    st.info(TEXT["empty"], icon=":material/upload_file:")
+    st.stop()
+
+with st.container(horizontal=True):
+    year = ui.year_filter(years, default=years[0])
+council_ids = ui.council_filter([c for c in ui.all_councils() if c.exists_in(year)])
+rows = ui.report("money", years=[year], council_ids=council_ids or None)
+if not rows:
+    st.info(TEXT["no_rows"])
+    st.stop()
+chosen = ", ".join(r.council.name for r in rows) if council_ids else "alle"
+
+
+def _rule_text() -> str:
+    parts = []
+    for regime in rules.regimes:
+        if regime.allocation != "regel":
+            continue
+        amounts = []
+        if regime.amount_one_county is not None:
+            amounts.append(f"{fmt.kroner(regime.amount_one_county * 100)} per råd")
+        if regime.amount_shared is not None:
+            amounts.append(f"{fmt.kroner(regime.amount_shared * 100)} for råd som dekker to fylker")
+        parts.append(f"{regime.from_year}–{regime.to_year}: {', '.join(amounts)}")
+    if not parts:
+        return ""
+    return "«regel»: beløpet følger av reglene for året (" + "; ".join(parts) + ")."
+
+
+# --- headline figures ------------------------------------------------------------------
+allocated = sum(r.allocated_ore or 0 for r in rows)
+spent = sum(r.spent_ore for r in rows)
+overspent = [r for r in rows if r.overspent]
+with st.container(horizontal=True, border=True):
+    st.metric("Tildelt", fmt.kroner(allocated))
+    st.metric("Brukt", fmt.kroner(spent))
+    st.metric("Gjenstår", fmt.kroner(allocated - spent))
+    st.metric("Andel brukt", fmt.percent(spent / allocated) if allocated else "–")
+    st.metric(
+        "Overforbruk",
+        len(overspent),
+        help=", ".join(r.council.name for r in overspent) or "Ingen råd har brukt mer enn tildelt",
+    )
+    st.metric(
+        "Tildeling vedtak / regel",
+        f"{sum(1 for r in rows if r.allocation_source == 'vedtak')} / "
+        f"{sum(1 for r in rows if r.allocation_source == 'regel')}",
+        help="Antall IA-råd med tildeling fra et opplastet vedtak og etter reglene for året",
+    )
+
+# --- per council, the chosen year ------------------------------------------------------
+st.subheader(TEXT["year_table"].format(year=year))
+table = exports.money_table(rows)
+ui.show_table(
+    table,
+    bars=("Forbruk (%)",),
+    alerts={"Overforbruk": lambda v: v == "Ja"},
+    column_config={
+        "IA-råd": st.column_config.TextColumn("IA-råd", width=190),
+        "Gjenstår (kr)": st.column_config.TextColumn("Gjenstår (kr)", width=130),
+    },
+    max_height=720,
+)
+st.caption(TEXT["year_caption"].format(rule=_rule_text()))
+unallocated = [r.council.name for r in rows if r.allocated_ore is None]
+if unallocated:
+    st.warning(
+        TEXT["no_allocation"].format(names=", ".join(unallocated), year=year),
+        icon=":material/warning:",
+    )
+ui.download_buttons(
+    table,
+    f"ia-okonomi-{year}",
+    title=f"Tildelt og brukt per IA-råd {year}",
+    filters=[("År", year), ("IA-råd", chosen)],
+    upload_ids=[i for r in rows for i in r.upload_ids],
+    row_label="Antall IA-råd",
+    key="money",
+)
+st.plotly_chart(charts.money_chart(rows), config={"displaylogo": False})
+
+# --- spend by activity type ------------------------------------------------------------
+st.subheader(TEXT["by_type"].format(year=year))
+spend = ui.report("spend_by_type", year=year, council_ids=council_ids or None)
+if spend:
+    types = activity_types({s.type for s in spend})
+    councils = [r.council for r in rows]
+    by_type = exports.spend_by_type_table(spend, councils, types)
+    ui.show_table(
+        by_type,
+        column_config={"IA-råd": st.column_config.TextColumn("IA-råd", width=190, pinned=True)},
+        max_height=760,
+    )
+    st.caption(TEXT["by_type_caption"])
+    ui.download_buttons(
+        by_type,
+        f"ia-forbruk-per-type-{year}",
+        title=f"Brukt per aktivitetstype og IA-råd {year}",
+        filters=[("År", year), ("IA-råd", chosen)],
+        upload_ids=[i for r in rows for i in r.upload_ids],
+        row_label="Antall rader (IA-råd og sum)",
+        key="by_type",
+    )
+    st.plotly_chart(
+        charts.spend_by_type_chart(spend, councils, types), config={"displaylogo": False}
+    )
+else:
+    st.info(TEXT["no_spend"].format(year=year))
+
+# --- the trend over the years ----------------------------------------------------------
+history = ui.report("money", council_ids=council_ids or None)
+all_years = sorted({r.year for r in history})
+span = f"{all_years[0]}–{all_years[-1]}" if len(all_years) > 1 else str(all_years[0])
+st.subheader(TEXT["trend"].format(span=span))
+trend = exports.money_trend_table(history)
+ui.show_table(trend, bars=("Forbruk (%)",))
+st.caption(TEXT["trend_caption"])
+ui.download_buttons(
+    trend,
+    f"ia-okonomi-utvikling-{span.replace('–', '-')}",
+    title=f"Tildelt og brukt per år {span}",
+    filters=[("År", span), ("IA-råd", chosen)],
+    upload_ids=[i for r in history for i in r.upload_ids],
+    row_label="Antall år",
+    key="trend",
+)
+left, right = st.columns([2, 3])
+left.plotly_chart(charts.money_trend_chart(trend.rows), config={"displaylogo": False})
+right.plotly_chart(charts.share_used_chart(history), config={"displaylogo": False})
+with st.expander(TEXT["all_years"]):
+    every_year = exports.money_table(history, title="Økonomi alle år")
+    ui.show_table(
+        every_year,
+        bars=("Forbruk (%)",),
+        alerts={"Overforbruk": lambda v: v == "Ja"},
+        column_config={"IA-råd": st.column_config.TextColumn("IA-råd", width=190)},
+    )
+    ui.download_buttons(
+        every_year,
+        f"ia-okonomi-{span.replace('–', '-')}",
+        title=f"Tildelt og brukt per IA-råd og år {span}",
+        filters=[("År", span), ("IA-råd", chosen)],
+        upload_ids=[i for r in history for i in r.upload_ids],
+        row_label="Antall rader (IA-råd × år)",
+        key="all_years",
+    )
+
+# --- the decisions ---------------------------------------------------------------------
+st.subheader(TEXT["decisions"])
+st.caption(TEXT["decisions_caption"])
+versions = ui.report("allocation_history", council_ids=council_ids or None)
+if versions:
+    decisions = exports.allocations_table(versions)
+    ui.show_table(
+        decisions,
+        column_config={"IA-råd": st.column_config.TextColumn("IA-råd", width=190)},
+        max_height=420,
+    )
+    ui.download_buttons(
+        decisions,
+        "ia-tildelingsvedtak",
+        title="Tildelingsvedtak (alle versjoner)",
+        filters=[("IA-råd", chosen)],
+        upload_ids=[v.upload_id for v in versions],
+        row_label="Antall tildelinger",
+        key="decisions",
+    )
+else:
+    st.info(TEXT["no_decisions"], icon=":material/request_quote:")

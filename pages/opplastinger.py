@@ -1,0 +1,182 @@
+"""Opplastinger: every upload, newest first — who sent what and when, which version is
+active, the warnings — with the original file to download and earlier versions to
+restore."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from ia_data import formatting as fmt
+from ia_data import uploads as up
+from ia_data.store import RestoreError
+
+TEXT = {
+    "title": "Opplastinger",
+    "intro": "Alle filer som er lastet opp, nyeste først. Den aktive versjonen av en rapport "
+    "er den som teller i oversikten; tidligere versjoner tas vare på og kan gjenopprettes.",
+    "empty": "Ingen opplastinger ennå. Gå til **Last opp** for å laste opp rapportene fra "
+    "IA-rådene.",
+    "no_rows": "Ingen opplastinger passer med filteret.",
+    "period": "Periode",
+    "period_placeholder": "Alle perioder",
+    "metric_uploads": "Opplastinger",
+    "metric_active": "Aktive versjoner",
+    "metric_earlier": "Tidligere versjoner",
+    "caption": "«Aktiv»: versjonen som teller i oversikten. Aktiviteter teller ikke avlyste "
+    "aktiviteter; Kostnad tar med alle. Advarsler: hvor mange advarsler kontrollen ga.",
+    "details": "Én opplasting",
+    "pick": "Velg opplasting",
+    "line": "**Opplasting nr. {id}** · {what} · fil **{file}** ({size}) · lastet opp {when}",
+    "by": " av {who}",
+    "active": ":green-badge[Aktiv versjon]",
+    "inactive": ":gray-badge[Tidligere versjon]",
+    "warnings": "Advarsler ved opplastingen:",
+    "no_warnings": "Ingen advarsler ved opplastingen.",
+    "download": "Last ned originalfilen",
+    "restore": "Gjenopprett denne versjonen …",
+    "restore_report": "Opplasting nr. {id} blir den aktive versjonen for {what}{instead}. "
+    "Oversikten og eksportene viser da tallene fra denne filen. Ingenting slettes: du kan "
+    "bytte tilbake her senere.",
+    "restore_instead": ", i stedet for opplasting nr. {id}",
+    "restore_allocations": "Tildelingene i opplasting nr. {id} blir de aktive for sine råd "
+    "og år. Ingenting slettes: du kan bytte tilbake her senere.",
+    "restore_confirm": "Ja, gjenopprett",
+    "restore_cancel": "Avbryt",
+    "is_active": "Dette er den aktive versjonen.",
+    "number": "Nr.",
+}
+
+
+def _label(row: up.UploadRow) -> str:
+    return f"Nr. {row.id} · {row.what} · {row.file_name} · {fmt.day(row.uploaded_at)}"
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{fmt.number(size / 1024 / 1024, 1)} MB"
+    return f"{fmt.number(max(1, round(size / 1024)))} kB"
+
+
+st.title(TEXT["title"])
+st.caption(TEXT["intro"])
+
+message = st.session_state.pop("restore_message", None)
+if message:
+    st.success(message, icon=":material/check_circle:")
+
+everything = ui.upload_history()
+if not everything:
+    st.info(TEXT["empty"], icon=":material/upload_file:")
+    st.stop()
+
+# --- filters ---------------------------------------------------------------------------
+with_uploads = {r.council_id for r in everything if r.council_id is not None}
+periods = {f"{y} {p}": (y, p) for y, p in ui.uploaded_periods()}
+with st.container(horizontal=True):
+    council_ids = ui.council_filter([c for c in ui.all_councils() if c.id in with_uploads])
+    chosen = ui.choice_filter(TEXT["period"], list(periods), "periode", TEXT["period_placeholder"])
+rows = ui.upload_history(council_ids, [periods[label] for label in chosen])
+if not rows:
+    st.info(TEXT["no_rows"])
+    st.stop()
+
+with st.container(horizontal=True, border=True):
+    active = sum(1 for r in rows if r.active)
+    st.metric(TEXT["metric_uploads"], fmt.number(len(rows)))
+    st.metric(TEXT["metric_active"], fmt.number(active))
+    st.metric(TEXT["metric_earlier"], fmt.number(len(rows) - active))
+
+ui.show_table(
+    up.history_table(rows),
+    key="history_table",
+    column_config={
+        "Opplasting nr.": st.column_config.Column(TEXT["number"], width=45),
+        "Lastet opp": st.column_config.Column(width=115),
+        "Fil": st.column_config.Column(width=165),
+        "Innsendt av": st.column_config.Column(width=110),
+        "IA-råd": st.column_config.Column(width=150),
+        "Periode": st.column_config.Column(width=65),
+        "Aktiv": st.column_config.Column(width=45),
+        "Aktiviteter": st.column_config.Column(width=70),
+        "Møter": st.column_config.Column(width=50),
+        "Kostnad (kr)": st.column_config.Column(width=90),
+        "Advarsler": st.column_config.Column(width=65),
+    },
+)
+st.caption(TEXT["caption"])
+
+# --- one upload: details, the original file, restore -----------------------------------
+st.subheader(TEXT["details"])
+by_id = {r.id: r for r in rows}
+if st.session_state.get("history_pick") not in by_id:
+    st.session_state.history_pick = rows[0].id
+picked = st.selectbox(
+    TEXT["pick"], list(by_id), key="history_pick", format_func=lambda i: _label(by_id[i])
+)
+row = by_id[picked]
+
+with st.container(border=True):
+    by = TEXT["by"].format(who=ui.plain(row.uploaded_by)) if row.uploaded_by else ""
+    st.markdown(
+        TEXT["line"].format(
+            id=row.id,
+            what=ui.plain(row.what),
+            file=ui.plain(row.file_name),
+            size=_size(row.size),
+            when=fmt.day(row.uploaded_at),
+        )
+        + by
+        + " "
+        + (TEXT["active"] if row.active else TEXT["inactive"])
+    )
+    if row.warnings:
+        lines = "\n".join(f"- {ui.plain(w)}" for w in row.warnings)
+        st.warning(f"{TEXT['warnings']}\n\n{lines}", icon=":material/warning:")
+    else:
+        st.caption(TEXT["no_warnings"])
+
+    pending = st.session_state.get("restore_pending")
+    with st.container(horizontal=True):
+        st.download_button(
+            TEXT["download"],
+            data=lambda: ui.upload_file(row.id),
+            file_name=row.file_name,
+            mime=up.mime_type(row.file_name),
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"original_{row.id}",
+        )
+        if (
+            not row.active
+            and pending != row.id
+            and st.button(TEXT["restore"], icon=":material/restore:", key="restore_ask")
+        ):
+            st.session_state.restore_pending = row.id
+            st.rerun()
+    if row.active:
+        st.caption(TEXT["is_active"])
+    elif pending == row.id:
+        if row.kind == "rapport":
+            current = up.active_version(ui.upload_history(), row)
+            instead = TEXT["restore_instead"].format(id=current.id) if current else ""
+            text = TEXT["restore_report"].format(
+                id=row.id, what=ui.plain(row.what), instead=instead
+            )
+        else:
+            text = TEXT["restore_allocations"].format(id=row.id)
+        st.warning(text, icon=":material/restore:")
+        with st.container(horizontal=True):
+            confirm = st.button(TEXT["restore_confirm"], type="primary", key="restore_confirm")
+            cancel = st.button(TEXT["restore_cancel"], key="restore_cancel")
+        if cancel:
+            st.session_state.pop("restore_pending", None)
+            st.rerun()
+        if confirm:
+            st.session_state.pop("restore_pending", None)
+            try:
+                st.session_state.restore_message = ui.restore_upload(row.id)
+            except RestoreError as exc:
+                st.error(str(exc), icon=":material/error:")
+            else:
+                st.rerun()

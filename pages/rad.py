@@ -1,0 +1,209 @@
+"""Råd: one council's story — who it is, each period's report with status, chair and
+action plan, its answers to the five questions side by side, its activities and
+meetings, and its money over the years. ``?rad=<id>`` opens a council directly."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from ia_data import charts, exports
+from ia_data import formatting as fmt
+from ia_data.importer import QUESTIONS
+from ia_data.rules import Status
+
+TEXT = {
+    "title": "Råd",
+    "intro": "Ett IA-råds historie: rapportene periode for periode, svarene på spørsmålene, "
+    "aktivitetene, møtene og pengene.",
+    "pick": "Velg et IA-råd i listen, eller klikk på et av dem her:",
+    "links": "IA-råd:",
+    "empty": "Databasen har ingen rapporter ennå. Gå til **Last opp** og last opp rapportene "
+    "fra IA-rådene, eller fyll databasen med demodata fra kommandolinjen: "
+    "`uv run ia-data seed`.",
+    "who": "**Fylker:** {counties} · **Sekretariat:** {secretariat} · **Virketid:** {span}",
+    "always": "hele perioden",
+    "reports": "Rapporter",
+    "reports_caption": "Status per {as_of}. En rapport sendt inn etter statusdatoen regnes som "
+    "ikke sendt; statusdatoen endrer bare Status og Innsendt, de andre kolonnene viser den "
+    "aktive versjonen av rapporten. Aktiviteter teller ikke avlyste; Brukt tar med alle.",
+    "answers": "Svarene på de fem spørsmålene",
+    "answers_pick": "Perioder som vises side om side",
+    "answers_none": "Rådet har ingen rapporter lagret ennå.",
+    "answers_caption": "Spørsmålene fra Oppfølgingsgruppens brev (2012), stilt i hver periode.",
+    "years": "Penger og aktivitet år for år",
+    "years_caption": "Tildeling «regel»: beløpet følger av reglene for året; «vedtak»: fra et "
+    "opplastet tildelingsvedtak. Aktiviteter og delmål teller ikke avlyste; Brukt tar med "
+    "alle. ⚠ / rødt: overforbruk, ingen aktivitet på et delmål, eller møter utenfor det "
+    "forventede ({meetings} i året).",
+    "activities": "Aktiviteter",
+    "activities_none": "Rådet har ingen aktiviteter registrert.",
+    "meetings": "Møter",
+    "meetings_none": "Rådet har ingen møter registrert.",
+    "no_data_years": "{name} har ingen tall her: rådet fantes {span}, og dataene gjelder "
+    "{first}–{last}.",
+}
+
+st.title(TEXT["title"])
+st.caption(TEXT["intro"])
+
+if not ui.years():
+    st.info(TEXT["empty"], icon=":material/upload_file:")
+    st.stop()
+
+councils = ui.all_councils()
+with st.container(horizontal=True):
+    council_id = ui.council_picker(councils)
+    as_of = ui.as_of_filter()
+if council_id is None:
+    st.info(TEXT["pick"], icon=":material/groups:")
+    ui.council_page_links(councils, TEXT["links"])
+    st.stop()
+
+history = ui.report("council_history", council_id=council_id, as_of=as_of)
+council = history.council
+slug = str(council.id)
+if council.from_year or council.to_year:
+    span = f"{council.from_year or ''}–{council.to_year or ''}"
+else:
+    span = TEXT["always"]
+st.header(council.name)
+st.markdown(
+    TEXT["who"].format(
+        counties=", ".join(f"{name} ({number})" for number, name in council.counties),
+        secretariat=council.secretariat or "ikke oppgitt",
+        span=span,
+    )
+)
+if not history.years:
+    data = ui.report("data_years")
+    st.info(
+        TEXT["no_data_years"].format(name=council.name, span=span, first=data[0], last=data[-1]),
+        icon=":material/event_busy:",
+    )
+    st.stop()
+
+# --- headline figures ------------------------------------------------------------------
+statuses = [p.status.status for p in history.periods]
+money = [y.money for y in history.years]
+with st.container(horizontal=True, border=True):
+    st.metric("Rapporter levert", f"{sum(1 for p in history.periods if p.submitted)}")
+    st.metric("Levert for sent", statuses.count(Status.LATE))
+    st.metric("Mangler", statuses.count(Status.MISSING))
+    st.metric("Tildelt i alt", fmt.kroner(sum(m.allocated_ore or 0 for m in money)))
+    st.metric("Brukt i alt", fmt.kroner(sum(m.spent_ore for m in money)))
+    st.metric("Aktiviteter i alt", fmt.number(sum(m.activities for m in money)))
+    st.metric("Møter i alt", fmt.number(sum(y.meetings for y in history.years)))
+
+years_span = f"{history.years[0].money.year}–{history.years[-1].money.year}"
+about_filters = [("IA-råd", council.name), ("År", years_span)]
+uploads = [p.upload_id for p in history.periods if p.upload_id]
+
+# --- the reports -----------------------------------------------------------------------
+st.subheader(TEXT["reports"])
+reports_table = exports.council_reports_table(history.periods)
+ui.show_table(
+    reports_table,
+    column_config={"Status": st.column_config.TextColumn("Status", width=190)},
+    max_height=520,
+)
+st.caption(TEXT["reports_caption"].format(as_of=fmt.day(as_of)))
+ui.download_buttons(
+    reports_table,
+    f"ia-rad-{slug}-rapporter",
+    title=f"Rapportene fra {council.name} {years_span}",
+    filters=about_filters,
+    as_of=as_of,
+    upload_ids=uploads,
+    row_label="Antall perioder",
+    key="reports",
+)
+
+# --- the answers, side by side ---------------------------------------------------------
+st.subheader(TEXT["answers"])
+stored = [p for p in history.periods if p.stored]
+if not stored:
+    st.info(TEXT["answers_none"])
+else:
+    labels = [p.period.label for p in history.periods]
+    default = [p.period.label for p in stored][-3:]
+    picked = st.multiselect(TEXT["answers_pick"], labels, default=default, key="answer_periods")
+    chosen = [p for p in history.periods if p.period.label in picked] or stored[-1:]
+    answers = exports.council_answers_table(chosen, QUESTIONS)
+    frame = pd.DataFrame(answers.rows, columns=answers.columns).set_index("Spørsmål")
+    st.table(frame)
+    st.caption(TEXT["answers_caption"])
+    ui.download_buttons(
+        answers,
+        f"ia-rad-{slug}-svar",
+        title=f"Svarene fra {council.name}",
+        filters=[("IA-råd", council.name), ("Perioder", ", ".join(p.period.label for p in chosen))],
+        as_of=as_of,
+        upload_ids=[p.upload_id for p in chosen if p.upload_id],
+        row_label="Antall spørsmål",
+        key="answers",
+    )
+
+# --- money and activity, year by year --------------------------------------------------
+st.subheader(TEXT["years"])
+years_table = exports.council_years_table(history.years)
+ranges = {y.meetings_expected for y in history.years if y.meetings_expected}
+alerts = {f"Delmål {k}": (lambda v: v == 0) for k in (1, 2, 3)}
+meetings_text = "–"
+if len(ranges) == 1:
+    low, high = ranges.pop()
+    alerts["Møter"] = lambda v: not low <= v <= high
+    meetings_text = f"{low}–{high}"
+ui.show_table(years_table, bars=("Forbruk (%)",), alerts=alerts)
+st.caption(TEXT["years_caption"].format(meetings=meetings_text))
+ui.download_buttons(
+    years_table,
+    f"ia-rad-{slug}-ar-for-ar",
+    title=f"{council.name} år for år {years_span}",
+    filters=about_filters,
+    upload_ids=[i for m in money for i in m.upload_ids],
+    row_label="Antall år",
+    key="years",
+)
+left, _ = st.columns([3, 2])
+left.plotly_chart(charts.council_money_chart(history.years), config={"displaylogo": False})
+
+# --- activities and meetings -----------------------------------------------------------
+st.subheader(TEXT["activities"])
+activities, _ = ui.report("activity_list", council_ids=[council.id])
+if activities:
+    activity_table = exports.activities_table(activities)
+    ui.show_table(
+        activity_table,
+        column_config={"Aktivitet": st.column_config.TextColumn("Aktivitet", width=320)},
+        max_height=460,
+    )
+    ui.download_buttons(
+        activity_table,
+        f"ia-rad-{slug}-aktiviteter",
+        title=f"Aktivitetene til {council.name} {years_span}",
+        filters=about_filters,
+        upload_ids=sorted({a.upload_id for a in activities}),
+        row_label="Antall aktiviteter",
+        key="activities",
+    )
+else:
+    st.info(TEXT["activities_none"])
+
+st.subheader(TEXT["meetings"])
+meetings = ui.report("meeting_list", council_ids=[council.id])
+if meetings:
+    meeting_table = exports.meetings_table(meetings, {council.id: council.name})
+    ui.show_table(meeting_table, max_height=420)
+    ui.download_buttons(
+        meeting_table,
+        f"ia-rad-{slug}-moter",
+        title=f"Møtene i {council.name} {years_span}",
+        filters=about_filters,
+        upload_ids=sorted({m.upload_id for m in meetings}),
+        row_label="Antall møter",
+        key="meetings",
+    )
+else:
+    st.info(TEXT["meetings_none"])

@@ -1,0 +1,126 @@
+"""The Råd page as AppTest runs it: a council chosen by ``?rad=``, its reports with
+status, the answers side by side, money and activity year by year, its activities and
+meetings — and the links to it from Oversikt."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from ia_data import db
+from ia_data.register import councils
+
+
+@pytest.fixture(scope="module")
+def ids(seeded_url) -> dict[str, str]:
+    with Session(db.get_engine(seeded_url)) as session:
+        return {c.name: str(c.id) for c in councils(session)}
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_without_a_council_the_page_offers_them_all(app_on, seeded_url):
+    at = app_on(seeded_url, page="pages/rad.py")
+    assert not at.exception
+    assert at.selectbox(key="f_council").value is None
+    assert "Velg et IA-råd" in at.info[0].value
+    links = at.get("page_link")
+    assert len(links) == 19  # every council in the register, Trøndelag (from 2018) too
+    assert (links[0].proto.label, links[-1].proto.label) == ("Østfold", "Trøndelag")
+    assert links[0].proto.page.endswith("rad")
+    assert links[0].proto.query_string.startswith("rad=")
+
+
+def test_the_shared_agder_council(app_on, seeded_url, ids):
+    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Agder"], per="2030-01-01")
+    assert not at.exception
+    assert at.header[0].value == "IA-rådet i Agder"
+    assert "Aust-Agder (09), Vest-Agder (10)" in at.markdown[0].value
+    assert "NAV Arbeidslivssenter Agder" in at.markdown[0].value
+    reports = at.dataframe[0].value.set_index("Periode")
+    assert list(reports.index) == [
+        "2012 H1", "2012 H2", "2013 H1", "2013 H2", "2014 H1", "2014 H2", "2015 År", "2016 År",
+    ]  # fmt: skip
+    assert set(reports["Status"]) == {"Levert i tide"}
+    assert reports["Leder"].str.len().min() > 0
+    years = at.dataframe[1].value.set_index("År")
+    assert (years.loc[2015, "Tildelt (kr)"], years.loc[2015, "Tildeling"]) == (600_000, "regel")
+    assert (years.loc[2016, "Tildelt (kr)"], years.loc[2016, "Tildeling"]) == (600_000, "regel")
+    assert years.loc[2014, "Tildeling"] == "vedtak"
+    assert years.loc[2015, "Brukt (kr)"] == 529_931
+    assert _metrics(at)["Rapporter levert"] == "8"
+
+
+def test_a_late_report_and_the_as_of_date(app_on, seeded_url, ids):
+    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Troms"], per="2030-01-01")
+    reports = at.dataframe[0].value.set_index("Periode")
+    assert reports.loc["2012 H1", "Status"] == "Levert for sent (+13 dager)"
+    assert str(reports.loc["2012 H1", "Innsendt"]) == "2012-09-14"
+    assert _metrics(at)["Levert for sent"] == "1"
+    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Troms"], per="2012-09-10")
+    reports = at.dataframe[0].value.set_index("Periode")
+    assert reports.loc["2012 H1", "Status"] == "Mangler"
+    assert reports.loc["2012 H1", "Innsendt"] == ""
+    assert reports.loc["2012 H2", "Status"] == "Ikke forfalt"
+
+
+def test_a_council_outside_the_years_with_data(app_on, seeded_url, ids):
+    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Trøndelag"])
+    assert not at.exception
+    assert at.header[0].value == "IA-rådet i Trøndelag"
+    assert "fantes 2018–, og dataene gjelder 2012–2016" in at.info[0].value
+    assert len(at.dataframe) == 0
+
+
+def test_missing_report_and_meetings(app_on, seeded_url, ids):
+    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Oslo"], per="2030-01-01")
+    reports = at.dataframe[0].value.set_index("Periode")
+    assert reports.loc["2016 År", "Status"] == "Mangler"
+    assert reports.loc["2016 År", "Leder"] == ""
+    years = at.dataframe[1].value.set_index("År")
+    assert years.loc[2016, "Møter"] == 0  # no report, no meetings on record
+    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Buskerud"])
+    years = at.dataframe[1].value.set_index("År")
+    assert years.loc[2013, "Møter"] == 1
+    meetings = at.dataframe[-1].value
+    assert (meetings["År"] == 2013).sum() == 1
+    assert set(meetings["IA-råd"]) == {"IA-rådet i Buskerud"}
+
+
+def test_answers_side_by_side(app_on, seeded_url, ids):
+    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Hedmark"])
+    answers = at.table[0].value
+    assert list(answers.columns) == ["2014 H2", "2015 År", "2016 År"]  # the last three
+    assert len(answers) == 5
+    assert answers.index[0].startswith("1. Hva har myndighetene og partene gjort sammen")
+    assert "Seniortiltakene er utsatt til 2015" in answers.loc[answers.index[2], "2014 H2"]
+    at.multiselect(key="answer_periods").set_value(["2012 H1", "2016 År"]).run()
+    assert list(at.table[0].value.columns) == ["2012 H1", "2016 År"]
+
+
+def test_activities_list_and_exports(app_on, seeded_url, ids):
+    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Nordland"])
+    assert not at.exception
+    activities = at.dataframe[2].value
+    assert set(activities["IA-råd"]) == {"IA-rådet i Nordland"}
+    assert sorted(set(activities["År"])) == [2012, 2013, 2014, 2015, 2016]
+    years = at.dataframe[1].value.set_index("År")
+    assert years.loc[2015, "Gjenstår (kr)"] == -37_250
+    spent_2015 = activities[activities["År"] == 2015]["Kostnad (kr)"].sum()
+    assert round(spent_2015, 2) == 437_250
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Last ned CSV", "Last ned Excel (XLSX)"] * 5
+
+
+def test_oversikt_links_to_each_council_and_offers_the_compiled_report(app_on, seeded_url, ids):
+    at = app_on(seeded_url, ar="2015")
+    assert not at.exception
+    links = {link.proto.label: link.proto.query_string for link in at.get("page_link")}
+    assert len(links) == 18
+    assert links["Agder"] == f"rad={ids['IA-rådet i Agder']}"
+    # The overview table keeps exactly the export's columns.
+    assert at.dataframe[0].value.columns[0] == "IA-råd"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels[-1] == "Last ned samlet rapport 2015 (XLSX)"
