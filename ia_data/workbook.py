@@ -8,6 +8,7 @@ ends as one Norwegian sentence, never as an exception or an exhausted machine.
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ MAX_UNPACKED_BYTES = 250 * 1024 * 1024
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 NOT_A_WORKBOOK = "Filen er ikke en lesbar Excel- eller ODS-arbeidsbok"
 
 
@@ -53,6 +55,8 @@ class Workbook:
         except calamine.PasswordError:
             raise WorkbookError(_PASSWORD) from None
         except Exception:  # calamine raises several kinds for a broken file
+            if _password_protected(data):
+                raise WorkbookError(_PASSWORD) from None
             raise WorkbookError(
                 f"{NOT_A_WORKBOOK}: den er skadet eller har et ukjent format"
             ) from None
@@ -104,6 +108,31 @@ class Workbook:
 
 
 _PASSWORD = "Filen er passordbeskyttet; lagre den uten passord og last den opp på nytt"
+
+
+def _password_protected(data: bytes) -> bool:
+    """Whether calamine, told the format, finds an unreadable .xls or .ods encrypted.
+
+    From a file-like object calamine guesses the format by trying each reader in turn and,
+    when all fail, says only that it cannot detect the format, which hides the password
+    error of an encrypted .xls or .ods. Given a file name, it uses the one right reader."""
+    if data.startswith(_OLE_MAGIC):
+        suffix = ".xls"
+    elif data.startswith(_ZIP_MAGIC) and _ODS_MIMETYPE in data[:200]:
+        suffix = ".ods"
+    else:
+        return False
+    with tempfile.TemporaryDirectory() as folder:
+        path = f"{folder}/arbeidsbok{suffix}"
+        with open(path, "wb") as file:
+            file.write(data)
+        try:
+            calamine.CalamineWorkbook.from_path(path)
+        except calamine.PasswordError:
+            return True
+        except Exception:
+            return False
+    return False
 
 
 def check_file(data: bytes, file_name: str = "") -> None:

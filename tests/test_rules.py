@@ -109,11 +109,11 @@ def test_deadline_status(rules, year, code, submitted, as_of, expected):
 def test_deadline_status_counts_days(rules):
     h1 = rules.period(2012, "H1")
     late = rules.deadline_status(h1, date(2012, 9, 2), date(2012, 12, 1))
-    assert (Status.LATE, 1) == (late.status, late.days_late)
+    assert (late.status, late.days_late) == (Status.LATE, 1)
     soon = rules.deadline_status(h1, None, date(2012, 8, 15))
-    assert (Status.DUE_SOON, 17) == (soon.status, soon.days_to_due)
+    assert (soon.status, soon.days_to_due) == (Status.DUE_SOON, 17)
     missing = rules.deadline_status(h1, None, date(2012, 9, 11))
-    assert (Status.MISSING, -10) == (missing.status, missing.days_to_due)
+    assert (missing.status, missing.days_to_due) == (Status.MISSING, -10)
 
 
 @pytest.mark.parametrize(
@@ -139,7 +139,7 @@ def test_meetings_expected(rules, year, expected):
 
 
 def test_years(rules):
-    assert (2010, 2018) == (rules.years[0], rules.years[-1])
+    assert (rules.years[0], rules.years[-1]) == (2010, 2018)
 
 
 RULES_FILE = """
@@ -168,8 +168,8 @@ def test_rules_come_from_the_file(tmp_path, monkeypatch):
     h1 = own.period(2020, "H1")
     assert (date(2020, 8, 15), "H1") == (h1.due, h1.name)
     # A council covering two counties gets the one-county amount when no shared one is set.
-    assert 250_000 == own.rule_allocation(2020, 2)
-    assert "Forfaller snart" == own.deadline_status(h1, None, date(2020, 8, 5)).text
-    assert "Ikke forfalt" == own.deadline_status(h1, None, date(2020, 8, 4)).text
+    assert own.rule_allocation(2020, 2) == 250_000
+    assert own.deadline_status(h1, None, date(2020, 8, 5)).text == "Forfaller snart"
+    assert own.deadline_status(h1, None, date(2020, 8, 4)).text == "Ikke forfalt"
     monkeypatch.setenv("IA_RULES_FILE", str(path))
-    assert [2020] == list(load_rules().years)
+    assert list(load_rules().years) == [2020]

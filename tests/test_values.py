@@ -297,8 +297,8 @@ def test_parse_status_rejects():
     with pytest.raises(V.ValueProblem) as exc:
         V.parse_status("kanskje")
     assert (
-        "«kanskje» er ikke en status (gyldige verdier: Planlagt, Pågår, Gjennomført, Avlyst)"
-        == str(exc.value)
+        str(exc.value)
+        == "«kanskje» er ikke en status (gyldige verdier: Planlagt, Pågår, Gjennomført, Avlyst)"
     )
 
 
@@ -332,7 +332,7 @@ def test_parse_activity_type_known(expected, value):
 
 @pytest.mark.parametrize("value", ["Frokostmøte", "Lunsj", "Diverse"])
 def test_parse_activity_type_unknown_is_annet(value):
-    assert ("Annet", False) == V.parse_activity_type(value)
+    assert V.parse_activity_type(value) == ("Annet", False)
 
 
 def test_parse_activity_type_empty_is_a_problem():
