@@ -232,6 +232,8 @@ def _scan_labels(sheet: Sheet) -> dict[str, tuple[int, str, object]]:
         c = 0
         while c < len(row):
             cell = row[c]
+            if type(cell) in (int, float) and cell in (1, 2, 3, 4, 5):
+                cell = str(int(cell))  # a question's number typed into Excel is a number
             if not isinstance(cell, str) or not clean(cell):
                 c += 1
                 continue
@@ -247,7 +249,8 @@ def _scan_labels(sheet: Sheet) -> dict[str, tuple[int, str, object]]:
             if key is None:
                 c += 1
                 continue
-            if key not in found:
+            # The first label with a value wins; an empty one only if no other has a value.
+            if key not in found or (V.is_empty(found[key][2]) and not V.is_empty(value)):
                 found[key] = (r + 1, clean(cell).rstrip(":*").strip(), value)
             c = value_col + 1
     return found
@@ -283,7 +286,9 @@ def _parse_report(
             meeting = _parse_meeting(sheet.name, row, cells, result)
             if meeting is not None:
                 result.meetings.append(meeting)
-    order = {name: i for i, name in enumerate([report_sheet, activity_sheet, meeting_sheet])}
+    # Problems carry the sheet name as read (trimmed), so order by the trimmed names.
+    sheets = [report_sheet, activity_sheet, meeting_sheet]
+    order = {name.strip(): i for i, name in enumerate(sheets) if name is not None}
     result.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0))
     return result
 

@@ -96,7 +96,8 @@ def import_file(
             else f"{file_name}: ikke lagret – {parsed.errors[0].text}"
         )
         return result
-    if parsed.kind == "rapport" and parsed.submitted is None:
+    from_upload_date = parsed.kind == "rapport" and parsed.submitted is None
+    if from_upload_date:
         parsed.submitted = local(now).date()
         result.notes.append(
             f"Innsendt dato mangler i arbeidsboka; opplastingsdatoen {local(now):%d.%m.%Y} er brukt"
@@ -131,7 +132,7 @@ def import_file(
             content=data,
         )
         if parsed.kind == "rapport":
-            result.replaced_upload_id = _store_report(session, upload, parsed)
+            result.replaced_upload_id = _store_report(session, upload, parsed, from_upload_date)
         else:
             _store_allocations(session, upload, parsed)
         bump_data_version(session)
@@ -172,7 +173,9 @@ def _active_counts(session: Session, council_id: int, period) -> dict | None:
     }
 
 
-def _store_report(session: Session, upload: Upload, parsed: ParsedWorkbook) -> int | None:
+def _store_report(
+    session: Session, upload: Upload, parsed: ParsedWorkbook, from_upload_date: bool = False
+) -> int | None:
     period = parsed.period
     council_id = parsed.council.id
     old = _active_report(session, council_id, period.year, period.code)
@@ -196,6 +199,7 @@ def _store_report(session: Session, upload: Upload, parsed: ParsedWorkbook) -> i
         year=period.year,
         period=period.code,
         submitted=parsed.submitted,
+        submitted_from_upload_date=from_upload_date,
         contact=parsed.contact,
         chair=parsed.chair,
         chair_organisation=parsed.chair_organisation,

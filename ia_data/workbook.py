@@ -8,6 +8,7 @@ ends as one Norwegian sentence, never as an exception or an exhausted machine.
 from __future__ import annotations
 
 import io
+import math
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -138,7 +139,7 @@ def _password_protected(data: bytes) -> bool:
 def check_file(data: bytes, file_name: str = "") -> None:
     """Refuse, with a reason, a file that is too big, empty, not a workbook, encrypted,
     or an archive that unpacks to far more than any real workbook."""
-    size_mb = len(data) / 1024 / 1024
+    size_mb = math.ceil(len(data) * 10 / 1024 / 1024) / 10  # rounded up: over 20 shows so
     if len(data) > MAX_FILE_BYTES:
         raise WorkbookError(
             f"Filen er for stor ({size_mb:.1f} MB); grensen er 20 MB per fil".replace(".", ",")
