@@ -31,23 +31,12 @@ class PeriodStatus:
     upload_id: int | None = None
 
 
-@dataclass
-class OverviewRow:
-    """One council's line in the overview for one year."""
+class MoneyFigures:
+    """Remaining, share used and overspending, derived from ``allocated_ore`` and
+    ``spent_ore`` — the same arithmetic for every table that shows a grant."""
 
-    council: CouncilInfo
-    year: int
     allocated_ore: int | None
-    allocation_source: str  # DECISION, RULE or "" (no allocation known)
     spent_ore: int
-    activities: int
-    goals: dict[int, int]
-    meetings: int
-    meetings_expected: tuple[int, int] | None
-    action_plan: bool | None
-    action_plan_date: date | None
-    periods: list[PeriodStatus] = field(default_factory=list)
-    upload_ids: list[int] = field(default_factory=list)
 
     @property
     def remaining_ore(self) -> int | None:
@@ -63,6 +52,25 @@ class OverviewRow:
     @property
     def overspent(self) -> bool:
         return self.remaining_ore is not None and self.remaining_ore < 0
+
+
+@dataclass
+class OverviewRow(MoneyFigures):
+    """One council's line in the overview for one year."""
+
+    council: CouncilInfo
+    year: int
+    allocated_ore: int | None
+    allocation_source: str  # DECISION, RULE or "" (no allocation known)
+    spent_ore: int
+    activities: int
+    goals: dict[int, int]
+    meetings: int
+    meetings_expected: tuple[int, int] | None
+    action_plan: bool | None
+    action_plan_date: date | None
+    periods: list[PeriodStatus] = field(default_factory=list)
+    upload_ids: list[int] = field(default_factory=list)
 
     @property
     def all_goals(self) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
 
 from .models import Activity, Allocation, Council, Meeting, Report, Upload
-from .queries import DECISION, RULE, years_with_data
+from .queries import DECISION, RULE, MoneyFigures, years_with_data
 from .register import CouncilInfo, councils
 from .rules import DeadlineStatus, ReportPeriod, Rules, Status
 from .values import ACTIVITY_TYPES, CANCELLED, STATUSES
@@ -134,7 +134,7 @@ def falling_due(rows: list[DeadlineRow], as_of: date, days: int) -> list[Deadlin
 
 
 @dataclass
-class MoneyRow:
+class MoneyRow(MoneyFigures):
     """A council's grant and spending in one year."""
 
     council: CouncilInfo
@@ -147,21 +147,6 @@ class MoneyRow:
     note: str = ""
     allocation_upload_id: int | None = None
     upload_ids: list[int] = field(default_factory=list)  # reports and allocation behind it
-
-    @property
-    def remaining_ore(self) -> int | None:
-        return None if self.allocated_ore is None else self.allocated_ore - self.spent_ore
-
-    @property
-    def share_used(self) -> float | None:
-        """Spent as a fraction of allocated (1.0 = all used), None without an allocation."""
-        if not self.allocated_ore:
-            return None
-        return self.spent_ore / self.allocated_ore
-
-    @property
-    def overspent(self) -> bool:
-        return self.remaining_ore is not None and self.remaining_ore < 0
 
 
 def money(
