@@ -12,15 +12,15 @@ st.set_page_config(page_title="IA-rådsoversikt", page_icon=":material/groups:",
 
 PAGES = {
     "Oversikt": [
-        st.Page("pages/oversikt.py", title="Oversikt", icon=":material/table_chart:", default=True),
-        st.Page("pages/frister.py", title="Frister", icon=":material/event:"),
-        st.Page("pages/okonomi.py", title="Økonomi", icon=":material/payments:"),
-        st.Page("pages/aktiviteter.py", title="Aktiviteter", icon=":material/event_note:"),
-        st.Page("pages/rad.py", title="Råd", icon=":material/groups:"),
+        st.Page("views/oversikt.py", title="Oversikt", icon=":material/table_chart:", default=True),
+        st.Page("views/frister.py", title="Frister", icon=":material/event:"),
+        st.Page("views/okonomi.py", title="Økonomi", icon=":material/payments:"),
+        st.Page("views/aktiviteter.py", title="Aktiviteter", icon=":material/event_note:"),
+        st.Page("views/rad.py", title="Råd", icon=":material/groups:"),
     ],
     "Rapportering": [
-        st.Page("pages/last_opp.py", title="Last opp", icon=":material/upload_file:"),
-        st.Page("pages/opplastinger.py", title="Opplastinger", icon=":material/history:"),
+        st.Page("views/last_opp.py", title="Last opp", icon=":material/upload_file:"),
+        st.Page("views/opplastinger.py", title="Opplastinger", icon=":material/history:"),
     ],
 }
 

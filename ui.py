@@ -1,5 +1,5 @@
 """Streamlit helpers for the pages — the one place that knows about Streamlit besides
-``app.py`` and ``pages/``: the database handle, the demo seeding, cached queries keyed on
+``app.py`` and ``views/``: the database handle, the demo seeding, cached queries keyed on
 the data version, the shared filters that live in the URL, and status colours."""
 
 from __future__ import annotations
@@ -528,7 +528,7 @@ def council_page_links(councils, label: str) -> None:
         st.caption(label)
         for council in councils:
             st.page_link(
-                "pages/rad.py",
+                "views/rad.py",
                 label=council.name.removeprefix("IA-rådet i "),
                 query_params={"rad": str(council.id)},
             )

@@ -30,13 +30,13 @@ def _tables(at) -> dict[str, object]:
 
 
 def test_empty_database_explains_how_to_get_data_in(app_on, tmp_path):
-    at = app_on(f"sqlite:///{tmp_path / 'empty.db'}", page="pages/aktiviteter.py")
+    at = app_on(f"sqlite:///{tmp_path / 'empty.db'}", page="views/aktiviteter.py")
     assert not at.exception
     assert "Last opp" in at.info[0].value
 
 
 def test_the_council_without_sub_goal_3_is_named(app_on, seeded_url):
-    at = app_on(seeded_url, page="pages/aktiviteter.py", ar="2014")
+    at = app_on(seeded_url, page="views/aktiviteter.py", ar="2014")
     assert not at.exception
     assert "IA-rådet i Hedmark** har ingen aktivitet på delmål 3 i 2014" in at.warning[0].value
     coverage = _tables(at)["coverage"].set_index("IA-råd")
@@ -50,7 +50,7 @@ def test_the_council_without_sub_goal_3_is_named(app_on, seeded_url):
 
 
 def test_figures_agree_with_the_overview(app_on, seeded_url):
-    at = app_on(seeded_url, page="pages/aktiviteter.py", ar="2015")
+    at = app_on(seeded_url, page="views/aktiviteter.py", ar="2015")
     assert not at.exception
     with Session(db.get_engine(seeded_url)) as session:
         rows = overview(session, 2015, date(2030, 1, 1), load_rules())
@@ -78,7 +78,7 @@ def test_figures_agree_with_the_overview(app_on, seeded_url):
 
 
 def test_the_list_shows_where_each_activity_came_from(app_on, seeded_url):
-    at = app_on(seeded_url, page="pages/aktiviteter.py", ar="2015", rad="18")
+    at = app_on(seeded_url, page="views/aktiviteter.py", ar="2015", rad="18")
     activities = _tables(at)["list"]
     assert set(activities["IA-råd"]) == {"IA-rådet i Troms"}
     assert set(activities["Fil"]) == {"rapport_2015_Ar_ia-radet-i-troms.xlsx"}
@@ -91,7 +91,7 @@ def test_the_list_shows_where_each_activity_came_from(app_on, seeded_url):
 
 def test_search_type_status_and_sub_goal_filters_live_in_the_url(app_on, seeded_url):
     at = app_on(
-        seeded_url, page="pages/aktiviteter.py", ar="2015", sok="LIVSFASE", delmal="3", type="Kurs"
+        seeded_url, page="views/aktiviteter.py", ar="2015", sok="LIVSFASE", delmal="3", type="Kurs"
     )
     assert not at.exception
     activities = _tables(at)["list"]
@@ -108,7 +108,7 @@ def test_search_type_status_and_sub_goal_filters_live_in_the_url(app_on, seeded_
 
 
 def test_every_table_has_both_exports(app_on, seeded_url):
-    at = app_on(seeded_url, page="pages/aktiviteter.py", ar="2013")
+    at = app_on(seeded_url, page="views/aktiviteter.py", ar="2013")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Last ned CSV", "Last ned Excel (XLSX)"] * 5
     assert len(at.get("plotly_chart")) == 2

@@ -16,14 +16,14 @@ def _matrix(at):
 
 
 def test_empty_database_explains_how_to_get_data_in(app_on, tmp_path):
-    at = app_on(f"sqlite:///{tmp_path / 'empty.db'}", page="pages/frister.py")
+    at = app_on(f"sqlite:///{tmp_path / 'empty.db'}", page="views/frister.py")
     assert not at.exception
     assert len(at.dataframe) == 0
     assert "Last opp" in at.info[0].value and "ia-data seed" in at.info[0].value
 
 
 def test_matrix_has_the_periods_of_each_year(app_on, seeded_url):
-    at = app_on(seeded_url, page="pages/frister.py", per="2030-01-01")
+    at = app_on(seeded_url, page="views/frister.py", per="2030-01-01")
     assert not at.exception
     matrix = _matrix(at)
     assert list(matrix.columns) == [
@@ -42,7 +42,7 @@ def test_matrix_has_the_periods_of_each_year(app_on, seeded_url):
 
 
 def test_missing_list_and_details_as_of_a_date(app_on, seeded_url):
-    at = app_on(seeded_url, page="pages/frister.py", per="2016-06-01")
+    at = app_on(seeded_url, page="views/frister.py", per="2016-06-01")
     assert not at.exception
     missing = at.dataframe[1].value
     assert list(missing.columns) == ["IA-råd", "År", "Periode", "Frist", "Dager over frist"]
@@ -67,7 +67,7 @@ def test_missing_list_and_details_as_of_a_date(app_on, seeded_url):
 
 
 def test_a_report_sent_after_the_as_of_date_is_not_sent_yet(app_on, seeded_url):
-    at = app_on(seeded_url, page="pages/frister.py", per="2012-09-10", til="2012")
+    at = app_on(seeded_url, page="views/frister.py", per="2012-09-10", til="2012")
     assert not at.exception
     matrix = _matrix(at)
     assert list(matrix.columns) == ["Status 2012 H1", "Status 2012 H2"]
@@ -76,7 +76,7 @@ def test_a_report_sent_after_the_as_of_date_is_not_sent_yet(app_on, seeded_url):
 
 
 def test_falling_due_in_the_next_30_days(app_on, seeded_url):
-    at = app_on(seeded_url, page="pages/frister.py", per="2016-02-15", fra="2015", til="2015")
+    at = app_on(seeded_url, page="views/frister.py", per="2016-02-15", fra="2015", til="2015")
     assert not at.exception
     assert list(_matrix(at).columns) == ["Status 2015 År"]
     due = at.dataframe[-2].value
@@ -89,7 +89,7 @@ def test_falling_due_in_the_next_30_days(app_on, seeded_url):
 
 
 def test_filters_live_in_the_url(app_on, seeded_url):
-    at = app_on(seeded_url, page="pages/frister.py", per="2016-06-01", rad="9")
+    at = app_on(seeded_url, page="views/frister.py", per="2016-06-01", rad="9")
     assert list(_matrix(at).index) == ["IA-rådet i Agder"]
     at.selectbox(key="f_from").select(2014).run()
     at.selectbox(key="f_to").select(2015).run()
@@ -99,7 +99,7 @@ def test_filters_live_in_the_url(app_on, seeded_url):
 
 
 def test_every_table_has_both_exports_and_the_chart_shows(app_on, seeded_url):
-    at = app_on(seeded_url, page="pages/frister.py", per="2016-02-15")
+    at = app_on(seeded_url, page="views/frister.py", per="2016-02-15")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Last ned CSV", "Last ned Excel (XLSX)"] * 4  # matrix, 2 lists, details
     assert len(at.dataframe) == 4
@@ -107,7 +107,7 @@ def test_every_table_has_both_exports_and_the_chart_shows(app_on, seeded_url):
 
 
 def test_today_lies_after_the_data_and_the_page_says_so(app_on, seeded_url):
-    at = app_on(seeded_url, page="pages/frister.py")  # as of today, years after the data
+    at = app_on(seeded_url, page="views/frister.py")  # as of today, years after the data
     assert not at.exception
     assert "velg en tidligere statusdato" in at.info[0].value
     assert "Dataene gjelder 2012–2016" in at.info[0].value

@@ -22,13 +22,13 @@ def _money(at):
 
 
 def test_empty_database_explains_how_to_get_data_in(app_on, tmp_path):
-    at = app_on(f"sqlite:///{tmp_path / 'empty.db'}", page="pages/okonomi.py")
+    at = app_on(f"sqlite:///{tmp_path / 'empty.db'}", page="views/okonomi.py")
     assert not at.exception
     assert "Last opp" in at.info[0].value
 
 
 def test_rule_amounts_and_overspending_in_2015(app_on, seeded_url):
-    at = app_on(seeded_url, page="pages/okonomi.py", ar="2015")
+    at = app_on(seeded_url, page="views/okonomi.py", ar="2015")
     assert not at.exception
     m = _metrics(at)
     assert m["Tildelt"] == "7\xa0400\xa0000 kr"  # 17 × 400 000 + Agder's 600 000
@@ -60,7 +60,7 @@ def test_decisions_in_2012_come_from_the_workbook(app_on, seeded_url):
         for row in book["Tildelinger"].iter_rows(min_row=4, values_only=True)
         if row[0] and row[1] == 2012
     }
-    at = app_on(seeded_url, page="pages/okonomi.py", ar="2012")
+    at = app_on(seeded_url, page="views/okonomi.py", ar="2012")
     assert not at.exception
     money = _money(at)
     assert money["Tildelt (kr)"].to_dict() == decided
@@ -70,7 +70,7 @@ def test_decisions_in_2012_come_from_the_workbook(app_on, seeded_url):
 
 
 def test_spend_by_type_adds_up_and_the_trend_covers_every_year(app_on, seeded_url):
-    at = app_on(seeded_url, page="pages/okonomi.py", ar="2015")
+    at = app_on(seeded_url, page="views/okonomi.py", ar="2015")
     money = _money(at)
     by_type = at.dataframe[1].value.set_index("IA-råd")
     assert by_type.columns[-1] == "Sum (kr)"
@@ -96,7 +96,7 @@ def test_an_uploaded_allocation_overrides_the_rule(app_on, sample_db):
     assert import_file(sample_db, "agder-2015.xlsx", report).status == "lagret"
     decision = allocation_workbook([("IA-rådet i Agder", 2015, 650000, date(2015, 3, 2), "")])
     assert import_file(sample_db, "tildeling-2015.xlsx", decision).status == "lagret"
-    at = app_on(str(sample_db.url), page="pages/okonomi.py", ar="2015")
+    at = app_on(str(sample_db.url), page="views/okonomi.py", ar="2015")
     assert not at.exception
     money = _money(at)
     agder = money.loc["IA-rådet i Agder"]
@@ -117,6 +117,6 @@ def test_an_uploaded_allocation_overrides_the_rule(app_on, sample_db):
 def test_no_decisions_yet(app_on, sample_db):
     report = (SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx").read_bytes()
     assert import_file(sample_db, "troms-2015.xlsx", report).status == "lagret"
-    at = app_on(str(sample_db.url), page="pages/okonomi.py")
+    at = app_on(str(sample_db.url), page="views/okonomi.py")
     assert not at.exception
     assert "Ingen tildelingsvedtak er lastet opp ennå." in [i.value for i in at.info]

@@ -22,7 +22,7 @@ def _metrics(at) -> dict[str, str]:
 
 
 def test_without_a_council_the_page_offers_them_all(app_on, seeded_url):
-    at = app_on(seeded_url, page="pages/rad.py")
+    at = app_on(seeded_url, page="views/rad.py")
     assert not at.exception
     assert at.selectbox(key="f_council").value is None
     assert "Velg et IA-råd" in at.info[0].value
@@ -34,7 +34,7 @@ def test_without_a_council_the_page_offers_them_all(app_on, seeded_url):
 
 
 def test_the_shared_agder_council(app_on, seeded_url, ids):
-    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Agder"], per="2030-01-01")
+    at = app_on(seeded_url, page="views/rad.py", rad=ids["IA-rådet i Agder"], per="2030-01-01")
     assert not at.exception
     assert at.header[0].value == "IA-rådet i Agder"
     assert "Aust-Agder (09), Vest-Agder (10)" in at.markdown[0].value
@@ -54,12 +54,12 @@ def test_the_shared_agder_council(app_on, seeded_url, ids):
 
 
 def test_a_late_report_and_the_as_of_date(app_on, seeded_url, ids):
-    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Troms"], per="2030-01-01")
+    at = app_on(seeded_url, page="views/rad.py", rad=ids["IA-rådet i Troms"], per="2030-01-01")
     reports = at.dataframe[0].value.set_index("Periode")
     assert reports.loc["2012 H1", "Status"] == "Levert for sent (+13 dager)"
     assert str(reports.loc["2012 H1", "Innsendt"]) == "2012-09-14"
     assert _metrics(at)["Levert for sent"] == "1"
-    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Troms"], per="2012-09-10")
+    at = app_on(seeded_url, page="views/rad.py", rad=ids["IA-rådet i Troms"], per="2012-09-10")
     reports = at.dataframe[0].value.set_index("Periode")
     assert reports.loc["2012 H1", "Status"] == "Mangler"
     assert reports.loc["2012 H1", "Innsendt"] == ""
@@ -67,7 +67,7 @@ def test_a_late_report_and_the_as_of_date(app_on, seeded_url, ids):
 
 
 def test_a_council_outside_the_years_with_data(app_on, seeded_url, ids):
-    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Trøndelag"])
+    at = app_on(seeded_url, page="views/rad.py", rad=ids["IA-rådet i Trøndelag"])
     assert not at.exception
     assert at.header[0].value == "IA-rådet i Trøndelag"
     assert "fantes 2018–, og dataene gjelder 2012–2016" in at.info[0].value
@@ -75,13 +75,13 @@ def test_a_council_outside_the_years_with_data(app_on, seeded_url, ids):
 
 
 def test_missing_report_and_meetings(app_on, seeded_url, ids):
-    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Oslo"], per="2030-01-01")
+    at = app_on(seeded_url, page="views/rad.py", rad=ids["IA-rådet i Oslo"], per="2030-01-01")
     reports = at.dataframe[0].value.set_index("Periode")
     assert reports.loc["2016 År", "Status"] == "Mangler"
     assert reports.loc["2016 År", "Leder"] == ""
     years = at.dataframe[1].value.set_index("År")
     assert years.loc[2016, "Møter"] == 0  # no report, no meetings on record
-    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Buskerud"])
+    at = app_on(seeded_url, page="views/rad.py", rad=ids["IA-rådet i Buskerud"])
     years = at.dataframe[1].value.set_index("År")
     assert years.loc[2013, "Møter"] == 1
     meetings = at.dataframe[-1].value
@@ -90,7 +90,7 @@ def test_missing_report_and_meetings(app_on, seeded_url, ids):
 
 
 def test_answers_side_by_side(app_on, seeded_url, ids):
-    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Hedmark"])
+    at = app_on(seeded_url, page="views/rad.py", rad=ids["IA-rådet i Hedmark"])
     answers = at.table[0].value
     assert list(answers.columns) == ["2014 H2", "2015 År", "2016 År"]  # the last three
     assert len(answers) == 5
@@ -101,7 +101,7 @@ def test_answers_side_by_side(app_on, seeded_url, ids):
 
 
 def test_activities_list_and_exports(app_on, seeded_url, ids):
-    at = app_on(seeded_url, page="pages/rad.py", rad=ids["IA-rådet i Nordland"])
+    at = app_on(seeded_url, page="views/rad.py", rad=ids["IA-rådet i Nordland"])
     assert not at.exception
     activities = at.dataframe[2].value
     assert set(activities["IA-råd"]) == {"IA-rådet i Nordland"}

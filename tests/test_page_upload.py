@@ -27,7 +27,7 @@ TROMS_2015 = SAMPLES / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
 OSLO_2015 = SAMPLES / "rapport_2015_Ar_ia-radet-i-oslo.xlsx"
 AGDER_2016 = SAMPLES / "rapport_2016_Ar_ia-radet-i-agder.xlsx"
 ALLOCATIONS = SAMPLES / "tildelinger_2012-2014.xlsx"
-PAGE = "pages/last_opp.py"
+PAGE = "views/last_opp.py"
 TROMS_COST_ORE = 35_562_000  # 355 620 kr, every activity of the sample counted
 
 
@@ -137,7 +137,7 @@ def test_valid_file_is_previewed_and_stored_only_on_confirm(url):
     assert not at.file_uploader[0].value
     assert len(at.metric) == 0
 
-    at.switch_page("pages/oversikt.py").run()
+    at.switch_page("views/oversikt.py").run()
     table = at.dataframe[0].value.set_index("IA-råd")
     assert table.loc["IA-rådet i Troms", "Brukt (kr)"] == 355_620
     assert table.loc["IA-rådet i Troms", "Aktiviteter"] == 12
@@ -212,7 +212,7 @@ def test_reupload_shows_what_changes_and_the_overview_follows(url):
     engine = db.get_engine(url)
     first = store.import_file(engine, "troms-v1.xlsx", TROMS_2015.read_bytes())
     assert first.status == store.STORED
-    at = open_app("pages/oversikt.py")  # the overview caches the first version's figures
+    at = open_app("views/oversikt.py")  # the overview caches the first version's figures
     table = at.dataframe[0].value.set_index("IA-råd")
     assert table.loc["IA-rådet i Troms", "Brukt (kr)"] == 355_620
 
@@ -252,7 +252,7 @@ def test_reupload_shows_what_changes_and_the_overview_follows(url):
     assert [(u["id"], u["active"]) for u in history] == [(2, True), (1, False)]
     assert troms_2015(url).spent_ore == 33_812_000
 
-    at.switch_page("pages/oversikt.py").run()
+    at.switch_page("views/oversikt.py").run()
     table = at.dataframe[0].value.set_index("IA-råd")
     assert table.loc["IA-rådet i Troms", "Brukt (kr)"] == 338_120
 

@@ -23,7 +23,7 @@ SAMPLES = PROJECT / "sample_data"
 TROMS_2015 = SAMPLES / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
 TROMS_2014_H1 = SAMPLES / "rapport_2014_H1_ia-radet-i-troms.xlsx"
 OSLO_2015 = SAMPLES / "rapport_2015_Ar_ia-radet-i-oslo.xlsx"
-PAGE = "pages/opplastinger.py"
+PAGE = "views/opplastinger.py"
 TROMS = 18  # council id in the sample register
 
 
@@ -130,7 +130,7 @@ def test_filter_by_council_and_period(history):
 
 def test_restore_an_earlier_version_after_confirming(history, url):
     assert troms_2015_spent(url) == 36_562_000
-    at = open_app("pages/oversikt.py", ar="2015")  # caches the second version's figures
+    at = open_app("views/oversikt.py", ar="2015")  # caches the second version's figures
     assert at.dataframe[0].value.set_index("IA-råd").loc["IA-rådet i Troms", "Brukt (kr)"] == (
         365_620
     )
@@ -156,7 +156,7 @@ def test_restore_an_earlier_version_after_confirming(history, url):
     assert list(at.dataframe[0].value["Aktiv"]) == ["Nei", "Ja", "Ja", "Ja"]
     assert troms_2015_spent(url) == 35_562_000
 
-    at.switch_page("pages/oversikt.py").run()
+    at.switch_page("views/oversikt.py").run()
     table = at.dataframe[0].value.set_index("IA-råd")
     assert table.loc["IA-rådet i Troms", "Brukt (kr)"] == 355_620
 

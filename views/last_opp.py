@@ -116,8 +116,8 @@ def _show_summary(summary: list[tuple[str, str]]) -> None:
         st.error(f"{TEXT['summary_none']}\n\n{lines}")
     with st.container(horizontal=True, gap="small"):
         st.caption(TEXT["summary_links"])
-        st.page_link("pages/oversikt.py", label="Oversikt", icon=":material/table_chart:")
-        st.page_link("pages/opplastinger.py", label="Opplastinger", icon=":material/history:")
+        st.page_link("views/oversikt.py", label="Oversikt", icon=":material/table_chart:")
+        st.page_link("views/opplastinger.py", label="Opplastinger", icon=":material/history:")
 
 
 summary = st.session_state.pop("upload_summary", None)
