@@ -318,7 +318,7 @@ def _read_report_fields(
         try:
             year, code = V.parse_period(value)
         except V.ValueProblem as exc:
-            result.error(str(exc), sheet=name, row=row, column=label)
+            result.error(str(exc), sheet=name, row=row, column=label, found=V.shown(value))
         else:
             result.period = rules.period(year, code)
             if result.period is None:
@@ -331,6 +331,7 @@ def _read_report_fields(
                         sheet=name,
                         row=row,
                         column=label,
+                        found=V.shown(value),
                     )
                 else:
                     first, last = rules.years[0], rules.years[-1]
@@ -340,6 +341,7 @@ def _read_report_fields(
                         sheet=name,
                         row=row,
                         column=label,
+                        found=V.shown(value),
                     )
     else:
         missing("period", "Rapportperiode")
@@ -357,6 +359,7 @@ def _read_report_fields(
                 sheet=name,
                 row=row,
                 column=label,
+                found=V.shown(value),
             )
         else:
             result.error(
@@ -364,6 +367,7 @@ def _read_report_fields(
                 sheet=name,
                 row=row,
                 column=label,
+                found=V.shown(value),
             )
     else:
         missing("council", "IA-råd")
@@ -373,7 +377,7 @@ def _read_report_fields(
         try:
             result.submitted = V.parse_date(value)
         except V.ValueProblem as exc:
-            result.error(str(exc), sheet=name, row=row, column=label)
+            result.error(str(exc), sheet=name, row=row, column=label, found=V.shown(value))
     for key in ("contact", "chair", "chair_organisation"):
         if key in found:
             setattr(result, key, _text(found[key][2]))
@@ -382,7 +386,7 @@ def _read_report_fields(
         try:
             result.action_plan, result.action_plan_date = V.parse_action_plan(value)
         except V.ValueProblem as exc:
-            result.error(str(exc), sheet=name, row=row, column=label)
+            result.error(str(exc), sheet=name, row=row, column=label, found=V.shown(value))
     for k in range(1, 6):
         entry = found.get(f"answer_{k}")
         answer = _text(entry[2]) if entry else ""
@@ -485,7 +489,7 @@ def _parse_activity(
             return parser(value)
         except V.ValueProblem as exc:
             ok = False
-            result.error(str(exc), sheet=sheet, row=row, column=header)
+            result.error(str(exc), sheet=sheet, row=row, column=header, found=V.shown(value))
             return default
 
     parsed["date"] = field_value("date", V.parse_date, required=True)
@@ -503,6 +507,7 @@ def _parse_activity(
                 sheet=sheet,
                 row=row,
                 column=header,
+                found=V.shown(cells["type"][0]),
             )
     parsed["goals"] = field_value("goals", V.parse_goals, required=True)
     parsed["sector"] = field_value("sector", _text, default="")
@@ -524,7 +529,7 @@ def _parse_meeting(sheet: str, row: int, cells: dict, result: ParsedWorkbook):
     try:
         day = V.parse_date(value)
     except V.ValueProblem as exc:
-        result.error(str(exc), sheet=sheet, row=row, column=header)
+        result.error(str(exc), sheet=sheet, row=row, column=header, found=V.shown(value))
         return None
     if not _in_period(day, sheet, row, cells, result):
         return None
@@ -550,6 +555,7 @@ def _in_period(day: date, sheet: str, row: int, cells: dict, result: ParsedWorkb
         sheet=sheet,
         row=row,
         column=cells["date"][1],
+        found=V.shown(cells["date"][0]),
     )
     return False
 
@@ -578,7 +584,7 @@ def _parse_allocations(
             year = _parse_year(value)
         except V.ValueProblem as exc:
             ok = False
-            result.error(str(exc), sheet=sheet.name, row=row, column=header)
+            result.error(str(exc), sheet=sheet.name, row=row, column=header, found=V.shown(value))
         value, header = cells["council"]
         if V.is_empty(value):
             ok = False
@@ -595,6 +601,7 @@ def _parse_allocations(
                     sheet=sheet.name,
                     row=row,
                     column=header,
+                    found=V.shown(value),
                 )
         value, header = cells["amount"]
         try:
@@ -603,14 +610,16 @@ def _parse_allocations(
             amount = V.parse_amount_ore(value)
         except V.ValueProblem as exc:
             ok = False
-            result.error(str(exc), sheet=sheet.name, row=row, column=header)
+            result.error(str(exc), sheet=sheet.name, row=row, column=header, found=V.shown(value))
         if "decision_date" in cells and not V.is_empty(cells["decision_date"][0]):
             value, header = cells["decision_date"]
             try:
                 decision = V.parse_date(value)
             except V.ValueProblem as exc:
                 ok = False
-                result.error(str(exc), sheet=sheet.name, row=row, column=header)
+                result.error(
+                    str(exc), sheet=sheet.name, row=row, column=header, found=V.shown(value)
+                )
         if not ok:
             continue
         key = (council.id, year)

@@ -1044,3 +1044,33 @@ def test_allocation_problems(parse):
 
 def test_allocation_sheet_without_rows(parse):
     assert ["Tildelinger: arket har ingen tildelinger"] == lines(parse(allocation_xlsx([])))
+
+
+# --- the value found, for the «Funnet» column of Last opp --------------------------------
+
+
+def test_each_rejected_value_is_given_as_found(parse):
+    parsed = parse(
+        report_xlsx(
+            council="Lappland",
+            submitted="31.02.2012",
+            activities=[
+                activity(cost="12.5.00"),
+                activity(day=date(2012, 8, 1)),
+                activity(goals="4"),
+                activity(type_="Frokostmøte"),
+            ],
+        )
+    )
+    found = {(p.row, p.column): p.found for p in parsed.problems}
+    assert "Lappland" == found[(1, "IA-råd")]
+    assert "31.02.2012" == found[(3, "Innsendt dato")]
+    assert "12.5.00" == found[(2, "Kostnad (kr)")]
+    assert "01.08.2012" == found[(3, "Dato")]
+    assert "4" == found[(4, "Delmål")]
+    assert "Frokostmøte" == found[(5, "Type")]
+
+
+def test_a_missing_value_has_nothing_found(parse):
+    parsed = parse(report_xlsx(activities=[activity(title=None)]))
+    assert [("Aktivitet mangler", "")] == [(p.message, p.found) for p in parsed.errors]

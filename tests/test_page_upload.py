@@ -169,6 +169,7 @@ def test_row_errors_come_as_a_table_with_the_excel_rows(url):
         ("Aktiviteter", 9, "Dato"),
         ("Møter", 5, "Dato"),
     ]
+    assert list(table["Funnet"]) == ["4", "-5", "neste uke", "31.02.2015"]
     assert all(message for message in table["Forventet / melding"])
     assert "delmål" in table.loc[0, "Forventet / melding"]
     assert at.download_button[1].label == "Last ned feillisten (XLSX)"
