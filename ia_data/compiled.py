@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session
 
 from . import exports
-from .exports import HEADER_FILL, Kroner, Percent, Table, _set_text, _status_fill, _write_cell
+from .exports import FONT, HEADER_FILL, Kroner, Percent, Table, _set_text, _status_fill, _write_cell
 from .formatting import day, local
 from .importer import QUESTIONS
 from .queries import OverviewRow, overview, upload_sources
@@ -95,7 +95,7 @@ def _title(sheet, row: int, text: str, size: int = 14) -> None:
 
     cell = sheet.cell(row=row, column=1)
     _set_text(cell, text)
-    cell.font = Font(bold=True, size=size, color="1C2733")
+    cell.font = Font(name=FONT, bold=True, size=size, color="1C2733")
 
 
 def _note(sheet, row: int, text: str) -> None:
@@ -103,7 +103,7 @@ def _note(sheet, row: int, text: str) -> None:
 
     cell = sheet.cell(row=row, column=1)
     _set_text(cell, text)
-    cell.font = Font(italic=True, color="5A6572")
+    cell.font = Font(name=FONT, italic=True, color="5A6572")
 
 
 def _facts(sheet, row: int, facts: list[tuple[str, object, str, bool]]) -> int:
@@ -114,16 +114,16 @@ def _facts(sheet, row: int, facts: list[tuple[str, object, str, bool]]) -> int:
     for label, value, remark, alert in facts:
         label_cell = sheet.cell(row=row, column=1)
         _set_text(label_cell, label)
-        label_cell.font = Font(bold=True)
+        label_cell.font = Font(name=FONT, bold=True)
         cell = sheet.cell(row=row, column=2)
         _write_cell(cell, value)
         cell.alignment = Alignment(horizontal="left")
         if alert:
-            cell.font = Font(bold=True, color=ALERT)
+            cell.font = Font(name=FONT, bold=True, color=ALERT)
         if remark:
             remark_cell = sheet.cell(row=row, column=3)
             _set_text(remark_cell, remark)
-            remark_cell.font = Font(italic=True, color=ALERT if alert else "5A6572")
+            remark_cell.font = Font(name=FONT, italic=True, color=ALERT if alert else "5A6572")
         row += 1
     return row
 
@@ -136,7 +136,7 @@ def _write_table(sheet, table: Table, first_row: int, widths: list[int] | None =
     for j, name in enumerate(table.columns, start=1):
         cell = sheet.cell(row=first_row, column=j)
         _set_text(cell, name)
-        cell.font = Font(bold=True, color="FFFFFF")
+        cell.font = Font(name=FONT, bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     status_columns = {j for j, c in enumerate(table.columns) if c.startswith("Status")}
     plain = {j for j, c in enumerate(table.columns) if c in PLAIN_NUMBER_COLUMNS}
@@ -151,7 +151,7 @@ def _write_table(sheet, table: Table, first_row: int, widths: list[int] | None =
             if j in status_columns and isinstance(value, str) and (colour := _status_fill(value)):
                 cell.fill = PatternFill("solid", fgColor=colour)
             if isinstance(value, Kroner) and value.ore < 0:
-                cell.font = Font(bold=True, color=ALERT)
+                cell.font = Font(name=FONT, bold=True, color=ALERT)
     return first_row + 1 + len(table.rows)
 
 
@@ -160,14 +160,6 @@ def _set_widths(sheet, widths) -> None:
 
     for j, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(j)].width = width
-
-
-def _landscape(sheet) -> None:
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 # --- the summary sheet -------------------------------------------------------------------
@@ -249,7 +241,7 @@ def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, no
         )
     for i, text in enumerate(notes, start=end + 1):
         _note(sheet, i, text)
-    _landscape(sheet)
+    exports.fit_to_page_width(sheet, landscape=True)
 
 
 # --- one sheet per council ---------------------------------------------------------------
@@ -315,9 +307,11 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
     for k, question in enumerate(QUESTIONS, start=1):
         cell = sheet.cell(row=next_row, column=1)
         _set_text(cell, f"Spørsmål {k}")
-        cell.font = Font(bold=True)
+        cell.font = Font(name=FONT, bold=True)
         cell.alignment = wrap
-        _merged_text(sheet, next_row, question, merged_width, Font(bold=True, italic=True))
+        _merged_text(
+            sheet, next_row, question, merged_width, Font(name=FONT, bold=True, italic=True)
+        )
         next_row += 1
         for p in periods:
             label = sheet.cell(row=next_row, column=1)
@@ -341,7 +335,7 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
     else:
         _note(sheet, next_row + 1, "Ingen møter registrert dette året.")
     _set_widths(sheet, widths)
-    _landscape(sheet)
+    exports.fit_to_page_width(sheet, landscape=True)
 
 
 def _merged_text(sheet, row: int, text: str, width: int, font=None) -> None:

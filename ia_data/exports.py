@@ -138,12 +138,18 @@ def to_csv(table: Table) -> bytes:
 
 # Format codes are stored in the file's own (en-US) notation; Norwegian Excel and
 # LibreOffice show them as «# ##0 "kr"», «0,0 %» and «dd.mm.åååå».
+# The font every cell gets, header included (openpyxl's bold header font would otherwise have
+# no name, and LibreOffice falls back to a serif face).
+FONT = "Calibri"
 KRONER_FORMAT = '#,##0 "kr";-#,##0 "kr"'
 KRONER_ORE_FORMAT = '#,##0.00 "kr";-#,##0.00 "kr"'
 PERCENT_FORMAT = "0.0 %"
 DATE_FORMAT = "dd.mm.yyyy"
 DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
 INTEGER_FORMAT = "#,##0"
+# Whole numbers that are names rather than quantities: no thousands spacing («2015», not «2 015»).
+PLAIN_FORMAT = "0"
+PLAIN_COLUMNS = frozenset({"År", "Opplasting nr.", "Rad i filen", "Rad", "Fra år", "Til år"})
 STATUS_FILLS = {
     "Levert i tide": "E3F1E6",
     "Levert for sent": "FFF1D6",
@@ -167,19 +173,22 @@ def _set_text(cell, text: str) -> None:
     cell.data_type = "s"
 
 
-def _write_cell(cell, value) -> int:
-    """Write one typed value with its Norwegian format; returns its display width."""
+def _write_cell(cell, value, plain: bool = False) -> int:
+    """Write one typed value with its Norwegian format; returns its display width.
+
+    ``plain`` writes a whole number without thousands spacing (years, ids, row numbers)."""
     from openpyxl.styles import Alignment
 
     if value is None:
         return 0
     if isinstance(value, bool):
         _set_text(cell, "Ja" if value else "Nei")
+        cell.alignment = Alignment(horizontal="center")
         return 4
     if isinstance(value, Kroner):
         cell.value = value.value
         cell.number_format = KRONER_FORMAT if value.ore % 100 == 0 else KRONER_ORE_FORMAT
-        return len(f"{value.value:,.0f}") + 4
+        return len(f"{value.value:,.0f}") + 6
     if isinstance(value, Percent):
         cell.value = value.share
         cell.number_format = PERCENT_FORMAT
@@ -194,7 +203,10 @@ def _write_cell(cell, value) -> int:
         return 10
     if isinstance(value, int | float):
         cell.value = value
-        cell.number_format = INTEGER_FORMAT if isinstance(value, int) else "#,##0.00"
+        if isinstance(value, int):
+            cell.number_format = PLAIN_FORMAT if plain else INTEGER_FORMAT
+        else:
+            cell.number_format = "#,##0.00"
         return len(str(value)) + 1
     text = str(value)
     _set_text(cell, text)
@@ -213,13 +225,14 @@ def write_sheet(sheet, table: Table) -> None:
     for j, name in enumerate(table.columns, start=1):
         cell = sheet.cell(row=1, column=j)
         _set_text(cell, name)
-        cell.font = Font(bold=True, color="FFFFFF")
+        cell.font = Font(name=FONT, bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     status_columns = {j for j, c in enumerate(table.columns) if c.startswith("Status")}
+    plain_columns = {j for j, c in enumerate(table.columns) if c in PLAIN_COLUMNS}
     for i, row in enumerate(table.rows, start=2):
         for j, value in enumerate(row):
             cell = sheet.cell(row=i, column=j + 1)
-            widths[j] = max(widths[j], _write_cell(cell, value))
+            widths[j] = max(widths[j], _write_cell(cell, value, j in plain_columns))
             if j in status_columns and isinstance(value, str):
                 colour = _status_fill(value)
                 if colour:
@@ -229,6 +242,19 @@ def write_sheet(sheet, table: Table) -> None:
     sheet.freeze_panes = "B2" if table.columns and table.columns[0] == "IA-råd" else "A2"
     if table.rows:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
+    fit_to_page_width(sheet, landscape=True, title_rows="1:1")
+
+
+def fit_to_page_width(sheet, landscape: bool, title_rows: str | None = None) -> None:
+    """Printed (or saved as PDF) a sheet reads as one table: every column on the page width
+    of an A4, as many pages down as it needs, the header repeated on each."""
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    if title_rows:
+        sheet.print_title_rows = title_rows
 
 
 def write_about(sheet, about: list[tuple[str, object]]) -> None:
@@ -236,15 +262,16 @@ def write_about(sheet, about: list[tuple[str, object]]) -> None:
     from openpyxl.styles import Alignment, Font
 
     sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 90
+    sheet.column_dimensions["B"].width = 110
     for i, (label, value) in enumerate(about, start=1):
         label_cell = sheet.cell(row=i, column=1)
         _set_text(label_cell, label)
-        label_cell.font = Font(bold=True)
+        label_cell.font = Font(name=FONT, bold=True)
         label_cell.alignment = Alignment(vertical="top")
         cell = sheet.cell(row=i, column=2)
-        _write_cell(cell, value)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        _write_cell(cell, value, label in PLAIN_COLUMNS)
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+    fit_to_page_width(sheet, landscape=False)
 
 
 def to_xlsx(tables: list[Table], about: list[tuple[str, object]]) -> bytes:

@@ -74,9 +74,10 @@ WHOLE_FORMAT = "0"
 
 _ACTIVITY_WIDTHS = (12, 46, 18, 10, 22, 11, 14, 14, 26, 40)
 _MEETING_WIDTHS = (12, 20, 40, 50)
-_TITLE = Font(bold=True, size=14)
-_NOTE = Font(italic=True, color="555555")
-_BOLD = Font(bold=True)
+FONT = "Calibri"
+_TITLE = Font(name=FONT, bold=True, size=14)
+_NOTE = Font(name=FONT, italic=True, color="555555")
+_BOLD = Font(name=FONT, bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
 _THIN = Side(style="thin", color="B4B4B4")

@@ -77,6 +77,9 @@ def test_xlsx_cells_are_typed_and_formatted(seeded_url):
     assert isinstance(innsendt.value, datetime)
     assert nordland[8].data_type == "n"  # Aktiviteter is a number cell
     assert nordland[12].value == "Ja"
+    # A year is a name, not a quantity: «2015», never «2 015».
+    assert (nordland[2].value, nordland[2].number_format) == (2015, "0")
+    assert nordland[8].number_format == exports.INTEGER_FORMAT == "#,##0"
 
 
 def test_xlsx_status_cells_are_coloured_and_say_the_word(seeded_url):
@@ -98,6 +101,8 @@ def test_about_sheet_says_what_when_and_from_which_uploads(seeded_url):
     assert isinstance(facts["Laget"], datetime)
     assert facts["Status per dato"] == datetime(2016, 6, 1)
     assert facts["År"] == 2015
+    year_cell = next(row[1] for row in about.iter_rows() if row[0].value == "År")
+    assert year_cell.number_format == "0"
     assert facts["IA-råd"] == "alle"
     assert facts["Delmål"].startswith("delmål 2:")
     assert facts["Antall IA-råd"] == 18
