@@ -61,6 +61,11 @@ def test_xlsx_cells_are_typed_and_formatted(seeded_url):
     assert [c.value for c in sheet[1]] == COLUMNS_2015
     assert sheet.freeze_panes == "B2"
     assert sheet.auto_filter.ref == "A1:R19"
+    # Printed: landscape A4, every column on the page width, the header on each page.
+    assert sheet.page_setup.orientation == "landscape"
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet["A1"].font.name == exports.FONT == "Calibri"
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     nordland = rows["IA-rådet i Nordland"]
     tildelt, brukt, gjenstar, forbruk = nordland[3], nordland[5], nordland[6], nordland[7]
