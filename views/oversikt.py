@@ -156,10 +156,22 @@ st.dataframe(
         "Forbruk (%)": st.column_config.ProgressColumn(
             "Forbruk (%)", min_value=0, max_value=100, format="%.0f %%"
         ),
-        "År": st.column_config.NumberColumn("År", format="%d"),
-        "IA-råd": st.column_config.TextColumn("IA-råd", width=190),
+        "År": st.column_config.NumberColumn("År", format="%d", width=48),
+        # The council stays in view while the table scrolls sideways to the statuses.
+        "IA-råd": st.column_config.TextColumn("IA-råd", width=175, pinned=True),
         "Fylker": st.column_config.TextColumn("Fylker", width=150),
-        "Gjenstår (kr)": st.column_config.TextColumn("Gjenstår (kr)", width=120),
+        "Tildelt (kr)": st.column_config.Column("Tildelt (kr)", width=92),
+        "Tildeling": st.column_config.TextColumn("Tildeling", width=72),
+        "Brukt (kr)": st.column_config.Column("Brukt (kr)", width=105),
+        "Gjenstår (kr)": st.column_config.Column("Gjenstår (kr)", width=112),
+        "Aktiviteter": st.column_config.Column("Aktiviteter", width=78),
+        **{f"Delmål {k}": st.column_config.Column(f"Delmål {k}", width=66) for k in (1, 2, 3)},
+        "Alle delmål dekket": st.column_config.TextColumn(
+            "Alle delmål", width=82, help="Aktivitet på alle tre delmål"
+        ),
+        "Møter": st.column_config.Column("Møter", width=60),
+        **{c: st.column_config.TextColumn(c, width=165) for c in status_columns},
+        **{c: st.column_config.Column(c, width=88) for c in date_columns},
     },
 )
 st.caption(TEXT["caption"].format(as_of=fmt.day(as_of), meetings=f"{expected[0]}–{expected[1]}"))
