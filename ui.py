@@ -450,6 +450,7 @@ def show_table(
             styler = styler.map(lambda v, p=predicate: _alert(p, v), subset=[column])
     st.dataframe(
         styler,
+        placeholder="",  # an empty cell, not «None»
         hide_index=True,
         height=min(38 + 35 * max(len(frame), 1), max_height),
         column_config=column_config,

@@ -247,6 +247,7 @@ def _errors_table(p: up.Preview) -> None:
     frame["Rad"] = pd.array(frame["Rad"].tolist(), dtype="Int64")
     st.dataframe(
         frame,
+        placeholder="",  # an empty cell, not «None»
         hide_index=True,
         height=min(38 + 35 * len(frame), 456),
         column_config={
@@ -349,6 +350,7 @@ def _changes(p: up.Preview) -> None:
         frame.style.map(
             lambda v: "font-weight: 600" if v and v[0] in "+−" else "", subset=["Endring"]
         ),
+        placeholder="",  # an empty cell, not «None»
         hide_index=True,
         width=520,
         key=f"counts_{p.sha256[:16]}",

@@ -150,6 +150,7 @@ if goal:
     st.info(TEXT["goal_note"].format(goal=goal), icon=":material/filter_alt:")
 st.dataframe(
     styled,
+    placeholder="",  # an empty cell, not «None»
     hide_index=True,
     height=38 + 35 * len(frame),
     column_config={
