@@ -32,7 +32,7 @@ sys.path.insert(0, str(PROJECT))
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from ia_data import db  # noqa: E402
+from ia_data import db, figures  # noqa: E402
 from ia_data.models import Activity, Meeting, Report, Upload  # noqa: E402
 from ia_data.queries import overview  # noqa: E402
 from ia_data.register import councils  # noqa: E402
@@ -129,6 +129,7 @@ def build_large(url: str, per_council_year: int = 1_000) -> int:
                          "present": "", "comment": "", "source_row": 4}
                     ])  # fmt: skip
                     total += n
+        figures.backfill(session)  # the per-report totals an import computes as it stores
         db.bump_data_version(session)
         session.commit()
     return total

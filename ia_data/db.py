@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from . import models  # noqa: F401  (registers the tables)
+from . import figures, models  # noqa: F401  (models registers the tables)
 from .models import Council, Meta
 from .register import load_register, register_path
 
@@ -79,6 +79,8 @@ def ensure_schema(engine: Engine, register_file: str | os.PathLike | None = None
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
         if session.exec(select(Council.id).limit(1)).first() is not None:
+            if figures.backfill(session):  # reports stored before the totals table existed
+                session.commit()
             return
         path = Path(register_file) if register_file else register_path()
         load_register(session, path)

@@ -148,3 +148,20 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class ReportFigures(SQLModel, table=True):
+    """A report's totals, summed from its activities and meetings in the transaction that
+    stores them (``figures.refresh``), so the overview sums one row per report instead of
+    every activity of the year. Counts leave cancelled activities out; money takes all."""
+
+    report_id: int = Field(foreign_key="report.id", primary_key=True)
+    spent_ore: int = 0
+    activities: int = 0
+    goal_1: int = 0
+    goal_2: int = 0
+    goal_3: int = 0
+    goal_1_spent_ore: int = 0
+    goal_2_spent_ore: int = 0
+    goal_3_spent_ore: int = 0
+    meetings: int = 0

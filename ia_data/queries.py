@@ -10,15 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .models import Activity, Allocation, Council, Meeting, Report, Upload
+from .models import Allocation, Council, Report, ReportFigures, Upload
 from .register import CouncilInfo, councils
 from .rules import DeadlineStatus, ReportPeriod, Rules
-from .values import CANCELLED
 
-GOAL_COLUMNS = {1: Activity.goal_1, 2: Activity.goal_2, 3: Activity.goal_3}
+GOAL_COUNTS = {1: ReportFigures.goal_1, 2: ReportFigures.goal_2, 3: ReportFigures.goal_3}
+GOAL_SPENT = {
+    1: ReportFigures.goal_1_spent_ore,
+    2: ReportFigures.goal_2_spent_ore,
+    3: ReportFigures.goal_3_spent_ore,
+}
 DECISION = "vedtak"
 RULE = "regel"
 
@@ -115,41 +119,24 @@ def overview(
     if council_ids:
         wanted = set(council_ids)
         infos = [c for c in infos if c.id in wanted]
-    counted = Activity.status != CANCELLED
-
-    def count_if(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    activity_query = (
-        select(
-            Report.council_id,
-            func.coalesce(func.sum(Activity.cost_ore), 0),
-            count_if(counted),
-            count_if(counted & Activity.goal_1),
-            count_if(counted & Activity.goal_2),
-            count_if(counted & Activity.goal_3),
-        )
-        .join(Report, Report.id == Activity.report_id)
-        .where(Report.year == year, Report.active)
-        .group_by(Report.council_id)
-    )
-    activity = {r[0]: r[1:] for r in session.exec(activity_query).all()}
-    if goal is not None:
-        only_goal = {
-            r[0]: r[1:3] for r in session.exec(activity_query.where(GOAL_COLUMNS[goal])).all()
-        }
-        activity = {
-            council: (*only_goal.get(council, (0, 0)), *figures[2:])
-            for council, figures in activity.items()
-        }
-    meetings = dict(
-        session.exec(
-            select(Report.council_id, func.count(Meeting.id))
-            .join(Report, Report.id == Meeting.report_id)
+    # Per-report totals summed per council: one row per report, however many activities.
+    spent = ReportFigures.spent_ore if goal is None else GOAL_SPENT[goal]
+    counted = ReportFigures.activities if goal is None else GOAL_COUNTS[goal]
+    activity = {
+        row[0]: row[1:]
+        for row in session.exec(
+            select(
+                Report.council_id,
+                func.coalesce(func.sum(spent), 0),
+                func.coalesce(func.sum(counted), 0),
+                *(func.coalesce(func.sum(GOAL_COUNTS[k]), 0) for k in (1, 2, 3)),
+                func.coalesce(func.sum(ReportFigures.meetings), 0),
+            )
+            .join(ReportFigures, ReportFigures.report_id == Report.id)
             .where(Report.year == year, Report.active)
             .group_by(Report.council_id)
         ).all()
-    )
+    }
     reports: dict[int, dict[str, Report]] = {}
     for report in session.exec(select(Report).where(Report.year == year, Report.active)):
         reports.setdefault(report.council_id, {})[report.period] = report
@@ -161,7 +148,7 @@ def overview(
     periods = rules.periods(year)
     result = []
     for council in infos:
-        spent, n_activities, g1, g2, g3 = activity.get(council.id, (0, 0, 0, 0, 0))
+        spent, n_activities, g1, g2, g3, n_meetings = activity.get(council.id, (0,) * 6)
         allocation = allocations.get(council.id)
         if allocation is not None:
             allocated, source = allocation.amount_ore, DECISION
@@ -200,7 +187,7 @@ def overview(
                 spent_ore=int(spent),
                 activities=int(n_activities),
                 goals={1: int(g1), 2: int(g2), 3: int(g3)},
-                meetings=int(meetings.get(council.id, 0)),
+                meetings=int(n_meetings),
                 meetings_expected=rules.meetings_expected(year),
                 action_plan=action_plan,
                 action_plan_date=max(plan_dates) if plan_dates else None,

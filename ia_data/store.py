@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from . import figures
 from .db import bump_data_version
 from .formatting import local
 from .importer import ParsedWorkbook, Problem, parse_workbook
@@ -249,6 +250,7 @@ def _store_report(
                 for m in parsed.meetings
             ],
         )
+    figures.refresh(session, [report.id])
     return replaced
 
 

@@ -1,0 +1,71 @@
+"""Per-report totals (``ReportFigures``), summed in SQL when a report is stored.
+
+The overview asks, for every council of a year, what was spent, how many activities there
+were per sub-goal and how many meetings. Summing every activity of the year on each rerun
+makes that query grow with the data; summing them once, in the transaction that stores the
+report, keeps it to one row per report. ``refresh`` is that sum, and ``backfill`` makes it
+for reports stored before the table existed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import case, delete, func, insert, select
+from sqlmodel import Session
+
+from .models import Activity, Meeting, Report, ReportFigures
+from .values import CANCELLED
+
+GOALS = {1: Activity.goal_1, 2: Activity.goal_2, 3: Activity.goal_3}
+COLUMNS = [
+    "report_id", "spent_ore", "activities", "goal_1", "goal_2", "goal_3",
+    "goal_1_spent_ore", "goal_2_spent_ore", "goal_3_spent_ore", "meetings",
+]  # fmt: skip
+
+
+def _sums(report_filter):
+    """SELECT report id and its totals for the reports ``report_filter`` picks."""
+    counted = Activity.status != CANCELLED
+
+    def count_if(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    def cost_if(condition):
+        return func.coalesce(func.sum(case((condition, Activity.cost_ore), else_=0)), 0)
+
+    meetings = (
+        select(func.count(Meeting.id)).where(Meeting.report_id == Report.id).scalar_subquery()
+    )
+    return (
+        select(
+            Report.id,
+            func.coalesce(func.sum(Activity.cost_ore), 0),
+            count_if(counted),
+            *(count_if(counted & GOALS[k]) for k in (1, 2, 3)),
+            *(cost_if(GOALS[k]) for k in (1, 2, 3)),
+            meetings,
+        )
+        .select_from(Report)
+        .outerjoin(Activity, Activity.report_id == Report.id)
+        .where(report_filter)
+        .group_by(Report.id)
+    )
+
+
+def refresh(session: Session, report_ids: Iterable[int]) -> None:
+    """(Re)compute the totals of these reports, inside the caller's transaction."""
+    ids = list(report_ids)
+    if not ids:
+        return
+    session.exec(delete(ReportFigures).where(ReportFigures.report_id.in_(ids)))
+    session.exec(insert(ReportFigures).from_select(COLUMNS, _sums(Report.id.in_(ids))))
+
+
+def backfill(session: Session) -> int:
+    """Compute the totals of every report that has none yet; returns how many."""
+    missing = select(ReportFigures.report_id)
+    result = session.exec(
+        insert(ReportFigures).from_select(COLUMNS, _sums(Report.id.not_in(missing)))
+    )
+    return result.rowcount or 0
