@@ -4,6 +4,8 @@ WAL mode with a busy timeout, and a schema with the register loaded on first use
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 
 from sqlalchemy import event
@@ -33,11 +35,27 @@ def is_demo(url: str | None = None) -> bool:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    _journal_mode_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _journal_mode_wal(cursor) -> None:
+    # Switching a new database to WAL needs an exclusive lock, and SQLite answers "database
+    # is locked" at once — without waiting on the busy timeout — when another process is
+    # opening the same new file. Retry within the busy timeout instead. (On a database
+    # already in WAL mode the pragma changes nothing and does not fail this way.)
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _sqlite_begin(conn) -> None:
