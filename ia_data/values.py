@@ -38,13 +38,10 @@ class ValueProblem(ValueError):
 
 
 def shown(value: object) -> str:
-    """A cell value as a user would recognise it in a message."""
+    """A cell value as a user would recognise it in a message: on one line (a cell's line
+    breaks become spaces), and cut at 60 characters."""
     if isinstance(value, bool):
         return "SANN" if value else "USANN"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):
-        return str(value).replace(".", ",")
     if isinstance(value, datetime):
         return (
             value.strftime("%d.%m.%Y %H:%M")
@@ -53,7 +50,12 @@ def shown(value: object) -> str:
         )
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
-    text = clean(value)
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    elif isinstance(value, float):
+        text = str(value).replace(".", ",")
+    else:
+        text = " ".join(line.strip() for line in clean(value).splitlines() if line.strip())
     return text if len(text) <= 60 else text[:57] + "…"
 
 
@@ -66,7 +68,10 @@ def _number(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an int beyond any float
+            return math.inf if value > 0 else -math.inf
     return None
 
 
@@ -110,8 +115,14 @@ def parse_date(value: object) -> date:
 
 _CURRENCY_BEFORE = re.compile(r"^(?:kr\.?|nok)\s*", re.IGNORECASE)
 _CURRENCY_AFTER = re.compile(r"\s*(?:kr\.?|nok)$", re.IGNORECASE)
-_AMOUNT = re.compile(r"(?P<int>\d{1,3}(?:[ .]\d{3})+|\d+)(?:(?P<mark>[,.])(?P<frac>\d+))?")
+# At most 18 digits before the decimal mark: int() of a cell of 5 000 digits would raise.
+_AMOUNT = re.compile(r"(?P<int>\d{1,3}(?:[ .]\d{3}){1,5}|\d{1,18})(?:(?P<mark>[,.])(?P<frac>\d+))?")
 AMOUNT_FORMS = "et beløp i kroner, for eksempel 12 500, 12 500 kr, kr 12.500 eller 12500,50"
+# Far above any real cost or head count, and far below what SQLite's 64-bit integers hold
+# (9.2 × 10¹⁸), also when every amount of every report is added up.
+MAX_NUMBER = 1_000_000_000
+_TOO_LARGE_AMOUNT = "er for stort; et beløp kan være høyst 1 000 000 000 kr"
+_TOO_LARGE_NUMBER = "er for stort; forventet et helt tall på høyst 1 000 000 000"
 
 
 def _decimal_text(text: str) -> tuple[int, str] | None:
@@ -124,9 +135,10 @@ def _decimal_text(text: str) -> tuple[int, str] | None:
     if not m:
         return None
     whole, mark, frac = m["int"], m["mark"], m["frac"] or ""
-    if mark == "." and len(frac) == 3:
-        return None  # "1234.567": neither a thousands grouping nor a clear decimal mark
-    return int(re.sub(r"[ .]", "", whole)), frac
+    whole = re.sub(r"[ .]", "", whole)
+    if mark == "." and len(frac) == 3:  # WORKBOOK.md: «.» before exactly three digits groups
+        return int(whole + frac), ""
+    return int(whole), frac
 
 
 def _looks_negative(text: str) -> bool:
@@ -142,6 +154,8 @@ def parse_amount_ore(value: object) -> int:
             raise ValueProblem(f"«{shown(value)}» er ikke et beløp (forventet {AMOUNT_FORMS})")
         if number < 0:
             raise ValueProblem(f"«{shown(value)}» er negativt; et beløp må være 0 eller mer")
+        if number > MAX_NUMBER:
+            raise ValueProblem(f"«{shown(value)}» {_TOO_LARGE_AMOUNT}")
         return int((Decimal(repr(number)) * 100).quantize(Decimal(1), ROUND_HALF_UP))
     text = clean(value)
     if _looks_negative(text):
@@ -151,7 +165,10 @@ def parse_amount_ore(value: object) -> int:
         raise ValueProblem(f"«{shown(value)}» er ikke et beløp (forventet {AMOUNT_FORMS})")
     whole, frac = parts
     frac_ore = int((frac + "000")[:3])  # thousandths of a krone, then round to øre
-    return whole * 100 + (frac_ore + 5) // 10
+    ore = whole * 100 + (frac_ore + 5) // 10
+    if ore > MAX_NUMBER * 100:
+        raise ValueProblem(f"«{shown(value)}» {_TOO_LARGE_AMOUNT}")
+    return ore
 
 
 def parse_whole_number(value: object) -> int:
@@ -162,13 +179,17 @@ def parse_whole_number(value: object) -> int:
             raise ValueProblem(f"«{shown(value)}» er ikke et helt tall")
         if number < 0:
             raise ValueProblem(f"«{shown(value)}» er negativt; forventet et helt tall, 0 eller mer")
+        if number > MAX_NUMBER:
+            raise ValueProblem(f"«{shown(value)}» {_TOO_LARGE_NUMBER}")
         return int(number)
     text = clean(value)
     if _looks_negative(text):
         raise ValueProblem(f"«{shown(value)}» er negativt; forventet et helt tall, 0 eller mer")
-    parts = _decimal_text(text) if not re.search(r"kr|nok", text, re.IGNORECASE) else None
+    parts = _decimal_text(text)  # «30 kr» too: WORKBOOK.md gives whole numbers the amounts' forms
     if parts is None or parts[1].strip("0"):
         raise ValueProblem(f"«{shown(value)}» er ikke et helt tall")
+    if parts[0] > MAX_NUMBER:
+        raise ValueProblem(f"«{shown(value)}» {_TOO_LARGE_NUMBER}")
     return parts[0]
 
 
@@ -211,7 +232,7 @@ def parse_goals(value: object) -> frozenset[int]:
             raise ValueProblem(f"«{shown(value)}» er ikke et delmål ({GOALS_EXPECTED})")
         return " " + " ".join(str(k) for k in range(low, high + 1)) + " "
 
-    text = re.sub(r"(?<!\d)(\d+)\s*[-–]\s*(\d+)(?!\d)", expand, text)
+    text = re.sub(r"(?<!\d)(\d{1,9})\s*[-–]\s*(\d{1,9})(?!\d)", expand, text)
     goals = set()
     for token in _GOAL_TOKEN.findall(text):
         if token.isdigit() and token in ("1", "2", "3"):

@@ -1,0 +1,597 @@
+"""Hostile and broken workbook files, built in code, for the importer's defences.
+
+Each builder returns the bytes of one file as a secretariat (or an attacker) might upload
+it. ``test_hostile.py`` sends them through ``store.import_file``; the browser tests reuse
+some of them for the upload page. Nothing here is written to disk, and the biggest result
+(``oversized``) is 25 MB: the zip bomb holds 2 GiB of XML in 2 MB.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from xml.sax.saxutils import escape
+
+from openpyxl import Workbook, load_workbook
+from workbooks import ACTIVITY_HEADER, activity, large_xlsx, report_sheets, report_xlsx
+
+EXCEL_EPOCH = date(1899, 12, 30)
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+ACTIVITIES_PART = "xl/worksheets/sheet2.xml"  # openpyxl's part for the second sheet
+
+
+# --- not a workbook at all -------------------------------------------------------------
+
+
+def png_renamed() -> bytes:
+    """A real 1×1 PNG picture, to be uploaded as ``bilde.xlsx``."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def text_renamed() -> bytes:
+    """A semicolon-separated text export, to be uploaded as ``rapport.xlsx``."""
+    return "Dato;Aktivitet;Type;Delmål\n01.03.2012;IA-konferanse;Konferanse;1\n".encode()
+
+
+def empty() -> bytes:
+    """A file of 0 bytes (an upload that was cut off before it began)."""
+    return b""
+
+
+def truncated() -> bytes:
+    """The first half of a valid report workbook (a download that broke off)."""
+    data = report_xlsx()
+    return data[: len(data) // 2]
+
+
+def xlsb_renamed() -> bytes:
+    """The parts of a binary Excel workbook (.xlsb), to be uploaded as ``rapport.xlsx``:
+    a zip like an .xlsx, but with the workbook and its sheets as binary records."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Override PartName="/xl/workbook.bin" ContentType="application/'
+            'vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>',
+        )
+        archive.writestr("xl/workbook.bin", bytes([0x83, 0x01, 0x00, 0x84, 0x01, 0x00]))
+        archive.writestr("xl/worksheets/sheet1.bin", bytes([0x81, 0x01, 0x00, 0x82, 0x01, 0x00]))
+    return out.getvalue()
+
+
+# --- password protection ---------------------------------------------------------------
+
+_FREE, _END, _FAT_SECTOR, _NO_STREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def encrypted_xlsx() -> bytes:
+    """An .xlsx saved with a password, as Excel stores one: not a zip but an OLE compound
+    file holding the streams ``EncryptionInfo`` and ``EncryptedPackage``.
+
+    The compound file is real (one FAT sector, one directory sector, two 4 KiB streams);
+    the encrypted package is random bytes, since no reader gets that far."""
+    rng = random.Random(2012)
+    info_xml = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<encryption xmlns="http://schemas.microsoft.com/office/2006/encryption">'
+        b'<keyData saltSize="16" blockSize="16" keyBits="256" hashSize="64" '
+        b'cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" hashAlgorithm="SHA512"/>'
+        b"</encryption>"
+    )
+    info = struct.pack("<HHI", 4, 4, 0x40) + info_xml  # agile encryption, version 4.4
+    package = struct.pack("<Q", 8123) + rng.randbytes(4088)
+    streams = [("EncryptionInfo", info.ljust(4096, b"\0")), ("EncryptedPackage", package)]
+    sector = 512
+    fat = [_FAT_SECTOR, _END]  # sector 0: the FAT, sector 1: the directory
+    starts = []
+    for _, body in streams:
+        count = len(body) // sector
+        starts.append(len(fat))
+        fat += [len(fat) + k + 1 for k in range(count - 1)] + [_END]
+    fat += [_FREE] * (sector // 4 - len(fat))
+
+    def entry(name, kind, child=_NO_STREAM, right=_NO_STREAM, start=_END, size=0) -> bytes:
+        encoded = (name + "\0").encode("utf-16-le") if name else b""
+        return (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBB", len(encoded), kind, 1)  # kind: 5 root, 2 stream; 1 = black
+            + struct.pack("<III", _NO_STREAM, right, child)
+            + bytes(16 + 4 + 16)  # class id, state bits, times
+            + struct.pack("<IQ", start, size)
+        )
+
+    directory = (
+        entry("Root Entry", 5, child=1)
+        # Siblings sort by name length first: EncryptionInfo (14) < EncryptedPackage (16).
+        + entry("EncryptionInfo", 2, right=2, start=starts[0], size=len(streams[0][1]))
+        + entry("EncryptedPackage", 2, start=starts[1], size=len(streams[1][1]))
+        + entry("", 0)
+    )
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + bytes(16)
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + bytes(6)
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, _END, 0, _END, 0)
+        + struct.pack("<I", 0)  # the FAT is sector 0
+        + struct.pack("<I", _FREE) * 108
+    )
+    body = struct.pack(f"<{len(fat)}I", *fat) + directory
+    return header + body + b"".join(stream for _, stream in streams)
+
+
+# --- archives that unpack to far more than they weigh ----------------------------------
+
+
+_LOCAL = struct.Struct("<IHHHHHIIIHH")  # local file header, without name
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")  # central directory entry, without name
+_END_OF_DIRECTORY = struct.Struct("<IHHHHIIH")
+
+
+def _zip(entries: Sequence[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip archive from (name, deflated bytes, CRC-32, uncompressed size as declared)."""
+    out = io.BytesIO()
+    central = []
+    for name, deflated, crc, size in entries:
+        encoded = name.encode()
+        offset = out.tell()
+        common = (8, 0, 0x21, crc, len(deflated), size, len(encoded))  # deflate, 1980-01-01
+        out.write(_LOCAL.pack(0x04034B50, 20, 0, *common, 0) + encoded + deflated)
+        central.append(_CENTRAL.pack(0x02014B50, 20, 20, 0, *common, 0, 0, 0, 0, 0, offset))
+        central.append(encoded)
+    directory = b"".join(central)
+    start = out.tell()
+    out.write(directory)
+    count = len(entries)
+    out.write(_END_OF_DIRECTORY.pack(0x06054B50, 0, 0, count, count, len(directory), start, 0))
+    return out.getvalue()
+
+
+def _deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+def _deflated_run(prefix: bytes, fill: bytes, count: int, suffix: bytes) -> tuple[bytes, int, int]:
+    """``prefix + fill * count + suffix`` deflated, with its CRC-32 and size, without ever
+    holding more than one ``fill`` in memory: after a full flush the compressor starts
+    afresh, so every ``fill`` deflates to the very same bytes."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = compressor.compress(prefix) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(fill) + compressor.flush(zlib.Z_FULL_FLUSH)
+    tail = compressor.compress(suffix) + compressor.flush()
+    crc = zlib.crc32(prefix)
+    for _ in range(count):
+        crc = zlib.crc32(fill, crc)
+    crc = zlib.crc32(suffix, crc)
+    return head + block * count + tail, crc, len(prefix) + count * len(fill) + len(suffix)
+
+
+def zip_bomb(unpacked: int = 2 << 30, declared: int | None = None) -> bytes:
+    """A valid report workbook whose ``Aktiviteter`` sheet unpacks to ``unpacked`` bytes
+    (2 GiB: one cell holding a run of zeros) from about 2 MB.
+
+    The archive declares the true size, unless ``declared`` says what it should claim
+    instead (a bomb that lies about its size)."""
+    valid = zipfile.ZipFile(io.BytesIO(report_xlsx()))
+    entries = []
+    for info in valid.infolist():
+        if info.filename == ACTIVITIES_PART:
+            prefix = (
+                f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}">'
+                '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+            ).encode()
+            fill = b"0" * (8 << 20)
+            suffix = b"</t></is></c></row></sheetData></worksheet>"
+            deflated, crc, size = _deflated_run(prefix, fill, unpacked // len(fill), suffix)
+            entries.append((info.filename, deflated, crc, size if declared is None else declared))
+        else:
+            data = valid.read(info)
+            entries.append((info.filename, _deflate(data), zlib.crc32(data), len(data)))
+    return _zip(entries)
+
+
+def _rewrite(
+    data: bytes,
+    changes: Mapping[str, Callable[[bytes], bytes]],
+    added: Mapping[str, bytes] | None = None,
+) -> bytes:
+    """A copy of a zip with some parts changed (a function of the old bytes) or added."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            body = source.read(info)
+            change = changes.get(info.filename)
+            archive.writestr(info, change(body) if change else body)
+        for name, body in (added or {}).items():
+            # Pictures are stored as they are (compressing them gains nothing), as Excel does.
+            stored = zipfile.ZIP_STORED if name.endswith(".png") else None
+            archive.writestr(name, body, compress_type=stored)
+    return out.getvalue()
+
+
+LAUGHS = (
+    '<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{k} "{("&lol" + (str(k - 1) if k > 1 else "") + ";") * 10}">'
+        for k in range(1, 10)
+    )
+    + "]>"
+)
+
+
+def billion_laughs(part: str = "sharedStrings") -> bytes:
+    """A valid report whose ``Aktiviteter`` sheet takes a title from an entity that expands
+    10⁹-fold («billion laughs»): in ``xl/sharedStrings.xml`` (``part="sharedStrings"``)
+    or in the sheet's own XML (``part="sheet"``)."""
+    seminar = '<c r="B3" t="inlineStr"><is><t>Seniorseminar</t></is></c>'
+    declaration = '<?xml version="1.0" encoding="UTF-8"?>'
+    if part == "sheet":
+
+        def sheet(body: bytes) -> bytes:
+            text = body.decode().replace(
+                seminar, '<c r="B3" t="inlineStr"><is><t>&lol9;</t></is></c>'
+            )
+            return (declaration + LAUGHS + text).encode()
+
+        return _rewrite(report_xlsx(), {ACTIVITIES_PART: sheet})
+
+    def sheet_ref(body: bytes) -> bytes:
+        return body.decode().replace(seminar, '<c r="B3" t="s"><v>0</v></c>').encode()
+
+    def rels(body: bytes) -> bytes:
+        return (
+            body.decode()
+            .replace(
+                "</Relationships>",
+                f'<Relationship Id="rIdStrings" Type="{REL_NS}/sharedStrings" '
+                'Target="sharedStrings.xml"/></Relationships>',
+            )
+            .encode()
+        )
+
+    def content_types(body: bytes) -> bytes:
+        return (
+            body.decode()
+            .replace(
+                "</Types>",
+                '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+            )
+            .encode()
+        )
+
+    strings = (
+        f'{declaration}{LAUGHS}<sst xmlns="{MAIN_NS}" count="1" uniqueCount="1">'
+        "<si><t>&lol9;</t></si></sst>"
+    ).encode()
+    return _rewrite(
+        report_xlsx(),
+        {
+            ACTIVITIES_PART: sheet_ref,
+            "xl/_rels/workbook.xml.rels": rels,
+            "[Content_Types].xml": content_types,
+        },
+        {"xl/sharedStrings.xml": strings},
+    )
+
+
+def far_cell(cell: str = "XFD1048576", sheet: str = "Aktiviteter") -> bytes:
+    """A valid report with one more cell, ``x`` in ``cell`` (by default the very last cell
+    of a sheet): a few kB that a reader which fills in every cell between ``A1`` and it
+    would need 17 billion cells for."""
+    book = load_workbook(io.BytesIO(report_xlsx()))
+    book[sheet][cell] = "x"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def ods_repeat_bomb(rows: int = 30_000, columns: int = 1_000) -> bytes:
+    """An .ods whose ``Aktiviteter`` table has one cell «x» repeated ``columns`` times in a
+    row repeated ``rows`` times: 3 × 10⁷ cells in a file of under 2 kB."""
+    office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    namespaces = (
+        f'xmlns:office="{office}" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+
+    def cell(value) -> str:
+        return (
+            '<table:table-cell office:value-type="string">'
+            f"<text:p>{escape(str(value))}</text:p></table:table-cell>"
+        )
+
+    def table(name: str, rows_xml: str) -> str:
+        return f'<table:table table:name="{name}">{rows_xml}</table:table>'
+
+    def row(values) -> str:
+        return "<table:table-row>" + "".join(cell(v) for v in values) + "</table:table-row>"
+
+    sheets = report_sheets()
+    report = "".join(row([str(v) for v in r]) for r in sheets["Rapport"])
+    bomb = (
+        f'<table:table-row table:number-rows-repeated="{rows}">'
+        '<table:table-cell office:value-type="string" '
+        f'table:number-columns-repeated="{columns}"><text:p>x</text:p></table:table-cell>'
+        "</table:table-row>"
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {namespaces} '
+        'office:version="1.2"><office:body><office:spreadsheet>'
+        + table("Rapport", report)
+        + table("Aktiviteter", row(ACTIVITY_HEADER) + bomb)
+        + "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+        '"application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"),
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", manifest)
+    return out.getvalue()
+
+
+# --- too much --------------------------------------------------------------------------
+
+
+def many_rows(count: int = 20_001) -> bytes:
+    """A valid report for Troms 2012 H1 with ``count`` activities, each 100 kr."""
+    report = [["IA-råd", "Troms"], ["Rapportperiode", "2012 H1"], ["Innsendt", 41141]]
+    report += [[f"{k}.", "svar"] for k in range(1, 6)]
+    header = ["Dato", "Aktivitet", "Type", "Delmål", "Kostnad"]
+    rows = [[40969, f"Aktivitet {k}", "Kurs", 1, 100] for k in range(1, count + 1)]
+    return large_xlsx({"Rapport": report, "Aktiviteter": [header, *rows]})
+
+
+def oversized(size: int = 25 * 1024 * 1024) -> bytes:
+    """A valid report of exactly ``size`` bytes: a big photo (random bytes, stored
+    uncompressed as ``xl/media/image1.png``) is what makes a real workbook this large."""
+    base = report_xlsx()
+
+    def with_picture(picture_size: int) -> bytes:
+        picture = random.Random(25).randbytes(picture_size)
+        return _rewrite(base, {}, {"xl/media/image1.png": picture})
+
+    overhead = len(with_picture(0))
+    data = with_picture(size - overhead)
+    assert len(data) == size
+    return data
+
+
+# --- formulas, hidden sheets, merged cells ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell: the formula and the value last calculated (None: never calculated)."""
+
+    formula: str
+    value: object = None
+
+
+def _xml_cell(ref: str, value) -> str:
+    if value is None:
+        return ""
+    formula = ""
+    if isinstance(value, Formula):
+        formula, value = f"<f>{escape(value.formula)}</f>", value.value
+        if value is None:
+            return f'<c r="{ref}">{formula}</c>'
+    if isinstance(value, date):
+        return f'<c r="{ref}" s="1">{formula}<v>{(value - EXCEL_EPOCH).days}</v></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b">{formula}<v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        return f'<c r="{ref}">{formula}<v>{value}</v></c>'
+    if formula:
+        return f'<c r="{ref}" t="str">{formula}<v>{escape(str(value))}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
+
+
+def _column(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def xml_xlsx(sheets: Mapping[str, Sequence[Sequence]]) -> bytes:
+    """An .xlsx written straight as XML, as Excel saves one: cells may be ``Formula``s
+    with a stored value (openpyxl cannot write those), dates carry a date format."""
+    names = list(sheets)
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            + "".join(
+                f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                for i in range(1, len(names) + 1)
+            )
+            + "</Types>"
+        ),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            f'relationships"><Relationship Id="rId1" Type="{REL_NS}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheets>'
+            + "".join(
+                f'<sheet name="{escape(name)}" sheetId="{i}" r:id="rId{i}"/>'
+                for i, name in enumerate(names, start=1)
+            )
+            + "</sheets></workbook>"
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships">'
+            + "".join(
+                f'<Relationship Id="rId{i}" Type="{REL_NS}/worksheet" '
+                f'Target="worksheets/sheet{i}.xml"/>'
+                for i in range(1, len(names) + 1)
+            )
+            + f'<Relationship Id="rId{len(names) + 1}" Type="{REL_NS}/styles" '
+            'Target="styles.xml"/></Relationships>'
+        ),
+        "xl/styles.xml": (
+            f'<styleSheet xmlns="{MAIN_NS}"><numFmts count="1">'
+            '<numFmt numFmtId="164" formatCode="dd.mm.yyyy"/></numFmts>'
+            '<fonts count="1"><font/></fonts><fills count="1"><fill/></fills>'
+            '<borders count="1"><border/></borders>'
+            '<cellStyleXfs count="1"><xf/></cellStyleXfs>'
+            '<cellXfs count="2"><xf/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs>'
+            "</styleSheet>"
+        ),
+    }
+    for i, name in enumerate(names, start=1):
+        rows = "".join(
+            f'<row r="{r}">'
+            + "".join(_xml_cell(f"{_column(c)}{r}", v) for c, v in enumerate(row, start=1))
+            + "</row>"
+            for r, row in enumerate(sheets[name], start=1)
+        )
+        parts[f"xl/worksheets/sheet{i}.xml"] = (
+            f'<worksheet xmlns="{MAIN_NS}"><sheetData>{rows}</sheetData></worksheet>'
+        )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + text)
+    return out.getvalue()
+
+
+def as_formula(value) -> Formula | None:
+    """The formula a careful secretariat might have typed for ``value``, calculated."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return Formula(f"DATE({value.year},{value.month},{value.day})", value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Formula(f"{value}*1", value)
+    return Formula(f'TRIM("{value}")', value)
+
+
+def formulas_everywhere(calculated: bool = True, **report) -> bytes:
+    """A valid report (``report_sheets(**report)``) in which every filled cell, labels and
+    headers too, is a formula: with its calculated value stored, as Excel and LibreOffice
+    save them, or (``calculated=False``) without one, as openpyxl and some generators do."""
+    sheets = report_sheets(**report)
+    return xml_xlsx(
+        {
+            name: [
+                [
+                    (f if calculated or f is None else Formula(f.formula))
+                    for f in map(as_formula, row)
+                ]
+                for row in rows
+            ]
+            for name, rows in sheets.items()
+        }
+    )
+
+
+def _openpyxl(sheets: Mapping[str, Sequence[Sequence]]) -> Workbook:
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    sheet.cell(row=r, column=c, value=value)
+    return book
+
+
+def _save(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def hidden_sheets() -> bytes:
+    """A valid report whose ``Aktiviteter`` sheet is hidden, and which has a very hidden
+    sheet of drop-down lists as well."""
+    sheets = dict(report_sheets())
+    sheets["Lister"] = [["Konferanse"], ["Seminar"], ["Kurs"]]
+    book = _openpyxl(sheets)
+    book["Aktiviteter"].sheet_state = "hidden"
+    book["Lister"].sheet_state = "veryHidden"
+    return _save(book)
+
+
+def hidden_stale_copy() -> bytes:
+    """A valid report that still holds last year's activities in a hidden sheet named
+    ``Aktivitet``, which stands before the visible ``Aktiviteter`` sheet."""
+    sheets = report_sheets()
+    stale = [list(ACTIVITY_HEADER), ["01.03.2011", "Fjorårets konferanse", "Konferanse", 1]]
+    book = _openpyxl({"Rapport": sheets["Rapport"], "Aktivitet": stale, **sheets})
+    book["Aktivitet"].sheet_state = "hidden"
+    return _save(book)
+
+
+def merged_header() -> bytes:
+    """A valid report whose ``Aktiviteter`` table sits under a banner merged across the
+    whole table, with every header cell merged over two rows (``A2:A3`` …) and the last
+    header, «Kommentar», also over two columns (``J2:K3``); the data starts in row 4."""
+    activities = [
+        activity(comment="Godt oppmøte"),
+        activity(date(2012, 5, 10), "Seniorseminar", "Seminar", 3, comment="Fulltegnet"),
+    ]
+    sheets = dict(report_sheets(activities=activities))
+    header, *rows = sheets["Aktiviteter"]
+    sheets["Aktiviteter"] = [["Aktiviteter finansiert av IA-rådet, 2012 H1"], header, [], *rows]
+    book = _openpyxl(sheets)
+    sheet = book["Aktiviteter"]
+    sheet.merge_cells("A1:K1")
+    for c in range(1, len(header)):
+        sheet.merge_cells(f"{_column(c)}2:{_column(c)}3")
+    sheet.merge_cells("J2:K3")
+    return _save(book)
+
+
+def merged_data_cell() -> bytes:
+    """A valid report whose two activities share one «Type» cell, merged over ``C2:C3``:
+    the second row's type is an empty cell to every reader."""
+    book = _openpyxl(report_sheets())
+    book["Aktiviteter"].merge_cells("C2:C3")
+    return _save(book)
