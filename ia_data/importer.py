@@ -276,7 +276,9 @@ def _parse_report(
         _read_report_fields(book.read_sheet(report_sheet), result, councils, rules)
     if activity_sheet is not None:
         sheet = book.read_sheet(activity_sheet)
-        for row, cells in _table_rows(sheet, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, result):
+        for row, cells in _table_rows(
+            sheet, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, result, rows_without_all=True
+        ):
             activity = _parse_activity(sheet.name, row, cells, result)
             if activity is not None:
                 result.activities.append(activity)
@@ -427,8 +429,12 @@ def _table_rows(
     columns: dict[str, tuple[str, ...]],
     required: tuple[str, ...],
     result: ParsedWorkbook,
+    rows_without_all: bool = False,
 ):
-    """Yield (Excel row, {key: (value, header)}) for every data row of a table sheet."""
+    """Yield (Excel row, {key: (value, header)}) for every data row of a table sheet.
+
+    With a required column missing, the rows are still yielded when ``rows_without_all``
+    (their other values are checked too: every problem at once), else not at all."""
     header = _find_header(sheet, columns)
     if header is None:
         names = ", ".join(columns[k][0] for k in required)
@@ -453,7 +459,7 @@ def _table_rows(
             sheet=sheet.name,
             row=header_row + 1,
         )
-    if absent:
+    if absent and not rows_without_all:
         return
     data_rows = 0
     for r in range(header_row + 1, len(sheet.rows)):
@@ -479,7 +485,10 @@ def _parse_activity(
 
     def field_value(key, parser, required=False, default=None):
         nonlocal ok
-        value, header = cells.get(key, ("", ""))
+        if key not in cells:  # a column the sheet lacks (a missing required one is reported)
+            ok = ok and not required
+            return default
+        value, header = cells[key]
         if V.is_empty(value):
             if required:
                 ok = False
