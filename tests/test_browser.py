@@ -1,0 +1,290 @@
+"""The app as a person uses it: `streamlit run app.py` on a free loopback port with its own
+database, driven by Debian's Chromium through Playwright.
+
+Selected with ``-m browser``. Without Chromium they are skipped with the reason — except under
+``CI=true``, where a missing browser is a failure (`.ci/run` installs it)."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import PROJECT, SAMPLE_REGISTER
+from hostile import png_renamed, zip_bomb
+from sqlmodel import Session
+
+from ia_data import db, store
+
+pytestmark = pytest.mark.browser
+
+NORDLAND_2015 = PROJECT / "sample_data" / "rapport_2015_Ar_ia-radet-i-nordland.xlsx"
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+PAGES = {  # url path → the page's title
+    "": "Oversikt",
+    "frister": "Frister",
+    "okonomi": "Økonomi",
+    "aktiviteter": "Aktiviteter",
+    "rad": "Råd",
+    "last_opp": "Last opp",
+    "opplastinger": "Opplastinger",
+}
+
+
+def _chromium() -> str | None:
+    for candidate in (os.environ.get("IA_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = _chromium()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                "CI=true, men Chromium finnes ikke: installer det (apt-get install chromium)"
+            )
+        pytest.skip("Chromium finnes ikke på denne maskinen (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=path, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+        )
+        yield chromium
+        chromium.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One `streamlit run app.py` on its own port and database."""
+
+    def __init__(self, db_url: str, log: Path):
+        self.db_url = db_url
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, IA_DATABASE_URL=db_url, IA_REGISTER_FILE=str(SAMPLE_REGISTER))
+        self.log = log.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py",
+             "--server.port", str(self.port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=PROJECT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit stoppet: {log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("streamlit svarte ikke på 60 sekunder")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+    def uploads(self) -> list[dict]:
+        engine = db.get_engine(self.db_url)
+        try:
+            return store.uploads(engine)
+        finally:
+            db._engines.pop(self.db_url, None)
+            engine.dispose()
+
+
+@pytest.fixture
+def empty_server(tmp_path, monkeypatch):
+    """A server on a database with the schema and the demo register, and no reports."""
+    monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_REGISTER))
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    engine = db.get_engine(url)
+    with Session(engine) as session:
+        assert db.data_version(session) == 0
+    db._engines.pop(url, None)
+    engine.dispose()
+    server = Server(url, tmp_path / "streamlit.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def seeded_server(seeded_url, tmp_path):
+    server = Server(seeded_url, tmp_path / "streamlit.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 1600}, accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    yield tab
+    context.close()
+
+
+def _open(page, url: str):
+    page.goto(url)
+    _idle(page)
+
+
+def _idle(page) -> None:
+    """Wait as Streamlit's own suite does: the script has run and nothing is pending."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE)
+
+
+def _choose_file(page, path: Path) -> None:
+    """Pick a file through the uploader's own button and the browser's file chooser."""
+    with page.expect_file_chooser() as chooser:
+        page.get_by_test_id("stFileUploaderDropzone").get_by_test_id(
+            "stBaseButton-secondary"
+        ).click()
+    chooser.value.set_files(str(path))
+    page.get_by_test_id("stMain").get_by_text(path.name).first.wait_for()
+    _idle(page)
+
+
+def _metrics(page) -> dict[str, str]:
+    figures = {}
+    for metric in page.get_by_test_id("stMetric").all():
+        label = metric.get_by_test_id("stMetricLabel").inner_text().strip()
+        figures[label] = metric.get_by_test_id("stMetricValue").inner_text().replace("\xa0", " ")
+    return figures
+
+
+def _no_failure(page) -> None:
+    assert page.get_by_test_id("stException").count() == 0
+    errors = page.get_by_test_id("stAlertContentError").all_inner_texts()
+    assert not [e for e in errors if "Noe gikk galt" in e], errors
+
+
+def test_upload_through_the_file_chooser_then_the_overview_and_its_xlsx(empty_server, page):
+    base = empty_server.base
+    _open(page, f"{base}/last_opp")
+    assert page.get_by_role("heading", name="Last opp").is_visible()
+    _choose_file(page, NORDLAND_2015)
+    # The preview: checked, nothing stored yet.
+    page.get_by_text("Filen er kontrollert uten feil").wait_for()
+    assert empty_server.uploads() == []
+    preview = _metrics(page)
+    assert preview["Aktiviteter"] == "20"
+    assert preview["Kostnad"] == "437 250 kr"
+
+    page.get_by_role("button", name="Lagre filen").click()
+    page.get_by_test_id("stAlertContentSuccess").wait_for()
+    _idle(page)
+    success = page.get_by_test_id("stAlertContentSuccess").first.inner_text()
+    assert "Filen er lagret" in success
+    assert "IA-rådet i Nordland, 2015 År" in success
+    stored = empty_server.uploads()
+    assert [(u["file_name"], u["active"]) for u in stored] == [(NORDLAND_2015.name, True)]
+
+    # The overview, as of a day after the deadline: Nordland's figures are there.
+    _open(page, f"{base}/?ar=2015&per=2016-06-01")
+    figures = _metrics(page)
+    assert figures["IA-råd"] == "18"
+    assert figures["Tildelt"] == "7 400 000 kr"  # 17 × 400 000 + Agder's 600 000 (rule)
+    assert figures["Brukt"] == "437 250 kr"
+    assert figures["Aktiviteter"] == "20"
+    assert figures["Overforbruk"] == "1"
+    assert figures["Levert i tide"] == "1"
+    assert figures["Mangler"] == "17"
+    # The grid is drawn on a canvas; its accessible table holds the cell values.
+    row = page.locator("[data-testid=stDataFrame] tr").filter(has_text="IA-rådet i Nordland")
+    cells = row.locator("td").all_inner_texts()
+    assert cells[:7] == ["IA-rådet i Nordland", "Nordland", "2015", "400000", "regel",
+                         "437250", "-37250"]  # fmt: skip
+
+    # The XLSX download holds the same numbers, as number cells.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Last ned Excel (XLSX)").click()
+    assert download.value.suggested_filename == "ia-oversikt-2015-per-2016-06-01.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    sheet = book["Oversikt"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(2, values_only=True)}
+    assert len(rows) == 18
+    nordland = rows["IA-rådet i Nordland"]
+    assert (nordland["Tildelt (kr)"], nordland["Brukt (kr)"], nordland["Gjenstår (kr)"]) == (
+        400000,
+        437250,
+        -37250,
+    )
+    assert nordland["Status År"] == "Levert i tide"
+    assert rows["IA-rådet i Troms"]["Status År"] == "Mangler"
+    about = {r[0]: r[1] for r in book["Om uttrekket"].iter_rows(values_only=True)}
+    assert about["Antall opplastinger"] == 1
+    _no_failure(page)
+
+
+@pytest.mark.parametrize(
+    "name,content,said",
+    [
+        ("bilde.xlsx", png_renamed, "innholdet er ikke et regneark"),
+        ("bombe.xlsx", zip_bomb, "pakker seg ut til 2048 MB"),
+    ],
+    ids=["png-as-xlsx", "zip-bomb"],
+)
+def test_a_hostile_file_is_refused_on_screen_and_stores_nothing(
+    empty_server, page, tmp_path, name, content, said
+):
+    path = tmp_path / name
+    path.write_bytes(content())
+    _open(page, f"{empty_server.base}/last_opp")
+    _choose_file(page, path)
+    errors = " ".join(page.get_by_test_id("stAlertContentError").all_inner_texts())
+    assert "Filen har feil og kan ikke lagres" in errors
+    assert said in errors
+    assert page.get_by_role("button", name="Ingen filer kan lagres").is_disabled()
+    _no_failure(page)
+    assert empty_server.uploads() == []
+
+
+def test_every_page_renders_on_an_empty_database(empty_server, page):
+    for path, title in PAGES.items():
+        _open(page, f"{empty_server.base}/{path}")
+        assert page.get_by_role("heading", name=title, exact=True).first.is_visible(), path
+        _no_failure(page)
+    # The overview says how to get data in instead of showing an empty table.
+    _open(page, empty_server.base)
+    assert page.get_by_test_id("stDataFrame").count() == 0
+    assert "Last opp" in page.get_by_test_id("stMain").inner_text()
+
+
+def test_every_page_renders_on_the_sample_data_and_deep_links_work(seeded_server, page):
+    for path, title in PAGES.items():
+        _open(page, f"{seeded_server.base}/{path}")
+        assert page.get_by_role("heading", name=title, exact=True).first.is_visible(), path
+        # Every page runs through app.py: the navigation shows the sections, not file names.
+        sidebar = page.get_by_test_id("stSidebarNav").inner_text()
+        assert "Rapportering" in sidebar and "last opp" not in sidebar
+        _no_failure(page)
+    # A link to one council opens that council.
+    _open(page, f"{seeded_server.base}/rad?rad=9&per=2017-06-01")
+    assert page.get_by_role("heading", name="IA-rådet i Agder").is_visible()
+    assert _metrics(page)["Tildelt i alt"] == "2 957 000 kr"
