@@ -147,8 +147,11 @@ def page(browser):
     context.close()
 
 
-def _open(page, url: str):
+def _open(page, url: str, heading: str):
+    """Open ``url`` and wait until its run, which writes ``heading``, has finished. (Before
+    the server has started the first run the app also counts as «not running».)"""
     page.goto(url)
+    page.get_by_role("heading", name=heading, exact=True).first.wait_for()
     _idle(page)
 
 
@@ -165,11 +168,19 @@ def _choose_file(page, path: Path) -> None:
             "stBaseButton-secondary"
         ).click()
     chooser.value.set_files(str(path))
-    page.get_by_test_id("stMain").get_by_text(path.name).first.wait_for()
+
+
+def _wait_for_text(page, text: str) -> None:
+    """Wait until ``text`` is on the page and the run that wrote it has finished (the
+    uploader lists a file before the script has even started on it)."""
+    page.get_by_text(text).first.wait_for()
     _idle(page)
 
 
-def _metrics(page) -> dict[str, str]:
+def _metrics(page, *waiting_for: str) -> dict[str, str]:
+    """The page's metrics, label → value as shown, once the ``waiting_for`` ones are there."""
+    for label in waiting_for:
+        page.get_by_test_id("stMetric").filter(has_text=label).first.wait_for()
     figures = {}
     for metric in page.get_by_test_id("stMetric").all():
         label = metric.get_by_test_id("stMetricLabel").inner_text().strip()
@@ -185,19 +196,18 @@ def _no_failure(page) -> None:
 
 def test_upload_through_the_file_chooser_then_the_overview_and_its_xlsx(empty_server, page):
     base = empty_server.base
-    _open(page, f"{base}/last_opp")
+    _open(page, f"{base}/last_opp", "Last opp")
     assert page.get_by_role("heading", name="Last opp").is_visible()
     _choose_file(page, NORDLAND_2015)
     # The preview: checked, nothing stored yet.
-    page.get_by_text("Filen er kontrollert uten feil").wait_for()
+    _wait_for_text(page, "Filen er kontrollert uten feil")
     assert empty_server.uploads() == []
-    preview = _metrics(page)
+    preview = _metrics(page, "Aktiviteter", "Kostnad")
     assert preview["Aktiviteter"] == "20"
     assert preview["Kostnad"] == "437 250 kr"
 
     page.get_by_role("button", name="Lagre filen").click()
-    page.get_by_test_id("stAlertContentSuccess").wait_for()
-    _idle(page)
+    _wait_for_text(page, "Filen er lagret")
     success = page.get_by_test_id("stAlertContentSuccess").first.inner_text()
     assert "Filen er lagret" in success
     assert "IA-rådet i Nordland, 2015 År" in success
@@ -205,8 +215,8 @@ def test_upload_through_the_file_chooser_then_the_overview_and_its_xlsx(empty_se
     assert [(u["file_name"], u["active"]) for u in stored] == [(NORDLAND_2015.name, True)]
 
     # The overview, as of a day after the deadline: Nordland's figures are there.
-    _open(page, f"{base}/?ar=2015&per=2016-06-01")
-    figures = _metrics(page)
+    _open(page, f"{base}/?ar=2015&per=2016-06-01", "Oversikt")
+    figures = _metrics(page, "IA-råd", "Brukt", "Mangler")
     assert figures["IA-råd"] == "18"
     assert figures["Tildelt"] == "7 400 000 kr"  # 17 × 400 000 + Agder's 600 000 (rule)
     assert figures["Brukt"] == "437 250 kr"
@@ -216,6 +226,7 @@ def test_upload_through_the_file_chooser_then_the_overview_and_its_xlsx(empty_se
     assert figures["Mangler"] == "17"
     # The grid is drawn on a canvas; its accessible table holds the cell values.
     row = page.locator("[data-testid=stDataFrame] tr").filter(has_text="IA-rådet i Nordland")
+    row.first.wait_for(state="attached")  # the accessible table is hidden
     cells = row.locator("td").all_inner_texts()
     assert cells[:7] == ["IA-rådet i Nordland", "Nordland", "2015", "400000", "regel",
                          "437250", "-37250"]  # fmt: skip
@@ -255,8 +266,9 @@ def test_a_hostile_file_is_refused_on_screen_and_stores_nothing(
 ):
     path = tmp_path / name
     path.write_bytes(content())
-    _open(page, f"{empty_server.base}/last_opp")
+    _open(page, f"{empty_server.base}/last_opp", "Last opp")
     _choose_file(page, path)
+    _wait_for_text(page, "Filen har feil og kan ikke lagres")
     errors = " ".join(page.get_by_test_id("stAlertContentError").all_inner_texts())
     assert "Filen har feil og kan ikke lagres" in errors
     assert said in errors
@@ -267,24 +279,21 @@ def test_a_hostile_file_is_refused_on_screen_and_stores_nothing(
 
 def test_every_page_renders_on_an_empty_database(empty_server, page):
     for path, title in PAGES.items():
-        _open(page, f"{empty_server.base}/{path}")
-        assert page.get_by_role("heading", name=title, exact=True).first.is_visible(), path
+        _open(page, f"{empty_server.base}/{path}", title)
         _no_failure(page)
     # The overview says how to get data in instead of showing an empty table.
-    _open(page, empty_server.base)
+    _open(page, empty_server.base, "Oversikt")
     assert page.get_by_test_id("stDataFrame").count() == 0
     assert "Last opp" in page.get_by_test_id("stMain").inner_text()
 
 
 def test_every_page_renders_on_the_sample_data_and_deep_links_work(seeded_server, page):
     for path, title in PAGES.items():
-        _open(page, f"{seeded_server.base}/{path}")
-        assert page.get_by_role("heading", name=title, exact=True).first.is_visible(), path
+        _open(page, f"{seeded_server.base}/{path}", title)
         # Every page runs through app.py: the navigation shows the sections, not file names.
         sidebar = page.get_by_test_id("stSidebarNav").inner_text()
         assert "Rapportering" in sidebar and "last opp" not in sidebar
         _no_failure(page)
     # A link to one council opens that council.
-    _open(page, f"{seeded_server.base}/rad?rad=9&per=2017-06-01")
-    assert page.get_by_role("heading", name="IA-rådet i Agder").is_visible()
-    assert _metrics(page)["Tildelt i alt"] == "2 957 000 kr"
+    _open(page, f"{seeded_server.base}/rad?rad=9&per=2017-06-01", "IA-rådet i Agder")
+    assert _metrics(page, "Tildelt i alt")["Tildelt i alt"] == "2 957 000 kr"
