@@ -464,8 +464,8 @@ def _table_rows(
     data_rows = 0
     for r in range(header_row + 1, len(sheet.rows)):
         row = sheet.rows[r]
-        if not any(not V.is_empty(v) for v in row):
-            continue
+        if row.count("") == len(row) or not any(not V.is_empty(v) for v in row):
+            continue  # (the count, in C, settles the common wholly empty row at once)
         data_rows += 1
         if data_rows > 20_000:
             result.error(
