@@ -18,6 +18,32 @@ def rules():
     return load_rules()
 
 
+@pytest.fixture(scope="session")
+def register(tmp_path_factory):
+    """The councils of the register that ships with the app (one council per county)."""
+    from sqlmodel import Session, create_engine
+
+    from ia_data.register import DEFAULT_REGISTER_FILE, councils
+
+    engine = create_engine(f"sqlite:///{tmp_path_factory.mktemp('register') / 'register.db'}")
+    db.ensure_schema(engine, DEFAULT_REGISTER_FILE)
+    with Session(engine) as session:
+        infos = councils(session)
+    engine.dispose()
+    return infos
+
+
+@pytest.fixture
+def parse(register, rules):
+    """``parse(data, file_name)``: the importer's reading of a workbook, nothing stored."""
+    from ia_data.importer import parse_workbook
+
+    def run(data: bytes, file_name: str = "rapport.xlsx"):
+        return parse_workbook(data, file_name, register, rules)
+
+    return run
+
+
 @pytest.fixture
 def fresh_db(tmp_path, monkeypatch):
     """An engine on an empty SQLite file with the register that ships with the app."""

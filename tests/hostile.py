@@ -18,8 +18,16 @@ from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
 
-from openpyxl import Workbook, load_workbook
-from workbooks import ACTIVITY_HEADER, activity, large_xlsx, report_sheets, report_xlsx
+from openpyxl import load_workbook
+from workbooks import (
+    ACTIVITY_HEADER,
+    activity,
+    large_xlsx,
+    openpyxl_book,
+    report_sheets,
+    report_xlsx,
+    saved,
+)
 
 EXCEL_EPOCH = date(1899, 12, 30)
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -530,33 +538,15 @@ def formulas_everywhere(calculated: bool = True, **report) -> bytes:
     )
 
 
-def _openpyxl(sheets: Mapping[str, Sequence[Sequence]]) -> Workbook:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None:
-                    sheet.cell(row=r, column=c, value=value)
-    return book
-
-
-def _save(book: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def hidden_sheets() -> bytes:
     """A valid report whose ``Aktiviteter`` sheet is hidden, and which has a very hidden
     sheet of drop-down lists as well."""
     sheets = dict(report_sheets())
     sheets["Lister"] = [["Konferanse"], ["Seminar"], ["Kurs"]]
-    book = _openpyxl(sheets)
+    book = openpyxl_book(sheets)
     book["Aktiviteter"].sheet_state = "hidden"
     book["Lister"].sheet_state = "veryHidden"
-    return _save(book)
+    return saved(book)
 
 
 def hidden_stale_copy() -> bytes:
@@ -564,9 +554,9 @@ def hidden_stale_copy() -> bytes:
     ``Aktivitet``, which stands before the visible ``Aktiviteter`` sheet."""
     sheets = report_sheets()
     stale = [list(ACTIVITY_HEADER), ["01.03.2011", "Fjorårets konferanse", "Konferanse", 1]]
-    book = _openpyxl({"Rapport": sheets["Rapport"], "Aktivitet": stale, **sheets})
+    book = openpyxl_book({"Rapport": sheets["Rapport"], "Aktivitet": stale, **sheets})
     book["Aktivitet"].sheet_state = "hidden"
-    return _save(book)
+    return saved(book)
 
 
 def merged_header() -> bytes:
@@ -580,18 +570,18 @@ def merged_header() -> bytes:
     sheets = dict(report_sheets(activities=activities))
     header, *rows = sheets["Aktiviteter"]
     sheets["Aktiviteter"] = [["Aktiviteter finansiert av IA-rådet, 2012 H1"], header, [], *rows]
-    book = _openpyxl(sheets)
+    book = openpyxl_book(sheets)
     sheet = book["Aktiviteter"]
     sheet.merge_cells("A1:K1")
     for c in range(1, len(header)):
         sheet.merge_cells(f"{_column(c)}2:{_column(c)}3")
     sheet.merge_cells("J2:K3")
-    return _save(book)
+    return saved(book)
 
 
 def merged_data_cell() -> bytes:
     """A valid report whose two activities share one «Type» cell, merged over ``C2:C3``:
     the second row's type is an empty cell to every reader."""
-    book = _openpyxl(report_sheets())
+    book = openpyxl_book(report_sheets())
     book["Aktiviteter"].merge_cells("C2:C3")
-    return _save(book)
+    return saved(book)

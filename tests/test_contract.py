@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook as OpenpyxlWorkbook
 from sqlalchemy import func
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, select
 from workbooks import (
     ACTIVITY_HEADER,
     ALLOCATION_HEADER,
@@ -39,11 +39,9 @@ from workbooks import (
     report_sheets,
 )
 
-from ia_data import db
-from ia_data.importer import QUESTIONS, parse_workbook
+from ia_data.importer import QUESTIONS
 from ia_data.models import Activity, Allocation, Council, Meeting, Report, Upload
 from ia_data.queries import overview
-from ia_data.register import DEFAULT_REGISTER_FILE, councils
 from ia_data.store import import_file, restore_upload, uploads
 
 FORMATS = ("xlsx", "xlsm", "xls", "ods")
@@ -177,25 +175,6 @@ def saved():
         return path.read_bytes()
 
     return get
-
-
-@pytest.fixture(scope="module")
-def register(tmp_path_factory):
-    """The councils of the register that ships with the app (one council per county)."""
-    engine = create_engine(f"sqlite:///{tmp_path_factory.mktemp('register') / 'register.db'}")
-    db.ensure_schema(engine, DEFAULT_REGISTER_FILE)
-    with Session(engine) as session:
-        infos = councils(session)
-    engine.dispose()
-    return infos
-
-
-@pytest.fixture
-def parse(register, rules):
-    def run(data: bytes, file_name: str = "rapport.xlsx"):
-        return parse_workbook(data, file_name, register, rules)
-
-    return run
 
 
 @pytest.fixture

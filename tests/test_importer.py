@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlmodel import Session, create_engine
 from workbooks import (
     ACTIVITY_HEADER,
     ANSWERS,
@@ -23,33 +22,12 @@ from workbooks import (
     xlsx,
 )
 
-from ia_data import db
-from ia_data.importer import QUESTIONS, parse_workbook
-from ia_data.register import DEFAULT_REGISTER_FILE, councils
+from ia_data.importer import QUESTIONS
 
 TYPES = (
     "Konferanse, Seminar, Kurs, Nettverk, Erfaringssamling, Dialogmøte, Informasjon, "
     "Prosjekt, Annet"
 )
-
-
-@pytest.fixture(scope="module")
-def register(tmp_path_factory):
-    """The councils of the register that ships with the app (one council per county)."""
-    engine = create_engine(f"sqlite:///{tmp_path_factory.mktemp('register') / 'register.db'}")
-    db.ensure_schema(engine, DEFAULT_REGISTER_FILE)
-    with Session(engine) as session:
-        infos = councils(session)
-    engine.dispose()
-    return infos
-
-
-@pytest.fixture
-def parse(register, rules):
-    def run(data: bytes, file_name: str = "rapport.xlsx"):
-        return parse_workbook(data, file_name, register, rules)
-
-    return run
 
 
 def lines(parsed) -> list[str]:

@@ -114,8 +114,8 @@ def report_sheets(
     }
 
 
-def xlsx(sheets: Mapping[str, Sequence[Sequence]]) -> bytes:
-    """An .xlsx file (openpyxl) with the given sheets, in order."""
+def openpyxl_book(sheets: Mapping[str, Sequence[Sequence]]) -> Workbook:
+    """An openpyxl workbook with the given sheets, in order (``None`` leaves a cell empty)."""
     book = Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
@@ -124,9 +124,19 @@ def xlsx(sheets: Mapping[str, Sequence[Sequence]]) -> bytes:
             for c, value in enumerate(row, start=1):
                 if value is not None:
                     sheet.cell(row=r, column=c, value=value)
+    return book
+
+
+def saved(book: Workbook) -> bytes:
+    """An openpyxl workbook as the bytes of an .xlsx file."""
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx(sheets: Mapping[str, Sequence[Sequence]]) -> bytes:
+    """An .xlsx file (openpyxl) with the given sheets, in order."""
+    return saved(openpyxl_book(sheets))
 
 
 def report_xlsx(**kwargs) -> bytes:
