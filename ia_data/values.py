@@ -109,7 +109,9 @@ def parse_date(value: object) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValueProblem(f"«{shown(value)}» er ikke en gyldig dato") from None
+        raise ValueProblem(
+            f"«{shown(value)}» er ikke en gyldig dato: den dagen finnes ikke"
+        ) from None
 
 
 # --- amounts and whole numbers ---------------------------------------------------------

@@ -487,7 +487,8 @@ FIELD_ERRORS = [
     ),
     (
         {"submitted": "31.02.2012"},
-        "Rapport, rad 3, kolonne «Innsendt dato»: «31.02.2012» er ikke en gyldig dato",
+        "Rapport, rad 3, kolonne «Innsendt dato»: «31.02.2012» er ikke en gyldig dato: "
+        "den dagen finnes ikke",
     ),
     (
         {"action_plan": "kanskje"},
@@ -1200,8 +1201,10 @@ def test_every_problem_at_once_with_sheet_row_column_found_and_expected(read, fm
     parsed = read("every-problem", fmt)
     cost = "Kostnad IA-rådsmidler (kr)"
     assert [
-        "Rapport, rad 3, kolonne «Innsendt dato»: «31.02.2012» er ikke en gyldig dato",
-        "Aktiviteter, rad 3, kolonne «Dato»: «31.02.2012» er ikke en gyldig dato",
+        "Rapport, rad 3, kolonne «Innsendt dato»: «31.02.2012» er ikke en gyldig dato: "
+        "den dagen finnes ikke",
+        "Aktiviteter, rad 3, kolonne «Dato»: «31.02.2012» er ikke en gyldig dato: "
+        "den dagen finnes ikke",
         "Aktiviteter, rad 4, kolonne «Antall deltakere»: «mange» er ikke et helt tall",
         f"Aktiviteter, rad 5, kolonne «{cost}»: «-500» er negativt; et beløp må være 0 eller mer",
         "Aktiviteter, rad 6, kolonne «Delmål»: «delmål 5» er ikke et delmål (gyldige verdier: "
@@ -1675,6 +1678,7 @@ def test_a_missing_column_does_not_hide_the_rows_problems(read, fmt):
     assert [
         "Aktiviteter, rad 1: kolonnen «Delmål» mangler (godtatte navn: Delmål, Delmal, "
         "IA-delmål, Sub-goal)",
-        "Aktiviteter, rad 2, kolonne «Dato»: «31.02.2012» er ikke en gyldig dato",
+        "Aktiviteter, rad 2, kolonne «Dato»: «31.02.2012» er ikke en gyldig dato: "
+        "den dagen finnes ikke",
         "Aktiviteter, rad 2, kolonne «Kostnad»: «-100» er negativt; et beløp må være 0 eller mer",
     ] == error_lines(read("column-missing-and-bad-rows", fmt))

@@ -753,8 +753,10 @@ def test_every_problem_is_reported_at_once(parse):
     sheets["Rapport"][2] = ["Innsendt dato", "31.02.2012"]
     parsed = parse(xlsx(sheets))
     assert [
-        "Rapport, rad 3, kolonne «Innsendt dato»: «31.02.2012» er ikke en gyldig dato",
-        "Aktiviteter, rad 3, kolonne «Dato»: «31.02.2012» er ikke en gyldig dato",
+        "Rapport, rad 3, kolonne «Innsendt dato»: «31.02.2012» er ikke en gyldig dato: "
+        "den dagen finnes ikke",
+        "Aktiviteter, rad 3, kolonne «Dato»: «31.02.2012» er ikke en gyldig dato: "
+        "den dagen finnes ikke",
         "Aktiviteter, rad 4, kolonne «Antall deltakere»: «mange» er ikke et helt tall",
         "Aktiviteter, rad 5, kolonne «Kostnad (kr)»: «-500» er negativt; et beløp må være 0 "
         "eller mer",

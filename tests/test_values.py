@@ -51,9 +51,9 @@ def test_parse_date_accepts(expected, value):
 @pytest.mark.parametrize(
     "expected,value",
     [
-        ("«31.02.2012» er ikke en gyldig dato", "31.02.2012"),
-        ("«29.02.2013» er ikke en gyldig dato", "29.02.2013"),
-        ("«2012-13-01» er ikke en gyldig dato", "2012-13-01"),
+        ("«31.02.2012» er ikke en gyldig dato: den dagen finnes ikke", "31.02.2012"),
+        ("«29.02.2013» er ikke en gyldig dato: den dagen finnes ikke", "29.02.2013"),
+        ("«2012-13-01» er ikke en gyldig dato: den dagen finnes ikke", "2012-13-01"),
         (f"«neste uke» er ikke en dato {DATE_EXPECTED}", "neste uke"),
         (f"«31.12» er ikke en dato {DATE_EXPECTED}", "31.12"),
         (f"«31-12-2012» er ikke en dato {DATE_EXPECTED}", "31-12-2012"),
