@@ -90,7 +90,7 @@ def build_large(url: str, per_council_year: int = 1_000) -> int:
     rng = random.Random(2018)
     now = dt.datetime.now(dt.UTC)
     total = 0
-    with Session(engine) as session:
+    with db.writing(), Session(engine) as session:
         infos = councils(session)
         for year in range(2010, 2019):
             periods = rules.periods(year)

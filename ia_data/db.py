@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import event
@@ -58,10 +61,24 @@ def _journal_mode_wal(cursor) -> None:
             time.sleep(0.01)
 
 
+_writing: ContextVar[bool] = ContextVar("ia_writing", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Mark the transactions begun inside as writes. Every change to the database runs in
+    one: a write takes SQLite's write lock at BEGIN (IMMEDIATE), so two writers queue on
+    the busy timeout instead of failing half-way with "database is locked"; everything
+    else begins as a plain read, which WAL lets run beside a writer without waiting."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
 def _sqlite_begin(conn) -> None:
-    # Take the write lock at the start of every transaction, so two writers queue on the
-    # busy timeout instead of failing half-way with "database is locked".
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -94,6 +111,11 @@ def get_engine(url: str | None = None) -> Engine:
 
 def ensure_schema(engine: Engine, register_file: str | os.PathLike | None = None) -> None:
     """Create missing tables, and load the register into a database that has none."""
+    with writing():
+        _ensure_schema(engine, register_file)
+
+
+def _ensure_schema(engine: Engine, register_file: str | os.PathLike | None) -> None:
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
         if session.exec(select(Council.id).limit(1)).first() is not None:

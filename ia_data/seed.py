@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from .db import PROJECT_DIR
+from .db import PROJECT_DIR, writing
 from .models import Council, CouncilCounty, County, Meta, Upload
 from .register import load_register
 from .store import ImportResult, import_file
@@ -31,7 +31,7 @@ def sample_files(directory: Path = SAMPLE_DIR) -> list[Path]:
 
 def use_register(engine: Engine, path: Path) -> None:
     """Replace the register of a database that holds no uploads yet."""
-    with Session(engine) as session:
+    with writing(), Session(engine) as session:
         current = session.get(Meta, "register_file")
         if current is not None and Path(current.value) == path:
             return

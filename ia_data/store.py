@@ -9,6 +9,7 @@ an allocation row replaces the active allocation of its council and year.
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -17,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from . import figures
-from .db import bump_data_version
+from .db import bump_data_version, writing
 from .formatting import local
 from .importer import ParsedWorkbook, Problem, parse_workbook
 from .models import Activity, Allocation, Council, Meeting, Report, Upload
@@ -103,7 +104,9 @@ def import_file(
         result.notes.append(
             f"Innsendt dato mangler i arbeidsboka; opplastingsdatoen {local(now):%d.%m.%Y} er brukt"
         )
-    with Session(engine) as session:
+    # A dry run only reads; a real one holds the write lock from its first statement, so the
+    # same file sent twice at once is seen as stored by whichever comes second.
+    with writing() if not dry_run else nullcontext(), Session(engine) as session:
         same = session.exec(select(Upload).where(Upload.sha256 == digest)).first()
         if same is not None:
             result.status = UNCHANGED
@@ -137,8 +140,9 @@ def import_file(
         else:
             _store_allocations(session, upload, parsed)
         bump_data_version(session)
-        session.commit()
+        session.flush()
         result.upload_id = upload.id
+        session.commit()
     result.status = STORED
     replaced = " (erstatter forrige versjon)" if result.replaced_upload_id else ""
     result.message = (
@@ -289,7 +293,7 @@ class RestoreError(Exception):
 
 def restore_upload(engine: Engine, upload_id: int) -> str:
     """Make an earlier upload the active version again (one transaction)."""
-    with Session(engine) as session:
+    with writing(), Session(engine) as session:
         upload = session.get(Upload, upload_id)
         if upload is None:
             raise RestoreError(f"Opplasting nr. {upload_id} finnes ikke")

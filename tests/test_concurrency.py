@@ -456,3 +456,32 @@ def test_a_process_killed_mid_import_leaves_the_database_as_it_was(tmp_path, mon
         "GROUP BY r.id",
         "IA-rådet i Troms",
     ) == [(4, 20_000)]
+
+
+def test_a_reader_does_not_wait_for_an_import_holding_the_write_lock(tmp_path, monkeypatch):
+    """A page shown while a secretariat's import is being written reads the data as it was
+    before, at once: only writes take the write lock at BEGIN. (With a short busy timeout, a
+    reader that queued behind the writer would fail with «database is locked».)"""
+    from sqlmodel import Session
+
+    from ia_data.queries import overview
+    from ia_data.rules import load_rules
+
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 300)
+    url = f"sqlite:///{tmp_path / 'les.db'}"
+    engine = db.get_engine(url)
+    try:
+        assert import_file(engine, "troms.xlsx", report_xlsx()).status == STORED
+        writer = sqlite3.connect(tmp_path / "les.db", isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")  # as import_file holds it while it stores
+        writer.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+        with Session(engine) as session:
+            rows = overview(session, 2012, datetime(2012, 12, 31).date(), load_rules())
+            version = db.data_version(session)
+        troms = next(r for r in rows if r.council.name == "IA-rådet i Troms")
+        assert (troms.activities, version) == (2, 1)
+        writer.execute("ROLLBACK")
+        writer.close()
+    finally:
+        db._engines.pop(url, None)
+        engine.dispose()
