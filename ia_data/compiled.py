@@ -353,40 +353,15 @@ def _merged_text(sheet, row: int, text: str, width: int, font=None) -> None:
 
 
 def _activities(rows) -> Table:
-    return Table(
-        columns=[
-            "Dato",
-            "Aktivitet",
-            "Type",
-            "Delmål",
-            "Bransje/sektor",
-            "Deltakere",
-            "Kostnad (kr)",
-            "Status",
-            "Ansvarlig",
-            "Kommentar",
-            "Periode",
-            "Opplasting nr.",
-        ],
-        rows=[
-            [
-                a.date,
-                a.title,
-                a.type,
-                ", ".join(str(k) for k in a.goals),
-                a.sector or None,
-                a.participants,
-                Kroner(a.cost_ore),
-                a.status,
-                a.organiser or None,
-                a.comment or None,
-                a.period,
-                a.upload_id,
-            ]
-            for a in rows
+    """The council's activities as the activity export has them, without the columns the
+    sheet already says (council, year) or that only matter for tracing (file, row)."""
+    return exports.activities_table(rows).only(
+        [
+            "Dato", "Aktivitet", "Type", "Delmål", "Bransje/sektor", "Deltakere",
+            "Kostnad (kr)", "Status", "Ansvarlig", "Kommentar", "Periode", "Opplasting nr.",
         ],
         title="Aktiviteter",
-    )
+    )  # fmt: skip
 
 
 def _meetings(rows) -> Table:

@@ -47,6 +47,15 @@ class Table:
     rows: list[list]
     title: str = ""
 
+    def only(self, columns: list[str], title: str | None = None) -> Table:
+        """The same rows with only these columns, in this order."""
+        picks = [self.columns.index(c) for c in columns]
+        return Table(
+            columns=list(columns),
+            rows=[[row[j] for j in picks] for row in self.rows],
+            title=self.title if title is None else title,
+        )
+
 
 def neutralise(text: str) -> str:
     """Text that a spreadsheet would read as a formula, made plain text."""
