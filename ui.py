@@ -90,6 +90,18 @@ def years() -> list[int]:
     return cached_years(db.database_url(), data_version())
 
 
+def page_start(text: dict) -> list[int]:
+    """A page's title and intro, and the years that hold data (newest first). On a
+    database with no data the page says how to get data in (``text["empty"]``) and stops."""
+    st.title(text["title"])
+    st.caption(text["intro"])
+    found = years()
+    if not found:
+        st.info(text["empty"], icon=":material/upload_file:")
+        st.stop()
+    return found
+
+
 def all_councils():
     return cached_councils(db.database_url(), data_version())
 

@@ -42,13 +42,7 @@ TEXT = {
 }
 
 rules = load_rules()
-st.title(TEXT["title"])
-st.caption(TEXT["intro"])
-
-years = ui.years()
-if not years:
-    st.info(TEXT["empty"], icon=":material/upload_file:")
-    st.stop()
+years = ui.page_start(TEXT)
 
 with st.container(horizontal=True):
     year = ui.year_filter(years, default=years[0])

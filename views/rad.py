@@ -45,12 +45,7 @@ TEXT = {
     "{first}–{last}.",
 }
 
-st.title(TEXT["title"])
-st.caption(TEXT["intro"])
-
-if not ui.years():
-    st.info(TEXT["empty"], icon=":material/upload_file:")
-    st.stop()
+ui.page_start(TEXT)
 
 councils = ui.all_councils()
 with st.container(horizontal=True):
