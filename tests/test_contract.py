@@ -34,9 +34,12 @@ from workbooks import (
     FIXTURES,
     MEETING_HEADER,
     activity,
+    error_lines,
+    lines,
     meeting,
     report_rows,
     report_sheets,
+    warning_lines,
 )
 
 from ia_data.importer import QUESTIONS
@@ -185,18 +188,6 @@ def read(saved, parse):
         return parse(saved(name, fmt), f"{name}.{fmt}")
 
     return run
-
-
-def lines(parsed) -> list[str]:
-    return [p.text for p in parsed.problems]
-
-
-def error_lines(parsed) -> list[str]:
-    return [p.text for p in parsed.errors]
-
-
-def warning_lines(parsed) -> list[str]:
-    return [p.text for p in parsed.warnings]
 
 
 def test_libreoffice_saved_each_format_as_itself(saved):

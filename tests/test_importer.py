@@ -14,11 +14,14 @@ from workbooks import (
     FIXTURES,
     activity,
     allocation_xlsx,
+    error_lines,
     large_xlsx,
+    lines,
     meeting,
     report_rows,
     report_sheets,
     report_xlsx,
+    warning_lines,
     xlsx,
 )
 
@@ -28,18 +31,6 @@ TYPES = (
     "Konferanse, Seminar, Kurs, Nettverk, Erfaringssamling, Dialogmøte, Informasjon, "
     "Prosjekt, Annet"
 )
-
-
-def lines(parsed) -> list[str]:
-    return [p.text for p in parsed.problems]
-
-
-def error_lines(parsed) -> list[str]:
-    return [p.text for p in parsed.errors]
-
-
-def warning_lines(parsed) -> list[str]:
-    return [p.text for p in parsed.warnings]
 
 
 # --- a valid report --------------------------------------------------------------------

@@ -220,3 +220,19 @@ def large_xlsx(sheets: Mapping[str, Sequence[Sequence]]) -> bytes:
                 f"<sheetData>{rows}</sheetData></worksheet>",
             )
     return buffer.getvalue()
+
+
+# --- what the importer said, as lines ----------------------------------------------------
+
+
+def lines(parsed) -> list[str]:
+    """Every problem of a parsed workbook as the line a user reads."""
+    return [p.text for p in parsed.problems]
+
+
+def error_lines(parsed) -> list[str]:
+    return [p.text for p in parsed.errors]
+
+
+def warning_lines(parsed) -> list[str]:
+    return [p.text for p in parsed.warnings]
