@@ -81,7 +81,7 @@ class Workbook:
 
     def read_sheet(self, name: str, max_data_rows: int = MAX_DATA_ROWS) -> Sheet:
         """All rows of a sheet from Excel row 1, refusing one with too many data rows."""
-        _check_xlsx_sheet(self._data, name)
+        xml = _check_xlsx_sheet(self._data, name)
         try:
             sheet = self._book.get_sheet_by_name(name)
             rows: list[list] = []
@@ -116,7 +116,15 @@ class Workbook:
         padded: list[list] = [[] for _ in range(skipped_rows)]
         while rows and rows[-1].count("") == len(rows[-1]):
             rows.pop()
-        return Sheet(name=name.strip(), rows=padded + [list(r) for r in rows])
+        result = padded + [list(r) for r in rows]
+        for (row, col), error in (_error_cells(xml) if xml else {}).items():
+            while len(result) < row:
+                result.append([])
+            cells = result[row - 1]
+            cells.extend([""] * (col - len(cells)))
+            if cells[col - 1] == "":
+                cells[col - 1] = error
+        return Sheet(name=name.strip(), rows=result)
 
 
 def _pass_on_interrupts(exc: BaseException) -> None:
@@ -289,15 +297,19 @@ def _tags(archive: zipfile.ZipFile, part: str, pattern: re.Pattern):
     yield from pattern.finditer(pending)
 
 
-def _check_xlsx_sheet(data: bytes, name: str) -> None:
-    """Refuse an .xlsx/.xlsm sheet whose used cells span more than MAX_SHEET_CELLS."""
+def _check_xlsx_sheet(data: bytes, name: str) -> bytes | None:
+    """Refuse an .xlsx/.xlsm sheet whose used cells span more than MAX_SHEET_CELLS; returns
+    the sheet's XML (None for a file that is no zip, or a sheet not found in it)."""
     if not data.startswith(_ZIP_MAGIC):
-        return
+        return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             part = _xlsx_sheet_part(archive, name)
-            if part is None or _fits_by_references(archive, part):
-                return
+            if part is None:
+                return None
+            xml = _read_part(archive, part)
+            if _fits_by_references(xml):
+                return xml
             extent, row, col, cell = _Extent(), 0, 0, None
             for m in _tags(archive, part, _XLSX_TAG):
                 empty, tag, attrs = m[1], m[2], m[3]
@@ -319,6 +331,7 @@ def _check_xlsx_sheet(data: bytes, name: str) -> None:
                     if extent.add((cell[0], cell[0]), (cell[1], cell[1])):
                         raise extent.refuse(name.strip())
                     cell = None
+            return xml
     except WorkbookError:
         raise
     except Exception:
@@ -338,18 +351,22 @@ _CELL_REF = re.compile(
 )
 
 
-def _fits_by_references(archive: zipfile.ZipFile, part: str) -> bool:
-    """The quick answer for an ordinary sheet: when every cell carries its reference and
-    all of them, empty ones included, lie within MAX_SHEET_CELLS, so do the used cells.
-    A few passes in C over the XML: a 10 000-row sheet takes tens of milliseconds, where
-    the tag-by-tag scan takes almost half a second. False means: scan tag by tag."""
-    # A megabyte at a time: one read of everything would let a part that lies about its
-    # size inflate a gigabyte in a single call before the size check could stop it.
+def _read_part(archive: zipfile.ZipFile, part: str) -> bytes:
+    """One part of a zip, unpacked a megabyte at a time: one read of everything would let a
+    part that lies about its size inflate a gigabyte in a single call before the size
+    check could stop it. (What the parts may unpack to in all is bounded by check_file.)"""
     chunks = []
     with archive.open(part) as stream:
         while chunk := stream.read(1 << 20):
             chunks.append(chunk)
-    xml = b"".join(chunks)
+    return b"".join(chunks)
+
+
+def _fits_by_references(xml: bytes) -> bool:
+    """The quick answer for an ordinary sheet: when every cell carries its reference and
+    all of them, empty ones included, lie within MAX_SHEET_CELLS, so do the used cells.
+    A few passes in C over the XML: a 10 000-row sheet takes tens of milliseconds, where
+    the tag-by-tag scan takes almost half a second. False means: scan tag by tag."""
     cells = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
     refs = _PLAIN_CELL_REF.findall(xml)
     if len(refs) != cells or cells == 0:  # another writer, or a namespace prefix
@@ -363,6 +380,31 @@ def _fits_by_references(archive: zipfile.ZipFile, part: str) -> bool:
     columns = [_column_number(column) for column in {column for column, _ in refs}]
     height = max(rows) - min(rows) + 1
     return height * (max(columns) - min(columns) + 1) <= MAX_SHEET_CELLS
+
+
+# A cell whose formula calculated to an error: «t="e"», its value the error's text.
+_ERROR_CELL = re.compile(
+    rb"<(?:[\w.-]+:)?c((?:\s+[\w:.-]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*>"
+    rb"(?:(?!</(?:[\w.-]+:)?c>).)*?<(?:[\w.-]+:)?v>([^<]*)</(?:[\w.-]+:)?v>",
+    re.DOTALL,
+)
+_ERROR_TYPE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
+
+
+def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:
+    """(Excel row, column) → the error a formula calculated to (``#DIV/0!``, ``#N/A`` …).
+    calamine gives such a cell as empty, so a cost of ``=A1/0`` would be stored as 0 kr;
+    with the error's text as its value it is refused like any other value that is no
+    amount, date or sub-goal."""
+    if not _ERROR_TYPE.search(xml):
+        return {}
+    found = {}
+    for m in _ERROR_CELL.finditer(xml):
+        attrs = m[1]
+        ref = _XLSX_REF.search(attrs)
+        if _ERROR_TYPE.search(attrs) and ref and ref[1] and ref[2]:
+            found[(int(ref[2]), _column_number(ref[1]))] = unescape(m[2].decode(errors="replace"))
+    return found
 
 
 def _column_number(letters: bytes) -> int:

@@ -409,6 +409,13 @@ class Formula:
     value: object = None
 
 
+@dataclass(frozen=True)
+class CalcError:
+    """The error a formula calculated to, as Excel saves it (``#DIV/0!``, ``#N/A`` …)."""
+
+    text: str
+
+
 def _xml_cell(ref: str, value) -> str:
     if value is None:
         return ""
@@ -417,6 +424,8 @@ def _xml_cell(ref: str, value) -> str:
         formula, value = f"<f>{escape(value.formula)}</f>", value.value
         if value is None:
             return f'<c r="{ref}">{formula}</c>'
+    if isinstance(value, CalcError):
+        return f'<c r="{ref}" t="e">{formula}<v>{escape(value.text)}</v></c>'
     if isinstance(value, date):
         return f'<c r="{ref}" s="1">{formula}<v>{(value - EXCEL_EPOCH).days}</v></c>'
     if isinstance(value, bool):
@@ -585,3 +594,16 @@ def merged_data_cell() -> bytes:
     book = openpyxl_book(report_sheets())
     book["Aktiviteter"].merge_cells("C2:C3")
     return saved(book)
+
+
+def formula_errors() -> bytes:
+    """A valid report in which three activity cells hold formulas that calculated to an
+    error: a cost of ``=G9/0``, a date of ``=DATE("x";1;1)`` and a sub-goal of ``=VLOOKUP(…)``."""
+    sheets = report_sheets(
+        activities=[
+            activity(cost=Formula("G9/0", CalcError("#DIV/0!"))),
+            activity(day=Formula('DATE("x",1,1)', CalcError("#VALUE!"))),
+            activity(goals=Formula("VLOOKUP(A4,Lister!A:B,2,0)", CalcError("#N/A"))),
+        ]
+    )
+    return xml_xlsx(sheets)

@@ -297,6 +297,22 @@ def test_formulas_without_calculated_values_are_empty_cells(stocked_db):
     ] == refused(stocked_db, "formler.xlsx", data)
 
 
+def test_a_formula_that_calculated_to_an_error_is_refused_with_the_error_found(stocked_db):
+    # calamine reads such a cell as empty: the cost would have been stored as 0 kr.
+    data = hostile.formula_errors()
+    for name in ("feil-i-formler.xlsx", "feil-i-formler.xlsm"):
+        assert [
+            "Aktiviteter, rad 2, kolonne «Kostnad (kr)»: «#DIV/0!» er ikke et beløp (forventet "
+            "et beløp i kroner, for eksempel 12 500, 12 500 kr, kr 12.500 eller 12500,50)",
+            "Aktiviteter, rad 3, kolonne «Dato»: «#VALUE!» er ikke en dato (forventet en dato "
+            "som 31.12.2012, 31.12.12, 1.3.2012, 2012-12-31 eller 31/12/2012)",
+            "Aktiviteter, rad 4, kolonne «Delmål»: «#N/A» er ikke et delmål (gyldige verdier: "
+            "1, 2, 3)",
+        ] == refused(stocked_db, name, data)
+    parsed = import_file(stocked_db, "feil-i-formler.xlsx", data, dry_run=True)
+    assert ["#DIV/0!", "#VALUE!", "#N/A"] == [p.found for p in parsed.errors]
+
+
 def test_a_hidden_activities_sheet_is_read_and_a_very_hidden_list_sheet_ignored(stocked_db):
     assert EXPECTED_ACTIVITIES == stored(stocked_db, "skjult.xlsx", hostile.hidden_sheets())
 
