@@ -9,7 +9,7 @@ from datetime import date
 import streamlit as st
 from sqlmodel import Session, select
 
-from ia_data import db
+from ia_data import db, exports
 from ia_data.models import Upload
 from ia_data.queries import overview, years_with_data
 from ia_data.register import councils
@@ -216,12 +216,9 @@ def overview_export(
 
 DOWNLOAD_TEXT = {"csv": "Last ned CSV", "xlsx": "Last ned Excel (XLSX)"}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Integer columns that hold a year or an id: shown without a thousands separator.
-PLAIN_NUMBER_COLUMNS = {"År", "Opplasting nr.", "Rad i filen"}
 ALERT_STYLE = "color: #8e1c1c; font-weight: 600"
-# The display value of a missing cell. st.dataframe draws a missing value as a faded
-# «None» whatever the display value says, so ``table_frame`` turns missing texts and
-# dates into empty strings; only a missing number (kept numeric, to sort) shows «None».
+# The display value of a missing cell (st.dataframe's own placeholder for a missing value
+# is set to "" where the tables are drawn).
 EMPTY = "\u00a0"
 
 
@@ -453,7 +450,7 @@ def show_table(
                 subset=[column],
             )
         else:
-            plain = column in PLAIN_NUMBER_COLUMNS
+            plain = column in exports.PLAIN_NUMBER_COLUMNS
             styler = styler.format(lambda v, plain=plain: _display(v, plain), subset=[column])
         if column.startswith("Status"):
             styler = styler.map(lambda v: status_style(v) if isinstance(v, str) else "", [column])

@@ -18,7 +18,17 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session
 
 from . import exports
-from .exports import FONT, HEADER_FILL, Kroner, Percent, Table, _set_text, _status_fill, _write_cell
+from .exports import (
+    HEADER_FILL,
+    PLAIN_NUMBER_COLUMNS,
+    Kroner,
+    Percent,
+    Table,
+    _set_text,
+    _status_fill,
+    _write_cell,
+    font,
+)
 from .formatting import day, local
 from .importer import QUESTIONS
 from .queries import OverviewRow, overview, upload_sources
@@ -33,7 +43,6 @@ ALERT = "8E1C1C"
 # meetings) share the columns, so the widths suit all of them.
 COUNCIL_WIDTHS = (14, 58, 16, 11, 22, 18, 18, 14, 26, 30, 16, 14)
 ANSWER_MERGE = 7  # answers span columns B–G
-PLAIN_NUMBER_COLUMNS = {"År", "Opplasting nr.", "Rad i filen"}
 
 
 def compiled_report(
@@ -91,39 +100,37 @@ def sheet_name(council: CouncilInfo, taken: set[str]) -> str:
 
 
 def _title(sheet, row: int, text: str, size: int = 14) -> None:
-    from openpyxl.styles import Font
 
     cell = sheet.cell(row=row, column=1)
     _set_text(cell, text)
-    cell.font = Font(name=FONT, bold=True, size=size, color="1C2733")
+    cell.font = font(bold=True, size=size, color="1C2733")
 
 
 def _note(sheet, row: int, text: str) -> None:
-    from openpyxl.styles import Font
 
     cell = sheet.cell(row=row, column=1)
     _set_text(cell, text)
-    cell.font = Font(name=FONT, italic=True, color="5A6572")
+    cell.font = font(italic=True, color="5A6572")
 
 
 def _facts(sheet, row: int, facts: list[tuple[str, object, str, bool]]) -> int:
     """Label (A), typed value (B, left-aligned) and a remark (C); red when flagged.
     Returns the next free row."""
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
 
     for label, value, remark, alert in facts:
         label_cell = sheet.cell(row=row, column=1)
         _set_text(label_cell, label)
-        label_cell.font = Font(name=FONT, bold=True)
+        label_cell.font = font(bold=True)
         cell = sheet.cell(row=row, column=2)
         _write_cell(cell, value)
         cell.alignment = Alignment(horizontal="left")
         if alert:
-            cell.font = Font(name=FONT, bold=True, color=ALERT)
+            cell.font = font(bold=True, color=ALERT)
         if remark:
             remark_cell = sheet.cell(row=row, column=3)
             _set_text(remark_cell, remark)
-            remark_cell.font = Font(name=FONT, italic=True, color=ALERT if alert else "5A6572")
+            remark_cell.font = font(italic=True, color=ALERT if alert else "5A6572")
         row += 1
     return row
 
@@ -131,27 +138,25 @@ def _facts(sheet, row: int, facts: list[tuple[str, object, str, bool]]) -> int:
 def _write_table(sheet, table: Table, first_row: int, widths: list[int] | None = None) -> int:
     """A table from ``first_row``: a styled header, typed cells, coloured status cells.
     Widens ``widths`` (one per column) to fit; returns the next free row."""
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
 
     for j, name in enumerate(table.columns, start=1):
         cell = sheet.cell(row=first_row, column=j)
         _set_text(cell, name)
-        cell.font = Font(name=FONT, bold=True, color="FFFFFF")
+        cell.font = font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     status_columns = {j for j, c in enumerate(table.columns) if c.startswith("Status")}
     plain = {j for j, c in enumerate(table.columns) if c in PLAIN_NUMBER_COLUMNS}
     for i, values in enumerate(table.rows, start=first_row + 1):
         for j, value in enumerate(values):
             cell = sheet.cell(row=i, column=j + 1)
-            width = _write_cell(cell, value)
-            if j in plain and isinstance(value, int):
-                cell.number_format = "0"  # a year or an id, not an amount: no separator
+            width = _write_cell(cell, value, j in plain)
             if widths is not None:
                 widths[j] = max(widths[j], width)
             if j in status_columns and isinstance(value, str) and (colour := _status_fill(value)):
                 cell.fill = PatternFill("solid", fgColor=colour)
             if isinstance(value, Kroner) and value.ore < 0:
-                cell.font = Font(name=FONT, bold=True, color=ALERT)
+                cell.font = font(bold=True, color=ALERT)
     return first_row + 1 + len(table.rows)
 
 
@@ -248,7 +253,7 @@ def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, no
 
 
 def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules, year) -> None:
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
 
     council = row.council
     _title(sheet, 1, council.name, 14)
@@ -307,11 +312,9 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
     for k, question in enumerate(QUESTIONS, start=1):
         cell = sheet.cell(row=next_row, column=1)
         _set_text(cell, f"Spørsmål {k}")
-        cell.font = Font(name=FONT, bold=True)
+        cell.font = font(bold=True)
         cell.alignment = wrap
-        _merged_text(
-            sheet, next_row, question, merged_width, Font(name=FONT, bold=True, italic=True)
-        )
+        _merged_text(sheet, next_row, question, merged_width, font(bold=True, italic=True))
         next_row += 1
         for p in periods:
             label = sheet.cell(row=next_row, column=1)

@@ -147,8 +147,7 @@ def to_csv(table: Table) -> bytes:
 
 # Format codes are stored in the file's own (en-US) notation; Norwegian Excel and
 # LibreOffice show them as «# ##0 "kr"», «0,0 %» and «dd.mm.åååå».
-# The font every cell gets, header included (openpyxl's bold header font would otherwise have
-# no name, and LibreOffice falls back to a serif face).
+# The typeface of every styled cell (see ``font``).
 FONT = "Calibri"
 KRONER_FORMAT = '#,##0 "kr";-#,##0 "kr"'
 KRONER_ORE_FORMAT = '#,##0.00 "kr";-#,##0.00 "kr"'
@@ -156,9 +155,10 @@ PERCENT_FORMAT = "0.0 %"
 DATE_FORMAT = "dd.mm.yyyy"
 DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
 INTEGER_FORMAT = "#,##0"
-# Whole numbers that are names rather than quantities: no thousands spacing («2015», not «2 015»).
+# Integer columns that hold a year, an id or a row number: written and shown without a
+# thousands separator («2015», not «2 015»), in exports and on the pages alike.
 PLAIN_FORMAT = "0"
-PLAIN_COLUMNS = frozenset({"År", "Opplasting nr.", "Rad i filen", "Rad", "Fra år", "Til år"})
+PLAIN_NUMBER_COLUMNS = frozenset({"År", "Opplasting nr.", "Rad i filen", "Rad"})
 STATUS_FILLS = {
     "Levert i tide": "E3F1E6",
     "Levert for sent": "FFF1D6",
@@ -174,6 +174,14 @@ def _status_fill(text: str) -> str | None:
         if text.startswith(word):
             return colour
     return None
+
+
+def font(**style):
+    """An openpyxl ``Font`` in the exports' typeface. (A styled font without a name makes
+    LibreOffice fall back to a serif face.)"""
+    from openpyxl.styles import Font
+
+    return Font(name=FONT, **style)
 
 
 def _set_text(cell, text: str) -> None:
@@ -227,17 +235,17 @@ def _write_cell(cell, value, plain: bool = False) -> int:
 def write_sheet(sheet, table: Table) -> None:
     """Fill a worksheet with a table: typed cells, a frozen header with a filter,
     sensible widths, and coloured status cells."""
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
     from openpyxl.utils import get_column_letter
 
     widths = [min(max(len(c), 6), 40) for c in table.columns]
     for j, name in enumerate(table.columns, start=1):
         cell = sheet.cell(row=1, column=j)
         _set_text(cell, name)
-        cell.font = Font(name=FONT, bold=True, color="FFFFFF")
+        cell.font = font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     status_columns = {j for j, c in enumerate(table.columns) if c.startswith("Status")}
-    plain_columns = {j for j, c in enumerate(table.columns) if c in PLAIN_COLUMNS}
+    plain_columns = {j for j, c in enumerate(table.columns) if c in PLAIN_NUMBER_COLUMNS}
     for i, row in enumerate(table.rows, start=2):
         for j, value in enumerate(row):
             cell = sheet.cell(row=i, column=j + 1)
@@ -268,17 +276,17 @@ def fit_to_page_width(sheet, landscape: bool, title_rows: str | None = None) -> 
 
 def write_about(sheet, about: list[tuple[str, object]]) -> None:
     """The ``Om uttrekket`` sheet: what the figures are, as of when, from which uploads."""
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
 
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 110
     for i, (label, value) in enumerate(about, start=1):
         label_cell = sheet.cell(row=i, column=1)
         _set_text(label_cell, label)
-        label_cell.font = Font(name=FONT, bold=True)
+        label_cell.font = font(bold=True)
         label_cell.alignment = Alignment(vertical="top")
         cell = sheet.cell(row=i, column=2)
-        _write_cell(cell, value, label in PLAIN_COLUMNS)
+        _write_cell(cell, value, label in PLAIN_NUMBER_COLUMNS)
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
     fit_to_page_width(sheet, landscape=False)
 

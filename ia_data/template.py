@@ -18,12 +18,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from .exports import font
 from .importer import QUESTIONS
 from .rules import Rules, load_rules
 from .values import ACTIVITY_TYPES, STATUSES
@@ -74,10 +75,9 @@ WHOLE_FORMAT = "0"
 
 _ACTIVITY_WIDTHS = (12, 46, 18, 10, 22, 11, 14, 14, 26, 40)
 _MEETING_WIDTHS = (12, 20, 40, 50)
-FONT = "Calibri"
-_TITLE = Font(name=FONT, bold=True, size=14)
-_NOTE = Font(name=FONT, italic=True, color="555555")
-_BOLD = Font(name=FONT, bold=True)
+_TITLE = font(bold=True, size=14)
+_NOTE = font(italic=True, color="555555")
+_BOLD = font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
 _THIN = Side(style="thin", color="B4B4B4")
