@@ -349,11 +349,6 @@ def _display(value, plain: bool = False) -> str:
         return fmt.yes_no(value)
     if isinstance(value, datetime | date):
         return fmt.day(value)
-    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
-        try:  # an ISO date in a date column with gaps (see ``table_frame``)
-            return fmt.day(date.fromisoformat(value))
-        except ValueError:
-            return value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):
@@ -374,9 +369,9 @@ def _alert(predicate, value) -> str:
 def table_frame(table):
     """A ``Table`` as a DataFrame for the screen: kroner as numbers of kroner, shares as
     percent, yes/no as ``Ja``/``Nei``, everything else as it is (so sorting works on the
-    real values). A missing text or date is an empty string (a date column with gaps holds
-    ISO dates), since st.dataframe writes «None» in an empty cell; a missing number stays
-    missing, so that the column still sorts as numbers."""
+    real values). A missing text is an empty string; a missing number or date stays
+    missing, so that the column still sorts as numbers or dates (``show_table`` draws a
+    missing value as an empty cell)."""
     import pandas as pd
 
     from ia_data import formatting as fmt
@@ -398,8 +393,7 @@ def table_frame(table):
         elif len({type(v) for v in values}) > 1:  # e.g. an action plan: a date, or Ja/Nei
             frame[column] = [_display(v) if v is not None else "" for v in frame[column]]
         elif values and all(isinstance(v, date) for v in values):
-            if len(values) < len(frame):  # st.dataframe shows a missing value as «None»
-                frame[column] = [v.isoformat() if v is not None else "" for v in frame[column]]
+            pass  # real dates, so the column sorts by date; a gap shows as an empty cell
         elif kinds[column] == "other":
             frame[column] = ["" if v is None else v for v in frame[column]]
     return frame, kinds
