@@ -84,9 +84,10 @@ def compiled_report(
 
 
 def sheet_name(council: CouncilInfo, taken: set[str]) -> str:
-    """A council's sheet name: its short name, without the characters Excel forbids,
-    at most 31 characters, and unique in the workbook."""
-    base = re.sub(r"[\[\]:*?/\\]", "-", council.name.removeprefix("IA-rådet i ")).strip("'")
+    """A council's sheet name: its short name, without the characters Excel forbids (nor
+    control characters or line breaks), at most 31 characters, and unique in the workbook."""
+    short = re.sub(r"\s", " ", exports.clean_text(council.name.removeprefix("IA-rådet i ")))
+    base = re.sub(r"[\[\]:*?/\\]", "-", short).strip("'")
     base = base[:31] or f"Råd {council.id}"
     name, n = base, 2
     while name.lower() in taken:
@@ -346,7 +347,7 @@ def _merged_text(sheet, row: int, text: str, width: int, font=None) -> None:
     from openpyxl.styles import Alignment
 
     cell = sheet.cell(row=row, column=2)
-    _set_text(cell, text)
+    text = _set_text(cell, text)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     if font is not None:
         cell.font = font

@@ -4,12 +4,16 @@ The overview table's columns are fixed by DESIGN.md. CSV follows Norwegian Excel
 ``;``-separated, UTF-8 with BOM, ISO dates, plain integers, decimal comma, ``Ja``/``Nei``.
 No text that came from a workbook may ever turn into a formula in a spreadsheet, so text
 cells that begin with ``=``, ``+``, ``-``, ``@`` (or a tab/CR) get a leading apostrophe.
+Every text cell, CSV and XLSX alike, also passes ``cell_text``: no control characters
+(data stored before the importer refused them must not break a download), at most
+Excel's 32 767 characters.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -19,6 +23,12 @@ from .queries import OverviewRow
 from .rules import ReportPeriod
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What no cell may hold: the C0 control characters except tab and line feed (openpyxl
+# refuses them, XML cannot carry them) and the XML non-characters U+FFFE/U+FFFF.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Excel refuses a cell of more characters than this.
+CELL_LIMIT = 32_767
+ELLIPSIS = "…"
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,24 @@ class Table:
 def neutralise(text: str) -> str:
     """Text that a spreadsheet would read as a formula, made plain text."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def clean_text(text: str) -> str:
+    """Text without control characters: a CR LF pair or a lone CR becomes a line feed,
+    tab and line feed stay, every other C0 control character goes."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+def cut(text: str, limit: int = CELL_LIMIT) -> str:
+    """Text that fits one spreadsheet cell: a longer one ends in «…» at the limit."""
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+def cell_text(text: str) -> str:
+    """Text as every export writes it into a cell: clean and within Excel's limit."""
+    return cut(clean_text(text))
 
 
 def period_columns(period: ReportPeriod) -> list[str]:
@@ -130,14 +158,20 @@ def csv_value(value: object) -> str:
         return local(value).isoformat(sep=" ", timespec="minutes")
     if isinstance(value, date):
         return value.isoformat()
-    return neutralise(str(value))
+    return csv_text(str(value))
+
+
+def csv_text(text: str) -> str:
+    """A text cell of a CSV file: clean, never a formula, within Excel's cell limit (the
+    apostrophe included)."""
+    return cut(neutralise(clean_text(text)))
 
 
 def to_csv(table: Table) -> bytes:
     """The table as CSV bytes for Norwegian Excel (``;``, UTF-8 with BOM)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([neutralise(c) for c in table.columns])
+    writer.writerow([csv_text(c) for c in table.columns])
     for row in table.rows:
         writer.writerow([csv_value(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
@@ -184,10 +218,36 @@ def font(**style):
     return Font(name=FONT, **style)
 
 
-def _set_text(cell, text: str) -> None:
-    """Write text that stays text: openpyxl would otherwise store ``=…`` as a formula."""
-    cell.value = text
+# Excel reads ``_x001B_`` in a stored text as the character it names (OOXML's escape for
+# control characters); ``_x005F_`` is the escaped underscore that keeps such text literal.
+_OOXML_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
+
+
+def _ooxml(text: str) -> str:
+    return _OOXML_ESCAPE.sub(r"_x005F_\1", text)
+
+
+def _set_text(cell, text: str) -> str:
+    """Write text that stays text, the one way every text reaches an XLSX cell: no
+    formula (openpyxl would store ``=…`` as one), no control character, nothing Excel
+    would decode as one, and no more than Excel's cell limit. Returns the text written."""
+    text = cell_text(text)
+    stored = _ooxml(text)
+    if len(stored) > CELL_LIMIT:
+        # openpyxl cuts the stored form at the limit, escapes and all: keep the longest
+        # start whose stored form fits instead.
+        low, high = 0, len(text) - 1
+        while low < high:
+            mid = (low + high + 1) // 2
+            if len(_ooxml(text[:mid] + ELLIPSIS)) <= CELL_LIMIT:
+                low = mid
+            else:
+                high = mid - 1
+        text = text[:low] + ELLIPSIS
+        stored = _ooxml(text)
+    cell.value = stored
     cell.data_type = "s"
+    return text
 
 
 def _write_cell(cell, value, plain: bool = False) -> int:
@@ -225,8 +285,7 @@ def _write_cell(cell, value, plain: bool = False) -> int:
         else:
             cell.number_format = "#,##0.00"
         return len(str(value)) + 1
-    text = str(value)
-    _set_text(cell, text)
+    text = _set_text(cell, str(value))
     if "\n" in text or len(text) > 60:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     return min(max(len(line) for line in text.split("\n")), 60)
