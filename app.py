@@ -42,12 +42,22 @@ if ui.is_demo():
         icon=":material/science:",
     )
 
+ui.link_notes_here()  # a link's bad values are named here, above the page
+
+page = st.empty()
 try:
-    navigation.run()
+    with page.container():
+        navigation.run()
 except Exception:
     logging.exception("Uventet feil på siden")
+    # The filters start again from their defaults, so that a value kept in the session or
+    # the URL cannot make the next run fail the same way; the failed page's widgets are
+    # taken away, or the browser would send their values back on the next run.
+    page.empty()
+    ui.forget_filters()
     st.error(
-        "Noe gikk galt da siden ble laget. Ingen data er endret. Prøv igjen, og meld fra til "
-        "administrator om feilen gjentar seg.",
+        "Noe gikk galt da siden ble laget. Ingen data er endret. Filtrene er satt tilbake. "
+        "Prøv igjen, og meld fra til administrator om feilen gjentar seg.",
         icon=":material/error:",
     )
+    st.button("Prøv igjen", icon=":material/refresh:", key="retry_after_error")

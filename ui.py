@@ -4,6 +4,8 @@ the data version, the shared filters that live in the URL, and status colours.""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 
 import streamlit as st
@@ -106,7 +108,43 @@ def all_councils():
     return cached_councils(db.database_url(), data_version())
 
 
-# --- filters kept in the URL -----------------------------------------------------------
+# --- links: every URL parameter is checked in one place per kind ----------------------
+
+LINK_TEXT = {
+    "bad_one": "Lenken hadde en ugyldig verdi for {what} ({values}); den er ikke brukt.",
+    "bad_many": "Lenken hadde ugyldige verdier for {what} ({values}); de er ikke brukt.",
+    "years": " År med data: {years}.",
+    "date": " Bruk en dato mellom {first} og {last}, skrevet ÅÅÅÅ-MM-DD.",
+    "goal": " Delmålet må være 1, 2 eller 3.",
+    "range": " Til år kan ikke være før fra år ({first}).",
+    "too_long": "Søket i lenken var lengre enn {limit} tegn; bare de første {limit} er brukt.",
+    "control": "Søket i lenken hadde tegn som ikke kan brukes i et søk; de er fjernet.",
+}
+# What each URL parameter is, as the note about a bad value names it.
+PARAMETERS = {
+    "ar": "år",
+    "per": "statusdato",
+    "rad": "IA-råd",
+    "delmal": "delmål",
+    "fra": "fra år",
+    "til": "til år",
+    "sok": "søk",
+    "type": "type",
+    "status": "status",
+    "periode": "periode",
+}
+DATE_MIN = date(2010, 1, 1)  # the as-of date widget's range
+DATE_MAX = date(2100, 12, 31)
+SEARCH_LIMIT = 200  # characters of a free-text search
+LIST_LIMIT = 2000  # characters of a comma list in a link
+SHOWN_LIMIT = 40  # characters of a bad value quoted back in the note
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_NOTES = "_link_notes"  # session state: where this run's notes about links go
+
+
+def link_notes_here() -> None:
+    """Mark where the notes about a link's bad values go (``app.py``, above the page)."""
+    st.session_state[_NOTES] = st.container()
 
 
 def _param(key: str) -> str | None:
@@ -114,12 +152,155 @@ def _param(key: str) -> str | None:
     return value if value else None
 
 
+def _shown(value: str) -> str:
+    """A value from a link quoted in a note: control and format characters (which could
+    turn the line around) shown as «�», cut to ``SHOWN_LIMIT`` characters, as plain text."""
+    text = "".join("\ufffd" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in value)
+    if len(text) > SHOWN_LIMIT:
+        text = text[: SHOWN_LIMIT - 1] + "…"
+    return plain(text)
+
+
+def _note(text: str) -> None:
+    where = st.session_state.get(_NOTES)
+    with where if where is not None else st.container():
+        st.info(text, icon=":material/link_off:")
+
+
+def _reject(param: str, values: list[str], hint: str = "") -> None:
+    """Drop ``param`` from the URL and say on the page which of its values were not used."""
+    st.query_params.pop(param, None)
+    quoted = ", ".join(f"«{_shown(v)}»" for v in values[:3]) + (", …" if len(values) > 3 else "")
+    key = "bad_one" if len(values) == 1 else "bad_many"
+    _note(LINK_TEXT[key].format(what=PARAMETERS.get(param, param), values=quoted) + hint)
+
+
+def _number(text: str, digits: int) -> int | None:
+    """``text`` as a whole number if it is 1 to ``digits`` ASCII digits (``"²".isdigit()``
+    holds, and ``int()`` of 5 000 digits raises), else None."""
+    if 0 < len(text) <= digits and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
+def _span(years: list[int]) -> str:
+    return f"{min(years)}–{max(years)}" if len(years) > 1 else str(years[0])
+
+
+def year_param(param: str, options: list[int]) -> int | None:
+    """The year in ``?<param>=`` if it is one of ``options``; a bad one is dropped with a
+    note, and None returned."""
+    raw = _param(param)
+    if raw is None:
+        return None
+    year = _number(raw, 4)
+    if year in options:
+        return year
+    _reject(param, [raw], LINK_TEXT["years"].format(years=_span(options)) if options else "")
+    return None
+
+
+def date_param(param: str, first: date = DATE_MIN, last: date = DATE_MAX) -> date | None:
+    """The date in ``?<param>=ÅÅÅÅ-MM-DD`` if it exists and lies in ``first``–``last``;
+    a bad one is dropped with a note, and None returned."""
+    from ia_data import formatting as fmt
+
+    raw = _param(param)
+    if raw is None:
+        return None
+    if _ISO_DATE.fullmatch(raw):
+        try:
+            found = date.fromisoformat(raw)
+        except ValueError:
+            found = None
+        if found is not None and first <= found <= last:
+            return found
+    _reject(param, [raw], LINK_TEXT["date"].format(first=fmt.day(first), last=fmt.day(last)))
+    return None
+
+
+def ids_param(param: str, valid) -> list[int]:
+    """The ids in ``?<param>=1,5`` that are in ``valid``, in order and once each; the
+    others are dropped from the URL with a note."""
+    raw = _param(param)
+    if raw is None:
+        return []
+    if len(raw) > LIST_LIMIT:
+        _reject(param, [raw])
+        return []
+    found, bad = [], []
+    for item in (x.strip() for x in raw.split(",")):
+        number = _number(item, 9)
+        if number is not None and number in valid:
+            if number not in found:
+                found.append(number)
+        elif item:
+            bad.append(item)
+    if bad:
+        _reject(param, bad)
+    return found
+
+
+def texts_param(param: str, options: list[str]) -> list[str]:
+    """The texts in ``?<param>=a,b`` that are in ``options``; the others are dropped from
+    the URL with a note."""
+    raw = _param(param)
+    if raw is None:
+        return []
+    if len(raw) > LIST_LIMIT:
+        _reject(param, [raw])
+        return []
+    found = [x for x in raw.split(",") if x in options]
+    bad = [x for x in raw.split(",") if x and x not in options]
+    if bad:
+        _reject(param, bad)
+    return list(dict.fromkeys(found))
+
+
+def clean_search(text: str) -> str:
+    """A free-text search without control characters, at most ``SEARCH_LIMIT`` long."""
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
+    return text[:SEARCH_LIMIT]
+
+
+def search_param(param: str) -> str:
+    """The search in ``?<param>=``, cleaned (``clean_search``), with a note if it changed."""
+    raw = _param(param) or ""
+    text = clean_search(raw)
+    if text != raw:
+        if len(raw) > SEARCH_LIMIT:
+            _note(LINK_TEXT["too_long"].format(limit=SEARCH_LIMIT))
+        if any(unicodedata.category(ch) == "Cc" for ch in raw):
+            _note(LINK_TEXT["control"])
+        if text.strip():
+            st.query_params[param] = text.strip()
+        else:
+            st.query_params.pop(param, None)
+    return text
+
+
+# --- filters kept in the URL -----------------------------------------------------------
+# Each filter reads its parameter only when its widget has no valid value yet (a first
+# visit, a link, or a value that no longer fits the options), and writes it back after.
+
+# Session state that a page keeps besides the widgets' own (cleared after an error).
+PAGE_STATE = ("_rad_written", "answer_periods", "history_pick", "restore_pending")
+
+
+def forget_filters() -> None:
+    """Forget every filter's value and the URL, so that the next run starts from the
+    defaults (after a page failed: a kept value must not make it fail again)."""
+    for key in list(st.session_state.keys()):
+        if str(key).startswith("f_") or key in PAGE_STATE:
+            del st.session_state[key]
+    st.query_params.clear()
+
+
 def year_filter(options: list[int], default: int) -> int:
     """A year select box whose value lives in ``?ar=``."""
-    raw = _param("ar")
-    initial = int(raw) if raw and raw.isdigit() and int(raw) in options else default
-    if "f_year" not in st.session_state or st.session_state.f_year not in options:
-        st.session_state.f_year = initial
+    if st.session_state.get("f_year") not in options:
+        found = year_param("ar", options)
+        st.session_state.f_year = found if found is not None else default
     year = st.selectbox("År", options, key="f_year")
     st.query_params["ar"] = str(year)
     return year
@@ -127,23 +308,20 @@ def year_filter(options: list[int], default: int) -> int:
 
 def as_of_filter() -> date:
     """The as-of date (default today), kept in ``?per=ÅÅÅÅ-MM-DD``."""
-    raw = _param("per")
-    try:
-        initial = date.fromisoformat(raw) if raw else date.today()
-    except ValueError:
-        initial = date.today()
-    if "f_as_of" not in st.session_state:
-        st.session_state.f_as_of = initial
+    today = min(max(date.today(), DATE_MIN), DATE_MAX)
+    kept = st.session_state.get("f_as_of")
+    if not isinstance(kept, date) or not DATE_MIN <= kept <= DATE_MAX:
+        st.session_state.f_as_of = date_param("per") or today
     as_of = st.date_input(
         "Status per dato",
         key="f_as_of",
         format="DD.MM.YYYY",
-        min_value=date(2010, 1, 1),
-        max_value=date(2100, 12, 31),
+        min_value=DATE_MIN,
+        max_value=DATE_MAX,
         help="Se fristene slik de sto på en valgt dag. En rapport sendt inn etter denne "
         "datoen regnes som ikke sendt.",
     )
-    if as_of == date.today():
+    if as_of == today:
         st.query_params.pop("per", None)
     else:
         st.query_params["per"] = as_of.isoformat()
@@ -153,11 +331,11 @@ def as_of_filter() -> date:
 def council_filter(options) -> list[int]:
     """A multiselect of councils (none chosen = all), kept in ``?rad=1,5``."""
     by_id = {c.id: c for c in options}
-    raw = _param("rad") or ""
-    initial = [int(x) for x in raw.split(",") if x.isdigit() and int(x) in by_id]
-    if "f_councils" not in st.session_state:
-        st.session_state.f_councils = initial
-    st.session_state.f_councils = [i for i in st.session_state.f_councils if i in by_id]
+    kept = st.session_state.get("f_councils")
+    if not isinstance(kept, list):
+        st.session_state.f_councils = ids_param("rad", by_id)
+    else:
+        st.session_state.f_councils = [i for i in kept if i in by_id]
     chosen = st.multiselect(
         "IA-råd",
         list(by_id),
@@ -175,10 +353,11 @@ def council_filter(options) -> list[int]:
 def goal_filter() -> int | None:
     """A sub-goal select box (``Alle delmål`` or 1–3), kept in ``?delmal=2``."""
     options = [0, 1, 2, 3]  # 0 = all sub-goals
-    raw = _param("delmal")
-    initial = int(raw) if raw in ("1", "2", "3") else 0
-    if "f_goal" not in st.session_state:
-        st.session_state.f_goal = initial
+    if st.session_state.get("f_goal") not in options:
+        raw = _param("delmal")
+        if raw is not None and raw not in ("1", "2", "3"):
+            _reject("delmal", [raw], LINK_TEXT["goal"])
+        st.session_state.f_goal = int(raw) if raw in ("1", "2", "3") else 0
     goal = st.selectbox(
         "Delmål",
         options,
@@ -248,14 +427,20 @@ def year_range_filter(options: list[int]) -> list[int]:
     ``?fra=&til=``; returns every year from first to last."""
     if not options:
         return []
-
-    def _year(key: str, default: int) -> int:
-        raw = _param(key)
-        return int(raw) if raw and raw.isdigit() and int(raw) in options else default
-
+    from_link = set()
     for key, param, default in (("f_from", "fra", options[0]), ("f_to", "til", options[-1])):
-        if key not in st.session_state or st.session_state[key] not in options:
-            st.session_state[key] = _year(param, default)
+        if st.session_state.get(key) not in options:
+            found = year_param(param, options)
+            if found is not None:
+                from_link.add(param)
+            st.session_state[key] = found if found is not None else default
+    if st.session_state.f_to < st.session_state.f_from:
+        if "til" in from_link:  # a link's last year before its first
+            hint = LINK_TEXT["range"].format(first=st.session_state.f_from)
+            _reject("til", [str(st.session_state.f_to)], hint)
+            st.session_state.f_to = options[-1]
+        else:  # the first year was moved past the last
+            st.session_state.f_to = st.session_state.f_from
     first = st.selectbox("Fra år", options, key="f_from")
     last = st.selectbox("Til år", [y for y in options if y >= first] or options, key="f_to")
     last = max(first, last)
@@ -272,13 +457,13 @@ def council_picker(options) -> int | None:
     that changes ``?rad=`` wins over the box's remembered value."""
     by_id = {c.id: c for c in options}
     raw = _param("rad") or ""
-    from_url = next((int(x) for x in raw.split(",") if x.isdigit() and int(x) in by_id), None)
-    if (
-        "f_council" not in st.session_state
-        or st.session_state.f_council not in (*by_id, None)
-        or (raw != st.session_state.get("_rad_written") and from_url is not None)
-    ):
-        st.session_state.f_council = from_url
+    kept = st.session_state.get("f_council", ...)
+    if kept is ... or kept not in (*by_id, None) or raw != st.session_state.get("_rad_written"):
+        found = ids_param("rad", by_id)
+        if found:
+            st.session_state.f_council = found[0]
+        elif kept is ... or kept not in (*by_id, None):
+            st.session_state.f_council = None
     chosen = st.selectbox(
         "IA-råd",
         list(by_id),
@@ -297,10 +482,20 @@ def council_picker(options) -> int | None:
 
 
 def search_filter(label: str = "Søk", help: str | None = None) -> str:
-    """A free-text search box, kept in ``?sok=``."""
-    if "f_search" not in st.session_state:
-        st.session_state.f_search = _param("sok") or ""
-    text = st.text_input(label, key="f_search", help=help, placeholder="Ord i tittel, sektor …")
+    """A free-text search box, kept in ``?sok=`` (``clean_search``: no control
+    characters, at most ``SEARCH_LIMIT`` characters)."""
+    kept = st.session_state.get("f_search")
+    if not isinstance(kept, str):
+        st.session_state.f_search = search_param("sok")
+    elif clean_search(kept) != kept:
+        st.session_state.f_search = clean_search(kept)
+    text = st.text_input(
+        label,
+        key="f_search",
+        help=help,
+        placeholder="Ord i tittel, sektor …",
+        max_chars=SEARCH_LIMIT,
+    )
     text = text.strip()
     if text:
         st.query_params["sok"] = text
@@ -312,10 +507,11 @@ def search_filter(label: str = "Søk", help: str | None = None) -> str:
 def choice_filter(label: str, options: list[str], param: str, placeholder: str) -> list[str]:
     """A multiselect of texts (none chosen = all), kept in ``?<param>=a,b``."""
     key = f"f_{param}"
-    raw = _param(param) or ""
-    if key not in st.session_state:
-        st.session_state[key] = [x for x in raw.split(",") if x in options]
-    st.session_state[key] = [x for x in st.session_state[key] if x in options]
+    kept = st.session_state.get(key)
+    if not isinstance(kept, list):
+        st.session_state[key] = texts_param(param, options)
+    else:
+        st.session_state[key] = [x for x in kept if x in options]
     chosen = st.multiselect(label, options, key=key, placeholder=placeholder)
     if chosen:
         st.query_params[param] = ",".join(chosen)

@@ -1,0 +1,272 @@
+"""Links with bad values, as AppTest runs them: for every page and every URL parameter it
+reads, a hostile value gives a working page, the value is gone from the URL (or replaced
+by the filter's default), and a note above the page names the parameter and the value
+(as plain text, cut). Also: widget values kept in the session that no longer fit, and the
+app's catch-all error, which must not fail the same way on the next run."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import pytest
+from sqlmodel import Session
+
+import ui
+from ia_data import db
+from ia_data.register import councils
+
+# page → (page file for AppTest, its title, the URL parameters it reads)
+PAGES = {
+    "Oversikt": (None, "Oversikt", ["ar", "per", "delmal", "rad"]),
+    "Frister": ("views/frister.py", "Frister", ["per", "fra", "til", "rad"]),
+    "Økonomi": ("views/okonomi.py", "Økonomi", ["ar", "rad"]),
+    "Aktiviteter": (
+        "views/aktiviteter.py",
+        "Aktiviteter",
+        ["ar", "delmal", "rad", "sok", "type", "status"],
+    ),
+    "Råd": ("views/rad.py", "Råd", ["rad", "per"]),
+    "Opplastinger": ("views/opplastinger.py", "Opplastinger", ["rad", "periode"]),
+}
+# What the note calls each parameter.
+NAMES = {
+    "ar": "år",
+    "per": "statusdato",
+    "rad": "IA-råd",
+    "delmal": "delmål",
+    "fra": "fra år",
+    "til": "til år",
+    "type": "type",
+    "status": "status",
+    "periode": "periode",
+}
+LISTS = {"rad", "type", "status", "periode"}  # comma lists: each item is judged
+HOSTILE = {
+    "superscript-two": "²",
+    "arabic-indic-digits": "١٢",
+    "full-width-digits": "２０１５",
+    "10000-digits": "9" * 10_000,
+    "negative": "-1",
+    "zero": "0",
+    "10-kB-text": "x" * 10_240,
+    "nul": "\x00",
+    "control-characters": "\x1b[31m\x07",
+    "list-with-junk": "1,²,99999999999999999999",
+    "date-far-ahead": "9999-12-31",
+    "date-far-back": "0001-01-01",
+    "no-such-day": "2015-02-30",
+    "markdown-image": "![](http://127.0.0.1:9/x.png)",
+}
+# Values that are well formed but still not usable, per parameter.
+EXTRA = {
+    "ar": {"year-without-data": "2011", "year-ahead": "2030"},
+    "fra": {"year-without-data": "2011"},
+    "til": {"year-ahead": "2030"},
+    "per": {"date-one-digit-month": "2015-1-1", "date-without-dashes": "20150101"},
+    "rad": {"no-such-council": "99"},
+}
+DEFAULTS = {"ar": "2016"}  # the latest year with data; every other default leaves the URL
+VALID_COUNCIL = "1"  # IA-rådet i Østfold, in every year and every list of councils
+SEARCH_HOSTILE = {  # a search is free text: only a long one or control characters are bad
+    "10000-digits": ("9" * 10_000, "9" * 200, "lengre enn 200 tegn"),
+    "10-kB-text": ("x" * 10_240, "x" * 200, "lengre enn 200 tegn"),
+    "nul": ("\x00", None, "tegn som ikke kan brukes"),
+    "control-characters": ("\x1b[31m\x07", "[31m", "tegn som ikke kan brukes"),
+    "control-inside": ("ku\x00rs", "kurs", "tegn som ikke kan brukes"),
+}
+
+
+def _cases():
+    for page, (_, _, params) in PAGES.items():
+        for param in params:
+            if param == "sok":
+                continue
+            values = {**HOSTILE, **EXTRA.get(param, {})}
+            for label, value in values.items():
+                yield pytest.param(page, param, value, id=f"{page}-{param}-{label}")
+
+
+def _shown(value: str) -> str:
+    """A bad value as the note quotes it: control characters as «�», cut to 40, plain."""
+    text = "".join("\ufffd" if unicodedata.category(c) in ("Cc", "Cf") else c for c in value)
+    return ui.plain(text if len(text) <= 40 else text[:39] + "…")
+
+
+def _notes(at) -> list[str]:
+    return [i.value for i in at.info if "lenken" in i.value.lower()]
+
+
+def _works(at, title: str) -> None:
+    assert not at.exception
+    assert not [e.value for e in at.error if "Noe gikk galt" in e.value]
+    assert at.title[0].value == title
+
+
+@pytest.fixture(scope="module")
+def council_ids(seeded_url) -> dict[str, int]:
+    with Session(db.get_engine(seeded_url)) as session:
+        found = {c.name: c.id for c in councils(session)}
+    assert found["IA-rådet i Østfold"] == int(VALID_COUNCIL)
+    return found
+
+
+@pytest.mark.parametrize(("page", "param", "value"), list(_cases()))
+def test_a_bad_value_is_dropped_with_a_note(app_on, seeded_url, council_ids, page, param, value):
+    path, title, _ = PAGES[page]
+    at = app_on(seeded_url, page=path, **{param: value})
+    _works(at, title)
+    items = value.split(",") if param in LISTS and len(value) <= ui.LIST_LIMIT else [value]
+    kept = [x for x in items if param == "rad" and x == VALID_COUNCIL]
+    bad = [x for x in items if x not in kept]
+    expected = ",".join(kept) or DEFAULTS.get(param)
+    assert dict(at.query_params).get(param) == expected
+    notes = _notes(at)
+    assert len(notes) == 1, notes
+    assert f"for {NAMES[param]} («" in notes[0]
+    assert "ikke brukt" in notes[0]
+    for item in bad[:3]:
+        assert f"«{_shown(item)}»" in notes[0]
+    assert len(notes[0]) < 400  # a 10 000-character value is cut
+
+
+@pytest.mark.parametrize(
+    ("value", "used", "why"), SEARCH_HOSTILE.values(), ids=list(SEARCH_HOSTILE)
+)
+def test_a_bad_search_is_cleaned_with_a_note(app_on, seeded_url, value, used, why):
+    at = app_on(seeded_url, page="views/aktiviteter.py", sok=value)
+    _works(at, "Aktiviteter")
+    assert dict(at.query_params).get("sok") == used
+    assert at.text_input(key="f_search").value == (used or "")
+    notes = _notes(at)
+    assert len(notes) == 1, notes
+    assert notes[0].startswith("Søket i lenken") and why in notes[0]
+
+
+@pytest.mark.parametrize("value", ["²", "２０１５", "2015-02-30", "**fet**", "1,²"])
+def test_any_other_search_is_used_as_it_is(app_on, seeded_url, value):
+    at = app_on(seeded_url, page="views/aktiviteter.py", sok=value)
+    _works(at, "Aktiviteter")
+    assert dict(at.query_params).get("sok") == value
+    assert _notes(at) == []
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_parameter_bad_at_once_gives_one_note_each(app_on, seeded_url, page):
+    path, title, params = PAGES[page]
+    at = app_on(seeded_url, page=path, **dict.fromkeys(params, "²"))
+    _works(at, title)
+    notes = _notes(at)
+    assert len(notes) == len([p for p in params if p != "sok"]), notes
+    for param in params:
+        if param == "sok":
+            assert dict(at.query_params).get("sok") == "²"  # a search for «²» is fine
+        else:
+            assert dict(at.query_params).get(param) == DEFAULTS.get(param)
+
+
+@pytest.mark.parametrize("label", ["superscript-two", "10000-digits", "nul", "list-with-junk"])
+def test_last_opp_reads_no_parameter_and_ignores_them(app_on, seeded_url, label):
+    params = {p for _, _, ps in PAGES.values() for p in ps}
+    at = app_on(seeded_url, page="views/last_opp.py", **dict.fromkeys(params, HOSTILE[label]))
+    _works(at, "Last opp")
+    assert len(at.file_uploader) == 1
+    assert _notes(at) == []
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        (None, {"ar": "2014", "per": "2015-01-10", "delmal": "3", "rad": "4,9"}),
+        ("views/frister.py", {"per": "2015-01-10", "fra": "2013", "til": "2014", "rad": "4"}),
+        ("views/okonomi.py", {"ar": "2015", "rad": "4"}),
+        ("views/aktiviteter.py", {"ar": "2015", "delmal": "2", "sok": "kurs", "status": "Avlyst"}),
+        ("views/rad.py", {"rad": "4", "per": "2015-01-10"}),
+        ("views/opplastinger.py", {"rad": "4", "periode": "2015 År"}),
+    ],
+)
+def test_a_good_link_gives_no_note_and_stays(app_on, seeded_url, page, query):
+    at = app_on(seeded_url, page=page, **query)
+    assert not at.exception
+    assert _notes(at) == []
+    assert {k: v for k, v in at.query_params.items() if k in query} == query
+
+
+def test_a_last_year_before_the_first_is_dropped(app_on, seeded_url):
+    at = app_on(seeded_url, page="views/frister.py", fra="2015", til="2013")
+    _works(at, "Frister")
+    assert dict(at.query_params) == {"fra": "2015"}
+    assert (at.selectbox(key="f_from").value, at.selectbox(key="f_to").value) == (2015, 2016)
+    assert _notes(at) == [
+        "Lenken hadde en ugyldig verdi for til år («2013»); den er ikke brukt. "
+        "Til år kan ikke være før fra år (2015)."
+    ]
+
+
+def test_moving_the_first_year_past_the_last_moves_the_last(app_on, seeded_url):
+    at = app_on(seeded_url, page="views/frister.py", fra="2012", til="2013")
+    at.selectbox(key="f_from").select(2015).run()
+    _works(at, "Frister")
+    assert (at.selectbox(key="f_from").value, at.selectbox(key="f_to").value) == (2015, 2015)
+    assert _notes(at) == []
+
+
+def test_kept_widget_values_that_no_longer_fit_are_reset(app_on, seeded_url):
+    # Values kept in the session (set here on a page without those widgets, as AppTest
+    # cannot hold a select box on a value outside its options) are reset on the next page.
+    at = app_on(seeded_url, page="views/last_opp.py")
+    at.session_state["f_year"] = "²"
+    at.session_state["f_goal"] = 7
+    at.session_state["f_search"] = "y" * 5000 + "\x00"
+    at.session_state["f_type"] = "Kurs"  # not a list
+    at.session_state["f_councils"] = [10**30]
+    at.switch_page("views/aktiviteter.py").run()
+    _works(at, "Aktiviteter")
+    assert at.selectbox(key="f_year").value == 2016
+    assert at.selectbox(key="f_goal").value == 0
+    assert at.text_input(key="f_search").value == "y" * 200
+    assert at.multiselect(key="f_type").value == []
+    assert at.multiselect(key="f_councils").value == []
+    at = app_on(seeded_url, page="views/last_opp.py")
+    at.session_state["f_as_of"] = date(1900, 1, 1)
+    at.session_state["f_council"] = 10**30
+    at.session_state["f_from"] = "²"
+    at.session_state["f_to"] = 1
+    at.switch_page("views/rad.py").run()
+    _works(at, "Råd")
+    assert at.date_input(key="f_as_of").value == date.today()
+    assert at.selectbox(key="f_council").value is None
+    at.switch_page("views/frister.py").run()
+    _works(at, "Frister")
+    assert (at.selectbox(key="f_from").value, at.selectbox(key="f_to").value) == (2012, 2016)
+    assert _notes(at) == []
+
+
+def test_periods_picked_for_another_council_are_reset(app_on, seeded_url, council_ids):
+    at = app_on(seeded_url, page="views/rad.py", rad=str(council_ids["IA-rådet i Hedmark"]))
+    at.session_state["answer_periods"] = ["2099 H1"]
+    at.run()
+    _works(at, "Råd")
+    assert list(at.table[0].value.columns) == ["2014 H2", "2015 År", "2016 År"]
+
+
+def test_after_an_error_the_filters_start_again(app_on, seeded_url, monkeypatch):
+    """A page that fails because of a filter's value: the error is shown, the filters and
+    the URL are reset, and the next run (the «Prøv igjen» button) shows the page."""
+    overview_rows = ui.overview_rows
+
+    def failing(year, as_of, council_ids=None, goal=None):
+        if goal == 2:
+            raise RuntimeError("a filter value the page cannot handle")
+        return overview_rows(year, as_of, council_ids, goal)
+
+    monkeypatch.setattr(ui, "overview_rows", failing)
+    at = app_on(seeded_url, ar="2015", delmal="2")
+    assert [e.value for e in at.error if "Noe gikk galt" in e.value]
+    assert "Filtrene er satt tilbake" in at.error[0].value
+    assert dict(at.query_params) == {}
+    assert "f_goal" not in at.session_state
+    at.button(key="retry_after_error").click().run()
+    _works(at, "Oversikt")
+    assert at.selectbox(key="f_goal").value == 0
+    assert len(at.dataframe) == 1
