@@ -1,21 +1,28 @@
 """The ``ia-data`` command line: the same library as the pages, for scripts and admins.
 
 Exit status: 0 on success, 1 when any file or check failed, 2 on a usage error.
-Messages are Norwegian; no traceback reaches the user.
+Messages are Norwegian; no traceback reaches the user, nor does a control character from
+a file or the database reach the terminal (every such line goes through ``say``).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
 
 from . import exports
-from .db import database_url, get_engine, is_demo
+from .db import database_label, database_problem, database_url, get_engine
 from .formatting import local
 from .rules import load_rules
 from .store import REJECTED, RestoreError, import_file, restore_upload, uploads
@@ -47,40 +54,156 @@ class UsageError(Exception):
     """Wrong use of the command (exit status 2)."""
 
 
+class Failure(Exception):
+    """A command that cannot be done; the message says why, in Norwegian (exit status 1)."""
+
+
+# What a terminal would act on: control characters (C0, DEL, C1), lone surrogates (a file
+# name that is not UTF-8), line and paragraph separators, and bidirectional overrides.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def visible(text: object) -> str:
+    """Text that is safe to print: a tab becomes a space, and every character a terminal
+    would act on is shown as its code (ESC as the four characters ``\\x1b``)."""
+
+    def code(match: re.Match) -> str:
+        char = match[0]
+        return _NAMED.get(char) or (
+            f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+        )
+
+    return _INVISIBLE.sub(code, str(text).replace("\t", " "))
+
+
+def say(line: object = "", *, err: bool = False, end: str = "\n") -> None:
+    """Print one line that may hold text from a file, a file name or the database."""
+    print(visible(line), end=end, file=sys.stderr if err else sys.stdout)
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"«{text}» er ikke en dato (ÅÅÅÅ-MM-DD)") from None
+        raise argparse.ArgumentTypeError(
+            f"«{visible(text)}» er ikke en dato (ÅÅÅÅ-MM-DD)"
+        ) from None
+
+
+_OS_REASONS = {
+    errno.ENOENT: "filen eller mappen finnes ikke",
+    errno.ENOTDIR: "en del av stien er ikke en mappe",
+    errno.EISDIR: "det er en mappe",
+    errno.EACCES: "mangler skrivetilgang",
+    errno.EPERM: "mangler skrivetilgang",
+    errno.EROFS: "filsystemet er skrivebeskyttet",
+    errno.ENOSPC: "disken er full",
+    errno.EDQUOT: "diskkvoten er brukt opp",
+    errno.ENAMETOOLONG: "filnavnet er for langt",
+}
+
+
+def _os_reason(exc: OSError) -> str:
+    """Why a file could not be written or made, in Norwegian."""
+    known = _OS_REASONS.get(exc.errno)
+    return known or f"systemfeil {errno.errorcode.get(exc.errno, exc.errno)}"
+
+
+def _check_out(out: str) -> None:
+    """Refuse an output file that cannot be written, before any work is done."""
+    if out == "-":
+        return
+    path = Path(out)
+    folder = path.parent
+    if path.is_dir():
+        raise Failure(f"Kan ikke skrive {out}: det er en mappe")
+    if not folder.exists():
+        raise Failure(f"Kan ikke skrive {out}: mappen {folder} finnes ikke")
+    if not folder.is_dir():
+        raise Failure(f"Kan ikke skrive {out}: {folder} er ikke en mappe")
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        raise Failure(f"Kan ikke skrive {out}: mangler skrivetilgang")
 
 
 def _write(data: bytes, out: str) -> None:
     if out == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    else:
-        Path(out).write_bytes(data)
-        print(f"Skrev {out} ({len(data):,} byte)".replace(",", " "), file=sys.stderr)
+        return
+    path = Path(out)
+    try:
+        file = path.open("wb")
+    except OSError as exc:
+        raise Failure(f"Kan ikke skrive {out}: {_os_reason(exc)}") from None
+    try:
+        with file:
+            file.write(data)
+    except OSError as exc:
+        if path.is_file():  # not a device such as /dev/full
+            path.unlink(missing_ok=True)  # half a file is a wrong file
+        raise Failure(f"Kan ikke skrive {out}: {_os_reason(exc)}") from None
+    say(f"Skrev {out} ({len(data):,} byte)".replace(",", " "), err=True)
+
+
+def _engine(args, read_only: bool = False):
+    """The engine of ``--db``, or a Norwegian message on why the database cannot be used."""
+    try:
+        return get_engine(args.db, read_only=read_only)
+    except ArgumentError:
+        raise UsageError(
+            "databasens URL (--db eller IA_DATABASE_URL) kan ikke leses; "
+            "bruk for eksempel sqlite:///sti/til/ia.db"
+        ) from None
+    except ModuleNotFoundError as exc:
+        raise Failure(
+            f"Databasedriveren {exc.name} er ikke installert ({database_label(args.db)})"
+        ) from None
+    except OSError as exc:  # the database's folder could not be made
+        raise Failure(
+            f"Databasen kan ikke lages: {_os_reason(exc)} ({database_label(args.db)})"
+        ) from None
+
+
+def _stored_name(path: Path) -> str:
+    """A file's name as stored: a name that is not UTF-8 keeps its readable part."""
+    return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def cmd_import(args) -> int:
-    engine = get_engine(args.db)
+    engine = _engine(args, read_only=args.dry_run)
     failed = False
     for name in args.files:
         path = Path(name)
         if not path.is_file():
-            print(f"{name}: filen finnes ikke", file=sys.stderr)
+            say(f"{name}: filen finnes ikke", err=True)
             failed = True
             continue
-        result = import_file(
-            engine, path.name, path.read_bytes(), uploaded_by=args.by or "", dry_run=args.dry_run
-        )
-        print(result.message)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            reason = "mangler lesetilgang" if exc.errno in (errno.EACCES, errno.EPERM) else None
+            say(f"{name}: filen kan ikke leses ({reason or _os_reason(exc)})", err=True)
+            failed = True
+            continue
+        try:
+            result = import_file(
+                engine, _stored_name(path), data, uploaded_by=args.by or "", dry_run=args.dry_run
+            )
+        except Exception as exc:
+            problem = database_problem(exc, args.db)
+            if problem is None:
+                raise
+            say(f"{path.name}: ikke lagret – {problem}", err=True)
+            return 1  # the database fails, not the file: the next file would fail alike
+        say(result.message)
         for note in result.notes:
-            print(f"  merk: {note}")
+            say(f"  merk: {note}")
         for problem in result.parsed.problems:
             label = "feil" if problem.severity == "feil" else "advarsel"
-            print(f"  {label}: {problem.text}")
+            say(f"  {label}: {problem.text}")
         failed = failed or result.status == REJECTED
     return 1 if failed else 0
 
@@ -88,19 +211,24 @@ def cmd_import(args) -> int:
 EXPORTS_NEEDING_YEAR = ("overview", "compiled")
 
 
+def _check_year(year: int | None, rules) -> None:
+    if year is not None and not rules.periods(year):
+        raise UsageError(
+            f"{year} er utenfor rapporteringsreglene ({rules.years[0]}–{rules.years[-1]})"
+        )
+
+
 def cmd_export(args) -> int:
     rules = load_rules()
     if args.year is None and args.table in EXPORTS_NEEDING_YEAR:
         raise UsageError(f"disse argumentene mangler: --year (påkrevd for {args.table})")
-    if args.year is not None and not rules.periods(args.year):
-        raise UsageError(
-            f"{args.year} er utenfor rapporteringsreglene ({rules.years[0]}–{rules.years[-1]})"
-        )
+    _check_year(args.year, rules)
     file_format = args.format or ("xlsx" if args.table == "compiled" else "csv")
     if args.table == "compiled" and file_format != "xlsx":
         raise UsageError("den samlede rapporten finnes bare som xlsx (--format xlsx)")
     as_of = args.as_of or date.today()
-    engine = get_engine(args.db)
+    _check_out(args.out)
+    engine = _engine(args, read_only=True)
     with Session(engine) as session:
         if args.table == "overview":
             data = exports.overview_export(session, args.year, as_of, rules, file_format)
@@ -121,7 +249,9 @@ def cmd_template(args) -> int:
     from .register import councils
     from .template import build_template
 
-    engine = get_engine(args.db)
+    _check_year(args.year, load_rules())
+    _check_out(args.out)
+    engine = _engine(args, read_only=True)
     with Session(engine) as session:
         names = [c.name for c in councils(session) if args.year is None or c.exists_in(args.year)]
     _write(build_template(args.year, names), args.out)
@@ -129,19 +259,18 @@ def cmd_template(args) -> int:
 
 
 def cmd_history(args) -> int:
-    engine = get_engine(args.db)
-    rows = uploads(engine)
+    rows = uploads(_engine(args, read_only=True))
     if not rows:
-        print("Ingen opplastinger ennå.")
+        say("Ingen opplastinger ennå.")
         return 0
-    print(
+    say(
         f"{'Nr':>4}  {'Tidspunkt':16}  {'Aktiv':5}  {'Råd':28}  {'Periode':8}  "
         f"{'Akt.':>4}  {'Møter':>5}  Fil"
     )
     for r in rows:
         period = f"{r['year']} {r['period']}" if r["period"] else (str(r["year"] or "") or "–")
-        council = r["council_name"] or ("Tildelinger" if r["kind"] == "tildeling" else "")
-        print(
+        council = visible(r["council_name"] or ("Tildelinger" if r["kind"] == "tildeling" else ""))
+        say(
             f"{r['id']:>4}  {local(r['uploaded_at']):%d.%m.%Y %H:%M}  "
             f"{'ja' if r['active'] else 'nei':5}  "
             f"{council[:28]:28}  {period:8}  {r['activity_count']:>4}  {r['meeting_count']:>5}  "
@@ -150,12 +279,18 @@ def cmd_history(args) -> int:
     return 0
 
 
+# SQLite stores an id as a signed 64-bit integer: a larger number names no upload.
+MAX_ID = 2**63 - 1
+
+
 def cmd_restore(args) -> int:
-    engine = get_engine(args.db)
+    engine = _engine(args)
     try:
-        print(restore_upload(engine, args.upload_id))
+        if not 0 < args.upload_id <= MAX_ID:
+            raise RestoreError(f"Opplasting nr. {args.upload_id} finnes ikke")
+        say(restore_upload(engine, args.upload_id))
     except RestoreError as exc:
-        print(f"Feil: {exc}", file=sys.stderr)
+        say(f"Feil: {exc}", err=True)
         return 1
     return 0
 
@@ -163,25 +298,27 @@ def cmd_restore(args) -> int:
 def cmd_seed(args) -> int:
     from .seed import SeedError, seed
 
-    engine = get_engine(args.db)
+    engine = _engine(args)
 
     def progress(done: int, total: int, name: str) -> None:
-        print(f"\r{done}/{total} {name[:60]:60}", end="", file=sys.stderr, flush=True)
+        print("\r", end="", file=sys.stderr)
+        say(f"{done}/{total} {name[:60]:60}", end="", err=True)
+        sys.stderr.flush()
 
     try:
         results = seed(engine, progress=progress)
     except SeedError as exc:
-        print(f"Feil: {exc}", file=sys.stderr)
+        say(f"Feil: {exc}", err=True)
         return 1
-    print(file=sys.stderr)
+    say(err=True)
     stored = sum(1 for r in results if r.status == "lagret")
     same = sum(1 for r in results if r.status == "uendret")
     rejected = [r for r in results if r.status == REJECTED]
-    print(f"Demodata: {stored} filer lagret, {same} var allerede lagret, {len(rejected)} avvist.")
+    say(f"Demodata: {stored} filer lagret, {same} var allerede lagret, {len(rejected)} avvist.")
     for r in rejected:
-        print(r.message)
+        say(r.message)
         for p in r.errors:
-            print(f"  feil: {p.text}")
+            say(f"  feil: {p.text}")
     return 1 if rejected else 0
 
 
@@ -240,23 +377,65 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)  # exits with 2 on a usage error
     try:
-        return args.func(args)
+        return _run(argv)
+    except BrokenPipeError:  # the reader of stdout is gone (``ia-data history | head -1``)
+        _drop_stdout()
+        return 0
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)  # exits with 2 on a usage error
+    except SystemExit:
+        sys.stdout.flush()  # the help text, while a closed pipe can still be caught
+        raise
+    try:
+        code = args.func(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        raise
     except UsageError as exc:
-        print(f"ia-data: feil: {exc}", file=sys.stderr)
+        say(f"ia-data: feil: {exc}", err=True)
         return 2
+    except Failure as exc:
+        say(f"Feil: {exc}", err=True)
+        return 1
     except KeyboardInterrupt:
-        print("Avbrutt.", file=sys.stderr)
+        say("Avbrutt.", err=True)
         return 1
     except Exception as exc:  # never a traceback in front of a user
-        where = "demodatabasen" if is_demo(getattr(args, "db", None)) else database_url(args.db)
-        print(
-            f"ia-data: uventet feil ({type(exc).__name__}: {exc}) – database: {where}",
-            file=sys.stderr,
-        )
+        problem = database_problem(exc, args.db)
+        if problem is not None:
+            say(f"Feil: {problem}", err=True)
+            return 1
+        what = _without_password(f"{type(exc).__name__}: {exc}", args.db)
+        say(f"ia-data: uventet feil ({what}) – database: {database_label(args.db)}", err=True)
         return 1
+
+
+def _without_password(text: str, url: str | None) -> str:
+    """A message with the database's password, should it hold it, blotted out."""
+    try:
+        password = make_url(database_url(url)).password
+    except ArgumentError:
+        return text
+    if not password:
+        return text
+    return text.replace(quote(str(password), safe=""), "***").replace(str(password), "***")
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered then goes nowhere at exit, instead
+    of Python printing "Exception ignored … BrokenPipeError"."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file behind stdout (a test's capture)
+        pass
 
 
 if __name__ == "__main__":
