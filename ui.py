@@ -851,11 +851,32 @@ def template(year: int) -> bytes:
     return _cached_template(db.database_url(), data_version(), year)
 
 
-_MARKDOWN_SPECIAL = set("\\`*_[]<>$~|")
+# Markdown (with GitHub's and Streamlit's additions) starts at one of these characters;
+# a backslash before each makes it literal (CommonMark allows one before any punctuation).
+_MARKDOWN_SPECIAL = frozenset("\\`*_[]<>$~|&!#:")
+# Markdown that no backslash stops, because it is found in the text after parsing: bare web
+# and e-mail addresses (made links), and :emoji: and :material/icon: codes. An invisible
+# word joiner (U+2060) inside each breaks it.
+_AFTER_PARSING = re.compile(r"(?<=:)(?=//|[\w+/-]+:)|(?<=\bwww)(?=\.)|(?<=@)", re.IGNORECASE)
+# At the start of a line: indentation (a code block), a list, or a setext heading's line.
+_LINE_START = re.compile(r"^[ \t]*(?:([-+=])|(\d+)([.)]))?", re.MULTILINE)
+WORD_JOINER = "\u2060"
+
+
+def _line_start(match: re.Match) -> str:
+    if match[1]:
+        return "\\" + match[1]
+    return f"{match[2]}\\{match[3]}" if match[2] else ""
 
 
 def plain(text: object) -> str:
-    """Text from a file (a file name, a value) made safe to put inside a line of Markdown:
-    the characters that would start emphasis, code, a link, HTML, maths, strike-through
-    or a table are escaped."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+    """Text from a file or a user (a file name, an answer, a name) made safe to put in
+    Markdown: it shows as the very same text, never as an image, a link, HTML, emphasis,
+    code, maths, a heading or a list. Each line break is kept (a Markdown line break);
+    control characters are dropped."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = _AFTER_PARSING.sub(WORD_JOINER, text)
+    text = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+    text = _LINE_START.sub(_line_start, text)
+    return re.sub(r"[ \t]*\n+", "  \n", text.strip())

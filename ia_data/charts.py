@@ -21,8 +21,15 @@ STATUS_COLOURS = {
 GOAL_COLOURS = {1: "#1f5f8b", 2: "#6aa5c9", 3: "#b3cde0"}
 
 
+def safe_text(value: object) -> str:
+    """Text from a file or the register, safe in a figure: Plotly draws ``<b>``, ``<br>``,
+    ``<a href>`` and entities in titles, ticks, legends and hover labels, so ``&``, ``<``
+    and ``>`` are written as entities (Plotly shows them as the characters)."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _short(name: str) -> str:
-    return name.removeprefix("IA-rådet i ")
+    return safe_text(name.removeprefix("IA-rådet i "))
 
 
 def _layout(fig: go.Figure, title: str, rows: int) -> go.Figure:
@@ -149,7 +156,7 @@ def deadline_chart(rows) -> go.Figure:
         text[i][j] = str(r.status.status)
         assumed = " (antatt)" if r.period.due_is_assumption else ""
         hover[i][j] = (
-            f"{r.council.name}, {r.period.label}<br>{r.status.text}<br>"
+            f"{safe_text(r.council.name)}, {r.period.label}<br>{safe_text(r.status.text)}<br>"
             f"Frist: {day(r.period.due)}{assumed}<br>"
             f"Innsendt: {day(r.submitted) if r.submitted else '–'}"
         )
@@ -267,11 +274,11 @@ def spend_by_type_chart(spend, councils, types: list[str]) -> go.Figure:
         fig.add_bar(
             y=names,
             x=[v / 100 for v in values],
-            name=kind,
+            name=safe_text(kind),
             orientation="h",
             marker_color=TYPE_COLOURS[i % len(TYPE_COLOURS)],
-            customdata=[kroner(v) for v in values],
-            hovertemplate=f"%{{y}}: %{{customdata}} på {kind.lower()}<extra></extra>",
+            customdata=[[kroner(v), safe_text(kind.lower())] for v in values],
+            hovertemplate="%{y}: %{customdata[0]} på %{customdata[1]}<extra></extra>",
         )
     fig.update_xaxes(tickformat=",.0f", ticksuffix=" kr", gridcolor="#eceff3")
     fig.update_layout(barmode="stack")
@@ -280,7 +287,7 @@ def spend_by_type_chart(spend, councils, types: list[str]) -> go.Figure:
 
 def breakdown_chart(rows, title: str) -> go.Figure:
     """Activities (not cancelled) per type or sector, by sub-goal."""
-    keys = [r.key for r in rows]
+    keys = [safe_text(r.key) for r in rows]
     fig = go.Figure()
     for k in (1, 2, 3):
         fig.add_bar(
@@ -293,7 +300,7 @@ def breakdown_chart(rows, title: str) -> go.Figure:
         )
     fig.update_xaxes(tickformat=",d", gridcolor="#eceff3", title="Aktiviteter")
     fig.update_layout(barmode="group")
-    return _layout(fig, title, len(rows) * 2)
+    return _layout(fig, safe_text(title), len(rows) * 2)
 
 
 def council_money_chart(years) -> go.Figure:

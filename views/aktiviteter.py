@@ -68,7 +68,7 @@ with st.container(horizontal=True, border=True):
     st.metric("Aktiviteter", fmt.number(sum(r.activities for r in by_type)))
     for row in by_goal:
         if goal is None or row.key == f"Delmål {goal}":
-            st.metric(row.key, fmt.number(row.activities))
+            st.metric(ui.plain(row.key), fmt.number(row.activities))
     st.metric("Avlyst", fmt.number(sum(r.cancelled for r in by_type)))
     st.metric("Deltakere", fmt.number(sum(r.participants for r in by_type)))
     st.metric("Brukt", fmt.kroner(sum(r.spent_ore for r in by_type)))
@@ -80,10 +80,12 @@ if lacking:
     lines = []
     for r in lacking:
         if r.activities == 0:
-            lines.append(TEXT["lacking_no_report"].format(name=r.council.name, year=year))
+            name = ui.plain(r.council.name)
+            lines.append(TEXT["lacking_no_report"].format(name=name, year=year))
         else:
             goals = " og ".join(f"delmål {k}" for k in r.missing_goals)
-            lines.append(TEXT["lacking"].format(name=r.council.name, goals=goals, year=year))
+            name = ui.plain(r.council.name)
+            lines.append(TEXT["lacking"].format(name=name, goals=goals, year=year))
     st.warning("\n".join(f"- {line}" for line in lines), icon=":material/warning:")
 else:
     st.success(TEXT["all_covered"].format(year=year), icon=":material/check:")

@@ -167,7 +167,7 @@ previews: list[up.Preview] = []
 duplicates = 0
 for file in files:
     data = file.getvalue()
-    with st.spinner(TEXT["checking"].format(name=file.name)):
+    with st.spinner(TEXT["checking"].format(name=ui.plain(file.name))):
         shown = ui.check_upload(file.name, data)
     if shown.sha256 in contents:
         duplicates += 1
@@ -444,7 +444,7 @@ if st.button(
         if bar is not None:
             bar.progress(
                 (done - 1) / len(ready),
-                text=TEXT["saving"].format(done=done, total=len(ready), name=p.file_name),
+                text=TEXT["saving"].format(done=done, total=len(ready), name=ui.plain(p.file_name)),
             )
         results.append(ui.store_upload(p.file_name, contents[p.sha256], uploaded_by))
     if bar is not None:

@@ -82,7 +82,8 @@ with st.container(horizontal=True, border=True):
     st.metric(
         "Overforbruk",
         len(overspent),
-        help=", ".join(r.council.name for r in overspent) or "Ingen råd har brukt mer enn tildelt",
+        help=ui.plain(", ".join(r.council.name for r in overspent))
+        or "Ingen råd har brukt mer enn tildelt",
     )
     st.metric(
         "Tildeling vedtak / regel",
@@ -108,7 +109,7 @@ st.caption(TEXT["year_caption"].format(rule=_rule_text()))
 unallocated = [r.council.name for r in rows if r.allocated_ore is None]
 if unallocated:
     st.warning(
-        TEXT["no_allocation"].format(names=", ".join(unallocated), year=year),
+        TEXT["no_allocation"].format(names=ui.plain(", ".join(unallocated)), year=year),
         icon=":material/warning:",
     )
 ui.download_buttons(

@@ -63,7 +63,7 @@ st.caption(TEXT["intro"])
 
 message = st.session_state.pop("restore_message", None)
 if message:
-    st.success(message, icon=":material/check_circle:")
+    st.success(ui.plain(message), icon=":material/check_circle:")
 
 everything = ui.upload_history()
 if not everything:
@@ -177,6 +177,6 @@ with st.container(border=True):
             try:
                 st.session_state.restore_message = ui.restore_upload(row.id)
             except RestoreError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(ui.plain(exc), icon=":material/error:")
             else:
                 st.rerun()

@@ -76,7 +76,7 @@ with st.container(horizontal=True, border=True):
     st.metric(
         "Uten alle tre delmål",
         len(lacking),
-        help=", ".join(r.council.name for r in lacking) or None,
+        help=ui.plain(", ".join(r.council.name for r in lacking)) or None,
     )
 with st.container(horizontal=True, border=True):
     for status in Status:

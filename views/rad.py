@@ -63,18 +63,20 @@ if council.from_year or council.to_year:
     span = f"{council.from_year or ''}–{council.to_year or ''}"
 else:
     span = TEXT["always"]
-st.header(council.name)
+st.header(ui.plain(council.name))
 st.markdown(
     TEXT["who"].format(
-        counties=", ".join(f"{name} ({number})" for number, name in council.counties),
-        secretariat=council.secretariat or "ikke oppgitt",
+        counties=ui.plain(", ".join(f"{name} ({number})" for number, name in council.counties)),
+        secretariat=ui.plain(council.secretariat) if council.secretariat else "ikke oppgitt",
         span=span,
     )
 )
 if not history.years:
     data = ui.report("data_years")
     st.info(
-        TEXT["no_data_years"].format(name=council.name, span=span, first=data[0], last=data[-1]),
+        TEXT["no_data_years"].format(
+            name=ui.plain(council.name), span=span, first=data[0], last=data[-1]
+        ),
         icon=":material/event_busy:",
     )
     st.stop()
@@ -123,10 +125,18 @@ if not stored:
 else:
     labels = [p.period.label for p in history.periods]
     default = [p.period.label for p in stored][-3:]
+    kept = st.session_state.get("answer_periods")
+    if kept is not None and not set(kept) <= set(labels):  # picked for another council
+        del st.session_state.answer_periods
     picked = st.multiselect(TEXT["answers_pick"], labels, default=default, key="answer_periods")
     chosen = [p for p in history.periods if p.period.label in picked] or stored[-1:]
     answers = exports.council_answers_table(chosen, QUESTIONS)
-    frame = pd.DataFrame(answers.rows, columns=answers.columns).set_index("Spørsmål")
+    # st.table draws Markdown: each answer (text from a workbook) is shown as plain text,
+    # its line breaks kept.
+    frame = pd.DataFrame(
+        [[question, *(ui.plain(cell) for cell in cells)] for question, *cells in answers.rows],
+        columns=answers.columns,
+    ).set_index("Spørsmål")
     st.table(frame)
     st.caption(TEXT["answers_caption"])
     ui.download_buttons(
