@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import values as V
+from . import workbook
 from .register import CouncilInfo, CouncilMatcher
 from .rules import ReportPeriod, Rules
-from .text import clean, fold_label
-from .workbook import Sheet, Workbook, WorkbookError
+from .text import clean, fold, fold_label
+from .workbook import Sheet, WorkbookError, cell_name, column_letters
+from .worker import LoadedWorkbook, read_workbook
 
 ERROR = "feil"
 WARNING = "advarsel"
@@ -192,24 +194,91 @@ def _aliases(names: tuple[str, ...]) -> str:
     return ", ".join(names)
 
 
+SHEETS = {
+    "Rapport": REPORT_SHEET,
+    "Aktiviteter": ACTIVITY_SHEET,
+    "Møter": MEETING_SHEET,
+    "Tildelinger": ALLOCATION_SHEET,
+}
+# Every sheet the importer may read: the worker reads these and no other.
+_WANTED = frozenset(fold(alias) for aliases in SHEETS.values() for alias in aliases)
+
+
 def parse_workbook(
-    data: bytes, file_name: str, councils: list[CouncilInfo], rules: Rules
+    data: bytes,
+    file_name: str,
+    councils: list[CouncilInfo],
+    rules: Rules,
+    today: date | None = None,
 ) -> ParsedWorkbook:
-    """Read and validate a report or allocation workbook; every problem is in the result."""
+    """Read and validate a report or allocation workbook; every problem is in the result.
+    (``today``: a submitted date after it is an error; by default the clock's date.)"""
     try:
-        book = Workbook(data, file_name)
-        report_sheet = book.find_sheet(REPORT_SHEET)
-        allocation_sheet = book.find_sheet(ALLOCATION_SHEET)
-        if report_sheet is None and allocation_sheet is not None:
-            return _parse_allocations(book, allocation_sheet, councils, rules)
-        return _parse_report(book, report_sheet, councils, rules)
+        book = read_workbook(data, file_name, _WANTED)
+    except WorkbookError as exc:
+        result = ParsedWorkbook()
+        result.error(str(exc))
+        return result
+    try:
+        result = ParsedWorkbook()
+        sheets = {title: _one_sheet(book, title, result) for title in SHEETS}
+        if sheets["Rapport"] is None and sheets["Tildelinger"] is not None:
+            if sheets["Tildelinger"] is not _AMBIGUOUS:
+                result.kind = "tildeling"
+                _parse_allocations(book.read_sheet(sheets["Tildelinger"]), result, councils)
+            return result
+        _parse_report(book, sheets, result, councils, rules, today or date.today())
+        return result
     except WorkbookError as exc:
         result = ParsedWorkbook()
         result.error(str(exc))
         return result
 
 
+_AMBIGUOUS = object()  # more than one sheet could be the one asked for (an error said so)
+
+
+def _one_sheet(book: LoadedWorkbook, title: str, result: ParsedWorkbook) -> str | None:
+    """The sheet that is ``title`` (by its accepted names): the one visible sheet of that
+    name, else the one hidden sheet. Two that could both be it are an error that names
+    them (which one the secretariat meant, the importer cannot know)."""
+    found = book.find_sheets(SHEETS[title])
+    visible = [name for name in found if name not in book.hidden]
+    candidates = visible or found
+    if len(candidates) > 1:
+        names = " og ".join(f"«{name}»" for name in candidates)
+        result.error(
+            f"Arbeidsboka har {len(candidates)} ark som begge kan være «{title}»: {names}; "
+            "gi bare ett av dem dette navnet (eller skjul det som ikke skal leses)"
+            if len(candidates) == 2
+            else f"Arbeidsboka har {len(candidates)} ark som alle kan være «{title}»: "
+            f"{names}; gi bare ett av dem dette navnet (eller skjul de som ikke skal leses)"
+        )
+        return _AMBIGUOUS
+    return candidates[0] if candidates else None
+
+
 # --- the report ------------------------------------------------------------------------
+
+# The longest text each field may hold (WORKBOOK.md); a longer one is an error.
+SHORT_TEXT = 500  # titles, sector, organiser, type, names
+COMMENT_TEXT = 2_000
+ANSWER_TEXT = 20_000
+
+
+@dataclass(frozen=True)
+class _Field:
+    """A label found on «Rapport»: its Excel row, the label as written, its value, and the
+    (0-based) column of the value."""
+
+    row: int
+    label: str
+    value: object
+    col: int
+
+    @property
+    def cell(self) -> str:
+        return cell_name(self.row, self.col + 1)
 
 
 def _label_key(text: str) -> str | None:
@@ -225,203 +294,333 @@ def _question_number(text: str) -> int | None:
     return int(m[1]) if m else None
 
 
-def _scan_labels(sheet: Sheet) -> dict[str, tuple[int, str, object]]:
-    """Find label → (Excel row, label as written, value) in the first 60 rows."""
-    found: dict[str, tuple[int, str, object]] = {}
-    for r, row in enumerate(sheet.rows[:REPORT_LABEL_ROWS]):
+def _cell_key(cell: object) -> tuple[str, str] | None:
+    """The field a cell names («council», «answer_2» …) and the label as written, or None."""
+    if type(cell) in (int, float) and cell in (1, 2, 3, 4, 5):
+        cell = str(int(cell))  # a question's number typed into Excel is a number
+    if not isinstance(cell, str) or not clean(cell):
+        return None
+    key = _label_key(cell)
+    if key is None:
+        number = _question_number(cell)
+        key = f"answer_{number}" if number else None
+    return None if key is None else (key, clean(cell).rstrip(":*").strip())
+
+
+def _label_columns(rows: list[list]) -> set[int]:
+    """The columns where labels stand: where a known field label stands, and where a
+    question's label is the first thing on its row."""
+    columns = set()
+    for row in rows:
+        first = True
+        for c, cell in enumerate(row):
+            if V.is_empty(cell):
+                continue
+            named = _cell_key(cell)
+            if named is not None and (first or not named[0].startswith("answer_")):
+                columns.add(c)
+            first = False
+    return columns
+
+
+def _scan_labels(sheet: Sheet) -> dict[str, list[_Field]]:
+    """Every label in the first 60 rows → where it stands and its value (the first
+    non-empty cell to its right). Only a cell in a label column (``_label_columns``) is a
+    label, so a note written to the right of a value («2 dager etter fristen»,
+    «1. utkast») is never read as a label or a question number."""
+    rows = sheet.rows[:REPORT_LABEL_ROWS]
+    label_columns = _label_columns(rows)
+    found: dict[str, list[_Field]] = {}
+    for r, row in enumerate(rows):
         c = 0
         while c < len(row):
-            cell = row[c]
-            if type(cell) in (int, float) and cell in (1, 2, 3, 4, 5):
-                cell = str(int(cell))  # a question's number typed into Excel is a number
-            if not isinstance(cell, str) or not clean(cell):
+            named = _cell_key(row[c]) if c in label_columns else None
+            if named is None:
                 c += 1
                 continue
-            key = _label_key(cell)
-            if key is None:
-                number = _question_number(cell)
-                key = f"answer_{number}" if number else None
             value, value_col = "", len(row)
             for j in range(c + 1, len(row)):
                 if not V.is_empty(row[j]):
                     value, value_col = row[j], j
                     break
-            if key is None:
-                c += 1
-                continue
-            # The first label with a value wins; an empty one only if no other has a value.
-            if key not in found or (V.is_empty(found[key][2]) and not V.is_empty(value)):
-                found[key] = (r + 1, clean(cell).rstrip(":*").strip(), value)
+            found.setdefault(named[0], []).append(_Field(r + 1, named[1], value, value_col))
             c = value_col + 1
     return found
 
 
 def _parse_report(
-    book: Workbook, report_sheet: str | None, councils: list[CouncilInfo], rules: Rules
-) -> ParsedWorkbook:
-    result = ParsedWorkbook()
-    activity_sheet = book.find_sheet(ACTIVITY_SHEET)
-    meeting_sheet = book.find_sheet(MEETING_SHEET)
-    if report_sheet is None:
+    book: LoadedWorkbook,
+    sheets: dict[str, str | object | None],
+    result: ParsedWorkbook,
+    councils: list[CouncilInfo],
+    rules: Rules,
+    today: date,
+) -> None:
+    if sheets["Rapport"] is None:
         result.error(
             f"Arbeidsboka mangler arket «Rapport» (godtatt også: {_aliases(REPORT_SHEET[1:])}); "
             f"arkene i filen er: {', '.join(book.sheet_names) or 'ingen'}"
         )
-    if activity_sheet is None:
+    if sheets["Aktiviteter"] is None:
         result.error(
             "Arbeidsboka mangler arket «Aktiviteter» "
             f"(godtatt også: {_aliases(ACTIVITY_SHEET[1:])})"
         )
-    if report_sheet is not None:
-        _read_report_fields(book.read_sheet(report_sheet), result, councils, rules)
-    if activity_sheet is not None:
-        sheet = book.read_sheet(activity_sheet)
+    read = {
+        title: book.read_sheet(name)
+        for title, name in sheets.items()
+        if name is not None and name is not _AMBIGUOUS and title != "Tildelinger"
+    }
+    if "Rapport" in read:
+        _read_report_fields(read["Rapport"], result, councils, rules, today)
+    if "Aktiviteter" in read:
+        sheet = read["Aktiviteter"]
         for row, cells in _table_rows(
             sheet, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, result, rows_without_all=True
         ):
             activity = _parse_activity(sheet.name, row, cells, result)
             if activity is not None:
                 result.activities.append(activity)
-    if meeting_sheet is not None:
-        sheet = book.read_sheet(meeting_sheet)
+    if "Møter" in read:
+        sheet = read["Møter"]
         for row, cells in _table_rows(sheet, MEETING_COLUMNS, MEETING_REQUIRED, result):
             meeting = _parse_meeting(sheet.name, row, cells, result)
             if meeting is not None:
                 result.meetings.append(meeting)
     # Problems carry the sheet name as read (trimmed), so order by the trimmed names.
-    sheets = [report_sheet, activity_sheet, meeting_sheet]
-    order = {name.strip(): i for i, name in enumerate(sheets) if name is not None}
+    order = {sheet.name: i for i, sheet in enumerate(read.values())}
     result.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0))
-    return result
+
+
+def _same_by(parser):
+    """Whether two values of a field say the same: by what they mean where both can be
+    read (``Troms`` and ``19``, ``2015`` and ``År 2015``), else as text."""
+
+    def same(a: object, b: object) -> bool:
+        try:
+            return parser(a) == parser(b)
+        except V.ValueProblem:
+            return fold(V.shown(a)) == fold(V.shown(b))
+
+    return same
+
+
+def _same_text(a: object, b: object) -> bool:
+    return _text(a) == _text(b)
+
+
+class _Fields:
+    """The labels found on «Rapport», each field resolved to one value: the first label
+    with a value (an empty one only when no label of the field has a value). A field given
+    twice with values that differ is an error that names both cells, and is not read."""
+
+    def __init__(self, sheet: Sheet, result: ParsedWorkbook):
+        self.found = _scan_labels(sheet)
+        self.sheet = sheet.name
+        self.result = result
+
+    def get(self, key: str, same=_same_text) -> _Field | None:
+        entries = self.found.get(key, [])
+        filled = [e for e in entries if not V.is_empty(e.value)]
+        if not filled:
+            return entries[0] if entries else None
+        first = filled[0]
+        for other in filled[1:]:
+            if not same(first.value, other.value):
+                self.result.error(
+                    f"«{first.label}» i {first.cell} («{V.shown(first.value)}») og "
+                    f"«{other.label}» i {other.cell} («{V.shown(other.value)}») sier ulike ting; "
+                    "fjern den ene, eller rett den slik at de sier det samme",
+                    sheet=self.sheet,
+                    row=other.row,
+                    column=other.label,
+                    found=V.shown(other.value),
+                )
+                return _CONFLICT
+        return first
+
+    def missing(self, field: _Field | None, key: str, title: str) -> None:
+        if field is _CONFLICT:
+            return
+        if field is not None:
+            self.result.error(
+                f"«{title}» er tomt", sheet=self.sheet, row=field.row, column=field.label
+            )
+        else:
+            self.result.error(
+                f"fant ikke feltet «{title}» (godtatte navn: {_aliases(REPORT_LABELS[key])}) "
+                f"i de {REPORT_LABEL_ROWS} første radene",
+                sheet=self.sheet,
+            )
+
+    def fail(self, field: _Field, message: str) -> None:
+        self.result.error(
+            message, sheet=self.sheet, row=field.row, column=field.label, found=V.shown(field.value)
+        )
+
+
+_CONFLICT = _Field(0, "", "", 0)  # a field given twice with different values
+
+
+def _given(field: _Field | None) -> bool:
+    return field is not None and field is not _CONFLICT and not V.is_empty(field.value)
 
 
 def _read_report_fields(
-    sheet: Sheet, result: ParsedWorkbook, councils: list[CouncilInfo], rules: Rules
+    sheet: Sheet, result: ParsedWorkbook, councils: list[CouncilInfo], rules: Rules, today: date
 ) -> None:
-    found = _scan_labels(sheet)
-    name = sheet.name
-
-    def missing(key: str, title: str) -> None:
-        labels = _aliases(REPORT_LABELS[key])
-        if key in found:
-            row, label, _ = found[key]
-            result.error(f"«{title}» er tomt", sheet=name, row=row, column=label)
-        else:
-            result.error(
-                f"fant ikke feltet «{title}» (godtatte navn: {labels}) "
-                f"i de {REPORT_LABEL_ROWS} første radene",
-                sheet=name,
-            )
+    fields = _Fields(sheet, result)
 
     # The period first: which council a name or county number means depends on the year.
     year = None
-    if "period" in found and not V.is_empty(found["period"][2]):
-        row, label, value = found["period"]
+    period = fields.get("period", _same_by(V.parse_period))
+    if _given(period):
         try:
-            year, code = V.parse_period(value)
+            year, code = V.parse_period(period.value)
         except V.ValueProblem as exc:
-            result.error(str(exc), sheet=name, row=row, column=label, found=V.shown(value))
+            fields.fail(period, str(exc))
         else:
             result.period = rules.period(year, code)
             if result.period is None:
+                shown = V.shown(period.value)
                 have = rules.periods(year)
                 if have:
                     names = ", ".join(p.label if p.code != "År" else str(year) for p in have)
-                    result.error(
-                        f"«{V.shown(value)}» er ikke en rapportperiode i {year}; "
+                    fields.fail(
+                        period,
+                        f"«{shown}» er ikke en rapportperiode i {year}; "
                         f"{year} har {'periodene' if len(have) > 1 else 'perioden'} {names}",
-                        sheet=name,
-                        row=row,
-                        column=label,
-                        found=V.shown(value),
                     )
                 else:
                     first, last = rules.years[0], rules.years[-1]
-                    result.error(
-                        f"«{V.shown(value)}»: rapporteringsreglene gjelder årene "
-                        f"{first}–{last}, ikke {year}",
-                        sheet=name,
-                        row=row,
-                        column=label,
-                        found=V.shown(value),
+                    fields.fail(
+                        period,
+                        f"«{shown}»: rapporteringsreglene gjelder årene {first}–{last}, "
+                        f"ikke {year}",
                     )
     else:
-        missing("period", "Rapportperiode")
+        fields.missing(period, "period", "Rapportperiode")
 
-    if "council" in found and not V.is_empty(found["council"][2]):
-        row, label, value = found["council"]
-        hits = CouncilMatcher(councils).match(V.shown(value), year)
+    matcher = CouncilMatcher(councils)
+
+    def council_ids(value: object) -> frozenset[int]:
+        hits = matcher.match(V.shown(value), year)
+        if not hits:
+            raise V.ValueProblem("ukjent")
+        return frozenset(h.id for h in hits)
+
+    council = fields.get("council", _same_by(council_ids))
+    if _given(council):
+        shown = V.shown(council.value)
+        hits = matcher.match(shown, year)
         if len(hits) == 1:
             result.council = hits[0]
         elif not hits:
             when = f" for {year}" if year else ""
-            result.error(
-                f"«{V.shown(value)}» er ikke et IA-råd i registeret{when} "
+            fields.fail(
+                council,
+                f"«{shown}» er ikke et IA-råd i registeret{when} "
                 "(skriv rådets navn, fylkets navn eller fylkesnummeret)",
-                sheet=name,
-                row=row,
-                column=label,
-                found=V.shown(value),
             )
         else:
-            result.error(
-                f"«{V.shown(value)}» kan bety flere IA-råd ({', '.join(h.name for h in hits)})",
-                sheet=name,
-                row=row,
-                column=label,
-                found=V.shown(value),
+            fields.fail(
+                council, f"«{shown}» kan bety flere IA-råd ({', '.join(h.name for h in hits)})"
             )
     else:
-        missing("council", "IA-råd")
+        fields.missing(council, "council", "IA-råd")
 
-    if "submitted" in found and not V.is_empty(found["submitted"][2]):
-        row, label, value = found["submitted"]
+    submitted = fields.get("submitted", _same_by(V.parse_date))
+    if _given(submitted):
         try:
-            result.submitted = V.parse_date(value)
+            result.submitted = V.parse_date(submitted.value)
         except V.ValueProblem as exc:
-            result.error(str(exc), sheet=name, row=row, column=label, found=V.shown(value))
+            fields.fail(submitted, str(exc))
+        else:
+            _check_submitted(result, fields, submitted, today)
     for key in ("contact", "chair", "chair_organisation"):
-        if key in found:
-            setattr(result, key, _text(found[key][2]))
-    if "action_plan" in found and not V.is_empty(found["action_plan"][2]):
-        row, label, value = found["action_plan"]
+        field = fields.get(key)
+        if _given(field):
+            try:
+                setattr(result, key, V.parse_text(field.value, SHORT_TEXT))
+            except V.ValueProblem as exc:
+                fields.fail(field, str(exc))
+    plan = fields.get("action_plan", _same_by(V.parse_action_plan))
+    if _given(plan):
         try:
-            result.action_plan, result.action_plan_date = V.parse_action_plan(value)
+            result.action_plan, result.action_plan_date = V.parse_action_plan(plan.value)
         except V.ValueProblem as exc:
-            result.error(str(exc), sheet=name, row=row, column=label, found=V.shown(value))
+            fields.fail(plan, str(exc))
     for k in range(1, 6):
-        entry = found.get(f"answer_{k}")
-        answer = _text(entry[2]) if entry else ""
+        entry = fields.get(f"answer_{k}")
+        if entry is _CONFLICT:
+            continue
+        answer = ""
+        if _given(entry):
+            try:
+                answer = V.parse_text(entry.value, ANSWER_TEXT)
+            except V.ValueProblem as exc:
+                fields.fail(entry, str(exc))
+                continue
         result.answers[k - 1] = answer
         if not answer:
-            where = {"sheet": name, "row": entry[0]} if entry else {"sheet": name}
+            where = {"sheet": sheet.name, "row": entry.row} if entry else {"sheet": sheet.name}
             result.warn(f"svar på spørsmål {k} mangler («{QUESTIONS[k - 1]}»)", **where)
+
+
+def _check_submitted(result: ParsedWorkbook, fields: _Fields, submitted: _Field, today: date):
+    """A submitted date before the period began, or after today, is a typing error."""
+    day, period = result.submitted, result.period
+    if period is not None and day < period.start:
+        fields.fail(
+            submitted,
+            f"{day:%d.%m.%Y} er før rapportperioden {period.label} begynte "
+            f"({period.start:%d.%m.%Y}); skriv datoen rapporten ble sendt inn",
+        )
+    elif day > today:
+        fields.fail(
+            submitted,
+            f"{day:%d.%m.%Y} ligger fram i tid (i dag er {today:%d.%m.%Y}); skriv datoen "
+            "rapporten ble sendt inn",
+        )
 
 
 # --- tables ----------------------------------------------------------------------------
 
 
-def _find_header(
-    sheet: Sheet, columns: dict[str, tuple[str, ...]]
-) -> tuple[int, dict[str, tuple[int, str]], list[str]] | None:
-    """The header row (0-based), its known columns → (index, header as written), and the
-    unknown headers; None when no row in the first 20 holds two known column names."""
+@dataclass
+class _Header:
+    """A table's header row (0-based), its known columns → (index, header as written), the
+    unknown headers, and the columns that name a field another column already names."""
+
+    row: int
+    known: dict[str, tuple[int, str]]
+    unknown: list[str]
+    again: list[tuple[str, tuple[int, str]]]
+
+
+def _find_header(sheet: Sheet, columns: dict[str, tuple[str, ...]], required) -> _Header | None:
+    """The header: the first row in the first 20 that holds two known column names, or
+    else the first that holds all the required ones; None when no row does."""
     lookup = {fold_label(alias): key for key, aliases in columns.items() for alias in aliases}
+    fallback = None
     for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        known: dict[str, tuple[int, str]] = {}
-        unknown: list[str] = []
+        header = _Header(r, {}, [], [])
         for c, cell in enumerate(row):
             text = clean(cell) if not V.is_empty(cell) else ""
             if not text:
                 continue
             key = lookup.get(fold_label(text))
-            if key is not None and key not in known:
-                known[key] = (c, text)
+            if key is None:
+                header.unknown.append(text)
+            elif key in header.known:
+                header.again.append((key, (c, text)))
             else:
-                unknown.append(text)
-        if len(known) >= 2:
-            return r, known, unknown
-    return None
+                header.known[key] = (c, text)
+        if len(header.known) >= 2:
+            return header
+        if fallback is None and header.known and all(k in header.known for k in required):
+            fallback = header
+    return fallback
 
 
 def _table_rows(
@@ -435,7 +634,7 @@ def _table_rows(
 
     With a required column missing, the rows are still yielded when ``rows_without_all``
     (their other values are checked too: every problem at once), else not at all."""
-    header = _find_header(sheet, columns)
+    header = _find_header(sheet, columns, required)
     if header is None:
         names = ", ".join(columns[k][0] for k in required)
         if any(any(not V.is_empty(v) for v in row) for row in sheet.rows):
@@ -445,67 +644,99 @@ def _table_rows(
                 sheet=sheet.name,
             )
         return
-    header_row, known, unknown = header
+    known = header.known
     absent = [k for k in required if k not in known]
     for key in absent:
         result.error(
             f"kolonnen «{columns[key][0]}» mangler (godtatte navn: {_aliases(columns[key])})",
             sheet=sheet.name,
-            row=header_row + 1,
+            row=header.row + 1,
         )
-    if unknown:
-        result.warn(
-            "ukjente kolonner blir ikke lest: " + ", ".join(f"«{u}»" for u in unknown),
+    for key, (c, text) in header.again:
+        first, first_text = known[key]
+        result.error(
+            f"kolonnene «{first_text}» ({column_letters(first + 1)}) og «{text}» "
+            f"({column_letters(c + 1)}) er begge kolonnen «{columns[key][0]}»; behold bare "
+            "én av dem",
             sheet=sheet.name,
-            row=header_row + 1,
+            row=header.row + 1,
+            column=text,
+        )
+    if header.unknown:
+        result.warn(
+            "ukjente kolonner blir ikke lest: " + ", ".join(f"«{u}»" for u in header.unknown),
+            sheet=sheet.name,
+            row=header.row + 1,
         )
     if absent and not rows_without_all:
         return
+    limit = workbook.MAX_DATA_ROWS
     data_rows = 0
-    for r in range(header_row + 1, len(sheet.rows)):
+    for r in range(header.row + 1, len(sheet.rows)):
         row = sheet.rows[r]
         if row.count("") == len(row) or not any(not V.is_empty(v) for v in row):
             continue  # (the count, in C, settles the common wholly empty row at once)
         data_rows += 1
-        if data_rows > 20_000:
-            result.error(
-                "arket har mer enn 20 000 rader med data (grensen er 20 000 rader per ark)",
-                sheet=sheet.name,
-            )
+        if data_rows > limit:
+            result.error(f"arket {workbook.too_many_rows(limit)}", sheet=sheet.name)
             return
         cells = {key: (row[c] if c < len(row) else "", text) for key, (c, text) in known.items()}
         yield r + 1, cells
 
 
-def _parse_activity(
-    sheet: str, row: int, cells: dict, result: ParsedWorkbook
-) -> ParsedActivity | None:
-    ok = True
-    parsed: dict = {}
+class _Row:
+    """The values of one table row, each read by its parser; a problem is reported at the
+    cell (every problem of the row at once) and leaves ``ok`` False."""
 
-    def field_value(key, parser, required=False, default=None):
-        nonlocal ok
-        if key not in cells:  # a column the sheet lacks (a missing required one is reported)
-            ok = ok and not required
+    def __init__(self, sheet: str, row: int, cells: dict, result: ParsedWorkbook):
+        self.sheet, self.row, self.cells, self.result = sheet, row, cells, result
+        self.ok = True
+
+    def get(self, key: str, parser, required: bool = False, default=None):
+        if key not in self.cells:  # a column the sheet lacks (a missing required one is reported)
+            self.ok = self.ok and not required
             return default
-        value, header = cells[key]
+        value, header = self.cells[key]
         if V.is_empty(value):
             if required:
-                ok = False
-                result.error(f"{header} mangler", sheet=sheet, row=row, column=header)
+                self.ok = False
+                self.result.error(
+                    f"{header} mangler", sheet=self.sheet, row=self.row, column=header
+                )
             return default
         try:
             return parser(value)
         except V.ValueProblem as exc:
-            ok = False
-            result.error(str(exc), sheet=sheet, row=row, column=header, found=V.shown(value))
+            self.ok = False
+            self.result.error(
+                str(exc), sheet=self.sheet, row=self.row, column=header, found=V.shown(value)
+            )
             return default
 
-    parsed["date"] = field_value("date", V.parse_date, required=True)
+
+def _short(value: object) -> str:
+    return V.parse_text(value, SHORT_TEXT)
+
+
+def _comment(value: object) -> str:
+    return V.parse_text(value, COMMENT_TEXT)
+
+
+def _activity_type(value: object) -> tuple[str, bool]:
+    _short(value)  # a type of a megabyte is refused for its length, not kept as «Annet»
+    return V.parse_activity_type(value)
+
+
+def _parse_activity(
+    sheet: str, row: int, cells: dict, result: ParsedWorkbook
+) -> ParsedActivity | None:
+    values = _Row(sheet, row, cells, result)
+    parsed: dict = {}
+    parsed["date"] = values.get("date", V.parse_date, required=True)
     if parsed["date"] is not None and not _in_period(parsed["date"], sheet, row, cells, result):
-        ok = False
-    parsed["title"] = field_value("title", _text, required=True)
-    type_value = field_value("type", V.parse_activity_type, required=True)
+        values.ok = False
+    parsed["title"] = values.get("title", _short, required=True)
+    type_value = values.get("type", _activity_type, required=True)
     if type_value is not None:
         parsed["type"], known = type_value
         if not known:
@@ -518,38 +749,36 @@ def _parse_activity(
                 column=header,
                 found=V.shown(cells["type"][0]),
             )
-    parsed["goals"] = field_value("goals", V.parse_goals, required=True)
-    parsed["sector"] = field_value("sector", _text, default="")
-    parsed["participants"] = field_value("participants", V.parse_whole_number)
-    parsed["cost_ore"] = field_value("cost", V.parse_amount_ore, default=0)
-    parsed["status"] = field_value("status", V.parse_status, default=V.DEFAULT_STATUS)
-    parsed["organiser"] = field_value("organiser", _text, default="")
-    parsed["comment"] = field_value("comment", _text, default="")
-    if not ok:
+    parsed["goals"] = values.get("goals", V.parse_goals, required=True)
+    parsed["sector"] = values.get("sector", _short, default="")
+    parsed["participants"] = values.get("participants", V.parse_whole_number)
+    parsed["cost_ore"] = values.get("cost", V.parse_amount_ore, default=0)
+    parsed["status"] = values.get("status", V.parse_status, default=V.DEFAULT_STATUS)
+    parsed["organiser"] = values.get("organiser", _short, default="")
+    parsed["comment"] = values.get("comment", _comment, default="")
+    if not values.ok:
         return None
     return ParsedActivity(row=row, sheet=sheet, date_column=cells["date"][1], **parsed)
 
 
 def _parse_meeting(sheet: str, row: int, cells: dict, result: ParsedWorkbook):
-    value, header = cells["date"]
-    if V.is_empty(value):
-        result.error(f"{header} mangler", sheet=sheet, row=row, column=header)
-        return None
-    try:
-        day = V.parse_date(value)
-    except V.ValueProblem as exc:
-        result.error(str(exc), sheet=sheet, row=row, column=header, found=V.shown(value))
-        return None
-    if not _in_period(day, sheet, row, cells, result):
+    values = _Row(sheet, row, cells, result)
+    day = values.get("date", V.parse_date, required=True)
+    if day is not None and not _in_period(day, sheet, row, cells, result):
+        values.ok = False
+    kind = values.get("kind", _short, default="")
+    present = values.get("present", _short, default="")
+    comment = values.get("comment", _comment, default="")
+    if not values.ok:
         return None
     return ParsedMeeting(
         row=row,
         sheet=sheet,
-        date_column=header,
+        date_column=cells["date"][1],
         date=day,
-        kind=_text(cells.get("kind", ("", ""))[0]),
-        present=_text(cells.get("present", ("", ""))[0]),
-        comment=_text(cells.get("comment", ("", ""))[0]),
+        kind=kind,
+        present=present,
+        comment=comment,
     )
 
 
@@ -578,58 +807,25 @@ def _text(value: object) -> str:
 # --- allocations -----------------------------------------------------------------------
 
 
-def _parse_allocations(
-    book: Workbook, sheet_name: str, councils: list[CouncilInfo], rules: Rules
-) -> ParsedWorkbook:
-    result = ParsedWorkbook(kind="tildeling")
-    sheet = book.read_sheet(sheet_name)
+def _parse_allocations(sheet: Sheet, result: ParsedWorkbook, councils: list[CouncilInfo]) -> None:
     matcher = CouncilMatcher(councils)
     seen: dict[tuple[int, int], int] = {}
     for row, cells in _table_rows(sheet, ALLOCATION_COLUMNS, ALLOCATION_REQUIRED, result):
-        ok = True
-        year = amount = council = decision = None
-        value, header = cells["year"]
-        try:
-            year = _parse_year(value)
-        except V.ValueProblem as exc:
-            ok = False
-            result.error(str(exc), sheet=sheet.name, row=row, column=header, found=V.shown(value))
-        value, header = cells["council"]
-        if V.is_empty(value):
-            ok = False
-            result.error(f"{header} mangler", sheet=sheet.name, row=row, column=header)
-        else:
+        values = _Row(sheet.name, row, cells, result)
+        year = values.get("year", _parse_year, required=True)
+
+        def council_of(value: object, year=year) -> CouncilInfo:
             hits = matcher.match(V.shown(value), year)
-            if len(hits) == 1:
-                council = hits[0]
-            else:
-                ok = False
+            if len(hits) != 1:
                 when = f" for {year}" if year else ""
-                result.error(
-                    f"«{V.shown(value)}» er ikke et IA-råd i registeret{when}",
-                    sheet=sheet.name,
-                    row=row,
-                    column=header,
-                    found=V.shown(value),
-                )
-        value, header = cells["amount"]
-        try:
-            if V.is_empty(value):
-                raise V.ValueProblem(f"{header} mangler")
-            amount = V.parse_amount_ore(value)
-        except V.ValueProblem as exc:
-            ok = False
-            result.error(str(exc), sheet=sheet.name, row=row, column=header, found=V.shown(value))
-        if "decision_date" in cells and not V.is_empty(cells["decision_date"][0]):
-            value, header = cells["decision_date"]
-            try:
-                decision = V.parse_date(value)
-            except V.ValueProblem as exc:
-                ok = False
-                result.error(
-                    str(exc), sheet=sheet.name, row=row, column=header, found=V.shown(value)
-                )
-        if not ok:
+                raise V.ValueProblem(f"«{V.shown(value)}» er ikke et IA-råd i registeret{when}")
+            return hits[0]
+
+        council = values.get("council", council_of, required=True)
+        amount = values.get("amount", V.parse_amount_ore, required=True)
+        decision = values.get("decision_date", V.parse_date)
+        note = values.get("note", _comment, default="")
+        if not values.ok:
             continue
         key = (council.id, year)
         if key in seen:
@@ -648,12 +844,11 @@ def _parse_allocations(
                 year=year,
                 amount_ore=amount,
                 decision_date=decision,
-                note=_text(cells.get("note", ("", ""))[0]),
+                note=note,
             )
         )
     if not result.allocations and result.ok:
         result.error("arket har ingen tildelinger", sheet=sheet.name)
-    return result
 
 
 def _parse_year(value: object) -> int:

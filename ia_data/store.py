@@ -87,7 +87,7 @@ def import_file(
     digest = sha256_of(data)
     with Session(engine) as session:
         councils = load_councils(session)
-    parsed = parse_workbook(data, file_name, councils, rules)
+    parsed = parse_workbook(data, file_name, councils, rules, today=local(now).date())
     result = ImportResult(file_name=file_name, status=CHECKED, parsed=parsed, sha256=digest)
     if not parsed.ok:
         result.status = REJECTED

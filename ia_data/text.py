@@ -34,3 +34,13 @@ def fold_label(text: object) -> str:
     raw = clean(text).rstrip(":*").strip()
     raw = _UNIT_IN_BRACKETS.sub(" ", raw).strip().rstrip(":*").strip()
     return fold(raw)
+
+
+# C0 control characters but tab and line feed (WORKBOOK.md): a cell of Excel's holds them
+# as «_x001B_», which the reader turns back into the character.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
+def without_controls(text: str) -> str:
+    """A text with its control characters removed (tab and line feed stay)."""
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text

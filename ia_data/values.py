@@ -76,6 +76,22 @@ def _number(value: object) -> float | None:
     return None
 
 
+# --- text ------------------------------------------------------------------------------
+
+
+def parse_text(value: object, limit: int) -> str:
+    """Free text, trimmed (a number or date cell as it shows); a text longer than
+    ``limit`` characters is refused with the limit named (WORKBOOK.md)."""
+    if is_empty(value):
+        return ""
+    text = clean(value) if isinstance(value, str) else shown(value)
+    if len(text) > limit:
+        raise ValueProblem(
+            f"teksten er {len(text):,} tegn lang; grensen er {limit:,} tegn".replace(",", " ")
+        )
+    return text
+
+
 # --- dates -----------------------------------------------------------------------------
 
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})")

@@ -1,0 +1,302 @@
+"""Workbook reading in a worker process of its own, with a memory and a time limit.
+
+The checks in ``workbook.py`` measure a file before calamine reads it, but calamine is
+native code: a file that gets past them (or a bug in the reader) could ask for hundreds of
+gigabytes, and the process that asked is aborted on the spot. So every file is read in a
+separate worker process whose address space is capped at 1 GB and whose reading of one
+file is cut off after 30 seconds. Whatever a file does to the reader, the caller gets a
+``LoadedWorkbook`` or a ``WorkbookError`` with one Norwegian sentence, and the app or the
+CLI goes on serving.
+
+Workers are kept warm and reused (starting Python and calamine takes longer than reading
+a normal report); a worker that died or used its memory is replaced by a new one.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import os
+import pickle
+import resource
+import selectors
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .text import fold
+from .workbook import Limits, Sheet, Workbook, WorkbookError
+
+MEMORY_LIMIT_BYTES = 1 << 30
+TIME_LIMIT_SECONDS = 30.0
+MAX_WORKERS = 4  # files read at once; more wait for a worker to be free
+MAX_IDLE = 2  # workers kept warm between files
+JOBS_PER_WORKER = 200  # then a fresh process, so that one that has grown is let go
+UNSAFE = "Filen kunne ikke leses trygt"
+_AFTER = (
+    "; ingenting er lagret. Lagre arbeidsboka på nytt i Excel eller LibreOffice og last den "
+    "opp igjen, og meld fra til administrator om feilen gjentar seg"
+)
+_HEADER = struct.Struct("<Q")
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadedWorkbook:
+    """What the worker read: the sheet names (in the file's order), which of them are
+    hidden, and the sheets that were asked for, each as its rows or as the reason it could
+    not be read (raised when the sheet is asked for, as ``Workbook.read_sheet`` does)."""
+
+    file_name: str
+    sheet_names: list[str]
+    hidden: set[str] = field(default_factory=set)
+    sheets: dict[str, Sheet | str] = field(default_factory=dict)
+
+    def find_sheets(self, aliases: tuple[str, ...]) -> list[str]:
+        """Every sheet whose folded name is one of the folded aliases, in the file's order."""
+        wanted = {fold(a) for a in aliases}
+        return [name for name in self.sheet_names if fold(name) in wanted]
+
+    def read_sheet(self, name: str) -> Sheet:
+        sheet = self.sheets.get(name)
+        if sheet is None:
+            raise WorkbookError(f"Arket «{name}» ble ikke lest")
+        if isinstance(sheet, str):
+            raise WorkbookError(sheet)
+        return sheet
+
+
+def load(data: bytes, file_name: str, wanted: frozenset[str], limits: Limits) -> LoadedWorkbook:
+    """Open a workbook and read every sheet whose folded name is in ``wanted`` (this is
+    what runs inside the worker)."""
+    book = Workbook(data, file_name, limits)
+    loaded = LoadedWorkbook(file_name, list(book.sheet_names), book.hidden)
+    for name in book.sheet_names:
+        if fold(name) in wanted:
+            try:
+                loaded.sheets[name] = book.read_sheet(name)
+            except WorkbookError as exc:
+                loaded.sheets[name] = str(exc)
+    return loaded
+
+
+def read_workbook(
+    data: bytes, file_name: str, wanted: frozenset[str], limits: Limits | None = None
+) -> LoadedWorkbook:
+    """Read a workbook in a worker process; raises ``WorkbookError`` with the reason when
+    the file is refused or could not be read safely."""
+    request = (data, file_name, wanted, limits or Limits.current(), TIME_LIMIT_SECONDS)
+    with _pool.worker() as worker:
+        kind, value = worker.ask(request, TIME_LIMIT_SECONDS + 5)
+    if kind == "ok":
+        return value
+    if kind == "refused":
+        raise WorkbookError(value)
+    raise WorkbookError(f"{UNSAFE}: {value}{_AFTER}")
+
+
+def warm_up() -> None:
+    """Start a worker now, so that the first file does not wait for one (it does not wait
+    for the worker to be ready)."""
+    _pool.warm_up()
+
+
+# --- the parent's side ---------------------------------------------------------------
+
+
+class _Dead(Exception):
+    """The worker is gone; the message says why, in Norwegian."""
+
+
+class _Worker:
+    """One worker process, spoken to through its stdin and stdout."""
+
+    def __init__(self) -> None:
+        env = dict(os.environ, RUST_BACKTRACE="0", PYTHONDONTWRITEBYTECODE="1")
+        root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ia_data.worker", str(MEMORY_LIMIT_BYTES)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            bufsize=0,
+            close_fds=True,
+        )
+        self.jobs = 0
+        self.fit = True
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def ask(self, request, timeout: float):
+        """Send one request and wait for the answer; a worker that dies or does not answer
+        in time is ended, and the answer says why."""
+        self.jobs += 1
+        self.fit = False  # until it has answered well
+        payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        deadline = time.monotonic() + timeout
+        try:
+            self.process.stdin.write(_HEADER.pack(len(payload)) + payload)
+            self.process.stdin.flush()
+            size = _HEADER.unpack(self._read(_HEADER.size, deadline))[0]
+            kind, value = pickle.loads(self._read(size, deadline))
+        except _Dead as exc:
+            kind, value = "unsafe", str(exc)
+        except (OSError, EOFError, pickle.PickleError):
+            kind, value = "unsafe", self._why_dead()
+        if kind == "memory":  # it answered, but a process that ran out of memory is let go
+            kind, value = "unsafe", _too_big()
+        if kind == "unsafe":
+            _log.warning("Lesing av %r stoppet: %s", request[1], value)
+        self.fit = kind != "unsafe" and self.jobs < JOBS_PER_WORKER
+        return kind, value
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        chunks, left, fd = [], size, self.process.stdout.fileno()
+        with selectors.DefaultSelector() as selector:
+            selector.register(fd, selectors.EVENT_READ)
+            while left:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not selector.select(remaining):
+                    self.stop()
+                    raise _Dead(_too_slow())
+                chunk = os.read(fd, min(left, 1 << 20))
+                if not chunk:
+                    raise _Dead(self._why_dead())
+                chunks.append(chunk)
+                left -= len(chunk)
+        return b"".join(chunks)
+
+    def _why_dead(self) -> str:
+        self.stop()
+        code = self.process.returncode
+        if code == -signal.SIGALRM:
+            return _too_slow()
+        if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV, -signal.SIGBUS):
+            return _too_big()
+        return "leseren stoppet uventet"
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _too_slow() -> str:
+    seconds = f"{TIME_LIMIT_SECONDS:g}".replace(".", ",")
+    return f"lesingen tok mer enn {seconds} sekunder og ble stoppet"
+
+
+def _too_big() -> str:
+    size = f"{MEMORY_LIMIT_BYTES / (1 << 30):g}".replace(".", ",")
+    return f"lesingen trengte mer enn {size} GB minne og ble stoppet"
+
+
+class _Pool:
+    """Warm workers, at most MAX_WORKERS reading at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._slots = threading.BoundedSemaphore(MAX_WORKERS)
+
+    @contextlib.contextmanager
+    def worker(self):
+        with self._slots:
+            with self._lock:
+                worker = None
+                while self._idle and worker is None:
+                    candidate = self._idle.pop()
+                    worker = candidate if candidate.alive else None
+            worker = worker or _Worker()
+            try:
+                yield worker
+            finally:
+                with self._lock:
+                    keep = worker.fit and worker.alive and len(self._idle) < MAX_IDLE
+                    if keep:
+                        self._idle.append(worker)
+                if not keep:
+                    worker.stop()
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if not self._idle:
+                self._idle.append(_Worker())
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.stop()
+
+
+_pool = _Pool()
+atexit.register(_pool.close)
+
+
+# --- the worker's side ---------------------------------------------------------------
+
+
+def _read_exactly(stream, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _serve(memory_limit: int) -> None:
+    """Answer requests on stdin until it closes: each (data, file name, wanted sheets,
+    limits, seconds) with ("ok", LoadedWorkbook), ("refused", message) or ("memory", "")."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the time limit ends the process
+    requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but answers goes to the parent
+    while True:
+        header = _read_exactly(requests, _HEADER.size)
+        if header is None:
+            return
+        payload = _read_exactly(requests, _HEADER.unpack(header)[0])
+        if payload is None:
+            return
+        data, file_name, wanted, limits, seconds = pickle.loads(payload)
+        del payload
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            answer = ("ok", load(data, file_name, wanted, limits))
+        except WorkbookError as exc:
+            answer = ("refused", str(exc))
+        except MemoryError:
+            answer = ("memory", "")
+        del data
+        body = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        answers.write(_HEADER.pack(len(body)) + body)
+        answers.flush()
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        if answer[0] == "memory":
+            return
+
+
+if __name__ == "__main__":
+    # Run the module's own copy, not this __main__ one: answers are pickled with their
+    # classes' names, and the parent knows them as ia_data.worker.LoadedWorkbook.
+    from ia_data.worker import _serve as serve
+
+    serve(int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_LIMIT_BYTES)
