@@ -399,6 +399,7 @@ ALERT_STYLE = "color: #8e1c1c; font-weight: 600"
 # The display value of a missing cell (st.dataframe's own placeholder for a missing value
 # is set to "" where the tables are drawn).
 EMPTY = "\u00a0"
+SCREEN_TEXT_LIMIT = 1000  # characters of a text cell on the screen (``screen_text``)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -564,10 +565,10 @@ def _alert(predicate, value) -> str:
 
 def table_frame(table):
     """A ``Table`` as a DataFrame for the screen: kroner as numbers of kroner, shares as
-    percent, yes/no as ``Ja``/``Nei``, everything else as it is (so sorting works on the
-    real values). A missing text is an empty string; a missing number or date stays
-    missing, so that the column still sorts as numbers or dates (``show_table`` draws a
-    missing value as an empty cell)."""
+    percent, yes/no as ``Ja``/``Nei``, a very long text cut (``screen_text``), everything
+    else as it is (so sorting works on the real values). A missing text is an empty
+    string; a missing number or date stays missing, so that the column still sorts as
+    numbers or dates (``show_table`` draws a missing value as an empty cell)."""
     import pandas as pd
 
     from ia_data import formatting as fmt
@@ -587,11 +588,13 @@ def table_frame(table):
             # st.dataframe draws a bool column as check boxes; the export says Ja/Nei.
             frame[column] = [fmt.yes_no(v) if v is not None else None for v in frame[column]]
         elif len({type(v) for v in values}) > 1:  # e.g. an action plan: a date, or Ja/Nei
-            frame[column] = [_display(v) if v is not None else "" for v in frame[column]]
+            frame[column] = [
+                screen_text(_display(v)) if v is not None else "" for v in frame[column]
+            ]
         elif values and all(isinstance(v, date) for v in values):
             pass  # real dates, so the column sorts by date; a gap shows as an empty cell
         elif kinds[column] == "other":
-            frame[column] = ["" if v is None else v for v in frame[column]]
+            frame[column] = ["" if v is None else screen_text(v) for v in frame[column]]
     return frame, kinds
 
 
@@ -880,3 +883,13 @@ def plain(text: object) -> str:
     text = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
     text = _LINE_START.sub(_line_start, text)
     return re.sub(r"[ \t]*\n+", "  \n", text.strip())
+
+
+def screen_text(value, limit: int | None = None):
+    """A text cut for the screen: longer than ``limit`` characters (``SCREEN_TEXT_LIMIT``),
+    it shows its first ``limit - 1`` and «…» (a browser freezes drawing a megabyte in a
+    table cell; the exports keep the whole text). Anything else is returned as it is."""
+    limit = limit or SCREEN_TEXT_LIMIT
+    if isinstance(value, str) and len(value) > limit:
+        return value[: limit - 1] + "…"
+    return value

@@ -19,13 +19,18 @@ STATUS_COLOURS = {
     Status.NOT_DUE: "#b9bec7",
 }
 GOAL_COLOURS = {1: "#1f5f8b", 2: "#6aa5c9", 3: "#b3cde0"}
+LABEL_LIMIT = 100  # characters of a name or key in a figure
 
 
-def safe_text(value: object) -> str:
+def safe_text(value: object, limit: int = LABEL_LIMIT) -> str:
     """Text from a file or the register, safe in a figure: Plotly draws ``<b>``, ``<br>``,
     ``<a href>`` and entities in titles, ticks, legends and hover labels, so ``&``, ``<``
-    and ``>`` are written as entities (Plotly shows them as the characters)."""
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    and ``>`` are written as entities (Plotly shows them as the characters). A text longer
+    than ``limit`` is cut with «…» (a label of a megabyte freezes the browser)."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _short(name: str) -> str:

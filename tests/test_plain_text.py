@@ -1,6 +1,6 @@
 """Text from a workbook or a user is shown as text on every page, never as Markdown or
 HTML: an image in an answer fetches nothing, a link in a title is no link, ``<img>`` in a
-sector is no element in a figure."""
+sector is no element in a figure. And a huge stored text is cut on the screen."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sqlalchemy import text
 from sqlmodel import Session
 
 from ia_data import db, store
@@ -165,3 +166,27 @@ def test_the_upload_check_shows_the_files_text_as_text(app_on, tmp_path, monkeyp
     assert any("\\*\\*fet\\*\\* \\!\\[\\]" in m.value for m in at.markdown)
     assert any("\\!\\[\\](http\\:" in w.value for w in at.warning)
     _assert_plain(at)
+
+
+def test_a_megabyte_sector_is_cut_on_the_screen(app_on, tmp_path, monkeypatch):
+    """A sector stored before the importer had limits: the page shows 1 000 characters
+    (999 and «…»), so the browser does not freeze; the figure shows 100."""
+    monkeypatch.setenv("IA_REGISTER_FILE", str(REGISTER))
+    url = f"sqlite:///{tmp_path / 'huge.db'}"
+    engine = db.get_engine(url)
+    store.import_file(engine, TROMS_2015.name, TROMS_2015.read_bytes())
+    huge = "Sektor " + "x" * 1_000_000
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE activity SET sector = :sector WHERE id = (SELECT min(id) FROM activity)"),
+            {"sector": huge},
+        )
+    at = app_on(url, page="views/aktiviteter.py", ar="2015")
+    assert not at.exception
+    cut = huge[:999] + "…"
+    activities = at.dataframe[-1].value
+    assert cut in set(activities["Bransje/sektor"])
+    assert max(len(v) for v in activities["Bransje/sektor"]) == 1_000
+    sectors = at.dataframe[3].value
+    assert cut in set(sectors["Bransje/sektor"])
+    assert max(len(f) for f in figure_texts(at)) < 20_000

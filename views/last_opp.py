@@ -245,6 +245,8 @@ def _errors_table(p: up.Preview) -> None:
     table = up.problems_table(p.errors)
     frame = pd.DataFrame(table.rows, columns=table.columns)
     frame["Rad"] = pd.array(frame["Rad"].tolist(), dtype="Int64")
+    for column in ("Funnet", "Forventet / melding"):  # a found value may be very long
+        frame[column] = [ui.screen_text(v) for v in frame[column]]
     st.dataframe(
         frame,
         placeholder="",  # an empty cell, not «None»

@@ -13,6 +13,8 @@ from ia_data import formatting as fmt
 from ia_data.importer import QUESTIONS
 from ia_data.rules import Status
 
+ANSWER_LIMIT = 20_000  # characters of an answer on the screen (the importer's limit)
+
 TEXT = {
     "title": "Råd",
     "intro": "Ett IA-råds historie: rapportene periode for periode, svarene på spørsmålene, "
@@ -132,9 +134,12 @@ else:
     chosen = [p for p in history.periods if p.period.label in picked] or stored[-1:]
     answers = exports.council_answers_table(chosen, QUESTIONS)
     # st.table draws Markdown: each answer (text from a workbook) is shown as plain text,
-    # its line breaks kept.
+    # its line breaks kept, and cut where a stored answer is longer than any allowed now.
     frame = pd.DataFrame(
-        [[question, *(ui.plain(cell) for cell in cells)] for question, *cells in answers.rows],
+        [
+            [question, *(ui.plain(ui.screen_text(cell, ANSWER_LIMIT)) for cell in cells)]
+            for question, *cells in answers.rows
+        ],
         columns=answers.columns,
     ).set_index("Spørsmål")
     st.table(frame)
