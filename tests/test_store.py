@@ -29,7 +29,7 @@ from ia_data.importer import QUESTIONS
 from ia_data.models import Activity, Allocation, Council, Meeting, Report, Upload
 from ia_data.store import RestoreError, import_file, restore_upload, upload_content, uploads
 
-NOW = datetime(2012, 8, 21, 10, 0, tzinfo=UTC)  # 12:00 in Oslo
+NOW = datetime(2012, 9, 3, 10, 0, tzinfo=UTC)  # 12:00 in Oslo
 NOT_A_WORKBOOK = "Filen er ikke en lesbar Excel- eller ODS-arbeidsbok"
 PASSWORD = "Filen er passordbeskyttet; lagre den uten passord og last den opp på nytt"
 
@@ -205,7 +205,7 @@ def test_missing_submitted_date_uses_the_upload_date(fresh_db, now, expected):
             "rapport.xlsx: ikke lagret – 1 feil må rettes før filen kan lagres",
         ),
         (
-            report_xlsx(period="2015 H1"),
+            report_xlsx(period="2015 H1", submitted=date(2012, 8, 20)),
             "rapport.xlsx: ikke lagret – 1 feil må rettes før filen kan lagres",
         ),
         (
@@ -418,7 +418,7 @@ def test_the_same_file_again_stores_nothing(fresh_db):
     assert (
         "uendret",
         "kopi.xlsx: akkurat denne filen er allerede lastet opp (opplasting nr. 1, "
-        "21.08.2012 12:00, den aktive versjonen); ingenting er lagret",
+        "03.09.2012 12:00, den aktive versjonen); ingenting er lagret",
     ) == (result.status, result.message)
     assert (True, 1) == (result.ok, result.upload_id)
     assert before == table_counts(fresh_db)
@@ -430,7 +430,7 @@ def test_the_same_file_as_an_earlier_version_stores_nothing(fresh_db):
     store_file(fresh_db, report_xlsx(activities=[]))
     result = store_file(fresh_db, data)
     assert "uendret" == result.status
-    assert "(opplasting nr. 1, 21.08.2012 12:00, en tidligere versjon)" in result.message
+    assert "(opplasting nr. 1, 03.09.2012 12:00, en tidligere versjon)" in result.message
     assert {1: False, 2: True} == active_flags(fresh_db)
 
 
