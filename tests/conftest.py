@@ -73,6 +73,21 @@ def fresh_db(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def stocked_db(fresh_db):
+    """A database holding a report (IA-rådet i Troms, 2012 H1) and an allocation."""
+    from workbooks import allocation_xlsx, report_xlsx
+
+    from ia_data.store import import_file
+
+    for name, data in [
+        ("rapport.xlsx", report_xlsx()),
+        ("tildelinger.xlsx", allocation_xlsx([["Troms", 2012, 350_000]])),
+    ]:
+        assert import_file(fresh_db, name, data).status == "lagret"
+    return fresh_db
+
+
+@pytest.fixture
 def sample_db(tmp_path, monkeypatch):
     """An engine on an empty SQLite file with the demo register (Agder shared)."""
     monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_REGISTER))

@@ -314,9 +314,10 @@ def far_cell(cell: str = "XFD1048576", sheet: str = "Aktiviteter") -> bytes:
     return buffer.getvalue()
 
 
-def ods_repeat_bomb(rows: int = 30_000, columns: int = 1_000) -> bytes:
-    """An .ods whose ``Aktiviteter`` table has one cell «x» repeated ``columns`` times in a
-    row repeated ``rows`` times: 3 × 10⁷ cells in a file of under 2 kB."""
+def ods_repeat_bomb(rows: int = 30_000, columns: int = 1_000, text: str = "x") -> bytes:
+    """An .ods whose ``Aktiviteter`` table has one cell ``text`` repeated ``columns`` times
+    in a row repeated ``rows`` times: 3 × 10⁷ cells in a file of under 2 kB (or, with a
+    long text in fewer cells, more text than a reader should copy)."""
     office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
     namespaces = (
         f'xmlns:office="{office}" '
@@ -341,7 +342,7 @@ def ods_repeat_bomb(rows: int = 30_000, columns: int = 1_000) -> bytes:
     bomb = (
         f'<table:table-row table:number-rows-repeated="{rows}">'
         '<table:table-cell office:value-type="string" '
-        f'table:number-columns-repeated="{columns}"><text:p>x</text:p></table:table-cell>'
+        f'table:number-columns-repeated="{columns}"><text:p>{text}</text:p></table:table-cell>'
         "</table:table-row>"
     )
     content = (
@@ -607,3 +608,275 @@ def formula_errors() -> bytes:
         ]
     )
     return xml_xlsx(sheets)
+
+
+# --- .xls written record by record (BIFF8 in an OLE compound file) ----------------------
+
+
+def _biff(typ: int, data: bytes) -> bytes:
+    return struct.pack("<HH", typ, len(data)) + data
+
+
+def _biff_text(text: str) -> bytes:
+    """A short XLUnicodeString: length, flags, 16-bit characters."""
+    return struct.pack("<HB", len(text), 1) + text.encode("utf-16-le")
+
+
+def biff_cell(row: int, col: int, value) -> bytes:
+    """A LABEL (text) or NUMBER record for a cell (row and column 0-based)."""
+    if isinstance(value, str):
+        return _biff(0x0204, struct.pack("<HHH", row, col, 0) + _biff_text(value))
+    return _biff(0x0203, struct.pack("<HHHd", row, col, 0, float(value)))
+
+
+def biff_shared(row: int, col: int, index: int) -> bytes:
+    """A LABELSST record: the cell holds shared string number ``index``."""
+    return _biff(0x00FD, struct.pack("<HHHI", row, col, 0, index))
+
+
+def biff_dimensions(first_row: int, last_row: int, first_col: int, last_col: int) -> bytes:
+    """A DIMENSIONS record as BIFF8 writes it: the last row and column one past the end."""
+    return _biff(0x0200, struct.pack("<IIHHH", first_row, last_row, first_col, last_col, 0))
+
+
+def _sst(strings: Sequence[str]) -> bytes:
+    """An SST record and the CONTINUE records it needs (8 224 bytes of data each; a string
+    cut in two goes on after a new flags byte, as Excel writes it)."""
+    body = struct.pack("<II", len(strings), len(strings))
+    records, limit = [], 8224
+    for text in strings:
+        head = struct.pack("<HB", len(text), 1)
+        if len(body) + len(head) + 2 > limit:
+            records.append(body)
+            body = b""
+        body += head
+        chars = text.encode("utf-16-le")
+        while chars:
+            room = (limit - len(body)) // 2 * 2
+            if room <= 0:
+                records.append(body)
+                body = b"\x01"
+                continue
+            body, chars = body + chars[:room], chars[room:]
+    records.append(body)
+    return _biff(0x00FC, records[0]) + b"".join(_biff(0x003C, r) for r in records[1:])
+
+
+def _bof(kind: int) -> bytes:
+    """A BIFF8 BOF record: 0x0005 opens the workbook globals, 0x0010 a worksheet."""
+    return _biff(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0))
+
+
+def xls_book(
+    sheets: Mapping[str, Sequence[bytes]], strings: Sequence[str] = (), dimensions=True
+) -> bytes:
+    """An .xls: each sheet a list of cell records (``biff_cell``, ``biff_shared``), behind a
+    DIMENSIONS record that fits them unless the list starts with its own."""
+    eof = _biff(0x000A, b"")
+    names = list(sheets)
+
+    def boundsheet(position: int, name: str) -> bytes:
+        raw = name.encode("utf-16-le")
+        return _biff(0x0085, struct.pack("<IBBBB", position, 0, 0, len(name), 1) + raw)
+
+    head_size = len(_bof(0x0005)) + sum(len(boundsheet(0, n)) for n in names)
+    globals_tail = (_sst(strings) if strings else b"") + eof
+    position = head_size + len(globals_tail)
+    bodies, positions = [], []
+    for name in names:
+        cells = list(sheets[name])
+        if dimensions and not (cells and cells[0][:2] == b"\x00\x02"):
+            cells.insert(0, biff_dimensions(0, 1, 0, 1))
+        body = _bof(0x0010) + b"".join(cells) + eof
+        positions.append(position)
+        bodies.append(body)
+        position += len(body)
+    stream = (
+        _bof(0x0005)
+        + b"".join(boundsheet(p, n) for p, n in zip(positions, names, strict=True))
+        + globals_tail
+        + b"".join(bodies)
+    )
+    return ole_file("Workbook", stream)
+
+
+def ole_file(stream_name: str, stream: bytes) -> bytes:
+    """A compound file (version 3, 512-byte sectors) holding one stream, kept out of the
+    mini stream by padding it to at least 4 096 bytes."""
+    stream = stream.ljust(max(4096, -(-len(stream) // 512) * 512), b"\0")
+    data_sectors = len(stream) // 512
+    fat_sectors = 1
+    while (data_sectors + 1 + fat_sectors) > fat_sectors * 128:
+        fat_sectors += 1
+    directory = data_sectors
+    end_of_chain, fat_sector, free = 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+    fat = [*range(1, data_sectors), end_of_chain]  # the stream's chain
+    fat += [end_of_chain]  # the directory
+    fat += [fat_sector] * fat_sectors
+    fat += [free] * (fat_sectors * 128 - len(fat))
+    first_fat = data_sectors + 1
+    difat = [first_fat + i for i in range(fat_sectors)] + [free] * (109 - fat_sectors)
+    header = (
+        _OLE_SIGNATURE
+        + bytes(16)
+        + struct.pack("<HHHHH", 0x003E, 0x0003, 0xFFFE, 9, 6)
+        + bytes(6)
+        + struct.pack(
+            "<IIIIIIIII", 0, fat_sectors, directory, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0
+        )
+        + struct.pack("<109I", *difat)
+    )
+
+    def entry(name: str, kind: int, child: int, start: int, size: int) -> bytes:
+        raw = (name + "\0").encode("utf-16-le") if name else b""
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBB", len(raw), kind, 1)
+            + struct.pack("<III", 0xFFFFFFFF, 0xFFFFFFFF, child)
+            + bytes(16)
+            + struct.pack("<I", 0)
+            + bytes(16)
+            + struct.pack("<III", start, size, 0)
+        )
+
+    entries = entry("Root Entry", 5, 1, 0xFFFFFFFE, 0) + entry(
+        stream_name, 2, 0xFFFFFFFF, 0, len(stream)
+    )
+    directory_sector = entries.ljust(512, b"\0")  # two empty entries fill the sector
+    fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
+    return header + stream + directory_sector + fat_bytes
+
+
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+# --- part names that differ in letter case, and text a reader copies many times ---------
+
+
+def renamed_parts(data: bytes, renames: Mapping[str, str], texts: Mapping[str, str] = ()) -> bytes:
+    """A copy of a zip whose parts ``renames`` are renamed (old name → new name), and in
+    whose parts every ``texts`` key is replaced by its value (a rels target, say)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            body = source.read(info)
+            for old, new in dict(texts).items():
+                body = body.replace(old.encode(), new.encode())
+            archive.writestr(renames.get(info.filename, info.filename), body)
+    return out.getvalue()
+
+
+# How the parts of the far-cell report are renamed so that the names written in the
+# workbook and its rels no longer match the zip's own names but in letter case: calamine
+# still finds every part (as Excel does), so the checks must too.
+CASE_CHANGES = {
+    "sheet part": ({ACTIVITIES_PART: "xl/worksheets/Sheet2.xml"}, {}),
+    "rels file": ({"xl/_rels/workbook.xml.rels": "xl/_rels/Workbook.xml.Rels"}, {}),
+    "folder": ({ACTIVITIES_PART: "XL/WorkSheets/sheet2.xml"}, {}),
+    "workbook part": ({"xl/workbook.xml": "xl/WORKBOOK.xml"}, {}),
+    "relative target": (
+        {},
+        {'Target="/xl/worksheets/sheet2.xml"': 'Target="Worksheets/SHEET2.XML"'},
+    ),
+    "absolute target": (
+        {},
+        {'Target="/xl/worksheets/sheet2.xml"': 'Target="/XL/worksheets/sheet2.xml"'},
+    ),
+    "package rels": ({"_rels/.rels": "_RELS/.rels"}, {}),
+}
+
+
+def case_changed(change: str) -> bytes:
+    """The far-cell report (one value in XFD1048576 of «Aktiviteter») with one part name
+    changed in letter case (``CASE_CHANGES``): 6.6 kB that took the server down when the
+    check looked the part up by its exact name and skipped the sheet it did not find."""
+    renames, texts = CASE_CHANGES[change]
+    return renamed_parts(far_cell(), renames, texts)
+
+
+def duplicate_part() -> bytes:
+    """The far-cell report with a second, harmless copy of its «Aktiviteter» part under
+    the same name in another letter case: which of the two a reader takes, a check
+    cannot know."""
+    source = zipfile.ZipFile(io.BytesIO(report_xlsx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, source.read(info))
+        archive.writestr(
+            "XL/worksheets/SHEET2.xml",
+            zipfile.ZipFile(io.BytesIO(far_cell())).read(ACTIVITIES_PART),
+        )
+    return out.getvalue()
+
+
+def missing_sheet_part() -> bytes:
+    """A report whose rels send «Aktiviteter» to a part the zip does not hold."""
+    return renamed_parts(
+        report_xlsx(), {}, {"worksheets/sheet2.xml": "worksheets/../worksheets/sheet2.xml"}
+    )
+
+
+def shared_string_bomb(size: int = 5 * 1024 * 1024, cells: int = 4_000) -> bytes:
+    """A valid report plus one shared string of ``size`` characters that ``cells`` cells
+    of «Aktiviteter» refer to: 32 kB that a reader copying the string into every cell
+    makes into ``size × cells`` bytes (20 GB)."""
+    rows = "".join(
+        f'<row r="{r}"><c r="L{r}" t="s"><v>0</v></c></row>' for r in range(100, 100 + cells)
+    )
+
+    def sheet(body: bytes) -> bytes:
+        return body.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
+
+    strings = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" count="{cells}" '
+        f'uniqueCount="1"><si><t>{"x" * size}</t></si></sst>'
+    ).encode()
+    return _with_shared_strings(report_xlsx(), strings, {ACTIVITIES_PART: sheet})
+
+
+def _with_shared_strings(data: bytes, strings: bytes, changes: Mapping) -> bytes:
+    """An .xlsx with ``xl/sharedStrings.xml`` added (and its relationship and content type)."""
+
+    def rels(body: bytes) -> bytes:
+        return body.replace(
+            b"</Relationships>",
+            f'<Relationship Id="rIdStrings" Type="{REL_NS}/sharedStrings" '
+            'Target="sharedStrings.xml"/></Relationships>'.encode(),
+        )
+
+    def content_types(body: bytes) -> bytes:
+        return body.replace(
+            b"</Types>",
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        )
+
+    return _rewrite(
+        data,
+        {**changes, "xl/_rels/workbook.xml.rels": rels, "[Content_Types].xml": content_types},
+        {"xl/sharedStrings.xml": strings},
+    )
+
+
+def xls_far_cell() -> bytes:
+    """An .xls (8 kB) with one value in IV65536, its last cell: 16.7 million cells for a
+    reader that fills in every cell between A1 and it."""
+    return xls_book({"Rapport": [*_XLS_REPORT, biff_cell(65535, 255, "x")]})
+
+
+def xls_lying_dimensions() -> bytes:
+    """An .xls whose DIMENSIONS record announces 4 294 967 295 rows: calamine reserves
+    room for every cell of it before reading one."""
+    return xls_book({"Rapport": [biff_dimensions(0, 0xFFFFFFFF, 0, 256), *_XLS_REPORT]})
+
+
+def xls_shared_string_bomb(cells: int = 2_000) -> bytes:
+    """An .xls (150 kB) with one shared string of 60 000 characters that ``cells`` cells
+    refer to (240 MB once every cell holds its copy)."""
+    refs = [biff_shared(r, 3, 0) for r in range(1, cells + 1)]
+    return xls_book({"Rapport": [*_XLS_REPORT, *refs]}, strings=["x" * 60_000])
+
+
+_XLS_REPORT = [biff_cell(0, 0, "IA-råd"), biff_cell(0, 1, "Troms")]

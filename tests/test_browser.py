@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import PROJECT, SAMPLE_REGISTER
-from hostile import png_renamed, zip_bomb
+from hostile import case_changed, png_renamed, zip_bomb
 from sqlmodel import Session
 
 from ia_data import db, store
@@ -273,6 +273,24 @@ def test_a_hostile_file_is_refused_on_screen_and_stores_nothing(
     assert "Filen har feil og kan ikke lagres" in errors
     assert said in errors
     assert page.get_by_role("button", name="Ingen filer kan lagres").is_disabled()
+    _no_failure(page)
+    assert empty_server.uploads() == []
+
+
+def test_a_file_that_once_killed_the_server_is_refused_and_the_server_serves_on(
+    empty_server, page, tmp_path
+):
+    # 6.6 kB: the sheet part's name differs in letter case from what the rels say, and a
+    # value stands in XFD1048576. Choosing it on Last opp used to abort the server.
+    path = tmp_path / "rapport.xlsx"
+    path.write_bytes(case_changed("sheet part"))
+    _open(page, f"{empty_server.base}/last_opp", "Last opp")
+    _choose_file(page, path)
+    _wait_for_text(page, "Filen har feil og kan ikke lagres")
+    errors = " ".join(page.get_by_test_id("stAlertContentError").all_inner_texts())
+    assert "det brukte området går fra celle A1 til XFD1048576" in errors
+    assert empty_server.process.poll() is None
+    _open(page, empty_server.base, "Oversikt")
     _no_failure(page)
     assert empty_server.uploads() == []
 

@@ -20,7 +20,6 @@ import hostile
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
-from workbooks import allocation_xlsx, report_xlsx
 
 from ia_data import workbook
 from ia_data.db import data_version
@@ -41,17 +40,6 @@ def too_many_cells(first: str, last: str) -> str:
         f"{last} (grensen er 2 000 000 celler per ark); slett det som står utenfor "
         "tabellen, og last opp filen på nytt"
     )
-
-
-@pytest.fixture
-def stocked_db(fresh_db):
-    """A database holding a report (IA-rådet i Troms, 2012 H1) and an allocation."""
-    for name, data in [
-        ("rapport.xlsx", report_xlsx()),
-        ("tildelinger.xlsx", allocation_xlsx([["Troms", 2012, 350_000]])),
-    ]:
-        assert "lagret" == import_file(fresh_db, name, data).status
-    return fresh_db
 
 
 def snapshot(engine) -> dict[str, int]:

@@ -1,0 +1,477 @@
+"""The cases that took the app down or stored a wrong figure on an earlier ``main``, each
+run through the command line (``ia-data import``) and through the Last opp page (AppTest,
+in this process: had the reader crashed, so would the test), against a database that
+holds data. Every refused file gives its exact Norwegian message, exit status 1 and an
+unchanged database; every file that must be read is stored as WORKBOOK.md says.
+
+The reading worker is tested here too: with the precise checks switched off, a file that
+asks for hundreds of gigabytes ends the worker, not the server, and with a tiny time limit
+a slow read is cut off.
+"""
+
+# ruff: noqa: SIM300  (the expected value comes first, as in sqlite-utils' tests)
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import hostile
+import pandas as pd
+import pytest
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+from test_hostile import snapshot
+from workbooks import ANSWERS, activity, report_sheets, xlsx
+
+from ia_data import workbook as reading
+from ia_data import worker
+from ia_data.cli import main as cli
+from ia_data.models import Activity, Meeting, Report
+
+PROJECT = Path(__file__).resolve().parent.parent
+TOO_BIG = (
+    "Arket «{sheet}» er for stort: det brukte området går fra celle A1 til {last} (grensen er "
+    "2 000 000 celler per ark); slett det som står utenfor tabellen, og last opp filen på nytt"
+)
+TOO_MUCH_TEXT = (
+    "Arket «{sheet}» inneholder mer tekst enn grensen på 64 MB når hver celle regnes for seg; "
+    "fjern gjentatte lange tekster, og last opp filen på nytt"
+)
+UNSAFE = (
+    "Filen kunne ikke leses trygt: {why}; ingenting er lagret. Lagre arbeidsboka på nytt i "
+    "Excel eller LibreOffice og last den opp igjen, og meld fra til administrator om feilen "
+    "gjentar seg"
+)
+NOT_A_WORKBOOK = "Filen er ikke en lesbar Excel- eller ODS-arbeidsbok"
+
+
+def _sheets(**changes) -> dict:
+    """The report sheets of Troms 2012 H1, some of them changed (sheet name → rows)."""
+    sheets = report_sheets()
+    sheets.update(changes)
+    return sheets
+
+
+def _rapport(*extra_rows, **fields) -> list[list]:
+    return [*report_sheets(**fields)["Rapport"], *extra_rows]
+
+
+def _note_right_of_submitted() -> bytes:
+    rapport = report_sheets()["Rapport"]
+    rapport[2] = [*rapport[2], "2 dager etter fristen"]  # row 3: «Innsendt dato»
+    rapport[0] = [*rapport[0], "1. utkast"]
+    return xlsx(_sheets(Rapport=rapport))
+
+
+def _two_cost_columns() -> bytes:
+    sheets = report_sheets()
+    header, *rows = sheets["Aktiviteter"]
+    sheets["Aktiviteter"] = [[*header, "Brukt"], *[[*row, 5_000] for row in rows]]
+    return xlsx(sheets)
+
+
+def _header_only_beside_data() -> bytes:
+    sheets = report_sheets()
+    activities = sheets.pop("Aktiviteter")
+    meetings = sheets.pop("Møter")
+    return xlsx(
+        {**sheets, "Aktiviteter": activities[:1], "aktiviteter ": activities, "Møter": meetings}
+    )
+
+
+def _two_councils() -> bytes:
+    return xlsx(_sheets(Rapport=_rapport(["Fylke", "Finnmark"])))
+
+
+def _same_council_twice() -> bytes:
+    return xlsx(_sheets(Rapport=_rapport(["Fylke", "19"])))
+
+
+def _text(title="Kurs", sector="Industri", comment=None, answer=None, writer=xlsx) -> bytes:
+    answers = list(ANSWERS)
+    if answer is not None:
+        answers[0] = answer
+    sheets = report_sheets(answers=answers)
+    sheets["Aktiviteter"] = [
+        sheets["Aktiviteter"][0],
+        activity(title=title, sector=sector, comment=comment),
+    ]
+    return writer(sheets)
+
+
+def _controls() -> bytes:
+    """A title with ESC (as Excel writes it: ``_x001B_``), a comment with NUL and BEL, an
+    answer with a carriage return, and a meeting kind with a vertical tab."""
+    sheets = report_sheets(answers=["Svar_x000D_\nmed linjeskift", *ANSWERS[1:]])
+    sheets["Aktiviteter"][1][1] = "Kurs_x001B_[31m i rødt"
+    sheets["Aktiviteter"][1][9] = "Null_x0000_ og bjelle_x0007_"
+    sheets["Møter"][1][1] = "Råds_x000B_møte"
+    return hostile.xml_xlsx(sheets)
+
+
+# (id, file name, the file, the error lines as Problem.text gives them)
+REFUSED = [
+    *(
+        (
+            f"case-{change.replace(' ', '-')}",
+            "rapport.xlsx",
+            lambda change=change: hostile.case_changed(change),
+            [TOO_BIG.format(sheet="Aktiviteter", last="XFD1048576")],
+        )
+        for change in hostile.CASE_CHANGES
+    ),
+    (
+        "two-parts-one-name",
+        "rapport.xlsx",
+        hostile.duplicate_part,
+        [f"{NOT_A_WORKBOOK}: den har to deler med samme navn («XL/worksheets/SHEET2.xml»)"],
+    ),
+    (
+        "sheet-part-missing",
+        "rapport.xlsx",
+        hostile.missing_sheet_part,
+        [
+            f"{NOT_A_WORKBOOK}: arket «Aktiviteter» kan ikke kontrolleres før det leses (delen "
+            "som skal holde arket, finnes ikke i filen)"
+        ],
+    ),
+    (
+        "shared-string-x-4000",
+        "rapport.xlsx",
+        hostile.shared_string_bomb,
+        [TOO_MUCH_TEXT.format(sheet="Aktiviteter")],
+    ),
+    (
+        "ods-long-text-repeated",
+        "rapport.ods",
+        lambda: hostile.ods_repeat_bomb(rows=1, columns=1_000, text="y" * 100_000),
+        [TOO_MUCH_TEXT.format(sheet="Aktiviteter")],
+    ),
+    (
+        "xls-far-cell",
+        "rapport.xls",
+        hostile.xls_far_cell,
+        [TOO_BIG.format(sheet="Rapport", last="IV65536")],
+    ),
+    (
+        "xls-lying-dimensions",
+        "rapport.xls",
+        hostile.xls_lying_dimensions,
+        [TOO_BIG.format(sheet="Rapport", last="IV4294967295")],
+    ),
+    (
+        "xls-shared-string-x-2000",
+        "rapport.xls",
+        hostile.xls_shared_string_bomb,
+        [TOO_MUCH_TEXT.format(sheet="Rapport")],
+    ),
+    (
+        "two-cost-columns",
+        "rapport.xlsx",
+        _two_cost_columns,
+        [
+            "Aktiviteter, rad 1, kolonne «Brukt»: kolonnene «Kostnad (kr)» (G) og «Brukt» (K) er "
+            "begge kolonnen «Kostnad»; behold bare én av dem"
+        ],
+    ),
+    (
+        "two-activity-sheets",
+        "rapport.xlsx",
+        _header_only_beside_data,
+        [
+            "Arbeidsboka har 2 ark som begge kan være «Aktiviteter»: «Aktiviteter» og "
+            "«aktiviteter »; gi bare ett av dem dette navnet (eller skjul det som ikke skal leses)"
+        ],
+    ),
+    (
+        "two-councils",
+        "rapport.xlsx",
+        _two_councils,
+        [
+            "Rapport, rad 13, kolonne «Fylke»: «IA-råd» i B1 («IA-rådet i Troms») og «Fylke» i "
+            "B13 («Finnmark») sier ulike ting; fjern den ene, eller rett den slik at de sier det "
+            "samme"
+        ],
+    ),
+    (
+        "title-501-characters",
+        "rapport.xlsx",
+        lambda: _text(title="K" * 501),
+        ["Aktiviteter, rad 2, kolonne «Aktivitet»: teksten er 501 tegn lang; grensen er 500 tegn"],
+    ),
+    (
+        "sector-of-a-megabyte",
+        "rapport.xlsx",
+        # (Excel and openpyxl stop at 32 767 characters; the XML of a file has no limit.)
+        lambda: _text(sector="s" * (1 << 20), writer=hostile.xml_xlsx),
+        [
+            "Aktiviteter, rad 2, kolonne «Bransje/sektor»: teksten er 1 048 576 tegn lang; "
+            "grensen er 500 tegn"
+        ],
+    ),
+    (
+        "comment-2001-characters",
+        "rapport.xlsx",
+        lambda: _text(comment="k" * 2_001),
+        [
+            "Aktiviteter, rad 2, kolonne «Kommentar»: teksten er 2 001 tegn lang; grensen er "
+            "2 000 tegn"
+        ],
+    ),
+    (
+        "answer-20001-characters",
+        "rapport.xlsx",
+        lambda: _text(answer="a" * 20_001),
+        [
+            "Rapport, rad 8, kolonne «1. Spørsmål 1»: teksten er 20 001 tegn lang; grensen er "
+            "20 000 tegn"
+        ],
+    ),
+    (
+        "submitted-1900",
+        "rapport.xlsx",
+        lambda: xlsx(_sheets(Rapport=_rapport(submitted=date(1900, 1, 1)))),
+        [
+            "Rapport, rad 3, kolonne «Innsendt dato»: 01.01.1900 er før rapportperioden 2012 H1 "
+            "begynte (01.01.2012); skriv datoen rapporten ble sendt inn"
+        ],
+    ),
+    (
+        "submitted-2099",
+        "rapport.xlsx",
+        lambda: xlsx(_sheets(Rapport=_rapport(submitted="31.12.2099"))),
+        [
+            f"Rapport, rad 3, kolonne «Innsendt dato»: 31.12.2099 ligger fram i tid (i dag er "
+            f"{date.today():%d.%m.%Y}); skriv datoen rapporten ble sendt inn"
+        ],
+    ),
+]
+
+
+def _cli_import(engine, tmp_path, file_name: str, data: bytes, capsys) -> tuple[int, str]:
+    path = tmp_path / file_name
+    path.write_bytes(data)
+    status = cli(["--db", engine.url.render_as_string(hide_password=False), "import", str(path)])
+    out = capsys.readouterr()
+    return status, out.out + out.err
+
+
+def _page(engine, monkeypatch) -> AppTest:
+    monkeypatch.setenv("IA_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
+    at.switch_page("views/last_opp.py")
+    return at.run()
+
+
+def _unescaped(text: str) -> str:
+    """A Markdown text as a reader sees it: escapes and word joiners gone."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "").replace("  \n", "\n")
+
+
+def _page_problems(at: AppTest) -> list[str]:
+    """The problems the page shows for one file, as ``Problem.text`` writes them: from the
+    error table where the problems have a place, else from the one-line error."""
+    for frame in (d.value for d in at.dataframe):
+        if list(frame.columns)[:3] == ["Ark", "Rad", "Kolonne"]:
+            lines = []
+            for sheet, row, column, _found, message in frame.itertuples(index=False):
+                located = pd.notna(row)
+                where = [sheet] if sheet else []
+                if located:
+                    where.append(f"rad {int(row)}")
+                if column:
+                    where.append(f"kolonne «{column}»" if located else column)
+                lines.append(f"{', '.join(where)}: {message}" if where else message)
+            return lines
+    return [
+        _unescaped(e.value).removesuffix(". Filen kan ikke lagres.")
+        for e in at.error
+        if e.value.endswith("Filen kan ikke lagres.")
+    ]
+
+
+@pytest.mark.parametrize(
+    "file_name,build,expected", [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED]
+)
+def test_refused_through_the_command_line(stocked_db, tmp_path, capsys, file_name, build, expected):
+    before = snapshot(stocked_db)
+    status, output = _cli_import(stocked_db, tmp_path, file_name, build(), capsys)
+    first, *lines = output.splitlines()
+    assert first in (
+        f"{file_name}: ikke lagret – {expected[0]}",
+        f"{file_name}: ikke lagret – {len(expected)} feil må rettes før filen kan lagres",
+    )
+    assert [f"  feil: {line}" for line in expected] == lines
+    assert (1, before) == (status, snapshot(stocked_db))
+
+
+@pytest.mark.parametrize(
+    "file_name,build,expected", [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED]
+)
+def test_refused_on_the_upload_page(stocked_db, monkeypatch, file_name, build, expected):
+    before = snapshot(stocked_db)
+    at = _page(stocked_db, monkeypatch)
+    at.file_uploader[0].upload(file_name, build()).run()
+    assert not at.exception
+    assert expected == _page_problems(at)
+    assert (True, "Ingen filer kan lagres") == (
+        at.button(key="confirm_upload").disabled,
+        at.button(key="confirm_upload").label,
+    )
+    # The server is still there: the next page it serves is the overview.
+    at.switch_page("views/oversikt.py").run()
+    assert (False, "Oversikt") == (bool(at.exception), at.title[0].value)
+    assert before == snapshot(stocked_db)
+
+
+# --- files that must be read, and read right -------------------------------------------
+
+
+def _active(engine) -> tuple[Report, list[Activity], list[Meeting]]:
+    with Session(engine) as session:
+        report = session.exec(
+            select(Report).where(Report.active == True, Report.year == 2012)  # noqa: E712
+        ).one()
+        activities = session.exec(
+            select(Activity).where(Activity.report_id == report.id).order_by(Activity.source_row)
+        ).all()
+        meetings = session.exec(select(Meeting).where(Meeting.report_id == report.id)).all()
+        return report, activities, meetings
+
+
+def _store_on_the_page(engine, monkeypatch, file_name: str, data: bytes) -> None:
+    at = _page(engine, monkeypatch)
+    at.file_uploader[0].upload(file_name, data).run()
+    assert (False, []) == (bool(at.exception), _page_problems(at))
+    at.button(key="confirm_upload").click().run()
+    assert not at.exception
+    assert "Filen er lagret" in at.success[0].value
+
+
+@pytest.mark.parametrize("path", ["cli", "page"])
+def test_a_note_right_of_a_value_is_neither_a_label_nor_an_answer(
+    stocked_db,
+    tmp_path,
+    capsys,
+    monkeypatch,
+    path,
+):
+    data = _note_right_of_submitted()
+    if path == "cli":
+        assert 0 == _cli_import(stocked_db, tmp_path, "notat.xlsx", data, capsys)[0]
+    else:
+        _store_on_the_page(stocked_db, monkeypatch, "notat.xlsx", data)
+    report, _, _ = _active(stocked_db)
+    assert (date(2012, 8, 20), list(ANSWERS)) == (
+        report.submitted,
+        [getattr(report, f"answer_{k}") for k in range(1, 6)],
+    )
+
+
+@pytest.mark.parametrize("path", ["cli", "page"])
+def test_the_same_council_given_twice_in_two_ways_is_read(
+    stocked_db,
+    tmp_path,
+    capsys,
+    monkeypatch,
+    path,
+):
+    data = _same_council_twice()  # «IA-råd: IA-rådet i Troms» and «Fylke: 19»
+    if path == "cli":
+        assert 0 == _cli_import(stocked_db, tmp_path, "to-ganger.xlsx", data, capsys)[0]
+    else:
+        _store_on_the_page(stocked_db, monkeypatch, "to-ganger.xlsx", data)
+    report, activities, _ = _active(stocked_db)
+    assert (19, 2) == (report.council_id, len(activities))
+
+
+@pytest.mark.parametrize("path", ["cli", "page"])
+def test_control_characters_are_removed_on_import(
+    stocked_db,
+    tmp_path,
+    capsys,
+    monkeypatch,
+    path,
+):
+    data = _controls()
+    if path == "cli":
+        status, output = _cli_import(stocked_db, tmp_path, "styretegn.xlsx", data, capsys)
+        assert (0, False) == (status, "\x1b" in output)
+    else:
+        _store_on_the_page(stocked_db, monkeypatch, "styretegn.xlsx", data)
+    report, activities, meetings = _active(stocked_db)
+    assert ("Kurs[31m i rødt", "Null og bjelle") == (activities[0].title, activities[0].comment)
+    assert ("Svar\nmed linjeskift", "Rådsmøte") == (report.answer_1, meetings[0].kind)
+
+
+# --- the reading worker ------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_precise_checks(monkeypatch):
+    """The checks before calamine switched off: only the worker's limits stand."""
+    monkeypatch.setattr(reading, "MAX_SHEET_CELLS", 10**15)
+    monkeypatch.setattr(reading, "MAX_TEXT_BYTES", 10**15)
+
+
+MEMORY = UNSAFE.format(why="lesingen trengte mer enn 1 GB minne og ble stoppet")
+
+
+@pytest.mark.parametrize(
+    "file_name,build",
+    [
+        ("rapport.xlsx", lambda: hostile.case_changed("sheet part")),
+        ("rapport.xlsx", hostile.shared_string_bomb),
+        ("rapport.xls", hostile.xls_lying_dimensions),
+    ],
+    ids=["case-changed-far-cell", "shared-string-x-4000", "xls-lying-dimensions"],
+)
+def test_without_the_checks_the_worker_runs_out_of_memory_not_the_server(
+    stocked_db,
+    tmp_path,
+    capsys,
+    monkeypatch,
+    no_precise_checks,
+    file_name,
+    build,
+):
+    data = build()
+    before = snapshot(stocked_db)
+    status, output = _cli_import(stocked_db, tmp_path, file_name, data, capsys)
+    assert (1, f"{file_name}: ikke lagret – {MEMORY}") == (status, output.splitlines()[0])
+    at = _page(stocked_db, monkeypatch)
+    at.file_uploader[0].upload(file_name, data).run()
+    assert ([MEMORY], before) == (_page_problems(at), snapshot(stocked_db))
+    # The next file is read as ever, by a fresh worker.
+    assert 0 == _cli_import(stocked_db, tmp_path, "rapport.xlsx", hostile.report_xlsx(), capsys)[0]
+
+
+def test_a_read_over_the_time_limit_is_stopped(stocked_db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(worker, "TIME_LIMIT_SECONDS", 0.01)
+    before = snapshot(stocked_db)
+    status, output = _cli_import(
+        stocked_db, tmp_path, "rader.xlsx", hostile.many_rows(20_000), capsys
+    )
+    expected = UNSAFE.format(why="lesingen tok mer enn 0,01 sekunder og ble stoppet")
+    assert (1, f"rader.xlsx: ikke lagret – {expected}", before) == (
+        status,
+        output.splitlines()[0],
+        snapshot(stocked_db),
+    )
+    monkeypatch.undo()
+    assert 0 == _cli_import(stocked_db, tmp_path, "rapport.xlsx", hostile.report_xlsx(), capsys)[0]
+
+
+def test_workers_are_kept_warm_and_reused():
+    worker._pool.close()
+    first = worker.read_workbook(hostile.report_xlsx(), "rapport.xlsx", frozenset({"rapport"}))
+    (kept,) = worker._pool._idle
+    second = worker.read_workbook(hostile.report_xlsx(), "rapport.xlsx", frozenset({"rapport"}))
+    assert (["Rapport"], ["Rapport"], [kept], 2) == (
+        list(first.sheets),
+        list(second.sheets),
+        worker._pool._idle,
+        kept.jobs,
+    )
