@@ -284,11 +284,10 @@ MAX_ID = 2**63 - 1
 
 
 def cmd_restore(args) -> int:
-    engine = _engine(args)
     try:
         if not 0 < args.upload_id <= MAX_ID:
             raise RestoreError(f"Opplasting nr. {args.upload_id} finnes ikke")
-        say(restore_upload(engine, args.upload_id))
+        say(restore_upload(_engine(args), args.upload_id))
     except RestoreError as exc:
         say(f"Feil: {exc}", err=True)
         return 1

@@ -10,6 +10,7 @@ the command as the user ``nobody`` (effective user id only, switched back after)
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import importlib
 import os
@@ -302,6 +303,7 @@ def test_full_disk_stores_nothing(url, sample_db, capsys):
     assert uploads(sample_db) == []
 
 
+@functools.cache
 def _can_mount_tmpfs() -> bool:
     if shutil.which("unshare") is None:
         return False
