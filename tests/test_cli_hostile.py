@@ -10,7 +10,6 @@ the command as the user ``nobody`` (effective user id only, switched back after)
 from __future__ import annotations
 
 import codecs
-import functools
 import hashlib
 import importlib
 import os
@@ -301,73 +300,6 @@ def test_full_disk_stores_nothing(url, sample_db, capsys):
         f"{TROMS_2015.name}: ikke lagret – Disken er full ({_path(url)})\n"
     )
     assert uploads(sample_db) == []
-
-
-@functools.cache
-def _can_mount_tmpfs() -> bool:
-    if shutil.which("unshare") is None:
-        return False
-    probe = subprocess.run(
-        ["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
-        capture_output=True,
-    )
-    return probe.returncode == 0
-
-
-@pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs a private mount namespace (root)")
-@pytest.mark.parametrize(
-    "room_kb, message",
-    [
-        (0, "Feil: Disken er full ({path})"),  # not even room for the WAL index
-        (40, "troms-ny.xlsx: ikke lagret – Disken er full ({path})"),
-    ],
-)
-def test_full_disk_for_real(tmp_path, monkeypatch, room_kb, message):
-    """A real full disk: a 256 kB tmpfs in a private mount namespace, filled up."""
-    url = _stored_database(tmp_path / "kilde", monkeypatch)
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    python = f"{sys.executable} -m ia_data.cli --db sqlite:///{disk}/ia.db"
-    script = f"""
-        mount -t tmpfs -o size=256k tmpfs {disk}
-        cp {_path(url)} {disk}/ia.db
-        dd if=/dev/zero of={disk}/fyll bs=4k 2>/dev/null
-        truncate -s -{room_kb}k {disk}/fyll
-        {python} import {_changed_troms(tmp_path)} >{tmp_path}/out 2>{tmp_path}/err
-        echo $? >{tmp_path}/code
-        rm {disk}/fyll
-        {python} history >{tmp_path}/history 2>&1
-    """
-    subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=PROJECT, check=True, timeout=120)
-    assert (tmp_path / "code").read_text() == "1\n"
-    assert (tmp_path / "out").read_text() == ""
-    assert (tmp_path / "err").read_text() == message.format(path=disk / "ia.db") + "\n"
-    history = (tmp_path / "history").read_text().splitlines()
-    assert len(history) == 2 and history[1].endswith(TROMS_2015.name)  # only the first upload
-
-
-@pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs a private mount namespace (root)")
-def test_an_export_that_fills_the_disk_leaves_no_half_file(tmp_path, monkeypatch):
-    """The compiled report (some 40 kB) onto a disk with 8 kB left: no file at all, rather
-    than the first 8 kB of one."""
-    url = _stored_database(tmp_path / "kilde", monkeypatch)
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    script = f"""
-        mount -t tmpfs -o size=256k tmpfs {disk}
-        dd if=/dev/zero of={disk}/fyll bs=4k 2>/dev/null
-        truncate -s -8k {disk}/fyll
-        {sys.executable} -m ia_data.cli --db {url} export compiled --year 2015 \\
-            --out {disk}/samlet.xlsx 2>{tmp_path}/err
-        echo $? >{tmp_path}/code
-        ls {disk} >{tmp_path}/files
-    """
-    subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=PROJECT, check=True, timeout=120)
-    assert (tmp_path / "code").read_text() == "1\n"
-    assert (tmp_path / "err").read_text() == (
-        f"Feil: Kan ikke skrive {disk}/samlet.xlsx: disken er full\n"
-    )
-    assert (tmp_path / "files").read_text() == "fyll\n"
 
 
 @pytest.mark.parametrize(
