@@ -10,6 +10,7 @@ import streamlit as st
 import ui
 from ia_data import formatting as fmt
 from ia_data import uploads as up
+from ia_data import worker as reading_worker
 from ia_data.rules import load_rules
 from ia_data.store import STORED
 
@@ -96,6 +97,7 @@ TEXT = {
 
 rules = load_rules()
 st.session_state.setdefault("upload_round", 0)
+reading_worker.warm_up()  # a file chosen next is read at once, not after a process start
 
 st.title(TEXT["title"])
 st.caption(TEXT["intro"])
