@@ -693,11 +693,12 @@ class _Row:
         self.ok = True
 
     def get(self, key: str, parser, required: bool = False, default=None):
-        if key not in self.cells:  # a column the sheet lacks (a missing required one is reported)
+        cell = self.cells.get(key)
+        if cell is None:  # a column the sheet lacks (a missing required one is reported)
             self.ok = self.ok and not required
             return default
-        value, header = self.cells[key]
-        if V.is_empty(value):
+        value, header = cell
+        if value is None or (type(value) is str and not value.strip()):
             if required:
                 self.ok = False
                 self.result.error(
@@ -723,7 +724,8 @@ def _comment(value: object) -> str:
 
 
 def _activity_type(value: object) -> tuple[str, bool]:
-    _short(value)  # a type of a megabyte is refused for its length, not kept as «Annet»
+    if type(value) is str and len(value) > SHORT_TEXT:
+        _short(value)  # a type of a megabyte is refused for its length, not kept as «Annet»
     return V.parse_activity_type(value)
 
 

@@ -82,9 +82,14 @@ def _number(value: object) -> float | None:
 def parse_text(value: object, limit: int) -> str:
     """Free text, trimmed (a number or date cell as it shows); a text longer than
     ``limit`` characters is refused with the limit named (WORKBOOK.md)."""
-    if is_empty(value):
+    if type(value) is str:  # (the common case first: this runs for most cells of a file)
+        text = value.strip()
+        if "\u00a0" in text or "\u202f" in text:
+            text = clean(text)
+    elif value is None:
         return ""
-    text = clean(value) if isinstance(value, str) else shown(value)
+    else:
+        text = shown(value)
     if len(text) > limit:
         raise ValueProblem(
             f"teksten er {len(text):,} tegn lang; grensen er {limit:,} tegn".replace(",", " ")

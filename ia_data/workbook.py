@@ -145,7 +145,9 @@ class Workbook:
         padded: list[list] = [[] for _ in range(skipped_rows)]
         while rows and rows[-1].count("") == len(rows[-1]):
             rows.pop()
-        result = padded + [_clean_row(r) for r in rows]
+        if self._xlsx is None or self._xlsx.controls or _may_hold_controls(xml):
+            rows = [_clean_row(r) for r in rows]
+        result = padded + [list(r) for r in rows]
         for (row, col), error in (_error_cells(xml) if xml else {}).items():
             while len(result) < row:
                 result.append([])
@@ -188,6 +190,16 @@ _VISIBLE = calamine.SheetVisibleEnum.Visible
 def _shown_name(name: str) -> str:
     """A sheet's name as messages and problems show it: trimmed, no control characters."""
     return without_controls(name).strip()
+
+
+_CONTROL_BYTES = bytes(range(9)) + bytes(range(11, 32))
+
+
+def _may_hold_controls(xml: bytes) -> bool:
+    """Whether an XML part can give a text a control character: written raw, as Excel's
+    ``_x001B_`` escape or as a character reference. (Three scans in C: cleaning every row
+    of a sheet that has none costs a Python loop over every cell.)"""
+    return b"_x" in xml or b"&#" in xml or len(xml.translate(None, _CONTROL_BYTES)) != len(xml)
 
 
 def _clean_row(row: list) -> list:
@@ -335,6 +347,7 @@ class _Xlsx:
 
     sheets: dict[str, str]
     shared: list[int]
+    controls: bool = False  # whether a shared string may hold a control character
 
 
 _RELATIONSHIP = re.compile(
@@ -381,20 +394,24 @@ def _xlsx_layout(archive: zipfile.ZipFile, parts: _Parts, limits: Limits) -> _Xl
         if part is not None:
             sheets[name] = part
     strings = parts.find(f"{folder}sharedStrings.xml")
-    return _Xlsx(sheets, _shared_string_sizes(archive, strings, limits) if strings else [])
+    if strings is None:
+        return _Xlsx(sheets, [])
+    return _Xlsx(sheets, *_shared_strings(archive, strings, limits))
 
 
 _SHARED_STRING = re.compile(rb"<(?:[\w.-]+:)?si(?=[\s/>])")
 
 
-def _shared_string_sizes(archive: zipfile.ZipFile, part: str, limits: Limits) -> list[int]:
+def _shared_strings(archive: zipfile.ZipFile, part: str, limits: Limits) -> tuple[list[int], bool]:
     """The size in bytes of each shared string (from its ``<si>`` to the next one: the
-    markup of a formatted string counts too, which only makes the measure generous)."""
+    markup of a formatted string counts too, which only makes the measure generous), and
+    whether any of them may hold a control character."""
     if archive.getinfo(part).file_size > limits.text_bytes:
         raise _too_much_text("", limits)
     xml = _read_part(archive, part, limits)
     starts = [m.start() for m in _SHARED_STRING.finditer(xml)]
-    return [b - a for a, b in zip(starts, [*starts[1:], len(xml)], strict=True)]
+    sizes = [b - a for a, b in zip(starts, [*starts[1:], len(xml)], strict=True)]
+    return sizes, _may_hold_controls(xml)
 
 
 def _too_much_text(sheet: str, limits: Limits) -> WorkbookError:
@@ -631,6 +648,8 @@ def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:
     calamine gives such a cell as empty, so a cost of ``=A1/0`` would be stored as 0 kr;
     with the error's text as its value it is refused like any other value that is no
     amount, date or sub-goal."""
+    if b'"e"' not in xml and b"'e'" not in xml:  # (two fast scans first: no cell is an error)
+        return {}
     if not _ERROR_TYPE.search(xml):
         return {}
     found = {}
