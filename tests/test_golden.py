@@ -1,0 +1,224 @@
+"""Every table a page shows and every export, on the sample data, compared with the files
+in ``tests/golden/`` that the code wrote before the library was regrouped into layers: a
+restructuring that changes a single figure, a column or a format fails here.
+
+The tables are compared value by value, with their types (kroner as øre, shares, dates);
+the CSV files byte by byte; the XLSX files cell by cell — value, number format, font, fill
+and alignment — except the time an extract was made and the upload times, which differ
+with every seeding. ``IA_GOLDEN_WRITE=1 uv run pytest tests/test_golden.py`` writes the
+files anew (only when a change of figures is intended).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import Session
+
+from ia_data import db
+from ia_data import exports as E
+from ia_data import reports as R
+from ia_data.compiled import compiled_report
+from ia_data.exports import Kroner, Percent, Table
+from ia_data.importer import QUESTIONS
+from ia_data.queries import overview
+from ia_data.register import councils
+from ia_data.rules import load_rules
+
+GOLDEN = Path(__file__).parent / "golden"
+AS_OF = date(2016, 6, 1)
+NOW = datetime(2016, 6, 1, 12, 0)
+WRITE = os.environ.get("IA_GOLDEN_WRITE") == "1"
+
+
+def _tables(session, rules) -> dict[str, Table]:
+    """Each page's tables, built as the page builds them."""
+    tables: dict[str, Table] = {}
+    infos = councils(session)
+    years = R.data_years(session, rules)
+    for year in years:
+        for goal in (None, 1, 2, 3):
+            rows = overview(session, year, AS_OF, rules, None, goal)
+            tables[f"oversikt-{year}-delmal{goal or 0}"] = E.overview_table(
+                rows, rules.periods(year)
+            )
+        rows = overview(session, year, AS_OF, rules)
+        tables[f"aktiviteter-dekning-{year}"] = E.goal_coverage_table(rows)
+        for by, label in (("type", "Type"), ("sector", "Bransje/sektor"), ("goal", "Delmål")):
+            breakdown = R.activity_breakdown(session, year, by)
+            tables[f"aktiviteter-{by}-{year}"] = E.breakdown_table(breakdown, label, by)
+        activities, _ = R.activity_list(session, year=year)
+        tables[f"aktiviteter-liste-{year}"] = E.activities_table(activities)
+        tables[f"okonomi-{year}"] = E.money_table(R.money(session, rules, [year]))
+        spend = R.spend_by_type(session, year)
+        types = R.activity_types({s.type for s in spend})
+        tables[f"okonomi-type-{year}"] = E.spend_by_type_table(spend, infos, types)
+        rows = R.deadlines(session, rules, AS_OF, [year])
+        tables[f"frister-matrise-{year}"] = E.deadline_matrix_table(rows)
+        tables[f"frister-mangler-{year}"] = E.missing_table(R.missing_reports(rows))
+        tables[f"frister-forfaller-{year}"] = E.falling_due_table(
+            R.falling_due(rows, date(year, 2, 15), 30), date(year, 2, 15)
+        )
+        tables[f"frister-alle-{year}"] = E.deadlines_table(rows)
+    history = R.money(session, rules)
+    tables["okonomi-utvikling"] = E.money_trend_table(history)
+    tables["okonomi-alle-ar"] = E.money_table(history, title="Økonomi alle år")
+    tables["okonomi-vedtak"] = E.allocations_table(R.allocation_history(session))
+    for council in infos:
+        found = R.council_history(session, rules, council.id, AS_OF)
+        key = f"rad-{council.id}"
+        tables[f"{key}-rapporter"] = E.council_reports_table(found.periods)
+        tables[f"{key}-svar"] = E.council_answers_table(found.periods, QUESTIONS)
+        tables[f"{key}-ar"] = E.council_years_table(found.years)
+        activities, _ = R.activity_list(session, council_ids=[council.id])
+        tables[f"{key}-aktiviteter"] = E.activities_table(activities)
+        meetings = R.meeting_list(session, council_ids=[council.id])
+        tables[f"{key}-moter"] = E.meetings_table(meetings, {council.id: council.name})
+    return tables
+
+
+def _files(session, rules) -> dict[str, bytes]:
+    """Every export the CLI and the download buttons write."""
+    files: dict[str, bytes] = {}
+    for year in R.data_years(session, rules):
+        for fmt in ("csv", "xlsx"):
+            files[f"oversikt-{year}.{fmt}"] = E.overview_export(
+                session, year, AS_OF, rules, fmt, now=NOW
+            )
+            files[f"aktiviteter-{year}.{fmt}"] = E.activities_export(session, year, fmt, now=NOW)
+        files[f"oversikt-{year}-delmal2-rad1-9.xlsx"] = E.overview_export(
+            session, year, AS_OF, rules, "xlsx", [1, 9], 2, now=NOW
+        )
+        files[f"samlet-{year}.xlsx"] = compiled_report(session, rules, year, AS_OF, now=NOW)
+    for fmt in ("csv", "xlsx"):
+        files[f"frister.{fmt}"] = E.deadlines_export(session, rules, AS_OF, fmt, now=NOW)
+        files[f"aktiviteter.{fmt}"] = E.activities_export(session, None, fmt, now=NOW)
+        table = E.money_table(R.money(session, rules), title="Økonomi alle år")
+        files[f"okonomi.{fmt}"] = E.table_export(
+            session,
+            table,
+            fmt,
+            title="Økonomi alle år",
+            filters=[("IA-råd", "alle")],
+            upload_ids=[1, 2, 3],
+            now=NOW,
+        )
+    return files
+
+
+def _value(value):
+    if isinstance(value, Kroner):
+        return {"kr": value.ore}
+    if isinstance(value, Percent):
+        return {"pct": round(value.share, 12)}
+    if isinstance(value, datetime):  # only upload times, which every seeding makes anew
+        return "<tid>"
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, float):
+        return {"float": round(value, 9)}
+    return value
+
+
+def _table_json(table: Table) -> dict:
+    return {
+        "title": table.title,
+        "columns": table.columns,
+        "rows": [[_value(v) for v in row] for row in table.rows],
+    }
+
+
+_UPLOAD_TIME = re.compile(r"lastet opp \d\d\.\d\d\.\d{4} \d\d:\d\d")
+
+
+def _colour(colour) -> str | None:
+    if colour is None:
+        return None
+    return colour.rgb if isinstance(colour.rgb, str) else f"theme {colour.theme}"
+
+
+def _xlsx_json(data: bytes) -> dict:
+    """Every cell of every sheet: value, number format, font, fill and alignment."""
+    book = load_workbook(io.BytesIO(data))
+    sheets = {}
+    for sheet in book.worksheets:
+        cells = []
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is None and not cell.has_style:
+                    continue
+                value = cell.value
+                if isinstance(value, str):
+                    value = _UPLOAD_TIME.sub("lastet opp <tid>", value)
+                if sheet.title == "Om uttrekket" and sheet.cell(cell.row, 1).value == "Laget":
+                    value = "<tid>" if cell.column == 2 else value
+                cells.append(
+                    [
+                        cell.coordinate,
+                        _value(value),
+                        cell.number_format,
+                        [cell.font.b, cell.font.i, cell.font.name, _colour(cell.font.color)],
+                        _colour(cell.fill.fgColor) if cell.fill.fill_type else None,
+                        [cell.alignment.horizontal, cell.alignment.wrap_text],
+                    ]
+                )
+        sheets[sheet.title] = {
+            "cells": cells,
+            "freeze": sheet.freeze_panes,
+            "filter": sheet.auto_filter.ref,
+            "widths": {k: v.width for k, v in sorted(sheet.column_dimensions.items())},
+        }
+    return sheets
+
+
+def _normalised(name: str, data: bytes):
+    return _xlsx_json(data) if name.endswith(".xlsx") else data.decode("utf-8")
+
+
+def _write(path: Path, content: dict) -> None:
+    text = json.dumps(content, ensure_ascii=False, indent=0, sort_keys=True)
+    path.write_bytes(gzip.compress(text.encode(), mtime=0))
+
+
+def _read(path: Path) -> dict:
+    return json.loads(gzip.decompress(path.read_bytes()))
+
+
+@pytest.fixture(scope="module")
+def built(seeded_url):
+    rules = load_rules()
+    with Session(db.get_engine(seeded_url)) as session:
+        tables = {name: _table_json(t) for name, t in _tables(session, rules).items()}
+        files = {name: _normalised(name, data) for name, data in _files(session, rules).items()}
+    return tables, files
+
+
+def test_every_page_table_is_as_before(built):
+    tables, _ = built
+    path = GOLDEN / "tables.json.gz"
+    if WRITE:
+        GOLDEN.mkdir(exist_ok=True)
+        _write(path, tables)
+    before = _read(path)
+    assert sorted(before) == sorted(tables)
+    for name in before:
+        assert before[name] == json.loads(json.dumps(tables[name])), name
+
+
+def test_every_export_is_as_before(built):
+    _, files = built
+    path = GOLDEN / "files.json.gz"
+    if WRITE:
+        _write(path, files)
+    before = _read(path)
+    assert sorted(before) == sorted(files)
+    for name in before:
+        assert before[name] == json.loads(json.dumps(files[name])), name
