@@ -11,12 +11,13 @@ from datetime import date
 import streamlit as st
 from sqlmodel import Session, select
 
-from ia_data import db, exports
-from ia_data.models import Upload
-from ia_data.queries import overview, years_with_data
-from ia_data.register import councils
-from ia_data.rules import Status, load_rules
-from ia_data.seed import seed
+from ia_data.demo.seed import seed
+from ia_data.domain.rules import Status, load_rules
+from ia_data.output import exports
+from ia_data.reporting.overview import overview, years_with_data
+from ia_data.storage import db
+from ia_data.storage.models import Upload
+from ia_data.storage.register import councils
 
 STATUS_COLOURS = {
     Status.ON_TIME: ("#e3f1e6", "#1b5e20"),
@@ -46,7 +47,7 @@ def has_uploads() -> bool:
 
 
 def ensure_demo_data() -> None:
-    """Fill the demo database from ``sample_data/`` on first start, with progress."""
+    """Fill the demo database with the demo data on first start, with progress."""
     if not is_demo() or has_uploads():
         return
     bar = st.progress(0.0, text="Laster inn demodata …")
@@ -203,7 +204,7 @@ def year_param(param: str, options: list[int]) -> int | None:
 def date_param(param: str, first: date = DATE_MIN, last: date = DATE_MAX) -> date | None:
     """The date in ``?<param>=ÅÅÅÅ-MM-DD`` if it exists and lies in ``first``–``last``;
     a bad one is dropped with a note, and None returned."""
-    from ia_data import formatting as fmt
+    from ia_data.domain import formatting as fmt
 
     raw = _param(param)
     if raw is None:
@@ -385,7 +386,7 @@ def overview_export(
     year: int, as_of: date, file_format: str, council_ids=None, goal: int | None = None
 ) -> bytes:
     """The overview export (same query as the page) as CSV or XLSX bytes."""
-    from ia_data.exports import overview_export as build
+    from ia_data.output.exports import overview_export as build
 
     with Session(engine()) as session:
         return build(session, year, as_of, load_rules(), file_format, council_ids, goal)
@@ -406,7 +407,7 @@ SCREEN_TEXT_LIMIT = 1000  # characters of a text cell on the screen (``screen_te
 def _cached_report(url: str, version: int, name: str, kwargs: tuple):
     import inspect
 
-    from ia_data import reports
+    from ia_data.reporting import reports
 
     function = getattr(reports, name)
     arguments = dict(kwargs)
@@ -522,7 +523,7 @@ def choice_filter(label: str, options: list[str], param: str, placeholder: str) 
 
 
 def _column_kind(values: list) -> str:
-    from ia_data.exports import Kroner, Percent
+    from ia_data.output.exports import Kroner, Percent
 
     present = [v for v in values if v is not None]
     if present and all(isinstance(v, Kroner) for v in present):
@@ -538,7 +539,7 @@ def _display(value, plain: bool = False) -> str:
 
     import pandas as pd
 
-    from ia_data import formatting as fmt
+    from ia_data.domain import formatting as fmt
 
     if value is None or (not isinstance(value, str | bool | date) and pd.isna(value)):
         return EMPTY
@@ -571,7 +572,7 @@ def table_frame(table):
     numbers or dates (``show_table`` draws a missing value as an empty cell)."""
     import pandas as pd
 
-    from ia_data import formatting as fmt
+    from ia_data.domain import formatting as fmt
 
     frame = pd.DataFrame(table.rows, columns=table.columns, dtype=object)
     kinds = {c: _column_kind([row[j] for row in table.rows]) for j, c in enumerate(table.columns)}
@@ -612,7 +613,7 @@ def show_table(
     ``Gjenstår`` column get red and ⚠; percent columns in ``bars`` show as bars."""
     import pandas as pd
 
-    from ia_data import formatting as fmt
+    from ia_data.domain import formatting as fmt
 
     frame, kinds = table_frame(table)
     alerts = dict(alerts or {})
@@ -663,7 +664,7 @@ def show_table(
 
 def table_export(table, file_format: str, **about) -> bytes:
     """A page's table as CSV, or as XLSX with its ``Om uttrekket`` sheet."""
-    from ia_data.exports import table_export as build
+    from ia_data.output.exports import table_export as build
 
     with Session(engine()) as session:
         return build(session, table, file_format, **about)
@@ -719,7 +720,7 @@ def download_buttons(
 
 def compiled_report(year: int, as_of: date) -> bytes:
     """The Samlet rapport of a year (XLSX bytes)."""
-    from ia_data.compiled import compiled_report as build
+    from ia_data.output.compiled import compiled_report as build
 
     with Session(engine()) as session:
         return build(session, load_rules(), year, as_of)
@@ -749,8 +750,8 @@ def check_upload(file_name: str, data: bytes):
     raises: an unexpected failure becomes a rejected file with a Norwegian message."""
     import logging
 
-    from ia_data import store
-    from ia_data import uploads as up
+    from ia_data.reporting import uploads as up
+    from ia_data.storage import store
 
     digest = store.sha256_of(data)
     version = data_version()
@@ -781,8 +782,8 @@ def store_upload(file_name: str, data: bytes, uploaded_by: str = ""):
     """Store one checked file in its own transaction (``store.import_file``); never raises."""
     import logging
 
-    from ia_data import store
-    from ia_data import uploads as up
+    from ia_data.reporting import uploads as up
+    from ia_data.storage import store
 
     try:
         return store.import_file(engine(), file_name, data, uploaded_by=uploaded_by)
@@ -799,7 +800,7 @@ def data_changed() -> None:
 
 def restore_upload(upload_id: int) -> str:
     """Make an earlier upload active again; raises ``store.RestoreError`` with the reason."""
-    from ia_data import store
+    from ia_data.storage import store
 
     message = store.restore_upload(engine(), upload_id)
     data_changed()
@@ -808,7 +809,7 @@ def restore_upload(upload_id: int) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _cached_upload_history(url: str, version: int, council_ids: tuple, periods: tuple):
-    from ia_data.uploads import upload_history as history
+    from ia_data.reporting.uploads import upload_history as history
 
     return history(db.get_engine(url), list(council_ids) or None, list(periods) or None)
 
@@ -825,7 +826,7 @@ def upload_history(council_ids=None, periods=None):
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _cached_uploaded_periods(url: str, version: int):
-    from ia_data.uploads import uploaded_periods as periods
+    from ia_data.reporting.uploads import uploaded_periods as periods
 
     return periods(db.get_engine(url))
 
@@ -836,7 +837,7 @@ def uploaded_periods() -> list[tuple[int, str]]:
 
 def upload_file(upload_id: int) -> bytes:
     """The original bytes of an upload (not cached: a file may be large)."""
-    from ia_data.store import upload_content
+    from ia_data.storage.store import upload_content
 
     found = upload_content(engine(), upload_id)
     return found[1] if found else b""
@@ -844,7 +845,7 @@ def upload_file(upload_id: int) -> bytes:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _cached_template(url: str, version: int, year: int) -> bytes:
-    from ia_data.uploads import template_for_year
+    from ia_data.reporting.uploads import template_for_year
 
     return template_for_year(db.get_engine(url), year, load_rules())
 

@@ -32,13 +32,15 @@ sys.path.insert(0, str(PROJECT))
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from ia_data import db, figures  # noqa: E402
-from ia_data.models import Activity, Meeting, Report, Upload  # noqa: E402
-from ia_data.queries import overview  # noqa: E402
-from ia_data.register import councils  # noqa: E402
-from ia_data.rules import load_rules  # noqa: E402
-from ia_data.seed import SAMPLE_REGISTER, seed  # noqa: E402
-from ia_data.store import import_file  # noqa: E402
+from ia_data.demo import SAMPLE_REGISTER  # noqa: E402
+from ia_data.demo.seed import seed  # noqa: E402
+from ia_data.domain.rules import load_rules  # noqa: E402
+from ia_data.reporting.overview import overview  # noqa: E402
+from ia_data.storage import db  # noqa: E402
+from ia_data.storage import totals as figures  # noqa: E402
+from ia_data.storage.models import Activity, Meeting, Report, Upload  # noqa: E402
+from ia_data.storage.register import councils  # noqa: E402
+from ia_data.storage.store import import_file  # noqa: E402
 
 TYPES = ("Konferanse", "Seminar", "Kurs", "Nettverk", "Erfaringssamling", "Dialogmøte")
 GOALS = (1, 2, 3, "1, 2", "2, 3", "alle")
@@ -64,7 +66,7 @@ def median_time(fn, repeat: int) -> float:
 
 def big_workbook(rows: int = 10_000) -> bytes:
     """A council report workbook with ``rows`` activities, in the template's layout."""
-    from ia_data.template import fill_report, new_report_workbook, workbook_bytes
+    from ia_data.output.template import fill_report, new_report_workbook, workbook_bytes
 
     rng = random.Random(7)
     activities = []

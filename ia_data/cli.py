@@ -21,11 +21,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
 
-from . import exports
-from .db import database_label, database_problem, database_url, get_engine
-from .formatting import local
-from .rules import load_rules
-from .store import REJECTED, RestoreError, import_file, restore_upload, uploads
+from ia_data.domain.formatting import local
+from ia_data.domain.rules import load_rules
+from ia_data.output import exports
+from ia_data.storage.db import database_label, database_problem, database_url, get_engine
+from ia_data.storage.store import REJECTED, RestoreError, import_file, restore_upload, uploads
 
 _ARGPARSE_NO = {
     "usage: ": "bruk: ",
@@ -238,7 +238,7 @@ def cmd_export(args) -> int:
         elif args.table == "activities":
             data = exports.activities_export(session, args.year, file_format)
         else:
-            from .compiled import compiled_report
+            from ia_data.output.compiled import compiled_report
 
             data = compiled_report(session, rules, args.year, as_of)
     _write(data, args.out)
@@ -246,8 +246,8 @@ def cmd_export(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from .register import councils
-    from .template import build_template
+    from ia_data.output.template import build_template
+    from ia_data.storage.register import councils
 
     _check_year(args.year, load_rules())
     _check_out(args.out)
@@ -295,7 +295,7 @@ def cmd_restore(args) -> int:
 
 
 def cmd_seed(args) -> int:
-    from .seed import SeedError, seed
+    from ia_data.demo.seed import SeedError, seed
 
     engine = _engine(args)
 
@@ -370,7 +370,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("upload_id", type=int, metavar="OPPLASTING_NR")
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("seed", parents=[common], help="last inn demodataene fra sample_data/")
+    p = sub.add_parser(
+        "seed",
+        parents=[common],
+        help="last inn demodataene (oppdiktede rapporter)",
+    )
     p.set_defaults(func=cmd_seed)
     return parser
 

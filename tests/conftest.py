@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from ia_data import db
-from ia_data.rules import load_rules
+from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.rules import load_rules
+from ia_data.storage import db
 
 PROJECT = Path(__file__).resolve().parent.parent
-SAMPLE_REGISTER = PROJECT / "sample_data" / "register.toml"
+SAMPLE_REGISTER = SAMPLE_DIR / "register.toml"
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -40,7 +41,8 @@ def register(tmp_path_factory):
     """The councils of the register that ships with the app (one council per county)."""
     from sqlmodel import Session, create_engine
 
-    from ia_data.register import DEFAULT_REGISTER_FILE, councils
+    from ia_data.domain.register import DEFAULT_REGISTER_FILE
+    from ia_data.storage.register import councils
 
     engine = create_engine(f"sqlite:///{tmp_path_factory.mktemp('register') / 'register.db'}")
     db.ensure_schema(engine, DEFAULT_REGISTER_FILE)
@@ -53,7 +55,7 @@ def register(tmp_path_factory):
 @pytest.fixture
 def parse(register, rules):
     """``parse(data, file_name)``: the importer's reading of a workbook, nothing stored."""
-    from ia_data.importer import parse_workbook
+    from ia_data.ingest.parse import parse_workbook
 
     def run(data: bytes, file_name: str = "rapport.xlsx"):
         return parse_workbook(data, file_name, register, rules)
@@ -77,7 +79,7 @@ def stocked_db(fresh_db):
     """A database holding a report (IA-rådet i Troms, 2012 H1) and an allocation."""
     from workbooks import allocation_xlsx, report_xlsx
 
-    from ia_data.store import import_file
+    from ia_data.storage.store import import_file
 
     for name, data in [
         ("rapport.xlsx", report_xlsx()),
@@ -101,7 +103,7 @@ def sample_db(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def seeded_url(tmp_path_factory):
     """URL of a database holding all of ``sample_data/`` (read-only for tests)."""
-    from ia_data.seed import seed
+    from ia_data.demo.seed import seed
 
     url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'demo.db'}"
     engine = db.get_engine(url)

@@ -22,11 +22,12 @@ from conftest import PROJECT, SAMPLE_REGISTER
 from hostile import case_changed, png_renamed, zip_bomb
 from sqlmodel import Session
 
-from ia_data import db, store
+from ia_data.demo import SAMPLE_DIR
+from ia_data.storage import db, store
 
 pytestmark = pytest.mark.browser
 
-NORDLAND_2015 = PROJECT / "sample_data" / "rapport_2015_Ar_ia-radet-i-nordland.xlsx"
+NORDLAND_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-nordland.xlsx"
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 PAGES = {  # url path → the page's title
     "": "Oversikt",

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 
 from ia_data.cli import main
-from ia_data.seed import SAMPLE_DIR
-from ia_data.store import uploads
+from ia_data.demo import SAMPLE_DIR
+from ia_data.storage.store import uploads
 
 TROMS_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
 

@@ -26,16 +26,17 @@ import openpyxl
 import pytest
 from sqlalchemy import event, insert
 
-from ia_data import cli, db
+from ia_data import cli
 from ia_data.cli import main, visible
-from ia_data.importer import Problem
-from ia_data.models import Upload
-from ia_data.rules import load_rules
-from ia_data.seed import SAMPLE_DIR
-from ia_data.store import import_file, uploads
+from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.rules import load_rules
+from ia_data.ingest.parse import Problem
+from ia_data.storage import db
+from ia_data.storage.models import Upload
+from ia_data.storage.store import import_file, uploads
 
 PROJECT = Path(__file__).resolve().parent.parent
-SAMPLE_REGISTER = PROJECT / "sample_data" / "register.toml"
+SAMPLE_REGISTER = SAMPLE_DIR / "register.toml"
 TROMS_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
 NOBODY = 65534
 ESC_NAME = "rapport\x1b[2J.xlsx"
@@ -186,7 +187,7 @@ def without_root():
     # is installed under /root.
     for codec in ("utf-8-sig", "cp437"):
         codecs.lookup(codec)
-    importlib.import_module("ia_data.template")
+    importlib.import_module("ia_data.output.template")
     os.setegid(NOBODY)
     os.seteuid(NOBODY)
     try:

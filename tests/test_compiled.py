@@ -11,13 +11,14 @@ import openpyxl
 import pytest
 from sqlmodel import Session
 
-from ia_data import db, exports
 from ia_data.cli import main
-from ia_data.compiled import compiled_report, sheet_name
-from ia_data.register import CouncilInfo
-from ia_data.rules import load_rules
-from ia_data.seed import SAMPLE_DIR
-from ia_data.store import import_file
+from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.register import CouncilInfo
+from ia_data.domain.rules import load_rules
+from ia_data.output import exports
+from ia_data.output.compiled import compiled_report, sheet_name
+from ia_data.storage import db
+from ia_data.storage.store import import_file
 
 AS_OF = date(2016, 6, 1)
 NOW = datetime(2016, 6, 1, 12, 0)

@@ -24,12 +24,13 @@ from types import SimpleNamespace
 import pytest
 from workbooks import ACTIVITY_HEADER, MEETING_HEADER, large_xlsx, report_rows, report_xlsx
 
-from ia_data import db
-from ia_data.register import read_register_file
-from ia_data.store import STORED, UNCHANGED, import_file, sha256_of
+from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.register import read_register_file
+from ia_data.storage import db
+from ia_data.storage.store import STORED, UNCHANGED, import_file, sha256_of
 
 PROJECT = Path(__file__).resolve().parent.parent
-SAMPLES = PROJECT / "sample_data"
+SAMPLES = SAMPLE_DIR
 SAMPLE_REGISTER = SAMPLES / "register.toml"
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 DEADLINE_S = 120  # only for a hung process; never asserted on
@@ -39,7 +40,8 @@ import json, os, sys, time
 from datetime import datetime
 from pathlib import Path
 
-from ia_data import db, store
+from ia_data.storage import db
+from ia_data.storage import store
 
 spec = json.loads(sys.argv[1])
 job = {}
@@ -464,8 +466,8 @@ def test_a_reader_does_not_wait_for_an_import_holding_the_write_lock(tmp_path, m
     reader that queued behind the writer would fail with «database is locked».)"""
     from sqlmodel import Session
 
-    from ia_data.queries import overview
-    from ia_data.rules import load_rules
+    from ia_data.domain.rules import load_rules
+    from ia_data.reporting.overview import overview
 
     monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 300)
     url = f"sqlite:///{tmp_path / 'les.db'}"

@@ -42,10 +42,10 @@ from workbooks import (
     warning_lines,
 )
 
-from ia_data.importer import QUESTIONS
-from ia_data.models import Activity, Allocation, Council, Meeting, Report, Upload
-from ia_data.queries import overview
-from ia_data.store import import_file, restore_upload, uploads
+from ia_data.ingest.parse import QUESTIONS
+from ia_data.reporting.overview import overview
+from ia_data.storage.models import Activity, Allocation, Council, Meeting, Report, Upload
+from ia_data.storage.store import import_file, restore_upload, uploads
 
 FORMATS = ("xlsx", "xlsm", "xls", "ods")
 LIBREOFFICE_FILTERS = {

@@ -19,13 +19,13 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from ia_data import exports
 from ia_data.cli import main
-from ia_data.importer import Problem
-from ia_data.reports import activity_list
-from ia_data.seed import SAMPLE_DIR
-from ia_data.store import import_file
-from ia_data.uploads import problems_xlsx
+from ia_data.demo import SAMPLE_DIR
+from ia_data.ingest.parse import Problem
+from ia_data.output import exports
+from ia_data.reporting.reports import activity_list
+from ia_data.reporting.uploads import problems_xlsx
+from ia_data.storage.store import import_file
 
 TROMS_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")

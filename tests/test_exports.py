@@ -11,9 +11,10 @@ import openpyxl
 import pytest
 from sqlmodel import Session
 
-from ia_data import db, exports
-from ia_data.rules import load_rules
-from ia_data.store import import_file
+from ia_data.domain.rules import load_rules
+from ia_data.output import exports
+from ia_data.storage import db
+from ia_data.storage.store import import_file
 
 AS_OF = date(2016, 6, 1)
 COLUMNS_2015 = [
@@ -137,7 +138,7 @@ def test_text_never_becomes_a_formula(text):
 
 
 def test_a_file_name_that_looks_like_a_formula_stays_text(sample_db, tmp_path):
-    from ia_data.seed import SAMPLE_DIR
+    from ia_data.demo import SAMPLE_DIR
 
     data = (SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx").read_bytes()
     result = import_file(sample_db, "=cmd|' /C calc'!A0.xlsx", data)

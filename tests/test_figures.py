@@ -7,14 +7,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import PROJECT
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from ia_data import db
-from ia_data.models import Activity, Meeting, Report, ReportFigures
-from ia_data.queries import overview
-from ia_data.store import import_file
+from ia_data.demo import SAMPLE_DIR
+from ia_data.reporting.overview import overview
+from ia_data.storage import db
+from ia_data.storage.models import Activity, Meeting, Report, ReportFigures
+from ia_data.storage.store import import_file
 
 AS_OF = date(2017, 6, 1)
 
@@ -71,7 +71,7 @@ def test_backfill_makes_the_totals_of_reports_stored_without_them(sample_db, rul
         "rapport_2015_Ar_ia-radet-i-nordland.xlsx",
         "rapport_2012_H1_ia-radet-i-agder.xlsx",
     ):
-        path = PROJECT / "sample_data" / name
+        path = SAMPLE_DIR / name
         assert import_file(sample_db, name, path.read_bytes()).status == "lagret"
     with Session(sample_db) as session:
         stored = session.exec(select(ReportFigures).order_by(ReportFigures.report_id)).all()

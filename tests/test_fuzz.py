@@ -14,7 +14,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from ia_data import values as V
+from ia_data.domain import values as V
 
 fuzz = settings(max_examples=200, deadline=None)
 

@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from workbooks import report_xlsx
 
-from ia_data import worker
-from ia_data.importer import _WANTED
-from ia_data.workbook import NOT_A_WORKBOOK, WorkbookError
+from ia_data.ingest import worker
+from ia_data.ingest.parse import _WANTED
+from ia_data.ingest.workbook import NOT_A_WORKBOOK, WorkbookError
 
 fuzz = settings(max_examples=60, deadline=None)
 

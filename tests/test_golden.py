@@ -23,15 +23,15 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from ia_data import db
-from ia_data import exports as E
-from ia_data import reports as R
-from ia_data.compiled import compiled_report
-from ia_data.exports import Kroner, Percent, Table
-from ia_data.importer import QUESTIONS
-from ia_data.queries import overview
-from ia_data.register import councils
-from ia_data.rules import load_rules
+from ia_data.domain.rules import load_rules
+from ia_data.ingest.parse import QUESTIONS
+from ia_data.output import exports as E
+from ia_data.output.compiled import compiled_report
+from ia_data.output.exports import Kroner, Percent, Table
+from ia_data.reporting import reports as R
+from ia_data.reporting.overview import overview
+from ia_data.storage import db
+from ia_data.storage.register import councils
 
 GOLDEN = Path(__file__).parent / "golden"
 AS_OF = date(2016, 6, 1)

@@ -21,10 +21,10 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
-from ia_data import workbook
-from ia_data.db import data_version
-from ia_data.models import Activity, Council, Meeting, Report
-from ia_data.store import import_file
+from ia_data.ingest import workbook
+from ia_data.storage.db import data_version
+from ia_data.storage.models import Activity, Council, Meeting, Report
+from ia_data.storage.store import import_file
 
 PROJECT = Path(__file__).resolve().parent.parent
 NOT_A_WORKBOOK = "Filen er ikke en lesbar Excel- eller ODS-arbeidsbok"
@@ -87,7 +87,7 @@ READER = """
 import resource, sys
 # A reader that regresses dies here, at 2 GB, instead of taking the test machine with it.
 resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-from ia_data.workbook import Workbook, WorkbookError
+from ia_data.ingest.workbook import Workbook, WorkbookError
 data = open(sys.argv[1], "rb").read()
 try:
     book = Workbook(data, sys.argv[2])

@@ -25,10 +25,10 @@ from streamlit.testing.v1 import AppTest
 from test_hostile import snapshot
 from workbooks import ANSWERS, activity, report_sheets, xlsx
 
-from ia_data import workbook as reading
-from ia_data import worker
 from ia_data.cli import main as cli
-from ia_data.models import Activity, Meeting, Report
+from ia_data.ingest import workbook as reading
+from ia_data.ingest import worker
+from ia_data.storage.models import Activity, Meeting, Report
 
 PROJECT = Path(__file__).resolve().parent.parent
 TOO_BIG = (

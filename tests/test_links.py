@@ -13,8 +13,8 @@ import pytest
 from sqlmodel import Session
 
 import ui
-from ia_data import db
-from ia_data.register import councils
+from ia_data.storage import db
+from ia_data.storage.register import councils
 
 # page → (page file for AppTest, its title, the URL parameters it reads)
 PAGES = {

@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlmodel import Session
 
-from ia_data import db
-from ia_data.queries import overview
-from ia_data.rules import load_rules
+from ia_data.domain.rules import load_rules
+from ia_data.reporting.overview import overview
+from ia_data.storage import db
 
 
 def _metrics(at) -> dict[str, str]:

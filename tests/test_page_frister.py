@@ -4,7 +4,7 @@ URL."""
 
 from __future__ import annotations
 
-from ia_data.sample import SITUATIONS
+from ia_data.demo.sample import SITUATIONS
 
 
 def _metrics(at) -> dict[str, str]:

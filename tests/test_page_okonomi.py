@@ -8,8 +8,8 @@ from datetime import date
 
 import openpyxl
 
-from ia_data.seed import SAMPLE_DIR
-from ia_data.store import import_file
+from ia_data.demo import SAMPLE_DIR
+from ia_data.storage.store import import_file
 from tests.test_reports import allocation_workbook
 
 

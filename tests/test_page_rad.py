@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from ia_data import db
-from ia_data.register import councils
+from ia_data.storage import db
+from ia_data.storage.register import councils
 
 
 @pytest.fixture(scope="module")

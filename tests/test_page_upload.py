@@ -14,15 +14,16 @@ import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from ia_data import db, store
 from ia_data.cli import main as cli
-from ia_data.importer import ERROR, Problem
-from ia_data.queries import overview
-from ia_data.rules import load_rules
-from ia_data.uploads import PROBLEM_COLUMNS, problems_xlsx, template_for_year
+from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.rules import load_rules
+from ia_data.ingest.parse import ERROR, Problem
+from ia_data.reporting.overview import overview
+from ia_data.reporting.uploads import PROBLEM_COLUMNS, problems_xlsx, template_for_year
+from ia_data.storage import db, store
 
 PROJECT = Path(__file__).resolve().parent.parent
-SAMPLES = PROJECT / "sample_data"
+SAMPLES = SAMPLE_DIR
 TROMS_2015 = SAMPLES / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
 OSLO_2015 = SAMPLES / "rapport_2015_Ar_ia-radet-i-oslo.xlsx"
 AGDER_2016 = SAMPLES / "rapport_2016_Ar_ia-radet-i-agder.xlsx"

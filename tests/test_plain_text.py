@@ -14,12 +14,13 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from ia_data import db, store
-from ia_data.register import councils
+from ia_data.demo import SAMPLE_DIR
+from ia_data.storage import db, store
+from ia_data.storage.register import councils
 
 PROJECT = Path(__file__).resolve().parent.parent
-TROMS_2015 = PROJECT / "sample_data" / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
-REGISTER = PROJECT / "sample_data" / "register.toml"
+TROMS_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
+REGISTER = SAMPLE_DIR / "register.toml"
 IMAGE = "![](http://127.0.0.1:9/x.png)"
 LINK = "[Logg inn](http://evil.example)"
 HTML = "<img src=x onerror=alert(1)>"

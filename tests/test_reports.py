@@ -11,13 +11,14 @@ import openpyxl
 import pytest
 from sqlmodel import Session
 
-from ia_data import db, reports
-from ia_data.queries import overview
-from ia_data.register import councils
-from ia_data.rules import Status
-from ia_data.sample import SITUATIONS
-from ia_data.seed import SAMPLE_DIR
-from ia_data.store import import_file, restore_upload
+from ia_data.demo import SAMPLE_DIR
+from ia_data.demo.sample import SITUATIONS
+from ia_data.domain.rules import Status
+from ia_data.reporting import reports
+from ia_data.reporting.overview import overview
+from ia_data.storage import db
+from ia_data.storage.register import councils
+from ia_data.storage.store import import_file, restore_upload
 
 FINAL = date(2030, 1, 1)  # every due date has passed: statuses are final
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from ia_data.rules import Rules, Status, load_rules
+from ia_data.domain.rules import Rules, Status, load_rules
 
 
 @pytest.mark.parametrize(

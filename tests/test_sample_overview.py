@@ -20,10 +20,11 @@ import openpyxl
 import pytest
 from sqlmodel import Session
 
-from ia_data import exports
-from ia_data.register import read_register_file
-from ia_data.sample import SITUATIONS, slug
-from ia_data.seed import SAMPLE_DIR, SAMPLE_REGISTER, seed
+from ia_data.demo import SAMPLE_DIR, SAMPLE_REGISTER
+from ia_data.demo.sample import SITUATIONS, slug
+from ia_data.demo.seed import seed
+from ia_data.domain.register import read_register_file
+from ia_data.output import exports
 
 AS_OF = date(2030, 1, 1)  # every due date has passed: statuses are final
 DUE = {"H1": (0, 9, 1), "H2": (1, 3, 1), "År": (1, 3, 1)}
@@ -115,13 +116,13 @@ def recompute() -> dict[tuple[str, int], dict]:
 
 @pytest.fixture(scope="module")
 def seeded(seeded_url):
-    from ia_data import db
+    from ia_data.storage import db
 
     return db.get_engine(seeded_url), None
 
 
 def _export(engine, year: int) -> list[dict]:
-    from ia_data.rules import load_rules
+    from ia_data.domain.rules import load_rules
 
     with Session(engine) as session:
         data = exports.overview_export(session, year, AS_OF, load_rules(), "csv")
@@ -134,7 +135,7 @@ def _kr(text: str) -> int:
 
 
 def test_every_sample_workbook_is_stored_without_errors(tmp_path):
-    from ia_data import db
+    from ia_data.storage import db
 
     engine = db.get_engine(f"sqlite:///{tmp_path / 'seed.db'}")
     results = seed(engine)

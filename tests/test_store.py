@@ -24,10 +24,10 @@ from workbooks import (
     xlsx,
 )
 
-from ia_data import store
-from ia_data.importer import QUESTIONS
-from ia_data.models import Activity, Allocation, Council, Meeting, Report, Upload
-from ia_data.store import RestoreError, import_file, restore_upload, upload_content, uploads
+from ia_data.ingest.parse import QUESTIONS
+from ia_data.storage import store
+from ia_data.storage.models import Activity, Allocation, Council, Meeting, Report, Upload
+from ia_data.storage.store import RestoreError, import_file, restore_upload, upload_content, uploads
 
 NOW = datetime(2012, 9, 3, 10, 0, tzinfo=UTC)  # 12:00 in Oslo
 NOT_A_WORKBOOK = "Filen er ikke en lesbar Excel- eller ODS-arbeidsbok"

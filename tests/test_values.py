@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from ia_data import values as V
+from ia_data.domain import values as V
 
 DATE_EXPECTED = (
     "(forventet en dato som 31.12.2012, 31.12.12, 1.3.2012, 2012-12-31 eller 31/12/2012)"

@@ -8,8 +8,8 @@ from datetime import date
 import streamlit as st
 
 import ui
-from ia_data import charts, exports
-from ia_data import formatting as fmt
+from ia_data.domain import formatting as fmt
+from ia_data.output import charts, exports
 
 TEXT = {
     "title": "Aktiviteter",

@@ -8,10 +8,10 @@ from datetime import timedelta
 import streamlit as st
 
 import ui
-from ia_data import charts, exports
-from ia_data import formatting as fmt
-from ia_data.reports import falling_due, missing_reports
-from ia_data.rules import Status, load_rules
+from ia_data.domain import formatting as fmt
+from ia_data.domain.rules import Status, load_rules
+from ia_data.output import charts, exports
+from ia_data.reporting.reports import falling_due, missing_reports
 
 TEXT = {
     "title": "Frister",

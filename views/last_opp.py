@@ -8,11 +8,11 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from ia_data import formatting as fmt
-from ia_data import uploads as up
-from ia_data import worker as reading_worker
-from ia_data.rules import load_rules
-from ia_data.store import STORED
+from ia_data.domain import formatting as fmt
+from ia_data.domain.rules import load_rules
+from ia_data.ingest import worker as reading_worker
+from ia_data.reporting import uploads as up
+from ia_data.storage.store import STORED
 
 TEXT = {
     "title": "Last opp",

@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from ia_data import charts, exports
-from ia_data import formatting as fmt
-from ia_data.reports import activity_types
-from ia_data.rules import load_rules
+from ia_data.domain import formatting as fmt
+from ia_data.domain.rules import load_rules
+from ia_data.output import charts, exports
+from ia_data.reporting.reports import activity_types
 
 TEXT = {
     "title": "Økonomi",

@@ -7,9 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from ia_data import formatting as fmt
-from ia_data import uploads as up
-from ia_data.store import RestoreError
+from ia_data.domain import formatting as fmt
+from ia_data.reporting import uploads as up
+from ia_data.storage.store import RestoreError
 
 TEXT = {
     "title": "Opplastinger",

@@ -7,9 +7,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from ia_data import charts, exports
-from ia_data import formatting as fmt
-from ia_data.rules import Status, load_rules
+from ia_data.domain import formatting as fmt
+from ia_data.domain.rules import Status, load_rules
+from ia_data.output import charts, exports
 
 TEXT = {
     "title": "Oversikt",

@@ -8,10 +8,10 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from ia_data import charts, exports
-from ia_data import formatting as fmt
-from ia_data.importer import QUESTIONS
-from ia_data.rules import Status
+from ia_data.domain import formatting as fmt
+from ia_data.domain.rules import Status
+from ia_data.ingest.parse import QUESTIONS
+from ia_data.output import charts, exports
 
 ANSWER_LIMIT = 20_000  # characters of an answer on the screen (the importer's limit)
 

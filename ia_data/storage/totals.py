@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from sqlalchemy import case, delete, func, insert, select
 from sqlmodel import Session
 
-from .models import Activity, Meeting, Report, ReportFigures
-from .values import CANCELLED
+from ia_data.domain.values import CANCELLED
+from ia_data.storage.models import Activity, Meeting, Report, ReportFigures
 
 GOALS = {1: Activity.goal_1, 2: Activity.goal_2, 3: Activity.goal_3}
 COLUMNS = [

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from .text import clean, fold
+from ia_data.domain.text import clean, fold
 
 EXCEL_EPOCH = date(1899, 12, 30)
 ACTIVITY_TYPES = (

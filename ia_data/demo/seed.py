@@ -1,4 +1,4 @@
-"""Filling a database with the fictional demo data in ``sample_data/``, through the
+"""Filling a database with the fictional demo data (``ia_data/demo/data/``), through the
 importer like any other upload."""
 
 from __future__ import annotations
@@ -10,13 +10,11 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from .db import PROJECT_DIR, writing
-from .models import Council, CouncilCounty, County, Meta, Upload
-from .register import load_register
-from .store import ImportResult, import_file
-
-SAMPLE_DIR = PROJECT_DIR / "sample_data"
-SAMPLE_REGISTER = SAMPLE_DIR / "register.toml"
+from ia_data.demo import SAMPLE_DIR
+from ia_data.storage.db import writing
+from ia_data.storage.models import Council, CouncilCounty, County, Meta, Upload
+from ia_data.storage.register import load_register
+from ia_data.storage.store import ImportResult, import_file
 
 
 class SeedError(Exception):

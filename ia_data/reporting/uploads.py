@@ -18,14 +18,14 @@ from sqlalchemy import and_, exists, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from .changes import Changes, compare
-from .exports import Kroner, Table, to_xlsx
-from .importer import ERROR, ParsedWorkbook, Problem
-from .models import Allocation, Council, Upload
-from .register import councils as load_councils
-from .rules import ReportPeriod, Rules, Status
-from .store import CHECKED, REJECTED, UNCHANGED, ImportResult, sha256_of
-from .template import build_template
+from ia_data.domain.rules import ReportPeriod, Rules, Status
+from ia_data.ingest.changes import Changes, compare
+from ia_data.ingest.parse import ERROR, ParsedWorkbook, Problem
+from ia_data.output.exports import Kroner, Table, to_xlsx
+from ia_data.output.template import build_template
+from ia_data.storage.models import Allocation, Council, Upload
+from ia_data.storage.register import councils as load_councils
+from ia_data.storage.store import CHECKED, REJECTED, UNCHANGED, ImportResult, sha256_of
 
 PROBLEM_COLUMNS = ["Ark", "Rad", "Kolonne", "Funnet", "Forventet / melding"]
 UNEXPECTED = (

@@ -30,8 +30,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .text import fold
-from .workbook import Limits, Sheet, Workbook, WorkbookError
+from ia_data.domain.text import fold
+from ia_data.ingest.workbook import Limits, Sheet, Workbook, WorkbookError
 
 MEMORY_LIMIT_BYTES = 1 << 30
 TIME_LIMIT_SECONDS = 30.0
@@ -122,7 +122,7 @@ class _Worker:
         root = str(Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "ia_data.worker", str(MEMORY_LIMIT_BYTES)],
+            [sys.executable, "-m", "ia_data.ingest.worker", str(MEMORY_LIMIT_BYTES)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -297,6 +297,6 @@ def _serve(memory_limit: int) -> None:
 if __name__ == "__main__":
     # Run the module's own copy, not this __main__ one: answers are pickled with their
     # classes' names, and the parent knows them as ia_data.worker.LoadedWorkbook.
-    from ia_data.worker import _serve as serve
+    from ia_data.ingest.worker import _serve as serve
 
     serve(int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_LIMIT_BYTES)

@@ -16,11 +16,12 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
 
-from .models import Activity, Allocation, Council, Meeting, Report, Upload
-from .queries import DECISION, RULE, MoneyFigures, years_with_data
-from .register import CouncilInfo, councils
-from .rules import DeadlineStatus, ReportPeriod, Rules, Status
-from .values import ACTIVITY_TYPES, CANCELLED, STATUSES
+from ia_data.domain.register import CouncilInfo
+from ia_data.domain.rules import DeadlineStatus, ReportPeriod, Rules, Status
+from ia_data.domain.values import ACTIVITY_TYPES, CANCELLED, STATUSES
+from ia_data.reporting.overview import DECISION, RULE, MoneyFigures, years_with_data
+from ia_data.storage.models import Activity, Allocation, Council, Meeting, Report, Upload
+from ia_data.storage.register import councils
 
 NO_SECTOR = "(ikke oppgitt)"
 _COUNTED = Activity.status != CANCELLED

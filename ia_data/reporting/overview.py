@@ -13,9 +13,10 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .models import Allocation, Council, Report, ReportFigures, Upload
-from .register import CouncilInfo, councils
-from .rules import DeadlineStatus, ReportPeriod, Rules
+from ia_data.domain.register import CouncilInfo
+from ia_data.domain.rules import DeadlineStatus, ReportPeriod, Rules
+from ia_data.storage.models import Allocation, Council, Report, ReportFigures, Upload
+from ia_data.storage.register import councils
 
 GOAL_COUNTS = {1: ReportFigures.goal_1, 2: ReportFigures.goal_2, 3: ReportFigures.goal_3}
 GOAL_SPENT = {

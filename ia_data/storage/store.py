@@ -17,13 +17,13 @@ from sqlalchemy import Date, func, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from . import figures
-from .db import bump_data_version, writing
-from .formatting import local
-from .importer import ParsedWorkbook, Problem, parse_workbook
-from .models import Activity, Allocation, Council, Meeting, Report, Upload
-from .register import councils as load_councils
-from .rules import Rules, load_rules
+from ia_data.domain.formatting import local
+from ia_data.domain.rules import Rules, load_rules
+from ia_data.ingest.parse import ParsedWorkbook, Problem, parse_workbook
+from ia_data.storage import totals as figures
+from ia_data.storage.db import bump_data_version, writing
+from ia_data.storage.models import Activity, Allocation, Council, Meeting, Report, Upload
+from ia_data.storage.register import councils as load_councils
 
 STORED = "lagret"
 CHECKED = "kontrollert"

@@ -22,11 +22,13 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from . import figures, models  # noqa: F401  (models registers the tables)
-from .models import Council, Meta, Report, ReportFigures
-from .register import load_register, register_path
+from ia_data.domain.register import register_path
+from ia_data.storage import models  # noqa: F401  (models registers the tables)
+from ia_data.storage import totals as figures
+from ia_data.storage.models import Council, Meta, Report, ReportFigures
+from ia_data.storage.register import load_register
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEMO_DB_PATH = PROJECT_DIR / "data" / "demo.db"
 DEMO_URL = f"sqlite:///{DEMO_DB_PATH}"
 BUSY_TIMEOUT_MS = 30_000
@@ -134,12 +136,9 @@ def get_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
     url = database_url(url)
     if url in _engines:
         return _engines[url]
-    register = None
-    if url == DEMO_URL and not os.environ.get("IA_REGISTER_FILE"):
-        register = PROJECT_DIR / "sample_data" / "register.toml"
     engine = _create_engine(url)
     try:
-        ensure_schema(engine, register)
+        ensure_schema(engine)
     except DBAPIError as exc:
         engine.dispose()
         path = sqlite_path(url)
@@ -147,7 +146,7 @@ def get_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
             raise
         if (url, "immutable") not in _engines:
             engine = _create_engine(url, immutable=path)
-            ensure_schema(engine, register)  # only reads: a missing schema fails here
+            ensure_schema(engine)  # only reads: a missing schema fails here
             _engines[(url, "immutable")] = engine
         return _engines[(url, "immutable")]
     _engines[url] = engine

@@ -1,11 +1,11 @@
-"""Fictional but rule-true report workbooks for the demo, written to ``sample_data/``.
+"""Fictional but rule-true report workbooks for the demo, written to ``ia_data/demo/data/``.
 
 ``generate`` writes one report workbook per council and period for 2012–2016, filled in
 the template's layout as a secretariat would fill it (council and period written in the
 varying spellings the importer accepts, a few costs typed as text, some statuses left
 empty), plus the allocation decision for 2012–2014 (``tildelinger_2012-2014.xlsx``).
 Everything comes from one seed and fixed timestamps: running it again gives the same bytes.
-The councils come from ``sample_data/register.toml`` (where Aust-Agder and Vest-Agder
+The councils come from ``ia_data/demo/data/register.toml`` (where Aust-Agder and Vest-Agder
 share «IA-rådet i Agder»), the periods and due dates from the rules that ship with the app.
 
 The demo must show these situations (``SITUATIONS`` lists them for the tests); everything
@@ -24,7 +24,7 @@ spending below the grant, 2–4 meetings a year and activities on all three sub-
   five times in 2015 (the letters expect 2–4). A missing report also lowers its year's
   count: Oslo has no meetings on record for 2016.
 
-Run ``uv run python -m ia_data.sample`` to regenerate the files.
+Run ``uv run python -m ia_data.demo.sample`` to regenerate the files.
 """
 
 from __future__ import annotations
@@ -39,9 +39,10 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .register import read_register_file
-from .rules import DEFAULT_RULES_FILE, ReportPeriod, Rules, load_rules
-from .template import (
+from ia_data.demo import SAMPLE_DIR, SAMPLE_REGISTER
+from ia_data.domain.register import read_register_file
+from ia_data.domain.rules import DEFAULT_RULES_FILE, ReportPeriod, Rules, load_rules
+from ia_data.output.template import (
     ACTION_PLAN,
     AMOUNT_FORMAT,
     CHAIR,
@@ -56,9 +57,7 @@ from .template import (
     workbook_bytes,
 )
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_OUT_DIR = PROJECT_DIR / "sample_data"
-SAMPLE_REGISTER = DEFAULT_OUT_DIR / "register.toml"
+DEFAULT_OUT_DIR = SAMPLE_DIR
 ALLOCATION_FILE = "tildelinger_2012-2014.xlsx"
 SEED = 2012
 YEARS = range(2012, 2017)
@@ -397,7 +396,7 @@ def slug(text: str) -> str:
 
 
 def main() -> None:
-    """Regenerate ``sample_data/`` and say what was written."""
+    """Regenerate ``ia_data/demo/data/`` and say what was written."""
     paths = generate()
     reports = sum(1 for p in paths if p.name.startswith("rapport_"))
     print(

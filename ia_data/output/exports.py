@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from .formatting import local
-from .queries import OverviewRow
-from .rules import ReportPeriod
+from ia_data.domain.formatting import local
+from ia_data.domain.rules import ReportPeriod
+from ia_data.reporting.overview import OverviewRow
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # What no cell may hold: the C0 control characters except tab and line feed (openpyxl
@@ -431,7 +431,7 @@ def overview_export(
     now: datetime | None = None,
 ) -> bytes:
     """The overview of a year as CSV or XLSX bytes — exactly the rows the page shows."""
-    from .queries import overview, upload_sources
+    from ia_data.reporting.overview import overview, upload_sources
 
     rows = overview(session, year, as_of, rules, council_ids, goal)
     table = overview_table(rows, rules.periods(year))
@@ -468,7 +468,7 @@ def table_export(
     now: datetime | None = None,
 ) -> bytes:
     """One page table as CSV, or as XLSX with its ``Om uttrekket`` sheet."""
-    from .queries import upload_sources
+    from ia_data.reporting.overview import upload_sources
 
     if file_format == "csv":
         return to_csv(table)
@@ -938,8 +938,8 @@ def deadlines_export(
 ) -> bytes:
     """The deadlines of every council and period (default: all years with data) as CSV,
     or as XLSX with the matrix and the missing list as extra sheets."""
-    from .queries import upload_sources
-    from .reports import deadlines, missing_reports
+    from ia_data.reporting.overview import upload_sources
+    from ia_data.reporting.reports import deadlines, missing_reports
 
     rows = deadlines(session, rules, as_of, years, council_ids)
     table = deadlines_table(rows)
@@ -972,8 +972,8 @@ def activities_export(
     now: datetime | None = None,
 ) -> bytes:
     """The activity list (a year, or every year) as CSV or XLSX."""
-    from .queries import upload_sources
-    from .reports import activity_list
+    from ia_data.reporting.overview import upload_sources
+    from ia_data.reporting.reports import activity_list
 
     rows, _ = activity_list(session, year, council_ids, goal, types, statuses, search)
     table = activities_table(rows)

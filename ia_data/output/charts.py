@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from .formatting import kroner
-from .queries import OverviewRow
-from .rules import Status
+from ia_data.domain.formatting import kroner
+from ia_data.domain.rules import Status
+from ia_data.reporting.overview import OverviewRow
 
 SEPARATORS = ", "  # decimal comma, space between thousands
 STATUS_ORDER = [Status.ON_TIME, Status.LATE, Status.MISSING, Status.DUE_SOON, Status.NOT_DUE]
@@ -144,7 +144,7 @@ def _values_up(fig: go.Figure) -> go.Figure:
 def deadline_chart(rows) -> go.Figure:
     """Councils × reporting periods across years, coloured by status, with the status
     word in each cell and the due and submitted dates on hover."""
-    from .formatting import day
+    from ia_data.domain.formatting import day
 
     if not rows:
         return _layout(go.Figure(), "Rapportstatus per IA-råd og periode", 0)

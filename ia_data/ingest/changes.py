@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .importer import ParsedActivity, ParsedWorkbook
-from .models import Activity
-from .text import fold
-from .values import CANCELLED
+from ia_data.domain.text import fold
+from ia_data.domain.values import CANCELLED
+from ia_data.ingest.parse import ParsedActivity, ParsedWorkbook
+from ia_data.storage.models import Activity
 
 COMPARED = {
     "type": "Type",
@@ -79,7 +79,7 @@ def _from_parsed(a: ParsedActivity) -> dict:
 
 
 def _show(key: str, value) -> str:
-    from .formatting import kroner
+    from ia_data.domain.formatting import kroner
 
     if key == "cost_ore":
         return kroner(value)

@@ -15,7 +15,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-DEFAULT_RULES_FILE = Path(__file__).parent / "data" / "rules.toml"
+DEFAULT_RULES_FILE = Path(__file__).with_name("rules.toml")
 
 
 class Status(StrEnum):

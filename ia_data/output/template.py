@@ -24,10 +24,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from .exports import font
-from .importer import QUESTIONS
-from .rules import Rules, load_rules
-from .values import ACTIVITY_TYPES, STATUSES
+from ia_data.domain.rules import Rules, load_rules
+from ia_data.domain.values import ACTIVITY_TYPES, STATUSES
+from ia_data.ingest.parse import QUESTIONS
+from ia_data.output.exports import font
 
 TIMESTAMP = datetime(2026, 1, 1)
 CREATOR = "IA-rådsoversikt"

@@ -20,7 +20,7 @@ from html import unescape
 
 import python_calamine as calamine
 
-from .text import fold, without_controls
+from ia_data.domain.text import fold, without_controls
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DATA_ROWS = 20_000

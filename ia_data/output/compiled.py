@@ -17,8 +17,12 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
-from . import exports
-from .exports import (
+from ia_data.domain.formatting import day, local
+from ia_data.domain.register import CouncilInfo
+from ia_data.domain.rules import Rules, Status
+from ia_data.ingest.parse import QUESTIONS
+from ia_data.output import exports
+from ia_data.output.exports import (
     HEADER_FILL,
     PLAIN_NUMBER_COLUMNS,
     Kroner,
@@ -29,12 +33,8 @@ from .exports import (
     _write_cell,
     font,
 )
-from .formatting import day, local
-from .importer import QUESTIONS
-from .queries import OverviewRow, overview, upload_sources
-from .register import CouncilInfo
-from .reports import activity_list, council_reports, meeting_list
-from .rules import Rules, Status
+from ia_data.reporting.overview import OverviewRow, overview, upload_sources
+from ia_data.reporting.reports import activity_list, council_reports, meeting_list
 
 SUMMARY_SHEET = "Sammendrag"
 ABOUT_SHEET = "Om uttrekket"

@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import values as V
-from . import workbook
-from .register import CouncilInfo, CouncilMatcher
-from .rules import ReportPeriod, Rules
-from .text import clean, fold, fold_label
-from .workbook import Sheet, WorkbookError, cell_name, column_letters
-from .worker import LoadedWorkbook, read_workbook
+from ia_data.domain import values as V
+from ia_data.domain.register import CouncilInfo, CouncilMatcher
+from ia_data.domain.rules import ReportPeriod, Rules
+from ia_data.domain.text import clean, fold, fold_label
+from ia_data.ingest import workbook
+from ia_data.ingest.workbook import Sheet, WorkbookError, cell_name, column_letters
+from ia_data.ingest.worker import LoadedWorkbook, read_workbook
 
 ERROR = "feil"
 WARNING = "advarsel"
