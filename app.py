@@ -27,7 +27,7 @@ PAGES = {
 navigation = st.navigation(PAGES)
 
 try:
-    ui.ensure_demo_data()
+    ui.data.ensure_demo_data()
 except Exception:  # a broken demo database must not hide the app behind a traceback
     logging.exception("Kunne ikke laste inn demodata")
     st.error("Demodataene kunne ikke lastes inn. Slett `data/demo.db` og start appen på nytt.")
@@ -35,14 +35,14 @@ except Exception:  # a broken demo database must not hide the app behind a trace
 with st.sidebar:
     st.caption("IA-rådsoversikt · rapporter fra de fylkesvise IA-rådene, 2010–2018")
 
-if ui.is_demo():
+if ui.data.is_demo():
     st.info(
         "**Demodata:** tallene er oppdiktet og viser bare hvordan appen virker. "
         "Sett `IA_DATABASE_URL` for å bruke en ekte database.",
         icon=":material/science:",
     )
 
-ui.link_notes_here()  # a link's bad values are named here, above the page
+ui.links.link_notes_here()  # a link's bad values are named here, above the page
 
 page = st.empty()
 try:
@@ -54,7 +54,7 @@ except Exception:
     # the URL cannot make the next run fail the same way; the failed page's widgets are
     # taken away, or the browser would send their values back on the next run.
     page.empty()
-    ui.forget_filters()
+    ui.filters.forget_filters()
     st.error(
         "Noe gikk galt da siden ble laget. Ingen data er endret. Filtrene er satt tilbake. "
         "Prøv igjen, og meld fra til administrator om feilen gjentar seg.",

@@ -21,11 +21,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
 
+from ia_data.demo.seed import SeedError, seed
 from ia_data.domain.formatting import local
+from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import load_rules
 from ia_data.output import exports
+from ia_data.output.compiled import compiled_report
+from ia_data.output.template import build_template
 from ia_data.storage.db import database_label, database_problem, database_url, get_engine
-from ia_data.storage.store import REJECTED, RestoreError, import_file, restore_upload, uploads
+from ia_data.storage.register import councils
+from ia_data.storage.store import RestoreError, import_file, restore_upload, uploads
 
 _ARGPARSE_NO = {
     "usage: ": "bruk: ",
@@ -202,9 +207,9 @@ def cmd_import(args) -> int:
         for note in result.notes:
             say(f"  merk: {note}")
         for problem in result.parsed.problems:
-            label = "feil" if problem.severity == "feil" else "advarsel"
+            label = problem.severity
             say(f"  {label}: {problem.text}")
-        failed = failed or result.status == REJECTED
+        failed = failed or result.status == ImportStatus.REJECTED
     return 1 if failed else 0
 
 
@@ -238,17 +243,12 @@ def cmd_export(args) -> int:
         elif args.table == "activities":
             data = exports.activities_export(session, args.year, file_format)
         else:
-            from ia_data.output.compiled import compiled_report
-
             data = compiled_report(session, rules, args.year, as_of)
     _write(data, args.out)
     return 0
 
 
 def cmd_template(args) -> int:
-    from ia_data.output.template import build_template
-    from ia_data.storage.register import councils
-
     _check_year(args.year, load_rules())
     _check_out(args.out)
     engine = _engine(args, read_only=True)
@@ -269,7 +269,9 @@ def cmd_history(args) -> int:
     )
     for r in rows:
         period = f"{r['year']} {r['period']}" if r["period"] else (str(r["year"] or "") or "–")
-        council = visible(r["council_name"] or ("Tildelinger" if r["kind"] == "tildeling" else ""))
+        council = visible(
+            r["council_name"] or ("Tildelinger" if r["kind"] == UploadKind.ALLOCATION else "")
+        )
         say(
             f"{r['id']:>4}  {local(r['uploaded_at']):%d.%m.%Y %H:%M}  "
             f"{'ja' if r['active'] else 'nei':5}  "
@@ -295,8 +297,6 @@ def cmd_restore(args) -> int:
 
 
 def cmd_seed(args) -> int:
-    from ia_data.demo.seed import SeedError, seed
-
     engine = _engine(args)
 
     def progress(done: int, total: int, name: str) -> None:
@@ -310,9 +310,9 @@ def cmd_seed(args) -> int:
         say(f"Feil: {exc}", err=True)
         return 1
     say(err=True)
-    stored = sum(1 for r in results if r.status == "lagret")
-    same = sum(1 for r in results if r.status == "uendret")
-    rejected = [r for r in results if r.status == REJECTED]
+    stored = sum(1 for r in results if r.status == ImportStatus.STORED)
+    same = sum(1 for r in results if r.status == ImportStatus.UNCHANGED)
+    rejected = [r for r in results if r.status == ImportStatus.REJECTED]
     say(f"Demodata: {stored} filer lagret, {same} var allerede lagret, {len(rejected)} avvist.")
     for r in rejected:
         say(r.message)

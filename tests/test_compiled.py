@@ -15,8 +15,9 @@ from ia_data.cli import main
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.register import CouncilInfo
 from ia_data.domain.rules import load_rules
-from ia_data.output import exports
 from ia_data.output.compiled import compiled_report, sheet_name
+from ia_data.output.exports import overview_export
+from ia_data.output.spreadsheet import KRONER_FORMAT
 from ia_data.storage import db
 from ia_data.storage.store import import_file
 
@@ -34,7 +35,7 @@ def book(seeded_url):
 @pytest.fixture(scope="module")
 def overview_sheet(seeded_url):
     with Session(db.get_engine(seeded_url)) as session:
-        data = exports.overview_export(session, 2015, AS_OF, load_rules(), "xlsx")
+        data = overview_export(session, 2015, AS_OF, load_rules(), "xlsx")
     return openpyxl.load_workbook(io.BytesIO(data))["Oversikt"]
 
 
@@ -68,7 +69,7 @@ def test_summary_headline_figures(book):
     facts = _facts(sheet, 5, _find(sheet, "Oversikt per IA-råd") - 1)
     assert facts["IA-råd"] == 18
     assert facts["Tildelt"] == 7_400_000
-    assert sheet.cell(row=_find(sheet, "Tildelt"), column=2).number_format == exports.KRONER_FORMAT
+    assert sheet.cell(row=_find(sheet, "Tildelt"), column=2).number_format == KRONER_FORMAT
     assert facts["Råd med overforbruk"] == 1
     assert sheet.cell(row=_find(sheet, "Råd med overforbruk"), column=3).value == "Nordland"
     assert facts["Råd uten alle tre delmål"] == 0

@@ -25,9 +25,10 @@ import pytest
 from workbooks import ACTIVITY_HEADER, MEETING_HEADER, large_xlsx, report_rows, report_xlsx
 
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.kinds import ImportStatus
 from ia_data.domain.register import read_register_file
 from ia_data.storage import db
-from ia_data.storage.store import STORED, UNCHANGED, import_file, sha256_of
+from ia_data.storage.store import import_file, sha256_of
 
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLES = SAMPLE_DIR
@@ -215,7 +216,9 @@ def _serial_reference(path: Path, files: list[tuple[str, Path]], monkeypatch) ->
     engine = db.get_engine(url)
     try:
         for name, file in files:
-            assert import_file(engine, name, file.read_bytes(), now=NOW).status == STORED
+            assert (
+                import_file(engine, name, file.read_bytes(), now=NOW).status == ImportStatus.STORED
+            )
     finally:
         db._engines.pop(url, None)
         engine.dispose()
@@ -261,7 +264,10 @@ def test_two_processes_importing_different_workbooks_at_once_both_land(tmp_path,
         path = tmp_path / f"round-{n}.db"
         results = {party: outcome[party][n] for party in "ab"}
         files = dict(zip("ab", pair, strict=True))
-        assert [r["status"] for r in results.values()] == [STORED, STORED], results
+        assert [r["status"] for r in results.values()] == [
+            ImportStatus.STORED,
+            ImportStatus.STORED,
+        ], results
         first, second = sorted("ab", key=lambda p: results[p]["upload_id"])
         assert [results[first]["upload_id"], results[second]["upload_id"]] == [1, 2]
         assert _query(path, "PRAGMA integrity_check") == [("ok",)]
@@ -338,8 +344,11 @@ def test_the_same_workbook_imported_twice_at_once_is_stored_once(tmp_path, monke
     for n, file in enumerate(rounds):
         path = tmp_path / f"round-{n}.db"
         results = {party: outcome[party][n] for party in "ab"}
-        winner, other = sorted("ab", key=lambda p: results[p]["status"] != STORED)
-        assert [results[winner]["status"], results[other]["status"]] == [STORED, UNCHANGED]
+        winner, other = sorted("ab", key=lambda p: results[p]["status"] != ImportStatus.STORED)
+        assert [results[winner]["status"], results[other]["status"]] == [
+            ImportStatus.STORED,
+            ImportStatus.UNCHANGED,
+        ]
         assert results[winner]["upload_id"] == results[other]["upload_id"] == 1
         message = results[other]["message"]
         assert "akkurat denne filen er allerede lastet opp (opplasting nr. 1" in message
@@ -404,7 +413,7 @@ def test_a_process_killed_mid_import_leaves_the_database_as_it_was(tmp_path, mon
         ("tildelinger.xlsx", (SAMPLES / "tildelinger_2012-2014.xlsx").read_bytes()),
         ("oslo.xlsx", (SAMPLES / "rapport_2012_H1_ia-radet-i-oslo.xlsx").read_bytes()),
     ]:
-        assert import_file(engine, name, data, now=NOW).status == STORED
+        assert import_file(engine, name, data, now=NOW).status == ImportStatus.STORED
     db._engines.pop(url, None)
     engine.dispose()
     before = _snapshot(path)
@@ -447,7 +456,11 @@ def test_a_process_killed_mid_import_leaves_the_database_as_it_was(tmp_path, mon
     finally:
         db._engines.pop(url, None)
         engine.dispose()
-    assert (result.status, result.upload_id, result.replaced_upload_id) == (STORED, 4, 1)
+    assert (result.status, result.upload_id, result.replaced_upload_id) == (
+        ImportStatus.STORED,
+        4,
+        1,
+    )
     after = _snapshot(path)
     assert after["data_version"] == before["data_version"] + 1
     assert _query(path, "PRAGMA integrity_check") == [("ok",)]
@@ -473,7 +486,7 @@ def test_a_reader_does_not_wait_for_an_import_holding_the_write_lock(tmp_path, m
     url = f"sqlite:///{tmp_path / 'les.db'}"
     engine = db.get_engine(url)
     try:
-        assert import_file(engine, "troms.xlsx", report_xlsx()).status == STORED
+        assert import_file(engine, "troms.xlsx", report_xlsx()).status == ImportStatus.STORED
         writer = sqlite3.connect(tmp_path / "les.db", isolation_level=None)
         writer.execute("BEGIN IMMEDIATE")  # as import_file holds it while it stores
         writer.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")

@@ -22,9 +22,11 @@ from sqlmodel import Session
 from ia_data.cli import main
 from ia_data.demo import SAMPLE_DIR
 from ia_data.ingest.parse import Problem
-from ia_data.output import exports
-from ia_data.reporting.reports import activity_list
-from ia_data.reporting.uploads import problems_xlsx
+from ia_data.output.exports import problems_xlsx, table_export
+from ia_data.output.spreadsheet import csv_value, to_csv, to_xlsx
+from ia_data.reporting.activities import activity_list
+from ia_data.reporting.table import Table
+from ia_data.reporting.tables import activities_table
 from ia_data.storage.store import import_file
 
 TROMS_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
@@ -161,9 +163,9 @@ def test_cli_overview(url, tmp_path, file_format):
 def test_page_table_export(url, sample_db, file_format):
     with Session(sample_db) as session:
         rows, _ = activity_list(session, 2015)
-        data = exports.table_export(
+        data = table_export(
             session,
-            exports.activities_table(rows),
+            activities_table(rows),
             file_format,
             title="Aktiviteter\x1b",
             filters=[("Søk", "kurs\x1b[5m\x00")],
@@ -209,17 +211,17 @@ def test_error_list_download():
     ],
 )
 def test_csv_cell(stored, written):
-    assert exports.csv_value(stored) == written
-    table = exports.Table(columns=["\x1bTittel"], rows=[[stored]])
-    assert _csv(exports.to_csv(table)) == [{"Tittel": written}]
+    assert csv_value(stored) == written
+    table = Table(columns=["\x1bTittel"], rows=[[stored]])
+    assert _csv(to_csv(table)) == [{"Tittel": written}]
 
 
 def test_an_excel_escape_in_the_text_is_written_escaped():
     """Excel and LibreOffice read ``_x001B_`` in a stored text as ESC; ``_x005F_`` (an
     escaped «_») in front keeps it the literal text it was (checked by hand in LibreOffice
     7.4: the cell shows «_x001B_», where unescaped it held ESC)."""
-    table = exports.Table(["Tekst"], [["Se _x001B_ og _x0041_"], ["Kurs\x1b[31m\r\nDag 2"]])
-    with zipfile.ZipFile(io.BytesIO(exports.to_xlsx([table], []))) as archive:
+    table = Table(["Tekst"], [["Se _x001B_ og _x0041_"], ["Kurs\x1b[31m\r\nDag 2"]])
+    with zipfile.ZipFile(io.BytesIO(to_xlsx([table], []))) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<t>Se _x005F_x001B_ og _x005F_x0041_</t>" in sheet
     assert "<t>Kurs[31m\nDag 2</t>" in sheet.replace("&#10;", "\n")
@@ -227,7 +229,7 @@ def test_an_excel_escape_in_the_text_is_written_escaped():
 
 def test_ooxml_escapes_stay_within_the_cell_limit():
     stored = "_x001B_" * 5_000  # 35 000 characters, each 7 written as 14
-    cell = _book(exports.to_xlsx([exports.Table(["Tekst"], [[stored]])], [])).active["A2"]
+    cell = _book(to_xlsx([Table(["Tekst"], [[stored]])], [])).active["A2"]
     assert len(cell.value) == 32_767  # the stored form fills the cell, and is not cut there
     value = shown(cell)
     assert (value[-1], value.count("\x1b")) == ("…", 0)
@@ -236,6 +238,6 @@ def test_ooxml_escapes_stay_within_the_cell_limit():
 
 def test_plain_values_are_unchanged():
     day = date(2015, 3, 2)
-    assert [exports.csv_value(v) for v in (day, 12, "Kurs\nDag 2")] == [
+    assert [csv_value(v) for v in (day, 12, "Kurs\nDag 2")] == [
         "2015-03-02", "12", "Kurs\nDag 2",
     ]  # fmt: skip

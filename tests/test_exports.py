@@ -12,7 +12,16 @@ import pytest
 from sqlmodel import Session
 
 from ia_data.domain.rules import load_rules
-from ia_data.output import exports
+from ia_data.output.exports import overview_export
+from ia_data.output.spreadsheet import (
+    FONT,
+    INTEGER_FORMAT,
+    KRONER_FORMAT,
+    KRONER_ORE_FORMAT,
+    to_csv,
+    to_xlsx,
+)
+from ia_data.reporting.table import Kroner, Table
 from ia_data.storage import db
 from ia_data.storage.store import import_file
 
@@ -26,7 +35,7 @@ COLUMNS_2015 = [
 
 def _export(url, year, file_format, **kwargs) -> bytes:
     with Session(db.get_engine(url)) as session:
-        return exports.overview_export(session, year, AS_OF, load_rules(), file_format, **kwargs)
+        return overview_export(session, year, AS_OF, load_rules(), file_format, **kwargs)
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -66,17 +75,17 @@ def test_xlsx_cells_are_typed_and_formatted(seeded_url):
     assert sheet.page_setup.orientation == "landscape"
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.print_title_rows == "$1:$1"
-    assert sheet["A1"].font.name == exports.FONT == "Calibri"
+    assert sheet["A1"].font.name == FONT == "Calibri"
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     nordland = rows["IA-rådet i Nordland"]
     tildelt, brukt, gjenstar, forbruk = nordland[3], nordland[5], nordland[6], nordland[7]
     assert (tildelt.value, brukt.value, gjenstar.value) == (400000, 437250, -37250)
-    assert tildelt.number_format == exports.KRONER_FORMAT == '#,##0 "kr";-#,##0 "kr"'
+    assert tildelt.number_format == KRONER_FORMAT == '#,##0 "kr";-#,##0 "kr"'
     assert forbruk.value == pytest.approx(1.093125)
     assert forbruk.number_format == "0.0 %"
     akershus = rows["IA-rådet i Akershus"]
     assert akershus[5].value == 372179.25
-    assert akershus[5].number_format == exports.KRONER_ORE_FORMAT
+    assert akershus[5].number_format == KRONER_ORE_FORMAT
     frist, innsendt = nordland[16], nordland[17]
     assert frist.value == datetime(2016, 3, 1)
     assert frist.number_format == "dd.mm.yyyy"
@@ -85,7 +94,7 @@ def test_xlsx_cells_are_typed_and_formatted(seeded_url):
     assert nordland[12].value == "Ja"
     # A year is a name, not a quantity: «2015», never «2 015».
     assert (nordland[2].value, nordland[2].number_format) == (2015, "0")
-    assert nordland[8].number_format == exports.INTEGER_FORMAT == "#,##0"
+    assert nordland[8].number_format == INTEGER_FORMAT == "#,##0"
 
 
 def test_xlsx_status_cells_are_coloured_and_say_the_word(seeded_url):
@@ -126,10 +135,10 @@ def test_council_filter_limits_the_export(seeded_url):
 
 @pytest.mark.parametrize("text", ["=SUM(A1)", "+47 22 00 00 00", "-2+3", "@cmd", '=HYPERLINK("x")'])
 def test_text_never_becomes_a_formula(text):
-    table = exports.Table(columns=["Tittel", "Beløp"], rows=[[text, exports.Kroner(-500)]])
-    row = _csv_rows(exports.to_csv(table))[1]
+    table = Table(columns=["Tittel", "Beløp"], rows=[[text, Kroner(-500)]])
+    row = _csv_rows(to_csv(table))[1]
     assert row == ["'" + text, "-5"]
-    book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx([table], [("Merknad", text)])))
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx([table], [("Merknad", text)])))
     cell = book.active["A2"]
     assert (cell.value, cell.data_type) == (text, "s")
     assert book.active["B2"].value == -5
@@ -144,7 +153,7 @@ def test_a_file_name_that_looks_like_a_formula_stays_text(sample_db, tmp_path):
     result = import_file(sample_db, "=cmd|' /C calc'!A0.xlsx", data)
     assert result.status == "lagret"
     with Session(sample_db) as session:
-        book = exports.overview_export(session, 2015, AS_OF, load_rules(), "xlsx")
+        book = overview_export(session, 2015, AS_OF, load_rules(), "xlsx")
     about = openpyxl.load_workbook(io.BytesIO(book))["Om uttrekket"]
     cells = [row[1] for row in about.iter_rows() if str(row[0].value).startswith("Opplasting")]
     assert cells[0].data_type == "s"

@@ -23,13 +23,45 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
+from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import load_rules
-from ia_data.ingest.parse import QUESTIONS
-from ia_data.output import exports as E
 from ia_data.output.compiled import compiled_report
-from ia_data.output.exports import Kroner, Percent, Table
-from ia_data.reporting import reports as R
+from ia_data.output.exports import (
+    activities_export,
+    deadlines_export,
+    overview_export,
+    table_export,
+)
+from ia_data.reporting.activities import (
+    activity_breakdown,
+    activity_list,
+    activity_types,
+    meeting_list,
+    spend_by_type,
+)
+from ia_data.reporting.council import council_history
+from ia_data.reporting.deadlines import data_years, deadlines, falling_due, missing_reports
+from ia_data.reporting.money import allocation_history, money
 from ia_data.reporting.overview import overview
+from ia_data.reporting.table import Kroner, Percent, Table
+from ia_data.reporting.tables import (
+    activities_table,
+    allocations_table,
+    breakdown_table,
+    council_answers_table,
+    council_reports_table,
+    council_years_table,
+    deadline_matrix_table,
+    deadlines_table,
+    falling_due_table,
+    goal_coverage_table,
+    meetings_table,
+    missing_table,
+    money_table,
+    money_trend_table,
+    overview_table,
+    spend_by_type_table,
+)
 from ia_data.storage import db
 from ia_data.storage.register import councils
 
@@ -43,66 +75,64 @@ def _tables(session, rules) -> dict[str, Table]:
     """Each page's tables, built as the page builds them."""
     tables: dict[str, Table] = {}
     infos = councils(session)
-    years = R.data_years(session, rules)
+    years = data_years(session, rules)
     for year in years:
         for goal in (None, 1, 2, 3):
             rows = overview(session, year, AS_OF, rules, None, goal)
-            tables[f"oversikt-{year}-delmal{goal or 0}"] = E.overview_table(
-                rows, rules.periods(year)
-            )
+            tables[f"oversikt-{year}-delmal{goal or 0}"] = overview_table(rows, rules.periods(year))
         rows = overview(session, year, AS_OF, rules)
-        tables[f"aktiviteter-dekning-{year}"] = E.goal_coverage_table(rows)
+        tables[f"aktiviteter-dekning-{year}"] = goal_coverage_table(rows)
         for by, label in (("type", "Type"), ("sector", "Bransje/sektor"), ("goal", "Delmål")):
-            breakdown = R.activity_breakdown(session, year, by)
-            tables[f"aktiviteter-{by}-{year}"] = E.breakdown_table(breakdown, label, by)
-        activities, _ = R.activity_list(session, year=year)
-        tables[f"aktiviteter-liste-{year}"] = E.activities_table(activities)
-        tables[f"okonomi-{year}"] = E.money_table(R.money(session, rules, [year]))
-        spend = R.spend_by_type(session, year)
-        types = R.activity_types({s.type for s in spend})
-        tables[f"okonomi-type-{year}"] = E.spend_by_type_table(spend, infos, types)
-        rows = R.deadlines(session, rules, AS_OF, [year])
-        tables[f"frister-matrise-{year}"] = E.deadline_matrix_table(rows)
-        tables[f"frister-mangler-{year}"] = E.missing_table(R.missing_reports(rows))
-        tables[f"frister-forfaller-{year}"] = E.falling_due_table(
-            R.falling_due(rows, date(year, 2, 15), 30), date(year, 2, 15)
+            breakdown = activity_breakdown(session, year, by)
+            tables[f"aktiviteter-{by}-{year}"] = breakdown_table(breakdown, label, by)
+        activities, _ = activity_list(session, year=year)
+        tables[f"aktiviteter-liste-{year}"] = activities_table(activities)
+        tables[f"okonomi-{year}"] = money_table(money(session, rules, [year]))
+        spend = spend_by_type(session, year)
+        types = activity_types({s.type for s in spend})
+        tables[f"okonomi-type-{year}"] = spend_by_type_table(spend, infos, types)
+        rows = deadlines(session, rules, AS_OF, [year])
+        tables[f"frister-matrise-{year}"] = deadline_matrix_table(rows)
+        tables[f"frister-mangler-{year}"] = missing_table(missing_reports(rows))
+        tables[f"frister-forfaller-{year}"] = falling_due_table(
+            falling_due(rows, date(year, 2, 15), 30), date(year, 2, 15)
         )
-        tables[f"frister-alle-{year}"] = E.deadlines_table(rows)
-    history = R.money(session, rules)
-    tables["okonomi-utvikling"] = E.money_trend_table(history)
-    tables["okonomi-alle-ar"] = E.money_table(history, title="Økonomi alle år")
-    tables["okonomi-vedtak"] = E.allocations_table(R.allocation_history(session))
+        tables[f"frister-alle-{year}"] = deadlines_table(rows)
+    history = money(session, rules)
+    tables["okonomi-utvikling"] = money_trend_table(history)
+    tables["okonomi-alle-ar"] = money_table(history, title="Økonomi alle år")
+    tables["okonomi-vedtak"] = allocations_table(allocation_history(session))
     for council in infos:
-        found = R.council_history(session, rules, council.id, AS_OF)
+        found = council_history(session, rules, council.id, AS_OF)
         key = f"rad-{council.id}"
-        tables[f"{key}-rapporter"] = E.council_reports_table(found.periods)
-        tables[f"{key}-svar"] = E.council_answers_table(found.periods, QUESTIONS)
-        tables[f"{key}-ar"] = E.council_years_table(found.years)
-        activities, _ = R.activity_list(session, council_ids=[council.id])
-        tables[f"{key}-aktiviteter"] = E.activities_table(activities)
-        meetings = R.meeting_list(session, council_ids=[council.id])
-        tables[f"{key}-moter"] = E.meetings_table(meetings, {council.id: council.name})
+        tables[f"{key}-rapporter"] = council_reports_table(found.periods)
+        tables[f"{key}-svar"] = council_answers_table(found.periods, QUESTIONS)
+        tables[f"{key}-ar"] = council_years_table(found.years)
+        activities, _ = activity_list(session, council_ids=[council.id])
+        tables[f"{key}-aktiviteter"] = activities_table(activities)
+        meetings = meeting_list(session, council_ids=[council.id])
+        tables[f"{key}-moter"] = meetings_table(meetings, {council.id: council.name})
     return tables
 
 
 def _files(session, rules) -> dict[str, bytes]:
     """Every export the CLI and the download buttons write."""
     files: dict[str, bytes] = {}
-    for year in R.data_years(session, rules):
+    for year in data_years(session, rules):
         for fmt in ("csv", "xlsx"):
-            files[f"oversikt-{year}.{fmt}"] = E.overview_export(
+            files[f"oversikt-{year}.{fmt}"] = overview_export(
                 session, year, AS_OF, rules, fmt, now=NOW
             )
-            files[f"aktiviteter-{year}.{fmt}"] = E.activities_export(session, year, fmt, now=NOW)
-        files[f"oversikt-{year}-delmal2-rad1-9.xlsx"] = E.overview_export(
+            files[f"aktiviteter-{year}.{fmt}"] = activities_export(session, year, fmt, now=NOW)
+        files[f"oversikt-{year}-delmal2-rad1-9.xlsx"] = overview_export(
             session, year, AS_OF, rules, "xlsx", [1, 9], 2, now=NOW
         )
         files[f"samlet-{year}.xlsx"] = compiled_report(session, rules, year, AS_OF, now=NOW)
     for fmt in ("csv", "xlsx"):
-        files[f"frister.{fmt}"] = E.deadlines_export(session, rules, AS_OF, fmt, now=NOW)
-        files[f"aktiviteter.{fmt}"] = E.activities_export(session, None, fmt, now=NOW)
-        table = E.money_table(R.money(session, rules), title="Økonomi alle år")
-        files[f"okonomi.{fmt}"] = E.table_export(
+        files[f"frister.{fmt}"] = deadlines_export(session, rules, AS_OF, fmt, now=NOW)
+        files[f"aktiviteter.{fmt}"] = activities_export(session, None, fmt, now=NOW)
+        table = money_table(money(session, rules), title="Økonomi alle år")
+        files[f"okonomi.{fmt}"] = table_export(
             session,
             table,
             fmt,

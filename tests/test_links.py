@@ -90,7 +90,7 @@ def _cases():
 def _shown(value: str) -> str:
     """A bad value as the note quotes it: control characters as «�», cut to 40, plain."""
     text = "".join("\ufffd" if unicodedata.category(c) in ("Cc", "Cf") else c for c in value)
-    return ui.plain(text if len(text) <= 40 else text[:39] + "…")
+    return ui.text.plain(text if len(text) <= 40 else text[:39] + "…")
 
 
 def _notes(at) -> list[str]:
@@ -116,7 +116,7 @@ def test_a_bad_value_is_dropped_with_a_note(app_on, seeded_url, council_ids, pag
     path, title, _ = PAGES[page]
     at = app_on(seeded_url, page=path, **{param: value})
     _works(at, title)
-    items = value.split(",") if param in LISTS and len(value) <= ui.LIST_LIMIT else [value]
+    items = value.split(",") if param in LISTS and len(value) <= ui.links.LIST_LIMIT else [value]
     kept = [x for x in items if param == "rad" and x == VALID_COUNCIL]
     bad = [x for x in items if x not in kept]
     expected = ",".join(kept) or DEFAULTS.get(param)
@@ -253,14 +253,14 @@ def test_periods_picked_for_another_council_are_reset(app_on, seeded_url, counci
 def test_after_an_error_the_filters_start_again(app_on, seeded_url, monkeypatch):
     """A page that fails because of a filter's value: the error is shown, the filters and
     the URL are reset, and the next run (the «Prøv igjen» button) shows the page."""
-    overview_rows = ui.overview_rows
+    query = ui.data.query
 
-    def failing(year, as_of, council_ids=None, goal=None):
-        if goal == 2:
+    def failing(function, **kwargs):
+        if kwargs.get("goal") == 2:
             raise RuntimeError("a filter value the page cannot handle")
-        return overview_rows(year, as_of, council_ids, goal)
+        return query(function, **kwargs)
 
-    monkeypatch.setattr(ui, "overview_rows", failing)
+    monkeypatch.setattr(ui.data, "query", failing)
     at = app_on(seeded_url, ar="2015", delmal="2")
     assert [e.value for e in at.error if "Noe gikk galt" in e.value]
     assert "Filtrene er satt tilbake" in at.error[0].value

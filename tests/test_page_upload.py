@@ -16,10 +16,13 @@ from streamlit.testing.v1 import AppTest
 
 from ia_data.cli import main as cli
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.kinds import ImportStatus, Severity
 from ia_data.domain.rules import load_rules
-from ia_data.ingest.parse import ERROR, Problem
+from ia_data.ingest.parse import Problem
+from ia_data.output.exports import problems_xlsx
+from ia_data.output.template import template_for_year
 from ia_data.reporting.overview import overview
-from ia_data.reporting.uploads import PROBLEM_COLUMNS, problems_xlsx, template_for_year
+from ia_data.reporting.tables import PROBLEM_COLUMNS
 from ia_data.storage import db, store
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -183,8 +186,8 @@ def test_row_errors_come_as_a_table_with_the_excel_rows(url):
 
 def test_error_list_download_holds_every_error_row():
     problems = [
-        Problem(ERROR, "«4» er ikke et delmål", "Aktiviteter", 14, "Delmål", "4"),
-        Problem(ERROR, "fant ikke feltet «IA-råd»", "Rapport"),
+        Problem(Severity.ERROR, "«4» er ikke et delmål", "Aktiviteter", 14, "Delmål", "4"),
+        Problem(Severity.ERROR, "fant ikke feltet «IA-råd»", "Rapport"),
     ]
     data = problems_xlsx("rapport.xlsx", problems, now=datetime(2016, 2, 1, 12, 0))
     book = openpyxl.load_workbook(io.BytesIO(data))
@@ -213,7 +216,7 @@ def _second_version(book) -> None:
 def test_reupload_shows_what_changes_and_the_overview_follows(url):
     engine = db.get_engine(url)
     first = store.import_file(engine, "troms-v1.xlsx", TROMS_2015.read_bytes())
-    assert first.status == store.STORED
+    assert first.status == ImportStatus.STORED
     at = open_app("views/oversikt.py")  # the overview caches the first version's figures
     table = at.dataframe[0].value.set_index("IA-råd")
     assert table.loc["IA-rådet i Troms", "Brukt (kr)"] == 355_620
@@ -356,7 +359,8 @@ def test_a_rerun_does_not_check_the_file_again(url, monkeypatch):
 def test_template_download_is_the_cli_template(url, tmp_path):
     out = tmp_path / "mal.xlsx"
     assert cli(["template", "--db", url, "--year", "2015", "--out", str(out)]) == 0
-    assert template_for_year(db.get_engine(url), 2015) == out.read_bytes()
+    with Session(db.get_engine(url)) as session:
+        assert template_for_year(session, 2015) == out.read_bytes()
     at = open_app()
     at.selectbox(key="template_year").select(2015).run()
     assert at.download_button(key="template_download").label == "Last ned malen for 2015"

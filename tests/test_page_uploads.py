@@ -14,6 +14,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.kinds import ImportStatus
 from ia_data.domain.rules import load_rules
 from ia_data.reporting.overview import overview
 from ia_data.reporting.uploads import upload_history
@@ -37,6 +38,11 @@ def url(tmp_path, monkeypatch):
     engine = db._engines.pop(url, None)
     if engine is not None:
         engine.dispose()
+
+
+def _history(engine):
+    with Session(engine) as session:
+        return upload_history(session)
 
 
 def open_app(page: str = PAGE, **query) -> AppTest:
@@ -68,7 +74,7 @@ def history(url):
         (TROMS_2014_H1.name, TROMS_2014_H1.read_bytes(), ""),
         ("troms-2015-v2.xlsx", second_version(), "ola@nav.no"),
     ]:
-        assert store.import_file(engine, name, data, uploaded_by=who).status == store.STORED
+        assert store.import_file(engine, name, data, uploaded_by=who).status == ImportStatus.STORED
     return engine
 
 
@@ -143,12 +149,12 @@ def test_restore_an_earlier_version_after_confirming(history, url):
     warning = at.warning[0].value
     assert "Opplasting nr. 1 blir den aktive versjonen for IA-rådet i Troms, 2015 År" in warning
     assert "i stedet for opplasting nr. 4" in warning
-    assert [u.active for u in upload_history(history)] == [True, True, True, False]  # not yet
+    assert [u.active for u in _history(history)] == [True, True, True, False]  # not yet
 
     at.button(key="restore_confirm").click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Opplasting nr. 1 er gjenopprettet som aktiv versjon")
-    assert [(u.id, u.active) for u in upload_history(history)] == [
+    assert [(u.id, u.active) for u in _history(history)] == [
         (4, False),
         (3, True),
         (2, True),
@@ -170,4 +176,4 @@ def test_cancelled_restore_changes_nothing(history):
     assert not at.exception
     assert len(at.warning) == 0
     assert at.button(key="restore_ask").label == "Gjenopprett denne versjonen …"
-    assert [u.active for u in upload_history(history)] == [True, True, True, False]
+    assert [u.active for u in _history(history)] == [True, True, True, False]

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.kinds import ImportStatus
 from ia_data.storage import db, store
 from ia_data.storage.register import councils
 
@@ -71,7 +72,7 @@ def hostile_url(tmp_path_factory):
         patch.setenv("IA_REGISTER_FILE", str(REGISTER))
         engine = db.get_engine(url)
         result = store.import_file(engine, FILE_NAME, hostile_workbook(), uploaded_by=UPLOADED_BY)
-    assert result.status == store.STORED, result.message
+    assert result.status == ImportStatus.STORED, result.message
     yield url
     db._engines.pop(url, None)
     engine.dispose()

@@ -14,7 +14,16 @@ from sqlmodel import Session
 from ia_data.demo import SAMPLE_DIR
 from ia_data.demo.sample import SITUATIONS
 from ia_data.domain.rules import Status
-from ia_data.reporting import reports
+from ia_data.reporting.activities import (
+    activity_breakdown,
+    activity_list,
+    activity_types,
+    meeting_list,
+    spend_by_type,
+)
+from ia_data.reporting.council import council_history
+from ia_data.reporting.deadlines import data_years, deadlines, falling_due, missing_reports
+from ia_data.reporting.money import allocation_history, money
 from ia_data.reporting.overview import overview
 from ia_data.storage import db
 from ia_data.storage.register import councils
@@ -53,11 +62,11 @@ def allocation_workbook(rows: list[tuple], sheet: str = "Tildelinger") -> bytes:
 
 
 def test_years_span_the_data(session, rules):
-    assert reports.data_years(session, rules) == [2012, 2013, 2014, 2015, 2016]
+    assert data_years(session, rules) == [2012, 2013, 2014, 2015, 2016]
 
 
 def test_every_council_and_period_follows_the_year_rules(session, rules):
-    rows = reports.deadlines(session, rules, FINAL)
+    rows = deadlines(session, rules, FINAL)
     assert len(rows) == 18 * (2 * 3 + 2)  # half-yearly 2012–2014, yearly 2015–2016
     codes = {(r.period.year, r.period.code) for r in rows}
     assert {code for year, code in codes if year <= 2014} == {"H1", "H2"}
@@ -67,7 +76,7 @@ def test_every_council_and_period_follows_the_year_rules(session, rules):
 
 @pytest.mark.parametrize("case", SITUATIONS["late"], ids=lambda c: f"{c['council']} {c['year']}")
 def test_late_reports_show_their_days(session, rules, case):
-    rows = reports.deadlines(session, rules, FINAL, years=[case["year"]])
+    rows = deadlines(session, rules, FINAL, years=[case["year"]])
     (row,) = [
         r for r in rows if r.council.name == case["council"] and r.period.code == case["period"]
     ]
@@ -82,7 +91,7 @@ def test_late_reports_show_their_days(session, rules, case):
 
 
 def test_missing_reports_are_exactly_the_known_ones(session, rules):
-    missing = reports.missing_reports(reports.deadlines(session, rules, FINAL))
+    missing = missing_reports(deadlines(session, rules, FINAL))
     expected = {(c["council"], c["year"], c["period"]) for c in SITUATIONS["missing"]}
     assert {(r.council.name, r.period.year, r.period.code) for r in missing} == expected
     assert [r.period.due for r in missing] == sorted(r.period.due for r in missing)
@@ -92,7 +101,7 @@ def test_missing_reports_are_exactly_the_known_ones(session, rules):
 def test_a_report_sent_after_the_as_of_date_counts_as_not_sent(session, rules, ids):
     # Troms sent its 2012 H1 report on 14 Sep 2012 (due 1 Sep).
     def troms(as_of):
-        rows = reports.deadlines(session, rules, as_of, [2012], [ids["IA-rådet i Troms"]])
+        rows = deadlines(session, rules, as_of, [2012], [ids["IA-rådet i Troms"]])
         return rows[0]
 
     assert troms(date(2012, 8, 15)).status.status is Status.DUE_SOON
@@ -108,22 +117,22 @@ def test_a_report_sent_after_the_as_of_date_counts_as_not_sent(session, rules, i
 
 def test_falling_due_lists_the_coming_deadlines(session, rules):
     as_of = date(2016, 2, 15)
-    rows = reports.deadlines(session, rules, as_of)
-    due = reports.falling_due(rows, as_of, rules.due_soon_days)
+    rows = deadlines(session, rules, as_of)
+    due = falling_due(rows, as_of, rules.due_soon_days)
     assert {(r.period.year, r.period.code) for r in due} == {(2015, "År")}
     assert len(due) == 18
     soon = [r for r in due if r.status.status is Status.DUE_SOON]
     assert {r.status.status for r in due} == {Status.DUE_SOON, Status.ON_TIME}
     assert all(r.submitted is None for r in soon)
-    assert reports.falling_due(rows, date(2016, 6, 1), 30) == []
+    assert falling_due(rows, date(2016, 6, 1), 30) == []
 
 
 # --- money -----------------------------------------------------------------------------
 
 
 def test_money_agrees_with_the_overview_every_year(session, rules):
-    rows = reports.money(session, rules)
-    for year in reports.data_years(session, rules):
+    rows = money(session, rules)
+    for year in data_years(session, rules):
         expected = {
             r.council.id: (r.allocated_ore, r.allocation_source, r.spent_ore, r.activities)
             for r in overview(session, year, FINAL, rules)
@@ -137,13 +146,13 @@ def test_money_agrees_with_the_overview_every_year(session, rules):
 
 
 def test_the_shared_agder_council_gets_600_000_by_rule(session, rules, ids):
-    agder = reports.money(session, rules, [2014, 2015, 2016], [ids["IA-rådet i Agder"]])
+    agder = money(session, rules, [2014, 2015, 2016], [ids["IA-rådet i Agder"]])
     assert [(r.year, r.allocated_ore // 100, r.allocation_source) for r in agder] == [
         (2014, 580_000, "vedtak"),
         (2015, 600_000, "regel"),
         (2016, 600_000, "regel"),
     ]
-    troms = reports.money(session, rules, [2015], [ids["IA-rådet i Troms"]])
+    troms = money(session, rules, [2015], [ids["IA-rådet i Troms"]])
     assert troms[0].allocated_ore == 400_000_00
 
 
@@ -154,7 +163,7 @@ def test_decisions_come_from_the_allocation_workbook(session, rules):
         for row in book["Tildelinger"].iter_rows(min_row=4, values_only=True)
         if row[0]
     }
-    rows = reports.money(session, rules, [2012, 2013, 2014])
+    rows = money(session, rules, [2012, 2013, 2014])
     assert {(r.council.name, r.year): r.allocated_ore / 100 for r in rows} == decided
     assert {r.allocation_source for r in rows} == {"vedtak"}
     assert all(r.decision_date is not None and r.allocation_upload_id for r in rows)
@@ -163,7 +172,7 @@ def test_decisions_come_from_the_allocation_workbook(session, rules):
 
 def test_overspending_is_flagged(session, rules):
     (case,) = SITUATIONS["overspent"]
-    rows = [r for r in reports.money(session, rules, [case["year"]]) if r.overspent]
+    rows = [r for r in money(session, rules, [case["year"]]) if r.overspent]
     assert [(r.council.name, r.spent_ore // 100, r.remaining_ore // 100) for r in rows] == [
         (case["council"], case["spent"], case["allocated"] - case["spent"])
     ]
@@ -171,13 +180,13 @@ def test_overspending_is_flagged(session, rules):
 
 
 def test_spend_by_type_adds_up_to_spent(session, rules):
-    spend = reports.spend_by_type(session, 2013)
-    money = {r.council.id: r.spent_ore for r in reports.money(session, rules, [2013])}
+    spend = spend_by_type(session, 2013)
+    spent = {r.council.id: r.spent_ore for r in money(session, rules, [2013])}
     totals: dict[int, int] = {}
     for s in spend:
         totals[s.council_id] = totals.get(s.council_id, 0) + s.spent_ore
-    assert totals == {k: v for k, v in money.items() if v}
-    assert reports.activity_types({"Annet", "Kurs", "Konferanse", "Egen"}) == [
+    assert totals == {k: v for k, v in spent.items() if v}
+    assert activity_types({"Annet", "Kurs", "Konferanse", "Egen"}) == [
         "Konferanse",
         "Kurs",
         "Annet",
@@ -191,7 +200,7 @@ def test_an_uploaded_allocation_overrides_the_rule_and_keeps_history(sample_db, 
     assert (first.status, first.parsed.kind) == ("lagret", "tildeling")
     with Session(sample_db) as session:
         agder = next(c.id for c in councils(session) if c.name == "IA-rådet i Agder")
-        (row,) = reports.money(session, rules, [2015], [agder])
+        (row,) = money(session, rules, [2015], [agder])
         assert (row.allocated_ore, row.allocation_source, row.note) == (
             650_000_00,
             "vedtak",
@@ -205,17 +214,17 @@ def test_an_uploaded_allocation_overrides_the_rule_and_keeps_history(sample_db, 
     )
     assert second.status == "lagret"
     with Session(sample_db) as session:
-        history = reports.allocation_history(session, [2015])
+        history = allocation_history(session, [2015])
         assert [(v.upload_id, v.amount_ore, v.active) for v in history] == [
             (second.upload_id, 620_000_00, True),
             (first.upload_id, 650_000_00, False),
         ]
-        assert reports.money(session, rules, [2015], [agder])[0].allocated_ore == 620_000_00
+        assert money(session, rules, [2015], [agder])[0].allocated_ore == 620_000_00
     restore_upload(sample_db, first.upload_id)
     with Session(sample_db) as session:
-        assert reports.money(session, rules, [2015], [agder])[0].allocated_ore == 650_000_00
+        assert money(session, rules, [2015], [agder])[0].allocated_ore == 650_000_00
         # Councils without a decision still get the rule's amount.
-        others = [r for r in reports.money(session, rules, [2015]) if r.council.id != agder]
+        others = [r for r in money(session, rules, [2015]) if r.council.id != agder]
         assert {(r.allocated_ore, r.allocation_source) for r in others} == {(400_000_00, "regel")}
 
 
@@ -225,7 +234,7 @@ def test_a_bad_allocation_workbook_stores_nothing(sample_db, rules):
     assert result.status == "avvist"
     assert len(result.errors) == 2
     with Session(sample_db) as session:
-        assert reports.allocation_history(session) == []
+        assert allocation_history(session) == []
 
 
 # --- activities ------------------------------------------------------------------------
@@ -236,12 +245,12 @@ def test_breakdowns_agree_with_the_overview(session, rules):
     activities = sum(r.activities for r in rows)
     spent = sum(r.spent_ore for r in rows)
     for by in ("type", "sector"):
-        groups = reports.activity_breakdown(session, 2015, by)
+        groups = activity_breakdown(session, 2015, by)
         assert sum(g.activities for g in groups) == activities, by
         assert sum(g.spent_ore for g in groups) == spent, by
         for k in (1, 2, 3):
             assert sum(g.goals[k] for g in groups) == sum(r.goals[k] for r in rows), (by, k)
-    goals = reports.activity_breakdown(session, 2015, "goal")
+    goals = activity_breakdown(session, 2015, "goal")
     assert [g.key for g in goals] == ["Delmål 1", "Delmål 2", "Delmål 3"]
     assert [g.activities for g in goals] == [sum(r.goals[k] for r in rows) for k in (1, 2, 3)]
     assert [g.goals[k] for k, g in zip((1, 2, 3), goals, strict=True)] == [
@@ -250,11 +259,11 @@ def test_breakdowns_agree_with_the_overview(session, rules):
 
 
 def test_one_activity_on_two_sub_goals_counts_once_in_each(session):
-    rows, _ = reports.activity_list(session, 2015)
+    rows, _ = activity_list(session, 2015)
     counted = [a for a in rows if a.status != "Avlyst"]
     both = [a for a in counted if {1, 2} <= set(a.goals)]
     assert both, "the sample has activities tagged with two sub-goals"
-    goals = reports.activity_breakdown(session, 2015, "goal")
+    goals = activity_breakdown(session, 2015, "goal")
     assert (
         goals[0].goals[2] == goals[1].goals[1] == sum(1 for a in counted if {1, 2} <= set(a.goals))
     )
@@ -263,13 +272,13 @@ def test_one_activity_on_two_sub_goals_counts_once_in_each(session):
 
 def test_a_sub_goal_gap_shows(session, ids):
     (case,) = SITUATIONS["sub_goal_gap"]
-    groups = reports.activity_breakdown(session, case["year"], "goal", [ids[case["council"]]])
+    groups = activity_breakdown(session, case["year"], "goal", [ids[case["council"]]])
     assert groups[case["sub_goal"] - 1].activities == 0
     assert groups[case["sub_goal"] - 1].councils == 0
 
 
 def test_activity_list_carries_its_upload(session, ids):
-    rows, total = reports.activity_list(session, 2015, [ids["IA-rådet i Troms"]])
+    rows, total = activity_list(session, 2015, [ids["IA-rådet i Troms"]])
     assert total == len(rows) > 0
     assert {(a.council, a.year, a.period) for a in rows} == {("IA-rådet i Troms", 2015, "År")}
     assert {a.file_name for a in rows} == {"rapport_2015_Ar_ia-radet-i-troms.xlsx"}
@@ -279,40 +288,40 @@ def test_activity_list_carries_its_upload(session, ids):
 
 
 def test_activity_list_filters_and_limit(session, rules):
-    everything, total = reports.activity_list(session, 2015)
+    everything, total = activity_list(session, 2015)
     assert total == len(everything) == 310
-    first, again = reports.activity_list(session, 2015, limit=10)
+    first, again = activity_list(session, 2015, limit=10)
     assert (len(first), again) == (10, 310)
     assert first == everything[:10]
     # Register order: Østfold first, Finnmark last.
     assert everything[0].council == "IA-rådet i Østfold"
     assert everything[-1].council == "IA-rådet i Finnmark"
-    kurs, _ = reports.activity_list(session, 2015, types=["Kurs"], goal=3)
+    kurs, _ = activity_list(session, 2015, types=["Kurs"], goal=3)
     assert kurs and all(a.type == "Kurs" and 3 in a.goals for a in kurs)
-    cancelled, _ = reports.activity_list(session, 2015, statuses=["Avlyst"])
+    cancelled, _ = activity_list(session, 2015, statuses=["Avlyst"])
     assert cancelled and {a.status for a in cancelled} == {"Avlyst"}
 
 
 @pytest.mark.parametrize("term", ["seniorseminar", "SENIORSEMINAR", "Seniorseminar"])
 def test_search_ignores_case(session, term):
-    rows, total = reports.activity_list(session, 2015, search=term)
+    rows, total = activity_list(session, 2015, search=term)
     assert total > 0
     assert all("seniorseminar" in a.title.lower() for a in rows)
 
 
 def test_search_folds_norwegian_letters_and_needs_every_word(session):
-    lower, _ = reports.activity_list(session, 2015, search="østfold")
-    upper, _ = reports.activity_list(session, 2015, search="Østfold")
+    lower, _ = activity_list(session, 2015, search="østfold")
+    upper, _ = activity_list(session, 2015, search="Østfold")
     assert lower == upper and lower
-    both, _ = reports.activity_list(session, 2015, search="nettverk senior")
+    both, _ = activity_list(session, 2015, search="nettverk senior")
     assert both and all("nettverk" in a.title.lower() and "senior" in a.title.lower() for a in both)
-    assert reports.activity_list(session, 2015, search="%")[1] == 0  # no wildcard
-    assert reports.activity_list(session, 2015, search="finnes-ikke")[1] == 0
+    assert activity_list(session, 2015, search="%")[1] == 0  # no wildcard
+    assert activity_list(session, 2015, search="finnes-ikke")[1] == 0
 
 
 def test_meetings_outside_the_expected_range(session, ids):
     for case in SITUATIONS["meetings_outside"]:
-        meetings = reports.meeting_list(session, case["year"], [ids[case["council"]]])
+        meetings = meeting_list(session, case["year"], [ids[case["council"]]])
         assert len(meetings) == case["meetings"]
 
 
@@ -320,7 +329,7 @@ def test_meetings_outside_the_expected_range(session, ids):
 
 
 def test_council_history(session, rules, ids):
-    history = reports.council_history(session, rules, ids["IA-rådet i Agder"], FINAL)
+    history = council_history(session, rules, ids["IA-rådet i Agder"], FINAL)
     assert history.council.county_names == "Aust-Agder, Vest-Agder"
     assert [y.money.year for y in history.years] == [2012, 2013, 2014, 2015, 2016]
     assert [p.period.label for p in history.periods] == [
@@ -341,7 +350,7 @@ def test_council_history(session, rules, ids):
 
 
 def test_council_history_shows_gaps(session, rules, ids):
-    oslo = reports.council_history(session, rules, ids["IA-rådet i Oslo"], FINAL)
+    oslo = council_history(session, rules, ids["IA-rådet i Oslo"], FINAL)
     last = oslo.periods[-1]
     assert (last.period.label, last.stored, last.status.status) == (
         "2016 År",
@@ -349,9 +358,9 @@ def test_council_history_shows_gaps(session, rules, ids):
         Status.MISSING,
     )
     assert last.answers == [""] * 5
-    hedmark = reports.council_history(session, rules, ids["IA-rådet i Hedmark"], FINAL)
+    hedmark = council_history(session, rules, ids["IA-rådet i Hedmark"], FINAL)
     assert {y.money.year: y.missing_goals for y in hedmark.years}[2014] == [3]
-    assert reports.council_history(session, rules, 999, FINAL) is None
+    assert council_history(session, rules, 999, FINAL) is None
 
 
 def test_the_command_line_imports_an_allocation_workbook(sample_db, rules, tmp_path, capsys):
@@ -363,5 +372,5 @@ def test_the_command_line_imports_an_allocation_workbook(sample_db, rules, tmp_p
     assert "lagret som opplasting nr. 1: 1 tildelinger for 2016" in capsys.readouterr().out
     with Session(sample_db) as session:
         troms = next(c.id for c in councils(session) if c.name == "IA-rådet i Troms")
-        (row,) = reports.money(session, rules, [2016], [troms])
+        (row,) = money(session, rules, [2016], [troms])
         assert (row.allocated_ore, row.allocation_source) == (450_000_00, "vedtak")

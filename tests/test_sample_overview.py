@@ -24,7 +24,7 @@ from ia_data.demo import SAMPLE_DIR, SAMPLE_REGISTER
 from ia_data.demo.sample import SITUATIONS, slug
 from ia_data.demo.seed import seed
 from ia_data.domain.register import read_register_file
-from ia_data.output import exports
+from ia_data.output.exports import overview_export
 
 AS_OF = date(2030, 1, 1)  # every due date has passed: statuses are final
 DUE = {"H1": (0, 9, 1), "H2": (1, 3, 1), "År": (1, 3, 1)}
@@ -125,7 +125,7 @@ def _export(engine, year: int) -> list[dict]:
     from ia_data.domain.rules import load_rules
 
     with Session(engine) as session:
-        data = exports.overview_export(session, year, AS_OF, load_rules(), "csv")
+        data = overview_export(session, year, AS_OF, load_rules(), "csv")
     text = data.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text), delimiter=";"))
 

@@ -9,7 +9,15 @@ import streamlit as st
 
 import ui
 from ia_data.domain import formatting as fmt
-from ia_data.output import charts, exports
+from ia_data.output import charts
+from ia_data.reporting import tables
+from ia_data.reporting.activities import (
+    activity_breakdown,
+    activity_filter_options,
+    activity_list,
+    report_uploads,
+)
+from ia_data.reporting.overview import overview
 
 TEXT = {
     "title": "Aktiviteter",
@@ -42,33 +50,35 @@ TEXT = {
 }
 LIST_LIMIT = 3000
 
-years = ui.page_start(TEXT)
+years = ui.data.page_start(TEXT)
 
 with st.container(horizontal=True):
-    year = ui.year_filter(years, default=years[0])
-    goal = ui.goal_filter()
-council_ids = ui.council_filter([c for c in ui.all_councils() if c.exists_in(year)])
-coverage_rows = ui.overview_rows(year, date.today(), council_ids, None)
+    year = ui.filters.year_filter(years, default=years[0])
+    goal = ui.filters.goal_filter()
+council_ids = ui.filters.council_filter([c for c in ui.data.all_councils() if c.exists_in(year)])
+coverage_rows = ui.data.query(
+    overview, year=year, as_of=date.today(), council_ids=council_ids or None, goal=None
+)
 if not coverage_rows:
     st.info(TEXT["no_rows"])
     st.stop()
 chosen = ", ".join(r.council.name for r in coverage_rows) if council_ids else "alle"
 goal_text = f"delmål {goal}" if goal else "alle delmål"
 filters = [("År", year), ("IA-råd", chosen), ("Delmål", goal_text)]
-uploads = ui.report("report_uploads", year=year, council_ids=council_ids or None)
+uploads = ui.data.query(report_uploads, year=year, council_ids=council_ids or None)
 if goal:
     st.info(TEXT["goal_note"].format(goal=goal), icon=":material/filter_alt:")
 
 # --- headline figures ------------------------------------------------------------------
-by_goal = ui.report("activity_breakdown", year=year, by="goal", council_ids=council_ids or None)
-by_type = ui.report(
-    "activity_breakdown", year=year, by="type", council_ids=council_ids or None, goal=goal
+by_goal = ui.data.query(activity_breakdown, year=year, by="goal", council_ids=council_ids or None)
+by_type = ui.data.query(
+    activity_breakdown, year=year, by="type", council_ids=council_ids or None, goal=goal
 )
 with st.container(horizontal=True, border=True):
     st.metric("Aktiviteter", fmt.number(sum(r.activities for r in by_type)))
     for row in by_goal:
         if goal is None or row.key == f"Delmål {goal}":
-            st.metric(ui.plain(row.key), fmt.number(row.activities))
+            st.metric(ui.text.plain(row.key), fmt.number(row.activities))
     st.metric("Avlyst", fmt.number(sum(r.cancelled for r in by_type)))
     st.metric("Deltakere", fmt.number(sum(r.participants for r in by_type)))
     st.metric("Brukt", fmt.kroner(sum(r.spent_ore for r in by_type)))
@@ -80,25 +90,25 @@ if lacking:
     lines = []
     for r in lacking:
         if r.activities == 0:
-            name = ui.plain(r.council.name)
+            name = ui.text.plain(r.council.name)
             lines.append(TEXT["lacking_no_report"].format(name=name, year=year))
         else:
             goals = " og ".join(f"delmål {k}" for k in r.missing_goals)
-            name = ui.plain(r.council.name)
+            name = ui.text.plain(r.council.name)
             lines.append(TEXT["lacking"].format(name=name, goals=goals, year=year))
     st.warning("\n".join(f"- {line}" for line in lines), icon=":material/warning:")
 else:
     st.success(TEXT["all_covered"].format(year=year), icon=":material/check:")
-coverage = exports.goal_coverage_table(coverage_rows)
+coverage = tables.goal_coverage_table(coverage_rows)
 zero = {f"Delmål {k}": (lambda v: v == 0) for k in (1, 2, 3)}
-ui.show_table(
+ui.display.show_table(
     coverage,
     alerts={**zero, "Alle delmål dekket": lambda v: v == "Nei"},
     column_config={"IA-råd": st.column_config.TextColumn("IA-råd", width=190)},
     max_height=720,
 )
 st.caption(TEXT["coverage_caption"])
-ui.download_buttons(
+ui.display.download_buttons(
     coverage,
     f"ia-delmal-per-rad-{year}",
     title=f"Aktiviteter per delmål og IA-råd {year}",
@@ -110,8 +120,12 @@ ui.download_buttons(
 
 # --- per sub-goal, type and sector -----------------------------------------------------
 st.subheader(TEXT["breakdown"].format(year=year))
-by_sector = ui.report(
-    "activity_breakdown", year=year, by="sector", council_ids=council_ids or None, goal=goal
+by_sector = ui.data.query(
+    activity_breakdown,
+    year=year,
+    by="sector",
+    council_ids=council_ids or None,
+    goal=goal,
 )
 goal_rows = [r for r in by_goal if goal is None or r.key == f"Delmål {goal}"]
 views = [
@@ -124,10 +138,10 @@ for tab, (rows, key_label, title, slug) in zip(st.tabs(TEXT["tabs"]), views, str
         if not rows or not any(r.activities or r.cancelled for r in rows):
             st.info(TEXT["no_activities"].format(year=year))
             continue
-        table = exports.breakdown_table(rows, key_label, title)
-        ui.show_table(table, max_height=480)
+        table = tables.breakdown_table(rows, key_label, title)
+        ui.display.show_table(table, max_height=480)
         st.caption(TEXT["breakdown_caption"])
-        ui.download_buttons(
+        ui.display.download_buttons(
             table,
             f"ia-aktiviteter-{slug}-{year}" + (f"-delmal-{goal}" if goal else ""),
             title=f"Aktiviteter {title.lower()} {year}",
@@ -144,11 +158,11 @@ for tab, (rows, key_label, title, slug) in zip(st.tabs(TEXT["tabs"]), views, str
 
 # --- the list --------------------------------------------------------------------------
 st.subheader(TEXT["list"].format(year=year))
-options = ui.report("activity_filter_options", year=year)
+options = ui.data.query(activity_filter_options, year=year)
 with st.container(horizontal=True):
-    search = ui.search_filter(help=TEXT["search_help"])
-    types = ui.choice_filter("Type", options["types"], "type", "Alle typer")
-    statuses = ui.choice_filter("Status", options["statuses"], "status", "Alle statuser")
+    search = ui.filters.search_filter(help=TEXT["search_help"])
+    types = ui.filters.choice_filter("Type", options["types"], "type", "Alle typer")
+    statuses = ui.filters.choice_filter("Status", options["statuses"], "status", "Alle statuser")
 query = {
     "year": year,
     "council_ids": council_ids or None,
@@ -157,7 +171,7 @@ query = {
     "statuses": statuses or None,
     "search": search,
 }
-rows, total = ui.report("activity_list", limit=LIST_LIMIT, **query)
+rows, total = ui.data.query(activity_list, limit=LIST_LIMIT, **query)
 if not rows:
     st.info(TEXT["list_empty"], icon=":material/search_off:")
 else:
@@ -165,8 +179,8 @@ else:
         st.caption(TEXT["list_cut"].format(shown=fmt.number(len(rows)), total=fmt.number(total)))
     else:
         st.caption(TEXT["list_count"].format(shown=fmt.number(total)))
-    shown = exports.activities_table(rows)
-    ui.show_table(
+    shown = tables.activities_table(rows)
+    ui.display.show_table(
         shown,
         column_config={
             "IA-råd": st.column_config.TextColumn("IA-råd", width=170, pinned=True),
@@ -177,9 +191,9 @@ else:
     )
 
     def _everything():
-        return exports.activities_table(ui.report("activity_list", **query)[0])
+        return tables.activities_table(ui.data.query(activity_list, **query)[0])
 
-    ui.download_buttons(
+    ui.display.download_buttons(
         shown if total == len(rows) else _everything,
         f"ia-aktiviteter-{year}",
         title=f"Aktiviteter i IA-rådene {year}",

@@ -10,8 +10,9 @@ import streamlit as st
 import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.rules import Status, load_rules
-from ia_data.output import charts, exports
-from ia_data.reporting.reports import falling_due, missing_reports
+from ia_data.output import charts
+from ia_data.reporting import tables
+from ia_data.reporting.deadlines import data_years, deadlines, falling_due, missing_reports
 
 TEXT = {
     "title": "Frister",
@@ -42,18 +43,18 @@ rules = load_rules()
 st.title(TEXT["title"])
 st.caption(TEXT["intro"])
 
-all_years = ui.report("data_years")
+all_years = ui.data.query(data_years)
 if not all_years:
     st.info(TEXT["empty"], icon=":material/upload_file:")
     st.stop()
 
 with st.container(horizontal=True):
-    as_of = ui.as_of_filter()
-    years = ui.year_range_filter(all_years)
-council_ids = ui.council_filter(
-    [c for c in ui.all_councils() if any(c.exists_in(y) for y in years)]
+    as_of = ui.filters.as_of_filter()
+    years = ui.filters.year_range_filter(all_years)
+council_ids = ui.filters.council_filter(
+    [c for c in ui.data.all_councils() if any(c.exists_in(y) for y in years)]
 )
-rows = ui.report("deadlines", as_of=as_of, years=years, council_ids=council_ids or None)
+rows = ui.data.query(deadlines, as_of=as_of, years=years, council_ids=council_ids or None)
 if not rows:
     st.info(TEXT["no_rows"])
     st.stop()
@@ -90,7 +91,7 @@ def _rules_text() -> str:
 
 
 st.subheader(TEXT["matrix"])
-matrix = exports.deadline_matrix_table(rows)
+matrix = tables.deadline_matrix_table(rows)
 
 
 def _width(j: int) -> int:
@@ -99,7 +100,7 @@ def _width(j: int) -> int:
     return 7 * longest + 26
 
 
-ui.show_table(
+ui.display.show_table(
     matrix,
     column_config={
         "IA-råd": st.column_config.TextColumn("IA-råd", width=170, pinned=True),
@@ -111,7 +112,7 @@ ui.show_table(
     max_height=720,
 )
 st.caption(TEXT["matrix_caption"].format(as_of=fmt.day(as_of), rules=_rules_text()))
-ui.download_buttons(
+ui.display.download_buttons(
     matrix,
     f"{stem}-matrise",
     title=f"Rapportstatus per IA-råd og periode {span}",
@@ -130,9 +131,9 @@ with left:
     st.subheader(TEXT["missing"].format(as_of=fmt.day(as_of)))
     missing = missing_reports(rows)
     if missing:
-        table = exports.missing_table(missing)
-        ui.show_table(table, alerts={"Dager over frist": lambda v: v is not None and v > 0})
-        ui.download_buttons(
+        table = tables.missing_table(missing)
+        ui.display.show_table(table, alerts={"Dager over frist": lambda v: v is not None and v > 0})
+        ui.display.download_buttons(
             table,
             f"{stem}-mangler",
             title=f"Rapporter som mangler per {fmt.day(as_of)}",
@@ -148,9 +149,9 @@ with right:
     st.subheader(TEXT["due"].format(days=days))
     due = falling_due(rows, as_of, days)
     if due:
-        table = exports.falling_due_table(due, as_of)
-        ui.show_table(table)
-        ui.download_buttons(
+        table = tables.falling_due_table(due, as_of)
+        ui.display.show_table(table)
+        ui.display.download_buttons(
             table,
             f"{stem}-forfaller",
             title=f"Rapporter med frist {fmt.day(as_of)}–{fmt.day(as_of + timedelta(days))}",
@@ -170,15 +171,15 @@ with right:
 
 # --- every deadline, with dates --------------------------------------------------------
 st.subheader(TEXT["details"])
-details = exports.deadlines_table(rows)
-ui.show_table(
+details = tables.deadlines_table(rows)
+ui.display.show_table(
     details,
     column_config={"IA-råd": st.column_config.TextColumn("IA-råd", width=170, pinned=True)},
     alerts={"Dager over frist": lambda v: v is not None and v > 0},
     max_height=420,
 )
 st.caption(TEXT["details_caption"])
-ui.download_buttons(
+ui.display.download_buttons(
     details,
     stem,
     title=f"Rapportfrister for IA-rådene {span}",

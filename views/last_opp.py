@@ -9,10 +9,13 @@ import streamlit as st
 
 import ui
 from ia_data.domain import formatting as fmt
+from ia_data.domain.kinds import ImportStatus
 from ia_data.domain.rules import load_rules
 from ia_data.ingest import worker as reading_worker
+from ia_data.output import exports
+from ia_data.reporting import tables
 from ia_data.reporting import uploads as up
-from ia_data.storage.store import STORED
+from ia_data.reporting.table import Kroner, Table
 
 TEXT = {
     "title": "Last opp",
@@ -105,9 +108,9 @@ st.caption(TEXT["intro"])
 
 # --- the summary of the last confirm ---------------------------------------------------
 def _show_summary(summary: list[tuple[str, str]]) -> None:
-    stored = sum(1 for status, _ in summary if status == STORED)
+    stored = sum(1 for status, _ in summary if status == ImportStatus.STORED)
     total = len(summary)
-    lines = "\n".join(f"- {ui.plain(message)}" for _, message in summary)
+    lines = "\n".join(f"- {ui.text.plain(message)}" for _, message in summary)
     if stored == total == 1:
         st.success(f"{TEXT['summary_one']}\n\n{lines}")
     elif stored == total:
@@ -139,7 +142,7 @@ with right, st.container(border=True):
     st.markdown(f"**{TEXT['template']}**")
     st.caption(TEXT["template_caption"])
     template_years = list(reversed(rules.years))
-    with_data = ui.years()
+    with_data = ui.data.years()
     default_year = with_data[0] if with_data else template_years[0]
     year = st.selectbox(
         TEXT["template_year"],
@@ -149,16 +152,16 @@ with right, st.container(border=True):
     )
     st.download_button(
         TEXT["template_button"].format(year=year),
-        data=lambda: ui.template(year),
+        data=lambda: ui.upload.template(year),
         file_name=f"ia-rapportmal-{year}.xlsx",
-        mime=ui.XLSX_MIME,
+        mime=ui.display.XLSX_MIME,
         icon=":material/download:",
         on_click="ignore",
         key="template_download",
     )
 
 if not files:
-    ui.forget_upload_checks()
+    ui.upload.forget_upload_checks()
     if not summary:
         st.info(TEXT["empty"], icon=":material/upload_file:")
     st.stop()
@@ -169,14 +172,14 @@ previews: list[up.Preview] = []
 duplicates = 0
 for file in files:
     data = file.getvalue()
-    with st.spinner(TEXT["checking"].format(name=ui.plain(file.name))):
-        shown = ui.check_upload(file.name, data)
+    with st.spinner(TEXT["checking"].format(name=ui.text.plain(file.name))):
+        shown = ui.upload.check_upload(file.name, data)
     if shown.sha256 in contents:
         duplicates += 1
         continue
     contents[shown.sha256] = data
     previews.append(shown)
-ui.forget_upload_checks(keep=set(contents))
+ui.upload.forget_upload_checks(keep=set(contents))
 
 bad = [p for p in previews if p.errors]
 ready = [p for p in previews if p.storable]
@@ -206,9 +209,9 @@ for (council, label), group in same.items():
     if len(group) > 1:
         st.warning(
             TEXT["same_period"].format(
-                files=", ".join(ui.plain(p.file_name) for p in group),
-                what=ui.plain(f"{council}, {label}"),
-                last=ui.plain(group[-1].file_name),
+                files=", ".join(ui.text.plain(p.file_name) for p in group),
+                what=ui.text.plain(f"{council}, {label}"),
+                last=ui.text.plain(group[-1].file_name),
             ),
             icon=":material/warning:",
         )
@@ -222,8 +225,8 @@ def _state(p: up.Preview) -> str:
 
 if total > 1:
     st.subheader(TEXT["files"])
-    ui.show_table(
-        up.Table(
+    ui.display.show_table(
+        Table(
             columns=TEXT["files_columns"],
             rows=[
                 [
@@ -244,11 +247,11 @@ if total > 1:
 
 # --- one card per file ----------------------------------------------------------------
 def _errors_table(p: up.Preview) -> None:
-    table = up.problems_table(p.errors)
+    table = tables.problems_table(p.errors)
     frame = pd.DataFrame(table.rows, columns=table.columns)
     frame["Rad"] = pd.array(frame["Rad"].tolist(), dtype="Int64")
     for column in ("Funnet", "Forventet / melding"):  # a found value may be very long
-        frame[column] = [ui.screen_text(v) for v in frame[column]]
+        frame[column] = [ui.text.screen_text(v) for v in frame[column]]
     st.dataframe(
         frame,
         placeholder="",  # an empty cell, not «None»
@@ -266,9 +269,9 @@ def _errors_table(p: up.Preview) -> None:
     stem = p.file_name.rsplit(".", 1)[0]
     st.download_button(
         TEXT["errors_download"],
-        data=lambda p=p: up.problems_xlsx(p.file_name, p.errors),
+        data=lambda p=p: exports.problems_xlsx(p.file_name, p.errors),
         file_name=f"feil-{stem}.xlsx",
-        mime=ui.XLSX_MIME,
+        mime=ui.display.XLSX_MIME,
         icon=":material/download:",
         on_click="ignore",
         key=f"errors_download_{p.sha256[:16]}",
@@ -283,7 +286,7 @@ def _warnings(p: up.Preview) -> None:
     head = (
         TEXT["warning_one"] if len(warnings) == 1 else TEXT["warnings"].format(count=len(warnings))
     )
-    lines = "\n".join(f"- {ui.plain(w.text)}" for w in shown)
+    lines = "\n".join(f"- {ui.text.plain(w.text)}" for w in shown)
     more = (
         f"\n- {TEXT['warnings_more'].format(count=len(warnings) - len(shown))}"
         if len(warnings) > len(shown)
@@ -292,7 +295,9 @@ def _warnings(p: up.Preview) -> None:
     st.warning(f"{head}\n\n{lines}{more}", icon=":material/warning:")
     if len(warnings) > len(shown):
         with st.expander(TEXT["warnings_all"].format(count=len(warnings))):
-            ui.show_table(up.problems_table(warnings, "Advarsler"), key=f"w_{p.sha256[:16]}")
+            ui.display.show_table(
+                tables.problems_table(warnings, "Advarsler"), key=f"w_{p.sha256[:16]}"
+            )
 
 
 def _report_line(p: up.Preview) -> None:
@@ -303,7 +308,7 @@ def _report_line(p: up.Preview) -> None:
         badge = f":{colour}-badge[{p.deadline}]"
     st.markdown(
         TEXT["report_line"].format(
-            council=ui.plain(p.council),
+            council=ui.text.plain(p.council),
             period=period.label,
             start=fmt.day(period.start),
             end=fmt.day(period.end),
@@ -314,7 +319,7 @@ def _report_line(p: up.Preview) -> None:
         )
     )
     for note in p.result.notes:
-        st.caption(ui.plain(note))
+        st.caption(ui.text.plain(note))
 
 
 def _counts(p: up.Preview) -> None:
@@ -335,16 +340,16 @@ def _signed(value: int, money: bool) -> str:
 
 def _changes(p: up.Preview) -> None:
     changes = p.changes
-    what = ui.plain(f"{p.council}, {p.period_label}")
+    what = ui.text.plain(f"{p.council}, {p.period_label}")
     st.markdown(f"**{TEXT['changes']}**")
     if changes.is_new:
         st.caption(TEXT["changes_new"].format(what=what))
         return
     st.caption(TEXT["changes_replaces"].format(id=changes.replaces_upload_id, what=what))
-    counts = up.change_counts_table(changes)
+    counts = tables.change_counts_table(changes)
     rows = []
     for label, before, after, change in counts.rows:
-        money = isinstance(before, up.Kroner)
+        money = isinstance(before, Kroner)
         if money:
             before, after, change = before.ore, after.ore, change.ore
         shown = fmt.kroner if money else fmt.number
@@ -367,7 +372,9 @@ def _changes(p: up.Preview) -> None:
         )
     )
     if changes.activities:
-        ui.show_table(up.activity_changes_table(changes), key=f"changes_{p.sha256[:16]}")
+        ui.display.show_table(
+            tables.activity_changes_table(changes), key=f"changes_{p.sha256[:16]}"
+        )
     else:
         st.caption(TEXT["changes_none"])
 
@@ -383,7 +390,9 @@ def _allocations(p: up.Preview) -> None:
             total=fmt.kroner(sum(a.amount_ore for a in allocations)),
         )
     )
-    ui.show_table(up.allocations_preview_table(p.result.parsed), key=f"alloc_{p.sha256[:16]}")
+    ui.display.show_table(
+        tables.allocations_preview_table(p.result.parsed), key=f"alloc_{p.sha256[:16]}"
+    )
 
 
 def _card(p: up.Preview) -> None:
@@ -393,14 +402,14 @@ def _card(p: up.Preview) -> None:
         else (":material/info:" if p.unchanged else ":material/check_circle:")
     )
     with st.container(border=True):
-        st.markdown(f"#### {icon} {ui.plain(p.file_name)}")
+        st.markdown(f"#### {icon} {ui.text.plain(p.file_name)}")
         if p.errors:
             known = [x for x in (p.council, p.period_label) if x]
             if known:
-                st.markdown(TEXT["partial_line"].format(what=ui.plain(", ".join(known))))
+                st.markdown(TEXT["partial_line"].format(what=ui.text.plain(", ".join(known))))
             located = [e for e in p.errors if e.sheet or e.row is not None]
             if len(p.errors) == 1 and not located:
-                message = ui.plain(p.errors[0].message.rstrip("."))
+                message = ui.text.plain(p.errors[0].message.rstrip("."))
                 st.error(TEXT["card_error_one"].format(message=message))
             else:
                 st.error(TEXT["card_errors"].format(count=len(p.errors)))
@@ -448,12 +457,14 @@ if st.button(
         if bar is not None:
             bar.progress(
                 (done - 1) / len(ready),
-                text=TEXT["saving"].format(done=done, total=len(ready), name=ui.plain(p.file_name)),
+                text=TEXT["saving"].format(
+                    done=done, total=len(ready), name=ui.text.plain(p.file_name)
+                ),
             )
-        results.append(ui.store_upload(p.file_name, contents[p.sha256], uploaded_by))
+        results.append(ui.upload.store_upload(p.file_name, contents[p.sha256], uploaded_by))
     if bar is not None:
         bar.progress(1.0)
-    ui.data_changed()
+    ui.upload.data_changed()
     st.session_state.upload_summary = [(r.status, r.message) for r in results]
     st.session_state.upload_round += 1
     st.rerun()

@@ -8,8 +8,10 @@ import streamlit as st
 import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.rules import load_rules
-from ia_data.output import charts, exports
-from ia_data.reporting.reports import activity_types
+from ia_data.output import charts
+from ia_data.reporting import tables
+from ia_data.reporting.activities import activity_types, spend_by_type
+from ia_data.reporting.money import allocation_history, money
 
 TEXT = {
     "title": "Økonomi",
@@ -42,12 +44,12 @@ TEXT = {
 }
 
 rules = load_rules()
-years = ui.page_start(TEXT)
+years = ui.data.page_start(TEXT)
 
 with st.container(horizontal=True):
-    year = ui.year_filter(years, default=years[0])
-council_ids = ui.council_filter([c for c in ui.all_councils() if c.exists_in(year)])
-rows = ui.report("money", years=[year], council_ids=council_ids or None)
+    year = ui.filters.year_filter(years, default=years[0])
+council_ids = ui.filters.council_filter([c for c in ui.data.all_councils() if c.exists_in(year)])
+rows = ui.data.query(money, years=[year], council_ids=council_ids or None)
 if not rows:
     st.info(TEXT["no_rows"])
     st.stop()
@@ -82,7 +84,7 @@ with st.container(horizontal=True, border=True):
     st.metric(
         "Overforbruk",
         len(overspent),
-        help=ui.plain(", ".join(r.council.name for r in overspent))
+        help=ui.text.plain(", ".join(r.council.name for r in overspent))
         or "Ingen råd har brukt mer enn tildelt",
     )
     st.metric(
@@ -94,8 +96,8 @@ with st.container(horizontal=True, border=True):
 
 # --- per council, the chosen year ------------------------------------------------------
 st.subheader(TEXT["year_table"].format(year=year))
-table = exports.money_table(rows)
-ui.show_table(
+table = tables.money_table(rows)
+ui.display.show_table(
     table,
     bars=("Forbruk (%)",),
     alerts={"Overforbruk": lambda v: v == "Ja"},
@@ -109,10 +111,10 @@ st.caption(TEXT["year_caption"].format(rule=_rule_text()))
 unallocated = [r.council.name for r in rows if r.allocated_ore is None]
 if unallocated:
     st.warning(
-        TEXT["no_allocation"].format(names=ui.plain(", ".join(unallocated)), year=year),
+        TEXT["no_allocation"].format(names=ui.text.plain(", ".join(unallocated)), year=year),
         icon=":material/warning:",
     )
-ui.download_buttons(
+ui.display.download_buttons(
     table,
     f"ia-okonomi-{year}",
     title=f"Tildelt og brukt per IA-råd {year}",
@@ -125,18 +127,18 @@ st.plotly_chart(charts.money_chart(rows), config={"displaylogo": False})
 
 # --- spend by activity type ------------------------------------------------------------
 st.subheader(TEXT["by_type"].format(year=year))
-spend = ui.report("spend_by_type", year=year, council_ids=council_ids or None)
+spend = ui.data.query(spend_by_type, year=year, council_ids=council_ids or None)
 if spend:
     types = activity_types({s.type for s in spend})
     councils = [r.council for r in rows]
-    by_type = exports.spend_by_type_table(spend, councils, types)
-    ui.show_table(
+    by_type = tables.spend_by_type_table(spend, councils, types)
+    ui.display.show_table(
         by_type,
         column_config={"IA-råd": st.column_config.TextColumn("IA-råd", width=190, pinned=True)},
         max_height=760,
     )
     st.caption(TEXT["by_type_caption"])
-    ui.download_buttons(
+    ui.display.download_buttons(
         by_type,
         f"ia-forbruk-per-type-{year}",
         title=f"Brukt per aktivitetstype og IA-råd {year}",
@@ -152,14 +154,14 @@ else:
     st.info(TEXT["no_spend"].format(year=year))
 
 # --- the trend over the years ----------------------------------------------------------
-history = ui.report("money", council_ids=council_ids or None)
+history = ui.data.query(money, council_ids=council_ids or None)
 all_years = sorted({r.year for r in history})
 span = f"{all_years[0]}–{all_years[-1]}" if len(all_years) > 1 else str(all_years[0])
 st.subheader(TEXT["trend"].format(span=span))
-trend = exports.money_trend_table(history)
-ui.show_table(trend, bars=("Forbruk (%)",))
+trend = tables.money_trend_table(history)
+ui.display.show_table(trend, bars=("Forbruk (%)",))
 st.caption(TEXT["trend_caption"])
-ui.download_buttons(
+ui.display.download_buttons(
     trend,
     f"ia-okonomi-utvikling-{span.replace('–', '-')}",
     title=f"Tildelt og brukt per år {span}",
@@ -172,14 +174,14 @@ left, right = st.columns([2, 3])
 left.plotly_chart(charts.money_trend_chart(trend.rows), config={"displaylogo": False})
 right.plotly_chart(charts.share_used_chart(history), config={"displaylogo": False})
 with st.expander(TEXT["all_years"]):
-    every_year = exports.money_table(history, title="Økonomi alle år")
-    ui.show_table(
+    every_year = tables.money_table(history, title="Økonomi alle år")
+    ui.display.show_table(
         every_year,
         bars=("Forbruk (%)",),
         alerts={"Overforbruk": lambda v: v == "Ja"},
         column_config={"IA-råd": st.column_config.TextColumn("IA-råd", width=190)},
     )
-    ui.download_buttons(
+    ui.display.download_buttons(
         every_year,
         f"ia-okonomi-{span.replace('–', '-')}",
         title=f"Tildelt og brukt per IA-råd og år {span}",
@@ -192,15 +194,15 @@ with st.expander(TEXT["all_years"]):
 # --- the decisions ---------------------------------------------------------------------
 st.subheader(TEXT["decisions"])
 st.caption(TEXT["decisions_caption"])
-versions = ui.report("allocation_history", council_ids=council_ids or None)
+versions = ui.data.query(allocation_history, council_ids=council_ids or None)
 if versions:
-    decisions = exports.allocations_table(versions)
-    ui.show_table(
+    decisions = tables.allocations_table(versions)
+    ui.display.show_table(
         decisions,
         column_config={"IA-råd": st.column_config.TextColumn("IA-råd", width=190)},
         max_height=420,
     )
-    ui.download_buttons(
+    ui.display.download_buttons(
         decisions,
         "ia-tildelingsvedtak",
         title="Tildelingsvedtak (alle versjoner)",

@@ -8,6 +8,7 @@ import streamlit as st
 
 import ui
 from ia_data.domain import formatting as fmt
+from ia_data.reporting import tables
 from ia_data.reporting import uploads as up
 from ia_data.storage.store import RestoreError
 
@@ -63,20 +64,24 @@ st.caption(TEXT["intro"])
 
 message = st.session_state.pop("restore_message", None)
 if message:
-    st.success(ui.plain(message), icon=":material/check_circle:")
+    st.success(ui.text.plain(message), icon=":material/check_circle:")
 
-everything = ui.upload_history()
+everything = ui.upload.upload_history()
 if not everything:
     st.info(TEXT["empty"], icon=":material/upload_file:")
     st.stop()
 
 # --- filters ---------------------------------------------------------------------------
 with_uploads = {r.council_id for r in everything if r.council_id is not None}
-periods = {f"{y} {p}": (y, p) for y, p in ui.uploaded_periods()}
+periods = {f"{y} {p}": (y, p) for y, p in ui.upload.uploaded_periods()}
 with st.container(horizontal=True):
-    council_ids = ui.council_filter([c for c in ui.all_councils() if c.id in with_uploads])
-    chosen = ui.choice_filter(TEXT["period"], list(periods), "periode", TEXT["period_placeholder"])
-rows = ui.upload_history(council_ids, [periods[label] for label in chosen])
+    council_ids = ui.filters.council_filter(
+        [c for c in ui.data.all_councils() if c.id in with_uploads]
+    )
+    chosen = ui.filters.choice_filter(
+        TEXT["period"], list(periods), "periode", TEXT["period_placeholder"]
+    )
+rows = ui.upload.upload_history(council_ids, [periods[label] for label in chosen])
 if not rows:
     st.info(TEXT["no_rows"])
     st.stop()
@@ -87,8 +92,8 @@ with st.container(horizontal=True, border=True):
     st.metric(TEXT["metric_active"], fmt.number(active))
     st.metric(TEXT["metric_earlier"], fmt.number(len(rows) - active))
 
-ui.show_table(
-    up.history_table(rows),
+ui.display.show_table(
+    tables.history_table(rows),
     key="history_table",
     column_config={
         "Opplasting nr.": st.column_config.Column(TEXT["number"], width=45),
@@ -117,12 +122,12 @@ picked = st.selectbox(
 row = by_id[picked]
 
 with st.container(border=True):
-    by = TEXT["by"].format(who=ui.plain(row.uploaded_by)) if row.uploaded_by else ""
+    by = TEXT["by"].format(who=ui.text.plain(row.uploaded_by)) if row.uploaded_by else ""
     st.markdown(
         TEXT["line"].format(
             id=row.id,
-            what=ui.plain(row.what),
-            file=ui.plain(row.file_name),
+            what=ui.text.plain(row.what),
+            file=ui.text.plain(row.file_name),
             size=_size(row.size),
             when=fmt.day(row.uploaded_at),
         )
@@ -131,7 +136,7 @@ with st.container(border=True):
         + (TEXT["active"] if row.active else TEXT["inactive"])
     )
     if row.warnings:
-        lines = "\n".join(f"- {ui.plain(w)}" for w in row.warnings)
+        lines = "\n".join(f"- {ui.text.plain(w)}" for w in row.warnings)
         st.warning(f"{TEXT['warnings']}\n\n{lines}", icon=":material/warning:")
     else:
         st.caption(TEXT["no_warnings"])
@@ -140,7 +145,7 @@ with st.container(border=True):
     with st.container(horizontal=True):
         st.download_button(
             TEXT["download"],
-            data=lambda: ui.upload_file(row.id),
+            data=lambda: ui.upload.upload_file(row.id),
             file_name=row.file_name,
             mime=up.mime_type(row.file_name),
             icon=":material/download:",
@@ -158,10 +163,10 @@ with st.container(border=True):
         st.caption(TEXT["is_active"])
     elif pending == row.id:
         if row.kind == "rapport":
-            current = up.active_version(ui.upload_history(), row)
+            current = up.active_version(ui.upload.upload_history(), row)
             instead = TEXT["restore_instead"].format(id=current.id) if current else ""
             text = TEXT["restore_report"].format(
-                id=row.id, what=ui.plain(row.what), instead=instead
+                id=row.id, what=ui.text.plain(row.what), instead=instead
             )
         else:
             text = TEXT["restore_allocations"].format(id=row.id)
@@ -175,8 +180,8 @@ with st.container(border=True):
         if confirm:
             st.session_state.pop("restore_pending", None)
             try:
-                st.session_state.restore_message = ui.restore_upload(row.id)
+                st.session_state.restore_message = ui.upload.restore_upload(row.id)
             except RestoreError as exc:
-                st.error(ui.plain(exc), icon=":material/error:")
+                st.error(ui.text.plain(exc), icon=":material/error:")
             else:
                 st.rerun()

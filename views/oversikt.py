@@ -9,7 +9,9 @@ import streamlit as st
 import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.rules import Status, load_rules
-from ia_data.output import charts, exports
+from ia_data.output import charts
+from ia_data.reporting import tables
+from ia_data.reporting.overview import overview
 
 TEXT = {
     "title": "Oversikt",
@@ -39,20 +41,20 @@ TEXT = {
 }
 
 rules = load_rules()
-years = ui.page_start(TEXT)
+years = ui.data.page_start(TEXT)
 
 with st.container(horizontal=True):
-    year = ui.year_filter(years, default=years[0])
-    as_of = ui.as_of_filter()
-    goal = ui.goal_filter()
-council_ids = ui.council_filter([c for c in ui.all_councils() if c.exists_in(year)])
+    year = ui.filters.year_filter(years, default=years[0])
+    as_of = ui.filters.as_of_filter()
+    goal = ui.filters.goal_filter()
+council_ids = ui.filters.council_filter([c for c in ui.data.all_councils() if c.exists_in(year)])
 
-rows = ui.overview_rows(year, as_of, council_ids, goal)
+rows = ui.data.query(overview, year=year, as_of=as_of, council_ids=council_ids or None, goal=goal)
 if not rows:
     st.info(TEXT["no_rows"])
     st.stop()
 periods = rules.periods(year)
-table = exports.overview_table(rows, periods)
+table = tables.overview_table(rows, periods)
 
 # --- headline figures ------------------------------------------------------------------
 statuses = [p.status.status for r in rows for p in r.periods]
@@ -76,7 +78,7 @@ with st.container(horizontal=True, border=True):
     st.metric(
         "Uten alle tre delmål",
         len(lacking),
-        help=ui.plain(", ".join(r.council.name for r in lacking)) or None,
+        help=ui.text.plain(", ".join(r.council.name for r in lacking)) or None,
     )
 with st.container(horizontal=True, border=True):
     for status in Status:
@@ -122,7 +124,7 @@ styled = (
         lambda v: fmt.yes_no(v) if isinstance(v, bool) else "",
         subset=["Alle delmål dekket", "Handlingsplan"],
     )
-    .map(ui.status_style, subset=status_columns)
+    .map(ui.display.status_style, subset=status_columns)
     .map(
         lambda v: "color: #8e1c1c; font-weight: 600" if pd.notna(v) and v < 0 else "",
         subset=["Gjenstår (kr)"],
@@ -171,13 +173,13 @@ st.dataframe(
 )
 st.caption(TEXT["caption"].format(as_of=fmt.day(as_of), meetings=f"{expected[0]}–{expected[1]}"))
 st.caption(TEXT["flags"])
-ui.council_page_links([r.council for r in rows], TEXT["links"])
+ui.display.council_page_links([r.council for r in rows], TEXT["links"])
 
 file_stem = f"ia-oversikt-{year}-per-{as_of.isoformat()}" + (f"-delmal-{goal}" if goal else "")
 with st.container(horizontal=True):
     st.download_button(
         TEXT["csv"],
-        data=lambda: ui.overview_export(year, as_of, "csv", council_ids, goal),
+        data=lambda: ui.data.overview_export(year, as_of, "csv", council_ids, goal),
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -185,7 +187,7 @@ with st.container(horizontal=True):
     )
     st.download_button(
         TEXT["xlsx"],
-        data=lambda: ui.overview_export(year, as_of, "xlsx", council_ids, goal),
+        data=lambda: ui.data.overview_export(year, as_of, "xlsx", council_ids, goal),
         file_name=f"{file_stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table_view:",
@@ -204,7 +206,7 @@ st.subheader(TEXT["compiled"])
 st.caption(TEXT["compiled_caption"].format(year=year, as_of=fmt.day(as_of)))
 st.download_button(
     TEXT["compiled_button"].format(year=year),
-    data=lambda: ui.compiled_report(year, as_of),
+    data=lambda: ui.data.compiled_report(year, as_of),
     file_name=f"ia-samlet-rapport-{year}-per-{as_of.isoformat()}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/summarize:",

@@ -9,9 +9,13 @@ import streamlit as st
 
 import ui
 from ia_data.domain import formatting as fmt
+from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import Status
-from ia_data.ingest.parse import QUESTIONS
-from ia_data.output import charts, exports
+from ia_data.output import charts
+from ia_data.reporting import tables
+from ia_data.reporting.activities import activity_list, meeting_list
+from ia_data.reporting.council import council_history
+from ia_data.reporting.deadlines import data_years
 
 ANSWER_LIMIT = 20_000  # characters of an answer on the screen (the importer's limit)
 
@@ -47,37 +51,39 @@ TEXT = {
     "{first}–{last}.",
 }
 
-ui.page_start(TEXT)
+ui.data.page_start(TEXT)
 
-councils = ui.all_councils()
+councils = ui.data.all_councils()
 with st.container(horizontal=True):
-    council_id = ui.council_picker(councils)
-    as_of = ui.as_of_filter()
+    council_id = ui.filters.council_picker(councils)
+    as_of = ui.filters.as_of_filter()
 if council_id is None:
     st.info(TEXT["pick"], icon=":material/groups:")
-    ui.council_page_links(councils, TEXT["links"])
+    ui.display.council_page_links(councils, TEXT["links"])
     st.stop()
 
-history = ui.report("council_history", council_id=council_id, as_of=as_of)
+history = ui.data.query(council_history, council_id=council_id, as_of=as_of)
 council = history.council
 slug = str(council.id)
 if council.from_year or council.to_year:
     span = f"{council.from_year or ''}–{council.to_year or ''}"
 else:
     span = TEXT["always"]
-st.header(ui.plain(council.name))
+st.header(ui.text.plain(council.name))
 st.markdown(
     TEXT["who"].format(
-        counties=ui.plain(", ".join(f"{name} ({number})" for number, name in council.counties)),
-        secretariat=ui.plain(council.secretariat) if council.secretariat else "ikke oppgitt",
+        counties=ui.text.plain(
+            ", ".join(f"{name} ({number})" for number, name in council.counties)
+        ),
+        secretariat=ui.text.plain(council.secretariat) if council.secretariat else "ikke oppgitt",
         span=span,
     )
 )
 if not history.years:
-    data = ui.report("data_years")
+    data = ui.data.query(data_years)
     st.info(
         TEXT["no_data_years"].format(
-            name=ui.plain(council.name), span=span, first=data[0], last=data[-1]
+            name=ui.text.plain(council.name), span=span, first=data[0], last=data[-1]
         ),
         icon=":material/event_busy:",
     )
@@ -97,18 +103,18 @@ with st.container(horizontal=True, border=True):
 
 years_span = f"{history.years[0].money.year}–{history.years[-1].money.year}"
 about_filters = [("IA-råd", council.name), ("År", years_span)]
-uploads = [p.upload_id for p in history.periods if p.upload_id]
+uploads = [p.report_upload_id for p in history.periods if p.report_upload_id]
 
 # --- the reports -----------------------------------------------------------------------
 st.subheader(TEXT["reports"])
-reports_table = exports.council_reports_table(history.periods)
-ui.show_table(
+reports_table = tables.council_reports_table(history.periods)
+ui.display.show_table(
     reports_table,
     column_config={"Status": st.column_config.TextColumn("Status", width=190)},
     max_height=520,
 )
 st.caption(TEXT["reports_caption"].format(as_of=fmt.day(as_of)))
-ui.download_buttons(
+ui.display.download_buttons(
     reports_table,
     f"ia-rad-{slug}-rapporter",
     title=f"Rapportene fra {council.name} {years_span}",
@@ -132,32 +138,32 @@ else:
         del st.session_state.answer_periods
     picked = st.multiselect(TEXT["answers_pick"], labels, default=default, key="answer_periods")
     chosen = [p for p in history.periods if p.period.label in picked] or stored[-1:]
-    answers = exports.council_answers_table(chosen, QUESTIONS)
+    answers = tables.council_answers_table(chosen, QUESTIONS)
     # st.table draws Markdown: each answer (text from a workbook) is shown as plain text,
     # its line breaks kept, and cut where a stored answer is longer than any allowed now.
     frame = pd.DataFrame(
         [
-            [question, *(ui.plain(ui.screen_text(cell, ANSWER_LIMIT)) for cell in cells)]
+            [question, *(ui.text.plain(ui.text.screen_text(cell, ANSWER_LIMIT)) for cell in cells)]
             for question, *cells in answers.rows
         ],
         columns=answers.columns,
     ).set_index("Spørsmål")
     st.table(frame)
     st.caption(TEXT["answers_caption"])
-    ui.download_buttons(
+    ui.display.download_buttons(
         answers,
         f"ia-rad-{slug}-svar",
         title=f"Svarene fra {council.name}",
         filters=[("IA-råd", council.name), ("Perioder", ", ".join(p.period.label for p in chosen))],
         as_of=as_of,
-        upload_ids=[p.upload_id for p in chosen if p.upload_id],
+        upload_ids=[p.report_upload_id for p in chosen if p.report_upload_id],
         row_label="Antall spørsmål",
         key="answers",
     )
 
 # --- money and activity, year by year --------------------------------------------------
 st.subheader(TEXT["years"])
-years_table = exports.council_years_table(history.years)
+years_table = tables.council_years_table(history.years)
 ranges = {y.meetings_expected for y in history.years if y.meetings_expected}
 alerts = {f"Delmål {k}": (lambda v: v == 0) for k in (1, 2, 3)}
 meetings_text = "–"
@@ -165,9 +171,9 @@ if len(ranges) == 1:
     low, high = ranges.pop()
     alerts["Møter"] = lambda v: not low <= v <= high
     meetings_text = f"{low}–{high}"
-ui.show_table(years_table, bars=("Forbruk (%)",), alerts=alerts)
+ui.display.show_table(years_table, bars=("Forbruk (%)",), alerts=alerts)
 st.caption(TEXT["years_caption"].format(meetings=meetings_text))
-ui.download_buttons(
+ui.display.download_buttons(
     years_table,
     f"ia-rad-{slug}-ar-for-ar",
     title=f"{council.name} år for år {years_span}",
@@ -181,15 +187,15 @@ left.plotly_chart(charts.council_money_chart(history.years), config={"displaylog
 
 # --- activities and meetings -----------------------------------------------------------
 st.subheader(TEXT["activities"])
-activities, _ = ui.report("activity_list", council_ids=[council.id])
+activities, _ = ui.data.query(activity_list, council_ids=[council.id])
 if activities:
-    activity_table = exports.activities_table(activities)
-    ui.show_table(
+    activity_table = tables.activities_table(activities)
+    ui.display.show_table(
         activity_table,
         column_config={"Aktivitet": st.column_config.TextColumn("Aktivitet", width=320)},
         max_height=460,
     )
-    ui.download_buttons(
+    ui.display.download_buttons(
         activity_table,
         f"ia-rad-{slug}-aktiviteter",
         title=f"Aktivitetene til {council.name} {years_span}",
@@ -202,11 +208,11 @@ else:
     st.info(TEXT["activities_none"])
 
 st.subheader(TEXT["meetings"])
-meetings = ui.report("meeting_list", council_ids=[council.id])
+meetings = ui.data.query(meeting_list, council_ids=[council.id])
 if meetings:
-    meeting_table = exports.meetings_table(meetings, {council.id: council.name})
-    ui.show_table(meeting_table, max_height=420)
-    ui.download_buttons(
+    meeting_table = tables.meetings_table(meetings, {council.id: council.name})
+    ui.display.show_table(meeting_table, max_height=420)
+    ui.display.download_buttons(
         meeting_table,
         f"ia-rad-{slug}-moter",
         title=f"Møtene i {council.name} {years_span}",

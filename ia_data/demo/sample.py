@@ -40,6 +40,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ia_data.demo import SAMPLE_DIR, SAMPLE_REGISTER
+from ia_data.domain.kinds import ActivityStatus
 from ia_data.domain.register import read_register_file
 from ia_data.domain.rules import DEFAULT_RULES_FILE, ReportPeriod, Rules, load_rules
 from ia_data.output.template import (
@@ -707,7 +708,7 @@ def _activities(
 
 def _status(kind: _Kind, keep: bool, rng: random.Random) -> str:
     if not keep and rng.random() < 0.06:
-        return "Avlyst"
+        return ActivityStatus.CANCELLED
     if kind.type == "Prosjekt" and rng.random() < 0.4:
         return "Pågår"
     roll = rng.random()
@@ -736,7 +737,7 @@ def _set_costs(rows: list[dict], target_ore: int, rng: random.Random) -> None:
     fees = 0
     for row in rows:
         row["cost"] = None
-        cancelled = row["status"] == "Avlyst"
+        cancelled = row["status"] == ActivityStatus.CANCELLED
         if cancelled:
             if rng.random() < 0.5:
                 row["cost"] = rng.randrange(2_000, 12_001, 500) * 100
@@ -747,7 +748,7 @@ def _set_costs(rows: list[dict], target_ore: int, rng: random.Random) -> None:
             continue
         paid.append(row)
     if not paid:
-        paid = [r for r in rows if r["status"] != "Avlyst"][:1]
+        paid = [r for r in rows if r["status"] != ActivityStatus.CANCELLED][:1]
     raw = [rng.uniform(*_COST[r["kind"].cost]) for r in paid]
     scale = (target_ore - fees) / 100 / sum(raw)
     for row, amount in zip(paid, raw, strict=True):
@@ -810,7 +811,7 @@ def _activity_row(
     phrase = SECTORS.get(sector, rng.choice(list(SECTORS.values())))
     county = rng.choice(council.counties)[1]
     title = kind.title.format(s=phrase, fylke=council.region, year=period.year)
-    cancelled = row["status"] == "Avlyst"
+    cancelled = row["status"] == ActivityStatus.CANCELLED
     low, high = kind.participants
     participants = None if high == 0 or cancelled else rng.randint(low, high)
     if participants is not None and rng.random() < 0.1:

@@ -15,6 +15,8 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
+from ia_data.domain.kinds import AllocationSource
+
 DEFAULT_RULES_FILE = Path(__file__).with_name("rules.toml")
 
 
@@ -49,7 +51,7 @@ class Regime:
     periods: tuple[PeriodRule, ...]
     meetings_min: int
     meetings_max: int
-    allocation: str  # "vedtak" (amounts from an uploaded decision) or "regel"
+    allocation: AllocationSource  # from an uploaded decision, or by the rule
     amount_one_county: int | None = None
     amount_shared: int | None = None
     pool: dict[int, int] | None = None
@@ -128,7 +130,7 @@ class Rules:
                     periods=periods,
                     meetings_min=int(raw.get("meetings_min", 2)),
                     meetings_max=int(raw.get("meetings_max", 4)),
-                    allocation=raw.get("allocation", "vedtak"),
+                    allocation=AllocationSource(raw.get("allocation", AllocationSource.DECISION)),
                     amount_one_county=raw.get("amount_one_county"),
                     amount_shared=raw.get("amount_shared"),
                     pool={int(k): int(v) for k, v in raw.get("pool", {}).items()} or None,
@@ -200,7 +202,7 @@ class Rules:
         """The grant in kroner that the rules fix for a council, or None where the
         year's grants come from a decision."""
         regime = self.regime(year)
-        if regime is None or regime.allocation != "regel":
+        if regime is None or regime.allocation != AllocationSource.RULE:
             return None
         if county_count >= 2 and regime.amount_shared is not None:
             return int(regime.amount_shared)

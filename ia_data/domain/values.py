@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from ia_data.domain.kinds import ActivityStatus
 from ia_data.domain.text import clean, fold
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -28,9 +29,7 @@ ACTIVITY_TYPES = (
     "Prosjekt",
     "Annet",
 )
-STATUSES = ("Planlagt", "Pågår", "Gjennomført", "Avlyst")
-CANCELLED = "Avlyst"
-DEFAULT_STATUS = "Gjennomført"
+STATUSES = tuple(ActivityStatus)
 
 
 class ValueProblem(ValueError):
@@ -322,7 +321,7 @@ _STATUS_WORDS = {
 def parse_status(value: object) -> str:
     """An activity's status; empty means ``Gjennomført``."""
     if is_empty(value):
-        return DEFAULT_STATUS
+        return ActivityStatus.DONE
     status = _STATUS_WORDS.get(fold(value))
     if status is None:
         raise ValueProblem(

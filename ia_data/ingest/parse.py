@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ia_data.domain import values as V
+from ia_data.domain.kinds import ActivityStatus, Severity, UploadKind
+from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.register import CouncilInfo, CouncilMatcher
 from ia_data.domain.rules import ReportPeriod, Rules
 from ia_data.domain.text import clean, fold, fold_label
 from ia_data.ingest import workbook
 from ia_data.ingest.workbook import Sheet, WorkbookError, cell_name, column_letters
 from ia_data.ingest.worker import LoadedWorkbook, read_workbook
-
-ERROR = "feil"
-WARNING = "advarsel"
 
 REPORT_SHEET = ("Rapport", "Report", "Rapportering", "Forside")
 ACTIVITY_SHEET = ("Aktiviteter", "Aktivitet", "Activities", "Tiltak")
@@ -39,15 +38,6 @@ REPORT_LABELS = {
     "action_plan": ("Handlingsplan", "Handlingsplan vedtatt", "Action plan"),
 }
 REPORT_LABEL_ROWS = 60
-QUESTIONS = (
-    "Hva har myndighetene og partene gjort sammen for å sette IA på dagsorden i fylket?",
-    "Har IA-rådet gjort risikovurderinger som har avdekket spesielle utfordringer for "
-    "IA-arbeidet i fylket?",
-    "Er det næringer, bransjer eller sektorer der IA-rådet har iverksatt særlige aktiviteter?",
-    "Hva slags tiltak er igangsatt for å spisse og målrette IA-arbeidet mot virksomheter av "
-    "spesiell betydning for måloppnåelse i fylket?",
-    "Vurdering av hvilken effekt tiltakene har fått eller vil få.",
-)
 _QUESTION_LABEL = re.compile(r"(?:spørsmål|sporsmal|q)?\s*([1-5])\s*(?:[.):]|\s|$)", re.I)
 
 ACTIVITY_COLUMNS = {
@@ -85,7 +75,7 @@ HEADER_SEARCH_ROWS = 20
 class Problem:
     """One thing wrong (or worth a warning) in a workbook, located as Excel shows it."""
 
-    severity: str  # ERROR or WARNING
+    severity: Severity
     message: str
     sheet: str = ""
     row: int | None = None
@@ -112,7 +102,7 @@ class ParsedActivity:
     sector: str = ""
     participants: int | None = None
     cost_ore: int = 0
-    status: str = V.DEFAULT_STATUS
+    status: str = ActivityStatus.DONE
     organiser: str = ""
     comment: str = ""
     sheet: str = ""
@@ -121,7 +111,7 @@ class ParsedActivity:
     @property
     def counted(self) -> bool:
         """Counted among ``Aktiviteter``: everything that is not cancelled."""
-        return self.status != V.CANCELLED
+        return self.status != ActivityStatus.CANCELLED
 
 
 @dataclass
@@ -149,7 +139,7 @@ class ParsedAllocation:
 class ParsedWorkbook:
     """Everything read from one file, valid or not."""
 
-    kind: str = "rapport"  # "rapport" or "tildeling"
+    kind: UploadKind = UploadKind.REPORT
     problems: list[Problem] = field(default_factory=list)
     council: CouncilInfo | None = None
     period: ReportPeriod | None = None
@@ -166,21 +156,21 @@ class ParsedWorkbook:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
+        return [p for p in self.problems if p.severity == Severity.ERROR]
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == WARNING]
+        return [p for p in self.problems if p.severity == Severity.WARNING]
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def error(self, message: str, **where) -> None:
-        self.problems.append(Problem(ERROR, message, **where))
+        self.problems.append(Problem(Severity.ERROR, message, **where))
 
     def warn(self, message: str, **where) -> None:
-        self.problems.append(Problem(WARNING, message, **where))
+        self.problems.append(Problem(Severity.WARNING, message, **where))
 
     @property
     def total_cost_ore(self) -> int:
@@ -224,7 +214,7 @@ def parse_workbook(
         sheets = {title: _one_sheet(book, title, result) for title in SHEETS}
         if sheets["Rapport"] is None and sheets["Tildelinger"] is not None:
             if sheets["Tildelinger"] is not _AMBIGUOUS:
-                result.kind = "tildeling"
+                result.kind = UploadKind.ALLOCATION
                 _parse_allocations(book.read_sheet(sheets["Tildelinger"]), result, councils)
             return result
         _parse_report(book, sheets, result, councils, rules, today or date.today())
@@ -755,7 +745,7 @@ def _parse_activity(
     parsed["sector"] = values.get("sector", _short, default="")
     parsed["participants"] = values.get("participants", V.parse_whole_number)
     parsed["cost_ore"] = values.get("cost", V.parse_amount_ore, default=0)
-    parsed["status"] = values.get("status", V.parse_status, default=V.DEFAULT_STATUS)
+    parsed["status"] = values.get("status", V.parse_status, default=ActivityStatus.DONE)
     parsed["organiser"] = values.get("organiser", _short, default="")
     parsed["comment"] = values.get("comment", _comment, default="")
     if not values.ok:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ia_data.domain.formatting import kroner
+from ia_data.domain.formatting import day, kroner
 from ia_data.domain.rules import Status
 from ia_data.reporting.overview import OverviewRow
 
@@ -144,8 +144,6 @@ def _values_up(fig: go.Figure) -> go.Figure:
 def deadline_chart(rows) -> go.Figure:
     """Councils × reporting periods across years, coloured by status, with the status
     word in each cell and the due and submitted dates on hover."""
-    from ia_data.domain.formatting import day
-
     if not rows:
         return _layout(go.Figure(), "Rapportstatus per IA-råd og periode", 0)
     labels = sorted({(r.period.year, r.period.start, r.period.label) for r in rows})

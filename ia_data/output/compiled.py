@@ -18,23 +18,34 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session
 
 from ia_data.domain.formatting import day, local
+from ia_data.domain.kinds import AllocationSource
+from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.register import CouncilInfo
 from ia_data.domain.rules import Rules, Status
-from ia_data.ingest.parse import QUESTIONS
-from ia_data.output import exports
-from ia_data.output.exports import (
+from ia_data.output.exports import about_rows
+from ia_data.output.spreadsheet import (
     HEADER_FILL,
-    PLAIN_NUMBER_COLUMNS,
-    Kroner,
-    Percent,
-    Table,
-    _set_text,
-    _status_fill,
-    _write_cell,
+    clean_text,
+    fit_to_page_width,
     font,
+    set_text,
+    status_fill,
+    write_about,
+    write_cell,
 )
-from ia_data.reporting.overview import OverviewRow, overview, upload_sources
-from ia_data.reporting.reports import activity_list, council_reports, meeting_list
+from ia_data.reporting.activities import activity_list, meeting_list
+from ia_data.reporting.council import council_reports
+from ia_data.reporting.overview import OverviewRow, overview
+from ia_data.reporting.table import PLAIN_NUMBER_COLUMNS, Kroner, Percent, Table
+from ia_data.reporting.tables import (
+    NO_ANSWER,
+    NO_REPORT,
+    action_plan_value,
+    activities_table,
+    council_reports_table,
+    overview_table,
+)
+from ia_data.reporting.uploads import upload_sources
 
 SUMMARY_SHEET = "Sammendrag"
 ABOUT_SHEET = "Om uttrekket"
@@ -67,7 +78,7 @@ def compiled_report(
         own_activities = [a for a in activities if a.council_id == row.council.id]
         own_meetings = [m for m in meetings if m.council_id == row.council.id]
         _write_council(sheet, row, periods, own_activities, own_meetings, rules, year)
-    about = exports.about_rows(
+    about = about_rows(
         f"Samlet rapport fra IA-rådene {year}",
         as_of=as_of,
         filters=[("År", year), ("IA-råd", "alle")],
@@ -75,7 +86,7 @@ def compiled_report(
         sources=upload_sources(session, upload_ids),
         now=now,
     )
-    exports.write_about(book.create_sheet(ABOUT_SHEET), about)
+    write_about(book.create_sheet(ABOUT_SHEET), about)
     book.properties.creator = "IA-rådsoversikt"
     book.properties.title = f"Samlet rapport fra IA-rådene {year}"
     buffer = io.BytesIO()
@@ -86,7 +97,7 @@ def compiled_report(
 def sheet_name(council: CouncilInfo, taken: set[str]) -> str:
     """A council's sheet name: its short name, without the characters Excel forbids (nor
     control characters or line breaks), at most 31 characters, and unique in the workbook."""
-    short = re.sub(r"\s", " ", exports.clean_text(council.name.removeprefix("IA-rådet i ")))
+    short = re.sub(r"\s", " ", clean_text(council.name.removeprefix("IA-rådet i ")))
     base = re.sub(r"[\[\]:*?/\\]", "-", short).strip("'")
     base = base[:31] or f"Råd {council.id}"
     name, n = base, 2
@@ -103,14 +114,14 @@ def sheet_name(council: CouncilInfo, taken: set[str]) -> str:
 def _title(sheet, row: int, text: str, size: int = 14) -> None:
 
     cell = sheet.cell(row=row, column=1)
-    _set_text(cell, text)
+    set_text(cell, text)
     cell.font = font(bold=True, size=size, color="1C2733")
 
 
 def _note(sheet, row: int, text: str) -> None:
 
     cell = sheet.cell(row=row, column=1)
-    _set_text(cell, text)
+    set_text(cell, text)
     cell.font = font(italic=True, color="5A6572")
 
 
@@ -121,16 +132,16 @@ def _facts(sheet, row: int, facts: list[tuple[str, object, str, bool]]) -> int:
 
     for label, value, remark, alert in facts:
         label_cell = sheet.cell(row=row, column=1)
-        _set_text(label_cell, label)
+        set_text(label_cell, label)
         label_cell.font = font(bold=True)
         cell = sheet.cell(row=row, column=2)
-        _write_cell(cell, value)
+        write_cell(cell, value)
         cell.alignment = Alignment(horizontal="left")
         if alert:
             cell.font = font(bold=True, color=ALERT)
         if remark:
             remark_cell = sheet.cell(row=row, column=3)
-            _set_text(remark_cell, remark)
+            set_text(remark_cell, remark)
             remark_cell.font = font(italic=True, color=ALERT if alert else "5A6572")
         row += 1
     return row
@@ -143,7 +154,7 @@ def _write_table(sheet, table: Table, first_row: int, widths: list[int] | None =
 
     for j, name in enumerate(table.columns, start=1):
         cell = sheet.cell(row=first_row, column=j)
-        _set_text(cell, name)
+        set_text(cell, name)
         cell.font = font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     status_columns = {j for j, c in enumerate(table.columns) if c.startswith("Status")}
@@ -151,10 +162,10 @@ def _write_table(sheet, table: Table, first_row: int, widths: list[int] | None =
     for i, values in enumerate(table.rows, start=first_row + 1):
         for j, value in enumerate(values):
             cell = sheet.cell(row=i, column=j + 1)
-            width = _write_cell(cell, value, j in plain)
+            width = write_cell(cell, value, j in plain)
             if widths is not None:
                 widths[j] = max(widths[j], width)
-            if j in status_columns and isinstance(value, str) and (colour := _status_fill(value)):
+            if j in status_columns and isinstance(value, str) and (colour := status_fill(value)):
                 cell.fill = PatternFill("solid", fgColor=colour)
             if isinstance(value, Kroner) and value.ore < 0:
                 cell.font = font(bold=True, color=ALERT)
@@ -223,7 +234,7 @@ def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, no
     row += 1
     _title(sheet, row, "Oversikt per IA-råd", 12)
     header = row + 1
-    table = exports.overview_table(rows, rules.periods(year))
+    table = overview_table(rows, rules.periods(year))
     widths = [min(max(len(c), 6), 40) for c in table.columns]
     widths[0] = max(widths[0], 24)
     end = _write_table(sheet, table, header, widths)
@@ -247,7 +258,7 @@ def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, no
         )
     for i, text in enumerate(notes, start=end + 1):
         _note(sheet, i, text)
-    exports.fit_to_page_width(sheet, landscape=True)
+    fit_to_page_width(sheet, landscape=True)
 
 
 # --- one sheet per council ---------------------------------------------------------------
@@ -265,7 +276,10 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
         f"Sekretariat: {council.secretariat or 'ikke oppgitt'}",
     )
     expected = row.meetings_expected
-    source = {"vedtak": "tildelingsvedtak", "regel": "etter reglene for året"}
+    source = {
+        AllocationSource.DECISION: "tildelingsvedtak",
+        AllocationSource.RULE: "etter reglene for året",
+    }
     facts = [
         (
             "Tildelt",
@@ -297,14 +311,14 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
             f"forventet {expected[0]}–{expected[1]} i året" if expected else "",
             row.meetings_outside_expected,
         ),
-        ("Handlingsplan", exports._action_plan(row.action_plan, row.action_plan_date), "", False),
+        ("Handlingsplan", action_plan_value(row.action_plan, row.action_plan_date), "", False),
     ]
     _title(sheet, 4, "Nøkkeltall", 12)
     next_row = _facts(sheet, 5, facts) + 1
 
     _title(sheet, next_row, "Rapporter", 12)
     widths = list(COUNCIL_WIDTHS)
-    next_row = _write_table(sheet, exports.council_reports_table(periods), next_row + 1) + 1
+    next_row = _write_table(sheet, council_reports_table(periods), next_row + 1) + 1
 
     _title(sheet, next_row, "Svar på spørsmålene fra Oppfølgingsgruppen", 12)
     next_row += 1
@@ -312,16 +326,16 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
     merged_width = sum(widths[1:ANSWER_MERGE])
     for k, question in enumerate(QUESTIONS, start=1):
         cell = sheet.cell(row=next_row, column=1)
-        _set_text(cell, f"Spørsmål {k}")
+        set_text(cell, f"Spørsmål {k}")
         cell.font = font(bold=True)
         cell.alignment = wrap
         _merged_text(sheet, next_row, question, merged_width, font(bold=True, italic=True))
         next_row += 1
         for p in periods:
             label = sheet.cell(row=next_row, column=1)
-            _set_text(label, p.period.label)
+            set_text(label, p.period.label)
             label.alignment = wrap
-            answer = (p.answers[k - 1] or exports.NO_ANSWER) if p.stored else exports.NO_REPORT
+            answer = (p.answers[k - 1] or NO_ANSWER) if p.stored else NO_REPORT
             _merged_text(sheet, next_row, answer, merged_width)
             next_row += 1
     next_row += 1
@@ -339,7 +353,7 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
     else:
         _note(sheet, next_row + 1, "Ingen møter registrert dette året.")
     _set_widths(sheet, widths)
-    exports.fit_to_page_width(sheet, landscape=True)
+    fit_to_page_width(sheet, landscape=True)
 
 
 def _merged_text(sheet, row: int, text: str, width: int, font=None) -> None:
@@ -347,7 +361,7 @@ def _merged_text(sheet, row: int, text: str, width: int, font=None) -> None:
     from openpyxl.styles import Alignment
 
     cell = sheet.cell(row=row, column=2)
-    text = _set_text(cell, text)
+    text = set_text(cell, text)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     if font is not None:
         cell.font = font
@@ -359,7 +373,7 @@ def _merged_text(sheet, row: int, text: str, width: int, font=None) -> None:
 def _activities(rows) -> Table:
     """The council's activities as the activity export has them, without the columns the
     sheet already says (council, year) or that only matter for tracing (file, row)."""
-    return exports.activities_table(rows).only(
+    return activities_table(rows).only(
         [
             "Dato", "Aktivitet", "Type", "Delmål", "Bransje/sektor", "Deltakere",
             "Kostnad (kr)", "Status", "Ansvarlig", "Kommentar", "Periode", "Opplasting nr.",

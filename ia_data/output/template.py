@@ -23,11 +23,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
+from sqlmodel import Session
 
+from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import Rules, load_rules
 from ia_data.domain.values import ACTIVITY_TYPES, STATUSES
-from ia_data.ingest.parse import QUESTIONS
-from ia_data.output.exports import font
+from ia_data.output.spreadsheet import font
+from ia_data.storage.register import councils
 
 TIMESTAMP = datetime(2026, 1, 1)
 CREATOR = "IA-rådsoversikt"
@@ -382,3 +384,10 @@ def _fill_table(
             if value is None or value == "":
                 continue
             _set(ws.cell(r, c + 1), value, amount=c == amount_column)
+
+
+def template_for_year(session: Session, year: int, rules: Rules | None = None) -> bytes:
+    """The blank report workbook for ``year``, with the councils that exist that year in
+    its drop-down (the same file as ``ia-data template --year``)."""
+    names = [c.name for c in councils(session) if c.exists_in(year)]
+    return build_template(year, names, rules=rules)

@@ -15,19 +15,15 @@ from datetime import UTC, date, datetime
 from pathlib import PurePath
 
 from sqlalchemy import and_, exists, or_
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import ReportPeriod, Rules, Status
-from ia_data.ingest.changes import Changes, compare
-from ia_data.ingest.parse import ERROR, ParsedWorkbook, Problem
-from ia_data.output.exports import Kroner, Table, to_xlsx
-from ia_data.output.template import build_template
+from ia_data.ingest.parse import ParsedWorkbook, Problem
+from ia_data.reporting.changes import Changes, compare
 from ia_data.storage.models import Allocation, Council, Upload
-from ia_data.storage.register import councils as load_councils
-from ia_data.storage.store import CHECKED, REJECTED, UNCHANGED, ImportResult, sha256_of
+from ia_data.storage.store import ImportResult, sha256_of
 
-PROBLEM_COLUMNS = ["Ark", "Rad", "Kolonne", "Funnet", "Forventet / melding"]
 UNEXPECTED = (
     "Filen kunne ikke kontrolleres på grunn av en uventet feil i appen; ingenting er lagret. "
     "Prøv igjen, og meld fra til administrator om feilen gjentar seg"
@@ -86,11 +82,11 @@ class Preview:
     @property
     def storable(self) -> bool:
         """Checked without errors and not already stored: confirming will store it."""
-        return self.result.status == CHECKED
+        return self.result.status == ImportStatus.CHECKED
 
     @property
     def unchanged(self) -> bool:
-        return self.result.status == UNCHANGED
+        return self.result.status == ImportStatus.UNCHANGED
 
     @property
     def period_label(self) -> str:
@@ -103,7 +99,7 @@ def failed_result(file_name: str, data: bytes, message: str = UNEXPECTED) -> Imp
     parsed.error(message)
     return ImportResult(
         file_name=file_name,
-        status=REJECTED,
+        status=ImportStatus.REJECTED,
         parsed=parsed,
         sha256=sha256_of(data),
         message=f"{file_name}: ikke lagret – {message}",
@@ -118,7 +114,7 @@ def preview(result: ImportResult, rules: Rules, today: date) -> Preview:
     shown.council = parsed.council.name if parsed.council else ""
     shown.period = parsed.period
     shown.submitted = parsed.submitted
-    if parsed.kind != "rapport" or not parsed.ok:
+    if parsed.kind != UploadKind.REPORT or not parsed.ok:
         return shown
     shown.activities = sum(1 for a in parsed.activities if a.counted)
     shown.goals = parsed.goal_counts()
@@ -130,73 +126,9 @@ def preview(result: ImportResult, rules: Rules, today: date) -> Preview:
         )
         shown.deadline = status.text
         shown.on_time = status.status is Status.ON_TIME
-    if result.status == CHECKED:
+    if result.status == ImportStatus.CHECKED:
         shown.changes = compare(result.previous, parsed)
     return shown
-
-
-def problems_table(problems: list[Problem], title: str = "Feil") -> Table:
-    """Problems as rows: sheet, Excel row, column as written, the value found (when the
-    importer gives it) and the message saying what is expected."""
-    return Table(
-        columns=list(PROBLEM_COLUMNS),
-        rows=[[p.sheet, p.row, p.column, p.found, p.message] for p in problems],
-        title=title,
-    )
-
-
-def problems_xlsx(file_name: str, problems: list[Problem], now: datetime | None = None) -> bytes:
-    """The problems of one file as a workbook to work through (sheet «Feil»)."""
-    now = now or datetime.now(UTC).replace(microsecond=0)
-    errors = sum(1 for p in problems if p.severity == ERROR)
-    about: list[tuple[str, object]] = [
-        ("Uttrekk", "Feil funnet ved kontroll av en opplastet rapport"),
-        ("Fil", file_name),
-        ("Kontrollert", now),
-        ("Antall feil", errors),
-        ("Antall advarsler", len(problems) - errors),
-        ("Rad", "Radnummeret slik Excel viser det"),
-    ]
-    return to_xlsx([problems_table(problems)], about)
-
-
-def change_counts_table(changes: Changes) -> Table:
-    """Counts and cost before → after, with the difference."""
-    rows = []
-    for label, before in changes.before.items():
-        after = changes.after[label]
-        if label == "Kostnad (øre)":
-            rows.append(["Kostnad", Kroner(before), Kroner(after), Kroner(after - before)])
-        else:
-            rows.append([label, before, after, after - before])
-    return Table(columns=["", "Før", "Etter", "Endring"], rows=rows, title="Før og etter")
-
-
-CHANGE_WORDS = {"ny": "Ny", "fjernet": "Fjernet", "endret": "Endret"}
-
-
-def activity_changes_table(changes: Changes) -> Table:
-    """The activities added, removed and changed (matched on date and title)."""
-    return Table(
-        columns=["Endring", "Dato", "Aktivitet", "Hva er endret"],
-        rows=[
-            [CHANGE_WORDS[c.kind], c.date, c.title, "; ".join(c.details)]
-            for c in changes.activities
-        ],
-        title="Endrede aktiviteter",
-    )
-
-
-def allocations_preview_table(parsed: ParsedWorkbook) -> Table:
-    """The rows of an allocation workbook, for a file that holds grants instead of a report."""
-    return Table(
-        columns=["IA-råd", "År", "Beløp (kr)", "Vedtaksdato", "Merknad"],
-        rows=[
-            [a.council.name, a.year, Kroner(a.amount_ore), a.decision_date, a.note]
-            for a in parsed.allocations
-        ],
-        title="Tildelinger",
-    )
 
 
 # --- the history of uploads -------------------------------------------------------------
@@ -224,14 +156,14 @@ class UploadRow:
 
     @property
     def period_label(self) -> str:
-        if self.kind == "rapport" and self.year is not None:
+        if self.kind == UploadKind.REPORT and self.year is not None:
             return f"{self.year} {self.period}"
         return str(self.year) if self.year is not None else ""
 
     @property
     def what(self) -> str:
         """``IA-rådet i Troms, 2015 År`` or ``Tildelinger``."""
-        if self.kind == "rapport":
+        if self.kind == UploadKind.REPORT:
             return f"{self.council}, {self.period_label}"
         return "Tildelinger" + (f" {self.year}" if self.year is not None else "")
 
@@ -241,7 +173,7 @@ def _as_utc(moment: datetime) -> datetime:
 
 
 def upload_history(
-    engine: Engine,
+    session: Session,
     council_ids: list[int] | None = None,
     periods: list[tuple[int, str]] | None = None,
 ) -> list[UploadRow]:
@@ -278,11 +210,10 @@ def upload_history(
         query = query.where(Upload.council_id.in_(council_ids))
     if periods:
         query = query.where(
-            Upload.kind == "rapport",
+            Upload.kind == UploadKind.REPORT,
             or_(*(and_(Upload.year == y, Upload.period == p) for y, p in periods)),
         )
-    with Session(engine) as session:
-        rows = session.exec(query).all()
+    rows = session.exec(query).all()
     return [
         UploadRow(
             id=r.id,
@@ -295,7 +226,7 @@ def upload_history(
             council=r.name or "",
             year=r.year,
             period=r.period,
-            active=bool(r.active if r.kind == "rapport" else r.allocation_active),
+            active=bool(r.active if r.kind == UploadKind.REPORT else r.allocation_active),
             activities=r.activity_count,
             meetings=r.meeting_count,
             cost_ore=r.total_cost_ore,
@@ -305,58 +236,21 @@ def upload_history(
     ]
 
 
-def uploaded_periods(engine: Engine) -> list[tuple[int, str]]:
+def uploaded_periods(session: Session) -> list[tuple[int, str]]:
     """The (year, period) of every report uploaded, newest first."""
-    with Session(engine) as session:
-        rows = session.exec(
-            select(Upload.year, Upload.period)
-            .where(Upload.kind == "rapport", Upload.year.is_not(None))
-            .distinct()
-        ).all()
+    rows = session.exec(
+        select(Upload.year, Upload.period)
+        .where(Upload.kind == UploadKind.REPORT, Upload.year.is_not(None))
+        .distinct()
+    ).all()
     return sorted(((y, p) for y, p in rows), key=lambda yp: (yp[0], yp[1]), reverse=True)
-
-
-def history_table(rows: list[UploadRow]) -> Table:
-    """The upload list as the page shows it."""
-    return Table(
-        columns=[
-            "Opplasting nr.",
-            "Lastet opp",
-            "Fil",
-            "Innsendt av",
-            "IA-råd",
-            "Periode",
-            "Aktiv",
-            "Aktiviteter",
-            "Møter",
-            "Kostnad (kr)",
-            "Advarsler",
-        ],
-        rows=[
-            [
-                r.id,
-                r.uploaded_at,
-                r.file_name,
-                r.uploaded_by or None,
-                r.council if r.kind == "rapport" else "Tildelinger",
-                r.period_label or None,
-                r.active,
-                r.activities,
-                r.meetings,
-                Kroner(r.cost_ore),
-                len(r.warnings),
-            ]
-            for r in rows
-        ],
-        title="Opplastinger",
-    )
 
 
 def active_version(rows: list[UploadRow], upload: UploadRow) -> UploadRow | None:
     """The active upload of the same council and period as ``upload`` (a report)."""
     for row in rows:
         if (
-            row.kind == "rapport"
+            row.kind == UploadKind.REPORT
             and row.active
             and (row.council_id, row.year, row.period)
             == (upload.council_id, upload.year, upload.period)
@@ -372,9 +266,33 @@ def mime_type(file_name: str) -> str:
 # --- the blank template ----------------------------------------------------------------
 
 
-def template_for_year(engine: Engine, year: int, rules: Rules | None = None) -> bytes:
-    """The blank report workbook for ``year``, with the councils that exist that year in
-    its drop-down (the same file as ``ia-data template --year``)."""
-    with Session(engine) as session:
-        names = [c.name for c in load_councils(session) if c.exists_in(year)]
-    return build_template(year, names, rules=rules)
+@dataclass
+class UploadSource:
+    id: int
+    file_name: str
+    uploaded_at: datetime
+    kind: str
+    council: str
+    year: int | None
+    period: str | None
+
+
+def upload_sources(session: Session, upload_ids: list[int]) -> list[UploadSource]:
+    """The uploads that figures come from, for an export's ``Om uttrekket`` sheet."""
+    if not upload_ids:
+        return []
+    rows = session.exec(
+        select(
+            Upload.id,
+            Upload.file_name,
+            Upload.uploaded_at,
+            Upload.kind,
+            Council.name,
+            Upload.year,
+            Upload.period,
+        )
+        .join(Council, Council.id == Upload.council_id, isouter=True)
+        .where(Upload.id.in_(sorted(set(upload_ids))))
+        .order_by(Upload.id)
+    ).all()
+    return [UploadSource(*r[:4], r[4] or "", r[5], r[6]) for r in rows]

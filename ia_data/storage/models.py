@@ -13,6 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from ia_data.domain.kinds import UploadKind
+
 
 class County(SQLModel, table=True):
     number: str = Field(primary_key=True, max_length=2)
@@ -43,7 +45,7 @@ class Upload(SQLModel, table=True):
     __table_args__ = (Index("ix_upload_sha256", "sha256"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = "rapport"  # "rapport" or "tildeling"
+    kind: str = UploadKind.REPORT
     file_name: str
     sha256: str
     size: int

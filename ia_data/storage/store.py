@@ -18,17 +18,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ia_data.domain.formatting import local
+from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import Rules, load_rules
 from ia_data.ingest.parse import ParsedWorkbook, Problem, parse_workbook
 from ia_data.storage import totals as figures
 from ia_data.storage.db import bump_data_version, writing
 from ia_data.storage.models import Activity, Allocation, Council, Meeting, Report, Upload
 from ia_data.storage.register import councils as load_councils
-
-STORED = "lagret"
-CHECKED = "kontrollert"
-UNCHANGED = "uendret"
-REJECTED = "avvist"
 
 
 @dataclass
@@ -47,7 +43,7 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        return self.status in (STORED, CHECKED, UNCHANGED)
+        return self.status in (ImportStatus.STORED, ImportStatus.CHECKED, ImportStatus.UNCHANGED)
 
     @property
     def errors(self) -> list[Problem]:
@@ -63,7 +59,7 @@ def sha256_of(data: bytes) -> str:
 
 
 def _describe(parsed: ParsedWorkbook) -> str:
-    if parsed.kind == "tildeling":
+    if parsed.kind == UploadKind.ALLOCATION:
         years = sorted({a.year for a in parsed.allocations})
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
         return f"{len(parsed.allocations)} tildelinger for {span}"
@@ -88,9 +84,11 @@ def import_file(
     with Session(engine) as session:
         councils = load_councils(session)
     parsed = parse_workbook(data, file_name, councils, rules, today=local(now).date())
-    result = ImportResult(file_name=file_name, status=CHECKED, parsed=parsed, sha256=digest)
+    result = ImportResult(
+        file_name=file_name, status=ImportStatus.CHECKED, parsed=parsed, sha256=digest
+    )
     if not parsed.ok:
-        result.status = REJECTED
+        result.status = ImportStatus.REJECTED
         count = len(parsed.errors)
         result.message = (
             f"{file_name}: ikke lagret – {count} feil må rettes før filen kan lagres"
@@ -98,7 +96,7 @@ def import_file(
             else f"{file_name}: ikke lagret – {parsed.errors[0].text}"
         )
         return result
-    from_upload_date = parsed.kind == "rapport" and parsed.submitted is None
+    from_upload_date = parsed.kind == UploadKind.REPORT and parsed.submitted is None
     if from_upload_date:
         parsed.submitted = local(now).date()
         result.notes.append(
@@ -109,7 +107,7 @@ def import_file(
     with writing() if not dry_run else nullcontext(), Session(engine) as session:
         same = session.exec(select(Upload).where(Upload.sha256 == digest)).first()
         if same is not None:
-            result.status = UNCHANGED
+            result.status = ImportStatus.UNCHANGED
             result.upload_id = same.id
             active = "den aktive versjonen" if same.active else "en tidligere versjon"
             result.message = (
@@ -118,7 +116,7 @@ def import_file(
                 "ingenting er lagret"
             )
             return result
-        if parsed.kind == "rapport":
+        if parsed.kind == UploadKind.REPORT:
             result.previous = _active_counts(session, parsed.council.id, parsed.period)
         if dry_run:
             result.message = (
@@ -135,7 +133,7 @@ def import_file(
             warnings="\n".join(p.text for p in parsed.warnings),
             content=data,
         )
-        if parsed.kind == "rapport":
+        if parsed.kind == UploadKind.REPORT:
             result.replaced_upload_id = _store_report(session, upload, parsed, from_upload_date)
         else:
             _store_allocations(session, upload, parsed)
@@ -143,7 +141,7 @@ def import_file(
         session.flush()
         result.upload_id = upload.id
         session.commit()
-    result.status = STORED
+    result.status = ImportStatus.STORED
     replaced = " (erstatter forrige versjon)" if result.replaced_upload_id else ""
     result.message = (
         f"{file_name}: lagret som opplasting nr. {result.upload_id}{replaced}: {_describe(parsed)}"
@@ -307,7 +305,7 @@ def restore_upload(engine: Engine, upload_id: int) -> str:
         upload = session.get(Upload, upload_id)
         if upload is None:
             raise RestoreError(f"Opplasting nr. {upload_id} finnes ikke")
-        if upload.kind == "rapport":
+        if upload.kind == UploadKind.REPORT:
             report = session.exec(select(Report).where(Report.upload_id == upload_id)).one()
             if report.active:
                 raise RestoreError(f"Opplasting nr. {upload_id} er allerede den aktive versjonen")

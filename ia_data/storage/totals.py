@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from sqlalchemy import case, delete, func, insert, select
 from sqlmodel import Session
 
-from ia_data.domain.values import CANCELLED
+from ia_data.domain.kinds import ActivityStatus
 from ia_data.storage.models import Activity, Meeting, Report, ReportFigures
 
 GOALS = {1: Activity.goal_1, 2: Activity.goal_2, 3: Activity.goal_3}
@@ -26,7 +26,7 @@ COLUMNS = [
 
 def _sums(report_filter):
     """SELECT report id and its totals for the reports ``report_filter`` picks."""
-    counted = Activity.status != CANCELLED
+    counted = Activity.status != ActivityStatus.CANCELLED
 
     def count_if(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)

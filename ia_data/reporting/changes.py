@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ia_data.domain.formatting import kroner
+from ia_data.domain.kinds import ActivityStatus
 from ia_data.domain.text import fold
-from ia_data.domain.values import CANCELLED
 from ia_data.ingest.parse import ParsedActivity, ParsedWorkbook
 from ia_data.storage.models import Activity
 
@@ -48,7 +49,7 @@ class Changes:
 
 
 def _summary(items: list, meetings: int) -> dict[str, int]:
-    counted = [a for a in items if a["status"] != CANCELLED]
+    counted = [a for a in items if a["status"] != ActivityStatus.CANCELLED]
     return {
         "Aktiviteter": len(counted),
         "Delmål 1": sum(1 for a in counted if 1 in a["goals"]),
@@ -79,8 +80,6 @@ def _from_parsed(a: ParsedActivity) -> dict:
 
 
 def _show(key: str, value) -> str:
-    from ia_data.domain.formatting import kroner
-
     if key == "cost_ore":
         return kroner(value)
     if key == "goals":

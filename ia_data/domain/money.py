@@ -1,0 +1,45 @@
+"""Money as the letters count it: a council's grant for a year comes from an uploaded
+allocation decision, else from the year's rule (400 000 kr a year from 2015, 600 000 kr
+where two counties share a council); ``Gjenstår`` is ``Tildelt`` − ``Brukt``, and a
+negative remainder is overspending."""
+
+from __future__ import annotations
+
+from ia_data.domain.kinds import AllocationSource
+from ia_data.domain.rules import Rules
+
+
+def grant(
+    rules: Rules, year: int, counties: int, decided_ore: int | None
+) -> tuple[int | None, AllocationSource]:
+    """A council's grant in øre and where it comes from: the decision when one was
+    uploaded (``decided_ore``), else the year's rule, else unknown (None)."""
+    if decided_ore is not None:
+        return decided_ore, AllocationSource.DECISION
+    kroner = rules.rule_allocation(year, counties)
+    if kroner is None:
+        return None, AllocationSource.NONE
+    return kroner * 100, AllocationSource.RULE
+
+
+class MoneyFigures:
+    """Remaining, share used and overspending, derived from ``allocated_ore`` and
+    ``spent_ore`` — the same arithmetic for every table that shows a grant."""
+
+    allocated_ore: int | None
+    spent_ore: int
+
+    @property
+    def remaining_ore(self) -> int | None:
+        return None if self.allocated_ore is None else self.allocated_ore - self.spent_ore
+
+    @property
+    def share_used(self) -> float | None:
+        """Spent as a fraction of allocated (1.0 = all used), None without an allocation."""
+        if not self.allocated_ore:
+            return None
+        return self.spent_ore / self.allocated_ore
+
+    @property
+    def overspent(self) -> bool:
+        return self.remaining_ore is not None and self.remaining_ore < 0

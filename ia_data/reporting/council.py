@@ -1,0 +1,148 @@
+"""One council's history: every period's report with its status, and its money, activities
+and meetings year by year (the Råd page and the compiled report's council sheets). The
+statuses are ``deadlines.period_status``, the money ``money.money`` and the counts
+``totals``, as on every other page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, select
+
+from ia_data.domain.register import CouncilInfo
+from ia_data.domain.rules import Rules
+from ia_data.reporting.deadlines import PeriodStatus, data_years, period_status
+from ia_data.reporting.money import MoneyRow, money
+from ia_data.reporting.totals import Totals, report_totals
+from ia_data.storage.models import Report, Upload
+from ia_data.storage.register import councils
+
+
+@dataclass
+class PeriodReport(PeriodStatus):
+    """A council's report for one period (or its absence), with its deadline status as
+    of a date and what the active report says (whenever it was submitted)."""
+
+    stored: bool = False  # an active report exists (possibly submitted after the as-of date)
+    file_name: str = ""
+    contact: str = ""
+    chair: str = ""
+    chair_organisation: str = ""
+    action_plan: bool | None = None
+    action_plan_date: date | None = None
+    answers: list[str] = field(default_factory=lambda: [""] * 5)
+    totals: Totals = field(default_factory=Totals)
+
+    @property
+    def activities(self) -> int:
+        return self.totals.activities
+
+    @property
+    def meetings(self) -> int:
+        return self.totals.meetings
+
+    @property
+    def spent_ore(self) -> int:
+        return self.totals.spent_ore
+
+
+@dataclass
+class CouncilYear:
+    """A council's year: its money and what it did."""
+
+    money: MoneyRow
+    meetings_expected: tuple[int, int] | None
+
+    @property
+    def goals(self) -> dict[int, int]:
+        return self.money.totals.goals
+
+    @property
+    def meetings(self) -> int:
+        return self.money.totals.meetings
+
+    @property
+    def missing_goals(self) -> list[int]:
+        return self.money.totals.missing_goals
+
+
+@dataclass
+class CouncilHistory:
+    council: CouncilInfo
+    years: list[CouncilYear] = field(default_factory=list)
+    periods: list[PeriodReport] = field(default_factory=list)
+
+
+def council_reports(
+    session: Session,
+    rules: Rules,
+    council: CouncilInfo,
+    years: list[int],
+    as_of: date,
+) -> list[PeriodReport]:
+    """Every period of ``years`` for one council: the active report (if any), its
+    deadline status as of ``as_of``, and its totals."""
+    years = [y for y in years if council.exists_in(y)]
+    if not years:
+        return []
+    stored = {
+        (r.year, r.period): r
+        for r in session.exec(
+            select(Report).where(
+                Report.council_id == council.id, Report.active, Report.year.in_(years)
+            )
+        )
+    }
+    files = dict(
+        session.exec(
+            select(Upload.id, Upload.file_name).where(
+                Upload.id.in_([r.upload_id for r in stored.values()])
+            )
+        ).all()
+    )
+    totals = report_totals(session, [r.id for r in stored.values()])
+    result = []
+    for year in years:
+        for period in rules.periods(year):
+            report = stored.get((year, period.code))
+            if report is None:
+                state = period_status(rules, period, None, None, as_of)
+                result.append(PeriodReport(**vars(state)))
+                continue
+            state = period_status(rules, period, report.submitted, report.upload_id, as_of)
+            result.append(
+                PeriodReport(
+                    **vars(state),
+                    stored=True,
+                    file_name=files.get(report.upload_id, ""),
+                    contact=report.contact,
+                    chair=report.chair,
+                    chair_organisation=report.chair_organisation,
+                    action_plan=report.action_plan,
+                    action_plan_date=report.action_plan_date,
+                    answers=[getattr(report, f"answer_{k}") for k in range(1, 6)],
+                    totals=totals.get(report.id, Totals()),
+                )
+            )
+    return result
+
+
+def council_history(
+    session: Session, rules: Rules, council_id: int, as_of: date
+) -> CouncilHistory | None:
+    """One council over all years with data: money, activities per sub-goal and meetings
+    per year, and every period's report with its status. None for an unknown council."""
+    found = councils(session, [council_id])
+    if not found:
+        return None
+    history = CouncilHistory(council=found[0])
+    years = data_years(session, rules)
+    if not years:
+        return history
+    history.years = [
+        CouncilYear(money=row, meetings_expected=rules.meetings_expected(row.year))
+        for row in money(session, rules, years, [council_id])
+    ]
+    history.periods = council_reports(session, rules, history.council, years, as_of)
+    return history

@@ -1,0 +1,599 @@
+"""Every table a page shows, built from the rows of its query: exactly the columns and
+typed values that the page draws and that its CSV and XLSX downloads write."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ia_data.domain.kinds import UploadKind
+from ia_data.domain.rules import ReportPeriod
+from ia_data.ingest.parse import ParsedWorkbook, Problem
+from ia_data.reporting.changes import Changes
+from ia_data.reporting.overview import OverviewRow
+from ia_data.reporting.table import Kroner, Percent, Table
+from ia_data.reporting.uploads import UploadRow
+
+
+def period_columns(period: ReportPeriod) -> list[str]:
+    return [f"Status {period.code}", f"Frist {period.code}", f"Innsendt {period.code}"]
+
+
+def overview_table(rows: list[OverviewRow], periods: list[ReportPeriod]) -> Table:
+    """The overview as a table with DESIGN.md's columns, in order."""
+    columns = [
+        "IA-råd",
+        "Fylker",
+        "År",
+        "Tildelt (kr)",
+        "Tildeling",
+        "Brukt (kr)",
+        "Gjenstår (kr)",
+        "Forbruk (%)",
+        "Aktiviteter",
+        "Delmål 1",
+        "Delmål 2",
+        "Delmål 3",
+        "Alle delmål dekket",
+        "Møter",
+        "Handlingsplan",
+    ]
+    for period in periods:
+        columns += period_columns(period)
+    table_rows = []
+    for row in rows:
+        line = [
+            row.council.name,
+            row.council.county_names,
+            row.year,
+            Kroner(row.allocated_ore) if row.allocated_ore is not None else None,
+            row.allocation_source or None,
+            Kroner(row.spent_ore),
+            Kroner(row.remaining_ore) if row.remaining_ore is not None else None,
+            Percent(row.share_used) if row.share_used is not None else None,
+            row.activities,
+            row.goals[1],
+            row.goals[2],
+            row.goals[3],
+            row.all_goals,
+            row.meetings,
+            row.action_plan,
+        ]
+        for status in row.periods:
+            line += [status.status.text, status.period.due, status.submitted]
+        table_rows.append(line)
+    return Table(columns=columns, rows=table_rows, title="Oversikt")
+
+
+def _goals_text(goals: list[int]) -> str:
+    return ", ".join(str(k) for k in goals)
+
+
+def deadlines_table(rows) -> Table:
+    """Every council × period with its due date, submission and status (long form)."""
+    columns = [
+        "IA-råd",
+        "Fylker",
+        "År",
+        "Periode",
+        "Frist",
+        "Innsendt",
+        "Status",
+        "Dager over frist",
+        "Opplasting nr.",
+        "Frist antatt",
+    ]
+    return Table(
+        columns=columns,
+        rows=[
+            [
+                r.council.name,
+                r.council.county_names,
+                r.period.year,
+                r.period.code,
+                r.period.due,
+                r.submitted,
+                r.status.text,
+                r.days_overdue,
+                r.upload_id,
+                r.period.due_is_assumption,
+            ]
+            for r in rows
+        ],
+        title="Frister",
+    )
+
+
+def deadline_matrix_table(rows) -> Table:
+    """Councils × periods, each cell the status as of the date (empty where the council
+    did not exist that year)."""
+    periods: dict[tuple[int, str], str] = {}
+    cells: dict[int, dict[str, str]] = {}
+    names: dict[int, str] = {}
+    for r in rows:
+        label = f"Status {r.period.label}"
+        periods.setdefault((r.period.year, r.period.start.month), label)
+        names.setdefault(r.council.id, r.council.name)
+        cells.setdefault(r.council.id, {})[label] = r.status.text
+    labels = [periods[k] for k in sorted(periods)]
+    return Table(
+        columns=["IA-råd", *labels],
+        rows=[[names[c], *(cells[c].get(label) for label in labels)] for c in names],
+        title="Matrise",
+    )
+
+
+def missing_table(rows) -> Table:
+    """Reports overdue and not in as of the date."""
+    return Table(
+        columns=["IA-råd", "År", "Periode", "Frist", "Dager over frist"],
+        rows=[
+            [r.council.name, r.period.year, r.period.code, r.period.due, r.days_overdue]
+            for r in rows
+        ],
+        title="Mangler",
+    )
+
+
+def falling_due_table(rows, as_of: date) -> Table:
+    """Reports due within the coming days, with whether they are already in."""
+    return Table(
+        columns=["IA-råd", "År", "Periode", "Frist", "Dager til frist", "Status", "Innsendt"],
+        rows=[
+            [
+                r.council.name,
+                r.period.year,
+                r.period.code,
+                r.period.due,
+                (r.period.due - as_of).days,
+                r.status.text,
+                r.submitted,
+            ]
+            for r in rows
+        ],
+        title="Forfaller snart",
+    )
+
+
+def money_table(rows, title: str = "Økonomi") -> Table:
+    """Allocated (decision or rule), spent, remaining and share used per council × year."""
+    columns = [
+        "IA-råd",
+        "Fylker",
+        "År",
+        "Tildelt (kr)",
+        "Tildeling",
+        "Vedtaksdato",
+        "Brukt (kr)",
+        "Gjenstår (kr)",
+        "Forbruk (%)",
+        "Overforbruk",
+        "Aktiviteter",
+    ]
+    return Table(
+        columns=columns,
+        rows=[
+            [
+                r.council.name,
+                r.council.county_names,
+                r.year,
+                Kroner(r.allocated_ore) if r.allocated_ore is not None else None,
+                r.allocation_source or None,
+                r.decision_date,
+                Kroner(r.spent_ore),
+                Kroner(r.remaining_ore) if r.remaining_ore is not None else None,
+                Percent(r.share_used) if r.share_used is not None else None,
+                r.overspent,
+                r.activities,
+            ]
+            for r in rows
+        ],
+        title=title,
+    )
+
+
+def money_trend_table(rows) -> Table:
+    """All councils together, year by year: allocated, spent, remaining, share used."""
+    years: dict[int, list] = {}
+    for r in rows:
+        years.setdefault(r.year, []).append(r)
+    table_rows = []
+    for year in sorted(years):
+        group = years[year]
+        allocated = sum(r.allocated_ore or 0 for r in group)
+        known = any(r.allocated_ore is not None for r in group)
+        spent = sum(r.spent_ore for r in group)
+        table_rows.append(
+            [
+                year,
+                len(group),
+                Kroner(allocated) if known else None,
+                Kroner(spent),
+                Kroner(allocated - spent) if known else None,
+                Percent(spent / allocated) if allocated else None,
+                sum(1 for r in group if r.overspent),
+                sum(r.activities for r in group),
+            ]
+        )
+    return Table(
+        columns=[
+            "År",
+            "IA-råd",
+            "Tildelt (kr)",
+            "Brukt (kr)",
+            "Gjenstår (kr)",
+            "Forbruk (%)",
+            "Råd med overforbruk",
+            "Aktiviteter",
+        ],
+        rows=table_rows,
+        title="Utvikling",
+    )
+
+
+def spend_by_type_table(spend, councils, types: list[str]) -> Table:
+    """Spent per council (rows) and activity type (columns), with a sum row and column."""
+    cells: dict[int, dict[str, int]] = {}
+    for s in spend:
+        cells.setdefault(s.council_id, {})[s.type] = s.spent_ore
+    rows = []
+    for council in councils:
+        own = cells.get(council.id, {})
+        rows.append(
+            [council.name, *(Kroner(own.get(t, 0)) for t in types), Kroner(sum(own.values()))]
+        )
+    totals = [sum(s.spent_ore for s in spend if s.type == t) for t in types]
+    rows.append(["Alle IA-råd", *(Kroner(t) for t in totals), Kroner(sum(totals))])
+    return Table(
+        columns=["IA-råd", *(f"{t} (kr)" for t in types), "Sum (kr)"],
+        rows=rows,
+        title="Forbruk per type",
+    )
+
+
+def allocations_table(versions) -> Table:
+    """Every uploaded allocation row, the replaced ones too."""
+    return Table(
+        columns=[
+            "IA-råd",
+            "År",
+            "Beløp (kr)",
+            "Vedtaksdato",
+            "Merknad",
+            "Aktiv",
+            "Opplasting nr.",
+            "Fil",
+            "Lastet opp",
+        ],
+        rows=[
+            [
+                v.council,
+                v.year,
+                Kroner(v.amount_ore),
+                v.decision_date,
+                v.note or None,
+                v.active,
+                v.upload_id,
+                v.file_name,
+                v.uploaded_at,
+            ]
+            for v in versions
+        ],
+        title="Tildelingsvedtak",
+    )
+
+
+def breakdown_table(rows, key_label: str, title: str) -> Table:
+    """Activities per type, sector or sub-goal (cancelled ones counted apart)."""
+    return Table(
+        columns=[
+            key_label,
+            "Aktiviteter",
+            "Delmål 1",
+            "Delmål 2",
+            "Delmål 3",
+            "Deltakere",
+            "Brukt (kr)",
+            "Avlyst",
+            "IA-råd med aktivitet",
+        ],
+        rows=[
+            [
+                r.key,
+                r.activities,
+                r.goals[1],
+                r.goals[2],
+                r.goals[3],
+                r.participants,
+                Kroner(r.spent_ore),
+                r.cancelled,
+                r.councils,
+            ]
+            for r in rows
+        ],
+        title=title,
+    )
+
+
+def goal_coverage_table(rows: list[OverviewRow]) -> Table:
+    """Per council: activities per sub-goal, and which sub-goals it has nothing on."""
+    return Table(
+        columns=[
+            "IA-råd",
+            "Aktiviteter",
+            "Delmål 1",
+            "Delmål 2",
+            "Delmål 3",
+            "Alle delmål dekket",
+            "Mangler delmål",
+        ],
+        rows=[
+            [
+                r.council.name,
+                r.activities,
+                r.goals[1],
+                r.goals[2],
+                r.goals[3],
+                r.all_goals,
+                _goals_text(r.missing_goals) or None,
+            ]
+            for r in rows
+        ],
+        title="Delmål per råd",
+    )
+
+
+def activities_table(rows) -> Table:
+    """The activity list: every activity with its council, period and source upload."""
+    return Table(
+        columns=[
+            "IA-råd",
+            "Dato",
+            "Aktivitet",
+            "Type",
+            "Delmål",
+            "Bransje/sektor",
+            "Deltakere",
+            "Kostnad (kr)",
+            "Status",
+            "Ansvarlig",
+            "Kommentar",
+            "År",
+            "Periode",
+            "Opplasting nr.",
+            "Fil",
+            "Rad i filen",
+        ],
+        rows=[
+            [
+                a.council,
+                a.date,
+                a.title,
+                a.type,
+                _goals_text(a.goals),
+                a.sector or None,
+                a.participants,
+                Kroner(a.cost_ore),
+                a.status,
+                a.organiser or None,
+                a.comment or None,
+                a.year,
+                a.period,
+                a.upload_id,
+                a.file_name,
+                a.source_row,
+            ]
+            for a in rows
+        ],
+        title="Aktiviteter",
+    )
+
+
+def meetings_table(rows, council_names: dict[int, str]) -> Table:
+    """Council meetings on record."""
+    return Table(
+        columns=["IA-råd", "Dato", "Møtetype", "Til stede", "Kommentar", "År", "Periode"],
+        rows=[
+            [
+                council_names.get(m.council_id, ""),
+                m.date,
+                m.kind or None,
+                m.present or None,
+                m.comment or None,
+                m.year,
+                m.period,
+            ]
+            for m in rows
+        ],
+        title="Møter",
+    )
+
+
+def action_plan_value(value: bool | None, when: date | None):
+    """An action plan as a cell shows it: its date where one was given, else Ja/Nei."""
+    return when if value and when else value
+
+
+def council_reports_table(periods) -> Table:
+    """One council's report for each period: status, who led, action plan, counts."""
+    return Table(
+        columns=[
+            "Periode",
+            "Status",
+            "Frist",
+            "Innsendt",
+            "Leder",
+            "Leders organisasjon",
+            "Kontaktperson",
+            "Handlingsplan",
+            "Aktiviteter",
+            "Møter",
+            "Brukt (kr)",
+            "Opplasting nr.",
+        ],
+        rows=[
+            [
+                p.period.label,
+                p.status.text,
+                p.period.due,
+                p.submitted,
+                p.chair or None,
+                p.chair_organisation or None,
+                p.contact or None,
+                action_plan_value(p.action_plan, p.action_plan_date),
+                p.activities if p.stored else None,
+                p.meetings if p.stored else None,
+                Kroner(p.spent_ore) if p.stored else None,
+                p.report_upload_id,
+            ]
+            for p in periods
+        ],
+        title="Rapporter",
+    )
+
+
+NO_REPORT = "(ingen rapport)"
+
+
+NO_ANSWER = "(ikke besvart)"
+
+
+def council_answers_table(periods, questions) -> Table:
+    """The five questions (rows) against the periods (columns), side by side."""
+    rows = []
+    for k, question in enumerate(questions, start=1):
+        line = [f"{k}. {question}"]
+        for p in periods:
+            if not p.stored:
+                line.append(NO_REPORT)
+            else:
+                line.append(p.answers[k - 1] or NO_ANSWER)
+        rows.append(line)
+    return Table(
+        columns=["Spørsmål", *(p.period.label for p in periods)],
+        rows=rows,
+        title="Svar",
+    )
+
+
+def council_years_table(years) -> Table:
+    """One council year by year: money, activities per sub-goal and meetings."""
+    return Table(
+        columns=[
+            "År",
+            "Tildelt (kr)",
+            "Tildeling",
+            "Brukt (kr)",
+            "Gjenstår (kr)",
+            "Forbruk (%)",
+            "Aktiviteter",
+            "Delmål 1",
+            "Delmål 2",
+            "Delmål 3",
+            "Møter",
+        ],
+        rows=[
+            [
+                y.money.year,
+                Kroner(y.money.allocated_ore) if y.money.allocated_ore is not None else None,
+                y.money.allocation_source or None,
+                Kroner(y.money.spent_ore),
+                Kroner(y.money.remaining_ore) if y.money.remaining_ore is not None else None,
+                Percent(y.money.share_used) if y.money.share_used is not None else None,
+                y.money.activities,
+                y.goals[1],
+                y.goals[2],
+                y.goals[3],
+                y.meetings,
+            ]
+            for y in years
+        ],
+        title="År for år",
+    )
+
+
+PROBLEM_COLUMNS = ["Ark", "Rad", "Kolonne", "Funnet", "Forventet / melding"]
+
+
+def problems_table(problems: list[Problem], title: str = "Feil") -> Table:
+    """Problems as rows: sheet, Excel row, column as written, the value found (when the
+    importer gives it) and the message saying what is expected."""
+    return Table(
+        columns=list(PROBLEM_COLUMNS),
+        rows=[[p.sheet, p.row, p.column, p.found, p.message] for p in problems],
+        title=title,
+    )
+
+
+def change_counts_table(changes: Changes) -> Table:
+    """Counts and cost before → after, with the difference."""
+    rows = []
+    for label, before in changes.before.items():
+        after = changes.after[label]
+        if label == "Kostnad (øre)":
+            rows.append(["Kostnad", Kroner(before), Kroner(after), Kroner(after - before)])
+        else:
+            rows.append([label, before, after, after - before])
+    return Table(columns=["", "Før", "Etter", "Endring"], rows=rows, title="Før og etter")
+
+
+CHANGE_WORDS = {"ny": "Ny", "fjernet": "Fjernet", "endret": "Endret"}
+
+
+def activity_changes_table(changes: Changes) -> Table:
+    """The activities added, removed and changed (matched on date and title)."""
+    return Table(
+        columns=["Endring", "Dato", "Aktivitet", "Hva er endret"],
+        rows=[
+            [CHANGE_WORDS[c.kind], c.date, c.title, "; ".join(c.details)]
+            for c in changes.activities
+        ],
+        title="Endrede aktiviteter",
+    )
+
+
+def allocations_preview_table(parsed: ParsedWorkbook) -> Table:
+    """The rows of an allocation workbook, for a file that holds grants instead of a report."""
+    return Table(
+        columns=["IA-råd", "År", "Beløp (kr)", "Vedtaksdato", "Merknad"],
+        rows=[
+            [a.council.name, a.year, Kroner(a.amount_ore), a.decision_date, a.note]
+            for a in parsed.allocations
+        ],
+        title="Tildelinger",
+    )
+
+
+def history_table(rows: list[UploadRow]) -> Table:
+    """The upload list as the page shows it."""
+    return Table(
+        columns=[
+            "Opplasting nr.",
+            "Lastet opp",
+            "Fil",
+            "Innsendt av",
+            "IA-råd",
+            "Periode",
+            "Aktiv",
+            "Aktiviteter",
+            "Møter",
+            "Kostnad (kr)",
+            "Advarsler",
+        ],
+        rows=[
+            [
+                r.id,
+                r.uploaded_at,
+                r.file_name,
+                r.uploaded_by or None,
+                r.council if r.kind == UploadKind.REPORT else "Tildelinger",
+                r.period_label or None,
+                r.active,
+                r.activities,
+                r.meetings,
+                Kroner(r.cost_ore),
+                len(r.warnings),
+            ]
+            for r in rows
+        ],
+        title="Opplastinger",
+    )

@@ -1,0 +1,15 @@
+"""The Streamlit side of the app, beside ``app.py`` (the router) and ``views/`` (the pages):
+
+- ``data`` — the database handle, the demo seeding, every library query cached until the
+  data changes, and the files a page offers for download;
+- ``filters`` and ``links`` — the shared filters and their values in the URL, each URL
+  parameter checked in one place;
+- ``display`` — a ``Table`` on the page, with its download buttons;
+- ``text`` — text from a file shown as text (never Markdown or HTML), cut for the screen;
+- ``upload`` — the state of Last opp and Opplastinger: files checked once, stored,
+  restored.
+
+Only this package, ``app.py`` and ``views/`` import Streamlit; ``ia_data`` never does.
+"""
+
+from ui import data, display, filters, links, text, upload  # noqa: F401  (ui.display.show_table …)

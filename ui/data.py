@@ -1,0 +1,118 @@
+"""The database as the pages see it: the engine, the demo data seeded on first start, and
+every library query cached until the data changes (``query``), plus the files a page offers
+for download."""
+
+from __future__ import annotations
+
+import inspect
+from datetime import date
+
+import streamlit as st
+from sqlmodel import Session, select
+
+from ia_data.demo.seed import seed
+from ia_data.domain.rules import load_rules
+from ia_data.output.compiled import compiled_report as build_compiled_report
+from ia_data.output.exports import overview_export as build_overview_export
+from ia_data.output.exports import table_export as build_table_export
+from ia_data.reporting.deadlines import years_with_data
+from ia_data.storage import db
+from ia_data.storage.models import Upload
+from ia_data.storage.register import councils
+
+
+def engine():
+    return db.get_engine()
+
+
+def is_demo() -> bool:
+    return db.is_demo()
+
+
+def data_version() -> int:
+    with Session(engine()) as session:
+        return db.data_version(session)
+
+
+def has_uploads() -> bool:
+    with Session(engine()) as session:
+        return session.exec(select(Upload.id).limit(1)).first() is not None
+
+
+def ensure_demo_data() -> None:
+    """Fill the demo database with the demo data on first start, with progress."""
+    if not is_demo() or has_uploads():
+        return
+    bar = st.progress(0.0, text="Laster inn demodata …")
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.progress(done / total, text=f"Laster inn demodata: {done} av {total} filer")
+
+    seed(engine(), progress=progress)
+    bar.empty()
+    st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached(url: str, version: int, name: str, _function, kwargs: tuple):
+    arguments = dict(kwargs)
+    if "rules" in inspect.signature(_function).parameters:
+        arguments["rules"] = load_rules()
+    with Session(db.get_engine(url)) as session:
+        return _function(session, **arguments)
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list | set) else value
+
+
+def query(function, **kwargs):
+    """``function(session, **kwargs)`` — a query of the library — cached until the data
+    changes (any import or restore raises the data version, which is part of the key);
+    the rules in force are passed where the query takes them. The function itself is
+    passed, so a renamed query breaks where it is imported, not at run time."""
+    key = tuple(sorted((k, _hashable(v)) for k, v in kwargs.items()))
+    name = f"{function.__module__}.{function.__qualname__}"
+    return _cached(db.database_url(), data_version(), name, function, key)
+
+
+def years() -> list[int]:
+    """The years that hold data, newest first."""
+    return query(years_with_data)
+
+
+def page_start(text: dict) -> list[int]:
+    """A page's title and intro, and the years that hold data (newest first). On a
+    database with no data the page says how to get data in (``text["empty"]``) and stops."""
+    st.title(text["title"])
+    st.caption(text["intro"])
+    found = years()
+    if not found:
+        st.info(text["empty"], icon=":material/upload_file:")
+        st.stop()
+    return found
+
+
+def all_councils():
+    return query(councils)
+
+
+def overview_export(
+    year: int, as_of: date, file_format: str, council_ids=None, goal: int | None = None
+) -> bytes:
+    """The overview export (same query as the page) as CSV or XLSX bytes."""
+    with Session(engine()) as session:
+        rules = load_rules()
+        return build_overview_export(session, year, as_of, rules, file_format, council_ids, goal)
+
+
+def table_export(table, file_format: str, **about) -> bytes:
+    """A page's table as CSV, or as XLSX with its ``Om uttrekket`` sheet."""
+    with Session(engine()) as session:
+        return build_table_export(session, table, file_format, **about)
+
+
+def compiled_report(year: int, as_of: date) -> bytes:
+    """The Samlet rapport of a year (XLSX bytes)."""
+    with Session(engine()) as session:
+        return build_compiled_report(session, load_rules(), year, as_of)
