@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
-from ia_data.ingest import workbook
+from ia_data.domain import limits
 from ia_data.storage.db import data_version
 from ia_data.storage.models import Activity, Council, Meeting, Report
 from ia_data.storage.store import import_file
@@ -154,7 +154,7 @@ def test_a_25_mb_report_is_refused_for_its_size_alone(stocked_db, monkeypatch):
         stocked_db, "rapport.xlsx", data
     )
     # The same file under a higher limit: a valid report, its photo and all.
-    monkeypatch.setattr(workbook, "MAX_FILE_BYTES", 30 * 1024 * 1024)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 30 * 1024 * 1024)
     result = import_file(stocked_db, "rapport.xlsx", data, dry_run=True)
     assert ("kontrollert", []) == (result.status, result.errors)
 

@@ -26,7 +26,7 @@ from test_hostile import snapshot
 from workbooks import ANSWERS, activity, report_sheets, xlsx
 
 from ia_data.cli import main as cli
-from ia_data.ingest import workbook as reading
+from ia_data.domain import limits
 from ia_data.ingest import worker
 from ia_data.storage.models import Activity, Meeting, Report
 
@@ -412,8 +412,8 @@ def test_control_characters_are_removed_on_import(
 @pytest.fixture
 def no_precise_checks(monkeypatch):
     """The checks before calamine switched off: only the worker's limits stand."""
-    monkeypatch.setattr(reading, "MAX_SHEET_CELLS", 10**15)
-    monkeypatch.setattr(reading, "MAX_TEXT_BYTES", 10**15)
+    monkeypatch.setattr(limits, "MAX_SHEET_CELLS", 10**15)
+    monkeypatch.setattr(limits, "MAX_TEXT_BYTES", 10**15)
 
 
 MEMORY = UNSAFE.format(why="lesingen trengte mer enn 1 GB minne og ble stoppet")
@@ -449,7 +449,7 @@ def test_without_the_checks_the_worker_runs_out_of_memory_not_the_server(
 
 
 def test_a_read_over_the_time_limit_is_stopped(stocked_db, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(worker, "TIME_LIMIT_SECONDS", 0.01)
+    monkeypatch.setattr(limits, "WORKER_SECONDS", 0.01)
     before = snapshot(stocked_db)
     status, output = _cli_import(
         stocked_db, tmp_path, "rader.xlsx", hostile.many_rows(20_000), capsys

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from ia_data.domain.kinds import ActivityStatus
+from ia_data.domain.limits import MAX_NUMBER
 from ia_data.domain.text import clean, fold
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -141,9 +142,6 @@ _CURRENCY_AFTER = re.compile(r"\s*(?:kr\.?|nok)$", re.IGNORECASE)
 # At most 18 digits before the decimal mark: int() of a cell of 5 000 digits would raise.
 _AMOUNT = re.compile(r"(?P<int>\d{1,3}(?:[ .]\d{3}){1,5}|\d{1,18})(?:(?P<mark>[,.])(?P<frac>\d+))?")
 AMOUNT_FORMS = "et beløp i kroner, for eksempel 12 500, 12 500 kr, kr 12.500 eller 12500,50"
-# Far above any real cost or head count, and far below what SQLite's 64-bit integers hold
-# (9.2 × 10¹⁸), also when every amount of every report is added up.
-MAX_NUMBER = 1_000_000_000
 _TOO_LARGE_AMOUNT = "er for stort; et beløp kan være høyst 1 000 000 000 kr"
 _TOO_LARGE_NUMBER = "er for stort; forventet et helt tall på høyst 1 000 000 000"
 

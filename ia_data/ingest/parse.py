@@ -13,8 +13,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from ia_data.domain import limits
 from ia_data.domain import values as V
 from ia_data.domain.kinds import ActivityStatus, Severity, UploadKind
+from ia_data.domain.limits import ANSWER_TEXT, COMMENT_TEXT, SHORT_TEXT
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.register import CouncilInfo, CouncilMatcher
 from ia_data.domain.rules import ReportPeriod, Rules
@@ -249,11 +251,6 @@ def _one_sheet(book: LoadedWorkbook, title: str, result: ParsedWorkbook) -> str 
 
 
 # --- the report ------------------------------------------------------------------------
-
-# The longest text each field may hold (WORKBOOK.md); a longer one is an error.
-SHORT_TEXT = 500  # titles, sector, organiser, type, names
-COMMENT_TEXT = 2_000
-ANSWER_TEXT = 20_000
 
 
 @dataclass(frozen=True)
@@ -660,7 +657,7 @@ def _table_rows(
         )
     if absent and not rows_without_all:
         return
-    limit = workbook.MAX_DATA_ROWS
+    limit = limits.MAX_DATA_ROWS
     data_rows = 0
     for r in range(header.row + 1, len(sheet.rows)):
         row = sheet.rows[r]

@@ -20,17 +20,9 @@ from html import unescape
 
 import python_calamine as calamine
 
+from ia_data.domain import limits
 from ia_data.domain.text import fold, without_controls
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_DATA_ROWS = 20_000
-MAX_UNPACKED_BYTES = 250 * 1024 * 1024
-# A reader holds every cell between a sheet's first and last used cell (32 bytes each, in
-# calamine), so one value in XFD1048576 asks for 512 GB. 20 000 rows of 100 columns fit.
-MAX_SHEET_CELLS = 2_000_000
-# The text a reader copies out of the file, every cell counted for itself: a shared string
-# of 5 MB that 4 000 cells refer to is 20 GB once read. Real reports hold a few MB.
-MAX_TEXT_BYTES = 64 * 1024 * 1024
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -44,8 +36,8 @@ class WorkbookError(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """The limits a file is read under (read from this module when a file is read, so a
-    deployment or a test may change them)."""
+    """The limits a file is read under (``domain.limits``, read when a file is read, so a
+    deployment or a test may change them there)."""
 
     file_bytes: int
     data_rows: int
@@ -56,7 +48,11 @@ class Limits:
     @classmethod
     def current(cls) -> Limits:
         return cls(
-            MAX_FILE_BYTES, MAX_DATA_ROWS, MAX_UNPACKED_BYTES, MAX_SHEET_CELLS, MAX_TEXT_BYTES
+            limits.MAX_FILE_BYTES,
+            limits.MAX_DATA_ROWS,
+            limits.MAX_UNPACKED_BYTES,
+            limits.MAX_SHEET_CELLS,
+            limits.MAX_TEXT_BYTES,
         )
 
 

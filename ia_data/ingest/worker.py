@@ -30,14 +30,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ia_data.domain import limits
 from ia_data.domain.text import fold
 from ia_data.ingest.workbook import Limits, Sheet, Workbook, WorkbookError
 
-MEMORY_LIMIT_BYTES = 1 << 30
-TIME_LIMIT_SECONDS = 30.0
-MAX_WORKERS = 4  # files read at once; more wait for a worker to be free
-MAX_IDLE = 2  # workers kept warm between files
-JOBS_PER_WORKER = 200  # then a fresh process, so that one that has grown is let go
 UNSAFE = "Filen kunne ikke leses trygt"
 _AFTER = (
     "; ingenting er lagret. Lagre arbeidsboka på nytt i Excel eller LibreOffice og last den "
@@ -72,10 +68,10 @@ class LoadedWorkbook:
         return sheet
 
 
-def load(data: bytes, file_name: str, wanted: frozenset[str], limits: Limits) -> LoadedWorkbook:
+def load(data: bytes, file_name: str, wanted: frozenset[str], checks: Limits) -> LoadedWorkbook:
     """Open a workbook and read every sheet whose folded name is in ``wanted`` (this is
     what runs inside the worker)."""
-    book = Workbook(data, file_name, limits)
+    book = Workbook(data, file_name, checks)
     loaded = LoadedWorkbook(file_name, list(book.sheet_names), book.hidden)
     for name in book.sheet_names:
         if fold(name) in wanted:
@@ -87,13 +83,13 @@ def load(data: bytes, file_name: str, wanted: frozenset[str], limits: Limits) ->
 
 
 def read_workbook(
-    data: bytes, file_name: str, wanted: frozenset[str], limits: Limits | None = None
+    data: bytes, file_name: str, wanted: frozenset[str], checks: Limits | None = None
 ) -> LoadedWorkbook:
     """Read a workbook in a worker process; raises ``WorkbookError`` with the reason when
     the file is refused or could not be read safely."""
-    request = (data, file_name, wanted, limits or Limits.current(), TIME_LIMIT_SECONDS)
+    request = (data, file_name, wanted, checks or Limits.current(), limits.WORKER_SECONDS)
     with _pool.worker() as worker:
-        kind, value = worker.ask(request, TIME_LIMIT_SECONDS + 5)
+        kind, value = worker.ask(request, limits.WORKER_SECONDS + 5)
     if kind == "ok":
         return value
     if kind == "refused":
@@ -122,7 +118,7 @@ class _Worker:
         root = str(Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "ia_data.ingest.worker", str(MEMORY_LIMIT_BYTES)],
+            [sys.executable, "-m", "ia_data.ingest.worker", str(limits.WORKER_MEMORY_BYTES)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -157,7 +153,7 @@ class _Worker:
             kind, value = "unsafe", _too_big()
         if kind == "unsafe":
             _log.warning("Lesing av %r stoppet: %s", request[1], value)
-        self.fit = kind != "unsafe" and self.jobs < JOBS_PER_WORKER
+        self.fit = kind != "unsafe" and self.jobs < limits.JOBS_PER_WORKER
         return kind, value
 
     def _read(self, size: int, deadline: float) -> bytes:
@@ -196,22 +192,22 @@ class _Worker:
 
 
 def _too_slow() -> str:
-    seconds = f"{TIME_LIMIT_SECONDS:g}".replace(".", ",")
+    seconds = f"{limits.WORKER_SECONDS:g}".replace(".", ",")
     return f"lesingen tok mer enn {seconds} sekunder og ble stoppet"
 
 
 def _too_big() -> str:
-    size = f"{MEMORY_LIMIT_BYTES / (1 << 30):g}".replace(".", ",")
+    size = f"{limits.WORKER_MEMORY_BYTES / (1 << 30):g}".replace(".", ",")
     return f"lesingen trengte mer enn {size} GB minne og ble stoppet"
 
 
 class _Pool:
-    """Warm workers, at most MAX_WORKERS reading at once."""
+    """Warm workers, at most ``limits.WORKERS`` reading at once."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._idle: list[_Worker] = []
-        self._slots = threading.BoundedSemaphore(MAX_WORKERS)
+        self._slots = threading.BoundedSemaphore(limits.WORKERS)
 
     @contextlib.contextmanager
     def worker(self):
@@ -226,7 +222,7 @@ class _Pool:
                 yield worker
             finally:
                 with self._lock:
-                    keep = worker.fit and worker.alive and len(self._idle) < MAX_IDLE
+                    keep = worker.fit and worker.alive and len(self._idle) < limits.WORKERS_IDLE
                     if keep:
                         self._idle.append(worker)
                 if not keep:
@@ -276,11 +272,11 @@ def _serve(memory_limit: int) -> None:
         payload = _read_exactly(requests, _HEADER.unpack(header)[0])
         if payload is None:
             return
-        data, file_name, wanted, limits, seconds = pickle.loads(payload)
+        data, file_name, wanted, checks, seconds = pickle.loads(payload)
         del payload
         signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
-            answer = ("ok", load(data, file_name, wanted, limits))
+            answer = ("ok", load(data, file_name, wanted, checks))
         except WorkbookError as exc:
             answer = ("refused", str(exc))
         except MemoryError:
@@ -299,4 +295,4 @@ if __name__ == "__main__":
     # classes' names, and the parent knows them as ia_data.worker.LoadedWorkbook.
     from ia_data.ingest.worker import _serve as serve
 
-    serve(int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_LIMIT_BYTES)
+    serve(int(sys.argv[1]) if len(sys.argv) > 1 else limits.WORKER_MEMORY_BYTES)
