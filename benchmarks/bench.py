@@ -36,8 +36,7 @@ from ia_data.demo import SAMPLE_REGISTER  # noqa: E402
 from ia_data.demo.seed import seed  # noqa: E402
 from ia_data.domain.rules import load_rules  # noqa: E402
 from ia_data.reporting.overview import overview  # noqa: E402
-from ia_data.storage import db  # noqa: E402
-from ia_data.storage import totals as figures  # noqa: E402
+from ia_data.storage import db, derived  # noqa: E402
 from ia_data.storage.models import Activity, Meeting, Report, Upload  # noqa: E402
 from ia_data.storage.register import councils  # noqa: E402
 from ia_data.storage.store import import_file  # noqa: E402
@@ -131,7 +130,7 @@ def build_large(url: str, per_council_year: int = 1_000) -> int:
                          "present": "", "comment": "", "source_row": 4}
                     ])  # fmt: skip
                     total += n
-        figures.backfill(session)  # the per-report totals an import computes as it stores
+        derived.backfill(session)  # the per-report totals an import computes as it stores
         db.bump_data_version(session)
         session.commit()
     return total

@@ -503,6 +503,39 @@ def test_allocations_are_stored_and_replaced_per_council_and_year(fresh_db):
     assert (35_000_000, 1) == active_allocations(fresh_db)[("IA-rådet i Troms", 2012)]
 
 
+def upload_flags(engine) -> dict[int, bool]:
+    return {row["id"]: row["active"] for row in uploads(engine)}
+
+
+def test_an_allocation_upload_is_active_while_any_of_its_rows_is(fresh_db):
+    both = allocation_xlsx([["Troms", 2012, 350_000], ["Finnmark", 2012, 300_000]])
+    store_file(fresh_db, both, "tildelinger.xlsx")
+    store_file(fresh_db, allocation_xlsx([["Troms", 2012, 375_000]]), "troms.xlsx")
+    assert {1: True, 2: True} == upload_flags(fresh_db)  # Finnmark's row of 1 still counts
+    store_file(fresh_db, allocation_xlsx([["Finnmark", 2012, 310_000]]), "finnmark.xlsx")
+    assert {1: False, 2: True, 3: True} == upload_flags(fresh_db)
+    restore_upload(fresh_db, 1)
+    assert {1: True, 2: False, 3: False} == upload_flags(fresh_db)
+
+
+def test_a_database_from_before_the_flag_was_kept_is_put_right(tmp_path, monkeypatch):
+    from sqlalchemy import update
+
+    from ia_data.storage import db
+    from ia_data.storage.models import Upload
+
+    url = f"sqlite:///{tmp_path / 'gammel.db'}"
+    engine = db.get_engine(url)
+    store_file(engine, allocation_xlsx([["Troms", 2012, 350_000]]), "gammel.xlsx")
+    store_file(engine, allocation_xlsx([["Troms", 2012, 375_000]]), "ny.xlsx")
+    with Session(engine) as session:  # as the code before this change left it
+        session.exec(update(Upload).values(active=True))
+        session.commit()
+    db.dispose_engines()
+    assert {1: False, 2: True} == upload_flags(db.get_engine(url))
+    db.dispose_engines()
+
+
 def test_duplicate_allocation_rows_store_nothing(fresh_db):
     data = allocation_xlsx([["Troms", 2012, 350_000], ["IA-rådet i Troms", 2012, 360_000]])
     result = store_file(fresh_db, data, "tildelinger.xlsx")

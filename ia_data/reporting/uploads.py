@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import PurePath
 
-from sqlalchemy import and_, exists, or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
 from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import ReportPeriod, Rules, Status
 from ia_data.ingest.parse import ParsedWorkbook, Problem
 from ia_data.reporting.changes import Changes, compare
-from ia_data.storage.models import Allocation, Council, Upload
+from ia_data.storage.models import Council, Upload
 from ia_data.storage.store import ImportResult, sha256_of
 
 UNEXPECTED = (
@@ -178,12 +178,7 @@ def upload_history(
     periods: list[tuple[int, str]] | None = None,
 ) -> list[UploadRow]:
     """Every upload, newest first; with ``council_ids`` or ``periods`` only the reports of
-    those councils or periods. An allocation upload counts as active while any of its
-    rows is the active allocation of its council and year."""
-    allocation_active = exists().where(
-        Allocation.upload_id == Upload.id,
-        Allocation.active == True,  # noqa: E712
-    )
+    those councils or periods."""
     query = (
         select(
             Upload.id,
@@ -197,7 +192,6 @@ def upload_history(
             Upload.year,
             Upload.period,
             Upload.active,
-            allocation_active.label("allocation_active"),
             Upload.activity_count,
             Upload.meeting_count,
             Upload.total_cost_ore,
@@ -226,7 +220,7 @@ def upload_history(
             council=r.name or "",
             year=r.year,
             period=r.period,
-            active=bool(r.active if r.kind == UploadKind.REPORT else r.allocation_active),
+            active=r.active,
             activities=r.activity_count,
             meetings=r.meeting_count,
             cost_ore=r.total_cost_ore,

@@ -23,8 +23,10 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from ia_data.domain.register import register_path
-from ia_data.storage import models  # noqa: F401  (models registers the tables)
-from ia_data.storage import totals as figures
+from ia_data.storage import (
+    derived,
+    models,  # noqa: F401  (models registers the tables)
+)
 from ia_data.storage.models import Council, Meta, Report, ReportFigures
 from ia_data.storage.register import load_register
 
@@ -189,7 +191,8 @@ def ensure_schema(engine: Engine, register_file: str | os.PathLike | None = None
 
 
 def _schema_in_place(engine: Engine) -> bool:
-    """Whether every table is there, the register loaded and every report's totals made."""
+    """Whether every table is there, the register loaded, every report's totals made and
+    every allocation upload's active flag right."""
     if not set(SQLModel.metadata.tables) <= set(inspect(engine).get_table_names()):
         return False
     with Session(engine) as session:
@@ -197,15 +200,18 @@ def _schema_in_place(engine: Engine) -> bool:
             return False
         done = select(ReportFigures.report_id)
         lacking = select(Report.id).where(Report.id.not_in(done)).limit(1)
-        return session.exec(lacking).first() is None
+        if session.exec(lacking).first() is not None:
+            return False
+        return derived.allocation_flags_right(session)
 
 
 def _ensure_schema(engine: Engine, register_file: str | os.PathLike | None) -> None:
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
         if session.exec(select(Council.id).limit(1)).first() is not None:
-            if figures.backfill(session):  # reports stored before the totals table existed
-                session.commit()
+            derived.backfill(session)  # reports stored before the totals table existed
+            derived.sync_allocation_uploads(session)  # uploads stored before the flag was kept
+            session.commit()
             return
         path = Path(register_file) if register_file else register_path()
         load_register(session, path)

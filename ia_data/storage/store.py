@@ -21,7 +21,7 @@ from ia_data.domain.formatting import local
 from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import Rules, load_rules
 from ia_data.ingest.parse import ParsedWorkbook, Problem, parse_workbook
-from ia_data.storage import totals as figures
+from ia_data.storage import derived
 from ia_data.storage.db import bump_data_version, writing
 from ia_data.storage.models import Activity, Allocation, Council, Meeting, Report, Upload
 from ia_data.storage.register import councils as load_councils
@@ -228,7 +228,7 @@ def _store_report(
         MEETING_COLUMNS,
         [(report.id, m.date, m.kind, m.present, m.comment, m.row) for m in parsed.meetings],
     )
-    figures.refresh(session, [report.id])
+    derived.refresh(session, [report.id])
     return replaced
 
 
@@ -272,27 +272,36 @@ def _store_allocations(session: Session, upload: Upload, parsed: ParsedWorkbook)
     upload.total_cost_ore = sum(a.amount_ore for a in parsed.allocations)
     session.add(upload)
     session.flush()
-    for a in parsed.allocations:
-        session.exec(
-            update(Allocation)
-            .where(
-                Allocation.council_id == a.council.id,
-                Allocation.year == a.year,
-                Allocation.active == True,  # noqa: E712
-            )
-            .values(active=False)
+    replaced = _activate_allocations(session, [(a.council.id, a.year) for a in parsed.allocations])
+    session.add_all(
+        Allocation(
+            upload_id=upload.id,
+            council_id=a.council.id,
+            year=a.year,
+            amount_ore=a.amount_ore,
+            decision_date=a.decision_date,
+            note=a.note,
+            source_row=a.row,
         )
-        session.add(
-            Allocation(
-                upload_id=upload.id,
-                council_id=a.council.id,
-                year=a.year,
-                amount_ore=a.amount_ore,
-                decision_date=a.decision_date,
-                note=a.note,
-                source_row=a.row,
-            )
+        for a in parsed.allocations
+    )
+    session.flush()
+    derived.sync_allocation_uploads(session, [upload.id, *replaced])
+
+
+def _activate_allocations(session: Session, keys: list[tuple[int, int]]) -> set[int]:
+    """Make the active allocations of these (council id, year) inactive; returns the
+    uploads they came from."""
+    replaced: set[int] = set()
+    for council_id, year in keys:
+        where = (
+            Allocation.council_id == council_id,
+            Allocation.year == year,
+            Allocation.active == True,  # noqa: E712
         )
+        replaced.update(session.exec(select(Allocation.upload_id).where(*where)).all())
+        session.exec(update(Allocation).where(*where).values(active=False))
+    return replaced
 
 
 class RestoreError(Exception):
@@ -323,16 +332,12 @@ def restore_upload(engine: Engine, upload_id: int) -> str:
             what = f"{council.name}, {report.year} {report.period}"
         else:
             rows = session.exec(select(Allocation).where(Allocation.upload_id == upload_id)).all()
+            replaced = _activate_allocations(session, [(r.council_id, r.year) for r in rows])
             for row in rows:
-                session.exec(
-                    update(Allocation)
-                    .where(Allocation.council_id == row.council_id, Allocation.year == row.year)
-                    .values(active=False)
-                )
                 row.active = True
                 session.add(row)
-            upload.active = True
-            session.add(upload)
+            session.flush()
+            derived.sync_allocation_uploads(session, [upload_id, *replaced])
             what = f"{len(rows)} tildelinger"
         bump_data_version(session)
         session.commit()

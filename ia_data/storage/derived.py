@@ -1,4 +1,7 @@
-"""Per-report totals (``ReportFigures``), summed in SQL when a report is stored.
+"""State derived from the stored data and kept with it, in the transaction that changes it:
+the per-report totals, and which allocation uploads are active.
+
+Per-report totals (``ReportFigures``), summed in SQL when a report is stored.
 
 The overview asks, for every council of a year, what was spent, how many activities there
 were per sub-goal and how many meetings. Summing every activity of the year on each rerun
@@ -11,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import case, delete, exists, func, insert, select, update
 from sqlmodel import Session
 
-from ia_data.domain.kinds import ActivityStatus
-from ia_data.storage.models import Activity, Meeting, Report, ReportFigures
+from ia_data.domain.kinds import ActivityStatus, UploadKind
+from ia_data.storage.models import Activity, Allocation, Meeting, Report, ReportFigures, Upload
 
 GOALS = {1: Activity.goal_1, 2: Activity.goal_2, 3: Activity.goal_3}
 COLUMNS = [
@@ -69,3 +72,31 @@ def backfill(session: Session) -> int:
         insert(ReportFigures).from_select(COLUMNS, _sums(Report.id.not_in(missing)))
     )
     return result.rowcount or 0
+
+
+# An allocation upload is active while any of its rows is the active allocation of its
+# council and year (a newer decision may replace some of its rows and not others).
+_STILL_ACTIVE = exists().where(
+    Allocation.upload_id == Upload.id,
+    Allocation.active == True,  # noqa: E712
+)
+
+
+def sync_allocation_uploads(session: Session, upload_ids: Iterable[int] | None = None) -> None:
+    """Set the active flag of these allocation uploads (default: all) from their rows."""
+    query = update(Upload).where(Upload.kind == UploadKind.ALLOCATION)
+    if upload_ids is not None:
+        ids = sorted(set(upload_ids))
+        if not ids:
+            return
+        query = query.where(Upload.id.in_(ids))
+    session.exec(query.values(active=_STILL_ACTIVE).execution_options(synchronize_session=False))
+
+
+def allocation_flags_right(session: Session) -> bool:
+    """Whether every allocation upload's active flag agrees with its rows (a database
+    from before the flag was kept has replaced uploads still marked active)."""
+    wrong = select(Upload.id).where(
+        Upload.kind == UploadKind.ALLOCATION, Upload.active != _STILL_ACTIVE
+    )
+    return session.exec(wrong.limit(1)).first() is None
