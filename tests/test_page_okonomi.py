@@ -50,7 +50,7 @@ def test_rule_amounts_and_overspending_in_2015(app_on, seeded_url):
     )
     assert round(nordland["Forbruk (%)"], 1) == 109.3
     assert (money["Overforbruk"] == "Ja").sum() == 1
-    assert "600\xa0000 kr for råd som dekker to fylker" in at.caption[1].value
+    assert "600 000 kr for råd som dekker to fylker" in at.caption[1].value
 
 
 def test_decisions_in_2012_come_from_the_workbook(app_on, seeded_url):

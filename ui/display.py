@@ -3,6 +3,8 @@ red, and the CSV and XLSX download buttons for exactly the table shown."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
@@ -56,7 +58,7 @@ def _column_kind(values: list) -> str:
 
 def _display(value, plain: bool = False) -> str:
     """One cell as a person reads it (Norwegian numbers and dates, Ja/Nei)."""
-    if value is None or (not isinstance(value, str | bool | date) and pd.isna(value)):
+    if _missing(value):
         return EMPTY
     if isinstance(value, bool):
         return fmt.yes_no(value)
@@ -110,97 +112,117 @@ def table_frame(table):
     return frame, kinds
 
 
+@dataclass
+class Download:
+    """What a table's CSV and XLSX buttons write: the file name (without its suffix) and
+    the facts of the XLSX's ``Om uttrekket`` sheet."""
+
+    stem: str
+    title: str
+    filters: list
+    upload_ids: Iterable = ()
+    as_of: date | None = None
+    row_label: str = "Antall rader"
+
+
 def show_table(
     table,
     *,
+    flags: dict | None = None,
     alerts: dict | None = None,
     column_config: dict | None = None,
     bars: tuple[str, ...] = (),
     max_height: int = 560,
     key: str | None = None,
+    download: Download | None = None,
+    rows=None,
 ):
-    """Show a ``Table`` as the page's dataframe: Norwegian formats, status colours, and
-    ``alerts`` (column → predicate on the cell value) in red. Negative amounts in a
-    ``Gjenstår`` column get red and ⚠; percent columns in ``bars`` show as bars."""
+    """Show a ``Table`` as the page's dataframe: Norwegian formats and status colours;
+    ``flags`` (column → predicate on the cell value) in red with «⚠» after the value,
+    ``alerts`` in red only; percent columns in ``bars`` as bars; the council's column
+    pinned. Negative amounts in a ``Gjenstår`` column are flagged. With ``download``,
+    the CSV and XLSX buttons follow (``rows``: a function that builds the whole table
+    when a button is pressed, where the page shows only the start of it)."""
     frame, kinds = table_frame(table)
-    alerts = dict(alerts or {})
+    flags, alerts = dict(flags or {}), dict(alerts or {})
+    column_config = {**_DEFAULT_COLUMNS, **(column_config or {})}
     styler = frame.style
     for column in frame.columns:
         kind = kinds[column]
+        if kind == "money" and column.startswith("Gjenstår"):
+            flags.setdefault(column, lambda v: v < 0)
+        flagged = flags.get(column)
         if kind == "money":
-            flag = column.startswith("Gjenstår")
-
-            def money(v, flag=flag):
-                if v is None or pd.isna(v):
-                    return EMPTY
-                text = fmt.kroner(round(v * 100))
-                return f"{text} ⚠" if flag and v < 0 else text
-
-            styler = styler.format(money, subset=[column])
-            if flag:
-                alerts.setdefault(column, lambda v: v is not None and pd.notna(v) and v < 0)
+            text = _kroner
         elif kind == "percent" and column in bars:
-            column_config = dict(column_config or {})
             bar = st.column_config.ProgressColumn(
                 column, min_value=0, max_value=100, format="%.0f %%"
             )
             column_config.setdefault(column, bar)
+            text = None
         elif kind == "percent":
-            styler = styler.format(
-                lambda v: EMPTY if v is None or pd.isna(v) else f"{fmt.number(v, 1)} %",
-                subset=[column],
-            )
+            text = _percent
         else:
-            plain = column in PLAIN_NUMBER_COLUMNS
-            styler = styler.format(lambda v, plain=plain: _display(v, plain), subset=[column])
+            text = _plain if column in PLAIN_NUMBER_COLUMNS else _display
+        if text is not None:
+            styler = styler.format(_flagged(text, flagged), subset=[column])
         if column.startswith("Status"):
             styler = styler.map(lambda v: status_style(v) if isinstance(v, str) else "", [column])
-    for column, predicate in alerts.items():
-        if column in frame.columns:
+        predicate = flagged or alerts.get(column)
+        if predicate is not None:
             styler = styler.map(lambda v, p=predicate: _alert(p, v), subset=[column])
     st.dataframe(
         styler,
         placeholder="",  # an empty cell, not «None»
         hide_index=True,
         height=min(38 + 35 * max(len(frame), 1), max_height),
-        column_config=column_config,
+        column_config={c: v for c, v in column_config.items() if c in frame.columns},
         key=key,
     )
+    if download is not None:
+        download_buttons(rows or table, download, key=key or download.stem)
     return frame
 
 
-def download_buttons(
-    table,
-    file_stem: str,
-    *,
-    title: str,
-    filters: list,
-    as_of: date | None = None,
-    upload_ids=(),
-    row_label: str = "Antall rader",
-    key: str,
-) -> None:
-    """CSV and XLSX download buttons for exactly the table shown (``table`` may be a
-    function that builds it, for a list too long to show whole)."""
-    if callable(table):  # built only when a button is pressed (a long list)
-        build = table
-    else:
+# The council's column: wide enough for its name, and in view while a table scrolls sideways.
+_DEFAULT_COLUMNS = {"IA-råd": st.column_config.TextColumn("IA-råd", width=190, pinned=True)}
 
-        def build(table=table):
-            return table
 
-    about = {
-        "title": title,
-        "filters": filters,
-        "as_of": as_of,
-        "upload_ids": list(upload_ids),
-        "row_label": row_label,
-    }
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str | bool | date) and pd.isna(value))
+
+
+def _kroner(value) -> str:
+    return EMPTY if _missing(value) else fmt.kroner(round(value * 100))
+
+
+def _percent(value) -> str:
+    return EMPTY if _missing(value) else f"{fmt.number(value, 1)} %"
+
+
+def _plain(value) -> str:
+    return _display(value, plain=True)
+
+
+def _flagged(text, predicate):
+    """A cell's text, with «⚠» after it where ``predicate`` holds."""
+    if predicate is None:
+        return text
+
+    def shown(value):
+        return f"{text(value)} ⚠" if _alert(predicate, value) else text(value)
+
+    return shown
+
+
+def download_pair(make, stem: str, key: str) -> None:
+    """The CSV and XLSX buttons of one download; ``make(file_format)`` builds the file
+    when a button is pressed."""
     with st.container(horizontal=True):
         st.download_button(
             DOWNLOAD_TEXT["csv"],
-            data=lambda: table_export(build(), "csv", **about),
-            file_name=f"{file_stem}.csv",
+            data=lambda: make("csv"),
+            file_name=f"{stem}.csv",
             mime="text/csv",
             icon=":material/download:",
             on_click="ignore",
@@ -208,13 +230,30 @@ def download_buttons(
         )
         st.download_button(
             DOWNLOAD_TEXT["xlsx"],
-            data=lambda: table_export(build(), "xlsx", **about),
-            file_name=f"{file_stem}.xlsx",
+            data=lambda: make("xlsx"),
+            file_name=f"{stem}.xlsx",
             mime=XLSX_MIME,
             icon=":material/table_view:",
             on_click="ignore",
             key=f"{key}_xlsx",
         )
+
+
+def download_buttons(table, download: Download, *, key: str) -> None:
+    """CSV and XLSX buttons for exactly the table shown (``table`` may be a function that
+    builds it, for a list too long to show whole)."""
+    about = {
+        "title": download.title,
+        "filters": download.filters,
+        "as_of": download.as_of,
+        "upload_ids": [i for i in download.upload_ids if i is not None],
+        "row_label": download.row_label,
+    }
+
+    def make(file_format: str) -> bytes:
+        return table_export(table() if callable(table) else table, file_format, **about)
+
+    download_pair(make, download.stem, key)
 
 
 def council_page_links(councils, label: str) -> None:

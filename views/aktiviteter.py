@@ -104,19 +104,17 @@ zero = {f"Delmål {k}": (lambda v: v == 0) for k in (1, 2, 3)}
 ui.display.show_table(
     coverage,
     alerts={**zero, "Alle delmål dekket": lambda v: v == "Nei"},
-    column_config={"IA-råd": st.column_config.TextColumn("IA-råd", width=190)},
     max_height=720,
+    key="coverage",
+    download=ui.display.Download(
+        f"ia-delmal-per-rad-{year}",
+        title=f"Aktiviteter per delmål og IA-råd {year}",
+        filters=[("År", year), ("IA-råd", chosen)],
+        upload_ids=uploads,
+        row_label="Antall IA-råd",
+    ),
 )
 st.caption(TEXT["coverage_caption"])
-ui.display.download_buttons(
-    coverage,
-    f"ia-delmal-per-rad-{year}",
-    title=f"Aktiviteter per delmål og IA-råd {year}",
-    filters=[("År", year), ("IA-råd", chosen)],
-    upload_ids=uploads,
-    row_label="Antall IA-råd",
-    key="coverage",
-)
 
 # --- per sub-goal, type and sector -----------------------------------------------------
 st.subheader(TEXT["breakdown"].format(year=year))
@@ -139,17 +137,19 @@ for tab, (rows, key_label, title, slug) in zip(st.tabs(TEXT["tabs"]), views, str
             st.info(TEXT["no_activities"].format(year=year))
             continue
         table = tables.breakdown_table(rows, key_label, title)
-        ui.display.show_table(table, max_height=480)
-        st.caption(TEXT["breakdown_caption"])
-        ui.display.download_buttons(
+        ui.display.show_table(
             table,
-            f"ia-aktiviteter-{slug}-{year}" + (f"-delmal-{goal}" if goal else ""),
-            title=f"Aktiviteter {title.lower()} {year}",
-            filters=filters,
-            upload_ids=uploads,
-            row_label="Antall rader",
+            max_height=480,
             key=f"breakdown_{slug}",
+            download=ui.display.Download(
+                f"ia-aktiviteter-{slug}-{year}" + (f"-delmal-{goal}" if goal else ""),
+                title=f"Aktiviteter {title.lower()} {year}",
+                filters=filters,
+                upload_ids=uploads,
+                row_label="Antall rader",
+            ),
         )
+        st.caption(TEXT["breakdown_caption"])
         if slug != "delmal":
             chart_title = f"Aktiviteter {title.lower()} og delmål"
             st.plotly_chart(
@@ -179,31 +179,29 @@ else:
         st.caption(TEXT["list_cut"].format(shown=fmt.number(len(rows)), total=fmt.number(total)))
     else:
         st.caption(TEXT["list_count"].format(shown=fmt.number(total)))
-    shown = tables.activities_table(rows)
-    ui.display.show_table(
-        shown,
-        column_config={
-            "IA-råd": st.column_config.TextColumn("IA-råd", width=170, pinned=True),
-            "Aktivitet": st.column_config.TextColumn("Aktivitet", width=320),
-            "Fil": st.column_config.TextColumn("Fil", width=260),
-        },
-        max_height=640,
-    )
 
     def _everything():
         return tables.activities_table(ui.data.query(activity_list, **query)[0])
 
-    ui.display.download_buttons(
-        shown if total == len(rows) else _everything,
-        f"ia-aktiviteter-{year}",
-        title=f"Aktiviteter i IA-rådene {year}",
-        filters=[
-            *filters,
-            ("Type", ", ".join(types) or "alle"),
-            ("Status", ", ".join(statuses) or "alle"),
-            ("Søk", search or "–"),
-        ],
-        upload_ids=sorted({a.upload_id for a in rows}) if total == len(rows) else uploads,
-        row_label="Antall aktiviteter",
+    ui.display.show_table(
+        tables.activities_table(rows),
+        column_config={
+            "Aktivitet": st.column_config.TextColumn("Aktivitet", width=320),
+            "Fil": st.column_config.TextColumn("Fil", width=260),
+        },
+        max_height=640,
         key="list",
+        rows=None if total == len(rows) else _everything,
+        download=ui.display.Download(
+            f"ia-aktiviteter-{year}",
+            title=f"Aktiviteter i IA-rådene {year}",
+            filters=[
+                *filters,
+                ("Type", ", ".join(types) or "alle"),
+                ("Status", ", ".join(statuses) or "alle"),
+                ("Søk", search or "–"),
+            ],
+            upload_ids=sorted({a.upload_id for a in rows}) if total == len(rows) else uploads,
+            row_label="Antall aktiviteter",
+        ),
     )

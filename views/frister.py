@@ -103,25 +103,23 @@ def _width(j: int) -> int:
 ui.display.show_table(
     matrix,
     column_config={
-        "IA-råd": st.column_config.TextColumn("IA-råd", width=170, pinned=True),
         **{
             c: st.column_config.TextColumn(c.removeprefix("Status "), width=_width(j))
             for j, c in enumerate(matrix.columns[1:], start=1)
         },
     },
     max_height=720,
+    key="matrix",
+    download=ui.display.Download(
+        f"{stem}-matrise",
+        title=f"Rapportstatus per IA-råd og periode {span}",
+        filters=filters,
+        as_of=as_of,
+        upload_ids=uploads,
+        row_label="Antall IA-råd",
+    ),
 )
 st.caption(TEXT["matrix_caption"].format(as_of=fmt.day(as_of), rules=_rules_text()))
-ui.display.download_buttons(
-    matrix,
-    f"{stem}-matrise",
-    title=f"Rapportstatus per IA-råd og periode {span}",
-    filters=filters,
-    as_of=as_of,
-    upload_ids=uploads,
-    row_label="Antall IA-råd",
-    key="matrix",
-)
 with st.expander(TEXT["chart"], expanded=True):
     st.plotly_chart(charts.deadline_chart(rows), config={"displaylogo": False})
 
@@ -132,15 +130,17 @@ with left:
     missing = missing_reports(rows)
     if missing:
         table = tables.missing_table(missing)
-        ui.display.show_table(table, alerts={"Dager over frist": lambda v: v is not None and v > 0})
-        ui.display.download_buttons(
+        ui.display.show_table(
             table,
-            f"{stem}-mangler",
-            title=f"Rapporter som mangler per {fmt.day(as_of)}",
-            filters=filters,
-            as_of=as_of,
-            row_label="Antall manglende rapporter",
+            alerts={"Dager over frist": lambda v: v is not None and v > 0},
             key="missing",
+            download=ui.display.Download(
+                f"{stem}-mangler",
+                title=f"Rapporter som mangler per {fmt.day(as_of)}",
+                filters=filters,
+                as_of=as_of,
+                row_label="Antall manglende rapporter",
+            ),
         )
     else:
         st.success(TEXT["missing_none"].format(as_of=fmt.day(as_of)), icon=":material/check:")
@@ -150,16 +150,17 @@ with right:
     due = falling_due(rows, as_of, days)
     if due:
         table = tables.falling_due_table(due, as_of)
-        ui.display.show_table(table)
-        ui.display.download_buttons(
+        ui.display.show_table(
             table,
-            f"{stem}-forfaller",
-            title=f"Rapporter med frist {fmt.day(as_of)}–{fmt.day(as_of + timedelta(days))}",
-            filters=filters,
-            as_of=as_of,
-            upload_ids=[r.upload_id for r in due if r.upload_id],
-            row_label="Antall rapporter",
             key="due",
+            download=ui.display.Download(
+                f"{stem}-forfaller",
+                title=f"Rapporter med frist {fmt.day(as_of)}–{fmt.day(as_of + timedelta(days))}",
+                filters=filters,
+                as_of=as_of,
+                upload_ids=[r.upload_id for r in due if r.upload_id],
+                row_label="Antall rapporter",
+            ),
         )
     else:
         message = TEXT["due_none"].format(
@@ -174,18 +175,16 @@ st.subheader(TEXT["details"])
 details = tables.deadlines_table(rows)
 ui.display.show_table(
     details,
-    column_config={"IA-råd": st.column_config.TextColumn("IA-råd", width=170, pinned=True)},
     alerts={"Dager over frist": lambda v: v is not None and v > 0},
     max_height=420,
+    key="details",
+    download=ui.display.Download(
+        stem,
+        title=f"Rapportfrister for IA-rådene {span}",
+        filters=filters,
+        as_of=as_of,
+        upload_ids=uploads,
+        row_label="Antall rapporter (råd × periode)",
+    ),
 )
 st.caption(TEXT["details_caption"])
-ui.display.download_buttons(
-    details,
-    stem,
-    title=f"Rapportfrister for IA-rådene {span}",
-    filters=filters,
-    as_of=as_of,
-    upload_ids=uploads,
-    row_label="Antall rapporter (råd × periode)",
-    key="details",
-)

@@ -7,6 +7,8 @@ import streamlit as st
 
 import ui
 from ia_data.domain import formatting as fmt
+from ia_data.domain.kinds import AllocationSource
+from ia_data.domain.money import rule_grants_text
 from ia_data.domain.rules import load_rules
 from ia_data.output import charts
 from ia_data.reporting import tables
@@ -25,6 +27,7 @@ TEXT = {
     "year_table": "Tildelt og brukt {year}",
     "year_caption": "Brukt er summen av kostnadene for alle aktivitetene i året, også avlyste. "
     "Gjenstår = Tildelt − Brukt; negativt betyr overforbruk (⚠). {rule}",
+    "rule": "«regel»: beløpet følger av reglene for året ({grants}).",
     "no_allocation": "Ingen tildeling er registrert for {names} i {year}: last opp "
     "tildelingsvedtaket på **Last opp**.",
     "by_type": "Brukt per aktivitetstype {year}",
@@ -54,28 +57,13 @@ if not rows:
     st.info(TEXT["no_rows"])
     st.stop()
 chosen = ", ".join(r.council.name for r in rows) if council_ids else "alle"
-
-
-def _rule_text() -> str:
-    parts = []
-    for regime in rules.regimes:
-        if regime.allocation != "regel":
-            continue
-        amounts = []
-        if regime.amount_one_county is not None:
-            amounts.append(f"{fmt.kroner(regime.amount_one_county * 100)} per råd")
-        if regime.amount_shared is not None:
-            amounts.append(f"{fmt.kroner(regime.amount_shared * 100)} for råd som dekker to fylker")
-        parts.append(f"{regime.from_year}–{regime.to_year}: {', '.join(amounts)}")
-    if not parts:
-        return ""
-    return "«regel»: beløpet følger av reglene for året (" + "; ".join(parts) + ")."
-
+overspent_flag = {"Overforbruk": lambda v: v == "Ja"}
 
 # --- headline figures ------------------------------------------------------------------
 allocated = sum(r.allocated_ore or 0 for r in rows)
 spent = sum(r.spent_ore for r in rows)
 overspent = [r for r in rows if r.overspent]
+sources = [r.allocation_source for r in rows]
 with st.container(horizontal=True, border=True):
     st.metric("Tildelt", fmt.kroner(allocated))
     st.metric("Brukt", fmt.kroner(spent))
@@ -89,40 +77,34 @@ with st.container(horizontal=True, border=True):
     )
     st.metric(
         "Tildeling vedtak / regel",
-        f"{sum(1 for r in rows if r.allocation_source == 'vedtak')} / "
-        f"{sum(1 for r in rows if r.allocation_source == 'regel')}",
+        f"{sources.count(AllocationSource.DECISION)} / {sources.count(AllocationSource.RULE)}",
         help="Antall IA-råd med tildeling fra et opplastet vedtak og etter reglene for året",
     )
 
 # --- per council, the chosen year ------------------------------------------------------
 st.subheader(TEXT["year_table"].format(year=year))
-table = tables.money_table(rows)
 ui.display.show_table(
-    table,
+    tables.money_table(rows),
     bars=("Forbruk (%)",),
-    alerts={"Overforbruk": lambda v: v == "Ja"},
-    column_config={
-        "IA-råd": st.column_config.TextColumn("IA-råd", width=190),
-        "Gjenstår (kr)": st.column_config.TextColumn("Gjenstår (kr)", width=130),
-    },
+    alerts=overspent_flag,
+    column_config={"Gjenstår (kr)": st.column_config.TextColumn("Gjenstår (kr)", width=130)},
     max_height=720,
+    key="money",
+    download=ui.display.Download(
+        f"ia-okonomi-{year}",
+        title=f"Tildelt og brukt per IA-råd {year}",
+        filters=[("År", year), ("IA-råd", chosen)],
+        upload_ids=[i for r in rows for i in r.upload_ids],
+        row_label="Antall IA-råd",
+    ),
 )
-st.caption(TEXT["year_caption"].format(rule=_rule_text()))
+st.caption(TEXT["year_caption"].format(rule=TEXT["rule"].format(grants=rule_grants_text(rules))))
 unallocated = [r.council.name for r in rows if r.allocated_ore is None]
 if unallocated:
     st.warning(
         TEXT["no_allocation"].format(names=ui.text.plain(", ".join(unallocated)), year=year),
         icon=":material/warning:",
     )
-ui.display.download_buttons(
-    table,
-    f"ia-okonomi-{year}",
-    title=f"Tildelt og brukt per IA-råd {year}",
-    filters=[("År", year), ("IA-råd", chosen)],
-    upload_ids=[i for r in rows for i in r.upload_ids],
-    row_label="Antall IA-råd",
-    key="money",
-)
 st.plotly_chart(charts.money_chart(rows), config={"displaylogo": False})
 
 # --- spend by activity type ------------------------------------------------------------
@@ -131,22 +113,19 @@ spend = ui.data.query(spend_by_type, year=year, council_ids=council_ids or None)
 if spend:
     types = activity_types({s.type for s in spend})
     councils = [r.council for r in rows]
-    by_type = tables.spend_by_type_table(spend, councils, types)
     ui.display.show_table(
-        by_type,
-        column_config={"IA-råd": st.column_config.TextColumn("IA-råd", width=190, pinned=True)},
+        tables.spend_by_type_table(spend, councils, types),
         max_height=760,
+        key="by_type",
+        download=ui.display.Download(
+            f"ia-forbruk-per-type-{year}",
+            title=f"Brukt per aktivitetstype og IA-råd {year}",
+            filters=[("År", year), ("IA-råd", chosen)],
+            upload_ids=[i for r in rows for i in r.upload_ids],
+            row_label="Antall rader (IA-råd og sum)",
+        ),
     )
     st.caption(TEXT["by_type_caption"])
-    ui.display.download_buttons(
-        by_type,
-        f"ia-forbruk-per-type-{year}",
-        title=f"Brukt per aktivitetstype og IA-råd {year}",
-        filters=[("År", year), ("IA-råd", chosen)],
-        upload_ids=[i for r in rows for i in r.upload_ids],
-        row_label="Antall rader (IA-råd og sum)",
-        key="by_type",
-    )
     st.plotly_chart(
         charts.spend_by_type_chart(spend, councils, types), config={"displaylogo": False}
     )
@@ -157,38 +136,39 @@ else:
 history = ui.data.query(money, council_ids=council_ids or None)
 all_years = sorted({r.year for r in history})
 span = f"{all_years[0]}–{all_years[-1]}" if len(all_years) > 1 else str(all_years[0])
+history_about = {
+    "filters": [("År", span), ("IA-råd", chosen)],
+    "upload_ids": [i for r in history for i in r.upload_ids],
+}
 st.subheader(TEXT["trend"].format(span=span))
 trend = tables.money_trend_table(history)
-ui.display.show_table(trend, bars=("Forbruk (%)",))
-st.caption(TEXT["trend_caption"])
-ui.display.download_buttons(
+ui.display.show_table(
     trend,
-    f"ia-okonomi-utvikling-{span.replace('–', '-')}",
-    title=f"Tildelt og brukt per år {span}",
-    filters=[("År", span), ("IA-råd", chosen)],
-    upload_ids=[i for r in history for i in r.upload_ids],
-    row_label="Antall år",
+    bars=("Forbruk (%)",),
     key="trend",
+    download=ui.display.Download(
+        f"ia-okonomi-utvikling-{span.replace('–', '-')}",
+        title=f"Tildelt og brukt per år {span}",
+        row_label="Antall år",
+        **history_about,
+    ),
 )
+st.caption(TEXT["trend_caption"])
 left, right = st.columns([2, 3])
 left.plotly_chart(charts.money_trend_chart(trend.rows), config={"displaylogo": False})
 right.plotly_chart(charts.share_used_chart(history), config={"displaylogo": False})
 with st.expander(TEXT["all_years"]):
-    every_year = tables.money_table(history, title="Økonomi alle år")
     ui.display.show_table(
-        every_year,
+        tables.money_table(history, title="Økonomi alle år"),
         bars=("Forbruk (%)",),
-        alerts={"Overforbruk": lambda v: v == "Ja"},
-        column_config={"IA-råd": st.column_config.TextColumn("IA-råd", width=190)},
-    )
-    ui.display.download_buttons(
-        every_year,
-        f"ia-okonomi-{span.replace('–', '-')}",
-        title=f"Tildelt og brukt per IA-råd og år {span}",
-        filters=[("År", span), ("IA-råd", chosen)],
-        upload_ids=[i for r in history for i in r.upload_ids],
-        row_label="Antall rader (IA-råd × år)",
+        alerts=overspent_flag,
         key="all_years",
+        download=ui.display.Download(
+            f"ia-okonomi-{span.replace('–', '-')}",
+            title=f"Tildelt og brukt per IA-råd og år {span}",
+            row_label="Antall rader (IA-råd × år)",
+            **history_about,
+        ),
     )
 
 # --- the decisions ---------------------------------------------------------------------
@@ -196,20 +176,17 @@ st.subheader(TEXT["decisions"])
 st.caption(TEXT["decisions_caption"])
 versions = ui.data.query(allocation_history, council_ids=council_ids or None)
 if versions:
-    decisions = tables.allocations_table(versions)
     ui.display.show_table(
-        decisions,
-        column_config={"IA-råd": st.column_config.TextColumn("IA-råd", width=190)},
+        tables.allocations_table(versions),
         max_height=420,
-    )
-    ui.display.download_buttons(
-        decisions,
-        "ia-tildelingsvedtak",
-        title="Tildelingsvedtak (alle versjoner)",
-        filters=[("IA-råd", chosen)],
-        upload_ids=[v.upload_id for v in versions],
-        row_label="Antall tildelinger",
         key="decisions",
+        download=ui.display.Download(
+            "ia-tildelingsvedtak",
+            title="Tildelingsvedtak (alle versjoner)",
+            filters=[("IA-råd", chosen)],
+            upload_ids=[v.upload_id for v in versions],
+            row_label="Antall tildelinger",
+        ),
     )
 else:
     st.info(TEXT["no_decisions"], icon=":material/request_quote:")

@@ -3,11 +3,11 @@ meetings, action plan and the status of each report — with exports of exactly 
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 import ui
 from ia_data.domain import formatting as fmt
+from ia_data.domain.money import rule_grants_text
 from ia_data.domain.rules import Status, load_rules
 from ia_data.output import charts
 from ia_data.reporting import tables
@@ -21,12 +21,10 @@ TEXT = {
     "fra IA-rådene (en tom mal finnes der), eller fyll databasen med demodata fra "
     "kommandolinjen: `uv run ia-data seed`.",
     "no_rows": "Ingen IA-råd passer med filteret.",
-    "csv": "Last ned CSV",
-    "xlsx": "Last ned Excel (XLSX)",
     "goal_note": "Filter delmål {goal}: Brukt, Gjenstår, Forbruk og Aktiviteter gjelder bare "
     "aktiviteter merket delmål {goal}. Delmålskolonnene viser alle aktiviteter.",
     "caption": "Status per {as_of}. «regel»: beløpet følger av reglene for året "
-    "(400 000 kr per råd, 600 000 kr for råd som dekker to fylker); «vedtak»: fra et "
+    "({grants}); «vedtak»: fra et "
     "opplastet tildelingsvedtak. Aktiviteter og delmål teller ikke avlyste aktiviteter; "
     "Brukt tar med alle. Møter forventes {meetings} ganger i året. En rapport sendt inn "
     "etter statusdatoen regnes som ikke sendt.",
@@ -85,76 +83,22 @@ with st.container(horizontal=True, border=True):
         st.metric(str(status), statuses.count(status), help="Antall rapporter (råd × periode)")
 
 # --- the table -------------------------------------------------------------------------
-frame = pd.DataFrame(table.rows, columns=table.columns)
-money = ["Tildelt (kr)", "Brukt (kr)", "Gjenstår (kr)"]
-for column in money:
-    frame[column] = [v.ore / 100 if v is not None else None for v in frame[column]]
-frame["Forbruk (%)"] = [v.share * 100 if v is not None else None for v in frame["Forbruk (%)"]]
-date_columns = [c for c in frame.columns if c.startswith(("Frist", "Innsendt"))]
-status_columns = [c for c in frame.columns if c.startswith("Status")]
 expected = rules.meetings_expected(year) or (2, 4)
-
-
-def _money(value) -> str:
-    return fmt.kroner(round(value * 100)) if pd.notna(value) else ""
-
-
-def _remaining(value) -> str:
-    text = _money(value)
-    return f"{text} ⚠" if pd.notna(value) and value < 0 else text
-
-
-def _goal_count(value) -> str:
-    return "0 ⚠" if value == 0 else fmt.number(value)
-
-
-def _meetings(value) -> str:
-    low, high = expected
-    return f"{value} ⚠" if not low <= value <= high else str(value)
-
-
-styled = (
-    frame.style.format(_money, subset=["Tildelt (kr)", "Brukt (kr)"])
-    .format(_remaining, subset=["Gjenstår (kr)"])
-    .format(_goal_count, subset=["Delmål 1", "Delmål 2", "Delmål 3"])
-    .format(_meetings, subset=["Møter"])
-    .format(fmt.number, subset=["Aktiviteter"])
-    .format(lambda v: fmt.day(v) if pd.notna(v) and v else "", subset=date_columns)
-    .format(
-        lambda v: fmt.yes_no(v) if isinstance(v, bool) else "",
-        subset=["Alle delmål dekket", "Handlingsplan"],
-    )
-    .map(ui.display.status_style, subset=status_columns)
-    .map(
-        lambda v: "color: #8e1c1c; font-weight: 600" if pd.notna(v) and v < 0 else "",
-        subset=["Gjenstår (kr)"],
-    )
-    .map(
-        lambda v: "color: #8e1c1c; font-weight: 600" if v == 0 else "",
-        subset=["Delmål 1", "Delmål 2", "Delmål 3"],
-    )
-    .map(
-        lambda v: "" if expected[0] <= v <= expected[1] else "color: #8e1c1c; font-weight: 600",
-        subset=["Møter"],
-    )
-    .map(
-        lambda v: "color: #8e1c1c; font-weight: 600" if v is False else "",
-        subset=["Alle delmål dekket"],
-    )
-)
+date_columns = [c for c in table.columns if c.startswith(("Frist", "Innsendt"))]
+status_columns = [c for c in table.columns if c.startswith("Status")]
 if goal:
     st.info(TEXT["goal_note"].format(goal=goal), icon=":material/filter_alt:")
-st.dataframe(
-    styled,
-    placeholder="",  # an empty cell, not «None»
-    hide_index=True,
-    height=38 + 35 * len(frame),
+ui.display.show_table(
+    table,
+    bars=("Forbruk (%)",),
+    flags={
+        **{f"Delmål {k}": (lambda v: v == 0) for k in (1, 2, 3)},
+        "Møter": lambda v: not expected[0] <= v <= expected[1],
+    },
+    alerts={"Alle delmål dekket": lambda v: v == "Nei"},
+    max_height=38 + 35 * len(rows),
     column_config={
-        "Forbruk (%)": st.column_config.ProgressColumn(
-            "Forbruk (%)", min_value=0, max_value=100, format="%.0f %%"
-        ),
         "År": st.column_config.NumberColumn("År", format="%d", width=48),
-        # The council stays in view while the table scrolls sideways to the statuses.
         "IA-råd": st.column_config.TextColumn("IA-råd", width=175, pinned=True),
         "Fylker": st.column_config.TextColumn("Fylker", width=150),
         "Tildelt (kr)": st.column_config.Column("Tildelt (kr)", width=92),
@@ -171,28 +115,20 @@ st.dataframe(
         **{c: st.column_config.Column(c, width=88) for c in date_columns},
     },
 )
-st.caption(TEXT["caption"].format(as_of=fmt.day(as_of), meetings=f"{expected[0]}–{expected[1]}"))
+st.caption(
+    TEXT["caption"].format(
+        as_of=fmt.day(as_of),
+        grants=rule_grants_text(rules),
+        meetings=f"{expected[0]}–{expected[1]}",
+    )
+)
 st.caption(TEXT["flags"])
 ui.display.council_page_links([r.council for r in rows], TEXT["links"])
-
-file_stem = f"ia-oversikt-{year}-per-{as_of.isoformat()}" + (f"-delmal-{goal}" if goal else "")
-with st.container(horizontal=True):
-    st.download_button(
-        TEXT["csv"],
-        data=lambda: ui.data.overview_export(year, as_of, "csv", council_ids, goal),
-        file_name=f"{file_stem}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    st.download_button(
-        TEXT["xlsx"],
-        data=lambda: ui.data.overview_export(year, as_of, "xlsx", council_ids, goal),
-        file_name=f"{file_stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/table_view:",
-        on_click="ignore",
-    )
+ui.display.download_pair(
+    lambda file_format: ui.data.overview_export(year, as_of, file_format, council_ids, goal),
+    f"ia-oversikt-{year}-per-{as_of.isoformat()}" + (f"-delmal-{goal}" if goal else ""),
+    key="overview",
+)
 
 # --- charts ----------------------------------------------------------------------------
 st.subheader("Figurer")
@@ -208,7 +144,7 @@ st.download_button(
     TEXT["compiled_button"].format(year=year),
     data=lambda: ui.data.compiled_report(year, as_of),
     file_name=f"ia-samlet-rapport-{year}-per-{as_of.isoformat()}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    mime=ui.display.XLSX_MIME,
     icon=":material/summarize:",
     on_click="ignore",
     key="compiled",

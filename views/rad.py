@@ -112,18 +112,17 @@ ui.display.show_table(
     reports_table,
     column_config={"Status": st.column_config.TextColumn("Status", width=190)},
     max_height=520,
+    key="reports",
+    download=ui.display.Download(
+        f"ia-rad-{slug}-rapporter",
+        title=f"Rapportene fra {council.name} {years_span}",
+        filters=about_filters,
+        as_of=as_of,
+        upload_ids=uploads,
+        row_label="Antall perioder",
+    ),
 )
 st.caption(TEXT["reports_caption"].format(as_of=fmt.day(as_of)))
-ui.display.download_buttons(
-    reports_table,
-    f"ia-rad-{slug}-rapporter",
-    title=f"Rapportene fra {council.name} {years_span}",
-    filters=about_filters,
-    as_of=as_of,
-    upload_ids=uploads,
-    row_label="Antall perioder",
-    key="reports",
-)
 
 # --- the answers, side by side ---------------------------------------------------------
 st.subheader(TEXT["answers"])
@@ -152,12 +151,17 @@ else:
     st.caption(TEXT["answers_caption"])
     ui.display.download_buttons(
         answers,
-        f"ia-rad-{slug}-svar",
-        title=f"Svarene fra {council.name}",
-        filters=[("IA-råd", council.name), ("Perioder", ", ".join(p.period.label for p in chosen))],
-        as_of=as_of,
-        upload_ids=[p.report_upload_id for p in chosen if p.report_upload_id],
-        row_label="Antall spørsmål",
+        ui.display.Download(
+            f"ia-rad-{slug}-svar",
+            title=f"Svarene fra {council.name}",
+            filters=[
+                ("IA-råd", council.name),
+                ("Perioder", ", ".join(p.period.label for p in chosen)),
+            ],
+            as_of=as_of,
+            upload_ids=[p.report_upload_id for p in chosen if p.report_upload_id],
+            row_label="Antall spørsmål",
+        ),
         key="answers",
     )
 
@@ -171,17 +175,20 @@ if len(ranges) == 1:
     low, high = ranges.pop()
     alerts["Møter"] = lambda v: not low <= v <= high
     meetings_text = f"{low}–{high}"
-ui.display.show_table(years_table, bars=("Forbruk (%)",), alerts=alerts)
-st.caption(TEXT["years_caption"].format(meetings=meetings_text))
-ui.display.download_buttons(
+ui.display.show_table(
     years_table,
-    f"ia-rad-{slug}-ar-for-ar",
-    title=f"{council.name} år for år {years_span}",
-    filters=about_filters,
-    upload_ids=[i for m in money for i in m.upload_ids],
-    row_label="Antall år",
+    bars=("Forbruk (%)",),
+    alerts=alerts,
     key="years",
+    download=ui.display.Download(
+        f"ia-rad-{slug}-ar-for-ar",
+        title=f"{council.name} år for år {years_span}",
+        filters=about_filters,
+        upload_ids=[i for m in money for i in m.upload_ids],
+        row_label="Antall år",
+    ),
 )
+st.caption(TEXT["years_caption"].format(meetings=meetings_text))
 left, _ = st.columns([3, 2])
 left.plotly_chart(charts.council_money_chart(history.years), config={"displaylogo": False})
 
@@ -194,15 +201,14 @@ if activities:
         activity_table,
         column_config={"Aktivitet": st.column_config.TextColumn("Aktivitet", width=320)},
         max_height=460,
-    )
-    ui.display.download_buttons(
-        activity_table,
-        f"ia-rad-{slug}-aktiviteter",
-        title=f"Aktivitetene til {council.name} {years_span}",
-        filters=about_filters,
-        upload_ids=sorted({a.upload_id for a in activities}),
-        row_label="Antall aktiviteter",
         key="activities",
+        download=ui.display.Download(
+            f"ia-rad-{slug}-aktiviteter",
+            title=f"Aktivitetene til {council.name} {years_span}",
+            filters=about_filters,
+            upload_ids=sorted({a.upload_id for a in activities}),
+            row_label="Antall aktiviteter",
+        ),
     )
 else:
     st.info(TEXT["activities_none"])
@@ -211,15 +217,17 @@ st.subheader(TEXT["meetings"])
 meetings = ui.data.query(meeting_list, council_ids=[council.id])
 if meetings:
     meeting_table = tables.meetings_table(meetings, {council.id: council.name})
-    ui.display.show_table(meeting_table, max_height=420)
-    ui.display.download_buttons(
+    ui.display.show_table(
         meeting_table,
-        f"ia-rad-{slug}-moter",
-        title=f"Møtene i {council.name} {years_span}",
-        filters=about_filters,
-        upload_ids=sorted({m.upload_id for m in meetings}),
-        row_label="Antall møter",
+        max_height=420,
         key="meetings",
+        download=ui.display.Download(
+            f"ia-rad-{slug}-moter",
+            title=f"Møtene i {council.name} {years_span}",
+            filters=about_filters,
+            upload_ids=sorted({m.upload_id for m in meetings}),
+            row_label="Antall møter",
+        ),
     )
 else:
     st.info(TEXT["meetings_none"])

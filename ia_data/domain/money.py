@@ -5,6 +5,7 @@ negative remainder is overspending."""
 
 from __future__ import annotations
 
+from ia_data.domain.formatting import kroner
 from ia_data.domain.kinds import AllocationSource
 from ia_data.domain.rules import Rules
 
@@ -20,6 +21,26 @@ def grant(
     if kroner is None:
         return None, AllocationSource.NONE
     return kroner * 100, AllocationSource.RULE
+
+
+def rule_grants_text(rules: Rules) -> str:
+    """The grants the rules fix, as captions say them: «400 000 kr per råd, 600 000 kr for
+    råd som dekker to fylker» (with the years of each where the rules fix more than one)."""
+    parts = []
+    for regime in rules.regimes:
+        if regime.allocation != AllocationSource.RULE:
+            continue
+        amounts = []
+        if regime.amount_one_county is not None:
+            amounts.append(f"{kroner(regime.amount_one_county * 100)} per råd")
+        if regime.amount_shared is not None:
+            amounts.append(f"{kroner(regime.amount_shared * 100)} for råd som dekker to fylker")
+        parts.append((f"{regime.from_year}–{regime.to_year}", ", ".join(amounts)))
+    if len(parts) == 1:
+        text = parts[0][1]
+    else:
+        text = "; ".join(f"{years}: {amounts}" for years, amounts in parts)
+    return text.replace("\u00a0", " ")  # as the captions around it are written
 
 
 class MoneyFigures:

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from ia_data.domain.formatting import day, local
 from ia_data.domain.kinds import AllocationSource
+from ia_data.domain.money import rule_grants_text
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.register import CouncilInfo
 from ia_data.domain.rules import Rules, Status
@@ -245,8 +246,8 @@ def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, no
     if table.rows:
         sheet.auto_filter.ref = f"A{header}:{last}{end - 1}"
     notes = [
-        "«regel»: tildelingen følger av reglene for året (400 000 kr per råd, 600 000 kr for "
-        "råd som dekker to fylker); «vedtak»: fra et opplastet tildelingsvedtak.",
+        f"«regel»: tildelingen følger av reglene for året ({rule_grants_text(rules)}); "
+        "«vedtak»: fra et opplastet tildelingsvedtak.",
         "Aktiviteter og delmål teller ikke avlyste aktiviteter; Brukt tar med alle. En "
         "aktivitet merket to delmål telles én gang under hvert.",
         "En rapport sendt inn etter statusdatoen regnes som ikke sendt.",
