@@ -136,9 +136,9 @@ def date_param(param: str, first: date = DATE_MIN, last: date = DATE_MAX) -> dat
     return None
 
 
-def ids_param(param: str, valid) -> list[int]:
-    """The ids in ``?<param>=1,5`` that are in ``valid``, in order and once each; the
-    others are dropped from the URL with a note."""
+def _list_param(param: str, read) -> list:
+    """The items of ``?<param>=a,b`` that ``read`` (an item → its value, or None) knows,
+    in order and once each; the others are dropped from the URL with a note."""
     raw = _param(param)
     if raw is None:
         return []
@@ -146,32 +146,30 @@ def ids_param(param: str, valid) -> list[int]:
         _reject(param, [raw])
         return []
     found, bad = [], []
-    for item in (x.strip() for x in raw.split(",")):
-        number = _number(item, 9)
-        if number is not None and number in valid:
-            if number not in found:
-                found.append(number)
-        elif item:
+    for item in raw.split(","):
+        value = read(item)
+        if value is not None:
+            found.append(value)
+        elif item.strip():
             bad.append(item)
     if bad:
         _reject(param, bad)
-    return found
+    return list(dict.fromkeys(found))
+
+
+def ids_param(param: str, valid) -> list[int]:
+    """The ids in ``?<param>=1,5`` that are in ``valid``."""
+
+    def read(item: str) -> int | None:
+        number = _number(item.strip(), 9)
+        return number if number in valid else None
+
+    return _list_param(param, read)
 
 
 def texts_param(param: str, options: list[str]) -> list[str]:
-    """The texts in ``?<param>=a,b`` that are in ``options``; the others are dropped from
-    the URL with a note."""
-    raw = _param(param)
-    if raw is None:
-        return []
-    if len(raw) > LIST_LIMIT:
-        _reject(param, [raw])
-        return []
-    found = [x for x in raw.split(",") if x in options]
-    bad = [x for x in raw.split(",") if x and x not in options]
-    if bad:
-        _reject(param, bad)
-    return list(dict.fromkeys(found))
+    """The texts in ``?<param>=a,b`` that are in ``options``."""
+    return _list_param(param, lambda item: item if item in options else None)
 
 
 def clean_search(text: str) -> str:

@@ -19,6 +19,7 @@ from ia_data.domain.kinds import ActivityStatus, Severity, UploadKind
 from ia_data.domain.limits import ANSWER_TEXT, COMMENT_TEXT, SHORT_TEXT
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.register import CouncilInfo, CouncilMatcher
+from ia_data.domain.report import ReportDetails
 from ia_data.domain.rules import ReportPeriod, Rules
 from ia_data.domain.text import clean, fold, fold_label
 from ia_data.ingest import workbook
@@ -138,7 +139,7 @@ class ParsedAllocation:
 
 
 @dataclass
-class ParsedWorkbook:
+class ParsedWorkbook(ReportDetails):
     """Everything read from one file, valid or not."""
 
     kind: UploadKind = UploadKind.REPORT
@@ -146,12 +147,6 @@ class ParsedWorkbook:
     council: CouncilInfo | None = None
     period: ReportPeriod | None = None
     submitted: date | None = None
-    contact: str = ""
-    chair: str = ""
-    chair_organisation: str = ""
-    action_plan: bool | None = None
-    action_plan_date: date | None = None
-    answers: list[str] = field(default_factory=lambda: [""] * 5)
     activities: list[ParsedActivity] = field(default_factory=list)
     meetings: list[ParsedMeeting] = field(default_factory=list)
     allocations: list[ParsedAllocation] = field(default_factory=list)

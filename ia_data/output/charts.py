@@ -37,6 +37,15 @@ def _short(name: str) -> str:
     return safe_text(name.removeprefix("IA-rådet i "))
 
 
+def _status_scale() -> list:
+    """A colour scale with one band of each status's colour, in ``STATUS_ORDER``."""
+    n = len(STATUS_ORDER)
+    scale = []
+    for i, status in enumerate(STATUS_ORDER):
+        scale += [[i / n, STATUS_COLOURS[status]], [(i + 1) / n, STATUS_COLOURS[status]]]
+    return scale
+
+
 def _layout(fig: go.Figure, title: str, rows: int) -> go.Figure:
     fig.update_layout(
         title=title,
@@ -51,41 +60,47 @@ def _layout(fig: go.Figure, title: str, rows: int) -> go.Figure:
     return fig
 
 
+def _money_bars(fig: go.Figure, labels: list[str], money: list, across: bool) -> go.Figure:
+    """Allocated and spent side by side for each label (``MoneyFigures`` rows), spent in
+    red where it is more than allocated; bars lie across the figure when ``across``."""
+
+    def bar(values: list[int | None], name: str, colour, what: str) -> None:
+        amounts = [(v or 0) / 100 for v in values]
+        axes = (
+            {"y": labels, "x": amounts, "orientation": "h"}
+            if across
+            else {"x": labels, "y": amounts}
+        )
+        fig.add_bar(
+            **axes,
+            name=name,
+            marker_color=colour,
+            customdata=[kroner(v) or "ingen tildeling" for v in values],
+            hovertemplate=f"%{{{'y' if across else 'x'}}}: {what} %{{customdata}}<extra></extra>",
+        )
+
+    bar([m.allocated_ore for m in money], "Tildelt", "#c7d6e4", "tildelt")
+    spent_colours = ["#c9483f" if m.overspent else "#1f5f8b" for m in money]
+    bar([m.spent_ore for m in money], "Brukt", spent_colours, "brukt")
+    axis = fig.update_xaxes if across else fig.update_yaxes
+    axis(tickformat=",.0f", ticksuffix=" kr", gridcolor="#eceff3")
+    fig.update_layout(barmode="group")
+    return fig
+
+
 def money_chart(rows: list[OverviewRow]) -> go.Figure:
     """Allocated against spent per council, in kroner."""
-    names = [_short(r.council.name) for r in rows]
-    fig = go.Figure()
-    fig.add_bar(
-        y=names,
-        x=[(r.allocated_ore or 0) / 100 for r in rows],
-        name="Tildelt",
-        orientation="h",
-        marker_color="#c7d6e4",
-        customdata=[kroner(r.allocated_ore) for r in rows],
-        hovertemplate="%{y}: tildelt %{customdata}<extra></extra>",
-    )
-    fig.add_bar(
-        y=names,
-        x=[r.spent_ore / 100 for r in rows],
-        name="Brukt",
-        orientation="h",
-        marker_color=["#c9483f" if r.overspent else "#1f5f8b" for r in rows],
-        customdata=[kroner(r.spent_ore) for r in rows],
-        hovertemplate="%{y}: brukt %{customdata}<extra></extra>",
-    )
-    fig.update_xaxes(tickformat=",.0f", ticksuffix=" kr", gridcolor="#eceff3")
-    fig.update_layout(barmode="group")
+    fig = _money_bars(go.Figure(), [_short(r.council.name) for r in rows], rows, across=True)
     return _layout(fig, "Tildelt og brukt per IA-råd (rødt: brukt mer enn tildelt)", len(rows))
 
 
-def goals_chart(rows: list[OverviewRow]) -> go.Figure:
-    """Activities per sub-goal per council (cancelled ones not counted)."""
-    names = [_short(r.council.name) for r in rows]
+def _goal_bars(labels: list[str], goals: list[dict[int, int]], title: str, rows: int):
+    """Activities per sub-goal (not cancelled) for each label, side by side."""
     fig = go.Figure()
     for k in (1, 2, 3):
         fig.add_bar(
-            y=names,
-            x=[r.goals[k] for r in rows],
+            y=labels,
+            x=[g[k] for g in goals],
             name=f"Delmål {k}",
             orientation="h",
             marker_color=GOAL_COLOURS[k],
@@ -93,7 +108,13 @@ def goals_chart(rows: list[OverviewRow]) -> go.Figure:
         )
     fig.update_xaxes(tickformat=",d", gridcolor="#eceff3", title="Aktiviteter")
     fig.update_layout(barmode="group")
-    return _layout(fig, "Aktiviteter per delmål og IA-råd", len(rows))
+    return _layout(fig, title, rows)
+
+
+def goals_chart(rows: list[OverviewRow]) -> go.Figure:
+    """Activities per sub-goal per council (cancelled ones not counted)."""
+    names = [_short(r.council.name) for r in rows]
+    return _goal_bars(names, [r.goals for r in rows], "Aktiviteter per delmål og IA-råd", len(rows))
 
 
 def status_chart(rows: list[OverviewRow]) -> go.Figure:
@@ -105,10 +126,7 @@ def status_chart(rows: list[OverviewRow]) -> go.Figure:
     index = {status: i for i, status in enumerate(STATUS_ORDER)}
     z = [[index[p.status.status] for p in r.periods] for r in rows]
     text = [[p.status.text for p in r.periods] for r in rows]
-    n = len(STATUS_ORDER)
-    scale = []
-    for i, status in enumerate(STATUS_ORDER):
-        scale += [[i / n, STATUS_COLOURS[status]], [(i + 1) / n, STATUS_COLOURS[status]]]
+    scale = _status_scale()
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -117,7 +135,7 @@ def status_chart(rows: list[OverviewRow]) -> go.Figure:
             text=text,
             texttemplate="%{text}",
             zmin=-0.5,
-            zmax=n - 0.5,
+            zmax=len(STATUS_ORDER) - 0.5,
             colorscale=scale,
             showscale=False,
             xgap=3,
@@ -163,10 +181,7 @@ def deadline_chart(rows) -> go.Figure:
             f"Frist: {day(r.period.due)}{assumed}<br>"
             f"Innsendt: {day(r.submitted) if r.submitted else '–'}"
         )
-    n = len(STATUS_ORDER)
-    scale = []
-    for i, status in enumerate(STATUS_ORDER):
-        scale += [[i / n, STATUS_COLOURS[status]], [(i + 1) / n, STATUS_COLOURS[status]]]
+    scale = _status_scale()
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -177,7 +192,7 @@ def deadline_chart(rows) -> go.Figure:
             texttemplate="%{text}",
             textfont={"size": 11},
             zmin=-0.5,
-            zmax=n - 0.5,
+            zmax=len(STATUS_ORDER) - 0.5,
             colorscale=scale,
             showscale=False,
             xgap=3,
@@ -291,44 +306,14 @@ def spend_by_type_chart(spend, councils, types: list[str]) -> go.Figure:
 def breakdown_chart(rows, title: str) -> go.Figure:
     """Activities (not cancelled) per type or sector, by sub-goal."""
     keys = [safe_text(r.key) for r in rows]
-    fig = go.Figure()
-    for k in (1, 2, 3):
-        fig.add_bar(
-            y=keys,
-            x=[r.goals[k] for r in rows],
-            name=f"Delmål {k}",
-            orientation="h",
-            marker_color=GOAL_COLOURS[k],
-            hovertemplate=f"%{{y}}: %{{x}} aktiviteter på delmål {k}<extra></extra>",
-        )
-    fig.update_xaxes(tickformat=",d", gridcolor="#eceff3", title="Aktiviteter")
-    fig.update_layout(barmode="group")
-    return _layout(fig, safe_text(title), len(rows) * 2)
+    return _goal_bars(keys, [r.goals for r in rows], safe_text(title), len(rows) * 2)
 
 
 def council_money_chart(years) -> go.Figure:
     """One council's grant and spending per year (``CouncilYear`` rows)."""
     labels = [str(y.money.year) for y in years]
-    fig = go.Figure()
-    fig.add_bar(
-        x=labels,
-        y=[(y.money.allocated_ore or 0) / 100 for y in years],
-        name="Tildelt",
-        marker_color="#c7d6e4",
-        customdata=[kroner(y.money.allocated_ore) or "ingen tildeling" for y in years],
-        hovertemplate="%{x}: tildelt %{customdata}<extra></extra>",
-    )
-    fig.add_bar(
-        x=labels,
-        y=[y.money.spent_ore / 100 for y in years],
-        name="Brukt",
-        marker_color=["#c9483f" if y.money.overspent else "#1f5f8b" for y in years],
-        customdata=[kroner(y.money.spent_ore) for y in years],
-        hovertemplate="%{x}: brukt %{customdata}<extra></extra>",
-    )
-    fig.update_yaxes(tickformat=",.0f", ticksuffix=" kr", gridcolor="#eceff3")
+    fig = _money_bars(go.Figure(), labels, [y.money for y in years], across=False)
     fig.update_xaxes(type="category")
-    fig.update_layout(barmode="group")
     fig = _values_up(_layout(fig, "Tildelt og brukt per år (rødt: brukt mer enn tildelt)", 6))
     fig.update_layout(height=340)
     return fig

@@ -190,6 +190,28 @@ class ActivityRow:
     source_row: int
 
 
+# The columns of an ``ActivityRow`` (its sub-goals aside), named as its fields.
+_LISTED = (
+    Activity.id,
+    Activity.date,
+    Activity.title,
+    Activity.type,
+    Activity.sector,
+    Activity.participants,
+    Activity.cost_ore,
+    Activity.status,
+    Activity.organiser,
+    Activity.comment,
+    Report.council_id,
+    Council.name.label("council"),
+    Report.year,
+    Report.period,
+    Report.upload_id,
+    Upload.file_name,
+    Activity.source_row,
+)
+
+
 def _search_condition(term: str):
     """Case-insensitive match of one word in the activity's texts. SQLite lowers only
     ASCII letters, so the word is also tried as typed, in lower, upper and title case
@@ -213,28 +235,7 @@ def activity_list(
     many match in all (``limit`` cuts the list, not the count). ``search`` matches every
     word in the title, type, sector, organiser or comment."""
     query = _activity_scope(
-        select(
-            Activity.id,
-            Activity.date,
-            Activity.title,
-            Activity.type,
-            Activity.goal_1,
-            Activity.goal_2,
-            Activity.goal_3,
-            Activity.sector,
-            Activity.participants,
-            Activity.cost_ore,
-            Activity.status,
-            Activity.organiser,
-            Activity.comment,
-            Report.council_id,
-            Council.name,
-            Report.year,
-            Report.period,
-            Report.upload_id,
-            Upload.file_name,
-            Activity.source_row,
-        ),
+        select(*_LISTED, Activity.goal_1, Activity.goal_2, Activity.goal_3),
         year,
         council_ids,
         goal,
@@ -255,29 +256,11 @@ def activity_list(
     query = query.order_by(by_register, Activity.date, Activity.id)
     if limit is not None:
         query = query.limit(limit)
-    rows = [
-        ActivityRow(
-            id=r[0],
-            date=r[1],
-            title=r[2],
-            type=r[3],
-            goals=[k for k, on in zip((1, 2, 3), r[4:7], strict=True) if on],
-            sector=r[7],
-            participants=r[8],
-            cost_ore=r[9],
-            status=r[10],
-            organiser=r[11],
-            comment=r[12],
-            council_id=r[13],
-            council=r[14],
-            year=r[15],
-            period=r[16],
-            upload_id=r[17],
-            file_name=r[18],
-            source_row=r[19],
-        )
-        for r in session.exec(query).all()
-    ]
+    rows = []
+    for row in session.exec(query).all():
+        values = row._mapping
+        goals = [k for k in (1, 2, 3) if values[f"goal_{k}"]]
+        rows.append(ActivityRow(goals=goals, **{c.name: values[c.name] for c in _LISTED}))
     return rows, int(total)
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from ia_data.domain.register import CouncilInfo
+from ia_data.domain.report import ReportDetails
 from ia_data.domain.rules import Rules
 from ia_data.reporting.deadlines import PeriodStatus, data_years, period_status
 from ia_data.reporting.money import MoneyRow, money
@@ -20,18 +21,12 @@ from ia_data.storage.register import councils
 
 
 @dataclass
-class PeriodReport(PeriodStatus):
+class PeriodReport(PeriodStatus, ReportDetails):
     """A council's report for one period (or its absence), with its deadline status as
     of a date and what the active report says (whenever it was submitted)."""
 
     stored: bool = False  # an active report exists (possibly submitted after the as-of date)
     file_name: str = ""
-    contact: str = ""
-    chair: str = ""
-    chair_organisation: str = ""
-    action_plan: bool | None = None
-    action_plan_date: date | None = None
-    answers: list[str] = field(default_factory=lambda: [""] * 5)
     totals: Totals = field(default_factory=Totals)
 
     @property

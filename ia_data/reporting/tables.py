@@ -18,21 +18,34 @@ def period_columns(period: ReportPeriod) -> list[str]:
     return [f"Status {period.code}", f"Frist {period.code}", f"Innsendt {period.code}"]
 
 
+# Money and activity, as every table that shows a council's year has them.
+MONEY_COLUMNS = ["Tildelt (kr)", "Tildeling", "Brukt (kr)", "Gjenstår (kr)", "Forbruk (%)"]
+ACTIVITY_COLUMNS = ["Aktiviteter", "Delmål 1", "Delmål 2", "Delmål 3"]
+
+
+def _money_cells(money) -> list:
+    """Allocated, where it comes from, spent, remaining and share used (``MoneyFigures``)."""
+    return [
+        Kroner(money.allocated_ore) if money.allocated_ore is not None else None,
+        money.allocation_source or None,
+        Kroner(money.spent_ore),
+        Kroner(money.remaining_ore) if money.remaining_ore is not None else None,
+        Percent(money.share_used) if money.share_used is not None else None,
+    ]
+
+
+def _activity_cells(activities: int, goals: dict[int, int]) -> list:
+    return [activities, goals[1], goals[2], goals[3]]
+
+
 def overview_table(rows: list[OverviewRow], periods: list[ReportPeriod]) -> Table:
     """The overview as a table with DESIGN.md's columns, in order."""
     columns = [
         "IA-råd",
         "Fylker",
         "År",
-        "Tildelt (kr)",
-        "Tildeling",
-        "Brukt (kr)",
-        "Gjenstår (kr)",
-        "Forbruk (%)",
-        "Aktiviteter",
-        "Delmål 1",
-        "Delmål 2",
-        "Delmål 3",
+        *MONEY_COLUMNS,
+        *ACTIVITY_COLUMNS,
         "Alle delmål dekket",
         "Møter",
         "Handlingsplan",
@@ -45,15 +58,8 @@ def overview_table(rows: list[OverviewRow], periods: list[ReportPeriod]) -> Tabl
             row.council.name,
             row.council.county_names,
             row.year,
-            Kroner(row.allocated_ore) if row.allocated_ore is not None else None,
-            row.allocation_source or None,
-            Kroner(row.spent_ore),
-            Kroner(row.remaining_ore) if row.remaining_ore is not None else None,
-            Percent(row.share_used) if row.share_used is not None else None,
-            row.activities,
-            row.goals[1],
-            row.goals[2],
-            row.goals[3],
+            *_money_cells(row),
+            *_activity_cells(row.activities, row.goals),
             row.all_goals,
             row.meetings,
             row.action_plan,
@@ -478,31 +484,12 @@ def council_answers_table(periods, questions) -> Table:
 def council_years_table(years) -> Table:
     """One council year by year: money, activities per sub-goal and meetings."""
     return Table(
-        columns=[
-            "År",
-            "Tildelt (kr)",
-            "Tildeling",
-            "Brukt (kr)",
-            "Gjenstår (kr)",
-            "Forbruk (%)",
-            "Aktiviteter",
-            "Delmål 1",
-            "Delmål 2",
-            "Delmål 3",
-            "Møter",
-        ],
+        columns=["År", *MONEY_COLUMNS, *ACTIVITY_COLUMNS, "Møter"],
         rows=[
             [
                 y.money.year,
-                Kroner(y.money.allocated_ore) if y.money.allocated_ore is not None else None,
-                y.money.allocation_source or None,
-                Kroner(y.money.spent_ore),
-                Kroner(y.money.remaining_ore) if y.money.remaining_ore is not None else None,
-                Percent(y.money.share_used) if y.money.share_used is not None else None,
-                y.money.activities,
-                y.goals[1],
-                y.goals[2],
-                y.goals[3],
+                *_money_cells(y.money),
+                *_activity_cells(y.money.activities, y.goals),
                 y.meetings,
             ]
             for y in years
