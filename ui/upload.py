@@ -10,12 +10,22 @@ from datetime import date
 import streamlit as st
 
 from ia_data.domain.rules import load_rules
+from ia_data.ingest import worker
 from ia_data.output.template import template_for_year
 from ia_data.reporting import uploads as up
 from ia_data.storage import store
 from ui.data import data_version, engine, query
 
 UPLOAD_CHECKS = "_upload_checks"  # session state: SHA-256 → (data version, Preview)
+
+
+RestoreError = store.RestoreError  # what ``restore_upload`` raises, with the reason
+
+
+def warm_reader() -> None:
+    """Start a reading worker now, so that the file chosen next is read at once instead of
+    after a process start."""
+    worker.warm_up()
 
 
 def check_upload(file_name: str, data: bytes):

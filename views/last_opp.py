@@ -11,7 +11,6 @@ import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.kinds import ImportStatus
 from ia_data.domain.rules import load_rules
-from ia_data.ingest import worker as reading_worker
 from ia_data.output import exports
 from ia_data.reporting import tables
 from ia_data.reporting import uploads as up
@@ -100,7 +99,7 @@ TEXT = {
 
 rules = load_rules()
 st.session_state.setdefault("upload_round", 0)
-reading_worker.warm_up()  # a file chosen next is read at once, not after a process start
+ui.upload.warm_reader()
 
 st.title(TEXT["title"])
 st.caption(TEXT["intro"])

@@ -10,7 +10,6 @@ import ui
 from ia_data.domain import formatting as fmt
 from ia_data.reporting import tables
 from ia_data.reporting import uploads as up
-from ia_data.storage.store import RestoreError
 
 TEXT = {
     "title": "Opplastinger",
@@ -181,7 +180,7 @@ with st.container(border=True):
             st.session_state.pop("restore_pending", None)
             try:
                 st.session_state.restore_message = ui.upload.restore_upload(row.id)
-            except RestoreError as exc:
+            except ui.upload.RestoreError as exc:
                 st.error(ui.text.plain(exc), icon=":material/error:")
             else:
                 st.rerun()
