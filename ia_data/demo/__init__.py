@@ -3,7 +3,8 @@ register they belong to (Aust-Agder and Vest-Agder share a council), the code th
 generates them (``sample``) and the code that loads them into a database (``seed``).
 
 The workbooks are package data (``data/``), so an installed ``ia-data seed`` finds them.
-May import every layer below it; nothing imports the demo but the CLI and the app.
+May import every layer below it (``output`` for the template); only the CLI and the app
+import it.
 """
 
 from pathlib import Path

@@ -40,7 +40,7 @@ class AllocationSource(StrEnum):
 
 
 class ActivityStatus(StrEnum):
-    """An activity's status (WORKBOOK.md); a cancelled one is not counted among
+    """An activity's status (docs/arbeidsboka.md); a cancelled one is not counted among
     ``Aktiviteter``, but what it cost is spent."""
 
     PLANNED = "Planlagt"

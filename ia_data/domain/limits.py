@@ -1,4 +1,4 @@
-"""Every limit in one place: what a file may be and hold (WORKBOOK.md), how far the
+"""Every limit in one place: what a file may be and hold (docs/arbeidsboka.md), how far the
 reading worker may go, and how long a text may be in a spreadsheet cell or on screen.
 
 The workbook limits are read when a file is read (``ingest.workbook.Limits.current``),
@@ -7,7 +7,7 @@ so a deployment or a test may change them here.
 
 from __future__ import annotations
 
-# --- a file (WORKBOOK.md «Formats») ------------------------------------------------------
+# --- a file (docs/arbeidsboka.md «Formats») ------------------------------------------------------
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DATA_ROWS = 20_000  # per sheet
 MAX_UNPACKED_BYTES = 250 * 1024 * 1024  # what a zip (.xlsx, .ods) may unpack to
@@ -21,7 +21,7 @@ MAX_TEXT_BYTES = 64 * 1024 * 1024
 # (9.2 × 10¹⁸), also when every amount of every report is added up.
 MAX_NUMBER = 1_000_000_000
 
-# --- a text in a workbook (WORKBOOK.md «Text»): a longer one is an error ---------------
+# --- a text in a workbook (docs/arbeidsboka.md «Text»): a longer one is an error ---------------
 SHORT_TEXT = 500  # titles, sector, organiser, type, names
 COMMENT_TEXT = 2_000
 ANSWER_TEXT = 20_000

@@ -1,5 +1,5 @@
 """The five questions every report answers, as the oversight group's 2012 letter asks them
-(and WORKBOOK.md lists them): the template writes them, the importer reads the answers
+(and docs/arbeidsboka.md lists them): the template writes them, the importer reads the answers
 by their numbers, and the Råd page and the compiled report show them."""
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ def fold_label(text: object) -> str:
     return fold(raw)
 
 
-# C0 control characters but tab and line feed (WORKBOOK.md): a cell of Excel's holds them
+# C0 control characters but tab and line feed (docs/arbeidsboka.md): a cell of Excel's holds them
 # as «_x001B_», which the reader turns back into the character.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")
 

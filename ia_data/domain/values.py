@@ -81,7 +81,7 @@ def _number(value: object) -> float | None:
 
 def parse_text(value: object, limit: int) -> str:
     """Free text, trimmed (a number or date cell as it shows); a text longer than
-    ``limit`` characters is refused with the limit named (WORKBOOK.md)."""
+    ``limit`` characters is refused with the limit named (docs/arbeidsboka.md)."""
     if type(value) is str:  # (the common case first: this runs for most cells of a file)
         text = value.strip()
         if "\u00a0" in text or "\u202f" in text:
@@ -157,7 +157,7 @@ def _decimal_text(text: str) -> tuple[int, str] | None:
         return None
     whole, mark, frac = m["int"], m["mark"], m["frac"] or ""
     whole = re.sub(r"[ .]", "", whole)
-    if mark == "." and len(frac) == 3:  # WORKBOOK.md: «.» before exactly three digits groups
+    if mark == "." and len(frac) == 3:  # docs/arbeidsboka.md: «.» before exactly three digits groups
         return int(whole + frac), ""
     return int(whole), frac
 
@@ -177,6 +177,8 @@ def parse_amount_ore(value: object) -> int:
             raise ValueProblem(f"«{shown(value)}» er negativt; et beløp må være 0 eller mer")
         if number > MAX_NUMBER:
             raise ValueProblem(f"«{shown(value)}» {_TOO_LARGE_AMOUNT}")
+        if number.is_integer():  # whole kroner, as most costs are: exact without Decimal
+            return int(number) * 100
         return int((Decimal(repr(number)) * 100).quantize(Decimal(1), ROUND_HALF_UP))
     text = clean(value)
     if _looks_negative(text):
@@ -206,7 +208,7 @@ def parse_whole_number(value: object) -> int:
     text = clean(value)
     if _looks_negative(text):
         raise ValueProblem(f"«{shown(value)}» er negativt; forventet et helt tall, 0 eller mer")
-    parts = _decimal_text(text)  # «30 kr» too: WORKBOOK.md gives whole numbers the amounts' forms
+    parts = _decimal_text(text)  # «30 kr» too: docs/arbeidsboka.md gives whole numbers the amounts' forms
     if parts is None or parts[1].strip("0"):
         raise ValueProblem(f"«{shown(value)}» er ikke et helt tall")
     if parts[0] > MAX_NUMBER:

@@ -1,4 +1,4 @@
-"""Validation of a council report workbook or an allocation workbook (WORKBOOK.md).
+"""Validation of a council report workbook or an allocation workbook (docs/arbeidsboka.md).
 
 ``parse_workbook`` reads the sheets, matches sheet names, labels and column headers
 generously, and checks every value strictly. It returns everything it found at once: the

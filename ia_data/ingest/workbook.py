@@ -16,6 +16,7 @@ import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from html import unescape
 
 import python_calamine as calamine
@@ -106,7 +107,7 @@ class Workbook:
 
     def read_sheet(self, name: str, max_data_rows: int | None = None) -> Sheet:
         """All rows of a sheet from Excel row 1, refusing one with too many data rows.
-        Control characters are gone from every text (WORKBOOK.md)."""
+        Control characters are gone from every text (docs/arbeidsboka.md)."""
         if max_data_rows is None:
             max_data_rows = self.limits.data_rows
         xml = self._check_sheet(name)
@@ -143,7 +144,12 @@ class Workbook:
             rows.pop()
         if self._xlsx is None or self._xlsx.controls or _may_hold_controls(xml):
             rows = [_clean_row(r) for r in rows]
-        result = padded + [list(r) for r in rows]
+        # One object per distinct date: the rows travel pickled from the reading worker,
+        # and pickle writes a date it has seen as a short back-reference.
+        dates: dict = {}
+        result = padded + [
+            [dates.setdefault(v, v) if type(v) is date else v for v in r] for r in rows
+        ]
         for (row, col), error in (_error_cells(xml) if xml else {}).items():
             while len(result) < row:
                 result.append([])

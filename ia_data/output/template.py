@@ -3,7 +3,7 @@
 ``build_template`` gives the blank workbook that «Last opp» and ``ia-data template`` offer
 for download; ``new_report_workbook`` and ``fill_report`` give the same layout to code that
 writes filled-in reports (the sample data), so a sample file looks like a real one.
-The layout follows WORKBOOK.md: sheet ``Rapport`` with labels in column A and values in
+The layout follows docs/arbeidsboka.md: sheet ``Rapport`` with labels in column A and values in
 column B, and the tables ``Aktiviteter`` and ``Møter`` with their header in row 3.
 
 Output is byte-stable: the same arguments give the same bytes, because the document

@@ -43,7 +43,7 @@ _SPENT = func.coalesce(func.sum(Activity.cost_ore), 0)  # ``Brukt``: cancelled o
 
 
 def activity_types(found: set[str] | list[str]) -> list[str]:
-    """Activity types in the order of WORKBOOK.md, any other stored type after them."""
+    """Activity types in the order of docs/arbeidsboka.md, any other stored type after them."""
     known = [t for t in ACTIVITY_TYPES if t in found]
     return known + sorted(set(found) - set(ACTIVITY_TYPES))
 
