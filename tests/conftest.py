@@ -102,7 +102,7 @@ def sample_db(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def seeded_url(tmp_path_factory):
-    """URL of a database holding all of the demo data (``ia_data/demo/data/``) (read-only for tests)."""
+    """URL of a database holding all of the demo data (read-only for tests)."""
     from ia_data.demo.seed import seed
 
     url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'demo.db'}"

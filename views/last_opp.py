@@ -9,7 +9,7 @@ import streamlit as st
 
 import ui
 from ia_data.domain import formatting as fmt
-from ia_data.domain.kinds import ImportStatus
+from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import load_rules
 from ia_data.output import exports
 from ia_data.reporting import tables
@@ -202,7 +202,7 @@ if duplicates:
 # Two files for the same council and period: the last one stored wins.
 same: dict[tuple, list[up.Preview]] = {}
 for p in ready:
-    if p.kind == "rapport" and p.period is not None:
+    if p.kind == UploadKind.REPORT and p.period is not None:
         same.setdefault((p.council, p.period.label), []).append(p)
 for (council, label), group in same.items():
     if len(group) > 1:
@@ -417,7 +417,7 @@ def _card(p: up.Preview) -> None:
             return
         if p.unchanged:
             st.info(TEXT["card_unchanged"].format(id=p.result.upload_id))
-        if p.kind == "tildeling":
+        if p.kind == UploadKind.ALLOCATION:
             _allocations(p)
             return
         _report_line(p)

@@ -8,6 +8,7 @@ import streamlit as st
 
 import ui
 from ia_data.domain import formatting as fmt
+from ia_data.domain.kinds import UploadKind
 from ia_data.reporting import tables
 from ia_data.reporting import uploads as up
 
@@ -161,7 +162,7 @@ with st.container(border=True):
     if row.active:
         st.caption(TEXT["is_active"])
     elif pending == row.id:
-        if row.kind == "rapport":
+        if row.kind == UploadKind.REPORT:
             current = up.active_version(ui.upload.upload_history(), row)
             instead = TEXT["restore_instead"].format(id=current.id) if current else ""
             text = TEXT["restore_report"].format(

@@ -157,7 +157,9 @@ def _decimal_text(text: str) -> tuple[int, str] | None:
         return None
     whole, mark, frac = m["int"], m["mark"], m["frac"] or ""
     whole = re.sub(r"[ .]", "", whole)
-    if mark == "." and len(frac) == 3:  # docs/arbeidsboka.md: «.» before exactly three digits groups
+    if (
+        mark == "." and len(frac) == 3
+    ):  # docs/arbeidsboka.md: «.» before exactly three digits groups
         return int(whole + frac), ""
     return int(whole), frac
 
@@ -208,7 +210,9 @@ def parse_whole_number(value: object) -> int:
     text = clean(value)
     if _looks_negative(text):
         raise ValueProblem(f"«{shown(value)}» er negativt; forventet et helt tall, 0 eller mer")
-    parts = _decimal_text(text)  # «30 kr» too: docs/arbeidsboka.md gives whole numbers the amounts' forms
+    parts = _decimal_text(
+        text
+    )  # «30 kr» too: docs/arbeidsboka.md gives whole numbers the amounts' forms
     if parts is None or parts[1].strip("0"):
         raise ValueProblem(f"«{shown(value)}» er ikke et helt tall")
     if parts[0] > MAX_NUMBER:

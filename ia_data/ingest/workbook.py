@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from html import unescape
 
+import olefile
 import python_calamine as calamine
 
 from ia_data.domain import limits
@@ -749,8 +750,6 @@ def _check_xls(data: bytes, limits: Limits) -> None:
     """Refuse an .xls whose sheets span more cells than the limit (by their cells, or by
     the size their DIMENSIONS record announces, which calamine reserves room for), or
     whose shared strings, each reference counted, are more text than the limit."""
-    import olefile
-
     try:
         with olefile.OleFileIO(data) as ole:
             names = [e.name for e in ole.direntries if e is not None]

@@ -15,6 +15,9 @@ import math
 import re
 from datetime import UTC, date, datetime
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, PatternFill
+from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
 from ia_data.domain.formatting import day, local
@@ -61,8 +64,6 @@ def compiled_report(
     session: Session, rules: Rules, year: int, as_of: date, now: datetime | None = None
 ) -> bytes:
     """The compiled report of ``year`` (statuses as of ``as_of``) as XLSX bytes."""
-    from openpyxl import Workbook
-
     now = now or datetime.now(UTC).replace(microsecond=0)
     rows = overview(session, year, as_of, rules)
     activities, _ = activity_list(session, year)
@@ -129,8 +130,6 @@ def _note(sheet, row: int, text: str) -> None:
 def _facts(sheet, row: int, facts: list[tuple[str, object, str, bool]]) -> int:
     """Label (A), typed value (B, left-aligned) and a remark (C); red when flagged.
     Returns the next free row."""
-    from openpyxl.styles import Alignment
-
     for label, value, remark, alert in facts:
         label_cell = sheet.cell(row=row, column=1)
         set_text(label_cell, label)
@@ -151,8 +150,6 @@ def _facts(sheet, row: int, facts: list[tuple[str, object, str, bool]]) -> int:
 def _write_table(sheet, table: Table, first_row: int, widths: list[int] | None = None) -> int:
     """A table from ``first_row``: a styled header, typed cells, coloured status cells.
     Widens ``widths`` (one per column) to fit; returns the next free row."""
-    from openpyxl.styles import PatternFill
-
     for j, name in enumerate(table.columns, start=1):
         cell = sheet.cell(row=first_row, column=j)
         set_text(cell, name)
@@ -174,8 +171,6 @@ def _write_table(sheet, table: Table, first_row: int, widths: list[int] | None =
 
 
 def _set_widths(sheet, widths) -> None:
-    from openpyxl.utils import get_column_letter
-
     for j, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(j)].width = width
 
@@ -184,8 +179,6 @@ def _set_widths(sheet, widths) -> None:
 
 
 def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, now) -> None:
-    from openpyxl.utils import get_column_letter
-
     _title(sheet, 1, f"Samlet rapport fra IA-rådene {year}", 16)
     _note(
         sheet,
@@ -266,8 +259,6 @@ def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, no
 
 
 def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules, year) -> None:
-    from openpyxl.styles import Alignment
-
     council = row.council
     _title(sheet, 1, council.name, 14)
     _note(
@@ -359,8 +350,6 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
 
 def _merged_text(sheet, row: int, text: str, width: int, font=None) -> None:
     """Text across columns B–G, wrapped, with a row height that shows all of it."""
-    from openpyxl.styles import Alignment
-
     cell = sheet.cell(row=row, column=2)
     text = set_text(cell, text)
     cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -17,6 +17,10 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
 from ia_data.domain.formatting import local
 from ia_data.domain.limits import CELL_TEXT
 from ia_data.reporting.table import PLAIN_NUMBER_COLUMNS, Kroner, Percent, Table
@@ -147,8 +151,6 @@ def status_fill(text: str) -> str | None:
 def font(**style):
     """An openpyxl ``Font`` in the exports' typeface. (A styled font without a name makes
     LibreOffice fall back to a serif face.)"""
-    from openpyxl.styles import Font
-
     return Font(name=FONT, **style)
 
 
@@ -188,8 +190,6 @@ def write_cell(cell, value, plain: bool = False) -> int:
     """Write one typed value with its Norwegian format; returns its display width.
 
     ``plain`` writes a whole number without thousands spacing (years, ids, row numbers)."""
-    from openpyxl.styles import Alignment
-
     if value is None:
         return 0
     if isinstance(value, bool):
@@ -228,9 +228,6 @@ def write_cell(cell, value, plain: bool = False) -> int:
 def write_sheet(sheet, table: Table) -> None:
     """Fill a worksheet with a table: typed cells, a frozen header with a filter,
     sensible widths, and coloured status cells."""
-    from openpyxl.styles import PatternFill
-    from openpyxl.utils import get_column_letter
-
     widths = [min(max(len(c), 6), 40) for c in table.columns]
     for j, name in enumerate(table.columns, start=1):
         cell = sheet.cell(row=1, column=j)
@@ -269,8 +266,6 @@ def fit_to_page_width(sheet, landscape: bool, title_rows: str | None = None) -> 
 
 def write_about(sheet, about: list[tuple[str, object]]) -> None:
     """The ``Om uttrekket`` sheet: what the figures are, as of when, from which uploads."""
-    from openpyxl.styles import Alignment
-
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 110
     for i, (label, value) in enumerate(about, start=1):
@@ -286,8 +281,6 @@ def write_about(sheet, about: list[tuple[str, object]]) -> None:
 
 def to_xlsx(tables: list[Table], about: list[tuple[str, object]]) -> bytes:
     """Tables as an XLSX workbook, one sheet each, plus the ``Om uttrekket`` sheet."""
-    from openpyxl import Workbook
-
     book = Workbook()
     first = True
     for table in tables:

@@ -30,8 +30,10 @@ from ia_data.storage import (
 from ia_data.storage.models import Council, Meta, Report, ReportFigures
 from ia_data.storage.register import load_register
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-DEMO_DB_PATH = PROJECT_DIR / "data" / "demo.db"
+# The demo database lies in ``data/`` of the project folder (of the folder the app or the
+# CLI runs in, for an installed package: never inside the installed package).
+_SOURCE = Path(__file__).resolve().parents[2]
+DEMO_DB_PATH = (_SOURCE if (_SOURCE / "app.py").is_file() else Path.cwd()) / "data" / "demo.db"
 DEMO_URL = f"sqlite:///{DEMO_DB_PATH}"
 BUSY_TIMEOUT_MS = 30_000
 

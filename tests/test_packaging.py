@@ -1,0 +1,36 @@
+"""The wheel holds what an installed ``ia-data`` needs: the rules, the register and the
+demo workbooks are package data, so ``ia-data seed`` works outside the source folder."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from conftest import PROJECT
+
+from ia_data.demo import SAMPLE_DIR
+from ia_data.demo.seed import sample_files
+
+
+def test_the_wheel_carries_the_data_files_and_every_demo_workbook(tmp_path):
+    uv = shutil.which("uv")
+    if uv is None:
+        pytest.fail("uv finnes ikke (README: pip install uv)")
+    subprocess.run(
+        [uv, "build", "--wheel", "--out-dir", str(tmp_path)],
+        cwd=PROJECT,
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {
+        "ia_data/domain/rules.toml",
+        "ia_data/domain/register.toml",
+        "ia_data/demo/data/register.toml",
+        "ia_data/ingest/worker.py",
+    } <= names
+    workbooks = {f"ia_data/demo/data/{p.name}" for p in sample_files(SAMPLE_DIR)}
+    assert (141, set()) == (len(workbooks), workbooks - names)
