@@ -17,6 +17,7 @@ from ia_data.output.exports import overview_export as build_overview_export
 from ia_data.output.exports import table_export as build_table_export
 from ia_data.reporting.deadlines import years_with_data
 from ia_data.storage import db
+from ia_data.storage import engine as engine_setup
 from ia_data.storage.models import Upload
 from ia_data.storage.register import councils
 
@@ -26,7 +27,7 @@ def engine():
 
 
 def is_demo() -> bool:
-    return db.is_demo()
+    return engine_setup.is_demo()
 
 
 def data_version() -> int:
@@ -73,7 +74,7 @@ def query(function, **kwargs):
     passed, so a renamed query breaks where it is imported, not at run time."""
     key = tuple(sorted((k, _hashable(v)) for k, v in kwargs.items()))
     name = f"{function.__module__}.{function.__qualname__}"
-    return _cached(db.database_url(), data_version(), name, function, key)
+    return _cached(engine_setup.database_url(), data_version(), name, function, key)
 
 
 def years() -> list[int]:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ia_data.demo import SAMPLE_DIR
-from ia_data.storage.db import writing
+from ia_data.storage.engine import writing
 from ia_data.storage.models import Council, CouncilCounty, County, Meta, Upload
 from ia_data.storage.register import load_register
 from ia_data.storage.store import ImportResult, import_file

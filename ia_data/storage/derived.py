@@ -91,12 +91,3 @@ def sync_allocation_uploads(session: Session, upload_ids: Iterable[int] | None =
             return
         query = query.where(Upload.id.in_(ids))
     session.exec(query.values(active=_STILL_ACTIVE).execution_options(synchronize_session=False))
-
-
-def allocation_flags_right(session: Session) -> bool:
-    """Whether every allocation upload's active flag agrees with its rows (a database
-    from before the flag was kept has replaced uploads still marked active)."""
-    wrong = select(Upload.id).where(
-        Upload.kind == UploadKind.ALLOCATION, Upload.active != _STILL_ACTIVE
-    )
-    return session.exec(wrong.limit(1)).first() is None

@@ -1,19 +1,29 @@
-"""The database tables (SQLModel).
+"""The database tables (SQLModel), the same on SQLite and PostgreSQL.
 
-Money is stored as whole øre (``*_ore``) so that sums are exact to the krone.
-Every stored report version is kept: a report row belongs to one upload, and only the
-active version of a council's period counts. Restoring an earlier version flips
-``active`` — nothing is copied or lost.
+Money is stored as whole øre (``*_ore``) in 64-bit integers, so that sums are exact to the
+krone (3 000 000 000 øre does not fit in PostgreSQL's 32-bit ``INTEGER``). Every stored
+report version is kept: a report row belongs to one upload, and only the active version of
+a council's period counts. Restoring an earlier version flips ``active`` — nothing is
+copied or lost.
+
+What must hold however many servers write at once is a constraint, not only code: a file
+(by its SHA-256) is stored once per kind, and at most one version of a council's period
+(and one allocation of a council and year) is active — partial unique indexes on both
+engines. Schema changes are Alembic migrations (``migrations/``).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from ia_data.domain.kinds import UploadKind
+
+# The largest id a row can have on both engines: PostgreSQL's ids are 32-bit (``SERIAL``),
+# SQLite's 64-bit. A larger number names no row (asking PostgreSQL would be an error).
+MAX_ID = 2**31 - 1
 
 
 class County(SQLModel, table=True):
@@ -42,30 +52,39 @@ class CouncilCounty(SQLModel, table=True):
 class Upload(SQLModel, table=True):
     """One file handed in: a council report or an allocation decision."""
 
-    __table_args__ = (Index("ix_upload_sha256", "sha256"),)
+    __table_args__ = (UniqueConstraint("sha256", "kind", name="uq_upload_sha256_kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = UploadKind.REPORT
     file_name: str
     sha256: str
-    size: int
+    size: int = Field(sa_type=BigInteger)
     uploaded_at: datetime
     uploaded_by: str = ""
     council_id: int | None = Field(default=None, foreign_key="council.id")
     year: int | None = None
     period: str | None = None
-    activity_count: int = 0
-    meeting_count: int = 0
-    total_cost_ore: int = 0
+    activity_count: int = Field(default=0, sa_type=BigInteger)
+    meeting_count: int = Field(default=0, sa_type=BigInteger)
+    total_cost_ore: int = Field(default=0, sa_type=BigInteger)
     warnings: str = ""  # one warning per line
     active: bool = True
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
+def _only_active(name: str, *columns: str) -> Index:
+    """A unique index over the active rows alone: one active version, any number of old."""
+    where = text("active")
+    return Index(name, *columns, unique=True, sqlite_where=where, postgresql_where=where)
+
+
 class Report(SQLModel, table=True):
     """A council's report for one period, as one upload stored it."""
 
-    __table_args__ = (Index("ix_report_year_active", "year", "active", "council_id"),)
+    __table_args__ = (
+        Index("ix_report_year_active", "year", "active", "council_id"),
+        _only_active("uq_report_active_period", "council_id", "year", "period"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     upload_id: int = Field(foreign_key="upload.id", unique=True)
@@ -99,8 +118,8 @@ class Activity(SQLModel, table=True):
     goal_2: bool = False
     goal_3: bool = False
     sector: str = ""
-    participants: int | None = None
-    cost_ore: int = 0
+    participants: int | None = Field(default=None, sa_type=BigInteger)
+    cost_ore: int = Field(default=0, sa_type=BigInteger)
     status: str = "Gjennomført"
     organiser: str = ""
     comment: str = ""
@@ -132,13 +151,14 @@ class Allocation(SQLModel, table=True):
     __table_args__ = (
         Index("ix_allocation_year_active", "year", "active", "council_id"),
         UniqueConstraint("upload_id", "council_id", "year"),
+        _only_active("uq_allocation_active_year", "council_id", "year"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     upload_id: int = Field(foreign_key="upload.id")
     council_id: int = Field(foreign_key="council.id")
     year: int
-    amount_ore: int
+    amount_ore: int = Field(sa_type=BigInteger)
     decision_date: date | None = None
     note: str = ""
     active: bool = True
@@ -158,12 +178,12 @@ class ReportFigures(SQLModel, table=True):
     every activity of the year. Counts leave cancelled activities out; money takes all."""
 
     report_id: int = Field(foreign_key="report.id", primary_key=True)
-    spent_ore: int = 0
-    activities: int = 0
-    goal_1: int = 0
-    goal_2: int = 0
-    goal_3: int = 0
-    goal_1_spent_ore: int = 0
-    goal_2_spent_ore: int = 0
-    goal_3_spent_ore: int = 0
-    meetings: int = 0
+    spent_ore: int = Field(default=0, sa_type=BigInteger)
+    activities: int = Field(default=0, sa_type=BigInteger)
+    goal_1: int = Field(default=0, sa_type=BigInteger)
+    goal_2: int = Field(default=0, sa_type=BigInteger)
+    goal_3: int = Field(default=0, sa_type=BigInteger)
+    goal_1_spent_ore: int = Field(default=0, sa_type=BigInteger)
+    goal_2_spent_ore: int = Field(default=0, sa_type=BigInteger)
+    goal_3_spent_ore: int = Field(default=0, sa_type=BigInteger)
+    meetings: int = Field(default=0, sa_type=BigInteger)

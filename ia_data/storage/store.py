@@ -9,12 +9,12 @@ an allocation row replaces the active allocation of its council and year.
 from __future__ import annotations
 
 import hashlib
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Date, func, insert, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ia_data.domain.formatting import local
@@ -22,7 +22,8 @@ from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import Rules, load_rules
 from ia_data.ingest.parse import ParsedWorkbook, Problem, parse_workbook
 from ia_data.storage import derived
-from ia_data.storage.db import bump_data_version, writing
+from ia_data.storage.db import bump_data_version
+from ia_data.storage.engine import writing
 from ia_data.storage.models import Activity, Allocation, Council, Meeting, Report, Upload
 from ia_data.storage.register import councils as load_councils
 
@@ -102,34 +103,52 @@ def import_file(
         result.notes.append(
             f"Innsendt dato mangler i arbeidsboka; opplastingsdatoen {local(now):%d.%m.%Y} er brukt"
         )
-    # A dry run only reads; a real one holds the write lock from its first statement, so the
-    # same file sent twice at once is seen as stored by whichever comes second.
-    with writing() if not dry_run else nullcontext(), Session(engine) as session:
-        same = session.exec(select(Upload).where(Upload.sha256 == digest)).first()
-        if same is not None:
-            result.status = ImportStatus.UNCHANGED
-            result.upload_id = same.id
-            active = "den aktive versjonen" if same.active else "en tidligere versjon"
-            result.message = (
-                f"{file_name}: akkurat denne filen er allerede lastet opp "
-                f"(opplasting nr. {same.id}, {local(same.uploaded_at):%d.%m.%Y %H:%M}, {active}); "
-                "ingenting er lagret"
-            )
-            return result
+    if dry_run:
+        with Session(engine) as session:
+            if _same_file(session, result, file_name, digest):
+                return result
+            if parsed.kind == UploadKind.REPORT:
+                result.previous = _active_counts(session, parsed.council.id, parsed.period)
+        result.message = f"{file_name}: kontrollert uten feil ({_describe(parsed)}); ikke lagret"
+        return result
+    store = (engine, result, file_name, data, parsed, now, uploaded_by, from_upload_date)
+    try:
+        _store(*store)
+    except IntegrityError:
+        # Another server stored the very same file between our check and our commit (the
+        # unique SHA-256 stopped ours): answer as if it had come first. Anything else a
+        # constraint stopped is stored again, now that the other transaction is in.
+        with Session(engine) as session:
+            if not _same_file(session, result, file_name, digest):
+                _store(*store)
+    if result.status == ImportStatus.UNCHANGED:
+        return result
+    result.status = ImportStatus.STORED
+    replaced = " (erstatter forrige versjon)" if result.replaced_upload_id else ""
+    result.message = (
+        f"{file_name}: lagret som opplasting nr. {result.upload_id}{replaced}: {_describe(parsed)}"
+    )
+    return result
+
+
+def _store(engine, result, file_name, data, parsed, now, uploaded_by, from_upload_date):
+    """Store a checked file in one transaction. It locks the rows of the councils it
+    touches first (on PostgreSQL; SQLite's write lock covers the whole database), so two
+    files for one council and period are stored one after the other: the later replaces
+    the earlier, which stays in history, and the same file twice is stored once."""
+    with writing(), Session(engine) as session:
+        lock_councils(session, _councils_of(parsed))
+        if _same_file(session, result, file_name, result.sha256):
+            return
         if parsed.kind == UploadKind.REPORT:
             result.previous = _active_counts(session, parsed.council.id, parsed.period)
-        if dry_run:
-            result.message = (
-                f"{file_name}: kontrollert uten feil ({_describe(parsed)}); ikke lagret"
-            )
-            return result
         upload = Upload(
             kind=parsed.kind,
-            file_name=file_name,
-            sha256=digest,
+            file_name=_storable(file_name),
+            sha256=result.sha256,
             size=len(data),
             uploaded_at=now,
-            uploaded_by=uploaded_by.strip(),
+            uploaded_by=_storable(uploaded_by).strip(),
             warnings="\n".join(p.text for p in parsed.warnings),
             content=data,
         )
@@ -141,12 +160,44 @@ def import_file(
         session.flush()
         result.upload_id = upload.id
         session.commit()
-    result.status = ImportStatus.STORED
-    replaced = " (erstatter forrige versjon)" if result.replaced_upload_id else ""
+
+
+def _councils_of(parsed: ParsedWorkbook) -> list[int]:
+    if parsed.kind == UploadKind.REPORT:
+        return [parsed.council.id]
+    return [a.council.id for a in parsed.allocations]
+
+
+def _storable(text: str) -> str:
+    """A name as given, but for NUL, which PostgreSQL's text cannot hold (on both engines,
+    so that a name is stored alike on each)."""
+    return text.replace("\x00", "")
+
+
+def lock_councils(session: Session, council_ids) -> None:
+    """Lock the register rows of these councils until the transaction ends, in one order
+    (so that two transactions never wait for each other in a circle)."""
+    ids = sorted(set(council_ids))
+    if ids:
+        session.exec(
+            select(Council.id).where(Council.id.in_(ids)).order_by(Council.id).with_for_update()
+        ).all()
+
+
+def _same_file(session: Session, result: ImportResult, file_name: str, digest: str) -> bool:
+    """Whether the very same file is stored already; if so, ``result`` says so."""
+    same = session.exec(select(Upload).where(Upload.sha256 == digest)).first()
+    if same is None:
+        return False
+    result.status = ImportStatus.UNCHANGED
+    result.upload_id = same.id
+    active = "den aktive versjonen" if same.active else "en tidligere versjon"
     result.message = (
-        f"{file_name}: lagret som opplasting nr. {result.upload_id}{replaced}: {_describe(parsed)}"
+        f"{file_name}: akkurat denne filen er allerede lastet opp "
+        f"(opplasting nr. {same.id}, {local(same.uploaded_at):%d.%m.%Y %H:%M}, {active}); "
+        "ingenting er lagret"
     )
-    return result
+    return True
 
 
 def _active_report(session: Session, council_id: int, year: int, period: str) -> Report | None:
@@ -309,11 +360,21 @@ class RestoreError(Exception):
 
 
 def restore_upload(engine: Engine, upload_id: int) -> str:
-    """Make an earlier upload the active version again (one transaction)."""
+    """Make an earlier upload the active version again (one transaction, the councils it
+    concerns locked as when a file is stored)."""
     with writing(), Session(engine) as session:
         upload = session.get(Upload, upload_id)
         if upload is None:
             raise RestoreError(f"Opplasting nr. {upload_id} finnes ikke")
+        lock_councils(
+            session,
+            [upload.council_id]
+            if upload.kind == UploadKind.REPORT
+            else session.exec(
+                select(Allocation.council_id).where(Allocation.upload_id == upload_id)
+            ).all(),
+        )
+        session.refresh(upload)
         if upload.kind == UploadKind.REPORT:
             report = session.exec(select(Report).where(Report.upload_id == upload_id)).one()
             if report.active:

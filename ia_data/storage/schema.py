@@ -1,0 +1,170 @@
+"""The schema's version: Alembic migrations (``migrations/``), run by ``ia-data db upgrade``
+before the servers start, and the register loaded into a new database in the same step.
+
+A SQLite database (the embedded default, the demo) upgrades itself when it is opened: one
+process owns it. A PostgreSQL database is upgraded by the operator, once, before the
+servers start; a server that finds its database behind the code's migrations says so (in
+Norwegian, with the command to run) and shows no data, rather than guess.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, SQLModel, select
+
+from ia_data.domain.register import register_path
+from ia_data.storage.engine import database_label, writing
+from ia_data.storage.models import Council, Meta
+from ia_data.storage.register import load_register
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+# Any fixed number: the key of the PostgreSQL advisory lock that makes two upgrades (two
+# servers started at once, say) run one after the other.
+_LOCK = 0x1A_0D_A7A
+UPGRADE_COMMAND = "ia-data db upgrade"
+
+
+class SchemaBehind(Exception):
+    """The database's schema is not the code's; the message says what to do, in Norwegian."""
+
+
+def _config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head() -> str:
+    """The newest migration of the code."""
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    current: str | None  # the database's revision (None: never migrated)
+    head: str
+    tables: bool  # whether the database has any of the app's tables
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+def state(engine: Engine) -> SchemaState:
+    """Where the database stands against the code's migrations (only reads)."""
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        tables = "council" in inspect(connection).get_table_names()
+    return SchemaState(current, head(), tables)
+
+
+def behind_message(found: SchemaState, label: str) -> str:
+    """What a server or a command says about a database that is not up to date."""
+    where = f"databasen {label}"
+    if found.current is None and not found.tables:
+        return (
+            f"{where.capitalize()} er tom: tabellene er ikke laget ennå. Kjør "
+            f"«{UPGRADE_COMMAND}» (med samme IA_DATABASE_URL) før appen startes."
+        )
+    if found.current is not None and found.current != found.head and known(found.current):
+        return (
+            f"{where.capitalize()} har en eldre utgave av tabellene ({found.current}) enn "
+            f"appen ({found.head}). Kjør «{UPGRADE_COMMAND}» (med samme IA_DATABASE_URL), "
+            "og start appen på nytt."
+        )
+    if found.current is None:
+        return (
+            f"{where.capitalize()} er laget uten migreringer. Kjør «{UPGRADE_COMMAND}» "
+            "(med samme IA_DATABASE_URL), og start appen på nytt."
+        )
+    return (
+        f"{where.capitalize()} har en nyere utgave av tabellene ({found.current}) enn denne "
+        "utgaven av appen kjenner; bruk en nyere utgave av appen."
+    )
+
+
+def known(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(_config()).get_revision(revision) is not None
+    except Exception:
+        return False
+
+
+def upgrade(
+    engine: Engine, register_file: str | os.PathLike | None = None, target: str = "head"
+) -> str:
+    """Bring the schema to the code's head (or ``target``); returns the revision the
+    database is at (see ``migrate``)."""
+    return migrate(engine, register_file, target)[1]
+
+
+def migrate(
+    engine: Engine, register_file: str | os.PathLike | None = None, target: str = "head"
+) -> tuple[SchemaState, str]:
+    """Bring the schema to the code's head (or ``target``) and load the register into a
+    database that has none, in one transaction (both engines change their schema
+    transactionally); two at once run one after the other, so the second finds the work
+    done. Returns where the database stood when this one's turn came, and where it is."""
+    with _migration_connection(engine) as connection:
+        config = _config(connection)
+        tables = "council" in inspect(connection).get_table_names()
+        before = SchemaState(MigrationContext.configure(connection).get_current_revision(),
+                             head(), tables)  # fmt: skip
+        if before.current is not None and not known(before.current):  # a newer app's
+            label = database_label(engine.url.render_as_string(hide_password=True))
+            raise SchemaBehind(behind_message(before, label))
+        if target == "head" and not tables:
+            # A new database: the models' tables as they are, marked as at the head (the
+            # drift test holds that the migrations make the very same schema).
+            SQLModel.metadata.create_all(connection)
+            command.stamp(config, "head")
+        else:
+            command.upgrade(config, target)
+        with Session(bind=connection) as session:
+            if session.exec(select(Council.id).limit(1)).first() is None:
+                path = Path(register_file) if register_file else register_path()
+                load_register(session, path)
+                session.merge(Meta(key="register_file", value=str(path)))
+            if session.get(Meta, "data_version") is None:
+                session.add(Meta(key="data_version", value="0"))
+            session.flush()
+        return before, MigrationContext.configure(connection).get_current_revision()
+
+
+@contextmanager
+def _migration_connection(engine: Engine):
+    """A connection in one transaction for migrating. SQLite rebuilds a table to change it,
+    which foreign keys would stop half-way: they are off while it runs (SQLite only
+    switches them outside a transaction) and checked after."""
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw = connection.connection.driver_connection if sqlite else None
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with writing(), connection.begin():
+                if not sqlite:
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK})")
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise RuntimeError(f"migrering brøt en fremmednøkkel: {tuple(broken)}")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
+def current(engine: Engine) -> str | None:
+    return state(engine).current
