@@ -7,6 +7,8 @@ import logging
 import streamlit as st
 
 import ui
+from ia_data.storage.engine import database_problem
+from ia_data.storage.schema import SchemaBehind
 
 st.set_page_config(page_title="IA-rådsoversikt", page_icon=":material/groups:", layout="wide")
 
@@ -25,6 +27,23 @@ PAGES = {
 }
 
 navigation = st.navigation(PAGES)
+
+try:
+    ui.data.engine()
+except SchemaBehind as exc:  # a database behind the code's migrations: no data, and why
+    logging.warning("%s", exc)
+    st.title("IA-rådsoversikt")
+    st.error(str(exc), icon=":material/database:")
+    st.stop()
+except Exception as exc:  # a database that cannot be reached or opened: why, not a traceback
+    problem = database_problem(exc)
+    if problem is None:
+        raise
+    logging.error("Databasen kan ikke brukes: %s", problem)
+    st.title("IA-rådsoversikt")
+    st.error(f"{problem}. Ingen data kan vises. Prøv igjen om litt, og meld fra til "
+             "administrator om feilen varer.", icon=":material/database:")  # fmt: skip
+    st.stop()
 
 try:
     ui.data.ensure_demo_data()
@@ -48,15 +67,17 @@ page = st.empty()
 try:
     with page.container():
         navigation.run()
-except Exception:
+except Exception as exc:
     logging.exception("Uventet feil på siden")
+    problem = database_problem(exc)
     # The filters start again from their defaults, so that a value kept in the session or
     # the URL cannot make the next run fail the same way; the failed page's widgets are
     # taken away, or the browser would send their values back on the next run.
     page.empty()
     ui.filters.forget_filters()
+    what = f"Databasen svarte ikke: {problem}." if problem else "Noe gikk galt da siden ble laget."
     st.error(
-        "Noe gikk galt da siden ble laget. Ingen data er endret. Filtrene er satt tilbake. "
+        f"{what} Ingen data er endret. Filtrene er satt tilbake. "
         "Prøv igjen, og meld fra til administrator om feilen gjentar seg.",
         icon=":material/error:",
     )

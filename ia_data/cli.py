@@ -28,7 +28,15 @@ from ia_data.domain.rules import load_rules
 from ia_data.output import exports
 from ia_data.output.compiled import compiled_report
 from ia_data.output.template import build_template
-from ia_data.storage.db import database_label, database_problem, database_url, get_engine
+from ia_data.storage import schema
+from ia_data.storage.db import backup_sqlite, get_engine
+from ia_data.storage.engine import (
+    create_bare_engine,
+    database_label,
+    database_problem,
+    database_url,
+)
+from ia_data.storage.models import MAX_ID
 from ia_data.storage.register import councils
 from ia_data.storage.store import RestoreError, import_file, restore_upload, uploads
 
@@ -170,6 +178,61 @@ def _engine(args, read_only: bool = False):
         raise Failure(
             f"Databasen kan ikke lages: {_os_reason(exc)} ({database_label(args.db)})"
         ) from None
+    except schema.SchemaBehind as exc:
+        raise Failure(str(exc)) from None
+
+
+def cmd_db(args) -> int:
+    """``db upgrade``: the schema to the code's migrations, and the register into a new
+    database; ``db current``: where the database stands."""
+    try:
+        engine = create_bare_engine(database_url(args.db))
+    except ArgumentError:
+        raise UsageError("databasens URL (--db eller IA_DATABASE_URL) kan ikke leses") from None
+    label = database_label(args.db)
+    try:
+        if args.action == "backup":
+            return _backup(engine, args)
+        if args.action == "current":
+            before = schema.state(engine)
+            if before.up_to_date:
+                say(f"Databasen {label} er på nyeste utgave ({before.head}).")
+                return 0
+            say(schema.behind_message(before, label))
+            return 1
+        try:
+            before, after = schema.migrate(engine)  # where it stood when its turn came
+        except schema.SchemaBehind as exc:  # made by a newer app: nothing to do here
+            say(f"Feil: {exc}", err=True)
+            return 1
+        if before.up_to_date:
+            say(f"Databasen {label} er allerede på nyeste utgave ({after}); ingenting endret.")
+            return 0
+        was = before.current or ("tom" if not before.tables else "uten migreringer")
+        say(f"Databasen {label} er oppdatert: {was} → {after}.")
+        return 0
+    finally:
+        engine.dispose()
+
+
+def _backup(engine, args) -> int:
+    """A copy of a SQLite database made with SQLite's online backup (a file copy while the
+    app writes can be torn); PostgreSQL has pg_dump."""
+    if args.out is None:
+        raise UsageError("backup trenger --out FIL")
+    if engine.dialect.name != "sqlite":
+        raise Failure(
+            "backup gjelder SQLite; ta sikkerhetskopi av PostgreSQL med pg_dump "
+            f"(se docs/operations.md) ({database_label(args.db)})"
+        )
+    if args.out.exists():
+        raise Failure(f"{args.out} finnes allerede; velg et nytt filnavn")
+    done = backup_sqlite(engine, args.out)
+    say(
+        f"Sikkerhetskopi av {database_label(args.db)} skrevet til {args.out} "
+        f"({done.uploads} opplastinger, utgave {done.revision})."
+    )
+    return 0
 
 
 def _stored_name(path: Path) -> str:
@@ -281,10 +344,6 @@ def cmd_history(args) -> int:
     return 0
 
 
-# SQLite stores an id as a signed 64-bit integer: a larger number names no upload.
-MAX_ID = 2**63 - 1
-
-
 def cmd_restore(args) -> int:
     try:
         if not 0 < args.upload_id <= MAX_ID:
@@ -369,6 +428,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", parents=[common], help="gjør en tidligere versjon aktiv igjen")
     p.add_argument("upload_id", type=int, metavar="OPPLASTING_NR")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("db", parents=[common], help="databasens skjema (migreringer)")
+    p.add_argument(
+        "action",
+        choices=["upgrade", "current", "backup"],
+        help="upgrade: oppdater til nyeste utgave (før appen startes); current: vis utgaven; "
+        "backup: sikkerhetskopi av en SQLite-database mens appen kjører (--out FIL)",
+    )
+    p.add_argument("--out", type=Path, help="filen sikkerhetskopien skrives til (backup)")
+    p.set_defaults(func=cmd_db)
 
     p = sub.add_parser(
         "seed",
