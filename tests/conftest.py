@@ -1,18 +1,47 @@
-"""Shared fixtures: a fresh database per test, and the sample register."""
+"""Shared fixtures: a fresh database per test on each engine (SQLite and PostgreSQL), the
+demo data in a database, the sample register, and the app under AppTest.
+
+Every fixture that gives a database is parametrised over ``ENGINES``, so a test that uses
+one runs on both. Without PostgreSQL (not installed, no ``IA_TEST_POSTGRES_URL``) the
+PostgreSQL half skips with the reason; under ``CI=true`` that is a failure.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import postgres as pg
 import pytest
+from postgres import ENGINES, need
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.rules import load_rules
-from ia_data.storage import db
+from ia_data.storage import db, schema
 
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLE_REGISTER = SAMPLE_DIR / "register.toml"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many tests ran on each database engine, so that the log shows the PostgreSQL
+    half passing rather than skipped."""
+    tally: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if report.when not in ("call", "setup") or (
+                outcome == "passed" and report.when != "call"
+            ):
+                continue
+            nodeid = getattr(report, "nodeid", "")
+            engine = next((e for e in ENGINES if f"[{e}" in nodeid or f"-{e}" in nodeid), None)
+            if engine is not None:
+                counts = tally.setdefault(engine, {})
+                counts[outcome] = counts.get(outcome, 0) + 1
+    for engine in ENGINES:
+        counts = tally.get(engine, {})
+        said = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) or "ingen"
+        terminalreporter.write_line(f"Databasemotor {engine}: {said}")
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -45,7 +74,7 @@ def register(tmp_path_factory):
     from ia_data.storage.register import councils
 
     engine = create_engine(f"sqlite:///{tmp_path_factory.mktemp('register') / 'register.db'}")
-    db.ensure_schema(engine, DEFAULT_REGISTER_FILE)
+    schema.upgrade(engine, DEFAULT_REGISTER_FILE)
     with Session(engine) as session:
         infos = councils(session)
     engine.dispose()
@@ -63,15 +92,57 @@ def parse(register, rules):
     return run
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """The PostgreSQL server of the test run (``tests/postgres.py``), or None."""
+    cluster = pg.start()
+    yield cluster
+    if cluster is not None:
+        cluster.stop()
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request):
+    """The database engine this run of the test is on."""
+    return request.param
+
+
 @pytest.fixture
-def fresh_db(tmp_path, monkeypatch):
-    """An engine on an empty SQLite file with the register that ships with the app."""
-    monkeypatch.delenv("IA_REGISTER_FILE", raising=False)
-    url = f"sqlite:///{tmp_path / 'test.db'}"
-    engine = db.get_engine(url)
-    yield engine
-    db._engines.pop(url, None)
-    engine.dispose()
+def database(engine_name, postgres, tmp_path, monkeypatch):
+    """``database(register=None, empty=False)``: the URL of a new database on this test's
+    engine, its schema at the head and ``register`` (default: the one that ships) loaded;
+    ``empty``: a database with nothing in it (for the migrations to make)."""
+    made: list[str] = []
+
+    def new(register: Path | None = None, empty: bool = False) -> str:
+        if engine_name == "sqlite":
+            if register is None:
+                monkeypatch.delenv("IA_REGISTER_FILE", raising=False)
+            else:
+                monkeypatch.setenv("IA_REGISTER_FILE", str(register))
+            url = f"sqlite:///{tmp_path / f'test-{len(made)}.db'}"
+        else:
+            cluster = need(postgres)
+            url = cluster.new_database(
+                template="template0" if empty else cluster.template(register)
+            )
+        made.append(url)
+        return url
+
+    yield new
+    for url in made:
+        for key in (url, (url, "immutable")):
+            engine = db._engines.pop(key, None)
+            if engine is not None:
+                engine.dispose()
+        if engine_name == "postgresql":
+            postgres.drop(url)
+
+
+@pytest.fixture
+def fresh_db(database):
+    """An engine on an empty database with the register that ships with the app."""
+    return db.get_engine(database())
 
 
 @pytest.fixture
@@ -90,28 +161,28 @@ def stocked_db(fresh_db):
 
 
 @pytest.fixture
-def sample_db(tmp_path, monkeypatch):
-    """An engine on an empty SQLite file with the demo register (Agder shared)."""
-    monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_REGISTER))
-    url = f"sqlite:///{tmp_path / 'sample.db'}"
-    engine = db.get_engine(url)
-    yield engine
-    db._engines.pop(url, None)
-    engine.dispose()
+def sample_db(database):
+    """An engine on an empty database with the demo register (Agder shared)."""
+    return db.get_engine(database(SAMPLE_REGISTER))
 
 
-@pytest.fixture(scope="session")
-def seeded_url(tmp_path_factory):
-    """URL of a database holding all of the demo data (read-only for tests)."""
+@pytest.fixture(scope="session", params=ENGINES)
+def seeded_url(request, tmp_path_factory, postgres):
+    """URL of a database holding all of the demo data, on each engine (read-only)."""
     from ia_data.demo.seed import seed
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'demo.db'}"
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'demo.db'}"
+    else:
+        url = need(postgres).new_database(SAMPLE_REGISTER)
     engine = db.get_engine(url)
     results = seed(engine)
     assert [r.message for r in results if r.status != "lagret"] == []
     yield url
     db._engines.pop(url, None)
     engine.dispose()
+    if request.param == "postgresql":
+        postgres.drop(url)
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.rules import load_rules
 from ia_data.ingest.parse import Problem
 from ia_data.storage import db
+from ia_data.storage.engine import database_label
 from ia_data.storage.models import Upload
 from ia_data.storage.store import import_file, uploads
 
@@ -287,18 +288,29 @@ def test_read_only_database_refuses_a_write(stored, shared_dir, what, message, c
 
 
 def test_full_disk_stores_nothing(url, sample_db, capsys):
-    """SQLite's own "database or disk is full" (SQLITE_FULL), made by capping the file at
-    the size it has: the same error a full disk gives (see the test below for a real one)."""
+    """The engine's own "disk is full": on SQLite SQLITE_FULL, made by capping the file at
+    the size it has (see the test below for a real full disk); on PostgreSQL SQLSTATE 53100
+    (disk_full), raised where the server raises it, on a row written to a table."""
+    if sample_db.dialect.name == "sqlite":
 
-    @event.listens_for(sample_db, "connect")
-    def no_room(dbapi_connection, _record):
-        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
-        dbapi_connection.execute(f"PRAGMA max_page_count={pages}")
+        @event.listens_for(sample_db, "connect")
+        def no_room(dbapi_connection, _record):
+            pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+            dbapi_connection.execute(f"PRAGMA max_page_count={pages}")
 
+    else:
+        with sample_db.begin() as conn:
+            conn.exec_driver_sql(
+                "CREATE FUNCTION no_room() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "RAISE EXCEPTION 'could not extend file' USING ERRCODE = 'disk_full'; END $$"
+            )
+            conn.exec_driver_sql(
+                "CREATE TRIGGER no_room BEFORE INSERT ON activity EXECUTE FUNCTION no_room()"
+            )
     sample_db.dispose()
     assert main(["--db", url, "import", str(TROMS_2015)]) == 1
     assert capsys.readouterr().err == (
-        f"{TROMS_2015.name}: ikke lagret – Disken er full ({_path(url)})\n"
+        f"{TROMS_2015.name}: ikke lagret – Disken er full ({database_label(url)})\n"
     )
     assert uploads(sample_db) == []
 
@@ -459,3 +471,35 @@ def test_history_piped_to_head(many_uploads):
     )  # fmt: skip
     assert (done.returncode, done.stderr) == (0, b"")
     assert done.stdout.startswith(b"  Nr  Tidspunkt") and done.stdout.count(b"\n") == 1
+
+
+def test_the_app_says_the_server_cannot_be_reached_without_the_password(app_on, caplog):
+    at = app_on(SECRET_URL.replace("postgresql://", "postgresql+psycopg://"))
+    shown = [e.value for e in at.error]
+    assert shown == [
+        "Databasetjeneren kan ikke nås (postgresql+psycopg://kari:***@127.0.0.1:1/ia). Ingen "
+        "data kan vises. Prøv igjen om litt, og meld fra til administrator om feilen varer."
+    ]
+    assert not at.exception and len(at.dataframe) == 0
+    logged = caplog.text + " ".join(str(e.value) for e in at.markdown)
+    assert "hemmelig" not in logged and "kari:***@127.0.0.1:1/ia" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "change, said",
+    [
+        ({"database": "finnes_ikke"}, "Databasen finnes ikke på tjeneren"),
+        ({"username": "ukjent"}, "Databasen kan ikke åpnes: brukeren har ikke adgang"),
+    ],
+    ids=["database", "bruker"],
+)
+def test_a_postgresql_that_refuses_says_why(postgres, change, said, capsys):
+    from postgres import need
+    from sqlalchemy.engine import make_url
+
+    url = make_url(need(postgres).url).set(password="hemmelig", **change)
+    text_url = url.render_as_string(hide_password=False)
+    assert main(["--db", text_url, "history"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"Feil: {said} ({url.render_as_string(hide_password=True)})\n"
+    assert "hemmelig" not in err

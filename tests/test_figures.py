@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.reporting.overview import overview
-from ia_data.storage import db
+from ia_data.storage import db, schema
+from ia_data.storage.engine import create_bare_engine
 from ia_data.storage.models import Activity, Meeting, Report, ReportFigures
 from ia_data.storage.store import import_file
 
@@ -66,22 +67,25 @@ def test_nordland_2015_figures(seeded_url, rules):
     assert nordland.goals == {1: 13, 2: 11, 3: 9}
 
 
-def test_backfill_makes_the_totals_of_reports_stored_without_them(sample_db, rules):
+def test_the_migration_makes_the_totals_of_reports_stored_without_them(database, rules):
+    engine = create_bare_engine(database(empty=True))
+    schema.upgrade(engine, SAMPLE_DIR / "register.toml", target="0001")
     for name in (
         "rapport_2015_Ar_ia-radet-i-nordland.xlsx",
         "rapport_2012_H1_ia-radet-i-agder.xlsx",
     ):
         path = SAMPLE_DIR / name
-        assert import_file(sample_db, name, path.read_bytes()).status == "lagret"
-    with Session(sample_db) as session:
+        assert import_file(engine, name, path.read_bytes()).status == "lagret"
+    with Session(engine) as session:
         stored = session.exec(select(ReportFigures).order_by(ReportFigures.report_id)).all()
         stored = [f.model_dump() for f in stored]
         assert len(stored) == 2
         session.exec(delete(ReportFigures))  # as a database from before the table existed
         session.commit()
         assert _overview_sums(session, 2015, None, rules) == {}
-    db.ensure_schema(sample_db)
-    with Session(sample_db) as session:
+    assert schema.upgrade(engine) == "0002"
+    with Session(engine) as session:
         again = session.exec(select(ReportFigures).order_by(ReportFigures.report_id)).all()
         assert [f.model_dump() for f in again] == stored
         assert _overview_sums(session, 2015, None, rules) == _straight_sums(session, 2015, None)
+    engine.dispose()

@@ -36,15 +36,12 @@ TROMS_COST_ORE = 35_562_000  # 355 620 kr, every activity of the sample counted
 
 
 @pytest.fixture
-def url(tmp_path, monkeypatch):
-    """A fresh SQLite database (sample register) that the app uses through the env."""
-    url = f"sqlite:///{tmp_path / 'upload.db'}"
+def url(database, monkeypatch):
+    """A fresh database (sample register), on each engine, that the app uses through the env."""
+    url = database(SAMPLES / "register.toml")
     monkeypatch.setenv("IA_DATABASE_URL", url)
     monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLES / "register.toml"))
-    yield url
-    engine = db._engines.pop(url, None)
-    if engine is not None:
-        engine.dispose()
+    return url
 
 
 def open_app(page: str = PAGE) -> AppTest:

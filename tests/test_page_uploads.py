@@ -30,14 +30,12 @@ TROMS = 18  # council id in the sample register
 
 
 @pytest.fixture
-def url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'history.db'}"
+def url(database, monkeypatch):
+    """A fresh database (sample register), on each engine, that the app uses through the env."""
+    url = database(SAMPLES / "register.toml")
     monkeypatch.setenv("IA_DATABASE_URL", url)
     monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLES / "register.toml"))
-    yield url
-    engine = db._engines.pop(url, None)
-    if engine is not None:
-        engine.dispose()
+    return url
 
 
 def _history(engine):

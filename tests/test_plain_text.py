@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from postgres import ENGINES, need
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -64,10 +65,13 @@ def hostile_workbook() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(scope="module")
-def hostile_url(tmp_path_factory):
+@pytest.fixture(scope="module", params=ENGINES)
+def hostile_url(request, tmp_path_factory, postgres):
     """A database holding the hostile Troms 2015 report, uploaded by a «name» with a link."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('plain') / 'plain.db'}"
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('plain') / 'plain.db'}"
+    else:
+        url = need(postgres).new_database(REGISTER)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("IA_REGISTER_FILE", str(REGISTER))
         engine = db.get_engine(url)
@@ -76,6 +80,8 @@ def hostile_url(tmp_path_factory):
     yield url
     db._engines.pop(url, None)
     engine.dispose()
+    if request.param == "postgresql":
+        postgres.drop(url)
 
 
 def _troms(url: str) -> str:

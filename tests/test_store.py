@@ -518,22 +518,24 @@ def test_an_allocation_upload_is_active_while_any_of_its_rows_is(fresh_db):
     assert {1: True, 2: False, 3: False} == upload_flags(fresh_db)
 
 
-def test_a_database_from_before_the_flag_was_kept_is_put_right(tmp_path, monkeypatch):
+def test_a_database_from_before_the_flag_was_kept_is_put_right(database):
     from sqlalchemy import update
 
-    from ia_data.storage import db
+    from ia_data.storage import schema
+    from ia_data.storage.engine import create_bare_engine
     from ia_data.storage.models import Upload
 
-    url = f"sqlite:///{tmp_path / 'gammel.db'}"
-    engine = db.get_engine(url)
+    engine = create_bare_engine(database(empty=True))
+    schema.upgrade(engine, target="0001")  # the schema before the flag was kept
     store_file(engine, allocation_xlsx([["Troms", 2012, 350_000]]), "gammel.xlsx")
     store_file(engine, allocation_xlsx([["Troms", 2012, 375_000]]), "ny.xlsx")
-    with Session(engine) as session:  # as the code before this change left it
+    with Session(engine) as session:  # as the code of that time left it
         session.exec(update(Upload).values(active=True))
         session.commit()
-    db.dispose_engines()
-    assert {1: False, 2: True} == upload_flags(db.get_engine(url))
-    db.dispose_engines()
+    assert {1: True, 2: True} == upload_flags(engine)
+    assert "0002" == schema.upgrade(engine)
+    assert {1: False, 2: True} == upload_flags(engine)
+    engine.dispose()
 
 
 def test_duplicate_allocation_rows_store_nothing(fresh_db):

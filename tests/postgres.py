@@ -1,0 +1,134 @@
+"""A throw-away PostgreSQL for the tests and the benchmark: the server ``.ci/run`` started
+(``IA_TEST_POSTGRES_URL``), or else one started here with Debian's binaries in a temporary
+folder, as ``shared`` OPERATIONS recipes do it (``initdb`` refuses to run as root, so it runs
+as the ``postgres`` user then). Each test gets a database of its own, copied from a template
+that is already migrated and holds the register, which takes a few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from ia_data.storage import schema
+from ia_data.storage.engine import create_bare_engine
+
+URL_VARIABLE = "IA_TEST_POSTGRES_URL"
+ENGINES = ("sqlite", "postgresql")
+
+
+def need(cluster: Cluster | None) -> Cluster:
+    """The cluster; without one the test skips with the reason (under ``CI=true``, fails)."""
+    if cluster is not None:
+        return cluster
+    reason = "PostgreSQL finnes ikke på denne maskinen (apt-get install postgresql)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true, men {reason}")
+    pytest.skip(reason)
+
+
+def binaries() -> Path | None:
+    """The newest ``/usr/lib/postgresql/*/bin`` with ``initdb``, if PostgreSQL is installed."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parent)
+    return found[-1].parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Cluster:
+    """A running server: its admin URL (``…/postgres``), and how to stop it."""
+
+    url: str
+    folder: Path | None = None
+    bin: Path | None = None
+    _templates: dict[str, str] = field(default_factory=dict)
+
+    def stop(self) -> None:
+        if self.folder is None:
+            return
+        _as_postgres(
+            [str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop"]
+        )
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _admin(self):
+        return create_engine(self.url, isolation_level="AUTOCOMMIT")
+
+    def _url_of(self, name: str) -> str:
+        return make_url(self.url).set(database=name).render_as_string(hide_password=False)
+
+    def template(self, register: Path | None) -> str:
+        """A database migrated to the head with ``register`` loaded, to copy databases from."""
+        key = str(register or "")
+        if key not in self._templates:
+            name = "ia_tpl_" + hashlib.sha1(key.encode()).hexdigest()[:12]
+            admin = self._admin()
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            admin.dispose()
+            engine = create_bare_engine(self._url_of(name))
+            schema.upgrade(engine, register)
+            engine.dispose()
+            self._templates[key] = name
+        return self._templates[key]
+
+    def new_database(self, register: Path | None = None, template: str | None = None) -> str:
+        """The URL of a new database, a copy of ``template`` (default: the register's)."""
+        name = "ia_t_" + uuid.uuid4().hex[:16]
+        source = template or self.template(register)
+        admin = self._admin()
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+        admin.dispose()
+        return self._url_of(name)
+
+    def drop(self, url: str) -> None:
+        name = make_url(url).database
+        admin = self._admin()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _as_postgres(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
+    if os.geteuid() == 0:
+        argv = ["runuser", "-u", "postgres", "--", *argv]
+    return subprocess.run(argv, check=True, capture_output=True, **kwargs)
+
+
+def start() -> Cluster | None:
+    """The server of ``IA_TEST_POSTGRES_URL``, else a new one in a temporary folder, else
+    None (PostgreSQL is not installed)."""
+    if os.environ.get(URL_VARIABLE):
+        return Cluster(os.environ[URL_VARIABLE])
+    bin_dir = binaries()
+    if bin_dir is None:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="ia-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    port = _free_port()
+    data = str(folder / "data")
+    initdb = ["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]
+    _as_postgres([str(bin_dir / "initdb"), "-D", data, *initdb])
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"
+    log = str(folder / "log")
+    _as_postgres([str(bin_dir / "pg_ctl"), "-D", data, "-l", log, "-w", "-o", options, "start"])
+    return Cluster(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", folder, bin_dir)
