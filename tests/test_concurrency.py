@@ -1,4 +1,5 @@
-"""Several processes on one SQLite file: simultaneous imports, and a crash mid-import.
+"""Several processes on one database, on each engine (a SQLite file; a PostgreSQL
+database): simultaneous imports, and a crash mid-import.
 
 Each test starts real OS processes (``sys.executable -c DRIVER``) that import workbooks
 with ``ia_data.store.import_file``. The driver makes the processes meet at file barriers —
@@ -17,17 +18,22 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import OperationalError
 from workbooks import ACTIVITY_HEADER, MEETING_HEADER, large_xlsx, report_rows, report_xlsx
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.kinds import ImportStatus
 from ia_data.domain.register import read_register_file
 from ia_data.storage import db
+from ia_data.storage import engine as engine_setup
+from ia_data.storage.engine import create_bare_engine
 from ia_data.storage.store import import_file, sha256_of
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -72,6 +78,11 @@ def parse_then_meet(*args, **kwargs):
 
 
 store.parse_workbook = parse_then_meet
+
+if spec.get("no_lock"):
+    # Without the council locks only the constraints stand between two writers: what a
+    # lost race then looks like (an IntegrityError) must still be answered as a user expects.
+    store.lock_councils = lambda session, ids: None
 
 if spec.get("pause_marker"):
     real_bump = store.bump_data_version
@@ -119,10 +130,8 @@ def _env() -> dict:
     return env
 
 
-def _start(party: str, jobs: list[dict], pause_marker: Path | None = None) -> subprocess.Popen:
-    spec = {"party": party, "jobs": jobs, "now": NOW.isoformat()}
-    if pause_marker is not None:
-        spec["pause_marker"] = str(pause_marker)
+def _start(party: str, jobs: list[dict], **options) -> subprocess.Popen:
+    spec = {"party": party, "jobs": jobs, "now": NOW.isoformat(), **options}
     return subprocess.Popen(
         [sys.executable, "-c", DRIVER, json.dumps(spec)],
         cwd=PROJECT,
@@ -133,20 +142,15 @@ def _start(party: str, jobs: list[dict], pause_marker: Path | None = None) -> su
     )
 
 
-def _job(db_path: Path, file: Path, barrier: Path, name: str = "") -> dict:
-    """One import for one of two parties that meet at ``barrier`` (a directory)."""
-    return {
-        "url": _url(db_path),
-        "file": str(file),
-        "name": name,
-        "barrier": str(barrier),
-        "parties": 2,
-    }
+def _job(url: str, file: Path, barrier: Path, name: str = "", parties: int = 2) -> dict:
+    """One import for one of the parties that meet at ``barrier`` (a directory)."""
+    return {"url": url, "file": str(file), "name": name, "barrier": str(barrier),
+            "parties": parties}  # fmt: skip
 
 
-def _run_parties(jobs_by_party: dict[str, list[dict]]) -> dict[str, list[dict]]:
+def _run_parties(jobs_by_party: dict[str, list[dict]], **options) -> dict[str, list[dict]]:
     """Run one process per party at once; every one must exit 0. Returns their results."""
-    procs = {party: _start(party, jobs) for party, jobs in jobs_by_party.items()}
+    procs = {party: _start(party, jobs, **options) for party, jobs in jobs_by_party.items()}
     done = {party: proc.communicate(timeout=DEADLINE_S) for party, proc in procs.items()}
     failed = {
         party: f"exit {proc.returncode}: {done[party][1]}"
@@ -157,41 +161,52 @@ def _run_parties(jobs_by_party: dict[str, list[dict]]) -> dict[str, list[dict]]:
     return {party: json.loads(out) for party, (out, _err) in done.items()}
 
 
-def _url(path: Path) -> str:
-    return f"sqlite:///{path}"
+@pytest.fixture
+def new_url(database):
+    """``new_url()``: a new database (sample register) on this test's engine. A SQLite one
+    does not exist yet — the processes make it — a PostgreSQL one is migrated, as
+    ``ia-data db upgrade`` leaves it before the servers start."""
+    return lambda: database(SAMPLE_REGISTER)
 
 
-def _snapshot(path: Path) -> dict:
-    """Row count and checksum of every table, the data version, and a checksum of the
-    active reports with their activities and meetings — read in one read transaction on
-    a fresh connection."""
-    con = sqlite3.connect(path, isolation_level=None)
+@contextmanager
+def _connection(url: str):
+    """A connection of its own (not the engine the code under test uses)."""
+    engine = create_bare_engine(url)
     try:
-        con.execute("BEGIN")
-        tables = [
-            name
-            for (name,) in con.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def _snapshot(url: str) -> dict:
+    """Row count and checksum of every table, the data version, and a checksum of the
+    active reports with their activities and meetings — read in one transaction (a snapshot
+    on PostgreSQL) on a fresh connection."""
+    with _connection(url) as con:
+        if con.dialect.name == "postgresql":
+            con = con.execution_options(isolation_level="REPEATABLE READ")
+        found = inspect(con)
         counts, checksums = {}, {}
-        for table in tables:
-            rows = con.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+        for table in sorted(found.get_table_names()):
+            key = found.get_pk_constraint(table)["constrained_columns"]
+            order = ", ".join(f'"{c}"' for c in key) or "1"
+            rows = con.execute(text(f'SELECT * FROM "{table}" ORDER BY {order}')).all()
             counts[table] = len(rows)
             checksums[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
         active = hashlib.sha256()
         for report in con.execute(
-            "SELECT * FROM report WHERE active ORDER BY council_id, year, period"
-        ).fetchall():
+            text("SELECT * FROM report WHERE active ORDER BY council_id, year, period")
+        ).all():
             active.update(repr(report).encode())
             for table in ("activity", "meeting"):
                 rows = con.execute(
-                    f"SELECT * FROM {table} WHERE report_id = ? ORDER BY id", (report[0],)
-                ).fetchall()
+                    text(f"SELECT * FROM {table} WHERE report_id = :r ORDER BY id"),
+                    {"r": report[0]},
+                ).all()
                 active.update(repr(rows).encode())
-        (version,) = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-    finally:
-        con.close()
+        version = con.execute(text("SELECT value FROM meta WHERE key = 'data_version'")).scalar()
     return {
         **{f"{table} rows": n for table, n in counts.items()},
         **{f"{table} checksum": sha for table, sha in checksums.items()},
@@ -200,29 +215,44 @@ def _snapshot(path: Path) -> dict:
     }
 
 
-def _query(path: Path, sql: str, *params):
-    con = sqlite3.connect(path)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
+SURROGATE = {"id", "report_id", "upload_id"}
 
 
-def _serial_reference(path: Path, files: list[tuple[str, Path]], monkeypatch) -> dict:
+def _content(url: str) -> dict:
+    """Every table's rows without the numbers the database hands out (ids): two imports
+    that ran at once on PostgreSQL draw their activities' ids from one sequence by turns,
+    so only what the rows say can match a one-after-the-other import, not their ids."""
+    with _connection(url) as con:
+        found = inspect(con)
+        content = {}
+        for table in sorted(found.get_table_names()):
+            columns = [c["name"] for c in found.get_columns(table) if c["name"] not in SURROGATE]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            rows = con.execute(text(f'SELECT {listed} FROM "{table}"')).all()
+            content[table] = sorted(repr(tuple(row)) for row in rows)
+    return content
+
+
+def _query(url: str, sql: str, **params) -> list[tuple]:
+    with _connection(url) as con:
+        return [tuple(row) for row in con.execute(text(sql), params).all()]
+
+
+def _sound(url: str) -> None:
+    """The database is whole: SQLite's own checks (PostgreSQL's are its WAL and
+    constraints, which a killed client cannot break)."""
+    if url.startswith("sqlite"):
+        assert _query(url, "PRAGMA integrity_check") == [("ok",)]
+        assert _query(url, "PRAGMA foreign_key_check") == []
+
+
+def _serial_reference(url: str, files: list[tuple[str, Path]]) -> dict:
     """The snapshot of a database where the same files were imported one after another
     (same names, same time) in this process."""
-    monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_REGISTER))
-    url = _url(path)
     engine = db.get_engine(url)
-    try:
-        for name, file in files:
-            assert (
-                import_file(engine, name, file.read_bytes(), now=NOW).status == ImportStatus.STORED
-            )
-    finally:
-        db._engines.pop(url, None)
-        engine.dispose()
-    return _snapshot(path)
+    for name, file in files:
+        assert import_file(engine, name, file.read_bytes(), now=NOW).status == ImportStatus.STORED
+    return _snapshot(url)
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -230,13 +260,27 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-# --- two different workbooks at once ---------------------------------------------------
+# --- different workbooks at once -------------------------------------------------------
 
 
-def test_two_processes_importing_different_workbooks_at_once_both_land(tmp_path, monkeypatch):
-    """Three rounds, each on a database file that does not exist yet: both processes
-    create the schema at once, then import at once. Both land, and the result is exactly
-    what importing the two files one after the other gives."""
+def test_two_processes_importing_different_workbooks_at_once_both_land(
+    tmp_path, new_url, engine_name
+):
+    """Three rounds, each on a new database (SQLite: a file that does not exist yet, so
+    both processes create the schema at once), two imports at once. Both land, and the
+    result is exactly what importing the two files one after the other gives."""
+    _different_workbooks_at_once(tmp_path, new_url, engine_name, locks=True)
+
+
+@pytest.mark.parametrize("engine_name", ["postgresql"])  # SQLite writes one at a time anyway
+def test_without_the_council_locks_the_constraints_still_decide(tmp_path, new_url, engine_name):
+    """The council locks taken out: a lost race on PostgreSQL is then an IntegrityError from
+    a unique index, which the importer answers by storing again — both land, the later one
+    active, the earlier in history (only the ids differ from one after the other)."""
+    _different_workbooks_at_once(tmp_path, new_url, engine_name, locks=False)
+
+
+def _different_workbooks_at_once(tmp_path, new_url, engine_name, locks: bool) -> None:
     rounds = [
         # two councils
         (
@@ -251,47 +295,91 @@ def test_two_processes_importing_different_workbooks_at_once_both_land(tmp_path,
         # an allocation decision and a report
         (SAMPLES / "tildelinger_2012-2014.xlsx", SAMPLES / "rapport_2014_H2_ia-radet-i-oslo.xlsx"),
     ]
+    urls = [new_url() for _ in rounds]
     jobs: dict[str, list[dict]] = {"a": [], "b": []}
     for n, pair in enumerate(rounds):
         barrier = tmp_path / f"barrier-{n}"
         barrier.mkdir()
         for party, file in zip("ab", pair, strict=True):
-            jobs[party].append(_job(tmp_path / f"round-{n}.db", file, barrier))
+            jobs[party].append(_job(urls[n], file, barrier))
 
-    outcome = _run_parties(jobs)
+    outcome = _run_parties(jobs, no_lock=not locks)
 
     for n, pair in enumerate(rounds):
-        path = tmp_path / f"round-{n}.db"
+        url = urls[n]
         results = {party: outcome[party][n] for party in "ab"}
         files = dict(zip("ab", pair, strict=True))
-        assert [r["status"] for r in results.values()] == [
-            ImportStatus.STORED,
-            ImportStatus.STORED,
-        ], results
+        assert [r["status"] for r in results.values()] == [ImportStatus.STORED] * 2, results
         first, second = sorted("ab", key=lambda p: results[p]["upload_id"])
-        assert [results[first]["upload_id"], results[second]["upload_id"]] == [1, 2]
-        assert _query(path, "PRAGMA integrity_check") == [("ok",)]
-        assert _query(path, "SELECT sha256, active FROM upload ORDER BY id") == [
-            (sha256_of(files[first].read_bytes()), 0 if n == 1 else 1),
-            (sha256_of(files[second].read_bytes()), 1),
+        _sound(url)
+        assert _query(url, "SELECT sha256, active FROM upload ORDER BY id") == [
+            (sha256_of(files[first].read_bytes()), n != 1),
+            (sha256_of(files[second].read_bytes()), True),
         ]
-        if n == 1:  # the later version replaced the earlier one; only it is active
-            assert results[second]["replaced_upload_id"] == 1
-            assert _query(path, "SELECT upload_id FROM report WHERE active") == [(2,)]
+        if n == 1:  # the later version replaced the earlier one, which stays in history
+            assert results[second]["replaced_upload_id"] == results[first]["upload_id"]
+            assert _query(url, "SELECT upload_id FROM report WHERE active") == [
+                (results[second]["upload_id"],)
+            ]
+            assert _query(url, "SELECT count(*) FROM report") == [(2,)]
+        if not locks:
+            continue  # a transaction that lost used up an id: the rows are alike, not the ids
+        assert [results[first]["upload_id"], results[second]["upload_id"]] == [1, 2]
         # Every row is exactly what importing the two files one after the other gives.
-        reference = _serial_reference(
-            tmp_path / f"serial-{n}.db",
-            [(files[p].name, files[p]) for p in (first, second)],
-            monkeypatch,
+        reference = new_url()
+        expected = _serial_reference(
+            reference, [(files[p].name, files[p]) for p in (first, second)]
         )
-        assert reference["data_version"] == 2
-        assert _snapshot(path) == reference
+        assert expected["data_version"] == 2
+        assert _content(url) == _content(reference)
+        if engine_name == "sqlite":  # one writer at a time: even the ids are the same
+            assert _snapshot(url) == expected
+
+
+EIGHT = [
+    "rapport_2015_Ar_ia-radet-i-troms.xlsx",
+    "rapport_2015_Ar_ia-radet-i-oslo.xlsx",
+    "rapport_2015_Ar_ia-radet-i-nordland.xlsx",
+    "rapport_2015_Ar_ia-radet-i-rogaland.xlsx",
+    "rapport_2015_Ar_ia-radet-i-hordaland.xlsx",
+    "rapport_2015_Ar_ia-radet-i-hedmark.xlsx",
+    "rapport_2015_Ar_ia-radet-i-more-og-romsdal.xlsx",
+    "rapport_2015_Ar_ia-radet-i-finnmark.xlsx",
+]
+
+
+def test_eight_councils_at_once_all_land(tmp_path, new_url):
+    """Eight secretariats send their 2015 reports at the same moment: all eight are stored,
+    each active, and the data version rose by exactly eight — what importing them one by
+    one gives, figure for figure."""
+    url = new_url()
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
+    files = [SAMPLES / name for name in EIGHT]
+    outcome = _run_parties(
+        {f"p{k}": [_job(url, file, barrier, parties=len(files))] for k, file in enumerate(files)}
+    )
+    assert [r[0]["status"] for r in outcome.values()] == [ImportStatus.STORED] * 8
+    assert sorted(r[0]["upload_id"] for r in outcome.values()) == list(range(1, 9))
+    _sound(url)
+    figures = (
+        "SELECT c.name, u.activity_count, u.total_cost_ore FROM report r "
+        "JOIN council c ON c.id = r.council_id JOIN upload u ON u.id = r.upload_id "
+        "WHERE r.active ORDER BY c.name"
+    )
+    reference = new_url()
+    expected = _serial_reference(reference, [(f.name, f) for f in files])
+    assert len(_query(url, figures)) == 8
+    assert _query(url, figures) == _query(reference, figures)
+    assert _content(url) == _content(reference)
+    assert _snapshot(url)["data_version"] == expected["data_version"] == 8
 
 
 def test_opening_a_new_database_while_another_connection_writes_to_it_waits(tmp_path, monkeypatch):
-    """Switching a new file to WAL fails at once with "database is locked" — without the
-    busy timeout — while another connection holds a write lock on it (what two processes
-    opening one new database at once can run into). ``get_engine`` retries instead."""
+    """SQLite only (its WAL switch; a PostgreSQL database is made by ``db upgrade``): switching
+    a new file to WAL fails at once with "database is locked" — without the busy timeout —
+    while another connection holds a write lock on it (what two processes opening one new
+    database at once can run into). ``get_engine`` retries instead."""
     monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_REGISTER))
     path = tmp_path / "new.db"
     other = sqlite3.connect(path, isolation_level=None)
@@ -306,8 +394,8 @@ def test_opening_a_new_database_while_another_connection_writes_to_it_waits(tmp_
             other.execute("COMMIT")
 
     clock = SimpleNamespace(monotonic=time.monotonic, sleep=release_on_wait)
-    monkeypatch.setattr(db, "time", clock, raising=False)
-    url = _url(path)
+    monkeypatch.setattr(engine_setup, "time", clock)
+    url = f"sqlite:///{path}"
     try:
         engine = db.get_engine(url)
         db._engines.pop(url, None)
@@ -315,54 +403,70 @@ def test_opening_a_new_database_while_another_connection_writes_to_it_waits(tmp_
     finally:
         other.close()
     assert len(waits) >= 1
-    assert _query(path, "PRAGMA journal_mode") == [("wal",)]
+    assert _query(url, "PRAGMA journal_mode") == [("wal",)]
     councils = len(read_register_file(SAMPLE_REGISTER)["council"])
-    assert _query(path, "SELECT count(*) FROM council") == [(councils,)]
+    assert _query(url, "SELECT count(*) FROM council") == [(councils,)]
 
 
 # --- the same workbook twice at once ---------------------------------------------------
 
 
-def test_the_same_workbook_imported_twice_at_once_is_stored_once(tmp_path, monkeypatch):
-    """The duplicate check runs inside the write transaction (BEGIN IMMEDIATE), so of two
-    simultaneous imports of the same bytes one stores and the other finds it stored."""
+def test_the_same_workbook_imported_twice_at_once_is_stored_once(tmp_path, new_url):
+    """Of two simultaneous imports of the same bytes one stores and the other finds it
+    stored: the duplicate check runs after the council locks (SQLite: inside BEGIN
+    IMMEDIATE)."""
+    _same_workbook_twice_at_once(tmp_path, new_url, locks=True)
+
+
+@pytest.mark.parametrize("engine_name", ["postgresql"])  # SQLite writes one at a time anyway
+def test_without_the_council_locks_the_same_file_is_still_stored_once(
+    tmp_path, new_url, engine_name
+):
+    """The council locks taken out: the unique SHA-256 stops the second, which then says
+    what it would have said had it come second."""
+    _same_workbook_twice_at_once(tmp_path, new_url, locks=False)
+
+
+def _same_workbook_twice_at_once(tmp_path, new_url, locks: bool) -> None:
     rounds = [
         SAMPLES / "rapport_2012_H2_ia-radet-i-nordland.xlsx",
         SAMPLES / "tildelinger_2012-2014.xlsx",
         SAMPLES / "rapport_2016_Ar_ia-radet-i-agder.xlsx",
     ]
+    urls = [new_url() for _ in rounds]
     jobs: dict[str, list[dict]] = {"a": [], "b": []}
     for n, file in enumerate(rounds):
         barrier = tmp_path / f"barrier-{n}"
         barrier.mkdir()
         for party in "ab":  # two people, the same bytes under their own file names
             name = f"{party}-{file.name}"
-            jobs[party].append(_job(tmp_path / f"round-{n}.db", file, barrier, name))
+            jobs[party].append(_job(urls[n], file, barrier, name))
 
-    outcome = _run_parties(jobs)
+    outcome = _run_parties(jobs, no_lock=not locks)
 
     for n, file in enumerate(rounds):
-        path = tmp_path / f"round-{n}.db"
+        url = urls[n]
         results = {party: outcome[party][n] for party in "ab"}
         winner, other = sorted("ab", key=lambda p: results[p]["status"] != ImportStatus.STORED)
         assert [results[winner]["status"], results[other]["status"]] == [
             ImportStatus.STORED,
             ImportStatus.UNCHANGED,
         ]
-        assert results[winner]["upload_id"] == results[other]["upload_id"] == 1
+        assert results[winner]["upload_id"] == results[other]["upload_id"]
+        stored = results[winner]["upload_id"]
         message = results[other]["message"]
-        assert "akkurat denne filen er allerede lastet opp (opplasting nr. 1" in message
-        assert _query(path, "PRAGMA integrity_check") == [("ok",)]
-        assert _query(path, "SELECT sha256, file_name, active FROM upload") == [
-            (sha256_of(file.read_bytes()), f"{winner}-{file.name}", 1)
+        assert f"akkurat denne filen er allerede lastet opp (opplasting nr. {stored}" in message
+        _sound(url)
+        assert _query(url, "SELECT sha256, file_name, active FROM upload") == [
+            (sha256_of(file.read_bytes()), f"{winner}-{file.name}", True)
         ]
         if file.name.startswith("rapport"):
-            assert _query(path, "SELECT upload_id FROM report WHERE active") == [(1,)]
-        reference = _serial_reference(
-            tmp_path / f"serial-{n}.db", [(f"{winner}-{file.name}", file)], monkeypatch
-        )
+            assert _query(url, "SELECT upload_id FROM report WHERE active") == [(stored,)]
+        if not locks:
+            continue
+        reference = _serial_reference(new_url(), [(f"{winner}-{file.name}", file)])
         assert reference["data_version"] == 1
-        assert _snapshot(path) == reference
+        assert _snapshot(url) == reference
 
 
 # --- a crash in the middle of an import ------------------------------------------------
@@ -398,14 +502,29 @@ def _wait_for(path: Path, proc: subprocess.Popen) -> None:
         time.sleep(0.01)
 
 
+def _held(url: str) -> None:
+    """Another writer cannot take what the paused import holds: SQLite's write lock, or on
+    PostgreSQL the lock on Troms' register row."""
+    if url.startswith("sqlite"):
+        con = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=0)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+                con.execute("BEGIN IMMEDIATE")
+        finally:
+            con.close()
+        return
+    with _connection(url) as con, pytest.raises(OperationalError, match="could not obtain lock"):
+        con.execute(
+            text("SELECT id FROM council WHERE name = 'IA-rådet i Troms' FOR UPDATE NOWAIT")
+        )
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_a_process_killed_mid_import_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+def test_a_process_killed_mid_import_leaves_the_database_as_it_was(tmp_path, new_url):
     """A 20 000-row import is paused after its last write, before COMMIT (the driver
     hangs in ``bump_data_version``), and killed with SIGKILL. The database is unchanged
     and sound, and the next import — of the same file — stores normally."""
-    monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_REGISTER))
-    path = tmp_path / "crash.db"
-    url = _url(path)
+    url = new_url()
     engine = db.get_engine(url)
     small = report_xlsx()  # Troms 2012 H1, the version the big import would replace
     for name, data in [
@@ -416,25 +535,20 @@ def test_a_process_killed_mid_import_leaves_the_database_as_it_was(tmp_path, mon
         assert import_file(engine, name, data, now=NOW).status == ImportStatus.STORED
     db._engines.pop(url, None)
     engine.dispose()
-    before = _snapshot(path)
+    before = _snapshot(url)
     assert before["data_version"] == 3
     assert before["upload rows"] == 3
 
     big = _write(tmp_path / "troms-stor.xlsx", _large_report())
     marker = tmp_path / "inside-the-transaction"
-    proc = _start("crash", [{"url": url, "file": str(big)}], pause_marker=marker)
+    proc = _start("crash", [{"url": url, "file": str(big)}], pause_marker=str(marker))
     try:
         _wait_for(marker, proc)
         # The import has inserted all 20 000 activities, replaced the active version and
-        # raised the data version, but not committed: it holds the write lock, and a
-        # reader still sees the database as it was.
-        con = sqlite3.connect(path, timeout=0)
-        try:
-            with pytest.raises(sqlite3.OperationalError, match="database is locked"):
-                con.execute("BEGIN IMMEDIATE")
-        finally:
-            con.close()
-        assert _snapshot(path) == before
+        # raised the data version, but not committed: it holds its lock, and a reader
+        # still sees the database as it was.
+        _held(url)
+        assert _snapshot(url) == before
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=DEADLINE_S)
     finally:
@@ -444,59 +558,61 @@ def test_a_process_killed_mid_import_leaves_the_database_as_it_was(tmp_path, mon
     assert proc.returncode == -signal.SIGKILL
 
     # A fresh connection finds the database whole and exactly as before.
-    assert _query(path, "PRAGMA integrity_check") == [("ok",)]
-    assert _query(path, "PRAGMA foreign_key_check") == []
-    assert _snapshot(path) == before
+    _sound(url)
+    assert _snapshot(url) == before
 
-    # A new engine can write again, and the same big file stores as new (no trace of the
-    # killed attempt), replacing the small version.
+    # A new engine can write again (on PostgreSQL once the server has rolled the dead
+    # client's transaction back, which the council lock waits for), and the same big file
+    # stores as new (no trace of the killed attempt), replacing the small version.
     engine = db.get_engine(url)
-    try:
-        result = import_file(engine, "troms-stor.xlsx", big.read_bytes(), now=NOW)
-    finally:
-        db._engines.pop(url, None)
-        engine.dispose()
-    assert (result.status, result.upload_id, result.replaced_upload_id) == (
-        ImportStatus.STORED,
-        4,
-        1,
-    )
-    after = _snapshot(path)
+    result = import_file(engine, "troms-stor.xlsx", big.read_bytes(), now=NOW)
+    db._engines.pop(url, None)
+    engine.dispose()
+    assert (result.status, result.replaced_upload_id) == (ImportStatus.STORED, 1)
+    after = _snapshot(url)
     assert after["data_version"] == before["data_version"] + 1
-    assert _query(path, "PRAGMA integrity_check") == [("ok",)]
+    assert after["upload rows"] == before["upload rows"] + 1
+    _sound(url)
     assert _query(
-        path,
+        url,
         "SELECT r.upload_id, count(a.id) FROM report r JOIN activity a ON a.report_id = r.id "
-        "WHERE r.active AND r.council_id = (SELECT id FROM council WHERE name = ?) "
+        "WHERE r.active AND r.council_id = (SELECT id FROM council WHERE name = :name) "
         "GROUP BY r.id",
-        "IA-rådet i Troms",
-    ) == [(4, 20_000)]
+        name="IA-rådet i Troms",
+    ) == [(result.upload_id, 20_000)]
 
 
-def test_a_reader_does_not_wait_for_an_import_holding_the_write_lock(tmp_path, monkeypatch):
+def test_a_reader_does_not_wait_for_an_import_holding_the_write_lock(new_url, monkeypatch):
     """A page shown while a secretariat's import is being written reads the data as it was
-    before, at once: only writes take the write lock at BEGIN. (With a short busy timeout, a
-    reader that queued behind the writer would fail with «database is locked».)"""
+    before, at once: only writes take SQLite's write lock at BEGIN, and PostgreSQL's readers
+    take no lock a writer holds. (With a short busy timeout, or lock timeout, a reader that
+    queued behind the writer would fail.)"""
     from sqlmodel import Session
 
     from ia_data.domain.rules import load_rules
     from ia_data.reporting.overview import overview
+    from ia_data.storage.store import lock_councils
 
-    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 300)
-    url = f"sqlite:///{tmp_path / 'les.db'}"
+    monkeypatch.setattr(engine_setup, "BUSY_TIMEOUT_MS", 300)
+    url = new_url()
     engine = db.get_engine(url)
+    assert import_file(engine, "troms.xlsx", report_xlsx()).status == ImportStatus.STORED
+    writer_engine = create_bare_engine(url)
+    writer = Session(writer_engine)
     try:
-        assert import_file(engine, "troms.xlsx", report_xlsx()).status == ImportStatus.STORED
-        writer = sqlite3.connect(tmp_path / "les.db", isolation_level=None)
-        writer.execute("BEGIN IMMEDIATE")  # as import_file holds it while it stores
-        writer.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+        with engine_setup.writing():  # as import_file holds them while it stores
+            every = writer.execute(text("SELECT id FROM council ORDER BY id")).scalars().all()
+            lock_councils(writer, every)
+            db.bump_data_version(writer)
+            writer.flush()
         with Session(engine) as session:
+            if engine.dialect.name == "postgresql":
+                session.execute(text("SET LOCAL lock_timeout = '300ms'"))
             rows = overview(session, 2012, datetime(2012, 12, 31).date(), load_rules())
             version = db.data_version(session)
-        troms = next(r for r in rows if r.council.name == "IA-rådet i Troms")
-        assert (troms.activities, version) == (2, 1)
-        writer.execute("ROLLBACK")
-        writer.close()
     finally:
-        db._engines.pop(url, None)
-        engine.dispose()
+        writer.rollback()
+        writer.close()
+        writer_engine.dispose()
+    troms = next(r for r in rows if r.council.name == "IA-rådet i Troms")
+    assert (troms.activities, version) == (2, 1)
