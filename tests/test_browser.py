@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -15,11 +16,13 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
 from conftest import PROJECT, SAMPLE_REGISTER
 from hostile import case_changed, png_renamed, zip_bomb
+from postgres import need
 from sqlmodel import Session
 
 from ia_data.demo import SAMPLE_DIR
@@ -75,11 +78,12 @@ def _free_port() -> int:
 class Server:
     """One `streamlit run app.py` on its own port and database."""
 
-    def __init__(self, db_url: str, log: Path):
+    def __init__(self, db_url: str, log: Path, **more_env: str):
         self.db_url = db_url
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, IA_DATABASE_URL=db_url, IA_REGISTER_FILE=str(SAMPLE_REGISTER))
+        env.update(more_env)
         self.log = log.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py",
@@ -118,10 +122,10 @@ class Server:
 
 
 @pytest.fixture
-def empty_server(tmp_path, monkeypatch):
-    """A server on a database with the schema and the demo register, and no reports."""
-    monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_REGISTER))
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
+def empty_server(database, tmp_path):
+    """A server on a database (on each engine) with the schema and the demo register, and
+    no reports."""
+    url = database(SAMPLE_REGISTER)
     engine = db.get_engine(url)
     with Session(engine) as session:
         assert db.data_version(session) == 0
@@ -316,3 +320,108 @@ def test_every_page_renders_on_the_sample_data_and_deep_links_work(seeded_server
     # A link to one council opens that council.
     _open(page, f"{seeded_server.base}/rad?rad=9&per=2017-06-01", "IA-rådet i Agder")
     assert _metrics(page, "Tildelt i alt")["Tildelt i alt"] == "2 957 000 kr"
+
+
+# --- several servers behind a sticky proxy -------------------------------------------------
+
+
+def _haproxy() -> str:
+    path = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    if Path(path).is_file():
+        return path
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true, men HAProxy finnes ikke: installer det (apt-get install haproxy)")
+    pytest.skip("HAProxy finnes ikke på denne maskinen (apt-get install haproxy)")
+
+
+@pytest.fixture
+def two_servers(postgres, tmp_path):
+    """HAProxy, run with the very config shipped in ``deploy/``, in front of two servers on
+    one PostgreSQL database, both with the same cookie secret."""
+    haproxy = _haproxy()
+    url = need(postgres).new_database(SAMPLE_REGISTER)
+    secret = secrets.token_hex(32)
+    servers = [
+        Server(url, tmp_path / f"streamlit-{name}.log", STREAMLIT_SERVER_COOKIE_SECRET=secret)
+        for name in "ab"
+    ]
+    port = _free_port()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "IA_PROXY_BIND": f"127.0.0.1:{port}",
+        "IA_SERVER_A": f"127.0.0.1:{servers[0].port}",
+        "IA_SERVER_B": f"127.0.0.1:{servers[1].port}",
+    }
+    log = (tmp_path / "haproxy.log").open("wb")
+    proxy = subprocess.Popen(
+        [haproxy, "-db", "-f", str(PROJECT / "deploy" / "haproxy.cfg")],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                if proxy.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((tmp_path / "haproxy.log").read_text()) from None
+                time.sleep(0.1)
+        yield SimpleNamespace(base=base, a=servers[0], b=servers[1], url=url)
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=10)
+        log.close()
+        for server in servers:
+            server.stop()
+        postgres.drop(url)
+
+
+def _pinned(browser, base: str, server: str):
+    """A browser pinned to one server, as the proxy's cookie pins it after the first visit,
+    and the names of the servers that answered its requests."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1600})
+    context.add_cookies([{"name": "IA_SERVER", "value": server, "url": base}])
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    served: list[str] = []
+    tab.on("response", lambda r: served.append(r.headers.get("x-ia-server") or ""))
+    return context, tab, served
+
+
+def test_two_servers_behind_haproxy(two_servers, browser):
+    """A file uploaded through the proxy on one server is on Oversikt for a browser the
+    proxy pins to the other, and each server answers its health check."""
+    for server in (two_servers.a, two_servers.b):
+        with urllib.request.urlopen(f"{server.base}/_stcore/health", timeout=5) as answer:
+            assert answer.read() == b"ok"
+
+    context, tab, served_a = _pinned(browser, two_servers.base, "a")
+    try:
+        _open(tab, f"{two_servers.base}/last_opp", "Last opp")
+        _choose_file(tab, NORDLAND_2015)
+        _wait_for_text(tab, "Filen er kontrollert uten feil")
+        tab.get_by_role("button", name="Lagre filen").click()
+        _wait_for_text(tab, "Filen er lagret")
+        _no_failure(tab)
+    finally:
+        context.close()
+    assert [u["file_name"] for u in two_servers.a.uploads()] == [NORDLAND_2015.name]
+
+    context, tab, served_b = _pinned(browser, two_servers.base, "b")
+    try:
+        _open(tab, f"{two_servers.base}/?ar=2015&per=2016-06-01", "Oversikt")
+        figures = _metrics(tab, "IA-råd", "Brukt", "Mangler")
+        _no_failure(tab)
+    finally:
+        context.close()
+    assert (figures["Brukt"], figures["Aktiviteter"], figures["Levert i tide"]) == (
+        "437 250 kr",
+        "20",
+        "1",
+    )
+    # Both servers served, each only its own browser (the upload's request included).
+    assert set(served_a) - {""} == {"a"} and set(served_b) - {""} == {"b"}
+    assert len([s for s in served_a if s]) > 1
