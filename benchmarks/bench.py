@@ -1,13 +1,17 @@
 """Benchmark: import, the overview query and the Oversikt page, on the demo data and on a
-large database (every council 2010–2018, 1 000 activities per council and year).
+large database (every council 2010–2018, 1 000 activities per council and year), on SQLite
+and on PostgreSQL side by side.
 
 Run from the project folder:
 
     uv run python benchmarks/bench.py            # everything (a few minutes)
     uv run python benchmarks/bench.py --quick    # fewer repetitions
+    uv run python benchmarks/bench.py --engine sqlite
 
-It builds all its data in a temporary folder and prints a table of medians. It is not part
-of the test suite: speed is measured here, never asserted in a test.
+PostgreSQL is the server in ``IA_TEST_POSTGRES_URL`` (an admin URL, ``…/postgres``), else a
+throw-away cluster started from Debian's binaries as the tests start it. It builds all its
+data in a temporary folder (and temporary databases) and prints a table of medians. It is
+not part of the test suite: speed is measured here, never asserted in a test.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
+sys.path.insert(0, str(PROJECT / "tests"))  # the throw-away PostgreSQL of the tests
 
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
@@ -37,6 +42,7 @@ from ia_data.demo.seed import seed  # noqa: E402
 from ia_data.domain.rules import load_rules  # noqa: E402
 from ia_data.reporting.overview import overview  # noqa: E402
 from ia_data.storage import db, derived  # noqa: E402
+from ia_data.storage.engine import writing  # noqa: E402
 from ia_data.storage.models import Activity, Meeting, Report, Upload  # noqa: E402
 from ia_data.storage.register import councils  # noqa: E402
 from ia_data.storage.store import import_file  # noqa: E402
@@ -91,7 +97,7 @@ def build_large(url: str, per_council_year: int = 1_000) -> int:
     rng = random.Random(2018)
     now = dt.datetime.now(dt.UTC)
     total = 0
-    with db.writing(), Session(engine) as session:
+    with writing(), Session(engine) as session:
         infos = councils(session)
         for year in range(2010, 2019):
             periods = rules.periods(year)
@@ -139,17 +145,19 @@ def build_large(url: str, per_council_year: int = 1_000) -> int:
 # --- measurements ----------------------------------------------------------------------
 
 
-def bench_import(repeat: int, tmp: Path) -> tuple[float, float]:
+def bench_import(repeat: int, new_url) -> tuple[float, float]:
+    """Median import of a 10 000-activity workbook into a new database, its schema and
+    register already there (as on a running server), and pandas only reading it."""
     import pandas as pd
 
     data = big_workbook()
-    runs = iter(range(1000))
+    engines = iter([db.get_engine(new_url()) for _ in range(repeat + 1)])
 
     def one_import():
-        url = f"sqlite:///{tmp / f'import-{next(runs)}.db'}"
-        result = import_file(db.get_engine(url), "stor.xlsx", data)
+        result = import_file(next(engines), "stor.xlsx", data)
         assert result.status == "lagret", result.message
 
+    one_import()  # the reading worker started, the code warm
     ours = median_time(one_import, repeat)
     theirs = median_time(
         lambda: pd.read_excel(io.BytesIO(data), engine="openpyxl", sheet_name=None), repeat
@@ -256,59 +264,118 @@ def bench_server_memory(url: str) -> float | None:
         server.wait(timeout=30)
 
 
+class Engine:
+    """New databases on one engine: SQLite files in a folder, or PostgreSQL databases."""
+
+    def __init__(self, name: str, tmp: Path, cluster=None):
+        self.name, self.tmp, self.cluster = name, tmp, cluster
+        self.count = 0
+
+    def new_url(self, register: Path | None = None) -> str:
+        self.count += 1
+        if self.name == "sqlite":
+            if register:
+                os.environ["IA_REGISTER_FILE"] = str(register)
+            else:
+                os.environ.pop("IA_REGISTER_FILE", None)
+            url = f"sqlite:///{self.tmp / f'{self.count}.db'}"
+            db.get_engine(url)  # made with its register
+            return url
+        return self.cluster.new_database(register)
+
+
+def measure(engine: Engine, repeat: int) -> dict:
+    print(f"{engine.name}: bygger data …", flush=True)
+    demo_url = engine.new_url(SAMPLE_REGISTER)
+    seed(db.get_engine(demo_url))
+    large_url = engine.new_url()
+    start = time.perf_counter()
+    count = build_large(large_url)
+    with Session(db.get_engine(large_url)) as session:
+        reports = len(session.exec(select(Report.id)).all())
+    print(f"{engine.name}: stor database: {count:,} aktiviteter i {reports} rapporter "
+          f"({time.perf_counter() - start:.1f} s)".replace(",", " "), flush=True)  # fmt: skip
+    ours, theirs = bench_import(repeat, engine.new_url)
+    figures = {
+        "import": ours, "pandas": theirs,
+        "q_demo": bench_query(demo_url, 2016, repeat * 5),
+        "q_large": bench_query(large_url, 2016, repeat * 5),
+        "r_demo": bench_rerun(demo_url, repeat * 3, SAMPLE_REGISTER),
+    }  # fmt: skip
+    db.dispose_engines()
+    figures["r_large"] = bench_rerun(large_url, repeat * 3, None)
+    figures["first_demo"] = bench_first_render(demo_url, SAMPLE_REGISTER)
+    figures["first_large"] = bench_first_render(large_url, None)
+    figures["memory"] = bench_server_memory(large_url)
+    db.dispose_engines()
+    return figures
+
+
+def rows_of(f: dict) -> list[str]:
+    memory = "ingen Chromium" if f["memory"] is None else f"{f['memory']:.0f} MB"
+    return [
+        f"{f['import'] * 1000:.0f} ms", f"{f['pandas'] * 1000:.0f} ms",
+        f"{f['import'] / f['pandas']:.2f}",
+        f"{f['q_demo'] * 1000:.1f} ms", f"{f['q_large'] * 1000:.1f} ms",
+        f"{f['q_large'] / f['q_demo']:.2f}",
+        f"{f['r_demo'] * 1000:.0f} ms", f"{f['r_large'] * 1000:.0f} ms",
+        f"{f['first_demo'][0] * 1000:.0f} ms ({f['first_demo'][1]:.1f} s)",
+        f"{f['first_large'][0] * 1000:.0f} ms ({f['first_large'][1]:.1f} s)",
+        memory,
+    ]  # fmt: skip
+
+
+MEASURES = [
+    ("Import av 10 000 aktiviteter (lese, kontrollere, lagre)", ""),
+    ("pandas.read_excel(engine='openpyxl'), bare lese", ""),
+    ("  forhold import / pandas", TARGETS["import"]),
+    ("Oversiktsspørring, demodata", ""),
+    ("Oversiktsspørring, stor database", ""),
+    ("  forhold stor / demo", TARGETS["query"]),
+    ("Oversikt, ny kjøring (AppTest), demodata", ""),
+    ("Oversikt, ny kjøring (AppTest), stor database", TARGETS["rerun"]),
+    ("Oversikt, første visning i ny prosess (prosessen), demo", ""),
+    ("Oversikt, første visning i ny prosess (prosessen), stor", ""),
+    ("Serverens høyeste minnebruk, stor database", TARGETS["memory"]),
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
     repeat = 3 if args.quick else 7
     tmp = Path(tempfile.mkdtemp(prefix="ia-bench-"))
 
     print(f"Maskin: {platform.machine()}, {os.cpu_count()} kjerner, Python "
-          f"{platform.python_version()}, {platform.system()}")  # fmt: skip
-    print(f"Bygger data i {tmp} …", flush=True)
-    demo_url = f"sqlite:///{tmp / 'demo.db'}"
-    os.environ["IA_REGISTER_FILE"] = str(SAMPLE_REGISTER)
-    seed(db.get_engine(demo_url))
-    os.environ.pop("IA_REGISTER_FILE")
-    large_url = f"sqlite:///{tmp / 'large.db'}"
-    start = time.perf_counter()
-    count = build_large(large_url)
-    with Session(db.get_engine(large_url)) as session:
-        reports = len(session.exec(select(Report.id)).all())
-    print(f"Stor database: {count:,} aktiviteter i {reports} rapporter "
-          f"({time.perf_counter() - start:.1f} s)".replace(",", " "), flush=True)  # fmt: skip
+          f"{platform.python_version()}, {platform.system()}; data i {tmp}")  # fmt: skip
+    names = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
+    cluster = None
+    if "postgresql" in names:
+        import postgres
 
-    ours, theirs = bench_import(repeat, tmp)
-    q_demo = bench_query(demo_url, 2016, repeat * 5)
-    q_large = bench_query(large_url, 2016, repeat * 5)
-    r_demo = bench_rerun(demo_url, repeat * 3, SAMPLE_REGISTER)
-    db.dispose_engines()
-    r_large = bench_rerun(large_url, repeat * 3, None)
-    first_demo = bench_first_render(demo_url, SAMPLE_REGISTER)
-    first_large = bench_first_render(large_url, None)
-    memory = bench_server_memory(large_url)
+        cluster = postgres.start()
+        if cluster is None:
+            sys.exit(
+                "PostgreSQL finnes ikke (apt-get install postgresql, eller IA_TEST_POSTGRES_URL)"
+            )
+        with cluster._admin().connect() as connection:
+            version = connection.exec_driver_sql("SHOW server_version").scalar()
+        print(f"PostgreSQL {version}", flush=True)
+    try:
+        results = {name: rows_of(measure(Engine(name, tmp, cluster), repeat)) for name in names}
+    finally:
+        if cluster is not None:
+            cluster.stop()
 
-    rows = [
-        ("Import av 10 000 aktiviteter (lese, kontrollere, lagre)", f"{ours * 1000:.0f} ms", ""),
-        ("pandas.read_excel(engine='openpyxl'), bare lese", f"{theirs * 1000:.0f} ms", ""),
-        ("  forhold import / pandas", f"{ours / theirs:.2f}", TARGETS["import"]),
-        ("Oversiktsspørring, demodata", f"{q_demo * 1000:.1f} ms", ""),
-        ("Oversiktsspørring, stor database", f"{q_large * 1000:.1f} ms", ""),
-        ("  forhold stor / demo", f"{q_large / q_demo:.2f}", TARGETS["query"]),
-        ("Oversikt, ny kjøring (AppTest), demodata", f"{r_demo * 1000:.0f} ms", ""),
-        ("Oversikt, ny kjøring (AppTest), stor database", f"{r_large * 1000:.0f} ms",
-         TARGETS["rerun"]),
-        ("Oversikt, første visning i ny prosess, demodata",
-         f"{first_demo[0] * 1000:.0f} ms (prosess {first_demo[1]:.1f} s)", ""),
-        ("Oversikt, første visning i ny prosess, stor database",
-         f"{first_large[0] * 1000:.0f} ms (prosess {first_large[1]:.1f} s)", ""),
-        ("Serverens høyeste minnebruk, stor database",
-         "ingen Chromium" if memory is None else f"{memory:.0f} MB", TARGETS["memory"]),
-    ]  # fmt: skip
-    width = max(len(r[0]) for r in rows)
-    print(f"\n{'Måling':{width}}  {'Median':>32}  Mål")
-    for name, value, target in rows:
-        print(f"{name:{width}}  {value:>32}  {target}")
+    width = max(len(m[0]) for m in MEASURES)
+    heads = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+    print(f"\n| {'Måling':{width}} | " + " | ".join(f"{heads[n]:>18}" for n in names) + " | Mål |")
+    print(f"|{'-' * (width + 2)}|" + "|".join("-" * 20 for _ in names) + "|-----|")
+    for k, (name, target) in enumerate(MEASURES):
+        values = " | ".join(f"{results[n][k]:>18}" for n in names)
+        print(f"| {name:{width}} | {values} | {target} |")
 
 
 if __name__ == "__main__":
