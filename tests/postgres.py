@@ -77,7 +77,9 @@ class Cluster:
         """A database migrated to the head with ``register`` loaded, to copy databases from."""
         key = str(register or "")
         if key not in self._templates:
-            name = "ia_tpl_" + hashlib.sha1(key.encode()).hexdigest()[:12]
+            # One per register and per test process (pytest-xdist's workers each make theirs).
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+            name = "ia_tpl_" + hashlib.sha1(f"{key}|{worker}".encode()).hexdigest()[:12]
             admin = self._admin()
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
