@@ -9,9 +9,10 @@ Run from the project folder:
     uv run python benchmarks/bench.py --engine sqlite
 
 PostgreSQL is the server in ``IA_TEST_POSTGRES_URL`` (an admin URL, ``…/postgres``), else a
-throw-away cluster started from Debian's binaries as the tests start it. It builds all its
-data in a temporary folder (and temporary databases) and prints a table of medians. It is
-not part of the test suite: speed is measured here, never asserted in a test.
+throw-away cluster started from Debian's binaries as the tests start it, but with fsync on.
+It builds all its data in a temporary folder (and temporary databases) and prints a table
+of medians. It is not part of the test suite: speed is measured here, never asserted in a
+test.
 """
 
 from __future__ import annotations
@@ -355,7 +356,7 @@ def main() -> None:
     if "postgresql" in names:
         import postgres
 
-        cluster = postgres.start()
+        cluster = postgres.start(durable=True)
         if cluster is None:
             sys.exit(
                 "PostgreSQL finnes ikke (apt-get install postgresql, eller IA_TEST_POSTGRES_URL)"

@@ -115,9 +115,10 @@ def _as_postgres(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(argv, check=True, capture_output=True, **kwargs)
 
 
-def start() -> Cluster | None:
+def start(durable: bool = False) -> Cluster | None:
     """The server of ``IA_TEST_POSTGRES_URL``, else a new one in a temporary folder, else
-    None (PostgreSQL is not installed)."""
+    None (PostgreSQL is not installed). The tests' own server skips fsync (a throw-away
+    cluster); ``durable`` keeps it, as the benchmark wants, to measure what a real one does."""
     if os.environ.get(URL_VARIABLE):
         return Cluster(os.environ[URL_VARIABLE])
     bin_dir = binaries()
@@ -130,7 +131,9 @@ def start() -> Cluster | None:
     data = str(folder / "data")
     initdb = ["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]
     _as_postgres([str(bin_dir / "initdb"), "-D", data, *initdb])
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder}"
+    if not durable:
+        options += " -c fsync=off"
     log = str(folder / "log")
     _as_postgres([str(bin_dir / "pg_ctl"), "-D", data, "-l", log, "-w", "-o", options, "start"])
     return Cluster(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", folder, bin_dir)
