@@ -291,16 +291,26 @@ MEETING_COLUMNS = ("report_id", "date", "kind", "present", "comment", "source_ro
 
 
 def insert_rows(session: Session, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert rows (tuples in the order of ``columns``) with one executemany on the driver.
+    """Insert rows (tuples in the order of ``columns``) in one go on the driver.
 
     SQLAlchemy's own executemany turns every row into a dict and runs each value through
     its type's processor, which for a secretariat's 10 000 activities costs more than the
-    insert itself. Here the statement is compiled once, in the database's own parameter
-    style, and the only conversion is the one the driver lacks: SQLite stores a date as
-    its ISO text (as SQLAlchemy's Date type does there)."""
+    insert itself. PostgreSQL gets the rows by COPY; elsewhere the statement is compiled
+    once, in the database's own parameter style, and the only conversion is the one the
+    driver lacks: SQLite stores a date as its ISO text (as SQLAlchemy's Date type does
+    there)."""
     if not rows:
         return
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # PostgreSQL's COPY, in the same transaction: one stream of rows instead of 10 000
+        # INSERT statements (about a fifth of the time for a large report).
+        listed = ", ".join(f'"{c}"' for c in columns)
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor.copy(f'COPY "{table.name}" ({listed}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
     if connection.dialect.name == "sqlite":
         for i in (i for i, c in enumerate(columns) if isinstance(table.c[c].type, Date)):
