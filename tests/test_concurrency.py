@@ -26,7 +26,14 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import OperationalError
-from workbooks import ACTIVITY_HEADER, MEETING_HEADER, large_xlsx, report_rows, report_xlsx
+from workbooks import (
+    ACTIVITY_HEADER,
+    MEETING_HEADER,
+    allocation_xlsx,
+    large_xlsx,
+    report_rows,
+    report_xlsx,
+)
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.kinds import ImportStatus
@@ -616,3 +623,28 @@ def test_a_reader_does_not_wait_for_an_import_holding_the_write_lock(new_url, mo
         writer_engine.dispose()
     troms = next(r for r in rows if r.council.name == "IA-rådet i Troms")
     assert (troms.activities, version) == (2, 1)
+
+
+def test_two_decisions_replacing_parts_of_one_older_decision_at_once(tmp_path, new_url):
+    """A decision for Troms and Finnmark 2012; then, at once, a new decision for Troms on
+    one server and one for Finnmark on another. Each locks only its own council, yet both
+    change the older decision: it has no active row left, so it is no longer active."""
+    url = new_url()
+    engine = db.get_engine(url)
+    both = allocation_xlsx([["Troms", 2012, 350_000], ["Finnmark", 2012, 310_000]])
+    assert import_file(engine, "begge.xlsx", both, now=NOW).status == ImportStatus.STORED
+    db._engines.pop(url, None)
+    engine.dispose()
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
+    troms = _write(tmp_path / "troms.xlsx", allocation_xlsx([["Troms", 2012, 375_000]]))
+    finnmark = _write(tmp_path / "finnmark.xlsx", allocation_xlsx([["Finnmark", 2012, 320_000]]))
+    outcome = _run_parties({"a": [_job(url, troms, barrier)], "b": [_job(url, finnmark, barrier)]})
+    assert [r[0]["status"] for r in outcome.values()] == [ImportStatus.STORED] * 2
+    assert _query(url, "SELECT id, active FROM upload ORDER BY id") == [
+        (1, False),
+        (2, True),
+        (3, True),
+    ]
+    assert _query(url, "SELECT count(*) FROM allocation WHERE active") == [(2,)]
+    assert _snapshot(url)["data_version"] == 3

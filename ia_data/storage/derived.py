@@ -90,4 +90,11 @@ def sync_allocation_uploads(session: Session, upload_ids: Iterable[int] | None =
         if not ids:
             return
         query = query.where(Upload.id.in_(ids))
+        # Two servers replacing different rows of one older decision at once each lock only
+        # their own councils. Lock the upload rows first, in one order: the UPDATE below is
+        # then a new statement that sees the other's rows committed (on PostgreSQL an UPDATE
+        # that merely waited would judge them from its own, older snapshot).
+        session.exec(
+            select(Upload.id).where(Upload.id.in_(ids)).order_by(Upload.id).with_for_update()
+        ).all()
     session.exec(query.values(active=_STILL_ACTIVE).execution_options(synchronize_session=False))
