@@ -31,10 +31,12 @@ from ia_data.output.template import build_template
 from ia_data.storage import schema
 from ia_data.storage.db import backup_sqlite, get_engine
 from ia_data.storage.engine import (
+    SECRET_PARAMETERS,
     create_bare_engine,
     database_label,
     database_problem,
     database_url,
+    sqlite_path,
 )
 from ia_data.storage.models import MAX_ID
 from ia_data.storage.register import councils
@@ -165,7 +167,7 @@ def _engine(args, read_only: bool = False):
     """The engine of ``--db``, or a Norwegian message on why the database cannot be used."""
     try:
         return get_engine(args.db, read_only=read_only)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise UsageError(
             "databasens URL (--db eller IA_DATABASE_URL) kan ikke leses; "
             "bruk for eksempel sqlite:///sti/til/ia.db"
@@ -185,9 +187,12 @@ def _engine(args, read_only: bool = False):
 def cmd_db(args) -> int:
     """``db upgrade``: the schema to the code's migrations, and the register into a new
     database; ``db current``: where the database stands."""
+    path = sqlite_path(args.db)
+    if args.action != "upgrade" and path is not None and not path.is_file():
+        raise Failure(f"Databasen finnes ikke ({path})")  # only an upgrade makes a new one
     try:
         engine = create_bare_engine(database_url(args.db))
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise UsageError("databasens URL (--db eller IA_DATABASE_URL) kan ikke leses") from None
     label = database_label(args.db)
     try:
@@ -491,12 +496,15 @@ def _run(argv: Sequence[str] | None) -> int:
 def _without_password(text: str, url: str | None) -> str:
     """A message with the database's password, should it hold it, blotted out."""
     try:
-        password = make_url(database_url(url)).password
-    except ArgumentError:
+        parsed = make_url(database_url(url))
+    except (ArgumentError, ValueError):
         return text
-    if not password:
-        return text
-    return text.replace(quote(str(password), safe=""), "***").replace(str(password), "***")
+    secrets = [parsed.password] + [
+        v for k, v in parsed.query.items() if k.lower() in SECRET_PARAMETERS
+    ]
+    for secret in (str(s) for s in secrets if s):
+        text = text.replace(quote(secret, safe=""), "***").replace(secret, "***")
+    return text
 
 
 def _drop_stdout() -> None:

@@ -503,3 +503,67 @@ def test_a_postgresql_that_refuses_says_why(postgres, change, said, capsys):
     err = capsys.readouterr().err
     assert err == f"Feil: {said} ({url.render_as_string(hide_password=True)})\n"
     assert "hemmelig" not in err
+
+
+def test_a_postgresql_database_closed_to_us_says_why(postgres, capsys):
+    """A database that takes no connections, and one the user may not connect to."""
+    from postgres import need
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    cluster = need(postgres)
+    url = make_url(cluster.new_database())
+    name = url.database
+    admin = create_engine(cluster.url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql("DROP ROLE IF EXISTS ia_gjest")
+        connection.exec_driver_sql("CREATE ROLE ia_gjest LOGIN")
+        connection.exec_driver_sql(f'REVOKE CONNECT ON DATABASE "{name}" FROM PUBLIC')
+    guest = url.set(username="ia_gjest", password="hemmelig")
+    assert main(["--db", guest.render_as_string(hide_password=False), "history"]) == 1
+    assert capsys.readouterr().err == (
+        "Feil: Databasen kan ikke brukes: brukeren mangler tilgang "
+        f"({guest.render_as_string(hide_password=True)})\n"
+    )
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    try:
+        assert main(["--db", url.render_as_string(hide_password=False), "history"]) == 1
+        assert capsys.readouterr().err == (
+            f"Feil: Databasen tar ikke imot tilkoblinger nå ({url.render_as_string()})\n"
+        )
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            connection.exec_driver_sql("DROP OWNED BY ia_gjest")
+            connection.exec_driver_sql("DROP ROLE ia_gjest")
+        admin.dispose()
+        cluster.drop(url.render_as_string(hide_password=False))
+
+
+def test_a_password_among_the_parameters_is_hidden_too(capsys):
+    url = "postgresql+psycopg://kari@127.0.0.1:1/ia?password=hemmelig&sslmode=disable"
+    assert main(["--db", url, "history"]) == 1
+    err = capsys.readouterr().err
+    assert "hemmelig" not in err
+    assert err == (
+        "Feil: Databasetjeneren kan ikke nås "
+        "(postgresql+psycopg://kari@127.0.0.1:1/ia?password=***&sslmode=disable)\n"
+    )
+
+
+def test_a_url_with_a_port_that_is_no_number_is_a_usage_error(capsys):
+    for argv in (["history"], ["db", "current"], ["db", "upgrade"]):
+        assert main(["--db", "postgresql+psycopg://kari:hemmelig@vert:port/ia", *argv]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("ia-data: feil: databasens URL (--db eller IA_DATABASE_URL) kan")
+        assert "hemmelig" not in err
+
+
+@pytest.mark.parametrize("action", ["current", "backup"])
+def test_db_current_or_backup_of_a_database_that_is_not_there(tmp_path, action, capsys):
+    missing = tmp_path / "skrivefeil" / "ia.db"
+    argv = ["--db", f"sqlite:///{missing}", "db", action, "--out", str(tmp_path / "kopi.db")]
+    assert main(argv) == 1
+    assert capsys.readouterr().err == f"Feil: Databasen finnes ikke ({missing})\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

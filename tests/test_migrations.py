@@ -121,6 +121,7 @@ def test_db_upgrade_and_current(empty, capsys, monkeypatch):
     url = empty.url.render_as_string(hide_password=False)
     label = database_label(url)
     monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_REGISTER))
+    empty.connect().close()  # a SQLite file that exists, with nothing in it
     assert main(["--db", url, "db", "current"]) == 1
     assert capsys.readouterr().out == (
         f"Databasen {label} er tom: tabellene er ikke laget ennå. Kjør «ia-data db upgrade» "

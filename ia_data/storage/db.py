@@ -107,20 +107,27 @@ class Backup:
 def backup_sqlite(engine: Engine, target: Path) -> Backup:
     """Copy a SQLite database to ``target`` with SQLite's online backup API: a consistent
     copy even while a server writes (copying the file then could catch half a write).
-    Checks the copy by opening it. The copy is written beside ``target`` and moved into
-    place when whole."""
+    The copy is written beside ``target``, checked (``PRAGMA quick_check``, and read), and
+    only then moved into place; a failed copy leaves nothing behind."""
     partial = target.with_name(target.name + ".delvis")
     partial.unlink(missing_ok=True)
-    source = engine.raw_connection()
     try:
-        copy = sqlite3.connect(partial)
+        source = engine.raw_connection()
         try:
-            source.driver_connection.backup(copy)
-            uploads = copy.execute("SELECT count(*) FROM upload").fetchone()[0]
-            revision = copy.execute("SELECT version_num FROM alembic_version").fetchone()
+            copy = sqlite3.connect(partial)
+            try:
+                source.driver_connection.backup(copy)
+                checked = copy.execute("PRAGMA quick_check").fetchone()[0]
+                if checked != "ok":
+                    raise sqlite3.DatabaseError(f"kopien er ikke hel: {checked}")
+                uploads = copy.execute("SELECT count(*) FROM upload").fetchone()[0]
+                revision = copy.execute("SELECT version_num FROM alembic_version").fetchone()
+            finally:
+                copy.close()
         finally:
-            copy.close()
-    finally:
-        source.close()
-    partial.replace(target)
+            source.close()
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return Backup(uploads, revision[0] if revision else None)

@@ -46,7 +46,7 @@ def sqlite_path(url: str | None = None) -> Path | None:
     """The file of a SQLite database (``None`` for another database or one in memory)."""
     try:
         parsed = make_url(database_url(url))
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return None
     name = parsed.database or ""
     if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:"):
@@ -56,16 +56,23 @@ def sqlite_path(url: str | None = None) -> Path | None:
     return Path(name).absolute()
 
 
+# Query parameters that can carry a secret (libpq takes a password as ``?password=``).
+SECRET_PARAMETERS = ("password", "sslpassword", "passfile", "dsn")
+
+
 def database_label(url: str | None = None) -> str:
     """The database as a message names it: a SQLite file's path, any other database's URL
-    without its password."""
+    without its password (in the URL's password field or among its parameters)."""
     path = sqlite_path(url)
     if path is not None:
         return str(path)
     try:
-        return make_url(database_url(url)).render_as_string(hide_password=True)
-    except ArgumentError:
+        parsed = make_url(database_url(url))
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         return "(ugyldig database-URL)"
+    hidden = {k: "***" for k in parsed.query if k.lower() in SECRET_PARAMETERS}
+    shown = parsed.update_query_dict(hidden).render_as_string(hide_password=True)
+    return shown.replace("=%2A%2A%2A", "=***")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -138,6 +145,11 @@ def create_bare_engine(url: str, immutable: Path | None = None) -> Engine:
         elif parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+    if parsed.get_backend_name() == "postgresql":
+        # Lock, then read what the lock protects: that needs each statement to see what
+        # others committed, whatever the server's default is; and a connection the server
+        # closed (a restart, a failover) is noticed before a page uses it.
+        kwargs.update(isolation_level="READ COMMITTED", pool_pre_ping=True)
     engine = create_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         pragmas = _sqlite_pragmas if immutable is None else _read_only_pragmas
@@ -181,13 +193,15 @@ _SERVER_PROBLEMS = {
     "28P01": "Databasen kan ikke åpnes: feil brukernavn eller passord",
     "28000": "Databasen kan ikke åpnes: brukeren har ikke adgang",
     "3D000": "Databasen finnes ikke på tjeneren",
+    "55000": "Databasen tar ikke imot tilkoblinger nå",
     "53300": "Databasetjeneren har ingen ledige tilkoblinger; prøv igjen om litt",
     "57P01": "Databasetjeneren ble stoppet; prøv igjen om litt",
     "57P03": "Databasetjeneren starter eller stopper; prøv igjen om litt",
     "40001": "Databasen var opptatt med en annen endring; prøv igjen",
     "40P01": "Databasen var opptatt med en annen endring; prøv igjen",
     "55P03": "Databasen er låst av en annen prosess; prøv igjen om litt",
-    "08": "Databasetjeneren kan ikke nås",
+    "08001": "Databasetjeneren kan ikke nås",
+    "08": "Kan ikke koble til databasetjeneren",
     "53": "Databasetjeneren mangler ressurser (minne, disk eller tilkoblinger)",
     "58": "Databasetjeneren svarer med en feil fra disken",
     "XX": "Databasetjeneren melder en intern feil",
@@ -196,11 +210,18 @@ _SERVER_PROBLEMS = {
 
 _CONNECT_ANSWERS = [
     ("password authentication failed", "28P01"),
+    ("no password supplied", "28P01"),
     ("no pg_hba.conf entry", "28000"),
-    ('FATAL:  role "', "28000"),
-    ('FATAL:  database "', "3D000"),
+    ('" does not exist', "role-or-database"),
+    ("permission denied for database", "42501"),
+    ("is not currently accepting connections", "55000"),
     ("too many clients", "53300"),
+    ("remaining connection slots are reserved", "53300"),
     ("the database system is", "57P03"),
+    ("Connection refused", "08001"),
+    ("could not translate host name", "08001"),
+    ("No route to host", "08001"),
+    ("timeout expired", "08001"),
 ]
 
 
@@ -225,6 +246,8 @@ def _server_reason(exc: BaseException) -> str | None:
         # with the C locale Debian's clusters use); without an answer, it could not be reached.
         said = str(exc)
         code = next((c for text, c in _CONNECT_ANSWERS if text in said), "08")
+        if code == "role-or-database":
+            code = "3D000" if 'FATAL:  database "' in said else "28000"
     return _SERVER_PROBLEMS.get(code) or _SERVER_PROBLEMS.get(code[:2])
 
 

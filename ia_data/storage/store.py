@@ -118,6 +118,7 @@ def import_file(
         # Another server stored the very same file between our check and our commit (the
         # unique SHA-256 stopped ours): answer as if it had come first. Anything else a
         # constraint stopped is stored again, now that the other transaction is in.
+        result.previous = result.replaced_upload_id = result.upload_id = None
         with Session(engine) as session:
             if not _same_file(session, result, file_name, digest):
                 _store(*store)
