@@ -171,18 +171,11 @@ def seeded_url(request, tmp_path_factory, postgres):
     """URL of a database holding all of the demo data, on each engine (read-only)."""
     from ia_data.demo.seed import seed
 
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'demo.db'}"
-    else:
-        url = need(postgres).new_database(SAMPLE_REGISTER)
-    engine = db.get_engine(url)
-    results = seed(engine)
-    assert [r.message for r in results if r.status != "lagret"] == []
-    yield url
-    db._engines.pop(url, None)
-    engine.dispose()
-    if request.param == "postgresql":
-        postgres.drop(url)
+    folder = tmp_path_factory.mktemp("seeded")
+    with pg.kept_database(request.param, postgres, folder, SAMPLE_REGISTER) as url:
+        results = seed(db.get_engine(url))
+        assert [r.message for r in results if r.status != "lagret"] == []
+        yield url
 
 
 @pytest.fixture

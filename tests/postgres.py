@@ -14,6 +14,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,6 +108,27 @@ class Cluster:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def kept_database(engine: str, cluster: Cluster | None, folder: Path, register: Path | None):
+    """A database for a module- or session-wide fixture, on ``engine``: its URL (a SQLite
+    file in ``folder``, or a new PostgreSQL database with ``register``), its engine
+    forgotten and the PostgreSQL database dropped at the end."""
+    from ia_data.storage import db
+
+    if engine == "sqlite":
+        url = f"sqlite:///{folder / 'ia.db'}"
+    else:
+        url = need(cluster).new_database(register)
+    try:
+        yield url
+    finally:
+        made = db._engines.pop(url, None)
+        if made is not None:
+            made.dispose()
+        if engine == "postgresql":
+            cluster.drop(url)
 
 
 def _as_postgres(argv: list[str], **kwargs) -> subprocess.CompletedProcess:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from postgres import ENGINES, need
+from postgres import ENGINES, kept_database
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -68,20 +68,17 @@ def hostile_workbook() -> bytes:
 @pytest.fixture(scope="module", params=ENGINES)
 def hostile_url(request, tmp_path_factory, postgres):
     """A database holding the hostile Troms 2015 report, uploaded by a «name» with a link."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('plain') / 'plain.db'}"
-    else:
-        url = need(postgres).new_database(REGISTER)
-    with pytest.MonkeyPatch.context() as patch:
+    folder = tmp_path_factory.mktemp("plain")
+    with (
+        kept_database(request.param, postgres, folder, REGISTER) as url,
+        pytest.MonkeyPatch.context() as patch,
+    ):
         patch.setenv("IA_REGISTER_FILE", str(REGISTER))
         engine = db.get_engine(url)
         result = store.import_file(engine, FILE_NAME, hostile_workbook(), uploaded_by=UPLOADED_BY)
-    assert result.status == ImportStatus.STORED, result.message
-    yield url
-    db._engines.pop(url, None)
-    engine.dispose()
-    if request.param == "postgresql":
-        postgres.drop(url)
+        assert result.status == ImportStatus.STORED, result.message
+        patch.undo()
+        yield url
 
 
 def _troms(url: str) -> str:
