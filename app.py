@@ -1,4 +1,5 @@
-"""IA-rådsoversikt — the router: pages in sections, the shared sidebar, the demo banner."""
+"""IA-rådsoversikt — the router: who the visitor is (sign-in, role), the pages their role may
+open in the sidebar, the shared sidebar, the banners of the open modes."""
 
 from __future__ import annotations
 
@@ -24,9 +25,14 @@ PAGES = {
         st.Page("views/last_opp.py", title="Last opp", icon=":material/upload_file:"),
         st.Page("views/opplastinger.py", title="Opplastinger", icon=":material/history:"),
     ],
+    "Administrasjon": [
+        st.Page("views/tilgang.py", title="Tilgang", icon=":material/manage_accounts:"),
+    ],
 }
 
-navigation = st.navigation(PAGES)
+# Every page is known to the router, so that a deep link to a page the role may not open
+# gets the short «ingen tilgang» page; the sidebar lists only those it may (``ui.gate``).
+navigation = st.navigation(PAGES, position="hidden")
 
 try:
     ui.data.engine()
@@ -51,15 +57,21 @@ except Exception:  # a broken demo database must not hide the app behind a trace
     logging.exception("Kunne ikke laste inn demodata")
     st.error("Demodataene kunne ikke lastes inn. Slett `data/demo.db` og start appen på nytt.")
 
-with st.sidebar:
-    st.caption("IA-rådsoversikt · rapporter fra de fylkesvise IA-rådene, 2010–2018")
-
-if ui.data.is_demo():
-    st.info(
-        "**Demodata:** tallene er oppdiktet og viser bare hvordan appen virker. "
-        "Sett `IA_DATABASE_URL` for å bruke en ekte database.",
-        icon=":material/science:",
-    )
+try:
+    visitor = ui.auth.decide()  # the role, read from the database on every run
+except Exception as exc:
+    problem = database_problem(exc)
+    if problem is None:
+        raise
+    logging.error("Rollen kunne ikke leses: %s", problem)
+    st.title("IA-rådsoversikt")
+    st.error(f"{problem}. Tilgangen din kan ikke kontrolleres nå, så ingen data vises. Prøv "
+             "igjen om litt.", icon=":material/database:")  # fmt: skip
+    st.stop()
+ui.gate.sidebar(PAGES, visitor)
+ui.gate.banner(visitor)
+if not ui.gate.admitted(visitor, navigation):
+    st.stop()
 
 ui.links.link_notes_here()  # a link's bad values are named here, above the page
 

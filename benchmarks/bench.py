@@ -40,6 +40,7 @@ from sqlmodel import Session, select  # noqa: E402
 
 from ia_data.demo import SAMPLE_REGISTER  # noqa: E402
 from ia_data.demo.seed import seed  # noqa: E402
+from ia_data.domain.access import OPERATOR  # noqa: E402
 from ia_data.domain.rules import load_rules  # noqa: E402
 from ia_data.reporting.overview import overview  # noqa: E402
 from ia_data.storage import db, derived  # noqa: E402
@@ -155,7 +156,7 @@ def bench_import(repeat: int, new_url) -> tuple[float, float]:
     engines = iter([db.get_engine(new_url()) for _ in range(repeat + 1)])
 
     def one_import():
-        result = import_file(next(engines), "stor.xlsx", data)
+        result = import_file(next(engines), "stor.xlsx", data, scope=OPERATOR)
         assert result.status == "lagret", result.message
 
     one_import()  # the reading worker started, the code warm
@@ -172,7 +173,7 @@ def bench_query(url: str, year: int, repeat: int) -> float:
 
     def run():
         with Session(engine) as session:
-            rows = overview(session, year, dt.date(2019, 6, 1), rules)
+            rows = overview(session, year, dt.date(2019, 6, 1), rules, scope=OPERATOR)
             assert rows
 
     run()

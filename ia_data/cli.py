@@ -22,13 +22,14 @@ from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
 
 from ia_data.demo.seed import SeedError, seed
+from ia_data.domain.access import OPERATOR, ROLES
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import load_rules
 from ia_data.output import exports
 from ia_data.output.compiled import compiled_report
 from ia_data.output.template import build_template
-from ia_data.storage import schema
+from ia_data.storage import schema, users
 from ia_data.storage.db import backup_sqlite, get_engine
 from ia_data.storage.engine import (
     SECRET_PARAMETERS,
@@ -263,7 +264,12 @@ def cmd_import(args) -> int:
             continue
         try:
             result = import_file(
-                engine, _stored_name(path), data, uploaded_by=args.by or "", dry_run=args.dry_run
+                engine,
+                _stored_name(path),
+                data,
+                scope=OPERATOR,
+                uploaded_by=args.by or "",
+                dry_run=args.dry_run,
             )
         except Exception as exc:
             problem = database_problem(exc, args.db)
@@ -304,14 +310,18 @@ def cmd_export(args) -> int:
     engine = _engine(args, read_only=True)
     with Session(engine) as session:
         if args.table == "overview":
-            data = exports.overview_export(session, args.year, as_of, rules, file_format)
+            data = exports.overview_export(
+                session, args.year, as_of, rules, file_format, scope=OPERATOR
+            )
         elif args.table == "deadlines":
             years = [args.year] if args.year is not None else None
-            data = exports.deadlines_export(session, rules, as_of, file_format, years)
+            data = exports.deadlines_export(
+                session, rules, as_of, file_format, years, scope=OPERATOR
+            )
         elif args.table == "activities":
-            data = exports.activities_export(session, args.year, file_format)
+            data = exports.activities_export(session, args.year, file_format, scope=OPERATOR)
         else:
-            data = compiled_report(session, rules, args.year, as_of)
+            data = compiled_report(session, rules, args.year, as_of, scope=OPERATOR)
     _write(data, args.out)
     return 0
 
@@ -321,7 +331,8 @@ def cmd_template(args) -> int:
     _check_out(args.out)
     engine = _engine(args, read_only=True)
     with Session(engine) as session:
-        names = [c.name for c in councils(session) if args.year is None or c.exists_in(args.year)]
+        known = councils(session)
+    names = [c.name for c in known if args.year is None or c.exists_in(args.year)]
     _write(build_template(args.year, names), args.out)
     return 0
 
@@ -353,8 +364,62 @@ def cmd_restore(args) -> int:
     try:
         if not 0 < args.upload_id <= MAX_ID:
             raise RestoreError(f"Opplasting nr. {args.upload_id} finnes ikke")
-        say(restore_upload(_engine(args), args.upload_id))
+        say(
+            restore_upload(_engine(args), args.upload_id, scope=OPERATOR, restored_by=args.by or "")
+        )
     except RestoreError as exc:
+        say(f"Feil: {exc}", err=True)
+        return 1
+    return 0
+
+
+def _council_id(text: str, known) -> int:
+    """A council named on the command line: by its number, or by (a part of) its name."""
+    wanted = text.strip().casefold()
+    by_number = [c for c in known if str(c.id) == wanted]
+    if by_number:
+        return by_number[0].id
+    exact = [c for c in known if c.name.casefold() == wanted]
+    found = exact or [c for c in known if wanted and wanted in c.name.casefold()]
+    if len(found) != 1:
+        names = ", ".join(f"{c.id} {c.name}" for c in known)
+        what = "er ikke entydig" if found else "finnes ikke"
+        raise UsageError(f"IA-rådet «{visible(text)}» {what}; velg blant: {names}")
+    return found[0].id
+
+
+def cmd_users(args) -> int:
+    """``users list|add|remove``: the users and their roles, as on the page «Tilgang»."""
+    by = args.by or "operatør (ia-data users)"
+    if args.action != "list" and not args.email:
+        raise UsageError(f"users {args.action} trenger en e-postadresse")
+    if args.action == "add" and not args.role:
+        raise UsageError("users add trenger --role (admin, oversikt eller sekretariat)")
+    engine = _engine(args, read_only=args.action == "list")
+    try:
+        if args.action == "list":
+            with Session(engine) as session:
+                rows = users.users(session, scope=OPERATOR)
+            if not rows:
+                say("Ingen brukere ennå (administratorer fra IA_ADMIN_EMAILS legges til når de "
+                    "logger inn første gang).")  # fmt: skip
+            for row in rows:
+                where = f"  ({', '.join(row.councils)})" if row.councils else ""
+                name = f"  {visible(row.name)}" if row.name else ""
+                say(f"{row.email:40}  {row.role:12}{name}{where}")
+            return 0
+        if args.action == "add":
+            with Session(engine) as session:
+                known = councils(session)
+            ids = [_council_id(text, known) for text in args.council]
+            say(
+                users.set_user(
+                    engine, args.email, args.role, ids, name=args.name, by=by, scope=OPERATOR
+                )
+            )
+        else:
+            say(users.remove_user(engine, args.email, by=by, scope=OPERATOR))
+    except users.AccessError as exc:
         say(f"Feil: {exc}", err=True)
         return 1
     return 0
@@ -432,7 +497,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("restore", parents=[common], help="gjør en tidligere versjon aktiv igjen")
     p.add_argument("upload_id", type=int, metavar="OPPLASTING_NR")
+    p.add_argument("--by", metavar="NAVN", help="hvem som gjenoppretter (lagres i historikken)")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("users", parents=[common], help="hvem som kan logge inn, med hvilken rolle")
+    p.add_argument(
+        "action",
+        choices=["list", "add", "remove"],
+        help="list: alle brukere; add: legg til eller endre en bruker; remove: ta bort tilgangen",
+    )
+    p.add_argument("email", nargs="?", metavar="E-POST", help="brukerens e-postadresse")
+    p.add_argument("--role", choices=list(ROLES), help="rollen (add)")
+    p.add_argument(
+        "--council",
+        action="append",
+        default=[],
+        metavar="RÅD",
+        help="et IA-råd sekretariatet rapporterer for, ved navn eller nr. (add; kan gjentas)",
+    )
+    p.add_argument("--name", metavar="NAVN", help="brukerens navn (add)")
+    p.add_argument("--by", metavar="NAVN", help="hvem som gjør endringen (standard: operatør)")
+    p.set_defaults(func=cmd_users)
 
     p = sub.add_parser("db", parents=[common], help="databasens skjema (migreringer)")
     p.add_argument(

@@ -9,6 +9,7 @@ PostgreSQL half skips with the reason; under ``CI=true`` that is a failure.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import postgres as pg
@@ -16,6 +17,7 @@ import pytest
 from postgres import ENGINES, need
 
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import load_rules
 from ia_data.storage import db, schema
 
@@ -58,6 +60,30 @@ def pytest_sessionfinish(session, exitstatus):
         for report in skipped:
             reporter.write_line(f"  {report.nodeid}: {report.longrepr[-1]}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def downgrade(engine, revision: str) -> None:
+    """Take a database, data and all, down to an older revision of the schema: the state a
+    database of that time was in (data is stored by today's code, at the head, first)."""
+    from alembic import command
+
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # SQLite rebuilds a table to drop a column: its references must wait
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        with connection.begin():
+            command.downgrade(schema._config(connection), revision)
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
+@pytest.fixture(autouse=True)
+def open_mode(monkeypatch):
+    """The app without sign-in, as an operator runs it with ``IA_AUTH=av``: the tests of
+    figures, pages and files see every council. The tests of sign-in and roles
+    (``test_access.py``) take the setting away or sign a user in."""
+    monkeypatch.setenv("IA_AUTH", "av")
+    monkeypatch.delenv("IA_ADMIN_EMAILS", raising=False)
 
 
 @pytest.fixture
@@ -156,7 +182,7 @@ def stocked_db(fresh_db):
         ("rapport.xlsx", report_xlsx()),
         ("tildelinger.xlsx", allocation_xlsx([["Troms", 2012, 350_000]])),
     ]:
-        assert import_file(fresh_db, name, data).status == "lagret"
+        assert import_file(fresh_db, name, data, scope=OPERATOR).status == "lagret"
     return fresh_db
 
 
@@ -194,3 +220,30 @@ def app_on(monkeypatch):
         return at.run()
 
     return start
+
+
+def _chromium() -> str | None:
+    for candidate in (os.environ.get("IA_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright (the browser tests: ``-m browser``)."""
+    path = _chromium()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                "CI=true, men Chromium finnes ikke: installer det (apt-get install chromium)"
+            )
+        pytest.skip("Chromium finnes ikke på denne maskinen (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=path, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+        )
+        yield chromium
+        chromium.close()

@@ -43,32 +43,6 @@ PAGES = {  # url path → the page's title
 }
 
 
-def _chromium() -> str | None:
-    for candidate in (os.environ.get("IA_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = _chromium()
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(
-                "CI=true, men Chromium finnes ikke: installer det (apt-get install chromium)"
-            )
-        pytest.skip("Chromium finnes ikke på denne maskinen (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=path, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-        )
-        yield chromium
-        chromium.close()
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -78,12 +52,13 @@ def _free_port() -> int:
 class Server:
     """One `streamlit run app.py` on its own port and database."""
 
-    def __init__(self, db_url: str, log: Path, **more_env: str):
+    def __init__(self, db_url: str, log: Path, port: int | None = None, **more_env):
         self.db_url = db_url
-        self.port = _free_port()
+        self.port = port or _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, IA_DATABASE_URL=db_url, IA_REGISTER_FILE=str(SAMPLE_REGISTER))
         env.update(more_env)
+        env = {k: v for k, v in env.items() if v is not None}  # None: a setting taken away
         self.log = log.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py",
@@ -313,9 +288,14 @@ def test_every_page_renders_on_an_empty_database(empty_server, page):
 def test_every_page_renders_on_the_sample_data_and_deep_links_work(seeded_server, page):
     for path, title in PAGES.items():
         _open(page, f"{seeded_server.base}/{path}", title)
-        # Every page runs through app.py: the navigation shows the sections, not file names.
-        sidebar = page.get_by_test_id("stSidebarNav").inner_text()
+        # Every page runs through app.py: the sidebar shows the sections and the pages by
+        # title (every page, without sign-in), not file names.
+        sidebar = page.get_by_test_id("stSidebar").inner_text()
         assert "Rapportering" in sidebar and "last opp" not in sidebar
+        links = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
+        shown = links.all_inner_texts()  # each with its icon's name before the title
+        assert len(shown) == len(PAGES)
+        assert all(t.endswith(title) for t, title in zip(shown, PAGES.values(), strict=True))
         _no_failure(page)
     # A link to one council opens that council.
     _open(page, f"{seeded_server.base}/rad?rad=9&per=2017-06-01", "IA-rådet i Agder")

@@ -29,6 +29,7 @@ from sqlalchemy import event, insert
 from ia_data import cli
 from ia_data.cli import main, visible
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import load_rules
 from ia_data.ingest.parse import Problem
 from ia_data.storage import db
@@ -205,7 +206,10 @@ def _stored_database(folder: Path, monkeypatch) -> str:
     folder.chmod(0o777)
     url = f"sqlite:///{folder / 'ia.db'}"
     engine = db.get_engine(url)
-    assert import_file(engine, TROMS_2015.name, TROMS_2015.read_bytes()).status == "lagret"
+    assert (
+        import_file(engine, TROMS_2015.name, TROMS_2015.read_bytes(), scope=OPERATOR).status
+        == "lagret"
+    )
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     _forget(url)
@@ -377,7 +381,10 @@ def test_an_unexpected_error_hides_the_password(monkeypatch, capsys):
 
 @pytest.mark.parametrize("number", ["99999999999999999999", "9223372036854775807", "0", "-1"])
 def test_restore_of_an_upload_that_does_not_exist(url, sample_db, number, capsys):
-    assert import_file(sample_db, TROMS_2015.name, TROMS_2015.read_bytes()).status == "lagret"
+    assert (
+        import_file(sample_db, TROMS_2015.name, TROMS_2015.read_bytes(), scope=OPERATOR).status
+        == "lagret"
+    )
     assert main(["--db", url, "restore", number]) == 1
     assert capsys.readouterr().err == f"Feil: Opplasting nr. {number} finnes ikke\n"
     assert [(u["id"], u["active"]) for u in uploads(sample_db)] == [(1, True)]

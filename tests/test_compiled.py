@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from ia_data.cli import main
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import OPERATOR
 from ia_data.domain.register import CouncilInfo
 from ia_data.domain.rules import load_rules
 from ia_data.output.compiled import compiled_report, sheet_name
@@ -28,14 +29,14 @@ NOW = datetime(2016, 6, 1, 12, 0)
 @pytest.fixture(scope="module")
 def book(seeded_url):
     with Session(db.get_engine(seeded_url)) as session:
-        data = compiled_report(session, load_rules(), 2015, AS_OF, now=NOW)
+        data = compiled_report(session, load_rules(), 2015, AS_OF, now=NOW, scope=OPERATOR)
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
 @pytest.fixture(scope="module")
 def overview_sheet(seeded_url):
     with Session(db.get_engine(seeded_url)) as session:
-        data = overview_export(session, 2015, AS_OF, load_rules(), "xlsx")
+        data = overview_export(session, 2015, AS_OF, load_rules(), "xlsx", scope=OPERATOR)
     return openpyxl.load_workbook(io.BytesIO(data))["Oversikt"]
 
 
@@ -155,7 +156,9 @@ def test_about_sheet(book):
 
 def test_a_half_yearly_year_and_a_missing_report(seeded_url):
     with Session(db.get_engine(seeded_url)) as session:
-        data = compiled_report(session, load_rules(), 2012, date(2030, 1, 1), now=NOW)
+        data = compiled_report(
+            session, load_rules(), 2012, date(2030, 1, 1), now=NOW, scope=OPERATOR
+        )
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book["Telemark"]
     header = _find(sheet, "Rapporter") + 1
@@ -177,9 +180,11 @@ def test_text_from_a_workbook_stays_text(sample_db):
     cell.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
-    assert import_file(sample_db, "troms.xlsx", buffer.getvalue()).status == "lagret"
+    assert (
+        import_file(sample_db, "troms.xlsx", buffer.getvalue(), scope=OPERATOR).status == "lagret"
+    )
     with Session(sample_db) as session:
-        data = compiled_report(session, load_rules(), 2015, AS_OF, now=NOW)
+        data = compiled_report(session, load_rules(), 2015, AS_OF, now=NOW, scope=OPERATOR)
     sheet = openpyxl.load_workbook(io.BytesIO(data))["Troms"]
     cells = [c for row in sheet.iter_rows() for c in row if c.value == "=SUM(A1)"]
     assert len(cells) == 1 and cells[0].data_type == "s"

@@ -36,6 +36,7 @@ from workbooks import (
 )
 
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import OPERATOR
 from ia_data.domain.kinds import ImportStatus
 from ia_data.domain.register import read_register_file
 from ia_data.storage import db
@@ -54,6 +55,7 @@ import json, os, sys, time
 from datetime import datetime
 from pathlib import Path
 
+from ia_data.domain.access import OPERATOR
 from ia_data.storage import db
 from ia_data.storage import store
 
@@ -114,7 +116,7 @@ try:
         path = Path(job["file"])
         result = store.import_file(
             engine, job.get("name") or path.name, path.read_bytes(),
-            now=datetime.fromisoformat(spec["now"]),
+            now=datetime.fromisoformat(spec["now"]), scope=OPERATOR,
         )
         results.append({
             "status": result.status,
@@ -258,7 +260,10 @@ def _serial_reference(url: str, files: list[tuple[str, Path]]) -> dict:
     (same names, same time) in this process."""
     engine = db.get_engine(url)
     for name, file in files:
-        assert import_file(engine, name, file.read_bytes(), now=NOW).status == ImportStatus.STORED
+        assert (
+            import_file(engine, name, file.read_bytes(), now=NOW, scope=OPERATOR).status
+            == ImportStatus.STORED
+        )
     return _snapshot(url)
 
 
@@ -539,7 +544,9 @@ def test_a_process_killed_mid_import_leaves_the_database_as_it_was(tmp_path, new
         ("tildelinger.xlsx", (SAMPLES / "tildelinger_2012-2014.xlsx").read_bytes()),
         ("oslo.xlsx", (SAMPLES / "rapport_2012_H1_ia-radet-i-oslo.xlsx").read_bytes()),
     ]:
-        assert import_file(engine, name, data, now=NOW).status == ImportStatus.STORED
+        assert (
+            import_file(engine, name, data, now=NOW, scope=OPERATOR).status == ImportStatus.STORED
+        )
     db._engines.pop(url, None)
     engine.dispose()
     before = _snapshot(url)
@@ -572,7 +579,7 @@ def test_a_process_killed_mid_import_leaves_the_database_as_it_was(tmp_path, new
     # client's transaction back, which the council lock waits for), and the same big file
     # stores as new (no trace of the killed attempt), replacing the small version.
     engine = db.get_engine(url)
-    result = import_file(engine, "troms-stor.xlsx", big.read_bytes(), now=NOW)
+    result = import_file(engine, "troms-stor.xlsx", big.read_bytes(), now=NOW, scope=OPERATOR)
     db._engines.pop(url, None)
     engine.dispose()
     assert (result.status, result.replaced_upload_id) == (ImportStatus.STORED, 1)
@@ -603,7 +610,10 @@ def test_a_reader_does_not_wait_for_an_import_holding_the_write_lock(new_url, mo
     monkeypatch.setattr(engine_setup, "BUSY_TIMEOUT_MS", 300)
     url = new_url()
     engine = db.get_engine(url)
-    assert import_file(engine, "troms.xlsx", report_xlsx()).status == ImportStatus.STORED
+    assert (
+        import_file(engine, "troms.xlsx", report_xlsx(), scope=OPERATOR).status
+        == ImportStatus.STORED
+    )
     writer_engine = create_bare_engine(url)
     writer = Session(writer_engine)
     try:
@@ -615,7 +625,9 @@ def test_a_reader_does_not_wait_for_an_import_holding_the_write_lock(new_url, mo
         with Session(engine) as session:
             if engine.dialect.name == "postgresql":
                 session.execute(text("SET LOCAL lock_timeout = '300ms'"))
-            rows = overview(session, 2012, datetime(2012, 12, 31).date(), load_rules())
+            rows = overview(
+                session, 2012, datetime(2012, 12, 31).date(), load_rules(), scope=OPERATOR
+            )
             version = db.data_version(session)
     finally:
         writer.rollback()
@@ -632,7 +644,10 @@ def test_two_decisions_replacing_parts_of_one_older_decision_at_once(tmp_path, n
     url = new_url()
     engine = db.get_engine(url)
     both = allocation_xlsx([["Troms", 2012, 350_000], ["Finnmark", 2012, 310_000]])
-    assert import_file(engine, "begge.xlsx", both, now=NOW).status == ImportStatus.STORED
+    assert (
+        import_file(engine, "begge.xlsx", both, now=NOW, scope=OPERATOR).status
+        == ImportStatus.STORED
+    )
     db._engines.pop(url, None)
     engine.dispose()
     barrier = tmp_path / "barrier"

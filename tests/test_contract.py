@@ -42,6 +42,7 @@ from workbooks import (
     warning_lines,
 )
 
+from ia_data.domain.access import OPERATOR
 from ia_data.ingest.parse import QUESTIONS
 from ia_data.reporting.overview import overview
 from ia_data.storage.models import Activity, Allocation, Council, Meeting, Report, Upload
@@ -1399,13 +1400,13 @@ def test_store_replace_keep_history_and_refuse_the_same_file(fresh_db, saved, fm
     first, second = saved("sheets-0", fmt), saved("store-second-version", fmt)
     bad = saved("every-problem", fmt)
 
-    result = import_file(fresh_db, f"v1.{fmt}", first, now=NOW)
+    result = import_file(fresh_db, f"v1.{fmt}", first, now=NOW, scope=OPERATOR)
     assert "lagret" == result.status, result.message
     assert (list(ANSWERS), ["IA-konferanse for industrien", "Seniorseminar"]) == (
         active_report(fresh_db)[:2]
     )
 
-    result = import_file(fresh_db, f"v2.{fmt}", second, now=NOW)
+    result = import_file(fresh_db, f"v2.{fmt}", second, now=NOW, scope=OPERATOR)
     assert (
         "lagret",
         f"v2.{fmt}: lagret som opplasting nr. 2 (erstatter forrige versjon): "
@@ -1423,7 +1424,7 @@ def test_store_replace_keep_history_and_refuse_the_same_file(fresh_db, saved, fm
     assert [(2, True), (1, False)] == [(u["id"], u["active"]) for u in uploads(fresh_db)]
 
     before = table_counts(fresh_db)
-    result = import_file(fresh_db, f"kopi.{fmt}", second, now=NOW)
+    result = import_file(fresh_db, f"kopi.{fmt}", second, now=NOW, scope=OPERATOR)
     assert (
         "uendret",
         f"kopi.{fmt}: akkurat denne filen er allerede lastet opp (opplasting nr. 2, "
@@ -1431,7 +1432,7 @@ def test_store_replace_keep_history_and_refuse_the_same_file(fresh_db, saved, fm
     ) == (result.status, result.message)
     assert before == table_counts(fresh_db)
 
-    result = import_file(fresh_db, f"feil.{fmt}", bad, now=NOW)
+    result = import_file(fresh_db, f"feil.{fmt}", bad, now=NOW, scope=OPERATOR)
     assert (
         "avvist",
         f"feil.{fmt}: ikke lagret – 17 feil må rettes før filen kan lagres",
@@ -1439,7 +1440,7 @@ def test_store_replace_keep_history_and_refuse_the_same_file(fresh_db, saved, fm
     assert before == table_counts(fresh_db)
     assert ["Ny konferanse"] == active_report(fresh_db)[1]
 
-    restore_upload(fresh_db, 1)
+    restore_upload(fresh_db, 1, scope=OPERATOR)
     assert (list(ANSWERS), ["IA-konferanse for industrien", "Seniorseminar"]) == (
         active_report(fresh_db)[:2]
     )
@@ -1448,7 +1449,7 @@ def test_store_replace_keep_history_and_refuse_the_same_file(fresh_db, saved, fm
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_an_error_stores_nothing_at_all(fresh_db, saved, fmt):
     for name in ("every-problem", "contract-example-line", "no-report-sheet", "header-in-row-21"):
-        result = import_file(fresh_db, f"{name}.{fmt}", saved(name, fmt), now=NOW)
+        result = import_file(fresh_db, f"{name}.{fmt}", saved(name, fmt), now=NOW, scope=OPERATOR)
         assert "avvist" == result.status
     assert {"upload": 0, "report": 0, "activity": 0, "meeting": 0, "allocation": 0} == (
         table_counts(fresh_db)
@@ -1457,7 +1458,9 @@ def test_an_error_stores_nothing_at_all(fresh_db, saved, fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_warnings_are_stored_and_kept_with_the_upload(fresh_db, saved, fmt):
-    result = import_file(fresh_db, f"r.{fmt}", saved("store-with-warnings", fmt), now=NOW)
+    result = import_file(
+        fresh_db, f"r.{fmt}", saved("store-with-warnings", fmt), now=NOW, scope=OPERATOR
+    )
     assert "lagret" == result.status
     expected = [
         f"Rapport: svar på spørsmål 5 mangler («{QUESTIONS[4]}»)",
@@ -1473,7 +1476,7 @@ def test_warnings_are_stored_and_kept_with_the_upload(fresh_db, saved, fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_each_upload_is_recorded(fresh_db, saved, fmt):
     data = saved("sheets-0", fmt)
-    import_file(fresh_db, f"rapport.{fmt}", data, uploaded_by="Kari", now=NOW)
+    import_file(fresh_db, f"rapport.{fmt}", data, uploaded_by="Kari", now=NOW, scope=OPERATOR)
     (row,) = uploads(fresh_db)
     assert (
         f"rapport.{fmt}",
@@ -1587,7 +1590,7 @@ def active_allocations(engine) -> dict[tuple[str, int], tuple[int, int]]:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_an_allocation_row_replaces_that_council_and_year(fresh_db, saved, fmt):
     for name in ("allocations-0", "allocations-replace"):
-        result = import_file(fresh_db, f"{name}.{fmt}", saved(name, fmt), now=NOW)
+        result = import_file(fresh_db, f"{name}.{fmt}", saved(name, fmt), now=NOW, scope=OPERATOR)
         assert "lagret" == result.status, result.message
     expected = {
         ("IA-rådet i Troms", 2012): (37_500_000, 2),
@@ -1596,7 +1599,9 @@ def test_an_allocation_row_replaces_that_council_and_year(fresh_db, saved, fmt):
     }
     assert expected == active_allocations(fresh_db)
     before = table_counts(fresh_db)
-    result = import_file(fresh_db, f"feil.{fmt}", saved("allocations-bad", fmt), now=NOW)
+    result = import_file(
+        fresh_db, f"feil.{fmt}", saved("allocations-bad", fmt), now=NOW, scope=OPERATOR
+    )
     assert "avvist" == result.status
     assert (before, expected) == (table_counts(fresh_db), active_allocations(fresh_db))
 
@@ -1624,11 +1629,13 @@ def _row(rows, council: str):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_due_dates_and_deadline_statuses_of_stored_reports(fresh_db, saved, rules, fmt):
-    result = import_file(fresh_db, f"r.{fmt}", saved("submitted-a-day-late", fmt), now=NOW)
+    result = import_file(
+        fresh_db, f"r.{fmt}", saved("submitted-a-day-late", fmt), now=NOW, scope=OPERATOR
+    )
     assert "lagret" == result.status, result.message
     with Session(fresh_db) as session:
-        late = overview(session, 2012, date(2012, 12, 1), rules)
-        early = overview(session, 2012, date(2012, 8, 15), rules)
+        late = overview(session, 2012, date(2012, 12, 1), rules, scope=OPERATOR)
+        early = overview(session, 2012, date(2012, 8, 15), rules, scope=OPERATOR)
     h1, h2 = _row(late, "IA-rådet i Troms").periods
     assert (date(2012, 9, 1), "Levert for sent (+1 dag)") == (h1.period.due, h1.status.text)
     assert (date(2013, 3, 1), "Ikke forfalt") == (h2.period.due, h2.status.text)
@@ -1639,10 +1646,12 @@ def test_due_dates_and_deadline_statuses_of_stored_reports(fresh_db, saved, rule
 
 def test_2015_due_date_and_grants_by_rule(sample_db, saved, rules):
     data = saved("troms-2015", "xlsx")
-    result = import_file(sample_db, "troms.xlsx", data, now=datetime(2016, 6, 1, tzinfo=UTC))
+    result = import_file(
+        sample_db, "troms.xlsx", data, now=datetime(2016, 6, 1, tzinfo=UTC), scope=OPERATOR
+    )
     assert "lagret" == result.status, result.message
     with Session(sample_db) as session:
-        rows = overview(session, 2015, date(2016, 6, 1), rules)
+        rows = overview(session, 2015, date(2016, 6, 1), rules, scope=OPERATOR)
     troms, agder = _row(rows, "IA-rådet i Troms"), _row(rows, "IA-rådet i Agder")
     (year,) = troms.periods
     assert (date(2016, 3, 1), "Levert i tide") == (year.period.due, year.status.text)

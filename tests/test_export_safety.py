@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from ia_data.cli import main
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import OPERATOR
 from ia_data.ingest.parse import Problem
 from ia_data.output.exports import problems_xlsx, table_export
 from ia_data.output.spreadsheet import csv_value, to_csv, to_xlsx
@@ -47,7 +48,7 @@ LONG_WRITTEN = LONG[:32_766] + "…"
 @pytest.fixture
 def url(sample_db):
     """A database with Troms' 2015 report, its texts then made hostile in place."""
-    result = import_file(sample_db, TROMS_2015.name, TROMS_2015.read_bytes())
+    result = import_file(sample_db, TROMS_2015.name, TROMS_2015.read_bytes(), scope=OPERATOR)
     assert result.status == "lagret"
 
     def stored(value: str) -> str:  # PostgreSQL's text cannot hold NUL at all
@@ -166,7 +167,7 @@ def test_cli_overview(url, tmp_path, file_format):
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
 def test_page_table_export(url, sample_db, file_format):
     with Session(sample_db) as session:
-        rows, _ = activity_list(session, 2015)
+        rows, _ = activity_list(session, 2015, scope=OPERATOR)
         data = table_export(
             session,
             activities_table(rows),
@@ -174,6 +175,7 @@ def test_page_table_export(url, sample_db, file_format):
             title="Aktiviteter\x1b",
             filters=[("Søk", "kurs\x1b[5m\x00")],
             upload_ids=[a.upload_id for a in rows],
+            scope=OPERATOR,
         )
     if file_format == "csv":
         by_title = {r["Aktivitet"]: r for r in _csv(data)}

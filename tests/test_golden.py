@@ -23,6 +23,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
+from ia_data.domain.access import OPERATOR
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import load_rules
 from ia_data.output.compiled import compiled_report
@@ -75,42 +76,42 @@ def _tables(session, rules) -> dict[str, Table]:
     """Each page's tables, built as the page builds them."""
     tables: dict[str, Table] = {}
     infos = councils(session)
-    years = data_years(session, rules)
+    years = data_years(session, rules, scope=OPERATOR)
     for year in years:
         for goal in (None, 1, 2, 3):
-            rows = overview(session, year, AS_OF, rules, None, goal)
+            rows = overview(session, year, AS_OF, rules, None, goal, scope=OPERATOR)
             tables[f"oversikt-{year}-delmal{goal or 0}"] = overview_table(rows, rules.periods(year))
-        rows = overview(session, year, AS_OF, rules)
+        rows = overview(session, year, AS_OF, rules, scope=OPERATOR)
         tables[f"aktiviteter-dekning-{year}"] = goal_coverage_table(rows)
         for by, label in (("type", "Type"), ("sector", "Bransje/sektor"), ("goal", "Delmål")):
-            breakdown = activity_breakdown(session, year, by)
+            breakdown = activity_breakdown(session, year, by, scope=OPERATOR)
             tables[f"aktiviteter-{by}-{year}"] = breakdown_table(breakdown, label, by)
-        activities, _ = activity_list(session, year=year)
+        activities, _ = activity_list(session, year=year, scope=OPERATOR)
         tables[f"aktiviteter-liste-{year}"] = activities_table(activities)
-        tables[f"okonomi-{year}"] = money_table(money(session, rules, [year]))
-        spend = spend_by_type(session, year)
+        tables[f"okonomi-{year}"] = money_table(money(session, rules, [year], scope=OPERATOR))
+        spend = spend_by_type(session, year, scope=OPERATOR)
         types = activity_types({s.type for s in spend})
         tables[f"okonomi-type-{year}"] = spend_by_type_table(spend, infos, types)
-        rows = deadlines(session, rules, AS_OF, [year])
+        rows = deadlines(session, rules, AS_OF, [year], scope=OPERATOR)
         tables[f"frister-matrise-{year}"] = deadline_matrix_table(rows)
         tables[f"frister-mangler-{year}"] = missing_table(missing_reports(rows))
         tables[f"frister-forfaller-{year}"] = falling_due_table(
             falling_due(rows, date(year, 2, 15), 30), date(year, 2, 15)
         )
         tables[f"frister-alle-{year}"] = deadlines_table(rows)
-    history = money(session, rules)
+    history = money(session, rules, scope=OPERATOR)
     tables["okonomi-utvikling"] = money_trend_table(history)
     tables["okonomi-alle-ar"] = money_table(history, title="Økonomi alle år")
-    tables["okonomi-vedtak"] = allocations_table(allocation_history(session))
+    tables["okonomi-vedtak"] = allocations_table(allocation_history(session, scope=OPERATOR))
     for council in infos:
-        found = council_history(session, rules, council.id, AS_OF)
+        found = council_history(session, rules, council.id, AS_OF, scope=OPERATOR)
         key = f"rad-{council.id}"
         tables[f"{key}-rapporter"] = council_reports_table(found.periods)
         tables[f"{key}-svar"] = council_answers_table(found.periods, QUESTIONS)
         tables[f"{key}-ar"] = council_years_table(found.years)
-        activities, _ = activity_list(session, council_ids=[council.id])
+        activities, _ = activity_list(session, council_ids=[council.id], scope=OPERATOR)
         tables[f"{key}-aktiviteter"] = activities_table(activities)
-        meetings = meeting_list(session, council_ids=[council.id])
+        meetings = meeting_list(session, council_ids=[council.id], scope=OPERATOR)
         tables[f"{key}-moter"] = meetings_table(meetings, {council.id: council.name})
     return tables
 
@@ -118,20 +119,26 @@ def _tables(session, rules) -> dict[str, Table]:
 def _files(session, rules) -> dict[str, bytes]:
     """Every export the CLI and the download buttons write."""
     files: dict[str, bytes] = {}
-    for year in data_years(session, rules):
+    for year in data_years(session, rules, scope=OPERATOR):
         for fmt in ("csv", "xlsx"):
             files[f"oversikt-{year}.{fmt}"] = overview_export(
-                session, year, AS_OF, rules, fmt, now=NOW
+                session, year, AS_OF, rules, fmt, now=NOW, scope=OPERATOR
             )
-            files[f"aktiviteter-{year}.{fmt}"] = activities_export(session, year, fmt, now=NOW)
+            files[f"aktiviteter-{year}.{fmt}"] = activities_export(
+                session, year, fmt, now=NOW, scope=OPERATOR
+            )
         files[f"oversikt-{year}-delmal2-rad1-9.xlsx"] = overview_export(
-            session, year, AS_OF, rules, "xlsx", [1, 9], 2, now=NOW
+            session, year, AS_OF, rules, "xlsx", [1, 9], 2, now=NOW, scope=OPERATOR
         )
-        files[f"samlet-{year}.xlsx"] = compiled_report(session, rules, year, AS_OF, now=NOW)
+        files[f"samlet-{year}.xlsx"] = compiled_report(
+            session, rules, year, AS_OF, now=NOW, scope=OPERATOR
+        )
     for fmt in ("csv", "xlsx"):
-        files[f"frister.{fmt}"] = deadlines_export(session, rules, AS_OF, fmt, now=NOW)
-        files[f"aktiviteter.{fmt}"] = activities_export(session, None, fmt, now=NOW)
-        table = money_table(money(session, rules), title="Økonomi alle år")
+        files[f"frister.{fmt}"] = deadlines_export(
+            session, rules, AS_OF, fmt, now=NOW, scope=OPERATOR
+        )
+        files[f"aktiviteter.{fmt}"] = activities_export(session, None, fmt, now=NOW, scope=OPERATOR)
+        table = money_table(money(session, rules, scope=OPERATOR), title="Økonomi alle år")
         files[f"okonomi.{fmt}"] = table_export(
             session,
             table,
@@ -140,6 +147,7 @@ def _files(session, rules) -> dict[str, bytes]:
             filters=[("IA-råd", "alle")],
             upload_ids=[1, 2, 3],
             now=NOW,
+            scope=OPERATOR,
         )
     return files
 

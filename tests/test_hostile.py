@@ -22,6 +22,7 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
 from ia_data.domain import limits
+from ia_data.domain.access import OPERATOR
 from ia_data.storage.db import data_version
 from ia_data.storage.models import Activity, Council, Meeting, Report
 from ia_data.storage.store import import_file
@@ -57,7 +58,7 @@ def refused(engine, file_name: str, data: bytes) -> list[str]:
     """The error lines for a file that must be refused, once it is checked that the
     database is just as it was."""
     before = snapshot(engine)
-    result = import_file(engine, file_name, data)
+    result = import_file(engine, file_name, data, scope=OPERATOR)
     assert ("avvist", before) == (result.status, snapshot(engine))
     return [p.text for p in result.errors]
 
@@ -65,7 +66,7 @@ def refused(engine, file_name: str, data: bytes) -> list[str]:
 def stored(engine, file_name: str, data: bytes) -> list[tuple]:
     """Store a file that must be read; the active activities of Troms 2012 H1 after it,
     as (Excel row, date, title, type, cost in øre, comment)."""
-    result = import_file(engine, file_name, data)
+    result = import_file(engine, file_name, data, scope=OPERATOR)
     assert ("lagret", []) == (result.status, [p.text for p in result.errors])
     with Session(engine) as session:
         rows = session.exec(
@@ -155,7 +156,7 @@ def test_a_25_mb_report_is_refused_for_its_size_alone(stocked_db, monkeypatch):
     )
     # The same file under a higher limit: a valid report, its photo and all.
     monkeypatch.setattr(limits, "MAX_FILE_BYTES", 30 * 1024 * 1024)
-    result = import_file(stocked_db, "rapport.xlsx", data, dry_run=True)
+    result = import_file(stocked_db, "rapport.xlsx", data, dry_run=True, scope=OPERATOR)
     assert ("kontrollert", []) == (result.status, result.errors)
 
 
@@ -297,7 +298,7 @@ def test_a_formula_that_calculated_to_an_error_is_refused_with_the_error_found(s
             "Aktiviteter, rad 4, kolonne «Delmål»: «#N/A» er ikke et delmål (gyldige verdier: "
             "1, 2, 3)",
         ] == refused(stocked_db, name, data)
-    parsed = import_file(stocked_db, "feil-i-formler.xlsx", data, dry_run=True)
+    parsed = import_file(stocked_db, "feil-i-formler.xlsx", data, dry_run=True, scope=OPERATOR)
     assert ["#DIV/0!", "#VALUE!", "#N/A"] == [p.found for p in parsed.errors]
 
 

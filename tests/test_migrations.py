@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from conftest import downgrade
 from sqlalchemy import Column, Integer, MetaData, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
 from ia_data.cli import main
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import OPERATOR
 from ia_data.domain.register import DEFAULT_REGISTER_FILE, read_register_file
 from ia_data.storage import db, schema
 from ia_data.storage.engine import create_bare_engine, database_label
@@ -80,8 +82,12 @@ def test_a_model_changed_without_a_migration_is_found(empty):
 
 def _create_all_database(engine) -> None:
     """A database as ``create_all`` made it before migrations came, holding one report."""
-    schema.upgrade(engine, SAMPLE_REGISTER, target="0001")
-    assert import_file(engine, TROMS_2015.name, TROMS_2015.read_bytes()).status == "lagret"
+    schema.upgrade(engine, SAMPLE_REGISTER)
+    assert (
+        import_file(engine, TROMS_2015.name, TROMS_2015.read_bytes(), scope=OPERATOR).status
+        == "lagret"
+    )
+    downgrade(engine, "0001")
     with engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE alembic_version")
     assert schema.state(engine).current is None
@@ -179,8 +185,12 @@ def test_a_database_newer_than_the_code(empty, capsys):
 
 def test_a_server_behind_shows_no_data_but_the_command(empty, engine_name, app_on, capsys):
     url = empty.url.render_as_string(hide_password=False)
-    schema.upgrade(empty, SAMPLE_REGISTER, target="0001")
-    assert import_file(empty, TROMS_2015.name, TROMS_2015.read_bytes()).status == "lagret"
+    schema.upgrade(empty, SAMPLE_REGISTER)
+    assert (
+        import_file(empty, TROMS_2015.name, TROMS_2015.read_bytes(), scope=OPERATOR).status
+        == "lagret"
+    )
+    downgrade(empty, "0001")
     if engine_name == "sqlite":  # the embedded database upgrades itself, and shows its data
         at = app_on(url)
         assert [e.value for e in at.error] == []
@@ -275,7 +285,9 @@ def test_one_active_allocation_per_council_and_year(stocked_db):
 
     from ia_data.storage.models import Allocation
 
-    assert import_file(stocked_db, "ny.xlsx", allocation_xlsx([["Troms", 2012, 375_000]])).status
+    assert import_file(
+        stocked_db, "ny.xlsx", allocation_xlsx([["Troms", 2012, 375_000]]), scope=OPERATOR
+    ).status
     table = Allocation.__table__
     with stocked_db.connect() as connection:
         (row,) = connection.execute(select(table).where(table.c.active)).mappings().all()

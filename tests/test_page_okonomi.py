@@ -9,6 +9,7 @@ from datetime import date
 import openpyxl
 
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import OPERATOR
 from ia_data.storage.store import import_file
 from tests.test_reports import allocation_workbook
 
@@ -93,9 +94,11 @@ def test_spend_by_type_adds_up_and_the_trend_covers_every_year(app_on, seeded_ur
 
 def test_an_uploaded_allocation_overrides_the_rule(app_on, sample_db):
     report = (SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-agder.xlsx").read_bytes()
-    assert import_file(sample_db, "agder-2015.xlsx", report).status == "lagret"
+    assert import_file(sample_db, "agder-2015.xlsx", report, scope=OPERATOR).status == "lagret"
     decision = allocation_workbook([("IA-rådet i Agder", 2015, 650000, date(2015, 3, 2), "")])
-    assert import_file(sample_db, "tildeling-2015.xlsx", decision).status == "lagret"
+    assert (
+        import_file(sample_db, "tildeling-2015.xlsx", decision, scope=OPERATOR).status == "lagret"
+    )
     at = app_on(str(sample_db.url), page="views/okonomi.py", ar="2015")
     assert not at.exception
     money = _money(at)
@@ -116,7 +119,7 @@ def test_an_uploaded_allocation_overrides_the_rule(app_on, sample_db):
 
 def test_no_decisions_yet(app_on, sample_db):
     report = (SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx").read_bytes()
-    assert import_file(sample_db, "troms-2015.xlsx", report).status == "lagret"
+    assert import_file(sample_db, "troms-2015.xlsx", report, scope=OPERATOR).status == "lagret"
     at = app_on(str(sample_db.url), page="views/okonomi.py")
     assert not at.exception
     assert "Ingen tildelingsvedtak er lastet opp ennå." in [i.value for i in at.info]

@@ -26,7 +26,7 @@ def test_without_a_council_the_page_offers_them_all(app_on, seeded_url):
     assert not at.exception
     assert at.selectbox(key="f_council").value is None
     assert "Velg et IA-råd" in at.info[0].value
-    links = at.get("page_link")
+    links = at.main.get("page_link")
     assert len(links) == 19  # every council in the register, Trøndelag (from 2018) too
     assert (links[0].proto.label, links[-1].proto.label) == ("Østfold", "Trøndelag")
     assert links[0].proto.page.endswith("rad")
@@ -117,7 +117,7 @@ def test_activities_list_and_exports(app_on, seeded_url, ids):
 def test_oversikt_links_to_each_council_and_offers_the_compiled_report(app_on, seeded_url, ids):
     at = app_on(seeded_url, ar="2015")
     assert not at.exception
-    links = {link.proto.label: link.proto.query_string for link in at.get("page_link")}
+    links = {link.proto.label: link.proto.query_string for link in at.main.get("page_link")}
     assert len(links) == 18
     assert links["Agder"] == f"rad={ids['IA-rådet i Agder']}"
     # The overview table keeps exactly the export's columns.

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from ia_data.cli import main as cli
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import OPERATOR
 from ia_data.domain.kinds import ImportStatus, Severity
 from ia_data.domain.rules import load_rules
 from ia_data.ingest.parse import Problem
@@ -69,7 +70,7 @@ def metrics(at) -> dict[str, str]:
 
 def troms_2015(url: str):
     with Session(db.get_engine(url)) as session:
-        rows = overview(session, 2015, date(2016, 6, 1), load_rules())
+        rows = overview(session, 2015, date(2016, 6, 1), load_rules(), scope=OPERATOR)
     return next(r for r in rows if r.council.name == "IA-rådet i Troms")
 
 
@@ -106,8 +107,10 @@ def test_valid_file_is_previewed_and_stored_only_on_confirm(url):
     )
     assert store.uploads(db.get_engine(url)) == []  # nothing stored before the confirm
 
-    at.text_input(key="uploaded_by").input("kari.nordmann@nav.no").run()
-    assert store.uploads(db.get_engine(url)) == []
+    assert (
+        "Lagres som lastet opp av **åpen modus (ingen innlogging)** (vises under «Opplastinger»)."
+        in texts(at.caption)
+    )
     confirm = at.button(key="confirm_upload")
     assert (confirm.label, confirm.disabled) == ("Lagre filen", False)
     confirm.click().run()
@@ -124,7 +127,10 @@ def test_valid_file_is_previewed_and_stored_only_on_confirm(url):
         3,
         TROMS_COST_ORE,
     )
-    assert upload["uploaded_by"] == "kari.nordmann@nav.no"
+    assert (upload["uploaded_by"], upload["uploaded_by_email"]) == (
+        "åpen modus (ingen innlogging)",
+        "",
+    )  # without sign-in (IA_AUTH=av) nobody is named; signed in: tests/test_access.py
     assert upload["active"]
     troms = troms_2015(url)
     assert (troms.spent_ore, troms.activities, troms.goals) == (
@@ -212,7 +218,7 @@ def _second_version(book) -> None:
 
 def test_reupload_shows_what_changes_and_the_overview_follows(url):
     engine = db.get_engine(url)
-    first = store.import_file(engine, "troms-v1.xlsx", TROMS_2015.read_bytes())
+    first = store.import_file(engine, "troms-v1.xlsx", TROMS_2015.read_bytes(), scope=OPERATOR)
     assert first.status == ImportStatus.STORED
     at = open_app("views/oversikt.py")  # the overview caches the first version's figures
     table = at.dataframe[0].value.set_index("IA-råd")
@@ -303,7 +309,7 @@ def test_broken_files_get_a_norwegian_message_and_the_page_keeps_working(url):
 
 def test_several_files_at_once(url):
     engine = db.get_engine(url)
-    store.import_file(engine, OSLO_2015.name, OSLO_2015.read_bytes())  # already in
+    store.import_file(engine, OSLO_2015.name, OSLO_2015.read_bytes(), scope=OPERATOR)  # already in
     at = open_app()
     # Troms twice (shown once), Oslo already stored, and an allocation decision.
     files = [TROMS_2015, AGDER_2016, OSLO_2015, TROMS_2015, ALLOCATIONS]
@@ -345,7 +351,6 @@ def test_a_rerun_does_not_check_the_file_again(url, monkeypatch):
     monkeypatch.setattr(store, "import_file", counting)
     at = open_app()
     at.file_uploader[0].upload(TROMS_2015.name, TROMS_2015.read_bytes()).run()
-    at.text_input(key="uploaded_by").input("Kari").run()
     at.selectbox(key="template_year").select(2014).run()
     assert not at.exception
     assert calls == [True]  # one dry run, kept under the file's SHA-256
@@ -357,7 +362,7 @@ def test_template_download_is_the_cli_template(url, tmp_path):
     out = tmp_path / "mal.xlsx"
     assert cli(["template", "--db", url, "--year", "2015", "--out", str(out)]) == 0
     with Session(db.get_engine(url)) as session:
-        assert template_for_year(session, 2015) == out.read_bytes()
+        assert template_for_year(session, 2015, scope=OPERATOR) == out.read_bytes()
     at = open_app()
     at.selectbox(key="template_year").select(2015).run()
     assert at.download_button(key="template_download").label == "Last ned malen for 2015"

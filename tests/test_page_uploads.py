@@ -14,6 +14,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import OPERATOR
 from ia_data.domain.kinds import ImportStatus
 from ia_data.domain.rules import load_rules
 from ia_data.reporting.overview import overview
@@ -40,7 +41,7 @@ def url(database, monkeypatch):
 
 def _history(engine):
     with Session(engine) as session:
-        return upload_history(session)
+        return upload_history(session, scope=OPERATOR)
 
 
 def open_app(page: str = PAGE, **query) -> AppTest:
@@ -72,13 +73,16 @@ def history(url):
         (TROMS_2014_H1.name, TROMS_2014_H1.read_bytes(), ""),
         ("troms-2015-v2.xlsx", second_version(), "ola@nav.no"),
     ]:
-        assert store.import_file(engine, name, data, uploaded_by=who).status == ImportStatus.STORED
+        assert (
+            store.import_file(engine, name, data, uploaded_by=who, scope=OPERATOR).status
+            == ImportStatus.STORED
+        )
     return engine
 
 
 def troms_2015_spent(url: str) -> int:
     with Session(db.get_engine(url)) as session:
-        rows = overview(session, 2015, date(2016, 6, 1), load_rules(), [TROMS])
+        rows = overview(session, 2015, date(2016, 6, 1), load_rules(), [TROMS], scope=OPERATOR)
     return rows[0].spent_ore
 
 
@@ -95,7 +99,8 @@ def test_every_upload_newest_first(history):
     table = at.dataframe[0].value
     assert list(table.columns) == [
         "Opplasting nr.", "Lastet opp", "Fil", "Innsendt av", "IA-råd", "Periode", "Aktiv",
-        "Aktiviteter", "Møter", "Kostnad (kr)", "Advarsler",
+        "Aktiviteter", "Møter", "Kostnad (kr)", "Advarsler", "Gjenopprettet",
+        "Gjenopprettet av",
     ]  # fmt: skip
     assert table[["Opplasting nr.", "Fil", "Innsendt av", "Periode", "Aktiv"]].values.tolist() == [
         [4, "troms-2015-v2.xlsx", "ola@nav.no", "2015 År", "Ja"],

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import OPERATOR
 from ia_data.domain.kinds import ImportStatus
 from ia_data.storage import db, store
 from ia_data.storage.register import councils
@@ -75,7 +76,9 @@ def hostile_url(request, tmp_path_factory, postgres):
     ):
         patch.setenv("IA_REGISTER_FILE", str(REGISTER))
         engine = db.get_engine(url)
-        result = store.import_file(engine, FILE_NAME, hostile_workbook(), uploaded_by=UPLOADED_BY)
+        result = store.import_file(
+            engine, FILE_NAME, hostile_workbook(), uploaded_by=UPLOADED_BY, scope=OPERATOR
+        )
         assert result.status == ImportStatus.STORED, result.message
         patch.undo()
         yield url
@@ -179,7 +182,7 @@ def test_a_megabyte_sector_is_cut_on_the_screen(app_on, tmp_path, monkeypatch):
     monkeypatch.setenv("IA_REGISTER_FILE", str(REGISTER))
     url = f"sqlite:///{tmp_path / 'huge.db'}"
     engine = db.get_engine(url)
-    store.import_file(engine, TROMS_2015.name, TROMS_2015.read_bytes())
+    store.import_file(engine, TROMS_2015.name, TROMS_2015.read_bytes(), scope=OPERATOR)
     huge = "Sektor " + "x" * 1_000_000
     with engine.begin() as connection:
         connection.execute(

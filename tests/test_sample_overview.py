@@ -23,6 +23,7 @@ from sqlmodel import Session
 from ia_data.demo import SAMPLE_DIR, SAMPLE_REGISTER
 from ia_data.demo.sample import SITUATIONS, slug
 from ia_data.demo.seed import seed
+from ia_data.domain.access import OPERATOR
 from ia_data.domain.register import read_register_file
 from ia_data.output.exports import overview_export
 
@@ -125,7 +126,7 @@ def _export(engine, year: int) -> list[dict]:
     from ia_data.domain.rules import load_rules
 
     with Session(engine) as session:
-        data = overview_export(session, year, AS_OF, load_rules(), "csv")
+        data = overview_export(session, year, AS_OF, load_rules(), "csv", scope=OPERATOR)
     text = data.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text), delimiter=";"))
 

@@ -1,5 +1,8 @@
 """The Streamlit side of the app, beside ``app.py`` (the router) and ``views/`` (the pages):
 
+- ``auth`` — who is signed in (``st.login``), their role and scope, the open modes;
+- ``gate`` — the sidebar of the pages a role may open, the open modes' banners, and what
+  stands in for a page the visitor may not see;
 - ``data`` — the database handle, the demo seeding, every library query cached until the
   data changes, and the files a page offers for download;
 - ``filters`` and ``links`` — the shared filters and their values in the URL, each URL
@@ -12,4 +15,4 @@
 Only this package, ``app.py`` and ``views/`` import Streamlit; ``ia_data`` never does.
 """
 
-from ui import data, display, filters, links, text, upload  # noqa: F401  (ui.display.show_table …)
+from ui import auth, data, display, filters, gate, links, text, upload  # noqa: F401  (ui.display.show_table …)

@@ -15,11 +15,12 @@ from ia_data.domain.rules import load_rules
 from ia_data.output.compiled import compiled_report as build_compiled_report
 from ia_data.output.exports import overview_export as build_overview_export
 from ia_data.output.exports import table_export as build_table_export
+from ia_data.reporting.council import council_register
 from ia_data.reporting.deadlines import years_with_data
 from ia_data.storage import db
 from ia_data.storage import engine as engine_setup
 from ia_data.storage.models import Upload
-from ia_data.storage.register import councils
+from ui.auth import scope
 
 
 def engine():
@@ -68,10 +69,12 @@ def _hashable(value):
 
 
 def query(function, **kwargs):
-    """``function(session, **kwargs)`` — a query of the library — cached until the data
-    changes (any import or restore raises the data version, which is part of the key);
-    the rules in force are passed where the query takes them. The function itself is
-    passed, so a renamed query breaks where it is imported, not at run time."""
+    """``function(session, **kwargs, scope=…)`` — a query of the library, in the signed-in
+    user's scope — cached until the data changes (any import or restore raises the data
+    version, which is part of the key) and per scope; the rules in force are passed where
+    the query takes them. The function itself is passed, so a renamed query breaks where
+    it is imported, not at run time."""
+    kwargs["scope"] = scope()
     key = tuple(sorted((k, _hashable(v)) for k, v in kwargs.items()))
     name = f"{function.__module__}.{function.__qualname__}"
     return _cached(engine_setup.database_url(), data_version(), name, function, key)
@@ -95,7 +98,8 @@ def page_start(text: dict) -> list[int]:
 
 
 def all_councils():
-    return query(councils)
+    """The councils in the user's scope, in register order."""
+    return query(council_register)
 
 
 def overview_export(
@@ -104,16 +108,18 @@ def overview_export(
     """The overview export (same query as the page) as CSV or XLSX bytes."""
     with Session(engine()) as session:
         rules = load_rules()
-        return build_overview_export(session, year, as_of, rules, file_format, council_ids, goal)
+        return build_overview_export(
+            session, year, as_of, rules, file_format, council_ids, goal, scope=scope()
+        )
 
 
 def table_export(table, file_format: str, **about) -> bytes:
     """A page's table as CSV, or as XLSX with its ``Om uttrekket`` sheet."""
     with Session(engine()) as session:
-        return build_table_export(session, table, file_format, **about)
+        return build_table_export(session, table, file_format, **about, scope=scope())
 
 
 def compiled_report(year: int, as_of: date) -> bytes:
     """The Samlet rapport of a year (XLSX bytes)."""
     with Session(engine()) as session:
-        return build_compiled_report(session, load_rules(), year, as_of)
+        return build_compiled_report(session, load_rules(), year, as_of, scope=scope())

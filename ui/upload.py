@@ -14,6 +14,7 @@ from ia_data.ingest import worker
 from ia_data.output.template import template_for_year
 from ia_data.reporting import uploads as up
 from ia_data.storage import store
+from ui.auth import scope, visitor
 from ui.data import data_version, engine, query
 
 UPLOAD_CHECKS = "_upload_checks"  # session state: SHA-256 → (data version, Preview)
@@ -34,14 +35,16 @@ def check_upload(file_name: str, data: bytes):
     data changed since, as the comparison with the active version depends on it). Never
     raises: an unexpected failure becomes a rejected file with a Norwegian message."""
     digest = store.sha256_of(data)
-    version = data_version()
+    version = (data_version(), scope())  # a change of the user's access checks it again
     checks = st.session_state.setdefault(UPLOAD_CHECKS, {})
     kept = checks.get(digest)
     if kept is not None and kept[0] == version and kept[1].file_name == file_name:
         return kept[1]
     rules = load_rules()
     try:
-        result = store.import_file(engine(), file_name, data, dry_run=True, rules=rules)
+        result = store.import_file(
+            engine(), file_name, data, scope=scope(), dry_run=True, rules=rules
+        )
         shown = up.preview(result, rules, date.today())
     except Exception:
         logging.exception("Kontroll av %s feilet", file_name)
@@ -58,10 +61,19 @@ def forget_upload_checks(keep: set[str] | None = None) -> None:
             del checks[digest]
 
 
-def store_upload(file_name: str, data: bytes, uploaded_by: str = ""):
-    """Store one checked file in its own transaction (``store.import_file``); never raises."""
+def store_upload(file_name: str, data: bytes):
+    """Store one checked file in its own transaction (``store.import_file``), as uploaded
+    by the signed-in user, in their scope; never raises."""
+    who = visitor()
     try:
-        return store.import_file(engine(), file_name, data, uploaded_by=uploaded_by)
+        return store.import_file(
+            engine(),
+            file_name,
+            data,
+            scope=scope(),
+            uploaded_by=who.who,
+            uploaded_by_email=who.email,
+        )
     except Exception:
         logging.exception("Lagring av %s feilet", file_name)
         return up.failed_result(file_name, data, up.UNEXPECTED_STORE)
@@ -75,7 +87,10 @@ def data_changed() -> None:
 
 def restore_upload(upload_id: int) -> str:
     """Make an earlier upload active again; raises ``store.RestoreError`` with the reason."""
-    message = store.restore_upload(engine(), upload_id)
+    who = visitor()
+    message = store.restore_upload(
+        engine(), upload_id, scope=scope(), restored_by=who.who, restored_by_email=who.email
+    )
     data_changed()
     return message
 
@@ -95,7 +110,7 @@ def uploaded_periods() -> list[tuple[int, str]]:
 
 def upload_file(upload_id: int) -> bytes:
     """The original bytes of an upload (not cached: a file may be large)."""
-    found = store.upload_content(engine(), upload_id)
+    found = store.upload_content(engine(), upload_id, scope=scope())
     return found[1] if found else b""
 
 

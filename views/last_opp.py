@@ -76,9 +76,8 @@ TEXT = {
     "changes_none": "Ingen av aktivitetene er endret.",
     "allocations_line": "Tildelingsvedtak: {count} tildelinger for {years}, til sammen {total}.",
     "save": "Lagre",
-    "uploaded_by": "Innsendt av (valgfritt)",
-    "uploaded_by_placeholder": "Navn eller e-postadresse",
-    "uploaded_by_help": "Lagres sammen med opplastingen og vises under «Opplastinger».",
+    "uploaded_by": "Lagres som lastet opp av **{who}** (vises under «Opplastinger»).",
+    "scope": "Du kan laste opp rapporter for {councils}.",
     "save_one": "Lagre filen",
     "save_many": "Lagre {count} filer",
     "save_none": "Ingen filer kan lagres",
@@ -103,6 +102,8 @@ ui.upload.warm_reader()
 
 st.title(TEXT["title"])
 st.caption(TEXT["intro"])
+if not ui.auth.scope().everything:
+    st.caption(TEXT["scope"].format(councils=ui.text.plain(ui.auth.scope().described())))
 
 
 # --- the summary of the last confirm ---------------------------------------------------
@@ -432,13 +433,8 @@ for p in previews:
 
 # --- confirm ---------------------------------------------------------------------------
 st.subheader(TEXT["save"])
-uploaded_by = st.text_input(
-    TEXT["uploaded_by"],
-    key="uploaded_by",
-    placeholder=TEXT["uploaded_by_placeholder"],
-    help=TEXT["uploaded_by_help"],
-    max_chars=200,
-)
+who = ui.auth.visitor()
+st.caption(TEXT["uploaded_by"].format(who=ui.text.plain(who.who_shown)))
 if not ready:
     label = TEXT["save_none"]
 elif len(ready) == 1:
@@ -460,7 +456,7 @@ if st.button(
                     done=done, total=len(ready), name=ui.text.plain(p.file_name)
                 ),
             )
-        results.append(ui.upload.store_upload(p.file_name, contents[p.sha256], uploaded_by))
+        results.append(ui.upload.store_upload(p.file_name, contents[p.sha256]))
     if bar is not None:
         bar.progress(1.0)
     ui.upload.data_changed()

@@ -45,6 +45,8 @@ TEXT = {
     "restore_confirm": "Ja, gjenopprett",
     "restore_cancel": "Avbryt",
     "is_active": "Dette er den aktive versjonen.",
+    "restored": "Sist gjenopprettet som aktiv versjon {when}",
+    "read_only": "Rollen din kan se opplastingene, men ikke gjenopprette.",
     "number": "Nr.",
 }
 
@@ -120,9 +122,11 @@ picked = st.selectbox(
     TEXT["pick"], list(by_id), key="history_pick", format_func=lambda i: _label(by_id[i])
 )
 row = by_id[picked]
+scope = ui.auth.scope()
+may_restore = scope.may_upload and (row.kind == UploadKind.REPORT or scope.is_admin)
 
 with st.container(border=True):
-    by = TEXT["by"].format(who=ui.text.plain(row.uploaded_by)) if row.uploaded_by else ""
+    by = TEXT["by"].format(who=ui.text.plain(row.uploader)) if row.uploader else ""
     st.markdown(
         TEXT["line"].format(
             id=row.id,
@@ -135,6 +139,9 @@ with st.container(border=True):
         + " "
         + (TEXT["active"] if row.active else TEXT["inactive"])
     )
+    if row.restored_at:
+        restored = TEXT["restored"].format(when=fmt.day(row.restored_at))
+        st.caption(restored + (TEXT["by"].format(who=ui.text.plain(row.restored_by))))
     if row.warnings:
         lines = "\n".join(f"- {ui.text.plain(w)}" for w in row.warnings)
         st.warning(f"{TEXT['warnings']}\n\n{lines}", icon=":material/warning:")
@@ -154,6 +161,7 @@ with st.container(border=True):
         )
         if (
             not row.active
+            and may_restore
             and pending != row.id
             and st.button(TEXT["restore"], icon=":material/restore:", key="restore_ask")
         ):
@@ -161,6 +169,8 @@ with st.container(border=True):
             st.rerun()
     if row.active:
         st.caption(TEXT["is_active"])
+    elif not may_restore:
+        st.caption(TEXT["read_only"])
     elif pending == row.id:
         if row.kind == UploadKind.REPORT:
             current = up.active_version(ui.upload.upload_history(), row)

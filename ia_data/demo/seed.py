@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import OPERATOR
 from ia_data.storage.engine import writing
 from ia_data.storage.models import Council, CouncilCounty, County, Meta, Upload
 from ia_data.storage.register import load_register
@@ -56,7 +57,8 @@ def seed(
     files = sample_files(directory)
     results = []
     for i, path in enumerate(files, start=1):
-        results.append(import_file(engine, path.name, path.read_bytes(), uploaded_by="demodata"))
+        data = path.read_bytes()
+        results.append(import_file(engine, path.name, data, scope=OPERATOR, uploaded_by="demodata"))
         if progress is not None:
             progress(i, len(files), path.name)
     return results

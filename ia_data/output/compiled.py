@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
+from ia_data.domain.access import Scope
 from ia_data.domain.formatting import day, local
 from ia_data.domain.kinds import AllocationSource
 from ia_data.domain.money import rule_grants_text
@@ -61,13 +62,20 @@ ANSWER_MERGE = 7  # answers span columns B–G
 
 
 def compiled_report(
-    session: Session, rules: Rules, year: int, as_of: date, now: datetime | None = None
+    session: Session,
+    rules: Rules,
+    year: int,
+    as_of: date,
+    now: datetime | None = None,
+    *,
+    scope: Scope,
 ) -> bytes:
-    """The compiled report of ``year`` (statuses as of ``as_of``) as XLSX bytes."""
+    """The compiled report of ``year`` (statuses as of ``as_of``) as XLSX bytes, of the
+    councils in ``scope``."""
     now = now or datetime.now(UTC).replace(microsecond=0)
-    rows = overview(session, year, as_of, rules)
-    activities, _ = activity_list(session, year)
-    meetings = meeting_list(session, year)
+    rows = overview(session, year, as_of, rules, scope=scope)
+    activities, _ = activity_list(session, year, scope=scope)
+    meetings = meeting_list(session, year, scope=scope)
     book = Workbook()
     summary = book.active
     summary.title = SUMMARY_SHEET
@@ -76,16 +84,16 @@ def compiled_report(
     upload_ids = [i for r in rows for i in r.upload_ids]
     for row in rows:
         sheet = book.create_sheet(sheet_name(row.council, names))
-        periods = council_reports(session, rules, row.council, [year], as_of)
+        periods = council_reports(session, rules, row.council, [year], as_of, scope=scope)
         own_activities = [a for a in activities if a.council_id == row.council.id]
         own_meetings = [m for m in meetings if m.council_id == row.council.id]
         _write_council(sheet, row, periods, own_activities, own_meetings, rules, year)
     about = about_rows(
         f"Samlet rapport fra IA-rådene {year}",
         as_of=as_of,
-        filters=[("År", year), ("IA-råd", "alle")],
+        filters=[("År", year), ("IA-råd", "alle" if scope.everything else scope.described())],
         row_count=("Antall IA-råd", len(rows)),
-        sources=upload_sources(session, upload_ids),
+        sources=upload_sources(session, upload_ids, scope=scope),
         now=now,
     )
     write_about(book.create_sheet(ABOUT_SHEET), about)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from ia_data.domain.access import Scope
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import Severity, UploadKind
 from ia_data.ingest.parse import Problem
@@ -60,7 +61,8 @@ def about_rows(
             (
                 f"Opplasting nr. {source.id}",
                 f"{what} – {source.file_name}, "
-                f"lastet opp {local(source.uploaded_at):%d.%m.%Y %H:%M}",
+                f"lastet opp {local(source.uploaded_at):%d.%m.%Y %H:%M}"
+                + (f" av {source.uploaded_by}" if source.uploaded_by else ""),
             )
         )
     return about
@@ -89,14 +91,16 @@ def overview_export(
     council_ids: list[int] | None = None,
     goal: int | None = None,
     now: datetime | None = None,
+    *,
+    scope: Scope,
 ) -> bytes:
     """The overview of a year as CSV or XLSX bytes — exactly the rows the page shows."""
-
-    rows = overview(session, year, as_of, rules, council_ids, goal)
+    council_ids = scope.council_ids(council_ids)
+    rows = overview(session, year, as_of, rules, council_ids, goal, scope=scope)
     table = overview_table(rows, rules.periods(year))
     if file_format == "csv":
         return to_csv(table)
-    sources = upload_sources(session, [i for r in rows for i in r.upload_ids])
+    sources = upload_sources(session, [i for r in rows for i in r.upload_ids], scope=scope)
     filters = overview_filters(year, rows, council_ids, goal)
     about = about_rows(
         f"Oversikt over IA-rådene {year}",
@@ -120,8 +124,10 @@ def table_export(
     upload_ids=(),
     row_label: str = "Antall rader",
     now: datetime | None = None,
+    scope: Scope,
 ) -> bytes:
-    """One page table as CSV, or as XLSX with its ``Om uttrekket`` sheet."""
+    """One page table as CSV, or as XLSX with its ``Om uttrekket`` sheet (the table made
+    by queries in ``scope``; its sources are named only if in scope too)."""
 
     if file_format == "csv":
         return to_csv(table)
@@ -130,7 +136,7 @@ def table_export(
         as_of=as_of,
         filters=filters,
         row_count=(row_label, len(table.rows)),
-        sources=upload_sources(session, [i for i in upload_ids if i is not None]),
+        sources=upload_sources(session, [i for i in upload_ids if i is not None], scope=scope),
         now=now,
     )
     return to_xlsx([table], about)
@@ -144,11 +150,13 @@ def deadlines_export(
     years: list[int] | None = None,
     council_ids: list[int] | None = None,
     now: datetime | None = None,
+    *,
+    scope: Scope,
 ) -> bytes:
     """The deadlines of every council and period (default: all years with data) as CSV,
     or as XLSX with the matrix and the missing list as extra sheets."""
-
-    rows = deadlines(session, rules, as_of, years, council_ids)
+    council_ids = scope.council_ids(council_ids)
+    rows = deadlines(session, rules, as_of, years, council_ids, scope=scope)
     table = deadlines_table(rows)
     if file_format == "csv":
         return to_csv(table)
@@ -160,7 +168,7 @@ def deadlines_export(
         as_of=as_of,
         filters=[("År", span), ("IA-råd", ", ".join(names) if council_ids else "alle")],
         row_count=("Antall rapporter (råd × periode)", len(rows)),
-        sources=upload_sources(session, [r.upload_id for r in rows if r.upload_id]),
+        sources=upload_sources(session, [r.upload_id for r in rows if r.upload_id], scope=scope),
         now=now,
     )
     extra = [deadline_matrix_table(rows), missing_table(missing_reports(rows))]
@@ -177,10 +185,12 @@ def activities_export(
     statuses: list[str] | None = None,
     search: str = "",
     now: datetime | None = None,
+    *,
+    scope: Scope,
 ) -> bytes:
     """The activity list (a year, or every year) as CSV or XLSX."""
-
-    rows, _ = activity_list(session, year, council_ids, goal, types, statuses, search)
+    council_ids = scope.council_ids(council_ids)
+    rows, _ = activity_list(session, year, council_ids, goal, types, statuses, search, scope=scope)
     table = activities_table(rows)
     if file_format == "csv":
         return to_csv(table)
@@ -198,7 +208,7 @@ def activities_export(
         as_of=None,
         filters=filters,
         row_count=("Antall aktiviteter", len(rows)),
-        sources=upload_sources(session, [a.upload_id for a in rows]),
+        sources=upload_sources(session, [a.upload_id for a in rows], scope=scope),
         now=now,
     )
     return to_xlsx([table], about)

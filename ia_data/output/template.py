@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from sqlmodel import Session
 
+from ia_data.domain.access import Scope
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import Rules, load_rules
 from ia_data.domain.values import ACTIVITY_TYPES, STATUSES
@@ -386,8 +387,10 @@ def _fill_table(
             _set(ws.cell(r, c + 1), value, amount=c == amount_column)
 
 
-def template_for_year(session: Session, year: int, rules: Rules | None = None) -> bytes:
-    """The blank report workbook for ``year``, with the councils that exist that year in
-    its drop-down (the same file as ``ia-data template --year``)."""
-    names = [c.name for c in councils(session) if c.exists_in(year)]
+def template_for_year(
+    session: Session, year: int, rules: Rules | None = None, *, scope: Scope
+) -> bytes:
+    """The blank report workbook for ``year``, with the councils in scope that exist that
+    year in its drop-down (for the operator, the same file as ``ia-data template --year``)."""
+    names = [c.name for c in councils(session, scope.council_ids()) if c.exists_in(year)]
     return build_template(year, names, rules=rules)

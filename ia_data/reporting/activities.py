@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
 
+from ia_data.domain.access import Scope
 from ia_data.domain.kinds import ActivityStatus
 from ia_data.domain.values import ACTIVITY_TYPES, STATUSES
 from ia_data.storage.models import Activity, Council, Meeting, Report, Upload
@@ -52,13 +53,18 @@ def activity_types(found: set[str] | list[str]) -> list[str]:
 
 
 def report_uploads(
-    session: Session, year: int | None = None, council_ids: list[int] | None = None
+    session: Session,
+    year: int | None = None,
+    council_ids: list[int] | None = None,
+    *,
+    scope: Scope,
 ) -> list[int]:
     """The uploads of the active reports of a year (for an export's ``Om uttrekket``)."""
+    council_ids = scope.council_ids(council_ids)
     query = select(Report.upload_id).where(Report.active)
     if year is not None:
         query = query.where(Report.year == year)
-    if council_ids:
+    if council_ids is not None:
         query = query.where(Report.council_id.in_(council_ids))
     return sorted(session.exec(query).all())
 
@@ -81,7 +87,7 @@ def _activity_scope(query, year: int | None, council_ids, goal: int | None):
     query = query.where(Report.active)
     if year is not None:
         query = query.where(Report.year == year)
-    if council_ids:
+    if council_ids is not None:
         query = query.where(Report.council_id.in_(council_ids))
     if goal is not None:
         query = query.where(_GOAL[goal])
@@ -94,11 +100,14 @@ def activity_breakdown(
     by: str,
     council_ids: list[int] | None = None,
     goal: int | None = None,
+    *,
+    scope: Scope,
 ) -> list[Breakdown]:
     """Activities in ``year`` grouped by ``by`` — ``"type"``, ``"sector"`` or ``"goal"``.
 
     With ``goal``, only activities tagged with that sub-goal are counted.
     """
+    council_ids = scope.council_ids(council_ids)
     if by == "goal":
         return _goal_breakdown(session, year, council_ids, goal)
     column = {"type": Activity.type, "sector": Activity.sector}[by]
@@ -230,10 +239,13 @@ def activity_list(
     statuses: list[str] | None = None,
     search: str = "",
     limit: int | None = None,
+    *,
+    scope: Scope,
 ) -> tuple[list[ActivityRow], int]:
     """Activities matching the filters, by council (register order), then date; and how
     many match in all (``limit`` cuts the list, not the count). ``search`` matches every
     word in the title, type, sector, organiser or comment."""
+    council_ids = scope.council_ids(council_ids)
     query = _activity_scope(
         select(*_LISTED, Activity.goal_1, Activity.goal_2, Activity.goal_3),
         year,
@@ -264,12 +276,20 @@ def activity_list(
     return rows, int(total)
 
 
-def activity_filter_options(session: Session, year: int | None = None) -> dict[str, list[str]]:
+def activity_filter_options(
+    session: Session, year: int | None = None, *, scope: Scope
+) -> dict[str, list[str]]:
     """The activity types and statuses stored (for a year), for the list's filters."""
-    scope = _activity_scope(select(Activity.type).distinct(), year, None, None)
-    found_types = set(session.exec(scope).all())
+    council_ids = scope.council_ids()
+    found_types = set(
+        session.exec(
+            _activity_scope(select(Activity.type).distinct(), year, council_ids, None)
+        ).all()
+    )
     found_statuses = set(
-        session.exec(_activity_scope(select(Activity.status).distinct(), year, None, None)).all()
+        session.exec(
+            _activity_scope(select(Activity.status).distinct(), year, council_ids, None)
+        ).all()
     )
     statuses = [s for s in STATUSES if s in found_statuses]
     statuses += sorted(found_statuses - set(STATUSES))
@@ -289,9 +309,14 @@ class MeetingRow:
 
 
 def meeting_list(
-    session: Session, year: int | None = None, council_ids: list[int] | None = None
+    session: Session,
+    year: int | None = None,
+    council_ids: list[int] | None = None,
+    *,
+    scope: Scope,
 ) -> list[MeetingRow]:
     """Council meetings on record (active reports), by council, then date."""
+    council_ids = scope.council_ids(council_ids)
     query = (
         select(
             Meeting.date,
@@ -309,7 +334,7 @@ def meeting_list(
     )
     if year is not None:
         query = query.where(Report.year == year)
-    if council_ids:
+    if council_ids is not None:
         query = query.where(Report.council_id.in_(council_ids))
     return [MeetingRow(*r) for r in session.exec(query).all()]
 
@@ -329,10 +354,11 @@ class TypeSpend:
 
 
 def spend_by_type(
-    session: Session, year: int, council_ids: list[int] | None = None
+    session: Session, year: int, council_ids: list[int] | None = None, *, scope: Scope
 ) -> list[TypeSpend]:
     """Spent per council and activity type in ``year`` (cancelled activities' costs
     included, as in ``Brukt``)."""
+    council_ids = scope.council_ids(council_ids)
     query = _activity_scope(
         select(
             Report.council_id, Activity.type, _SPENT, _count_if(_COUNTED), _count_if(_CANCELLED)

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from ia_data.domain.access import Scope
 from ia_data.domain.register import CouncilInfo
 from ia_data.domain.report import ReportDetails
 from ia_data.domain.rules import Rules
@@ -75,9 +76,12 @@ def council_reports(
     council: CouncilInfo,
     years: list[int],
     as_of: date,
+    *,
+    scope: Scope,
 ) -> list[PeriodReport]:
     """Every period of ``years`` for one council: the active report (if any), its
     deadline status as of ``as_of``, and its totals."""
+    scope.check(council.id)
     years = [y for y in years if council.exists_in(y)]
     if not years:
         return []
@@ -96,7 +100,7 @@ def council_reports(
             )
         ).all()
     )
-    totals = report_totals(session, [r.id for r in stored.values()])
+    totals = report_totals(session, [r.id for r in stored.values()], scope=scope)
     result = []
     for year in years:
         for period in rules.periods(year):
@@ -124,20 +128,26 @@ def council_reports(
 
 
 def council_history(
-    session: Session, rules: Rules, council_id: int, as_of: date
+    session: Session, rules: Rules, council_id: int, as_of: date, *, scope: Scope
 ) -> CouncilHistory | None:
     """One council over all years with data: money, activities per sub-goal and meetings
     per year, and every period's report with its status. None for an unknown council."""
+    scope.check(council_id)
     found = councils(session, [council_id])
     if not found:
         return None
     history = CouncilHistory(council=found[0])
-    years = data_years(session, rules)
+    years = data_years(session, rules, scope=scope)
     if not years:
         return history
     history.years = [
         CouncilYear(money=row, meetings_expected=rules.meetings_expected(row.year))
-        for row in money(session, rules, years, [council_id])
+        for row in money(session, rules, years, [council_id], scope=scope)
     ]
-    history.periods = council_reports(session, rules, history.council, years, as_of)
+    history.periods = council_reports(session, rules, history.council, years, as_of, scope=scope)
     return history
+
+
+def council_register(session: Session, *, scope: Scope) -> list[CouncilInfo]:
+    """The councils in scope, in register order (for the pages' council filters)."""
+    return councils(session, scope.council_ids())

@@ -12,26 +12,32 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from ia_data.domain.access import Scope
 from ia_data.domain.register import CouncilInfo
 from ia_data.domain.rules import DeadlineStatus, ReportPeriod, Rules, Status
 from ia_data.storage.models import Allocation, Report
 from ia_data.storage.register import councils
 
 
-def years_with_data(session: Session) -> list[int]:
-    """Years that hold at least one active report or allocation, newest first."""
-    report_years = session.exec(select(Report.year).where(Report.active).distinct()).all()
-    allocation_years = session.exec(
-        select(Allocation.year).where(Allocation.active).distinct()
-    ).all()
+def years_with_data(session: Session, *, scope: Scope) -> list[int]:
+    """Years that hold at least one active report or allocation (of a council in scope),
+    newest first."""
+    council_ids = scope.council_ids()
+    reports = select(Report.year).where(Report.active).distinct()
+    allocations = select(Allocation.year).where(Allocation.active).distinct()
+    if council_ids is not None:
+        reports = reports.where(Report.council_id.in_(council_ids))
+        allocations = allocations.where(Allocation.council_id.in_(council_ids))
+    report_years = session.exec(reports).all()
+    allocation_years = session.exec(allocations).all()
     return sorted(set(report_years) | set(allocation_years), reverse=True)
 
 
-def data_years(session: Session, rules: Rules) -> list[int]:
+def data_years(session: Session, rules: Rules, *, scope: Scope) -> list[int]:
     """Every year from the first to the last with data (a report or an allocation),
     within the reporting rules, oldest first — a year without data in between shows as
     a gap, not as nothing."""
-    found = [y for y in years_with_data(session) if y in rules.years]
+    found = [y for y in years_with_data(session, scope=scope) if y in rules.years]
     return list(range(min(found), max(found) + 1)) if found else []
 
 
@@ -91,10 +97,13 @@ def deadlines(
     as_of: date,
     years: list[int] | None = None,
     council_ids: list[int] | None = None,
+    *,
+    scope: Scope,
 ) -> list[DeadlineRow]:
     """Every council × reporting period of ``years`` (default: all years with data), in
     register order and then period order; a council only for the years it exists."""
-    years = sorted(years) if years else data_years(session, rules)
+    council_ids = scope.council_ids(council_ids)
+    years = sorted(years) if years else data_years(session, rules, scope=scope)
     if not years:
         return []
     reports = {

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
+from ia_data.domain.access import Scope
 from ia_data.domain.kinds import AllocationSource
 from ia_data.domain.money import MoneyFigures, grant
 from ia_data.domain.register import CouncilInfo
@@ -47,11 +48,12 @@ class MoneyRow(MoneyFigures):
 
 
 def active_allocations(
-    session: Session, years: list[int], council_ids: list[int] | None = None
+    session: Session, years: list[int], council_ids: list[int] | None = None, *, scope: Scope
 ) -> dict[tuple[int, int], Allocation]:
     """(council id, year) → the active uploaded allocation decision."""
+    council_ids = scope.council_ids(council_ids)
     query = select(Allocation).where(Allocation.active, Allocation.year.in_(years))
-    if council_ids:
+    if council_ids is not None:
         query = query.where(Allocation.council_id.in_(council_ids))
     return {(a.council_id, a.year): a for a in session.exec(query)}
 
@@ -59,11 +61,12 @@ def active_allocations(
 def _report_uploads(
     session: Session, years: list[int], council_ids: list[int] | None = None
 ) -> dict[tuple[int, int], list[int]]:
-    """(council id, year) → the uploads of its active reports that year."""
+    """(council id, year) → the uploads of its active reports that year (``council_ids``
+    as scoped by the caller)."""
     query = select(Report.council_id, Report.year, Report.upload_id).where(
         Report.active, Report.year.in_(years)
     )
-    if council_ids:
+    if council_ids is not None:
         query = query.where(Report.council_id.in_(council_ids))
     found: dict[tuple[int, int], list[int]] = {}
     for council_id, year, upload_id in session.exec(query).all():
@@ -96,15 +99,18 @@ def money(
     rules: Rules,
     years: list[int] | None = None,
     council_ids: list[int] | None = None,
+    *,
+    scope: Scope,
 ) -> list[MoneyRow]:
     """Allocated (an uploaded decision, else the year's rule), spent and activities per
     council and year, for ``years`` (default: all years with data); ordered by council,
     then year."""
-    years = sorted(years) if years else data_years(session, rules)
+    council_ids = scope.council_ids(council_ids)
+    years = sorted(years) if years else data_years(session, rules, scope=scope)
     if not years:
         return []
-    totals = council_year_totals(session, years, council_ids)
-    allocations = active_allocations(session, years, council_ids)
+    totals = council_year_totals(session, years, council_ids, scope=scope)
+    allocations = active_allocations(session, years, council_ids, scope=scope)
     uploads = _report_uploads(session, years, council_ids)
     return [
         council_money(
@@ -137,9 +143,14 @@ class AllocationVersion:
 
 
 def allocation_history(
-    session: Session, years: list[int] | None = None, council_ids: list[int] | None = None
+    session: Session,
+    years: list[int] | None = None,
+    council_ids: list[int] | None = None,
+    *,
+    scope: Scope,
 ) -> list[AllocationVersion]:
     """Every allocation ever uploaded (replaced ones too), newest upload first."""
+    council_ids = scope.council_ids(council_ids)
     names = {c.id: c.name for c in councils(session)}
     query = (
         select(
@@ -158,7 +169,7 @@ def allocation_history(
     )
     if years:
         query = query.where(Allocation.year.in_(years))
-    if council_ids:
+    if council_ids is not None:
         query = query.where(Allocation.council_id.in_(council_ids))
     return [
         AllocationVersion(names.get(r[0], str(r[0])), *r[1:]) for r in session.exec(query).all()

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from ia_data.domain.access import Scope
 from ia_data.domain.rules import Rules
 from ia_data.reporting.deadlines import PeriodStatus, period_status
 from ia_data.reporting.money import MoneyRow, active_allocations, council_money
@@ -70,6 +71,8 @@ def overview(
     rules: Rules,
     council_ids: list[int] | None = None,
     goal: int | None = None,
+    *,
+    scope: Scope,
 ) -> list[OverviewRow]:
     """One row per council that exists in ``year`` (optionally only ``council_ids``).
 
@@ -77,9 +80,10 @@ def overview(
     cover only activities tagged with that sub-goal — what went to delmål k; the
     sub-goal counts and ``all_goals`` stay those of all activities.
     """
+    council_ids = scope.council_ids(council_ids)
     infos = [c for c in councils(session, council_ids) if c.exists_in(year)]
-    totals = council_year_totals(session, [year], council_ids, goal)
-    allocations = active_allocations(session, [year], council_ids)
+    totals = council_year_totals(session, [year], council_ids, goal, scope=scope)
+    allocations = active_allocations(session, [year], council_ids, scope=scope)
     reports: dict[int, dict[str, Report]] = {}
     for report in session.exec(select(Report).where(Report.year == year, Report.active)):
         reports.setdefault(report.council_id, {})[report.period] = report

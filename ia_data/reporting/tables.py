@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ia_data.domain.access import ROLE_NAMES
 from ia_data.domain.kinds import UploadKind
 from ia_data.domain.rules import ReportPeriod
 from ia_data.ingest.parse import ParsedWorkbook, Problem
@@ -12,6 +13,7 @@ from ia_data.reporting.changes import Changes
 from ia_data.reporting.overview import OverviewRow
 from ia_data.reporting.table import Kroner, Percent, Table
 from ia_data.reporting.uploads import UploadRow
+from ia_data.storage.users import UserRow
 
 
 def period_columns(period: ReportPeriod) -> list[str]:
@@ -565,13 +567,15 @@ def history_table(rows: list[UploadRow]) -> Table:
             "Møter",
             "Kostnad (kr)",
             "Advarsler",
+            "Gjenopprettet",
+            "Gjenopprettet av",
         ],
         rows=[
             [
                 r.id,
                 r.uploaded_at,
                 r.file_name,
-                r.uploaded_by or None,
+                r.uploader or None,
                 r.council if r.kind == UploadKind.REPORT else "Tildelinger",
                 r.period_label or None,
                 r.active,
@@ -579,8 +583,48 @@ def history_table(rows: list[UploadRow]) -> Table:
                 r.meetings,
                 Kroner(r.cost_ore),
                 len(r.warnings),
+                r.restored_at,
+                r.restored_by or None,
             ]
             for r in rows
         ],
         title="Opplastinger",
+    )
+
+
+def users_table(rows: list[UserRow]) -> Table:
+    """Who may sign in, as «Tilgang» shows them."""
+    return Table(
+        columns=["E-post", "Navn", "Rolle", "Sekretariat for", "Endret", "Endret av"],
+        rows=[
+            [
+                r.email,
+                r.name or None,
+                r.role_name,
+                ", ".join(r.councils) if r.councils else None,
+                r.changed_at,
+                r.changed_by or None,
+            ]
+            for r in rows
+        ],
+        title="Tilgang",
+    )
+
+
+def access_log_table(changes) -> Table:
+    """Every change of access, newest first."""
+    return Table(
+        columns=["Tidspunkt", "Endret av", "E-post", "Endring", "Rolle", "Sekretariat for"],
+        rows=[
+            [
+                c.changed_at,
+                c.changed_by,
+                c.email,
+                c.action,
+                ROLE_NAMES.get(c.role, c.role) or None,
+                c.councils or None,
+            ]
+            for c in changes
+        ],
+        title="Endringer av tilgang",
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from ia_data.domain.access import Scope
 from ia_data.storage.models import Report, ReportFigures
 
 GOAL_COUNTS = {1: ReportFigures.goal_1, 2: ReportFigures.goal_2, 3: ReportFigures.goal_3}
@@ -63,22 +64,27 @@ def council_year_totals(
     years: Iterable[int],
     council_ids: list[int] | None = None,
     goal: int | None = None,
+    *,
+    scope: Scope,
 ) -> dict[tuple[int, int], Totals]:
     """(council id, year) → the totals of its active reports in that year; a council
     and year without a report is missing (use ``Totals()``)."""
+    council_ids = scope.council_ids(council_ids)
     query = (
         select(Report.council_id, Report.year, *_sums(goal))
         .join(ReportFigures, ReportFigures.report_id == Report.id)
         .where(Report.active, Report.year.in_(list(years)))
         .group_by(Report.council_id, Report.year)
     )
-    if council_ids:
+    if council_ids is not None:
         query = query.where(Report.council_id.in_(council_ids))
     return {(r[0], r[1]): _totals(r[2:]) for r in session.exec(query).all()}
 
 
-def report_totals(session: Session, report_ids: Iterable[int]) -> dict[int, Totals]:
-    """Report id → its totals."""
+def report_totals(
+    session: Session, report_ids: Iterable[int], *, scope: Scope
+) -> dict[int, Totals]:
+    """Report id → its totals (of the reports of councils in scope)."""
     ids = list(report_ids)
     if not ids:
         return {}
@@ -87,4 +93,9 @@ def report_totals(session: Session, report_ids: Iterable[int]) -> dict[int, Tota
         .where(ReportFigures.report_id.in_(ids))
         .group_by(ReportFigures.report_id)
     )
+    council_ids = scope.council_ids()
+    if council_ids is not None:
+        query = query.join(Report, Report.id == ReportFigures.report_id).where(
+            Report.council_id.in_(council_ids)
+        )
     return {r[0]: _totals(r[1:]) for r in session.exec(query).all()}

@@ -17,11 +17,12 @@ from pathlib import PurePath
 from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
+from ia_data.domain.access import Scope, identity
 from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import ReportPeriod, Rules, Status
 from ia_data.ingest.parse import ParsedWorkbook, Problem
 from ia_data.reporting.changes import Changes, compare
-from ia_data.storage.models import Council, Upload
+from ia_data.storage.models import Council, Restore, Upload
 from ia_data.storage.store import ImportResult, sha256_of
 
 UNEXPECTED = (
@@ -153,6 +154,14 @@ class UploadRow:
     meetings: int
     cost_ore: int
     warnings: list[str]
+    uploaded_by_email: str = ""
+    restored_at: datetime | None = None  # the last time it was made active again
+    restored_by: str = ""  # by whom: ``identity(name, e-mail)``
+
+    @property
+    def uploader(self) -> str:
+        """Who uploaded it: name and e-mail of the signed-in user, or the CLI's ``--by``."""
+        return identity(self.uploaded_by, self.uploaded_by_email)
 
     @property
     def period_label(self) -> str:
@@ -176,9 +185,13 @@ def upload_history(
     session: Session,
     council_ids: list[int] | None = None,
     periods: list[tuple[int, str]] | None = None,
+    *,
+    scope: Scope,
 ) -> list[UploadRow]:
-    """Every upload, newest first; with ``council_ids`` or ``periods`` only the reports of
-    those councils or periods."""
+    """Every upload in scope, newest first (a secretariat's: its councils' reports); with
+    ``council_ids`` or ``periods`` only the reports of those councils or periods. Each with
+    who uploaded it and who last restored it."""
+    council_ids = scope.council_ids(council_ids)
     query = (
         select(
             Upload.id,
@@ -187,6 +200,7 @@ def upload_history(
             Upload.size,
             Upload.uploaded_at,
             Upload.uploaded_by,
+            Upload.uploaded_by_email,
             Upload.council_id,
             Council.name,
             Upload.year,
@@ -200,7 +214,7 @@ def upload_history(
         .join(Council, Council.id == Upload.council_id, isouter=True)
         .order_by(Upload.id.desc())
     )
-    if council_ids:
+    if council_ids is not None:
         query = query.where(Upload.council_id.in_(council_ids))
     if periods:
         query = query.where(
@@ -208,6 +222,7 @@ def upload_history(
             or_(*(and_(Upload.year == y, Upload.period == p) for y, p in periods)),
         )
     rows = session.exec(query).all()
+    restores = _last_restores(session, [r.id for r in rows])
     return [
         UploadRow(
             id=r.id,
@@ -225,18 +240,42 @@ def upload_history(
             meetings=r.meeting_count,
             cost_ore=r.total_cost_ore,
             warnings=[w for w in r.warnings.split("\n") if w.strip()],
+            uploaded_by_email=r.uploaded_by_email,
+            **restores.get(r.id, {}),
         )
         for r in rows
     ]
 
 
-def uploaded_periods(session: Session) -> list[tuple[int, str]]:
-    """The (year, period) of every report uploaded, newest first."""
-    rows = session.exec(
+def _last_restores(session: Session, upload_ids: list[int]) -> dict[int, dict]:
+    """Upload id → when and by whom it was last restored."""
+    found: dict[int, dict] = {}
+    if not upload_ids:
+        return found
+    query = (
+        select(Restore)
+        .where(Restore.upload_id.in_(upload_ids))
+        .order_by(Restore.restored_at, Restore.id)
+    )
+    for restore in session.exec(query):
+        found[restore.upload_id] = {
+            "restored_at": _as_utc(restore.restored_at),
+            "restored_by": identity(restore.restored_by, restore.restored_by_email),
+        }
+    return found
+
+
+def uploaded_periods(session: Session, *, scope: Scope) -> list[tuple[int, str]]:
+    """The (year, period) of every report uploaded (for a council in scope), newest first."""
+    query = (
         select(Upload.year, Upload.period)
         .where(Upload.kind == UploadKind.REPORT, Upload.year.is_not(None))
         .distinct()
-    ).all()
+    )
+    council_ids = scope.council_ids()
+    if council_ids is not None:
+        query = query.where(Upload.council_id.in_(council_ids))
+    rows = session.exec(query).all()
     return sorted(((y, p) for y, p in rows), key=lambda yp: (yp[0], yp[1]), reverse=True)
 
 
@@ -269,13 +308,15 @@ class UploadSource:
     council: str
     year: int | None
     period: str | None
+    uploaded_by: str = ""  # ``identity(name, e-mail)``
 
 
-def upload_sources(session: Session, upload_ids: list[int]) -> list[UploadSource]:
-    """The uploads that figures come from, for an export's ``Om uttrekket`` sheet."""
+def upload_sources(session: Session, upload_ids: list[int], *, scope: Scope) -> list[UploadSource]:
+    """The uploads that figures come from (those in scope), for an export's ``Om
+    uttrekket`` sheet."""
     if not upload_ids:
         return []
-    rows = session.exec(
+    query = (
         select(
             Upload.id,
             Upload.file_name,
@@ -284,9 +325,17 @@ def upload_sources(session: Session, upload_ids: list[int]) -> list[UploadSource
             Council.name,
             Upload.year,
             Upload.period,
+            Upload.uploaded_by,
+            Upload.uploaded_by_email,
         )
         .join(Council, Council.id == Upload.council_id, isouter=True)
         .where(Upload.id.in_(sorted(set(upload_ids))))
         .order_by(Upload.id)
-    ).all()
-    return [UploadSource(*r[:4], r[4] or "", r[5], r[6]) for r in rows]
+    )
+    council_ids = scope.council_ids()
+    if council_ids is not None:
+        query = query.where(Upload.council_id.in_(council_ids))
+    return [
+        UploadSource(*r[:4], r[4] or "", r[5], r[6], identity(r[7], r[8]))
+        for r in session.exec(query).all()
+    ]

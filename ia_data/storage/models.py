@@ -60,7 +60,8 @@ class Upload(SQLModel, table=True):
     sha256: str
     size: int = Field(sa_type=BigInteger)
     uploaded_at: datetime
-    uploaded_by: str = ""
+    uploaded_by: str = ""  # the signed-in user's name (or the CLI's ``--by``)
+    uploaded_by_email: str = ""  # the signed-in user's e-mail; empty from the CLI
     council_id: int | None = Field(default=None, foreign_key="council.id")
     year: int | None = None
     period: str | None = None
@@ -187,3 +188,43 @@ class ReportFigures(SQLModel, table=True):
     goal_2_spent_ore: int = Field(default=0, sa_type=BigInteger)
     goal_3_spent_ore: int = Field(default=0, sa_type=BigInteger)
     meetings: int = Field(default=0, sa_type=BigInteger)
+
+
+class Restore(SQLModel, table=True):
+    """An earlier upload made the active version again: when, and by whom."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = Field(foreign_key="upload.id", index=True)
+    restored_at: datetime
+    restored_by: str = ""
+    restored_by_email: str = ""
+
+
+class AppUser(SQLModel, table=True):
+    """A user who may sign in, keyed on the lower-cased e-mail, with a role; a
+    secretariat's councils are in ``UserCouncil``."""
+
+    email: str = Field(primary_key=True)
+    name: str = ""
+    role: str
+    changed_at: datetime
+    changed_by: str = ""
+
+
+class UserCouncil(SQLModel, table=True):
+    """The councils a secretariat user reports for."""
+
+    email: str = Field(foreign_key="appuser.email", primary_key=True)
+    council_id: int = Field(foreign_key="council.id", primary_key=True)
+
+
+class AccessChange(SQLModel, table=True):
+    """Who changed whose access, when, and to what (kept for good)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    changed_at: datetime
+    changed_by: str
+    email: str
+    action: str  # lagt til / endret / fjernet
+    role: str = ""
+    councils: str = ""  # the councils' names, comma-separated

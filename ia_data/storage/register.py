@@ -39,8 +39,8 @@ def load_register(session: Session, path: str | os.PathLike) -> None:
 
 
 def councils(session: Session, ids: list[int] | None = None) -> list[CouncilInfo]:
-    """Every council in the register (or only those of ``ids``), with its counties, in
-    county-number order."""
+    """Every council in the register (or only those of ``ids``, which may be none), with
+    its counties, in county-number order."""
     county_names = {c.number: c.name for c in session.exec(select(County))}
     links: dict[int, list[str]] = {}
     for link in session.exec(select(CouncilCounty)):
@@ -60,7 +60,7 @@ def councils(session: Session, ids: list[int] | None = None) -> list[CouncilInfo
             )
         )
     result.sort(key=lambda c: (c.counties[0][0] if c.counties else "99", c.name))
-    if ids:
+    if ids is not None:
         wanted = set(ids)
         result = [c for c in result if c.id in wanted]
     return result

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from ia_data.domain.access import OutsideScope, Scope
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import Rules, load_rules
@@ -24,7 +25,15 @@ from ia_data.ingest.parse import ParsedWorkbook, Problem, parse_workbook
 from ia_data.storage import derived
 from ia_data.storage.db import bump_data_version
 from ia_data.storage.engine import writing
-from ia_data.storage.models import Activity, Allocation, Council, Meeting, Report, Upload
+from ia_data.storage.models import (
+    Activity,
+    Allocation,
+    Council,
+    Meeting,
+    Report,
+    Restore,
+    Upload,
+)
 from ia_data.storage.register import councils as load_councils
 
 
@@ -72,13 +81,17 @@ def import_file(
     file_name: str,
     data: bytes,
     *,
+    scope: Scope,
     uploaded_by: str = "",
+    uploaded_by_email: str = "",
     dry_run: bool = False,
     rules: Rules | None = None,
     now: datetime | None = None,
 ) -> ImportResult:
     """Validate a workbook and, unless ``dry_run`` or it has errors, store it in one
-    transaction. Returns what happened; never raises for a bad file."""
+    transaction. A file for a council outside ``scope`` (or an allocation decision from
+    anyone but an admin) is refused like a file with an error. Returns what happened;
+    never raises for a bad file."""
     rules = rules or load_rules()
     now = now or datetime.now(UTC).replace(microsecond=0)
     digest = sha256_of(data)
@@ -88,12 +101,15 @@ def import_file(
     result = ImportResult(
         file_name=file_name, status=ImportStatus.CHECKED, parsed=parsed, sha256=digest
     )
+    refused = _refused(parsed, scope) if parsed.ok else ""
+    if refused:
+        parsed.error(refused)
     if not parsed.ok:
         result.status = ImportStatus.REJECTED
         count = len(parsed.errors)
         result.message = (
             f"{file_name}: ikke lagret – {count} feil må rettes før filen kan lagres"
-            if count > 1 or parsed.council
+            if (count > 1 or parsed.council) and not refused
             else f"{file_name}: ikke lagret – {parsed.errors[0].text}"
         )
         return result
@@ -111,7 +127,8 @@ def import_file(
                 result.previous = _active_counts(session, parsed.council.id, parsed.period)
         result.message = f"{file_name}: kontrollert uten feil ({_describe(parsed)}); ikke lagret"
         return result
-    store = (engine, result, file_name, data, parsed, now, uploaded_by, from_upload_date)
+    by = (uploaded_by, uploaded_by_email)
+    store = (engine, result, file_name, data, parsed, now, by, from_upload_date)
     try:
         _store(*store)
     except IntegrityError:
@@ -132,7 +149,28 @@ def import_file(
     return result
 
 
-def _store(engine, result, file_name, data, parsed, now, uploaded_by, from_upload_date):
+def _refused(parsed: ParsedWorkbook, scope: Scope) -> str:
+    """Why the user may not store this file (empty if they may): the oversight group
+    stores nothing, a secretariat only its own councils' reports, and only an admin
+    stores allocation decisions."""
+    try:
+        scope.check_upload()
+    except OutsideScope as exc:
+        return f"{exc}; ingenting er lagret"
+    if parsed.kind == UploadKind.REPORT and not scope.allows(parsed.council.id):
+        return (
+            f"Ingen tilgang: arbeidsboka er rapporten til {parsed.council.name}, men du kan "
+            f"bare laste opp for {scope.described()}; ingenting er lagret"
+        )
+    if parsed.kind == UploadKind.ALLOCATION and not scope.is_admin:
+        return (
+            "Ingen tilgang: tildelingsvedtak kan bare lastes opp av en administrator; "
+            "ingenting er lagret"
+        )
+    return ""
+
+
+def _store(engine, result, file_name, data, parsed, now, by, from_upload_date):
     """Store a checked file in one transaction. It locks the rows of the councils it
     touches first (on PostgreSQL; SQLite's write lock covers the whole database), so two
     files for one council and period are stored one after the other: the later replaces
@@ -149,7 +187,8 @@ def _store(engine, result, file_name, data, parsed, now, uploaded_by, from_uploa
             sha256=result.sha256,
             size=len(data),
             uploaded_at=now,
-            uploaded_by=_storable(uploaded_by).strip(),
+            uploaded_by=_storable(by[0]).strip(),
+            uploaded_by_email=_storable(by[1]).strip().lower(),
             warnings="\n".join(p.text for p in parsed.warnings),
             content=data,
         )
@@ -370,13 +409,27 @@ class RestoreError(Exception):
     """A restore that cannot be done; the message says why, in Norwegian."""
 
 
-def restore_upload(engine: Engine, upload_id: int) -> str:
+def restore_upload(
+    engine: Engine,
+    upload_id: int,
+    *,
+    scope: Scope,
+    restored_by: str = "",
+    restored_by_email: str = "",
+    now: datetime | None = None,
+) -> str:
     """Make an earlier upload the active version again (one transaction, the councils it
-    concerns locked as when a file is stored)."""
+    concerns locked as when a file is stored), and keep who did it. Only an upload of a
+    council in ``scope`` (an allocation decision: only an admin) can be restored."""
     with writing(), Session(engine) as session:
         upload = session.get(Upload, upload_id)
         if upload is None:
             raise RestoreError(f"Opplasting nr. {upload_id} finnes ikke")
+        try:
+            scope.check_upload()
+            scope.check(upload.council_id if upload.kind == UploadKind.REPORT else None)
+        except OutsideScope as exc:
+            raise RestoreError(str(exc)) from None
         lock_councils(
             session,
             [upload.council_id]
@@ -411,6 +464,14 @@ def restore_upload(engine: Engine, upload_id: int) -> str:
             session.flush()
             derived.sync_allocation_uploads(session, [upload_id, *replaced])
             what = f"{len(rows)} tildelinger"
+        session.add(
+            Restore(
+                upload_id=upload_id,
+                restored_at=now or datetime.now(UTC).replace(microsecond=0),
+                restored_by=_storable(restored_by).strip(),
+                restored_by_email=_storable(restored_by_email).strip().lower(),
+            )
+        )
         bump_data_version(session)
         session.commit()
     return f"Opplasting nr. {upload_id} er gjenopprettet som aktiv versjon ({what})"
@@ -429,7 +490,11 @@ def uploads(engine: Engine) -> list[dict]:
     return [dict(r._mapping) for r in rows]
 
 
-def upload_content(engine: Engine, upload_id: int) -> tuple[str, bytes] | None:
+def upload_content(engine: Engine, upload_id: int, *, scope: Scope) -> tuple[str, bytes] | None:
+    """An upload's file name and original bytes; ``None`` for one that does not exist or
+    is not in ``scope`` (an allocation decision: in an admin's or the oversight group's)."""
     with Session(engine) as session:
         upload = session.get(Upload, upload_id)
-        return None if upload is None else (upload.file_name, upload.content)
+        if upload is None or not (scope.everything or scope.allows(upload.council_id)):
+            return None
+        return upload.file_name, upload.content

@@ -1,0 +1,125 @@
+"""Who may see and change what: the three roles and a user's scope.
+
+A ``Scope`` goes with every query, export and store call of the library. The oversight
+group's and an admin's scope is every council; a secretariat's is its own councils, and a
+call that asks for another council fails closed (``OutsideScope``), whatever the page did
+or did not hide. The command line is an operator's tool and works with ``OPERATOR``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class Role:
+    ADMIN = "admin"
+    OVERSIGHT = "oversikt"
+    SECRETARIAT = "sekretariat"
+
+
+ROLES = (Role.ADMIN, Role.OVERSIGHT, Role.SECRETARIAT)
+ROLE_NAMES = {
+    Role.ADMIN: "Administrator",
+    Role.OVERSIGHT: "Oversiktsgruppen",
+    Role.SECRETARIAT: "Sekretariat",
+}
+
+
+class OutsideScope(Exception):
+    """A call for data or a change the user's role does not allow; the message says what,
+    in Norwegian."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may reach. ``councils`` (ids) counts for a secretariat only; a
+    secretariat with no councils reaches nothing."""
+
+    role: str
+    councils: frozenset[int] = frozenset()
+    names: tuple[str, ...] = ()  # the councils' names, for messages
+
+    @property
+    def everything(self) -> bool:
+        """Whether every council is in scope."""
+        return self.role in (Role.ADMIN, Role.OVERSIGHT)
+
+    @property
+    def may_upload(self) -> bool:
+        return self.role in (Role.ADMIN, Role.SECRETARIAT)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def allows(self, council_id: int | None) -> bool:
+        return self.everything or council_id in self.councils
+
+    def council_ids(self, requested=None) -> list[int] | None:
+        """The councils a query may read: those ``requested``, or (``None`` or none) every
+        council in scope — ``None``, all, for the oversight group and an admin; a list,
+        perhaps empty, for a secretariat. A council asked for outside the scope fails the
+        call."""
+        requested = list(requested) if requested else None
+        if self.everything:
+            return requested
+        if requested is None:
+            return sorted(self.councils)
+        outside = [c for c in requested if c not in self.councils]
+        if outside:
+            raise OutsideScope(
+                f"Ingen tilgang: rådet (nr. {', '.join(map(str, outside))}) ligger utenfor "
+                f"rådene du har tilgang til ({self.described()})"
+            )
+        return requested
+
+    def check(self, council_id: int | None) -> None:
+        """Fail unless this council (``None``: a file for several councils, an allocation
+        decision) is in scope."""
+        if council_id is None and not self.everything:
+            raise OutsideScope("Ingen tilgang: bare en administrator kan endre tildelinger")
+        if council_id is not None:
+            self.council_ids([council_id])
+
+    def check_upload(self) -> None:
+        if not self.may_upload:
+            raise OutsideScope(
+                f"Ingen tilgang: rollen «{ROLE_NAMES.get(self.role, self.role)}» kan lese, "
+                "men ikke laste opp eller gjenopprette"
+            )
+
+    def described(self) -> str:
+        """The councils in scope, in words."""
+        if self.everything:
+            return "alle råd"
+        if not self.councils:
+            return "ingen råd"
+        return ", ".join(self.names) if self.names else ", ".join(map(str, sorted(self.councils)))
+
+
+def secretariat(councils: dict[int, str]) -> Scope:
+    """A secretariat's scope: its councils, id → name."""
+    ordered = sorted(councils.items(), key=lambda item: item[1])
+    return Scope(
+        Role.SECRETARIAT,
+        frozenset(councils),
+        tuple(name for _, name in ordered),
+    )
+
+
+OPERATOR = Scope(Role.ADMIN)  # the command line and the demo data: every right
+OVERSIGHT = Scope(Role.OVERSIGHT)
+NOBODY = Scope(Role.SECRETARIAT)  # fails closed: no council
+
+
+def identity(name: str, email: str) -> str:
+    """Who did something, as a page shows it: ``Kari Nordmann (kari@example.no)``."""
+    name, email = name.strip(), email.strip()
+    if name and email:
+        return f"{name} ({email})"
+    return name or email
+
+
+def normal_email(email: str) -> str:
+    """The key a user is kept under: the e-mail address, trimmed and lower-cased."""
+    return email.strip().lower()

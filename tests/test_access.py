@@ -1,0 +1,526 @@
+"""Sign-in and roles in the library: every public query, export and store call takes the
+user's scope, a secretariat's call returns its own councils' rows only and a call outside
+it fails closed; the users and their log; the command line's ``users``. (The pages by role:
+``test_access_pages.py``; a real sign-in in a browser: ``test_browser_sign_in.py``.)"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import inspect
+import io
+import pkgutil
+from datetime import date
+
+import openpyxl
+import postgres as pg
+import pytest
+from conftest import SAMPLE_REGISTER
+from sqlmodel import Session, select
+
+import ia_data.output
+import ia_data.reporting
+from ia_data.cli import main
+from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import (
+    NOBODY,
+    OPERATOR,
+    OVERSIGHT,
+    OutsideScope,
+    Role,
+    Scope,
+    secretariat,
+)
+from ia_data.domain.rules import load_rules
+from ia_data.output.compiled import compiled_report
+from ia_data.output.exports import (
+    activities_export,
+    deadlines_export,
+    overview_export,
+    table_export,
+)
+from ia_data.output.template import template_for_year
+from ia_data.reporting.activities import (
+    activity_breakdown,
+    activity_filter_options,
+    activity_list,
+    meeting_list,
+    report_uploads,
+    spend_by_type,
+)
+from ia_data.reporting.council import council_history, council_register, council_reports
+from ia_data.reporting.deadlines import data_years, deadlines, years_with_data
+from ia_data.reporting.money import active_allocations, allocation_history, money
+from ia_data.reporting.overview import overview
+from ia_data.reporting.tables import money_table
+from ia_data.reporting.totals import council_year_totals, report_totals
+from ia_data.reporting.uploads import upload_history, upload_sources, uploaded_periods
+from ia_data.storage import db, schema, store, users
+from ia_data.storage.engine import create_bare_engine
+from ia_data.storage.models import AccessChange, Report, Upload
+from ia_data.storage.register import councils
+
+AS_OF = date(2017, 6, 1)
+YEARS = [2012, 2013, 2014, 2015, 2016]
+FILES = [
+    *sorted(SAMPLE_DIR.glob("rapport_2012_H1_*.xlsx")),
+    *sorted(SAMPLE_DIR.glob("rapport_2015_Ar_*.xlsx")),
+    SAMPLE_DIR / "tildelinger_2012-2014.xlsx",
+]
+NORDLAND_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-nordland.xlsx"
+TROMS_2012 = SAMPLE_DIR / "rapport_2012_H1_ia-radet-i-troms.xlsx"
+
+
+@pytest.fixture(scope="module", params=pg.ENGINES)
+def stocked_url(request, tmp_path_factory, postgres):
+    """Every council's 2012 H1 and 2015 reports and the allocation decision (read only)."""
+    folder = tmp_path_factory.mktemp("access")
+    with pg.kept_database(request.param, postgres, folder, SAMPLE_REGISTER) as url:
+        if request.param == "sqlite":  # the demo register (Agder shared), as PostgreSQL's
+            schema.upgrade(create_bare_engine(url), SAMPLE_REGISTER)
+        engine = db.get_engine(url)
+        for path in FILES:
+            result = store.import_file(engine, path.name, path.read_bytes(), scope=OPERATOR)
+            assert result.status == "lagret", result.message
+        yield url
+
+
+@pytest.fixture
+def session(stocked_url):
+    with Session(db.get_engine(stocked_url)) as s:
+        yield s
+
+
+def _ids(session) -> dict[str, int]:
+    return {c.name: c.id for c in councils(session)}
+
+
+@pytest.fixture
+def troms(session) -> Scope:
+    return secretariat({_ids(session)["IA-rådet i Troms"]: "IA-rådet i Troms"})
+
+
+# --- every public query, export and store call takes a scope --------------------------------
+
+
+def _public_functions():
+    """Every public function of the reporting and output packages, the store and the users
+    that reads or writes the database (takes a session or an engine first)."""
+    modules = [
+        importlib.import_module(f"{package.__name__}.{info.name}")
+        for package in (ia_data.reporting, ia_data.output)
+        for info in pkgutil.iter_modules(package.__path__)
+    ]
+    modules += [store, users]
+    found = {}
+    for module in modules:
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            first = next(iter(inspect.signature(function).parameters), "")
+            if first in ("session", "engine"):
+                found[f"{module.__name__}.{name}"] = function
+    return found
+
+
+# What each public function is checked with below (a secretariat's scope: Troms only).
+CHECKED = {
+    "ia_data.reporting.activities.report_uploads",
+    "ia_data.reporting.activities.activity_breakdown",
+    "ia_data.reporting.activities.activity_list",
+    "ia_data.reporting.activities.activity_filter_options",
+    "ia_data.reporting.activities.meeting_list",
+    "ia_data.reporting.activities.spend_by_type",
+    "ia_data.reporting.council.council_reports",
+    "ia_data.reporting.council.council_history",
+    "ia_data.reporting.council.council_register",
+    "ia_data.reporting.deadlines.years_with_data",
+    "ia_data.reporting.deadlines.data_years",
+    "ia_data.reporting.deadlines.deadlines",
+    "ia_data.reporting.money.active_allocations",
+    "ia_data.reporting.money.money",
+    "ia_data.reporting.money.allocation_history",
+    "ia_data.reporting.overview.overview",
+    "ia_data.reporting.totals.council_year_totals",
+    "ia_data.reporting.totals.report_totals",
+    "ia_data.reporting.uploads.upload_history",
+    "ia_data.reporting.uploads.uploaded_periods",
+    "ia_data.reporting.uploads.upload_sources",
+    "ia_data.output.compiled.compiled_report",
+    "ia_data.output.exports.overview_export",
+    "ia_data.output.exports.table_export",
+    "ia_data.output.exports.deadlines_export",
+    "ia_data.output.exports.activities_export",
+    "ia_data.output.template.template_for_year",
+    "ia_data.storage.store.import_file",
+    "ia_data.storage.store.restore_upload",
+    "ia_data.storage.store.upload_content",
+    "ia_data.storage.store.uploads",  # the operator's list (the CLI): see below
+    "ia_data.storage.store.insert_rows",  # inside a store call, not a query
+    "ia_data.storage.store.lock_councils",  # inside a store call, not a query
+    "ia_data.storage.users.user_scope",  # the scope itself, read at sign-in
+    "ia_data.storage.users.sign_in",
+    "ia_data.storage.users.users",
+    "ia_data.storage.users.access_log",
+    "ia_data.storage.users.set_user",
+    "ia_data.storage.users.remove_user",
+}
+# Those that need no scope, and why: the operator's list of uploads (CLI only), the insides
+# of a store call, and the reading of a user's own scope at sign-in.
+WITHOUT_SCOPE = {
+    "ia_data.storage.store.uploads",
+    "ia_data.storage.store.insert_rows",
+    "ia_data.storage.store.lock_councils",
+    "ia_data.storage.users.user_scope",
+    "ia_data.storage.users.sign_in",
+}
+
+
+def test_every_public_query_and_store_call_takes_a_scope_it_cannot_do_without():
+    found = _public_functions()
+    assert set(found) == CHECKED  # a new query is added to the checks here
+    for name, function in found.items():
+        if name in WITHOUT_SCOPE:
+            continue
+        parameter = inspect.signature(function).parameters.get("scope")
+        assert parameter is not None, name
+        assert parameter.kind is inspect.Parameter.KEYWORD_ONLY, name
+        assert parameter.default is inspect.Parameter.empty, name  # no default: fails closed
+
+
+def test_a_secretariat_gets_its_own_councils_rows_from_every_query(session, troms):
+    rules = load_rules()
+    ids = _ids(session)
+    own = ids["IA-rådet i Troms"]
+    reports = session.exec(select(Report.id)).all()
+    uploads = session.exec(select(Upload.id)).all()
+    assert len(uploads) == len(FILES)
+
+    assert [c.id for c in council_register(session, scope=troms)] == [own]
+    assert {r.council.id for r in overview(session, 2015, AS_OF, rules, scope=troms)} == {own}
+    assert {r.council.id for r in money(session, rules, scope=troms)} == {own}
+    assert {r.council.id for r in deadlines(session, rules, AS_OF, scope=troms)} == {own}
+    activities, total = activity_list(session, scope=troms)
+    assert {a.council_id for a in activities} == {own} and total == len(activities) > 0
+    assert {m.council_id for m in meeting_list(session, scope=troms)} == {own}
+    assert {t.council_id for t in spend_by_type(session, 2015, scope=troms)} == {own}
+    assert {a.council for a in allocation_history(session, scope=troms)} == {"IA-rådet i Troms"}
+    assert {k[0] for k in active_allocations(session, YEARS, scope=troms)} == {own}
+    assert {k[0] for k in council_year_totals(session, YEARS, scope=troms)} == {own}
+    troms_reports = session.exec(select(Report.id).where(Report.council_id == own)).all()
+    assert set(report_totals(session, reports, scope=troms)) == set(troms_reports)
+    history = upload_history(session, scope=troms)
+    assert [(u.council_id, u.period_label) for u in history] == [(own, "2015 År"), (own, "2012 H1")]
+    assert uploaded_periods(session, scope=troms) == [(2015, "År"), (2012, "H1")]
+    assert {s.council for s in upload_sources(session, uploads, scope=troms)} == {
+        "IA-rådet i Troms"
+    }
+    assert set(report_uploads(session, 2015, scope=troms)) == {history[0].id}
+    # counts over Troms' activities only, by type and by sub-goal
+    own_2015 = [a for a in activities if a.year == 2015 and a.status != "Avlyst"]
+    by_type = activity_breakdown(session, 2015, "type", scope=troms)
+    assert sum(b.activities for b in by_type) == len(own_2015)
+    by_goal = activity_breakdown(session, 2015, "goal", scope=troms)
+    assert [b.activities for b in by_goal] == [
+        sum(1 for a in own_2015 if k in a.goals) for k in (1, 2, 3)
+    ]
+    options = activity_filter_options(session, 2015, scope=troms)
+    assert set(options["types"]) == {a.type for a in activities if a.year == 2015}
+    # the years are Troms' own: 2012 (a report and an allocation) to 2015
+    assert years_with_data(session, scope=troms) == [2015, 2014, 2013, 2012]
+    assert data_years(session, rules, scope=troms) == [2012, 2013, 2014, 2015]
+    history_of_own = council_history(session, rules, own, AS_OF, scope=troms)
+    assert history_of_own.council.name == "IA-rådet i Troms"
+    periods = council_reports(session, rules, history_of_own.council, [2015], AS_OF, scope=troms)
+    assert [p.stored for p in periods] == [True]
+
+
+def test_a_secretariat_asking_for_another_council_is_refused(session, troms):
+    rules = load_rules()
+    nordland = _ids(session)["IA-rådet i Nordland"]
+    calls = [
+        lambda: overview(session, 2015, AS_OF, rules, [nordland], scope=troms),
+        lambda: money(session, rules, None, [nordland], scope=troms),
+        lambda: deadlines(session, rules, AS_OF, None, [nordland], scope=troms),
+        lambda: activity_list(session, 2015, [nordland], scope=troms),
+        lambda: meeting_list(session, None, [nordland], scope=troms),
+        lambda: council_history(session, rules, nordland, AS_OF, scope=troms),
+        lambda: upload_history(session, [nordland], scope=troms),
+        lambda: overview_export(session, 2015, AS_OF, rules, "csv", [nordland], scope=troms),
+    ]
+    for call in calls:
+        with pytest.raises(OutsideScope, match=r"Ingen tilgang: rådet \(nr\. \d+\) ligger utenfor"):
+            call()
+
+
+def test_a_scope_without_councils_reaches_nothing(session):
+    rules = load_rules()
+    assert overview(session, 2015, AS_OF, rules, scope=NOBODY) == []
+    assert activity_list(session, scope=NOBODY) == ([], 0)
+    assert upload_history(session, scope=NOBODY) == []
+    assert years_with_data(session, scope=NOBODY) == []
+    assert money(session, rules, scope=NOBODY) == []
+
+
+def test_the_oversight_group_reads_every_council(session):
+    rules = load_rules()
+    assert len(overview(session, 2015, AS_OF, rules, scope=OVERSIGHT)) == 18
+    assert overview(session, 2015, AS_OF, rules, scope=OVERSIGHT) == overview(
+        session, 2015, AS_OF, rules, scope=OPERATOR
+    )
+
+
+def _csv_councils(data: bytes) -> set[str]:
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    return {row["IA-råd"] for row in rows}
+
+
+def test_a_secretariats_exports_hold_its_council_only(session, troms):
+    rules = load_rules()
+    assert _csv_councils(overview_export(session, 2015, AS_OF, rules, "csv", scope=troms)) == {
+        "IA-rådet i Troms"
+    }
+    assert _csv_councils(deadlines_export(session, rules, AS_OF, "csv", scope=troms)) == {
+        "IA-rådet i Troms"
+    }
+    assert _csv_councils(activities_export(session, 2015, "csv", scope=troms)) == {
+        "IA-rådet i Troms"
+    }
+    book = openpyxl.load_workbook(
+        io.BytesIO(compiled_report(session, rules, 2015, AS_OF, scope=troms))
+    )
+    assert book.sheetnames == ["Sammendrag", "Troms", "Om uttrekket"]
+    about = {r[0]: r[1] for r in book["Om uttrekket"].iter_rows(values_only=True)}
+    assert about["IA-råd"] == "IA-rådet i Troms"
+    sources = [v for k, v in about.items() if str(k).startswith("Opplasting nr.")]
+    assert len(sources) == 1 and sources[0].startswith("IA-rådet i Troms, 2015 År")
+    # a table handed in names only the sources in scope in its «Om uttrekket»
+    every_upload = session.exec(select(Upload.id)).all()
+    data = table_export(
+        session,
+        money_table(money(session, rules, scope=troms)),
+        "xlsx",
+        title="Økonomi",
+        filters=[],
+        upload_ids=every_upload,
+        scope=troms,
+    )
+    about = dict(
+        openpyxl.load_workbook(io.BytesIO(data))["Om uttrekket"].iter_rows(values_only=True)
+    )
+    assert about["Antall opplastinger"] == 2  # Troms' two reports, no other council's
+    template = openpyxl.load_workbook(io.BytesIO(template_for_year(session, 2015, scope=troms)))
+    lists = template["Lister"] if "Lister" in template.sheetnames else None
+    names = {c.value for row in lists.iter_rows() for c in row if c.value} if lists else set()
+    assert "IA-rådet i Troms" in names and "IA-rådet i Nordland" not in names
+
+
+# --- storing and restoring within the scope ---------------------------------------------------
+
+
+def _counts(engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {
+            table: connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
+            for table in ("upload", "report", "activity", "meeting", "allocation", "restore")
+        }
+
+
+def test_a_secretariat_cannot_store_another_councils_report(sample_db):
+    with Session(sample_db) as session:
+        troms = secretariat({_ids(session)["IA-rådet i Troms"]: "IA-rådet i Troms"})
+    before = _counts(sample_db)
+    for dry_run in (True, False):
+        result = store.import_file(
+            sample_db, NORDLAND_2015.name, NORDLAND_2015.read_bytes(), scope=troms, dry_run=dry_run
+        )
+        assert result.status == "avvist"
+        assert result.message == (
+            f"{NORDLAND_2015.name}: ikke lagret – Ingen tilgang: arbeidsboka er rapporten til "
+            "IA-rådet i Nordland, men du kan bare laste opp for IA-rådet i Troms; ingenting er "
+            "lagret"
+        )
+    assert _counts(sample_db) == before
+    result = store.import_file(
+        sample_db, TROMS_2012.name, TROMS_2012.read_bytes(), scope=troms, uploaded_by="Kari"
+    )
+    assert result.status == "lagret"
+
+
+def test_the_oversight_group_stores_and_restores_nothing_and_only_an_admin_allocations(sample_db):
+    with Session(sample_db) as session:
+        troms = secretariat({_ids(session)["IA-rådet i Troms"]: "IA-rådet i Troms"})
+    before = _counts(sample_db)
+    result = store.import_file(sample_db, TROMS_2012.name, TROMS_2012.read_bytes(), scope=OVERSIGHT)
+    assert result.message.endswith(
+        "ikke lagret – Ingen tilgang: rollen «Oversiktsgruppen» kan lese, men ikke laste opp "
+        "eller gjenopprette; ingenting er lagret"
+    )
+    decision = SAMPLE_DIR / "tildelinger_2012-2014.xlsx"
+    result = store.import_file(sample_db, decision.name, decision.read_bytes(), scope=troms)
+    assert result.message.endswith(
+        "ikke lagret – Ingen tilgang: tildelingsvedtak kan bare lastes opp av en administrator; "
+        "ingenting er lagret"
+    )
+    assert _counts(sample_db) == before
+
+
+def test_restores_and_files_are_kept_to_the_scope_and_name_who_restored(sample_db):
+    with Session(sample_db) as session:
+        ids = _ids(session)
+    troms = secretariat({ids["IA-rådet i Troms"]: "IA-rådet i Troms"})
+    finnmark = secretariat({ids["IA-rådet i Finnmark"]: "IA-rådet i Finnmark"})
+    data = TROMS_2012.read_bytes()
+    first = store.import_file(sample_db, "v1.xlsx", data, scope=troms, uploaded_by="Kari")
+    changed = data.replace(b"IA-r", b"IA-r", 1)  # the same bytes would be «allerede lastet opp»
+    from workbooks import report_xlsx
+
+    second = store.import_file(sample_db, "v2.xlsx", report_xlsx(), scope=OPERATOR)
+    assert (first.status, second.status, changed == data) == ("lagret", "lagret", True)
+    with pytest.raises(store.RestoreError, match="Ingen tilgang: rådet"):
+        store.restore_upload(sample_db, first.upload_id, scope=finnmark, restored_by="Per")
+    with pytest.raises(store.RestoreError, match="Ingen tilgang: rollen «Oversiktsgruppen»"):
+        store.restore_upload(sample_db, first.upload_id, scope=OVERSIGHT)
+    assert store.upload_content(sample_db, first.upload_id, scope=finnmark) is None
+    assert store.upload_content(sample_db, first.upload_id, scope=troms) == ("v1.xlsx", data)
+    message = store.restore_upload(
+        sample_db, first.upload_id, scope=troms, restored_by="Kari", restored_by_email="k@x.no"
+    )
+    assert message.startswith(f"Opplasting nr. {first.upload_id} er gjenopprettet")
+    with Session(sample_db) as session:
+        rows = {r.id: r for r in upload_history(session, scope=troms)}
+    assert (rows[first.upload_id].active, rows[first.upload_id].restored_by) == (
+        True,
+        "Kari (k@x.no)",
+    )
+    assert rows[second.upload_id].restored_at is None
+
+
+# --- users and their log ------------------------------------------------------------------
+
+
+def test_users_are_added_changed_and_removed_with_every_change_kept(sample_db):
+    with Session(sample_db) as session:
+        ids = _ids(session)
+    by = "Admin (admin@x.no)"
+    assert users.sign_in(sample_db, "Admin@X.no", "Admin", admins=["admin@x.no"]) == OPERATOR
+    text = users.set_user(
+        sample_db,
+        " Kari@Troms.no ",
+        Role.SECRETARIAT,
+        [ids["IA-rådet i Troms"], ids["IA-rådet i Finnmark"]],
+        name="Kari",
+        by=by,
+        scope=OPERATOR,
+    )
+    assert text == (
+        "kari@troms.no er lagt til med rollen sekretariat for IA-rådet i Finnmark, IA-rådet i Troms"
+    )
+    with Session(sample_db) as session:
+        scope = users.user_scope(session, "KARI@troms.no")
+    assert scope.role == Role.SECRETARIAT
+    assert scope.councils == {ids["IA-rådet i Troms"], ids["IA-rådet i Finnmark"]}
+    users.set_user(sample_db, "kari@troms.no", Role.OVERSIGHT, by=by, scope=OPERATOR)
+    assert users.remove_user(sample_db, "kari@troms.no", by=by, scope=OPERATOR) == (
+        "kari@troms.no har ikke lenger tilgang"
+    )
+    with Session(sample_db) as session:
+        assert users.user_scope(session, "kari@troms.no") is None
+        log = [
+            (c.email, c.action, c.role, c.councils, c.changed_by)
+            for c in session.exec(select(AccessChange).order_by(AccessChange.id))
+        ]
+    assert log == [
+        ("admin@x.no", "lagt til", "admin", "", "innstillingen IA_ADMIN_EMAILS"),
+        ("kari@troms.no", "lagt til", "sekretariat", "IA-rådet i Finnmark, IA-rådet i Troms", by),
+        ("kari@troms.no", "endret", "oversikt", "", by),
+        ("kari@troms.no", "fjernet", "oversikt", "", by),
+    ]
+
+
+def test_the_last_admin_stays_and_bad_changes_are_refused_with_the_reason(sample_db):
+    users.sign_in(sample_db, "admin@x.no", "Admin", admins=["admin@x.no"])
+    refusals = {
+        "er den siste administratoren og kan ikke fjernes": lambda: users.remove_user(
+            sample_db, "admin@x.no", by="x", scope=OPERATOR
+        ),
+        "er den siste administratoren og kan ikke få en annen rolle": lambda: users.set_user(
+            sample_db, "admin@x.no", Role.OVERSIGHT, by="x", scope=OPERATOR
+        ),
+        "«ikke-en-adresse» er ikke en e-postadresse": lambda: users.set_user(
+            sample_db, "ikke-en-adresse", Role.OVERSIGHT, by="x", scope=OPERATOR
+        ),
+        "Et sekretariat må ha minst ett IA-råd": lambda: users.set_user(
+            sample_db, "a@b.no", Role.SECRETARIAT, by="x", scope=OPERATOR
+        ),
+        "Ukjent rolle «sjef»": lambda: users.set_user(
+            sample_db, "a@b.no", "sjef", by="x", scope=OPERATOR
+        ),
+        r"Ukjent IA-råd \(nr. 999\)": lambda: users.set_user(
+            sample_db, "a@b.no", Role.SECRETARIAT, [999], by="x", scope=OPERATOR
+        ),
+        "har ingen tilgang å fjerne": lambda: users.remove_user(
+            sample_db, "ingen@x.no", by="x", scope=OPERATOR
+        ),
+    }
+    for message, call in refusals.items():
+        with pytest.raises(users.AccessError, match=message):
+            call()
+    for scope in (OVERSIGHT, NOBODY):
+        with pytest.raises(OutsideScope, match="bare en administrator"):
+            users.set_user(sample_db, "a@b.no", Role.OVERSIGHT, by="x", scope=scope)
+        with Session(sample_db) as session, pytest.raises(OutsideScope):
+            users.users(session, scope=scope)
+    # with a second admin, the first can go
+    users.set_user(sample_db, "to@x.no", Role.ADMIN, by="x", scope=OPERATOR)
+    users.remove_user(sample_db, "admin@x.no", by="to@x.no", scope=OPERATOR)
+    with Session(sample_db) as session:
+        assert [u.email for u in users.users(session, scope=OPERATOR)] == ["to@x.no"]
+
+
+def test_a_user_named_in_the_setting_becomes_admin_at_first_sign_in_only(sample_db):
+    assert users.admin_emails(" A@x.no, b@y.no;c@z.no ") == ["a@x.no", "b@y.no", "c@z.no"]
+    assert users.sign_in(sample_db, "noen@x.no", "Noen", admins=["a@x.no"]) is None
+    assert users.sign_in(sample_db, "A@x.no", "A", admins=["a@x.no"]) == OPERATOR
+    users.set_user(sample_db, "b@y.no", Role.ADMIN, by="a@x.no", scope=OPERATOR)
+    users.set_user(sample_db, "a@x.no", Role.OVERSIGHT, by="b@y.no", scope=OPERATOR)
+    # demoted by another admin, the setting does not make them admin again
+    assert users.sign_in(sample_db, "a@x.no", "A", admins=["a@x.no"]) == OVERSIGHT
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def test_users_list_add_remove_on_the_command_line(database, capsys):
+    url = database(SAMPLE_REGISTER)
+    args = ["--db", url, "users"]
+    assert main([*args, "list"]) == 0
+    assert "Ingen brukere ennå" in capsys.readouterr().out
+    assert main([*args, "add", "Kari@Troms.no", "--role", "sekretariat", "--council", "Troms",
+                 "--council", "finnmark", "--name", "Kari Nordmann"]) == 0  # fmt: skip
+    assert capsys.readouterr().out == (
+        "kari@troms.no er lagt til med rollen sekretariat for IA-rådet i Finnmark, "
+        "IA-rådet i Troms\n"
+    )
+    assert main([*args, "add", "leder@x.no", "--role", "admin"]) == 0
+    capsys.readouterr()
+    assert main([*args, "list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == [
+        "kari@troms.no", "sekretariat", "Kari", "Nordmann", "(IA-rådet", "i", "Finnmark,",
+        "IA-rådet", "i", "Troms)",
+    ]  # fmt: skip
+    assert out[1].split() == ["leder@x.no", "admin"]
+    assert main([*args, "add", "x@y.no", "--role", "sekretariat", "--council", "Agde"]) == 0
+    assert main([*args, "add", "z@y.no", "--role", "sekretariat", "--council", "Bergen"]) == 2
+    assert "IA-rådet «Bergen» finnes ikke; velg blant: " in capsys.readouterr().err
+    assert main([*args, "add", "z@y.no", "--role", "sekretariat", "--council", "trøndelag"]) == 2
+    assert "IA-rådet «trøndelag» er ikke entydig" in capsys.readouterr().err
+    assert main([*args, "remove", "leder@x.no"]) == 1
+    assert capsys.readouterr().err == (
+        "Feil: leder@x.no er den siste administratoren og kan ikke fjernes; gi først en annen "
+        "bruker rollen administrator\n"
+    )
+    assert main([*args, "remove", "kari@troms.no"]) == 0
+    assert capsys.readouterr().out == "kari@troms.no har ikke lenger tilgang\n"
+    assert main([*args, "add", "q@y.no"]) == 2

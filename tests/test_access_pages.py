@@ -1,0 +1,343 @@
+"""The pages by role, as AppTest runs them with a signed-in user (``at.user``) and ``[auth]``
+in the secrets: what each role sees in the sidebar and on each page, what it is refused,
+the figures a secretariat sees (its council's only), uploads stored as the signed-in user,
+«Tilgang», and the open modes (the demo, ``IA_AUTH=av``, a real database without sign-in)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import openpyxl
+import postgres as pg
+import pytest
+from conftest import PROJECT, SAMPLE_REGISTER
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import OPERATOR, Role
+from ia_data.domain.rules import load_rules
+from ia_data.reporting.overview import overview
+from ia_data.storage import db, schema, store, users
+from ia_data.storage import engine as engine_setup
+from ia_data.storage.engine import create_bare_engine
+from ia_data.storage.register import councils
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "en-lang-tilfeldig-tekst-bare-for-testene",
+    "client_id": "ia-test",
+    "client_secret": "hemmelig",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+TROMS = "troms@example.no"
+OVERSIGHT = "tilsyn@example.no"
+ADMIN = "admin@example.no"
+FILES = [
+    *sorted(SAMPLE_DIR.glob("rapport_2015_Ar_*.xlsx")),
+    SAMPLE_DIR / "rapport_2016_Ar_ia-radet-i-troms.xlsx",
+]
+NORDLAND_2016 = SAMPLE_DIR / "rapport_2016_Ar_ia-radet-i-nordland.xlsx"
+TROMS_2014 = SAMPLE_DIR / "rapport_2014_H1_ia-radet-i-troms.xlsx"
+PAGES = {  # url path → (file, title)
+    "oversikt": ("views/oversikt.py", "Oversikt"),
+    "frister": ("views/frister.py", "Frister"),
+    "okonomi": ("views/okonomi.py", "Økonomi"),
+    "aktiviteter": ("views/aktiviteter.py", "Aktiviteter"),
+    "rad": ("views/rad.py", "Råd"),
+    "last_opp": ("views/last_opp.py", "Last opp"),
+    "opplastinger": ("views/opplastinger.py", "Opplastinger"),
+    "tilgang": ("views/tilgang.py", "Tilgang"),
+}
+MAY_OPEN = {
+    ADMIN: set(PAGES),
+    OVERSIGHT: set(PAGES) - {"last_opp", "tilgang"},
+    TROMS: set(PAGES) - {"tilgang"},
+}
+
+
+def _setup(url: str) -> None:
+    engine = db.get_engine(url)
+    for path in FILES:
+        assert store.import_file(engine, path.name, path.read_bytes(), scope=OPERATOR).ok
+    with Session(engine) as session:
+        ids = {c.name: c.id for c in councils(session)}
+    for email, role, council_ids in (
+        (TROMS, Role.SECRETARIAT, [ids["IA-rådet i Troms"]]),
+        (OVERSIGHT, Role.OVERSIGHT, []),
+        (ADMIN, Role.ADMIN, []),
+    ):
+        users.set_user(engine, email, role, council_ids, by="test", scope=OPERATOR)
+
+
+@pytest.fixture(scope="module", params=pg.ENGINES)
+def shared_url(request, tmp_path_factory, postgres):
+    """Every council's 2015 report, Troms' 2016 report, and a user of each role."""
+    folder = tmp_path_factory.mktemp("access-pages")
+    with pg.kept_database(request.param, postgres, folder, SAMPLE_REGISTER) as url:
+        if request.param == "sqlite":
+            schema.upgrade(create_bare_engine(url), SAMPLE_REGISTER)
+        _setup(url)
+        yield url
+
+
+@pytest.fixture
+def own_url(database):
+    """The same, in a database of the test's own (for tests that change it)."""
+    url = database(SAMPLE_REGISTER)
+    _setup(url)
+    return url
+
+
+@pytest.fixture
+def app_as(monkeypatch):
+    """``app_as(url, email, page=None, **query)``: the app with sign-in configured, and
+    ``email`` signed in (``None``: nobody signed in)."""
+
+    def start(url: str, email: str | None, page: str | None = None, name: str = "", **query):
+        monkeypatch.delenv("IA_AUTH", raising=False)
+        monkeypatch.setenv("IA_DATABASE_URL", url)
+        monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_REGISTER))
+        at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
+        at.secrets["auth"] = dict(AUTH)
+        at.user = (
+            {"is_logged_in": True, "email": email, "name": name or email.split("@")[0].title()}
+            if email
+            else {"is_logged_in": False}
+        )
+        for key, value in query.items():
+            at.query_params[key] = value
+        if page:
+            at.switch_page(PAGES[page][0])
+        return at.run()
+
+    return start
+
+
+def _sidebar_pages(at) -> set[str]:
+    titles = {title: path for path, (_, title) in PAGES.items()}
+    return {titles[link.proto.label] for link in at.sidebar.get("page_link")}
+
+
+def shown(text: str) -> str:
+    """A text as the page wrote it, without what keeps it plain text (``ui.text.plain``: a
+    backslash before Markdown's characters, a word joiner that keeps an address no link)."""
+    return text.replace("\u2060", "").replace("\\", "")
+
+
+def _titles(at) -> list[str]:
+    return [t.value for t in at.title]
+
+
+@pytest.mark.parametrize("email", [ADMIN, OVERSIGHT, TROMS])
+def test_each_role_sees_its_pages_and_is_refused_the_others(shared_url, app_as, email):
+    at = app_as(shared_url, email)
+    assert not at.exception
+    assert _sidebar_pages(at) == MAY_OPEN[email]
+    sidebar = " ".join(m.value for m in at.sidebar.markdown)
+    assert f"Innlogget som **{email.split('@')[0].title()}**" in sidebar
+    assert at.sidebar.button(key="sign_out").label == "Logg ut"
+    for path, (file, title) in PAGES.items():
+        at.switch_page(file).run()
+        assert not at.exception, path
+        if path in MAY_OPEN[email]:
+            assert _titles(at)[0] == title, path
+        else:
+            assert _titles(at) == ["Ingen tilgang"], path
+            assert f"gir ikke tilgang til siden «{title}»" in at.warning[0].value
+            assert not at.dataframe and not at.metric  # and no data at all
+
+
+def test_a_secretariat_sees_its_own_councils_figures_only(shared_url, app_as):
+    with Session(db.get_engine(shared_url)) as session:
+        (troms,) = [
+            r
+            for r in overview(session, 2015, date(2017, 1, 1), load_rules(), scope=OPERATOR)
+            if r.council.name == "IA-rådet i Troms"
+        ]
+    at = app_as(shared_url, TROMS, "oversikt", ar="2015", per="2017-01-01")
+    table = at.dataframe[0].value
+    assert list(table["IA-råd"]) == ["IA-rådet i Troms"]
+    assert (table.iloc[0]["Aktiviteter"], table.iloc[0]["Møter"]) == (
+        troms.activities,
+        troms.totals.meetings,
+    )
+    assert at.multiselect(key="f_councils").options == ["IA-rådet i Troms"]
+    at = app_as(shared_url, TROMS, "frister")
+    assert set(at.dataframe[0].value["IA-råd"]) == {"IA-rådet i Troms"}
+    at = app_as(shared_url, TROMS, "aktiviteter", ar="2015")
+    listed = [d.value for d in at.dataframe if "IA-råd" in d.value.columns][-1]
+    assert set(listed["IA-råd"]) == {"IA-rådet i Troms"}
+    at = app_as(shared_url, TROMS, "opplastinger")
+    uploads = at.dataframe[0].value
+    assert (set(uploads["IA-råd"]), list(uploads["Periode"])) == (
+        {"IA-rådet i Troms"},
+        ["2016 År", "2015 År"],
+    )
+    at = app_as(shared_url, TROMS, "rad")
+    assert at.selectbox(key="f_council").options == ["IA-rådet i Troms"]
+
+
+def test_the_oversight_group_sees_every_council_and_restores_nothing(own_url, app_as):
+    engine = db.get_engine(own_url)
+    book = openpyxl.load_workbook(SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx")
+    book["Aktiviteter"]["G5"] = 21_000
+    buffer = io.BytesIO()
+    book.save(buffer)
+    newer = store.import_file(engine, "troms-ny.xlsx", buffer.getvalue(), scope=OPERATOR)
+    assert newer.status == "lagret" and newer.replaced_upload_id
+    at = app_as(own_url, OVERSIGHT, "oversikt", ar="2015")
+    assert len(at.dataframe[0].value) == 18
+    at = app_as(own_url, OVERSIGHT, "opplastinger")
+    assert len(at.dataframe[0].value) == len(FILES) + 1
+    at.selectbox(key="history_pick").select(newer.replaced_upload_id).run()
+    assert "restore_ask" not in [b.key for b in at.button]
+    assert "Rollen din kan se opplastingene, men ikke gjenopprette." in [
+        c.value for c in at.caption
+    ]
+    at = app_as(own_url, TROMS, "opplastinger")  # Troms' secretariat may restore it
+    at.selectbox(key="history_pick").select(newer.replaced_upload_id).run()
+    assert at.button(key="restore_ask").label == "Gjenopprett denne versjonen …"
+
+
+def test_a_secretariats_upload_is_stored_as_the_signed_in_user_and_another_council_refused(
+    own_url, app_as
+):
+    engine = db.get_engine(own_url)
+    before = store.uploads(engine)
+    at = app_as(own_url, TROMS, "last_opp", name="Kari Nordmann")
+    assert "Du kan laste opp rapporter for IA-rådet i Troms." in [c.value for c in at.caption]
+    at.file_uploader[0].upload(NORDLAND_2016.name, NORDLAND_2016.read_bytes()).run()
+    assert not at.exception
+    assert shown(at.error[1].value) == (
+        "Ingen tilgang: arbeidsboka er rapporten til IA-rådet i Nordland, men du kan bare "
+        "laste opp for IA-rådet i Troms; ingenting er lagret. Filen kan ikke lagres."
+    )
+    assert at.button(key="confirm_upload").disabled
+    assert store.uploads(engine) == before
+
+    at = app_as(own_url, TROMS, "last_opp", name="Kari Nordmann")
+    at.file_uploader[0].upload(TROMS_2014.name, TROMS_2014.read_bytes()).run()
+    assert (
+        "Lagres som lastet opp av **Kari Nordmann (troms@example.no)** (vises under "
+        "«Opplastinger»)." in [shown(c.value) for c in at.caption]
+    )
+    at.button(key="confirm_upload").click().run()
+    assert not at.exception
+    newest = store.uploads(engine)[0]
+    assert (newest["file_name"], newest["uploaded_by"], newest["uploaded_by_email"]) == (
+        TROMS_2014.name,
+        "Kari Nordmann",
+        TROMS,
+    )
+    at = app_as(own_url, TROMS, "opplastinger")
+    assert at.dataframe[0].value.iloc[0]["Innsendt av"] == "Kari Nordmann (troms@example.no)"
+
+
+def test_an_admin_gives_access_on_tilgang_and_it_applies_on_the_next_click(own_url, app_as):
+    newcomer = app_as(own_url, "ny@example.no", name="Nina Ny")
+    assert _titles(newcomer) == ["Du har ikke tilgang ennå"]
+    assert "Be en administrator om tilgang" in newcomer.info[0].value
+    assert not newcomer.sidebar.get("page_link")
+
+    at = app_as(own_url, ADMIN, "tilgang", name="Ada Admin")
+    assert list(at.dataframe[0].value["E-post"]) == [ADMIN, OVERSIGHT, TROMS]
+    at.text_input(key="access_email").input("Ny@Example.no")
+    at.radio(key="access_role").set_value(Role.SECRETARIAT)
+    finnmark = [
+        o for o in at.multiselect(key="access_councils").options if o == "IA-rådet i Finnmark"
+    ]
+    assert finnmark
+    at.multiselect(key="access_councils").select(finnmark[0])
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    assert shown(at.success[0].value) == (
+        "ny@example.no er lagt til med rollen sekretariat for IA-rådet i Finnmark"
+    )
+    log = at.dataframe[1].value
+    assert log.iloc[0][["Endret av", "E-post", "Endring", "Sekretariat for"]].tolist() == [
+        "Ada Admin (admin@example.no)",
+        "ny@example.no",
+        "lagt til",
+        "IA-rådet i Finnmark",
+    ]
+
+    newcomer.run()  # the newcomer's next click
+    assert _sidebar_pages(newcomer) == MAY_OPEN[TROMS]
+    newcomer.switch_page(PAGES["last_opp"][0]).run()
+    assert "Du kan laste opp rapporter for IA-rådet i Finnmark." in [
+        c.value for c in newcomer.caption
+    ]
+
+
+def test_an_admin_cannot_remove_the_last_admin_on_the_page(database, app_as):
+    url = database(SAMPLE_REGISTER)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IA_ADMIN_EMAILS", ADMIN)
+        at = app_as(url, ADMIN, "tilgang")  # added as admin at this first sign-in
+        assert not at.exception
+        at.selectbox(key="access_remove_pick").select(ADMIN).run()
+        at.checkbox(key="access_remove_sure").check().run()
+        at.button(key="access_remove").click().run()
+    assert shown(at.error[0].value).startswith(
+        "admin@example.no er den siste administratoren og kan ikke fjernes"
+    )
+    with Session(db.get_engine(url)) as session:
+        assert [u.email for u in users.users(session, scope=OPERATOR)] == [ADMIN]
+
+
+def test_signed_out_and_signing_out(shared_url, app_as):
+    at = app_as(shared_url, None, "oversikt")
+    assert _titles(at) == ["Logg inn"]
+    assert at.button(key="sign_in").label == "Logg inn"
+    assert not at.dataframe and not at.metric and not at.sidebar.get("page_link")
+    at = app_as(shared_url, TROMS, "oversikt")
+    at.sidebar.button(key="sign_out").click().run()
+    assert not at.exception
+    at.run()  # the browser's next request, back from the provider
+    assert _titles(at) == ["Logg inn"]
+
+
+# --- the open modes --------------------------------------------------------------------------
+
+
+def _open_app(monkeypatch, url: str, page: str = "oversikt") -> AppTest:
+    monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_REGISTER))
+    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
+    at.switch_page(PAGES[page][0])
+    return at.run()
+
+
+def test_a_real_database_without_sign_in_shows_how_to_set_it_up_and_no_data(
+    shared_url, monkeypatch
+):
+    monkeypatch.delenv("IA_AUTH", raising=False)
+    monkeypatch.setenv("IA_DATABASE_URL", shared_url)
+    for page in ("oversikt", "last_opp", "tilgang"):
+        at = _open_app(monkeypatch, shared_url, page)
+        assert _titles(at) == ["Innlogging er ikke satt opp"]
+        assert "IA_AUTH=av" in at.warning[0].value and "[auth]" in at.warning[0].value
+        assert not at.dataframe and not at.metric and not at.sidebar.get("page_link")
+
+
+def test_ia_auth_av_opens_a_real_database_under_a_red_banner_on_every_page(shared_url, monkeypatch):
+    monkeypatch.setenv("IA_AUTH", "av")
+    monkeypatch.setenv("IA_DATABASE_URL", shared_url)
+    for page in set(PAGES) - {"tilgang"}:
+        at = _open_app(monkeypatch, shared_url, page)
+        banners = [h.proto.body for h in at.get("html")]
+        assert any("Uten innlogging:" in b and "IA_AUTH=av" in b for b in banners), page
+        assert _titles(at)[0] == PAGES[page][1]
+    at = _open_app(monkeypatch, shared_url, "tilgang")  # no users to manage without sign-in
+    assert _titles(at) == ["Ingen tilgang"]
+
+
+def test_the_demo_is_open_without_sign_in_under_its_banner(shared_url, monkeypatch):
+    monkeypatch.delenv("IA_AUTH", raising=False)
+    monkeypatch.delenv("IA_DATABASE_URL", raising=False)
+    monkeypatch.setattr(engine_setup, "DEMO_URL", shared_url)  # the demo, on a test database
+    at = _open_app(monkeypatch, shared_url)
+    assert at.info[0].value.startswith("**Åpen demo, uten innlogging:**")
+    assert len(at.dataframe[0].value) == 18
+    assert _sidebar_pages(at) == set(PAGES) - {"tilgang"}

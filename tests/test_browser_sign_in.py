@@ -1,0 +1,198 @@
+"""Sign-in as people do it: `streamlit run app.py` with ``[auth]`` pointing at a real local
+OpenID Connect provider (``oidc-provider-mock``, ``tests/oidc.py``), driven by Chromium.
+
+Troms' secretariat uploads a Troms workbook (stored as uploaded by that e-mail), is refused
+a Nordland workbook (nothing stored), sees only Troms on Oversikt and signs out; the
+oversight group sees every council and has no Last opp; an admin gives a new user Finnmark
+on «Tilgang», and that user, signing in, uploads for Finnmark; a user with no role is told
+whom to ask. On both database engines."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_REGISTER
+from oidc import Person, Provider, sign_in, sign_out, write_secrets
+from test_browser import (
+    Server,
+    _choose_file,
+    _free_port,
+    _idle,
+    _metrics,
+    _no_failure,
+    _open,
+    _wait_for_text,
+)
+
+from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import OPERATOR, Role
+from ia_data.storage import db, store, users
+
+pytestmark = pytest.mark.browser
+
+TROMS = Person("troms@example.no", "Tove Troms")
+OVERSIGHT = Person("tilsyn@example.no", "Odd Oversikt")
+ADMIN = Person("admin@example.no", "Ada Admin")
+NEW = Person("ny@example.no", "Nina Ny")
+NO_ROLE = Person("ukjent@example.no", "Ulf Ukjent")
+SHOTS = Path(os.environ.get("IA_SCREENSHOTS", "")) if os.environ.get("IA_SCREENSHOTS") else None
+
+
+@pytest.fixture
+def signed_server(database, tmp_path):
+    """A server with sign-in against a local provider, on a database (each engine) holding
+    every council's 2015 report and a user of each role (the admin from ``IA_ADMIN_EMAILS``)."""
+    url = database(SAMPLE_REGISTER)
+    engine = db.get_engine(url)
+    for path in sorted(SAMPLE_DIR.glob("rapport_2015_Ar_*.xlsx")):
+        assert store.import_file(engine, path.name, path.read_bytes(), scope=OPERATOR).ok
+    troms_id = next(u["council_id"] for u in store.uploads(engine) if "troms" in u["file_name"])
+    users.set_user(engine, TROMS.email, Role.SECRETARIAT, [troms_id], by="test", scope=OPERATOR)
+    users.set_user(engine, OVERSIGHT.email, Role.OVERSIGHT, by="test", scope=OPERATOR)
+    db._engines.pop(url, None)
+    engine.dispose()
+    with Provider([TROMS, OVERSIGHT, ADMIN, NEW, NO_ROLE]) as provider:
+        port = _free_port()
+        secrets = write_secrets(tmp_path / "secrets.toml", port, provider)
+        server = Server(
+            url,
+            tmp_path / "streamlit.log",
+            port=port,
+            IA_AUTH=None,  # sign-in, not the open mode of the other tests
+            IA_ADMIN_EMAILS=ADMIN.email,
+            STREAMLIT_SECRETS_FILES=str(secrets),
+        )
+        server.base = f"http://localhost:{port}"  # the host of redirect_uri
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+def _as(browser, person: Person, server: Server):
+    """A browser of ``person``'s own (its own cookies), signed in."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1200})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(server.base)
+    page.get_by_role("heading", name="Logg inn").wait_for()
+    sign_in(page, server.base, person.email)
+    # The first run after the callback: the sidebar names who is signed in (or, with no
+    # role, the page says so).
+    page.get_by_text(person.name).first.wait_for()
+    _idle(page)
+    return page
+
+
+def _shot(page, name: str) -> None:
+    if SHOTS is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def _sidebar_pages(page) -> list[str]:
+    links = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
+    return [text.split("\n")[-1].strip() for text in links.all_inner_texts()]
+
+
+def _upload(page, server: Server, path: Path) -> None:
+    _open(page, f"{server.base}/last_opp", "Last opp")
+    _choose_file(page, path)
+
+
+def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
+    server = signed_server
+    before = len(server.uploads())
+
+    # Troms' secretariat: upload for Troms, refused for Nordland, only Troms on Oversikt.
+    page = _as(browser, TROMS, server)
+    sidebar = page.get_by_test_id("stSidebar").inner_text().replace("\u2060", "")
+    assert "Tove Troms" in sidebar and TROMS.email in sidebar
+    assert "Sekretariat for IA-rådet i Troms" in sidebar
+    assert _sidebar_pages(page) == [
+        "Oversikt", "Frister", "Økonomi", "Aktiviteter", "Råd", "Last opp", "Opplastinger",
+    ]  # fmt: skip
+    _upload(page, server, SAMPLE_DIR / "rapport_2016_Ar_ia-radet-i-troms.xlsx")
+    _wait_for_text(page, "Filen er kontrollert uten feil")
+    page.get_by_role("button", name="Lagre filen").click()
+    _wait_for_text(page, "Filen er lagret")
+    newest = server.uploads()[0]
+    assert (newest["file_name"], newest["uploaded_by"], newest["uploaded_by_email"]) == (
+        "rapport_2016_Ar_ia-radet-i-troms.xlsx",
+        "Tove Troms",
+        TROMS.email,
+    )
+    _upload(page, server, SAMPLE_DIR / "rapport_2016_Ar_ia-radet-i-nordland.xlsx")
+    _wait_for_text(page, "Ingen tilgang")
+    refused = " ".join(page.get_by_test_id("stAlertContentError").all_inner_texts())
+    refused = refused.replace("\u2060", "")
+    assert (
+        "Ingen tilgang: arbeidsboka er rapporten til IA-rådet i Nordland, men du kan bare "
+        "laste opp for IA-rådet i Troms; ingenting er lagret" in refused
+    )
+    assert page.get_by_role("button", name="Ingen filer kan lagres").is_disabled()
+    _shot(page, "sekretariat-avvist-opplasting")
+    assert len(server.uploads()) == before + 1  # the Nordland file stored nothing
+    _open(page, f"{server.base}/?ar=2015&per=2016-06-01", "Oversikt")
+    figures = _metrics(page, "IA-råd", "Brukt")
+    assert figures["IA-råd"] == "1"
+    rows = page.locator("[data-testid=stDataFrame] tr").filter(has_text="IA-rådet i")
+    rows.first.wait_for(state="attached")
+    councils = {row.locator("td").first.inner_text() for row in rows.all()}
+    assert councils == {"IA-rådet i Troms"}
+    _shot(page, "sekretariat-oversikt")
+    _open(page, f"{server.base}/tilgang", "Ingen tilgang")  # a deep link it may not open
+    _no_failure(page)
+    sign_out(page)
+    page.get_by_role("heading", name="Logg inn").wait_for()
+    page.context.close()
+
+    # The oversight group: every council, no Last opp.
+    page = _as(browser, OVERSIGHT, server)
+    assert "Last opp" not in _sidebar_pages(page)
+    _open(page, f"{server.base}/?ar=2015&per=2016-06-01", "Oversikt")
+    assert _metrics(page, "IA-råd", "Brukt")["IA-råd"] == "18"
+    _shot(page, "oversiktsgruppen-oversikt")
+    _open(page, f"{server.base}/last_opp", "Ingen tilgang")
+    page.context.close()
+
+    # The admin (from IA_ADMIN_EMAILS) gives the newcomer Finnmark on «Tilgang».
+    page = _as(browser, ADMIN, server)
+    assert _sidebar_pages(page)[-1] == "Tilgang"
+    _open(page, f"{server.base}/?ar=2015&per=2016-06-01", "Oversikt")
+    _shot(page, "admin-oversikt")
+    _open(page, f"{server.base}/tilgang", "Tilgang")
+    page.get_by_label("E-post").fill(NEW.email)
+    page.get_by_label("Navn (valgfritt)").fill(NEW.name)
+    page.get_by_text("Sekretariat – ser og laster opp for sine egne råd").click()
+    choose = page.get_by_test_id("stMultiSelect").locator("input")
+    choose.fill("Finnmark")
+    choose.press("Enter")
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Lagre tilgangen").click()
+    _wait_for_text(page, "er lagt til med rollen sekretariat for IA-rådet i Finnmark")
+    _shot(page, "admin-tilgang")
+    page.context.close()
+
+    # The newcomer, signing in, uploads for Finnmark.
+    page = _as(browser, NEW, server)
+    _upload(page, server, SAMPLE_DIR / "rapport_2016_Ar_ia-radet-i-finnmark.xlsx")
+    _wait_for_text(page, "Filen er kontrollert uten feil")
+    page.get_by_role("button", name="Lagre filen").click()
+    _wait_for_text(page, "Filen er lagret")
+    newest = server.uploads()[0]
+    assert (newest["council_name"], newest["uploaded_by_email"]) == (
+        "IA-rådet i Finnmark",
+        NEW.email,
+    )
+    page.context.close()
+
+    # A user with no role is told whom to ask.
+    page = _as(browser, NO_ROLE, server)
+    page.get_by_role("heading", name="Du har ikke tilgang ennå").wait_for()
+    asked = page.get_by_test_id("stAlertContentInfo").inner_text().replace("\u2060", "")
+    assert NO_ROLE.email in asked and ADMIN.email in asked
+    _shot(page, "ingen-rolle")
+    page.context.close()

@@ -1,0 +1,176 @@
+"""Who is using the app, and what they may open: sign-in through Streamlit's own OpenID
+Connect (``st.login``), the role read from the database on every run (so a change applies
+on the user's next click), and the open modes.
+
+- ``[auth]`` in the secrets: everyone signs in; a user with no role sees whom to ask.
+- No ``[auth]``: only the demo database is served open (a banner says so), or a database
+  whose operator set ``IA_AUTH=av`` (a red banner on every page). Any other database shows
+  how to configure sign-in, and no data.
+
+The scope decided here goes with every query (``ui.data.query``) and every store call.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import streamlit as st
+from sqlmodel import Session
+
+from ia_data.domain.access import (
+    NOBODY,
+    OPERATOR,
+    ROLE_NAMES,
+    Role,
+    Scope,
+    identity,
+    normal_email,
+)
+from ia_data.storage import db, users
+from ia_data.storage.engine import is_demo
+
+OPEN_SETTING = "IA_AUTH"
+_VISITOR = "_ia_visitor"  # session state: the visitor of the current run
+
+
+class Mode:
+    SIGN_IN = "innlogging"  # [auth] configured
+    DEMO = "demo"  # open: the demo database
+    OPEN = "åpen"  # open: IA_AUTH=av on a real database
+    CLOSED = "stengt"  # a real database without sign-in: no data
+
+
+# Pages by role (their url paths); ``tilgang`` only where there is sign-in.
+READING = ("oversikt", "frister", "okonomi", "aktiviteter", "rad")
+PAGES = {
+    Role.ADMIN: (*READING, "last_opp", "opplastinger", "tilgang"),
+    Role.OVERSIGHT: (*READING, "opplastinger"),
+    Role.SECRETARIAT: (*READING, "last_opp", "opplastinger"),
+}
+
+
+@dataclass(frozen=True)
+class Visitor:
+    mode: str
+    scope: Scope | None = None  # None: not signed in, or signed in with no role
+    email: str = ""
+    name: str = ""
+
+    logged_in: bool = False  # signed in through the identity provider
+
+    @property
+    def signed_in(self) -> bool:
+        return self.logged_in
+
+    @property
+    def may_use_app(self) -> bool:
+        return self.scope is not None and self.mode != Mode.CLOSED
+
+    def may_open(self, url_path: str) -> bool:
+        if not self.may_use_app:
+            return False
+        if url_path == "tilgang" and self.mode != Mode.SIGN_IN:
+            return False
+        return (url_path or "oversikt") in PAGES.get(self.scope.role, ())
+
+    @property
+    def who(self) -> str:
+        """Who is stored as having uploaded or restored."""
+        if self.mode == Mode.SIGN_IN:
+            return self.name
+        return "åpen modus (ingen innlogging)"
+
+    @property
+    def who_shown(self) -> str:
+        """Who is stored, as a page names them."""
+        return identity(self.who, self.email)
+
+    @property
+    def role_name(self) -> str:
+        if self.scope is None:
+            return "ingen rolle"
+        name = ROLE_NAMES.get(self.scope.role, self.scope.role)
+        if self.scope.role == Role.SECRETARIAT:
+            return f"{name} for {self.scope.described()}"
+        return name
+
+
+def sign_in_configured() -> bool:
+    """Whether ``[auth]`` is in the secrets (``.streamlit/secrets.toml``)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all, or one that cannot be read
+        return False
+
+
+def open_setting() -> bool:
+    """Whether the operator switched sign-in off for a real database (``IA_AUTH=av``)."""
+    return os.environ.get(OPEN_SETTING, "").strip().lower() in ("av", "off")
+
+
+def _user_claim(name: str) -> str:
+    value = st.user.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def decide() -> Visitor:
+    """Who this run is for (read afresh every run) and what they may reach."""
+    if sign_in_configured():
+        if not st.user.get("is_logged_in", False):
+            visitor = Visitor(Mode.SIGN_IN)
+        else:
+            email = normal_email(_user_claim("email"))
+            name = _user_claim("name") or email
+            scope = users.sign_in(db.get_engine(), email, name) if email else None
+            visitor = Visitor(Mode.SIGN_IN, scope, email, name, logged_in=True)
+    elif is_demo():
+        visitor = Visitor(Mode.DEMO, OPERATOR)
+    elif open_setting():
+        visitor = Visitor(Mode.OPEN, OPERATOR)
+    else:
+        visitor = Visitor(Mode.CLOSED)
+    st.session_state[_VISITOR] = visitor
+    return visitor
+
+
+def visitor() -> Visitor:
+    """The visitor of this run (decided by ``app.py``; nobody if it was not)."""
+    found = st.session_state.get(_VISITOR)
+    return found if isinstance(found, Visitor) else Visitor(Mode.CLOSED)
+
+
+def scope() -> Scope:
+    """The scope of this run's user; a scope that reaches nothing if there is none."""
+    found = visitor()
+    return found.scope if found.may_use_app else NOBODY
+
+
+def admin_contacts() -> str:
+    admins = users.admin_emails()
+    return ", ".join(admins) if admins else "administratoren av IA-rådsoversikt"
+
+
+# --- «Tilgang»: an admin's changes, in the admin's scope --------------------------------
+AccessError = users.AccessError
+
+
+def user_list() -> list[users.UserRow]:
+    with Session(db.get_engine()) as session:
+        return users.users(session, scope=scope())
+
+
+def access_log():
+    with Session(db.get_engine()) as session:
+        return users.access_log(session, scope=scope())
+
+
+def set_user(email: str, role: str, council_ids, name: str | None = None) -> str:
+    """Add or change a user; raises ``AccessError`` with the reason."""
+    return users.set_user(
+        db.get_engine(), email, role, council_ids, name=name, by=visitor().who_shown, scope=scope()
+    )
+
+
+def remove_user(email: str) -> str:
+    return users.remove_user(db.get_engine(), email, by=visitor().who_shown, scope=scope())

@@ -1,0 +1,111 @@
+"""What a visitor sees around and instead of a page: the sidebar (the pages their role may
+open, who is signed in, «Logg ut»), the banner of an open mode, and the short pages that
+stand in for a page they may not see — sign in, ask for access, no access, sign-in not
+configured."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.auth import OPEN_SETTING, Mode, Visitor, admin_contacts
+from ui.text import plain
+
+TEXT = {
+    "caption": "IA-rådsoversikt · rapporter fra de fylkesvise IA-rådene, 2010–2018",
+    "signed_in": "Innlogget som **{name}**  \n{email}  \nRolle: {role}",
+    "sign_out": "Logg ut",
+    "demo": "**Åpen demo, uten innlogging:** tallene er oppdiktet og viser bare hvordan "
+    "appen virker. Sett `IA_DATABASE_URL` for å bruke en ekte database, og sett opp "
+    "innlogging (se README).",
+    "open_html": "<strong>Uten innlogging:</strong> operatøren har slått av innloggingen "
+    "(<code>IA_AUTH=av</code>). Alle som når appen, kan se og endre alle rådenes data.",
+    "closed_title": "Innlogging er ikke satt opp",
+    "closed": "Denne databasen inneholder ekte data, og appen viser dem bare til innloggede "
+    "brukere. Sett opp innlogging med OpenID Connect i `.streamlit/secrets.toml` (seksjonen "
+    "`[auth]`, se README og docs/operations.md), og start appen på nytt. Vil du likevel "
+    f"kjøre uten innlogging, må operatøren sette `{OPEN_SETTING}=av`.",
+    "sign_in_title": "Logg inn",
+    "sign_in": "IA-rådsoversikt viser rapportene fra de fylkesvise IA-rådene. Logg inn med "
+    "jobbkontoen din for å se dem.",
+    "sign_in_button": "Logg inn",
+    "no_role_title": "Du har ikke tilgang ennå",
+    "no_role": "Du er logget inn som **{email}**, men har ingen rolle i IA-rådsoversikt. Be "
+    "en administrator om tilgang: {admins}. Når du har fått en rolle, laster du siden på "
+    "nytt.",
+    "no_email": "Innloggingen ga ingen e-postadresse, og tilgang gis per e-postadresse. Be "
+    "administrator ({admins}) om hjelp.",
+    "no_access_title": "Ingen tilgang",
+    "no_access": "Rollen din ({role}) gir ikke tilgang til siden «{page}». Velg en side i "
+    "menyen til venstre.",
+}
+
+
+OPEN_BANNER = (
+    '<div role="alert" class="ia-open-banner" style="background:#fde2e2;color:#7a1111;'
+    "border:1px solid #d93025;border-radius:0.5rem;padding:0.75rem 1rem;"
+    'margin-bottom:0.5rem">{text}</div>'
+)
+
+
+def sidebar(pages: dict, visitor: Visitor) -> None:
+    """The pages the visitor may open, by section, and who is signed in."""
+    with st.sidebar:
+        for section, listed in pages.items():
+            shown = [p for p in listed if visitor.may_open(p.url_path)]
+            if not shown:
+                continue
+            st.caption(section)
+            for page in shown:
+                st.page_link(page)
+        if visitor.signed_in:
+            st.divider()
+            st.markdown(
+                TEXT["signed_in"].format(
+                    name=plain(visitor.name),
+                    email=plain(visitor.email),
+                    role=plain(visitor.role_name),
+                )
+            )
+            if st.button(TEXT["sign_out"], icon=":material/logout:", key="sign_out"):
+                st.logout()  # the browser is sent to the provider's sign-out and back
+                st.stop()
+        st.caption(TEXT["caption"])
+
+
+def banner(visitor: Visitor) -> None:
+    if visitor.mode == Mode.DEMO:
+        st.info(TEXT["demo"], icon=":material/science:")
+    elif visitor.mode == Mode.OPEN:  # red, on every page: a banner, not an error of the page
+        st.html(OPEN_BANNER.format(text=TEXT["open_html"]))
+
+
+def admitted(visitor: Visitor, page) -> bool:
+    """Whether the chosen page may be shown; if not, what stands in for it is shown."""
+    if visitor.mode == Mode.CLOSED:
+        st.title(TEXT["closed_title"])
+        st.warning(TEXT["closed"], icon=":material/lock:")
+        return False
+    if visitor.mode == Mode.SIGN_IN and not visitor.signed_in:
+        st.title(TEXT["sign_in_title"])
+        st.write(TEXT["sign_in"])
+        if st.button(
+            TEXT["sign_in_button"], type="primary", icon=":material/login:", key="sign_in"
+        ):
+            st.login()
+        return False
+    if visitor.scope is None:
+        st.title(TEXT["no_role_title"])
+        text = TEXT["no_role"] if visitor.email else TEXT["no_email"]
+        st.info(
+            text.format(email=plain(visitor.email), admins=plain(admin_contacts())),
+            icon=":material/person_add:",
+        )
+        return False
+    if not visitor.may_open(page.url_path):
+        st.title(TEXT["no_access_title"])
+        st.warning(
+            TEXT["no_access"].format(role=plain(visitor.role_name), page=page.title),
+            icon=":material/block:",
+        )
+        return False
+    return True

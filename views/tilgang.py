@@ -1,0 +1,146 @@
+"""Tilgang (admins only): who may sign in and in which role — add, change, remove — and
+every change of access, kept. A change applies on the user's next click."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from ia_data.domain.access import ROLE_NAMES, ROLES, Role
+from ia_data.reporting import tables
+
+TEXT = {
+    "title": "Tilgang",
+    "intro": "Hvem som kan logge inn, og med hvilken rolle. Oversiktsgruppen ser alle råd, "
+    "men laster ikke opp; et sekretariat ser og laster opp for sine egne råd; en "
+    "administrator kan alt, også endre tilganger her. En endring gjelder fra brukerens "
+    "neste klikk.",
+    "users": "Brukere",
+    "no_users": "Ingen brukere ennå.",
+    "edit": "Legg til eller endre en bruker",
+    "edit_help": "Skriv e-postadressen brukeren logger inn med. Finnes brukeren fra før, "
+    "endres rollen og rådene.",
+    "email": "E-post",
+    "name": "Navn (valgfritt)",
+    "role": "Rolle",
+    "councils": "IA-råd (for et sekretariat)",
+    "councils_placeholder": "Velg rådet eller rådene",
+    "save": "Lagre tilgangen",
+    "remove": "Fjern en bruker",
+    "remove_pick": "Bruker",
+    "remove_button": "Fjern tilgangen",
+    "remove_confirm": "Ja, fjern tilgangen til {email}",
+    "log": "Endringer av tilgang",
+    "log_caption": "Alle endringer tas vare på: hvem som endret hva, og når.",
+}
+
+ROLE_HELP = {
+    Role.OVERSIGHT: "ser alle råd og sider, laster ikke opp",
+    Role.SECRETARIAT: "ser og laster opp for sine egne råd",
+    Role.ADMIN: "alt, også tilganger",
+}
+
+st.title(TEXT["title"])
+st.caption(TEXT["intro"])
+
+message = st.session_state.pop("access_message", None)
+if message:
+    st.success(ui.text.plain(message), icon=":material/check_circle:")
+
+# --- the users ---------------------------------------------------------------------------
+st.subheader(TEXT["users"])
+rows = ui.auth.user_list()
+if rows:
+    ui.display.show_table(
+        tables.users_table(rows),
+        key="users_table",
+        download=ui.display.Download(stem="ia-tilgang", title="Tilgang", filters=[]),
+    )
+else:
+    st.info(TEXT["no_users"])
+
+
+def _done(text: str) -> None:
+    st.session_state.access_message = text
+    st.rerun()
+
+
+# --- add or change -------------------------------------------------------------------------
+councils = {c.id: c.name for c in ui.data.all_councils()}
+with st.container(border=True):
+    st.markdown(f"**{TEXT['edit']}**")
+    st.caption(TEXT["edit_help"])
+    with st.form("access_form", border=False):
+        left, right = st.columns(2)
+        email = left.text_input(TEXT["email"], max_chars=254, key="access_email")
+        name = right.text_input(TEXT["name"], max_chars=200, key="access_name")
+        role = st.radio(
+            TEXT["role"],
+            ROLES,
+            format_func=lambda r: f"{ROLE_NAMES[r]} – {ROLE_HELP[r]}",
+            index=ROLES.index(Role.SECRETARIAT),
+            key="access_role",
+        )
+        chosen = st.multiselect(
+            TEXT["councils"],
+            list(councils),
+            format_func=lambda i: councils[i],
+            placeholder=TEXT["councils_placeholder"],
+            key="access_councils",
+        )
+        if st.form_submit_button(TEXT["save"], type="primary", icon=":material/save:"):
+            try:
+                picked = chosen if role == Role.SECRETARIAT else []
+                text = ui.auth.set_user(email, role, picked, name=name or None)
+            except ui.auth.AccessError as exc:
+                st.error(ui.text.plain(exc), icon=":material/error:")
+            else:
+                _done(text)
+
+# --- remove ---------------------------------------------------------------------------
+if rows:
+    with st.container(border=True):
+        st.markdown(f"**{TEXT['remove']}**")
+        by_email = {r.email: r for r in rows}
+        pick = st.selectbox(
+            TEXT["remove_pick"],
+            list(by_email),
+            index=None,
+            placeholder="Velg en bruker",
+            format_func=lambda e: f"{e} ({by_email[e].role_name})",
+            key="access_remove_pick",
+        )
+        sure = st.checkbox(
+            TEXT["remove_confirm"].format(email=pick or "…"),
+            key="access_remove_sure",
+            disabled=pick is None,
+        )
+        if st.button(
+            TEXT["remove_button"],
+            icon=":material/person_remove:",
+            disabled=pick is None or not sure,
+            key="access_remove",
+        ):
+            try:
+                text = ui.auth.remove_user(pick)
+            except ui.auth.AccessError as exc:
+                st.error(ui.text.plain(exc), icon=":material/error:")
+            else:
+                st.session_state.pop("access_remove_pick", None)
+                st.session_state.pop("access_remove_sure", None)
+                _done(text)
+
+# --- the log ---------------------------------------------------------------------------
+st.subheader(TEXT["log"])
+st.caption(TEXT["log_caption"])
+changes = ui.auth.access_log()
+if changes:
+    ui.display.show_table(
+        tables.access_log_table(changes),
+        key="access_log_table",
+        download=ui.display.Download(
+            stem="ia-tilgang-endringer", title="Endringer av tilgang", filters=[]
+        ),
+    )
+else:
+    st.info(TEXT["no_users"])
