@@ -9,9 +9,11 @@ whom to ask. On both database engines."""
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
+import openpyxl
 import pytest
 from conftest import SAMPLE_REGISTER
 from oidc import Person, Provider, sign_in, sign_out, write_secrets
@@ -93,7 +95,10 @@ def _shot(page, name: str) -> None:
 
 
 def _sidebar_pages(page) -> list[str]:
+    """The pages the sidebar offers (there is always one: Oversikt), once the run is done."""
     links = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
+    links.first.wait_for()
+    _idle(page)
     return [text.split("\n")[-1].strip() for text in links.all_inner_texts()]
 
 
@@ -142,6 +147,12 @@ def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
     rows.first.wait_for(state="attached")
     councils = {row.locator("td").first.inner_text() for row in rows.all()}
     assert councils == {"IA-rådet i Troms"}
+    # The download is made on the click, outside the page's run: for the same user still.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Last ned Excel (XLSX)").click()
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    listed = [r[0] for r in book["Oversikt"].iter_rows(min_row=2, values_only=True)]
+    assert listed == ["IA-rådet i Troms"]
     _shot(page, "sekretariat-oversikt")
     _open(page, f"{server.base}/tilgang", "Ingen tilgang")  # a deep link it may not open
     _no_failure(page)

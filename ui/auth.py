@@ -13,6 +13,7 @@ The scope decided here goes with every query (``ui.data.query``) and every store
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import streamlit as st
@@ -32,6 +33,9 @@ from ia_data.storage.engine import is_demo
 
 OPEN_SETTING = "IA_AUTH"
 _VISITOR = "_ia_visitor"  # session state: the visitor of the current run
+# The visitor a download is made for: Streamlit calls a download's ``data`` on the click,
+# outside the run that drew the button (``as_this_visitor``).
+_BOUND: ContextVar[Visitor | None] = ContextVar("ia_bound_visitor", default=None)
 
 
 class Mode:
@@ -136,8 +140,29 @@ def decide() -> Visitor:
 
 def visitor() -> Visitor:
     """The visitor of this run (decided by ``app.py``; nobody if it was not)."""
-    found = st.session_state.get(_VISITOR)
+    bound = _BOUND.get()
+    if bound is not None:
+        return bound
+    try:
+        found = st.session_state.get(_VISITOR)
+    except Exception:  # outside a run: nobody, so nothing is reached
+        found = None
     return found if isinstance(found, Visitor) else Visitor(Mode.CLOSED)
+
+
+def as_this_visitor(make):
+    """``make`` as a download button's ``data``: Streamlit calls it on the click, outside
+    this run, so it runs with this run's visitor (and scope), not with nobody's."""
+    captured = visitor()
+
+    def run(*args):
+        token = _BOUND.set(captured)
+        try:
+            return make(*args)
+        finally:
+            _BOUND.reset(token)
+
+    return run
 
 
 def scope() -> Scope:

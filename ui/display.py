@@ -13,6 +13,7 @@ import streamlit as st
 from ia_data.domain import formatting as fmt
 from ia_data.domain.rules import Status
 from ia_data.reporting.table import PLAIN_NUMBER_COLUMNS, Kroner, Percent
+from ui.auth import as_this_visitor
 from ui.data import table_export
 from ui.text import screen_text
 
@@ -217,7 +218,8 @@ def _flagged(text, predicate):
 
 def download_pair(make, stem: str, key: str) -> None:
     """The CSV and XLSX buttons of one download; ``make(file_format)`` builds the file
-    when a button is pressed."""
+    when a button is pressed (for the user who saw the button)."""
+    make = as_this_visitor(make)
     with st.container(horizontal=True):
         st.download_button(
             DOWNLOAD_TEXT["csv"],

@@ -152,7 +152,7 @@ with right, st.container(border=True):
     )
     st.download_button(
         TEXT["template_button"].format(year=year),
-        data=lambda: ui.upload.template(year),
+        data=ui.auth.as_this_visitor(lambda: ui.upload.template(year)),
         file_name=f"ia-rapportmal-{year}.xlsx",
         mime=ui.display.XLSX_MIME,
         icon=":material/download:",

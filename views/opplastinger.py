@@ -152,7 +152,7 @@ with st.container(border=True):
     with st.container(horizontal=True):
         st.download_button(
             TEXT["download"],
-            data=lambda: ui.upload.upload_file(row.id),
+            data=ui.auth.as_this_visitor(lambda: ui.upload.upload_file(row.id)),
             file_name=row.file_name,
             mime=up.mime_type(row.file_name),
             icon=":material/download:",

@@ -142,7 +142,7 @@ st.subheader(TEXT["compiled"])
 st.caption(TEXT["compiled_caption"].format(year=year, as_of=fmt.day(as_of)))
 st.download_button(
     TEXT["compiled_button"].format(year=year),
-    data=lambda: ui.data.compiled_report(year, as_of),
+    data=ui.auth.as_this_visitor(lambda: ui.data.compiled_report(year, as_of)),
     file_name=f"ia-samlet-rapport-{year}-per-{as_of.isoformat()}.xlsx",
     mime=ui.display.XLSX_MIME,
     icon=":material/summarize:",
