@@ -394,6 +394,14 @@ def test_restores_and_files_are_kept_to_the_scope_and_name_who_restored(sample_d
         "Kari (k@x.no)",
     )
     assert rows[second.upload_id].restored_at is None
+    with Session(sample_db) as session:  # and «Om uttrekket» names who uploaded and restored
+        data = overview_export(session, 2012, AS_OF, load_rules(), "xlsx", scope=troms)
+    about = dict(
+        openpyxl.load_workbook(io.BytesIO(data))["Om uttrekket"].iter_rows(values_only=True)
+    )
+    source = about[f"Opplasting nr. {first.upload_id}"]
+    assert source.startswith("IA-rådet i Troms, 2012 H1 – v1.xlsx, lastet opp ")
+    assert " av Kari, gjenopprettet " in source and source.endswith(" av Kari (k@x.no)")
 
 
 # --- users and their log ------------------------------------------------------------------

@@ -62,7 +62,13 @@ def about_rows(
                 f"Opplasting nr. {source.id}",
                 f"{what} – {source.file_name}, "
                 f"lastet opp {local(source.uploaded_at):%d.%m.%Y %H:%M}"
-                + (f" av {source.uploaded_by}" if source.uploaded_by else ""),
+                + (f" av {source.uploaded_by}" if source.uploaded_by else "")
+                + (
+                    f", gjenopprettet {local(source.restored_at):%d.%m.%Y %H:%M}"
+                    + (f" av {source.restored_by}" if source.restored_by else "")
+                    if source.restored_at
+                    else ""
+                ),
             )
         )
     return about

@@ -309,6 +309,8 @@ class UploadSource:
     year: int | None
     period: str | None
     uploaded_by: str = ""  # ``identity(name, e-mail)``
+    restored_at: datetime | None = None  # the last time it was made active again
+    restored_by: str = ""
 
 
 def upload_sources(session: Session, upload_ids: list[int], *, scope: Scope) -> list[UploadSource]:
@@ -335,7 +337,9 @@ def upload_sources(session: Session, upload_ids: list[int], *, scope: Scope) -> 
     council_ids = scope.council_ids()
     if council_ids is not None:
         query = query.where(Upload.council_id.in_(council_ids))
+    rows = session.exec(query).all()
+    restores = _last_restores(session, [r[0] for r in rows])
     return [
-        UploadSource(*r[:4], r[4] or "", r[5], r[6], identity(r[7], r[8]))
-        for r in session.exec(query).all()
+        UploadSource(*r[:4], r[4] or "", r[5], r[6], identity(r[7], r[8]), **restores.get(r[0], {}))
+        for r in rows
     ]
