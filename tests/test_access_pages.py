@@ -210,6 +210,7 @@ def test_a_secretariats_upload_is_stored_as_the_signed_in_user_and_another_counc
     assert "Du kan laste opp rapporter for IA-rådet i Troms." in [c.value for c in at.caption]
     at.file_uploader[0].upload(NORDLAND_2016.name, NORDLAND_2016.read_bytes()).run()
     assert not at.exception
+    assert at.error[0].value == "Du har ikke tilgang til å lagre denne filen; se under."
     assert shown(at.error[1].value) == (
         "Ingen tilgang: arbeidsboka er rapporten til IA-rådet i Nordland, men du kan bare "
         "laste opp for IA-rådet i Troms; ingenting er lagret. Filen kan ikke lagres."

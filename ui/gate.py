@@ -12,7 +12,7 @@ from ui.text import plain
 
 TEXT = {
     "caption": "IA-rådsoversikt · rapporter fra de fylkesvise IA-rådene, 2010–2018",
-    "signed_in": "Innlogget som **{name}**  \n{email}  \nRolle: {role}",
+    "signed_in": "Innlogget som **{name}**  \n{email}Rolle: {role}",
     "sign_out": "Logg ut",
     "demo": "**Åpen demo, uten innlogging:** tallene er oppdiktet og viser bare hvordan "
     "appen virker. Sett `IA_DATABASE_URL` for å bruke en ekte database, og sett opp "
@@ -58,12 +58,12 @@ def sidebar(pages: dict, visitor: Visitor) -> None:
             for page in shown:
                 st.page_link(page)
         if visitor.signed_in:
-            st.divider()
+            if any(visitor.may_open(p.url_path) for listed in pages.values() for p in listed):
+                st.divider()
+            email = f"{plain(visitor.email)}  \n" if visitor.email != visitor.name else ""
             st.markdown(
                 TEXT["signed_in"].format(
-                    name=plain(visitor.name),
-                    email=plain(visitor.email),
-                    role=plain(visitor.role_name),
+                    name=plain(visitor.name), email=email, role=plain(visitor.role_name)
                 )
             )
             if st.button(TEXT["sign_out"], icon=":material/logout:", key="sign_out"):

@@ -35,6 +35,7 @@ TEXT = {
     "checking": "Kontrollerer {name} …",
     "top_errors_one": "Filen har feil og kan ikke lagres før feilene er rettet i arbeidsboka "
     "og filen er lastet opp på nytt.",
+    "top_refused": "Du har ikke tilgang til å lagre denne filen; se under.",
     "top_errors_some": "{bad} av {total} filer har feil og kan ikke lagres før feilene er "
     "rettet og filene er lastet opp på nytt; de andre filene kan lagres.",
     "top_errors_all": "Alle de {total} filene har feil og kan ikke lagres før feilene er "
@@ -185,7 +186,9 @@ bad = [p for p in previews if p.errors]
 ready = [p for p in previews if p.storable]
 total = len(previews)
 if bad:
-    if total == 1:
+    if total == 1 and bad[0].result.refused:
+        st.error(TEXT["top_refused"], icon=":material/block:")
+    elif total == 1:
         st.error(TEXT["top_errors_one"], icon=":material/error:")
     elif len(bad) == total:
         st.error(TEXT["top_errors_all"].format(total=total), icon=":material/error:")

@@ -31,6 +31,7 @@ TEXT = {
     "remove_button": "Fjern tilgangen",
     "remove_confirm": "Ja, fjern tilgangen til {email}",
     "log": "Endringer av tilgang",
+    "no_changes": "Ingen endringer av tilgang ennå.",
     "log_caption": "Alle endringer tas vare på: hvem som endret hva, og når.",
 }
 
@@ -143,4 +144,4 @@ if changes:
         ),
     )
 else:
-    st.info(TEXT["no_users"])
+    st.info(TEXT["no_changes"])

@@ -50,6 +50,7 @@ class ImportResult:
     message: str = ""
     previous: dict | None = None  # counts of the version this one replaces
     notes: list[str] = field(default_factory=list)
+    refused: str = ""  # why the user may not store it (outside their scope), if so
 
     @property
     def ok(self) -> bool:
@@ -104,6 +105,7 @@ def import_file(
     refused = _refused(parsed, scope) if parsed.ok else ""
     if refused:
         parsed.error(refused)
+        result.refused = refused
     if not parsed.ok:
         result.status = ImportStatus.REJECTED
         count = len(parsed.errors)
