@@ -332,6 +332,7 @@ def test_ia_auth_av_opens_a_real_database_under_a_red_banner_on_every_page(share
         assert _titles(at)[0] == PAGES[page][1]
     at = _open_app(monkeypatch, shared_url, "tilgang")  # no users to manage without sign-in
     assert _titles(at) == ["Ingen tilgang"]
+    assert at.warning[0].value.startswith("Tilganger styres bare når innlogging er satt opp")
 
 
 def test_the_demo_is_open_without_sign_in_under_its_banner(shared_url, monkeypatch):

@@ -35,6 +35,8 @@ TEXT = {
     "no_email": "Innloggingen ga ingen e-postadresse, og tilgang gis per e-postadresse. Be "
     "administrator ({admins}) om hjelp.",
     "no_access_title": "Ingen tilgang",
+    "no_sign_in": "Tilganger styres bare når innlogging er satt opp: uten innlogging vet ikke "
+    "appen hvem du er. Se README om innlogging.",
     "no_access": "Rollen din ({role}) gir ikke tilgang til siden «{page}». Velg en side i "
     "menyen til venstre.",
 }
@@ -103,9 +105,11 @@ def admitted(visitor: Visitor, page) -> bool:
         return False
     if not visitor.may_open(page.url_path):
         st.title(TEXT["no_access_title"])
-        st.warning(
-            TEXT["no_access"].format(role=plain(visitor.role_name), page=page.title),
-            icon=":material/block:",
+        text = (
+            TEXT["no_sign_in"]
+            if visitor.mode != Mode.SIGN_IN
+            else TEXT["no_access"].format(role=plain(visitor.role_name), page=page.title)
         )
+        st.warning(text, icon=":material/block:")
         return False
     return True
