@@ -8,6 +8,7 @@ import logging
 import streamlit as st
 
 import ui
+from ia_data.domain.access import OutsideScope
 from ia_data.storage.engine import database_problem
 from ia_data.storage.schema import SchemaBehind
 
@@ -79,6 +80,10 @@ page = st.empty()
 try:
     with page.container():
         navigation.run()
+except OutsideScope as exc:  # asked for a council outside the user's: said, not a traceback
+    page.empty()
+    ui.filters.forget_filters()
+    st.warning(f"{exc}.", icon=":material/block:")
 except Exception as exc:
     logging.exception("Uventet feil på siden")
     problem = database_problem(exc)

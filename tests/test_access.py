@@ -532,3 +532,20 @@ def test_users_list_add_remove_on_the_command_line(database, capsys):
     assert main([*args, "remove", "kari@troms.no"]) == 0
     assert capsys.readouterr().out == "kari@troms.no har ikke lenger tilgang\n"
     assert main([*args, "add", "q@y.no"]) == 2
+
+
+def test_two_first_sign_ins_of_one_admin_at_once_both_get_in(sample_db, monkeypatch):
+    # The other sign-in (another tab, another server) stores the admin between this one's
+    # look-up and its insert: the primary key stops the second row, and both are admins.
+    users.sign_in(sample_db, "a@x.no", "A", admins=["a@x.no"])
+    real = users.user_scope
+    calls = []
+
+    def not_yet(session, email):
+        calls.append(email)
+        return None if len(calls) == 1 else real(session, email)
+
+    monkeypatch.setattr(users, "user_scope", not_yet)
+    assert users.sign_in(sample_db, "a@x.no", "A", admins=["a@x.no"]) == OPERATOR
+    with Session(sample_db) as session:
+        assert len(session.exec(select(AccessChange)).all()) == 1  # added once

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ia_data.domain.access import (
@@ -92,24 +93,32 @@ def sign_in(
         found = user_scope(session, email)
     if found is not None or email not in admins:
         return found
-    with writing(), Session(engine) as session:
-        if session.get(AppUser, email) is None:
-            now = _now(None)
-            session.add(
-                AppUser(
-                    email=email, name=name, role=Role.ADMIN, changed_at=now, changed_by=FROM_SETTING
+    try:
+        with writing(), Session(engine) as session:
+            if session.get(AppUser, email) is None:
+                now = _now(None)
+                session.add(
+                    AppUser(
+                        email=email,
+                        name=name,
+                        role=Role.ADMIN,
+                        changed_at=now,
+                        changed_by=FROM_SETTING,
+                    )
                 )
-            )
-            session.add(
-                AccessChange(
-                    changed_at=now,
-                    changed_by=FROM_SETTING,
-                    email=email,
-                    action="lagt til",
-                    role=Role.ADMIN,
+                session.add(
+                    AccessChange(
+                        changed_at=now,
+                        changed_by=FROM_SETTING,
+                        email=email,
+                        action="lagt til",
+                        role=Role.ADMIN,
+                    )
                 )
-            )
-            session.commit()
+                session.commit()
+    except IntegrityError:  # the same first sign-in in another tab or server came first
+        pass
+    with Session(engine) as session:
         return user_scope(session, email)
 
 
