@@ -95,7 +95,14 @@ def app_as(monkeypatch):
     """``app_as(url, email, page=None, **query)``: the app with sign-in configured, and
     ``email`` signed in (``None``: nobody signed in)."""
 
-    def start(url: str, email: str | None, page: str | None = None, name: str = "", **query):
+    def start(
+        url: str,
+        email: str | None,
+        page: str | None = None,
+        name: str = "",
+        claims: dict | None = None,
+        **query,
+    ):
         monkeypatch.delenv("IA_AUTH", raising=False)
         monkeypatch.setenv("IA_DATABASE_URL", url)
         monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_REGISTER))
@@ -106,6 +113,7 @@ def app_as(monkeypatch):
             if email
             else {"is_logged_in": False}
         )
+        at.user.update(claims or {})
         for key, value in query.items():
             at.query_params[key] = value
         if page:
@@ -286,6 +294,38 @@ def test_an_admin_cannot_remove_the_last_admin_on_the_page(database, app_as):
     )
     with Session(db.get_engine(url)) as session:
         assert [u.email for u in users.users(session, scope=OPERATOR)] == [ADMIN]
+
+
+def test_an_address_the_provider_has_not_verified_gets_no_access(shared_url, app_as):
+    at = app_as(shared_url, ADMIN, "oversikt", claims={"email_verified": False})
+    assert _titles(at) == ["Du har ikke tilgang ennå"]
+    assert at.info[0].value.startswith("Innloggingen ga ingen bekreftet e-postadresse")
+    assert not at.dataframe and not at.sidebar.get("page_link")
+    at = app_as(shared_url, ADMIN, "oversikt", claims={"email_verified": True})
+    assert _titles(at) == ["Oversikt"]
+
+
+def test_a_restore_shows_when_and_by_whom_and_no_one_if_nobody_was_named(own_url, app_as):
+    engine = db.get_engine(own_url)
+    book = openpyxl.load_workbook(SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx")
+    book["Aktiviteter"]["G5"] = 21_000
+    buffer = io.BytesIO()
+    book.save(buffer)
+    newer = store.import_file(engine, "troms-ny.xlsx", buffer.getvalue(), scope=OPERATOR)
+    at = app_as(own_url, TROMS, "opplastinger", name="Tove Troms")
+    at.selectbox(key="history_pick").select(newer.replaced_upload_id).run()
+    at.button(key="restore_ask").click().run()
+    at.button(key="restore_confirm").click().run()
+    assert not at.exception
+    at.selectbox(key="history_pick").select(newer.replaced_upload_id).run()
+    restored = [shown(c.value) for c in at.caption if "gjenopprettet" in c.value]
+    assert len(restored) == 1
+    assert restored[0].startswith("Sist gjenopprettet som aktiv versjon ")
+    assert restored[0].endswith(" av Tove Troms (troms@example.no)")
+    store.restore_upload(engine, newer.upload_id, scope=OPERATOR)  # the CLI, without --by
+    at.selectbox(key="history_pick").select(newer.upload_id).run()
+    restored = [shown(c.value) for c in at.caption if "gjenopprettet" in c.value]
+    assert len(restored) == 1 and " av" not in restored[0]
 
 
 def test_signed_out_and_signing_out(shared_url, app_as):

@@ -124,7 +124,10 @@ def decide() -> Visitor:
         if not st.user.get("is_logged_in", False):
             visitor = Visitor(Mode.SIGN_IN)
         else:
-            email = normal_email(_user_claim("email"))
+            # An address the provider says it has not verified is no address (an identity
+            # provider may let a user type any e-mail; access is given per address).
+            verified = st.user.get("email_verified", True) not in (False, "false")
+            email = normal_email(_user_claim("email")) if verified else ""
             name = _user_claim("name") or email
             scope = users.sign_in(db.get_engine(), email, name) if email else None
             visitor = Visitor(Mode.SIGN_IN, scope, email, name, logged_in=True)
@@ -156,7 +159,12 @@ def as_this_visitor(make):
     captured = visitor()
 
     def run(*args):
-        token = _BOUND.set(captured)
+        current = captured
+        if captured.mode == Mode.SIGN_IN and captured.email:  # the role as it is now
+            with Session(db.get_engine()) as session:
+                fresh = users.user_scope(session, captured.email)
+            current = Visitor(captured.mode, fresh, captured.email, captured.name, True)
+        token = _BOUND.set(current)
         try:
             return make(*args)
         finally:
@@ -172,8 +180,11 @@ def scope() -> Scope:
 
 
 def admin_contacts() -> str:
+    """Whom to ask for access, as a sentence."""
     admins = users.admin_emails()
-    return ", ".join(admins) if admins else "administratoren av IA-rådsoversikt"
+    if admins:
+        return f"Be en administrator om tilgang: {', '.join(admins)}."
+    return "Be administratoren av IA-rådsoversikt om tilgang."
 
 
 # --- «Tilgang»: an admin's changes, in the admin's scope --------------------------------

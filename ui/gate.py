@@ -29,11 +29,10 @@ TEXT = {
     "jobbkontoen din for å se dem.",
     "sign_in_button": "Logg inn",
     "no_role_title": "Du har ikke tilgang ennå",
-    "no_role": "Du er logget inn som **{email}**, men har ingen rolle i IA-rådsoversikt. Be "
-    "en administrator om tilgang: {admins}. Når du har fått en rolle, laster du siden på "
-    "nytt.",
-    "no_email": "Innloggingen ga ingen e-postadresse, og tilgang gis per e-postadresse. Be "
-    "administrator ({admins}) om hjelp.",
+    "no_role": "Du er logget inn som **{email}**, men har ingen rolle i IA-rådsoversikt. "
+    "{ask} Når du har fått en rolle, laster du siden på nytt.",
+    "no_email": "Innloggingen ga ingen bekreftet e-postadresse, og tilgang gis per "
+    "e-postadresse. {ask}",
     "no_access_title": "Ingen tilgang",
     "no_sign_in": "Tilganger styres bare når innlogging er satt opp: uten innlogging vet ikke "
     "appen hvem du er. Se README om innlogging.",
@@ -99,7 +98,7 @@ def admitted(visitor: Visitor, page) -> bool:
         st.title(TEXT["no_role_title"])
         text = TEXT["no_role"] if visitor.email else TEXT["no_email"]
         st.info(
-            text.format(email=plain(visitor.email), admins=plain(admin_contacts())),
+            text.format(email=plain(visitor.email), ask=plain(admin_contacts())),
             icon=":material/person_add:",
         )
         return False

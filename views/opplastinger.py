@@ -141,7 +141,8 @@ with st.container(border=True):
     )
     if row.restored_at:
         restored = TEXT["restored"].format(when=fmt.day(row.restored_at))
-        st.caption(restored + (TEXT["by"].format(who=ui.text.plain(row.restored_by))))
+        by = TEXT["by"].format(who=ui.text.plain(row.restored_by)) if row.restored_by else ""
+        st.caption(restored + by)
     if row.warnings:
         lines = "\n".join(f"- {ui.text.plain(w)}" for w in row.warnings)
         st.warning(f"{TEXT['warnings']}\n\n{lines}", icon=":material/warning:")

@@ -36,7 +36,7 @@ TEXT = {
 }
 
 ROLE_HELP = {
-    Role.OVERSIGHT: "ser alle råd og sider, laster ikke opp",
+    Role.OVERSIGHT: "ser alle råd, laster ikke opp",
     Role.SECRETARIAT: "ser og laster opp for sine egne råd",
     Role.ADMIN: "alt, også tilganger",
 }

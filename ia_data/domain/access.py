@@ -67,8 +67,9 @@ class Scope:
             return sorted(self.councils)
         outside = [c for c in requested if c not in self.councils]
         if outside:
+            which = "rådet" if len(outside) == 1 else "rådene"
             raise OutsideScope(
-                f"Ingen tilgang: rådet (nr. {', '.join(map(str, outside))}) ligger utenfor "
+                f"Ingen tilgang: {which} (nr. {', '.join(map(str, outside))}) ligger utenfor "
                 f"rådene du har tilgang til ({self.described()})"
             )
         return requested
@@ -115,7 +116,7 @@ NOBODY = Scope(Role.SECRETARIAT)  # fails closed: no council
 def identity(name: str, email: str) -> str:
     """Who did something, as a page shows it: ``Kari Nordmann (kari@example.no)``."""
     name, email = name.strip(), email.strip()
-    if name and email:
+    if name and email and name.lower() != email.lower():
         return f"{name} ({email})"
     return name or email
 

@@ -2,9 +2,9 @@
 secretariat's councils, and every change of access kept (``AccessChange``).
 
 The first admins come from ``IA_ADMIN_EMAILS``: such a user is added as an admin the first
-time they sign in, and is from then on a user like any other. An admin cannot remove (or
-demote) the last admin. Every change is one transaction and needs an admin's scope; the
-command line works with the operator's.
+time they sign in, and is from then on a user like any other (removed, they stay removed).
+An admin cannot remove (or demote) the last admin. Every change is one transaction and
+needs an admin's scope; the command line works with the operator's.
 """
 
 from __future__ import annotations
@@ -86,12 +86,14 @@ def sign_in(
     engine: Engine, email: str, name: str = "", admins: list[str] | None = None
 ) -> Scope | None:
     """The scope of a user who has just signed in. A user named in ``IA_ADMIN_EMAILS``
-    who is not yet a user is added as an admin (and the addition kept in the log)."""
+    whose access has never been set is added as an admin (and the addition kept in the log);
+    once an admin has changed or removed it, the setting no longer counts for them."""
     email = normal_email(email)
     admins = admin_emails() if admins is None else admins
     with Session(engine) as session:
         found = user_scope(session, email)
-    if found is not None or email not in admins:
+        known = session.exec(select(AccessChange.id).where(AccessChange.email == email)).first()
+    if found is not None or email not in admins or known is not None:
         return found
     try:
         with writing(), Session(engine) as session:
@@ -198,7 +200,9 @@ def set_user(
     if role == Role.SECRETARIAT and not ids:
         raise AccessError("Et sekretariat må ha minst ett IA-råd")
     if role != Role.SECRETARIAT and ids:
-        raise AccessError(f"Bare et sekretariat har egne IA-råd; rollen «{role}» ser alle råd")
+        raise AccessError(
+            f"Bare et sekretariat har egne IA-råd; rollen «{ROLE_NAMES[role]}» ser alle råd"
+        )
     now = _now(now)
     with writing(), Session(engine) as session:
         names = _council_names(session)
