@@ -247,7 +247,7 @@ def test_a_secretariats_upload_is_stored_as_the_signed_in_user_and_another_counc
 def test_an_admin_gives_access_on_tilgang_and_it_applies_on_the_next_click(own_url, app_as):
     newcomer = app_as(own_url, "ny@example.no", name="Nina Ny")
     assert _titles(newcomer) == ["Du har ikke tilgang ennå"]
-    assert "Be en administrator om tilgang" in newcomer.info[0].value
+    assert "Be administratoren av IA-rådsoversikt om tilgang." in newcomer.info[0].value
     assert not newcomer.sidebar.get("page_link")
 
     at = app_as(own_url, ADMIN, "tilgang", name="Ada Admin")
