@@ -92,8 +92,10 @@ def sign_in(
     admins = admin_emails() if admins is None else admins
     with Session(engine) as session:
         found = user_scope(session, email)
+        if found is not None or email not in admins:
+            return found
         known = session.exec(select(AccessChange.id).where(AccessChange.email == email)).first()
-    if found is not None or email not in admins or known is not None:
+    if known is not None:  # an admin has set or taken away this user's access since
         return found
     try:
         with writing(), Session(engine) as session:
