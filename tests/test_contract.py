@@ -694,6 +694,27 @@ def test_a_required_column_missing_is_an_error(read, fmt):
     ] == error_lines(read("required-columns-missing", fmt))
 
 
+# «… or, where no row does, the first row that holds all the sheet's required column names
+# (so a `Møter` sheet with only a `Dato` column is read)» (the contract as amended).
+_sheets = report_sheets()
+_sheets["Møter"] = [["Rådsmøter i 2012"], [], ["Dato"], [date(2012, 2, 2)], ["15.05.2012"]]
+book("meetings-date-only", _sheets)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_meetings_sheet_with_only_a_date_column_is_read_and_stored(saved, fresh_db, fmt):
+    result = import_file(
+        fresh_db, f"moter.{fmt}", saved("meetings-date-only", fmt), now=NOW, scope=OPERATOR
+    )
+    assert result.status == "lagret", result.message
+    assert [(m.row, m.date, m.kind) for m in result.parsed.meetings] == [
+        (4, date(2012, 2, 2), ""),
+        (5, date(2012, 5, 15), ""),
+    ]
+    with Session(fresh_db) as session:
+        assert session.exec(select(func.count()).select_from(Meeting)).one() == 2
+
+
 # «Wholly empty rows are skipped wherever they stand. A row that has any value is a data row
 # and is validated in full.»
 _sheets = report_sheets()
