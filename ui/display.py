@@ -130,6 +130,7 @@ def show_table(
     table,
     *,
     flags: dict | None = None,
+    flag_words: dict | None = None,
     alerts: dict | None = None,
     column_config: dict | None = None,
     bars: tuple[str, ...] = (),
@@ -139,7 +140,8 @@ def show_table(
     rows=None,
 ):
     """Show a ``Table`` as the page's dataframe: Norwegian formats and status colours;
-    ``flags`` (column → predicate on the cell value) in red with «⚠» after the value,
+    ``flags`` (column → predicate on the cell value) in red with «⚠» after the value (and
+    the words of ``flag_words``, column → function of the value, after it),
     ``alerts`` in red only; percent columns in ``bars`` as bars; the council's column
     pinned. Negative amounts in a ``Gjenstår`` column are flagged. With ``download``,
     the CSV and XLSX buttons follow (``rows``: a function that builds the whole table
@@ -166,7 +168,8 @@ def show_table(
         else:
             text = _plain if column in PLAIN_NUMBER_COLUMNS else _display
         if text is not None:
-            styler = styler.format(_flagged(text, flagged), subset=[column])
+            words = (flag_words or {}).get(column)
+            styler = styler.format(_flagged(text, flagged, words), subset=[column])
         if column.startswith("Status"):
             styler = styler.map(lambda v: status_style(v) if isinstance(v, str) else "", [column])
         predicate = flagged or alerts.get(column)
@@ -205,13 +208,16 @@ def _plain(value) -> str:
     return _display(value, plain=True)
 
 
-def _flagged(text, predicate):
-    """A cell's text, with «⚠» after it where ``predicate`` holds."""
+def _flagged(text, predicate, words=None):
+    """A cell's text, with «⚠» after it where ``predicate`` holds (and ``words(value)``
+    after that, saying why, where given)."""
     if predicate is None:
         return text
 
     def shown(value):
-        return f"{text(value)} ⚠" if _alert(predicate, value) else text(value)
+        if not _alert(predicate, value):
+            return text(value)
+        return f"{text(value)} ⚠ {words(value)}" if words else f"{text(value)} ⚠"
 
     return shown
 

@@ -33,9 +33,11 @@ TEXT = {
     "coverage_caption": "Brevene fra Oppfølgingsgruppen forventer aktiviteter på alle tre "
     "delmål. Avlyste aktiviteter telles ikke; en aktivitet merket to delmål telles under "
     "begge.",
-    "all_covered": "Alle IA-rådene har aktiviteter på alle tre delmål i {year}.",
+    "all_covered": "Alle {who} har aktiviteter på alle tre delmål i {year}.",
     "lacking": "**{name}** har ingen aktivitet på {goals} i {year}.",
-    "lacking_no_report": "**{name}** har ingen rapporterte aktiviteter i {year}.",
+    "lacking_no_activity": "**{name}** har rapportert, men ingen aktiviteter i {year}.",
+    "no_report": "Ingen rapport for {year} fra {names}: aktivitetene deres er ikke kjent, og "
+    "de telles som manglende rapporter, ikke som råd uten delmål.",
     "breakdown": "Fordeling {year}",
     "tabs": ["Per delmål", "Per type", "Per bransje/sektor"],
     "breakdown_caption": "Aktiviteter og delmål teller ikke avlyste aktiviteter (de står i "
@@ -85,20 +87,24 @@ with st.container(horizontal=True, border=True):
 
 # --- sub-goals per council -------------------------------------------------------------
 st.subheader(TEXT["coverage"].format(year=year))
-lacking = [r for r in coverage_rows if not r.all_goals]
+lacking = [r for r in coverage_rows if r.lacks_goals]
+unreported = [r for r in coverage_rows if not r.reported]
 if lacking:
     lines = []
     for r in lacking:
+        name = ui.text.plain(r.council.name)
         if r.activities == 0:
-            name = ui.text.plain(r.council.name)
-            lines.append(TEXT["lacking_no_report"].format(name=name, year=year))
+            lines.append(TEXT["lacking_no_activity"].format(name=name, year=year))
         else:
             goals = " og ".join(f"delmål {k}" for k in r.missing_goals)
-            name = ui.text.plain(r.council.name)
             lines.append(TEXT["lacking"].format(name=name, goals=goals, year=year))
     st.warning("\n".join(f"- {line}" for line in lines), icon=":material/warning:")
 else:
-    st.success(TEXT["all_covered"].format(year=year), icon=":material/check:")
+    reported = "rådene som har rapportert" if unreported else "IA-rådene"
+    st.success(TEXT["all_covered"].format(who=reported, year=year), icon=":material/check:")
+if unreported:
+    names = ", ".join(ui.text.plain(r.council.name) for r in unreported)
+    st.info(TEXT["no_report"].format(names=names, year=year), icon=":material/description:")
 coverage = tables.goal_coverage_table(coverage_rows)
 zero = {f"Delmål {k}": (lambda v: v == 0) for k in (1, 2, 3)}
 ui.display.show_table(

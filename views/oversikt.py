@@ -58,7 +58,7 @@ table = tables.overview_table(rows, periods)
 statuses = [p.status.status for r in rows for p in r.periods]
 allocated = sum(r.allocated_ore or 0 for r in rows)
 spent = sum(r.spent_ore for r in rows)
-lacking = [r for r in rows if not r.all_goals]
+lacking = [r for r in rows if r.lacks_goals]
 with st.container(horizontal=True, border=True):
     st.metric("IA-råd", len(rows))
     st.metric("Tildelt", fmt.kroner(allocated))
@@ -95,6 +95,9 @@ ui.display.show_table(
         **{f"Delmål {k}": (lambda v: v == 0) for k in (1, 2, 3)},
         "Møter": lambda v: not expected[0] <= v <= expected[1],
     },
+    flag_words={
+        "Møter": lambda v: f"under {expected[0]}" if v < expected[0] else f"over {expected[1]}"
+    },
     alerts={"Alle delmål dekket": lambda v: v == "Nei"},
     max_height=38 + 35 * len(rows),
     column_config={
@@ -110,7 +113,7 @@ ui.display.show_table(
         "Alle delmål dekket": st.column_config.TextColumn(
             "Alle delmål", width=82, help="Aktivitet på alle tre delmål"
         ),
-        "Møter": st.column_config.Column("Møter", width=60),
+        "Møter": st.column_config.Column("Møter", width=92),
         **{c: st.column_config.TextColumn(c, width=165) for c in status_columns},
         **{c: st.column_config.Column(c, width=88) for c in date_columns},
     },

@@ -197,7 +197,7 @@ def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, no
     allocated = sum(r.allocated_ore or 0 for r in rows)
     spent = sum(r.spent_ore for r in rows)
     overspent = [r for r in rows if r.overspent]
-    lacking = [r for r in rows if not r.all_goals]
+    lacking = [r for r in rows if r.lacks_goals]
     statuses = [p.status.status for r in rows for p in r.periods]
     expected = rules.meetings_expected(year)
     outside = [r for r in rows if r.meetings_outside_expected]
@@ -313,6 +313,12 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
         ),
         ("Handlingsplan", action_plan_value(row.action_plan, row.action_plan_date), "", False),
     ]
+    if not row.reported:  # nothing is known of what it did: said once, nothing flagged
+        facts = [f for f in facts if f[0] not in ("Aktiviteter", "Delmål 1", "Delmål 2",
+                                                    "Delmål 3", "Møter")]  # fmt: skip
+        facts.insert(
+            4, ("Rapport", "(ingen rapport)", f"ingen rapport for {year} er kommet inn", True)
+        )
     _title(sheet, 4, "Nøkkeltall", 12)
     next_row = _facts(sheet, 5, facts) + 1
 
@@ -382,7 +388,7 @@ def _activities(rows) -> Table:
 
 def _meetings(rows) -> Table:
     return Table(
-        columns=["Dato", "Kommentar", "Møtetype", "Periode", "Til stede"],
+        columns=["Dato", "Kommentar", "Møtetype", "Periode", "Deltakende parter"],
         rows=[
             [m.date, m.comment or None, m.kind or None, m.period, m.present or None] for m in rows
         ],

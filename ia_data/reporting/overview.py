@@ -29,6 +29,10 @@ class OverviewRow(MoneyRow):
     action_plan: bool | None = None
     action_plan_date: date | None = None
     periods: list[PeriodStatus] = field(default_factory=list)
+    # Whether the council has an active report for the year at all: without one, what it
+    # did is not known — it is a missing report (counted once, under the statuses), not a
+    # council without activity on a sub-goal or with too few meetings.
+    reported: bool = True
 
     @property
     def goals(self) -> dict[int, int]:
@@ -47,8 +51,14 @@ class OverviewRow(MoneyRow):
         return self.totals.missing_goals
 
     @property
+    def lacks_goals(self) -> bool:
+        """A council that reported for the year, with no activity on some sub-goal."""
+        return self.reported and bool(self.totals.missing_goals)
+
+    @property
     def meetings_outside_expected(self) -> bool:
-        if self.meetings_expected is None:
+        """A council that reported for the year, with fewer or more meetings than expected."""
+        if self.meetings_expected is None or not self.reported:
             return False
         low, high = self.meetings_expected
         return not low <= self.meetings <= high
@@ -113,6 +123,7 @@ def overview(
                 action_plan=plan,
                 action_plan_date=plan_date,
                 periods=statuses,
+                reported=bool(stored),
             )
         )
     return result

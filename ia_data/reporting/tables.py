@@ -61,15 +61,24 @@ def overview_table(rows: list[OverviewRow], periods: list[ReportPeriod]) -> Tabl
             row.council.county_names,
             row.year,
             *_money_cells(row),
-            *_activity_cells(row.activities, row.goals),
-            row.all_goals,
-            row.meetings,
+            *_reported_cells(row),
             row.action_plan,
         ]
         for status in row.periods:
             line += [status.status.text, status.period.due, status.submitted]
         table_rows.append(line)
     return Table(columns=columns, rows=table_rows, title="Oversikt")
+
+
+NO_REPORT = "(ingen rapport)"  # a council with no report for a period or year
+
+
+def _reported_cells(row: OverviewRow) -> list:
+    """Activities, sub-goals, all sub-goals covered and meetings — or, for a council with no
+    report for the year, blanks and «ingen rapport»: nothing is known, nothing is flagged."""
+    if not row.reported:
+        return [None, None, None, None, NO_REPORT, None]
+    return [*_activity_cells(row.activities, row.goals), row.all_goals, row.meetings]
 
 
 def _goals_text(goals: list[int]) -> str:
@@ -337,12 +346,8 @@ def goal_coverage_table(rows: list[OverviewRow]) -> Table:
         rows=[
             [
                 r.council.name,
-                r.activities,
-                r.goals[1],
-                r.goals[2],
-                r.goals[3],
-                r.all_goals,
-                _goals_text(r.missing_goals) or None,
+                *_reported_cells(r)[:5],
+                _goals_text(r.missing_goals) if r.lacks_goals else None,
             ]
             for r in rows
         ],
@@ -399,7 +404,7 @@ def activities_table(rows) -> Table:
 def meetings_table(rows, council_names: dict[int, str]) -> Table:
     """Council meetings on record."""
     return Table(
-        columns=["IA-råd", "Dato", "Møtetype", "Til stede", "Kommentar", "År", "Periode"],
+        columns=["IA-råd", "Dato", "Møtetype", "Deltakende parter", "Kommentar", "År", "Periode"],
         rows=[
             [
                 council_names.get(m.council_id, ""),
@@ -457,9 +462,6 @@ def council_reports_table(periods) -> Table:
         ],
         title="Rapporter",
     )
-
-
-NO_REPORT = "(ingen rapport)"
 
 
 NO_ANSWER = "(ikke besvart)"

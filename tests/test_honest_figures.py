@@ -1,0 +1,109 @@
+"""What the letters ask for and the figures must not overstate (issue «Honest figures»): a
+council with no report for the year (Oslo 2016 in the demo) is a missing report, counted once,
+not a council without activity on a sub-goal or with too few meetings."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pytest
+from sqlmodel import Session
+
+from ia_data.domain.access import OPERATOR
+from ia_data.domain.rules import load_rules
+from ia_data.output.compiled import compiled_report
+from ia_data.output.exports import overview_export
+from ia_data.reporting.overview import overview
+from ia_data.storage import db
+
+AS_OF = date(2017, 6, 1)  # after the 2016 reports' due date: Oslo's is missing
+
+
+def _oslo(rows):
+    (oslo,) = [r for r in rows if r.council.name == "IA-rådet i Oslo"]
+    return oslo
+
+
+def test_a_council_without_a_report_is_a_missing_report_only(seeded_url):
+    with Session(db.get_engine(seeded_url)) as session:
+        rows = overview(session, 2016, AS_OF, load_rules(), scope=OPERATOR)
+        data = overview_export(session, 2016, AS_OF, load_rules(), "xlsx", scope=OPERATOR)
+        compiled = compiled_report(session, load_rules(), 2016, AS_OF, scope=OPERATOR)
+    oslo = _oslo(rows)
+    assert (oslo.reported, oslo.lacks_goals, oslo.meetings_outside_expected) == (
+        False,
+        False,
+        False,
+    )
+    assert [p.status.text for p in oslo.periods] == ["Mangler"]
+    assert [r.council.name for r in rows if r.lacks_goals] == []
+    assert sum(1 for r in rows for p in r.periods if p.status.status == "Mangler") == 1
+
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Oversikt"]
+    header = [c.value for c in sheet[1]]
+    line = next(
+        dict(zip(header, r, strict=True))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+        if r[0] == "IA-rådet i Oslo"
+    )
+    assert [line[c] for c in ("Aktiviteter", "Delmål 1", "Alle delmål dekket", "Møter")] == [
+        None,
+        None,
+        "(ingen rapport)",
+        None,
+    ]
+    assert line["Status År"] == "Mangler"
+
+    book = openpyxl.load_workbook(io.BytesIO(compiled))
+    facts = {r[0]: r[1:] for r in book["Sammendrag"].iter_rows(values_only=True) if r and r[0]}
+    lacking_label = next(k for k in facts if str(k).startswith("Råd uten alle tre delmål"))
+    assert facts[lacking_label][0] == 0
+    meetings_label = next(k for k in facts if str(k).startswith("Møter utenfor"))
+    assert facts[meetings_label][0] == 0
+    oslo_facts = {r[0]: r[1] for r in book["Oslo"].iter_rows(values_only=True) if r and r[0]}
+    assert oslo_facts["Rapport"] == "(ingen rapport)"
+    assert "Møter" not in oslo_facts and "Delmål 1" not in oslo_facts
+
+
+def test_the_pages_say_no_report_instead_of_flags(app_on, seeded_url):
+    at = app_on(seeded_url, page="views/oversikt.py", ar="2016", per="2017-06-01")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Uten alle tre delmål"], metrics["Mangler"]) == ("0", "1")
+    table = at.dataframe[0].value
+    oslo = table[table["IA-råd"] == "IA-rådet i Oslo"].iloc[0]
+    assert oslo["Alle delmål dekket"] == "(ingen rapport)"
+    at = app_on(seeded_url, page="views/aktiviteter.py", ar="2016")
+    assert at.success[0].value == (
+        "Alle rådene som har rapportert har aktiviteter på alle tre delmål i 2016."
+    )
+    assert at.info[0].value.startswith("Ingen rapport for 2016 fra IA-rådet i Oslo")
+
+
+def _shown(dataframe) -> pd.DataFrame:
+    """A page table's cells as the page writes them (the Styler's display values)."""
+    data = dataframe.proto.arrow_data.styler.display_values
+    return pa.ipc.open_stream(data).read_all().to_pandas().set_index("IA-råd")
+
+
+@pytest.mark.parametrize(
+    "year,council,shown",
+    [(2013, "IA-rådet i Buskerud", "1 ⚠ under 2"), (2015, "IA-rådet i Rogaland", "5 ⚠ over 4")],
+)
+def test_the_meeting_flag_says_under_or_over_in_words(app_on, seeded_url, year, council, shown):
+    at = app_on(seeded_url, page="views/oversikt.py", ar=str(year))
+    cells = _shown(at.dataframe[0])
+    assert cells.loc[council, "Møter"] == shown
+    assert "⚠" not in cells.drop(index=council)["Møter"].str.cat()  # the others: 2–4
+
+
+def test_rad_shows_which_parties_attended_each_meeting(app_on, seeded_url):
+    at = app_on(seeded_url, page="views/rad.py", rad="1")
+    (meetings,) = [d.value for d in at.dataframe if "Deltakende parter" in d.value.columns]
+    first = meetings.iloc[0]
+    assert (str(first["Dato"])[:10], first["Deltakende parter"]) == ("2012-06-22", "Alle parter")
+    assert "NHO, NAV, KS, Virke, Unio, YS, Akademikerne" in set(meetings["Deltakende parter"])
