@@ -50,7 +50,7 @@ from ia_data.reporting.activities import (
 )
 from ia_data.reporting.council import council_history, council_register, council_reports
 from ia_data.reporting.deadlines import data_years, deadlines, years_with_data
-from ia_data.reporting.money import active_allocations, allocation_history, money
+from ia_data.reporting.money import active_allocations, allocation_history, money, pool_status
 from ia_data.reporting.overview import overview
 from ia_data.reporting.tables import money_table
 from ia_data.reporting.totals import council_year_totals, report_totals
@@ -140,6 +140,7 @@ CHECKED = {
     "ia_data.reporting.money.active_allocations",
     "ia_data.reporting.money.money",
     "ia_data.reporting.money.allocation_history",
+    "ia_data.reporting.money.pool_status",
     "ia_data.reporting.overview.overview",
     "ia_data.reporting.totals.council_year_totals",
     "ia_data.reporting.totals.report_totals",
@@ -205,6 +206,7 @@ def test_a_secretariat_gets_its_own_councils_rows_from_every_query(session, trom
     assert {m.council_id for m in meeting_list(session, scope=troms)} == {own}
     assert {t.council_id for t in spend_by_type(session, 2015, scope=troms)} == {own}
     assert {a.council for a in allocation_history(session, scope=troms)} == {"IA-rådet i Troms"}
+    assert pool_status(session, rules, 2012, scope=troms) is None  # the pool is everyone's
     assert {k[0] for k in active_allocations(session, YEARS, scope=troms)} == {own}
     assert {k[0] for k in council_year_totals(session, YEARS, scope=troms)} == {own}
     troms_reports = session.exec(select(Report.id).where(Report.council_id == own)).all()

@@ -12,13 +12,15 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from sqlmodel import Session
+from workbooks import allocation_xlsx
 
-from ia_data.domain.access import OPERATOR
+from ia_data.domain.access import OPERATOR, secretariat
 from ia_data.domain.rules import load_rules
 from ia_data.output.compiled import compiled_report
 from ia_data.output.exports import overview_export
+from ia_data.reporting.money import pool_status
 from ia_data.reporting.overview import overview
-from ia_data.storage import db
+from ia_data.storage import db, store
 
 AS_OF = date(2017, 6, 1)  # after the 2016 reports' due date: Oslo's is missing
 
@@ -107,3 +109,72 @@ def test_rad_shows_which_parties_attended_each_meeting(app_on, seeded_url):
     first = meetings.iloc[0]
     assert (str(first["Dato"])[:10], first["Deltakende parter"]) == ("2012-06-22", "Alle parter")
     assert "NHO, NAV, KS, Virke, Unio, YS, Akademikerne" in set(meetings["Deltakende parter"])
+
+
+# --- the 2012 pool ---------------------------------------------------------------------------
+
+
+def test_the_2012_pool_against_the_decisions(seeded_url, app_on):
+    rules = load_rules()
+    with Session(db.get_engine(seeded_url)) as session:
+        pool = pool_status(session, rules, 2012, scope=OPERATOR)
+        assert pool_status(session, rules, 2013, scope=OPERATOR) is None  # no pool that year
+        troms = secretariat({1: "IA-rådet i Østfold"})
+        assert pool_status(session, rules, 2012, scope=troms) is None  # the pool is everyone's
+    assert (pool.pool_ore, pool.allocated_ore, pool.councils, pool.left_ore) == (
+        10_000_000_00,
+        10_000_000_00,
+        18,
+        0,
+    )
+    at = app_on(seeded_url, page="views/okonomi.py", ar="2012")
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Pott"], metrics["Tildelt av potten"], metrics["Igjen i potten"]) == (
+        "10\xa0000\xa0000 kr",
+        "10\xa0000\xa0000 kr",
+        "0 kr",
+    )
+    at = app_on(seeded_url, page="views/okonomi.py", ar="2013")
+    assert "Pott" not in {m.label for m in at.metric}
+
+
+def test_a_pool_given_out_beyond_itself_shows_how_much(sample_db, app_on):
+    rows = [["Troms", 2012, 6_000_000], ["Finnmark", 2012, 4_250_000]]
+    assert store.import_file(sample_db, "t.xlsx", allocation_xlsx(rows), scope=OPERATOR).ok
+    with Session(sample_db) as session:
+        pool = pool_status(session, load_rules(), 2012, scope=OPERATOR)
+    assert (pool.allocated_ore, pool.left_ore) == (10_250_000_00, -250_000_00)
+    at = app_on(str(sample_db.url), page="views/okonomi.py", ar="2012")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Overtildelt ⚠"] == "250\xa0000 kr"
+
+
+# --- what the sub-goals are ----------------------------------------------------------------
+
+
+GOALS = {
+    "Delmål 1": "Redusere sykefraværet med 20 prosent fra nivået i 2. kvartal 2001",
+    "Delmål 2": "Hindre frafall og øke sysselsettingen av personer med nedsatt funksjonsevne",
+    "Delmål 3": "Forlenge yrkesaktiviteten etter fylte 50 år (med seks måneder i avtalen "
+    "2010–2013, med tolv måneder i avtalen 2014–2018)",
+}
+
+
+def test_the_sub_goals_are_named_on_each_page_and_in_om_uttrekket(seeded_url, app_on):
+    legend = "  \n".join(f"**{k}:** {v}" for k, v in GOALS.items())
+    for page, query in (
+        ("views/oversikt.py", {"ar": "2015"}),
+        ("views/aktiviteter.py", {"ar": "2015"}),
+        ("views/rad.py", {"rad": "1"}),
+    ):
+        at = app_on(seeded_url, page=page, **query)
+        assert legend in [c.value for c in at.caption], page
+    at = app_on(seeded_url, page="views/oversikt.py", ar="2015")
+    helps = {m.label: m.proto.help for m in at.metric}
+    assert {k: helps[k] for k in GOALS} == GOALS
+    with Session(db.get_engine(seeded_url)) as session:
+        data = overview_export(session, 2015, AS_OF, load_rules(), "xlsx", scope=OPERATOR)
+    about = dict(
+        openpyxl.load_workbook(io.BytesIO(data))["Om uttrekket"].iter_rows(values_only=True)
+    )
+    assert {k: about[k] for k in GOALS} == GOALS

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ia_data.domain import formatting as fmt
-from ia_data.domain.rules import Status
+from ia_data.domain.rules import Status, load_rules
 from ia_data.reporting.table import PLAIN_NUMBER_COLUMNS, Kroner, Percent
 from ui.auth import as_this_visitor
 from ui.data import table_export
@@ -148,7 +148,7 @@ def show_table(
     when a button is pressed, where the page shows only the start of it)."""
     frame, kinds = table_frame(table)
     flags, alerts = dict(flags or {}), dict(alerts or {})
-    column_config = {**_DEFAULT_COLUMNS, **(column_config or {})}
+    column_config = {**_DEFAULT_COLUMNS, **_goal_columns(frame.columns), **(column_config or {})}
     styler = frame.style
     for column in frame.columns:
         kind = kinds[column]
@@ -190,6 +190,26 @@ def show_table(
 
 # The council's column: wide enough for its name, and in view while a table scrolls sideways.
 _DEFAULT_COLUMNS = {"IA-råd": st.column_config.TextColumn("IA-råd", width=190, pinned=True)}
+
+
+def _goal_columns(columns) -> dict:
+    """A ``Delmål k`` column names its sub-goal in its tooltip (a page's own configuration of
+    the column, width say, keeps the tooltip: see ``goal_help``)."""
+    return {
+        c: st.column_config.Column(c, help=goal_help(c))
+        for c in columns
+        if isinstance(c, str) and goal_help(c)
+    }
+
+
+def goal_help(column: str) -> str | None:
+    """What sub-goal k is, for the column ``Delmål k`` (None for any other column)."""
+    return dict(load_rules().goals_legend()).get(column)
+
+
+def goal_legend() -> None:
+    """The three sub-goals, named, under a page that counts activities by them."""
+    st.caption("  \n".join(f"**{name}:** {text}" for name, text in load_rules().goals_legend()))
 
 
 def _missing(value) -> bool:

@@ -121,6 +121,7 @@ ui.display.show_table(
     ),
 )
 st.caption(TEXT["coverage_caption"])
+ui.display.goal_legend()
 
 # --- per sub-goal, type and sector -----------------------------------------------------
 st.subheader(TEXT["breakdown"].format(year=year))

@@ -329,7 +329,8 @@ def _counts(p: up.Preview) -> None:
     with st.container(horizontal=True, border=True):
         st.metric(TEXT["metric_activities"], fmt.number(p.activities), help=TEXT["activities_help"])
         for k in (1, 2, 3):
-            st.metric(TEXT["metric_goal"].format(k=k), fmt.number(p.goals[k]))
+            name = TEXT["metric_goal"].format(k=k)
+            st.metric(name, fmt.number(p.goals[k]), help=ui.display.goal_help(name))
         st.metric(TEXT["metric_meetings"], fmt.number(p.meetings))
         st.metric(TEXT["metric_cost"], fmt.kroner(p.cost_ore), help=TEXT["cost_help"])
 

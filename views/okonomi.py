@@ -13,7 +13,7 @@ from ia_data.domain.rules import load_rules
 from ia_data.output import charts
 from ia_data.reporting import tables
 from ia_data.reporting.activities import activity_types, spend_by_type
-from ia_data.reporting.money import allocation_history, money
+from ia_data.reporting.money import allocation_history, money, pool_status
 
 TEXT = {
     "title": "Økonomi",
@@ -44,6 +44,11 @@ TEXT = {
     "lagret for rådet og året; den gamle står igjen her som historikk (Aktiv = Nei). "
     "Der ingen vedtak er lastet opp, gjelder reglene for året der de fastsetter beløpet.",
     "no_decisions": "Ingen tildelingsvedtak er lastet opp ennå.",
+    "pool": "Tilskuddspotten {year}",
+    "pool_help": "Summen av de aktive tildelingsvedtakene for {councils} IA-råd",
+    "pool_caption": "Brevet fra 2012: det er satt av en pott for {year} som fordeles på "
+    "IA-rådene etter søknad. Potten gjelder alle rådene, uansett filteret over; beløpet "
+    "står i reglene (rules.toml).",
 }
 
 rules = load_rules()
@@ -80,6 +85,23 @@ with st.container(horizontal=True, border=True):
         f"{sources.count(AllocationSource.DECISION)} / {sources.count(AllocationSource.RULE)}",
         help="Antall IA-råd med tildeling fra et opplastet vedtak og etter reglene for året",
     )
+
+# --- the year's pool, where the rules set one (2012) ------------------------------------
+pool = ui.data.query(pool_status, year=year)
+if pool is not None:
+    st.subheader(TEXT["pool"].format(year=year))
+    with st.container(horizontal=True, border=True):
+        st.metric("Pott", fmt.kroner(pool.pool_ore))
+        st.metric(
+            "Tildelt av potten",
+            fmt.kroner(pool.allocated_ore),
+            help=TEXT["pool_help"].format(councils=pool.councils),
+        )
+        if pool.left_ore >= 0:
+            st.metric("Igjen i potten", fmt.kroner(pool.left_ore))
+        else:
+            st.metric("Overtildelt ⚠", fmt.kroner(-pool.left_ore))
+    st.caption(TEXT["pool_caption"].format(year=year))
 
 # --- per council, the chosen year ------------------------------------------------------
 st.subheader(TEXT["year_table"].format(year=year))

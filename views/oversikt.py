@@ -72,7 +72,11 @@ with st.container(horizontal=True, border=True):
 with st.container(horizontal=True, border=True):
     st.metric("Aktiviteter", fmt.number(sum(r.activities for r in rows)))
     for k in (1, 2, 3):
-        st.metric(f"Delmål {k}", fmt.number(sum(r.goals[k] for r in rows)))
+        st.metric(
+            f"Delmål {k}",
+            fmt.number(sum(r.goals[k] for r in rows)),
+            help=ui.display.goal_help(f"Delmål {k}"),
+        )
     st.metric(
         "Uten alle tre delmål",
         len(lacking),
@@ -109,7 +113,12 @@ ui.display.show_table(
         "Brukt (kr)": st.column_config.Column("Brukt (kr)", width=105),
         "Gjenstår (kr)": st.column_config.Column("Gjenstår (kr)", width=112),
         "Aktiviteter": st.column_config.Column("Aktiviteter", width=78),
-        **{f"Delmål {k}": st.column_config.Column(f"Delmål {k}", width=66) for k in (1, 2, 3)},
+        **{
+            f"Delmål {k}": st.column_config.Column(
+                f"Delmål {k}", width=66, help=ui.display.goal_help(f"Delmål {k}")
+            )
+            for k in (1, 2, 3)
+        },
         "Alle delmål dekket": st.column_config.TextColumn(
             "Alle delmål", width=82, help="Aktivitet på alle tre delmål"
         ),
@@ -126,6 +135,7 @@ st.caption(
     )
 )
 st.caption(TEXT["flags"])
+ui.display.goal_legend()
 ui.display.council_page_links([r.council for r in rows], TEXT["links"])
 ui.display.download_pair(
     lambda file_format: ui.data.overview_export(year, as_of, file_format, council_ids, goal),

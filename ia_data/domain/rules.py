@@ -97,10 +97,17 @@ def _md(text: str) -> tuple[int, int]:
 class Rules:
     """The reporting rules of every year, read from a rules file."""
 
-    def __init__(self, regimes: list[Regime], due_soon_days: int = 30, path: Path | None = None):
+    def __init__(
+        self,
+        regimes: list[Regime],
+        due_soon_days: int = 30,
+        path: Path | None = None,
+        goals: dict[int, str] | None = None,
+    ):
         self.regimes = sorted(regimes, key=lambda r: r.from_year)
         self.due_soon_days = due_soon_days
         self.path = path
+        self.goals = dict(sorted((goals or {}).items()))  # sub-goal number → what it is
 
     @classmethod
     def from_file(cls, path: str | os.PathLike) -> Rules:
@@ -136,7 +143,8 @@ class Rules:
                     pool={int(k): int(v) for k, v in raw.get("pool", {}).items()} or None,
                 )
             )
-        return cls(regimes, int(data.get("due_soon_days", 30)), path)
+        goals = {int(k): str(v) for k, v in data.get("goals", {}).items()}
+        return cls(regimes, int(data.get("due_soon_days", 30)), path, goals)
 
     @property
     def years(self) -> range:
@@ -211,6 +219,16 @@ class Rules:
     def meetings_expected(self, year: int) -> tuple[int, int] | None:
         regime = self.regime(year)
         return None if regime is None else (regime.meetings_min, regime.meetings_max)
+
+    def pool(self, year: int) -> int | None:
+        """The grant pool of ``year`` in kroner (2012: 10 million, shared by decision), or
+        None where the rules set none."""
+        regime = self.regime(year)
+        return None if regime is None or not regime.pool else regime.pool.get(year)
+
+    def goals_legend(self) -> list[tuple[str, str]]:
+        """(``Delmål k``, what it is) for each sub-goal, for a legend or ``Om uttrekket``."""
+        return [(f"Delmål {k}", text) for k, text in self.goals.items()]
 
 
 def rules_path() -> Path:

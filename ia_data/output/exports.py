@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from ia_data.domain.access import Scope
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import Severity, UploadKind
+from ia_data.domain.rules import load_rules
 from ia_data.ingest.parse import Problem
 from ia_data.output.spreadsheet import to_csv, to_xlsx
 from ia_data.reporting.activities import activity_list
@@ -48,6 +49,7 @@ def about_rows(
     if as_of is not None:
         about.append(("Status per dato", as_of))
     about += [(label, value) for label, value in filters]
+    about += load_rules().goals_legend()  # what sub-goals 1–3 are
     about.append(row_count)
     about.append(("Kilde", "IA-rådsoversikt: aktive versjoner av rapportene og tildelingene"))
     about.append(("Antall opplastinger", len(sources)))

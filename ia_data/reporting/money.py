@@ -174,3 +174,35 @@ def allocation_history(
     return [
         AllocationVersion(names.get(r[0], str(r[0])), *r[1:]) for r in session.exec(query).all()
     ]
+
+
+@dataclass
+class PoolStatus:
+    """A year's grant pool (2012: 10 million kr, shared by decision) against what the active
+    decisions give out."""
+
+    year: int
+    pool_ore: int
+    allocated_ore: int
+    councils: int  # councils with an active decision for the year
+
+    @property
+    def left_ore(self) -> int:
+        """What is left of the pool; negative: more given out than the pool holds."""
+        return self.pool_ore - self.allocated_ore
+
+
+def pool_status(session: Session, rules: Rules, year: int, *, scope: Scope) -> PoolStatus | None:
+    """The pool of ``year`` and the sum of the active decisions of every council, or None
+    for a year without a pool — and for a scope that does not cover every council (the pool
+    is shared by all of them)."""
+    pool = rules.pool(year)
+    if pool is None or not scope.everything:
+        return None
+    allocations = active_allocations(session, [year], scope=scope).values()
+    return PoolStatus(
+        year=year,
+        pool_ore=pool * 100,
+        allocated_ore=sum(a.amount_ore for a in allocations),
+        councils=len(allocations),
+    )
