@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from sqlmodel import Session
-from workbooks import allocation_xlsx
+from workbooks import allocation_xlsx, report_xlsx
 
 from ia_data.domain.access import OPERATOR, secretariat
 from ia_data.domain.rules import load_rules
@@ -86,10 +86,10 @@ def test_the_pages_say_no_report_instead_of_flags(app_on, seeded_url):
     assert at.info[0].value.startswith("Ingen rapport for 2016 fra IA-rådet i Oslo")
 
 
-def _shown(dataframe) -> pd.DataFrame:
+def _shown(dataframe, index: str = "IA-råd") -> pd.DataFrame:
     """A page table's cells as the page writes them (the Styler's display values)."""
     data = dataframe.proto.arrow_data.styler.display_values
-    return pa.ipc.open_stream(data).read_all().to_pandas().set_index("IA-råd")
+    return pa.ipc.open_stream(data).read_all().to_pandas().set_index(index)
 
 
 @pytest.mark.parametrize(
@@ -178,3 +178,51 @@ def test_the_sub_goals_are_named_on_each_page_and_in_om_uttrekket(seeded_url, ap
         openpyxl.load_workbook(io.BytesIO(data))["Om uttrekket"].iter_rows(values_only=True)
     )
     assert {k: about[k] for k in GOALS} == GOALS
+
+
+# --- action plans ------------------------------------------------------------------------------
+
+
+def _plan_reports(sample_db):
+    """Three councils' 2012 H1 reports: with a plan (dated), «Nei», and no answer."""
+    for council, plan in (
+        ("IA-rådet i Troms", date(2011, 11, 1)),  # a date: yes, adopted then
+        ("IA-rådet i Finnmark", "Nei"),
+        ("IA-rådet i Nordland", None),  # the label left out: no answer
+    ):
+        data = report_xlsx(council=council, action_plan=plan)
+        result = store.import_file(sample_db, f"{council}.xlsx", data, scope=OPERATOR)
+        assert result.ok, result.message
+
+
+def test_missing_action_plans_are_flagged_in_words_and_counted(sample_db, app_on):
+    _plan_reports(sample_db)
+    at = app_on(str(sample_db.url), page="views/oversikt.py", ar="2012", per="2013-06-01")
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Uten handlingsplan"].value == "2"
+    assert metrics["Uten handlingsplan"].proto.help == "IA-rådet i Nordland, IA-rådet i Finnmark"
+    cells = _shown(at.dataframe[0])["Handlingsplan"]
+    assert (cells["IA-rådet i Troms"], cells["IA-rådet i Finnmark"]) == (
+        "Ja",
+        "Nei ⚠ mangler",
+    )
+    assert cells["IA-rådet i Nordland"] == "(ikke oppgitt) ⚠ mangler"
+    assert cells["IA-rådet i Oslo"] == ""  # no report: not counted, not flagged
+    with Session(sample_db) as session:
+        book = compiled_report(session, load_rules(), 2012, date(2013, 6, 1), scope=OPERATOR)
+    facts = {
+        r[0]: r[1:3]
+        for r in openpyxl.load_workbook(io.BytesIO(book))["Sammendrag"].iter_rows(values_only=True)
+        if r and r[0]
+    }
+    assert facts["Råd uten handlingsplan"] == (2, "Nordland, Finnmark")
+
+
+def test_rad_shows_the_action_plan_answer_per_period(sample_db, app_on):
+    _plan_reports(sample_db)
+    ids = {u["council_name"]: u["council_id"] for u in store.uploads(sample_db)}
+    at = app_on(str(sample_db.url), page="views/rad.py", rad=str(ids["IA-rådet i Finnmark"]))
+    reports = _shown(at.dataframe[0], index="Periode")
+    assert reports.loc["2012 H1", "Handlingsplan"] == "Nei ⚠ mangler"
+    at = app_on(str(sample_db.url), page="views/rad.py", rad=str(ids["IA-rådet i Troms"]))
+    assert _shown(at.dataframe[0], index="Periode").loc["2012 H1", "Handlingsplan"] == "01.11.2011"

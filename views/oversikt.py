@@ -29,7 +29,9 @@ TEXT = {
     "Brukt tar med alle. Møter forventes {meetings} ganger i året. En rapport sendt inn "
     "etter statusdatoen regnes som ikke sendt.",
     "flags": "⚠ i tabellen: under Gjenstår betyr det brukt mer enn tildelt, under et delmål "
-    "ingen aktivitet på delmålet, under Møter et antall utenfor det forventede.",
+    "ingen aktivitet på delmålet, under Møter et antall utenfor det forventede, under "
+    "Handlingsplan at rapporten svarer «Nei» eller ikke oppgir noen handlingsplan (brevet fra "
+    "2012 krever en).",
     "links": "Se ett råd nærmere:",
     "compiled": "Samlet rapport",
     "compiled_caption": "Én Excel-fil for {year} til Oppfølgingsgruppen: et sammendrag med "
@@ -59,6 +61,7 @@ statuses = [p.status.status for r in rows for p in r.periods]
 allocated = sum(r.allocated_ore or 0 for r in rows)
 spent = sum(r.spent_ore for r in rows)
 lacking = [r for r in rows if r.lacks_goals]
+without_plan = [r for r in rows if r.lacks_action_plan]
 with st.container(horizontal=True, border=True):
     st.metric("IA-råd", len(rows))
     st.metric("Tildelt", fmt.kroner(allocated))
@@ -82,6 +85,12 @@ with st.container(horizontal=True, border=True):
         len(lacking),
         help=ui.text.plain(", ".join(r.council.name for r in lacking)) or None,
     )
+    st.metric(
+        "Uten handlingsplan",
+        len(without_plan),
+        help=ui.text.plain(", ".join(r.council.name for r in without_plan))
+        or "Alle rådene som har rapportert, har en handlingsplan",
+    )
 with st.container(horizontal=True, border=True):
     for status in Status:
         st.metric(str(status), statuses.count(status), help="Antall rapporter (råd × periode)")
@@ -98,9 +107,11 @@ ui.display.show_table(
     flags={
         **{f"Delmål {k}": (lambda v: v == 0) for k in (1, 2, 3)},
         "Møter": lambda v: not expected[0] <= v <= expected[1],
+        "Handlingsplan": lambda v: v in ("Nei", tables.NOT_GIVEN),
     },
     flag_words={
-        "Møter": lambda v: f"under {expected[0]}" if v < expected[0] else f"over {expected[1]}"
+        "Møter": lambda v: f"under {expected[0]}" if v < expected[0] else f"over {expected[1]}",
+        "Handlingsplan": lambda v: "mangler",
     },
     alerts={"Alle delmål dekket": lambda v: v == "Nei"},
     max_height=38 + 35 * len(rows),

@@ -33,7 +33,10 @@ TEXT = {
     "reports": "Rapporter",
     "reports_caption": "Status per {as_of}. En rapport sendt inn etter statusdatoen regnes som "
     "ikke sendt; statusdatoen endrer bare Status og Innsendt, de andre kolonnene viser den "
-    "aktive versjonen av rapporten. Aktiviteter teller ikke avlyste; Brukt tar med alle.",
+    "aktive versjonen av rapporten. Aktiviteter teller ikke avlyste; Brukt tar med alle. "
+    "Handlingsplan: datoen for rådets handlingsplan, eller Ja/Nei slik rapporten svarer; "
+    "brevet fra 2012 krever at hvert råd har en handlingsplan, og at rapportene tar "
+    "utgangspunkt i den (⚠ mangler: «Nei» eller ikke oppgitt).",
     "answers": "Svarene på de fem spørsmålene",
     "answers_pick": "Perioder som vises side om side",
     "answers_none": "Rådet har ingen rapporter lagret ennå.",
@@ -111,6 +114,8 @@ reports_table = tables.council_reports_table(history.periods)
 ui.display.show_table(
     reports_table,
     column_config={"Status": st.column_config.TextColumn("Status", width=190)},
+    flags={"Handlingsplan": lambda v: v in ("Nei", tables.NOT_GIVEN)},
+    flag_words={"Handlingsplan": lambda v: "mangler"},
     max_height=520,
     key="reports",
     download=ui.display.Download(

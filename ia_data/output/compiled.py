@@ -45,7 +45,7 @@ from ia_data.reporting.table import PLAIN_NUMBER_COLUMNS, Kroner, Percent, Table
 from ia_data.reporting.tables import (
     NO_ANSWER,
     NO_REPORT,
-    action_plan_value,
+    action_plan_cell,
     activities_table,
     council_reports_table,
     overview_table,
@@ -198,6 +198,7 @@ def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, no
     spent = sum(r.spent_ore for r in rows)
     overspent = [r for r in rows if r.overspent]
     lacking = [r for r in rows if r.lacks_goals]
+    without_plan = [r for r in rows if r.lacks_action_plan]
     statuses = [p.status.status for r in rows for p in r.periods]
     expected = rules.meetings_expected(year)
     outside = [r for r in rows if r.meetings_outside_expected]
@@ -219,6 +220,7 @@ def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, no
             for k in (1, 2, 3)
         ),
         ("Råd uten alle tre delmål", len(lacking), names(lacking), bool(lacking)),
+        ("Råd uten handlingsplan", len(without_plan), names(without_plan), bool(without_plan)),
     ]
     if expected:
         facts.append(
@@ -311,7 +313,12 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
             f"forventet {expected[0]}–{expected[1]} i året" if expected else "",
             row.meetings_outside_expected,
         ),
-        ("Handlingsplan", action_plan_value(row.action_plan, row.action_plan_date), "", False),
+        (
+            "Handlingsplan",
+            action_plan_cell(row.reported, row.action_plan, row.action_plan_date),
+            "ingen handlingsplan oppgitt" if row.lacks_action_plan else "",
+            row.lacks_action_plan,
+        ),
     ]
     if not row.reported:  # nothing is known of what it did: said once, nothing flagged
         facts = [f for f in facts if f[0] not in ("Aktiviteter", "Delmål 1", "Delmål 2",

@@ -51,6 +51,12 @@ class OverviewRow(MoneyRow):
         return self.totals.missing_goals
 
     @property
+    def lacks_action_plan(self) -> bool:
+        """A council that reported for the year without saying it has an action plan (the
+        2012 letter: reports start from the council's action plan)."""
+        return self.reported and self.action_plan is not True
+
+    @property
     def lacks_goals(self) -> bool:
         """A council that reported for the year, with no activity on some sub-goal."""
         return self.reported and bool(self.totals.missing_goals)

@@ -62,7 +62,7 @@ def overview_table(rows: list[OverviewRow], periods: list[ReportPeriod]) -> Tabl
             row.year,
             *_money_cells(row),
             *_reported_cells(row),
-            row.action_plan,
+            action_plan_cell(row.reported, row.action_plan),
         ]
         for status in row.periods:
             line += [status.status.text, status.period.due, status.submitted]
@@ -79,6 +79,19 @@ def _reported_cells(row: OverviewRow) -> list:
     if not row.reported:
         return [None, None, None, None, NO_REPORT, None]
     return [*_activity_cells(row.activities, row.goals), row.all_goals, row.meetings]
+
+
+NOT_GIVEN = "(ikke oppgitt)"
+
+
+def action_plan_cell(reported: bool, value: bool | None, when: date | None = None):
+    """Whether there is an action plan: its date, Ja/Nei, «(ikke oppgitt)» where a report
+    does not say, blank where there is no report."""
+    if not reported:
+        return None
+    if value is None:
+        return NOT_GIVEN
+    return when if value and when else value
 
 
 def _goals_text(goals: list[int]) -> str:
@@ -421,11 +434,6 @@ def meetings_table(rows, council_names: dict[int, str]) -> Table:
     )
 
 
-def action_plan_value(value: bool | None, when: date | None):
-    """An action plan as a cell shows it: its date where one was given, else Ja/Nei."""
-    return when if value and when else value
-
-
 def council_reports_table(periods) -> Table:
     """One council's report for each period: status, who led, action plan, counts."""
     return Table(
@@ -452,7 +460,7 @@ def council_reports_table(periods) -> Table:
                 p.chair or None,
                 p.chair_organisation or None,
                 p.contact or None,
-                action_plan_value(p.action_plan, p.action_plan_date),
+                action_plan_cell(p.stored, p.action_plan, p.action_plan_date),
                 p.activities if p.stored else None,
                 p.meetings if p.stored else None,
                 Kroner(p.spent_ore) if p.stored else None,
