@@ -30,7 +30,7 @@ AS_OF = date(2016, 6, 1)
 COLUMNS_2015 = [
     "IA-råd", "Fylker", "År", "Tildelt (kr)", "Tildeling", "Brukt (kr)", "Gjenstår (kr)",
     "Forbruk (%)", "Aktiviteter", "Delmål 1", "Delmål 2", "Delmål 3", "Alle delmål dekket",
-    "Møter", "Handlingsplan", "Status År", "Frist År", "Innsendt År",
+    "Møter", "Handlingsplan", "Status År", "Frist År", "Innsendt År", "Frist antatt År",
 ]  # fmt: skip
 
 
@@ -63,7 +63,8 @@ def test_csv_columns_and_conventions(seeded_url):
 def test_csv_half_year_columns(seeded_url):
     header = _csv_rows(_export(seeded_url, 2012, "csv"))[0]
     assert header[15:] == [
-        "Status H1", "Frist H1", "Innsendt H1", "Status H2", "Frist H2", "Innsendt H2",
+        "Status H1", "Frist H1", "Innsendt H1", "Frist antatt H1",
+        "Status H2", "Frist H2", "Innsendt H2", "Frist antatt H2",
     ]  # fmt: skip
 
 
@@ -73,7 +74,7 @@ def test_xlsx_cells_are_typed_and_formatted(seeded_url):
     sheet = book["Oversikt"]
     assert [c.value for c in sheet[1]] == COLUMNS_2015
     assert sheet.freeze_panes == "B2"
-    assert sheet.auto_filter.ref == "A1:R19"
+    assert sheet.auto_filter.ref == "A1:S19"
     # Printed: landscape A4, every column on the page width, the header on each page.
     assert sheet.page_setup.orientation == "landscape"
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)

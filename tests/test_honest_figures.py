@@ -11,6 +11,7 @@ import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pytest
+from conftest import PROJECT
 from sqlmodel import Session
 from workbooks import allocation_xlsx, report_xlsx
 
@@ -94,7 +95,10 @@ def _shown(dataframe, index: str = "IA-råd") -> pd.DataFrame:
 
 @pytest.mark.parametrize(
     "year,council,shown",
-    [(2013, "IA-rådet i Buskerud", "1 ⚠ under 2"), (2015, "IA-rådet i Rogaland", "5 ⚠ over 4")],
+    [
+        (2013, "IA-rådet i Buskerud", "1 ⚠ under 2 (antatt)"),  # the 2012 letter: 2012 only
+        (2015, "IA-rådet i Rogaland", "5 ⚠ over 4 (antatt)"),  # the 2015 letter: no number
+    ],
 )
 def test_the_meeting_flag_says_under_or_over_in_words(app_on, seeded_url, year, council, shown):
     at = app_on(seeded_url, page="views/oversikt.py", ar=str(year))
@@ -226,3 +230,68 @@ def test_rad_shows_the_action_plan_answer_per_period(sample_db, app_on):
     assert reports.loc["2012 H1", "Handlingsplan"] == "Nei ⚠ mangler"
     at = app_on(str(sample_db.url), page="views/rad.py", rad=str(ids["IA-rådet i Troms"]))
     assert _shown(at.dataframe[0], index="Periode").loc["2012 H1", "Handlingsplan"] == "01.11.2011"
+
+
+# --- assumptions marked where they judge a council -----------------------------------------------
+
+
+def test_an_assumed_due_date_and_grant_are_marked_where_they_judge(seeded_url, app_on):
+    at = app_on(seeded_url, page="views/oversikt.py", ar="2016", per="2017-06-01")
+    table = at.dataframe[0].value.set_index("IA-råd")
+    oslo, troms = table.loc["IA-rådet i Oslo"], table.loc["IA-rådet i Troms"]
+    assert oslo["Status År"] == "Mangler (antatt frist)"
+    assert troms["Status År"] == "Levert i tide (antatt frist)"
+    assert troms["Tildeling"] == "regel (antatt)"
+    captions = [c.value for c in at.caption]
+    legend = next(c for c in captions if c.startswith("**«(antatt)», «(antatt frist)»:**"))
+    assert "Fristen for hele året 2016: brevet fra 2015 oppgir ingen dato" in legend
+    assert "Tildelingen etter regel 2016: brevet fra 2015 bestemmer beløpene bare for 2015" in (
+        legend
+    )
+    assert any("antatt for 2016–2018" in c for c in captions)  # the amounts, from the rules
+    # 2012: the 2012 letter decides every rule — nothing marked, no legend
+    at = app_on(seeded_url, page="views/oversikt.py", ar="2012", per="2013-06-01")
+    table = at.dataframe[0].value
+    assert not table["Status H1"].str.contains("antatt").any()
+    assert not any(c.value.startswith("**«(antatt)»") for c in at.caption)
+    # 2015: the due date is assumed, the amounts are the letter's
+    at = app_on(seeded_url, page="views/oversikt.py", ar="2015")
+    assert set(at.dataframe[0].value["Tildeling"]) == {"regel"}
+
+
+def test_exports_say_which_rules_are_assumed(seeded_url):
+    with Session(db.get_engine(seeded_url)) as session:
+        rules = load_rules()
+        csv_data = overview_export(session, 2016, AS_OF, rules, "csv", scope=OPERATOR)
+        xlsx = overview_export(session, 2016, AS_OF, rules, "xlsx", scope=OPERATOR)
+        plain = overview_export(session, 2012, AS_OF, rules, "xlsx", scope=OPERATOR)
+    header, *lines = [line.split(";") for line in csv_data.decode("utf-8-sig").splitlines()]
+    oslo = dict(zip(header, next(x for x in lines if x[0] == "IA-rådet i Oslo"), strict=True))
+    assert (oslo["Status År"], oslo["Frist antatt År"], oslo["Tildeling"]) == (
+        "Mangler",
+        "Ja",
+        "regel (antatt)",
+    )
+    about = dict(
+        openpyxl.load_workbook(io.BytesIO(xlsx))["Om uttrekket"].iter_rows(values_only=True)
+    )
+    assert about["Antakelser"].startswith("Der reglene ikke er bestemt i brevene, er de antatt")
+    assert "Fristen for hele året 2016: brevet fra 2015 oppgir ingen dato" in about["Antakelser"]
+    about = dict(
+        openpyxl.load_workbook(io.BytesIO(plain))["Om uttrekket"].iter_rows(values_only=True)
+    )
+    assert "Antakelser" not in about  # 2012: every rule from the 2012 letter
+    sheet = openpyxl.load_workbook(io.BytesIO(plain))["Oversikt"]
+    assert [c.value for c in sheet[1]][-1] == "Frist antatt H2"
+    assert {r[-1] for r in sheet.iter_rows(min_row=2, values_only=True)} == {"Nei"}
+
+
+def test_captions_read_the_amounts_from_the_rules_file(seeded_url, app_on, monkeypatch, tmp_path):
+    rules = (PROJECT / "ia_data" / "domain" / "rules.toml").read_text(encoding="utf-8")
+    changed = tmp_path / "rules.toml"
+    changed.write_text(rules.replace("amount_one_county = 400000", "amount_one_county = 450000"))
+    monkeypatch.setenv("IA_RULES_FILE", str(changed))
+    at = app_on(seeded_url, page="views/okonomi.py", ar="2016")
+    caption = next(c.value for c in at.caption if "kr per råd" in c.value)
+    assert "450 000 kr per råd, 600 000 kr for råd som dekker to fylker" in caption
+    assert "400 000" not in caption

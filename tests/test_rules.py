@@ -36,6 +36,9 @@ def test_periods_of_a_year(rules, year, expected):
         # The 2015 letter gives no date: 1 March the year after, marked as an assumption.
         (2015, "År", date(2015, 1, 1), date(2015, 12, 31), date(2016, 3, 1), True),
         (2016, "År", date(2016, 1, 1), date(2016, 12, 31), date(2017, 3, 1), True),
+        # The 2012 letter covers 2012: the same half-years before and after are assumed.
+        (2011, "H2", date(2011, 7, 1), date(2011, 12, 31), date(2012, 3, 1), True),
+        (2014, "H1", date(2014, 1, 1), date(2014, 6, 30), date(2014, 9, 1), True),
     ],
 )
 def test_period_dates(rules, year, code, start, end, due, assumed):
@@ -51,7 +54,43 @@ def test_period_dates(rules, year, code, start, end, due, assumed):
 
 def test_yearly_due_date_carries_its_note(rules):
     (rule,) = rules.regime(2015).periods
-    assert rule.due_note.startswith("Antatt frist: brevet fra 2015 oppgir ingen dato")
+    assert rule.due_source.startswith("antatt: brevet fra 2015 oppgir ingen dato")
+
+
+# Every rule names its source; what the letters decide and what the app assumes, by year.
+@pytest.mark.parametrize(
+    "year,due,amount,meetings,cadence",
+    [
+        (2010, True, False, True, True),
+        (2012, False, False, False, False),
+        (2013, True, False, True, True),
+        (2015, True, False, True, False),  # «For 2015 … så langt besluttet»: the amounts
+        (2016, True, True, True, False),
+        (2018, True, True, True, False),
+    ],
+)
+def test_each_rule_says_whether_a_letter_decides_it(rules, year, due, amount, meetings, cadence):
+    regime = rules.regime(year)
+    assert all(p.due_is_assumption == due for p in rules.periods(year))
+    assert (rules.amount_assumed(year), rules.meetings_assumed(year)) == (amount, meetings)
+    assert regime.source.startswith("antatt") == cadence
+    for source in (regime.source, regime.meetings_source, *(p.due_source for p in regime.periods)):
+        assert source.startswith(("antatt: ", "Brev til")), source  # a letter, or why assumed
+    notes = rules.assumptions(year)
+    assert len(notes) == sum((due * len(regime.periods), amount, meetings, cadence))
+    assert rules.pool(year) == (10_000_000 if year == 2012 else None)
+
+
+def test_assumptions_are_said_once_per_span_of_years(rules):
+    assert rules.assumptions([2016, 2017, 2018]) == [
+        "Fristen for hele året 2016–2018: brevet fra 2015 oppgir ingen dato; 1. mars året "
+        "etter er lagt til grunn.",
+        "Tildelingen etter regel 2016–2018: brevet fra 2015 bestemmer beløpene bare for 2015; "
+        "de samme er lagt til grunn for 2016–2018.",
+        "Møter forventet 2016–2018 (2–4): brevet fra 2015 gjentar ikke de 2–4 møtene fra "
+        "brevet fra 2012; de er lagt til grunn.",
+    ]
+    assert rules.assumptions(2012) == []
 
 
 @pytest.mark.parametrize("year,code", [(2015, "H1"), (2012, "År"), (2009, "H1")])

@@ -207,6 +207,17 @@ def goal_help(column: str) -> str | None:
     return dict(load_rules().goals_legend()).get(column)
 
 
+def assumption_legend(rules, years) -> None:
+    """What the «(antatt …)» marks on a page mean for ``years``: the rules the letters do not
+    decide, and what the app assumes instead (nothing where every rule is from a letter)."""
+    notes = rules.assumptions(years)
+    if notes:
+        st.caption(
+            "**«(antatt)», «(antatt frist)»:** regelen er ikke bestemt i brevene, men antatt. "
+            + " ".join(notes)
+        )
+
+
 def goal_legend() -> None:
     """The three sub-goals, named, under a page that counts activities by them."""
     st.caption("  \n".join(f"**{name}:** {text}" for name, text in load_rules().goals_legend()))

@@ -26,7 +26,7 @@ TEXT = {
     "matrix_caption": "Status per {as_of}. En rapport sendt inn etter statusdatoen regnes "
     "som ikke sendt. Tomme celler: rådet fantes ikke det året. Periodene følger reglene "
     "for hvert år: {rules}",
-    "assumed": " (antatt frist: brevet oppgir ingen dato)",
+    "assumed": " (antatt frist)",
     "chart": "Figur",
     "missing": "Mangler per {as_of}",
     "missing_none": "Ingen rapporter mangler per {as_of}.",
@@ -86,7 +86,8 @@ def _rules_text() -> str:
             later = " året etter" if period.due.year > period.year else ""
             note = TEXT["assumed"] if period.due_is_assumption else ""
             periods.append(f"{period.code} ({period.name.lower()}) frist {due}{later}{note}")
-        parts.append(f"{shown[0]}–{shown[-1]}: " + "; ".join(periods))
+        span = str(shown[0]) if shown[0] == shown[-1] else f"{shown[0]}–{shown[-1]}"
+        parts.append(f"{span}: " + "; ".join(periods))
     return " · ".join(parts) + "."
 
 
@@ -120,6 +121,7 @@ ui.display.show_table(
     ),
 )
 st.caption(TEXT["matrix_caption"].format(as_of=fmt.day(as_of), rules=_rules_text()))
+ui.display.assumption_legend(rules, years)
 with st.expander(TEXT["chart"], expanded=True):
     st.plotly_chart(charts.deadline_chart(rows), config={"displaylogo": False})
 

@@ -8,7 +8,7 @@ import streamlit as st
 import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.money import rule_grants_text
-from ia_data.domain.rules import Status, load_rules
+from ia_data.domain.rules import ASSUMED_MARK, Status, load_rules
 from ia_data.output import charts
 from ia_data.reporting import tables
 from ia_data.reporting.overview import overview
@@ -54,7 +54,7 @@ if not rows:
     st.info(TEXT["no_rows"])
     st.stop()
 periods = rules.periods(year)
-table = tables.overview_table(rows, periods)
+table = tables.overview_table(rows, periods, screen=True)
 
 # --- headline figures ------------------------------------------------------------------
 statuses = [p.status.status for r in rows for p in r.periods]
@@ -97,6 +97,7 @@ with st.container(horizontal=True, border=True):
 
 # --- the table -------------------------------------------------------------------------
 expected = rules.meetings_expected(year) or (2, 4)
+meetings_mark = f" {ASSUMED_MARK}" if rules.meetings_assumed(year) else ""
 date_columns = [c for c in table.columns if c.startswith(("Frist", "Innsendt"))]
 status_columns = [c for c in table.columns if c.startswith("Status")]
 if goal:
@@ -110,7 +111,9 @@ ui.display.show_table(
         "Handlingsplan": lambda v: v in ("Nei", tables.NOT_GIVEN),
     },
     flag_words={
-        "Møter": lambda v: f"under {expected[0]}" if v < expected[0] else f"over {expected[1]}",
+        "Møter": lambda v: (
+            (f"under {expected[0]}" if v < expected[0] else f"over {expected[1]}") + meetings_mark
+        ),
         "Handlingsplan": lambda v: "mangler",
     },
     alerts={"Alle delmål dekket": lambda v: v == "Nei"},
@@ -146,6 +149,7 @@ st.caption(
     )
 )
 st.caption(TEXT["flags"])
+ui.display.assumption_legend(rules, [year])
 ui.display.goal_legend()
 ui.display.council_page_links([r.council for r in rows], TEXT["links"])
 ui.display.download_pair(

@@ -10,7 +10,7 @@ import streamlit as st
 import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.questions import QUESTIONS
-from ia_data.domain.rules import Status
+from ia_data.domain.rules import Status, load_rules
 from ia_data.output import charts
 from ia_data.reporting import tables
 from ia_data.reporting.activities import activity_list, meeting_list
@@ -110,7 +110,7 @@ uploads = [p.report_upload_id for p in history.periods if p.report_upload_id]
 
 # --- the reports -----------------------------------------------------------------------
 st.subheader(TEXT["reports"])
-reports_table = tables.council_reports_table(history.periods)
+reports_table = tables.council_reports_table(history.periods, screen=True)
 ui.display.show_table(
     reports_table,
     column_config={"Status": st.column_config.TextColumn("Status", width=190)},
@@ -126,8 +126,10 @@ ui.display.show_table(
         upload_ids=uploads,
         row_label="Antall perioder",
     ),
+    rows=lambda: tables.council_reports_table(history.periods),  # the file: a column
 )
 st.caption(TEXT["reports_caption"].format(as_of=fmt.day(as_of)))
+ui.display.assumption_legend(load_rules(), sorted({p.period.year for p in history.periods}))
 
 # --- the answers, side by side ---------------------------------------------------------
 st.subheader(TEXT["answers"])

@@ -26,7 +26,7 @@ def grant(
 def rule_grants_text(rules: Rules) -> str:
     """The grants the rules fix, as captions say them: «400 000 kr per råd, 600 000 kr for
     råd som dekker to fylker» (with the years of each where the rules fix more than one)."""
-    parts = []
+    parts: list[list] = []  # [first year, last year, amounts, assumed years]
     for regime in rules.regimes:
         if regime.allocation != AllocationSource.RULE:
             continue
@@ -35,12 +35,23 @@ def rule_grants_text(rules: Rules) -> str:
             amounts.append(f"{kroner(regime.amount_one_county * 100)} per råd")
         if regime.amount_shared is not None:
             amounts.append(f"{kroner(regime.amount_shared * 100)} for råd som dekker to fylker")
-        parts.append((f"{regime.from_year}–{regime.to_year}", ", ".join(amounts)))
-    if len(parts) == 1:
-        text = parts[0][1]
-    else:
-        text = "; ".join(f"{years}: {amounts}" for years, amounts in parts)
-    return text.replace("\u00a0", " ")  # as the captions around it are written
+        years = list(range(regime.from_year, regime.to_year + 1))
+        assumed = years if regime.amount_assumed else []
+        if parts and parts[-1][2] == ", ".join(amounts) and parts[-1][1] + 1 == years[0]:
+            parts[-1][1] = years[-1]  # the same amounts the year after: one span
+            parts[-1][3] += assumed
+        else:
+            parts.append([years[0], years[-1], ", ".join(amounts), assumed])
+    texts = []
+    for first, last, amounts, assumed in parts:
+        if assumed:
+            amounts += f"; antatt for {_span(assumed[0], assumed[-1])}"
+        texts.append(amounts if len(parts) == 1 else f"{_span(first, last)}: {amounts}")
+    return "; ".join(texts).replace("\u00a0", " ")  # as the captions around it are written
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
 
 
 class MoneyFigures:

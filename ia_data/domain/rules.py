@@ -38,8 +38,25 @@ class PeriodRule:
     end: tuple[int, int]
     due: tuple[int, int]
     due_year_offset: int
-    due_is_assumption: bool = False
-    due_note: str = ""
+    due_source: str = ""
+
+    @property
+    def due_is_assumption(self) -> bool:
+        return is_assumed(self.due_source)
+
+
+ASSUMED = "antatt"
+ASSUMED_MARK = "(antatt)"  # after a cell's value that rests on an assumed rule
+
+
+def is_assumed(source: str) -> bool:
+    """Whether a rule's source says the app assumes it («antatt: …») rather than a letter."""
+    return source.strip().lower().startswith(ASSUMED)
+
+
+def assumption_text(source: str) -> str:
+    """An assumed rule's reason, without the «antatt:» that marks it."""
+    return source.strip()[len(ASSUMED) :].lstrip(" :").strip()
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,16 @@ class Regime:
     amount_one_county: int | None = None
     amount_shared: int | None = None
     pool: dict[int, int] | None = None
+    meetings_source: str = ""
+    amount_source: str = ""
+
+    @property
+    def meetings_assumed(self) -> bool:
+        return is_assumed(self.meetings_source)
+
+    @property
+    def amount_assumed(self) -> bool:
+        return self.allocation == AllocationSource.RULE and is_assumed(self.amount_source)
 
 
 @dataclass(frozen=True)
@@ -123,8 +150,7 @@ class Rules:
                     end=_md(p["end"]),
                     due=_md(p["due"]),
                     due_year_offset=int(p.get("due_year_offset", 0)),
-                    due_is_assumption=bool(p.get("due_is_assumption", False)),
-                    due_note=p.get("due_note", ""),
+                    due_source=p.get("due_source", ""),
                 )
                 for p in raw["period"]
             )
@@ -141,6 +167,8 @@ class Rules:
                     amount_one_county=raw.get("amount_one_county"),
                     amount_shared=raw.get("amount_shared"),
                     pool={int(k): int(v) for k, v in raw.get("pool", {}).items()} or None,
+                    meetings_source=raw.get("meetings_source", ""),
+                    amount_source=raw.get("amount_source", ""),
                 )
             )
         goals = {int(k): str(v) for k, v in data.get("goals", {}).items()}
@@ -219,6 +247,45 @@ class Rules:
     def meetings_expected(self, year: int) -> tuple[int, int] | None:
         regime = self.regime(year)
         return None if regime is None else (regime.meetings_min, regime.meetings_max)
+
+    def amount_assumed(self, year: int) -> bool:
+        """Whether the rule-based grant of ``year`` is assumed (not decided by a letter)."""
+        regime = self.regime(year)
+        return regime is not None and regime.amount_assumed
+
+    def meetings_assumed(self, year: int) -> bool:
+        regime = self.regime(year)
+        return regime is not None and regime.meetings_assumed
+
+    def assumptions(self, years) -> list[str]:
+        """What the app assumes where the letters do not decide a rule, for ``years`` (a year
+        or several), as sentences for a legend or ``Om uttrekket``, one per rule and span of
+        years (empty: every rule of those years is from a letter)."""
+        wanted = {years} if isinstance(years, int) else set(years)
+        notes = []
+        for regime in self.regimes:
+            shown = sorted(y for y in wanted if regime.from_year <= y <= regime.to_year)
+            if not shown:
+                continue
+            span = str(shown[0]) if shown[0] == shown[-1] else f"{shown[0]}–{shown[-1]}"
+            if is_assumed(regime.source):
+                notes.append(f"Rapporteringen {span}: {assumption_text(regime.source)}.")
+            for period in regime.periods:
+                if period.due_is_assumption:
+                    notes.append(
+                        f"Fristen for {period.name.lower()} {span}: "
+                        f"{assumption_text(period.due_source)}."
+                    )
+            if regime.amount_assumed:
+                notes.append(
+                    f"Tildelingen etter regel {span}: {assumption_text(regime.amount_source)}."
+                )
+            if regime.meetings_assumed:
+                notes.append(
+                    f"Møter forventet {span} ({regime.meetings_min}–{regime.meetings_max}): "
+                    f"{assumption_text(regime.meetings_source)}."
+                )
+        return notes
 
     def pool(self, year: int) -> int | None:
         """The grant pool of ``year`` in kroner (2012: 10 million, shared by decision), or

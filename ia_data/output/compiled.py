@@ -95,6 +95,7 @@ def compiled_report(
         row_count=("Antall IA-råd", len(rows)),
         sources=upload_sources(session, upload_ids, scope=scope),
         now=now,
+        assumptions=rules.assumptions(year),
     )
     write_about(book.create_sheet(ABOUT_SHEET), about)
     book.properties.creator = "IA-rådsoversikt"
@@ -225,7 +226,8 @@ def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, no
     if expected:
         facts.append(
             (
-                f"Møter utenfor {expected[0]}–{expected[1]}",
+                f"Møter utenfor {expected[0]}–{expected[1]}"
+                + (" (antatt)" if rules.meetings_assumed(year) else ""),
                 len(outside),
                 names(outside),
                 bool(outside),
@@ -238,7 +240,7 @@ def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, no
     row += 1
     _title(sheet, row, "Oversikt per IA-råd", 12)
     header = row + 1
-    table = overview_table(rows, rules.periods(year))
+    table = overview_table(rows, rules.periods(year))  # as the export: «Frist antatt»
     widths = [min(max(len(c), 6), 40) for c in table.columns]
     widths[0] = max(widths[0], 24)
     end = _write_table(sheet, table, header, widths)
@@ -255,10 +257,10 @@ def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, no
         "aktivitet merket to delmål telles én gang under hvert.",
         "En rapport sendt inn etter statusdatoen regnes som ikke sendt.",
     ]
-    if any(p.due_is_assumption for p in rules.periods(year)):
+    assumed = rules.assumptions(year)
+    if assumed:  # «(antatt …)» in a cell: what the app assumes where the letters say nothing
         notes.append(
-            "Fristen for årsrapporten er antatt (1. mars året etter); brevet fra 2015 oppgir "
-            "ingen dato."
+            "«(antatt)» og «(antatt frist)»: antatt, ikke bestemt i brevene. " + " ".join(assumed)
         )
     for i, text in enumerate(notes, start=end + 1):
         _note(sheet, i, text)
@@ -286,7 +288,8 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
         (
             "Tildelt",
             Kroner(row.allocated_ore) if row.allocated_ore is not None else None,
-            source.get(row.allocation_source, "ingen tildeling registrert"),
+            source.get(row.allocation_source, "ingen tildeling registrert")
+            + (" (antatt: brevene bestemmer ikke beløpet)" if row.allocation_assumed else ""),
             False,
         ),
         ("Brukt", Kroner(row.spent_ore), "alle aktiviteter, også avlyste", False),
@@ -310,7 +313,8 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
         (
             "Møter",
             row.meetings,
-            f"forventet {expected[0]}–{expected[1]} i året" if expected else "",
+            (f"forventet {expected[0]}–{expected[1]} i året" if expected else "")
+            + (" (antatt)" if expected and rules.meetings_assumed(year) else ""),
             row.meetings_outside_expected,
         ),
         (

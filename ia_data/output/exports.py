@@ -38,6 +38,7 @@ def about_rows(
     row_count: tuple[str, int],
     sources: list,
     now: datetime | None = None,
+    assumptions: list[str] = (),
 ) -> list[tuple[str, object]]:
     """The facts of an ``Om uttrekket`` sheet: what, when, as of which date, which filters,
     how many rows, and every upload version the figures come from."""
@@ -50,6 +51,8 @@ def about_rows(
         about.append(("Status per dato", as_of))
     about += [(label, value) for label, value in filters]
     about += load_rules().goals_legend()  # what sub-goals 1–3 are
+    if assumptions:
+        about.append(("Antakelser", " ".join(assumptions)))
     about.append(row_count)
     about.append(("Kilde", "IA-rådsoversikt: aktive versjoner av rapportene og tildelingene"))
     about.append(("Antall opplastinger", len(sources)))
@@ -74,6 +77,16 @@ def about_rows(
             )
         )
     return about
+
+
+def _assumed(rules, years) -> list[str]:
+    """The assumptions behind figures of ``years``: the column «Frist antatt» and the
+    «(antatt)» marks say where; this says what and why."""
+    notes = rules.assumptions(years)
+    if not notes:
+        return []
+    return ["Der reglene ikke er bestemt i brevene, er de antatt («Frist antatt» = Ja, "
+            "«regel (antatt)»):", *notes]  # fmt: skip
 
 
 def overview_filters(
@@ -117,6 +130,7 @@ def overview_export(
         row_count=("Antall IA-råd", len(rows)),
         sources=sources,
         now=now,
+        assumptions=_assumed(rules, [year]),
     )
     return to_xlsx([table], about)
 
@@ -176,6 +190,7 @@ def deadlines_export(
         as_of=as_of,
         filters=[("År", span), ("IA-råd", ", ".join(names) if council_ids else "alle")],
         row_count=("Antall rapporter (råd × periode)", len(rows)),
+        assumptions=_assumed(rules, shown_years),
         sources=upload_sources(session, [r.upload_id for r in rows if r.upload_id], scope=scope),
         now=now,
     )

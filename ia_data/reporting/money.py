@@ -17,7 +17,7 @@ from ia_data.domain.access import Scope
 from ia_data.domain.kinds import AllocationSource
 from ia_data.domain.money import MoneyFigures, grant
 from ia_data.domain.register import CouncilInfo
-from ia_data.domain.rules import Rules
+from ia_data.domain.rules import ASSUMED_MARK, Rules
 from ia_data.reporting.deadlines import data_years
 from ia_data.reporting.totals import Totals, council_year_totals
 from ia_data.storage.models import Allocation, Report, Upload
@@ -37,6 +37,15 @@ class MoneyRow(MoneyFigures):
     note: str = ""
     allocation_upload_id: int | None = None
     upload_ids: list[int] = field(default_factory=list)  # reports and allocation behind it
+    allocation_assumed: bool = False  # a grant by a rule the letters do not decide that year
+
+    @property
+    def allocation_text(self) -> str:
+        """Where the grant comes from, as a cell says it: «vedtak», «regel» or «regel
+        (antatt)»."""
+        if self.allocation_source == AllocationSource.RULE and self.allocation_assumed:
+            return f"{self.allocation_source} {ASSUMED_MARK}"
+        return str(self.allocation_source)
 
     @property
     def spent_ore(self) -> int:
@@ -87,6 +96,7 @@ def council_money(
     decided = allocation.amount_ore if allocation is not None else None
     allocated, source = grant(rules, year, len(council.counties), decided)
     row = MoneyRow(council, year, allocated, source, totals, upload_ids=sorted(upload_ids))
+    row.allocation_assumed = source == AllocationSource.RULE and rules.amount_assumed(year)
     if allocation is not None:
         row.decision_date, row.note = allocation.decision_date, allocation.note
         row.allocation_upload_id = allocation.upload_id

@@ -10,14 +10,29 @@ from ia_data.domain.kinds import UploadKind
 from ia_data.domain.rules import ReportPeriod
 from ia_data.ingest.parse import ParsedWorkbook, Problem
 from ia_data.reporting.changes import Changes
+from ia_data.reporting.deadlines import PeriodStatus
 from ia_data.reporting.overview import OverviewRow
 from ia_data.reporting.table import Kroner, Percent, Table
 from ia_data.reporting.uploads import UploadRow
 from ia_data.storage.users import UserRow
 
 
-def period_columns(period: ReportPeriod) -> list[str]:
-    return [f"Status {period.code}", f"Frist {period.code}", f"Innsendt {period.code}"]
+def period_columns(period: ReportPeriod, screen: bool = False) -> list[str]:
+    """A period's columns: its status, due date and submission; in a file also whether the
+    due date is assumed (on screen that is a mark in the status cell)."""
+    columns = [f"Status {period.code}", f"Frist {period.code}", f"Innsendt {period.code}"]
+    return columns if screen else [*columns, f"Frist antatt {period.code}"]
+
+
+def status_text(status: PeriodStatus, screen: bool = False) -> str:
+    """A period's status as a cell says it: on screen, marked where the due date it is
+    judged by is assumed (the letters give none for that period)."""
+    if screen and status.period.due_is_assumption:
+        return f"{status.status.text} {ASSUMED_DUE_MARK}"
+    return status.status.text
+
+
+ASSUMED_DUE_MARK = "(antatt frist)"
 
 
 # Money and activity, as every table that shows a council's year has them.
@@ -29,7 +44,7 @@ def _money_cells(money) -> list:
     """Allocated, where it comes from, spent, remaining and share used (``MoneyFigures``)."""
     return [
         Kroner(money.allocated_ore) if money.allocated_ore is not None else None,
-        money.allocation_source or None,
+        money.allocation_text or None,
         Kroner(money.spent_ore),
         Kroner(money.remaining_ore) if money.remaining_ore is not None else None,
         Percent(money.share_used) if money.share_used is not None else None,
@@ -40,8 +55,11 @@ def _activity_cells(activities: int, goals: dict[int, int]) -> list:
     return [activities, goals[1], goals[2], goals[3]]
 
 
-def overview_table(rows: list[OverviewRow], periods: list[ReportPeriod]) -> Table:
-    """The overview as a table with DESIGN.md's columns, in order."""
+def overview_table(
+    rows: list[OverviewRow], periods: list[ReportPeriod], screen: bool = False
+) -> Table:
+    """The overview as a table with DESIGN.md's columns, in order (``screen``: as the page
+    shows it, an assumed due date marked in the status cell instead of a column)."""
     columns = [
         "IA-råd",
         "Fylker",
@@ -53,7 +71,7 @@ def overview_table(rows: list[OverviewRow], periods: list[ReportPeriod]) -> Tabl
         "Handlingsplan",
     ]
     for period in periods:
-        columns += period_columns(period)
+        columns += period_columns(period, screen)
     table_rows = []
     for row in rows:
         line = [
@@ -65,7 +83,9 @@ def overview_table(rows: list[OverviewRow], periods: list[ReportPeriod]) -> Tabl
             action_plan_cell(row.reported, row.action_plan),
         ]
         for status in row.periods:
-            line += [status.status.text, status.period.due, status.submitted]
+            line += [status_text(status, screen), status.period.due, status.submitted]
+            if not screen:
+                line.append(status.period.due_is_assumption)
         table_rows.append(line)
     return Table(columns=columns, rows=table_rows, title="Oversikt")
 
@@ -207,7 +227,7 @@ def money_table(rows, title: str = "Økonomi") -> Table:
                 r.council.county_names,
                 r.year,
                 Kroner(r.allocated_ore) if r.allocated_ore is not None else None,
-                r.allocation_source or None,
+                r.allocation_text or None,
                 r.decision_date,
                 Kroner(r.spent_ore),
                 Kroner(r.remaining_ore) if r.remaining_ore is not None else None,
@@ -434,9 +454,10 @@ def meetings_table(rows, council_names: dict[int, str]) -> Table:
     )
 
 
-def council_reports_table(periods) -> Table:
-    """One council's report for each period: status, who led, action plan, counts."""
-    return Table(
+def council_reports_table(periods, screen: bool = False) -> Table:
+    """One council's report for each period: status, who led, action plan, counts (an
+    assumed due date marked in the status cell on ``screen``, else in its own column)."""
+    table = Table(
         columns=[
             "Periode",
             "Status",
@@ -454,7 +475,7 @@ def council_reports_table(periods) -> Table:
         rows=[
             [
                 p.period.label,
-                p.status.text,
+                status_text(p, screen),
                 p.period.due,
                 p.submitted,
                 p.chair or None,
@@ -470,6 +491,11 @@ def council_reports_table(periods) -> Table:
         ],
         title="Rapporter",
     )
+    if not screen:
+        table.columns.append("Frist antatt")
+        for row, p in zip(table.rows, periods, strict=True):
+            row.append(p.period.due_is_assumption)
+    return table
 
 
 NO_ANSWER = "(ikke besvart)"
