@@ -302,6 +302,15 @@ def cmd_export(args) -> int:
     if args.year is None and args.table in EXPORTS_NEEDING_YEAR:
         raise UsageError(f"disse argumentene mangler: --year (påkrevd for {args.table})")
     _check_year(args.year, rules)
+    if args.period is not None:
+        if args.table != "compiled":
+            raise UsageError("--period gjelder bare den samlede rapporten (compiled)")
+        codes = [p.code for p in rules.periods(args.year)]
+        if args.period not in codes:
+            raise UsageError(
+                f"{args.year} har ingen rapportperiode «{visible(args.period)}» "
+                f"(periodene er {', '.join(codes)})"
+            )
     file_format = args.format or ("xlsx" if args.table == "compiled" else "csv")
     if args.table == "compiled" and file_format != "xlsx":
         raise UsageError("den samlede rapporten finnes bare som xlsx (--format xlsx)")
@@ -321,7 +330,9 @@ def cmd_export(args) -> int:
         elif args.table == "activities":
             data = exports.activities_export(session, args.year, file_format, scope=OPERATOR)
         else:
-            data = compiled_report(session, rules, args.year, as_of, scope=OPERATOR)
+            data = compiled_report(
+                session, rules, args.year, as_of, scope=OPERATOR, period=args.period
+            )
     _write(data, args.out)
     return 0
 
@@ -483,6 +494,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=["csv", "xlsx"],
         help="filformat (standard: csv; xlsx for compiled)",
+    )
+    p.add_argument(
+        "--period",
+        metavar="PERIODE",
+        help="compiled: bare ett halvår (H1 eller H2) i år med halvårlig rapportering",
     )
     p.add_argument("--out", required=True, metavar="FIL", help="filnavn, eller - for stdout")
     p.set_defaults(func=cmd_export)

@@ -5,7 +5,7 @@ not a council without activity on a sub-goal or with too few meetings."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 
 import openpyxl
 import pandas as pd
@@ -15,6 +15,7 @@ from conftest import PROJECT
 from sqlmodel import Session
 from workbooks import allocation_xlsx, report_xlsx
 
+from ia_data.cli import main
 from ia_data.domain.access import OPERATOR, secretariat
 from ia_data.domain.rules import load_rules
 from ia_data.output.compiled import compiled_report
@@ -295,3 +296,54 @@ def test_captions_read_the_amounts_from_the_rules_file(seeded_url, app_on, monke
     caption = next(c.value for c in at.caption if "kr per råd" in c.value)
     assert "450 000 kr per råd, 600 000 kr for råd som dekker to fylker" in caption
     assert "400 000" not in caption
+
+
+# --- the half-yearly compiled report --------------------------------------------------------------
+
+
+def test_a_compiled_report_of_one_half_year(seeded_url, tmp_path):
+    with Session(db.get_engine(seeded_url)) as session:
+        rules = load_rules()
+        h1 = overview(session, 2012, AS_OF, rules, scope=OPERATOR, period="H1")
+        year = overview(session, 2012, AS_OF, rules, scope=OPERATOR)
+        data = compiled_report(session, rules, 2012, AS_OF, scope=OPERATOR, period="H1")
+    assert [len(r.periods) for r in h1] == [1] * 18
+    assert 0 < sum(r.spent_ore for r in h1) < sum(r.spent_ore for r in year)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames[0] == "Sammendrag" and book.sheetnames[-1] == "Om uttrekket"
+    assert len(book.sheetnames) == 2 + 18
+    summary = book["Sammendrag"]
+    assert summary["A1"].value == "Samlet rapport fra IA-rådene 2012, 1. halvår"
+    facts = {r[0]: r[1] for r in summary.iter_rows(values_only=True) if r and r[0]}
+    assert facts["Brukt"] == sum(r.spent_ore for r in h1) / 100
+    assert not any(str(k).startswith("Møter utenfor") for k in facts)  # a year's measure
+    header = next(r for r in summary.iter_rows(values_only=True) if r[:2] == ("IA-råd", "Fylker"))
+    assert [c for c in header if c and str(c).startswith("Status")] == ["Status H1"]
+    troms = book["Troms"]
+    periods = [
+        r[0] for r in troms.iter_rows(values_only=True) if r and r[0] in ("2012 H1", "2012 H2")
+    ]
+    assert set(periods) == {"2012 H1"}  # the H1 report, nothing of H2
+    dates = [r[0] for r in troms.iter_rows(values_only=True) if isinstance(r[0], datetime)]
+    assert dates and all(d.month <= 6 for d in dates)  # activities and meetings of H1 only
+    about = dict(book["Om uttrekket"].iter_rows(values_only=True))
+    assert (about["Uttrekk"], about["Periode"]) == (
+        "Samlet rapport fra IA-rådene 2012, 1. halvår",
+        "2012 H1",
+    )
+
+
+def test_the_half_yearly_report_on_the_command_line_and_the_page(seeded_url, app_on, tmp_path):
+    out = tmp_path / "h2.xlsx"
+    args = ["--db", seeded_url, "export", "compiled", "--year", "2012"]
+    assert main([*args, "--period", "H2", "--out", str(out), "--as-of", "2013-06-01"]) == 0
+    book = openpyxl.load_workbook(out)
+    assert book["Sammendrag"]["A1"].value == "Samlet rapport fra IA-rådene 2012, 2. halvår"
+    assert main([*args, "--period", "År", "--out", str(out)]) == 2
+    assert main(["--db", seeded_url, "export", "overview", "--year", "2012", "--period", "H1",
+                 "--out", str(out)]) == 2  # fmt: skip
+    at = app_on(seeded_url, page="views/oversikt.py", ar="2012")
+    radio = at.radio(key="compiled_period")
+    assert radio.options == ["Hele året", "1. halvår", "2. halvår"]
+    at = app_on(seeded_url, page="views/oversikt.py", ar="2015")
+    assert "compiled_period" not in [r.key for r in at.radio]  # a yearly year: one report

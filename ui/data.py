@@ -119,7 +119,9 @@ def table_export(table, file_format: str, **about) -> bytes:
         return build_table_export(session, table, file_format, **about, scope=scope())
 
 
-def compiled_report(year: int, as_of: date) -> bytes:
+def compiled_report(year: int, as_of: date, period: str | None = None) -> bytes:
     """The Samlet rapport of a year (XLSX bytes)."""
     with Session(engine()) as session:
-        return build_compiled_report(session, load_rules(), year, as_of, scope=scope())
+        return build_compiled_report(
+            session, load_rules(), year, as_of, scope=scope(), period=period
+        )

@@ -34,6 +34,8 @@ TEXT = {
     "2012 krever en).",
     "links": "Se ett råd nærmere:",
     "compiled": "Samlet rapport",
+    "compiled_year": "Hele året",
+    "compiled_period": "Rapporten gjelder",
     "compiled_caption": "Én Excel-fil for {year} til Oppfølgingsgruppen: et sammendrag med "
     "nøkkeltallene og tabellen over, og ett ark per IA-råd med rapportsvarene, aktivitetene, "
     "møtene og pengene. Gjelder alle IA-rådene (filtrene over brukes ikke), status per {as_of}.",
@@ -168,10 +170,24 @@ st.plotly_chart(charts.status_chart(rows), config={"displaylogo": False})
 # --- the compiled report ---------------------------------------------------------------
 st.subheader(TEXT["compiled"])
 st.caption(TEXT["compiled_caption"].format(year=year, as_of=fmt.day(as_of)))
+compiled_period = None
+if len(periods) > 1:  # half-yearly: the 2012 letter's combined half-yearly report too
+    choices = {"": TEXT["compiled_year"], **{p.code: p.name for p in periods}}
+    compiled_period = (
+        st.radio(
+            TEXT["compiled_period"],
+            list(choices),
+            format_func=lambda code: choices[code],
+            horizontal=True,
+            key="compiled_period",
+        )
+        or None
+    )
+what = f"{year}" if compiled_period is None else f"{year}-{compiled_period}"
 st.download_button(
-    TEXT["compiled_button"].format(year=year),
-    data=ui.auth.as_this_visitor(lambda: ui.data.compiled_report(year, as_of)),
-    file_name=f"ia-samlet-rapport-{year}-per-{as_of.isoformat()}.xlsx",
+    TEXT["compiled_button"].format(year=what.replace("-", " ")),
+    data=ui.auth.as_this_visitor(lambda: ui.data.compiled_report(year, as_of, compiled_period)),
+    file_name=f"ia-samlet-rapport-{what}-per-{as_of.isoformat()}.xlsx",
     mime=ui.display.XLSX_MIME,
     icon=":material/summarize:",
     on_click="ignore",

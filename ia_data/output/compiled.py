@@ -69,29 +69,38 @@ def compiled_report(
     now: datetime | None = None,
     *,
     scope: Scope,
+    period: str | None = None,
 ) -> bytes:
     """The compiled report of ``year`` (statuses as of ``as_of``) as XLSX bytes, of the
-    councils in ``scope``."""
+    councils in ``scope``; with ``period`` (``H1``, ``H2``) of that half-year only: its
+    reports, figures, activities and meetings (the 2012 letter's half-yearly report)."""
     now = now or datetime.now(UTC).replace(microsecond=0)
-    rows = overview(session, year, as_of, rules, scope=scope)
-    activities, _ = activity_list(session, year, scope=scope)
-    meetings = meeting_list(session, year, scope=scope)
+    rows = overview(session, year, as_of, rules, scope=scope, period=period)
+    activities, _ = activity_list(session, year, scope=scope, period=period)
+    meetings = meeting_list(session, year, scope=scope, period=period)
+    shown = [p for p in rules.periods(year) if period is None or p.code == period]
+    label = str(year) if period is None else f"{year}, {shown[0].name.lower()}"
     book = Workbook()
     summary = book.active
     summary.title = SUMMARY_SHEET
-    _write_summary(summary, rows, rules, year, as_of, now)
+    _write_summary(summary, rows, rules, year, as_of, now, shown, label)
     names = {SUMMARY_SHEET.lower(), ABOUT_SHEET.lower()}
     upload_ids = [i for r in rows for i in r.upload_ids]
     for row in rows:
         sheet = book.create_sheet(sheet_name(row.council, names))
         periods = council_reports(session, rules, row.council, [year], as_of, scope=scope)
+        periods = [p for p in periods if period is None or p.period.code == period]
         own_activities = [a for a in activities if a.council_id == row.council.id]
         own_meetings = [m for m in meetings if m.council_id == row.council.id]
         _write_council(sheet, row, periods, own_activities, own_meetings, rules, year)
     about = about_rows(
-        f"Samlet rapport fra IA-rådene {year}",
+        f"Samlet rapport fra IA-rådene {label}",
         as_of=as_of,
-        filters=[("År", year), ("IA-råd", "alle" if scope.everything else scope.described())],
+        filters=[
+            ("År", year),
+            *([("Periode", f"{year} {period}")] if period else []),
+            ("IA-råd", "alle" if scope.everything else scope.described()),
+        ],
         row_count=("Antall IA-råd", len(rows)),
         sources=upload_sources(session, upload_ids, scope=scope),
         now=now,
@@ -99,7 +108,7 @@ def compiled_report(
     )
     write_about(book.create_sheet(ABOUT_SHEET), about)
     book.properties.creator = "IA-rådsoversikt"
-    book.properties.title = f"Samlet rapport fra IA-rådene {year}"
+    book.properties.title = f"Samlet rapport fra IA-rådene {label}"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -187,8 +196,10 @@ def _set_widths(sheet, widths) -> None:
 # --- the summary sheet -------------------------------------------------------------------
 
 
-def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, now) -> None:
-    _title(sheet, 1, f"Samlet rapport fra IA-rådene {year}", 16)
+def _write_summary(
+    sheet, rows: list[OverviewRow], rules: Rules, year, as_of, now, periods, label
+) -> None:
+    _title(sheet, 1, f"Samlet rapport fra IA-rådene {label}", 16)
     _note(
         sheet,
         2,
@@ -201,7 +212,7 @@ def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, no
     lacking = [r for r in rows if r.lacks_goals]
     without_plan = [r for r in rows if r.lacks_action_plan]
     statuses = [p.status.status for r in rows for p in r.periods]
-    expected = rules.meetings_expected(year)
+    expected = rules.meetings_expected(year) if len(periods) == len(rules.periods(year)) else None
     outside = [r for r in rows if r.meetings_outside_expected]
 
     def names(group) -> str:
@@ -240,7 +251,7 @@ def _write_summary(sheet, rows: list[OverviewRow], rules: Rules, year, as_of, no
     row += 1
     _title(sheet, row, "Oversikt per IA-råd", 12)
     header = row + 1
-    table = overview_table(rows, rules.periods(year))  # as the export: «Frist antatt»
+    table = overview_table(rows, periods)  # as the export: «Frist antatt»
     widths = [min(max(len(c), 6), 40) for c in table.columns]
     widths[0] = max(widths[0], 24)
     end = _write_table(sheet, table, header, widths)

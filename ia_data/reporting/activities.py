@@ -82,11 +82,13 @@ class Breakdown:
     councils: int  # councils with at least one (not cancelled) activity
 
 
-def _activity_scope(query, year: int | None, council_ids, goal: int | None):
+def _activity_scope(query, year: int | None, council_ids, goal: int | None, period=None):
     query = query.select_from(Activity).join(Report, Report.id == Activity.report_id)
     query = query.where(Report.active)
     if year is not None:
         query = query.where(Report.year == year)
+    if period is not None:
+        query = query.where(Report.period == period)
     if council_ids is not None:
         query = query.where(Report.council_id.in_(council_ids))
     if goal is not None:
@@ -241,6 +243,7 @@ def activity_list(
     limit: int | None = None,
     *,
     scope: Scope,
+    period: str | None = None,
 ) -> tuple[list[ActivityRow], int]:
     """Activities matching the filters, by council (register order), then date; and how
     many match in all (``limit`` cuts the list, not the count). ``search`` matches every
@@ -251,6 +254,7 @@ def activity_list(
         year,
         council_ids,
         goal,
+        period,
     )
     query = query.join(Council, Council.id == Report.council_id).join(
         Upload, Upload.id == Report.upload_id
@@ -314,8 +318,10 @@ def meeting_list(
     council_ids: list[int] | None = None,
     *,
     scope: Scope,
+    period: str | None = None,
 ) -> list[MeetingRow]:
-    """Council meetings on record (active reports), by council, then date."""
+    """Council meetings on record (active reports; ``period``: of that period's reports),
+    by council, then date."""
     council_ids = scope.council_ids(council_ids)
     query = (
         select(
@@ -336,6 +342,8 @@ def meeting_list(
         query = query.where(Report.year == year)
     if council_ids is not None:
         query = query.where(Report.council_id.in_(council_ids))
+    if period is not None:
+        query = query.where(Report.period == period)
     return [MeetingRow(*r) for r in session.exec(query).all()]
 
 

@@ -89,6 +89,7 @@ def overview(
     goal: int | None = None,
     *,
     scope: Scope,
+    period: str | None = None,
 ) -> list[OverviewRow]:
     """One row per council that exists in ``year`` (optionally only ``council_ids``).
 
@@ -97,13 +98,18 @@ def overview(
     sub-goal counts and ``all_goals`` stay those of all activities.
     """
     council_ids = scope.council_ids(council_ids)
+    periods = rules.periods(year)
+    if period is not None:  # one half-year: its report's figures and status only
+        periods = [p for p in periods if p.code == period]
+        if not periods:
+            raise ValueError(f"{year} har ingen rapportperiode «{period}»")
     infos = [c for c in councils(session, council_ids) if c.exists_in(year)]
-    totals = council_year_totals(session, [year], council_ids, goal, scope=scope)
+    totals = council_year_totals(session, [year], council_ids, goal, scope=scope, period=period)
     allocations = active_allocations(session, [year], council_ids, scope=scope)
     reports: dict[int, dict[str, Report]] = {}
     for report in session.exec(select(Report).where(Report.year == year, Report.active)):
-        reports.setdefault(report.council_id, {})[report.period] = report
-    periods = rules.periods(year)
+        if period is None or report.period == period:
+            reports.setdefault(report.council_id, {})[report.period] = report
     result = []
     for council in infos:
         own = reports.get(council.id, {})
@@ -117,15 +123,16 @@ def overview(
             [r.upload_id for r in stored],
         )
         statuses = []
-        for period in periods:
-            report = own.get(period.code)
+        for shown in periods:
+            report = own.get(shown.code)
             submitted, upload_id = (report.submitted, report.upload_id) if report else (None, None)
-            statuses.append(period_status(rules, period, submitted, upload_id, as_of))
+            statuses.append(period_status(rules, shown, submitted, upload_id, as_of))
         plan, plan_date = _action_plan(stored)
         result.append(
             OverviewRow(
                 **vars(money),
-                meetings_expected=rules.meetings_expected(year),
+                # Meetings are expected per year: a half-year's count is not judged.
+                meetings_expected=None if period else rules.meetings_expected(year),
                 action_plan=plan,
                 action_plan_date=plan_date,
                 periods=statuses,

@@ -66,9 +66,11 @@ def council_year_totals(
     goal: int | None = None,
     *,
     scope: Scope,
+    period: str | None = None,
 ) -> dict[tuple[int, int], Totals]:
-    """(council id, year) → the totals of its active reports in that year; a council
-    and year without a report is missing (use ``Totals()``)."""
+    """(council id, year) → the totals of its active reports in that year (``period``: of
+    that period's report only); a council and year without a report is missing (use
+    ``Totals()``)."""
     council_ids = scope.council_ids(council_ids)
     query = (
         select(Report.council_id, Report.year, *_sums(goal))
@@ -78,6 +80,8 @@ def council_year_totals(
     )
     if council_ids is not None:
         query = query.where(Report.council_id.in_(council_ids))
+    if period is not None:
+        query = query.where(Report.period == period)
     return {(r[0], r[1]): _totals(r[2:]) for r in session.exec(query).all()}
 
 
