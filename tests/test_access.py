@@ -55,7 +55,7 @@ from ia_data.reporting.overview import overview
 from ia_data.reporting.tables import money_table
 from ia_data.reporting.totals import council_year_totals, report_totals
 from ia_data.reporting.uploads import upload_history, upload_sources, uploaded_periods
-from ia_data.storage import db, schema, store, users
+from ia_data.storage import db, register, schema, store, users
 from ia_data.storage.engine import create_bare_engine
 from ia_data.storage.models import AccessChange, Report, Upload
 from ia_data.storage.register import councils
@@ -111,7 +111,7 @@ def _public_functions():
         for package in (ia_data.reporting, ia_data.output)
         for info in pkgutil.iter_modules(package.__path__)
     ]
-    modules += [store, users]
+    modules += [store, users, register]
     found = {}
     for module in modules:
         for name, function in inspect.getmembers(module, inspect.isfunction):
@@ -165,6 +165,11 @@ CHECKED = {
     "ia_data.storage.users.access_log",
     "ia_data.storage.users.set_user",
     "ia_data.storage.users.remove_user",
+    "ia_data.storage.register.load_new_register",
+    "ia_data.storage.register.register_history",
+    "ia_data.storage.register.councils",  # the register itself, for the scoped queries
+    "ia_data.storage.register.load_register",  # into a new database, by the migrations
+    "ia_data.storage.register.plan_register",  # inside load_new_register
 }
 # Those that need no scope, and why: the operator's list of uploads (CLI only), the insides
 # of a store call, and the reading of a user's own scope at sign-in.
@@ -174,6 +179,9 @@ WITHOUT_SCOPE = {
     "ia_data.storage.store.lock_councils",
     "ia_data.storage.users.user_scope",
     "ia_data.storage.users.sign_in",
+    "ia_data.storage.register.councils",
+    "ia_data.storage.register.load_register",
+    "ia_data.storage.register.plan_register",
 }
 
 

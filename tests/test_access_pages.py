@@ -49,11 +49,12 @@ PAGES = {  # url path → (file, title)
     "last_opp": ("views/last_opp.py", "Last opp"),
     "opplastinger": ("views/opplastinger.py", "Opplastinger"),
     "tilgang": ("views/tilgang.py", "Tilgang"),
+    "register": ("views/register.py", "Register"),
 }
 MAY_OPEN = {
     ADMIN: set(PAGES),
-    OVERSIGHT: set(PAGES) - {"last_opp", "tilgang"},
-    TROMS: set(PAGES) - {"tilgang"},
+    OVERSIGHT: set(PAGES) - {"last_opp", "tilgang", "register"},
+    TROMS: set(PAGES) - {"tilgang", "register"},
 }
 
 

@@ -40,6 +40,7 @@ PAGES = {  # url path → the page's title
     "rad": "Råd",
     "last_opp": "Last opp",
     "opplastinger": "Opplastinger",
+    "register": "Register",
 }
 
 

@@ -13,16 +13,17 @@ import pyarrow as pa
 import pytest
 from conftest import PROJECT
 from sqlmodel import Session
-from workbooks import allocation_xlsx, report_xlsx
+from workbooks import activity, allocation_xlsx, meeting, report_xlsx
 
 from ia_data.cli import main
-from ia_data.domain.access import OPERATOR, secretariat
+from ia_data.domain.access import OPERATOR, OutsideScope, secretariat
 from ia_data.domain.rules import load_rules
 from ia_data.output.compiled import compiled_report
 from ia_data.output.exports import overview_export
 from ia_data.reporting.money import pool_status
 from ia_data.reporting.overview import overview
-from ia_data.storage import db, store
+from ia_data.storage import db, register, store, users
+from ia_data.storage.register import councils
 
 AS_OF = date(2017, 6, 1)  # after the 2016 reports' due date: Oslo's is missing
 
@@ -347,3 +348,134 @@ def test_the_half_yearly_report_on_the_command_line_and_the_page(seeded_url, app
     assert radio.options == ["Hele året", "1. halvår", "2. halvår"]
     at = app_on(seeded_url, page="views/oversikt.py", ar="2015")
     assert "compiled_period" not in [r.key for r in at.radio]  # a yearly year: one report
+
+
+# --- a new register version ----------------------------------------------------------------
+
+SHIPPED = PROJECT / "ia_data" / "domain" / "register.toml"
+AGDER_JOINT = (
+    SHIPPED.read_text(encoding="utf-8")
+    .replace(
+        'name = "IA-rådet i Aust-Agder"\ncounties = ["09"]\n',
+        'name = "IA-rådet i Aust-Agder"\ncounties = ["09"]\nto_year = 2015\n',
+    )
+    .replace(
+        'name = "IA-rådet i Vest-Agder"\ncounties = ["10"]\n',
+        'name = "IA-rådet i Vest-Agder"\ncounties = ["10"]\nto_year = 2015\n',
+    )
+    + '\n[[council]]\nname = "IA-rådet i Agder"\ncounties = ["09", "10"]\nfrom_year = 2016\n'
+    'secretariat = "NAV Arbeidslivssenter Agder"\n'
+)
+
+
+def _aust_agder_2015() -> bytes:
+    return report_xlsx(
+        council="IA-rådet i Aust-Agder",
+        period="2015 År",
+        activities=[activity(date(2015, 5, 10))],
+        meetings=[meeting(date(2015, 4, 19))],
+    )
+
+
+def _grant(engine, year: int, name: str):
+    with Session(engine) as session:
+        rows = overview(session, year, AS_OF, load_rules(), scope=OPERATOR)
+    (row,) = [r for r in rows if r.council.name == name]
+    return row.allocated_ore, row.allocation_text
+
+
+def test_a_register_making_agder_joint_raises_its_grant_from_that_year(fresh_db):
+    report = _aust_agder_2015()
+    assert store.import_file(fresh_db, "aa.xlsx", report, scope=OPERATOR).ok
+    assert _grant(fresh_db, 2015, "IA-rådet i Aust-Agder") == (400_000_00, "regel")
+    change = register.load_new_register(
+        fresh_db, AGDER_JOINT, "agder.toml", by="Ada", scope=OPERATOR
+    )
+    assert change.lines == [
+        "Nytt råd: IA-rådet i Agder",
+        "IA-rådet i Aust-Agder: år alle år → …–2015",
+        "IA-rådet i Vest-Agder: år alle år → …–2015",
+    ]
+    assert _grant(fresh_db, 2016, "IA-rådet i Agder") == (600_000_00, "regel (antatt)")
+    assert _grant(fresh_db, 2015, "IA-rådet i Aust-Agder") == (400_000_00, "regel")
+    with Session(fresh_db) as session:  # the report stays Aust-Agder's
+        rows = overview(session, 2015, AS_OF, load_rules(), scope=OPERATOR)
+        assert [r.council.name for r in rows if r.reported] == ["IA-rådet i Aust-Agder"]
+        assert not any(r.council.name == "IA-rådet i Agder" for r in rows)  # from 2016
+        (version,) = register.register_history(session, scope=OPERATOR)
+    assert (version.file_name, version.loaded_by, version.content) == (
+        "agder.toml",
+        "Ada",
+        AGDER_JOINT,
+    )
+    assert version.summary.splitlines()[0] == "Nytt råd: IA-rådet i Agder"
+
+
+def test_a_register_that_would_orphan_stored_data_is_refused_naming_it(fresh_db):
+    report = _aust_agder_2015()
+    result = store.import_file(fresh_db, "aa.xlsx", report, scope=OPERATOR)
+    troms = secretariat({19: "IA-rådet i Troms"})
+    with Session(fresh_db) as session:
+        ids = {c.name: c.id for c in councils(session)}
+    users.set_user(
+        fresh_db, "t@x.no", "sekretariat", [ids["IA-rådet i Troms"]], by="x", scope=OPERATOR
+    )
+    early = AGDER_JOINT.replace("to_year = 2015", "to_year = 2014", 1)
+    no_troms = SHIPPED.read_text(encoding="utf-8").replace(
+        '[[council]]\nname = "IA-rådet i Troms"', '[[not_a_council]]\nname = "IA-rådet i Troms"'
+    )
+    with pytest.raises(register.RegisterError) as refused:
+        register.load_new_register(fresh_db, early, "r.toml", by="x", scope=OPERATOR)
+    assert str(refused.value) == (
+        "Registeret kan ikke tas i bruk: det ville etterlate rapporten IA-rådet i Aust-Agder, "
+        f"2015 År (opplasting nr. {result.upload_id}) uten sitt råd. Behold rådet (og årene) i "
+        "registeret, eller rett dataene først"
+    )
+    with pytest.raises(register.RegisterError, match=r"tilgangen til t@x.no \(IA-rådet i Troms\)"):
+        register.load_new_register(fresh_db, no_troms, "r.toml", by="x", scope=OPERATOR)
+    with pytest.raises(register.RegisterError, match="kan ikke leses som TOML"):
+        register.load_new_register(fresh_db, "[[council", "r.toml", by="x", scope=OPERATOR)
+    with pytest.raises(OutsideScope):
+        register.load_new_register(fresh_db, AGDER_JOINT, "r.toml", by="x", scope=troms)
+    with Session(fresh_db) as session:
+        assert len(councils(session)) == 20  # unchanged (19 counties, Trøndelag from 2018)
+        assert register.register_history(session, scope=OPERATOR) == []
+
+
+def test_the_register_on_the_command_line(database, tmp_path, capsys):
+    url = database()
+    path = tmp_path / "agder.toml"
+    path.write_text(AGDER_JOINT, encoding="utf-8")
+    assert main(["--db", url, "register", "load", str(path), "--dry-run"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "Kontrollert; ikke tatt i bruk (--dry-run)."
+    assert main(["--db", url, "register", "history"]) == 0
+    assert "ikke endret" in capsys.readouterr().out
+    assert main(["--db", url, "register", "load", str(path), "--by", "Ola"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Nytt råd: IA-rådet i Agder",
+        "IA-rådet i Aust-Agder: år alle år → …–2015",
+        "IA-rådet i Vest-Agder: år alle år → …–2015",
+        "Registeret er tatt i bruk.",
+    ]
+    assert main(["--db", url, "register", "load", str(path)]) == 0
+    assert "ingenting er endret" in capsys.readouterr().out
+    assert main(["--db", url, "register", "history"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("agder.toml  (Ola)") and lines[1] == "  Nytt råd: IA-rådet i Agder"
+
+
+def test_an_admin_takes_a_new_register_into_use_on_the_page(database, app_on):
+    url = database()
+    db.get_engine(url)  # made now, with the register that ships (not the demo's)
+    at = app_on(url, page="views/register.py")
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 20
+    at.file_uploader(key="register_file").upload("agder.toml", AGDER_JOINT.encode()).run()
+    assert "Nytt råd: IA-rådet i Agder" in at.markdown[-1].value.replace("\\", "")
+    at.button(key="register_apply").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Registeret «agder.toml» er tatt i bruk")
+    assert "IA-rådet i Agder" in set(at.dataframe[0].value["IA-råd"])
+    history = at.dataframe[1].value
+    assert list(history["Fil"]) == ["agder.toml"]
+    assert history.iloc[0]["Endringer"].startswith("Nytt råd: IA-rådet i Agder")

@@ -28,7 +28,7 @@ from ia_data.domain.access import (
     identity,
     normal_email,
 )
-from ia_data.storage import db, users
+from ia_data.storage import db, register, users
 from ia_data.storage.engine import is_demo
 
 OPEN_SETTING = "IA_AUTH"
@@ -48,7 +48,7 @@ class Mode:
 # Pages by role (their url paths); ``tilgang`` only where there is sign-in.
 READING = ("oversikt", "frister", "okonomi", "aktiviteter", "rad")
 PAGES = {
-    Role.ADMIN: (*READING, "last_opp", "opplastinger", "tilgang"),
+    Role.ADMIN: (*READING, "last_opp", "opplastinger", "tilgang", "register"),
     Role.OVERSIGHT: (*READING, "opplastinger"),
     Role.SECRETARIAT: (*READING, "last_opp", "opplastinger"),
 }
@@ -210,3 +210,20 @@ def set_user(email: str, role: str, council_ids, name: str | None = None) -> str
 
 def remove_user(email: str) -> str:
     return users.remove_user(db.get_engine(), email, by=visitor().who_shown, scope=scope())
+
+
+# --- «Register»: a new version of the council register (an admin) ----------------------------
+RegisterError = register.RegisterError
+
+
+def register_change(text: str, file_name: str, dry_run: bool):
+    """What a register file changes (``dry_run``), or take it into use; raises
+    ``RegisterError`` with the reason."""
+    return register.load_new_register(
+        db.get_engine(), text, file_name, by=visitor().who_shown, scope=scope(), dry_run=dry_run
+    )
+
+
+def register_versions():
+    with Session(db.get_engine()) as session:
+        return register.register_history(session, scope=scope())

@@ -41,7 +41,20 @@ def register_path() -> Path:
 
 
 def read_register_file(path: str | os.PathLike) -> dict:
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return parse_register(Path(path).read_text(encoding="utf-8"), str(path))
+
+
+def parse_register(text: str, path: str = "registeret") -> dict:
+    """A register file's text, checked: every council once, every county it names there.
+    Raises ``ValueError`` with the reason, in Norwegian."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"Registeret {path} kan ikke leses som TOML: {exc}") from None
+    if not isinstance(data.get("county"), list) or not isinstance(data.get("council"), list):
+        raise ValueError(
+            f"Registeret {path} mangler fylkene ([[county]]) eller rådene ([[council]])"
+        )
     numbers = {c["number"] for c in data["county"]}
     names = set()
     for council in data["council"]:

@@ -664,3 +664,33 @@ def access_log_table(changes) -> Table:
         ],
         title="Endringer av tilgang",
     )
+
+
+def register_table(councils) -> Table:
+    """The councils of the register in use, as «Register» shows them."""
+    return Table(
+        columns=["IA-råd", "Fylker", "Fra år", "Til år", "Sekretariat", "Andre navn"],
+        rows=[
+            [
+                c.name,
+                c.county_names,
+                c.from_year,
+                c.to_year,
+                c.secretariat or None,
+                ", ".join(c.aliases) or None,
+            ]
+            for c in councils
+        ],
+        title="Register",
+    )
+
+
+def register_history_table(versions) -> Table:
+    """Every register version taken into use, newest first."""
+    return Table(
+        columns=["Tatt i bruk", "Av", "Fil", "Endringer"],
+        rows=[
+            [v.loaded_at, v.loaded_by, v.file_name, v.summary.replace("\n", "; ")] for v in versions
+        ],
+        title="Registerets historikk",
+    )

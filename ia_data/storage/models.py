@@ -228,3 +228,15 @@ class AccessChange(SQLModel, table=True):
     action: str  # lagt til / endret / fjernet
     role: str = ""
     councils: str = ""  # the councils' names, comma-separated
+
+
+class RegisterVersion(SQLModel, table=True):
+    """A version of the council register taken into use: when, by whom, the file, and what
+    it changed (the first is the one the database was made with, if loaded since)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    loaded_at: datetime
+    loaded_by: str = ""
+    file_name: str = ""
+    content: str = ""
+    summary: str = ""  # the changes, one per line

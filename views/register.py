@@ -1,0 +1,85 @@
+"""Register (admins): the councils in use, a new version of the register checked against
+the stored data and taken into use in one transaction, and every version taken."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from ia_data.reporting import tables
+
+TEXT = {
+    "title": "Register",
+    "intro": "Rådsregisteret: fylkene, IA-rådene, hvilke fylker hvert råd dekker, årene det "
+    "finnes og sekretariatet. En tildeling etter regel følger av hvor mange fylker rådet "
+    "dekker det året (600 000 kr der to fylker har felles råd). Last opp en ny utgave av "
+    "registerfilen (samme form som ia_data/domain/register.toml) for å se hva den endrer før "
+    "den tas i bruk.",
+    "current": "Rådene i bruk",
+    "new": "Ny utgave av registeret",
+    "uploader": "Registerfil (.toml)",
+    "unreadable": "Filen kan ikke leses som tekst (UTF-8).",
+    "same": "Registeret i filen er det samme som det som er i bruk; ingenting å endre.",
+    "changes": "Dette endrer registerfilen «{name}»:",
+    "apply": "Ta registeret i bruk",
+    "applied": "Registeret «{name}» er tatt i bruk. Tildelinger etter regel følger det nye "
+    "registeret fra nå av.",
+    "history": "Historikk",
+    "history_none": "Registeret er ikke endret siden databasen ble laget.",
+}
+
+st.title(TEXT["title"])
+st.caption(TEXT["intro"])
+message = st.session_state.pop("register_message", None)
+if message:
+    st.success(ui.text.plain(message), icon=":material/check_circle:")
+
+st.subheader(TEXT["current"])
+ui.display.show_table(
+    tables.register_table(ui.data.all_councils()),
+    key="register_table",
+    download=ui.display.Download(stem="ia-register", title="Rådsregisteret", filters=[]),
+)
+
+st.subheader(TEXT["new"])
+file = st.file_uploader(TEXT["uploader"], type=["toml"], key="register_file")
+if file is not None:
+    try:
+        text = file.getvalue().decode("utf-8")
+    except UnicodeDecodeError:
+        st.error(TEXT["unreadable"], icon=":material/error:")
+        text = None
+    if text is not None:
+        try:
+            change = ui.auth.register_change(text, file.name, dry_run=True)
+        except ui.auth.RegisterError as exc:
+            st.error(ui.text.plain(exc), icon=":material/error:")
+        else:
+            if change.empty:
+                st.info(TEXT["same"])
+            else:
+                lines = "\n".join(f"- {ui.text.plain(line)}" for line in change.lines)
+                st.markdown(f"{TEXT['changes'].format(name=ui.text.plain(file.name))}\n\n{lines}")
+                if st.button(TEXT["apply"], type="primary", key="register_apply"):
+                    try:
+                        ui.auth.register_change(text, file.name, dry_run=False)
+                    except ui.auth.RegisterError as exc:
+                        st.error(ui.text.plain(exc), icon=":material/error:")
+                    else:
+                        ui.upload.data_changed()
+                        st.session_state.register_message = TEXT["applied"].format(name=file.name)
+                        st.session_state.pop("register_file", None)
+                        st.rerun()
+
+st.subheader(TEXT["history"])
+versions = ui.auth.register_versions()
+if versions:
+    ui.display.show_table(
+        tables.register_history_table(versions),
+        key="register_history",
+        download=ui.display.Download(
+            stem="ia-register-historikk", title="Registerets historikk", filters=[]
+        ),
+    )
+else:
+    st.info(TEXT["history_none"])
