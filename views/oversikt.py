@@ -125,7 +125,7 @@ ui.display.show_table(
         "IA-råd": st.column_config.TextColumn("IA-råd", width=175, pinned=True),
         "Fylker": st.column_config.TextColumn("Fylker", width=150),
         "Tildelt (kr)": st.column_config.Column("Tildelt (kr)", width=92),
-        "Tildeling": st.column_config.TextColumn("Tildeling", width=72),
+        "Tildeling": st.column_config.TextColumn("Tildeling", width=104),
         "Brukt (kr)": st.column_config.Column("Brukt (kr)", width=105),
         "Gjenstår (kr)": st.column_config.Column("Gjenstår (kr)", width=112),
         "Aktiviteter": st.column_config.Column("Aktiviteter", width=78),
@@ -136,10 +136,10 @@ ui.display.show_table(
             for k in (1, 2, 3)
         },
         "Alle delmål dekket": st.column_config.TextColumn(
-            "Alle delmål", width=82, help="Aktivitet på alle tre delmål"
+            "Alle delmål", width=108, help="Aktivitet på alle tre delmål"
         ),
         "Møter": st.column_config.Column("Møter", width=92),
-        **{c: st.column_config.TextColumn(c, width=165) for c in status_columns},
+        **{c: st.column_config.TextColumn(c, width=235) for c in status_columns},
         **{c: st.column_config.Column(c, width=88) for c in date_columns},
     },
 )
