@@ -19,9 +19,10 @@ from ia_data.cli import main
 from ia_data.domain.access import OPERATOR, OutsideScope, secretariat
 from ia_data.domain.rules import load_rules
 from ia_data.output.compiled import compiled_report
-from ia_data.output.exports import overview_export
-from ia_data.reporting.money import pool_status
+from ia_data.output.exports import overview_export, table_export
+from ia_data.reporting.money import money, pool_status
 from ia_data.reporting.overview import overview
+from ia_data.reporting.tables import money_table
 from ia_data.storage import db, register, store, users
 from ia_data.storage.register import councils
 
@@ -479,3 +480,31 @@ def test_an_admin_takes_a_new_register_into_use_on_the_page(database, app_on):
     history = at.dataframe[1].value
     assert list(history["Fil"]) == ["agder.toml"]
     assert history.iloc[0]["Endringer"].startswith("Nytt råd: IA-rådet i Agder")
+
+
+def test_a_page_tables_download_names_the_assumptions_of_its_years(seeded_url):
+    with Session(db.get_engine(seeded_url)) as session:
+        rules = load_rules()
+        table = money_table(money(session, rules, [2016], scope=OPERATOR))
+        files = {
+            years: table_export(
+                session, table, "xlsx", title="Økonomi", filters=[], scope=OPERATOR,
+                assumption_years=years,
+            )
+            for years in ((2016,), (2012,))
+        }  # fmt: skip
+    about = dict(
+        openpyxl.load_workbook(io.BytesIO(files[(2016,)]))["Om uttrekket"].iter_rows(
+            values_only=True
+        )
+    )
+    assert (
+        "Tildelingen etter regel 2016: brevet fra 2015 bestemmer beløpene bare for 2015"
+        in (about["Antakelser"])
+    )
+    about = dict(
+        openpyxl.load_workbook(io.BytesIO(files[(2012,)]))["Om uttrekket"].iter_rows(
+            values_only=True
+        )
+    )
+    assert "Antakelser" not in about

@@ -124,6 +124,7 @@ class Download:
     upload_ids: Iterable = ()
     as_of: date | None = None
     row_label: str = "Antall rader"
+    years: Iterable = ()  # the years shown: the assumed rules of these go in «Antakelser»
 
 
 def show_table(
@@ -287,6 +288,7 @@ def download_buttons(table, download: Download, *, key: str) -> None:
         "as_of": download.as_of,
         "upload_ids": [i for i in download.upload_ids if i is not None],
         "row_label": download.row_label,
+        "assumption_years": sorted(set(download.years)),
     }
 
     def make(file_format: str) -> bytes:

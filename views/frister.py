@@ -113,6 +113,7 @@ ui.display.show_table(
     key="matrix",
     download=ui.display.Download(
         f"{stem}-matrise",
+        years=years,
         title=f"Rapportstatus per IA-råd og periode {span}",
         filters=filters,
         as_of=as_of,
@@ -138,6 +139,7 @@ with left:
             key="missing",
             download=ui.display.Download(
                 f"{stem}-mangler",
+                years=years,
                 title=f"Rapporter som mangler per {fmt.day(as_of)}",
                 filters=filters,
                 as_of=as_of,
@@ -157,6 +159,7 @@ with right:
             key="due",
             download=ui.display.Download(
                 f"{stem}-forfaller",
+                years=years,
                 title=f"Rapporter med frist {fmt.day(as_of)}–{fmt.day(as_of + timedelta(days))}",
                 filters=filters,
                 as_of=as_of,
@@ -182,6 +185,7 @@ ui.display.show_table(
     key="details",
     download=ui.display.Download(
         stem,
+        years=years,
         title=f"Rapportfrister for IA-rådene {span}",
         filters=filters,
         as_of=as_of,

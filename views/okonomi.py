@@ -114,6 +114,7 @@ ui.display.show_table(
     key="money",
     download=ui.display.Download(
         f"ia-okonomi-{year}",
+        years=[year],
         title=f"Tildelt og brukt per IA-råd {year}",
         filters=[("År", year), ("IA-råd", chosen)],
         upload_ids=[i for r in rows for i in r.upload_ids],
@@ -141,6 +142,7 @@ if spend:
         key="by_type",
         download=ui.display.Download(
             f"ia-forbruk-per-type-{year}",
+            years=[year],
             title=f"Brukt per aktivitetstype og IA-råd {year}",
             filters=[("År", year), ("IA-råd", chosen)],
             upload_ids=[i for r in rows for i in r.upload_ids],
@@ -170,6 +172,7 @@ ui.display.show_table(
     key="trend",
     download=ui.display.Download(
         f"ia-okonomi-utvikling-{span.replace('–', '-')}",
+        years=all_years,
         title=f"Tildelt og brukt per år {span}",
         row_label="Antall år",
         **history_about,
@@ -187,6 +190,7 @@ with st.expander(TEXT["all_years"]):
         key="all_years",
         download=ui.display.Download(
             f"ia-okonomi-{span.replace('–', '-')}",
+            years=all_years,
             title=f"Tildelt og brukt per IA-råd og år {span}",
             row_label="Antall rader (IA-råd × år)",
             **history_about,

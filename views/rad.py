@@ -120,6 +120,7 @@ ui.display.show_table(
     key="reports",
     download=ui.display.Download(
         f"ia-rad-{slug}-rapporter",
+        years=[y.money.year for y in history.years],
         title=f"Rapportene fra {council.name} {years_span}",
         filters=about_filters,
         as_of=as_of,
@@ -189,6 +190,7 @@ ui.display.show_table(
     key="years",
     download=ui.display.Download(
         f"ia-rad-{slug}-ar-for-ar",
+        years=[y.money.year for y in history.years],
         title=f"{council.name} år for år {years_span}",
         filters=about_filters,
         upload_ids=[i for m in money for i in m.upload_ids],

@@ -147,9 +147,11 @@ def table_export(
     row_label: str = "Antall rader",
     now: datetime | None = None,
     scope: Scope,
+    assumption_years=(),
 ) -> bytes:
     """One page table as CSV, or as XLSX with its ``Om uttrekket`` sheet (the table made
-    by queries in ``scope``; its sources are named only if in scope too)."""
+    by queries in ``scope``; its sources are named only if in scope too; the rules assumed
+    for ``assumption_years`` said in «Antakelser»)."""
 
     if file_format == "csv":
         return to_csv(table)
@@ -160,6 +162,7 @@ def table_export(
         row_count=(row_label, len(table.rows)),
         sources=upload_sources(session, [i for i in upload_ids if i is not None], scope=scope),
         now=now,
+        assumptions=_assumed(load_rules(), assumption_years),
     )
     return to_xlsx([table], about)
 
