@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -101,12 +101,15 @@ def say(line: object = "", *, err: bool = False, end: str = "\n") -> None:
 
 
 def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"«{visible(text)}» er ikke en dato (ÅÅÅÅ-MM-DD)"
-        ) from None
+    """A date as ``ÅÅÅÅ-MM-DD`` or as Norwegians write it, ``dd.mm.åååå``."""
+    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d.%m.%Y").date()):
+        try:
+            return parse(text.strip())
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(
+        f"«{visible(text)}» er ikke en dato (ÅÅÅÅ-MM-DD eller dd.mm.åååå)"
+    ) from None
 
 
 _OS_REASONS = {
@@ -281,6 +284,8 @@ def cmd_import(args) -> int:
         for note in result.notes:
             say(f"  merk: {note}")
         for problem in result.parsed.problems:
+            if problem.text in result.message:  # the one error, said on the line above
+                continue
             label = problem.severity
             say(f"  {label}: {problem.text}")
         failed = failed or result.status == ImportStatus.REJECTED

@@ -78,6 +78,33 @@ def test_export_overview_csv_to_stdout(url, capsysbinary):
     assert rows["IA-rådet i Finnmark"][15] == "Mangler"
 
 
+def test_as_of_is_taken_as_norwegians_write_a_date_too(url, capsysbinary):
+    assert main(["--db", url, "import", str(TROMS_2015)]) == 0
+    outputs = []
+    for day in ("2016-06-01", "01.06.2016"):
+        capsysbinary.readouterr()
+        assert main(["--db", url, "export", "overview", "--year", "2015", "--as-of", day,
+                     "--out", "-"]) == 0  # fmt: skip
+        outputs.append(capsysbinary.readouterr().out)
+    assert outputs[0] == outputs[1] and b"Levert i tide" in outputs[0]
+    with pytest.raises(SystemExit) as usage:
+        main(["--db", url, "export", "overview", "--year", "2015", "--as-of", "31.02.2016",
+              "--out", "-"])  # fmt: skip
+    assert usage.value.code == 2
+    assert "er ikke en dato (ÅÅÅÅ-MM-DD eller dd.mm.åååå)" in capsysbinary.readouterr().err.decode()
+
+
+def test_a_refused_file_is_said_once(url, tmp_path, capsys):
+    pdf = tmp_path / "rapport.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n")
+    assert main(["--db", url, "import", str(pdf)]) == 1
+    out = capsys.readouterr().out
+    assert out == (
+        "rapport.pdf: ikke lagret – Filen er ikke en lesbar Excel- eller ODS-arbeidsbok "
+        "(godtatte filtyper: .xlsx, .xlsm, .xls, .ods)\n"
+    )
+
+
 def test_export_overview_xlsx_to_file(url, tmp_path):
     out = tmp_path / "oversikt.xlsx"
     assert main(["--db", url, "export", "overview", "--year", "2016", "--format", "xlsx",

@@ -299,11 +299,13 @@ def test_refused_through_the_command_line(stocked_db, tmp_path, capsys, file_nam
     before = snapshot(stocked_db)
     status, output = _cli_import(stocked_db, tmp_path, file_name, build(), capsys)
     first, *lines = output.splitlines()
-    assert first in (
-        f"{file_name}: ikke lagret – {expected[0]}",
-        f"{file_name}: ikke lagret – {len(expected)} feil må rettes før filen kan lagres",
-    )
-    assert [f"  feil: {line}" for line in expected] == lines
+    if first == f"{file_name}: ikke lagret – {expected[0]}":
+        assert (lines, len(expected)) == ([], 1)  # the one error, said once
+    else:
+        assert first == (
+            f"{file_name}: ikke lagret – {len(expected)} feil må rettes før filen kan lagres"
+        )
+        assert [f"  feil: {line}" for line in expected] == lines
     assert (1, before) == (status, snapshot(stocked_db))
 
 
