@@ -36,6 +36,19 @@ PAGES = {
 # gets the short «ingen tilgang» page; the sidebar lists only those it may (``ui.gate``).
 navigation = st.navigation(PAGES, position="hidden")
 
+
+def stop_for_the_database(exc: Exception, log: str, consequence: str) -> None:
+    """A database that fails before any page runs: what failed, in Norwegian, and no data
+    (an error that is not the database's is raised on)."""
+    problem = database_problem(exc)
+    if problem is None:
+        raise exc
+    logging.error("%s: %s", log, problem)
+    st.title("IA-rådsoversikt")
+    st.error(f"{problem}. {consequence}", icon=":material/database:")
+    st.stop()
+
+
 try:
     ui.data.engine()
 except SchemaBehind as exc:  # a database behind the code's migrations: no data, and why
@@ -44,14 +57,8 @@ except SchemaBehind as exc:  # a database behind the code's migrations: no data,
     st.error(str(exc), icon=":material/database:")
     st.stop()
 except Exception as exc:  # a database that cannot be reached or opened: why, not a traceback
-    problem = database_problem(exc)
-    if problem is None:
-        raise
-    logging.error("Databasen kan ikke brukes: %s", problem)
-    st.title("IA-rådsoversikt")
-    st.error(f"{problem}. Ingen data kan vises. Prøv igjen om litt, og meld fra til "
-             "administrator om feilen varer.", icon=":material/database:")  # fmt: skip
-    st.stop()
+    stop_for_the_database(exc, "Databasen kan ikke brukes", "Ingen data kan vises. Prøv igjen "
+                          "om litt, og meld fra til administrator om feilen varer.")  # fmt: skip
 
 try:
     ui.data.ensure_demo_data()
@@ -62,14 +69,8 @@ except Exception:  # a broken demo database must not hide the app behind a trace
 try:
     visitor = ui.auth.decide()  # the role, read from the database on every run
 except Exception as exc:
-    problem = database_problem(exc)
-    if problem is None:
-        raise
-    logging.error("Rollen kunne ikke leses: %s", problem)
-    st.title("IA-rådsoversikt")
-    st.error(f"{problem}. Tilgangen din kan ikke kontrolleres nå, så ingen data vises. Prøv "
-             "igjen om litt.", icon=":material/database:")  # fmt: skip
-    st.stop()
+    stop_for_the_database(exc, "Rollen kunne ikke leses", "Tilgangen din kan ikke "
+                          "kontrolleres nå, så ingen data vises. Prøv igjen om litt.")  # fmt: skip
 ui.gate.sidebar(PAGES, visitor)
 ui.gate.banner(visitor)
 if not ui.gate.admitted(visitor, navigation):
