@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ia_data.domain.access import OutsideScope, Scope
+from ia_data.domain.access import OutsideScope, Scope, normal_email
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import Rules, load_rules
@@ -190,7 +190,7 @@ def _store(engine, result, file_name, data, parsed, now, by, from_upload_date):
             size=len(data),
             uploaded_at=now,
             uploaded_by=_storable(by[0]).strip(),
-            uploaded_by_email=_storable(by[1]).strip().lower(),
+            uploaded_by_email=normal_email(_storable(by[1])),
             warnings="\n".join(p.text for p in parsed.warnings),
             content=data,
         )
@@ -471,7 +471,7 @@ def restore_upload(
                 upload_id=upload_id,
                 restored_at=now or datetime.now(UTC).replace(microsecond=0),
                 restored_by=_storable(restored_by).strip(),
-                restored_by_email=_storable(restored_by_email).strip().lower(),
+                restored_by_email=normal_email(_storable(restored_by_email)),
             )
         )
         bump_data_version(session)
