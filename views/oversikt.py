@@ -110,7 +110,7 @@ ui.display.show_table(
     flags={
         **{f"Delmål {k}": (lambda v: v == 0) for k in (1, 2, 3)},
         "Møter": lambda v: not expected[0] <= v <= expected[1],
-        "Handlingsplan": lambda v: v in ("Nei", tables.NOT_GIVEN),
+        "Handlingsplan": tables.action_plan_missing,
     },
     flag_words={
         "Møter": lambda v: (

@@ -114,7 +114,7 @@ reports_table = tables.council_reports_table(history.periods, screen=True)
 ui.display.show_table(
     reports_table,
     column_config={"Status": st.column_config.TextColumn("Status", width=190)},
-    flags={"Handlingsplan": lambda v: v in ("Nei", tables.NOT_GIVEN)},
+    flags={"Handlingsplan": tables.action_plan_missing},
     flag_words={"Handlingsplan": lambda v: "mangler"},
     max_height=520,
     key="reports",

@@ -104,6 +104,12 @@ def _reported_cells(row: OverviewRow) -> list:
 NOT_GIVEN = "(ikke oppgitt)"
 
 
+def action_plan_missing(shown) -> bool:
+    """Whether an action-plan cell, as a page shows it (bools as «Ja»/«Nei»), says there is
+    none: «Nei», or a report that does not say (the 2012 letter requires one)."""
+    return shown in ("Nei", NOT_GIVEN)
+
+
 def action_plan_cell(reported: bool, value: bool | None, when: date | None = None):
     """Whether there is an action plan: its date, Ja/Nei, «(ikke oppgitt)» where a report
     does not say, blank where there is no report."""
