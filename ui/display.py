@@ -196,11 +196,8 @@ _DEFAULT_COLUMNS = {"IA-råd": st.column_config.TextColumn("IA-råd", width=190,
 def _goal_columns(columns) -> dict:
     """A ``Delmål k`` column names its sub-goal in its tooltip (a page's own configuration of
     the column, width say, keeps the tooltip: see ``goal_help``)."""
-    return {
-        c: st.column_config.Column(c, help=goal_help(c))
-        for c in columns
-        if isinstance(c, str) and goal_help(c)
-    }
+    goals = dict(load_rules().goals_legend())
+    return {c: st.column_config.Column(c, help=goals[c]) for c in columns if c in goals}
 
 
 def goal_help(column: str) -> str | None:
