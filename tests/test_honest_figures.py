@@ -20,6 +20,7 @@ from ia_data.domain.access import OPERATOR, OutsideScope, secretariat
 from ia_data.domain.rules import load_rules
 from ia_data.output.compiled import compiled_report
 from ia_data.output.exports import overview_export, table_export
+from ia_data.output.template import build_template
 from ia_data.reporting.money import money, pool_status
 from ia_data.reporting.overview import overview
 from ia_data.reporting.tables import money_table
@@ -508,3 +509,21 @@ def test_a_page_tables_download_names_the_assumptions_of_its_years(seeded_url):
         )
     )
     assert "Antakelser" not in about
+
+
+def test_the_template_and_the_register_page_read_their_figures_from_the_rules(
+    seeded_url, app_on, monkeypatch, tmp_path
+):
+    rules = (PROJECT / "ia_data" / "domain" / "rules.toml").read_text(encoding="utf-8")
+    changed = tmp_path / "rules.toml"
+    changed.write_text(
+        rules.replace("meetings_max = 4", "meetings_max = 6").replace(
+            "amount_shared = 600000", "amount_shared = 650000"
+        )
+    )
+    monkeypatch.setenv("IA_RULES_FILE", str(changed))
+    book = openpyxl.load_workbook(io.BytesIO(build_template(2015)))
+    notes = [c.value for row in book["Møter"].iter_rows(max_row=3) for c in row if c.value]
+    assert "Én rad per møte i rådet (det forventes 2–6 møter i året)." in notes
+    at = app_on(seeded_url, page="views/register.py")
+    assert "650 000 kr for råd som dekker to fylker" in at.caption[0].value

@@ -6,13 +6,15 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from ia_data.domain.money import rule_grants_text
+from ia_data.domain.rules import load_rules
 from ia_data.reporting import tables
 
 TEXT = {
     "title": "Register",
     "intro": "Rådsregisteret: fylkene, IA-rådene, hvilke fylker hvert råd dekker, årene det "
     "finnes og sekretariatet. En tildeling etter regel følger av hvor mange fylker rådet "
-    "dekker det året (600 000 kr der to fylker har felles råd). Last opp en ny utgave av "
+    "dekker det året ({grants}). Last opp en ny utgave av "
     "registerfilen (samme form som ia_data/domain/register.toml) for å se hva den endrer før "
     "den tas i bruk.",
     "current": "Rådene i bruk",
@@ -29,7 +31,7 @@ TEXT = {
 }
 
 st.title(TEXT["title"])
-st.caption(TEXT["intro"])
+st.caption(TEXT["intro"].format(grants=rule_grants_text(load_rules())))
 message = st.session_state.pop("register_message", None)
 if message:
     st.success(ui.text.plain(message), icon=":material/check_circle:")

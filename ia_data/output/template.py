@@ -122,10 +122,12 @@ def new_report_workbook(
     ranges = _write_lists(lists, councils or [], periods or [])
     _lay_out_report(report, ranges)
     _lay_out_activities(activities, ranges)
+    expected = (rules or load_rules()).meetings_expected(year) if year is not None else None
     _lay_out_table(
         meetings,
         "Møter i IA-rådet",
-        "Én rad per møte i rådet (brevet fra Oppfølgingsgruppen forventer 2–4 møter i året).",
+        "Én rad per møte i rådet"
+        + (f" (det forventes {expected[0]}–{expected[1]} møter i året)." if expected else "."),
         MEETING_COLUMNS,
         _MEETING_WIDTHS,
     )
