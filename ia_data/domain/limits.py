@@ -21,6 +21,9 @@ MAX_TEXT_BYTES = 64 * 1024 * 1024
 # (9.2 × 10¹⁸), also when every amount of every report is added up.
 MAX_NUMBER = 1_000_000_000
 
+# --- a statistics file (docs/statistikk.md): the same size limit, and this many values ---------
+MAX_STAT_OBSERVATIONS = 200_000  # far above 20 counties × 4 quarters × a century
+
 # --- a text in a workbook (docs/arbeidsboka.md «Text»): a longer one is an error ---------------
 SHORT_TEXT = 500  # titles, sector, organiser, type, names
 COMMENT_TEXT = 2_000

@@ -85,6 +85,25 @@ class Regime:
 
 
 @dataclass(frozen=True)
+class Agreement:
+    """An IA agreement's years, and what the change in sickness absence beside a council's
+    activity is measured from: the level sub-goal 1 names (``sickness_reference``, year and
+    quarter), or where a series lacks it the same quarter of ``sickness_base_year``
+    (assumed: ``sickness_base_source``)."""
+
+    name: str
+    from_year: int
+    to_year: int
+    sickness_reference: tuple[int, int] | None = None
+    sickness_reference_source: str = ""
+    sickness_base_year: int | None = None
+    sickness_base_source: str = ""
+
+    def covers(self, year: int) -> bool:
+        return self.from_year <= year <= self.to_year
+
+
+@dataclass(frozen=True)
 class ReportPeriod:
     """One reporting period of one year, with its dates."""
 
@@ -130,8 +149,10 @@ class Rules:
         due_soon_days: int = 30,
         path: Path | None = None,
         goals: dict[int, str] | None = None,
+        agreements: list[Agreement] | None = None,
     ):
         self.regimes = sorted(regimes, key=lambda r: r.from_year)
+        self.agreements = sorted(agreements or [], key=lambda a: a.from_year)
         self.due_soon_days = due_soon_days
         self.path = path
         self.goals = dict(sorted((goals or {}).items()))  # sub-goal number → what it is
@@ -172,11 +193,33 @@ class Rules:
                 )
             )
         goals = {int(k): str(v) for k, v in data.get("goals", {}).items()}
-        return cls(regimes, int(data.get("due_soon_days", 30)), path, goals)
+        agreements = [
+            Agreement(
+                name=raw["name"],
+                from_year=int(raw["from_year"]),
+                to_year=int(raw["to_year"]),
+                sickness_reference=(
+                    (int(raw["sickness_reference"][0]), int(raw["sickness_reference"][1]))
+                    if raw.get("sickness_reference")
+                    else None
+                ),
+                sickness_reference_source=raw.get("sickness_reference_source", ""),
+                sickness_base_year=(
+                    int(raw["sickness_base_year"]) if "sickness_base_year" in raw else None
+                ),
+                sickness_base_source=raw.get("sickness_base_source", ""),
+            )
+            for raw in data.get("agreement", [])
+        ]
+        return cls(regimes, int(data.get("due_soon_days", 30)), path, goals, agreements)
 
     @property
     def years(self) -> range:
         return range(self.regimes[0].from_year, self.regimes[-1].to_year + 1)
+
+    def agreement(self, year: int) -> Agreement | None:
+        """The IA agreement in force in ``year``, or None outside every agreement."""
+        return next((a for a in self.agreements if a.covers(year)), None)
 
     def regime(self, year: int) -> Regime | None:
         """The regime that governs ``year``, or None outside every regime."""
