@@ -55,7 +55,7 @@ from ia_data.reporting.overview import overview
 from ia_data.reporting.tables import money_table
 from ia_data.reporting.totals import council_year_totals, report_totals
 from ia_data.reporting.uploads import upload_history, upload_sources, uploaded_periods
-from ia_data.storage import db, register, schema, store, users
+from ia_data.storage import db, register, schema, stats, store, users
 from ia_data.storage.engine import create_bare_engine
 from ia_data.storage.models import AccessChange, Report, Upload
 from ia_data.storage.register import councils
@@ -111,7 +111,7 @@ def _public_functions():
         for package in (ia_data.reporting, ia_data.output)
         for info in pkgutil.iter_modules(package.__path__)
     ]
-    modules += [store, users, register]
+    modules += [store, users, register, stats]
     found = {}
     for module in modules:
         for name, function in inspect.getmembers(module, inspect.isfunction):
@@ -142,6 +142,10 @@ CHECKED = {
     "ia_data.reporting.money.allocation_history",
     "ia_data.reporting.money.pool_status",
     "ia_data.reporting.overview.overview",
+    "ia_data.reporting.sickness.sickness_overview",
+    "ia_data.reporting.sickness.sickness_series_for_year",
+    "ia_data.reporting.sickness.council_sickness",
+    "ia_data.reporting.sickness.sickness_and_activity",
     "ia_data.reporting.totals.council_year_totals",
     "ia_data.reporting.totals.report_totals",
     "ia_data.reporting.uploads.upload_history",
@@ -170,6 +174,12 @@ CHECKED = {
     "ia_data.storage.register.councils",  # the register itself, for the scoped queries
     "ia_data.storage.register.load_register",  # into a new database, by the migrations
     "ia_data.storage.register.plan_register",  # inside load_new_register
+    "ia_data.storage.stats.import_stats",
+    "ia_data.storage.stats.load_series",
+    "ia_data.storage.stats.fetch_stats",
+    "ia_data.storage.stats.series_list",
+    "ia_data.storage.stats.series_history",
+    "ia_data.storage.stats.load_shipped_series",  # into a new database, by the migrations
 }
 # Those that need no scope, and why: the operator's list of uploads (CLI only), the insides
 # of a store call, and the reading of a user's own scope at sign-in.
@@ -182,6 +192,7 @@ WITHOUT_SCOPE = {
     "ia_data.storage.register.councils",
     "ia_data.storage.register.load_register",
     "ia_data.storage.register.plan_register",
+    "ia_data.storage.stats.load_shipped_series",
 }
 
 

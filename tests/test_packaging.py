@@ -1,5 +1,6 @@
-"""The wheel holds what an installed ``ia-data`` needs: the rules, the register and the
-demo workbooks are package data, so ``ia-data seed`` works outside the source folder."""
+"""The wheel holds what an installed ``ia-data`` needs: the rules, the register, the
+statistics series that ship and the demo workbooks are package data, so ``ia-data seed``
+works outside the source folder."""
 
 from __future__ import annotations
 
@@ -30,12 +31,13 @@ def test_the_wheel_carries_the_data_files_and_every_demo_workbook(tmp_path):
         "ia_data/domain/rules.toml",
         "ia_data/domain/register.toml",
         "ia_data/demo/data/register.toml",
+        "ia_data/domain/stats/nav_legemeldt_q1_fylke.csv",
         "ia_data/ingest/worker.py",
         "ia_data/storage/migrations/env.py",
         "ia_data/storage/migrations/script.py.mako",
     } <= names
     migrations = PROJECT / "ia_data" / "storage" / "migrations" / "versions"
     revisions = {f"ia_data/storage/migrations/versions/{p.name}" for p in migrations.glob("*.py")}
-    assert (4, set()) == (len(revisions), revisions - names)
+    assert (5, set()) == (len(revisions), revisions - names)
     workbooks = {f"ia_data/demo/data/{p.name}" for p in sample_files(SAMPLE_DIR)}
     assert (141, set()) == (len(workbooks), workbooks - names)

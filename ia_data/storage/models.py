@@ -240,3 +240,37 @@ class RegisterVersion(SQLModel, table=True):
     file_name: str = ""
     content: str = ""
     summary: str = ""  # the changes, one per line
+
+
+class StatSeries(SQLModel, table=True):
+    """One load of a public statistics series by county and quarter (sickness absence):
+    what it measures, its source, from which file, who loaded it and when. Loading the same
+    series (its key) again keeps this version, inactive, as history: one version of a key
+    is active (a partial unique index), and a key keeps its measure."""
+
+    __table_args__ = (_only_active("uq_statseries_active_key", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str
+    name: str
+    source: str = ""
+    measure: str
+    unit: str = ""
+    period_kind: str = ""  # «1. kvartal hvert år» or «kvartal»
+    form: str = ""  # the file's form (CSV, JSON-stat 2.0, …)
+    file_name: str = ""
+    loaded_at: datetime
+    loaded_by: str = ""
+    observations: int = Field(default=0, sa_type=BigInteger)
+    active: bool = True
+
+
+class StatValue(SQLModel, table=True):
+    """A series' value for a county (``00``: the whole country) and quarter, as the file
+    has it; missing is NULL, never 0."""
+
+    series_id: int = Field(foreign_key="statseries.id", primary_key=True)
+    county_number: str = Field(primary_key=True, max_length=2)
+    year: int = Field(primary_key=True)
+    quarter: int = Field(primary_key=True)
+    value: float | None = None

@@ -1,5 +1,6 @@
 """The schema's version: Alembic migrations (``migrations/``), run by ``ia-data db upgrade``
-before the servers start, and the register loaded into a new database in the same step.
+before the servers start, and the register (and the statistics series that ship) loaded
+into a new database in the same step.
 
 A SQLite database (the embedded default, the demo) upgrades itself when it is opened: one
 process owns it. A PostgreSQL database is upgraded by the operator, once, before the
@@ -26,6 +27,7 @@ from ia_data.domain.register import register_path
 from ia_data.storage.engine import database_label, writing
 from ia_data.storage.models import Council, Meta
 from ia_data.storage.register import load_register
+from ia_data.storage.stats import load_shipped_series
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any fixed number: the key of the PostgreSQL advisory lock that makes two upgrades (two
@@ -112,10 +114,11 @@ def upgrade(
 def migrate(
     engine: Engine, register_file: str | os.PathLike | None = None, target: str = "head"
 ) -> tuple[SchemaState, str]:
-    """Bring the schema to the code's head (or ``target``) and load the register into a
-    database that has none, in one transaction (both engines change their schema
-    transactionally); two at once run one after the other, so the second finds the work
-    done. Returns where the database stood when this one's turn came, and where it is."""
+    """Bring the schema to the code's head (or ``target``) and load the register (and the
+    statistics series that ship) into a database that has none, in one transaction (both
+    engines change their schema transactionally); two at once run one after the other, so
+    the second finds the work done. Returns where the database stood when this one's turn
+    came, and where it is."""
     with _migration_connection(engine) as connection:
         config = _config(connection)
         tables = "council" in inspect(connection).get_table_names()
@@ -136,6 +139,8 @@ def migrate(
                 path = Path(register_file) if register_file else register_path()
                 load_register(session, path)
                 session.merge(Meta(key="register_file", value=str(path)))
+            if "statseries" in inspect(connection).get_table_names():
+                load_shipped_series(session)  # the series that ship, into a database with none
             if session.get(Meta, "data_version") is None:
                 session.add(Meta(key="data_version", value="0"))
             session.flush()
