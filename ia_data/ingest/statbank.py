@@ -37,8 +37,8 @@ URL_VARIABLE = "IA_STATBANK_URL"
 DEFAULT_TIMEOUT = 30.0
 _TABLE = re.compile(r"^\d{5}$")
 _OFFLINE = (
-    "; last ned tabellen som JSON-stat2 (eller CSV) fra Statistikkbanken og bruk "
-    "«ia-data stats import FIL» i stedet"
+    ". Uten nett: last ned tabellen som JSON-stat 2.0 (eller CSV) fra Statistikkbanken, og "
+    "last filen med «ia-data stats import FIL»"
 )
 
 
@@ -247,8 +247,7 @@ def _request(url: str, body: bytes | None, deadline: float, timeout: float, tabl
         if isinstance(exc.reason, TimeoutError):
             raise FetchError(slow) from None
         raise FetchError(
-            f"Får ikke kontakt med Statistikkbanken ({url}: {exc.reason}); er maskinen koblet "
-            "til nettet?" + _OFFLINE
+            f"Får ikke kontakt med Statistikkbanken ({url}: {exc.reason})" + _OFFLINE
         ) from None
     except (OSError, ValueError) as exc:  # a connection reset, a URL that is not one
         raise FetchError(

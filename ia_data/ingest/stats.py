@@ -639,7 +639,7 @@ def _wide_csv(file_name, header_line, header, region_at, body, known) -> ParsedS
             stubs.append(k)
     if len(set(measures.values())) > 1:
         problems.append(_two_measures(where, measures.values()))
-    if len(set(columns.values())) != len(columns):
+    if len(set(measures.values())) <= 1 and len(set(columns.values())) != len(columns):
         problems.append(f"{where}: en periode står to ganger i overskriften")
     stub_problems, described = _stub_problems(header, stubs, body)
     problems += stub_problems
@@ -686,7 +686,7 @@ def _long_csv(file_name, header_line, header, region_at, time_at, body, known) -
     problems += stub_problems
     measures: dict[str, int] = {}
     observations: list[Observation] = []
-    seen: dict[tuple[str, int, int], int] = {}
+    seen: dict[tuple[str, str, int, int], int] = {}
     for number, row in body:
         where = f"Linje {number}"
         if len(row) != len(header):
@@ -702,13 +702,14 @@ def _long_csv(file_name, header_line, header, region_at, time_at, body, known) -
         if period is None:
             problems.append(_period_problem(where, row[time_at]))
             continue
-        if (county, *period) in seen:
+        measure = clean(row[measure_at]) if measure_at is not None else ""
+        if (measure, county, *period) in seen:
             problems.append(
                 f"{where}: fylke {county}, {period_code(*period)} står også på linje "
-                f"{seen[(county, *period)]}"
+                f"{seen[(measure, county, *period)]}"
             )
             continue
-        seen[(county, *period)] = number
+        seen[(measure, county, *period)] = number
         ok, value = value_of(row[value_at])
         if not ok:
             problems.append(_value_problem(where, row[value_at], county, period_code(*period)))
