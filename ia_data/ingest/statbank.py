@@ -35,7 +35,7 @@ from ia_data.ingest.stats import county_of, quarter_of
 DEFAULT_URL = "https://data.ssb.no/api/v0/no/table"
 URL_VARIABLE = "IA_STATBANK_URL"
 DEFAULT_TIMEOUT = 30.0
-_TABLE = re.compile(r"^\d{5}$")
+_TABLE = re.compile(r"^[0-9]{5}$")
 _OFFLINE = (
     ". Uten nett: last ned tabellen som JSON-stat 2.0 (eller CSV) fra Statistikkbanken, og "
     "last filen med «ia-data stats import FIL»"

@@ -64,14 +64,14 @@ FORM_SHIPPED = "CSV (appens form)"
 FORM_JSONSTAT = "JSON-stat 2.0"
 FORM_STATBANK_CSV = "CSV fra Statistikkbanken"
 
-_QUARTER = re.compile(r"^(\d{4})\s*[KkQq]\s*([1-4])$")
-_YEAR = re.compile(r"^\d{4}$")
-_TRAILING_QUARTER = re.compile(r"^(.*?)[\s,;:]*(\d{4}\s*[KkQq]\s*[1-4])$")
+_QUARTER = re.compile(r"^([0-9]{4})\s*[KkQq]\s*([1-4])$")
+_YEAR = re.compile(r"^[0-9]{4}$")
+_TRAILING_QUARTER = re.compile(r"^(.*?)[\s,;:]*([0-9]{4}\s*[KkQq]\s*[1-4])$")
 _QUARTER_IN_WORDS = re.compile(
     r"\b([1-4])\s*(?:st|nd|rd|th|\.)?\s*(?:quarter|kvartal)\b|\bQ([1-4])\b", re.IGNORECASE
 )
-_REGION = re.compile(r"^(?:[A-Za-z]{1,3}-)?(\d{1,2})$")
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
+_REGION = re.compile(r"^(?:[A-Za-z]{1,3}-)?([0-9]{1,2})$")
+_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$")
 _META_KEYS = {
     "nokkel": "key",
     "key": "key",
@@ -158,6 +158,8 @@ def parse_stats(
         parsed = _statbank_csv(text, file_name, known)
     else:
         raise StatsFileError(file_name, ["filen er tom"])
+    if not parsed.observations:
+        raise StatsFileError(file_name, ["filen har ingen verdier"])
     if key:
         parsed.key = key.strip()
     if not parsed.key:
@@ -211,13 +213,18 @@ def value_of(text: object) -> tuple[bool, float | None]:
     if isinstance(text, bool):
         return False, None
     if isinstance(text, int | float):
-        return (True, float(text)) if math.isfinite(text) else (False, None)
+        try:
+            number = float(text)
+        except OverflowError:  # an integer of hundreds of digits
+            return False, None
+        return (True, number) if math.isfinite(number) else (False, None)
     raw = clean(text)
     if raw in MISSING:
         return True, None
     if not _NUMBER.match(raw):
         return False, None
-    return True, float(raw.replace(",", "."))
+    number = float(raw.replace(",", "."))
+    return (True, number) if math.isfinite(number) else (False, None)
 
 
 def _quarter_in_words(text: str) -> int | None:
@@ -335,7 +342,7 @@ def _shipped(text: str, file_name: str, known: set[str]) -> ParsedSeries:
                 "(feltene skilles med semikolon)"
             )
             continue
-        county = county_of(cells[0]) if clean(cells[0]).isdigit() else None
+        county = county_of(cells[0]) if re.fullmatch(r"[0-9]{1,2}", clean(cells[0])) else None
         if county is None or county not in known:
             problems.append(_county_problem(where, cells[0]))
             continue
@@ -379,6 +386,8 @@ def _category_codes(dimension: dict) -> list[str]:
     if isinstance(index, list):
         return [str(c) for c in index]
     if isinstance(index, dict):
+        if not all(isinstance(k, int) and not isinstance(k, bool) for k in index.values()):
+            return []
         return [str(c) for c, _ in sorted(index.items(), key=lambda item: item[1])]
     labels = category.get("label")
     if isinstance(labels, dict) and len(labels) == 1:
@@ -394,7 +403,7 @@ def _category_label(dimension: dict, code: str) -> str:
 def _jsonstat(text: str, file_name: str, known: set[str]) -> ParsedSeries:
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # (an integer of over 4 300 digits: ValueError)
         line = getattr(exc, "lineno", None)
         where = f"Linje {line}: " if line else ""
         raise StatsFileError(file_name, [f"{where}filen er ikke gyldig JSON"]) from None
@@ -494,7 +503,7 @@ def _jsonstat(text: str, file_name: str, known: set[str]) -> ParsedSeries:
     elif isinstance(values, dict):
         cells = []
         for position, value in values.items():
-            if not (str(position).isdigit() and int(position) < total):
+            if not (re.fullmatch(r"[0-9]{1,9}", str(position)) and int(position) < total):
                 problems.append(f"verdien i posisjon «{position}» ligger utenfor datasettet")
                 continue
             cells.append((int(position), value))
@@ -554,7 +563,7 @@ def _table_id(data: dict, label: str) -> str:
     px = extension.get("px") if isinstance(extension, dict) else None
     if isinstance(px, dict) and px.get("tableid"):
         return clean(px["tableid"])
-    match = re.match(r"^(\d{5}):", label)
+    match = re.match(r"^([0-9]{5}):", label)
     return match[1] if match else ""
 
 
@@ -564,7 +573,10 @@ def _table_id(data: dict, label: str) -> str:
 def _statbank_csv(text: str, file_name: str, known: set[str]) -> ParsedSeries:
     first = text.lstrip("\n").split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:  # a NUL byte, a field beyond the reader's limit
+        raise StatsFileError(file_name, [f"filen kan ikke leses som CSV ({exc})"]) from None
     numbered = [(n, row) for n, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
     if not numbered:
         raise StatsFileError(file_name, ["filen er tom"])
@@ -633,7 +645,7 @@ def _wide_csv(file_name, header_line, header, region_at, body, known) -> ParsedS
         if period is not None:
             columns[k] = period
             measures[k] = clean(_TRAILING_QUARTER.match(head)[1])
-        elif k > region_at and (columns or re.search(r"\d{4}", head)):
+        elif k > region_at and (columns or re.search(r"[0-9]{4}", head)):
             problems.append(_period_problem(where, head))  # a column after the quarters
         else:
             stubs.append(k)
