@@ -15,6 +15,7 @@ read them (``series_list``); only an admin loads, and sees who loaded what.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -139,12 +140,9 @@ def load_series(
             [ADMIN_ONLY],
         )  # fmt: skip
     now = now or datetime.now(UTC).replace(microsecond=0)
-    with writing(), Session(engine) as session:
-        current = session.exec(
-            select(StatSeries)
-            .where(StatSeries.key == parsed.key, StatSeries.active)
-            .with_for_update()
-        ).first()
+    with writing() if not dry_run else nullcontext(), Session(engine) as session:
+        query = select(StatSeries).where(StatSeries.key == parsed.key, StatSeries.active)
+        current = session.exec(query if dry_run else query.with_for_update()).first()
         refused = _other_measure(current, parsed)
         if refused:
             return LoadResult(
