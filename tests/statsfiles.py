@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-REFERENCE = PROJECT / "ia_data" / "domain" / "stats" / "nav_legemeldt_q1_fylke.csv"
+REFERENCE = PROJECT / "ia_data" / "domain" / "series" / "nav_legemeldt_q1_fylke.csv"
 SSB_SAMPLE = PROJECT / "tests" / "fixtures" / "ssb_sykefravaer_fylke_utvalg.csv"
 
 

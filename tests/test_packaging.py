@@ -31,7 +31,7 @@ def test_the_wheel_carries_the_data_files_and_every_demo_workbook(tmp_path):
         "ia_data/domain/rules.toml",
         "ia_data/domain/register.toml",
         "ia_data/demo/data/register.toml",
-        "ia_data/domain/stats/nav_legemeldt_q1_fylke.csv",
+        "ia_data/domain/series/nav_legemeldt_q1_fylke.csv",
         "ia_data/ingest/worker.py",
         "ia_data/storage/migrations/env.py",
         "ia_data/storage/migrations/script.py.mako",

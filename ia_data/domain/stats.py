@@ -1,6 +1,6 @@
 """Public statistics by county and quarter (sickness absence, NAV and Statistics Norway):
 how a period and a series' kind of period are named, and the county number of the national
-figure. The series themselves are data (``ia_data/domain/stats/``, and what an admin
+figure. The series themselves are data (``ia_data/domain/series/``, and what an admin
 loads); docs/statistikk.md says which sources a deployment can load."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ NATIONAL_NAME = "Hele landet"
 
 # The series that ship with the app: every CSV in this folder (the form docs/statistikk.md
 # describes) is loaded into a new database.
-SHIPPED_DIR = Path(__file__).with_name("stats")
+SHIPPED_DIR = Path(__file__).with_name("series")
 
 
 def quarter_label(year: int, quarter: int) -> str:

@@ -4,7 +4,7 @@ Nothing here touches the database; ``storage.stats`` stores a clean result.
 
 Three forms are read (docs/statistikk.md):
 
-1. **The app's own CSV** (the series that ship with it, ``ia_data/domain/stats/``)::
+1. **The app's own CSV** (the series that ship with it, ``ia_data/domain/series/``)::
 
        # <what the series is, and its source: one line>
        # mål: <the measure>          (optional lines «# nøkkel:», «# navn:», «# kilde:»,

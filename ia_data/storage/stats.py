@@ -5,7 +5,7 @@ same series kept as history.
 ``import_stats`` is the one way a series gets in — the command line (``ia-data stats
 import``) and an admin's page call it, and ``fetch_stats`` after fetching a table from
 Statistics Norway's StatBank (``ia-data stats fetch``); ``load_shipped_series`` puts the series that
-ship with the app (``ia_data/domain/stats/``) into a new database, as the register is. A
+ship with the app (``ia_data/domain/series/``) into a new database, as the register is. A
 series is known by its key: loading the key again makes the new version the active one and
 keeps the old, inactive, with its values, who loaded it and when (``series_history``). A
 key keeps its measure: a file that measures something else under the same key is refused,
