@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
@@ -406,3 +407,116 @@ def test_two_servers_behind_haproxy(two_servers, browser):
     # Both servers served, each only its own browser (the upload's request included).
     assert set(served_a) - {""} == {"a"} and set(served_b) - {""} == {"b"}
     assert len([s for s in served_a if s]) > 1
+
+
+# --- a day's work: filters that follow, Norwegian files only, links, Enter, WCAG ------------
+
+
+def _sidebar_link(page, title: str) -> None:
+    """Click a page in the sidebar menu, and wait for its run."""
+    page.get_by_test_id("stSidebar").get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title, exact=True).first.wait_for()
+    _idle(page)
+
+
+def _params(page) -> dict[str, str]:
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(page.url).query))
+
+
+def test_the_filters_follow_the_user_from_page_to_page(seeded_server, page):
+    start = "ar=2014&per=2015-06-01&rad=19&delmal=3"
+    _open(page, f"{seeded_server.base}/?{start}", "Oversikt")
+    assert _metrics(page, "IA-råd")["IA-råd"] == "1"
+    # Økonomi has a year and councils: both follow, and are in its URL.
+    _sidebar_link(page, "Økonomi")
+    assert _params(page) == {"ar": "2014", "rad": "19"}
+    assert page.get_by_test_id("stMain").get_by_text("IA-rådet i Finnmark").first.is_visible()
+    # Back on Oversikt: the year, the status date, the sub-goal and the council, as they were.
+    _sidebar_link(page, "Oversikt")
+    assert _params(page) == {"ar": "2014", "per": "2015-06-01", "rad": "19", "delmal": "3"}
+    assert _metrics(page, "IA-råd")["IA-råd"] == "1"
+    # Råd opens the council chosen, as of the status date chosen.
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Råd").click()
+    page.get_by_role("heading", name="IA-rådet i Finnmark").first.wait_for()
+    _idle(page)
+    assert _params(page) == {"rad": "19", "per": "2015-06-01"}
+    _no_failure(page)
+
+
+def test_no_table_offers_its_own_english_csv(seeded_server, page):
+    _open(page, f"{seeded_server.base}/okonomi?ar=2015", "Økonomi")
+    table = page.get_by_test_id("stDataFrame").first
+    table.hover()
+    toolbar = page.get_by_test_id("stElementToolbar").first
+    toolbar.wait_for()
+    labels = [b.get_attribute("aria-label") for b in toolbar.get_by_role("button").all()]
+    assert any(label.startswith("Search") for label in labels)  # the toolbar is there …
+    assert not [label for label in labels if "CSV" in (label or "")]  # … without a CSV
+    # The app's own CSV is the one offered: semicolons and decimal commas.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Last ned CSV").first.click()
+    text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    header, first = text.splitlines()[:2]
+    assert header.startswith("IA-råd;") and ";" in first
+    assert "." not in first.split(";")[header.split(";").index("Forbruk (%)")]
+    _no_failure(page)
+
+
+def test_after_saving_see_the_result_opens_the_reports_year_and_council(empty_server, page):
+    base = empty_server.base
+    _open(page, f"{base}/last_opp", "Last opp")
+    _choose_file(page, NORDLAND_2015)
+    _wait_for_text(page, "Filen er kontrollert uten feil")
+    page.get_by_role("button", name="Lagre filen").click()
+    _wait_for_text(page, "Filen er lagret")
+    page.get_by_test_id("stMain").get_by_role("link", name="Oversikt 2015").click()
+    page.get_by_role("heading", name="Oversikt", exact=True).first.wait_for()
+    _idle(page)
+    assert _params(page)["ar"] == "2015"
+    figures = _metrics(page, "IA-råd", "Brukt")
+    assert (figures["IA-råd"], figures["Brukt"]) == ("1", "437 250 kr")
+    _no_failure(page)
+
+
+def test_enter_in_the_date_box_applies_the_typed_date(seeded_server, page):
+    _open(page, f"{seeded_server.base}/?ar=2012", "Oversikt")
+    day = page.get_by_test_id("stDateInput").first.get_by_role("spinbutton").first
+    day.click()
+    page.keyboard.type("15062013")
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.search.includes('per=2013-06-15')")
+    _idle(page)
+    assert _metrics(page, "Levert for sent")["Levert for sent"] == "2"
+    _no_failure(page)
+
+
+AXE_PAGES = [*PAGES, "?vis=alle&ar=2012", "rad?rad=9", "aktiviteter?delmal=2"]
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_every_page_passes_the_wcag_checks_of_axe(seeded_server, browser, width):
+    """WCAG 2.1 AA as axe-core checks it: no violation of impact «serious» or «critical»
+    on any page of the sample data, on a large screen and on a phone."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(viewport={"width": width, "height": 1200}, locale="nb-NO")
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    found = {}
+    try:
+        for path in AXE_PAGES:
+            tab.goto(f"{seeded_server.base}/{path}")
+            tab.get_by_role("heading").first.wait_for()
+            _idle(tab)
+            result = axe.run(tab, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
+            serious = [
+                f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+                for v in result.response["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+            if serious:
+                found[path or "/"] = serious
+    finally:
+        context.close()
+    assert found == {}

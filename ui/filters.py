@@ -28,11 +28,32 @@ from ui.links import (
 PAGE_STATE = ("_rad_written", "answer_periods", "history_pick", "restore_pending")
 
 
+# Streamlit forgets a widget's value when a page without that widget runs, and a click in
+# the menu clears the URL; so the shared filters (year, status date, sub-goal, councils) also
+# keep their value here, and the next page's filter starts from it: they follow the user.
+_KEPT = "_kept_"
+
+
+def _kept(name: str):
+    return st.session_state.get(_KEPT + name)
+
+
+def _keep(name: str, value) -> None:
+    st.session_state[_KEPT + name] = value
+
+
+def _rebind(key: str) -> None:
+    """Give a kept value back to its widget: a widget on another page is another widget to
+    Streamlit, which shows its default unless the value is set again before it is drawn."""
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+
 def forget_filters() -> None:
     """Forget every filter's value and the URL, so that the next run starts from the
     defaults (after a page failed: a kept value must not make it fail again)."""
     for key in list(st.session_state.keys()):
-        if str(key).startswith("f_") or key in PAGE_STATE:
+        if str(key).startswith(("f_", _KEPT)) or key in PAGE_STATE:
             del st.session_state[key]
     st.query_params.clear()
 
@@ -41,9 +62,13 @@ def year_filter(options: list[int], default: int) -> int:
     """A year select box whose value lives in ``?ar=``."""
     if st.session_state.get("f_year") not in options:
         found = year_param("ar", options)
+        if found is None and _kept("year") in options:
+            found = _kept("year")
         st.session_state.f_year = found if found is not None else default
+    _rebind("f_year")
     year = st.selectbox("År", options, key="f_year")
     st.query_params["ar"] = str(year)
+    _keep("year", year)
     return year
 
 
@@ -52,7 +77,8 @@ def as_of_filter() -> date:
     today = min(max(date.today(), DATE_MIN), DATE_MAX)
     kept = st.session_state.get("f_as_of")
     if not isinstance(kept, date) or not DATE_MIN <= kept <= DATE_MAX:
-        st.session_state.f_as_of = date_param("per") or today
+        st.session_state.f_as_of = date_param("per") or _kept("as_of") or today
+    _rebind("f_as_of")
     as_of = st.date_input(
         "Status per dato",
         key="f_as_of",
@@ -64,8 +90,10 @@ def as_of_filter() -> date:
     )
     if as_of == today:
         st.query_params.pop("per", None)
+        _keep("as_of", None)
     else:
         st.query_params["per"] = as_of.isoformat()
+        _keep("as_of", as_of)
     return as_of
 
 
@@ -74,7 +102,10 @@ def council_filter(options) -> list[int]:
     by_id = {c.id: c for c in options}
     kept = st.session_state.get("f_councils")
     if not isinstance(kept, list):
-        st.session_state.f_councils = ids_param("rad", by_id)
+        chosen = ids_param("rad", by_id)
+        if not chosen and _param("rad") is None:
+            chosen = [i for i in _kept("councils") or [] if i in by_id]
+        st.session_state.f_councils = chosen
     else:
         st.session_state.f_councils = [i for i in kept if i in by_id]
     chosen = st.multiselect(
@@ -88,6 +119,7 @@ def council_filter(options) -> list[int]:
         st.query_params["rad"] = ",".join(str(i) for i in chosen)
     else:
         st.query_params.pop("rad", None)
+    _keep("councils", chosen)
     return chosen
 
 
@@ -98,7 +130,11 @@ def goal_filter() -> int | None:
         raw = _param("delmal")
         if raw is not None and raw not in ("1", "2", "3"):
             _reject("delmal", [raw], LINK_TEXT["goal"])
-        st.session_state.f_goal = int(raw) if raw in ("1", "2", "3") else 0
+        if raw in ("1", "2", "3"):
+            st.session_state.f_goal = int(raw)
+        else:
+            st.session_state.f_goal = _kept("goal") if raw is None and _kept("goal") else 0
+    _rebind("f_goal")
     goal = st.selectbox(
         "Delmål",
         options,
@@ -107,6 +143,7 @@ def goal_filter() -> int | None:
         help="Med ett delmål valgt gjelder Brukt og Aktiviteter bare aktiviteter merket med "
         "det delmålet.",
     )
+    _keep("goal", goal)
     if goal:
         st.query_params["delmal"] = str(goal)
         return goal
@@ -126,6 +163,8 @@ def year_range_filter(options: list[int]) -> list[int]:
             if found is not None:
                 from_link.add(param)
             st.session_state[key] = found if found is not None else default
+    _rebind("f_from")
+    _rebind("f_to")
     if st.session_state.f_to < st.session_state.f_from:
         if "til" in from_link:  # a link's last year before its first
             hint = LINK_TEXT["range"].format(first=st.session_state.f_from)
@@ -152,10 +191,13 @@ def council_picker(options) -> int | None:
     kept = st.session_state.get("f_council", ...)
     if kept is ... or kept not in (*by_id, None) or raw != st.session_state.get("_rad_written"):
         found = ids_param("rad", by_id)
+        if not found and not raw:  # no link: the council chosen on another page, if any
+            found = [i for i in _kept("councils") or [] if i in by_id]
         if found:
             st.session_state.f_council = found[0]
         elif kept is ... or kept not in (*by_id, None):
             st.session_state.f_council = None
+    _rebind("f_council")
     chosen = st.selectbox(
         "IA-råd",
         list(by_id),
@@ -170,6 +212,7 @@ def council_picker(options) -> int | None:
     else:
         st.query_params["rad"] = str(chosen)
         st.session_state._rad_written = str(chosen)
+    _keep("councils", [chosen] if chosen is not None else [])
     return chosen
 
 
@@ -181,6 +224,7 @@ def search_filter(label: str = "Søk", help: str | None = None) -> str:
         st.session_state.f_search = search_param("sok")
     elif clean_search(kept) != kept:
         st.session_state.f_search = clean_search(kept)
+    _rebind("f_search")
     text = st.text_input(
         label,
         key="f_search",
@@ -209,4 +253,23 @@ def choice_filter(label: str, options: list[str], param: str, placeholder: str) 
         st.query_params[param] = ",".join(chosen)
     else:
         st.query_params.pop(param, None)
+    return chosen
+
+
+def view_filter(label: str, options: dict[str, str], param: str = "vis") -> str:
+    """A choice between views of one table (``options``: value in the URL → label; the
+    first is the default, kept out of the URL), kept in ``?<param>=``."""
+    key = f"f_{param}"
+    values = list(options)
+    if st.session_state.get(key) not in values:
+        raw = _param(param)
+        if raw is not None and raw not in values:
+            _reject(param, [raw])
+        st.session_state[key] = raw if raw in values else values[0]
+    _rebind(key)
+    chosen = st.segmented_control(label, values, key=key, format_func=options.get, required=True)
+    if chosen == values[0]:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = chosen
     return chosen

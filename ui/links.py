@@ -37,6 +37,7 @@ PARAMETERS = {
     "type": "type",
     "status": "status",
     "periode": "periode",
+    "vis": "visning",
 }
 
 
