@@ -13,6 +13,7 @@ from ia_data.storage.engine import database_problem
 from ia_data.storage.schema import SchemaBehind
 
 st.set_page_config(page_title="IA-rådsoversikt", page_icon=":material/groups:", layout="wide")
+ui.gate.page_helpers()  # the page margin, and Enter in a date box
 
 PAGES = {
     "Oversikt": [

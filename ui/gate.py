@@ -48,6 +48,34 @@ OPEN_BANNER = (
 )
 
 
+# Less empty margin beside the page on a large screen, so that Oversikt's compact table fits
+# 1440 px with the menu open.
+PAGE_STYLE = (
+    "<style>@media (min-width: 1024px) {[data-testid=stMainBlockContainer] "
+    "{padding-left: 2rem; padding-right: 2rem}}</style>"
+)
+
+
+# Streamlit's date box takes a typed date only on a click outside it; Enter (as in every
+# other box) takes it too, as if such a click. A constant script of ours, no user text.
+ENTER_TAKES_A_TYPED_DATE = """<script>
+if (!window.iaEnterTakesDate) {
+  window.iaEnterTakesDate = true;
+  document.addEventListener("keydown", (event) => {
+    const field = event.target.closest && event.target.closest("[data-testid=stDateInputField]");
+    if (event.key === "Enter" && field) {
+      document.body.dispatchEvent(new PointerEvent("pointerdown", {bubbles: true}));
+    }
+  }, true);
+}
+</script>"""
+
+
+def page_helpers() -> None:
+    st.html(PAGE_STYLE)
+    st.sidebar.html(ENTER_TAKES_A_TYPED_DATE, unsafe_allow_javascript=True)
+
+
 def sidebar(pages: dict, visitor: Visitor) -> None:
     """The pages the visitor may open, by section, and who is signed in."""
     with st.sidebar:
