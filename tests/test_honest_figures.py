@@ -77,7 +77,7 @@ def test_a_council_without_a_report_is_a_missing_report_only(seeded_url):
 
 
 def test_the_pages_say_no_report_instead_of_flags(app_on, seeded_url):
-    at = app_on(seeded_url, page="views/oversikt.py", ar="2016", per="2017-06-01")
+    at = app_on(seeded_url, page="views/oversikt.py", ar="2016", per="2017-06-01", vis="alle")
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Uten alle tre delmål"], metrics["Mangler"]) == ("0", "1")
@@ -105,7 +105,7 @@ def _shown(dataframe, index: str = "IA-råd") -> pd.DataFrame:
     ],
 )
 def test_the_meeting_flag_says_under_or_over_in_words(app_on, seeded_url, year, council, shown):
-    at = app_on(seeded_url, page="views/oversikt.py", ar=str(year))
+    at = app_on(seeded_url, page="views/oversikt.py", ar=str(year), vis="alle")
     cells = _shown(at.dataframe[0])
     assert cells.loc[council, "Møter"] == shown
     assert "⚠" not in cells.drop(index=council)["Møter"].str.cat()  # the others: 2–4
@@ -177,7 +177,7 @@ def test_the_sub_goals_are_named_on_each_page_and_in_om_uttrekket(seeded_url, ap
     ):
         at = app_on(seeded_url, page=page, **query)
         assert legend in [c.value for c in at.caption], page
-    at = app_on(seeded_url, page="views/oversikt.py", ar="2015")
+    at = app_on(seeded_url, page="views/oversikt.py", ar="2015", vis="alle")
     helps = {m.label: m.proto.help for m in at.metric}
     assert {k: helps[k] for k in GOALS} == GOALS
     with Session(db.get_engine(seeded_url)) as session:
@@ -205,7 +205,9 @@ def _plan_reports(sample_db):
 
 def test_missing_action_plans_are_flagged_in_words_and_counted(sample_db, app_on):
     _plan_reports(sample_db)
-    at = app_on(str(sample_db.url), page="views/oversikt.py", ar="2012", per="2013-06-01")
+    at = app_on(
+        str(sample_db.url), page="views/oversikt.py", ar="2012", per="2013-06-01", vis="alle"
+    )
     metrics = {m.label: m for m in at.metric}
     assert metrics["Uten handlingsplan"].value == "2"
     assert metrics["Uten handlingsplan"].proto.help == "IA-rådet i Nordland, IA-rådet i Finnmark"
@@ -240,7 +242,7 @@ def test_rad_shows_the_action_plan_answer_per_period(sample_db, app_on):
 
 
 def test_an_assumed_due_date_and_grant_are_marked_where_they_judge(seeded_url, app_on):
-    at = app_on(seeded_url, page="views/oversikt.py", ar="2016", per="2017-06-01")
+    at = app_on(seeded_url, page="views/oversikt.py", ar="2016", per="2017-06-01", vis="alle")
     table = at.dataframe[0].value.set_index("IA-råd")
     oslo, troms = table.loc["IA-rådet i Oslo"], table.loc["IA-rådet i Troms"]
     assert oslo["Status År"] == "Mangler (antatt frist)"
@@ -254,12 +256,12 @@ def test_an_assumed_due_date_and_grant_are_marked_where_they_judge(seeded_url, a
     )
     assert any("antatt for 2016–2018" in c for c in captions)  # the amounts, from the rules
     # 2012: the 2012 letter decides every rule — nothing marked, no legend
-    at = app_on(seeded_url, page="views/oversikt.py", ar="2012", per="2013-06-01")
+    at = app_on(seeded_url, page="views/oversikt.py", ar="2012", per="2013-06-01", vis="alle")
     table = at.dataframe[0].value
     assert not table["Status H1"].str.contains("antatt").any()
     assert not any(c.value.startswith("**«(antatt)»") for c in at.caption)
     # 2015: the due date is assumed, the amounts are the letter's
-    at = app_on(seeded_url, page="views/oversikt.py", ar="2015")
+    at = app_on(seeded_url, page="views/oversikt.py", ar="2015", vis="alle")
     assert set(at.dataframe[0].value["Tildeling"]) == {"regel"}
 
 
@@ -345,10 +347,10 @@ def test_the_half_yearly_report_on_the_command_line_and_the_page(seeded_url, app
     assert main([*args, "--period", "År", "--out", str(out)]) == 2
     assert main(["--db", seeded_url, "export", "overview", "--year", "2012", "--period", "H1",
                  "--out", str(out)]) == 2  # fmt: skip
-    at = app_on(seeded_url, page="views/oversikt.py", ar="2012")
+    at = app_on(seeded_url, page="views/oversikt.py", ar="2012", vis="alle")
     radio = at.radio(key="compiled_period")
     assert radio.options == ["Hele året", "1. halvår", "2. halvår"]
-    at = app_on(seeded_url, page="views/oversikt.py", ar="2015")
+    at = app_on(seeded_url, page="views/oversikt.py", ar="2015", vis="alle")
     assert "compiled_period" not in [r.key for r in at.radio]  # a yearly year: one report
 
 

@@ -273,11 +273,11 @@ def _unescaped(text: str) -> str:
 def _page_problems(at: AppTest) -> list[str]:
     """The problems the page shows for one file, as ``Problem.text`` writes them: from the
     error table where the problems have a place, else from the one-line error."""
-    for frame in (d.value for d in at.dataframe):
+    for frame in [d.value for d in at.dataframe] + [t.value for t in at.table]:
         if list(frame.columns)[:3] == ["Ark", "Rad", "Kolonne"]:
             lines = []
             for sheet, row, column, _found, message in frame.itertuples(index=False):
-                located = pd.notna(row)
+                located = pd.notna(row) and row != ""  # the static table writes no row as ""
                 where = [sheet] if sheet else []
                 if located:
                     where.append(f"rad {int(row)}")

@@ -44,7 +44,7 @@ def test_headline_figures_for_2015(app_on, seeded_url):
 
 
 def test_table_values_for_2015(app_on, seeded_url):
-    at = app_on(seeded_url, ar="2015", per="2016-06-01")
+    at = app_on(seeded_url, ar="2015", per="2016-06-01", vis="alle")
     table = _table(at)
     nordland = table.loc["IA-rådet i Nordland"]
     assert (nordland["Tildelt (kr)"], nordland["Brukt (kr)"], nordland["Gjenstår (kr)"]) == (
@@ -65,10 +65,32 @@ def test_table_values_for_2015(app_on, seeded_url):
     assert table.loc["IA-rådet i Rogaland"]["Møter"] == 5
 
 
+def test_the_compact_view_fits_the_figures_of_the_full_one(app_on, seeded_url):
+    # The default view: short names, no Fylker/Tildeling/Gjenstår/dates, the same figures;
+    # an assumed due date (2015) marked once in the status column's header.
+    at = app_on(seeded_url, ar="2015", per="2016-06-01")
+    assert at.get("button_group")[0].value == "kompakt"
+    table = _table(at)
+    assert list(table.columns) == [
+        "Forbruk (%)", "Tildelt (kr)", "Brukt (kr)", "Aktiviteter", "Delmål 1", "Delmål 2",
+        "Delmål 3", "Møter", "Handlingsplan", "Status År (antatt frist)",
+    ]  # fmt: skip
+    nordland = table.loc["Nordland"]
+    assert (nordland["Tildelt (kr)"], nordland["Brukt (kr)"]) == (400_000, 437_250)
+    assert round(nordland["Forbruk (%)"], 1) == 109.3
+    assert table.loc["Vestfold"]["Status År (antatt frist)"] == "Levert for sent (+21 dager)"
+    assert table.loc["Rogaland"]["Møter"] == 5
+    assert "vis" not in at.query_params
+    # «Alle kolonner» is kept in the URL, and shows every column.
+    at.get("button_group")[0].set_value("alle").run()
+    assert at.query_params["vis"] == "alle"
+    assert "Gjenstår (kr)" in _table(at).columns
+
+
 def test_as_of_date_changes_the_status(app_on, seeded_url):
     # On 15 Aug 2012 the H1 reports not yet sent (due 1 Sep) fall due soon; Troms sent
     # its report on 14 Sep, so as of that day it is not sent.
-    at = app_on(seeded_url, ar="2012", per="2012-08-15")
+    at = app_on(seeded_url, ar="2012", per="2012-08-15", vis="alle")
     table = _table(at)
     assert table.loc["IA-rådet i Troms"]["Status H1"] == "Forfaller snart"
     assert table.loc["IA-rådet i Troms"]["Innsendt H1"] is None
@@ -77,14 +99,14 @@ def test_as_of_date_changes_the_status(app_on, seeded_url):
     soon = (table["Status H1"] == "Forfaller snart").sum()
     assert _metrics(at)["Forfaller snart"] == str(soon)
     # After the due date, Troms (sent 14 Sep) is late; Telemark H2 2012 never came.
-    at = app_on(seeded_url, ar="2012", per="2013-06-01")
+    at = app_on(seeded_url, ar="2012", per="2013-06-01", vis="alle")
     table = _table(at)
     assert table.loc["IA-rådet i Troms"]["Status H1"] == "Levert for sent (+13 dager)"
     assert table.loc["IA-rådet i Telemark"]["Status H2"] == "Mangler"
 
 
 def test_url_parameters_set_every_filter(app_on, seeded_url):
-    at = app_on(seeded_url, ar="2014", per="2015-01-10", delmal="3", rad="4,9")
+    at = app_on(seeded_url, ar="2014", per="2015-01-10", delmal="3", rad="4,9", vis="alle")
     assert not at.exception
     assert at.selectbox(key="f_year").value == 2014
     assert at.date_input(key="f_as_of").value == date(2015, 1, 10)

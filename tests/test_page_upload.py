@@ -146,8 +146,8 @@ def test_valid_file_is_previewed_and_stored_only_on_confirm(url):
 
     at.switch_page("views/oversikt.py").run()
     table = at.dataframe[0].value.set_index("IA-råd")
-    assert table.loc["IA-rådet i Troms", "Brukt (kr)"] == 355_620
-    assert table.loc["IA-rådet i Troms", "Aktiviteter"] == 12
+    assert table.loc["Troms", "Brukt (kr)"] == 355_620
+    assert table.loc["Troms", "Aktiviteter"] == 12
 
 
 def _errors(book) -> None:
@@ -167,14 +167,14 @@ def test_row_errors_come_as_a_table_with_the_excel_rows(url):
         "lastet opp på nytt."
     )
     assert "4 feil må rettes" in at.error[1].value
-    table = at.dataframe[0].value
+    table = at.table[0].value  # a static table: long messages wrap, none is cut
     assert list(table.columns) == PROBLEM_COLUMNS
     located = list(zip(table["Ark"], table["Rad"], table["Kolonne"], strict=True))
     assert located == [
-        ("Aktiviteter", 5, "Delmål"),
-        ("Aktiviteter", 7, "Kostnad (kr)"),
-        ("Aktiviteter", 9, "Dato"),
-        ("Møter", 5, "Dato"),
+        ("Aktiviteter", "5", "Delmål"),
+        ("Aktiviteter", "7", "Kostnad (kr)"),
+        ("Aktiviteter", "9", "Dato"),
+        ("Møter", "5", "Dato"),
     ]
     assert list(table["Funnet"]) == ["4", "-5", "neste uke", "31.02.2015"]
     assert all(message for message in table["Forventet / melding"])
@@ -222,7 +222,7 @@ def test_reupload_shows_what_changes_and_the_overview_follows(url):
     assert first.status == ImportStatus.STORED
     at = open_app("views/oversikt.py")  # the overview caches the first version's figures
     table = at.dataframe[0].value.set_index("IA-råd")
-    assert table.loc["IA-rådet i Troms", "Brukt (kr)"] == 355_620
+    assert table.loc["Troms", "Brukt (kr)"] == 355_620
 
     at.switch_page(PAGE).run()
     at.file_uploader[0].upload("troms-v2.xlsx", variant(TROMS_2015, _second_version)).run()
@@ -262,7 +262,7 @@ def test_reupload_shows_what_changes_and_the_overview_follows(url):
 
     at.switch_page("views/oversikt.py").run()
     table = at.dataframe[0].value.set_index("IA-råd")
-    assert table.loc["IA-rådet i Troms", "Brukt (kr)"] == 338_120
+    assert table.loc["Troms", "Brukt (kr)"] == 338_120
 
 
 def _password_protected() -> bytes:

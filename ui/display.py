@@ -3,6 +3,7 @@ red, and the CSV and XLSX download buttons for exactly the table shown."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,7 +16,7 @@ from ia_data.domain.rules import Status, load_rules
 from ia_data.reporting.table import PLAIN_NUMBER_COLUMNS, Kroner, Percent
 from ui.auth import as_this_visitor
 from ui.data import table_export
-from ui.text import screen_text
+from ui.text import plain, screen_text
 
 STATUS_COLOURS = {
     Status.ON_TIME: ("#e3f1e6", "#1b5e20"),
@@ -156,8 +157,9 @@ def show_table(
         if kind == "money" and column.startswith("Gjenstår"):
             flags.setdefault(column, lambda v: v < 0)
         flagged = flags.get(column)
-        if kind == "money":
-            text = _kroner
+        if kind == "money":  # one column, one format: øre on every amount if on any
+            with_ore = any(not _missing(v) and round(v * 100) % 100 for v in frame[column])
+            text = _kroner_with_ore if with_ore else _kroner
         elif kind == "percent" and column in bars:
             bar = st.column_config.ProgressColumn(
                 column, min_value=0, max_value=100, format="%.0f %%"
@@ -176,17 +178,28 @@ def show_table(
         predicate = flagged or alerts.get(column)
         if predicate is not None:
             styler = styler.map(lambda v, p=predicate: _alert(p, v), subset=[column])
+        if kind in ("money", "percent") and column not in bars:  # amounts line up right
+            config = dict(column_config.get(column) or st.column_config.Column(column))
+            config.setdefault("alignment", "right")
+            column_config[column] = config
+
     st.dataframe(
         styler,
         placeholder="",  # an empty cell, not «None»
         hide_index=True,
-        height=min(38 + 35 * max(len(frame), 1), max_height),
+        height=min(table_height(len(frame)), max_height),
         column_config={c: v for c, v in column_config.items() if c in frame.columns},
         key=key,
     )
     if download is not None:
         download_buttons(rows or table, download, key=key or download.stem)
     return frame
+
+
+def table_height(rows: int) -> int:
+    """The height that shows ``rows`` rows and the header whole (Streamlit's rows are 35 px,
+    plus the borders): a last row cut in half hides that there is a row below it."""
+    return (max(rows, 1) + 1) * 35 + 3
 
 
 # The council's column: wide enough for its name, and in view while a table scrolls sideways.
@@ -227,6 +240,10 @@ def _missing(value) -> bool:
 
 def _kroner(value) -> str:
     return EMPTY if _missing(value) else fmt.kroner(round(value * 100))
+
+
+def _kroner_with_ore(value) -> str:
+    return EMPTY if _missing(value) else fmt.kroner(round(value * 100), ore_always=True)
 
 
 def _percent(value) -> str:
@@ -304,3 +321,18 @@ def council_page_links(councils, label: str) -> None:
                 label=council.name.removeprefix("IA-rådet i "),
                 query_params={"rad": str(council.id)},
             )
+
+
+def chart(figure, caption: str | None = None) -> None:
+    """A figure with its title above it as text (text wraps on a phone, where Plotly cuts a
+    title off) that also names the chart for a screen reader, and no Plotly toolbar (its
+    buttons are in English); ``caption`` under it."""
+    title = html.unescape(figure.layout.title.text or "")
+    figure.update_layout(title=None)
+    top = 70 if figure.layout.xaxis.side == "top" else 30
+    figure.update_layout(margin={"t": top})
+    if title:
+        st.markdown(f"**{plain(title)}**")
+    st.plotly_chart(figure, config={"displayModeBar": False}, alt=title or None)
+    if caption:
+        st.caption(caption)

@@ -159,9 +159,7 @@ for tab, (rows, key_label, title, slug) in zip(st.tabs(TEXT["tabs"]), views, str
         st.caption(TEXT["breakdown_caption"])
         if slug != "delmal":
             chart_title = f"Aktiviteter {title.lower()} og delmål"
-            st.plotly_chart(
-                charts.breakdown_chart(rows, chart_title), config={"displaylogo": False}
-            )
+            ui.display.chart(charts.breakdown_chart(rows, chart_title))
 
 # --- the list --------------------------------------------------------------------------
 st.subheader(TEXT["list"].format(year=year))

@@ -124,7 +124,7 @@ ui.display.show_table(
 st.caption(TEXT["matrix_caption"].format(as_of=fmt.day(as_of), rules=_rules_text()))
 ui.display.assumption_legend(rules, years)
 with st.expander(TEXT["chart"], expanded=True):
-    st.plotly_chart(charts.deadline_chart(rows), config={"displaylogo": False})
+    ui.display.chart(charts.deadline_chart(rows), caption=charts.STATUS_MARK_TEXT)
 
 # --- what is missing, what falls due ---------------------------------------------------
 left, right = st.columns(2)

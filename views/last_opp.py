@@ -25,8 +25,8 @@ TEXT = {
     "uploader": "Rapporter fra IA-rådene",
     "uploader_help": "Dra filene hit eller velg dem. Godtatt: .xlsx, .xlsm, .xls og .ods, "
     "høyst 20 MB per fil.",
-    "empty": "Ingen filer valgt ennå. Bruk malen til høyre hvis rådet ikke har en "
-    "arbeidsbok fra før.",
+    "empty": "Ingen filer valgt ennå. Har rådet ingen arbeidsbok fra før, kan du laste ned "
+    "en tom rapportmal (under «Tom rapportmal»).",
     "template": "Tom rapportmal",
     "template_caption": "Arbeidsboka med arkene Rapport, Aktiviteter og Møter, med "
     "nedtrekkslister for rådene og periodene i valgt år.",
@@ -65,6 +65,9 @@ TEXT = {
     "assumed": " (antatt)",
     "partial_line": "Fra filen: {what}",
     "errors_download": "Last ned feillisten (XLSX)",
+    "errors_alt": "Feilene i {name}",
+    "errors_long": "Mange feil: en lang melding kan være forkortet i tabellen; feillisten "
+    "(XLSX) under har alle meldingene hele.",
     "warnings": "{count} advarsler (filen kan likevel lagres):",
     "warning_one": "1 advarsel (filen kan likevel lagres):",
     "warnings_more": "… og {count} til",
@@ -89,6 +92,7 @@ TEXT = {
     "summary_some": "Lagret {stored} av {total} filer; se under for de andre.",
     "summary_none": "Ingen av filene ble lagret.",
     "summary_links": "Se resultatet:",
+    "summary_overview": "Oversikt {year}",
     "metric_activities": "Aktiviteter",
     "metric_goal": "Delmål {k}",
     "metric_meetings": "Møter",
@@ -96,6 +100,8 @@ TEXT = {
     "activities_help": "Aktiviteter som ikke er avlyst",
     "cost_help": "Sum kostnad for alle aktivitetene, avlyste medregnet",
 }
+
+WHOLE_ERRORS = 40  # up to this many errors are listed whole (wrapped); more in a scroll table
 
 rules = load_rules()
 st.session_state.setdefault("upload_round", 0)
@@ -109,9 +115,9 @@ if not ui.auth.scope().everything:
 
 # --- the summary of the last confirm ---------------------------------------------------
 def _show_summary(summary: list[tuple[str, str]]) -> None:
-    stored = sum(1 for status, _ in summary if status == ImportStatus.STORED)
+    stored = sum(1 for status, *_ in summary if status == ImportStatus.STORED)
     total = len(summary)
-    lines = "\n".join(f"- {ui.text.plain(message)}" for _, message in summary)
+    lines = "\n".join(f"- {ui.text.plain(message)}" for _, message, *_ in summary)
     if stored == total == 1:
         st.success(f"{TEXT['summary_one']}\n\n{lines}")
     elif stored == total:
@@ -120,9 +126,27 @@ def _show_summary(summary: list[tuple[str, str]]) -> None:
         st.warning(f"{TEXT['summary_some'].format(stored=stored, total=total)}\n\n{lines}")
     else:
         st.error(f"{TEXT['summary_none']}\n\n{lines}")
+    # Each stored report's year (and its councils), so that the link shows the new figures.
+    stored_in: dict[int, set[int]] = {}
+    for status, _, year, council_id in summary:
+        if status == ImportStatus.STORED and year is not None:
+            stored_in.setdefault(year, set())
+            if council_id is not None:
+                stored_in[year].add(council_id)
     with st.container(horizontal=True, gap="small"):
         st.caption(TEXT["summary_links"])
-        st.page_link("views/oversikt.py", label="Oversikt", icon=":material/table_chart:")
+        for year, council_ids in sorted(stored_in.items()):
+            params = {"ar": str(year)}
+            if council_ids:
+                params["rad"] = ",".join(str(i) for i in sorted(council_ids))
+            st.page_link(
+                "views/oversikt.py",
+                label=TEXT["summary_overview"].format(year=year),
+                icon=":material/table_chart:",
+                query_params=params,
+            )
+        if not stored_in:
+            st.page_link("views/oversikt.py", label="Oversikt", icon=":material/table_chart:")
         st.page_link("views/opplastinger.py", label="Opplastinger", icon=":material/history:")
 
 
@@ -255,20 +279,28 @@ def _errors_table(p: up.Preview) -> None:
     frame["Rad"] = pd.array(frame["Rad"].tolist(), dtype="Int64")
     for column in ("Funnet", "Forventet / melding"):  # a found value may be very long
         frame[column] = [ui.text.screen_text(v) for v in frame[column]]
-    st.dataframe(
-        frame,
-        placeholder="",  # an empty cell, not «None»
-        hide_index=True,
-        height=min(38 + 35 * len(frame), 456),
-        column_config={
-            "Ark": st.column_config.TextColumn("Ark", width=95),
-            "Rad": st.column_config.NumberColumn("Rad", format="%d", width=50),
-            "Kolonne": st.column_config.TextColumn("Kolonne", width=115),
-            "Funnet": st.column_config.TextColumn("Funnet", width=100),
-            "Forventet / melding": st.column_config.TextColumn("Forventet / melding", width=540),
-        },
-        key=f"errors_{p.sha256[:16]}",
-    )
+    if len(frame) <= WHOLE_ERRORS:  # a static table: every message whole, wrapped
+        frame["Rad"] = ["" if pd.isna(v) else str(v) for v in frame["Rad"]]
+        frame = frame.fillna("")
+        st.table(frame, hide_index=True, alt=TEXT["errors_alt"].format(name=p.file_name))
+    else:
+        st.caption(TEXT["errors_long"])
+        st.dataframe(
+            frame,
+            placeholder="",  # an empty cell, not «None»
+            hide_index=True,
+            height=min(ui.display.table_height(len(frame)), 456),
+            column_config={
+                "Ark": st.column_config.TextColumn("Ark", width=95),
+                "Rad": st.column_config.NumberColumn("Rad", format="%d", width=50),
+                "Kolonne": st.column_config.TextColumn("Kolonne", width=115),
+                "Funnet": st.column_config.TextColumn("Funnet", width=100),
+                "Forventet / melding": st.column_config.TextColumn(
+                    "Forventet / melding", width=540
+                ),
+            },
+            key=f"errors_{p.sha256[:16]}",
+        )
     stem = p.file_name.rsplit(".", 1)[0]
     st.download_button(
         TEXT["errors_download"],
@@ -464,6 +496,14 @@ if st.button(
     if bar is not None:
         bar.progress(1.0)
     ui.upload.data_changed()
-    st.session_state.upload_summary = [(r.status, r.message) for r in results]
+    st.session_state.upload_summary = [
+        (
+            r.status,
+            r.message,
+            r.parsed.period.year if r.parsed.period else None,
+            r.parsed.council.id if r.parsed.council else None,
+        )
+        for r in results
+    ]
     st.session_state.upload_round += 1
     st.rerun()

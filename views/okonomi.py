@@ -128,7 +128,7 @@ if unallocated:
         TEXT["no_allocation"].format(names=ui.text.plain(", ".join(unallocated)), year=year),
         icon=":material/warning:",
     )
-st.plotly_chart(charts.money_chart(rows), config={"displaylogo": False})
+ui.display.chart(charts.money_chart(rows))
 
 # --- spend by activity type ------------------------------------------------------------
 st.subheader(TEXT["by_type"].format(year=year))
@@ -150,9 +150,7 @@ if spend:
         ),
     )
     st.caption(TEXT["by_type_caption"])
-    st.plotly_chart(
-        charts.spend_by_type_chart(spend, councils, types), config={"displaylogo": False}
-    )
+    ui.display.chart(charts.spend_by_type_chart(spend, councils, types))
 else:
     st.info(TEXT["no_spend"].format(year=year))
 
@@ -180,8 +178,10 @@ ui.display.show_table(
 )
 st.caption(TEXT["trend_caption"])
 left, right = st.columns([2, 3])
-left.plotly_chart(charts.money_trend_chart(trend.rows), config={"displaylogo": False})
-right.plotly_chart(charts.share_used_chart(history), config={"displaylogo": False})
+with left:
+    ui.display.chart(charts.money_trend_chart(trend.rows))
+with right:
+    ui.display.chart(charts.share_used_chart(history))
 with st.expander(TEXT["all_years"]):
     ui.display.show_table(
         tables.money_table(history, title="Økonomi alle år"),

@@ -33,6 +33,10 @@ TEXT = {
     "Handlingsplan at rapporten svarer «Nei» eller ikke oppgir noen handlingsplan (brevet fra "
     "2012 krever en).",
     "links": "Se ett råd nærmere:",
+    "view": "Visning",
+    "assumed_due": "Brevene gir ingen frist for denne perioden; fristen er antatt (se under "
+    "tabellen).",
+    "views": {"kompakt": "Kompakt", "alle": "Alle kolonner"},
     "compiled": "Samlet rapport",
     "compiled_year": "Hele året",
     "compiled_period": "Rapporten gjelder",
@@ -44,6 +48,26 @@ TEXT = {
 
 rules = load_rules()
 years = ui.data.page_start(TEXT)
+
+# The compact view's columns: narrow enough that all of them fit a 1440 px screen.
+COMPACT_COLUMNS = {
+    "IA-råd": st.column_config.TextColumn("IA-råd", width=132),
+    "Forbruk (%)": st.column_config.ProgressColumn(
+        "Forbruk", min_value=0, max_value=100, format="%.0f %%", width=80,
+        help="Brukt som andel av tildelt",
+    ),
+    "Tildelt (kr)": st.column_config.Column("Tildelt", width=84, help="Tildelt (kr)"),
+    "Brukt (kr)": st.column_config.Column("Brukt", width=96, help="Brukt (kr)"),
+    "Aktiviteter": st.column_config.Column("Akt.", width=44, help="Aktiviteter (ikke avlyste)"),
+    **{
+        f"Delmål {k}": st.column_config.Column(
+            f"D{k}", width=44, help=f"Delmål {k}: {ui.display.goal_help(f'Delmål {k}')}"
+        )
+        for k in (1, 2, 3)
+    },
+    "Møter": st.column_config.Column("Møter", width=60),
+    "Handlingsplan": st.column_config.Column("Handl.plan", width=104, help="Handlingsplan"),
+}  # fmt: skip
 
 with st.container(horizontal=True):
     year = ui.filters.year_filter(years, default=years[0])
@@ -104,23 +128,40 @@ date_columns = [c for c in table.columns if c.startswith(("Frist", "Innsendt"))]
 status_columns = [c for c in table.columns if c.startswith("Status")]
 if goal:
     st.info(TEXT["goal_note"].format(goal=goal), icon=":material/filter_alt:")
+view = ui.filters.view_filter(TEXT["view"], TEXT["views"])
+compact = view == "kompakt"
+shown = tables.overview_compact_table(rows, periods) if compact else table
 ui.display.show_table(
-    table,
+    shown,
     bars=("Forbruk (%)",),
     flags={
         **{f"Delmål {k}": (lambda v: v == 0) for k in (1, 2, 3)},
         "Møter": lambda v: not expected[0] <= v <= expected[1],
         "Handlingsplan": tables.action_plan_missing,
     },
-    flag_words={
+    flag_words={}
+    if compact
+    else {
         "Møter": lambda v: (
             (f"under {expected[0]}" if v < expected[0] else f"over {expected[1]}") + meetings_mark
         ),
         "Handlingsplan": lambda v: "mangler",
     },
     alerts={"Alle delmål dekket": lambda v: v == "Nei"},
-    max_height=38 + 35 * len(rows),
+    max_height=ui.display.table_height(len(rows)),
     column_config={
+        **COMPACT_COLUMNS,
+        **{
+            tables.compact_status_column(p): st.column_config.TextColumn(
+                tables.compact_status_column(p),
+                width=178,
+                help=TEXT["assumed_due"] if p.due_is_assumption else None,
+            )
+            for p in periods
+        },
+    }
+    if compact
+    else {
         "År": st.column_config.NumberColumn("År", format="%d", width=48),
         "IA-råd": st.column_config.TextColumn("IA-råd", width=175, pinned=True),
         "Fylker": st.column_config.TextColumn("Fylker", width=150),
@@ -163,9 +204,11 @@ ui.display.download_pair(
 # --- charts ----------------------------------------------------------------------------
 st.subheader("Figurer")
 left, right = st.columns(2)
-left.plotly_chart(charts.money_chart(rows), config={"displaylogo": False})
-right.plotly_chart(charts.goals_chart(rows), config={"displaylogo": False})
-st.plotly_chart(charts.status_chart(rows), config={"displaylogo": False})
+with left:
+    ui.display.chart(charts.money_chart(rows))
+with right:
+    ui.display.chart(charts.goals_chart(rows))
+ui.display.chart(charts.status_chart(rows))
 
 # --- the compiled report ---------------------------------------------------------------
 st.subheader(TEXT["compiled"])

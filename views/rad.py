@@ -200,7 +200,8 @@ ui.display.show_table(
 st.caption(TEXT["years_caption"].format(meetings=meetings_text))
 ui.display.goal_legend()
 left, _ = st.columns([3, 2])
-left.plotly_chart(charts.council_money_chart(history.years), config={"displaylogo": False})
+with left:
+    ui.display.chart(charts.council_money_chart(history.years))
 
 # --- activities and meetings -----------------------------------------------------------
 st.subheader(TEXT["activities"])

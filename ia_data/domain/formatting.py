@@ -20,11 +20,12 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(TIMEZONE).replace(tzinfo=None)
 
 
-def kroner(ore: int | None, unit: bool = True) -> str:
-    """``1250050`` øre as ``12 500,50 kr`` (no decimals for whole kroner)."""
+def kroner(ore: int | None, unit: bool = True, ore_always: bool = False) -> str:
+    """``1250050`` øre as ``12 500,50 kr`` (no decimals for whole kroner, unless
+    ``ore_always``: a column where some amount has øre shows them on every amount)."""
     if ore is None:
         return ""
-    pattern = "#,##0" if ore % 100 == 0 else "#,##0.00"
+    pattern = "#,##0" if ore % 100 == 0 and not ore_always else "#,##0.00"
     text = format_decimal(ore / 100, format=pattern, locale=LOCALE)
     return f"{text} kr" if unit else text
 

@@ -31,6 +31,11 @@ class CouncilInfo:
         )
 
     @property
+    def short_name(self) -> str:
+        """«IA-rådet i Troms» as «Troms» (where a column or a chart says «IA-råd» already)."""
+        return self.name.removeprefix("IA-rådet i ")
+
+    @property
     def county_names(self) -> str:
         return ", ".join(name for _, name in self.counties)
 

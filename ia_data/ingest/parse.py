@@ -9,6 +9,7 @@ database; ``store`` decides what to do with a clean result.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -263,12 +264,18 @@ class _Field:
         return cell_name(self.row, self.col + 1)
 
 
-def _label_key(text: str) -> str | None:
-    key = fold_label(text)
+@functools.cache
+def _label_keys() -> dict[str, str]:
+    """Each known label, folded → its field (the first field that names it)."""
+    keys: dict[str, str] = {}
     for name, labels in REPORT_LABELS.items():
-        if key in {fold_label(label) for label in labels}:
-            return name
-    return None
+        for label in labels:
+            keys.setdefault(fold_label(label), name)
+    return keys
+
+
+def _label_key(text: str) -> str | None:
+    return _label_keys().get(fold_label(text))
 
 
 def _question_number(text: str) -> int | None:

@@ -37,6 +37,27 @@ def _short(name: str) -> str:
     return safe_text(name.removeprefix("IA-rådet i "))
 
 
+# A status in a small cell (the deadline chart has a column per period, which a phone
+# makes narrow): a sign beside the colour, explained under the chart (``STATUS_MARK_TEXT``).
+STATUS_MARKS = {
+    Status.ON_TIME: "✓",
+    Status.MISSING: "✗",
+    Status.DUE_SOON: "!",
+    Status.NOT_DUE: "–",
+}
+STATUS_MARK_TEXT = (
+    "I figuren: ✓ levert i tide, +N levert N dager for sent, ✗ mangler, ! forfaller snart, "
+    "– ikke forfalt."
+)
+
+
+def status_mark(status) -> str:
+    """A ``DeadlineStatus`` as a short sign: ✓, +3 (days late), ✗, ! or –."""
+    if status.status is Status.LATE:
+        return f"+{status.days_late}"
+    return STATUS_MARKS[status.status]
+
+
 def _status_scale() -> list:
     """A colour scale with one band of each status's colour, in ``STATUS_ORDER``."""
     n = len(STATUS_ORDER)
@@ -52,7 +73,15 @@ def _layout(fig: go.Figure, title: str, rows: int) -> go.Figure:
         separators=SEPARATORS,
         height=max(320, 28 * rows + 120),
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": -0.08},
+        # Above the plot, in the order of the bars (a legend below covers the axis).
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0,
+            "xanchor": "left",
+            "x": 0,
+            "traceorder": "normal",
+        },
         plot_bgcolor="white",
         font={"family": "Source Sans Pro, sans-serif"},
     )
@@ -152,10 +181,8 @@ def status_chart(rows: list[OverviewRow]) -> go.Figure:
 
 
 def _values_up(fig: go.Figure) -> go.Figure:
-    """Undo ``_layout``'s reversed y axis for charts with values (not names) upwards, and
-    keep the legend clear of the year labels."""
+    """Undo ``_layout``'s reversed y axis for charts with values (not names) upwards."""
     fig.update_yaxes(autorange=True)
-    fig.update_layout(legend={"orientation": "h", "y": -0.18})
     return fig
 
 
@@ -174,7 +201,7 @@ def deadline_chart(rows) -> go.Figure:
     for r in rows:
         i, j = names.index(r.council.name), columns.index(r.period.label)
         z[i][j] = index[r.status.status]
-        text[i][j] = str(r.status.status)
+        text[i][j] = status_mark(r.status)
         assumed = " (antatt)" if r.period.due_is_assumption else ""
         hover[i][j] = (
             f"{safe_text(r.council.name)}, {r.period.label}<br>{safe_text(r.status.text)}<br>"
@@ -190,7 +217,7 @@ def deadline_chart(rows) -> go.Figure:
             text=text,
             customdata=hover,
             texttemplate="%{text}",
-            textfont={"size": 11},
+            textfont={"size": 13},
             zmin=-0.5,
             zmax=len(STATUS_ORDER) - 0.5,
             colorscale=scale,
@@ -276,9 +303,10 @@ def share_used_chart(rows) -> go.Figure:
     return fig
 
 
+# Told apart by hue, not by shades of one blue (Okabe–Ito, safe for colour blindness).
 TYPE_COLOURS = (
-    "#1f5f8b", "#4f8fbf", "#8cb8d8", "#2f7d6d", "#6fb3a3", "#c08a2f", "#e0b96a", "#8a6fb0",
-    "#b9bec7",
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#7a5195",
+    "#999999",
 )  # fmt: skip
 
 

@@ -90,6 +90,38 @@ def overview_table(
     return Table(columns=columns, rows=table_rows, title="Oversikt")
 
 
+def overview_compact_table(rows: list[OverviewRow], periods: list[ReportPeriod]) -> Table:
+    """The overview at a glance, for a screen of 1440 px (and a phone's first columns): the
+    council's short name, money, activities per sub-goal, meetings, action plan and each
+    period's status. Every figure is the full table's (``overview_table``), which the
+    «Alle kolonner» view and the downloads have."""
+    full = overview_table(rows, periods)
+    keep = [
+        "IA-råd",
+        "Forbruk (%)",
+        "Tildelt (kr)",
+        "Brukt (kr)",
+        *ACTIVITY_COLUMNS,
+        "Møter",
+        "Handlingsplan",
+        *(f"Status {p.code}" for p in periods),
+    ]
+    at = [full.columns.index(c) for c in keep]
+    table_rows = []
+    for row, line in zip(rows, full.rows, strict=True):
+        table_rows.append([row.council.short_name, *(line[i] for i in at[1:])])
+    # An assumed due date holds for every council alike: marked once, in the header.
+    columns = keep[: -len(periods)] + [compact_status_column(p) for p in periods]
+    return Table(columns=columns, rows=table_rows, title="Oversikt")
+
+
+def compact_status_column(period: ReportPeriod) -> str:
+    """A period's status column in the compact overview, marked where its due date is
+    assumed."""
+    mark = f" {ASSUMED_DUE_MARK}" if period.due_is_assumption else ""
+    return f"Status {period.code}{mark}"
+
+
 NO_REPORT = "(ingen rapport)"  # a council with no report for a period or year
 
 
