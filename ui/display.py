@@ -188,6 +188,7 @@ def show_table(
         placeholder="",  # an empty cell, not «None»
         hide_index=True,
         height=min(table_height(len(frame)), max_height),
+        alt=getattr(table, "title", None) or None,  # the table's name for a screen reader
         column_config={c: v for c, v in column_config.items() if c in frame.columns},
         key=key,
     )

@@ -41,7 +41,9 @@ TEXT = {
     "breakdown": "Fordeling {year}",
     "tabs": ["Per delmål", "Per type", "Per bransje/sektor"],
     "breakdown_caption": "Aktiviteter og delmål teller ikke avlyste aktiviteter (de står i "
-    "kolonnen Avlyst); Brukt tar med alle. Deltakere summerer de ikke avlyste.",
+    "kolonnen Avlyst); Brukt tar med alle. Deltakere summerer de ikke avlyste. En aktivitet "
+    "på flere delmål telles, med hele kostnaden, under hvert av dem: summen av Brukt per "
+    "delmål blir derfor større enn Brukt i alt.",
     "no_activities": "Ingen aktiviteter er rapportert for {year} med dette filteret.",
     "list": "Alle aktiviteter {year}",
     "search_help": "Alle ordene må finnes i tittel, type, bransje/sektor, ansvarlig eller "

@@ -101,6 +101,16 @@ TEXT = {
     "cost_help": "Sum kostnad for alle aktivitetene, avlyste medregnet",
 }
 
+# What the file chooser offers: the four formats by name and by type. With a type listed,
+# Streamlit leaves the check of what arrives to the app (its own check would end the page
+# with an English error); the app's check refuses any other file in Norwegian.
+ACCEPTED = [
+    ".xlsx", ".xlsm", ".xls", ".ods",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel.sheet.macroEnabled.12",
+    "application/vnd.ms-excel",
+    "application/vnd.oasis.opendocument.spreadsheet",
+]  # fmt: skip
 WHOLE_ERRORS = 40  # up to this many errors are listed whole (wrapped); more in a scroll table
 
 rules = load_rules()
@@ -159,6 +169,7 @@ left, right = st.columns([2, 1], gap="large")
 with left:
     files = st.file_uploader(
         TEXT["uploader"],
+        type=ACCEPTED,  # the file chooser offers these only
         accept_multiple_files=True,
         key=f"upload_files_{st.session_state.upload_round}",
         help=TEXT["uploader_help"],

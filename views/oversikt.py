@@ -27,7 +27,9 @@ TEXT = {
     "({grants}); «vedtak»: fra et "
     "opplastet tildelingsvedtak. Aktiviteter og delmål teller ikke avlyste aktiviteter; "
     "Brukt tar med alle. Møter forventes {meetings} ganger i året. En rapport sendt inn "
-    "etter statusdatoen regnes som ikke sendt.",
+    "etter statusdatoen regnes som ikke sendt. Statusdatoen endrer bare statusene (og "
+    "Innsendt); tallene (tildelt, brukt, aktiviteter, møter) er fra den aktive versjonen av "
+    "hver rapport, uansett dato.",
     "flags": "⚠ i tabellen: under Gjenstår betyr det brukt mer enn tildelt, under et delmål "
     "ingen aktivitet på delmålet, under Møter et antall utenfor det forventede, under "
     "Handlingsplan at rapporten svarer «Nei» eller ikke oppgir noen handlingsplan (brevet fra "

@@ -186,10 +186,11 @@ def set_text(cell, text: str) -> str:
     return text
 
 
-def write_cell(cell, value, plain: bool = False) -> int:
+def write_cell(cell, value, plain: bool = False, ore: bool = False) -> int:
     """Write one typed value with its Norwegian format; returns its display width.
 
-    ``plain`` writes a whole number without thousands spacing (years, ids, row numbers)."""
+    ``plain`` writes a whole number without thousands spacing (years, ids, row numbers);
+    ``ore`` writes an amount with øre even if it is whole (a column where some are not)."""
     if value is None:
         return 0
     if isinstance(value, bool):
@@ -198,8 +199,9 @@ def write_cell(cell, value, plain: bool = False) -> int:
         return 4
     if isinstance(value, Kroner):
         cell.value = value.value
-        cell.number_format = KRONER_FORMAT if value.ore % 100 == 0 else KRONER_ORE_FORMAT
-        return len(f"{value.value:,.0f}") + 6
+        with_ore = ore or value.ore % 100 != 0
+        cell.number_format = KRONER_ORE_FORMAT if with_ore else KRONER_FORMAT
+        return len(f"{value.value:,.2f}" if with_ore else f"{value.value:,.0f}") + 5
     if isinstance(value, Percent):
         cell.value = value.share
         cell.number_format = PERCENT_FORMAT
@@ -236,16 +238,22 @@ def write_sheet(sheet, table: Table) -> None:
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     status_columns = {j for j, c in enumerate(table.columns) if c.startswith("Status")}
     plain_columns = {j for j, c in enumerate(table.columns) if c in PLAIN_NUMBER_COLUMNS}
+    ore_columns = {  # one format per column: øre on every amount if on any
+        j
+        for j in range(len(table.columns))
+        if any(isinstance(row[j], Kroner) and row[j].ore % 100 for row in table.rows)
+    }
     for i, row in enumerate(table.rows, start=2):
         for j, value in enumerate(row):
             cell = sheet.cell(row=i, column=j + 1)
-            widths[j] = max(widths[j], write_cell(cell, value, j in plain_columns))
+            shown = write_cell(cell, value, j in plain_columns, j in ore_columns)
+            widths[j] = max(widths[j], shown)
             if j in status_columns and isinstance(value, str):
                 colour = status_fill(value)
                 if colour:
                     cell.fill = PatternFill("solid", fgColor=colour)
-    for j, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(j)].width = width + 2
+    for j, width in enumerate(widths, start=1):  # room for the header's filter button too
+        sheet.column_dimensions[get_column_letter(j)].width = width + 4
     sheet.freeze_panes = "B2" if table.columns and table.columns[0] == "IA-råd" else "A2"
     if table.rows:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"

@@ -29,7 +29,7 @@ from ia_data.domain.access import Scope
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import Rules, load_rules
 from ia_data.domain.values import ACTIVITY_TYPES, STATUSES
-from ia_data.output.spreadsheet import font
+from ia_data.output.spreadsheet import fit_to_page_width, font
 from ia_data.storage.register import councils
 
 TIMESTAMP = datetime(2026, 1, 1)
@@ -131,6 +131,11 @@ def new_report_workbook(
         MEETING_COLUMNS,
         _MEETING_WIDTHS,
     )
+    # Printed, each sheet's labels and values are on one page across (the report in
+    # portrait, the wide tables in landscape), as many pages down as it needs.
+    fit_to_page_width(report, landscape=False)
+    fit_to_page_width(activities, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    fit_to_page_width(meetings, landscape=False, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     wb.active = 0
     return wb
 
