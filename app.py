@@ -30,6 +30,7 @@ PAGES = {
     "Administrasjon": [
         st.Page("views/tilgang.py", title="Tilgang", icon=":material/manage_accounts:"),
         st.Page("views/register.py", title="Register", icon=":material/account_tree:"),
+        st.Page("views/statistikk.py", title="Statistikk", icon=":material/query_stats:"),
     ],
 }
 

@@ -50,11 +50,12 @@ PAGES = {  # url path → (file, title)
     "opplastinger": ("views/opplastinger.py", "Opplastinger"),
     "tilgang": ("views/tilgang.py", "Tilgang"),
     "register": ("views/register.py", "Register"),
+    "statistikk": ("views/statistikk.py", "Statistikk"),
 }
 MAY_OPEN = {
     ADMIN: set(PAGES),
-    OVERSIGHT: set(PAGES) - {"last_opp", "tilgang", "register"},
-    TROMS: set(PAGES) - {"tilgang", "register"},
+    OVERSIGHT: set(PAGES) - {"last_opp", "tilgang", "register", "statistikk"},
+    TROMS: set(PAGES) - {"tilgang", "register", "statistikk"},
 }
 
 

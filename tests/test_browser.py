@@ -42,6 +42,7 @@ PAGES = {  # url path → the page's title
     "last_opp": "Last opp",
     "opplastinger": "Opplastinger",
     "register": "Register",
+    "statistikk": "Statistikk",
 }
 
 

@@ -171,7 +171,7 @@ def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
 
     # The admin (from IA_ADMIN_EMAILS) gives the newcomer Finnmark on «Tilgang».
     page = _as(browser, ADMIN, server)
-    assert _sidebar_pages(page)[-2:] == ["Tilgang", "Register"]
+    assert _sidebar_pages(page)[-3:] == ["Tilgang", "Register", "Statistikk"]
     _open(page, f"{server.base}/?ar=2015&per=2016-06-01", "Oversikt")
     _shot(page, "admin-oversikt")
     _open(page, f"{server.base}/tilgang", "Tilgang")

@@ -14,7 +14,7 @@ a slow read is cut off.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import hostile
@@ -27,6 +27,7 @@ from workbooks import ANSWERS, activity, report_sheets, xlsx
 
 from ia_data.cli import main as cli
 from ia_data.domain import limits
+from ia_data.domain.formatting import TIMEZONE
 from ia_data.ingest import worker
 from ia_data.storage.models import Activity, Meeting, Report
 
@@ -244,7 +245,7 @@ REFUSED = [
         lambda: xlsx(_sheets(Rapport=_rapport(submitted="31.12.2099"))),
         [
             f"Rapport, rad 3, kolonne «Innsendt dato»: 31.12.2099 ligger fram i tid (i dag er "
-            f"{date.today():%d.%m.%Y}); skriv datoen rapporten ble sendt inn"
+            f"{datetime.now(TIMEZONE):%d.%m.%Y}); skriv datoen rapporten ble sendt inn"
         ],
     ),
 ]

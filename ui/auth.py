@@ -28,7 +28,7 @@ from ia_data.domain.access import (
     identity,
     normal_email,
 )
-from ia_data.storage import db, register, users
+from ia_data.storage import db, register, stats, users
 from ia_data.storage.engine import is_demo
 
 OPEN_SETTING = "IA_AUTH"
@@ -48,7 +48,7 @@ class Mode:
 # Pages by role (their url paths); ``tilgang`` only where there is sign-in.
 READING = ("oversikt", "frister", "okonomi", "aktiviteter", "rad")
 PAGES = {
-    Role.ADMIN: (*READING, "last_opp", "opplastinger", "tilgang", "register"),
+    Role.ADMIN: (*READING, "last_opp", "opplastinger", "tilgang", "register", "statistikk"),
     Role.OVERSIGHT: (*READING, "opplastinger"),
     Role.SECRETARIAT: (*READING, "last_opp", "opplastinger"),
 }
@@ -227,3 +227,26 @@ def register_change(text: str, file_name: str, dry_run: bool):
 def register_versions():
     with Session(db.get_engine()) as session:
         return register.register_history(session, scope=scope())
+
+
+# --- «Statistikk»: public statistics loaded or fetched (an admin) ---------------------------
+def stats_import(file_name: str, data: bytes, dry_run: bool):
+    """A statistics file checked (``dry_run``) or loaded: a ``LoadResult``."""
+    return stats.import_stats(
+        db.get_engine(), file_name, data, by=visitor().who_shown, scope=scope(), dry_run=dry_run
+    )
+
+
+def stats_fetch(table: str, dry_run: bool):
+    """A StatBank table fetched and checked (``dry_run``) or loaded: a ``LoadResult``."""
+    return stats.fetch_stats(
+        db.get_engine(), table, by=visitor().who_shown, scope=scope(), dry_run=dry_run
+    )
+
+
+def stats_series(history: bool = False):
+    """The active series, or (``history``) every load of every series."""
+    with Session(db.get_engine()) as session:
+        if history:
+            return stats.series_history(session, scope=scope())
+        return stats.series_list(session, scope=scope())

@@ -13,7 +13,7 @@ import streamlit as st
 
 from ia_data.domain import formatting as fmt
 from ia_data.domain.rules import Status, load_rules
-from ia_data.reporting.table import PLAIN_NUMBER_COLUMNS, Kroner, Percent
+from ia_data.reporting.table import ONE_DECIMAL_COLUMNS, PLAIN_NUMBER_COLUMNS, Kroner, Percent
 from ui.auth import as_this_visitor
 from ui.data import table_export
 from ui.text import plain, screen_text
@@ -64,6 +64,8 @@ def _display(value, plain: bool = False) -> str:
         return EMPTY
     if isinstance(value, bool):
         return fmt.yes_no(value)
+    if isinstance(value, Percent):
+        return f"{fmt.number(value.share * 100, 1)} %"
     if isinstance(value, datetime | date):
         return fmt.day(value)
     if isinstance(value, float) and value.is_integer():
@@ -104,9 +106,8 @@ def table_frame(table):
             # st.dataframe draws a bool column as check boxes; the export says Ja/Nei.
             frame[column] = [fmt.yes_no(v) if v is not None else None for v in frame[column]]
         elif len({type(v) for v in values}) > 1:  # e.g. an action plan: a date, or Ja/Nei
-            frame[column] = [
-                screen_text(_display(v)) if v is not None else "" for v in frame[column]
-            ]
+            shown = _one_decimal if column in ONE_DECIMAL_COLUMNS else _display
+            frame[column] = [screen_text(shown(v)) if v is not None else "" for v in frame[column]]
         elif values and all(isinstance(v, date) for v in values):
             pass  # real dates, so the column sorts by date; a gap shows as an empty cell
         elif kinds[column] == "other":
@@ -168,6 +169,8 @@ def show_table(
             text = None
         elif kind == "percent":
             text = _percent
+        elif column in ONE_DECIMAL_COLUMNS:
+            text = _one_decimal
         else:
             text = _plain if column in PLAIN_NUMBER_COLUMNS else _display
         if text is not None:
@@ -249,6 +252,12 @@ def _kroner_with_ore(value) -> str:
 
 def _percent(value) -> str:
     return EMPTY if _missing(value) else f"{fmt.number(value, 1)} %"
+
+
+def _one_decimal(value) -> str:
+    if isinstance(value, float) and not _missing(value):
+        return fmt.number(value, 1)
+    return _display(value)
 
 
 def _plain(value) -> str:

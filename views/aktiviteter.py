@@ -18,6 +18,7 @@ from ia_data.reporting.activities import (
     report_uploads,
 )
 from ia_data.reporting.overview import overview
+from ia_data.reporting.sickness import sickness_and_activity
 
 TEXT = {
     "title": "Aktiviteter",
@@ -38,6 +39,11 @@ TEXT = {
     "lacking_no_activity": "**{name}** har rapportert, men ingen aktiviteter i {year}.",
     "no_report": "Ingen rapport for {year} fra {names}: aktivitetene deres er ikke kjent, og "
     "de telles som manglende rapporter, ikke som råd uten delmål.",
+    "sickness": "Sykefravær og delmål 1 i {year}",
+    "sickness_title": "IA-rådene etter sykefravær og aktiviteter på delmål 1, {year}",
+    "sickness_caption": "Hvert punkt er et råd (et råd som dekker to fylker, har et punkt "
+    "per fylke, med samme antall aktiviteter). Aktiviteter på delmål 1 teller ikke avlyste; "
+    "råd uten rapport for året er ikke med.",
     "breakdown": "Fordeling {year}",
     "tabs": ["Per delmål", "Per type", "Per bransje/sektor"],
     "breakdown_caption": "Aktiviteter og delmål teller ikke avlyste aktiviteter (de står i "
@@ -124,6 +130,15 @@ ui.display.show_table(
 )
 st.caption(TEXT["coverage_caption"])
 ui.display.goal_legend()
+
+# --- sickness absence against sub-goal 1 ------------------------------------------------
+sickness, points = ui.data.query(sickness_and_activity, year=year, council_ids=council_ids or None)
+if tables.shows_sickness(sickness) and any(p.goal_1 is not None for p in points):
+    st.subheader(TEXT["sickness"].format(year=year))
+    ui.display.chart(
+        charts.sickness_activity_chart(points, TEXT["sickness_title"].format(year=year)),
+        caption=f"{ui.text.plain(sickness.caption)} {TEXT['sickness_caption']}",
+    )
 
 # --- per sub-goal, type and sector -----------------------------------------------------
 st.subheader(TEXT["breakdown"].format(year=year))

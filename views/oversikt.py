@@ -12,6 +12,7 @@ from ia_data.domain.rules import ASSUMED_MARK, Status, load_rules
 from ia_data.output import charts
 from ia_data.reporting import tables
 from ia_data.reporting.overview import overview
+from ia_data.reporting.sickness import sickness_overview
 
 TEXT = {
     "title": "Oversikt",
@@ -36,6 +37,8 @@ TEXT = {
     "2012 krever en).",
     "links": "Se ett råd nærmere:",
     "view": "Visning",
+    "sickness": "Et råd som dekker to fylker, viser hvert fylkes tall (ikke et snitt); et "
+    "tomt felt betyr at serien ikke har tall for fylket.",
     "assumed_due": "Brevene gir ingen frist for denne perioden; fristen er antatt (se under "
     "tabellen).",
     "views": {"kompakt": "Kompakt", "alle": "Alle kolonner"},
@@ -53,12 +56,12 @@ years = ui.data.page_start(TEXT)
 
 # The compact view's columns: narrow enough that all of them fit a 1440 px screen.
 COMPACT_COLUMNS = {
-    "IA-råd": st.column_config.TextColumn("IA-råd", width=132),
+    "IA-råd": st.column_config.TextColumn("IA-råd", width=114),
     "Forbruk (%)": st.column_config.ProgressColumn(
-        "Forbruk", min_value=0, max_value=100, format="%.0f %%", width=80,
+        "Forbruk", min_value=0, max_value=100, format="%.0f %%", width=76,
         help="Brukt som andel av tildelt",
     ),
-    "Tildelt (kr)": st.column_config.Column("Tildelt", width=84, help="Tildelt (kr)"),
+    "Tildelt (kr)": st.column_config.Column("Tildelt", width=80, help="Tildelt (kr)"),
     "Brukt (kr)": st.column_config.Column("Brukt", width=96, help="Brukt (kr)"),
     "Aktiviteter": st.column_config.Column("Akt.", width=44, help="Aktiviteter (ikke avlyste)"),
     **{
@@ -67,8 +70,8 @@ COMPACT_COLUMNS = {
         )
         for k in (1, 2, 3)
     },
-    "Møter": st.column_config.Column("Møter", width=60),
-    "Handlingsplan": st.column_config.Column("Handl.plan", width=104, help="Handlingsplan"),
+    "Møter": st.column_config.Column("Møter", width=54),
+    "Handlingsplan": st.column_config.Column("Handl.plan", width=92, help="Handlingsplan"),
 }  # fmt: skip
 
 with st.container(horizontal=True):
@@ -82,7 +85,8 @@ if not rows:
     st.info(TEXT["no_rows"])
     st.stop()
 periods = rules.periods(year)
-table = tables.overview_table(rows, periods, screen=True)
+sickness = ui.data.query(sickness_overview, year=year, council_ids=council_ids or None)
+table = tables.overview_table(rows, periods, screen=True, sickness=sickness)
 
 # --- headline figures ------------------------------------------------------------------
 statuses = [p.status.status for r in rows for p in r.periods]
@@ -132,7 +136,11 @@ if goal:
     st.info(TEXT["goal_note"].format(goal=goal), icon=":material/filter_alt:")
 view = ui.filters.view_filter(TEXT["view"], TEXT["views"])
 compact = view == "kompakt"
-shown = tables.overview_compact_table(rows, periods) if compact else table
+shown = tables.overview_compact_table(rows, periods, sickness) if compact else table
+sickness_help = (
+    f"{sickness.caption} Et råd som dekker to fylker, viser begge fylkenes tall (i "
+    "kompakt visning: i fylkenes rekkefølge under Fylker)."
+)
 ui.display.show_table(
     shown,
     bars=("Forbruk (%)",),
@@ -153,10 +161,11 @@ ui.display.show_table(
     max_height=ui.display.table_height(len(rows)),
     column_config={
         **COMPACT_COLUMNS,
+        tables.SICKNESS: st.column_config.Column("Sykefr.", width=64, help=sickness_help),
         **{
             tables.compact_status_column(p): st.column_config.TextColumn(
                 tables.compact_status_column(p),
-                width=178,
+                width=158,
                 help=TEXT["assumed_due"] if p.due_is_assumption else None,
             )
             for p in periods
@@ -182,6 +191,10 @@ ui.display.show_table(
             "Alle delmål", width=108, help="Aktivitet på alle tre delmål"
         ),
         "Møter": st.column_config.Column("Møter", width=92),
+        tables.SICKNESS: st.column_config.Column(tables.SICKNESS, width=110, help=sickness_help),
+        tables.SICKNESS_CHANGE: st.column_config.Column(
+            "Endring (pp)", width=96, help=f"Endring i prosentpoeng. {sickness.caption}"
+        ),
         **{c: st.column_config.TextColumn(c, width=235) for c in status_columns},
         **{c: st.column_config.Column(c, width=88) for c in date_columns},
     },
@@ -194,6 +207,8 @@ st.caption(
     )
 )
 st.caption(TEXT["flags"])
+if tables.shows_sickness(sickness):
+    st.caption(f"**Sykefravær:** {ui.text.plain(sickness.caption)} {TEXT['sickness']}")
 ui.display.assumption_legend(rules, [year])
 ui.display.goal_legend()
 ui.display.council_page_links([r.council for r in rows], TEXT["links"])

@@ -16,6 +16,8 @@ from ia_data.reporting import tables
 from ia_data.reporting.activities import activity_list, meeting_list
 from ia_data.reporting.council import council_history
 from ia_data.reporting.deadlines import data_years
+from ia_data.reporting.sickness import council_sickness
+from ia_data.reporting.totals import council_year_totals
 
 ANSWER_LIMIT = 20_000  # characters of an answer on the screen (the importer's limit)
 
@@ -48,6 +50,15 @@ TEXT = {
     "forventede ({meetings} i året).",
     "activities": "Aktiviteter",
     "activities_none": "Rådet har ingen aktiviteter registrert.",
+    "sickness": "Sykefravær og delmål 1",
+    "sickness_none": "Ingen statistikkserie har tall for fylkene rådet dekker. En "
+    "administrator kan laste inn statistikk under «Statistikk».",
+    "sickness_series": "Statistikkserie",
+    "sickness_caption": "Sykefraværet er {measure} (kilde: {source}), for hvert fylke rådet "
+    "dekker, med hele landet ved siden av; et tomt felt betyr at serien ikke har tall for "
+    "året. Aktiviteter og Brukt på delmål 1 er fra rådets rapporter (en aktivitet på flere "
+    "delmål telles med hele kostnaden); tomt der rådet ikke har rapport for året.",
+    "sickness_chart": "Kilde: {source}. Stiplet: hele landet.",
     "meetings": "Møter",
     "meetings_none": "Rådet har ingen møter registrert.",
     "no_data_years": "{name} har ingen tall her: rådet fantes {span}, og dataene gjelder "
@@ -202,6 +213,52 @@ ui.display.goal_legend()
 left, _ = st.columns([3, 2])
 with left:
     ui.display.chart(charts.council_money_chart(history.years))
+
+# --- sickness absence beside sub-goal 1 -------------------------------------------------
+st.subheader(TEXT["sickness"])
+county_series = ui.data.query(council_sickness, council_id=council.id)
+if not county_series:
+    st.info(TEXT["sickness_none"], icon=":material/query_stats:")
+else:
+    by_series = {}
+    for county in county_series:
+        by_series.setdefault(county.series.key, []).append(county)
+    keys = list(by_series)
+    key = keys[0]
+    if len(keys) > 1:  # two measures are never one series: one at a time
+        names = {k: by_series[k][0].series.name for k in keys}
+        key = st.selectbox(TEXT["sickness_series"], keys, format_func=names.get, key="rad_series")
+    counties = by_series[key]
+    series = counties[0].series
+    years_with_data = [y.money.year for y in history.years]
+    totals = ui.data.query(
+        council_year_totals, years=years_with_data, council_ids=[council.id], goal=1
+    )
+    goal_1 = {year: t for (_, year), t in totals.items()}
+    sickness_table = tables.council_sickness_table(counties, goal_1)
+    ui.display.show_table(
+        sickness_table,
+        key="sickness",
+        max_height=460,
+        download=ui.display.Download(
+            f"ia-rad-{slug}-sykefravaer",
+            title=f"{council.name}: sykefravær og delmål 1",
+            filters=[*about_filters, ("Statistikk", f"{series.measure}. Kilde: {series.source}")],
+            upload_ids=[i for m in money for i in m.upload_ids],
+            row_label="Antall år",
+        ),
+    )
+    st.caption(
+        TEXT["sickness_caption"].format(
+            measure=ui.text.plain(series.measure), source=ui.text.plain(series.source)
+        )
+    )
+    left, _ = st.columns([3, 2])
+    with left:
+        ui.display.chart(
+            charts.council_sickness_chart(counties, f"{series.measure}: {council.name}"),
+            caption=TEXT["sickness_chart"].format(source=ui.text.plain(series.source)),
+        )
 
 # --- activities and meetings -----------------------------------------------------------
 st.subheader(TEXT["activities"])

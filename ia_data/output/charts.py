@@ -345,3 +345,75 @@ def council_money_chart(years) -> go.Figure:
     fig = _values_up(_layout(fig, "Tildelt og brukt per år (rødt: brukt mer enn tildelt)", 6))
     fig.update_layout(height=340)
     return fig
+
+
+def council_sickness_chart(counties: list, title: str) -> go.Figure:
+    """A council's counties' sickness absence over the years (one series), with the whole
+    country as a grey line."""
+    fig = go.Figure()
+    colours = ("#0072B2", "#D55E00")
+    for i, county in enumerate(counties):
+        fig.add_scatter(
+            x=[y for y, _, v in county.points if v is not None],
+            y=[v for _, _, v in county.points if v is not None],
+            name=safe_text(county.county),
+            mode="lines+markers",
+            line={"color": colours[i % 2], "width": 3},
+            hovertemplate=f"{safe_text(county.county)} %{{x}}: %{{y:.1f}} %<extra></extra>",
+        )
+    if counties:
+        national = counties[0].national
+        fig.add_scatter(
+            x=[y for y, _, v in national if v is not None],
+            y=[v for _, _, v in national if v is not None],
+            name="Hele landet",
+            mode="lines",
+            line={"color": "#767676", "dash": "dash"},
+            hovertemplate="Hele landet %{x}: %{y:.1f} %<extra></extra>",
+        )
+    fig.update_yaxes(ticksuffix=" %", gridcolor="#eceff3", tickformat=".1f")
+    fig.update_xaxes(dtick=1, tickformat="d")
+    fig = _values_up(_layout(fig, title, 6))
+    fig.update_layout(height=340)
+    return fig
+
+
+def sickness_activity_chart(points, title: str) -> go.Figure:
+    """Each council (each county of a council of two) placed by its sickness absence
+    (across) and its activities on sub-goal 1 (up), named at its point."""
+    shown = [p for p in points if p.sickness is not None and p.goal_1 is not None]
+    names = [
+        safe_text(p.council.removeprefix("IA-rådet i "))
+        + ("" if p.county in p.council else f" ({safe_text(p.county)})")
+        for p in shown
+    ]
+    fig = go.Figure(
+        go.Scatter(
+            x=[p.sickness for p in shown],
+            y=[p.goal_1 for p in shown],
+            text=names,
+            mode="markers+text",
+            # Neighbours by sickness absence take turns above and below their points.
+            textposition=[
+                "top center" if rank % 2 == 0 else "bottom center"
+                for rank in _ranks([p.sickness for p in shown])
+            ],
+            marker={"size": 10, "color": "#0072B2"},
+            hovertemplate="%{text}: sykefravær %{x:.1f} %, %{y} aktiviteter på delmål 1"
+            "<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title="Sykefravær (%)", ticksuffix=" %", gridcolor="#eceff3")
+    fig.update_yaxes(title="Aktiviteter på delmål 1", gridcolor="#eceff3", rangemode="tozero")
+    fig = _values_up(_layout(fig, title, 14))
+    fig.update_layout(height=480, showlegend=False)
+    return fig
+
+
+def _ranks(values: list[float]) -> list[int]:
+    """Each value's place in ascending order (ties by position)."""
+    order = sorted(range(len(values)), key=lambda i: (values[i], i))
+    ranks = [0] * len(values)
+    for rank, i in enumerate(order):
+        ranks[i] = rank
+    return ranks

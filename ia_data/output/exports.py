@@ -18,6 +18,7 @@ from ia_data.output.spreadsheet import to_csv, to_xlsx
 from ia_data.reporting.activities import activity_list
 from ia_data.reporting.deadlines import deadlines, missing_reports
 from ia_data.reporting.overview import OverviewRow, overview
+from ia_data.reporting.sickness import sickness_overview
 from ia_data.reporting.table import Table
 from ia_data.reporting.tables import (
     activities_table,
@@ -26,6 +27,7 @@ from ia_data.reporting.tables import (
     missing_table,
     overview_table,
     problems_table,
+    shows_sickness,
 )
 from ia_data.reporting.uploads import upload_sources
 
@@ -39,6 +41,7 @@ def about_rows(
     sources: list,
     now: datetime | None = None,
     assumptions: list[str] = (),
+    statistics: list[tuple[str, object]] = (),
 ) -> list[tuple[str, object]]:
     """The facts of an ``Om uttrekket`` sheet: what, when, as of which date, which filters,
     how many rows, and every upload version the figures come from."""
@@ -53,6 +56,7 @@ def about_rows(
     about += load_rules().goals_legend()  # what sub-goals 1–3 are
     if assumptions:
         about.append(("Antakelser", " ".join(assumptions)))
+    about += list(statistics)
     about.append(row_count)
     about.append(("Kilde", "IA-rådsoversikt: aktive versjoner av rapportene og tildelingene"))
     about.append(("Antall opplastinger", len(sources)))
@@ -118,7 +122,8 @@ def overview_export(
     """The overview of a year as CSV or XLSX bytes — exactly the rows the page shows."""
     council_ids = scope.council_ids(council_ids)
     rows = overview(session, year, as_of, rules, council_ids, goal, scope=scope)
-    table = overview_table(rows, rules.periods(year))
+    sickness = sickness_overview(session, year, rules, council_ids, scope=scope)
+    table = overview_table(rows, rules.periods(year), sickness=sickness)
     if file_format == "csv":
         return to_csv(table)
     sources = upload_sources(session, [i for r in rows for i in r.upload_ids], scope=scope)
@@ -131,8 +136,26 @@ def overview_export(
         sources=sources,
         now=now,
         assumptions=_assumed(rules, [year]),
+        statistics=sickness_about(sickness),
     )
     return to_xlsx([table], about)
+
+
+def sickness_about(sickness) -> list[tuple[str, object]]:
+    """What ``Om uttrekket`` says of the sickness columns: measure, quarter, source, base
+    (nothing where no series covers the year)."""
+    if not shows_sickness(sickness):
+        return []
+    facts = [
+        ("Sykefravær (%)", f"{sickness.series.measure}, {sickness.period_label}"),
+        ("Sykefravær, kilde", sickness.series.source),
+    ]
+    if sickness.base is not None:
+        mark = " (antatt)" if sickness.base.assumed else ""
+        facts.append(("Sykefravær, endring fra", f"{sickness.base.label}{mark}"))
+    if sickness.base_note:
+        facts.append(("Sykefravær, om endringen", sickness.base_note))
+    return facts
 
 
 def table_export(

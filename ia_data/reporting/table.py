@@ -44,3 +44,7 @@ class Table:
 
 
 PLAIN_NUMBER_COLUMNS = frozenset({"År", "Opplasting nr.", "Rad i filen", "Rad"})
+
+
+# Columns of numbers with one decimal on the screen (a change in percentage points).
+ONE_DECIMAL_COLUMNS = frozenset({"Endring sykefravær (prosentpoeng)"})

@@ -12,7 +12,8 @@ from ia_data.ingest.parse import ParsedWorkbook, Problem
 from ia_data.reporting.changes import Changes
 from ia_data.reporting.deadlines import PeriodStatus
 from ia_data.reporting.overview import OverviewRow
-from ia_data.reporting.table import Kroner, Percent, Table
+from ia_data.reporting.sickness import SicknessYear
+from ia_data.reporting.table import ONE_DECIMAL_COLUMNS, Kroner, Percent, Table
 from ia_data.reporting.uploads import UploadRow
 from ia_data.storage.users import UserRow
 
@@ -55,11 +56,45 @@ def _activity_cells(activities: int, goals: dict[int, int]) -> list:
     return [activities, goals[1], goals[2], goals[3]]
 
 
+SICKNESS = "Sykefravær (%)"
+SICKNESS_CHANGE = next(iter(ONE_DECIMAL_COLUMNS))
+
+
+def sickness_cells(sickness: SicknessYear, council_id: int) -> list:
+    """A council's sickness absence and its change from the base: numbers for a council of
+    one county; for a council of two counties each county's value named, never an average.
+    A missing value is blank, never 0."""
+    values = sickness.for_council(council_id)
+    if len(values) == 1:
+        (only,) = values
+        change = None if only.change is None else round(only.change, 1)
+        return [None if only.value is None else Percent(only.value / 100), change]
+
+    def named(number) -> str:
+        return "–" if number is None else f"{number:.1f}".replace(".", ",")
+
+    return [
+        "; ".join(f"{v.county} {named(v.value)}" for v in values) or None,
+        "; ".join(f"{v.county} {named(None if v.change is None else round(v.change, 1))}"
+                  for v in values) or None,
+    ]  # fmt: skip
+
+
+def shows_sickness(sickness: SicknessYear | None) -> bool:
+    """Whether a series covers the year (only then is the column shown)."""
+    return sickness is not None and sickness.series is not None and sickness.quarter is not None
+
+
 def overview_table(
-    rows: list[OverviewRow], periods: list[ReportPeriod], screen: bool = False
+    rows: list[OverviewRow],
+    periods: list[ReportPeriod],
+    screen: bool = False,
+    sickness: SicknessYear | None = None,
 ) -> Table:
     """The overview as a table with DESIGN.md's columns, in order (``screen``: as the page
-    shows it, an assumed due date marked in the status cell instead of a column)."""
+    shows it, an assumed due date marked in the status cell instead of a column), and the
+    sickness absence of each council's counties where a series covers the year."""
+    with_sickness = shows_sickness(sickness)
     columns = [
         "IA-råd",
         "Fylker",
@@ -69,6 +104,7 @@ def overview_table(
         "Alle delmål dekket",
         "Møter",
         "Handlingsplan",
+        *((SICKNESS, SICKNESS_CHANGE) if with_sickness else ()),
     ]
     for period in periods:
         columns += period_columns(period, screen)
@@ -81,6 +117,7 @@ def overview_table(
             *_money_cells(row),
             *_reported_cells(row),
             action_plan_cell(row.reported, row.action_plan),
+            *(sickness_cells(sickness, row.council.id) if with_sickness else ()),
         ]
         for status in row.periods:
             line += [status_text(status, screen), status.period.due, status.submitted]
@@ -90,12 +127,14 @@ def overview_table(
     return Table(columns=columns, rows=table_rows, title="Oversikt")
 
 
-def overview_compact_table(rows: list[OverviewRow], periods: list[ReportPeriod]) -> Table:
+def overview_compact_table(
+    rows: list[OverviewRow], periods: list[ReportPeriod], sickness: SicknessYear | None = None
+) -> Table:
     """The overview at a glance, for a screen of 1440 px (and a phone's first columns): the
     council's short name, money, activities per sub-goal, meetings, action plan and each
     period's status. Every figure is the full table's (``overview_table``), which the
     «Alle kolonner» view and the downloads have."""
-    full = overview_table(rows, periods)
+    full = overview_table(rows, periods, sickness=sickness)
     keep = [
         "IA-råd",
         "Forbruk (%)",
@@ -104,12 +143,24 @@ def overview_compact_table(rows: list[OverviewRow], periods: list[ReportPeriod])
         *ACTIVITY_COLUMNS,
         "Møter",
         "Handlingsplan",
+        *((SICKNESS,) if shows_sickness(sickness) else ()),
         *(f"Status {p.code}" for p in periods),
     ]
     at = [full.columns.index(c) for c in keep]
     table_rows = []
+    short = {}
+    if shows_sickness(sickness):  # two counties: both values, in county order, short
+        for row in rows:
+            values = sickness.for_council(row.council.id)
+            if len(values) > 1:
+                short[row.council.id] = " / ".join(
+                    "–" if v.value is None else f"{v.value:.1f}".replace(".", ",") for v in values
+                )
     for row, line in zip(rows, full.rows, strict=True):
-        table_rows.append([row.council.short_name, *(line[i] for i in at[1:])])
+        cells = [row.council.short_name, *(line[i] for i in at[1:])]
+        if row.council.id in short:
+            cells[keep.index(SICKNESS)] = short[row.council.id]
+        table_rows.append(cells)
     # An assumed due date holds for every council alike: marked once, in the header.
     columns = keep[: -len(periods)] + [compact_status_column(p) for p in periods]
     return Table(columns=columns, rows=table_rows, title="Oversikt")
@@ -732,3 +783,74 @@ def register_history_table(versions) -> Table:
         ],
         title="Registerets historikk",
     )
+
+
+def council_sickness_table(counties: list, goal_1: dict) -> Table:
+    """A council's counties' sickness absence year by year (one series: ``CountySeries`` of
+    its counties), the whole country beside them, and the council's activities on and
+    spending for sub-goal 1 that year (``goal_1``: year → ``Totals`` with the sub-goal 1
+    filter; a year without a report is blank, never 0). Where the series has several
+    quarters in a year, the last."""
+    by_year: dict[int, dict] = {}
+    for county in counties:
+        for year, quarter, value in county.points:
+            by_year.setdefault(year, {})[county.county_number] = (quarter, value)
+        for year, quarter, value in county.national:
+            by_year.setdefault(year, {})["00"] = (quarter, value)
+    years = sorted(set(by_year) | set(goal_1))
+    columns = [
+        "År",
+        "Kvartal",
+        *(f"{c.county} (%)" for c in counties),
+        "Hele landet (%)",
+        "Aktiviteter, delmål 1",
+        "Brukt, delmål 1 (kr)",
+    ]
+    rows = []
+    for year in years:
+        found = by_year.get(year, {})
+        quarters = sorted({q for q, _ in found.values()})
+        done = goal_1.get(year)
+
+        def percent(number: str, found=found):
+            value = found.get(number, (None, None))[1]
+            return None if value is None else Percent(value / 100)
+
+        rows.append(
+            [
+                year,
+                f"{quarters[-1]}. kvartal" if quarters else None,
+                *(percent(c.county_number) for c in counties),
+                percent("00"),
+                None if done is None else done.activities,
+                None if done is None else Kroner(done.spent_ore),
+            ]
+        )
+    return Table(columns=columns, rows=rows, title="Sykefravær og delmål 1")
+
+
+def stats_series_table(series: list) -> Table:
+    """Statistics series (``SeriesInfo``): what each measures, from where, which periods,
+    and each load (who, when, which file), the active one marked."""
+    columns = [
+        "Serie", "Nøkkel", "Mål", "Kilde", "Perioder", "Fylker", "Verdier", "Form", "Fil",
+        "Lastet inn", "Lastet inn av", "Aktiv",
+    ]  # fmt: skip
+    rows = [
+        [
+            s.name,
+            s.key,
+            s.measure,
+            s.source,
+            s.span,
+            s.counties,
+            s.observations,
+            s.form,
+            s.file_name,
+            s.loaded_at,
+            s.loaded_by,
+            s.active,
+        ]
+        for s in series
+    ]
+    return Table(columns=columns, rows=rows, title="Statistikkserier")

@@ -1,0 +1,166 @@
+"""Sickness absence beside activity on the pages (issue «Sickness absence beside
+activity»): the Oversikt column and its export against the shipped NAV file, a council of
+two counties, Råd's series, the chart on Aktiviteter, the Statistikk page — each with and
+without statistics loaded."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlmodel import Session, delete
+
+from ia_data.domain.access import OPERATOR
+from ia_data.domain.rules import load_rules
+from ia_data.output.exports import overview_export
+from ia_data.storage import db
+from ia_data.storage.models import StatSeries, StatValue
+
+SICKNESS = "Sykefravær (%)"
+CHANGE = "Endring sykefravær (prosentpoeng)"
+
+
+def _shipped(county: str, year: int) -> float:
+    """A value as the shipped NAV file has it (the file the app loads, read here by hand)."""
+    import ia_data.domain
+
+    folder = Path(ia_data.domain.__file__).parent / "series"
+    path = next(folder.glob("nav_*.csv"))
+    lines = [line for line in path.read_text("utf-8").splitlines() if not line.startswith("#")]
+    header = lines[0].split(";")
+    for line in lines[1:]:
+        cells = line.split(";")
+        if cells[1] == county:
+            return float(cells[header.index(str(year))].replace(",", "."))
+    raise KeyError(county)
+
+
+def _table(at, index="IA-råd"):
+    return at.dataframe[0].value.set_index(index)
+
+
+def test_the_oversikt_column_has_the_shipped_files_values(app_on, seeded_url):
+    at = app_on(seeded_url, ar="2012", per="2013-06-01", vis="alle")
+    assert not at.exception
+    table = _table(at)
+    assert _shipped("Østfold", 2012) == 6.5 and _shipped("Finnmark", 2012) == 6.5
+    assert table.loc["IA-rådet i Østfold", SICKNESS] == "6,5 %"
+    assert table.loc["IA-rådet i Finnmark", SICKNESS] == "6,5 %"
+    # The change from the base (1st quarter 2010, the agreement's first year, assumed).
+    assert table.loc["IA-rådet i Østfold", CHANGE] == "-0,3"  # 6,5 − 6,8
+    # A council of two counties: both counties' values, named, never an average.
+    assert table.loc["IA-rådet i Agder", SICKNESS] == "Aust-Agder 5,9; Vest-Agder 5,8"
+    captions = " ".join(c.value.replace("\\", "") for c in at.caption)
+    assert "Legemeldt sykefravær" in captions and "Kilde: NAV" in captions
+    # The compact view: the value, and both of Agder's in the order of its counties.
+    at = app_on(seeded_url, ar="2012", per="2013-06-01")
+    compact = _table(at)
+    assert compact.loc["Østfold", SICKNESS] == "6,5 %"
+    assert compact.loc["Agder", SICKNESS] == "5,9 / 5,8"
+
+
+def test_the_oversikt_export_has_the_column_and_names_its_source(seeded_url):
+    with Session(db.get_engine(seeded_url)) as session:
+        data = overview_export(
+            session, 2012, date(2013, 6, 1), load_rules(), "xlsx", scope=OPERATOR
+        )
+        csv = overview_export(session, 2012, date(2013, 6, 1), load_rules(), "csv", scope=OPERATOR)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["Oversikt"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(2, values_only=True)}
+    assert rows["IA-rådet i Finnmark"][SICKNESS] == pytest.approx(0.065)  # a percent cell
+    assert rows["IA-rådet i Østfold"][CHANGE] == pytest.approx(-0.3)
+    assert rows["IA-rådet i Agder"][SICKNESS] == "Aust-Agder 5,9; Vest-Agder 5,8"
+    about = {r[0]: r[1] for r in book["Om uttrekket"].iter_rows(values_only=True)}
+    assert about["Sykefravær (%)"].startswith("Legemeldt sykefravær")
+    assert about["Sykefravær, kilde"].startswith("NAV")
+    assert about["Sykefravær, endring fra"] == "1. kvartal 2010 (antatt)"
+    assert ";Sykefravær (%);" in csv.decode("utf-8-sig").splitlines()[0]
+
+
+def test_a_year_no_series_covers_has_no_column(app_on, seeded_url):
+    at = app_on(seeded_url, ar="2016", vis="alle")
+    assert not at.exception
+    assert SICKNESS not in _table(at).columns
+    with Session(db.get_engine(seeded_url)) as session:
+        data = overview_export(session, 2016, date(2017, 6, 1), load_rules(), "csv", scope=OPERATOR)
+    assert "Sykefravær" not in data.decode("utf-8-sig")
+
+
+def test_rad_shows_the_councils_counties_beside_sub_goal_1(app_on, seeded_url):
+    at = app_on(seeded_url, page="views/rad.py", rad="9")  # Agder: two counties
+    assert not at.exception
+    frames = [d.value for d in at.dataframe]
+    (table,) = [f for f in frames if "Hele landet (%)" in f.columns]
+    table = table.set_index("År")
+    assert (table.loc[2012, "Aust-Agder (%)"], table.loc[2012, "Vest-Agder (%)"]) == (5.9, 5.8)
+    assert table.loc[2012, "Hele landet (%)"] == 5.7
+    assert table.loc[2012, "Aktiviteter, delmål 1"] == 12
+    assert table.loc[2005, "Aktiviteter, delmål 1"] is None or str(
+        table.loc[2005, "Aktiviteter, delmål 1"]
+    ) in ("", "nan", "<NA>", "None")  # no report that year: blank, not 0
+    assert any("Kilde: NAV" in c.value.replace("\\", "") for c in at.caption)
+
+
+def test_aktiviteter_places_each_council_by_sickness_and_sub_goal_1(app_on, seeded_url):
+    at = app_on(seeded_url, page="views/aktiviteter.py", ar="2012")
+    assert not at.exception
+    titles = [m.value for m in at.markdown]
+    assert "**IA-rådene etter sykefravær og aktiviteter på delmål 1, 2012**" in titles
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (scatter,) = [s for s in specs if s["data"][0].get("mode") == "markers+text"]
+    points = dict(zip(scatter["data"][0]["text"], scatter["data"][0]["x"], strict=True))
+    assert points["Østfold"] == 6.5 and points["Finnmark"] == 6.5
+    assert points["Agder (Aust-Agder)"] == 5.9 and points["Agder (Vest-Agder)"] == 5.8
+    assert any("Kilde: NAV" in c.value.replace("\\", "") for c in at.caption)
+    # 2016: no series covers it, no chart.
+    at = app_on(seeded_url, page="views/aktiviteter.py", ar="2016")
+    assert "IA-rådene etter sykefravær" not in " ".join(m.value for m in at.markdown)
+
+
+@pytest.fixture
+def without_statistics(sample_db):
+    """The demo data with no statistics series at all (every series removed)."""
+    from ia_data.demo.seed import seed
+
+    seed(sample_db)
+    with Session(sample_db) as session:
+        session.exec(delete(StatValue))
+        session.exec(delete(StatSeries))
+        session.commit()
+    return str(sample_db.url.render_as_string(hide_password=False))
+
+
+def test_every_page_without_statistics(app_on, without_statistics):
+    at = app_on(without_statistics, ar="2012", vis="alle")
+    assert not at.exception
+    assert SICKNESS not in _table(at).columns
+    at = app_on(without_statistics, page="views/rad.py", rad="9")
+    assert not at.exception
+    assert any("Ingen statistikkserie" in i.value for i in at.info)
+    at = app_on(without_statistics, page="views/aktiviteter.py", ar="2012")
+    assert not at.exception
+    assert "IA-rådene etter sykefravær" not in " ".join(m.value for m in at.markdown)
+    at = app_on(without_statistics, page="views/statistikk.py")
+    assert not at.exception
+    assert any("Ingen statistikkserie er lastet inn" in i.value for i in at.info)
+
+
+def test_the_statistikk_page_lists_the_shipped_series_and_loads_a_file(app_on, sample_db):
+    url = str(sample_db.url.render_as_string(hide_password=False))
+    at = app_on(url, page="views/statistikk.py")
+    assert not at.exception
+    series = at.dataframe[0].value
+    assert list(series["Nøkkel"]) == ["nav-legemeldt-k1"]
+    # A file with an unknown county is refused with its line, and nothing is stored.
+    bad = "# Test\nfylkesnummer;fylke;2014K2\n01;Østfold;7,2\n99;Ukjent;6,0\n".encode()
+    at.file_uploader(key="stats_file").upload("feil.csv", bad).run()
+    assert not at.exception
+    assert at.error and "feil.csv" in at.error[0].value
+    with Session(sample_db) as session:
+        assert len(session.exec(__import__("sqlmodel").select(StatSeries)).all()) == 1
