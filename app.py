@@ -1,5 +1,10 @@
 """IA-rådsoversikt — the router: who the visitor is (sign-in, role), the pages their role may
-open in the sidebar, the shared sidebar, the banners of the open modes."""
+open in the sidebar, the shared sidebar, the banners of the open modes.
+
+`streamlit run app.py` serves this file as an ASGI app (``st.App``, at the end): the server
+imports it once and warms up before the first visitor comes (``ui.server.warm_up``: the
+libraries the pages use, and on the demo database its data). Every visitor's run executes
+it as the script (``__name__ == "__main__"``), and that run routes (``main``)."""
 
 from __future__ import annotations
 
@@ -12,31 +17,29 @@ from ia_data.domain.access import OutsideScope
 from ia_data.storage.engine import database_problem
 from ia_data.storage.schema import SchemaBehind
 
-st.set_page_config(page_title="IA-rådsoversikt", page_icon=":material/groups:", layout="wide")
-ui.gate.page_helpers()  # the page margin, and Enter in a date box
 
-PAGES = {
-    "Oversikt": [
-        st.Page("views/oversikt.py", title="Oversikt", icon=":material/table_chart:", default=True),
-        st.Page("views/frister.py", title="Frister", icon=":material/event:"),
-        st.Page("views/okonomi.py", title="Økonomi", icon=":material/payments:"),
-        st.Page("views/aktiviteter.py", title="Aktiviteter", icon=":material/event_note:"),
-        st.Page("views/rad.py", title="Råd", icon=":material/groups:"),
-    ],
-    "Rapportering": [
-        st.Page("views/last_opp.py", title="Last opp", icon=":material/upload_file:"),
-        st.Page("views/opplastinger.py", title="Opplastinger", icon=":material/history:"),
-    ],
-    "Administrasjon": [
-        st.Page("views/tilgang.py", title="Tilgang", icon=":material/manage_accounts:"),
-        st.Page("views/register.py", title="Register", icon=":material/account_tree:"),
-        st.Page("views/statistikk.py", title="Statistikk", icon=":material/query_stats:"),
-    ],
-}
-
-# Every page is known to the router, so that a deep link to a page the role may not open
-# gets the short «ingen tilgang» page; the sidebar lists only those it may (``ui.gate``).
-navigation = st.navigation(PAGES, position="hidden")
+def pages() -> dict:
+    """The pages by section."""
+    return {
+        "Oversikt": [
+            st.Page(
+                "views/oversikt.py", title="Oversikt", icon=":material/table_chart:", default=True
+            ),
+            st.Page("views/frister.py", title="Frister", icon=":material/event:"),
+            st.Page("views/okonomi.py", title="Økonomi", icon=":material/payments:"),
+            st.Page("views/aktiviteter.py", title="Aktiviteter", icon=":material/event_note:"),
+            st.Page("views/rad.py", title="Råd", icon=":material/groups:"),
+        ],
+        "Rapportering": [
+            st.Page("views/last_opp.py", title="Last opp", icon=":material/upload_file:"),
+            st.Page("views/opplastinger.py", title="Opplastinger", icon=":material/history:"),
+        ],
+        "Administrasjon": [
+            st.Page("views/tilgang.py", title="Tilgang", icon=":material/manage_accounts:"),
+            st.Page("views/register.py", title="Register", icon=":material/account_tree:"),
+            st.Page("views/statistikk.py", title="Statistikk", icon=":material/query_stats:"),
+        ],
+    }
 
 
 def stop_for_the_database(exc: Exception, log: str, consequence: str) -> None:
@@ -51,55 +54,82 @@ def stop_for_the_database(exc: Exception, log: str, consequence: str) -> None:
     st.stop()
 
 
-try:
-    ui.data.engine()
-except SchemaBehind as exc:  # a database behind the code's migrations: no data, and why
-    logging.warning("%s", exc)
-    st.title("IA-rådsoversikt")
-    st.error(str(exc), icon=":material/database:")
-    st.stop()
-except Exception as exc:  # a database that cannot be reached or opened: why, not a traceback
-    stop_for_the_database(exc, "Databasen kan ikke brukes", "Ingen data kan vises. Prøv igjen "
-                          "om litt, og meld fra til administrator om feilen varer.")  # fmt: skip
+def main() -> None:
+    """One run of a visitor's page: the visitor, the sidebar, the banners, the page."""
+    st.set_page_config(page_title="IA-rådsoversikt", page_icon=":material/groups:", layout="wide")
+    ui.gate.page_helpers()  # the page margin, and Enter in a date box
 
-try:
-    ui.data.ensure_demo_data()
-except Exception:  # a broken demo database must not hide the app behind a traceback
-    logging.exception("Kunne ikke laste inn demodata")
-    st.error("Demodataene kunne ikke lastes inn. Slett `data/demo.db` og start appen på nytt.")
+    PAGES = pages()
 
-try:
-    visitor = ui.auth.decide()  # the role, read from the database on every run
-except Exception as exc:
-    stop_for_the_database(exc, "Rollen kunne ikke leses", "Tilgangen din kan ikke "
-                          "kontrolleres nå, så ingen data vises. Prøv igjen om litt.")  # fmt: skip
-ui.gate.sidebar(PAGES, visitor)
-ui.gate.banner(visitor)
-if not ui.gate.admitted(visitor, navigation):
-    st.stop()
+    # Every page is known to the router, so that a deep link to a page the role may not open
+    # gets the short «ingen tilgang» page; the sidebar lists only those it may (``ui.gate``).
+    navigation = st.navigation(PAGES, position="hidden")
 
-ui.links.link_notes_here()  # a link's bad values are named here, above the page
+    try:
+        ui.data.engine()
+    except SchemaBehind as exc:  # a database behind the code's migrations: no data, and why
+        logging.warning("%s", exc)
+        st.title("IA-rådsoversikt")
+        st.error(str(exc), icon=":material/database:")
+        st.stop()
+    except Exception as exc:  # a database that cannot be reached or opened: why, not a traceback
+        stop_for_the_database(
+            exc,
+            "Databasen kan ikke brukes",
+            "Ingen data kan vises. Prøv igjen om litt, og meld fra til administrator om feilen "
+            "varer.",
+        )
 
-page = st.empty()
-try:
-    with page.container():
-        navigation.run()
-except OutsideScope as exc:  # asked for a council outside the user's: said, not a traceback
-    page.empty()
-    ui.filters.forget_filters()
-    st.warning(f"{exc}.", icon=":material/block:")
-except Exception as exc:
-    logging.exception("Uventet feil på siden")
-    problem = database_problem(exc)
-    # The filters start again from their defaults, so that a value kept in the session or
-    # the URL cannot make the next run fail the same way; the failed page's widgets are
-    # taken away, or the browser would send their values back on the next run.
-    page.empty()
-    ui.filters.forget_filters()
-    what = f"Databasen svarte ikke: {problem}." if problem else "Noe gikk galt da siden ble laget."
-    st.error(
-        f"{what} Ingen data er endret. Filtrene er satt tilbake. "
-        "Prøv igjen, og meld fra til administrator om feilen gjentar seg.",
-        icon=":material/error:",
-    )
-    st.button("Prøv igjen", icon=":material/refresh:", key="retry_after_error")
+    try:
+        ui.data.ensure_demo_data()
+    except Exception:  # a broken demo database must not hide the app behind a traceback
+        logging.exception("Kunne ikke laste inn demodata")
+        st.error("Demodataene kunne ikke lastes inn. Slett `data/demo.db` og start appen på nytt.")
+
+    try:
+        visitor = ui.auth.decide()  # the role, read from the database on every run
+    except Exception as exc:
+        stop_for_the_database(
+            exc,
+            "Rollen kunne ikke leses",
+            "Tilgangen din kan ikke kontrolleres nå, så ingen data vises. Prøv igjen om litt.",
+        )
+    ui.gate.sidebar(PAGES, visitor)
+    ui.gate.banner(visitor)
+    if not ui.gate.admitted(visitor, navigation):
+        st.stop()
+
+    ui.links.link_notes_here()  # a link's bad values are named here, above the page
+
+    page = st.empty()
+    try:
+        with page.container():
+            navigation.run()
+    except OutsideScope as exc:  # asked for a council outside the user's: said, not a traceback
+        page.empty()
+        ui.filters.forget_filters()
+        st.warning(f"{exc}.", icon=":material/block:")
+    except Exception as exc:
+        logging.exception("Uventet feil på siden")
+        problem = database_problem(exc)
+        # The filters start again from their defaults, so that a value kept in the session or
+        # the URL cannot make the next run fail the same way; the failed page's widgets are
+        # taken away, or the browser would send their values back on the next run.
+        page.empty()
+        ui.filters.forget_filters()
+        what = (
+            f"Databasen svarte ikke: {problem}." if problem else "Noe gikk galt da siden ble laget."
+        )
+        st.error(
+            f"{what} Ingen data er endret. Filtrene er satt tilbake. "
+            "Prøv igjen, og meld fra til administrator om feilen gjentar seg.",
+            icon=":material/error:",
+        )
+        st.button("Prøv igjen", icon=":material/refresh:", key="retry_after_error")
+    ui.data.continue_demo_data()  # the older years of the demo data, after the first page
+
+
+if __name__ == "__main__":  # a visitor's run
+    main()
+else:  # `streamlit run app.py` imports this file to serve it
+    app = st.App(__file__, lifespan=ui.server.warm_up)

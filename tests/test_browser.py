@@ -198,7 +198,7 @@ def test_upload_through_the_file_chooser_then_the_overview_and_its_xlsx(empty_se
     assert [(u["file_name"], u["active"]) for u in stored] == [(NORDLAND_2015.name, True)]
 
     # The overview, as of a day after the deadline: Nordland's figures are there.
-    _open(page, f"{base}/?ar=2015&per=2016-06-01", "Oversikt")
+    _open(page, f"{base}/?ar=2015&per=2016-06-01&vis=alle", "Oversikt")
     figures = _metrics(page, "IA-råd", "Brukt", "Mangler")
     assert figures["IA-råd"] == "18"
     assert figures["Tildelt"] == "7 400 000 kr"  # 17 × 400 000 + Agder's 600 000 (rule)

@@ -140,7 +140,7 @@ def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
     assert page.get_by_role("button", name="Ingen filer kan lagres").is_disabled()
     _shot(page, "sekretariat-avvist-opplasting")
     assert len(server.uploads()) == before + 1  # the Nordland file stored nothing
-    _open(page, f"{server.base}/?ar=2015&per=2016-06-01", "Oversikt")
+    _open(page, f"{server.base}/?ar=2015&per=2016-06-01&vis=alle", "Oversikt")
     figures = _metrics(page, "IA-råd", "Brukt")
     assert figures["IA-råd"] == "1"
     rows = page.locator("[data-testid=stDataFrame] tr").filter(has_text="IA-rådet i")

@@ -94,15 +94,16 @@ def test_missing_report_and_meetings(app_on, seeded_url, ids):
     assert set(meetings["IA-råd"]) == {"IA-rådet i Buskerud"}
 
 
-def test_answers_side_by_side(app_on, seeded_url, ids):
+def test_answers_one_period_per_tab(app_on, seeded_url, ids):
     at = app_on(seeded_url, page="views/rad.py", rad=ids["IA-rådet i Hedmark"])
-    answers = at.table[0].value
-    assert list(answers.columns) == ["2014 H2", "2015 År", "2016 År"]  # the last three
+    assert [t.label for t in at.tabs] == ["2014 H2", "2015 År", "2016 År"]  # the last three
+    answers = at.table[0].value  # 2014 H2
+    assert list(answers.columns) == ["Spørsmål", "Svar"]
     assert len(answers) == 5
-    assert answers.index[0].startswith("1. Hva har myndighetene og partene gjort sammen")
-    assert "Seniortiltakene er utsatt til 2015" in answers.loc[answers.index[2], "2014 H2"]
+    assert answers.iloc[0, 0].startswith("1. Hva har myndighetene og partene gjort sammen")
+    assert "Seniortiltakene er utsatt til 2015" in answers.iloc[2, 1]
     at.multiselect(key="answer_periods").set_value(["2012 H1", "2016 År"]).run()
-    assert list(at.table[0].value.columns) == ["2012 H1", "2016 År"]
+    assert [t.label for t in at.tabs] == ["2012 H1", "2016 År"]
 
 
 def test_activities_list_and_exports(app_on, seeded_url, ids):

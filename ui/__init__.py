@@ -10,9 +10,10 @@
 - ``display`` — a ``Table`` on the page, with its download buttons;
 - ``text`` — text from a file shown as text (never Markdown or HTML), cut for the screen;
 - ``upload`` — the state of Last opp and Opplastinger: files checked once, stored,
-  restored.
+  restored;
+- ``server`` — the server's warm-up before its first visitor (``app.py``'s ``st.App``).
 
 Only this package, ``app.py`` and ``views/`` import Streamlit; ``ia_data`` never does.
 """
 
-from ui import auth, data, display, filters, gate, links, text, upload  # noqa: F401  (ui.display.show_table …)
+from ui import auth, data, display, filters, gate, links, server, text, upload  # noqa: F401  (ui.display.show_table …)

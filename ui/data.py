@@ -1,20 +1,20 @@
 """The database as the pages see it: the engine, the demo data seeded on first start, and
 every library query cached until the data changes (``query``), plus the files a page offers
-for download."""
+for download (their writers imported when a file is asked for: openpyxl is not needed to
+show a page, and a first start is quicker without it)."""
 
 from __future__ import annotations
 
 import inspect
+import logging
+import threading
 from datetime import date
 
 import streamlit as st
 from sqlmodel import Session, select
 
-from ia_data.demo.seed import seed
+from ia_data.demo.seed import first_part, missing_files, seed
 from ia_data.domain.rules import load_rules
-from ia_data.output.compiled import compiled_report as build_compiled_report
-from ia_data.output.exports import overview_export as build_overview_export
-from ia_data.output.exports import table_export as build_table_export
 from ia_data.reporting.council import council_register
 from ia_data.reporting.deadlines import years_with_data
 from ia_data.storage import db
@@ -41,18 +41,90 @@ def has_uploads() -> bool:
         return session.exec(select(Upload.id).limit(1)).first() is not None
 
 
+# The demo data's first start, for the whole server process: the newest year is loaded
+# before the first page is shown, the older years after it, in a thread of their own.
+_DEMO = {"checked": False, "thread": None, "done": 0, "total": 0, "failed": ""}
+_DEMO_LOCK = threading.Lock()
+
+
 def ensure_demo_data() -> None:
-    """Fill the demo database with the demo data on first start, with progress."""
-    if not is_demo() or has_uploads():
+    """Fill the demo database with the demo data on first start: the allocation decisions
+    and the newest year (with progress) before the page, the rest in the background
+    (``demo_progress`` says how far it has come). A start that was stopped half-way loads
+    what is missing."""
+    if not is_demo():
         return
-    bar = st.progress(0.0, text="Laster inn demodata …")
+    with _DEMO_LOCK:
+        if _DEMO["checked"]:
+            return
+        missing = missing_files(engine())
+        first = first_part(missing)
+        rest = [p for p in missing if p not in first]
+        if first:
+            bar = st.progress(0.0, text="Laster inn demodata …")
 
+            def progress(done: int, total: int, name: str) -> None:
+                bar.progress(done / total, text=f"Laster inn demodata: {done} av {total} filer")
+
+            seed(engine(), progress=progress, files=first)
+            bar.empty()
+        if rest:  # started when this first page has been drawn (continue_demo_data)
+            _DEMO["total"] = len(rest)
+            _DEMO["thread"] = threading.Thread(target=_seed_rest, args=(rest,), daemon=True)
+        _DEMO["checked"] = True
+
+
+def start_demo_data() -> None:
+    """At the server's start (``ui.server``): on the demo database, the allocation decisions
+    and the newest year now, the older years in the background. Outside a page's run: no
+    progress is drawn."""
+    if not is_demo():
+        return
+    with _DEMO_LOCK:
+        if _DEMO["checked"]:
+            return
+        missing = missing_files(engine())
+        first = first_part(missing)
+        if first:
+            seed(engine(), files=first)
+        rest = [p for p in missing if p not in first]
+        if rest:
+            _DEMO["total"] = len(rest)
+            _DEMO["thread"] = threading.Thread(target=_seed_rest, args=(rest,), daemon=True)
+            _DEMO["thread"].start()
+        _DEMO["checked"] = True
+
+
+def continue_demo_data() -> None:
+    """Start loading the older years of the demo data, once the first page is drawn (so
+    that the first page does not wait for them)."""
+    with _DEMO_LOCK:
+        thread = _DEMO["thread"]
+        if thread is not None and thread.ident is None:
+            thread.start()
+
+
+def _seed_rest(files) -> None:
     def progress(done: int, total: int, name: str) -> None:
-        bar.progress(done / total, text=f"Laster inn demodata: {done} av {total} filer")
+        _DEMO["done"] = done
 
-    seed(engine(), progress=progress)
-    bar.empty()
-    st.cache_data.clear()
+    try:
+        seed(engine(), progress=progress, files=files)
+    except Exception as exc:  # said on the pages, not lost in a thread
+        logging.exception("Demodataene for de eldre årene kunne ikke lastes inn")
+        _DEMO["failed"] = str(exc)
+
+
+def demo_loading() -> tuple[int, int] | None:
+    """(files loaded, files in all) while the older years of the demo data are loading."""
+    thread = _DEMO["thread"]
+    if thread is None or (thread.ident is not None and not thread.is_alive()):
+        return None
+    return _DEMO["done"], _DEMO["total"]
+
+
+def demo_failed() -> str:
+    return _DEMO["failed"]
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -108,6 +180,8 @@ def overview_export(
     """The overview export (same query as the page) as CSV or XLSX bytes."""
     with Session(engine()) as session:
         rules = load_rules()
+        from ia_data.output.exports import overview_export as build_overview_export
+
         return build_overview_export(
             session, year, as_of, rules, file_format, council_ids, goal, scope=scope()
         )
@@ -116,12 +190,16 @@ def overview_export(
 def table_export(table, file_format: str, **about) -> bytes:
     """A page's table as CSV, or as XLSX with its ``Om uttrekket`` sheet."""
     with Session(engine()) as session:
+        from ia_data.output.exports import table_export as build_table_export
+
         return build_table_export(session, table, file_format, **about, scope=scope())
 
 
 def compiled_report(year: int, as_of: date, period: str | None = None) -> bytes:
     """The Samlet rapport of a year (XLSX bytes)."""
     with Session(engine()) as session:
+        from ia_data.output.compiled import compiled_report as build_compiled_report
+
         return build_compiled_report(
             session, load_rules(), year, as_of, scope=scope(), period=period
         )

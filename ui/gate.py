@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.auth import OPEN_SETTING, Mode, Visitor, admin_contacts
+from ui.data import demo_failed, demo_loading
 from ui.text import plain
 
 TEXT = {
@@ -19,6 +20,10 @@ TEXT = {
     "innlogging (se README).",
     "open_html": "<strong>Uten innlogging:</strong> operatøren har slått av innloggingen "
     "(<code>IA_AUTH=av</code>). Alle som når appen, kan se og endre alle rådenes data.",
+    "demo_loading": "Det nyeste året er klart. De eldre årene i demodataene lastes inn: "
+    "{done} av {total} filer …",
+    "demo_failed": "Demodataene for de eldre årene kunne ikke lastes inn: {why}. Slett "
+    "`data/demo.db` og start appen på nytt.",
     "closed_title": "Innlogging er ikke satt opp",
     "closed": "Denne databasen inneholder ekte data, og appen viser dem bare til innloggede "
     "brukere. Sett opp innlogging med OpenID Connect i `.streamlit/secrets.toml` (seksjonen "
@@ -104,8 +109,23 @@ def sidebar(pages: dict, visitor: Visitor) -> None:
 def banner(visitor: Visitor) -> None:
     if visitor.mode == Mode.DEMO:
         st.info(TEXT["demo"], icon=":material/science:")
+        if demo_loading() is not None:
+            _demo_progress()
+        elif demo_failed():
+            st.error(TEXT["demo_failed"].format(why=plain(demo_failed())))
     elif visitor.mode == Mode.OPEN:  # red, on every page: a banner, not an error of the page
         st.html(OPEN_BANNER.format(text=TEXT["open_html"]))
+
+
+@st.fragment(run_every=2)
+def _demo_progress() -> None:
+    """How far the older years of the demo data have come; the page is drawn again when
+    they are all in."""
+    loading = demo_loading()
+    if loading is None:
+        st.rerun(scope="app")
+    done, total = loading
+    st.progress(done / total, text=TEXT["demo_loading"].format(done=done, total=total))
 
 
 def admitted(visitor: Visitor, page) -> bool:

@@ -11,7 +11,6 @@ import streamlit as st
 
 from ia_data.domain.rules import load_rules
 from ia_data.ingest import worker
-from ia_data.output.template import template_for_year
 from ia_data.reporting import uploads as up
 from ia_data.storage import store
 from ui.auth import scope, visitor
@@ -116,4 +115,6 @@ def upload_file(upload_id: int) -> bytes:
 
 def template(year: int) -> bytes:
     """The blank report template for ``year`` (as ``ia-data template --year``)."""
+    from ia_data.output.template import template_for_year  # openpyxl, when asked for
+
     return query(template_for_year, year=year)

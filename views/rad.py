@@ -157,16 +157,20 @@ else:
     picked = st.multiselect(TEXT["answers_pick"], labels, default=default, key="answer_periods")
     chosen = [p for p in history.periods if p.period.label in picked] or stored[-1:]
     answers = tables.council_answers_table(chosen, QUESTIONS)
-    # st.table draws Markdown: each answer (text from a workbook) is shown as plain text,
-    # its line breaks kept, and cut where a stored answer is longer than any allowed now.
-    frame = pd.DataFrame(
-        [
-            [question, *(ui.text.plain(ui.text.screen_text(cell, ANSWER_LIMIT)) for cell in cells)]
-            for question, *cells in answers.rows
-        ],
-        columns=answers.columns,
-    ).set_index("Spørsmål")
-    st.table(frame)
+    # One period per tab, the answers beside their questions: long texts wrap on a phone,
+    # where periods side by side would be cut. st.table draws Markdown: each answer (text
+    # from a workbook) is shown as plain text, its line breaks kept, and cut where a stored
+    # answer is longer than any allowed now.
+    for j, tab in enumerate(st.tabs(answers.columns[1:]), start=1):
+        frame = pd.DataFrame(
+            [
+                [row[0], ui.text.plain(ui.text.screen_text(row[j], ANSWER_LIMIT))]
+                for row in answers.rows
+            ],
+            columns=["Spørsmål", "Svar"],
+        )
+        with tab:
+            st.table(frame, hide_index=True, alt=f"Svarene for {answers.columns[j]}")
     st.caption(TEXT["answers_caption"])
     ui.display.download_buttons(
         answers,

@@ -3,6 +3,7 @@ importer like any other upload."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from ia_data.domain.access import OPERATOR
 from ia_data.storage.engine import writing
 from ia_data.storage.models import Council, CouncilCounty, County, Meta, Upload
 from ia_data.storage.register import load_register
-from ia_data.storage.store import ImportResult, import_file
+from ia_data.storage.store import ImportResult, import_file, sha256_of
 
 
 class SeedError(Exception):
@@ -47,14 +48,47 @@ def use_register(engine: Engine, path: Path) -> None:
         session.commit()
 
 
+def _year(path: Path) -> int:
+    """The year in a sample file's name (``rapport_2016_Ar_…``), 0 for none."""
+    found = re.search(r"_(\d{4})_", path.name)
+    return int(found[1]) if found else 0
+
+
+def seed_order(directory: Path = SAMPLE_DIR) -> list[Path]:
+    """The sample workbooks in the order a first start loads them: allocation decisions
+    first (so reports find their grants), then the reports, newest year first (the year a
+    page opens on is complete first)."""
+    return sorted(
+        sample_files(directory),
+        key=lambda p: (not p.name.startswith("tildeling"), -_year(p), p.name),
+    )
+
+
+def missing_files(engine: Engine, directory: Path = SAMPLE_DIR) -> list[Path]:
+    """The sample workbooks not stored yet (by content), in ``seed_order``: after a first
+    start that was stopped half-way, the rest."""
+    with Session(engine) as session:
+        stored = set(session.exec(select(Upload.sha256)))
+    return [p for p in seed_order(directory) if sha256_of(p.read_bytes()) not in stored]
+
+
+def first_part(files: list[Path]) -> list[Path]:
+    """What a first start loads before it shows a page: the allocation decisions and the
+    newest year's reports (the rest can follow while the page is read)."""
+    newest = max((_year(p) for p in files if not p.name.startswith("tildeling")), default=0)
+    return [p for p in files if p.name.startswith("tildeling") or _year(p) == newest]
+
+
 def seed(
     engine: Engine,
     directory: Path = SAMPLE_DIR,
     progress: Callable[[int, int, str], None] | None = None,
+    files: list[Path] | None = None,
 ) -> list[ImportResult]:
-    """Import every sample workbook; ``progress(done, total, file_name)`` after each."""
+    """Import every sample workbook (or ``files`` of them); ``progress(done, total,
+    file_name)`` after each."""
     use_register(engine, directory / "register.toml")
-    files = sample_files(directory)
+    files = sample_files(directory) if files is None else files
     results = []
     for i, path in enumerate(files, start=1):
         data = path.read_bytes()
