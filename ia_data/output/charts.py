@@ -93,13 +93,15 @@ def _money_bars(fig: go.Figure, labels: list[str], money: list, across: bool) ->
     """Allocated and spent side by side for each label (``MoneyFigures`` rows), spent in
     red where it is more than allocated; bars lie across the figure when ``across``."""
 
-    def bar(values: list[int | None], name: str, colour, what: str) -> None:
+    def bar(values: list[int | None], name: str, colour, what: str, marks=None) -> None:
         amounts = [(v or 0) / 100 for v in values]
         axes = (
             {"y": labels, "x": amounts, "orientation": "h"}
             if across
             else {"x": labels, "y": amounts}
         )
+        if marks is not None:  # a sign beside the colour: never the colour alone
+            axes.update(text=marks, textposition="outside", cliponaxis=False)
         fig.add_bar(
             **axes,
             name=name,
@@ -110,7 +112,8 @@ def _money_bars(fig: go.Figure, labels: list[str], money: list, across: bool) ->
 
     bar([m.allocated_ore for m in money], "Tildelt", "#c7d6e4", "tildelt")
     spent_colours = ["#c9483f" if m.overspent else "#1f5f8b" for m in money]
-    bar([m.spent_ore for m in money], "Brukt", spent_colours, "brukt")
+    marks = ["⚠ over" if m.overspent else "" for m in money]
+    bar([m.spent_ore for m in money], "Brukt", spent_colours, "brukt", marks)
     axis = fig.update_xaxes if across else fig.update_yaxes
     axis(tickformat=",.0f", ticksuffix=" kr", gridcolor="#eceff3")
     fig.update_layout(barmode="group")
@@ -120,7 +123,7 @@ def _money_bars(fig: go.Figure, labels: list[str], money: list, across: bool) ->
 def money_chart(rows: list[OverviewRow]) -> go.Figure:
     """Allocated against spent per council, in kroner."""
     fig = _money_bars(go.Figure(), [_short(r.council.name) for r in rows], rows, across=True)
-    return _layout(fig, "Tildelt og brukt per IA-råd (rødt: brukt mer enn tildelt)", len(rows))
+    return _layout(fig, "Tildelt og brukt per IA-råd (rødt og ⚠: brukt mer enn tildelt)", len(rows))
 
 
 def _goal_bars(labels: list[str], goals: list[dict[int, int]], title: str, rows: int):
@@ -342,7 +345,7 @@ def council_money_chart(years) -> go.Figure:
     labels = [str(y.money.year) for y in years]
     fig = _money_bars(go.Figure(), labels, [y.money for y in years], across=False)
     fig.update_xaxes(type="category")
-    fig = _values_up(_layout(fig, "Tildelt og brukt per år (rødt: brukt mer enn tildelt)", 6))
+    fig = _values_up(_layout(fig, "Tildelt og brukt per år (rødt og ⚠: brukt mer enn tildelt)", 6))
     fig.update_layout(height=340)
     return fig
 

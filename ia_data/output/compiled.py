@@ -30,9 +30,11 @@ from ia_data.domain.rules import Rules, Status
 from ia_data.output.exports import about_rows
 from ia_data.output.spreadsheet import (
     HEADER_FILL,
+    align_numeric_headers,
     clean_text,
     fit_to_page_width,
     font,
+    ore_columns,
     set_text,
     status_fill,
     write_about,
@@ -175,10 +177,12 @@ def _write_table(sheet, table: Table, first_row: int, widths: list[int] | None =
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     status_columns = {j for j, c in enumerate(table.columns) if c.startswith("Status")}
     plain = {j for j, c in enumerate(table.columns) if c in PLAIN_NUMBER_COLUMNS}
+    with_ore = ore_columns(table)
+    align_numeric_headers(sheet, table, first_row)
     for i, values in enumerate(table.rows, start=first_row + 1):
         for j, value in enumerate(values):
             cell = sheet.cell(row=i, column=j + 1)
-            width = write_cell(cell, value, j in plain)
+            width = write_cell(cell, value, j in plain, j in with_ore)
             if widths is not None:
                 widths[j] = max(widths[j], width)
             if j in status_columns and isinstance(value, str) and (colour := status_fill(value)):

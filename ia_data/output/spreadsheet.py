@@ -227,6 +227,30 @@ def write_cell(cell, value, plain: bool = False, ore: bool = False) -> int:
     return min(max(len(line) for line in text.split("\n")), 60)
 
 
+def ore_columns(table: Table) -> set[int]:
+    """The columns where some amount has øre: every amount there is written with øre (one
+    format per column)."""
+    return {
+        j
+        for j in range(len(table.columns))
+        if any(isinstance(row[j], Kroner) and row[j].ore % 100 for row in table.rows)
+    }
+
+
+def align_numeric_headers(sheet, table: Table, header_row: int) -> None:
+    """A header over numbers stands to the right, above its right-aligned values."""
+    for j in range(len(table.columns)):
+        values = [row[j] for row in table.rows if row[j] is not None]
+        numbers = [
+            v
+            for v in values
+            if isinstance(v, Kroner | Percent | int | float) and not isinstance(v, bool)
+        ]
+        if values and len(numbers) == len(values):
+            cell = sheet.cell(row=header_row, column=j + 1)
+            cell.alignment = Alignment(horizontal="right", wrap_text=True)
+
+
 def write_sheet(sheet, table: Table) -> None:
     """Fill a worksheet with a table: typed cells, a frozen header with a filter,
     sensible widths, and coloured status cells."""
@@ -238,20 +262,17 @@ def write_sheet(sheet, table: Table) -> None:
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     status_columns = {j for j, c in enumerate(table.columns) if c.startswith("Status")}
     plain_columns = {j for j, c in enumerate(table.columns) if c in PLAIN_NUMBER_COLUMNS}
-    ore_columns = {  # one format per column: øre on every amount if on any
-        j
-        for j in range(len(table.columns))
-        if any(isinstance(row[j], Kroner) and row[j].ore % 100 for row in table.rows)
-    }
+    with_ore = ore_columns(table)  # one format per column: øre on every amount if on any
     for i, row in enumerate(table.rows, start=2):
         for j, value in enumerate(row):
             cell = sheet.cell(row=i, column=j + 1)
-            shown = write_cell(cell, value, j in plain_columns, j in ore_columns)
+            shown = write_cell(cell, value, j in plain_columns, j in with_ore)
             widths[j] = max(widths[j], shown)
             if j in status_columns and isinstance(value, str):
                 colour = status_fill(value)
                 if colour:
                     cell.fill = PatternFill("solid", fgColor=colour)
+    align_numeric_headers(sheet, table, 1)
     for j, width in enumerate(widths, start=1):  # room for the header's filter button too
         sheet.column_dimensions[get_column_letter(j)].width = width + 4
     sheet.freeze_panes = "B2" if table.columns and table.columns[0] == "IA-råd" else "A2"
