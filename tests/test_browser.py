@@ -413,6 +413,25 @@ def test_two_servers_behind_haproxy(two_servers, browser):
 # --- a day's work: filters that follow, Norwegian files only, links, Enter, WCAG ------------
 
 
+@pytest.fixture(scope="module")
+def pages_server(tmp_path_factory):
+    """One server on a SQLite copy of the demo data for the checks of how the pages behave
+    in a browser (filters, toolbars, Enter, WCAG): they test the pages, not the database
+    engine, so they run once, not once per engine."""
+    from ia_data.demo.seed import seed
+
+    folder = tmp_path_factory.mktemp("page-checks")
+    url = f"sqlite:///{folder / 'ia.db'}"
+    engine = db.get_engine(url)
+    assert all(r.status == "lagret" for r in seed(engine))
+    db._engines.pop(url, None)
+    engine.dispose()
+    # Started before the tests' own settings (a module's fixture): the open mode, as theirs.
+    server = Server(url, folder / "streamlit.log", IA_AUTH="av")
+    yield server
+    server.stop()
+
+
 def _sidebar_link(page, title: str) -> None:
     """Click a page in the sidebar menu, and wait for its run."""
     page.get_by_test_id("stSidebar").get_by_role("link", name=title).click()
@@ -424,9 +443,9 @@ def _params(page) -> dict[str, str]:
     return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(page.url).query))
 
 
-def test_the_filters_follow_the_user_from_page_to_page(seeded_server, page):
+def test_the_filters_follow_the_user_from_page_to_page(pages_server, page):
     start = "ar=2014&per=2015-06-01&rad=19&delmal=3"
-    _open(page, f"{seeded_server.base}/?{start}", "Oversikt")
+    _open(page, f"{pages_server.base}/?{start}", "Oversikt")
     assert _metrics(page, "IA-råd")["IA-råd"] == "1"
     # Økonomi has a year and councils: both follow, and are in its URL.
     _sidebar_link(page, "Økonomi")
@@ -444,8 +463,8 @@ def test_the_filters_follow_the_user_from_page_to_page(seeded_server, page):
     _no_failure(page)
 
 
-def test_no_table_offers_its_own_english_csv(seeded_server, page):
-    _open(page, f"{seeded_server.base}/okonomi?ar=2015", "Økonomi")
+def test_no_table_offers_its_own_english_csv(pages_server, page):
+    _open(page, f"{pages_server.base}/okonomi?ar=2015", "Økonomi")
     table = page.get_by_test_id("stDataFrame").first
     table.hover()
     toolbar = page.get_by_test_id("stElementToolbar").first
@@ -479,8 +498,8 @@ def test_after_saving_see_the_result_opens_the_reports_year_and_council(empty_se
     _no_failure(page)
 
 
-def test_enter_in_the_date_box_applies_the_typed_date(seeded_server, page):
-    _open(page, f"{seeded_server.base}/?ar=2012", "Oversikt")
+def test_enter_in_the_date_box_applies_the_typed_date(pages_server, page):
+    _open(page, f"{pages_server.base}/?ar=2012", "Oversikt")
     day = page.get_by_test_id("stDateInput").first.get_by_role("spinbutton").first
     day.click()
     page.keyboard.type("15062013")
@@ -495,7 +514,7 @@ AXE_PAGES = [*PAGES, "?vis=alle&ar=2012", "rad?rad=9", "aktiviteter?delmal=2"]
 
 
 @pytest.mark.parametrize("width", [1440, 390])
-def test_every_page_passes_the_wcag_checks_of_axe(seeded_server, browser, width):
+def test_every_page_passes_the_wcag_checks_of_axe(pages_server, browser, width):
     """WCAG 2.1 AA as axe-core checks it: no violation of impact «serious» or «critical»
     on any page of the sample data, on a large screen and on a phone."""
     from axe_playwright_python.sync_playwright import Axe
@@ -507,9 +526,11 @@ def test_every_page_passes_the_wcag_checks_of_axe(seeded_server, browser, width)
     found = {}
     try:
         for path in AXE_PAGES:
-            tab.goto(f"{seeded_server.base}/{path}")
+            tab.goto(f"{pages_server.base}/{path}")
             tab.get_by_role("heading").first.wait_for()
             _idle(tab)
+            tab.wait_for_load_state("networkidle")  # the charts' and tables' scripts drawn
+            tab.wait_for_timeout(1000)
             result = axe.run(tab, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
             serious = [
                 f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"

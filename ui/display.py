@@ -207,7 +207,12 @@ def table_height(rows: int) -> int:
 
 
 # The council's column: wide enough for its name, and in view while a table scrolls sideways.
-_DEFAULT_COLUMNS = {"IA-råd": st.column_config.TextColumn("IA-råd", width=190, pinned=True)}
+# Fylker and Merknad wide enough for a council of two counties and a short remark whole.
+_DEFAULT_COLUMNS = {
+    "IA-råd": st.column_config.TextColumn("IA-råd", width=190, pinned=True),
+    "Fylker": st.column_config.TextColumn("Fylker", width=170),
+    "Merknad": st.column_config.TextColumn("Merknad", width=280),
+}
 
 
 def _goal_columns(columns) -> dict:
