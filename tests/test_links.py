@@ -104,6 +104,21 @@ def _works(at, title: str) -> None:
 
 
 @pytest.fixture(scope="module")
+def seeded_url(tmp_path_factory):
+    """The demo data on SQLite only (this module's own, over conftest's for both engines):
+    these tests check how the pages read a link, which no database engine changes — run
+    on both, they were a third of the suite's time."""
+    from ia_data.demo.seed import seed
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('links') / 'ia.db'}"
+    engine = db.get_engine(url)
+    assert all(r.status == "lagret" for r in seed(engine))
+    yield url
+    db._engines.pop(url, None)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
 def council_ids(seeded_url) -> dict[str, int]:
     with Session(db.get_engine(seeded_url)) as session:
         found = {c.name: c.id for c in councils(session)}
