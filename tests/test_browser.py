@@ -510,6 +510,17 @@ def test_enter_in_the_date_box_applies_the_typed_date(pages_server, page):
     _no_failure(page)
 
 
+# Violations Streamlit 1.67 causes and the app cannot fix (README, Known limits): on a
+# phone the collapsed sidebar's content is a region that scrolls but holds nothing that can
+# take focus while it is collapsed.
+STREAMLITS_OWN = {("scrollable-region-focusable", "stSidebarContent")}
+
+
+def _streamlits_own(tab, rule: str, node: dict) -> bool:
+    element = tab.locator(node["target"][0]).first
+    return (rule, element.get_attribute("data-testid") or "") in STREAMLITS_OWN
+
+
 AXE_PAGES = [*PAGES, "?vis=alle&ar=2012", "rad?rad=9", "aktiviteter?delmal=2"]
 
 
@@ -533,9 +544,11 @@ def test_every_page_passes_the_wcag_checks_of_axe(pages_server, browser, width):
             tab.wait_for_timeout(1000)
             result = axe.run(tab, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
             serious = [
-                f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+                f"{v['id']} ({v['impact']}): {node['target']}"
                 for v in result.response["violations"]
                 if v["impact"] in ("serious", "critical")
+                for node in v["nodes"]
+                if not _streamlits_own(tab, v["id"], node)
             ]
             if serious:
                 found[path or "/"] = serious
