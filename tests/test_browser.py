@@ -296,6 +296,7 @@ def test_every_page_renders_on_the_sample_data_and_deep_links_work(seeded_server
         sidebar = page.get_by_test_id("stSidebar").inner_text()
         assert "Rapportering" in sidebar and "last opp" not in sidebar
         links = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
+        links.nth(len(PAGES) - 1).wait_for()  # the menu is drawn with the page, not before
         shown = links.all_inner_texts()  # each with its icon's name before the title
         assert len(shown) == len(PAGES)
         assert all(t.endswith(title) for t, title in zip(shown, PAGES.values(), strict=True))

@@ -49,9 +49,19 @@ _DEMO_LOCK = threading.Lock()
 
 def ensure_demo_data() -> None:
     """Fill the demo database with the demo data on first start: the allocation decisions
-    and the newest year (with progress) before the page, the rest in the background
-    (``demo_progress`` says how far it has come). A start that was stopped half-way loads
-    what is missing."""
+    and the newest year (with progress) before the page, the rest in the background once
+    the page is drawn (``continue_demo_data``; ``demo_loading`` says how far it has come).
+    A start that was stopped half-way loads what is missing."""
+    _first_start(on_a_page=True)
+
+
+def start_demo_data() -> None:
+    """At the server's start (``ui.server``): as ``ensure_demo_data``, outside a page's run
+    (no progress drawn), the older years started at once."""
+    _first_start(on_a_page=False)
+
+
+def _first_start(on_a_page: bool) -> None:
     if not is_demo():
         return
     with _DEMO_LOCK:
@@ -60,7 +70,7 @@ def ensure_demo_data() -> None:
         missing = missing_files(engine())
         first = first_part(missing)
         rest = [p for p in missing if p not in first]
-        if first:
+        if first and on_a_page:
             bar = st.progress(0.0, text="Laster inn demodata …")
 
             def progress(done: int, total: int, name: str) -> None:
@@ -68,30 +78,13 @@ def ensure_demo_data() -> None:
 
             seed(engine(), progress=progress, files=first)
             bar.empty()
-        if rest:  # started when this first page has been drawn (continue_demo_data)
-            _DEMO["total"] = len(rest)
-            _DEMO["thread"] = threading.Thread(target=_seed_rest, args=(rest,), daemon=True)
-        _DEMO["checked"] = True
-
-
-def start_demo_data() -> None:
-    """At the server's start (``ui.server``): on the demo database, the allocation decisions
-    and the newest year now, the older years in the background. Outside a page's run: no
-    progress is drawn."""
-    if not is_demo():
-        return
-    with _DEMO_LOCK:
-        if _DEMO["checked"]:
-            return
-        missing = missing_files(engine())
-        first = first_part(missing)
-        if first:
+        elif first:
             seed(engine(), files=first)
-        rest = [p for p in missing if p not in first]
         if rest:
             _DEMO["total"] = len(rest)
             _DEMO["thread"] = threading.Thread(target=_seed_rest, args=(rest,), daemon=True)
-            _DEMO["thread"].start()
+            if not on_a_page:
+                _DEMO["thread"].start()
         _DEMO["checked"] = True
 
 
