@@ -333,7 +333,7 @@ def council_page_links(councils, label: str) -> None:
         for council in councils:
             st.page_link(
                 "views/rad.py",
-                label=council.name.removeprefix("IA-rådet i "),
+                label=council.short_name,
                 query_params={"rad": str(council.id)},
             )
 

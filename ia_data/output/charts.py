@@ -386,8 +386,7 @@ def sickness_activity_chart(points, title: str) -> go.Figure:
     (across) and its activities on sub-goal 1 (up), named at its point."""
     shown = [p for p in points if p.sickness is not None and p.goal_1 is not None]
     names = [
-        safe_text(p.council.removeprefix("IA-rådet i "))
-        + ("" if p.county in p.council else f" ({safe_text(p.county)})")
+        _short(p.council) + ("" if p.county in p.council else f" ({safe_text(p.county)})")
         for p in shown
     ]
     fig = go.Figure(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ia_data.domain import formatting as fmt
 from ia_data.domain.access import ROLE_NAMES
 from ia_data.domain.kinds import UploadKind
 from ia_data.domain.rules import ReportPeriod
@@ -70,14 +71,15 @@ def sickness_cells(sickness: SicknessYear, council_id: int) -> list:
         change = None if only.change is None else round(only.change, 1)
         return [None if only.value is None else Percent(only.value / 100), change]
 
-    def named(number) -> str:
-        return "–" if number is None else f"{number:.1f}".replace(".", ",")
-
     return [
-        "; ".join(f"{v.county} {named(v.value)}" for v in values) or None,
-        "; ".join(f"{v.county} {named(None if v.change is None else round(v.change, 1))}"
-                  for v in values) or None,
+        "; ".join(f"{v.county} {_one_decimal(v.value)}" for v in values) or None,
+        "; ".join(f"{v.county} {_one_decimal(v.change)}" for v in values) or None,
     ]  # fmt: skip
+
+
+def _one_decimal(number: float | None) -> str:
+    """A county's value or change in a text cell: one decimal, «–» where the series has none."""
+    return "–" if number is None else fmt.number(round(number, 1), 1)
 
 
 def shows_sickness(sickness: SicknessYear | None) -> bool:
@@ -153,9 +155,7 @@ def overview_compact_table(
         for row in rows:
             values = sickness.for_council(row.council.id)
             if len(values) > 1:
-                short[row.council.id] = " / ".join(
-                    "–" if v.value is None else f"{v.value:.1f}".replace(".", ",") for v in values
-                )
+                short[row.council.id] = " / ".join(_one_decimal(v.value) for v in values)
     for row, line in zip(rows, full.rows, strict=True):
         cells = [row.council.short_name, *(line[i] for i in at[1:])]
         if row.council.id in short:
