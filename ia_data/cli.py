@@ -38,6 +38,7 @@ from ia_data.storage.engine import (
     database_label,
     database_problem,
     database_url,
+    is_demo_file,
     sqlite_path,
 )
 from ia_data.storage.models import MAX_ID
@@ -189,9 +190,31 @@ def _engine(args, read_only: bool = False):
         raise Failure(str(exc)) from None
 
 
+DEMO_REFUSED = (
+    "{command} skriver ikke til demodatabasen ({label}) uten --demo, for appen viser den til "
+    "alle, uten innlogging. Sett IA_DATABASE_URL (eller --db) til databasen det skal skrives "
+    "til, eller legg til --demo for å skrive til demoen; ingenting er endret"
+)
+DEMO_ONLY = "--demo gjelder bare demodatabasen, og databasen i bruk er {label}; ingenting er endret"
+
+
+def _demo_guard(args, writes: bool) -> None:
+    """Refuse, before the database is opened, a write to the demo database without
+    ``--demo`` (the app serves it to anyone, without sign-in: a real file stored there is
+    shown to all), and ``--demo`` with any other database (the write would not go where
+    the operator thinks)."""
+    demo = is_demo_file(args.db)
+    if getattr(args, "demo", False) and not demo:
+        raise UsageError(DEMO_ONLY.format(label=database_label(args.db)))
+    if writes and demo and not getattr(args, "demo", False):
+        command = " ".join(filter(None, [args.command, getattr(args, "action", None)]))
+        raise UsageError(DEMO_REFUSED.format(command=command, label=database_label(args.db)))
+
+
 def cmd_db(args) -> int:
     """``db upgrade``: the schema to the code's migrations, and the register into a new
     database; ``db current``: where the database stands."""
+    _demo_guard(args, writes=args.action == "upgrade")
     path = sqlite_path(args.db)
     if args.action != "upgrade" and path is not None and not path.is_file():
         raise Failure(f"Databasen finnes ikke ({path})")  # only an upgrade makes a new one
@@ -250,47 +273,80 @@ def _stored_name(path: Path) -> str:
     return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+# What became of each file of an import, as the summary of a stopped import names it.
+STORED, KNOWN, CHECKED, REFUSED = "lagret", "lagret fra før", "kontrollert", "avvist"
+FAILED, NOT_TRIED = "feilet", "ikke forsøkt"
+_OUTCOMES = {
+    ImportStatus.STORED: STORED,
+    ImportStatus.UNCHANGED: KNOWN,
+    ImportStatus.CHECKED: CHECKED,
+    ImportStatus.REJECTED: REFUSED,
+}
+
+
 def cmd_import(args) -> int:
+    """Each file checked and stored in its own transaction. A database that fails stops
+    the import (the next file would fail alike), naming what became of every file."""
+    _demo_guard(args, writes=not args.dry_run)
     engine = _engine(args, read_only=args.dry_run)
-    failed = False
+    outcomes: list[tuple[str, str]] = []
     for name in args.files:
-        path = Path(name)
-        if not path.is_file():
-            say(f"{name}: filen finnes ikke", err=True)
-            failed = True
+        outcomes.append((name, _import_one(engine, args, name)))
+        if outcomes[-1][1] == FAILED:
+            if len(args.files) > 1:  # one file: its line has said it all
+                _say_stopped(outcomes, args.files[len(outcomes) :])
+            return 1
+    return 1 if any(outcome == REFUSED for _, outcome in outcomes) else 0
+
+
+def _import_one(engine, args, name: str) -> str:
+    """One file of ``import``: read, checked, stored; what became of it (``FAILED``: the
+    database failed, and said so)."""
+    path = Path(name)
+    if not path.is_file():
+        say(f"{name}: filen finnes ikke", err=True)
+        return REFUSED
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = "mangler lesetilgang" if exc.errno in (errno.EACCES, errno.EPERM) else None
+        say(f"{name}: filen kan ikke leses ({reason or _os_reason(exc)})", err=True)
+        return REFUSED
+    try:
+        result = import_file(
+            engine,
+            _stored_name(path),
+            data,
+            scope=OPERATOR,
+            uploaded_by=args.by or "",
+            dry_run=args.dry_run,
+        )
+    except Exception as exc:
+        problem = database_problem(exc, args.db)
+        if problem is None:
+            raise
+        say(f"{path.name}: ikke lagret – {problem}", err=True)
+        return FAILED
+    say(result.message)
+    for note in result.notes:
+        say(f"  merk: {note}")
+    for problem in result.parsed.problems:
+        if problem.text in result.message:  # the one error, said on the line above
             continue
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            reason = "mangler lesetilgang" if exc.errno in (errno.EACCES, errno.EPERM) else None
-            say(f"{name}: filen kan ikke leses ({reason or _os_reason(exc)})", err=True)
-            failed = True
-            continue
-        try:
-            result = import_file(
-                engine,
-                _stored_name(path),
-                data,
-                scope=OPERATOR,
-                uploaded_by=args.by or "",
-                dry_run=args.dry_run,
-            )
-        except Exception as exc:
-            problem = database_problem(exc, args.db)
-            if problem is None:
-                raise
-            say(f"{path.name}: ikke lagret – {problem}", err=True)
-            return 1  # the database fails, not the file: the next file would fail alike
-        say(result.message)
-        for note in result.notes:
-            say(f"  merk: {note}")
-        for problem in result.parsed.problems:
-            if problem.text in result.message:  # the one error, said on the line above
-                continue
-            label = problem.severity
-            say(f"  {label}: {problem.text}")
-        failed = failed or result.status == ImportStatus.REJECTED
-    return 1 if failed else 0
+        say(f"  {problem.severity}: {problem.text}")
+    return _OUTCOMES[result.status]
+
+
+def _say_stopped(outcomes: list[tuple[str, str]], rest: list[str]) -> None:
+    """An import the database stopped: every file, with what became of it."""
+    say("Importen stoppet fordi databasen feilet. Slik gikk det med filene:", err=True)
+    for name, outcome in [*outcomes, *((name, NOT_TRIED) for name in rest)]:
+        say(f"  {outcome}: {name}", err=True)
+    say(
+        "Kjør den samme kommandoen igjen når databasen virker: en fil som alt er lagret, "
+        "lagres ikke på nytt.",
+        err=True,
+    )
 
 
 EXPORTS_NEEDING_YEAR = ("overview", "compiled")
@@ -378,6 +434,7 @@ def cmd_history(args) -> int:
 
 
 def cmd_restore(args) -> int:
+    _demo_guard(args, writes=True)
     try:
         if not 0 < args.upload_id <= MAX_ID:
             raise RestoreError(f"Opplasting nr. {args.upload_id} finnes ikke")
@@ -407,6 +464,7 @@ def _council_id(text: str, known) -> int:
 
 def cmd_users(args) -> int:
     """``users list|add|remove``: the users and their roles, as on the page «Tilgang»."""
+    _demo_guard(args, writes=args.action != "list")
     by = args.by or "operatør (ia-data users)"
     if args.action != "list" and not args.email:
         raise UsageError(f"users {args.action} trenger en e-postadresse")
@@ -445,6 +503,7 @@ def cmd_users(args) -> int:
 def cmd_register(args) -> int:
     """``register load FIL``: a new version of the council register, its changes shown and
     (unless ``--dry-run``) taken into use; ``register history``: the versions taken."""
+    _demo_guard(args, writes=args.action == "load" and not args.dry_run)
     engine = _engine(args, read_only=args.action == "history" or args.dry_run)
     if args.action == "history":
         with Session(engine) as session:
@@ -533,6 +592,7 @@ def _say_series(info: stats.SeriesInfo, history: bool = False) -> None:
 def cmd_stats(args) -> int:
     """``stats import FIL``, ``stats fetch TABELL``: a statistics series by county and quarter
     loaded (docs/statistikk.md); ``stats list``: the series; ``stats history``: every load."""
+    _demo_guard(args, writes=args.action in ("import", "fetch") and not args.dry_run)
     by = args.by or "operatør (ia-data stats)"
     if args.action in ("import", "fetch") and not args.target:
         what = "en fil" if args.action == "import" else "et tabellnummer"
@@ -589,6 +649,9 @@ def cmd_stats(args) -> int:
 
 
 def cmd_seed(args) -> int:
+    """``seed``: the demo's own workbooks into the database. Allowed on the demo database
+    without ``--demo``: it stores only the files that come with the demo."""
+    _demo_guard(args, writes=False)
     engine = _engine(args)
 
     def progress(done: int, total: int, name: str) -> None:
@@ -619,6 +682,13 @@ def build_parser() -> argparse.ArgumentParser:
     # parser from overwriting a value given before it.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="URL", help=db_help, default=argparse.SUPPRESS)
+    # A command that writes refuses the demo database (no IA_DATABASE_URL) without --demo.
+    demo = argparse.ArgumentParser(add_help=False)
+    demo.add_argument(
+        "--demo",
+        action="store_true",
+        help="skriv til demodatabasen, som appen viser til alle uten innlogging",
+    )
     parser = argparse.ArgumentParser(
         prog="ia-data",
         description="IA-rådsoversikt: importer rapporter og hent ut tabeller fra kommandolinjen.",
@@ -626,7 +696,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="URL", help=db_help)
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
 
-    p = sub.add_parser("import", parents=[common], help="kontroller og lagre arbeidsbøker")
+    p = sub.add_parser("import", parents=[common, demo], help="kontroller og lagre arbeidsbøker")
     p.add_argument("files", nargs="+", metavar="FIL", help="rapport- eller tildelingsarbeidsbok")
     p.add_argument("--dry-run", action="store_true", help="bare kontroller, lagre ingenting")
     p.add_argument("--by", metavar="NAVN", help="hvem som sender inn (lagres med opplastingen)")
@@ -663,12 +733,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("history", parents=[common], help="vis alle opplastinger")
     p.set_defaults(func=cmd_history)
 
-    p = sub.add_parser("restore", parents=[common], help="gjør en tidligere versjon aktiv igjen")
+    p = sub.add_parser(
+        "restore", parents=[common, demo], help="gjør en tidligere versjon aktiv igjen"
+    )
     p.add_argument("upload_id", type=int, metavar="OPPLASTING_NR")
     p.add_argument("--by", metavar="NAVN", help="hvem som gjenoppretter (lagres i historikken)")
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("users", parents=[common], help="hvem som kan logge inn, med hvilken rolle")
+    p = sub.add_parser(
+        "users", parents=[common, demo], help="hvem som kan logge inn, med hvilken rolle"
+    )
     p.add_argument(
         "action",
         choices=["list", "add", "remove"],
@@ -687,7 +761,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", metavar="NAVN", help="hvem som gjør endringen (standard: operatør)")
     p.set_defaults(func=cmd_users)
 
-    p = sub.add_parser("db", parents=[common], help="databasens skjema (migreringer)")
+    p = sub.add_parser("db", parents=[common, demo], help="databasens skjema (migreringer)")
     p.add_argument(
         "action",
         choices=["upgrade", "current", "backup"],
@@ -697,7 +771,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="filen sikkerhetskopien skrives til (backup)")
     p.set_defaults(func=cmd_db)
 
-    p = sub.add_parser("register", parents=[common], help="rådsregisteret: ny utgave, historikk")
+    p = sub.add_parser(
+        "register", parents=[common, demo], help="rådsregisteret: ny utgave, historikk"
+    )
     p.add_argument(
         "action",
         choices=["load", "history"],
@@ -714,7 +790,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_register)
 
     p = sub.add_parser(
-        "stats", parents=[common], help="statistikk ved siden av aktiviteten (sykefravær)"
+        "stats", parents=[common, demo], help="statistikk ved siden av aktiviteten (sykefravær)"
     )
     p.add_argument(
         "action",
@@ -751,7 +827,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "seed",
-        parents=[common],
+        parents=[common, demo],
         help="last inn demodataene (oppdiktede rapporter)",
     )
     p.set_defaults(func=cmd_seed)

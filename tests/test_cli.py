@@ -12,7 +12,11 @@ import pytest
 
 from ia_data.cli import main
 from ia_data.demo import SAMPLE_DIR
-from ia_data.storage.store import uploads
+from ia_data.domain.access import OPERATOR
+from ia_data.storage import db
+from ia_data.storage import engine as engine_setup
+from ia_data.storage.engine import database_label
+from ia_data.storage.store import import_file, uploads
 
 TROMS_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
 
@@ -162,3 +166,110 @@ def test_seed_and_the_installed_command(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Demodata: 141 filer lagret, 0 var allerede lagret, 0 avvist." in done.stdout
     assert "Traceback" not in done.stderr
+
+
+# --- the open demo database: no write without --demo ------------------------------------
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch):
+    """The demo database (no ``IA_DATABASE_URL``, no ``--db``) in a folder of the test's
+    own, holding the demo's Troms 2015 report; its path."""
+    path = tmp_path / "data" / "demo.db"
+    monkeypatch.setattr(engine_setup, "DEMO_URL", f"sqlite:///{path}")
+    monkeypatch.delenv("IA_DATABASE_URL", raising=False)
+    monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_DIR / "register.toml"))
+    monkeypatch.setenv("IA_STATBANK_URL", "http://127.0.0.1:1/api/v0/no/table")
+    monkeypatch.chdir(tmp_path)
+    made = db.get_engine()
+    assert import_file(made, TROMS_2015.name, TROMS_2015.read_bytes(), scope=OPERATOR).status == (
+        "lagret"
+    )
+    db._engines.pop(engine_setup.DEMO_URL).dispose()
+    yield path
+    made = db._engines.pop(engine_setup.DEMO_URL, None)
+    if made is not None:
+        made.dispose()
+
+
+def _state(folder):
+    """The files of a folder and their content, to compare before and after."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+REAL = "ekte.xlsx"  # a changed copy: not one of the demo's own files
+WRITES = [
+    (["import", REAL], "import"),
+    (["restore", "1"], "restore"),
+    (["users", "add", "kari@nav.no", "--role", "oversikt"], "users add"),
+    (["users", "remove", "kari@nav.no"], "users remove"),
+    (["register", "load", str(SAMPLE_DIR / "register.toml")], "register load"),
+    (["stats", "import", str(SAMPLE_DIR / "register.toml")], "stats import"),
+    (["stats", "fetch", "12441"], "stats fetch"),
+    (["db", "upgrade"], "db upgrade"),
+]
+
+
+def _real_file(folder):
+    book = openpyxl.load_workbook(TROMS_2015)
+    book["Aktiviteter"]["G4"] = 12_345
+    book.save(folder / REAL)
+
+
+@pytest.mark.parametrize(("argv", "command"), WRITES, ids=[c for _, c in WRITES])
+@pytest.mark.parametrize("named", [False, True], ids=["uten-url", "--db-til-demofilen"])
+def test_a_write_to_the_demo_database_needs_demo(demo, tmp_path, argv, command, named, capsys):
+    _real_file(tmp_path)
+    before = _state(demo.parent)
+    db_url = ["--db", "sqlite:///data/demo.db"] if named else []  # the same file, named
+    assert main([*db_url, *argv]) == 2
+    assert capsys.readouterr().err == (
+        f"ia-data: feil: {command} skriver ikke til demodatabasen ({demo}) uten --demo, for "
+        "appen viser den til alle, uten innlogging. Sett IA_DATABASE_URL (eller --db) til "
+        "databasen det skal skrives til, eller legg til --demo for å skrive til demoen; "
+        "ingenting er endret\n"
+    )
+    assert _state(demo.parent) == before  # not even opened
+
+
+def test_with_demo_the_write_is_done(demo, tmp_path, capsys):
+    _real_file(tmp_path)
+    assert main(["import", REAL, "--demo", "--by", "Kari"]) == 0
+    assert capsys.readouterr().out.startswith("ekte.xlsx: lagret som opplasting nr. 2")
+    assert main(["restore", "1", "--demo"]) == 0
+    assert "Opplasting nr. 1 er gjenopprettet" in capsys.readouterr().out
+    assert main(["db", "upgrade", "--demo"]) == 0
+    assert "er allerede på nyeste utgave" in capsys.readouterr().out
+    assert [(u["file_name"], u["active"]) for u in uploads(db.get_engine())] == [
+        (REAL, False), (TROMS_2015.name, True),
+    ]  # fmt: skip
+
+
+def test_reading_and_checking_the_demo_need_no_demo(demo, tmp_path, capsys):
+    _real_file(tmp_path)
+    before = _state(demo.parent)
+    assert main(["import", "--dry-run", REAL]) == 0
+    assert "ekte.xlsx: kontrollert uten feil" in capsys.readouterr().out
+    assert main(["register", "load", str(SAMPLE_DIR / "register.toml"), "--dry-run"]) == 0
+    assert main(["history"]) == 0
+    assert TROMS_2015.name in capsys.readouterr().out
+    db._engines.pop(engine_setup.DEMO_URL).dispose()
+    assert _state(demo.parent) == before
+
+
+def test_seed_loads_the_demo_into_the_demo_database_without_demo(demo, capsys):
+    """``seed`` stores only the demo's own workbooks: the demo database is where they
+    belong, so it needs no ``--demo`` there."""
+    assert main(["seed"]) == 0
+    assert "Demodata: 140 filer lagret, 1 var allerede lagret, 0 avvist." in capsys.readouterr().out
+
+
+def test_demo_with_another_database_is_refused(url, sample_db, tmp_path, capsys):
+    _real_file(tmp_path)
+    for argv in (["import", str(tmp_path / REAL)], ["restore", "1"], ["seed"]):
+        assert main(["--db", url, *argv, "--demo"]) == 2
+        assert capsys.readouterr().err == (
+            "ia-data: feil: --demo gjelder bare demodatabasen, og databasen i bruk er "
+            f"{database_label(url)}; ingenting er endret\n"
+        )
+    assert uploads(sample_db) == []

@@ -574,3 +574,105 @@ def test_db_current_or_backup_of_a_database_that_is_not_there(tmp_path, action, 
     assert main(argv) == 1
     assert capsys.readouterr().err == f"Feil: Databasen finnes ikke ({missing})\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+# --- a database that goes away in the middle of an import --------------------------------
+
+FINNMARK_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-finnmark.xlsx"
+NORDLAND_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-nordland.xlsx"
+GONE = {
+    "sqlite": "Databasen kan ikke åpnes: filen eller mappen finnes ikke eller kan ikke leses",
+    "postgresql": "Databasen tar ikke imot tilkoblinger nå",
+}
+
+
+@pytest.fixture
+def vanishing(engine_name, database, postgres, tmp_path, monkeypatch):
+    """A database with the demo register, on each engine, that a test can take away and
+    bring back: ``(url, take_away, bring_back)``. SQLite: its folder moved elsewhere (a
+    disk or share that is gone); PostgreSQL: the database closed to connections and every
+    session on it ended (a server stopped for maintenance)."""
+    if engine_name == "sqlite":
+        monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_REGISTER))
+        home, elsewhere = tmp_path / "db", tmp_path / "borte"
+        url = f"sqlite:///{home / 'ia.db'}"
+        db.get_engine(url)
+
+        def take_away():
+            db.get_engine(url).dispose()
+            home.rename(elsewhere)
+
+        def bring_back():
+            elsewhere.rename(home)
+
+        yield url, take_away, bring_back
+        db._engines.pop(url).dispose()
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    url = database(SAMPLE_REGISTER)
+    name = make_url(url).database
+    admin = create_engine(postgres.url, isolation_level="AUTOCOMMIT")
+
+    def take_away():
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            connection.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+            )
+
+    def bring_back():
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+
+    yield url, take_away, bring_back
+    admin.dispose()
+
+
+def test_a_database_that_goes_away_mid_import_stops_it_and_says_what_became_of_each_file(
+    vanishing, engine_name, tmp_path, monkeypatch, capsys
+):
+    url, take_away, bring_back = vanishing
+    bad = tmp_path / "ikke-en-arbeidsbok.xlsx"
+    bad.write_bytes(b"%PDF-1.4 not a workbook")
+    files = [str(TROMS_2015), str(bad), str(FINNMARK_2015), str(NORDLAND_2015)]
+    tried = []
+
+    def import_then_lose_the_database(engine, file_name, *args, **kwargs):
+        if len(tried) == 2:  # after two files, before the third
+            take_away()
+        tried.append(file_name)
+        return import_file(engine, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(cli, "import_file", import_then_lose_the_database)
+    try:
+        assert main(["--db", url, "import", *files]) == 1
+    finally:
+        bring_back()
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0] == f"{TROMS_2015.name}: lagret som opplasting nr. 1: {STORED}"
+    assert out.splitlines()[1].startswith(f"{bad.name}: ikke lagret – Filen er ikke en lesbar")
+    assert err == (
+        f"{FINNMARK_2015.name}: ikke lagret – {GONE[engine_name]} ({database_label(url)})\n"
+        "Importen stoppet fordi databasen feilet. Slik gikk det med filene:\n"
+        f"  lagret: {TROMS_2015}\n"
+        f"  avvist: {bad}\n"
+        f"  feilet: {FINNMARK_2015}\n"
+        f"  ikke forsøkt: {NORDLAND_2015}\n"
+        "Kjør den samme kommandoen igjen når databasen virker: en fil som alt er lagret, "
+        "lagres ikke på nytt.\n"
+    )
+    assert tried == [TROMS_2015.name, bad.name, FINNMARK_2015.name]  # Nordland not tried
+    assert [u["file_name"] for u in uploads(db.get_engine(url))] == [TROMS_2015.name]
+
+    # The same command again, the database back: what was stored is not stored twice.
+    assert main(["--db", url, "import", *files]) == 1  # the bad file is still refused
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0].startswith(
+        f"{TROMS_2015.name}: akkurat denne filen er allerede lastet opp (opplasting nr. 1,"
+    )
+    assert [u["file_name"] for u in uploads(db.get_engine(url))] == [
+        NORDLAND_2015.name, FINNMARK_2015.name, TROMS_2015.name,
+    ]  # fmt: skip

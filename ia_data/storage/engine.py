@@ -42,6 +42,15 @@ def is_demo(url: str | None = None) -> bool:
     return database_url(url) == DEMO_URL
 
 
+def is_demo_file(url: str | None = None) -> bool:
+    """Whether the database in use is the demo database's file, however its URL names it
+    (``--db sqlite:///data/demo.db`` too): the file the app serves to anyone, without
+    sign-in, when no ``IA_DATABASE_URL`` is set."""
+    path = sqlite_path(url)
+    demo_path = sqlite_path(DEMO_URL)
+    return is_demo(url) or (path is not None and path.resolve() == demo_path.resolve())
+
+
 def sqlite_path(url: str | None = None) -> Path | None:
     """The file of a SQLite database (``None`` for another database or one in memory)."""
     try:
