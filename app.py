@@ -17,13 +17,35 @@ from ia_data.domain.access import OutsideScope
 from ia_data.storage.engine import database_problem
 from ia_data.storage.schema import SchemaBehind
 
+# The default page is served at ``/``, but Streamlit still reserves its own path for it
+# (``oversikt``, from the file's name) and resolves ``/oversikt`` to nothing: «Page not
+# found». So it reserves another, never shown, and ``/oversikt`` is a hidden page that
+# opens it (``to_oversikt``).
+DEFAULT_PATH = "start"
+
+
+def to_oversikt() -> None:
+    """``/oversikt``: Oversikt at ``/``, with the link's parameters."""
+    params = [(key, value) for key in st.query_params for value in st.query_params.get_all(key)]
+    st.switch_page("views/oversikt.py", query_params=params)
+
+
+def routes(pages: dict) -> dict:
+    """Every page the router knows: those of the menu, and ``/oversikt``."""
+    alias = st.Page(to_oversikt, title="Oversikt", url_path="oversikt", visibility="hidden")
+    return {**pages, "Oversikt": [*pages["Oversikt"], alias]}
+
 
 def pages() -> dict:
     """The pages by section."""
     return {
         "Oversikt": [
             st.Page(
-                "views/oversikt.py", title="Oversikt", icon=":material/table_chart:", default=True
+                "views/oversikt.py",
+                title="Oversikt",
+                icon=":material/table_chart:",
+                default=True,
+                url_path=DEFAULT_PATH,
             ),
             st.Page("views/frister.py", title="Frister", icon=":material/event:"),
             st.Page("views/okonomi.py", title="Økonomi", icon=":material/payments:"),
@@ -63,7 +85,7 @@ def main() -> None:
 
     # Every page is known to the router, so that a deep link to a page the role may not open
     # gets the short «ingen tilgang» page; the sidebar lists only those it may (``ui.gate``).
-    navigation = st.navigation(PAGES, position="hidden")
+    navigation = st.navigation(routes(PAGES), position="hidden")
 
     try:
         ui.data.engine()

@@ -464,6 +464,23 @@ def test_the_filters_follow_the_user_from_page_to_page(pages_server, page):
     _no_failure(page)
 
 
+def test_every_page_opens_by_its_own_name(pages_server, page):
+    """A link by a page's own name, Oversikt's too, opens it — never Streamlit's English
+    «Page not found» (which a path that is no page still gets: the check can see it)."""
+    _open(page, f"{pages_server.base}/oversikt?ar=2014&delmal=3", "Oversikt")
+    assert urllib.parse.urlsplit(page.url).path == "/"  # Oversikt's address, the link's values
+    assert _params(page) == {"ar": "2014", "delmal": "3"}
+    assert _metrics(page, "Tildelt")["Tildelt"] == "10 000 000 kr"  # 2014's grants
+    assert page.get_by_test_id("stMain").get_by_text("Filter delmål 3:").first.is_visible()
+    assert page.get_by_text("Page not found").count() == 0
+    for path, title in PAGES.items():
+        _open(page, f"{pages_server.base}/{path}", title)
+        assert page.get_by_text("Page not found").count() == 0, path
+        _no_failure(page)
+    page.goto(f"{pages_server.base}/finnes-ikke")
+    page.get_by_text("Page not found").first.wait_for()
+
+
 def test_no_table_offers_its_own_english_csv(pages_server, page):
     _open(page, f"{pages_server.base}/okonomi?ar=2015", "Økonomi")
     table = page.get_by_test_id("stDataFrame").first

@@ -6,6 +6,7 @@ app's catch-all error, which must not fail the same way on the next run."""
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from datetime import date
 
@@ -285,3 +286,70 @@ def test_after_an_error_the_filters_start_again(app_on, seeded_url, monkeypatch)
     _works(at, "Oversikt")
     assert at.selectbox(key="f_goal").value == 0
     assert len(at.dataframe) == 1
+
+
+# --- a page's own name as a link -----------------------------------------------------------
+
+# url path → the page's title, in the open mode (no «Tilgang» without sign-in).
+URL_PATHS = {
+    "oversikt": "Oversikt",
+    "frister": "Frister",
+    "okonomi": "Økonomi",
+    "aktiviteter": "Aktiviteter",
+    "rad": "Råd",
+    "last_opp": "Last opp",
+    "opplastinger": "Opplastinger",
+    "register": "Register",
+    "statistikk": "Statistikk",
+    "tilgang": "Ingen tilgang",
+}
+
+
+@pytest.fixture
+def open_path(app_on, seeded_url, monkeypatch):
+    """``open_path(path, **query)``: the app as a browser's first request for
+    ``/path?query`` runs it — Streamlit finds the page by its URL path, not by its file —
+    and the «Page not found» answers Streamlit sent on the way: ``(AppTest, answers)``."""
+    from streamlit.commands import navigation
+    from streamlit.runtime.scriptrunner import RerunData
+    from streamlit.testing.v1 import local_script_runner
+
+    answers = []
+    send = navigation.send_page_not_found
+    monkeypatch.setattr(
+        navigation, "send_page_not_found", lambda ctx: (answers.append(ctx), send(ctx))
+    )
+
+    def run(path: str, **query):
+        asked = functools.partial(RerunData, page_name=path)
+        monkeypatch.setattr(local_script_runner, "RerunData", asked)
+        answers.clear()
+        return app_on(seeded_url, **query), list(answers)
+
+    return run
+
+
+@pytest.mark.parametrize("path", list(URL_PATHS))
+def test_every_page_opens_by_its_own_name(open_path, path):
+    at, not_found = open_path(path, ar="2014")
+    assert not_found == []
+    _works(at, URL_PATHS[path])
+
+
+def test_oversikt_by_its_name_keeps_the_links_values(open_path):
+    at, not_found = open_path("oversikt", ar="2014", delmal="3", rad="4,9")
+    assert not_found == []
+    _works(at, "Oversikt")
+    assert dict(at.query_params) == {"ar": "2014", "delmal": "3", "rad": "4,9"}
+    assert (at.selectbox(key="f_year").value, at.selectbox(key="f_goal").value) == (2014, 3)
+    assert at.multiselect(key="f_councils").value == [4, 9]
+    assert _notes(at) == []
+
+
+@pytest.mark.parametrize("path", ["finnes-ikke", "start"])
+def test_a_name_that_is_no_page_is_still_not_found(open_path, path):
+    """Streamlit's own answer to a path that is no page («start»: the name the default page
+    reserves, never a link) — the check above can see it."""
+    at, not_found = open_path(path)
+    assert len(not_found) == 1
+    _works(at, "Oversikt")

@@ -13,7 +13,7 @@ from datetime import date
 import streamlit as st
 from sqlmodel import Session, select
 
-from ia_data.demo.seed import first_part, missing_files, seed
+from ia_data.demo.seed import added_uploads, first_part, missing_files, seed
 from ia_data.domain.rules import load_rules
 from ia_data.reporting.council import council_register
 from ia_data.reporting.deadlines import years_with_data
@@ -118,6 +118,16 @@ def demo_loading() -> tuple[int, int] | None:
 
 def demo_failed() -> str:
     return _DEMO["failed"]
+
+
+def demo_additions() -> list[str]:
+    """The files in the demo database that did not come with the demo (newest first); none
+    when the database cannot say (the page then says what fails, not the banner)."""
+    try:
+        return query(added_uploads)
+    except Exception:
+        logging.exception("Demodatabasens filer kunne ikke leses")
+        return []
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

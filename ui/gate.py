@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.auth import OPEN_SETTING, Mode, Visitor, admin_contacts
-from ui.data import demo_failed, demo_loading
+from ui.data import demo_additions, demo_failed, demo_loading
 from ui.text import plain
 
 TEXT = {
@@ -20,6 +20,9 @@ TEXT = {
     "innlogging (se README).",
     "open_html": "<strong>Uten innlogging:</strong> operatøren har slått av innloggingen "
     "(<code>IA_AUTH=av</code>). Alle som når appen, kan se og endre alle rådenes data.",
+    "demo_added": "**Demodatabasen har også {count} som ikke følger med demoen:** {names}. "
+    "Tall fra slike filer er kanskje ikke oppdiktet, og alle som når appen, ser dem uten å "
+    "logge inn.",
     "demo_loading": "Det nyeste året er klart. De eldre årene i demodataene lastes inn: "
     "{done} av {total} filer …",
     "demo_failed": "Demodataene for de eldre årene kunne ikke lastes inn: {why}. Slett "
@@ -109,12 +112,24 @@ def sidebar(pages: dict, visitor: Visitor) -> None:
 def banner(visitor: Visitor) -> None:
     if visitor.mode == Mode.DEMO:
         st.info(TEXT["demo"], icon=":material/science:")
+        added = demo_additions()
+        if added:
+            st.warning(_demo_added(added), icon=":material/warning:")
         if demo_loading() is not None:
             _demo_progress()
         elif demo_failed():
             st.error(TEXT["demo_failed"].format(why=plain(demo_failed())))
     elif visitor.mode == Mode.OPEN:  # red, on every page: a banner, not an error of the page
         st.html(OPEN_BANNER.format(text=TEXT["open_html"]))
+
+
+def _demo_added(names: list[str]) -> str:
+    """The files in the demo database that did not come with it: how many, the newest three
+    by name."""
+    count = "én fil" if len(names) == 1 else f"{len(names)} filer"
+    shown = ", ".join(f"«{plain(name)}»" for name in names[:3])
+    more = f" og {len(names) - 3} til" if len(names) > 3 else ""
+    return TEXT["demo_added"].format(count=count, names=shown + more)
 
 
 @st.fragment(run_every=2)

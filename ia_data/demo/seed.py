@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import delete
@@ -12,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ia_data.demo import SAMPLE_DIR
-from ia_data.domain.access import OPERATOR
+from ia_data.domain.access import OPERATOR, Scope
 from ia_data.storage.engine import writing
 from ia_data.storage.models import Council, CouncilCounty, County, Meta, Upload
 from ia_data.storage.register import load_register
@@ -70,6 +71,28 @@ def missing_files(engine: Engine, directory: Path = SAMPLE_DIR) -> list[Path]:
     with Session(engine) as session:
         stored = set(session.exec(select(Upload.sha256)))
     return [p for p in seed_order(directory) if sha256_of(p.read_bytes()) not in stored]
+
+
+@cache
+def _shipped_digests(directory: Path) -> frozenset[str]:
+    """The SHA-256 of every workbook that comes with the demo (they do not change while
+    the process runs)."""
+    return frozenset(sha256_of(p.read_bytes()) for p in sample_files(directory))
+
+
+def added_uploads(session: Session, *, scope: Scope, directory: Path = SAMPLE_DIR) -> list[str]:
+    """The file names of the uploads in scope that are not one of the demo's own workbooks
+    (by content), newest first: what was stored in the demo database beside its fictional
+    data — through «Last opp» or ``ia-data import --demo`` — and so is shown to anyone."""
+    query = (
+        select(Upload.file_name)
+        .where(Upload.sha256.not_in(sorted(_shipped_digests(directory))))
+        .order_by(Upload.id.desc())
+    )
+    council_ids = scope.council_ids()
+    if council_ids is not None:
+        query = query.where(Upload.council_id.in_(council_ids))
+    return list(session.exec(query))
 
 
 def first_part(files: list[Path]) -> list[Path]:

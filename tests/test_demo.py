@@ -1,0 +1,89 @@
+"""The open demo database holding files that did not come with it: the library names them
+(by content, not by name) and the demo's banner says so, on both engines."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from conftest import SAMPLE_REGISTER
+from sqlmodel import Session
+
+import ui
+from ia_data.demo import SAMPLE_DIR
+from ia_data.demo.seed import added_uploads
+from ia_data.domain.access import OPERATOR, secretariat
+from ia_data.storage import db
+from ia_data.storage import engine as engine_setup
+from ia_data.storage.register import councils
+from ia_data.storage.store import import_file
+
+TROMS_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
+NOTE = (
+    "**Demodatabasen har også {count} som ikke følger med demoen:** {names}. Tall fra slike "
+    "filer er kanskje ikke oppdiktet, og alle som når appen, ser dem uten å logge inn."
+)
+
+
+def _changed(path, name: str, cost: int) -> tuple[str, bytes]:
+    """A demo workbook with one cost changed, under another name: not the demo's own."""
+    book = openpyxl.load_workbook(path)
+    book["Aktiviteter"]["G4"] = cost
+    data = io.BytesIO()
+    book.save(data)
+    return name, data.getvalue()
+
+
+def _store(engine, name: str, data: bytes) -> None:
+    assert import_file(engine, name, data, scope=OPERATOR).status == "lagret"
+
+
+def test_the_uploads_that_are_not_the_demos_own_files(sample_db):
+    _store(sample_db, TROMS_2015.name, TROMS_2015.read_bytes())
+    _store(sample_db, "kopi.xlsx", (SAMPLE_DIR / "tildelinger_2012-2014.xlsx").read_bytes())
+    _store(sample_db, *_changed(TROMS_2015, "troms-ekte.xlsx", 12_345))
+    with Session(sample_db) as session:
+        # The demo's own file under another name is the demo's; the changed one is not.
+        assert added_uploads(session, scope=OPERATOR) == ["troms-ekte.xlsx"]
+        known = {c.name: c.id for c in councils(session)}
+        finnmark = secretariat({known["IA-rådet i Finnmark"]: "IA-rådet i Finnmark"})
+        troms = secretariat({known["IA-rådet i Troms"]: "IA-rådet i Troms"})
+        assert added_uploads(session, scope=finnmark) == []  # another council's file
+        assert added_uploads(session, scope=troms) == ["troms-ekte.xlsx"]
+
+
+@pytest.fixture
+def demo_app(database, app_on, monkeypatch):
+    """``(engine, run)``: a test database served as the demo database (open, its banner),
+    the demo data not loaded into it; ``run()`` opens Oversikt and gives the AppTest."""
+    url = database(SAMPLE_REGISTER)
+    monkeypatch.setattr(engine_setup, "DEMO_URL", url)
+    monkeypatch.setitem(ui.data._DEMO, "checked", True)  # no first start: the test's files
+    return db.get_engine(url), lambda: app_on(url)
+
+
+def _warnings(at) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def test_the_demo_banner_says_when_the_demo_holds_files_that_did_not_come_with_it(demo_app):
+    engine, run = demo_app
+    _store(engine, TROMS_2015.name, TROMS_2015.read_bytes())
+    at = run()
+    assert at.info[0].value.startswith("**Åpen demo, uten innlogging:**")
+    assert _warnings(at) == []  # only the demo's own file
+
+    _store(engine, *_changed(TROMS_2015, "troms-ekte.xlsx", 12_345))
+    at = run()
+    assert _warnings(at) == [NOTE.format(count="én fil", names="«troms-ekte.xlsx»")]
+
+    for number, council in enumerate(["finnmark", "nordland", "oslo"], start=1):
+        path = SAMPLE_DIR / f"rapport_2015_Ar_ia-radet-i-{council}.xlsx"
+        _store(engine, *_changed(path, f"{council}_**fet**.xlsx", 1_000 + number))
+    at = run()
+    # Markdown in a name is shown as it is (not bold); the newest three are named.
+    names = "«oslo\\_\\*\\*fet\\*\\*.xlsx», «nordland\\_\\*\\*fet\\*\\*.xlsx», "
+    names += "«finnmark\\_\\*\\*fet\\*\\*.xlsx» og 1 til"
+    assert _warnings(at) == [NOTE.format(count="4 filer", names=names)]
+    assert not at.exception and at.title[0].value == "Oversikt"
