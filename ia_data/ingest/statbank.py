@@ -14,15 +14,30 @@ Two requests, as the API wants them:
 
 The base is ``https://data.ssb.no/api/v0/no/table``, or ``IA_STATBANK_URL`` (a mirror, or
 the tests' local server). No API key; the API allows some 30 queries a minute.
+
+The time given bounds the whole fetch, both requests: before each connect, send and receive
+the socket's timeout is set to what is left of it, so a server that drips its headers or its
+answer a byte at a time cannot stretch it (``_Deadline``). A redirect is followed only within
+the base's scheme, host and port (another port, another host, ``ftp:``, ``file:`` are
+refused before anything is asked there). An answer that is not HTTP (a garbage status line,
+hundreds of header fields, a huge line) is refused with a Norwegian reason.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.client
+import io
 import json
 import os
 import re
+import socket
+import ssl
+import string
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -35,6 +50,8 @@ from ia_data.ingest.stats import county_of, quarter_of
 DEFAULT_URL = "https://data.ssb.no/api/v0/no/table"
 URL_VARIABLE = "IA_STATBANK_URL"
 DEFAULT_TIMEOUT = 30.0
+MAX_REDIRECTS = 5
+_REDIRECTS = (301, 302, 303, 307, 308)
 _TABLE = re.compile(r"^[0-9]{5}$")
 _OFFLINE = (
     ". Uten nett: last ned tabellen som JSON-stat 2.0 (eller CSV) fra Statistikkbanken, og "
@@ -74,15 +91,18 @@ def fetch_table(
 ) -> Fetched:
     """Fetch ``table`` for the register's ``counties`` (and the whole country), every
     quarter, one measure; raises ``FetchError`` — offline, too slow (``timeout`` seconds
-    in all), an HTTP error, an answer that is not a table — with what to do."""
+    in all), an HTTP error, a redirect elsewhere, an answer that is not HTTP or not a table
+    — with what to do."""
     table = table.strip()
     if not _TABLE.match(table):
         raise FetchError(
             f"«{table}» er ikke et tabellnummer i Statistikkbanken (fem sifre, for eksempel 12441)"
         )
     url = f"{(base_url or statbank_url()).rstrip('/')}/{table}"
-    deadline = time.monotonic() + timeout
-    raw = _request(url, None, deadline, timeout, table)
+    if _origin(url) is None:
+        raise FetchError(_not_an_address(url))
+    deadline = _Deadline(timeout)
+    raw = _request(url, None, deadline, table)
     try:
         metadata = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
@@ -94,7 +114,7 @@ def fetch_table(
         )
     query = build_query(metadata, counties, measure=measure, select=select)
     body = json.dumps(query).encode("utf-8")
-    data = _request(url, body, deadline, timeout, table)
+    data = _request(url, body, deadline, table)
     try:
         answer = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
@@ -211,48 +231,250 @@ def _listed(values: list[tuple[str, str]], most: int = 8) -> str:
     return shown + (f" og {len(values) - most} til" if len(values) > most else "")
 
 
-def _request(url: str, body: bytes | None, deadline: float, timeout: float, table: str) -> bytes:
-    """One request within what is left of ``timeout``; the answer's bytes (at most the file
-    limit), or ``FetchError``."""
-    left = deadline - time.monotonic()
-    slow = (
-        f"Statistikkbanken svarte ikke innen {timeout:g} sekunder ({url}); prøv igjen senere"
-        + _OFFLINE
-    )
-    if left <= 0:
-        raise FetchError(slow)
-    headers = {"Accept": "application/json", "User-Agent": "ia-radsoversikt"}
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-    request = urllib.request.Request(url, data=body, headers=headers)
+def _request(url: str, body: bytes | None, deadline: _Deadline, table: str) -> bytes:
+    """One request (and its redirects) within what is left of the fetch's time: the answer's
+    bytes (at most the file limit), or ``FetchError`` with the reason in Norwegian."""
     try:
-        with urllib.request.urlopen(request, timeout=left) as response:
-            chunks, size = [], 0
-            while chunk := response.read(65536):
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > limits.MAX_FILE_BYTES:
-                    raise FetchError(
-                        f"Svaret fra Statistikkbanken er større enn "
-                        f"{limits.MAX_FILE_BYTES // (1024 * 1024)} MB; velg færre verdier"
-                    )
-                if time.monotonic() > deadline:
-                    raise FetchError(slow)
-            return b"".join(chunks)
-    except urllib.error.HTTPError as exc:
-        raise FetchError(_http_message(exc, url, table)) from None
+        return _follow(url, body, deadline, table)
     except TimeoutError:
-        raise FetchError(slow) from None
-    except urllib.error.URLError as exc:
+        raise FetchError(_slow(url, deadline)) from None
+    except urllib.error.URLError as exc:  # (raised by urllib when the connect or send fails)
         if isinstance(exc.reason, TimeoutError):
-            raise FetchError(slow) from None
+            raise FetchError(_slow(url, deadline)) from None
         raise FetchError(
             f"Får ikke kontakt med Statistikkbanken ({url}: {exc.reason})" + _OFFLINE
         ) from None
+    except http.client.InvalidURL:  # (a space or a control character in the path)
+        raise FetchError(_not_an_address(url)) from None
+    except http.client.RemoteDisconnected:
+        raise FetchError(
+            f"Får ikke kontakt med Statistikkbanken ({url}: forbindelsen ble lukket uten svar)"
+            + _OFFLINE
+        ) from None
+    except http.client.HTTPException as exc:
+        raise FetchError(_malformed(exc, url)) from None
     except (OSError, ValueError) as exc:  # a connection reset, a URL that is not one
         raise FetchError(
             f"Får ikke kontakt med Statistikkbanken ({url}: {exc})" + _OFFLINE
         ) from None
+
+
+def _follow(url: str, body: bytes | None, deadline: _Deadline, table: str) -> bytes:
+    """The answer to ``url``, following redirects only within its scheme, host and port (a
+    303 asks again with GET, the others with the same method and body)."""
+    opener = _opener(deadline)
+    asked, where = url, _origin(url)
+    for _ in range(MAX_REDIRECTS + 1):
+        try:
+            return _read(opener, url, body)
+        except urllib.error.HTTPError as exc:
+            with contextlib.closing(exc):
+                location = exc.headers.get("Location") if exc.code in _REDIRECTS else None
+                if not location:
+                    raise FetchError(_http_message(exc, asked, table)) from None
+            target = urllib.parse.urljoin(
+                url, urllib.parse.quote(location.strip(), safe=string.punctuation)
+            )
+            if _origin(target) != where:
+                raise FetchError(
+                    f"Statistikkbanken sendte videre til en annen adresse ({_shown(target)}), og "
+                    f"den følges ikke: bare samme protokoll, vert og port som {asked}" + _OFFLINE
+                ) from None
+            url, body = target, (None if exc.code == 303 else body)
+    raise FetchError(
+        f"Statistikkbanken sendte videre mer enn {MAX_REDIRECTS} ganger ({asked})" + _OFFLINE
+    )
+
+
+def _read(opener: urllib.request.OpenerDirector, url: str, body: bytes | None) -> bytes:
+    """The answer's bytes, at most the file limit (``FetchError`` beyond it)."""
+    headers = {"Accept": "application/json", "User-Agent": "ia-radsoversikt"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=body, headers=headers)
+    with opener.open(request) as response:
+        chunks, size = [], 0
+        while chunk := response.read(65536):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limits.MAX_FILE_BYTES:
+                raise FetchError(
+                    f"Svaret fra Statistikkbanken er større enn "
+                    f"{limits.MAX_FILE_BYTES // (1024 * 1024)} MB; velg færre verdier"
+                )
+        return b"".join(chunks)
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """A URL's scheme, host and port (the default port where none is given); ``None`` for
+    anything but an http or https URL with a host."""
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:  # a port that is not a number
+        return None
+    if port is None or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port
+
+
+def _not_an_address(url: str) -> str:
+    return (
+        f"Adressen til Statistikkbanken ({_shown(url)}) er ikke en gyldig http- eller "
+        f"https-adresse; sett {URL_VARIABLE} til for eksempel {DEFAULT_URL}"
+    )
+
+
+def _slow(url: str, deadline: _Deadline) -> str:
+    seconds = f"{deadline.seconds:g}".replace(".", ",")
+    unit = "sekund" if deadline.seconds == 1 else "sekunder"
+    return (
+        f"Statistikkbanken svarte ikke innen {seconds} {unit} ({url}); prøv igjen senere" + _OFFLINE
+    )
+
+
+def _malformed(exc: http.client.HTTPException, url: str) -> str:
+    """An answer ``http.client`` could not read as HTTP, said in Norwegian."""
+    if isinstance(exc, http.client.LineTooLong):
+        why = "en linje i svaret er lengre enn 64 KB"
+    elif isinstance(exc, http.client.BadStatusLine | http.client.UnknownProtocol):
+        why = f"statuslinjen er «{_shown(str(exc.args[0]))}»"
+    elif isinstance(exc, http.client.IncompleteRead):
+        why = "svaret stoppet før det var ferdig"
+    elif "headers" in str(exc):  # «got more than 100 headers»
+        why = "svaret har mer enn 100 felt i HTTP-hodet"
+    else:
+        why = "svaret kan ikke leses"
+    return f"Statistikkbanken svarte med noe som ikke er gyldig HTTP ({url}: {why})" + _OFFLINE
+
+
+def _shown(text: str, most: int = 80) -> str:
+    """Text from the server as a message shows it: printable, on one line, cut at ``most``."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+class _Deadline:
+    """The end of a whole fetch (both requests, every redirect): what is left of it, for
+    each connect, send and receive."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        """Seconds left; ``TimeoutError`` when there are none."""
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the fetch's time is up")
+        return left
+
+
+class _BoundedReader(io.RawIOBase):
+    """A socket's answer read with the socket's timeout set, before each receive, to what is
+    left of the deadline: a server sending a byte a second cannot stretch the fetch."""
+
+    def __init__(self, sock: socket.socket, deadline: _Deadline):
+        super().__init__()
+        self._sock, self._deadline = sock, deadline
+        self._raw = sock.makefile("rb", buffering=0)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int | None:
+        self._sock.settimeout(self._deadline.left())
+        return self._raw.readinto(buffer)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _BoundedSocket:
+    """A connected socket as ``http.client`` uses it (``sendall``, ``makefile``, ``close``),
+    each send and receive ending by the deadline."""
+
+    def __init__(self, sock: socket.socket, deadline: _Deadline):
+        self._sock, self._deadline = sock, deadline
+
+    def sendall(self, data: bytes) -> None:
+        self._sock.settimeout(self._deadline.left())  # (the whole sendall, since Python 3.5)
+        self._sock.sendall(data)
+
+    def makefile(self, mode: str = "rb", *args, **kwargs) -> io.BufferedReader:
+        return io.BufferedReader(_BoundedReader(self._sock, self._deadline))
+
+    def close(self) -> None:
+        self._sock.close()
+
+
+class _Bounded:
+    """``http.client``'s connection (mixed in) within the deadline: the connect gets what is
+    left (per address the host name has; the name lookup is the system's), so does what
+    follows it (a proxy's tunnel, TLS's handshake), then every send and receive."""
+
+    def __init__(self, host: str, *, deadline: _Deadline, timeout: object = None, **kwargs):
+        self.deadline = deadline
+        super().__init__(host, timeout=deadline.left(), **kwargs)
+        self._create_connection = self._connect_socket  # (http.client's hook for the socket)
+
+    def _connect_socket(self, address, timeout=None, source_address=None) -> socket.socket:
+        sock = socket.create_connection(address, self.deadline.left(), source_address)
+        try:
+            sock.settimeout(self.deadline.left())
+        except TimeoutError:
+            sock.close()
+            raise
+        return sock
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock = _BoundedSocket(self.sock, self.deadline)
+
+
+class _Connection(_Bounded, http.client.HTTPConnection):
+    pass
+
+
+class _SecureConnection(_Bounded, http.client.HTTPSConnection):
+    pass
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(_Connection, deadline=self.deadline), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline):
+        self.context = ssl.create_default_context()
+        super().__init__(context=self.context)
+        self.deadline = deadline
+
+    def https_open(self, req):
+        connection = functools.partial(_SecureConnection, deadline=self.deadline)
+        return self.do_open(connection, req, context=self.context)
+
+
+def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+    """urllib for http and https only (the proxy the environment names, if any), no
+    redirects of its own (``_follow`` decides), every connection within ``deadline``."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),
+        _HTTPHandler(deadline),
+        _HTTPSHandler(deadline),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
 
 
 def _http_message(exc: urllib.error.HTTPError, url: str, table: str) -> str:
@@ -263,7 +485,7 @@ def _http_message(exc: urllib.error.HTTPError, url: str, table: str) -> str:
         return "Statistikkbanken tar ikke imot flere spørringer nå (HTTP 429); vent et minutt"
     if code in (400, 403):
         try:
-            said = exc.read(300).decode("utf-8", "replace").strip()
+            said = _shown(exc.read(300).decode("utf-8", "replace"), 300)
         except OSError:
             said = ""
         return f"Statistikkbanken avviste spørringen (HTTP {code}{': ' + said if said else ''})"
