@@ -198,6 +198,7 @@ def signed_in_app(app_test):
     at = app_test.from_file(str(PROJECT / "app.py"), default_timeout=120)
     at.secrets["auth"] = dict(BENCH_AUTH)
     at.user = {"is_logged_in": True, "email": BENCH_ADMIN, "name": "Bench"}
+    at.user.update(sub="bench", iat=1)  # the ID token's account and issue time (ui.auth)
     return at
 
 

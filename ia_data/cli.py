@@ -463,7 +463,8 @@ def _council_id(text: str, known) -> int:
 
 
 def cmd_users(args) -> int:
-    """``users list|add|remove``: the users and their roles, as on the page «Tilgang»."""
+    """``users list|add|remove|unbind``: the users and their roles, as on the page
+    «Tilgang»; ``unbind`` clears a user's binding to the provider's account."""
     _demo_guard(args, writes=args.action != "list")
     by = args.by or "operatør (ia-data users)"
     if args.action != "list" and not args.email:
@@ -481,7 +482,8 @@ def cmd_users(args) -> int:
             for row in rows:
                 where = f"  ({', '.join(row.councils)})" if row.councils else ""
                 name = f"  {visible(row.name)}" if row.name else ""
-                say(f"{row.email:40}  {row.role:12}{name}{where}")
+                bound = "  [konto knyttet]" if row.bound else ""
+                say(f"{row.email:40}  {row.role:12}{name}{where}{bound}")
             return 0
         if args.action == "add":
             with Session(engine) as session:
@@ -492,6 +494,8 @@ def cmd_users(args) -> int:
                     engine, args.email, args.role, ids, name=args.name, by=by, scope=OPERATOR
                 )
             )
+        elif args.action == "unbind":
+            say(users.clear_subject(engine, args.email, by=by, scope=OPERATOR))
         else:
             say(users.remove_user(engine, args.email, by=by, scope=OPERATOR))
     except users.AccessError as exc:
@@ -745,8 +749,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "action",
-        choices=["list", "add", "remove"],
-        help="list: alle brukere; add: legg til eller endre en bruker; remove: ta bort tilgangen",
+        choices=["list", "add", "remove", "unbind"],
+        help="list: alle brukere; add: legg til eller endre en bruker; remove: ta bort tilgangen; "
+        "unbind: fjern koblingen til kontoen hos innloggingstjenesten (kontoen er byttet ut)",
     )
     p.add_argument("email", nargs="?", metavar="E-POST", help="brukerens e-postadresse")
     p.add_argument("--role", choices=list(ROLES), help="rollen (add)")

@@ -9,6 +9,11 @@
 
 The browser must open the app on ``localhost``, the host of ``redirect_uri``: on 127.0.0.1 the
 callback finds no login state ("Missing provider for OAuth callback") and nobody is signed in.
+
+The provider issues each ID token in a second of its own (``iat`` strictly increasing, as
+sign-ins by people are): the app counts a sign-in in the same second as the newest it has seen
+before a sign-out as ended (docs/operations.md), and a test that signs in again right after
+signing out must not depend on how fast the browser was.
 """
 
 from __future__ import annotations
@@ -16,12 +21,15 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import threading
+import time
 import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
+from authlib.oidc.core.grants import util as id_tokens
 from oidc_provider_mock import User, run_server_in_thread
 
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
@@ -40,6 +48,20 @@ class Person(NamedTuple):
         return User(sub=self.sub or self.email, claims={"email": self.email, "name": self.name})
 
 
+class _SecondPerToken:
+    """``time`` for the ID tokens of the provider: the real time, but never a second that a
+    token has had already (authlib reads ``time.time()`` once per token)."""
+
+    def __init__(self):
+        self._last = 0
+        self._lock = threading.Lock()
+
+    def time(self) -> float:
+        with self._lock:
+            self._last = max(int(time.time()), self._last + 1)
+            return float(self._last)
+
+
 class Provider:
     """``oidc-provider-mock`` in a thread on a free port of 127.0.0.1, as a context manager.
 
@@ -55,6 +77,9 @@ class Provider:
     def __enter__(self) -> Provider:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
         users = [person.user() for person in self.people]
+        real_time = id_tokens.time
+        id_tokens.time = _SecondPerToken()
+        self._stack.callback(setattr, id_tokens, "time", real_time)
         server = self._stack.enter_context(run_server_in_thread(port=0, user_claims=users))
         self.port = server.server_port
         return self

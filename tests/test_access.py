@@ -9,6 +9,7 @@ import csv
 import importlib
 import inspect
 import io
+import itertools
 import pkgutil
 from datetime import date
 
@@ -29,6 +30,7 @@ from ia_data.domain.access import (
     OutsideScope,
     Role,
     Scope,
+    address_verified,
     secretariat,
 )
 from ia_data.domain.rules import load_rules
@@ -57,7 +59,7 @@ from ia_data.reporting.totals import council_year_totals, report_totals
 from ia_data.reporting.uploads import upload_history, upload_sources, uploaded_periods
 from ia_data.storage import db, register, schema, stats, store, users
 from ia_data.storage.engine import create_bare_engine
-from ia_data.storage.models import AccessChange, Report, Upload
+from ia_data.storage.models import AccessChange, AppUser, Report, SignInState, Upload
 from ia_data.storage.register import councils
 
 AS_OF = date(2017, 6, 1)
@@ -165,10 +167,13 @@ CHECKED = {
     "ia_data.storage.store.lock_councils",  # inside a store call, not a query
     "ia_data.storage.users.user_scope",  # the scope itself, read at sign-in
     "ia_data.storage.users.sign_in",
+    "ia_data.storage.users.current_scope",  # the same check, for a download's click
+    "ia_data.storage.users.sign_out",  # a user's own «Logg ut»
     "ia_data.storage.users.users",
     "ia_data.storage.users.access_log",
     "ia_data.storage.users.set_user",
     "ia_data.storage.users.remove_user",
+    "ia_data.storage.users.clear_subject",
     "ia_data.storage.register.load_new_register",
     "ia_data.storage.register.register_history",
     "ia_data.storage.register.councils",  # the register itself, for the scoped queries
@@ -182,13 +187,15 @@ CHECKED = {
     "ia_data.storage.stats.load_shipped_series",  # into a new database, by the migrations
 }
 # Those that need no scope, and why: the operator's list of uploads (CLI only), the insides
-# of a store call, and the reading of a user's own scope at sign-in.
+# of a store call, and the reading of a user's own scope at sign-in (and their own sign-out).
 WITHOUT_SCOPE = {
     "ia_data.storage.store.uploads",
     "ia_data.storage.store.insert_rows",
     "ia_data.storage.store.lock_councils",
     "ia_data.storage.users.user_scope",
     "ia_data.storage.users.sign_in",
+    "ia_data.storage.users.current_scope",
+    "ia_data.storage.users.sign_out",
     "ia_data.storage.register.councils",
     "ia_data.storage.register.load_register",
     "ia_data.storage.register.plan_register",
@@ -438,12 +445,27 @@ def test_restores_and_files_are_kept_to_the_scope_and_name_who_restored(sample_d
 
 # --- users and their log ------------------------------------------------------------------
 
+_PROVIDER_CLOCK = itertools.count(2_000_000_000)  # after the times the tests give
+
+
+def _sign_in(engine, email: str, name: str = "", admins=None, *, sub=None, iat=None):
+    """``users.sign_in`` as a new sign-in at the provider: its account (``sub``, by default
+    one per address) and its issue time (``iat``, by default a second after the last)."""
+    return users.sign_in(
+        engine,
+        email,
+        name,
+        admins,
+        subject=sub or f"konto-{email.strip().lower()}",
+        issued_at=next(_PROVIDER_CLOCK) if iat is None else iat,
+    )
+
 
 def test_users_are_added_changed_and_removed_with_every_change_kept(sample_db):
     with Session(sample_db) as session:
         ids = _ids(session)
     by = "Admin (admin@x.no)"
-    assert users.sign_in(sample_db, "Admin@X.no", "Admin", admins=["admin@x.no"]) == OPERATOR
+    assert _sign_in(sample_db, "Admin@X.no", "Admin", admins=["admin@x.no"]) == OPERATOR
     text = users.set_user(
         sample_db,
         " Kari@Troms.no ",
@@ -479,7 +501,7 @@ def test_users_are_added_changed_and_removed_with_every_change_kept(sample_db):
 
 
 def test_the_last_admin_stays_and_bad_changes_are_refused_with_the_reason(sample_db):
-    users.sign_in(sample_db, "admin@x.no", "Admin", admins=["admin@x.no"])
+    _sign_in(sample_db, "admin@x.no", "Admin", admins=["admin@x.no"])
     refusals = {
         "er den siste administratoren og kan ikke fjernes": lambda: users.remove_user(
             sample_db, "admin@x.no", by="x", scope=OPERATOR
@@ -520,12 +542,12 @@ def test_the_last_admin_stays_and_bad_changes_are_refused_with_the_reason(sample
 
 def test_a_user_named_in_the_setting_becomes_admin_at_first_sign_in_only(sample_db):
     assert users.admin_emails(" A@x.no, b@y.no;c@z.no ") == ["a@x.no", "b@y.no", "c@z.no"]
-    assert users.sign_in(sample_db, "noen@x.no", "Noen", admins=["a@x.no"]) is None
-    assert users.sign_in(sample_db, "A@x.no", "A", admins=["a@x.no"]) == OPERATOR
+    assert _sign_in(sample_db, "noen@x.no", "Noen", admins=["a@x.no"]) is None
+    assert _sign_in(sample_db, "A@x.no", "A", admins=["a@x.no"]) == OPERATOR
     users.set_user(sample_db, "b@y.no", Role.ADMIN, by="a@x.no", scope=OPERATOR)
     users.set_user(sample_db, "a@x.no", Role.OVERSIGHT, by="b@y.no", scope=OPERATOR)
     # demoted by another admin, the setting does not make them admin again
-    assert users.sign_in(sample_db, "a@x.no", "A", admins=["a@x.no"]) == OVERSIGHT
+    assert _sign_in(sample_db, "a@x.no", "A", admins=["a@x.no"]) == OVERSIGHT
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -570,7 +592,7 @@ def test_users_list_add_remove_on_the_command_line(database, capsys):
 def test_two_first_sign_ins_of_one_admin_at_once_both_get_in(sample_db, monkeypatch):
     # The other sign-in (another tab, another server) stores the admin between this one's
     # look-up and its insert: the primary key stops the second row, and both are admins.
-    other = users.sign_in
+    other = _sign_in
     real_now = users._now
 
     def the_other_first(now):
@@ -579,13 +601,273 @@ def test_two_first_sign_ins_of_one_admin_at_once_both_get_in(sample_db, monkeypa
         return real_now(now)
 
     monkeypatch.setattr(users, "_now", the_other_first)
-    assert users.sign_in(sample_db, "a@x.no", "A", admins=["a@x.no"]) == OPERATOR
+    assert _sign_in(sample_db, "a@x.no", "A", admins=["a@x.no"]) == OPERATOR
     with Session(sample_db) as session:
         assert len(session.exec(select(AccessChange)).all()) == 1  # added once
 
 
 def test_an_admin_from_the_setting_once_removed_stays_removed(sample_db):
-    users.sign_in(sample_db, "a@x.no", "A", admins=["a@x.no", "b@x.no"])
-    users.sign_in(sample_db, "b@x.no", "B", admins=["a@x.no", "b@x.no"])
+    _sign_in(sample_db, "a@x.no", "A", admins=["a@x.no", "b@x.no"])
+    _sign_in(sample_db, "b@x.no", "B", admins=["a@x.no", "b@x.no"])
     users.remove_user(sample_db, "a@x.no", by="b@x.no", scope=OPERATOR)
-    assert users.sign_in(sample_db, "a@x.no", "A", admins=["a@x.no", "b@x.no"]) is None
+    assert _sign_in(sample_db, "a@x.no", "A", admins=["a@x.no", "b@x.no"]) is None
+
+
+# --- sign-in: look-alike addresses, the provider's account, sessions that end -----------------
+
+KARI = "kari@x.no"
+KELVIN_KARI = "\u212aari@x.no"  # «Kari@x.no» with the Kelvin sign (U+212A) for the K
+KELVIN = (
+    "E-postadressen «\u212aari@x.no» har tegnet «\u212a» (U+212A), som bare ligner «K»; "
+    "skriv adressen med vanlige tegn (æ, ø og å går fint)"
+)
+ANOTHER_ACCOUNT = (
+    "Adressen kari@x.no er knyttet til en annen konto hos innloggingstjenesten enn den du "
+    "logget inn med, så denne innloggingen gir ingen tilgang. Er kontoen din byttet ut, kan "
+    "en administrator fjerne koblingen på siden «Tilgang»"
+)
+
+
+def _stored(engine) -> tuple:
+    """Everything sign-in and access keep: the users with their binding, each address's
+    sign-ins, the log."""
+    with Session(engine) as session:
+        return (
+            [(u.email, u.role, u.subject) for u in session.exec(select(AppUser))],
+            [(s.email, s.newest_seen, s.counts_from) for s in session.exec(select(SignInState))],
+            [(c.email, c.action) for c in session.exec(select(AccessChange))],
+        )
+
+
+def test_a_look_alike_address_gets_no_one_elses_role(sample_db):
+    assert KELVIN_KARI.lower() == KARI  # what Python's lower() does, and NFC does the same
+    users.set_user(sample_db, KARI, Role.ADMIN, name="Kari", by="x", scope=OPERATOR)
+    before = _stored(sample_db)
+    refusals = {
+        KELVIN_KARI: KELVIN,
+        "\uff4bari@x.no": (  # a full-width k
+            "E-postadressen «\uff4bari@x.no» har tegnet «\uff4b» (U+FF4B), som bare ligner "
+            "«k»; skriv adressen med vanlige tegn (æ, ø og å går fint)"
+        ),
+        "\ufb01nn@x.no": (  # the ligature fi
+            "E-postadressen «\ufb01nn@x.no» har tegnet «\ufb01» (U+FB01), som bare ligner "
+            "«fi»; skriv adressen med vanlige tegn (æ, ø og å går fint)"
+        ),
+        "ka\u200bri@x.no": (  # a zero-width space
+            "E-postadressen «ka\u200bri@x.no» har et usynlig tegn (U+200B); skriv adressen "
+            "med vanlige tegn"
+        ),
+    }
+    for address, message in refusals.items():
+        with pytest.raises(users.SignInRefused) as refused:
+            _sign_in(sample_db, address, "Mallory", admins=[KARI])
+        assert str(refused.value) == message
+        assert not users.sign_out(sample_db, address, subject="m", issued_at=2_000_000_000)
+    assert _stored(sample_db) == before
+
+
+def test_ae_oe_aa_and_other_letters_stay_valid_and_match_in_any_case(sample_db):
+    text = users.set_user(sample_db, "Åse.Ødegård@Bø.no", Role.OVERSIGHT, by="x", scope=OPERATOR)
+    assert text == "åse.ødegård@bø.no er lagt til med rollen oversiktsgruppen"
+    assert _sign_in(sample_db, "ÅSE.ØDEGÅRD@BØ.NO", sub="åse") == OVERSIGHT
+    # «Å» as «A» and a combining ring, as some systems write it: the same address
+    assert _sign_in(sample_db, "A\u030ase.ødegård@bø.no", sub="åse") == OVERSIGHT
+    assert users.set_user(sample_db, "Ærlig.İlker@x.no", Role.OVERSIGHT, by="x", scope=OPERATOR)
+    assert _sign_in(sample_db, "ærlig.i\u0307lker@x.no", sub="ærlig") == OVERSIGHT
+    assert _sign_in(sample_db, "ærlig.ilker@x.no", sub="ærlig") is None  # İ is not I
+
+
+def test_a_look_alike_address_is_refused_by_the_admin_setting_tilgang_and_the_cli(database, capsys):
+    url = database(SAMPLE_REGISTER)
+    engine = db.get_engine(url)
+    # In IA_ADMIN_EMAILS it is left out (it is nobody's key), and it does not make Kari admin.
+    assert users.admin_emails(f"{KELVIN_KARI}, ada@x.no") == ["ada@x.no"]
+    with pytest.raises(users.SignInRefused, match="U\\+212A"):
+        _sign_in(engine, KELVIN_KARI, "Mallory", admins=[KARI])
+    assert _sign_in(engine, KARI, "Kari", admins=users.admin_emails(KELVIN_KARI)) is None
+    before = _stored(engine)
+    with pytest.raises(users.AccessError) as refused:
+        users.set_user(engine, KELVIN_KARI, Role.ADMIN, by="x", scope=OPERATOR)
+    assert str(refused.value) == KELVIN
+    assert main(["--db", url, "users", "add", KELVIN_KARI, "--role", "admin"]) == 1
+    assert capsys.readouterr().err == f"Feil: {KELVIN}\n"
+    assert main(["--db", url, "users", "remove", KELVIN_KARI]) == 1
+    assert capsys.readouterr().err == f"Feil: {KELVIN}\n"
+    assert _stored(engine) == before
+
+
+def test_a_user_is_bound_to_the_account_that_first_signs_in(sample_db):
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, name="Kari", by="x", scope=OPERATOR)
+    assert _stored(sample_db)[0] == [(KARI, Role.OVERSIGHT, None)]
+    assert _sign_in(sample_db, KARI, sub="karis-konto", iat=1_900_000_000) == OVERSIGHT
+    assert _stored(sample_db)[0] == [(KARI, Role.OVERSIGHT, "karis-konto")]
+    before = _stored(sample_db)
+    with pytest.raises(users.SignInRefused) as refused:
+        _sign_in(sample_db, "Kari@X.no", sub="en-annen-konto")
+    assert str(refused.value) == ANOTHER_ACCOUNT
+    with Session(sample_db) as session, pytest.raises(users.SignInRefused):
+        users.current_scope(session, KARI, subject="en-annen-konto", issued_at=1_900_000_001)
+    # the other account's «Logg ut» ends nothing of Kari's
+    assert not users.sign_out(sample_db, KARI, subject="en-annen-konto", issued_at=1_900_000_002)
+    assert _stored(sample_db) == before
+
+    # Kari's account at the provider is replaced: an admin clears the binding (logged), and
+    # Kari's sign-ins so far end.
+    assert users.clear_subject(sample_db, "KARI@x.no", by="Ada (ada@x.no)", scope=OPERATOR) == (
+        "kari@x.no er ikke lenger knyttet til en konto hos innloggingstjenesten; neste "
+        "innlogging med adressen knytter den til kontoen som brukes da"
+    )
+    with Session(sample_db) as session:
+        last = session.exec(select(AccessChange).order_by(AccessChange.id.desc())).first()
+    assert (last.email, last.action, last.role, last.changed_by) == (
+        KARI, "kontokobling fjernet", Role.OVERSIGHT, "Ada (ada@x.no)"
+    )  # fmt: skip
+    with pytest.raises(users.SessionEnded):
+        _sign_in(sample_db, KARI, sub="karis-konto", iat=1_900_000_000)
+    assert _sign_in(sample_db, KARI, sub="karis-nye-konto") == OVERSIGHT  # bound anew
+    with pytest.raises(users.SignInRefused, match="knyttet til en annen konto"):
+        _sign_in(sample_db, KARI, sub="karis-konto")
+
+
+def test_an_admin_from_the_setting_is_bound_from_the_first_sign_in(sample_db):
+    assert _sign_in(sample_db, "a@x.no", "A", admins=["a@x.no"], sub="a-konto") == OPERATOR
+    before = _stored(sample_db)
+    assert before[0] == [("a@x.no", Role.ADMIN, "a-konto")]
+    with pytest.raises(users.SignInRefused, match=r"Adressen a@x\.no er knyttet til en annen"):
+        _sign_in(sample_db, "a@x.no", "A", admins=["a@x.no"], sub="b-konto")
+    assert _stored(sample_db) == before
+
+
+def test_clearing_a_binding_that_cannot_be_cleared_is_refused_and_changes_nothing(sample_db):
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
+    before = _stored(sample_db)
+    refusals = {
+        KARI: "kari@x.no er ikke knyttet til noen konto ennå (ikke logget inn siden tilgangen "
+        "ble gitt); ingenting er endret",
+        "ingen@x.no": "ingen@x.no har ingen tilgang",
+        KELVIN_KARI: KELVIN,
+    }
+    for email, message in refusals.items():
+        with pytest.raises(users.AccessError) as refused:
+            users.clear_subject(sample_db, email, by="x", scope=OPERATOR)
+        assert str(refused.value) == message
+    _sign_in(sample_db, KARI, sub="karis-konto")
+    before = _stored(sample_db)
+    for scope in (OVERSIGHT, NOBODY):
+        with pytest.raises(OutsideScope, match="bare en administrator"):
+            users.clear_subject(sample_db, KARI, by="x", scope=scope)
+    assert _stored(sample_db) == before
+
+
+def test_a_sign_in_without_its_account_or_time_is_refused(sample_db):
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
+    before = _stored(sample_db)
+    with pytest.raises(users.SignInRefused) as refused:
+        users.sign_in(sample_db, KARI, subject="", issued_at=1_900_000_000)
+    assert str(refused.value) == (
+        "Innloggingstjenesten sendte ingen konto-ID (sub), så innloggingen kan ikke knyttes "
+        "til en bruker"
+    )
+    for iat in (0, True, "1900000000"):
+        with pytest.raises(users.SignInRefused) as refused:
+            users.sign_in(sample_db, KARI, subject="k", issued_at=iat)
+        assert str(refused.value) == (
+            "Innloggingstjenesten sendte ikke når innloggingen ble gjort (iat), så den kan "
+            "ikke kontrolleres mot en utlogging"
+        )
+    assert _stored(sample_db) == before
+
+
+def test_signing_out_ends_every_sign_in_of_the_user_seen_so_far(sample_db):
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
+    phone, laptop = 1_900_000_000, 1_900_000_040  # two browsers, on the provider's clock
+    for iat in (phone, laptop, phone):  # the phone's next click, after the laptop signed in
+        assert _sign_in(sample_db, KARI, sub="k", iat=iat) == OVERSIGHT
+    assert _stored(sample_db)[1] == [(KARI, laptop, 0)]
+    assert users.sign_out(sample_db, KARI, subject="k", issued_at=phone)
+    ended = _stored(sample_db)
+    assert ended[1] == [(KARI, laptop, laptop + 1)]
+    # The phone's copied cookie and the laptop's open tab: ended, and nothing recorded.
+    for iat in (phone, laptop):
+        with pytest.raises(users.SessionEnded):
+            _sign_in(sample_db, KARI, sub="k", iat=iat)
+        with Session(sample_db) as session, pytest.raises(users.SessionEnded):
+            users.current_scope(session, KARI, subject="k", issued_at=iat)
+        assert not users.sign_out(sample_db, KARI, subject="k", issued_at=iat)
+    assert _stored(sample_db) == ended
+    # The same second as the newest sign-in seen counts as before the sign-out (above); the
+    # provider's next second is a new sign-in.
+    assert _sign_in(sample_db, KARI, sub="k", iat=laptop + 1) == OVERSIGHT
+    with Session(sample_db) as session:
+        scope = users.current_scope(session, KARI, subject="k", issued_at=laptop + 1)
+    assert scope == OVERSIGHT
+    assert _stored(sample_db)[1] == [(KARI, laptop + 1, laptop + 1)]
+
+
+def test_an_admin_changing_or_removing_a_user_ends_their_sign_ins(sample_db):
+    t = 1_900_000_000
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
+    assert _sign_in(sample_db, KARI, sub="k", iat=t) == OVERSIGHT
+    users.set_user(sample_db, KARI, Role.ADMIN, by="x", scope=OPERATOR)  # changed
+    with pytest.raises(users.SessionEnded):
+        _sign_in(sample_db, KARI, sub="k", iat=t)
+    assert _sign_in(sample_db, KARI, sub="k", iat=t + 1) == OPERATOR
+    users.set_user(sample_db, "ada@x.no", Role.ADMIN, by="x", scope=OPERATOR)
+    users.remove_user(sample_db, KARI, by="ada@x.no", scope=OPERATOR)
+    with pytest.raises(users.SessionEnded):  # removed: the sign-in has ended, not only the role
+        _sign_in(sample_db, KARI, sub="k", iat=t + 1)
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="ada@x.no", scope=OPERATOR)
+    with pytest.raises(users.SessionEnded):  # given access again: the old cookie stays ended
+        _sign_in(sample_db, KARI, sub="k", iat=t + 1)
+    assert _sign_in(sample_db, KARI, sub="k2", iat=t + 2) == OVERSIGHT  # bound anew
+    # Adding a user does not end the sign-in of someone waiting for a role.
+    assert _sign_in(sample_db, "ny@x.no", sub="ny", iat=t) is None
+    users.set_user(sample_db, "ny@x.no", Role.OVERSIGHT, by="ada@x.no", scope=OPERATOR)
+    assert _sign_in(sample_db, "ny@x.no", sub="ny", iat=t) == OVERSIGHT
+
+
+@pytest.mark.parametrize(
+    ("claims", "verified"),
+    [
+        ({}, True),  # no claim at all (Microsoft Entra ID): the provider is trusted
+        ({"email_verified": True}, True),
+        ({"email_verified": "true"}, True),
+        ({"email_verified": False}, False),
+        ({"email_verified": "False"}, False),
+        ({"email_verified": "FALSE"}, False),
+        ({"email_verified": "false"}, False),
+        ({"email_verified": "0"}, False),
+        ({"email_verified": "no"}, False),
+        ({"email_verified": None}, False),
+        ({"email_verified": 1}, False),  # 1 == True in Python, but not JSON true
+        ({"email_verified": "1"}, False),
+        ({"email_verified": "yes"}, False),
+        ({"email_verified": ""}, False),
+    ],
+)
+def test_only_a_true_email_verified_counts(claims, verified):
+    assert address_verified(claims) is verified
+
+
+def test_users_unbind_on_the_command_line(database, capsys):
+    url = database(SAMPLE_REGISTER)
+    args = ["--db", url, "users"]
+    assert main([*args, "add", KARI, "--role", "oversikt"]) == 0
+    assert main([*args, "unbind", KARI]) == 1
+    assert capsys.readouterr().err == (
+        "Feil: kari@x.no er ikke knyttet til noen konto ennå (ikke logget inn siden tilgangen "
+        "ble gitt); ingenting er endret\n"
+    )
+    _sign_in(db.get_engine(url), KARI, sub="karis-konto")
+    assert main([*args, "list"]) == 0
+    assert capsys.readouterr().out.split() == [KARI, "oversikt", "[konto", "knyttet]"]
+    assert main([*args, "unbind", KARI, "--by", "Ola Drift"]) == 0
+    assert capsys.readouterr().out == (
+        "kari@x.no er ikke lenger knyttet til en konto hos innloggingstjenesten; neste "
+        "innlogging med adressen knytter den til kontoen som brukes da\n"
+    )
+    assert main([*args, "list"]) == 0
+    assert capsys.readouterr().out.split() == [KARI, "oversikt"]
+    with Session(db.get_engine(url)) as session:
+        log = [(c.action, c.changed_by) for c in session.exec(select(AccessChange))]
+    assert log[-1] == ("kontokobling fjernet", "Ola Drift")

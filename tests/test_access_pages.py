@@ -6,13 +6,14 @@ the figures a secretariat sees (its council's only), uploads stored as the signe
 from __future__ import annotations
 
 import io
+import itertools
 from datetime import date
 
 import openpyxl
 import postgres as pg
 import pytest
 from conftest import PROJECT, SAMPLE_REGISTER
-from sqlmodel import Session
+from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from ia_data.demo import SAMPLE_DIR
@@ -22,6 +23,7 @@ from ia_data.reporting.overview import overview
 from ia_data.storage import db, schema, store, users
 from ia_data.storage import engine as engine_setup
 from ia_data.storage.engine import create_bare_engine
+from ia_data.storage.models import AccessChange, AppUser, SignInState
 from ia_data.storage.register import councils
 
 AUTH = {
@@ -92,10 +94,28 @@ def own_url(database):
     return url
 
 
+# The provider's clock: each sign-in is issued a second after the one before (its ``iat``).
+PROVIDER_CLOCK = itertools.count(1_800_000_000)
+
+
+def token(email: str, name: str = "", **claims) -> dict:
+    """The identity cookie of a new sign-in as ``email``: what ``st.user`` holds, the ID
+    token's claims — its account (``sub``, by default one per address) and issue time."""
+    return {
+        "is_logged_in": True,
+        "email": email,
+        "name": name or email.split("@")[0].title(),
+        "sub": f"konto-{email.lower()}",
+        "iat": next(PROVIDER_CLOCK),
+        **claims,
+    }
+
+
 @pytest.fixture
 def app_as(monkeypatch):
     """``app_as(url, email, page=None, **query)``: the app with sign-in configured, and
-    ``email`` signed in (``None``: nobody signed in)."""
+    ``email`` signed in as a new sign-in (``None``: nobody signed in); ``cookie``: signed in
+    with that identity cookie (``token``) instead, as a copied cookie or another tab."""
 
     def start(
         url: str,
@@ -103,6 +123,7 @@ def app_as(monkeypatch):
         page: str | None = None,
         name: str = "",
         claims: dict | None = None,
+        cookie: dict | None = None,
         **query,
     ):
         monkeypatch.delenv("IA_AUTH", raising=False)
@@ -110,12 +131,10 @@ def app_as(monkeypatch):
         monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_REGISTER))
         at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
         at.secrets["auth"] = dict(AUTH)
-        at.user = (
-            {"is_logged_in": True, "email": email, "name": name or email.split("@")[0].title()}
-            if email
-            else {"is_logged_in": False}
-        )
-        at.user.update(claims or {})
+        if cookie is not None:
+            at.user = dict(cookie)
+        else:
+            at.user = token(email, name, **(claims or {})) if email else {"is_logged_in": False}
         for key, value in query.items():
             at.query_params[key] = value
         if page:
@@ -303,13 +322,41 @@ def test_an_admin_cannot_remove_the_last_admin_on_the_page(database, app_as):
         assert [u.email for u in users.users(session, scope=OPERATOR)] == [ADMIN]
 
 
-def test_an_address_the_provider_has_not_verified_gets_no_access(shared_url, app_as):
-    at = app_as(shared_url, ADMIN, "oversikt", claims={"email_verified": False})
-    assert _titles(at) == ["Du har ikke tilgang ennå"]
-    assert at.info[0].value.startswith("Innloggingen ga ingen bekreftet e-postadresse")
-    assert not at.dataframe and not at.sidebar.get("page_link")
-    at = app_as(shared_url, ADMIN, "oversikt", claims={"email_verified": True})
-    assert _titles(at) == ["Oversikt"]
+def _stored(url: str) -> tuple:
+    """Everything sign-in and access keep: the users with their binding, each address's
+    sign-ins, the log."""
+    with Session(db.get_engine(url)) as session:
+        return (
+            sorted((u.email, u.role, u.subject) for u in session.exec(select(AppUser))),
+            sorted(
+                (s.email, s.newest_seen, s.counts_from) for s in session.exec(select(SignInState))
+            ),
+            [
+                (c.email, c.action)
+                for c in session.exec(select(AccessChange).order_by(AccessChange.id))
+            ],
+        )
+
+
+def _no_data(at) -> None:
+    assert not at.exception
+    assert not at.dataframe and not at.metric and not at.sidebar.get("page_link")
+
+
+def test_an_address_the_provider_has_not_verified_gets_no_access(own_url, app_as):
+    before = _stored(own_url)
+    for value in (False, "False", "FALSE", "false", "0", "no", None, 1):
+        at = app_as(own_url, ADMIN, "oversikt", claims={"email_verified": value})
+        assert _titles(at) == ["Du har ikke tilgang ennå"], value
+        assert shown(at.info[0].value) == (
+            "Innloggingen ga ingen bekreftet e-postadresse, og tilgang gis per e-postadresse. "
+            "Be administratoren av IA-rådsoversikt om tilgang."
+        )
+        _no_data(at)
+    assert _stored(own_url) == before  # not bound, no sign-in recorded
+    for claims in ({"email_verified": True}, {"email_verified": "true"}, {}):  # {}: Entra ID
+        at = app_as(own_url, ADMIN, "oversikt", claims=claims)
+        assert _titles(at) == ["Oversikt"], claims
 
 
 def test_a_restore_shows_when_and_by_whom_and_no_one_if_nobody_was_named(own_url, app_as):
@@ -335,12 +382,125 @@ def test_signed_out_and_signing_out(shared_url, app_as):
     at = app_as(shared_url, None, "oversikt")
     assert _titles(at) == ["Logg inn"]
     assert at.button(key="sign_in").label == "Logg inn"
-    assert not at.dataframe and not at.metric and not at.sidebar.get("page_link")
-    at = app_as(shared_url, TROMS, "oversikt")
+    assert not at.warning  # nothing ended: only the page
+    _no_data(at)
+
+
+ENDED = (
+    "Økten din er avsluttet: du har logget ut (her eller i en annen fane), eller en "
+    "administrator har endret tilgangen din. Logg inn på nytt for å fortsette."
+)
+
+
+def _asked_to_sign_in_again(at) -> None:
+    assert _titles(at) == ["Logg inn"]
+    assert [w.value for w in at.warning] == [ENDED]
+    assert at.button(key="sign_in").label == "Logg inn"
+    _no_data(at)
+
+
+def test_signing_out_ends_the_session_for_a_copied_cookie_and_another_tab(own_url, app_as):
+    cookie = token(TROMS, "Tove Troms")
+    tab = app_as(own_url, None, "oversikt", cookie=cookie, ar="2015")  # another open tab
+    assert _titles(tab)[0] == "Oversikt" and tab.dataframe
+    at = app_as(own_url, None, "frister", cookie=cookie)
     at.sidebar.button(key="sign_out").click().run()
     assert not at.exception
-    at.run()  # the browser's next request, back from the provider
-    assert _titles(at) == ["Logg inn"]
+    at.run()  # the browser's next request, back from the provider: signed out, no cookie
+    assert _titles(at) == ["Logg inn"] and not at.warning
+    signed_out = _stored(own_url)
+    assert (TROMS, cookie["iat"], cookie["iat"] + 1) in signed_out[1]
+
+    tab.run()  # the other tab's next click
+    _asked_to_sign_in_again(tab)
+    for page in ("oversikt", "opplastinger", "last_opp"):  # the copied cookie, anywhere
+        _asked_to_sign_in_again(app_as(own_url, None, page, cookie=cookie, ar="2015"))
+    assert _stored(own_url) == signed_out  # nothing recorded, nothing changed
+
+    again = app_as(own_url, TROMS, "oversikt", ar="2015")  # a new sign-in
+    assert _titles(again)[0] == "Oversikt" and again.dataframe
+
+
+def test_an_admin_changing_a_user_ends_their_session(own_url, app_as):
+    cookie = token(TROMS)
+    assert _titles(app_as(own_url, None, "oversikt", cookie=cookie))[0] == "Oversikt"
+    users.set_user(db.get_engine(own_url), TROMS, Role.OVERSIGHT, by="test", scope=OPERATOR)
+    _asked_to_sign_in_again(app_as(own_url, None, "oversikt", cookie=cookie))
+    assert len(app_as(own_url, TROMS, "oversikt", ar="2015").dataframe[0].value) == 18
+
+
+KELVIN_KARI = "\u212aari@example.no"  # «Kari@example.no» with the Kelvin sign for the K
+
+
+def test_a_look_alike_address_gets_no_role_and_is_told_why(own_url, app_as):
+    users.set_user(db.get_engine(own_url), "kari@example.no", Role.ADMIN, by="test", scope=OPERATOR)
+    before = _stored(own_url)
+    at = app_as(own_url, KELVIN_KARI, "tilgang", name="Mallory")
+    assert _titles(at) == ["Innloggingen gir ikke tilgang"]
+    assert [shown(w.value) for w in at.warning] == [
+        "E-postadressen «\u212aari@example.no» har tegnet «\u212a» (U+212A), som bare ligner "
+        "«K»; skriv adressen med vanlige tegn (æ, ø og å går fint). Be administratoren av "
+        "IA-rådsoversikt om tilgang."
+    ]
+    _no_data(at)
+    at.sidebar.button(key="sign_out").click().run()  # ends nothing of Kari's
+    assert _stored(own_url) == before
+
+    # On «Tilgang» an admin cannot give it a role either.
+    at = app_as(own_url, ADMIN, "tilgang", name="Ada Admin")
+    before = _stored(own_url)
+    at.text_input(key="access_email").input(KELVIN_KARI)
+    at.radio(key="access_role").set_value(Role.ADMIN)
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    assert [shown(e.value) for e in at.error] == [
+        "E-postadressen «\u212aari@example.no» har tegnet «\u212a» (U+212A), som bare ligner "
+        "«K»; skriv adressen med vanlige tegn (æ, ø og å går fint)"
+    ]
+    assert _stored(own_url) == before
+
+
+def test_another_account_with_a_users_address_gets_no_role_until_an_admin_clears_it(
+    own_url, app_as
+):
+    first = app_as(own_url, TROMS, "oversikt")  # binds troms@ to its account
+    assert _titles(first)[0] == "Oversikt"
+    before = _stored(own_url)
+    other = token(TROMS, "Tove Troms", sub="en-annen-konto")
+    at = app_as(own_url, None, "oversikt", cookie=other)
+    assert _titles(at) == ["Innloggingen gir ikke tilgang"]
+    assert [shown(w.value) for w in at.warning] == [
+        "Adressen troms@example.no er knyttet til en annen konto hos innloggingstjenesten enn "
+        "den du logget inn med, så denne innloggingen gir ingen tilgang. Er kontoen din byttet "
+        "ut, kan en administrator fjerne koblingen på siden «Tilgang». Be administratoren av "
+        "IA-rådsoversikt om tilgang."
+    ]
+    _no_data(at)
+    at.sidebar.button(key="sign_out").click().run()  # ends nothing of the user's
+    assert _stored(own_url) == before
+    assert _titles(first.run())[0] == "Oversikt"
+
+    # The admin clears the binding on «Tilgang» (kept in the log).
+    admin = app_as(own_url, ADMIN, "tilgang", name="Ada Admin")
+    admin.selectbox(key="access_unbind_pick").select(TROMS).run()
+    admin.checkbox(key="access_unbind_sure").check().run()
+    admin.button(key="access_unbind").click().run()
+    assert not admin.exception
+    assert shown(admin.success[0].value) == (
+        "troms@example.no er ikke lenger knyttet til en konto hos innloggingstjenesten; neste "
+        "innlogging med adressen knytter den til kontoen som brukes da"
+    )
+    log = admin.dataframe[1].value
+    assert log.iloc[0][["Endret av", "E-post", "Endring"]].tolist() == [
+        "Ada Admin (admin@example.no)",
+        TROMS,
+        "kontokobling fjernet",
+    ]
+    _asked_to_sign_in_again(first.run())  # the sign-ins so far have ended
+    at = app_as(own_url, None, "oversikt", cookie=token(TROMS, sub="en-annen-konto"))
+    assert _titles(at)[0] == "Oversikt"  # bound to the new account
+    refused = app_as(own_url, TROMS, "oversikt")  # the old account, signing in anew
+    assert _titles(refused) == ["Innloggingen gir ikke tilgang"]
 
 
 # --- the open modes --------------------------------------------------------------------------

@@ -5,7 +5,9 @@ Troms' secretariat uploads a Troms workbook (stored as uploaded by that e-mail),
 a Nordland workbook (nothing stored), sees only Troms on Oversikt and signs out; the
 oversight group sees every council and has no Last opp; an admin gives a new user Finnmark
 on «Tilgang», and that user, signing in, uploads for Finnmark; a user with no role is told
-whom to ask. On both database engines."""
+whom to ask. Signing out ends the session on the server: a copied identity cookie and the
+user's other open tab get no data, and are asked to sign in again. On both database
+engines."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import SAMPLE_REGISTER
-from oidc import Person, Provider, sign_in, sign_out, write_secrets
+from oidc import AUTH_COOKIE, Person, Provider, sign_in, sign_out, write_secrets
+from sqlmodel import Session
 from test_browser import (
     Server,
     _choose_file,
@@ -31,6 +34,7 @@ from test_browser import (
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR, Role
 from ia_data.storage import db, store, users
+from ia_data.storage.models import SignInState
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +43,10 @@ OVERSIGHT = Person("tilsyn@example.no", "Odd Oversikt")
 ADMIN = Person("admin@example.no", "Ada Admin")
 NEW = Person("ny@example.no", "Nina Ny")
 NO_ROLE = Person("ukjent@example.no", "Ulf Ukjent")
+ENDED = (
+    "Økten din er avsluttet: du har logget ut (her eller i en annen fane), eller en "
+    "administrator har endret tilgangen din. Logg inn på nytt for å fortsette."
+)
 SHOTS = Path(os.environ.get("IA_SCREENSHOTS", "")) if os.environ.get("IA_SCREENSHOTS") else None
 
 
@@ -206,4 +214,71 @@ def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
     asked = page.get_by_test_id("stAlertContentInfo").inner_text().replace("\u2060", "")
     assert NO_ROLE.email in asked and ADMIN.email in asked
     _shot(page, "ingen-rolle")
+    page.context.close()
+
+
+def _sign_in_state(server: Server, email: str) -> tuple[int, int] | None:
+    """The server's record of an address's sign-ins: the newest seen, and from when they
+    count (the provider's ``iat``)."""
+    engine = db.get_engine(server.db_url)
+    try:
+        with Session(engine) as session:
+            state = session.get(SignInState, email)
+            return None if state is None else (state.newest_seen, state.counts_from)
+    finally:
+        db._engines.pop(server.db_url, None)
+        engine.dispose()
+
+
+def _asked_to_sign_in_again(page) -> None:
+    """The sign-in page, saying the session has ended, and no data."""
+    page.get_by_role("heading", name="Logg inn").wait_for()
+    _idle(page)
+    warning = page.get_by_test_id("stAlertContentWarning").get_by_test_id("stMarkdownContainer")
+    assert warning.inner_text().replace("\u2060", "") == ENDED
+    assert page.get_by_test_id("stDataFrame").count() == 0
+    assert page.get_by_test_id("stMetric").count() == 0
+    assert page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink").count() == 0
+
+
+def test_signing_out_ends_the_session_a_copied_cookie_and_another_tab_get_no_data(
+    signed_server, browser
+):
+    server = signed_server
+    page = _as(browser, TROMS, server)
+    # What a thief would copy: the identity cookie, as the browser holds it.
+    copied = [c for c in page.context.cookies(server.base) if c["name"].startswith(AUTH_COOKIE)]
+    assert copied
+    newest, counts_from = _sign_in_state(server, TROMS.email)
+    assert counts_from == 0  # nothing ended yet
+    other_tab = page.context.new_page()  # the same user's other open tab
+    other_tab.set_default_timeout(60_000)
+    _open(other_tab, f"{server.base}/frister", "Frister")
+
+    sign_out(page)
+    page.get_by_role("heading", name="Logg inn").wait_for()
+    assert _sign_in_state(server, TROMS.email) == (newest, newest + 1)
+
+    # The other tab's next click: asked to sign in again, no data.
+    links = other_tab.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
+    links.filter(has_text="Oversikt").click()
+    _asked_to_sign_in_again(other_tab)
+
+    # The copied cookie (which the browser would keep for 30 days), in another browser.
+    thief = browser.new_context(viewport={"width": 1440, "height": 1200})
+    thief.add_cookies(copied)
+    stolen = thief.new_page()
+    stolen.set_default_timeout(60_000)
+    stolen.goto(f"{server.base}/?ar=2015&per=2016-06-01")
+    _asked_to_sign_in_again(stolen)
+    _open(stolen, f"{server.base}/opplastinger", "Logg inn")  # a deep link: the same
+    assert stolen.get_by_test_id("stDataFrame").count() == 0
+    assert _sign_in_state(server, TROMS.email) == (newest, newest + 1)  # nothing recorded
+    thief.close()
+
+    # Signing in anew from the tab that was asked to (a new ID token) gets in again.
+    sign_in(other_tab, server.base, TROMS.email)
+    other_tab.get_by_text(TROMS.name).first.wait_for()
+    assert _sidebar_pages(other_tab)[0] == "Oversikt"
+    assert _sign_in_state(server, TROMS.email)[0] > newest
     page.context.close()

@@ -332,6 +332,35 @@ def test_the_register_on_the_default_database(database):
     assert count == len(read_register_file(DEFAULT_REGISTER_FILE)["council"])
 
 
+# --- 0006: a user bound to the provider's account, sign-ins that end ---------------------
+
+
+def test_0006_keeps_the_users_and_binds_each_at_their_next_sign_in(fresh_db):
+    """A database of 0005 with a user (taken down to it: no binding, no sign-ins kept),
+    upgraded: the user is kept, bound to no account yet, and no sign-in has ended; the next
+    sign-in binds the user and is recorded."""
+    from ia_data.domain.access import OVERSIGHT, Role
+    from ia_data.storage import users
+
+    users.set_user(fresh_db, "kari@x.no", Role.OVERSIGHT, name="Kari", by="x", scope=OPERATOR)
+    downgrade(fresh_db, "0005")
+    tables = inspect(fresh_db).get_table_names()
+    assert "signinstate" not in tables
+    assert "subject" not in {c["name"] for c in inspect(fresh_db).get_columns("appuser")}
+    assert schema.upgrade(fresh_db) == HEAD
+    assert _differences(fresh_db) == []
+    with fresh_db.connect() as connection:
+        kept = connection.execute(text("SELECT email, name, role, subject FROM appuser")).all()
+        states = connection.execute(text("SELECT COUNT(*) FROM signinstate")).scalar_one()
+    assert [tuple(row) for row in kept] == [("kari@x.no", "Kari", "oversikt", None)]
+    assert states == 0
+    assert users.sign_in(fresh_db, "kari@x.no", subject="k", issued_at=1_900_000_000) == OVERSIGHT
+    with fresh_db.connect() as connection:
+        bound = connection.execute(text("SELECT subject FROM appuser")).scalar_one()
+        seen = connection.execute(text("SELECT newest_seen, counts_from FROM signinstate")).one()
+    assert (bound, tuple(seen)) == ("k", (1_900_000_000, 0))
+
+
 # --- a backup ---------------------------------------------------------------------------
 
 

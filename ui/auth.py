@@ -2,7 +2,11 @@
 Connect (``st.login``), the role read from the database on every run (so a change applies
 on the user's next click), and the open modes.
 
-- ``[auth]`` in the secrets: everyone signs in; a user with no role sees whom to ask.
+- ``[auth]`` in the secrets: everyone signs in; a user with no role sees whom to ask. Every
+  run checks the sign-in (``users.sign_in``): an address the provider has not verified, one
+  that only looks like another, or one bound to another account at the provider gets no
+  role, and a sign-in from before the user signed out («Logg ut», ``sign_out``) is shown the
+  sign-in page again.
 - No ``[auth]``: only the demo database is served open (a banner says so), or a database
   whose operator set ``IA_AUTH=av`` (a red banner on every page). Any other database shows
   how to configure sign-in, and no data.
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 import os
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 from sqlmodel import Session
@@ -25,11 +29,12 @@ from ia_data.domain.access import (
     ROLE_NAMES,
     Role,
     Scope,
+    address_verified,
     identity,
     normal_email,
 )
 from ia_data.storage import db, register, stats, users
-from ia_data.storage.engine import is_demo
+from ia_data.storage.engine import database_problem, is_demo
 
 OPEN_SETTING = "IA_AUTH"
 _VISITOR = "_ia_visitor"  # session state: the visitor of the current run
@@ -62,6 +67,10 @@ class Visitor:
     name: str = ""
 
     logged_in: bool = False  # signed in through the identity provider
+    subject: str = ""  # the provider's account (the ID token's ``sub``)
+    issued_at: int = 0  # when the provider issued the sign-in (``iat``, its clock)
+    refusal: str = ""  # why this sign-in gives no role, whatever the address's
+    ended: bool = False  # a sign-in from before the user signed out: sign in again
 
     @property
     def signed_in(self) -> bool:
@@ -118,19 +127,37 @@ def _user_claim(name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _issued_at() -> int:
+    """The sign-in's ``iat`` (whole seconds); 0 if the provider sent no number."""
+    value = st.user.get("iat")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    return int(value)
+
+
+def _signed_in() -> Visitor:
+    """The visitor of a run with the provider's identity cookie, checked in the database."""
+    email, name = _user_claim("email"), _user_claim("name")
+    token = {"subject": _user_claim("sub"), "issued_at": _issued_at()}
+    # An address the provider says it has not verified is no address (an identity provider
+    # may let a user type any e-mail; access is given per address).
+    if not email or not address_verified(st.user):
+        return Visitor(Mode.SIGN_IN, None, "", name, logged_in=True, **token)
+    try:
+        scope = users.sign_in(db.get_engine(), email, name or email, **token)
+    except users.SessionEnded:
+        return Visitor(Mode.SIGN_IN, ended=True)
+    except users.SignInRefused as exc:
+        return Visitor(Mode.SIGN_IN, None, email, name or email, True, refusal=str(exc), **token)
+    email = normal_email(email)
+    return Visitor(Mode.SIGN_IN, scope, email, name or email, logged_in=True, **token)
+
+
 def decide() -> Visitor:
     """Who this run is for (read afresh every run) and what they may reach."""
     if sign_in_configured():
-        if not st.user.get("is_logged_in", False):
-            visitor = Visitor(Mode.SIGN_IN)
-        else:
-            # An address the provider says it has not verified is no address (an identity
-            # provider may let a user type any e-mail; access is given per address).
-            verified = st.user.get("email_verified", True) not in (False, "false")
-            email = normal_email(_user_claim("email")) if verified else ""
-            name = _user_claim("name") or email
-            scope = users.sign_in(db.get_engine(), email, name) if email else None
-            visitor = Visitor(Mode.SIGN_IN, scope, email, name, logged_in=True)
+        signed_in = st.user.get("is_logged_in", False)
+        visitor = _signed_in() if signed_in else Visitor(Mode.SIGN_IN)
     elif is_demo():
         visitor = Visitor(Mode.DEMO, OPERATOR)
     elif open_setting():
@@ -160,10 +187,8 @@ def as_this_visitor(make):
 
     def run(*args):
         current = captured
-        if captured.mode == Mode.SIGN_IN and captured.email:  # the role as it is now
-            with Session(db.get_engine()) as session:
-                fresh = users.user_scope(session, captured.email)
-            current = Visitor(captured.mode, fresh, captured.email, captured.name, True)
+        if captured.mode == Mode.SIGN_IN and captured.scope is not None:  # the role as it is now
+            current = replace(captured, scope=_scope_now(captured))
         token = _BOUND.set(current)
         try:
             return make(*args)
@@ -171,6 +196,42 @@ def as_this_visitor(make):
             _BOUND.reset(token)
 
     return run
+
+
+def _scope_now(signed_in: Visitor) -> Scope | None:
+    """A signed-in visitor's scope read afresh; none if the sign-in has ended or is refused
+    since (signed out in another tab, changed by an admin)."""
+    with Session(db.get_engine()) as session:
+        try:
+            return users.current_scope(
+                session,
+                signed_in.email,
+                subject=signed_in.subject,
+                issued_at=signed_in.issued_at,
+            )
+        except (users.SessionEnded, users.SignInRefused):
+            return None
+
+
+def end_session(signed_in: Visitor) -> str | None:
+    """«Logg ut» on the server, before the browser forgets its cookie: this sign-in and every
+    other of the user so far end (a copied cookie, another tab), checked on their next run.
+    Returns why it could not be stored, in Norwegian (the user is then not signed out)."""
+    if signed_in.mode != Mode.SIGN_IN or not signed_in.email or signed_in.refusal:
+        return None
+    try:
+        users.sign_out(
+            db.get_engine(),
+            signed_in.email,
+            subject=signed_in.subject,
+            issued_at=signed_in.issued_at,
+        )
+    except Exception as exc:
+        problem = database_problem(exc)
+        if problem is None:
+            raise
+        return f"Du er ikke logget ut: databasen svarte ikke ({problem}). Prøv igjen om litt."
+    return None
 
 
 def scope() -> Scope:
@@ -210,6 +271,11 @@ def set_user(email: str, role: str, council_ids, name: str | None = None) -> str
 
 def remove_user(email: str) -> str:
     return users.remove_user(db.get_engine(), email, by=visitor().who_shown, scope=scope())
+
+
+def clear_subject(email: str) -> str:
+    """Clear a user's binding to the provider's account; raises ``AccessError``."""
+    return users.clear_subject(db.get_engine(), email, by=visitor().who_shown, scope=scope())
 
 
 # --- «Register»: a new version of the council register (an admin) ----------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.auth import OPEN_SETTING, Mode, Visitor, admin_contacts
+from ui.auth import OPEN_SETTING, Mode, Visitor, admin_contacts, end_session
 from ui.data import demo_additions, demo_failed, demo_loading
 from ui.text import plain
 
@@ -36,6 +36,10 @@ TEXT = {
     "sign_in": "IA-rådsoversikt viser rapportene fra de fylkesvise IA-rådene. Logg inn med "
     "jobbkontoen din for å se dem.",
     "sign_in_button": "Logg inn",
+    "ended": "Økten din er avsluttet: du har logget ut (her eller i en annen fane), eller en "
+    "administrator har endret tilgangen din. Logg inn på nytt for å fortsette.",
+    "refused_title": "Innloggingen gir ikke tilgang",
+    "refused": "{why}. {ask}",
     "no_role_title": "Du har ikke tilgang ennå",
     "no_role": "Du er logget inn som **{email}**, men har ingen rolle i IA-rådsoversikt. "
     "{ask} Når du har fått en rolle, laster du siden på nytt.",
@@ -104,8 +108,12 @@ def sidebar(pages: dict, visitor: Visitor) -> None:
                 )
             )
             if st.button(TEXT["sign_out"], icon=":material/logout:", key="sign_out"):
-                st.logout()  # the browser is sent to the provider's sign-out and back
-                st.stop()
+                failed = end_session(visitor)  # on the server first: a copied cookie, a tab
+                if failed:
+                    st.error(plain(failed), icon=":material/error:")
+                else:
+                    st.logout()  # the browser is sent to the provider's sign-out and back
+                    st.stop()
         st.caption(TEXT["caption"])
 
 
@@ -151,11 +159,18 @@ def admitted(visitor: Visitor, page) -> bool:
         return False
     if visitor.mode == Mode.SIGN_IN and not visitor.signed_in:
         st.title(TEXT["sign_in_title"])
+        if visitor.ended:
+            st.warning(TEXT["ended"], icon=":material/logout:")
         st.write(TEXT["sign_in"])
         if st.button(
             TEXT["sign_in_button"], type="primary", icon=":material/login:", key="sign_in"
         ):
             st.login()
+        return False
+    if visitor.refusal:
+        st.title(TEXT["refused_title"])
+        why = TEXT["refused"].format(why=visitor.refusal, ask=admin_contacts())
+        st.warning(plain(why), icon=":material/block:")
         return False
     if visitor.scope is None:
         st.title(TEXT["no_role_title"])

@@ -1,5 +1,6 @@
-"""Tilgang (admins only): who may sign in and in which role — add, change, remove — and
-every change of access, kept. A change applies on the user's next click."""
+"""Tilgang (admins only): who may sign in and in which role — add, change, remove — the
+binding of a user to their account at the identity provider, cleared when that account is
+replaced, and every change of access, kept. A user changed or removed must sign in again."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ TEXT = {
     "intro": "Hvem som kan logge inn, og med hvilken rolle. Oversiktsgruppen ser alle råd, "
     "men laster ikke opp; et sekretariat ser og laster opp for sine egne råd; en "
     "administrator kan alt, også endre tilganger her. En endring gjelder fra brukerens "
-    "neste klikk.",
+    "neste klikk; den som endres eller fjernes, må logge inn på nytt.",
     "users": "Brukere",
     "no_users": "Ingen brukere ennå.",
     "edit": "Legg til eller endre en bruker",
@@ -30,6 +31,16 @@ TEXT = {
     "remove_pick": "Bruker",
     "remove_button": "Fjern tilgangen",
     "remove_confirm": "Ja, fjern tilgangen til {email}",
+    "unbind": "Fjern koblingen til en konto",
+    "unbind_help": "Første gang en bruker logger inn, knyttes adressen til kontoen hos "
+    "innloggingstjenesten. En annen konto med samme adresse får da ingen tilgang. Er "
+    "personens konto byttet ut, fjerner du koblingen her; neste innlogging med adressen "
+    "knytter den til den nye kontoen, og innloggingene som er i gang, avsluttes.",
+    "unbind_pick": "Bruker knyttet til en konto",
+    "unbind_none": "Ingen brukere er knyttet til en konto ennå (ingen har logget inn siden de "
+    "fikk tilgang).",
+    "unbind_confirm": "Ja, fjern koblingen for {email}",
+    "unbind_button": "Fjern koblingen",
     "log": "Endringer av tilgang",
     "no_changes": "Ingen endringer av tilgang ennå.",
     "log_caption": "Alle endringer tas vare på: hvem som endret hva, og når.",
@@ -130,6 +141,43 @@ if rows:
                 st.session_state.pop("access_remove_pick", None)
                 st.session_state.pop("access_remove_sure", None)
                 _done(text)
+
+# --- the binding to the provider's account -------------------------------------------------
+if rows:
+    with st.container(border=True):
+        st.markdown(f"**{TEXT['unbind']}**")
+        st.caption(TEXT["unbind_help"])
+        bound = {r.email: r for r in rows if r.bound}
+        if not bound:
+            st.caption(TEXT["unbind_none"])
+        else:
+            chosen_email = st.selectbox(
+                TEXT["unbind_pick"],
+                list(bound),
+                index=None,
+                placeholder="Velg en bruker",
+                format_func=lambda e: f"{e} ({bound[e].role_name})",
+                key="access_unbind_pick",
+            )
+            sure = st.checkbox(
+                TEXT["unbind_confirm"].format(email=chosen_email or "…"),
+                key="access_unbind_sure",
+                disabled=chosen_email is None,
+            )
+            if st.button(
+                TEXT["unbind_button"],
+                icon=":material/link_off:",
+                disabled=chosen_email is None or not sure,
+                key="access_unbind",
+            ):
+                try:
+                    text = ui.auth.clear_subject(chosen_email)
+                except ui.auth.AccessError as exc:
+                    st.error(ui.text.plain(exc), icon=":material/error:")
+                else:
+                    st.session_state.pop("access_unbind_pick", None)
+                    st.session_state.pop("access_unbind_sure", None)
+                    _done(text)
 
 # --- the log ---------------------------------------------------------------------------
 st.subheader(TEXT["log"])

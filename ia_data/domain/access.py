@@ -8,6 +8,8 @@ or did not hide. The command line is an operator's tool and works with ``OPERATO
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -121,6 +123,60 @@ def identity(name: str, email: str) -> str:
     return name or email
 
 
+class LookAlikeEmail(ValueError):
+    """An address with a character that only looks like another or cannot be seen; the
+    message says which, in Norwegian."""
+
+
+def _code(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def email_problem(email: str) -> str | None:
+    """Why this address cannot be a user's key, in Norwegian (``None``: it can).
+
+    A character that Unicode normalisation would turn into another — the Kelvin sign
+    (U+212A) into «K», the Ångström sign into «Å», a full-width letter, a ligature, a
+    superscript — only looks like the letter it stands for, and is refused rather than
+    folded, so that such an address can never be taken for another user's. Each character
+    is checked alone, as NFC itself maps the Kelvin sign to «K» (comparing the address's
+    NFKC form with its NFC form would let it through), while «å» written as «a» and a
+    combining ring is two ordinary characters. Æ, ø, å and every other ordinary letter are
+    valid. Invisible characters (a zero-width space, a control character) are refused too."""
+    address = email.strip()
+    for char in address:
+        if unicodedata.normalize("NFKC", char) != char:
+            stands_for = unicodedata.normalize("NFKC", char)
+            return (
+                f"E-postadressen «{address}» har tegnet «{char}» ({_code(char)}), som bare "
+                f"ligner «{stands_for}»; skriv adressen med vanlige tegn (æ, ø og å går fint)"
+            )
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            return (
+                f"E-postadressen «{address}» har et usynlig tegn ({_code(char)}); skriv "
+                "adressen med vanlige tegn"
+            )
+    return None
+
+
 def normal_email(email: str) -> str:
-    """The key a user is kept under: the e-mail address, trimmed and lower-cased."""
-    return email.strip().lower()
+    """The key a user is kept under: the e-mail address trimmed, composed (NFC) and
+    lower-cased — never folded into another: an address that would need folding (the Kelvin
+    sign, which both ``str.lower`` and NFC turn into a «k» or «K») raises
+    ``LookAlikeEmail`` (see ``email_problem``)."""
+    problem = email_problem(email)
+    if problem is not None:
+        raise LookAlikeEmail(problem)
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", email.strip()).lower())
+
+
+def address_verified(claims: Mapping) -> bool:
+    """Whether the identity provider vouches for the e-mail of a sign-in. When it sends
+    ``email_verified``, only JSON ``true`` (or the string ``"true"``) counts: «False»,
+    «0», «no» and ``null`` are not verified (a string is not a boolean, and ``1 == True``
+    in Python). A provider that never sends the claim (Microsoft Entra ID) is trusted
+    for its addresses, as the operator chose it (docs/operations.md)."""
+    if "email_verified" not in claims:
+        return True
+    value = claims.get("email_verified")
+    return value is True or value == "true"

@@ -202,13 +202,28 @@ class Restore(SQLModel, table=True):
 
 class AppUser(SQLModel, table=True):
     """A user who may sign in, keyed on the lower-cased e-mail, with a role; a
-    secretariat's councils are in ``UserCouncil``."""
+    secretariat's councils are in ``UserCouncil``. ``subject`` is the identity provider's
+    ``sub`` of the account that first signed in with the address (``None``: not yet); a
+    sign-in from another account gets no role until an admin clears it."""
 
     email: str = Field(primary_key=True)
     name: str = ""
     role: str
     changed_at: datetime
     changed_by: str = ""
+    subject: str | None = None
+
+
+class SignInState(SQLModel, table=True):
+    """The sign-ins of an address, on the identity provider's clock (the ID token's ``iat``,
+    whole seconds): the newest seen, and the moment from which a sign-in counts — moved past
+    every sign-in seen by «Logg ut», and by an admin changing or removing the user. Kept
+    apart from ``AppUser`` so that removing a user does not forget it, and kept for an
+    address with no role too."""
+
+    email: str = Field(primary_key=True)
+    newest_seen: int = Field(default=0, sa_type=BigInteger)
+    counts_from: int = Field(default=0, sa_type=BigInteger)
 
 
 class UserCouncil(SQLModel, table=True):

@@ -5,10 +5,20 @@ The first admins come from ``IA_ADMIN_EMAILS``: such a user is added as an admin
 time they sign in, and is from then on a user like any other (removed, they stay removed).
 An admin cannot remove (or demote) the last admin. Every change is one transaction and
 needs an admin's scope; the command line works with the operator's.
+
+Every run of a signed-in page checks its sign-in here (``sign_in``): an address that only
+looks like another is refused (``normal_email``); a user is bound to the provider's account
+(``sub``) that first signed in with the address, and another account gets no role until an
+admin clears the binding (``clear_subject``); and a sign-in issued before the moment from
+which the address's sign-ins count (``SignInState``) has ended. «Logg ut» (``sign_out``),
+an admin changing or removing the user, and clearing the binding move that moment past every
+sign-in seen. The moments are the ID token's ``iat``, on the provider's clock only (Entra ID
+dates ``iat`` five minutes back, so the server's clock is never compared with it).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -22,28 +32,59 @@ from sqlmodel import Session, select
 from ia_data.domain.access import (
     ROLE_NAMES,
     ROLES,
+    LookAlikeEmail,
     OutsideScope,
     Role,
     Scope,
+    email_problem,
     normal_email,
     secretariat,
 )
 from ia_data.storage.engine import writing
-from ia_data.storage.models import AccessChange, AppUser, Council, UserCouncil
+from ia_data.storage.models import AccessChange, AppUser, Council, SignInState, UserCouncil
 
 ADMIN_EMAILS = "IA_ADMIN_EMAILS"
 FROM_SETTING = f"innstillingen {ADMIN_EMAILS}"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
+UNBOUND = "kontokobling fjernet"  # the log's word for a binding an admin cleared
+
+
 class AccessError(Exception):
     """A change of access that cannot be made; the message says why, in Norwegian."""
 
 
+class SignInRefused(Exception):
+    """A sign-in that gives no role, whatever the address's: the message says why, in
+    Norwegian (an address that only looks like another, one bound to another account)."""
+
+
+class SessionEnded(Exception):
+    """A sign-in issued before the user signed out, or before an admin changed or removed
+    the user: the browser must sign in again."""
+
+
 def admin_emails(value: str | None = None) -> list[str]:
-    """The e-mails of ``IA_ADMIN_EMAILS`` (separated by commas, semicolons or spaces)."""
+    """The e-mails of ``IA_ADMIN_EMAILS`` (separated by commas, semicolons or spaces). An
+    address that only looks like another is left out (and logged): it is nobody's key."""
     raw = os.environ.get(ADMIN_EMAILS, "") if value is None else value
-    return sorted({normal_email(e) for e in re.split(r"[,;\s]+", raw) if e.strip()})
+    found = set()
+    for entry in (e for e in re.split(r"[,;\s]+", raw) if e.strip()):
+        problem = email_problem(entry)
+        if problem is None:
+            found.add(normal_email(entry))
+        else:
+            logging.getLogger(__name__).warning("%s: %s", ADMIN_EMAILS, problem)
+    return sorted(found)
+
+
+def _key(email: str) -> str:
+    """The user's key for a change by an admin; ``AccessError`` for a look-alike address."""
+    try:
+        return normal_email(email)
+    except LookAlikeEmail as exc:
+        raise AccessError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -55,10 +96,15 @@ class UserRow:
     council_ids: tuple[int, ...]
     changed_at: datetime
     changed_by: str
+    subject: str | None = None  # the provider's account the address is bound to
 
     @property
     def role_name(self) -> str:
         return ROLE_NAMES.get(self.role, self.role)
+
+    @property
+    def bound(self) -> bool:
+        return self.subject is not None
 
 
 def _now(now: datetime | None) -> datetime:
@@ -82,48 +128,170 @@ def user_scope(session: Session, email: str) -> Scope | None:
     return secretariat({i: names.get(i, str(i)) for i in ids.all()})
 
 
+def _token_key(email: str, subject: str, issued_at: int) -> str:
+    """The key of a sign-in's address; ``SignInRefused`` for one that cannot be checked."""
+    try:
+        key = normal_email(email)
+    except LookAlikeEmail as exc:
+        raise SignInRefused(str(exc)) from None
+    if not subject:
+        raise SignInRefused(
+            "Innloggingstjenesten sendte ingen konto-ID (sub), så innloggingen kan ikke "
+            "knyttes til en bruker"
+        )
+    if isinstance(issued_at, bool) or not isinstance(issued_at, int) or issued_at <= 0:
+        raise SignInRefused(
+            "Innloggingstjenesten sendte ikke når innloggingen ble gjort (iat), så den kan "
+            "ikke kontrolleres mot en utlogging"
+        )
+    return key
+
+
+def _check(user: AppUser | None, state: SignInState | None, subject: str, issued_at: int):
+    """Refuse a sign-in from another account than the address is bound to, and end one
+    from before the moment the address's sign-ins count from."""
+    if user is not None and user.subject is not None and user.subject != subject:
+        raise SignInRefused(
+            f"Adressen {user.email} er knyttet til en annen konto hos innloggingstjenesten "
+            "enn den du logget inn med, så denne innloggingen gir ingen tilgang. Er kontoen "
+            "din byttet ut, kan en administrator fjerne koblingen på siden «Tilgang»"
+        )
+    if state is not None and issued_at < state.counts_from:
+        raise SessionEnded()
+
+
+def _rows(session: Session, email: str, lock: bool = False):
+    """The user and the sign-in state of an address (locked until the transaction ends)."""
+    user_query = select(AppUser).where(AppUser.email == email)
+    state_query = select(SignInState).where(SignInState.email == email)
+    if lock:
+        user_query, state_query = user_query.with_for_update(), state_query.with_for_update()
+    return session.exec(user_query).first(), session.exec(state_query).first()
+
+
+def current_scope(session: Session, email: str, *, subject: str, issued_at: int) -> Scope | None:
+    """The scope of a sign-in, read afresh, as ``sign_in`` checks it but storing nothing
+    (a download made on a click, outside the run)."""
+    email = _token_key(email, subject, issued_at)
+    _check(*_rows(session, email), subject, issued_at)
+    return user_scope(session, email)
+
+
 def sign_in(
-    engine: Engine, email: str, name: str = "", admins: list[str] | None = None
+    engine: Engine,
+    email: str,
+    name: str = "",
+    admins: list[str] | None = None,
+    *,
+    subject: str,
+    issued_at: int,
 ) -> Scope | None:
-    """The scope of a user who has just signed in. A user named in ``IA_ADMIN_EMAILS``
-    whose access has never been set is added as an admin (and the addition kept in the log);
-    once an admin has changed or removed it, the setting no longer counts for them."""
-    email = normal_email(email)
+    """The scope of a signed-in user, checked on every run: ``SignInRefused`` for an
+    address that only looks like another or is bound to another account (``subject``, the
+    ID token's ``sub``), ``SessionEnded`` for a sign-in issued (``issued_at``, its ``iat``)
+    before the address's sign-ins count from. A sign-in's first run is recorded, and binds
+    a user not yet bound to its account; a user named in ``IA_ADMIN_EMAILS`` whose access
+    has never been set is added as an admin (and the addition kept in the log); once an
+    admin has changed or removed it, the setting no longer counts for them. Only a first
+    run writes (one transaction)."""
+    email = _token_key(email, subject, issued_at)
     admins = admin_emails() if admins is None else admins
     with Session(engine) as session:
-        found = user_scope(session, email)
-        if found is not None or email not in admins:
-            return found
-        known = session.exec(select(AccessChange.id).where(AccessChange.email == email)).first()
-    if known is not None:  # an admin has set or taken away this user's access since
-        return found
-    try:
-        with writing(), Session(engine) as session:
-            if session.get(AppUser, email) is None:
-                now = _now(None)
-                session.add(
-                    AppUser(
-                        email=email,
-                        name=name,
-                        role=Role.ADMIN,
-                        changed_at=now,
-                        changed_by=FROM_SETTING,
-                    )
-                )
-                session.add(
-                    AccessChange(
-                        changed_at=now,
-                        changed_by=FROM_SETTING,
-                        email=email,
-                        action="lagt til",
-                        role=Role.ADMIN,
-                    )
-                )
-                session.commit()
-    except IntegrityError:  # the same first sign-in in another tab or server came first
-        pass
+        user, state = _rows(session, email)
+        _check(user, state, subject, issued_at)
+        bootstrap = user is None and email in admins and not _ever_set(session, email)
+        first_run = state is None or issued_at > state.newest_seen
+        unbound = user is not None and user.subject is None
+    if first_run or unbound or bootstrap:
+        for attempt in (1, 2):
+            try:
+                _record(engine, email, name, subject, issued_at, bootstrap)
+                break
+            except IntegrityError:  # another tab or server stored the same first row first
+                if attempt == 2:
+                    raise
     with Session(engine) as session:
         return user_scope(session, email)
+
+
+def _ever_set(session: Session, email: str) -> bool:
+    """Whether an admin (or the setting) has ever given or taken this address's access."""
+    return (
+        session.exec(select(AccessChange.id).where(AccessChange.email == email)).first() is not None
+    )
+
+
+def _record(engine: Engine, email: str, name: str, subject: str, issued_at: int, bootstrap: bool):
+    """A sign-in's first run: the newest sign-in seen, the binding of a user not yet bound,
+    and an admin from the setting — checked again under the rows' locks."""
+    with writing(), Session(engine) as session:
+        user, state = _rows(session, email, lock=True)
+        _check(user, state, subject, issued_at)
+        state = state or SignInState(email=email)
+        state.newest_seen = max(state.newest_seen, issued_at)
+        session.add(state)
+        if user is None and bootstrap:
+            now = _now(None)
+            session.add(
+                AppUser(
+                    email=email,
+                    name=name,
+                    role=Role.ADMIN,
+                    changed_at=now,
+                    changed_by=FROM_SETTING,
+                    subject=subject,
+                )
+            )
+            session.add(
+                AccessChange(
+                    changed_at=now,
+                    changed_by=FROM_SETTING,
+                    email=email,
+                    action="lagt til",
+                    role=Role.ADMIN,
+                )
+            )
+        elif user is not None and user.subject is None:
+            user.subject = subject
+            session.add(user)
+        session.commit()
+
+
+def sign_out(engine: Engine, email: str, *, subject: str, issued_at: int) -> bool:
+    """«Logg ut» on the server: this sign-in and every other of the address seen so far end
+    (their next run is asked to sign in again). Only a sign-in that is accepted may do it — an
+    account the address is not bound to cannot sign its user out. Returns whether it did."""
+    try:
+        email = _token_key(email, subject, issued_at)
+    except SignInRefused:
+        return False
+    with writing(), Session(engine) as session:
+        user, state = _rows(session, email, lock=True)
+        try:
+            _check(user, state, subject, issued_at)
+        except (SignInRefused, SessionEnded):
+            return False
+        _end_sign_ins(session, email, state, issued_at)
+        session.commit()
+    return True
+
+
+def _end_sign_ins(
+    session: Session, email: str, state: SignInState | None = None, issued_at: int = 0
+) -> None:
+    """Move the moment the address's sign-ins count from past every sign-in seen (and
+    ``issued_at``): a sign-in within the same second (of the provider's clock) as the
+    newest seen counts as before it, and is asked to sign in once more."""
+    if state is None:
+        state = session.exec(
+            select(SignInState).where(SignInState.email == email).with_for_update()
+        ).first()
+    if state is None:
+        if not issued_at:
+            return  # no sign-in seen: none to end
+        state = SignInState(email=email, newest_seen=issued_at)
+    state.counts_from = max(state.counts_from, state.newest_seen + 1, issued_at + 1)
+    session.add(state)
 
 
 def users(session: Session, *, scope: Scope) -> list[UserRow]:
@@ -145,6 +313,7 @@ def users(session: Session, *, scope: Scope) -> list[UserRow]:
                 council_ids=tuple(ids),
                 changed_at=user.changed_at,
                 changed_by=user.changed_by,
+                subject=user.subject,
             )
         )
     return rows
@@ -190,9 +359,10 @@ def set_user(
     now: datetime | None = None,
 ) -> str:
     """Add a user or change one's role and councils (one transaction, kept in the log).
-    Returns what was done, in Norwegian; raises ``AccessError`` with the reason."""
+    Returns what was done, in Norwegian; raises ``AccessError`` with the reason. A user
+    changed must sign in again: their sign-ins so far end."""
     _check_admin(scope)
-    email = normal_email(email)
+    email = _key(email)
     if not _EMAIL.fullmatch(email):
         raise AccessError(f"«{email}» er ikke en e-postadresse")
     if role not in ROLES:
@@ -226,6 +396,8 @@ def set_user(
             user.name = name.strip()
         session.add(user)
         session.flush()
+        if action == "endret":
+            _end_sign_ins(session, email)
         session.exec(delete(UserCouncil).where(UserCouncil.email == email))
         session.add_all(UserCouncil(email=email, council_id=i) for i in ids)
         chosen = ", ".join(sorted(names[i] for i in ids))
@@ -247,9 +419,10 @@ def set_user(
 def remove_user(
     engine: Engine, email: str, *, by: str, scope: Scope, now: datetime | None = None
 ) -> str:
-    """Take a user's access away (kept in the log); never the last admin's."""
+    """Take a user's access away (kept in the log), and end their sign-ins; never the last
+    admin's."""
     _check_admin(scope)
-    email = normal_email(email)
+    email = _key(email)
     with writing(), Session(engine) as session:
         admins = _admins_locked(session)
         user = session.get(AppUser, email)
@@ -262,6 +435,7 @@ def remove_user(
             )
         session.exec(delete(UserCouncil).where(UserCouncil.email == email))
         session.delete(user)
+        _end_sign_ins(session, email)
         session.add(
             AccessChange(
                 changed_at=_now(now), changed_by=by, email=email, action="fjernet", role=user.role
@@ -269,3 +443,48 @@ def remove_user(
         )
         session.commit()
     return f"{email} har ikke lenger tilgang"
+
+
+def clear_subject(
+    engine: Engine, email: str, *, by: str, scope: Scope, now: datetime | None = None
+) -> str:
+    """Clear a user's binding to the provider's account, when the person's account there has
+    been replaced: the next sign-in with the address binds it again, and the sign-ins so far
+    end (kept in the log)."""
+    _check_admin(scope)
+    email = _key(email)
+    with writing(), Session(engine) as session:
+        user, state = _rows(session, email, lock=True)
+        if user is None:
+            raise AccessError(f"{email} har ingen tilgang")
+        if user.subject is None:
+            raise AccessError(
+                f"{email} er ikke knyttet til noen konto ennå (ikke logget inn siden tilgangen "
+                "ble gitt); ingenting er endret"
+            )
+        user.subject = None
+        session.add(user)
+        _end_sign_ins(session, email, state)
+        chosen = _councils_of(session, email)
+        session.add(
+            AccessChange(
+                changed_at=_now(now),
+                changed_by=by,
+                email=email,
+                action=UNBOUND,
+                role=user.role,
+                councils=chosen,
+            )
+        )
+        session.commit()
+    return (
+        f"{email} er ikke lenger knyttet til en konto hos innloggingstjenesten; neste "
+        "innlogging med adressen knytter den til kontoen som brukes da"
+    )
+
+
+def _councils_of(session: Session, email: str) -> str:
+    """A secretariat's councils' names, comma-separated, as the log keeps them."""
+    names = _council_names(session)
+    ids = session.exec(select(UserCouncil.council_id).where(UserCouncil.email == email)).all()
+    return ", ".join(sorted(names.get(i, str(i)) for i in ids))
