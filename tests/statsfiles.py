@@ -1,5 +1,6 @@
 """Small statistics files in the forms docs/statistikk.md names, for the statistics tests:
-the app's own CSV, JSON-stat 2.0 as StatBank's API returns it, and StatBank's CSV."""
+the app's own CSV, JSON-stat 2.0 as StatBank's API returns it, and StatBank's CSV; and
+values put straight into a database, as an older release could have stored them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 REFERENCE = PROJECT / "ia_data" / "domain" / "series" / "nav_legemeldt_q1_fylke.csv"
 SSB_SAMPLE = PROJECT / "tests" / "fixtures" / "ssb_sykefravaer_fylke_utvalg.csv"
+NAV_KEY = "nav-legemeldt-k1"
 
 
 def shipped(periods: list[str], rows: list[list[str]], *, first: str = "# Testserie (kilde: test)",
@@ -30,9 +32,11 @@ def jsonstat(
     table: str = "12441",
     index_as_list: bool = False,
     sparse: bool = False,
+    measure_unit: str = "prosent",
 ) -> bytes:
     """A JSON-stat 2.0 dataset as StatBank's API returns it for a table by county (Region),
-    sex (Kjonn), measure (ContentsCode) and quarter (Tid), values in row-major order."""
+    sex (Kjonn), measure (ContentsCode, in ``measure_unit``) and quarter (Tid), values in row-major
+    order."""
     measures = measures or {"SykefraversProsent": "Sykefraværsprosent"}
     sexes = sexes or {"0": "Begge kjønn"}
 
@@ -41,7 +45,7 @@ def jsonstat(
         index = codes if index_as_list else {c: k for k, c in enumerate(codes)}
         category = {"index": index, "label": categories}
         if unit:
-            category["unit"] = {c: {"base": "prosent", "decimals": 1} for c in codes}
+            category["unit"] = {c: {"base": measure_unit, "decimals": 1} for c in codes}
         return {"label": label, "category": category}
 
     dataset = {
@@ -82,3 +86,29 @@ def statbank_long(rows: list[list[str]], headers: list[str], delimiter: str = ",
     lines = [delimiter.join(f'"{h}"' for h in headers)]
     lines += [delimiter.join(f'"{c}"' for c in row) for row in rows]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def store_directly(engine, changes: dict[tuple[str, int], float], key: str = NAV_KEY) -> None:
+    """Values put straight into a series' rows (default: the NAV series that ships), past
+    every check, as an older release could have stored them: (county, year of the 1st
+    quarter) → value."""
+    from sqlmodel import Session, select, update
+
+    from ia_data.storage.models import StatSeries, StatValue
+
+    with Session(engine) as session:
+        series = session.exec(
+            select(StatSeries.id).where(StatSeries.key == key, StatSeries.active)
+        ).one()
+        for (county, year), stored in changes.items():
+            session.exec(
+                update(StatValue)
+                .where(
+                    StatValue.series_id == series,
+                    StatValue.county_number == county,
+                    StatValue.year == year,
+                    StatValue.quarter == 1,
+                )
+                .values(value=stored)
+            )
+        session.commit()

@@ -5,6 +5,7 @@ without statistics loaded."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from datetime import date
@@ -13,13 +14,15 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from sqlmodel import Session, delete
+from sqlmodel import Session, delete, select
+from statsfiles import store_directly
 
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import load_rules
 from ia_data.output.exports import overview_export
 from ia_data.storage import db
 from ia_data.storage.models import StatSeries, StatValue
+from ia_data.storage.register import councils
 
 SICKNESS = "Sykefravær (%)"
 CHANGE = "Endring sykefravær (prosentpoeng)"
@@ -165,3 +168,105 @@ def test_the_statistikk_page_lists_the_shipped_series_and_loads_a_file(app_on, s
     assert at.error and "feil.csv" in at.error[0].value
     with Session(sample_db) as session:
         assert len(session.exec(__import__("sqlmodel").select(StatSeries)).all()) == 1
+
+
+# --- a stored value no page can use (issue «Hardening, second round», point 1) --------------
+
+LEFT_OUT = [
+    "Utelatt: ugyldig verdi i serien «nav-legemeldt-k1» for Østfold, 1. kvartal 2012 (250 er "
+    "ikke en prosent mellom 0 og 100).",
+    "Utelatt: ugyldig verdi i serien «nav-legemeldt-k1» for Vest-Agder, 1. kvartal 2012 "
+    "(1e+27 er ikke en prosent mellom 0 og 100).",
+]
+
+
+@pytest.fixture
+def stored_unusable(sample_db):
+    """The demo register and the shipped NAV series with two values an older release could
+    store, put straight into the database: Østfold 250 % and Vest-Agder 10^27 in 1st
+    quarter 2012 (before this round Oversikt, Råd and the export failed on the latter); and
+    Troms's 2012 report, so that the pages have a year to show."""
+    from workbooks import report_xlsx
+
+    from ia_data.storage.store import import_file
+
+    assert import_file(sample_db, "troms.xlsx", report_xlsx(), scope=OPERATOR).status == "lagret"
+    store_directly(sample_db, {("01", 2012): 250.0, ("10", 2012): 1e27})
+    return str(sample_db.url.render_as_string(hide_password=False))
+
+
+def _agder(engine) -> int:
+    with Session(engine) as session:
+        return next(c.id for c in councils(session) if c.name == "IA-rådet i Agder")
+
+
+def _nav_2012(engine) -> dict[str, float | None]:
+    with Session(engine) as session:
+        rows = session.exec(
+            select(StatValue.county_number, StatValue.value)
+            .join(StatSeries, StatSeries.id == StatValue.series_id)
+            .where(StatSeries.key == "nav-legemeldt-k1", StatValue.year == 2012)
+        ).all()
+    return dict(rows)
+
+
+def _said(at) -> str:
+    return " ".join(c.value.replace("\\", "") for c in at.caption)
+
+
+def test_oversikt_leaves_out_a_stored_value_it_cannot_use_and_says_so(
+    app_on, stored_unusable, sample_db
+):
+    before = _nav_2012(sample_db)
+    at = app_on(stored_unusable, ar="2012", per="2013-06-01", vis="alle")
+    assert not at.exception
+    table = _table(at)
+    assert table.loc["IA-rådet i Østfold", SICKNESS] == ""  # left out, as a missing value is
+    assert table.loc["IA-rådet i Akershus", SICKNESS] == "5,4 %"  # the rest as before
+    assert table.loc["IA-rådet i Agder", SICKNESS] == "Aust-Agder 5,9; Vest-Agder –"
+    assert table.loc["IA-rådet i Agder", CHANGE] == "Aust-Agder -0,3; Vest-Agder –"
+    assert all(note in _said(at) for note in LEFT_OUT)
+    compact = _table(app_on(stored_unusable, ar="2012", per="2013-06-01"))
+    assert compact.loc["Agder", SICKNESS] == "5,9 / –"
+    assert _nav_2012(sample_db) == before  # left out on the page, not changed in the database
+    assert (before["01"], before["10"]) == (250.0, 1e27)
+
+
+def test_rad_and_aktiviteter_leave_out_a_stored_value_they_cannot_use(
+    app_on, stored_unusable, sample_db
+):
+    at = app_on(stored_unusable, page="views/rad.py", rad=str(_agder(sample_db)))
+    assert not at.exception
+    (table,) = [d.value for d in at.dataframe if "Hele landet (%)" in d.value.columns]
+    table = table.set_index("År")
+    assert table.loc[2012, "Aust-Agder (%)"] == 5.9
+    assert pd.isna(table.loc[2012, "Vest-Agder (%)"])
+    assert table.loc[2011, "Vest-Agder (%)"] == _shipped("Vest-Agder", 2011)
+    assert LEFT_OUT[1] in _said(at) and LEFT_OUT[0] not in _said(at)  # Agder's counties only
+    at = app_on(stored_unusable, page="views/aktiviteter.py", ar="2012")
+    assert not at.exception
+
+
+def test_export_overview_leaves_out_a_stored_value_it_cannot_use_and_says_so(
+    stored_unusable, sample_db, capsys
+):
+    from ia_data.cli import main
+
+    args = ["--db", stored_unusable, "export", "overview", "--year", "2012"]
+    assert main([*args, "--as-of", "2013-06-01", "--format", "csv", "--out", "-"]) == 0
+    lines = list(csv.reader(io.StringIO(capsys.readouterr().out.lstrip("\ufeff")), delimiter=";"))
+    rows = {line[0]: dict(zip(lines[0], line, strict=True)) for line in lines[1:]}
+    assert rows["IA-rådet i Østfold"][SICKNESS] == ""
+    assert rows["IA-rådet i Agder"][SICKNESS] == "Aust-Agder 5,9; Vest-Agder –"
+    assert rows["IA-rådet i Akershus"][SICKNESS] == "5,4"
+    with Session(sample_db) as session:
+        data = overview_export(
+            session, 2012, date(2013, 6, 1), load_rules(), "xlsx", scope=OPERATOR
+        )
+    about = {
+        r[0]: r[1]
+        for r in openpyxl.load_workbook(io.BytesIO(data))["Om uttrekket"].iter_rows(
+            values_only=True
+        )
+    }
+    assert about["Sykefravær, utelatt"] == " ".join(LEFT_OUT)

@@ -7,10 +7,20 @@ StatBank against a local server: ``test_stats_fetch.py``.)"""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
-from statsfiles import REFERENCE, SSB_SAMPLE, jsonstat, shipped, statbank_long, statbank_wide
+from statsfiles import (
+    REFERENCE,
+    SSB_SAMPLE,
+    jsonstat,
+    shipped,
+    statbank_long,
+    statbank_wide,
+    store_directly,
+)
 
 from ia_data.cli import main
 from ia_data.domain.access import NOBODY, OPERATOR, OVERSIGHT, OutsideScope, secretariat
@@ -312,6 +322,178 @@ def test_every_problem_is_said_at_once():
     ]
 
 
+# --- a value a measure cannot have (issue «Hardening, second round», point 1) -----------------
+
+PERCENT = {"mål": "Sykefravær i prosent", "enhet": "prosent"}
+DAYS = {"mål": "Tapte dagsverk", "enhet": "dagsverk"}
+BEYOND = "er utenfor det en serie kan holde (mellom -1 000 000 000 000 og 1 000 000 000 000)"
+NOT_A_SHARE = "er ikke en prosent mellom 0 og 100"
+
+IMPOSSIBLE = {
+    "10^27 in a series in per cent": (
+        shipped(["2012K1"], [["01", "Østfold", "1" + "0" * 27]], meta=PERCENT),
+        [f"Linje 5: verdien «1{'0' * 27}» (fylke 01, 2012K1) {NOT_A_SHARE}"],
+    ),
+    "10^27 working days": (
+        shipped(["2012K1"], [["01", "Østfold", "1" + "0" * 27]], meta=DAYS),
+        [f"Linje 5: verdien «1{'0' * 27}» (fylke 01, 2012K1) {BEYOND}"],
+    ),
+    "a 38-digit integer in StatBank's CSV": (
+        statbank_long(
+            [["01 Østfold", "Tapte dagsverk", "2014K2", "9" * 38]],
+            ["region", "statistikkvariabel", "kvartal", "verdi"],
+        ),
+        [f"Linje 2: verdien «{'9' * 38}» (fylke 01, 2014K2) {BEYOND}"],
+    ),
+    "±1e308 in JSON-stat": (
+        jsonstat(
+            {"01": "Østfold"},
+            ["2014K2", "2014K3"],
+            [1e308, -1e308],
+            measures={"TapteDagsverk": "Tapte dagsverk"},
+            measure_unit="dagsverk",
+        ),
+        [
+            f"Verdi nr. 1: verdien «1e+308» (fylke 01, 2014K2) {BEYOND}",
+            f"Verdi nr. 2: verdien «-1e+308» (fylke 01, 2014K3) {BEYOND}",
+        ],
+    ),
+    "1e308 in JSON-stat in per cent": (
+        jsonstat({"01": "Østfold"}, ["2014K2"], [1e308]),
+        [f"Verdi nr. 1: verdien «1e+308» (fylke 01, 2014K2) {NOT_A_SHARE}"],
+    ),
+    "-5 % and 250 %": (
+        shipped(["2014K2"], [["01", "Østfold", "-5"], ["02", "Akershus", "250"]], meta=PERCENT),
+        [
+            f"Linje 5: verdien «-5» (fylke 01, 2014K2) {NOT_A_SHARE}",
+            f"Linje 6: verdien «250» (fylke 02, 2014K2) {NOT_A_SHARE}",
+        ],
+    ),
+    "250 % in StatBank's wide CSV": (
+        statbank_wide([["01 Østfold", "250,0"]], ["Sykefraværsprosent 2014K2"]),
+        [f"Linje 2: verdien «250,0» (fylke 01, 2014K2) {NOT_A_SHARE}"],
+    ),
+    "-5 % in StatBank's long CSV": (
+        statbank_long(
+            [["01 Østfold", "Sykefraværsprosent", "2014K2", "-5"]],
+            ["region", "statistikkvariabel", "kvartal", "verdi"],
+        ),
+        [f"Linje 2: verdien «-5» (fylke 01, 2014K2) {NOT_A_SHARE}"],
+    ),
+    "-5 in JSON-stat in per cent": (
+        jsonstat({"01": "Østfold"}, ["2014K2"], [-5]),
+        [f"Verdi nr. 1: verdien «-5» (fylke 01, 2014K2) {NOT_A_SHARE}"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", IMPOSSIBLE)
+def test_a_value_the_measure_cannot_have_is_refused_naming_county_quarter_value(case):
+    data, problems = IMPOSSIBLE[case]
+    assert refusal(data) == problems
+
+
+def test_the_bounds_themselves_are_values_a_measure_can_have():
+    shares = parse(shipped(["2014K2", "2014K3"], [["01", "Østfold", "0", "100,0"]], meta=PERCENT))
+    assert [o.value for o in shares.observations] == [0.0, 100.0]
+    big = "1000000000000"  # 10^12: the largest value of any other measure, either sign
+    days = parse(shipped(["2014K2", "2014K3"], [["01", "Østfold", big, f"-{big}"]], meta=DAYS))
+    assert [o.value for o in days.observations] == [1e12, -1e12]
+    assert refusal(shipped(["2014K2"], [["01", "Østfold", "100,01"]], meta=PERCENT)) == [
+        f"Linje 5: verdien «100,01» (fylke 01, 2014K2) {NOT_A_SHARE}"
+    ]
+    assert refusal(shipped(["2014K2"], [["01", "Østfold", big + "1"]], meta=DAYS)) == [
+        f"Linje 5: verdien «{big}1» (fylke 01, 2014K2) {BEYOND}"
+    ]
+    # A change is not a share: it may be negative, or over 100 — with any unit, or one
+    # inferred from a measure that says «prosent».
+    for meta in (
+        {"mål": "Endring i sykefravær", "enhet": "prosentpoeng"},
+        {"mål": "Endring i sykefravær i prosent", "enhet": "prosent"},
+        {"mål": "Sykefravær, endring i prosentpoeng"},
+    ):
+        change = parse(shipped(["2014K2", "2014K3"], [["01", "Østfold", "-0,4", "150"]], meta=meta))
+        assert [o.value for o in change.observations] == [-0.4, 150.0], meta
+
+
+# --- one county or quarter named twice in JSON-stat (point 2) ----------------------------------
+
+
+def _dataset(**changes) -> dict:
+    """Østfold and Akershus in 2nd quarter 2014 as StatBank returns them, parts replaced."""
+    dataset = json.loads(jsonstat({"01": "Østfold", "02": "Akershus"}, ["2014K2"], [7.2, 6.1]))
+    for path, value in changes.items():
+        *parents, last = path.split("__")
+        node = dataset
+        for parent in parents:
+            node = node[parent]
+        node[last] = value
+    return dataset
+
+
+def _with_key_of_akershus_as(key: bytes) -> bytes:
+    """The two counties with Akershus's key in the index written as ``key``."""
+    data = jsonstat({"01": "Østfold", "02": "Akershus"}, ["2014K2"], [7.2, 6.1])
+    return data.replace(b'"02": 1', key + b": 1")
+
+
+def _index(codes) -> dict:
+    return {"index": codes, "label": {c: c for c in codes}}
+
+
+TWICE = {
+    "01 and 1": (
+        jsonstat({"01": "Østfold", "1": "Østfold"}, ["2014K2"], [7.2, 7.3]),
+        ["Region «1»: fylke 01 står også som «01»"],
+    ),
+    "F-01 and 01": (
+        jsonstat({"F-01": "Østfold", "01": "Østfold"}, ["2014K2"], [7.2, 7.3]),
+        ["Region «01»: fylke 01 står også som «F-01»"],
+    ),
+    "0 and 00": (
+        jsonstat({"0": "Hele landet", "00": "Hele landet"}, ["2014K2"], [6.0, 6.1]),
+        ["Region «00»: hele landet (00) står også som «0»"],
+    ),
+    "K1 and Q1": (
+        jsonstat({"01": "Østfold"}, ["2014K1", "2014Q1"], [7.2, 7.3]),
+        ["Tid «2014Q1»: kvartalet 2014K1 står også som «2014K1»"],
+    ),
+    "a code twice in an index list": (
+        json.dumps(_dataset(dimension__Region__category=_index(["01", "01"]))).encode(),
+        ["dimensjonen «region»: koden «01» står 2 ganger"],
+    ),
+    "two codes on one place of the index": (
+        json.dumps(_dataset(dimension__Region__category=_index({"01": 0, "02": 0}))).encode(),
+        ["dimensjonen «region»: «01» og «02» har samme plass (0) i indeksen"],
+    ),
+    "a code twice as a key of the index": (
+        _with_key_of_akershus_as(b'"01"'),
+        ["«01» står to ganger i «dimension › Region › category › index»; bare én kan gjelde"],
+    ),
+    "a dimension twice in id": (
+        json.dumps(
+            _dataset(id=["Region", "Kjonn", "ContentsCode", "Tid", "Kjonn"], size=[2, 1, 1, 1, 1])
+        ).encode(),
+        ["dimensjonen «Kjonn» står 2 ganger i «id»"],
+    ),
+    "value positions 0 and 00": (
+        json.dumps(_dataset(value={"0": 7.2, "00": 7.3, "1": 6.1})).encode(),
+        ["verdien i posisjon «00» står også som posisjon «0»; bare én kan gjelde"],
+    ),
+    "a second value key": (
+        jsonstat({"01": "Østfold", "02": "Akershus"}, ["2014K2"], [7.2, 6.1]).rstrip(b"\n}")
+        + b',\n "value": [9.9, 9.9]\n}',
+        ["«value» står to ganger i datasettet; bare én kan gjelde"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", TWICE)
+def test_jsonstat_naming_one_county_or_quarter_twice_is_refused_naming_both(case):
+    data, problems = TWICE[case]
+    assert refusal(data, "statistikkbanken-12441.json") == problems
+
+
 # --- in the database ------------------------------------------------------------------------------
 
 
@@ -384,6 +566,141 @@ def test_a_refused_file_stores_nothing(fresh_db):
         "feil.csv: ikke lastet – Linje 4: fylke «99» finnes ikke i registeret; ingenting er lagret"
     )
     assert _counts(fresh_db) == before
+
+
+def test_a_value_the_measure_cannot_have_stores_nothing(fresh_db):
+    """Point 1 on both engines: a file with a value its measure cannot have is refused when
+    it is checked (and in a dry run), naming the county, quarter and value."""
+    before = _counts(fresh_db)
+    data = shipped(["2012K1"], [["01", "Østfold", "1" + "0" * 27]], meta=PERCENT)
+    for dry_run in (True, False):
+        result = import_stats(fresh_db, "stor.csv", data, scope=OPERATOR, dry_run=dry_run)
+        assert (result.status, result.message) == (
+            "avvist",
+            f"stor.csv: ikke lastet – Linje 5: verdien «1{'0' * 27}» (fylke 01, 2012K1) er ikke "
+            "en prosent mellom 0 og 100; ingenting er lagret",
+        )
+    for case, (data, problems) in IMPOSSIBLE.items():
+        result = import_stats(fresh_db, "fil.csv", data, scope=OPERATOR)
+        assert (result.status, result.problems) == ("avvist", problems), case
+    assert _counts(fresh_db) == before
+
+
+def test_jsonstat_naming_one_county_or_quarter_twice_stores_nothing(fresh_db):
+    """Point 2 on both engines: refused when checked, never a constraint error on load, and
+    never one of two values kept in silence."""
+    before = _counts(fresh_db)
+    for case, (data, problems) in TWICE.items():
+        result = import_stats(fresh_db, "tabell.json", data, scope=OPERATOR)
+        assert (result.status, result.problems) == ("avvist", problems), case
+        assert result.message.startswith("tabell.json: ikke lastet – "), case
+    assert _counts(fresh_db) == before
+
+
+def test_a_series_made_in_code_is_checked_again_before_it_is_stored(fresh_db):
+    """``load_series`` takes a series from other code than the file reader too: two values
+    for one county and quarter, or a value its measure cannot have, are refused in Norwegian
+    before the database sees them (not a raw constraint error), and nothing is stored."""
+    from ia_data.ingest.stats import ParsedSeries
+    from ia_data.storage.stats import load_series
+
+    before = _counts(fresh_db)
+    parsed = ParsedSeries(
+        key="kode", name="Kode", source="test", measure="Sykefravær i prosent",
+        unit="prosent", form=FORM_SHIPPED, quarter=1,
+        observations=[
+            Observation("01", 2012, 1, 6.5),
+            Observation("01", 2012, 1, 6.6),
+            Observation("02", 2012, 1, 1e27),
+        ],
+    )  # fmt: skip
+    result = load_series(fresh_db, parsed, "kode.csv", scope=OPERATOR)
+    assert (result.status, result.message) == (
+        "avvist",
+        "kode.csv: ikke lastet – fylke 01, 2012K1 har to verdier; verdien «1e+27» (fylke 02, "
+        "2012K1) er ikke en prosent mellom 0 og 100; ingenting er lagret",
+    )
+    assert _counts(fresh_db) == before
+
+
+def _stored(engine, county: str, year: int) -> float | None:
+    with Session(engine) as session:
+        return session.exec(
+            select(StatValue.value)
+            .join(StatSeries, StatSeries.id == StatValue.series_id)
+            .where(StatSeries.key == NAV_KEY, StatValue.county_number == county,
+                   StatValue.year == year, StatValue.quarter == 1)
+        ).one()  # fmt: skip
+
+
+STORED_NOTES = [
+    "Utelatt: ugyldig verdi i serien «nav-legemeldt-k1» for Hele landet, 1. kvartal 2010 "
+    "(-5 er ikke en prosent mellom 0 og 100).",
+    "Utelatt: ugyldig verdi i serien «nav-legemeldt-k1» for Østfold, 1. kvartal 2012 (250 er "
+    "ikke en prosent mellom 0 og 100).",
+    "Utelatt: ugyldig verdi i serien «nav-legemeldt-k1» for Vest-Agder, 1. kvartal 2012 "
+    "(1e+27 er ikke en prosent mellom 0 og 100).",
+]
+
+
+def test_a_stored_value_a_page_cannot_use_is_left_out_with_a_note(sample_db, rules):
+    """Point 1, what is already stored: a value an older release let in is read as missing,
+    and the figures say which and why; the rest of the year is shown, and the stored value
+    is left as it is."""
+    store_directly(sample_db, {("10", 2012): 1e27, ("01", 2012): 250.0, ("00", 2010): -5.0})
+    with Session(sample_db) as session:
+        agder = next(c for c in councils(session) if c.name == "IA-rådet i Agder")
+        year = sickness_overview(session, 2012, rules, scope=OPERATOR)
+        own = sickness_overview(session, 2012, rules, scope=secretariat({agder.id: agder.name}))
+        over_years = council_sickness(session, agder.id, scope=OPERATOR)
+        _, points = sickness_and_activity(session, 2012, rules, scope=OPERATOR)
+    by_county = {r.county_number: (r.value, r.base_value, r.change) for r in year.rows}
+    assert by_county["01"] == (None, 6.8, None)  # Østfold: 250 % left out
+    assert by_county["09"] == (5.9, 6.2, -0.3)  # Aust-Agder as before
+    assert by_county["10"] == (None, 6.1, None)  # Vest-Agder: 10^27 left out
+    assert (year.national.value, year.national.base_value) == (5.7, None)  # base −5 left out
+    assert year.notes == STORED_NOTES
+    assert year.caption == (
+        "Legemeldt sykefravær i prosent av avtalte dagsverk, 1. kvartal 2012. Kilde: NAV: "
+        "«Legemeldt sykefravær i prosent 1. kvartal 2005-2014. Totalt, fylke, kjønn og "
+        "IA-avtale». Endring fra 1. kvartal 2010 (antatt). " + " ".join(STORED_NOTES)
+    )
+    assert own.notes == [STORED_NOTES[0], STORED_NOTES[2]]  # only what Agder's page reads
+    assert [(c.county, c.points[7]) for c in over_years] == [
+        ("Aust-Agder", (2012, 1, 5.9)),
+        ("Vest-Agder", (2012, 1, None)),
+    ]
+    assert over_years[0].national[5] == (2010, 1, None)
+    assert over_years[0].notes == [STORED_NOTES[0], STORED_NOTES[2]]
+    assert {p.county_number: p.sickness for p in points}["10"] is None
+    assert (_stored(sample_db, "10", 2012), _stored(sample_db, "01", 2012)) == (1e27, 250.0)
+
+
+def test_a_year_whose_every_value_is_unusable_shows_the_notes_not_a_made_up_change(
+    sample_db, rules
+):
+    """Every county's 2010 value (the base) unusable: the change is measured from the next
+    year with values the page can use, and the notes name what is left out (five, and the
+    count of the rest)."""
+    with Session(sample_db) as session:
+        numbers = [n for c in councils(session) for n, _ in c.counties]
+    store_directly(sample_db, {(n, 2010): 1e27 for n in numbers})
+    with Session(sample_db) as session:
+        year = sickness_overview(session, 2012, rules, scope=OPERATOR)
+    assert year.base.label == "1. kvartal 2011"
+    assert year.base_note.endswith(
+        "; serien har ikke 1. kvartal 2010, så 1. kvartal 2011 er brukt."
+    )
+    assert len(year.notes) == 0  # the 2010 values are not read: the base is 2011
+    store_directly(sample_db, {(n, 2012): 1e27 for n in numbers})
+    with Session(sample_db) as session:
+        year = sickness_overview(session, 2012, rules, scope=OPERATOR)
+    assert year.period_label == "1. kvartal 2012"
+    assert [r.value for r in year.rows] == [None] * 19
+    assert len(year.notes) == 19
+    assert year.caption.endswith(
+        "(1e+27 er ikke en prosent mellom 0 og 100). Og 14 ugyldige verdier til er utelatt."
+    )
 
 
 def test_a_series_loaded_again_replaces_it_and_keeps_the_old_as_history(fresh_db, rules):

@@ -1,6 +1,8 @@
 """The statistics reader fuzzed (hypothesis): whatever the bytes, it returns a checked series
-or refuses the file with its reasons — never another exception — and a series written in
-the app's own CSV reads back as the very same values, missing ones as missing."""
+— one value per county and quarter, each one its measure can have — or refuses the file with
+its reasons, never another exception; a series written in the app's own CSV reads back as
+the very same values, missing ones as missing; and whatever a series may hold, a page can
+show."""
 
 from __future__ import annotations
 
@@ -10,8 +12,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from statsfiles import jsonstat, shipped
 
+from ia_data.domain import formatting as fmt
 from ia_data.domain.register import DEFAULT_REGISTER_FILE, read_register_file
+from ia_data.domain.stats import LARGEST, value_problem
 from ia_data.ingest.stats import Observation, ParsedSeries, StatsFileError, parse_stats
+from ia_data.output.spreadsheet import csv_value
+from ia_data.reporting.table import Percent
 
 COUNTIES = [c["number"] for c in read_register_file(DEFAULT_REGISTER_FILE)["county"]]
 fuzz = settings(max_examples=200, deadline=None)
@@ -26,6 +32,14 @@ def read(data: bytes):
     assert isinstance(parsed, ParsedSeries) and parsed.observations
     assert {o.county for o in parsed.observations} <= {"00", *COUNTIES}
     assert all(1 <= o.quarter <= 4 for o in parsed.observations)
+    # What is read can be stored and shown: one value per county and quarter, each one its
+    # measure can have.
+    places = [(o.county, o.year, o.quarter) for o in parsed.observations]
+    assert len(set(places)) == len(places)
+    assert all(
+        o.value is None or value_problem(o.value, parsed.unit, parsed.measure) == ""
+        for o in parsed.observations
+    )
     return parsed
 
 
@@ -70,6 +84,65 @@ def test_a_jsonstat_dataset_with_a_part_replaced_is_read_or_refused(junk, part):
     dataset = json.loads(jsonstat({"01": "Østfold", "02": "Akershus"}, ["2014K2"], [7.2, 6.1]))
     dataset[part] = junk
     read(json.dumps(dataset).encode("utf-8"))
+
+
+# Spellings of one county or one quarter, and values of any size (issue «Hardening, second
+# round»): a JSON-stat dataset built from them is read with one value per county and
+# quarter, each one its measure can have, or refused.
+REGIONS = st.sampled_from(["01", "1", "F-01", "K-01", "02", "2", "0", "00", "50", "99"])
+TIMES = st.sampled_from(["2014K1", "2014Q1", "2014k1", "2014 K1", "2014K2", "2014Q2", "2014M1"])
+NUMBERS = (
+    st.none() | st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(10**40), 10**40)
+)
+
+
+@fuzz
+@given(
+    st.lists(REGIONS, min_size=1, max_size=4),
+    st.lists(TIMES, min_size=1, max_size=3),
+    st.data(),
+    st.sampled_from(["prosent", "dagsverk", ""]),
+)
+def test_a_jsonstat_dataset_of_any_spellings_and_values_is_read_or_refused(
+    regions, times, data, unit
+):
+    values = data.draw(st.lists(NUMBERS, min_size=len(regions) * len(times),
+                                max_size=len(regions) * len(times)))  # fmt: skip
+    dataset = json.loads(jsonstat({"01": "Østfold"}, ["2014K2"], [1.0], measure_unit=unit))
+    dataset["size"] = [len(regions), 1, 1, len(times)]
+    dataset["dimension"]["Region"]["category"] = {"index": regions}
+    dataset["dimension"]["Tid"]["category"] = {"index": times}
+    dataset["value"] = values
+    read(json.dumps(dataset).encode("utf-8"))
+
+
+@fuzz
+@given(JSON, st.sampled_from(["category", "label", "index", "unit"]))
+def test_a_jsonstat_dimension_with_a_part_replaced_is_read_or_refused(junk, part):
+    dataset = json.loads(jsonstat({"01": "Østfold", "02": "Akershus"}, ["2014K2"], [7.2, 6.1]))
+    for dimension in ("Region", "ContentsCode"):
+        if part in ("category", "label"):
+            dataset["dimension"][dimension][part] = junk
+        else:
+            dataset["dimension"][dimension]["category"][part] = junk
+    read(json.dumps(dataset).encode("utf-8"))
+
+
+@fuzz
+@given(st.floats(-LARGEST, LARGEST))
+@example(float(LARGEST))
+@example(float(-LARGEST))
+@example(99.95)
+def test_a_value_a_series_can_hold_can_be_shown_on_every_page(value):
+    """Whatever a series may hold (``LARGEST`` either side of 0, docs/statistikk.md), every
+    page and export can write: as a share, with one or two decimals, as a change (before
+    this round a value of 10^27 made the one-decimal format fail, and the page with it)."""
+    assert value_problem(value, "antall") == ""
+    assert fmt.number(round(value, 1), 1)
+    assert fmt.number(value, 2)
+    assert fmt.percent(Percent(value / 100).share)
+    assert csv_value(Percent(value / 100))
+    assert csv_value(round(value - (-LARGEST), 1))  # a change from the other end
 
 
 VALUES = st.none() | st.integers(0, 300).map(lambda tenths: tenths / 10)

@@ -16,7 +16,7 @@ from ia_data.reporting import tables
 from ia_data.reporting.activities import activity_list, meeting_list
 from ia_data.reporting.council import council_history
 from ia_data.reporting.deadlines import data_years
-from ia_data.reporting.sickness import council_sickness
+from ia_data.reporting.sickness import council_sickness, shown_notes
 from ia_data.reporting.totals import council_year_totals
 
 ANSWER_LIMIT = 20_000  # characters of an answer on the screen (the importer's limit)
@@ -256,6 +256,7 @@ else:
         TEXT["sickness_caption"].format(
             measure=ui.text.plain(series.measure), source=ui.text.plain(series.source)
         )
+        + "".join(f" {ui.text.plain(n)}" for n in shown_notes(counties[0].notes))
     )
     left, _ = st.columns([3, 2])
     with left:

@@ -37,10 +37,14 @@ Three forms are read (docs/statistikk.md):
    A region is written with its code first (``"01 Østfold"``, ``"0 Hele landet"``).
 
 In every form: a county must be in the register (``00``/``0`` is the national figure), a
-period a quarter, every value a number (decimal comma or point) or missing — blank, or
-Statistics Norway's ``.``, ``..``, ``...``, ``:`` — and a file holds one measure: two are
-two series, and refused. A missing value is kept as missing, never as 0. Nothing is
-invented: Trøndelag (50) is what the file says it is, as are 16 and 17.
+period a quarter, every value a number (decimal comma or point) its measure can have (a
+share in per cent 0–100, anything else within ±10^12: ``domain.stats.value_problem``) or
+missing — blank, or Statistics Norway's ``.``, ``..``, ``...``, ``:`` — and a file holds
+one measure: two are two series, and refused. A county, quarter or value is there once: two
+spellings of one (``01`` and ``1``, ``F-01`` and ``01``, ``2014K1`` and ``2014Q1``, value
+positions ``0`` and ``00``, a JSON key written twice) are refused, both named, rather than
+one kept in silence. A missing value is kept as missing, never as 0. Nothing is invented:
+Trøndelag (50) is what the file says it is, as are 16 and 17.
 """
 
 from __future__ import annotations
@@ -50,11 +54,12 @@ import io
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ia_data.domain import limits
-from ia_data.domain.stats import NATIONAL, period_code, period_kind
+from ia_data.domain.stats import NATIONAL, period_code, period_kind, value_problem
 from ia_data.domain.text import clean, fold
 
 MISSING = frozenset({"", ".", "..", "...", ":"})
@@ -246,12 +251,42 @@ def _period_problem(where: str, text: str) -> str:
     )
 
 
+def _county_named(county: str) -> str:
+    return "hele landet (00)" if county == NATIONAL else f"fylke {county}"
+
+
+def _period_twice(where: str, head: str, first: str) -> str:
+    """A period written twice, or in two spellings of one quarter (``2014K1``, ``2014Q1``)."""
+    again = "to ganger" if head == first else f"også som «{first}»"
+    return f"{where}: perioden «{head}» står {again}"
+
+
 def _county_problem(where: str, text: str) -> str:
     return f"{where}: fylke «{clean(text)}» finnes ikke i registeret"
 
 
 def _value_problem(where: str, text: object, county: str, period: str) -> str:
     return f"{where}: verdien «{clean(text)}» (fylke {county}, {period}) er ikke et tall"
+
+
+def _unit_of(measure: str) -> str:
+    """The unit StatBank's CSV implies by its measure's name (it names no unit)."""
+    return "prosent" if "%" in measure or "prosent" in measure.lower() else ""
+
+
+def _cell(
+    where: str, raw: object, county: str, period: str, unit: str, measure: str
+) -> tuple[float | None, str]:
+    """A cell's value, or why it is refused ("" when it is not): not a number, or a number
+    the series' measure cannot have — a share outside 0–100, a value beyond what a page can
+    hold (``domain.stats.value_problem``)."""
+    ok, value = value_of(raw)
+    if not ok:
+        return None, _value_problem(where, raw, county, period)
+    reason = "" if value is None else value_problem(value, unit, measure)
+    if reason:
+        return None, f"{where}: verdien «{clean(raw)}» (fylke {county}, {period}) {reason}"
+    return value, ""
 
 
 def _two_measures(where: str, measures: Iterable[str]) -> str:
@@ -306,8 +341,10 @@ def _shipped(text: str, file_name: str, known: set[str]) -> ParsedSeries:
             problems.append(f"«# kvartal: {meta['quarter']}» er ikke et kvartal (1–4)")
     else:
         quarter_named = _quarter_in_words(description)
+    measure = meta.get("measure") or description.split(" (", 1)[0].strip() or description
+    unit = meta.get("unit") or ("prosent" if "%" in measure or "prosent" in measure else "")
     periods: list[tuple[int, int] | None] = []
-    seen_periods: set[tuple[int, int]] = set()
+    seen_periods: dict[tuple[int, int], str] = {}
     for head in header[2:]:
         period = quarter_of(head)
         if period is None and _YEAR.match(head):
@@ -323,10 +360,10 @@ def _shipped(text: str, file_name: str, known: set[str]) -> ParsedSeries:
         if period is None:
             problems.append(_period_problem(where, head))
         elif period in seen_periods:
-            problems.append(f"{where}: perioden «{head}» står to ganger")
+            problems.append(_period_twice(where, head, seen_periods[period]))
             period = None
         else:
-            seen_periods.add(period)
+            seen_periods[period] = head
         periods.append(period)
     observations: list[Observation] = []
     rows_of: dict[str, int] = {}
@@ -351,19 +388,17 @@ def _shipped(text: str, file_name: str, known: set[str]) -> ParsedSeries:
             continue
         rows_of[county] = number
         for cell, period in zip(cells[2:], periods, strict=True):
-            ok, value = value_of(cell)
             if period is None:
                 continue
-            if not ok:
-                problems.append(_value_problem(where, cell, county, period_code(*period)))
+            value, problem = _cell(where, cell, county, period_code(*period), unit, measure)
+            if problem:
+                problems.append(problem)
                 continue
             observations.append(Observation(county, period[0], period[1], value))
     if not rows_of and not problems:
         problems.append("filen har ingen fylker under overskriften")
     if problems:
         raise StatsFileError(file_name, problems)
-    measure = meta.get("measure") or description.split(" (", 1)[0].strip() or description
-    unit = meta.get("unit") or ("prosent" if "%" in measure or "prosent" in measure else "")
     return ParsedSeries(
         key=meta.get("key", ""),
         name=meta.get("name") or measure,
@@ -379,9 +414,67 @@ def _shipped(text: str, file_name: str, known: set[str]) -> ParsedSeries:
 # --- 2. JSON-stat 2.0 ----------------------------------------------------------------------------
 
 
+def _load_json(text: str, file_name: str) -> object:
+    """The JSON in a file; refused when it is not JSON, or when an object names a key twice
+    (JSON keeps the last without a word: a second «value», or a position written twice,
+    would silently win over the first)."""
+    repeated: list[tuple[dict, str]] = []
+
+    def keep(pairs: list[tuple[str, object]]) -> dict:
+        made = dict(pairs)
+        if len(made) < len(pairs):
+            seen: set[str] = set()
+            for name, _ in pairs:
+                if name in seen:
+                    repeated.append((made, name))
+                seen.add(name)
+        return made
+
+    try:
+        data = json.loads(text, object_pairs_hook=keep)
+    except (ValueError, RecursionError) as exc:  # (an integer of over 4 300 digits: ValueError)
+        line = getattr(exc, "lineno", None)
+        where = f"Linje {line}: " if line else ""
+        raise StatsFileError(file_name, [f"{where}filen er ikke gyldig JSON"]) from None
+    if repeated:
+        paths = _paths(data, {id(made) for made, _ in repeated})
+        raise StatsFileError(
+            file_name,
+            [
+                f"«{name}» står to ganger i {paths.get(id(made), 'samme objekt')}; bare én "
+                "kan gjelde"
+                for made, name in repeated
+            ],
+        )
+    return data
+
+
+def _paths(data: object, wanted: set[int]) -> dict[int, str]:
+    """Where each of the ``wanted`` objects (by ``id``) is in the JSON: «datasettet», or
+    the keys down to it (``«dimension › Region › category › index»``). Walked without
+    recursion: the JSON may be nested as deep as its reader allows."""
+    found: dict[int, str] = {}
+    stack: list[tuple[object, tuple[str, ...]]] = [(data, ())]
+    while stack and len(found) < len(wanted):
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            if id(node) in wanted:
+                found[id(node)] = "datasettet" if not path else f"«{' › '.join(path)}»"
+            stack += [(v, (*path, str(k))) for k, v in node.items()]
+        elif isinstance(node, list):
+            stack += [(v, (*path, str(k))) for k, v in enumerate(node)]
+    return found
+
+
+def _category(dimension: dict) -> dict:
+    """A dimension's ``category`` (empty where it is not an object)."""
+    category = dimension.get("category")
+    return category if isinstance(category, dict) else {}
+
+
 def _category_codes(dimension: dict) -> list[str]:
     """A dimension's codes in their order (``index`` as a list or as code → position)."""
-    category = dimension.get("category") or {}
+    category = _category(dimension)
     index = category.get("index")
     if isinstance(index, list):
         return [str(c) for c in index]
@@ -396,17 +489,156 @@ def _category_codes(dimension: dict) -> list[str]:
 
 
 def _category_label(dimension: dict, code: str) -> str:
-    labels = (dimension.get("category") or {}).get("label") or {}
+    labels = _category(dimension).get("label") or {}
     return str(labels.get(code, code)) if isinstance(labels, dict) else code
 
 
+def _index_problems(ids: list[str], dimensions: dict, codes: dict[str, list[str]]) -> list[str]:
+    """A dimension named twice in ``id``, a code twice in a dimension's index, or two codes
+    on one place of it: each would put two values where the dataset has room for one."""
+    named = Counter(ids)
+    problems = [f"dimensjonen «{d}» står {n} ganger i «id»" for d, n in named.items() if n > 1]
+    for dim in named:
+        label = clean(dimensions[dim].get("label") or dim)
+        for code, times in Counter(codes[dim]).items():
+            if times > 1:
+                problems.append(f"dimensjonen «{label}»: koden «{code}» står {times} ganger")
+        index = _category(dimensions[dim]).get("index")
+        if isinstance(index, dict):
+            first_at: dict[int, str] = {}
+            for code, place in index.items():
+                if not isinstance(place, int):
+                    continue
+                if place in first_at:
+                    problems.append(
+                        f"dimensjonen «{label}»: «{first_at[place]}» og «{code}» har samme "
+                        f"plass ({place}) i indeksen"
+                    )
+                first_at.setdefault(place, code)
+    return problems
+
+
+def _same_as(where: str, spellings: dict[str, str | None]) -> list[str]:
+    """Two spellings of one county or quarter (``01`` and ``1``, ``F-01`` and ``01``,
+    ``2014K1`` and ``2014Q1``): the second is refused, named beside the first.
+    ``spellings``: code → the county or quarter it means (None: neither, refused on its
+    own)."""
+    problems: list[str] = []
+    first: dict[str, str] = {}
+    for code, meaning in spellings.items():
+        if meaning is None:
+            continue
+        if meaning in first:
+            problems.append(f"{where} «{code}»: {meaning} står også som «{first[meaning]}»")
+        first.setdefault(meaning, code)
+    return problems
+
+
 def _jsonstat(text: str, file_name: str, known: set[str]) -> ParsedSeries:
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as exc:  # (an integer of over 4 300 digits: ValueError)
-        line = getattr(exc, "lineno", None)
-        where = f"Linje {line}: " if line else ""
-        raise StatsFileError(file_name, [f"{where}filen er ikke gyldig JSON"]) from None
+    data = _load_json(text, file_name)
+    ids, sizes, dimensions, codes = _jsonstat_shape(data, file_name)
+    total = math.prod(sizes)
+    problems = _index_problems(ids, dimensions, codes)
+    role = data.get("role") if isinstance(data.get("role"), dict) else {}
+
+    def pick(kind: str, names: tuple[str, ...]) -> str | None:
+        named = role.get(kind)
+        if isinstance(named, list) and named and named[0] in ids:
+            return named[0]
+        return next((i for i in ids if fold(i) in names), None)
+
+    geo = pick("geo", ("region", "fylke"))
+    time = pick("time", ("tid", "kvartal", "time"))
+    metric = pick("metric", ("contentscode", "statistikkvariabel"))
+    missing = [what for what, dim in (("region", geo), ("tid (kvartal)", time)) if dim is None]
+    if missing:
+        raise StatsFileError(
+            file_name, [f"datasettet har ingen dimensjon for {' eller '.join(missing)}"]
+        )
+    described: list[str] = []
+    for dim in ids:
+        if dim in (geo, time, metric):
+            continue
+        label = str(dimensions[dim].get("label") or dim)
+        if len(codes[dim]) > 1:
+            shown = ", ".join(f"«{_category_label(dimensions[dim], c)}»" for c in codes[dim][:4])
+            problems.append(
+                f"dimensjonen «{label}» har {len(codes[dim])} verdier ({shown}); en serie har "
+                "ett mål – hent én verdi"
+            )
+        elif codes[dim]:
+            described.append(_category_label(dimensions[dim], codes[dim][0]))
+    measures = codes[metric] if metric else []
+    if len(set(measures)) > 1:
+        problems.append(
+            _two_measures(
+                f"dimensjonen «{dimensions[metric].get('label') or metric}»",
+                [_category_label(dimensions[metric], c) for c in measures],
+            )
+        )
+    counties: dict[str, str | None] = {}
+    for code in codes[geo]:
+        county = county_of(code)
+        counties[code] = county if county in known else None
+        if counties[code] is None:
+            name = _category_label(dimensions[geo], code)
+            shown = code if name == code else f"{code} {name}"
+            problems.append(_county_problem(f"Region «{code}»", shown))
+    problems += _same_as("Region", {c: n and _county_named(n) for c, n in counties.items()})
+    periods: dict[str, tuple[int, int] | None] = {}
+    for code in codes[time]:
+        periods[code] = quarter_of(code)
+        if periods[code] is None:
+            problems.append(_period_problem(f"Tid «{code}»", code))
+    problems += _same_as(
+        "Tid", {c: p and f"kvartalet {period_code(*p)}" for c, p in periods.items()}
+    )
+    cells = _jsonstat_cells(data.get("value"), total, problems)
+    if problems:
+        raise StatsFileError(file_name, problems)
+    label = clean(data.get("label") or "")
+    measure_code = measures[0] if measures else ""
+    measure, unit = _jsonstat_measure(dimensions.get(metric) if metric else None, measure_code)
+    measure_text = ", ".join([measure or label or "verdi", *described])
+    observations: list[Observation] = []
+    strides = [math.prod(sizes[k + 1 :]) for k in range(len(sizes))]
+    geo_at, time_at = ids.index(geo), ids.index(time)
+    for position in range(total):
+        geo_code = codes[geo][(position // strides[geo_at]) % sizes[geo_at]]
+        time_code = codes[time][(position // strides[time_at]) % sizes[time_at]]
+        where = f"Verdi nr. {position + 1}"
+        raw = cells.get(position)
+        value, problem = _cell(where, raw, geo_code, time_code, unit, measure_text)
+        if problem:
+            problems.append(problem)
+            continue
+        year, quarter = periods[time_code]
+        observations.append(Observation(counties[geo_code], year, quarter, value))
+    if problems:
+        raise StatsFileError(file_name, problems)
+    table = _table_id(data, label)
+    source_parts = [clean(data.get("source") or "Statistisk sentralbyrå")]
+    if table:
+        source_parts.append(f"Statistikkbanken tabell {table}")
+    if data.get("updated"):
+        source_parts.append(f"oppdatert {clean(data['updated'])}")
+    key_parts = ["ssb", table or _slug(label)[:40], measure_code]
+    key_parts += [codes[d][0] for d in ids if d not in (geo, time, metric) and codes[d]]
+    return ParsedSeries(
+        key=_slug("-".join(p for p in key_parts if p)),
+        name=label or measure_text,
+        source=", ".join(source_parts),
+        measure=measure_text,
+        unit=unit,
+        form=FORM_JSONSTAT,
+        quarter=_one_quarter(observations),
+        observations=observations,
+    )
+
+
+def _jsonstat_shape(data: object, file_name: str) -> tuple[list, list, dict, dict]:
+    """A JSON-stat 2.0 dataset's ``id``, ``size`` and ``dimension`` and each dimension's
+    codes, checked to hang together; refused otherwise (JSON-stat 1, too many values)."""
     if isinstance(data, dict) and "dataset" in data and "id" not in data:
         raise StatsFileError(
             file_name,
@@ -432,8 +664,7 @@ def _jsonstat(text: str, file_name: str, known: set[str]) -> ParsedSeries:
         raise StatsFileError(
             file_name, ["JSON-stat-datasettet henger ikke sammen («id», «size», «dimension»)"]
         )
-    total = math.prod(sizes)
-    if total > limits.MAX_STAT_OBSERVATIONS:
+    if math.prod(sizes) > limits.MAX_STAT_OBSERVATIONS:
         raise StatsFileError(
             file_name,
             [f"filen har mer enn {limits.MAX_STAT_OBSERVATIONS:,} verdier".replace(",", " ")],
@@ -443,119 +674,48 @@ def _jsonstat(text: str, file_name: str, known: set[str]) -> ParsedSeries:
         raise StatsFileError(
             file_name, ["JSON-stat-datasettet henger ikke sammen (kategoriene og «size»)"]
         )
-    role = data.get("role") if isinstance(data.get("role"), dict) else {}
+    return ids, sizes, dimensions, codes
 
-    def pick(kind: str, names: tuple[str, ...]) -> str | None:
-        named = role.get(kind)
-        if isinstance(named, list) and named and named[0] in ids:
-            return named[0]
-        return next((i for i in ids if fold(i) in names), None)
 
-    geo = pick("geo", ("region", "fylke"))
-    time = pick("time", ("tid", "kvartal", "time"))
-    metric = pick("metric", ("contentscode", "statistikkvariabel"))
-    missing = [what for what, dim in (("region", geo), ("tid (kvartal)", time)) if dim is None]
-    if missing:
-        raise StatsFileError(
-            file_name, [f"datasettet har ingen dimensjon for {' eller '.join(missing)}"]
-        )
-    problems: list[str] = []
-    described: list[str] = []
-    for dim in ids:
-        if dim in (geo, time, metric):
-            continue
-        label = str(dimensions[dim].get("label") or dim)
-        if len(codes[dim]) > 1:
-            shown = ", ".join(f"«{_category_label(dimensions[dim], c)}»" for c in codes[dim][:4])
-            problems.append(
-                f"dimensjonen «{label}» har {len(codes[dim])} verdier ({shown}); en serie har "
-                "ett mål – hent én verdi"
-            )
-        elif codes[dim]:
-            described.append(_category_label(dimensions[dim], codes[dim][0]))
-    measures = codes[metric] if metric else []
-    if len(measures) > 1:
-        problems.append(
-            _two_measures(
-                f"dimensjonen «{dimensions[metric].get('label') or metric}»",
-                [_category_label(dimensions[metric], c) for c in measures],
-            )
-        )
-    counties: dict[str, str | None] = {}
-    for code in codes[geo]:
-        county = county_of(code)
-        counties[code] = county
-        if county is None or county not in known:
-            name = _category_label(dimensions[geo], code)
-            shown = code if name == code else f"{code} {name}"
-            problems.append(_county_problem(f"Region «{code}»", shown))
-    periods: dict[str, tuple[int, int] | None] = {}
-    for code in codes[time]:
-        periods[code] = quarter_of(code)
-        if periods[code] is None:
-            problems.append(_period_problem(f"Tid «{code}»", code))
-    values = data.get("value")
+def _jsonstat_cells(values: object, total: int, problems: list[str]) -> dict[int, object]:
+    """The dataset's values by position: ``value`` as a list in row-major order, or as an
+    object of positions (``"0"``, ``"17"``). A position outside the dataset, or written
+    twice (``0`` and ``00``), is a problem."""
     if isinstance(values, list):
         if len(values) != total:
             problems.append(f"datasettet har {len(values)} verdier, men dimensjonene gir {total}")
-            values = []
-        cells = enumerate(values)
-    elif isinstance(values, dict):
-        cells = []
-        for position, value in values.items():
-            if not (re.fullmatch(r"[0-9]{1,9}", str(position)) and int(position) < total):
-                problems.append(f"verdien i posisjon «{position}» ligger utenfor datasettet")
-                continue
-            cells.append((int(position), value))
-    else:
+            return {}
+        return dict(enumerate(values))
+    if not isinstance(values, dict):
         problems.append("datasettet mangler verdiene («value»)")
-        cells = []
-    if problems:
-        raise StatsFileError(file_name, problems)
-    observations: list[Observation] = []
-    found: dict[int, object] = dict(cells)
-    strides = [math.prod(sizes[k + 1 :]) for k in range(len(sizes))]
-    geo_at, time_at = ids.index(geo), ids.index(time)
-    for position in range(total):
-        geo_code = codes[geo][(position // strides[geo_at]) % sizes[geo_at]]
-        time_code = codes[time][(position // strides[time_at]) % sizes[time_at]]
-        raw = found.get(position)
-        ok, value = value_of(raw)
-        if not ok:
-            problems.append(_value_problem(f"Verdi nr. {position + 1}", raw, geo_code, time_code))
-            continue
-        year, quarter = periods[time_code]
-        observations.append(Observation(counties[geo_code], year, quarter, value))
-    if problems:
-        raise StatsFileError(file_name, problems)
-    measure_code = measures[0] if measures else ""
-    measure = _category_label(dimensions[metric], measure_code) if metric else ""
-    unit = ""
-    if metric:
-        units = (dimensions[metric].get("category") or {}).get("unit") or {}
-        unit_of = units.get(measure_code) if isinstance(units, dict) else None
-        if isinstance(unit_of, dict):
-            unit = str(unit_of.get("base") or unit_of.get("label") or "")
-    label = clean(data.get("label") or "")
-    table = _table_id(data, label)
-    measure_text = ", ".join([measure or label or "verdi", *described])
-    source_parts = [clean(data.get("source") or "Statistisk sentralbyrå")]
-    if table:
-        source_parts.append(f"Statistikkbanken tabell {table}")
-    if data.get("updated"):
-        source_parts.append(f"oppdatert {clean(data['updated'])}")
-    key_parts = ["ssb", table or _slug(label)[:40], measure_code]
-    key_parts += [codes[d][0] for d in ids if d not in (geo, time, metric) and codes[d]]
-    return ParsedSeries(
-        key=_slug("-".join(p for p in key_parts if p)),
-        name=label or measure_text,
-        source=", ".join(source_parts),
-        measure=measure_text,
-        unit=unit,
-        form=FORM_JSONSTAT,
-        quarter=_one_quarter(observations),
-        observations=observations,
+        return {}
+    cells: dict[int, object] = {}
+    written: dict[int, str] = {}
+    for position, value in values.items():
+        if not (re.fullmatch(r"[0-9]{1,9}", str(position)) and int(position) < total):
+            problems.append(f"verdien i posisjon «{position}» ligger utenfor datasettet")
+        elif int(position) in written:
+            problems.append(
+                f"verdien i posisjon «{position}» står også som posisjon "
+                f"«{written[int(position)]}»; bare én kan gjelde"
+            )
+        else:
+            written[int(position)] = position
+            cells[int(position)] = value
+    return cells
+
+
+def _jsonstat_measure(dimension: dict | None, code: str) -> tuple[str, str]:
+    """The measure's name and unit (``category.unit.<code>.base``) from the metric
+    dimension; ("", "") without one."""
+    if dimension is None:
+        return "", ""
+    unit_of = _category(dimension).get("unit")
+    unit_of = unit_of.get(code) if isinstance(unit_of, dict) else None
+    unit = (
+        str(unit_of.get("base") or unit_of.get("label") or "") if isinstance(unit_of, dict) else ""
     )
+    return _category_label(dimension, code), unit
 
 
 def _table_id(data: dict, label: str) -> str:
@@ -651,10 +811,15 @@ def _wide_csv(file_name, header_line, header, region_at, body, known) -> ParsedS
             stubs.append(k)
     if len(set(measures.values())) > 1:
         problems.append(_two_measures(where, measures.values()))
-    if len(set(measures.values())) <= 1 and len(set(columns.values())) != len(columns):
-        problems.append(f"{where}: en periode står to ganger i overskriften")
+    if len(set(measures.values())) <= 1:
+        first: dict[tuple[int, int], str] = {}
+        for k, period in columns.items():
+            if period in first:
+                problems.append(_period_twice(where, header[k], first[period]))
+            first.setdefault(period, header[k])
     stub_problems, described = _stub_problems(header, stubs, body)
     problems += stub_problems
+    named = {k: ", ".join([m, *described]) for k, m in measures.items()}  # a column's measure
     observations: list[Observation] = []
     rows_of: dict[str, int] = {}
     for number, row in body:
@@ -671,9 +836,10 @@ def _wide_csv(file_name, header_line, header, region_at, body, known) -> ParsedS
             continue
         rows_of[county] = number
         for k, period in columns.items():
-            ok, value = value_of(row[k])
-            if not ok:
-                problems.append(_value_problem(where, row[k], county, period_code(*period)))
+            code = period_code(*period)
+            value, problem = _cell(where, row[k], county, code, _unit_of(measures[k]), named[k])
+            if problem:
+                problems.append(problem)
                 continue
             observations.append(Observation(county, period[0], period[1], value))
     if not body and not problems:
@@ -722,9 +888,17 @@ def _long_csv(file_name, header_line, header, region_at, time_at, body, known) -
             )
             continue
         seen[(measure, county, *period)] = number
-        ok, value = value_of(row[value_at])
-        if not ok:
-            problems.append(_value_problem(where, row[value_at], county, period_code(*period)))
+        named = measure or header[value_at]
+        value, problem = _cell(
+            where,
+            row[value_at],
+            county,
+            period_code(*period),
+            _unit_of(named),
+            ", ".join([named, *described]),
+        )
+        if problem:
+            problems.append(problem)
             continue
         observations.append(Observation(county, period[0], period[1], value))
     if len(measures) > 1:
@@ -745,7 +919,7 @@ def _csv_series(file_name, measure, described, observations) -> ParsedSeries:
         name=text,
         source=f"Statistisk sentralbyrå (fil {file_name})",
         measure=text,
-        unit="prosent" if "prosent" in measure.lower() or "%" in measure else "",
+        unit=_unit_of(measure),
         form=FORM_STATBANK_CSV,
         quarter=_one_quarter(observations),
         observations=observations,

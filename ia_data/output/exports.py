@@ -18,7 +18,7 @@ from ia_data.output.spreadsheet import to_csv, to_xlsx
 from ia_data.reporting.activities import activity_list
 from ia_data.reporting.deadlines import deadlines, missing_reports
 from ia_data.reporting.overview import OverviewRow, overview
-from ia_data.reporting.sickness import sickness_overview
+from ia_data.reporting.sickness import shown_notes, sickness_overview
 from ia_data.reporting.table import Table
 from ia_data.reporting.tables import (
     activities_table,
@@ -155,6 +155,8 @@ def sickness_about(sickness) -> list[tuple[str, object]]:
         facts.append(("Sykefravær, endring fra", f"{sickness.base.label}{mark}"))
     if sickness.base_note:
         facts.append(("Sykefravær, om endringen", sickness.base_note))
+    if sickness.notes:
+        facts.append(("Sykefravær, utelatt", " ".join(shown_notes(sickness.notes))))
     return facts
 
 

@@ -10,6 +10,11 @@ missing (None), never 0; nothing is made up for a county the series does not hol
 (Trøndelag, 50, is only what the series says). The change is measured from the level
 sub-goal 1 names (2nd quarter 2001) where the series holds it, else from the same quarter
 of the agreement's base year (``rules.toml`` ``[[agreement]]``), marked as assumed.
+
+A stored value its measure cannot have (a share outside 0–100, a number beyond what a page
+can show: ``domain.stats.value_problem``) — refused in a file today, but an older release
+stored it — is left out as if missing, and the result says so in its ``notes`` («Utelatt:
+ugyldig verdi i serien …»): one value never takes a page down.
 """
 
 from __future__ import annotations
@@ -22,11 +27,55 @@ from sqlmodel import Session, select
 from ia_data.domain.access import Scope
 from ia_data.domain.register import CouncilInfo
 from ia_data.domain.rules import Rules, assumption_text, is_assumed
-from ia_data.domain.stats import NATIONAL, NATIONAL_NAME, quarter_label
+from ia_data.domain.stats import (
+    NATIONAL,
+    NATIONAL_NAME,
+    quarter_label,
+    value_problem,
+    value_text,
+)
 from ia_data.reporting.totals import council_year_totals
 from ia_data.storage.models import StatSeries, StatValue
 from ia_data.storage.register import councils
 from ia_data.storage.stats import SeriesInfo, series_list
+
+SHOWN_NOTES = 5  # a page names this many values left out, and counts the rest
+
+
+def _usable(info: SeriesInfo, value: float | None) -> bool:
+    """Whether a stored value is one the series' measure can have (missing is usable)."""
+    return value is None or not value_problem(value, info.unit, info.measure)
+
+
+class _LeftOut:
+    """The stored values a page cannot use, as it reads them: each is read as missing and
+    noted once («Utelatt: ugyldig verdi i serien …»)."""
+
+    def __init__(self, info: SeriesInfo):
+        self.info = info
+        self.notes: list[str] = []
+
+    def value(self, value: float | None, place: str, year: int, quarter: int) -> float | None:
+        """``value`` if the series can have it, else None with a note naming ``place``
+        (a county's name), the quarter and the value."""
+        if _usable(self.info, value):
+            return value
+        reason = value_problem(value, self.info.unit, self.info.measure)
+        note = (
+            f"Utelatt: ugyldig verdi i serien «{self.info.key}» for {place}, "
+            f"{quarter_label(year, quarter)} ({value_text(value)} {reason})."
+        )
+        if note not in self.notes:
+            self.notes.append(note)
+        return None
+
+
+def shown_notes(notes: list[str]) -> list[str]:
+    """The notes a page shows: the first ``SHOWN_NOTES``, and how many more."""
+    more = len(notes) - SHOWN_NOTES
+    if more <= 0:
+        return list(notes)
+    return [*notes[:SHOWN_NOTES], f"Og {more} ugyldige verdier til er utelatt."]
 
 
 @dataclass(frozen=True)
@@ -82,6 +131,7 @@ class SicknessYear:
     base_note: str = ""  # why there is no base, or what the assumed base rests on
     national: SicknessValue | None = None
     rows: list[SicknessValue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # stored values left out, and why
 
     @property
     def period_label(self) -> str:
@@ -102,7 +152,7 @@ class SicknessYear:
         if self.base is not None:
             mark = " (antatt)" if self.base.assumed else ""
             text += f" Endring fra {self.base.label}{mark}."
-        return text
+        return " ".join([text, *shown_notes(self.notes)])
 
     def for_council(self, council_id: int) -> list[SicknessValue]:
         """A council's rows: one per county it covers, in county order."""
@@ -143,16 +193,17 @@ def _series(session: Session, year: int, key: str | None, scope: Scope) -> Serie
     return next((s for s in series_list(session, scope=scope) if s.key == key), None)
 
 
-def _quarters(session: Session, series_id: int, quarter: int | None = None) -> set[tuple]:
-    """The (year, quarter)s with a county value in the series (of ``quarter`` only)."""
-    query = select(StatValue.year, StatValue.quarter).where(
-        StatValue.series_id == series_id,
+def _quarters(session: Session, info: SeriesInfo) -> tuple[set[tuple], set[tuple]]:
+    """The (year, quarter)s with a county value in the series: every one (a year's
+    quarter is shown, a value left out noted), and those with a value a page can use (a
+    change is measured from those only)."""
+    query = select(StatValue.year, StatValue.quarter, StatValue.value).where(
+        StatValue.series_id == info.id,
         StatValue.county_number != NATIONAL,
         StatValue.value.is_not(None),
     )
-    if quarter is not None:
-        query = query.where(StatValue.quarter == quarter)
-    return {tuple(r) for r in session.exec(query.distinct()).all()}
+    rows = session.exec(query).all()
+    return {(y, q) for y, q, _ in rows}, {(y, q) for y, q, v in rows if _usable(info, v)}
 
 
 def _base(
@@ -202,7 +253,7 @@ def sickness_overview(
     result = SicknessYear(year=year, series=info)
     if info is None:
         return result
-    held = _quarters(session, info.id)
+    held, usable = _quarters(session, info)
     in_year = sorted(q for y, q in held if y == year)
     if quarter is None:
         quarter = in_year[-1] if in_year else None
@@ -210,7 +261,7 @@ def sickness_overview(
         result.base_note = f"Serien har ingen tall for {year}."
         return result
     result.quarter = quarter
-    result.base, result.base_note = _base(held, year, quarter, rules)
+    result.base, result.base_note = _base(usable, year, quarter, rules)
     wanted = {(year, quarter)} | ({(result.base.year, quarter)} if result.base else set())
     values: dict[tuple[str, int], float | None] = {}
     rows = session.exec(
@@ -223,19 +274,26 @@ def sickness_overview(
     for county, y, value in rows.all():
         values[(county, y)] = value
     base_year = result.base.year if result.base else None
+    left_out = _LeftOut(info)
 
-    def pair(county: str) -> tuple[float | None, float | None]:
-        base = values.get((county, base_year)) if base_year is not None else None
-        return values.get((county, year)), base
+    def pair(county: str, name: str) -> tuple[float | None, float | None]:
+        value = left_out.value(values.get((county, year)), name, year, quarter)
+        if base_year is None:
+            return value, None
+        return value, left_out.value(values.get((county, base_year)), name, base_year, quarter)
 
-    result.national = SicknessValue(None, NATIONAL_NAME, NATIONAL, NATIONAL_NAME, *pair(NATIONAL))
-    if ids is not None and not ids:
-        return result
-    for council in councils(session, ids):
-        if not council.exists_in(year):
-            continue
-        for number, name in council.counties:
-            result.rows.append(SicknessValue(council.id, council.name, number, name, *pair(number)))
+    result.national = SicknessValue(
+        None, NATIONAL_NAME, NATIONAL, NATIONAL_NAME, *pair(NATIONAL, NATIONAL_NAME)
+    )
+    if ids is None or ids:
+        for council in councils(session, ids):
+            if not council.exists_in(year):
+                continue
+            for number, name in council.counties:
+                result.rows.append(
+                    SicknessValue(council.id, council.name, number, name, *pair(number, name))
+                )
+    result.notes = left_out.notes
     return result
 
 
@@ -249,6 +307,7 @@ class CountySeries:
     county: str
     points: list[tuple[int, int, float | None]] = field(default_factory=list)  # year, quarter
     national: list[tuple[int, int, float | None]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # the series' values left out, and why
 
 
 def council_sickness(
@@ -274,11 +333,16 @@ def council_sickness(
             )
             .order_by(StatValue.year, StatValue.quarter)
         ).all()
-        national = [(y, q, v) for c, y, q, v in values if c == NATIONAL]
+        left_out = _LeftOut(infos[row.id])
+        names = {**dict(council.counties), NATIONAL: NATIONAL_NAME}
+        read = [(c, y, q, left_out.value(v, names[c], y, q)) for c, y, q, v in values]
+        national = [(y, q, v) for c, y, q, v in read if c == NATIONAL]
         for number, name in council.counties:
-            points = [(y, q, v) for c, y, q, v in values if c == number]
+            points = [(y, q, v) for c, y, q, v in read if c == number]
             if points:
-                result.append(CountySeries(infos[row.id], number, name, points, national))
+                result.append(
+                    CountySeries(infos[row.id], number, name, points, national, left_out.notes)
+                )
     return result
 
 

@@ -27,7 +27,14 @@ from sqlmodel import Session, select
 from ia_data.domain.access import OutsideScope, Scope
 from ia_data.domain.formatting import day
 from ia_data.domain.kinds import ImportStatus
-from ia_data.domain.stats import NATIONAL, SHIPPED_DIR, quarter_label
+from ia_data.domain.stats import (
+    NATIONAL,
+    SHIPPED_DIR,
+    period_code,
+    quarter_label,
+    value_problem,
+    value_text,
+)
 from ia_data.ingest.statbank import DEFAULT_TIMEOUT, FetchError, fetch_table
 from ia_data.ingest.stats import ParsedSeries, StatsFileError, parse_stats
 from ia_data.storage.engine import writing
@@ -139,6 +146,12 @@ def load_series(
             file_name, ImportStatus.REJECTED, f"{file_name}: ikke lastet – {ADMIN_ONLY}",
             [ADMIN_ONLY],
         )  # fmt: skip
+    unfit = _unfit(parsed)
+    if unfit:
+        return LoadResult(
+            file_name, ImportStatus.REJECTED, str(StatsFileError(file_name, unfit)), unfit,
+            parsed=parsed,
+        )  # fmt: skip
     now = now or datetime.now(UTC).replace(microsecond=0)
     with writing() if not dry_run else nullcontext(), Session(engine) as session:
         query = select(StatSeries).where(StatSeries.key == parsed.key, StatSeries.active)
@@ -207,6 +220,22 @@ def load_series(
         replaced=replaced,
         parsed=parsed,
     )
+
+
+def _unfit(parsed: ParsedSeries) -> list[str]:
+    """What the statistics table must never hold, checked again as a series is stored
+    (``parse_stats`` refuses it in a file; a series may also be made by other code): two
+    values for one county and quarter, or a value its measure cannot have."""
+    problems, seen = [], set()
+    for o in parsed.observations:
+        where = f"fylke {o.county}, {period_code(o.year, o.quarter)}"
+        if (o.county, o.year, o.quarter) in seen:
+            problems.append(f"{where} har to verdier")
+        seen.add((o.county, o.year, o.quarter))
+        reason = "" if o.value is None else value_problem(o.value, parsed.unit, parsed.measure)
+        if reason:
+            problems.append(f"verdien «{value_text(o.value)}» ({where}) {reason}")
+    return problems
 
 
 def _what(parsed: ParsedSeries) -> str:
