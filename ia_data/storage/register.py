@@ -4,6 +4,7 @@ created, and read back as ``CouncilInfo`` in register order."""
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -12,7 +13,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ia_data.domain.access import OutsideScope, Scope
-from ia_data.domain.register import CouncilInfo, parse_register, read_register_file
+from ia_data.domain.register import (
+    CouncilInfo,
+    RegisterError,
+    parse_register,
+    read_register_file,
+    years_text,
+)
 from ia_data.storage.engine import writing
 from ia_data.storage.models import (
     Allocation,
@@ -26,30 +33,9 @@ from ia_data.storage.models import (
 
 
 def load_register(session: Session, path: str | os.PathLike) -> None:
-    """Write the register file's counties and councils into an empty database."""
-    data = read_register_file(path)
-    for c in data["county"]:
-        session.add(
-            County(
-                number=c["number"],
-                name=c["name"],
-                from_year=c.get("from_year"),
-                to_year=c.get("to_year"),
-            )
-        )
-    session.flush()
-    for c in data["council"]:
-        council = Council(
-            name=c["name"],
-            secretariat=c.get("secretariat", ""),
-            from_year=c.get("from_year"),
-            to_year=c.get("to_year"),
-            aliases="|".join(c.get("aliases", [])),
-        )
-        session.add(council)
-        session.flush()
-        for number in c["counties"]:
-            session.add(CouncilCounty(council_id=council.id, county_number=number))
+    """Write the register file's counties and councils into an empty database; a file the
+    check refuses raises ``RegisterError`` with its reasons, and nothing is written."""
+    _apply(session, read_register_file(path))
 
 
 def councils(session: Session, ids: list[int] | None = None) -> list[CouncilInfo]:
@@ -83,10 +69,6 @@ def councils(session: Session, ids: list[int] | None = None) -> list[CouncilInfo
 # --- a new version of the register ------------------------------------------------------------
 
 
-class RegisterError(Exception):
-    """A register that cannot be taken into use; the message says why, in Norwegian."""
-
-
 @dataclass
 class RegisterChange:
     """What a new register changes, and what it would leave without a council."""
@@ -111,12 +93,6 @@ class RegisterChange:
         return not self.lines
 
 
-def _years(from_year, to_year) -> str:
-    if from_year is None and to_year is None:
-        return "alle år"
-    return f"{from_year or '…'}–{to_year or '…'}"
-
-
 def _exists(entry: dict, year: int) -> bool:
     first, last = entry.get("from_year"), entry.get("to_year")
     return (first is None or first <= year) and (last is None or year <= last)
@@ -136,8 +112,8 @@ def plan_register(session: Session, data: dict) -> RegisterChange:
             c.get("to_year"),
         ):
             change.counties.append(
-                f"Fylke {c['number']}: {old.name} ({_years(old.from_year, old.to_year)}) → "
-                f"{c['name']} ({_years(c.get('from_year'), c.get('to_year'))})"
+                f"Fylke {c['number']}: {old.name} ({years_text(old.from_year, old.to_year)}) → "
+                f"{c['name']} ({years_text(c.get('from_year'), c.get('to_year'))})"
             )
     current = {c.name: c for c in councils(session)}
     wanted = {c["name"]: c for c in data["council"]}
@@ -153,8 +129,8 @@ def plan_register(session: Session, data: dict) -> RegisterChange:
             what.append(f"fylker {', '.join(before)} → {', '.join(sorted(new['counties']))}")
         if (old.from_year, old.to_year) != (new.get("from_year"), new.get("to_year")):
             what.append(
-                f"år {_years(old.from_year, old.to_year)} → "
-                f"{_years(new.get('from_year'), new.get('to_year'))}"
+                f"år {years_text(old.from_year, old.to_year)} → "
+                f"{years_text(new.get('from_year'), new.get('to_year'))}"
             )
         if old.secretariat != new.get("secretariat", ""):
             what.append(f"sekretariat «{old.secretariat}» → «{new.get('secretariat', '')}»")
@@ -215,10 +191,8 @@ def load_new_register(
 
     if not scope.is_admin:
         raise OutsideScope("Ingen tilgang: bare en administrator kan endre registeret")
-    try:
-        data = parse_register(text, file_name)
-    except ValueError as exc:
-        raise RegisterError(str(exc)) from None
+    file_name, by = _one_line(file_name), _one_line(by)
+    data = parse_register(text, file_name)
     with writing(), Session(engine) as session:
         change = plan_register(session, data)
         if change.orphans:
@@ -244,7 +218,16 @@ def load_new_register(
     return change
 
 
+def _one_line(text: str) -> str:
+    """A file or user name as it is stored and shown: no control characters or lone
+    surrogates (a browser's file name is the sender's to choose; PostgreSQL stores
+    neither a NUL nor a surrogate)."""
+    return "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs"))
+
+
 def _apply(session: Session, data: dict) -> None:
+    """Make the database's counties and councils those of ``data`` (checked by
+    ``parse_register``): councils kept by name, links made anew, the rest removed."""
     counties = {c.number: c for c in session.exec(select(County))}
     for c in data["county"]:
         county = counties.get(c["number"]) or County(number=c["number"], name=c["name"])

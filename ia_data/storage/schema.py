@@ -23,7 +23,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel, select
 
-from ia_data.domain.register import register_path
+from ia_data.domain.register import RegisterError, register_path
 from ia_data.storage.engine import database_label, writing
 from ia_data.storage.models import Council, Meta
 from ia_data.storage.register import load_register
@@ -38,6 +38,12 @@ UPGRADE_COMMAND = "ia-data db upgrade"
 
 class SchemaBehind(Exception):
     """The database's schema is not the code's; the message says what to do, in Norwegian."""
+
+
+class RegisterRefused(SchemaBehind, RegisterError):
+    """A new database's register file (``IA_REGISTER_FILE``) refused by the register's
+    check: no database is made, and the message is the check's, as wherever a
+    ``SchemaBehind`` is shown (the app, the CLI)."""
 
 
 def _config(connection: Connection | None = None) -> Config:
@@ -137,7 +143,10 @@ def migrate(
         with Session(bind=connection) as session:
             if session.exec(select(Council.id).limit(1)).first() is None:
                 path = Path(register_file) if register_file else register_path()
-                load_register(session, path)
+                try:
+                    load_register(session, path)
+                except RegisterError as exc:
+                    raise RegisterRefused(str(exc)) from None
                 session.merge(Meta(key="register_file", value=str(path)))
             if "statseries" in inspect(connection).get_table_names():
                 load_shipped_series(session)  # the series that ship, into a database with none
