@@ -203,6 +203,7 @@ WRITES = [
     (["restore", "1"], "restore"),
     (["users", "add", "kari@nav.no", "--role", "oversikt"], "users add"),
     (["users", "remove", "kari@nav.no"], "users remove"),
+    (["users", "unbind", "kari@nav.no"], "users unbind"),
     (["register", "load", str(SAMPLE_DIR / "register.toml")], "register load"),
     (["stats", "import", str(SAMPLE_DIR / "register.toml")], "stats import"),
     (["stats", "fetch", "12441"], "stats fetch"),
