@@ -114,6 +114,18 @@ def test_the_shipped_form_with_quarters_holds_several_quarters():
     assert value(parsed, "20", 2016, 4) == 7.4
 
 
+@pytest.mark.parametrize(
+    "measure", ["Prosent sykefravær", "Sykefravær i PROSENT", "Sykefravær (%)"]
+)
+def test_the_unit_of_a_file_without_one_is_read_from_its_measure_in_any_case(measure):
+    """No «# enhet:» line: the unit is the one the measure's name implies, as for
+    StatBank's CSV (``_unit_of``), whatever the letters' case."""
+    parsed = parse(shipped(["2014K2"], [["02", "Akershus", "6,1"]], meta={"mål": measure}))
+    assert (parsed.measure, parsed.unit) == (measure, "prosent")
+    days = parse(shipped(["2014K2"], [["02", "Akershus", "6,1"]], meta={"mål": "Tapte dagsverk"}))
+    assert days.unit == ""
+
+
 @pytest.mark.parametrize("index_as_list", [False, True])
 @pytest.mark.parametrize("sparse", [False, True])
 def test_jsonstat_as_statbank_returns_it(index_as_list, sparse):

@@ -342,7 +342,7 @@ def _shipped(text: str, file_name: str, known: set[str]) -> ParsedSeries:
     else:
         quarter_named = _quarter_in_words(description)
     measure = meta.get("measure") or description.split(" (", 1)[0].strip() or description
-    unit = meta.get("unit") or ("prosent" if "%" in measure or "prosent" in measure else "")
+    unit = meta.get("unit") or _unit_of(measure)
     periods: list[tuple[int, int] | None] = []
     seen_periods: dict[tuple[int, int], str] = {}
     for head in header[2:]:
