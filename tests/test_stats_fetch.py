@@ -404,7 +404,7 @@ def test_the_statistikk_page_gives_up_on_a_dripping_server(app_on, fresh_db, sta
     at.button[0].click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        "Filen kan ikke lastes inn: "
+        "Tabellen fra statistikkbanken kan ikke lastes inn: "
         + plain(
             f"Tabell 12441: ikke hentet – Statistikkbanken svarte ikke innen 1 sekund "
             f"({statbank.url}/12441); prøv igjen senere" + OFFLINE

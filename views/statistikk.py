@@ -25,6 +25,7 @@ TEXT = {
     "fetch_button": "Hent og kontroller",
     "checked": "Kontrollert uten feil: {message} Ingenting er lagret ennå.",
     "refused": "Filen kan ikke lastes inn: {message}",
+    "fetch_refused": "Tabellen fra statistikkbanken kan ikke lastes inn: {message}",
     "load": "Last inn serien",
     "loaded": "{message}",
     "history": "Alle innlastinger",
@@ -39,10 +40,11 @@ if message:
     st.success(ui.text.plain(message), icon=":material/check_circle:")
 
 
-def _show(result, load) -> None:
-    """A checked file or table: its problems (each with its line), or a button to load it."""
+def _show(result, load, refused: str = TEXT["refused"]) -> None:
+    """A checked file or table (``refused``: how its refusal begins): its problems (each
+    with its line), or a button to load it."""
     if result.status == ImportStatus.REJECTED:
-        st.error(TEXT["refused"].format(message=ui.text.plain(result.message)))
+        st.error(refused.format(message=ui.text.plain(result.message)))
         if result.problems:
             st.markdown("\n".join(f"- {ui.text.plain(p)}" for p in result.problems[:50]))
         return
@@ -53,7 +55,7 @@ def _show(result, load) -> None:
     if st.button(TEXT["load"], type="primary", key=f"stats_load_{result.file_name}"):
         done = load()
         if done.status == ImportStatus.REJECTED:
-            st.error(TEXT["refused"].format(message=ui.text.plain(done.message)))
+            st.error(refused.format(message=ui.text.plain(done.message)))
         else:
             ui.upload.data_changed()
             st.session_state.stats_message = done.message
@@ -92,7 +94,11 @@ with right:
     fetched = st.session_state.get("stats_fetched")
     if fetched is not None:
         table_asked = st.session_state.stats_table
-        _show(fetched, lambda: ui.auth.stats_fetch(table_asked, dry_run=False))
+        _show(
+            fetched,
+            lambda: ui.auth.stats_fetch(table_asked, dry_run=False),
+            TEXT["fetch_refused"],
+        )
 
 st.subheader(TEXT["history"])
 every = ui.auth.stats_series(history=True)
