@@ -10,9 +10,12 @@ followed), hundreds of header fields, a garbage status line, a huge header line.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import json
+import socket
 import ssl
+import struct
 import sys
 import threading
 from datetime import UTC, datetime, timedelta
@@ -77,7 +80,8 @@ DATA = jsonstat(
 class StatBank:
     """A local stand-in for the API: ``mode`` says how it answers (``ok``, ``silent``,
     ``500``, ``garbage``; the hostile ones: ``drip-headers`` on the GET, ``drip-body`` on
-    the POST, ``redirect`` to ``location``, ``many-headers``, ``status``, ``long-line``), and
+    the POST, ``redirect`` to ``location``, ``many-headers``, ``status``, ``long-line``,
+    ``reset``; and as a proxy ``proxy-drip`` and ``proxy-refuse``), and
     it keeps the requests and the queries it was sent. Anything under ``/gammel/`` moved to
     the same path under ``/api/v0/no/table/`` (301 for a GET, 307 for a POST)."""
 
@@ -142,9 +146,23 @@ class StatBank:
                     self._write(b"SSH-2.0-OpenSSH_9.6\r\n\x1b[31mProtocol mismatch.\r\n")
                 elif bank.mode == "long-line":
                     self._write(b"HTTP/1.0 200 OK\r\nX-Lang: " + 70_000 * b"x" + b"\r\n\r\n")
+                elif bank.mode == "reset":  # closed with a TCP reset, the request read
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                    self.connection.close()
                 else:
                     return False
                 return True
+
+            def do_CONNECT(self):
+                """As a proxy: ``proxy-drip`` drips the answer's head, ``proxy-refuse``
+                asks for a password (407)."""
+                bank.requests.append(("CONNECT", self.path))
+                if bank.mode == "proxy-refuse":
+                    self._write(b"HTTP/1.0 407 Proxy Authentication Required\r\n\r\n")
+                elif self._write(b"HTTP/1.0 200 Connection established\r\n"):
+                    self._drip(b"X-Drip: " + 190 * b"." + b"\r\n")
 
             def do_GET(self):
                 bank.requests.append(("GET", self.path))
@@ -559,22 +577,16 @@ def test_an_answer_that_is_not_a_table_is_refused(fresh_db, statbank):
 
 @SQLITE
 def test_no_network_is_said_and_a_table_number_checked(fresh_db, monkeypatch, capsys):
-    import socket
-
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     monkeypatch.setenv("IA_STATBANK_URL", f"http://127.0.0.1:{port}/api/v0/no/table")
     url = fresh_db.url.render_as_string(hide_password=False)
     assert main(["--db", url, "stats", "fetch", "12441", "--timeout", "5"]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith(
+    assert capsys.readouterr().err == (
         f"Tabell 12441: ikke hentet – Får ikke kontakt med Statistikkbanken (http://127.0.0.1:"
-        f"{port}/api/v0/no/table/12441: "
-    )
-    assert err.endswith(
-        "Uten nett: last ned tabellen som JSON-stat 2.0 (eller CSV) fra Statistikkbanken, og "
-        "last filen med «ia-data stats import FIL»\n"
+        f"{port}/api/v0/no/table/12441: tjeneren tar ikke imot forbindelser på den porten)"
+        f"{OFFLINE}\n"
     )
     assert main(["--db", url, "stats", "fetch", "12441; rm"]) == 1
     assert capsys.readouterr().err == (
@@ -602,6 +614,257 @@ def test_fetch_on_the_command_line(fresh_db, statbank, capsys):
         "aktiv", "ssb-12441-sykefraversprosent-0", "statistikkbanken-12441.json", "(Kari),",
         "8", "verdier",
     ]  # fmt: skip
+
+
+# --- a connection that fails, said in Norwegian; the deadline over the name lookup and the proxy
+
+
+def _not_fetched(engine, timeout: float = 10) -> str:
+    """The answer to a fetch that is refused, nothing stored."""
+    before = _counts(engine)
+    result = fetch_stats(engine, "12441", scope=OPERATOR, select={"Kjonn": ["0"]}, timeout=timeout)
+    assert result.status == "avvist"
+    assert _counts(engine) == before
+    return result.message
+
+
+def _no_contact(url: str, why: str) -> str:
+    return (
+        f"Tabell 12441: ikke hentet – Får ikke kontakt med Statistikkbanken ({url}/12441: {why})"
+        + OFFLINE
+    )
+
+
+def _too_slow(url: str, seconds: str) -> str:
+    return (
+        f"Tabell 12441: ikke hentet – Statistikkbanken svarte ikke innen {seconds} ({url}/12441); "
+        "prøv igjen senere" + OFFLINE
+    )
+
+
+UNTRUSTED = "sertifikatet til tjeneren {why}, så forbindelsen er ikke til å stole på"
+
+
+@SQLITE
+def test_a_certificate_that_is_not_trusted_is_said(fresh_db, tls, monkeypatch):
+    """OpenSSL's «[SSL: CERTIFICATE_VERIFY_FAILED] …» in Norwegian: a certificate nobody
+    vouches for, and one trusted but for another host."""
+    context, certificate = tls
+    bank = StatBank(tls=context)
+    try:
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+        monkeypatch.setenv("IA_STATBANK_URL", bank.url)
+        assert _not_fetched(fresh_db) == _no_contact(
+            bank.url, UNTRUSTED.format(why="er selvsignert")
+        )
+        monkeypatch.setenv("SSL_CERT_FILE", certificate)  # trusted, for 127.0.0.1 only
+        elsewhere = bank.url.replace("127.0.0.1", "localhost")
+        monkeypatch.setenv("IA_STATBANK_URL", elsewhere)
+        assert _not_fetched(fresh_db) == _no_contact(
+            elsewhere, UNTRUSTED.format(why="gjelder en annen vert")
+        )
+        assert bank.requests == []
+    finally:
+        bank.close()
+
+
+@SQLITE
+def test_an_https_address_that_does_not_answer_with_tls_is_said(fresh_db, statbank, monkeypatch):
+    """OpenSSL's «[SSL: WRONG_VERSION_NUMBER]»: plain HTTP where https was asked for."""
+    url = statbank.url.replace("http://", "https://")
+    monkeypatch.setenv("IA_STATBANK_URL", url)
+    assert _not_fetched(fresh_db) == _no_contact(
+        url,
+        "tjeneren svarer ikke med TLS, som en https-adresse krever – kanskje skal adressen "
+        "være http",
+    )
+
+
+@SQLITE
+def test_a_connection_reset_is_said(fresh_db, statbank):
+    """«[Errno 104] Connection reset by peer» in Norwegian: the request read, then reset."""
+    statbank.mode = "reset"
+    assert _not_fetched(fresh_db) == _no_contact(statbank.url, "forbindelsen ble brutt av tjeneren")
+    assert statbank.requests == [("GET", "/api/v0/no/table/12441")]
+
+
+class Names:
+    """The name lookup as a test answers it (``socket.getaddrinfo``): a host in ``answers``
+    gets its addresses ((ip, port) each, the port the address's own), its error, or —
+    ``"slow"`` — no answer until ``released``; any other host the system's answer."""
+
+    def __init__(self, real):
+        self.real = real
+        self.answers: dict[str, object] = {}
+        self.released = threading.Event()
+
+    def getaddrinfo(self, host, port, *args, **kwargs):
+        answer = self.answers.get(host)
+        if answer is None:
+            return self.real(host, port, *args, **kwargs)
+        if answer == "slow":
+            self.released.wait()
+            return self.real("127.0.0.1", port, *args, **kwargs)
+        if isinstance(answer, BaseException):
+            raise answer
+        if callable(answer):
+            answer = answer()
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", where) for where in answer]
+
+
+@pytest.fixture
+def names(monkeypatch):
+    """The test's name lookup (``Names``), and no proxy from the environment."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    found = Names(socket.getaddrinfo)
+    monkeypatch.setattr(socket, "getaddrinfo", found.getaddrinfo)
+    yield found
+    found.released.set()
+
+
+@SQLITE
+@pytest.mark.parametrize(
+    ("host", "error", "why"),
+    [
+        ("finnes-ikke.test", socket.EAI_NONAME, "vertsnavnet «finnes-ikke.test» finnes ikke"),
+        (
+            "uten-svar.test",
+            socket.EAI_AGAIN,
+            "vertsnavnet «uten-svar.test» kunne ikke slås opp (navnetjenesten svarer ikke)",
+        ),
+    ],
+    ids=["not-found", "no-answer"],
+)
+def test_a_host_name_not_found_is_said(fresh_db, names, monkeypatch, host, error, why):
+    """«[Errno -2] Name or service not known» and «[Errno -3] Temporary failure in name
+    resolution» in Norwegian."""
+    names.answers[host] = socket.gaierror(error, "(the system's English)")
+    url = f"http://{host}/api/v0/no/table"
+    monkeypatch.setenv("IA_STATBANK_URL", url)
+    assert _not_fetched(fresh_db) == _no_contact(url, why)
+
+
+@SQLITE
+def test_a_name_lookup_that_does_not_answer_is_given_up_at_the_deadline(
+    fresh_db, statbank, names, monkeypatch
+):
+    """The system's lookup takes no timeout: the fetch stops waiting for it at its deadline,
+    and the answer that comes later is ignored (nothing is asked of the server)."""
+    from ia_data.ingest import statbank as module
+
+    names.answers["treg.test"] = "slow"
+    url = f"http://treg.test:{statbank.port}/api/v0/no/table"
+    monkeypatch.setenv("IA_STATBANK_URL", url)
+    assert _not_fetched(fresh_db, timeout=1) == _too_slow(url, "1 sekund")
+    (lookup,) = [t for t in threading.enumerate() if t.name == "statistikkbanken-navneoppslag"]
+    assert lookup.daemon  # (the process does not wait for it)
+    names.released.set()  # the answer comes, too late
+    lookup.join(10)
+    assert not lookup.is_alive() and _threads_in(module) == []
+    assert statbank.requests == []
+
+
+@pytest.fixture
+def full_port():
+    """A local port whose queue of connections is full: a connect there is never answered
+    (Linux drops the SYN while the queue is full), as an address of a host that is down."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    port = server.getsockname()[1]
+    waiting = []
+    for _ in range(64):
+        client = socket.socket()
+        client.settimeout(0.5)
+        waiting.append(client)
+        try:
+            client.connect(("127.0.0.1", port))
+        except TimeoutError:
+            break
+    else:
+        pytest.fail("the queue of connections never filled")
+    yield port
+    for client in waiting:
+        client.close()
+    server.close()
+
+
+@SQLITE
+def test_each_address_of_a_name_gets_a_share_of_the_time(
+    fresh_db, statbank, names, full_port, monkeypatch
+):
+    """A name with two addresses, the first never answering: it gets half of what is left,
+    so the second is reached within the fetch's time (given the whole, the first would take
+    all of it)."""
+    lookups = []
+
+    def addresses() -> list[tuple[str, int]]:  # the POST's lookup: the second only
+        lookups.append("to.test")
+        down = [("127.0.0.1", full_port)] if len(lookups) == 1 else []
+        return [*down, ("127.0.0.1", statbank.port)]
+
+    names.answers["to.test"] = addresses
+    monkeypatch.setenv("IA_STATBANK_URL", f"http://to.test:{statbank.port}/api/v0/no/table")
+    result = fetch_stats(fresh_db, "12441", scope=OPERATOR, select={"Kjonn": ["0"]}, timeout=4)
+    assert result.status == "lagret", result.message
+    assert len(lookups) == 2
+    assert statbank.requests == [
+        ("GET", "/api/v0/no/table/12441"),
+        ("POST", "/api/v0/no/table/12441"),
+    ]
+
+
+@SQLITE
+@pytest.mark.parametrize(
+    ("mode", "answer"),
+    [
+        ("proxy-drip", _too_slow("https://statistikkbanken.test/api/v0/no/table", "1 sekund")),
+        (
+            "proxy-refuse",
+            _no_contact(
+                "https://statistikkbanken.test/api/v0/no/table",
+                "proxyen ville ikke koble videre (HTTP 407)",
+            ),
+        ),
+    ],
+    ids=["drip", "refused"],
+)
+def test_through_a_proxy_the_tunnel_is_within_the_deadline(
+    fresh_db, statbank, names, monkeypatch, mode, answer
+):
+    """https through the proxy ``https_proxy`` names: its answer to CONNECT dripped a byte
+    at a time is given up at the fetch's deadline; a proxy that will not connect is said."""
+    from ia_data.ingest import statbank as module
+
+    statbank.mode = mode
+    monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{statbank.port}")
+    monkeypatch.setenv("IA_STATBANK_URL", "https://statistikkbanken.test/api/v0/no/table")
+    assert _not_fetched(fresh_db, timeout=1) == answer
+    assert statbank.requests == [("CONNECT", "statistikkbanken.test:443")]
+    assert not statbank.dripped.is_set() and _threads_in(module) == []
+
+
+@pytest.mark.parametrize(
+    ("error", "why"),
+    [
+        (OSError(errno.ENETUNREACH, "Network is unreachable"),
+         "nettet er ikke tilgjengelig fra denne maskinen"),
+        (OSError(errno.EHOSTUNREACH, "No route to host"), "tjeneren kan ikke nås herfra"),
+        (OSError(errno.EIO, "Input/output error"), "nettverksfeil (EIO)"),
+        (OSError("something else"), "nettverksfeil"),
+    ],
+    ids=["net", "host", "another-errno", "no-errno"],
+)  # fmt: skip
+def test_any_other_network_error_is_said_without_the_systems_english(
+    fresh_db, names, monkeypatch, error, why
+):
+    names.answers["feil.test"] = error
+    url = "http://feil.test/api/v0/no/table"
+    monkeypatch.setenv("IA_STATBANK_URL", url)
+    assert _not_fetched(fresh_db) == _no_contact(url, why)
 
 
 def test_the_query_names_the_measure_when_the_table_has_several():

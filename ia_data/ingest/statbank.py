@@ -15,17 +15,22 @@ Two requests, as the API wants them:
 The base is ``https://data.ssb.no/api/v0/no/table``, or ``IA_STATBANK_URL`` (a mirror, or
 the tests' local server). No API key; the API allows some 30 queries a minute.
 
-The time given bounds the whole fetch, both requests: before each connect, send and receive
-the socket's timeout is set to what is left of it, so a server that drips its headers or its
-answer a byte at a time cannot stretch it (``_Deadline``). A redirect is followed only within
+The time given bounds the whole fetch, both requests (``_Deadline``): the host name's lookup
+is waited for no longer than what is left of it, each address the name has gets a share of
+what is left to connect, and before a proxy's tunnel, TLS's handshake, each send and each
+receive the socket's timeout is set to what is left, so a server that drips its headers or
+its answer a byte at a time cannot stretch it. A redirect is followed only within
 the base's scheme, host and port (another port, another host, ``ftp:``, ``file:`` are
 refused before anything is asked there). An answer that is not HTTP (a garbage status line,
-hundreds of header fields, a huge line) is refused with a Norwegian reason.
+hundreds of header fields, a huge line) is refused with a Norwegian reason, and so is a
+connection that fails (``_reason``: a certificate not trusted, no TLS, refused, reset, a name
+not found).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import http.client
 import io
@@ -35,6 +40,7 @@ import re
 import socket
 import ssl
 import string
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -241,22 +247,84 @@ def _request(url: str, body: bytes | None, deadline: _Deadline, table: str) -> b
     except urllib.error.URLError as exc:  # (raised by urllib when the connect or send fails)
         if isinstance(exc.reason, TimeoutError):
             raise FetchError(_slow(url, deadline)) from None
-        raise FetchError(
-            f"Får ikke kontakt med Statistikkbanken ({url}: {exc.reason})" + _OFFLINE
-        ) from None
+        raise FetchError(_no_contact(url, _reason(exc.reason, url))) from None
     except http.client.InvalidURL:  # (a space or a control character in the path)
         raise FetchError(_not_an_address(url)) from None
     except http.client.RemoteDisconnected:
-        raise FetchError(
-            f"Får ikke kontakt med Statistikkbanken ({url}: forbindelsen ble lukket uten svar)"
-            + _OFFLINE
-        ) from None
+        raise FetchError(_no_contact(url, "forbindelsen ble lukket uten svar")) from None
     except http.client.HTTPException as exc:
         raise FetchError(_malformed(exc, url)) from None
-    except (OSError, ValueError) as exc:  # a connection reset, a URL that is not one
-        raise FetchError(
-            f"Får ikke kontakt med Statistikkbanken ({url}: {exc})" + _OFFLINE
-        ) from None
+    except OSError as exc:  # while the answer is read: a connection reset, TLS failing
+        raise FetchError(_no_contact(url, _reason(exc, url))) from None
+    except ValueError:  # a URL that is not one
+        raise FetchError(_not_an_address(url)) from None
+
+
+def _no_contact(url: str, why: str) -> str:
+    return f"Får ikke kontakt med Statistikkbanken ({url}: {why})" + _OFFLINE
+
+
+# Why a certificate is not trusted, by OpenSSL's verify code (X509_V_ERR_…).
+_CERTIFICATE = {
+    10: "er utløpt",  # CERT_HAS_EXPIRED
+    18: "er selvsignert",  # DEPTH_ZERO_SELF_SIGNED_CERT
+    19: "er utstedt av en utsteder maskinen ikke stoler på",  # SELF_SIGNED_CERT_IN_CHAIN
+    20: "er utstedt av en utsteder maskinen ikke stoler på",  # UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+    62: "gjelder en annen vert",  # HOSTNAME_MISMATCH
+    64: "gjelder en annen IP-adresse",  # IP_ADDRESS_MISMATCH
+}
+# OpenSSL's reasons when what answers an https address does not speak TLS (plain HTTP).
+_NOT_TLS = {
+    "WRONG_VERSION_NUMBER",
+    "PACKET_LENGTH_TOO_LONG",
+    "RECORD_LAYER_FAILURE",
+    "HTTP_REQUEST",
+    "UNKNOWN_PROTOCOL",
+}
+_NETWORK = {
+    errno.ENETUNREACH: "nettet er ikke tilgjengelig fra denne maskinen",
+    errno.EHOSTUNREACH: "tjeneren kan ikke nås herfra",
+    errno.ECONNABORTED: "forbindelsen ble avbrutt",
+    errno.EPIPE: "forbindelsen ble brutt av tjeneren",
+    errno.EADDRNOTAVAIL: "adressen kan ikke brukes fra denne maskinen",
+}
+_NO_SUCH_NAME = {
+    getattr(socket, name) for name in ("EAI_NONAME", "EAI_NODATA") if hasattr(socket, name)
+}
+_TUNNEL = re.compile(r"Tunnel connection failed: (\d{3})")
+
+
+def _reason(exc: object, url: str) -> str:
+    """Why the connection failed, in Norwegian (the system's and OpenSSL's words are
+    English): a certificate not trusted, an https address that does not answer with TLS, a
+    refused or reset connection, a host name not found, a proxy that would not connect."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        why = _CERTIFICATE.get(exc.verify_code, "godtas ikke")
+        return f"sertifikatet til tjeneren {why}, så forbindelsen er ikke til å stole på"
+    if isinstance(exc, ssl.SSLError):
+        if exc.reason in _NOT_TLS:
+            return (
+                "tjeneren svarer ikke med TLS, som en https-adresse krever – kanskje skal "
+                "adressen være http"
+            )
+        return "den sikre forbindelsen (TLS) kunne ikke settes opp"
+    if isinstance(exc, ConnectionRefusedError):
+        return "tjeneren tar ikke imot forbindelser på den porten"
+    if isinstance(exc, socket.gaierror):
+        host = getattr(exc, "host", None) or urllib.parse.urlsplit(url).hostname or ""
+        if exc.errno in _NO_SUCH_NAME:
+            return f"vertsnavnet «{_shown(host)}» finnes ikke"
+        return f"vertsnavnet «{_shown(host)}» kunne ikke slås opp (navnetjenesten svarer ikke)"
+    if isinstance(exc, ConnectionResetError | BrokenPipeError):
+        return "forbindelsen ble brutt av tjeneren"
+    tunnel = _TUNNEL.match(str(exc)) if isinstance(exc, OSError) else None
+    if tunnel:
+        return f"proxyen ville ikke koble videre (HTTP {tunnel.group(1)})"
+    if isinstance(exc, OSError) and exc.errno in _NETWORK:
+        return _NETWORK[exc.errno]
+    if isinstance(exc, OSError) and exc.errno in errno.errorcode:
+        return f"nettverksfeil ({errno.errorcode[exc.errno]})"
+    return "nettverksfeil"
 
 
 def _follow(url: str, body: bytes | None, deadline: _Deadline, table: str) -> bytes:
@@ -410,10 +478,66 @@ class _BoundedSocket:
         self._sock.close()
 
 
+def _resolve(host: str, port: int, deadline: _Deadline) -> list[tuple]:
+    """The addresses of ``host`` (``getaddrinfo``), within what is left of the deadline: the
+    system's lookup cannot be given a timeout, so it runs in a daemon thread that is waited
+    for no longer than that (``TimeoutError`` then; an answer that comes later is
+    ignored, and the thread ends with the lookup). A name not found is a ``gaierror``
+    that names the host."""
+    found: dict[str, object] = {}
+
+    def look_up() -> None:
+        try:
+            found["addresses"] = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+        except OSError as exc:
+            found["error"] = exc
+
+    worker = threading.Thread(target=look_up, name="statistikkbanken-navneoppslag", daemon=True)
+    worker.start()
+    worker.join(deadline.left())
+    if worker.is_alive():
+        raise TimeoutError("the name lookup's time is up")
+    error = found.get("error")
+    if error is not None:
+        error.host = host  # (for the message)
+        raise error
+    return list(found["addresses"])
+
+
+def _connect(address: tuple[str, int], deadline: _Deadline, source_address=None):
+    """A socket connected to ``address`` (a host and a port) within the deadline: the name
+    resolved under it (``_resolve``), and each address the name has given an equal share of
+    what is left (the last all of it), so that one address that never answers cannot take
+    the time from the next. Raises the last address's error if none connects."""
+    host, port = address
+    addresses = _resolve(host, port, deadline)
+    if not addresses:
+        raise OSError(errno.EADDRNOTAVAIL, "no address")
+    error: OSError | None = None
+    for left, (family, kind, proto, _, where) in zip(
+        range(len(addresses), 0, -1), addresses, strict=True
+    ):
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.settimeout(deadline.left() / left)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(where)
+            sock.settimeout(deadline.left())
+            return sock
+        except OSError as exc:
+            sock.close()
+            error = exc
+            if isinstance(exc, TimeoutError):
+                deadline.left()  # none left: the fetch is too slow, not this address wrong
+    raise error
+
+
 class _Bounded:
-    """``http.client``'s connection (mixed in) within the deadline: the connect gets what is
-    left (per address the host name has; the name lookup is the system's), so does what
-    follows it (a proxy's tunnel, TLS's handshake), then every send and receive."""
+    """``http.client``'s connection (mixed in) within the deadline: the name lookup and the
+    connect (``_connect``), a proxy's tunnel (the CONNECT sent and its answer read as every
+    other answer is), TLS's handshake (Python bounds the whole handshake by the socket's
+    timeout, set to what is left), then every send and receive."""
 
     def __init__(self, host: str, *, deadline: _Deadline, timeout: object = None, **kwargs):
         self.deadline = deadline
@@ -421,13 +545,18 @@ class _Bounded:
         self._create_connection = self._connect_socket  # (http.client's hook for the socket)
 
     def _connect_socket(self, address, timeout=None, source_address=None) -> socket.socket:
-        sock = socket.create_connection(address, self.deadline.left(), source_address)
+        return _connect(address, self.deadline, source_address)
+
+    def _tunnel(self) -> None:
+        """A proxy's CONNECT, its answer read within the deadline; the socket's timeout
+        then set to what is left, for the TLS handshake that follows."""
+        raw = self.sock
+        self.sock = _BoundedSocket(raw, self.deadline)
         try:
-            sock.settimeout(self.deadline.left())
-        except TimeoutError:
-            sock.close()
-            raise
-        return sock
+            super()._tunnel()
+        finally:
+            self.sock = raw
+        raw.settimeout(self.deadline.left())
 
     def connect(self) -> None:
         super().connect()
