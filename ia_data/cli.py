@@ -483,6 +483,7 @@ def cmd_users(args) -> int:
                 where = f"  ({', '.join(row.councils)})" if row.councils else ""
                 name = f"  {visible(row.name)}" if row.name else ""
                 bound = "  [konto knyttet]" if row.bound else ""
+                bound += "" if row.reachable else f"  [{users.UNREACHABLE}]"
                 say(f"{row.email:40}  {row.role:12}{name}{where}{bound}")
             return 0
         if args.action == "add":

@@ -11,12 +11,13 @@ import inspect
 import io
 import itertools
 import pkgutil
-from datetime import date
+from datetime import UTC, date, datetime
 
 import openpyxl
 import postgres as pg
 import pytest
 from conftest import SAMPLE_REGISTER
+from readonly import read_only
 from sqlmodel import Session, select
 
 import ia_data.output
@@ -58,7 +59,7 @@ from ia_data.reporting.tables import money_table
 from ia_data.reporting.totals import council_year_totals, report_totals
 from ia_data.reporting.uploads import upload_history, upload_sources, uploaded_periods
 from ia_data.storage import db, register, schema, stats, store, users
-from ia_data.storage.engine import create_bare_engine
+from ia_data.storage.engine import create_bare_engine, database_label
 from ia_data.storage.models import AccessChange, AppUser, Report, SignInState, Upload
 from ia_data.storage.register import councils
 
@@ -819,7 +820,7 @@ def test_an_admin_changing_or_removing_a_user_ends_their_sign_ins(sample_db):
     users.set_user(sample_db, KARI, Role.OVERSIGHT, by="ada@x.no", scope=OPERATOR)
     with pytest.raises(users.SessionEnded):  # given access again: the old cookie stays ended
         _sign_in(sample_db, KARI, sub="k", iat=t + 1)
-    assert _sign_in(sample_db, KARI, sub="k2", iat=t + 2) == OVERSIGHT  # bound anew
+    assert _sign_in(sample_db, KARI, sub="k", iat=t + 2) == OVERSIGHT  # still bound to «k»
     # Adding a user does not end the sign-in of someone waiting for a role.
     assert _sign_in(sample_db, "ny@x.no", sub="ny", iat=t) is None
     users.set_user(sample_db, "ny@x.no", Role.OVERSIGHT, by="ada@x.no", scope=OPERATOR)
@@ -871,3 +872,193 @@ def test_users_unbind_on_the_command_line(database, capsys):
     with Session(db.get_engine(url)) as session:
         log = [(c.action, c.changed_by) for c in session.exec(select(AccessChange))]
     assert log[-1] == ("kontokobling fjernet", "Ola Drift")
+
+
+# --- rows an older release stored under a key refused today; the binding kept; what ends -----
+
+FULL_WIDTH_KARI = "\uff4bari@x.no"  # «kari@x.no» with a full-width k
+DECOMPOSED_ASE = "a\u030ase@x.no"  # «åse@x.no» with «å» as «a» and a combining ring
+
+
+def _older_row(engine, key: str, role: str = Role.ADMIN) -> None:
+    """A user as an older release stored it: under a key ``normal_email`` refuses (the
+    full-width k) or keeps apart (the decomposed å), so that no sign-in reaches it."""
+    with Session(engine) as session:
+        session.add(
+            AppUser(
+                email=key, name="Gammel", role=role, changed_at=datetime(2020, 1, 1, tzinfo=UTC),
+                changed_by="en eldre utgave",
+            )
+        )  # fmt: skip
+        session.commit()
+
+
+UNUSABLE_ADMINS = (
+    "er den siste administratoren som kan logge inn, og kan ikke {what} (a\u030ase@x.no, "
+    "\uff4bari@x.no er også administratorer, men adressene kan ikke brukes til å logge inn); "
+    "gi først en annen bruker rollen administrator"
+)
+
+
+def test_admins_no_sign_in_can_reach_do_not_count_and_can_be_removed(sample_db):
+    """Admins [kari, ｋari, a+◌̊se]: only kari can sign in, so kari is the last admin; the other
+    two are changed or removed by their exact stored key (the «Tilgang» list and ``users
+    list`` give it), and then kari is the last admin as before."""
+    users.set_user(sample_db, KARI, Role.ADMIN, by="x", scope=OPERATOR)
+    _older_row(sample_db, FULL_WIDTH_KARI)
+    _older_row(sample_db, DECOMPOSED_ASE)
+    with Session(sample_db) as session:
+        listed = [(u.email, u.reachable) for u in users.users(session, scope=OPERATOR)]
+    assert sorted(listed) == [(DECOMPOSED_ASE, False), (KARI, True), (FULL_WIDTH_KARI, False)]
+    before = _stored(sample_db)
+    for what, call in {
+        "fjernes": lambda: users.remove_user(sample_db, KARI, by="x", scope=OPERATOR),
+        "få en annen rolle": lambda: users.set_user(
+            sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR
+        ),
+    }.items():
+        with pytest.raises(users.AccessError) as refused:
+            call()
+        assert str(refused.value) == f"{KARI} " + UNUSABLE_ADMINS.format(what=what)
+    assert _stored(sample_db) == before
+
+    # The rows no sign-in reaches, by their own keys: one changed, both removed.
+    assert users.set_user(sample_db, FULL_WIDTH_KARI, Role.OVERSIGHT, by="x", scope=OPERATOR) == (
+        f"{FULL_WIDTH_KARI} er endret med rollen oversiktsgruppen"
+    )
+    for key in (FULL_WIDTH_KARI, DECOMPOSED_ASE):
+        assert users.remove_user(sample_db, key, by="x", scope=OPERATOR) == (
+            f"{key} har ikke lenger tilgang"
+        )
+    with pytest.raises(users.AccessError) as refused:
+        users.remove_user(sample_db, KARI, by="x", scope=OPERATOR)
+    assert str(refused.value) == (
+        "kari@x.no er den siste administratoren og kan ikke fjernes; gi først en annen bruker "
+        "rollen administrator"
+    )
+    with Session(sample_db) as session:
+        assert [u.email for u in users.users(session, scope=OPERATOR)] == [KARI]
+        log = session.exec(select(AccessChange.email, AccessChange.action)).all()
+    assert [tuple(r) for r in log][-3:] == [
+        (FULL_WIDTH_KARI, "endret"), (FULL_WIDTH_KARI, "fjernet"), (DECOMPOSED_ASE, "fjernet"),
+    ]  # fmt: skip
+    # A look-alike address with no row of its own is still refused, never stored.
+    with pytest.raises(users.AccessError, match="U\\+FF4B"):
+        users.set_user(sample_db, FULL_WIDTH_KARI, Role.ADMIN, by="x", scope=OPERATOR)
+
+
+def test_an_admin_no_sign_in_reaches_can_be_removed_even_as_the_only_admin(sample_db):
+    """Removing it leaves no fewer admins anyone can sign in as (there were none)."""
+    _older_row(sample_db, FULL_WIDTH_KARI)
+    assert users.remove_user(sample_db, FULL_WIDTH_KARI, by="x", scope=OPERATOR) == (
+        f"{FULL_WIDTH_KARI} har ikke lenger tilgang"
+    )
+
+
+def test_rows_no_sign_in_reaches_are_marked_and_removed_on_the_command_line(database, capsys):
+    url = database(SAMPLE_REGISTER)
+    engine = db.get_engine(url)
+    users.set_user(engine, KARI, Role.ADMIN, by="x", scope=OPERATOR)
+    _older_row(engine, FULL_WIDTH_KARI)
+    _older_row(engine, DECOMPOSED_ASE, Role.OVERSIGHT)
+    assert main(["--db", url, "users", "list"]) == 0
+    lines = sorted(line.split("  ") for line in capsys.readouterr().out.splitlines())
+    assert [[part.strip() for part in line if part.strip()] for line in lines] == [
+        [DECOMPOSED_ASE, "oversikt", "Gammel", "[kan ikke logge inn med adressen]"],
+        [KARI, "admin"],
+        [FULL_WIDTH_KARI, "admin", "Gammel", "[kan ikke logge inn med adressen]"],
+    ]
+    assert main(["--db", url, "users", "remove", KARI]) == 1
+    assert capsys.readouterr().err == (
+        f"Feil: {KARI} er den siste administratoren som kan logge inn, og kan ikke fjernes "
+        f"({FULL_WIDTH_KARI} er også administrator, men adressen kan ikke brukes til å logge "
+        "inn); gi først en annen bruker rollen administrator\n"
+    )
+    for key in (FULL_WIDTH_KARI, DECOMPOSED_ASE):
+        assert main(["--db", url, "users", "remove", key]) == 0
+        assert capsys.readouterr().out == f"{key} har ikke lenger tilgang\n"
+    with Session(engine) as session:
+        assert [u.email for u in users.users(session, scope=OPERATOR)] == [KARI]
+
+
+KEPT = (
+    "; adressen er fortsatt knyttet til kontoen hos innloggingstjenesten den var knyttet til "
+    "før den ble fjernet (fjern koblingen om kontoen er byttet ut)"
+)
+
+
+def test_a_user_removed_and_added_again_keeps_the_account_it_was_bound_to(sample_db):
+    t = 1_900_000_000
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
+    assert _sign_in(sample_db, KARI, sub="karis-konto", iat=t) == OVERSIGHT
+    users.remove_user(sample_db, KARI, by="x", scope=OPERATOR)
+    # Removed: another account with the address gets no role, and binds nothing.
+    assert _sign_in(sample_db, KARI, sub="en-annen-konto", iat=t + 1) is None
+    assert users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR) == (
+        "kari@x.no er lagt til med rollen oversiktsgruppen" + KEPT
+    )
+    assert _stored(sample_db)[0] == [(KARI, Role.OVERSIGHT, "karis-konto")]
+    before = _stored(sample_db)
+    with pytest.raises(users.SignInRefused) as refused:  # the next account cannot take it
+        _sign_in(sample_db, KARI, sub="en-annen-konto", iat=t + 2)
+    assert str(refused.value) == ANOTHER_ACCOUNT
+    assert _stored(sample_db) == before
+    assert _sign_in(sample_db, KARI, sub="karis-konto", iat=t + 3) == OVERSIGHT
+    # Removed and added again once more: kept again; a user never bound gets no binding.
+    users.remove_user(sample_db, KARI, by="x", scope=OPERATOR)
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
+    users.set_user(sample_db, "ny@x.no", Role.OVERSIGHT, by="x", scope=OPERATOR)
+    users.remove_user(sample_db, "ny@x.no", by="x", scope=OPERATOR)
+    assert users.set_user(sample_db, "ny@x.no", Role.OVERSIGHT, by="x", scope=OPERATOR) == (
+        "ny@x.no er lagt til med rollen oversiktsgruppen"
+    )
+    assert sorted(_stored(sample_db)[0]) == [
+        (KARI, Role.OVERSIGHT, "karis-konto"), ("ny@x.no", Role.OVERSIGHT, None),
+    ]  # fmt: skip
+
+
+def test_only_a_change_of_role_or_councils_ends_the_users_sign_ins(sample_db):
+    """An admin editing a user's name (or their own) on «Tilgang» signs nobody out."""
+    t = 1_900_000_000
+    with Session(sample_db) as session:
+        ids = _ids(session)
+    troms, finnmark = ids["IA-rådet i Troms"], ids["IA-rådet i Finnmark"]
+    users.set_user(sample_db, KARI, Role.SECRETARIAT, [troms], by="x", scope=OPERATOR)
+    assert _sign_in(sample_db, KARI, sub="k", iat=t).councils == {troms}
+    users.set_user(sample_db, KARI, Role.SECRETARIAT, [troms], name="Kari N", by="x",
+                   scope=OPERATOR)  # fmt: skip
+    assert _sign_in(sample_db, KARI, sub="k", iat=t).councils == {troms}  # still signed in
+    users.set_user(sample_db, KARI, Role.SECRETARIAT, [troms, finnmark], by="x", scope=OPERATOR)
+    with pytest.raises(users.SessionEnded):  # councils changed
+        _sign_in(sample_db, KARI, sub="k", iat=t)
+    assert _sign_in(sample_db, KARI, sub="k", iat=t + 1).councils == {troms, finnmark}
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
+    with pytest.raises(users.SessionEnded):  # role changed
+        _sign_in(sample_db, KARI, sub="k", iat=t + 1)
+    # An admin editing their own name stays signed in.
+    users.set_user(sample_db, "ada@x.no", Role.ADMIN, by="x", scope=OPERATOR)
+    assert _sign_in(sample_db, "ada@x.no", sub="ada", iat=t) == OPERATOR
+    users.set_user(sample_db, "ada@x.no", Role.ADMIN, name="Ada A", by="ada@x.no",
+                   scope=OPERATOR)  # fmt: skip
+    assert _sign_in(sample_db, "ada@x.no", sub="ada", iat=t) == OPERATOR
+
+
+def test_a_new_sign_in_the_database_will_not_store_gets_no_access_and_is_told_why(sample_db):
+    """Fail closed: a sign-in not stored could not be ended by «Logg ut». A sign-in stored
+    before the database stopped taking writes still gets in."""
+    t = 1_900_000_000
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
+    assert _sign_in(sample_db, KARI, sub="k", iat=t) == OVERSIGHT
+    before = _stored(sample_db)
+    read_only(sample_db)
+    with pytest.raises(users.SignInNotStored) as refused:
+        _sign_in(sample_db, KARI, sub="k", iat=t + 1)
+    label = database_label(sample_db.url.render_as_string(hide_password=False))
+    assert str(refused.value) == (
+        f"Innloggingen kan ikke lagres: Databasen er skrivebeskyttet ({label}). Appen lagrer "
+        "hver ny innlogging før den gir tilgang, slik at «Logg ut» kan avslutte den på "
+        "tjeneren, så ingen kan logge inn på nytt før databasen tar imot endringer igjen. "
+        "Prøv igjen om litt, og meld fra til driftsansvarlig om feilen varer"
+    )
+    assert _sign_in(sample_db, KARI, sub="k", iat=t) == OVERSIGHT  # seen before: no write
+    assert _stored(sample_db) == before

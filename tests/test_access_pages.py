@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import io
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime
 
 import openpyxl
 import postgres as pg
 import pytest
 from conftest import PROJECT, SAMPLE_REGISTER
+from readonly import read_only
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
@@ -22,7 +23,7 @@ from ia_data.domain.rules import load_rules
 from ia_data.reporting.overview import overview
 from ia_data.storage import db, schema, store, users
 from ia_data.storage import engine as engine_setup
-from ia_data.storage.engine import create_bare_engine
+from ia_data.storage.engine import create_bare_engine, database_label
 from ia_data.storage.models import AccessChange, AppUser, SignInState
 from ia_data.storage.register import councils
 
@@ -322,6 +323,53 @@ def test_an_admin_cannot_remove_the_last_admin_on_the_page(database, app_as):
         assert [u.email for u in users.users(session, scope=OPERATOR)] == [ADMIN]
 
 
+FULL_WIDTH = "\uff4bari@example.no"  # «kari@example.no» with a full-width k
+
+
+def test_on_tilgang_a_user_no_sign_in_reaches_is_marked_and_can_be_removed(own_url, app_as):
+    """An admin an older release stored under a key refused today: marked in the list and
+    the pick list, removed by its own key, and it never counted as an admin anyone can
+    sign in as."""
+    with Session(db.get_engine(own_url)) as session:
+        session.add(
+            AppUser(email=FULL_WIDTH, name="Gammel", role=Role.ADMIN, changed_by="eldre utgave",
+                    changed_at=datetime(2020, 1, 1, tzinfo=UTC))
+        )  # fmt: skip
+        session.commit()
+    at = app_as(own_url, ADMIN, "tilgang", name="Ada Admin")
+    listed = at.dataframe[0].value.set_index("E-post")["Rolle"]
+    assert listed[FULL_WIDTH] == "Administrator (kan ikke logge inn med adressen)"
+    assert listed[ADMIN] == "Administrator"
+    pick = at.selectbox(key="access_remove_pick")
+    assert f"{FULL_WIDTH} (Administrator; kan ikke logge inn med adressen)" in pick.options
+    pick.select(ADMIN).run()  # the only admin anyone can sign in as
+    at.checkbox(key="access_remove_sure").check().run()
+    at.button(key="access_remove").click().run()
+    assert [shown(e.value) for e in at.error] == [
+        f"{ADMIN} er den siste administratoren som kan logge inn, og kan ikke fjernes "
+        f"({FULL_WIDTH} er også administrator, men adressen kan ikke brukes til å logge inn); "
+        "gi først en annen bruker rollen administrator"
+    ]
+    at.selectbox(key="access_remove_pick").select(FULL_WIDTH).run()
+    at.checkbox(key="access_remove_sure").check().run()
+    at.button(key="access_remove").click().run()
+    assert not at.exception
+    assert shown(at.success[0].value) == f"{FULL_WIDTH} har ikke lenger tilgang"
+    assert FULL_WIDTH not in [email for email, *_ in _stored(own_url)[0]]
+
+
+def test_an_admin_editing_their_own_name_on_tilgang_stays_signed_in(own_url, app_as):
+    at = app_as(own_url, ADMIN, "tilgang", name="Ada Admin")
+    at.text_input(key="access_email").input(ADMIN)
+    at.text_input(key="access_name").input("Ada Adminsen")
+    at.radio(key="access_role").set_value(Role.ADMIN)
+    at.button[0].click().run()  # the form's submit button
+    assert shown(at.success[0].value) == "admin@example.no er endret med rollen administrator"
+    at.run()  # the admin's next click: still signed in
+    assert _titles(at)[0] == "Tilgang" and not at.warning
+    assert at.dataframe[0].value.set_index("E-post")["Navn"][ADMIN] == "Ada Adminsen"
+
+
 def _stored(url: str) -> tuple:
     """Everything sign-in and access keep: the users with their binding, each address's
     sign-ins, the log."""
@@ -427,6 +475,27 @@ def test_an_admin_changing_a_user_ends_their_session(own_url, app_as):
     users.set_user(db.get_engine(own_url), TROMS, Role.OVERSIGHT, by="test", scope=OPERATOR)
     _asked_to_sign_in_again(app_as(own_url, None, "oversikt", cookie=cookie))
     assert len(app_as(own_url, TROMS, "oversikt", ar="2015").dataframe[0].value) == 18
+
+
+def test_a_new_sign_in_the_database_will_not_store_is_told_why_and_shown_no_data(own_url, app_as):
+    """Fail closed: a sign-in the database will not store (read-only, full) could not be
+    ended by «Logg ut», so it gets no data, and the page says why in Norwegian; a sign-in
+    stored before still gets in."""
+    cookie = token(TROMS)
+    assert _titles(app_as(own_url, None, "oversikt", cookie=cookie, ar="2015"))[0] == "Oversikt"
+    before = _stored(own_url)
+    read_only(db.get_engine(own_url))
+    at = app_as(own_url, TROMS, "oversikt", ar="2015")  # a new sign-in
+    assert _titles(at) == ["Innloggingen kan ikke tas i bruk nå"]
+    assert [shown(e.value) for e in at.error] == [
+        f"Innloggingen kan ikke lagres: Databasen er skrivebeskyttet ({database_label(own_url)}). "
+        "Appen lagrer hver ny innlogging før den gir tilgang, slik at «Logg ut» kan avslutte "
+        "den på tjeneren, så ingen kan logge inn på nytt før databasen tar imot endringer "
+        "igjen. Prøv igjen om litt, og meld fra til driftsansvarlig om feilen varer."
+    ]
+    assert not at.dataframe and not at.metric
+    assert _titles(app_as(own_url, None, "oversikt", cookie=cookie, ar="2015"))[0] == "Oversikt"
+    assert _stored(own_url) == before
 
 
 KELVIN_KARI = "\u212aari@example.no"  # «Kari@example.no» with the Kelvin sign for the K

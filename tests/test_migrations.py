@@ -361,6 +361,34 @@ def test_0006_keeps_the_users_and_binds_each_at_their_next_sign_in(fresh_db):
     assert (bound, tuple(seen)) == ("k", (1_900_000_000, 0))
 
 
+# --- 0007: the binding of a removed user kept ------------------------------------------
+
+
+def test_0007_keeps_the_sign_ins_and_a_removed_user_added_again_keeps_its_binding(fresh_db):
+    """A database of 0006 with a bound user and its sign-ins, upgraded: all kept, nothing
+    ended; removed and added again from then on, the user keeps its account."""
+    from ia_data.domain.access import OVERSIGHT, Role
+    from ia_data.storage import users
+
+    users.set_user(fresh_db, "kari@x.no", Role.OVERSIGHT, by="x", scope=OPERATOR)
+    assert users.sign_in(fresh_db, "kari@x.no", subject="k", issued_at=1_900_000_000) == OVERSIGHT
+    downgrade(fresh_db, "0006")
+    assert "subject" not in {c["name"] for c in inspect(fresh_db).get_columns("signinstate")}
+    assert schema.upgrade(fresh_db) == HEAD
+    assert _differences(fresh_db) == []
+    with fresh_db.connect() as connection:
+        state = connection.execute(text("SELECT * FROM signinstate")).mappings().one()
+        bound = connection.execute(text("SELECT subject FROM appuser")).scalar_one()
+    assert (dict(state), bound) == (
+        {"email": "kari@x.no", "newest_seen": 1_900_000_000, "counts_from": 0, "subject": None},
+        "k",
+    )
+    users.remove_user(fresh_db, "kari@x.no", by="x", scope=OPERATOR)
+    users.set_user(fresh_db, "kari@x.no", Role.OVERSIGHT, by="x", scope=OPERATOR)
+    with fresh_db.connect() as connection:
+        assert connection.execute(text("SELECT subject FROM appuser")).scalar_one() == "k"
+
+
 # --- a backup ---------------------------------------------------------------------------
 
 

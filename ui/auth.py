@@ -6,7 +6,8 @@ on the user's next click), and the open modes.
   run checks the sign-in (``users.sign_in``): an address the provider has not verified, one
   that only looks like another, or one bound to another account at the provider gets no
   role, and a sign-in from before the user signed out («Logg ut», ``sign_out``) is shown the
-  sign-in page again.
+  sign-in page again. A new sign-in is stored before it gets access; when the database takes
+  no writes (read-only, full), it gets none, and is told why.
 - No ``[auth]``: only the demo database is served open (a banner says so), or a database
   whose operator set ``IA_AUTH=av`` (a red banner on every page). Any other database shows
   how to configure sign-in, and no data.
@@ -70,6 +71,7 @@ class Visitor:
     subject: str = ""  # the provider's account (the ID token's ``sub``)
     issued_at: int = 0  # when the provider issued the sign-in (``iat``, its clock)
     refusal: str = ""  # why this sign-in gives no role, whatever the address's
+    unstored: str = ""  # why a new sign-in could not be stored (the database takes no writes)
     ended: bool = False  # a sign-in from before the user signed out: sign in again
 
     @property
@@ -149,6 +151,8 @@ def _signed_in() -> Visitor:
         return Visitor(Mode.SIGN_IN, ended=True)
     except users.SignInRefused as exc:
         return Visitor(Mode.SIGN_IN, None, email, name or email, True, refusal=str(exc), **token)
+    except users.SignInNotStored as exc:  # fail closed: «Logg ut» could not end it
+        return Visitor(Mode.SIGN_IN, None, email, name or email, True, unstored=str(exc), **token)
     email = normal_email(email)
     return Visitor(Mode.SIGN_IN, scope, email, name or email, logged_in=True, **token)
 
@@ -250,6 +254,7 @@ def admin_contacts() -> str:
 
 # --- «Tilgang»: an admin's changes, in the admin's scope --------------------------------
 AccessError = users.AccessError
+UNREACHABLE = users.UNREACHABLE  # how a user no sign-in reaches today is marked
 
 
 def user_list() -> list[users.UserRow]:

@@ -39,6 +39,7 @@ TEXT = {
     "ended": "Økten din er avsluttet: du har logget ut (her eller i en annen fane), eller en "
     "administrator har endret tilgangen din. Logg inn på nytt for å fortsette.",
     "refused_title": "Innloggingen gir ikke tilgang",
+    "unstored_title": "Innloggingen kan ikke tas i bruk nå",
     "refused": "{why}. {ask}",
     "no_role_title": "Du har ikke tilgang ennå",
     "no_role": "Du er logget inn som **{email}**, men har ingen rolle i IA-rådsoversikt. "
@@ -171,6 +172,10 @@ def admitted(visitor: Visitor, page) -> bool:
         st.title(TEXT["refused_title"])
         why = TEXT["refused"].format(why=visitor.refusal, ask=admin_contacts())
         st.warning(plain(why), icon=":material/block:")
+        return False
+    if visitor.unstored:
+        st.title(TEXT["unstored_title"])
+        st.error(plain(f"{visitor.unstored}."), icon=":material/database:")
         return False
     if visitor.scope is None:
         st.title(TEXT["no_role_title"])

@@ -16,7 +16,7 @@ from ia_data.reporting.overview import OverviewRow
 from ia_data.reporting.sickness import SicknessYear
 from ia_data.reporting.table import ONE_DECIMAL_COLUMNS, Kroner, Percent, Table
 from ia_data.reporting.uploads import UploadRow
-from ia_data.storage.users import UserRow
+from ia_data.storage.users import UNREACHABLE, UserRow
 
 
 def period_columns(period: ReportPeriod, screen: bool = False) -> list[str]:
@@ -718,14 +718,14 @@ def history_table(rows: list[UploadRow]) -> Table:
 
 
 def users_table(rows: list[UserRow]) -> Table:
-    """Who may sign in, as «Tilgang» shows them."""
+    """Who may sign in, as «Tilgang» shows them (a user no sign-in reaches, marked)."""
     return Table(
         columns=["E-post", "Navn", "Rolle", "Sekretariat for", "Endret", "Endret av"],
         rows=[
             [
                 r.email,
                 r.name or None,
-                r.role_name,
+                r.role_name if r.reachable else f"{r.role_name} ({UNREACHABLE})",
                 ", ".join(r.councils) if r.councils else None,
                 r.changed_at,
                 r.changed_by or None,

@@ -219,11 +219,13 @@ class SignInState(SQLModel, table=True):
     whole seconds): the newest seen, and the moment from which a sign-in counts — moved past
     every sign-in seen by «Logg ut», and by an admin changing or removing the user. Kept
     apart from ``AppUser`` so that removing a user does not forget it, and kept for an
-    address with no role too."""
+    address with no role too. ``subject``: the provider's account the user was bound to when
+    an admin removed the user, given back when the address is added again."""
 
     email: str = Field(primary_key=True)
     newest_seen: int = Field(default=0, sa_type=BigInteger)
     counts_from: int = Field(default=0, sa_type=BigInteger)
+    subject: str | None = None
 
 
 class UserCouncil(SQLModel, table=True):

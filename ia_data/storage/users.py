@@ -3,8 +3,10 @@ secretariat's councils, and every change of access kept (``AccessChange``).
 
 The first admins come from ``IA_ADMIN_EMAILS``: such a user is added as an admin the first
 time they sign in, and is from then on a user like any other (removed, they stay removed).
-An admin cannot remove (or demote) the last admin. Every change is one transaction and
-needs an admin's scope; the command line works with the operator's.
+An admin cannot remove (or demote) the last admin anyone can sign in as. Every change is one
+transaction and needs an admin's scope; the command line works with the operator's. A change
+acts on a stored row's own key when it is given exactly, so that a row an older release stored
+under a key refused today (``_usable``) can still be changed or removed.
 
 Every run of a signed-in page checks its sign-in here (``sign_in``): an address that only
 looks like another is refused (``normal_email``); a user is bound to the provider's account
@@ -26,7 +28,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, select
 
 from ia_data.domain.access import (
@@ -40,7 +42,7 @@ from ia_data.domain.access import (
     normal_email,
     secretariat,
 )
-from ia_data.storage.engine import writing
+from ia_data.storage.engine import database_problem, writing
 from ia_data.storage.models import AccessChange, AppUser, Council, SignInState, UserCouncil
 
 ADMIN_EMAILS = "IA_ADMIN_EMAILS"
@@ -49,6 +51,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 UNBOUND = "kontokobling fjernet"  # the log's word for a binding an admin cleared
+UNREACHABLE = "kan ikke logge inn med adressen"  # a user stored under a key refused today
 
 
 class AccessError(Exception):
@@ -58,6 +61,12 @@ class AccessError(Exception):
 class SignInRefused(Exception):
     """A sign-in that gives no role, whatever the address's: the message says why, in
     Norwegian (an address that only looks like another, one bound to another account)."""
+
+
+class SignInNotStored(Exception):
+    """A new sign-in the database would not store (read-only, full): it gets no access,
+    since a sign-in not stored could not be ended by «Logg ut»; the message says why, in
+    Norwegian."""
 
 
 class SessionEnded(Exception):
@@ -87,6 +96,26 @@ def _key(email: str) -> str:
         raise AccessError(str(exc)) from None
 
 
+def _usable(key: str) -> bool:
+    """Whether a sign-in can reach a stored key today: an address ``normal_email`` accepts and
+    keeps as it is. A row an older release stored under a look-alike address (a full-width
+    «ｋ»), or with «å» written as «a» and a combining ring, is reached by no sign-in."""
+    try:
+        return normal_email(key) == key
+    except LookAlikeEmail:
+        return False
+
+
+def _target(session: Session, email: str) -> str:
+    """The key an admin's change acts on: a stored row's own key when ``email`` is exactly
+    it (so that a row stored under a key refused today can be changed or removed), else the
+    address's key today (``AccessError`` for a look-alike)."""
+    exact = email.strip()
+    if exact and session.get(AppUser, exact) is not None:
+        return exact
+    return _key(email)
+
+
 @dataclass(frozen=True)
 class UserRow:
     email: str
@@ -97,6 +126,7 @@ class UserRow:
     changed_at: datetime
     changed_by: str
     subject: str | None = None  # the provider's account the address is bound to
+    reachable: bool = True  # a sign-in can reach the key (not so for some older rows)
 
     @property
     def role_name(self) -> str:
@@ -203,15 +233,35 @@ def sign_in(
         first_run = state is None or issued_at > state.newest_seen
         unbound = user is not None and user.subject is None
     if first_run or unbound or bootstrap:
-        for attempt in (1, 2):
-            try:
-                _record(engine, email, name, subject, issued_at, bootstrap)
-                break
-            except IntegrityError:  # another tab or server stored the same first row first
-                if attempt == 2:
-                    raise
+        _record_once(engine, email, name, subject, issued_at, bootstrap)
     with Session(engine) as session:
         return user_scope(session, email)
+
+
+NOT_STORED = (
+    "Innloggingen kan ikke lagres: {problem}. Appen lagrer hver ny innlogging før den gir "
+    "tilgang, slik at «Logg ut» kan avslutte den på tjeneren, så ingen kan logge inn på nytt "
+    "før databasen tar imot endringer igjen. Prøv igjen om litt, og meld fra til "
+    "driftsansvarlig om feilen varer"
+)
+
+
+def _record_once(engine: Engine, email: str, name: str, subject: str, issued_at: int, bootstrap):
+    """``_record``, once more if another tab or server stored the same first row first;
+    ``SignInNotStored`` when the database will not store it (fail closed: a sign-in not
+    stored could not be ended by «Logg ut»)."""
+    for attempt in (1, 2):
+        try:
+            _record(engine, email, name, subject, issued_at, bootstrap)
+            return
+        except IntegrityError:
+            if attempt == 2:
+                raise
+        except DBAPIError as exc:
+            problem = database_problem(exc, engine.url.render_as_string(hide_password=False))
+            if problem is None:
+                raise
+            raise SignInNotStored(NOT_STORED.format(problem=problem)) from exc
 
 
 def _ever_set(session: Session, email: str) -> bool:
@@ -314,6 +364,7 @@ def users(session: Session, *, scope: Scope) -> list[UserRow]:
                 changed_at=user.changed_at,
                 changed_by=user.changed_by,
                 subject=user.subject,
+                reachable=_usable(user.email),
             )
         )
     return rows
@@ -347,6 +398,29 @@ def _admins_locked(session: Session) -> list[str]:
     )
 
 
+def _check_not_last_admin(admins: list[str], email: str, what: str) -> None:
+    """Refuse to take the admin role from ``email`` (``what``: «fjernes», «få en annen
+    rolle») when no other admin anyone can sign in as would be left; an admin stored under
+    a key no sign-in reaches (``_usable``) does not count, and is named."""
+    if email not in admins or not _usable(email):
+        return
+    others = sorted(a for a in admins if a != email)
+    if any(_usable(a) for a in others):
+        return
+    if not others:
+        raise AccessError(
+            f"{email} er den siste administratoren og kan ikke {what}; gi først en annen "
+            "bruker rollen administrator"
+        )
+    many = len(others) > 1
+    raise AccessError(
+        f"{email} er den siste administratoren som kan logge inn, og kan ikke {what} "
+        f"({', '.join(others)} er også {'administratorer' if many else 'administrator'}, men "
+        f"{'adressene' if many else 'adressen'} kan ikke brukes til å logge inn); gi først en "
+        "annen bruker rollen administrator"
+    )
+
+
 def set_user(
     engine: Engine,
     email: str,
@@ -360,43 +434,32 @@ def set_user(
 ) -> str:
     """Add a user or change one's role and councils (one transaction, kept in the log).
     Returns what was done, in Norwegian; raises ``AccessError`` with the reason. A user
-    changed must sign in again: their sign-ins so far end."""
+    whose role or councils change must sign in again: their sign-ins so far end (a change of
+    the name alone ends none). A user added again keeps the account they were bound to when
+    removed, so that the next account to sign in with the address cannot take the row."""
     _check_admin(scope)
-    email = _key(email)
-    if not _EMAIL.fullmatch(email):
-        raise AccessError(f"«{email}» er ikke en e-postadresse")
-    if role not in ROLES:
-        known = ", ".join(ROLES)
-        raise AccessError(f"Ukjent rolle «{role}»; velg en av {known}")
-    ids = sorted(set(council_ids))
-    if role == Role.SECRETARIAT and not ids:
-        raise AccessError("Et sekretariat må ha minst ett IA-råd")
-    if role != Role.SECRETARIAT and ids:
-        raise AccessError(
-            f"Bare et sekretariat har egne IA-råd; rollen «{ROLE_NAMES[role]}» ser alle råd"
-        )
     now = _now(now)
     with writing(), Session(engine) as session:
-        names = _council_names(session)
-        unknown = [str(i) for i in ids if i not in names]
-        if unknown:
-            raise AccessError(f"Ukjent IA-råd (nr. {', '.join(unknown)})")
         admins = _admins_locked(session)
+        email = _target(session, email)
+        names = _council_names(session)
+        ids = _checked_access(email, role, council_ids, names)
         user = session.get(AppUser, email)
-        if user is not None and admins == [email] and role != Role.ADMIN:
-            raise AccessError(
-                f"{email} er den siste administratoren og kan ikke få en annen rolle; "
-                "gi først en annen bruker rollen administrator"
-            )
+        if user is not None and role != Role.ADMIN:
+            _check_not_last_admin(admins, email, "få en annen rolle")
         action = "lagt til" if user is None else "endret"
+        before = None if user is None else (user.role, _council_ids(session, email))
+        kept = None
         if user is None:
             user = AppUser(email=email, name=name or "", role=role, changed_at=now)
+            kept = _kept_binding(session, email)
+            user.subject = kept
         user.role, user.changed_at, user.changed_by = role, now, by
         if name is not None:
             user.name = name.strip()
         session.add(user)
         session.flush()
-        if action == "endret":
+        if before is not None and before != (role, ids):
             _end_sign_ins(session, email)
         session.exec(delete(UserCouncil).where(UserCouncil.email == email))
         session.add_all(UserCouncil(email=email, council_id=i) for i in ids)
@@ -413,29 +476,75 @@ def set_user(
         )
         session.commit()
     where = f" for {chosen}" if chosen else ""
-    return f"{email} er {action} med rollen {ROLE_NAMES[role].lower()}{where}"
+    bound = (
+        "; adressen er fortsatt knyttet til kontoen hos innloggingstjenesten den var knyttet "
+        "til før den ble fjernet (fjern koblingen om kontoen er byttet ut)"
+        if kept
+        else ""
+    )
+    return f"{email} er {action} med rollen {ROLE_NAMES[role].lower()}{where}{bound}"
+
+
+def _checked_access(email: str, role: str, council_ids, names: dict[int, str]) -> list[int]:
+    """The councils of a change, checked with its address and role against the councils
+    known (``names``); ``AccessError`` with the reason."""
+    if not _EMAIL.fullmatch(email):
+        raise AccessError(f"«{email}» er ikke en e-postadresse")
+    if role not in ROLES:
+        known = ", ".join(ROLES)
+        raise AccessError(f"Ukjent rolle «{role}»; velg en av {known}")
+    ids = sorted(set(council_ids))
+    if role == Role.SECRETARIAT and not ids:
+        raise AccessError("Et sekretariat må ha minst ett IA-råd")
+    if role != Role.SECRETARIAT and ids:
+        raise AccessError(
+            f"Bare et sekretariat har egne IA-råd; rollen «{ROLE_NAMES[role]}» ser alle råd"
+        )
+    unknown = [str(i) for i in ids if i not in names]
+    if unknown:
+        raise AccessError(f"Ukjent IA-råd (nr. {', '.join(unknown)})")
+    return ids
+
+
+def _council_ids(session: Session, email: str) -> list[int]:
+    return sorted(
+        session.exec(select(UserCouncil.council_id).where(UserCouncil.email == email)).all()
+    )
+
+
+def _kept_binding(session: Session, email: str) -> str | None:
+    """The account a removed user was bound to, taken back from the address's sign-in state
+    for the user added again."""
+    state = session.exec(
+        select(SignInState).where(SignInState.email == email).with_for_update()
+    ).first()
+    if state is None or state.subject is None:
+        return None
+    kept, state.subject = state.subject, None
+    session.add(state)
+    return kept
 
 
 def remove_user(
     engine: Engine, email: str, *, by: str, scope: Scope, now: datetime | None = None
 ) -> str:
     """Take a user's access away (kept in the log), and end their sign-ins; never the last
-    admin's."""
+    admin's. The account the user was bound to is kept with the address's sign-ins, for the
+    user added again."""
     _check_admin(scope)
-    email = _key(email)
     with writing(), Session(engine) as session:
         admins = _admins_locked(session)
-        user = session.get(AppUser, email)
+        email = _target(session, email)
+        user, state = _rows(session, email, lock=True)
         if user is None:
             raise AccessError(f"{email} har ingen tilgang å fjerne")
-        if admins == [email]:
-            raise AccessError(
-                f"{email} er den siste administratoren og kan ikke fjernes; "
-                "gi først en annen bruker rollen administrator"
-            )
+        _check_not_last_admin(admins, email, "fjernes")
+        if user.subject is not None or state is not None:
+            state = state or SignInState(email=email)
+            state.subject = user.subject
         session.exec(delete(UserCouncil).where(UserCouncil.email == email))
         session.delete(user)
-        _end_sign_ins(session, email)
+        _end_sign_ins(session, email, state)
         session.add(
             AccessChange(
                 changed_at=_now(now), changed_by=by, email=email, action="fjernet", role=user.role
@@ -452,8 +561,8 @@ def clear_subject(
     been replaced: the next sign-in with the address binds it again, and the sign-ins so far
     end (kept in the log)."""
     _check_admin(scope)
-    email = _key(email)
     with writing(), Session(engine) as session:
+        email = _target(session, email)
         user, state = _rows(session, email, lock=True)
         if user is None:
             raise AccessError(f"{email} har ingen tilgang")
