@@ -13,6 +13,7 @@ import openpyxl
 import postgres as pg
 import pytest
 from conftest import PROJECT, SAMPLE_REGISTER
+from pages import PAGES
 from readonly import read_only
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
@@ -43,18 +44,6 @@ FILES = [
 ]
 NORDLAND_2016 = SAMPLE_DIR / "rapport_2016_Ar_ia-radet-i-nordland.xlsx"
 TROMS_2014 = SAMPLE_DIR / "rapport_2014_H1_ia-radet-i-troms.xlsx"
-PAGES = {  # url path → (file, title)
-    "oversikt": ("views/oversikt.py", "Oversikt"),
-    "frister": ("views/frister.py", "Frister"),
-    "okonomi": ("views/okonomi.py", "Økonomi"),
-    "aktiviteter": ("views/aktiviteter.py", "Aktiviteter"),
-    "rad": ("views/rad.py", "Råd"),
-    "last_opp": ("views/last_opp.py", "Last opp"),
-    "opplastinger": ("views/opplastinger.py", "Opplastinger"),
-    "tilgang": ("views/tilgang.py", "Tilgang"),
-    "register": ("views/register.py", "Register"),
-    "statistikk": ("views/statistikk.py", "Statistikk"),
-}
 MAY_OPEN = {
     ADMIN: set(PAGES),
     OVERSIGHT: set(PAGES) - {"last_opp", "tilgang", "register", "statistikk"},

@@ -23,6 +23,7 @@ import openpyxl
 import pytest
 from conftest import PROJECT, SAMPLE_REGISTER
 from hostile import case_changed, png_renamed, zip_bomb
+from pages import open_titles
 from postgres import need
 from sqlmodel import Session
 
@@ -33,17 +34,7 @@ pytestmark = pytest.mark.browser
 
 NORDLAND_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-nordland.xlsx"
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
-PAGES = {  # url path → the page's title
-    "": "Oversikt",
-    "frister": "Frister",
-    "okonomi": "Økonomi",
-    "aktiviteter": "Aktiviteter",
-    "rad": "Råd",
-    "last_opp": "Last opp",
-    "opplastinger": "Opplastinger",
-    "register": "Register",
-    "statistikk": "Statistikk",
-}
+PAGES = open_titles(default="")  # url path → the page's title, Oversikt at «/»
 
 
 def _free_port() -> int:

@@ -11,6 +11,7 @@ import unicodedata
 from datetime import date
 
 import pytest
+from pages import SIGN_IN_ONLY, open_titles
 from sqlmodel import Session
 
 import ui
@@ -291,18 +292,7 @@ def test_after_an_error_the_filters_start_again(app_on, seeded_url, monkeypatch)
 # --- a page's own name as a link -----------------------------------------------------------
 
 # url path → the page's title, in the open mode (no «Tilgang» without sign-in).
-URL_PATHS = {
-    "oversikt": "Oversikt",
-    "frister": "Frister",
-    "okonomi": "Økonomi",
-    "aktiviteter": "Aktiviteter",
-    "rad": "Råd",
-    "last_opp": "Last opp",
-    "opplastinger": "Opplastinger",
-    "register": "Register",
-    "statistikk": "Statistikk",
-    "tilgang": "Ingen tilgang",
-}
+URL_PATHS = {**open_titles(), **dict.fromkeys(SIGN_IN_ONLY, "Ingen tilgang")}
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Tilgang (admins only): who may sign in and in which role — add, change, remove — the
 binding of a user to their account at the identity provider, cleared when that account is
-replaced, and every change of access, kept. A user changed or removed must sign in again."""
+replaced, and every change of access, kept. A user whose role or councils change, or who is
+removed, must sign in again."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ TEXT = {
     "intro": "Hvem som kan logge inn, og med hvilken rolle. Oversiktsgruppen ser alle råd, "
     "men laster ikke opp; et sekretariat ser og laster opp for sine egne råd; en "
     "administrator kan alt, også endre tilganger her. En endring gjelder fra brukerens "
-    "neste klikk; den som endres eller fjernes, må logge inn på nytt.",
+    "neste klikk; den som får en annen rolle eller andre råd, eller fjernes, må logge inn på "
+    "nytt.",
     "users": "Brukere",
     "no_users": "Ingen brukere ennå.",
     "edit": "Legg til eller endre en bruker",
@@ -109,38 +111,51 @@ with st.container(border=True):
             else:
                 _done(text)
 
+
+def _pick_and_act(rows: dict, what: str, icon: str, act) -> None:
+    """A user picked from ``rows`` (e-mail → ``UserRow``), the choice confirmed, and the
+    button (``what``: «remove» or «unbind», naming its texts and widgets): ``act(email)`` done
+    and said after the rerun, or its refusal said. The e-mail is the stored key itself, so
+    that a user stored under a key refused today can be acted on."""
+    pick = st.selectbox(
+        TEXT[f"{what}_pick"],
+        list(rows),
+        index=None,
+        placeholder="Velg en bruker",
+        format_func=lambda e: _described(rows[e]),
+        key=f"access_{what}_pick",
+    )
+    sure = st.checkbox(
+        TEXT[f"{what}_confirm"].format(email=pick or "…"),
+        key=f"access_{what}_sure",
+        disabled=pick is None,
+    )
+    if st.button(
+        TEXT[f"{what}_button"], icon=icon, disabled=pick is None or not sure, key=f"access_{what}"
+    ):
+        try:
+            text = act(pick)
+        except ui.auth.AccessError as exc:
+            st.error(ui.text.plain(exc), icon=":material/error:")
+        else:
+            st.session_state.pop(f"access_{what}_pick", None)
+            st.session_state.pop(f"access_{what}_sure", None)
+            _done(text)
+
+
+def _described(row) -> str:
+    """A user as a list to pick from names them: the address and the role, and whether a
+    sign-in can reach the address."""
+    unreachable = "" if row.reachable else f"; {ui.auth.UNREACHABLE}"
+    return f"{row.email} ({row.role_name}{unreachable})"
+
+
 # --- remove ---------------------------------------------------------------------------
 if rows:
     with st.container(border=True):
         st.markdown(f"**{TEXT['remove']}**")
-        by_email = {r.email: r for r in rows}
-        pick = st.selectbox(
-            TEXT["remove_pick"],
-            list(by_email),
-            index=None,
-            placeholder="Velg en bruker",
-            format_func=lambda e: f"{e} ({by_email[e].role_name})",
-            key="access_remove_pick",
-        )
-        sure = st.checkbox(
-            TEXT["remove_confirm"].format(email=pick or "…"),
-            key="access_remove_sure",
-            disabled=pick is None,
-        )
-        if st.button(
-            TEXT["remove_button"],
-            icon=":material/person_remove:",
-            disabled=pick is None or not sure,
-            key="access_remove",
-        ):
-            try:
-                text = ui.auth.remove_user(pick)
-            except ui.auth.AccessError as exc:
-                st.error(ui.text.plain(exc), icon=":material/error:")
-            else:
-                st.session_state.pop("access_remove_pick", None)
-                st.session_state.pop("access_remove_sure", None)
-                _done(text)
+        everyone = {r.email: r for r in rows}
+        _pick_and_act(everyone, "remove", ":material/person_remove:", ui.auth.remove_user)
 
 # --- the binding to the provider's account -------------------------------------------------
 if rows:
@@ -148,36 +163,10 @@ if rows:
         st.markdown(f"**{TEXT['unbind']}**")
         st.caption(TEXT["unbind_help"])
         bound = {r.email: r for r in rows if r.bound}
-        if not bound:
-            st.caption(TEXT["unbind_none"])
+        if bound:
+            _pick_and_act(bound, "unbind", ":material/link_off:", ui.auth.clear_subject)
         else:
-            chosen_email = st.selectbox(
-                TEXT["unbind_pick"],
-                list(bound),
-                index=None,
-                placeholder="Velg en bruker",
-                format_func=lambda e: f"{e} ({bound[e].role_name})",
-                key="access_unbind_pick",
-            )
-            sure = st.checkbox(
-                TEXT["unbind_confirm"].format(email=chosen_email or "…"),
-                key="access_unbind_sure",
-                disabled=chosen_email is None,
-            )
-            if st.button(
-                TEXT["unbind_button"],
-                icon=":material/link_off:",
-                disabled=chosen_email is None or not sure,
-                key="access_unbind",
-            ):
-                try:
-                    text = ui.auth.clear_subject(chosen_email)
-                except ui.auth.AccessError as exc:
-                    st.error(ui.text.plain(exc), icon=":material/error:")
-                else:
-                    st.session_state.pop("access_unbind_pick", None)
-                    st.session_state.pop("access_unbind_sure", None)
-                    _done(text)
+            st.caption(TEXT["unbind_none"])
 
 # --- the log ---------------------------------------------------------------------------
 st.subheader(TEXT["log"])
