@@ -32,6 +32,7 @@ from ia_data.domain.access import (
     Role,
     Scope,
     address_verified,
+    email_problem,
     secretariat,
 )
 from ia_data.domain.rules import load_rules
@@ -664,6 +665,65 @@ def test_a_look_alike_address_gets_no_one_elses_role(sample_db):
             _sign_in(sample_db, address, "Mallory", admins=[KARI])
         assert str(refused.value) == message
         assert not users.sign_out(sample_db, address, subject="m", issued_at=2_000_000_000)
+    assert _stored(sample_db) == before
+
+
+INVISIBLE = [
+    ("\u034f", "U+034F"),  # combining grapheme joiner (a mark, not a format character)
+    ("\ufe00", "U+FE00"),  # variation selectors
+    ("\ufe0f", "U+FE0F"),
+    ("\U000e0100", "U+E0100"),
+    ("\U000e01ef", "U+E01EF"),
+    ("\u180b", "U+180B"),  # Mongolian free variation selectors
+    ("\u180c", "U+180C"),
+    ("\u180d", "U+180D"),
+    ("\u115f", "U+115F"),  # Hangul fillers (letters)
+    ("\u1160", "U+1160"),
+    ("\u3164", "U+3164"),
+    ("\uffa0", "U+FFA0"),
+    ("\u2800", "U+2800"),  # the blank Braille pattern (a symbol)
+    ("\u00ad", "U+00AD"),  # soft hyphen
+    ("\u200d", "U+200D"),  # zero-width joiner
+    ("\U000e0041", "U+E0041"),  # tag latin capital letter A
+]
+
+
+@pytest.mark.parametrize(("char", "code"), INVISIBLE, ids=[c for _, c in INVISIBLE])
+def test_an_invisible_character_is_refused_whatever_its_category(char, code):
+    address = f"ka{char}ri@x.no"
+    assert email_problem(address) == (
+        f"E-postadressen «{address}» har et usynlig tegn ({code}); skriv adressen med vanlige tegn"
+    )
+
+
+LOOSE = [
+    ("k\u030aari@x.no", "\u030a", "U+030A"),  # a ring over k: no such letter
+    ("\u0301kari@x.no", "\u0301", "U+0301"),  # an accent over nothing
+    ("a\u0301\u030ase@x.no", "\u030a", "U+030A"),  # a second accent over á
+    ("kari\u20dd@x.no", "\u20dd", "U+20DD"),  # an enclosing circle
+]
+
+
+@pytest.mark.parametrize(("address", "mark", "code"), LOOSE, ids=[c for *_, c in LOOSE])
+def test_a_combining_mark_nfc_does_not_compose_is_refused(address, mark, code):
+    assert email_problem(address) == (
+        f"E-postadressen «{address}» har et kombinerende tegn («\u25cc{mark}», {code}) som "
+        "ikke blir én bokstav med tegnet foran; skriv adressen med vanlige tegn (æ, ø og å går "
+        "fint)"
+    )
+
+
+def test_invisible_characters_and_loose_marks_get_no_role_and_are_stored_nowhere(sample_db):
+    users.set_user(sample_db, KARI, Role.ADMIN, by="x", scope=OPERATOR)
+    before = _stored(sample_db)
+    for address in ("ka\ufe0fri@x.no", "ka\u3164ri@x.no", "k\u030aari@x.no"):
+        with pytest.raises(users.SignInRefused) as refused:
+            _sign_in(sample_db, address, "Mallory", admins=[KARI])
+        assert str(refused.value) == email_problem(address)
+        with pytest.raises(users.AccessError) as refused:
+            users.set_user(sample_db, address, Role.ADMIN, by="x", scope=OPERATOR)
+        assert str(refused.value) == email_problem(address)
+    assert users.admin_emails("ka\u034fri@x.no, ada@x.no") == ["ada@x.no"]
     assert _stored(sample_db) == before
 
 

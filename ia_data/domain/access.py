@@ -132,6 +132,56 @@ def _code(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt of Unicode 14.0, the
+# version Python 3.11's unicodedata knows): code
+# points a font shows as nothing — joiners, variation selectors, fillers, tags — whatever
+# their general category (several are letters or combining marks, not format characters).
+DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD),  # soft hyphen
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x061C, 0x061C),  # Arabic letter mark
+    (0x115F, 0x1160),  # Hangul choseong and jungseong fillers
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180D),  # Mongolian free variation selectors one to three
+    (0x180E, 0x180E),  # Mongolian vowel separator
+    (0x180F, 0x180F),  # Mongolian free variation selector four
+    (0x200B, 0x200F),  # zero-width space, joiners, directional marks
+    (0x202A, 0x202E),  # directional embeddings and overrides
+    (0x2060, 0x206F),  # word joiner, invisible operators, directional isolates (and reserved)
+    (0x3164, 0x3164),  # Hangul filler
+    (0xFE00, 0xFE0F),  # variation selectors 1–16
+    (0xFEFF, 0xFEFF),  # zero-width no-break space
+    (0xFFA0, 0xFFA0),  # half-width Hangul filler
+    (0xFFF0, 0xFFF8),  # reserved
+    (0x1BCA0, 0x1BCA3),  # shorthand format controls
+    (0x1D173, 0x1D17A),  # musical symbol beams and ties
+    (0xE0000, 0xE0FFF),  # tags, variation selectors 17–256 (and reserved)
+)
+# Not default-ignorable, but drawn blank all the same.
+BLANK = ((0x2800, 0x2800),)  # Braille pattern blank
+
+
+def _invisible(char: str) -> bool:
+    """Whether ``char`` cannot be seen: a control or format character, a line or paragraph
+    separator, a default-ignorable code point, a blank."""
+    if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+        return True
+    code = ord(char)
+    return any(first <= code <= last for first, last in (*DEFAULT_IGNORABLE, *BLANK))
+
+
+def _loose_mark(address: str) -> str | None:
+    """A combining mark that NFC does not compose with the letter before it («k» and a ring
+    above, a second accent): drawn over another letter, it only changes how that looks.
+    «a» and a combining ring is «å» and none. The dot above after «i» is the lower case of
+    «İ» (U+0130) as ``str.lower`` writes it, so «İlker» and «i̇lker» stay one address."""
+    composed = unicodedata.normalize("NFC", address)
+    for before, char in zip(" " + composed, composed, strict=False):
+        if unicodedata.category(char) in ("Mn", "Me") and (before, char) != ("i", "\u0307"):
+            return char
+    return None
+
+
 def email_problem(email: str) -> str | None:
     """Why this address cannot be a user's key, in Norwegian (``None``: it can).
 
@@ -142,20 +192,30 @@ def email_problem(email: str) -> str | None:
     is checked alone, as NFC itself maps the Kelvin sign to «K» (comparing the address's
     NFKC form with its NFC form would let it through), while «å» written as «a» and a
     combining ring is two ordinary characters. Æ, ø, å and every other ordinary letter are
-    valid. Invisible characters (a zero-width space, a control character) are refused too."""
+    valid. Invisible characters (a control or format character, any default-ignorable code
+    point: a zero-width space, a variation selector, a Hangul filler; the blank Braille
+    pattern) are refused too, and so is a combining mark NFC does not compose into the
+    letter before it."""
     address = email.strip()
     for char in address:
+        if _invisible(char):
+            return (
+                f"E-postadressen «{address}» har et usynlig tegn ({_code(char)}); skriv "
+                "adressen med vanlige tegn"
+            )
         if unicodedata.normalize("NFKC", char) != char:
             stands_for = unicodedata.normalize("NFKC", char)
             return (
                 f"E-postadressen «{address}» har tegnet «{char}» ({_code(char)}), som bare "
                 f"ligner «{stands_for}»; skriv adressen med vanlige tegn (æ, ø og å går fint)"
             )
-        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-            return (
-                f"E-postadressen «{address}» har et usynlig tegn ({_code(char)}); skriv "
-                "adressen med vanlige tegn"
-            )
+    mark = _loose_mark(address)
+    if mark is not None:
+        return (
+            f"E-postadressen «{address}» har et kombinerende tegn («\u25cc{mark}», "
+            f"{_code(mark)}) som ikke blir én bokstav med tegnet foran; skriv adressen med "
+            "vanlige tegn (æ, ø og å går fint)"
+        )
     return None
 
 
