@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from ia_data.cli import main
 from ia_data.domain.access import OPERATOR
-from ia_data.domain.register import RegisterError, parse_register
+from ia_data.domain.register import CouncilInfo, CouncilMatcher, RegisterError, parse_register
 from ia_data.domain.rules import load_rules
 from ia_data.reporting.overview import overview
 from ia_data.storage import db, schema
@@ -60,6 +60,13 @@ TWO_COUNCILS = "hører til både «IA-rådet i Agder» og «IA-rådet i Sørland
 ONE_AT_A_TIME = "et fylke hører til ett råd om gangen"
 NUMBER_FORM = 'et fylkesnummer er to sifre i anførselstegn, som "09"'
 NO_TROMS = "rådet «IA-rådet i Troms» viser til fylke 19, som ikke finnes i registeret"
+
+COUNTY_55 = '\n[[county]]\nnumber = "55"\nname = "Troms og Finnmark"\n'
+MISTAKABLE = (
+    "er samme navn slik appen kjenner igjen navn (store og små bokstaver, mellomrom, "
+    "bindestreker, æ, ø, å og «IA-rådet i» teller ikke), så en arbeidsbok som skriver det, kan "
+    "bety begge"
+)
 
 # (what is wrong, the register, the answer after «Registeret r.toml »)
 REFUSED = [
@@ -142,6 +149,33 @@ REFUSED = [
         "kan ikke tas i bruk: rådene «IA-rådet i Troms» og «IA-RADET I  TROMS» har samme navn "
         "slik appen kjenner igjen navn (store og små bokstaver, mellomrom, bindestreker og "
         "æ, ø, å teller ikke)",
+    ),
+    (
+        "a council named as another without «IA-rådet i»",
+        SAMPLE + COUNTY_55 + _council("Troms", ["55"]),
+        "kan ikke tas i bruk: rådene «IA-rådet i Troms» og «Troms» kan forveksles i alle år: "
+        f"navnet «IA-rådet i Troms» og navnet «Troms» {MISTAKABLE}",
+    ),
+    (
+        "another name that is another council's name",
+        _with(TROMS, TROMS + 'aliases = ["IA-rådet i Finnmark"]\n'),
+        "kan ikke tas i bruk: rådene «IA-rådet i Troms» og «IA-rådet i Finnmark» kan forveksles "
+        "i alle år: det andre navnet «IA-rådet i Finnmark» og navnet «IA-rådet i Finnmark» "
+        + MISTAKABLE,
+    ),
+    (
+        "another name that is another council's county",
+        _with(TROMS, TROMS + 'aliases = ["Aust-Agder"]\n'),
+        "kan ikke tas i bruk: rådene «IA-rådet i Agder» og «IA-rådet i Troms» kan forveksles i "
+        f"alle år: fylke 09 «Aust-Agder» og det andre navnet «Aust-Agder» {MISTAKABLE}",
+    ),
+    (
+        "two councils mistakable in the years they share",
+        _with(TROMS, TROMS + "to_year = 2019\n")
+        + COUNTY_55
+        + _council("Troms", ["55"], "from_year = 2019\n"),
+        "kan ikke tas i bruk: rådene «IA-rådet i Troms» og «Troms» kan forveksles i 2019: "
+        f"navnet «IA-rådet i Troms» og navnet «Troms» {MISTAKABLE}",
     ),
     (
         "a NUL in a name",
@@ -283,6 +317,24 @@ def test_a_register_that_cannot_mean_one_thing_is_refused_naming_its_entries(
             load_new_register(sample_db, text, "r.toml", by="Ada", scope=OPERATOR, dry_run=dry_run)
         assert str(refused.value) == f"Registeret r.toml {answer}"
     assert _state(sample_db) == before
+
+
+def test_councils_named_alike_in_years_apart_pass_and_a_workbook_means_one_by_its_year():
+    """What the check refuses in shared years is fine in years apart: the matcher then
+    finds one council for a workbook's year, whichever of the names it writes."""
+    text = _with(TROMS, TROMS + "to_year = 2018\n") + COUNTY_55
+    data = parse_register(text + _council("Troms", ["55"], "from_year = 2019\n"), "r.toml")
+    county = {c["number"]: c["name"] for c in data["county"]}
+    matcher = CouncilMatcher(
+        [
+            CouncilInfo(i, c["name"], c["secretariat"], c["from_year"], c["to_year"],
+                        [(n, county[n]) for n in c["counties"]], c["aliases"])
+            for i, c in enumerate(data["council"])
+        ]
+    )  # fmt: skip
+    for written in ("Troms", "IA-rådet i Troms", "ia-radet i TROMS"):
+        assert [c.name for c in matcher.match(written, 2018)] == ["IA-rådet i Troms"]
+        assert [c.name for c in matcher.match(written, 2019)] == ["Troms"]
 
 
 def _case(what: str) -> tuple[str, str]:

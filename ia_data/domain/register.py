@@ -10,6 +10,7 @@ import os
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -99,7 +100,8 @@ def parse_register(text: str, path: str = "registeret") -> dict:
     """A register file's text, checked so that what passes means one thing and loads on
     both engines: every county once, numbered with two digits; every council once (names
     compared as the app compares them) with at least one county of the register; a county
-    in at most one council in any year; years as whole numbers; texts without control
+    in at most one council in any year; no two councils of the same years that a workbook
+    could not tell apart (``council_keys``); years as whole numbers; texts without control
     characters; lists as lists; no unknown fields. Raises ``RegisterError`` naming every
     entry that fails, in Norwegian; returns the data with every field of an entry filled."""
     try:
@@ -117,6 +119,7 @@ def parse_register(text: str, path: str = "registeret") -> dict:
     counties = _counties(data["county"], problems)
     councils, sound = _councils(data["council"], counties, problems)
     problems += _same_names(councils) + _shared_counties(sound, counties)
+    problems += _mistakable(sound, counties)
     if problems:
         more = len(problems) - MAX_PROBLEMS
         raise RegisterError(
@@ -402,6 +405,47 @@ def _shared_counties(councils: list[dict], counties: dict[str, dict]) -> list[st
     return problems
 
 
+def _mistakable(councils: list[dict], counties: dict[str, dict]) -> list[str]:
+    """Councils in the same years that a workbook cannot tell apart: a text the matcher takes
+    for both (``council_keys``: a name, a name without «IA-rådet i», another name, a county's
+    name), so that a workbook naming it would be ambiguous. A name twice and a county in two
+    councils are said already (``_same_names``, ``_shared_counties``), not again here."""
+    problems = []
+    keys = {
+        id(council): council_keys(
+            council["name"],
+            council["aliases"],
+            [(n, counties[n]["name"]) for n in council["counties"] if counties[n]["name"]],
+        )
+        for council in councils
+    }
+    for one, other in combinations(councils, 2):
+        span = _overlap(one, other)
+        if span is None or fold(one["name"]) == fold(other["name"]):
+            continue
+        both = {
+            fold(counties[n]["name"] or "") for n in set(one["counties"]) & set(other["counties"])
+        }
+        said = [k for k in keys[id(one)] if k in keys[id(other)] and k not in both]
+        if said:
+            first, second = keys[id(one)][said[0]], keys[id(other)][said[0]]
+            problems.append(
+                f"rådene {_shown(one['name'])} og {_shown(other['name'])} kan forveksles i "
+                f"{years_text(*span)}: {_source(first)} og {_source(second)} er samme navn slik "
+                "appen kjenner igjen navn (store og små bokstaver, mellomrom, bindestreker, æ, "
+                "ø, å og «IA-rådet i» teller ikke), så en arbeidsbok som skriver det, kan bety "
+                "begge"
+            )
+    return problems
+
+
+def _source(source: tuple[str, str]) -> str:
+    """Where a council's key comes from, as a message names it: «navnet «…»», «det andre
+    navnet «…»», «fylke 19 «Troms»»."""
+    what, text = source
+    return f"{what} {_shown(text)}"
+
+
 def _overlap(one: dict, other: dict) -> tuple[int | None, int | None] | None:
     """The years two entries share (``None`` for an open end), or ``None`` if none."""
     firsts = [y for y in (one["from_year"], other["from_year"]) if y is not None]
@@ -441,6 +485,24 @@ def _plain(text: str, limit: int = 40) -> str:
     return "".join(f"\\x{ord(c):02x}" if unicodedata.category(c) == "Cc" else c for c in short)
 
 
+def council_keys(
+    name: str, aliases: Iterable[str] = (), counties: Iterable[tuple[str, str]] = ()
+) -> dict[str, tuple[str, str]]:
+    """What a workbook may write for a council, as ``CouncilMatcher`` compares it (folded):
+    its name and other names, each also without «IA-rådet i», and its counties' names
+    (``counties``: number, name) — each key with where it comes from (what, text)."""
+    found: dict[str, tuple[str, str]] = {}
+    named = [("navnet", name), *(("det andre navnet", alias) for alias in aliases)]
+    for what, text in named:
+        key = fold(text)
+        for each in (key, key.removeprefix("iaradeti")):
+            found.setdefault(each, (what, text))
+    for number, county in counties:
+        found.setdefault(fold(county), (f"fylke {number}", county))
+    found.pop("", None)
+    return found
+
+
 class CouncilMatcher:
     """Finds the council a workbook means, for a given year."""
 
@@ -461,12 +523,8 @@ class CouncilMatcher:
             if key.startswith(prefix) and len(key) > len(prefix):
                 key = key[len(prefix) :]
                 break
-        hits = []
-        for council in candidates:
-            names = [council.name, *council.aliases]
-            keys = {fold(n) for n in names}
-            keys |= {k.removeprefix("iaradeti") for k in keys}
-            keys |= {fold(name) for _, name in council.counties}
-            if key in keys:
-                hits.append(council)
-        return hits
+        return [
+            council
+            for council in candidates
+            if key in council_keys(council.name, council.aliases, council.counties)
+        ]
