@@ -38,6 +38,7 @@ from ia_data.storage.engine import (
     database_label,
     database_problem,
     database_url,
+    demo_file,
     is_demo_file,
     sqlite_path,
 )
@@ -211,6 +212,24 @@ def _demo_guard(args, writes: bool) -> None:
         raise UsageError(DEMO_REFUSED.format(command=command, label=database_label(args.db)))
 
 
+def _not_the_demo(out: Path) -> None:
+    """Refuse a copy written to the demo database's file, or over its journal beside it,
+    with or without ``--demo``: the app shows that file to anyone, without sign-in, so a
+    real database's copy there would be open to all (and a copy of the demo is no backup
+    written over itself)."""
+    demo = demo_file()
+    taken = {demo.resolve(), *(Path(f"{demo.resolve()}{end}") for end in _SQLITE_FILES)}
+    if out.resolve() in taken:
+        raise UsageError(
+            f"backup skriver ikke til demodatabasen ({demo}) eller filene ved siden av den, "
+            "for appen viser den til alle, uten innlogging; velg en annen fil med --out. "
+            "Ingenting er endret"
+        )
+
+
+_SQLITE_FILES = ("-wal", "-shm", "-journal")
+
+
 def cmd_db(args) -> int:
     """``db upgrade``: the schema to the code's migrations, and the register into a new
     database; ``db current``: where the database stands."""
@@ -250,9 +269,10 @@ def cmd_db(args) -> int:
 
 def _backup(engine, args) -> int:
     """A copy of a SQLite database made with SQLite's online backup (a file copy while the
-    app writes can be torn); PostgreSQL has pg_dump."""
+    app writes can be torn); PostgreSQL has pg_dump. Never to the demo database's file."""
     if args.out is None:
         raise UsageError("backup trenger --out FIL")
+    _not_the_demo(args.out)
     if engine.dialect.name != "sqlite":
         raise Failure(
             "backup gjelder SQLite; ta sikkerhetskopi av PostgreSQL med pg_dump "

@@ -265,6 +265,46 @@ def test_seed_loads_the_demo_into_the_demo_database_without_demo(demo, capsys):
     assert "Demodata: 140 filer lagret, 1 var allerede lagret, 0 avvist." in capsys.readouterr().out
 
 
+def _real_database(folder) -> str:
+    """A SQLite database of the operator's own in ``folder`` (no engine left open)."""
+    real = f"sqlite:///{folder / 'ekte.db'}"
+    db.get_engine(real)
+    db._engines.pop(real).dispose()
+    return real
+
+
+def _backup_refused(demo) -> str:
+    return (
+        f"ia-data: feil: backup skriver ikke til demodatabasen ({demo}) eller filene ved siden "
+        "av den, for appen viser den til alle, uten innlogging; velg en annen fil med --out. "
+        "Ingenting er endret\n"
+    )
+
+
+@pytest.mark.parametrize("out", ["data/demo.db", "data/../data/demo.db", "data/demo.db-wal"])
+def test_a_backup_is_never_written_over_the_demo_database(demo, tmp_path, out, capsys):
+    """Neither a real database's copy (the app would show it to anyone) nor the demo's own
+    (with --demo), under any spelling of the path, nor over its journal."""
+    real = _real_database(tmp_path)
+    before = _state(demo.parent)
+    for argv in (["--db", real, "db", "backup"], ["db", "backup", "--demo"]):
+        assert main([*argv, "--out", out]) == 2
+        assert capsys.readouterr().err == _backup_refused(demo)
+    assert _state(demo.parent) == before
+
+
+def test_a_backup_does_not_make_the_demo_database_where_none_is(tmp_path, monkeypatch, capsys):
+    demo = tmp_path / "data" / "demo.db"
+    monkeypatch.setattr(engine_setup, "DEMO_URL", f"sqlite:///{demo}")
+    monkeypatch.setenv("IA_REGISTER_FILE", str(SAMPLE_DIR / "register.toml"))
+    real = _real_database(tmp_path)
+    demo.parent.mkdir()
+    assert main(["--db", real, "db", "backup", "--out", str(demo)]) == 2
+    assert capsys.readouterr().err == _backup_refused(demo)
+    assert list(demo.parent.iterdir()) == []
+    assert main(["--db", real, "db", "backup", "--out", str(tmp_path / "kopi.db")]) == 0
+
+
 def test_demo_with_another_database_is_refused(url, sample_db, tmp_path, capsys):
     _real_file(tmp_path)
     for argv in (["import", str(tmp_path / REAL)], ["restore", "1"], ["seed"]):

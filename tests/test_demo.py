@@ -1,22 +1,26 @@
-"""The open demo database holding files that did not come with it: the library names them
-(by content, not by name) and the demo's banner says so, on both engines."""
+"""The open demo database holding files that did not come with it — workbooks, statistics
+loads, register versions: the library names them (workbooks by content, not by name) and the
+demo's banner says so, on both engines."""
 
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pytest
 from conftest import SAMPLE_REGISTER
 from sqlmodel import Session
+from statsfiles import REFERENCE, SSB_SAMPLE
 
 import ui
 from ia_data.demo import SAMPLE_DIR
-from ia_data.demo.seed import added_uploads
+from ia_data.demo.seed import added_files
 from ia_data.domain.access import OPERATOR, secretariat
 from ia_data.storage import db
 from ia_data.storage import engine as engine_setup
-from ia_data.storage.register import councils
+from ia_data.storage.register import councils, load_new_register
+from ia_data.storage.stats import import_stats
 from ia_data.storage.store import import_file
 
 TROMS_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
@@ -45,12 +49,55 @@ def test_the_uploads_that_are_not_the_demos_own_files(sample_db):
     _store(sample_db, *_changed(TROMS_2015, "troms-ekte.xlsx", 12_345))
     with Session(sample_db) as session:
         # The demo's own file under another name is the demo's; the changed one is not.
-        assert added_uploads(session, scope=OPERATOR) == ["troms-ekte.xlsx"]
+        assert _names(added_files(session, scope=OPERATOR)) == [("troms-ekte.xlsx", "")]
         known = {c.name: c.id for c in councils(session)}
         finnmark = secretariat({known["IA-rådet i Finnmark"]: "IA-rådet i Finnmark"})
         troms = secretariat({known["IA-rådet i Troms"]: "IA-rådet i Troms"})
-        assert added_uploads(session, scope=finnmark) == []  # another council's file
-        assert added_uploads(session, scope=troms) == ["troms-ekte.xlsx"]
+        assert added_files(session, scope=finnmark) == []  # another council's file
+        assert _names(added_files(session, scope=troms)) == [("troms-ekte.xlsx", "")]
+
+
+def _names(added) -> list[tuple[str, str]]:
+    return [(a.name, a.what) for a in added]
+
+
+def _load_statistics_and_a_register(engine) -> None:
+    """A statistics file and a register version of the operator's own (the register: the
+    demo's, Troms with another name), stored with a second between them."""
+    base = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    result = import_stats(engine, SSB_SAMPLE.name, SSB_SAMPLE.read_bytes(), scope=OPERATOR,
+                          by="Kari", now=base)  # fmt: skip
+    assert result.status == "lagret", result.message
+    text = SAMPLE_REGISTER.read_text(encoding="utf-8").replace(
+        'name = "IA-rådet i Troms"', 'name = "IA-rådet i Troms"\naliases = ["Tromsø"]', 1
+    )
+    load_new_register(engine, text, "register-ekte.toml", by="Kari", scope=OPERATOR,
+                      now=base + timedelta(seconds=1))  # fmt: skip
+
+
+def test_statistics_and_register_versions_that_did_not_come_with_the_demo(sample_db):
+    """Counted beside the workbooks, for every scope (statistics and the register are
+    public); the series that ship with the app, and the demo's own register, are not."""
+    with Session(sample_db) as session:
+        assert added_files(session, scope=OPERATOR) == []  # the shipped series: not counted
+    # The shipped series loaded again by hand changes nothing, and is not counted.
+    assert import_stats(sample_db, REFERENCE.name, REFERENCE.read_bytes(),
+                        scope=OPERATOR).status == "uendret"  # fmt: skip
+    _load_statistics_and_a_register(sample_db)
+    with Session(sample_db) as session:
+        troms = secretariat({c.id: c.name for c in councils(session) if c.name.endswith("Troms")})
+        for scope in (OPERATOR, troms):
+            assert _names(added_files(session, scope=scope)) == [
+                ("register-ekte.toml", "rådsregister"),
+                (SSB_SAMPLE.name, "statistikk"),
+            ]
+    # Back to the demo's own register: that version is the demo's, the other is still there.
+    load_new_register(sample_db, SAMPLE_REGISTER.read_text(encoding="utf-8"), "demo.toml",
+                      by="Kari", scope=OPERATOR)  # fmt: skip
+    with Session(sample_db) as session:
+        assert [a.name for a in added_files(session, scope=OPERATOR)] == [
+            "register-ekte.toml", SSB_SAMPLE.name,
+        ]  # fmt: skip
 
 
 @pytest.fixture
@@ -87,3 +134,13 @@ def test_the_demo_banner_says_when_the_demo_holds_files_that_did_not_come_with_i
     names += "«finnmark\\_\\*\\*fet\\*\\*.xlsx» og 1 til"
     assert _warnings(at) == [NOTE.format(count="4 filer", names=names)]
     assert not at.exception and at.title[0].value == "Oversikt"
+
+
+def test_the_demo_banner_names_statistics_and_register_versions_too(demo_app):
+    engine, run = demo_app
+    _load_statistics_and_a_register(engine)
+    at = run()
+    names = (
+        "«register-ekte.toml» (rådsregister), «ssb\\_sykefravaer\\_fylke\\_utvalg.csv» (statistikk)"
+    )
+    assert _warnings(at) == [NOTE.format(count="2 filer", names=names)]

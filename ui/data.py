@@ -13,7 +13,7 @@ from datetime import date
 import streamlit as st
 from sqlmodel import Session, select
 
-from ia_data.demo.seed import added_uploads, first_part, missing_files, seed
+from ia_data.demo.seed import added_files, first_part, missing_files, seed
 from ia_data.domain.rules import load_rules
 from ia_data.reporting.council import council_register
 from ia_data.reporting.deadlines import years_with_data
@@ -120,11 +120,12 @@ def demo_failed() -> str:
     return _DEMO["failed"]
 
 
-def demo_additions() -> list[str]:
-    """The files in the demo database that did not come with the demo (newest first); none
-    when the database cannot say (the page then says what fails, not the banner)."""
+def demo_additions() -> list:
+    """What the demo database holds that did not come with the demo (``Added``, newest
+    first): workbooks, statistics loads, register versions; none when the database cannot
+    say (the page then says what fails, not the banner)."""
     try:
-        return query(added_uploads)
+        return query(added_files)
     except Exception:
         logging.exception("Demodatabasens filer kunne ikke leses")
         return []

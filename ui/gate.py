@@ -132,12 +132,12 @@ def banner(visitor: Visitor) -> None:
         st.html(OPEN_BANNER.format(text=TEXT["open_html"]))
 
 
-def _demo_added(names: list[str]) -> str:
+def _demo_added(added: list) -> str:
     """The files in the demo database that did not come with it: how many, the newest three
-    by name."""
-    count = "én fil" if len(names) == 1 else f"{len(names)} filer"
-    shown = ", ".join(f"«{plain(name)}»" for name in names[:3])
-    more = f" og {len(names) - 3} til" if len(names) > 3 else ""
+    by name (a statistics file or a register named as such)."""
+    count = "én fil" if len(added) == 1 else f"{len(added)} filer"
+    shown = ", ".join(f"«{plain(a.name)}»" + (f" ({a.what})" if a.what else "") for a in added[:3])
+    more = f" og {len(added) - 3} til" if len(added) > 3 else ""
     return TEXT["demo_added"].format(count=count, names=shown + more)
 
 

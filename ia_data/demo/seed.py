@@ -5,18 +5,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR, Scope
+from ia_data.domain.stats import SHIPPED_DIR
 from ia_data.storage.engine import writing
-from ia_data.storage.models import Council, CouncilCounty, County, Meta, Upload
+from ia_data.storage.models import (
+    Council,
+    CouncilCounty,
+    County,
+    Meta,
+    RegisterVersion,
+    StatSeries,
+    Upload,
+)
 from ia_data.storage.register import load_register
+from ia_data.storage.stats import SHIPPED_BY
 from ia_data.storage.store import ImportResult, import_file, sha256_of
 
 
@@ -80,19 +92,41 @@ def _shipped_digests(directory: Path) -> frozenset[str]:
     return frozenset(sha256_of(p.read_bytes()) for p in sample_files(directory))
 
 
-def added_uploads(session: Session, *, scope: Scope, directory: Path = SAMPLE_DIR) -> list[str]:
-    """The file names of the uploads in scope that are not one of the demo's own workbooks
-    (by content), newest first: what was stored in the demo database beside its fictional
-    data — through «Last opp» or ``ia-data import --demo`` — and so is shown to anyone."""
-    query = (
-        select(Upload.file_name)
-        .where(Upload.sha256.not_in(sorted(_shipped_digests(directory))))
-        .order_by(Upload.id.desc())
+@dataclass(frozen=True)
+class Added:
+    """Something stored in the demo database that did not come with the demo: its file's
+    name, and what it is («» a workbook, «statistikk», «rådsregister»)."""
+
+    name: str
+    what: str
+    at: datetime
+    id: int  # (its row's, to order those stored in the same second)
+
+
+def added_files(session: Session, *, scope: Scope, directory: Path = SAMPLE_DIR) -> list[Added]:
+    """What the demo database holds beside its fictional data — and so shows to anyone —
+    newest first: the uploads in scope that are not one of the demo's own workbooks (by
+    content), the statistics loads that are not a series that ships with the app, and the
+    register versions that are not the demo's own register (through «Last opp», the
+    Statistikk and Register pages, or ``ia-data … --demo``)."""
+    query = select(Upload.file_name, Upload.uploaded_at, Upload.id).where(
+        Upload.sha256.not_in(sorted(_shipped_digests(directory)))
     )
     council_ids = scope.council_ids()
     if council_ids is not None:
         query = query.where(Upload.council_id.in_(council_ids))
-    return list(session.exec(query))
+    found = [Added(name, "", at, i) for name, at, i in session.exec(query)]
+    shipped = sorted(p.name for p in SHIPPED_DIR.glob("*.csv"))
+    loads = select(StatSeries.file_name, StatSeries.loaded_at, StatSeries.id).where(
+        or_(StatSeries.loaded_by != SHIPPED_BY, StatSeries.file_name.not_in(shipped))
+    )
+    found += [Added(name, "statistikk", at, i) for name, at, i in session.exec(loads)]
+    own = (directory / "register.toml").read_text(encoding="utf-8")
+    versions = select(
+        RegisterVersion.file_name, RegisterVersion.loaded_at, RegisterVersion.id
+    ).where(RegisterVersion.content != own)
+    found += [Added(name, "rådsregister", at, i) for name, at, i in session.exec(versions)]
+    return sorted(found, key=lambda added: (added.at, added.id), reverse=True)
 
 
 def first_part(files: list[Path]) -> list[Path]:

@@ -47,8 +47,12 @@ def is_demo_file(url: str | None = None) -> bool:
     (``--db sqlite:///data/demo.db`` too): the file the app serves to anyone, without
     sign-in, when no ``IA_DATABASE_URL`` is set."""
     path = sqlite_path(url)
-    demo_path = sqlite_path(DEMO_URL)
-    return is_demo(url) or (path is not None and path.resolve() == demo_path.resolve())
+    return is_demo(url) or (path is not None and path.resolve() == demo_file().resolve())
+
+
+def demo_file() -> Path:
+    """The demo database's file: the one the app serves to anyone, without sign-in."""
+    return sqlite_path(DEMO_URL)
 
 
 def sqlite_path(url: str | None = None) -> Path | None:

@@ -41,6 +41,7 @@ from ia_data.storage.engine import writing
 from ia_data.storage.models import County, StatSeries, StatValue
 
 ADMIN_ONLY = "Ingen tilgang: bare en administrator kan laste statistikk"
+SHIPPED_BY = "følger med appen"  # who loaded a series that ships with the app
 
 
 @dataclass(frozen=True)
@@ -331,7 +332,7 @@ def load_shipped_series(session: Session, now: datetime | None = None) -> list[s
             parsed = parse_stats(path.read_bytes(), path.name, counties)
         except StatsFileError:
             continue
-        _add(session, parsed, path.name, "følger med appen", now)
+        _add(session, parsed, path.name, SHIPPED_BY, now)
         loaded.append(parsed.key)
     session.flush()
     return loaded
