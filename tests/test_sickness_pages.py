@@ -19,7 +19,7 @@ from statsfiles import store_directly
 
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import load_rules
-from ia_data.output.exports import overview_export
+from ia_data.output.exports import overview_export, table_export
 from ia_data.storage import db
 from ia_data.storage.models import StatSeries, StatValue
 from ia_data.storage.register import councils
@@ -245,6 +245,42 @@ def test_rad_and_aktiviteter_leave_out_a_stored_value_they_cannot_use(
     assert LEFT_OUT[1] in _said(at) and LEFT_OUT[0] not in _said(at)  # Agder's counties only
     at = app_on(stored_unusable, page="views/aktiviteter.py", ar="2012")
     assert not at.exception
+
+
+def _about(data: bytes) -> dict:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return {r[0]: r[1] for r in book["Om uttrekket"].iter_rows(values_only=True)}
+
+
+def test_rads_sickness_download_says_what_it_left_out_as_oversikts_export_does(
+    app_on, stored_unusable, sample_db, monkeypatch
+):
+    """The XLSX of Råd's sickness table carries the same «Sykefravær, utelatt» as Oversikt's
+    export (the council's counties' notes only); a council with nothing left out, none."""
+    import ui.display
+
+    downloads = {}
+    real = ui.display.download_buttons
+
+    def kept(table, download, *, key):
+        downloads[key] = (table, download)
+        real(table, download, key=key)
+
+    monkeypatch.setattr(ui.display, "download_buttons", kept)
+    facts = {}
+    for council in ("IA-rådet i Agder", "IA-rådet i Finnmark"):
+        with Session(sample_db) as session:
+            wanted = next(c.id for c in councils(session) if c.name == council)
+        at = app_on(stored_unusable, page="views/rad.py", rad=str(wanted))
+        assert not at.exception
+        table, download = downloads.pop("sickness")
+        with Session(sample_db) as session:
+            data = table_export(session, table, "xlsx", title=download.title,
+                                filters=download.filters, scope=OPERATOR)  # fmt: skip
+        facts[council] = _about(data)
+    assert facts["IA-rådet i Agder"]["Sykefravær, utelatt"] == LEFT_OUT[1]
+    assert "Sykefravær, utelatt" not in facts["IA-rådet i Finnmark"]
+    assert facts["IA-rådet i Finnmark"]["Statistikk"].startswith("Legemeldt sykefravær")
 
 
 def test_export_overview_leaves_out_a_stored_value_it_cannot_use_and_says_so(

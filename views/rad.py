@@ -12,6 +12,7 @@ from ia_data.domain import formatting as fmt
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import Status, load_rules
 from ia_data.output import charts
+from ia_data.output.exports import left_out_about
 from ia_data.reporting import tables
 from ia_data.reporting.activities import activity_list, meeting_list
 from ia_data.reporting.council import council_history
@@ -247,7 +248,11 @@ else:
         download=ui.display.Download(
             f"ia-rad-{slug}-sykefravaer",
             title=f"{council.name}: sykefravær og delmål 1",
-            filters=[*about_filters, ("Statistikk", f"{series.measure}. Kilde: {series.source}")],
+            filters=[
+                *about_filters,
+                ("Statistikk", f"{series.measure}. Kilde: {series.source}"),
+                *left_out_about(counties[0].notes),  # as Oversikt's export says it
+            ],
             upload_ids=[i for m in money for i in m.upload_ids],
             row_label="Antall år",
         ),

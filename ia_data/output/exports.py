@@ -155,9 +155,13 @@ def sickness_about(sickness) -> list[tuple[str, object]]:
         facts.append(("Sykefravær, endring fra", f"{sickness.base.label}{mark}"))
     if sickness.base_note:
         facts.append(("Sykefravær, om endringen", sickness.base_note))
-    if sickness.notes:
-        facts.append(("Sykefravær, utelatt", " ".join(shown_notes(sickness.notes))))
-    return facts
+    return facts + left_out_about(sickness.notes)
+
+
+def left_out_about(notes: list[str]) -> list[tuple[str, str]]:
+    """What ``Om uttrekket`` says of the stored values a table left out (``notes``, from
+    ``reporting.sickness``): «Sykefravær, utelatt» and the notes; nothing where none was."""
+    return [("Sykefravær, utelatt", " ".join(shown_notes(notes)))] if notes else []
 
 
 def table_export(
