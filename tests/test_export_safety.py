@@ -26,7 +26,7 @@ from ia_data.ingest.parse import Problem
 from ia_data.output.exports import problems_xlsx, table_export
 from ia_data.output.spreadsheet import csv_value, to_csv, to_xlsx
 from ia_data.reporting.activities import activity_list
-from ia_data.reporting.table import Table
+from ia_data.reporting.table import Column, Table
 from ia_data.reporting.tables import activities_table
 from ia_data.storage.store import import_file
 
@@ -218,7 +218,7 @@ def test_error_list_download():
 )
 def test_csv_cell(stored, written):
     assert csv_value(stored) == written
-    table = Table(columns=["\x1bTittel"], rows=[[stored]])
+    table = Table(columns=[Column("\x1bTittel")], rows=[[stored]])
     assert _csv(to_csv(table)) == [{"Tittel": written}]
 
 
@@ -226,7 +226,7 @@ def test_an_excel_escape_in_the_text_is_written_escaped():
     """Excel and LibreOffice read ``_x001B_`` in a stored text as ESC; ``_x005F_`` (an
     escaped «_») in front keeps it the literal text it was (checked by hand in LibreOffice
     7.4: the cell shows «_x001B_», where unescaped it held ESC)."""
-    table = Table(["Tekst"], [["Se _x001B_ og _x0041_"], ["Kurs\x1b[31m\r\nDag 2"]])
+    table = Table([Column("Tekst")], [["Se _x001B_ og _x0041_"], ["Kurs\x1b[31m\r\nDag 2"]])
     with zipfile.ZipFile(io.BytesIO(to_xlsx([table], []))) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<t>Se _x005F_x001B_ og _x005F_x0041_</t>" in sheet
@@ -235,7 +235,7 @@ def test_an_excel_escape_in_the_text_is_written_escaped():
 
 def test_ooxml_escapes_stay_within_the_cell_limit():
     stored = "_x001B_" * 5_000  # 35 000 characters, each 7 written as 14
-    cell = _book(to_xlsx([Table(["Tekst"], [[stored]])], [])).active["A2"]
+    cell = _book(to_xlsx([Table([Column("Tekst")], [[stored]])], [])).active["A2"]
     assert len(cell.value) == 32_767  # the stored form fills the cell, and is not cut there
     value = shown(cell)
     assert (value[-1], value.count("\x1b")) == ("…", 0)

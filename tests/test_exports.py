@@ -22,7 +22,7 @@ from ia_data.output.spreadsheet import (
     to_csv,
     to_xlsx,
 )
-from ia_data.reporting.table import Kroner, Table
+from ia_data.reporting.table import Column, Kind, Kroner, Table
 from ia_data.storage import db
 from ia_data.storage.store import import_file
 
@@ -141,7 +141,9 @@ def test_council_filter_limits_the_export(seeded_url):
 
 @pytest.mark.parametrize("text", ["=SUM(A1)", "+47 22 00 00 00", "-2+3", "@cmd", '=HYPERLINK("x")'])
 def test_text_never_becomes_a_formula(text):
-    table = Table(columns=["Tittel", "Beløp"], rows=[[text, Kroner(-500)]])
+    table = Table(
+        columns=[Column("Tittel"), Column("Beløp", Kind.MONEY)], rows=[[text, Kroner(-500)]]
+    )
     row = _csv_rows(to_csv(table))[1]
     assert row == ["'" + text, "-5"]
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx([table], [("Merknad", text)])))

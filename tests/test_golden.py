@@ -83,9 +83,9 @@ def _tables(session, rules) -> dict[str, Table]:
             tables[f"oversikt-{year}-delmal{goal or 0}"] = overview_table(rows, rules.periods(year))
         rows = overview(session, year, AS_OF, rules, scope=OPERATOR)
         tables[f"aktiviteter-dekning-{year}"] = goal_coverage_table(rows)
-        for by, label in (("type", "Type"), ("sector", "Bransje/sektor"), ("goal", "Delmål")):
+        for by in ("type", "sector", "goal"):
             breakdown = activity_breakdown(session, year, by, scope=OPERATOR)
-            tables[f"aktiviteter-{by}-{year}"] = breakdown_table(breakdown, label, by)
+            tables[f"aktiviteter-{by}-{year}"] = breakdown_table(breakdown, by, by)
         activities, _ = activity_list(session, year=year, scope=OPERATOR)
         tables[f"aktiviteter-liste-{year}"] = activities_table(activities)
         tables[f"okonomi-{year}"] = money_table(money(session, rules, [year], scope=OPERATOR))
@@ -169,7 +169,7 @@ def _value(value):
 def _table_json(table: Table) -> dict:
     return {
         "title": table.title,
-        "columns": table.columns,
+        "columns": [c.name for c in table.columns],
         "rows": [[_value(v) for v in row] for row in table.rows],
     }
 

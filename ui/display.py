@@ -13,7 +13,7 @@ import streamlit as st
 
 from ia_data.domain import formatting as fmt
 from ia_data.domain.rules import Status, load_rules
-from ia_data.reporting.table import ONE_DECIMAL_COLUMNS, PLAIN_NUMBER_COLUMNS, Kroner, Percent
+from ia_data.reporting.table import Column, Kind, Kroner, Percent
 from ui.auth import as_this_visitor
 from ui.data import table_export
 from ui.text import plain, screen_text
@@ -27,8 +27,10 @@ STATUS_COLOURS = {
 }
 
 
-def status_style(text: str) -> str:
+def status_style(text) -> str:
     """CSS for a status cell: a calm background and dark text; the word always shows."""
+    if not isinstance(text, str):
+        return ""
     for status, (background, colour) in STATUS_COLOURS.items():
         if text.startswith(status):
             return f"background-color: {background}; color: {colour}"
@@ -49,13 +51,33 @@ ALERT_STYLE = "color: #8e1c1c; font-weight: 600"
 EMPTY = "\u00a0"
 
 
-def _column_kind(values: list) -> str:
+# What each kind's cells hold, when every cell of a column holds it; a column whose cells
+# differ (a council of two counties names both counties' sickness absence) is shown as
+# text, cell by cell.
+_HOLDS = {
+    Kind.MONEY: Kroner,
+    Kind.PERCENT: Percent,
+    Kind.COUNT: int,
+    Kind.CODE: int,
+    Kind.NUMBER: int | float,
+    Kind.DATE: date,
+    Kind.YES_NO: bool,
+    Kind.TEXT: str,
+    Kind.STATUS: str,
+}
+_MIXED = "mixed"
+
+
+def _screen_kind(column: Column, values: list) -> Kind | str:
+    """The column's kind if every cell holds its kind of value, else «mixed»; a column
+    without any value is text (an empty cell each)."""
     present = [v for v in values if v is not None]
-    if present and all(isinstance(v, Kroner) for v in present):
-        return "money"
-    if present and all(isinstance(v, Percent) for v in present):
-        return "percent"
-    return "other"
+    if not present:
+        return Kind.TEXT
+    holds = _HOLDS[column.kind]
+    if holds is not bool and any(isinstance(v, bool) for v in present):
+        return _MIXED
+    return column.kind if all(isinstance(v, holds) for v in present) else _MIXED
 
 
 def _display(value, plain: bool = False) -> str:
@@ -77,48 +99,46 @@ def _display(value, plain: bool = False) -> str:
     return str(value)
 
 
-def _alert(predicate, value) -> str:
-    """The alert style where ``predicate`` holds (an empty cell never alerts)."""
-    try:
-        return ALERT_STYLE if value != "" and predicate(value) else ""
-    except TypeError:
-        return ""
+def _screen_values(column: Column, kind, values: list) -> list:
+    """A column's cells for the frame: kroner as numbers of kroner, shares as percent,
+    yes/no as «Ja»/«Nei», dates as dates, text cut (``screen_text``); a mixed column as
+    each cell's text."""
+    if kind == _MIXED:
+        text = _decimals(column.decimals) if column.kind is Kind.NUMBER else _display
+        return [screen_text(text(v)) if v is not None else "" for v in values]
+    if kind is Kind.MONEY:
+        return [v.ore / 100 if v is not None else None for v in values]
+    if kind is Kind.PERCENT:
+        return [v.share * 100 if v is not None else None for v in values]
+    if kind is Kind.YES_NO:  # st.dataframe draws a bool column as check boxes
+        return [fmt.yes_no(v) if v is not None else None for v in values]
+    if kind in (Kind.TEXT, Kind.STATUS):
+        return ["" if v is None else screen_text(v) for v in values]
+    return values
 
 
 def table_frame(table):
-    """A ``Table`` as a DataFrame for the screen: kroner as numbers of kroner, shares as
-    percent, yes/no as ``Ja``/``Nei``, a very long text cut (``screen_text``), everything
-    else as it is (so sorting works on the real values). A missing text is an empty
-    string; a missing number or date stays missing, so that the column still sorts as
-    numbers or dates (``show_table`` draws a missing value as an empty cell)."""
-    frame = pd.DataFrame(table.rows, columns=table.columns, dtype=object)
-    kinds = {c: _column_kind([row[j] for row in table.rows]) for j, c in enumerate(table.columns)}
-    for column, kind in kinds.items():
-        if kind == "money":
-            frame[column] = [v.ore / 100 if v is not None else None for v in frame[column]]
-        elif kind == "percent":
-            frame[column] = [v.share * 100 if v is not None else None for v in frame[column]]
-    for column in frame.columns:
-        values = [v for v in frame[column] if v is not None]
-        if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-            frame[column] = pd.to_numeric(frame[column])
-        elif values and all(isinstance(v, bool) for v in values):
-            # st.dataframe draws a bool column as check boxes; the export says Ja/Nei.
-            frame[column] = [fmt.yes_no(v) if v is not None else None for v in frame[column]]
-        elif len({type(v) for v in values}) > 1:  # e.g. an action plan: a date, or Ja/Nei
-            shown = _one_decimal if column in ONE_DECIMAL_COLUMNS else _display
-            frame[column] = [screen_text(shown(v)) if v is not None else "" for v in frame[column]]
-        elif values and all(isinstance(v, date) for v in values):
-            pass  # real dates, so the column sorts by date; a gap shows as an empty cell
-        elif kinds[column] == "other":
-            frame[column] = ["" if v is None else screen_text(v) for v in frame[column]]
+    """A ``Table`` as a DataFrame for the screen, each column by its kind (``_screen_values``);
+    numbers and dates stay numbers and dates, so that the column sorts by them (a missing
+    one stays missing; ``show_table`` draws it as an empty cell). Returns the frame and
+    each column's kind as shown («mixed» where its cells differ)."""
+    frame = pd.DataFrame(table.rows, columns=table.names, dtype=object)
+    kinds = {}
+    for j, column in enumerate(table.columns):
+        values = [row[j] for row in table.rows]
+        kind = kinds[column.name] = _screen_kind(column, values)
+        shown = _screen_values(column, kind, values)  # as objects: a date stays a date
+        frame[column.name] = pd.Series(shown, index=frame.index, dtype=object)
+        if kind in (Kind.MONEY, Kind.PERCENT, Kind.COUNT, Kind.CODE, Kind.NUMBER):
+            frame[column.name] = pd.to_numeric(frame[column.name])
     return frame, kinds
 
 
 @dataclass
 class Download:
     """What a table's CSV and XLSX buttons write: the file name (without its suffix) and
-    the facts of the XLSX's ``Om uttrekket`` sheet."""
+    the facts of the XLSX's ``Om uttrekket`` sheet (a filter's label may be the column it
+    filters)."""
 
     stem: str
     title: str
@@ -132,72 +152,115 @@ class Download:
 def show_table(
     table,
     *,
-    flags: dict | None = None,
-    flag_words: dict | None = None,
-    alerts: dict | None = None,
-    column_config: dict | None = None,
-    bars: tuple[str, ...] = (),
+    flags: Iterable[Column] = (),
+    alerts: Iterable[Column] = (),
+    bars: Iterable[Column] = (),
     max_height: int = 560,
     key: str | None = None,
     download: Download | None = None,
     rows=None,
 ):
-    """Show a ``Table`` as the page's dataframe: Norwegian formats and status colours;
-    ``flags`` (column → predicate on the cell value) in red with «⚠» after the value (and
-    the words of ``flag_words``, column → function of the value, after it),
-    ``alerts`` in red only; percent columns in ``bars`` as bars; the council's column
-    pinned. Negative amounts in a ``Gjenstår`` column are flagged. With ``download``,
-    the CSV and XLSX buttons follow (``rows``: a function that builds the whole table
-    when a button is pressed, where the page shows only the start of it)."""
+    """Show a ``Table`` as the page's dataframe, each column as its ``Column`` declares:
+    header, width, help, pinned, and the format of its kind (Norwegian numbers and dates,
+    coloured statuses). The cells that need attention (``Column.attention``) of the
+    columns in ``flags`` are red with «⚠» after the value (and the column's ``words``,
+    except in a compact table), of those in ``alerts`` red only; a column declared
+    ``flagged`` is flagged on every page. Percent columns in ``bars`` are bars. With
+    ``download``, the CSV and XLSX buttons follow (``rows``: a function that builds the
+    whole table when a button is pressed, where the page shows only the start of it)."""
     frame, kinds = table_frame(table)
-    flags, alerts = dict(flags or {}), dict(alerts or {})
-    column_config = {**_DEFAULT_COLUMNS, **_goal_columns(frame.columns), **(column_config or {})}
+    flagged = {c.name: c for c in table.columns if c.flagged} | {c.name: c for c in flags}
+    alerted = {c.name: c for c in alerts}
+    barred = {c.name for c in bars}
     styler = frame.style
-    for column in frame.columns:
-        kind = kinds[column]
-        if kind == "money" and column.startswith("Gjenstår"):
-            flags.setdefault(column, lambda v: v < 0)
-        flagged = flags.get(column)
-        if kind == "money":  # one column, one format: øre on every amount if on any
-            with_ore = any(not _missing(v) and round(v * 100) % 100 for v in frame[column])
-            text = _kroner_with_ore if with_ore else _kroner
-        elif kind == "percent" and column in bars:
-            bar = st.column_config.ProgressColumn(
-                column, min_value=0, max_value=100, format="%.0f %%"
-            )
-            column_config.setdefault(column, bar)
-            text = None
-        elif kind == "percent":
-            text = _percent
-        elif column in ONE_DECIMAL_COLUMNS:
-            text = _one_decimal
-        else:
-            text = _plain if column in PLAIN_NUMBER_COLUMNS else _display
+    for j, column in enumerate(table.columns):
+        name, kind = column.name, kinds[column.name]
+        text = _text(kind, column, frame[name], name in barred)
         if text is not None:
-            words = (flag_words or {}).get(column)
-            styler = styler.format(_flagged(text, flagged, words), subset=[column])
-        if column.startswith("Status"):
-            styler = styler.map(lambda v: status_style(v) if isinstance(v, str) else "", [column])
-        predicate = flagged or alerts.get(column)
-        if predicate is not None:
-            styler = styler.map(lambda v, p=predicate: _alert(p, v), subset=[column])
-        if kind in ("money", "percent") and column not in bars:  # amounts line up right
-            config = dict(column_config.get(column) or st.column_config.Column(column))
-            config.setdefault("alignment", "right")
-            column_config[column] = config
+            styler = styler.format(text, subset=[name])
+        if kind is Kind.STATUS:
+            styler = styler.map(status_style, subset=[name])
+        judged = flagged.get(name) or alerted.get(name)
+        marked = _needing_attention(judged, [row[j] for row in table.rows])
+        if not marked:
+            continue
+        rows_alert = [ALERT_STYLE if i in marked else "" for i in range(len(frame))]
+        styler = styler.apply(lambda _, styles=rows_alert: styles, subset=[name])
+        if name in flagged and text is not None:
+            words = None if table.compact else judged.words
+            for i, typed in marked.items():
+                shown = f"{text(frame[name].iloc[i])} ⚠" + (f" {words(typed)}" if words else "")
+                styler = styler.format(lambda _, s=shown: s, subset=([i], [name]))
 
     st.dataframe(
         styler,
         placeholder="",  # an empty cell, not «None»
         hide_index=True,
         height=min(table_height(len(frame)), max_height),
-        alt=getattr(table, "title", None) or None,  # the table's name for a screen reader
-        column_config={c: v for c, v in column_config.items() if c in frame.columns},
+        alt=table.title or None,  # the table's name for a screen reader
+        column_config=column_settings(table, kinds, barred),
         key=key,
     )
     if download is not None:
         download_buttons(rows or table, download, key=key or download.stem)
     return frame
+
+
+def _text(kind, column: Column, values, bar: bool):
+    """How a column's cells read: by its kind (None: a bar, which draws itself)."""
+    if kind is Kind.MONEY:  # one column, one format: øre on every amount if on any
+        with_ore = any(not _missing(v) and round(v * 100) % 100 for v in values)
+        return _kroner_with_ore if with_ore else _kroner
+    if kind is Kind.PERCENT:
+        return None if bar else _percent
+    if kind is Kind.NUMBER or (kind == _MIXED and column.kind is Kind.NUMBER):
+        return _decimals(column.decimals)
+    return _plain if kind is Kind.CODE else _display
+
+
+def _needing_attention(column: Column | None, values: list) -> dict[int, object]:
+    """Row → value, of the cells that need attention by ``column`` (an empty cell never
+    does; nor a cell its judgement does not fit, a text among numbers)."""
+    if column is None or column.attention is None:
+        return {}
+    marked = {}
+    for i, value in enumerate(values):
+        try:
+            if value is not None and column.attention(value):
+                marked[i] = value
+        except (TypeError, AttributeError):
+            pass
+    return marked
+
+
+def column_settings(table, kinds: dict | None = None, bars=frozenset()) -> dict:
+    """Streamlit's settings of each column, as declared: header, width, help, pinned (in a
+    compact table short headers, compact widths, nothing pinned); amounts and shares to
+    the right, bars from 0 to 100 %."""
+    settings = {}
+    goals = dict(load_rules().goals_legend())
+    for column in table.columns:
+        kind = (kinds or {}).get(column.name, column.kind)
+        help = goals[column.name] if column.goal else column.help
+        if table.compact:
+            label, width, pinned = column.compact_header, column.compact_width, None
+            if column.goal:
+                help = f"{column.name}: {help}"
+            elif column.short and not help:
+                help = column.name
+        else:
+            label, width, pinned = column.header, column.width, column.pinned or None
+        common = {"width": width, "help": help or None, "pinned": pinned}
+        if column.name in bars and kind is Kind.PERCENT:
+            settings[column.name] = st.column_config.ProgressColumn(
+                label, min_value=0, max_value=100, format="%.0f %%", **common
+            )
+        elif column.kind is Kind.CODE and kind is Kind.CODE:
+            settings[column.name] = st.column_config.NumberColumn(label, format="%d", **common)
+        else:
+            right = "right" if kind in (Kind.MONEY, Kind.PERCENT) else None
+            settings[column.name] = st.column_config.Column(label, alignment=right, **common)
+    return settings
 
 
 def table_height(rows: int) -> int:
@@ -206,25 +269,9 @@ def table_height(rows: int) -> int:
     return (max(rows, 1) + 1) * 35 + 3
 
 
-# The council's column: wide enough for its name, and in view while a table scrolls sideways.
-# Fylker and Merknad wide enough for a council of two counties and a short remark whole.
-_DEFAULT_COLUMNS = {
-    "IA-råd": st.column_config.TextColumn("IA-råd", width=190, pinned=True),
-    "Fylker": st.column_config.TextColumn("Fylker", width=170),
-    "Merknad": st.column_config.TextColumn("Merknad", width=280),
-}
-
-
-def _goal_columns(columns) -> dict:
-    """A ``Delmål k`` column names its sub-goal in its tooltip (a page's own configuration of
-    the column, width say, keeps the tooltip: see ``goal_help``)."""
-    goals = dict(load_rules().goals_legend())
-    return {c: st.column_config.Column(c, help=goals[c]) for c in columns if c in goals}
-
-
-def goal_help(column: str) -> str | None:
-    """What sub-goal k is, for the column ``Delmål k`` (None for any other column)."""
-    return dict(load_rules().goals_legend()).get(column)
+def goal_help(k: int) -> str:
+    """What sub-goal k is (from the rules), for a tile or a metric's help."""
+    return dict(load_rules().goals_legend())[f"Delmål {k}"]
 
 
 def assumption_legend(rules, years) -> None:
@@ -259,28 +306,19 @@ def _percent(value) -> str:
     return EMPTY if _missing(value) else f"{fmt.number(value, 1)} %"
 
 
-def _one_decimal(value) -> str:
-    if isinstance(value, float) and not _missing(value):
-        return fmt.number(value, 1)
-    return _display(value)
+def _decimals(decimals: int):
+    """A measured number's text: ``decimals`` decimals (text cells as they are)."""
+
+    def text(value) -> str:
+        if isinstance(value, float) and not _missing(value):
+            return fmt.number(value, decimals)
+        return _display(value)
+
+    return text
 
 
 def _plain(value) -> str:
     return _display(value, plain=True)
-
-
-def _flagged(text, predicate, words=None):
-    """A cell's text, with «⚠» after it where ``predicate`` holds (and ``words(value)``
-    after that, saying why, where given)."""
-    if predicate is None:
-        return text
-
-    def shown(value):
-        if not _alert(predicate, value):
-            return text(value)
-        return f"{text(value)} ⚠ {words(value)}" if words else f"{text(value)} ⚠"
-
-    return shown
 
 
 def download_pair(make, stem: str, key: str) -> None:

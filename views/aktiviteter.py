@@ -10,7 +10,7 @@ import streamlit as st
 import ui
 from ia_data.domain import formatting as fmt
 from ia_data.output import charts
-from ia_data.reporting import tables
+from ia_data.reporting import columns, tables
 from ia_data.reporting.activities import (
     activity_breakdown,
     activity_filter_options,
@@ -57,6 +57,12 @@ TEXT = {
     "list_count": "{shown} aktiviteter",
     "list_cut": "Viser de første {shown} av {total} aktiviteter; nedlastingen tar med alle.",
     "list_empty": "Ingen aktiviteter passer med søket og filtrene.",
+    "activities": "Aktiviteter",
+    "cancelled": "Avlyst",
+    "participants": "Deltakere",
+    "spent": "Brukt",
+    "all_types": "Alle typer",
+    "all_statuses": "Alle statuser",
 }
 LIST_LIMIT = 3000
 
@@ -74,7 +80,7 @@ if not coverage_rows:
     st.stop()
 chosen = ", ".join(r.council.name for r in coverage_rows) if council_ids else "alle"
 goal_text = f"delmål {goal}" if goal else "alle delmål"
-filters = [("År", year), ("IA-råd", chosen), ("Delmål", goal_text)]
+filters = [(columns.YEAR, year), (columns.COUNCIL, chosen), (columns.GOALS_TAGGED, goal_text)]
 uploads = ui.data.query(report_uploads, year=year, council_ids=council_ids or None)
 if goal:
     st.info(TEXT["goal_note"].format(goal=goal), icon=":material/filter_alt:")
@@ -85,13 +91,13 @@ by_type = ui.data.query(
     activity_breakdown, year=year, by="type", council_ids=council_ids or None, goal=goal
 )
 with st.container(horizontal=True, border=True):
-    st.metric("Aktiviteter", fmt.number(sum(r.activities for r in by_type)))
+    st.metric(TEXT["activities"], fmt.number(sum(r.activities for r in by_type)))
     for row in by_goal:
         if goal is None or row.key == f"Delmål {goal}":
             st.metric(ui.text.plain(row.key), fmt.number(row.activities))
-    st.metric("Avlyst", fmt.number(sum(r.cancelled for r in by_type)))
-    st.metric("Deltakere", fmt.number(sum(r.participants for r in by_type)))
-    st.metric("Brukt", fmt.kroner(sum(r.spent_ore for r in by_type)))
+    st.metric(TEXT["cancelled"], fmt.number(sum(r.cancelled for r in by_type)))
+    st.metric(TEXT["participants"], fmt.number(sum(r.participants for r in by_type)))
+    st.metric(TEXT["spent"], fmt.kroner(sum(r.spent_ore for r in by_type)))
 
 # --- sub-goals per council -------------------------------------------------------------
 st.subheader(TEXT["coverage"].format(year=year))
@@ -114,16 +120,15 @@ if unreported:
     names = ", ".join(ui.text.plain(r.council.name) for r in unreported)
     st.info(TEXT["no_report"].format(names=names, year=year), icon=":material/description:")
 coverage = tables.goal_coverage_table(coverage_rows)
-zero = {f"Delmål {k}": (lambda v: v == 0) for k in (1, 2, 3)}
 ui.display.show_table(
     coverage,
-    alerts={**zero, "Alle delmål dekket": lambda v: v == "Nei"},
+    alerts=(*columns.GOALS.values(), columns.ALL_GOALS),
     max_height=720,
     key="coverage",
     download=ui.display.Download(
         f"ia-delmal-per-rad-{year}",
         title=f"Aktiviteter per delmål og IA-råd {year}",
-        filters=[("År", year), ("IA-råd", chosen)],
+        filters=[(columns.YEAR, year), (columns.COUNCIL, chosen)],
         upload_ids=uploads,
         row_label="Antall IA-råd",
     ),
@@ -151,16 +156,16 @@ by_sector = ui.data.query(
 )
 goal_rows = [r for r in by_goal if goal is None or r.key == f"Delmål {goal}"]
 views = [
-    (goal_rows, "Delmål", "Per delmål", "delmal"),
-    (by_type, "Type", "Per type", "type"),
-    (by_sector, "Bransje/sektor", "Per bransje-sektor", "sektor"),
+    (goal_rows, "goal", "Per delmål", "delmal"),
+    (by_type, "type", "Per type", "type"),
+    (by_sector, "sector", "Per bransje-sektor", "sektor"),
 ]
-for tab, (rows, key_label, title, slug) in zip(st.tabs(TEXT["tabs"]), views, strict=True):
+for tab, (rows, by, title, slug) in zip(st.tabs(TEXT["tabs"]), views, strict=True):
     with tab:
         if not rows or not any(r.activities or r.cancelled for r in rows):
             st.info(TEXT["no_activities"].format(year=year))
             continue
-        table = tables.breakdown_table(rows, key_label, title)
+        table = tables.breakdown_table(rows, by, title)
         ui.display.show_table(
             table,
             max_height=480,
@@ -183,8 +188,10 @@ st.subheader(TEXT["list"].format(year=year))
 options = ui.data.query(activity_filter_options, year=year)
 with st.container(horizontal=True):
     search = ui.filters.search_filter(help=TEXT["search_help"])
-    types = ui.filters.choice_filter("Type", options["types"], "type", "Alle typer")
-    statuses = ui.filters.choice_filter("Status", options["statuses"], "status", "Alle statuser")
+    types = ui.filters.choice_filter(columns.TYPE.name, options["types"], "type", TEXT["all_types"])
+    statuses = ui.filters.choice_filter(
+        columns.ACTIVITY_STATUS.name, options["statuses"], "status", TEXT["all_statuses"]
+    )
 query = {
     "year": year,
     "council_ids": council_ids or None,
@@ -207,10 +214,6 @@ else:
 
     ui.display.show_table(
         tables.activities_table(rows),
-        column_config={
-            "Aktivitet": st.column_config.TextColumn("Aktivitet", width=320),
-            "Fil": st.column_config.TextColumn("Fil", width=260),
-        },
         max_height=640,
         key="list",
         rows=None if total == len(rows) else _everything,
@@ -219,8 +222,8 @@ else:
             title=f"Aktiviteter i IA-rådene {year}",
             filters=[
                 *filters,
-                ("Type", ", ".join(types) or "alle"),
-                ("Status", ", ".join(statuses) or "alle"),
+                (columns.TYPE, ", ".join(types) or "alle"),
+                (columns.ACTIVITY_STATUS, ", ".join(statuses) or "alle"),
                 ("Søk", search or "–"),
             ],
             upload_ids=sorted({a.upload_id for a in rows}) if total == len(rows) else uploads,

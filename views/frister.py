@@ -11,7 +11,7 @@ import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.rules import Status, load_rules
 from ia_data.output import charts
-from ia_data.reporting import tables
+from ia_data.reporting import columns, tables
 from ia_data.reporting.deadlines import data_years, deadlines, falling_due, missing_reports
 
 TEXT = {
@@ -62,7 +62,7 @@ if not rows:
 span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
 stem = f"ia-frister-{span.replace('–', '-')}-per-{as_of.isoformat()}"
 chosen = ", ".join(sorted({r.council.name for r in rows})) if council_ids else "alle"
-filters = [("År", span), ("IA-råd", chosen)]
+filters = [(columns.YEAR, span), (columns.COUNCIL, chosen)]
 uploads = [r.upload_id for r in rows if r.upload_id]
 
 # --- headline figures ------------------------------------------------------------------
@@ -93,22 +93,8 @@ def _rules_text() -> str:
 
 st.subheader(TEXT["matrix"])
 matrix = tables.deadline_matrix_table(rows)
-
-
-def _width(j: int) -> int:
-    """A column wide enough for its longest status (the grid does not measure it)."""
-    longest = max([len(matrix.columns[j]) - 7, *(len(r[j] or "") for r in matrix.rows)])
-    return 7 * longest + 26
-
-
 ui.display.show_table(
     matrix,
-    column_config={
-        **{
-            c: st.column_config.TextColumn(c.removeprefix("Status "), width=_width(j))
-            for j, c in enumerate(matrix.columns[1:], start=1)
-        },
-    },
     max_height=720,
     key="matrix",
     download=ui.display.Download(
@@ -135,7 +121,7 @@ with left:
         table = tables.missing_table(missing)
         ui.display.show_table(
             table,
-            alerts={"Dager over frist": lambda v: v is not None and v > 0},
+            alerts=(columns.DAYS_OVERDUE,),
             key="missing",
             download=ui.display.Download(
                 f"{stem}-mangler",
@@ -180,7 +166,7 @@ st.subheader(TEXT["details"])
 details = tables.deadlines_table(rows)
 ui.display.show_table(
     details,
-    alerts={"Dager over frist": lambda v: v is not None and v > 0},
+    alerts=(columns.DAYS_OVERDUE,),
     max_height=420,
     key="details",
     download=ui.display.Download(

@@ -12,9 +12,9 @@ from ia_data.domain import formatting as fmt
 from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import load_rules
 from ia_data.output import exports
-from ia_data.reporting import tables
+from ia_data.reporting import columns, tables
 from ia_data.reporting import uploads as up
-from ia_data.reporting.table import Kroner, Table
+from ia_data.reporting.table import Kroner
 
 TEXT = {
     "title": "Last opp",
@@ -51,7 +51,6 @@ TEXT = {
     "same_period": "{files} gjelder alle {what}. Lagres de, blir den siste ({last}) den "
     "aktive versjonen.",
     "files": "Filene",
-    "files_columns": ["Fil", "IA-råd", "Periode", "Feil", "Advarsler", "Resultat"],
     "status_ready": "Klar til lagring",
     "status_errors": "Har feil",
     "status_unchanged": "Allerede lastet opp",
@@ -72,6 +71,7 @@ TEXT = {
     "warning_one": "1 advarsel (filen kan likevel lagres):",
     "warnings_more": "… og {count} til",
     "warnings_all": "Alle advarslene ({count})",
+    "warnings_title": "Advarsler",
     "changes": "Hva filen endrer",
     "changes_new": "Ingen versjon er lagret for {what} fra før: alt i filen er nytt.",
     "changes_replaces": "Erstatter den aktive versjonen (opplasting nr. {id}) for {what}.",
@@ -264,21 +264,8 @@ def _state(p: up.Preview) -> str:
 if total > 1:
     st.subheader(TEXT["files"])
     ui.display.show_table(
-        Table(
-            columns=TEXT["files_columns"],
-            rows=[
-                [
-                    p.file_name,
-                    p.council or None,
-                    p.period_label or None,
-                    len(p.errors),
-                    len(p.warnings),
-                    _state(p),
-                ]
-                for p in previews
-            ],
-        ),
-        alerts={"Feil": lambda v: v > 0},
+        tables.upload_files_table(previews, _state),
+        alerts=(columns.ERRORS,),
         key="upload_files_table",
     )
 
@@ -286,12 +273,13 @@ if total > 1:
 # --- one card per file ----------------------------------------------------------------
 def _errors_table(p: up.Preview) -> None:
     table = tables.problems_table(p.errors)
-    frame = pd.DataFrame(table.rows, columns=table.columns)
-    frame["Rad"] = pd.array(frame["Rad"].tolist(), dtype="Int64")
-    for column in ("Funnet", "Forventet / melding"):  # a found value may be very long
+    frame = pd.DataFrame(table.rows, columns=table.names)
+    row = columns.ROW.name
+    frame[row] = pd.array(frame[row].tolist(), dtype="Int64")
+    for column in (columns.FOUND.name, columns.MESSAGE.name):  # a found value may be long
         frame[column] = [ui.text.screen_text(v) for v in frame[column]]
     if len(frame) <= WHOLE_ERRORS:  # a static table: every message whole, wrapped
-        frame["Rad"] = ["" if pd.isna(v) else str(v) for v in frame["Rad"]]
+        frame[row] = ["" if pd.isna(v) else str(v) for v in frame[row]]
         frame = frame.fillna("")
         st.table(frame, hide_index=True, alt=TEXT["errors_alt"].format(name=p.file_name))
     else:
@@ -301,15 +289,7 @@ def _errors_table(p: up.Preview) -> None:
             placeholder="",  # an empty cell, not «None»
             hide_index=True,
             height=min(ui.display.table_height(len(frame)), 456),
-            column_config={
-                "Ark": st.column_config.TextColumn("Ark", width=95),
-                "Rad": st.column_config.NumberColumn("Rad", format="%d", width=50),
-                "Kolonne": st.column_config.TextColumn("Kolonne", width=115),
-                "Funnet": st.column_config.TextColumn("Funnet", width=100),
-                "Forventet / melding": st.column_config.TextColumn(
-                    "Forventet / melding", width=540
-                ),
-            },
+            column_config=ui.display.column_settings(table),
             key=f"errors_{p.sha256[:16]}",
         )
     stem = p.file_name.rsplit(".", 1)[0]
@@ -342,7 +322,7 @@ def _warnings(p: up.Preview) -> None:
     if len(warnings) > len(shown):
         with st.expander(TEXT["warnings_all"].format(count=len(warnings))):
             ui.display.show_table(
-                tables.problems_table(warnings, "Advarsler"), key=f"w_{p.sha256[:16]}"
+                tables.problems_table(warnings, TEXT["warnings_title"]), key=f"w_{p.sha256[:16]}"
             )
 
 
@@ -373,7 +353,7 @@ def _counts(p: up.Preview) -> None:
         st.metric(TEXT["metric_activities"], fmt.number(p.activities), help=TEXT["activities_help"])
         for k in (1, 2, 3):
             name = TEXT["metric_goal"].format(k=k)
-            st.metric(name, fmt.number(p.goals[k]), help=ui.display.goal_help(name))
+            st.metric(name, fmt.number(p.goals[k]), help=ui.display.goal_help(k))
         st.metric(TEXT["metric_meetings"], fmt.number(p.meetings))
         st.metric(TEXT["metric_cost"], fmt.kroner(p.cost_ore), help=TEXT["cost_help"])
 
@@ -401,10 +381,11 @@ def _changes(p: up.Preview) -> None:
             before, after, change = before.ore, after.ore, change.ore
         shown = fmt.kroner if money else fmt.number
         rows.append([label, shown(before), shown(after), _signed(change, money)])
-    frame = pd.DataFrame(rows, columns=counts.columns)
+    frame = pd.DataFrame(rows, columns=counts.names)
     st.dataframe(
         frame.style.map(
-            lambda v: "font-weight: 600" if v and v[0] in "+−" else "", subset=["Endring"]
+            lambda v: "font-weight: 600" if v and v[0] in "+−" else "",
+            subset=[columns.DIFFERENCE.name],
         ),
         placeholder="",  # an empty cell, not «None»
         hide_index=True,

@@ -7,12 +7,12 @@ import streamlit as st
 
 import ui
 from ia_data.domain import formatting as fmt
-from ia_data.domain.kinds import AllocationSource
 from ia_data.domain.money import rule_grants_text
 from ia_data.domain.rules import load_rules
 from ia_data.output import charts
-from ia_data.reporting import tables
+from ia_data.reporting import columns, tables
 from ia_data.reporting.activities import activity_types, spend_by_type
+from ia_data.reporting.headline import headline
 from ia_data.reporting.money import allocation_history, money, pool_status
 
 TEXT = {
@@ -46,6 +46,14 @@ TEXT = {
     "no_decisions": "Ingen tildelingsvedtak er lastet opp ennå.",
     "pool": "Tilskuddspotten {year}",
     "pool_help": "Summen av de aktive tildelingsvedtakene for {councils} IA-råd",
+    "allocated": "Tildelt",
+    "spent": "Brukt",
+    "remaining": "Gjenstår",
+    "share_used": "Andel brukt",
+    "overspent": "Overforbruk",
+    "overspent_none": "Ingen råd har brukt mer enn tildelt",
+    "sources": "Tildeling vedtak / regel",
+    "sources_help": "Antall IA-råd med tildeling fra et opplastet vedtak og etter reglene for året",
     "pool_caption": "Brevet fra 2012: det er satt av en pott for {year} som fordeles på "
     "IA-rådene etter søknad. Potten gjelder alle rådene, uansett filteret over; beløpet "
     "står i reglene (rules.toml).",
@@ -62,28 +70,24 @@ if not rows:
     st.info(TEXT["no_rows"])
     st.stop()
 chosen = ", ".join(r.council.name for r in rows) if council_ids else "alle"
-overspent_flag = {"Overforbruk": lambda v: v == "Ja"}
+per_council = [(columns.YEAR, year), (columns.COUNCIL, chosen)]
 
-# --- headline figures ------------------------------------------------------------------
-allocated = sum(r.allocated_ore or 0 for r in rows)
-spent = sum(r.spent_ore for r in rows)
-overspent = [r for r in rows if r.overspent]
-sources = [r.allocation_source for r in rows]
+# --- headline figures (the same function as Oversikt's) --------------------------------
+figures = headline(rows)
 with st.container(horizontal=True, border=True):
-    st.metric("Tildelt", fmt.kroner(allocated))
-    st.metric("Brukt", fmt.kroner(spent))
-    st.metric("Gjenstår", fmt.kroner(allocated - spent))
-    st.metric("Andel brukt", fmt.percent(spent / allocated) if allocated else "–")
+    st.metric(TEXT["allocated"], fmt.kroner(figures.allocated_ore))
+    st.metric(TEXT["spent"], fmt.kroner(figures.spent_ore))
+    st.metric(TEXT["remaining"], fmt.kroner(figures.remaining_ore))
+    st.metric(TEXT["share_used"], fmt.percent(figures.share_used) or "–")
     st.metric(
-        "Overforbruk",
-        len(overspent),
-        help=ui.text.plain(", ".join(r.council.name for r in overspent))
-        or "Ingen råd har brukt mer enn tildelt",
+        TEXT["overspent"],
+        len(figures.overspent),
+        help=ui.text.plain(", ".join(c.name for c in figures.overspent)) or TEXT["overspent_none"],
     )
     st.metric(
-        "Tildeling vedtak / regel",
-        f"{sources.count(AllocationSource.DECISION)} / {sources.count(AllocationSource.RULE)}",
-        help="Antall IA-råd med tildeling fra et opplastet vedtak og etter reglene for året",
+        TEXT["sources"],
+        f"{figures.decisions} / {figures.rule_grants}",
+        help=TEXT["sources_help"],
     )
 
 # --- the year's pool, where the rules set one (2012) ------------------------------------
@@ -107,16 +111,15 @@ if pool is not None:
 st.subheader(TEXT["year_table"].format(year=year))
 ui.display.show_table(
     tables.money_table(rows),
-    bars=("Forbruk (%)",),
-    alerts=overspent_flag,
-    column_config={"Gjenstår (kr)": st.column_config.TextColumn("Gjenstår (kr)", width=130)},
+    bars=(columns.SHARE_USED,),
+    alerts=(columns.OVERSPENT,),
     max_height=720,
     key="money",
     download=ui.display.Download(
         f"ia-okonomi-{year}",
         years=[year],
         title=f"Tildelt og brukt per IA-råd {year}",
-        filters=[("År", year), ("IA-råd", chosen)],
+        filters=per_council,
         upload_ids=[i for r in rows for i in r.upload_ids],
         row_label="Antall IA-råd",
     ),
@@ -144,7 +147,7 @@ if spend:
             f"ia-forbruk-per-type-{year}",
             years=[year],
             title=f"Brukt per aktivitetstype og IA-råd {year}",
-            filters=[("År", year), ("IA-råd", chosen)],
+            filters=per_council,
             upload_ids=[i for r in rows for i in r.upload_ids],
             row_label="Antall rader (IA-råd og sum)",
         ),
@@ -159,14 +162,14 @@ history = ui.data.query(money, council_ids=council_ids or None)
 all_years = sorted({r.year for r in history})
 span = f"{all_years[0]}–{all_years[-1]}" if len(all_years) > 1 else str(all_years[0])
 history_about = {
-    "filters": [("År", span), ("IA-råd", chosen)],
+    "filters": [(columns.YEAR, span), (columns.COUNCIL, chosen)],
     "upload_ids": [i for r in history for i in r.upload_ids],
 }
 st.subheader(TEXT["trend"].format(span=span))
 trend = tables.money_trend_table(history)
 ui.display.show_table(
     trend,
-    bars=("Forbruk (%)",),
+    bars=(columns.SHARE_USED,),
     key="trend",
     download=ui.display.Download(
         f"ia-okonomi-utvikling-{span.replace('–', '-')}",
@@ -185,8 +188,8 @@ with right:
 with st.expander(TEXT["all_years"]):
     ui.display.show_table(
         tables.money_table(history, title="Økonomi alle år"),
-        bars=("Forbruk (%)",),
-        alerts=overspent_flag,
+        bars=(columns.SHARE_USED,),
+        alerts=(columns.OVERSPENT,),
         key="all_years",
         download=ui.display.Download(
             f"ia-okonomi-{span.replace('–', '-')}",
@@ -209,7 +212,7 @@ if versions:
         download=ui.display.Download(
             "ia-tildelingsvedtak",
             title="Tildelingsvedtak (alle versjoner)",
-            filters=[("IA-råd", chosen)],
+            filters=[(columns.COUNCIL, chosen)],
             upload_ids=[v.upload_id for v in versions],
             row_label="Antall tildelinger",
         ),

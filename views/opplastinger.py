@@ -47,7 +47,6 @@ TEXT = {
     "is_active": "Dette er den aktive versjonen.",
     "restored": "Sist gjenopprettet som aktiv versjon {when}",
     "read_only": "Rollen din kan se opplastingene, men ikke gjenopprette.",
-    "number": "Nr.",
 }
 
 
@@ -94,23 +93,7 @@ with st.container(horizontal=True, border=True):
     st.metric(TEXT["metric_active"], fmt.number(active))
     st.metric(TEXT["metric_earlier"], fmt.number(len(rows) - active))
 
-ui.display.show_table(
-    tables.history_table(rows),
-    key="history_table",
-    column_config={
-        "Opplasting nr.": st.column_config.Column(TEXT["number"], width=45),
-        "Lastet opp": st.column_config.Column(width=115),
-        "Fil": st.column_config.Column(width=165),
-        "Innsendt av": st.column_config.Column(width=110),
-        "IA-råd": st.column_config.Column(width=150),
-        "Periode": st.column_config.Column(width=65),
-        "Aktiv": st.column_config.Column(width=45),
-        "Aktiviteter": st.column_config.Column(width=70),
-        "Møter": st.column_config.Column(width=50),
-        "Kostnad (kr)": st.column_config.Column(width=90),
-        "Advarsler": st.column_config.Column(width=65),
-    },
-)
+ui.display.show_table(tables.history_table(rows), key="history_table")
 st.caption(TEXT["caption"])
 
 # --- one upload: details, the original file, restore -----------------------------------

@@ -8,9 +8,10 @@ import streamlit as st
 import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.money import rule_grants_text
-from ia_data.domain.rules import ASSUMED_MARK, Status, load_rules
+from ia_data.domain.rules import ASSUMED_MARK, load_rules
 from ia_data.output import charts
-from ia_data.reporting import tables
+from ia_data.reporting import columns, tables
+from ia_data.reporting.headline import headline
 from ia_data.reporting.overview import overview
 from ia_data.reporting.sickness import sickness_overview
 
@@ -39,9 +40,13 @@ TEXT = {
     "view": "Visning",
     "sickness": "Et råd som dekker to fylker, viser hvert fylkes tall (ikke et snitt); et "
     "tomt felt betyr at serien ikke har tall for fylket.",
-    "assumed_due": "Brevene gir ingen frist for denne perioden; fristen er antatt (se under "
-    "tabellen).",
     "views": {"kompakt": "Kompakt", "alle": "Alle kolonner"},
+    "share_used": "Andel brukt",
+    "overspent_help": "IA-råd som har brukt mer enn tildelt",
+    "lacking_goals": "Uten alle tre delmål",
+    "without_plan": "Uten handlingsplan",
+    "all_have_plans": "Alle rådene som har rapportert, har en handlingsplan",
+    "statuses_help": "Antall rapporter (råd × periode)",
     "compiled": "Samlet rapport",
     "compiled_year": "Hele året",
     "compiled_period": "Rapporten gjelder",
@@ -53,26 +58,6 @@ TEXT = {
 
 rules = load_rules()
 years = ui.data.page_start(TEXT)
-
-# The compact view's columns: narrow enough that all of them fit a 1440 px screen.
-COMPACT_COLUMNS = {
-    "IA-råd": st.column_config.TextColumn("IA-råd", width=114),
-    "Forbruk (%)": st.column_config.ProgressColumn(
-        "Forbruk", min_value=0, max_value=100, format="%.0f %%", width=76,
-        help="Brukt som andel av tildelt",
-    ),
-    "Tildelt (kr)": st.column_config.Column("Tildelt", width=80, help="Tildelt (kr)"),
-    "Brukt (kr)": st.column_config.Column("Brukt", width=96, help="Brukt (kr)"),
-    "Aktiviteter": st.column_config.Column("Akt.", width=44, help="Aktiviteter (ikke avlyste)"),
-    **{
-        f"Delmål {k}": st.column_config.Column(
-            f"D{k}", width=44, help=f"Delmål {k}: {ui.display.goal_help(f'Delmål {k}')}"
-        )
-        for k in (1, 2, 3)
-    },
-    "Møter": st.column_config.Column("Møter", width=54),
-    "Handlingsplan": st.column_config.Column("Handl.plan", width=92, help="Handlingsplan"),
-}  # fmt: skip
 
 with st.container(horizontal=True):
     year = ui.filters.year_filter(years, default=years[0])
@@ -89,115 +74,54 @@ sickness = ui.data.query(sickness_overview, year=year, council_ids=council_ids o
 table = tables.overview_table(rows, periods, screen=True, sickness=sickness)
 
 # --- headline figures ------------------------------------------------------------------
-statuses = [p.status.status for r in rows for p in r.periods]
-allocated = sum(r.allocated_ore or 0 for r in rows)
-spent = sum(r.spent_ore for r in rows)
-lacking = [r for r in rows if r.lacks_goals]
-without_plan = [r for r in rows if r.lacks_action_plan]
+# The same function as the compiled report's «Nøkkeltall»; a tile of a column's figure is
+# named as the column is.
+figures = headline(rows)
 with st.container(horizontal=True, border=True):
-    st.metric("IA-råd", len(rows))
-    st.metric("Tildelt", fmt.kroner(allocated))
-    st.metric("Brukt", fmt.kroner(spent))
-    st.metric("Andel brukt", fmt.percent(spent / allocated) if allocated else "–")
-    st.metric(
-        "Overforbruk",
-        sum(1 for r in rows if r.overspent),
-        help="IA-råd som har brukt mer enn tildelt",
-    )
+    st.metric(columns.COUNCIL.name, figures.councils)
+    st.metric(columns.ALLOCATED.short, fmt.kroner(figures.allocated_ore))
+    st.metric(columns.SPENT.short, fmt.kroner(figures.spent_ore))
+    st.metric(TEXT["share_used"], fmt.percent(figures.share_used) or "–")
+    st.metric(columns.OVERSPENT.name, len(figures.overspent), help=TEXT["overspent_help"])
 with st.container(horizontal=True, border=True):
-    st.metric("Aktiviteter", fmt.number(sum(r.activities for r in rows)))
-    for k in (1, 2, 3):
-        st.metric(
-            f"Delmål {k}",
-            fmt.number(sum(r.goals[k] for r in rows)),
-            help=ui.display.goal_help(f"Delmål {k}"),
-        )
+    st.metric(columns.ACTIVITIES.name, fmt.number(figures.activities))
+    for k, sub_goal in columns.GOALS.items():
+        st.metric(sub_goal.name, fmt.number(figures.goals[k]), help=ui.display.goal_help(k))
     st.metric(
-        "Uten alle tre delmål",
-        len(lacking),
-        help=ui.text.plain(", ".join(r.council.name for r in lacking)) or None,
+        TEXT["lacking_goals"],
+        len(figures.lacking_goals),
+        help=ui.text.plain(", ".join(c.name for c in figures.lacking_goals)) or None,
     )
     st.metric(
-        "Uten handlingsplan",
-        len(without_plan),
-        help=ui.text.plain(", ".join(r.council.name for r in without_plan))
-        or "Alle rådene som har rapportert, har en handlingsplan",
+        TEXT["without_plan"],
+        len(figures.without_action_plan),
+        help=ui.text.plain(", ".join(c.name for c in figures.without_action_plan))
+        or TEXT["all_have_plans"],
     )
 with st.container(horizontal=True, border=True):
-    for status in Status:
-        st.metric(str(status), statuses.count(status), help="Antall rapporter (råd × periode)")
+    for status, count in figures.statuses.items():
+        st.metric(str(status), count, help=TEXT["statuses_help"])
 
 # --- the table -------------------------------------------------------------------------
 expected = rules.meetings_expected(year) or (2, 4)
 meetings_mark = f" {ASSUMED_MARK}" if rules.meetings_assumed(year) else ""
-date_columns = [c for c in table.columns if c.startswith(("Frist", "Innsendt"))]
-status_columns = [c for c in table.columns if c.startswith("Status")]
+meetings = columns.MEETINGS.needs(
+    lambda v: not expected[0] <= v <= expected[1],
+    words=lambda v: (
+        (f"under {expected[0]}" if v < expected[0] else f"over {expected[1]}") + meetings_mark
+    ),
+)
 if goal:
     st.info(TEXT["goal_note"].format(goal=goal), icon=":material/filter_alt:")
 view = ui.filters.view_filter(TEXT["view"], TEXT["views"])
 compact = view == "kompakt"
 shown = tables.overview_compact_table(rows, periods, sickness) if compact else table
-sickness_help = (
-    f"{sickness.caption} Et råd som dekker to fylker, viser begge fylkenes tall (i "
-    "kompakt visning: i fylkenes rekkefølge under Fylker)."
-)
 ui.display.show_table(
     shown,
-    bars=("Forbruk (%)",),
-    flags={
-        **{f"Delmål {k}": (lambda v: v == 0) for k in (1, 2, 3)},
-        "Møter": lambda v: not expected[0] <= v <= expected[1],
-        "Handlingsplan": tables.action_plan_missing,
-    },
-    flag_words={}
-    if compact
-    else {
-        "Møter": lambda v: (
-            (f"under {expected[0]}" if v < expected[0] else f"over {expected[1]}") + meetings_mark
-        ),
-        "Handlingsplan": lambda v: "mangler",
-    },
-    alerts={"Alle delmål dekket": lambda v: v == "Nei"},
+    bars=(columns.SHARE_USED,),
+    flags=(*columns.GOALS.values(), meetings, columns.ACTION_PLAN),
+    alerts=(columns.ALL_GOALS,),
     max_height=ui.display.table_height(len(rows)),
-    column_config={
-        **COMPACT_COLUMNS,
-        tables.SICKNESS: st.column_config.Column("Sykefr.", width=64, help=sickness_help),
-        **{
-            tables.compact_status_column(p): st.column_config.TextColumn(
-                tables.compact_status_column(p),
-                width=158,
-                help=TEXT["assumed_due"] if p.due_is_assumption else None,
-            )
-            for p in periods
-        },
-    }
-    if compact
-    else {
-        "År": st.column_config.NumberColumn("År", format="%d", width=48),
-        "IA-råd": st.column_config.TextColumn("IA-råd", width=175, pinned=True),
-        "Fylker": st.column_config.TextColumn("Fylker", width=150),
-        "Tildelt (kr)": st.column_config.Column("Tildelt (kr)", width=92),
-        "Tildeling": st.column_config.TextColumn("Tildeling", width=104),
-        "Brukt (kr)": st.column_config.Column("Brukt (kr)", width=105),
-        "Gjenstår (kr)": st.column_config.Column("Gjenstår (kr)", width=112),
-        "Aktiviteter": st.column_config.Column("Aktiviteter", width=78),
-        **{
-            f"Delmål {k}": st.column_config.Column(
-                f"Delmål {k}", width=66, help=ui.display.goal_help(f"Delmål {k}")
-            )
-            for k in (1, 2, 3)
-        },
-        "Alle delmål dekket": st.column_config.TextColumn(
-            "Alle delmål", width=108, help="Aktivitet på alle tre delmål"
-        ),
-        "Møter": st.column_config.Column("Møter", width=92),
-        tables.SICKNESS: st.column_config.Column(tables.SICKNESS, width=110, help=sickness_help),
-        tables.SICKNESS_CHANGE: st.column_config.Column(
-            "Endring (pp)", width=96, help=f"Endring i prosentpoeng. {sickness.caption}"
-        ),
-        **{c: st.column_config.TextColumn(c, width=235) for c in status_columns},
-        **{c: st.column_config.Column(c, width=88) for c in date_columns},
-    },
 )
 st.caption(
     TEXT["caption"].format(

@@ -13,10 +13,11 @@ from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import Status, load_rules
 from ia_data.output import charts
 from ia_data.output.exports import left_out_about
-from ia_data.reporting import tables
+from ia_data.reporting import columns, tables
 from ia_data.reporting.activities import activity_list, meeting_list
 from ia_data.reporting.council import council_history
 from ia_data.reporting.deadlines import data_years
+from ia_data.reporting.headline import headline
 from ia_data.reporting.sickness import council_sickness, shown_notes
 from ia_data.reporting.totals import council_year_totals
 
@@ -62,6 +63,15 @@ TEXT = {
     "sickness_chart": "Kilde: {source}. Stiplet: hele landet.",
     "meetings": "Møter",
     "meetings_none": "Rådet har ingen møter registrert.",
+    "submitted": "Rapporter levert",
+    "late": "Levert for sent",
+    "missing": "Mangler",
+    "allocated": "Tildelt i alt",
+    "spent": "Brukt i alt",
+    "activities_total": "Aktiviteter i alt",
+    "meetings_total": "Møter i alt",
+    "answer": "Svar",
+    "answers_periods": "Perioder",
     "no_data_years": "{name} har ingen tall her: rådet fantes {span}, og dataene gjelder "
     "{first}–{last}.",
 }
@@ -104,20 +114,20 @@ if not history.years:
     )
     st.stop()
 
-# --- headline figures ------------------------------------------------------------------
-statuses = [p.status.status for p in history.periods]
+# --- headline figures (the same function as Oversikt's) --------------------------------
 money = [y.money for y in history.years]
+figures = headline(money, history.periods)
 with st.container(horizontal=True, border=True):
-    st.metric("Rapporter levert", f"{sum(1 for p in history.periods if p.submitted)}")
-    st.metric("Levert for sent", statuses.count(Status.LATE))
-    st.metric("Mangler", statuses.count(Status.MISSING))
-    st.metric("Tildelt i alt", fmt.kroner(sum(m.allocated_ore or 0 for m in money)))
-    st.metric("Brukt i alt", fmt.kroner(sum(m.spent_ore for m in money)))
-    st.metric("Aktiviteter i alt", fmt.number(sum(m.activities for m in money)))
-    st.metric("Møter i alt", fmt.number(sum(y.meetings for y in history.years)))
+    st.metric(TEXT["submitted"], f"{figures.submitted}")
+    st.metric(TEXT["late"], figures.statuses[Status.LATE])
+    st.metric(TEXT["missing"], figures.statuses[Status.MISSING])
+    st.metric(TEXT["allocated"], fmt.kroner(figures.allocated_ore))
+    st.metric(TEXT["spent"], fmt.kroner(figures.spent_ore))
+    st.metric(TEXT["activities_total"], fmt.number(figures.activities))
+    st.metric(TEXT["meetings_total"], fmt.number(figures.meetings))
 
 years_span = f"{history.years[0].money.year}–{history.years[-1].money.year}"
-about_filters = [("IA-råd", council.name), ("År", years_span)]
+about_filters = [(columns.COUNCIL, council.name), (columns.YEAR, years_span)]
 uploads = [p.report_upload_id for p in history.periods if p.report_upload_id]
 
 # --- the reports -----------------------------------------------------------------------
@@ -125,9 +135,7 @@ st.subheader(TEXT["reports"])
 reports_table = tables.council_reports_table(history.periods, screen=True)
 ui.display.show_table(
     reports_table,
-    column_config={"Status": st.column_config.TextColumn("Status", width=190)},
-    flags={"Handlingsplan": tables.action_plan_missing},
-    flag_words={"Handlingsplan": lambda v: "mangler"},
+    flags=(columns.ACTION_PLAN,),
     max_height=520,
     key="reports",
     download=ui.display.Download(
@@ -162,16 +170,16 @@ else:
     # where periods side by side would be cut. st.table draws Markdown: each answer (text
     # from a workbook) is shown as plain text, its line breaks kept, and cut where a stored
     # answer is longer than any allowed now.
-    for j, tab in enumerate(st.tabs(answers.columns[1:]), start=1):
+    for j, tab in enumerate(st.tabs(answers.names[1:]), start=1):
         frame = pd.DataFrame(
             [
                 [row[0], ui.text.plain(ui.text.screen_text(row[j], ANSWER_LIMIT))]
                 for row in answers.rows
             ],
-            columns=["Spørsmål", "Svar"],
+            columns=[columns.QUESTION.name, TEXT["answer"]],
         )
         with tab:
-            st.table(frame, hide_index=True, alt=f"Svarene for {answers.columns[j]}")
+            st.table(frame, hide_index=True, alt=f"Svarene for {answers.names[j]}")
     st.caption(TEXT["answers_caption"])
     ui.display.download_buttons(
         answers,
@@ -179,8 +187,8 @@ else:
             f"ia-rad-{slug}-svar",
             title=f"Svarene fra {council.name}",
             filters=[
-                ("IA-råd", council.name),
-                ("Perioder", ", ".join(p.period.label for p in chosen)),
+                (columns.COUNCIL, council.name),
+                (TEXT["answers_periods"], ", ".join(p.period.label for p in chosen)),
             ],
             as_of=as_of,
             upload_ids=[p.report_upload_id for p in chosen if p.report_upload_id],
@@ -193,15 +201,15 @@ else:
 st.subheader(TEXT["years"])
 years_table = tables.council_years_table(history.years)
 ranges = {y.meetings_expected for y in history.years if y.meetings_expected}
-alerts = {f"Delmål {k}": (lambda v: v == 0) for k in (1, 2, 3)}
+alerts = list(columns.GOALS.values())
 meetings_text = "–"
 if len(ranges) == 1:
     low, high = ranges.pop()
-    alerts["Møter"] = lambda v: not low <= v <= high
+    alerts.append(columns.MEETINGS.needs(lambda v: not low <= v <= high))
     meetings_text = f"{low}–{high}"
 ui.display.show_table(
     years_table,
-    bars=("Forbruk (%)",),
+    bars=(columns.SHARE_USED,),
     alerts=alerts,
     key="years",
     download=ui.display.Download(
@@ -277,7 +285,6 @@ if activities:
     activity_table = tables.activities_table(activities)
     ui.display.show_table(
         activity_table,
-        column_config={"Aktivitet": st.column_config.TextColumn("Aktivitet", width=320)},
         max_height=460,
         key="activities",
         download=ui.display.Download(

@@ -16,7 +16,7 @@ import re
 from datetime import UTC, date, datetime
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
@@ -29,21 +29,21 @@ from ia_data.domain.register import CouncilInfo
 from ia_data.domain.rules import Rules, Status
 from ia_data.output.exports import about_rows
 from ia_data.output.spreadsheet import (
-    HEADER_FILL,
-    align_numeric_headers,
     clean_text,
     fit_to_page_width,
     font,
-    ore_columns,
+    header_widths,
     set_text,
-    status_fill,
     write_about,
     write_cell,
+    write_table,
 )
+from ia_data.reporting import columns as c
 from ia_data.reporting.activities import activity_list, meeting_list
 from ia_data.reporting.council import council_reports
+from ia_data.reporting.headline import headline
 from ia_data.reporting.overview import OverviewRow, overview
-from ia_data.reporting.table import PLAIN_NUMBER_COLUMNS, Kroner, Percent, Table
+from ia_data.reporting.table import Kroner, Percent, Table
 from ia_data.reporting.tables import (
     NO_ANSWER,
     NO_REPORT,
@@ -99,9 +99,9 @@ def compiled_report(
         f"Samlet rapport fra IA-rådene {label}",
         as_of=as_of,
         filters=[
-            ("År", year),
-            *([("Periode", f"{year} {period}")] if period else []),
-            ("IA-råd", "alle" if scope.everything else scope.described()),
+            (c.YEAR, year),
+            *([(c.PERIOD, f"{year} {period}")] if period else []),
+            (c.COUNCIL, "alle" if scope.everything else scope.described()),
         ],
         row_count=("Antall IA-råd", len(rows)),
         sources=upload_sources(session, upload_ids, scope=scope),
@@ -168,28 +168,8 @@ def _facts(sheet, row: int, facts: list[tuple[str, object, str, bool]]) -> int:
 
 
 def _write_table(sheet, table: Table, first_row: int, widths: list[int] | None = None) -> int:
-    """A table from ``first_row``: a styled header, typed cells, coloured status cells.
-    Widens ``widths`` (one per column) to fit; returns the next free row."""
-    for j, name in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=first_row, column=j)
-        set_text(cell, name)
-        cell.font = font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-    status_columns = {j for j, c in enumerate(table.columns) if c.startswith("Status")}
-    plain = {j for j, c in enumerate(table.columns) if c in PLAIN_NUMBER_COLUMNS}
-    with_ore = ore_columns(table)
-    align_numeric_headers(sheet, table, first_row)
-    for i, values in enumerate(table.rows, start=first_row + 1):
-        for j, value in enumerate(values):
-            cell = sheet.cell(row=i, column=j + 1)
-            width = write_cell(cell, value, j in plain, j in with_ore)
-            if widths is not None:
-                widths[j] = max(widths[j], width)
-            if j in status_columns and isinstance(value, str) and (colour := status_fill(value)):
-                cell.fill = PatternFill("solid", fgColor=colour)
-            if isinstance(value, Kroner) and value.ore < 0:
-                cell.font = font(bold=True, color=ALERT)
-    return first_row + 1 + len(table.rows)
+    """A table from ``first_row``, a negative amount in red (``write_table``)."""
+    return write_table(sheet, table, first_row, widths, negative=font(bold=True, color=ALERT))
 
 
 def _set_widths(sheet, widths) -> None:
@@ -210,53 +190,44 @@ def _write_summary(
         f"Status for rapportene per {day(as_of)}. Laget {local(now):%d.%m.%Y %H:%M} "
         "i IA-rådsoversikt. Ett ark per IA-råd følger etter dette.",
     )
-    allocated = sum(r.allocated_ore or 0 for r in rows)
-    spent = sum(r.spent_ore for r in rows)
-    overspent = [r for r in rows if r.overspent]
-    lacking = [r for r in rows if r.lacks_goals]
-    without_plan = [r for r in rows if r.lacks_action_plan]
-    statuses = [p.status.status for r in rows for p in r.periods]
+    figures = headline(rows)  # the same function as the Oversikt page's tiles
     expected = rules.meetings_expected(year) if len(periods) == len(rules.periods(year)) else None
-    outside = [r for r in rows if r.meetings_outside_expected]
 
-    def names(group) -> str:
-        return ", ".join(r.council.name.removeprefix("IA-rådet i ") for r in group)
+    def counted(label: str, councils) -> tuple[str, int, str, bool]:
+        """How many councils, named (short), in red where there are any."""
+        return (
+            label,
+            len(councils),
+            ", ".join(council.short_name for council in councils),
+            bool(councils),
+        )
 
     _title(sheet, 4, "Nøkkeltall", 12)
     facts = [
-        ("IA-råd", len(rows), "", False),
-        ("Tildelt", Kroner(allocated), "", False),
-        ("Brukt", Kroner(spent), "alle aktiviteter, også avlyste", False),
-        ("Gjenstår", Kroner(allocated - spent), "", allocated - spent < 0),
-        ("Andel brukt", Percent(spent / allocated) if allocated else None, "", False),
-        ("Råd med overforbruk", len(overspent), names(overspent), bool(overspent)),
-        ("Aktiviteter", sum(r.activities for r in rows), "ikke avlyste", False),
-        *(
-            (f"Delmål {k}", sum(r.goals[k] for r in rows), "aktiviteter merket delmål", False)
-            for k in (1, 2, 3)
-        ),
-        ("Råd uten alle tre delmål", len(lacking), names(lacking), bool(lacking)),
-        ("Råd uten handlingsplan", len(without_plan), names(without_plan), bool(without_plan)),
+        ("IA-råd", figures.councils, "", False),
+        ("Tildelt", Kroner(figures.allocated_ore), "", False),
+        ("Brukt", Kroner(figures.spent_ore), "alle aktiviteter, også avlyste", False),
+        ("Gjenstår", Kroner(figures.remaining_ore), "", figures.remaining_ore < 0),
+        ("Andel brukt", _percent(figures.share_used), "", False),
+        counted("Råd med overforbruk", figures.overspent),
+        ("Aktiviteter", figures.activities, "ikke avlyste", False),
+        *((f"Delmål {k}", figures.goals[k], "aktiviteter merket delmål", False) for k in (1, 2, 3)),
+        counted("Råd uten alle tre delmål", figures.lacking_goals),
+        counted("Råd uten handlingsplan", figures.without_action_plan),
     ]
     if expected:
-        facts.append(
-            (
-                f"Møter utenfor {expected[0]}–{expected[1]}"
-                + (" (antatt)" if rules.meetings_assumed(year) else ""),
-                len(outside),
-                names(outside),
-                bool(outside),
-            )
-        )
-    for status in Status:
-        alert = status is Status.MISSING and statuses.count(status) > 0
-        facts.append((f"Rapporter: {status}", statuses.count(status), "", alert))
+        assumed = " (antatt)" if rules.meetings_assumed(year) else ""
+        label = f"Møter utenfor {expected[0]}–{expected[1]}{assumed}"
+        facts.append(counted(label, figures.meetings_outside))
+    for status, count in figures.statuses.items():
+        alert = status is Status.MISSING and count > 0
+        facts.append((f"Rapporter: {status}", count, "", alert))
     row = _facts(sheet, 5, facts)
     row += 1
     _title(sheet, row, "Oversikt per IA-råd", 12)
     header = row + 1
     table = overview_table(rows, periods)  # as the export: «Frist antatt»
-    widths = [min(max(len(c), 6), 40) for c in table.columns]
+    widths = header_widths(table)
     widths[0] = max(widths[0], 24)
     end = _write_table(sheet, table, header, widths)
     for j, width in enumerate(widths, start=1):
@@ -299,22 +270,7 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
         AllocationSource.DECISION: "tildelingsvedtak",
         AllocationSource.RULE: "etter reglene for året",
     }
-    facts = [
-        (
-            "Tildelt",
-            Kroner(row.allocated_ore) if row.allocated_ore is not None else None,
-            source.get(row.allocation_source, "ingen tildeling registrert")
-            + (" (antatt: brevene bestemmer ikke beløpet)" if row.allocation_assumed else ""),
-            False,
-        ),
-        ("Brukt", Kroner(row.spent_ore), "alle aktiviteter, også avlyste", False),
-        (
-            "Gjenstår",
-            Kroner(row.remaining_ore) if row.remaining_ore is not None else None,
-            "brukt mer enn tildelt" if row.overspent else "",
-            row.overspent,
-        ),
-        ("Forbruk", Percent(row.share_used) if row.share_used is not None else None, "", False),
+    done = [
         ("Aktiviteter", row.activities, "ikke avlyste", False),
         *(
             (
@@ -332,6 +288,26 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
             + (" (antatt)" if expected and rules.meetings_assumed(year) else ""),
             row.meetings_outside_expected,
         ),
+    ]
+    if not row.reported:  # nothing is known of what it did: said once, nothing flagged
+        done = [("Rapport", NO_REPORT, f"ingen rapport for {year} er kommet inn", True)]
+    facts = [
+        (
+            "Tildelt",
+            Kroner(row.allocated_ore) if row.allocated_ore is not None else None,
+            source.get(row.allocation_source, "ingen tildeling registrert")
+            + (" (antatt: brevene bestemmer ikke beløpet)" if row.allocation_assumed else ""),
+            False,
+        ),
+        ("Brukt", Kroner(row.spent_ore), "alle aktiviteter, også avlyste", False),
+        (
+            "Gjenstår",
+            Kroner(row.remaining_ore) if row.remaining_ore is not None else None,
+            "brukt mer enn tildelt" if row.overspent else "",
+            row.overspent,
+        ),
+        ("Forbruk", _percent(row.share_used), "", False),
+        *done,
         (
             "Handlingsplan",
             action_plan_cell(row.reported, row.action_plan, row.action_plan_date),
@@ -339,12 +315,6 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
             row.lacks_action_plan,
         ),
     ]
-    if not row.reported:  # nothing is known of what it did: said once, nothing flagged
-        facts = [f for f in facts if f[0] not in ("Aktiviteter", "Delmål 1", "Delmål 2",
-                                                    "Delmål 3", "Møter")]  # fmt: skip
-        facts.insert(
-            4, ("Rapport", "(ingen rapport)", f"ingen rapport for {year} er kommet inn", True)
-        )
     _title(sheet, 4, "Nøkkeltall", 12)
     next_row = _facts(sheet, 5, facts) + 1
 
@@ -400,13 +370,17 @@ def _merged_text(sheet, row: int, text: str, width: int, font=None) -> None:
     sheet.row_dimensions[row].height = 15 * max(1, lines) + 2
 
 
+def _percent(share: float | None) -> Percent | None:
+    return None if share is None else Percent(share)
+
+
 def _activities(rows) -> Table:
     """The council's activities as the activity export has them, without the columns the
     sheet already says (council, year) or that only matter for tracing (file, row)."""
     return activities_table(rows).only(
         [
-            "Dato", "Aktivitet", "Type", "Delmål", "Bransje/sektor", "Deltakere",
-            "Kostnad (kr)", "Status", "Ansvarlig", "Kommentar", "Periode", "Opplasting nr.",
+            c.DATE, c.ACTIVITY, c.TYPE, c.GOALS_TAGGED, c.SECTOR, c.PARTICIPANTS, c.COST,
+            c.ACTIVITY_STATUS, c.ORGANISER, c.COMMENT, c.PERIOD, c.UPLOAD_ID,
         ],
         title="Aktiviteter",
     )  # fmt: skip
@@ -414,7 +388,7 @@ def _activities(rows) -> Table:
 
 def _meetings(rows) -> Table:
     return Table(
-        columns=["Dato", "Kommentar", "Møtetype", "Periode", "Deltakende parter"],
+        columns=[c.DATE, c.COMMENT, c.MEETING_KIND, c.PERIOD, c.PRESENT],
         rows=[
             [m.date, m.comment or None, m.kind or None, m.period, m.present or None] for m in rows
         ],

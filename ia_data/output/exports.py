@@ -15,11 +15,12 @@ from ia_data.domain.kinds import Severity, UploadKind
 from ia_data.domain.rules import load_rules
 from ia_data.ingest.parse import Problem
 from ia_data.output.spreadsheet import to_csv, to_xlsx
+from ia_data.reporting import columns as c
 from ia_data.reporting.activities import activity_list
 from ia_data.reporting.deadlines import deadlines, missing_reports
 from ia_data.reporting.overview import OverviewRow, overview
 from ia_data.reporting.sickness import shown_notes, sickness_overview
-from ia_data.reporting.table import Table
+from ia_data.reporting.table import Column, Table
 from ia_data.reporting.tables import (
     activities_table,
     deadline_matrix_table,
@@ -36,17 +37,18 @@ def about_rows(
     title: str,
     *,
     as_of: date | None,
-    filters: list[tuple[str, str]],
+    filters: list[tuple[str | Column, object]],
     row_count: tuple[str, int],
     sources: list,
     now: datetime | None = None,
     assumptions: list[str] = (),
     statistics: list[tuple[str, object]] = (),
-) -> list[tuple[str, object]]:
+) -> list[tuple[str | Column, object]]:
     """The facts of an ``Om uttrekket`` sheet: what, when, as of which date, which filters,
-    how many rows, and every upload version the figures come from."""
+    how many rows, and every upload version the figures come from (a filter's label may be
+    the column it filters: its value is then written as the column writes it)."""
     now = now or datetime.now(UTC).replace(microsecond=0)
-    about: list[tuple[str, object]] = [
+    about: list[tuple[str | Column, object]] = [
         ("Uttrekk", title),
         ("Laget", now),
     ]
@@ -95,7 +97,7 @@ def _assumed(rules, years) -> list[str]:
 
 def overview_filters(
     year: int, rows: list[OverviewRow], council_ids: list[int] | None, goal: int | None
-) -> list[tuple[str, object]]:
+) -> list[tuple[str | Column, object]]:
     """The filters of an overview, as the ``Om uttrekket`` sheet names them."""
     councils = ", ".join(r.council.name for r in rows) if council_ids else "alle"
     goal_text = (
@@ -104,7 +106,7 @@ def overview_filters(
         if goal
         else "alle delmål"
     )
-    return [("År", year), ("IA-råd", councils), ("Delmål", goal_text)]
+    return [(c.YEAR, year), (c.COUNCIL, councils), ("Delmål", goal_text)]
 
 
 def overview_export(
@@ -170,7 +172,7 @@ def table_export(
     file_format: str,
     *,
     title: str,
-    filters: list[tuple[str, object]],
+    filters: list[tuple[str | Column, object]],
     as_of: date | None = None,
     upload_ids=(),
     row_label: str = "Antall rader",
@@ -220,7 +222,7 @@ def deadlines_export(
     about = about_rows(
         f"Rapportfrister for IA-rådene {span}",
         as_of=as_of,
-        filters=[("År", span), ("IA-råd", ", ".join(names) if council_ids else "alle")],
+        filters=[(c.YEAR, span), (c.COUNCIL, ", ".join(names) if council_ids else "alle")],
         row_count=("Antall rapporter (råd × periode)", len(rows)),
         assumptions=_assumed(rules, shown_years),
         sources=upload_sources(session, [r.upload_id for r in rows if r.upload_id], scope=scope),
@@ -251,11 +253,11 @@ def activities_export(
         return to_csv(table)
     names = sorted({a.council for a in rows})
     filters = [
-        ("År", year if year is not None else "alle"),
-        ("IA-råd", ", ".join(names) if council_ids else "alle"),
+        (c.YEAR, year if year is not None else "alle"),
+        (c.COUNCIL, ", ".join(names) if council_ids else "alle"),
         ("Delmål", f"delmål {goal}" if goal else "alle delmål"),
-        ("Type", ", ".join(types) if types else "alle"),
-        ("Status", ", ".join(statuses) if statuses else "alle"),
+        (c.TYPE, ", ".join(types) if types else "alle"),
+        (c.ACTIVITY_STATUS, ", ".join(statuses) if statuses else "alle"),
         ("Søk", search or "–"),
     ]
     about = about_rows(

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from ia_data.domain.formatting import local
 from ia_data.domain.limits import CELL_TEXT
-from ia_data.reporting.table import PLAIN_NUMBER_COLUMNS, Kroner, Percent, Table
+from ia_data.reporting.table import Column, Kind, Kroner, Percent, Table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -94,7 +94,7 @@ def to_csv(table: Table) -> bytes:
     """The table as CSV bytes for Norwegian Excel (``;``, UTF-8 with BOM)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([csv_text(c) for c in table.columns])
+    writer.writerow([csv_text(c.name) for c in table.columns])
     for row in table.rows:
         writer.writerow([csv_value(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
@@ -124,7 +124,7 @@ DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
 INTEGER_FORMAT = "#,##0"
 
 
-# Integer columns that hold a year, an id or a row number: written and shown without a
+# A ``Kind.CODE`` column (a year, an id or a row number): written and shown without a
 # thousands separator («2015», not «2 015»), in exports and on the pages alike.
 PLAIN_FORMAT = "0"
 
@@ -228,12 +228,13 @@ def write_cell(cell, value, plain: bool = False, ore: bool = False) -> int:
 
 
 def ore_columns(table: Table) -> set[int]:
-    """The columns where some amount has øre: every amount there is written with øre (one
-    format per column)."""
+    """The money columns where some amount has øre: every amount there is written with øre
+    (one format per column)."""
     return {
         j
-        for j in range(len(table.columns))
-        if any(isinstance(row[j], Kroner) and row[j].ore % 100 for row in table.rows)
+        for j, column in enumerate(table.columns)
+        if column.kind is Kind.MONEY
+        and any(isinstance(row[j], Kroner) and row[j].ore % 100 for row in table.rows)
     }
 
 
@@ -251,31 +252,51 @@ def align_numeric_headers(sheet, table: Table, header_row: int) -> None:
             cell.alignment = Alignment(horizontal="right", wrap_text=True)
 
 
-def write_sheet(sheet, table: Table) -> None:
-    """Fill a worksheet with a table: typed cells, a frozen header with a filter,
-    sensible widths, and coloured status cells."""
-    widths = [min(max(len(c), 6), 40) for c in table.columns]
-    for j, name in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=1, column=j)
-        set_text(cell, name)
+def header_widths(table: Table) -> list[int]:
+    """Each column's starting width: its header's, within reason."""
+    return [min(max(len(c.name), 6), 40) for c in table.columns]
+
+
+def write_table(
+    sheet, table: Table, first_row: int = 1, widths: list[int] | None = None, negative=None
+) -> int:
+    """A table from ``first_row``: a styled header, cells typed and formatted by their
+    column's kind, coloured status cells (``negative``: the font of a negative amount).
+    Widens ``widths`` (one per column) to fit; returns the next free row."""
+    for j, column in enumerate(table.columns, start=1):
+        cell = sheet.cell(row=first_row, column=j)
+        set_text(cell, column.name)
         cell.font = font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-    status_columns = {j for j, c in enumerate(table.columns) if c.startswith("Status")}
-    plain_columns = {j for j, c in enumerate(table.columns) if c in PLAIN_NUMBER_COLUMNS}
+    kinds = [c.kind for c in table.columns]
     with_ore = ore_columns(table)  # one format per column: øre on every amount if on any
-    for i, row in enumerate(table.rows, start=2):
+    for i, row in enumerate(table.rows, start=first_row + 1):
         for j, value in enumerate(row):
             cell = sheet.cell(row=i, column=j + 1)
-            shown = write_cell(cell, value, j in plain_columns, j in with_ore)
-            widths[j] = max(widths[j], shown)
-            if j in status_columns and isinstance(value, str):
-                colour = status_fill(value)
-                if colour:
-                    cell.fill = PatternFill("solid", fgColor=colour)
-    align_numeric_headers(sheet, table, 1)
+            shown = write_cell(cell, value, kinds[j] is Kind.CODE, j in with_ore)
+            if widths is not None:
+                widths[j] = max(widths[j], shown)
+            if (
+                kinds[j] is Kind.STATUS
+                and isinstance(value, str)
+                and (colour := status_fill(value))
+            ):
+                cell.fill = PatternFill("solid", fgColor=colour)
+            if negative is not None and isinstance(value, Kroner) and value.ore < 0:
+                cell.font = negative
+    align_numeric_headers(sheet, table, first_row)
+    return first_row + 1 + len(table.rows)
+
+
+def write_sheet(sheet, table: Table) -> None:
+    """Fill a worksheet with a table: typed cells, a frozen header with a filter (and the
+    first column frozen where a page keeps it in view), sensible widths, and coloured
+    status cells."""
+    widths = header_widths(table)
+    write_table(sheet, table, 1, widths)
     for j, width in enumerate(widths, start=1):  # room for the header's filter button too
         sheet.column_dimensions[get_column_letter(j)].width = width + 4
-    sheet.freeze_panes = "B2" if table.columns and table.columns[0] == "IA-råd" else "A2"
+    sheet.freeze_panes = "B2" if table.columns and table.columns[0].pinned else "A2"
     if table.rows:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
     fit_to_page_width(sheet, landscape=True, title_rows="1:1")
@@ -293,22 +314,24 @@ def fit_to_page_width(sheet, landscape: bool, title_rows: str | None = None) -> 
         sheet.print_title_rows = title_rows
 
 
-def write_about(sheet, about: list[tuple[str, object]]) -> None:
-    """The ``Om uttrekket`` sheet: what the figures are, as of when, from which uploads."""
+def write_about(sheet, about: list[tuple[str | Column, object]]) -> None:
+    """The ``Om uttrekket`` sheet: what the figures are, as of when, from which uploads (a
+    label that is a column, a filter on it, writes its value as the column does)."""
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 110
     for i, (label, value) in enumerate(about, start=1):
+        column = label if isinstance(label, Column) else Column(label)
         label_cell = sheet.cell(row=i, column=1)
-        set_text(label_cell, label)
+        set_text(label_cell, column.name)
         label_cell.font = font(bold=True)
         label_cell.alignment = Alignment(vertical="top")
         cell = sheet.cell(row=i, column=2)
-        write_cell(cell, value, label in PLAIN_NUMBER_COLUMNS)
+        write_cell(cell, value, column.kind is Kind.CODE)
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
     fit_to_page_width(sheet, landscape=False)
 
 
-def to_xlsx(tables: list[Table], about: list[tuple[str, object]]) -> bytes:
+def to_xlsx(tables: list[Table], about: list[tuple[str | Column, object]]) -> bytes:
     """Tables as an XLSX workbook, one sheet each, plus the ``Om uttrekket`` sheet."""
     book = Workbook()
     first = True

@@ -1,5 +1,6 @@
-"""Every table a page shows, built from the rows of its query: exactly the columns and
-typed values that the page draws and that its CSV and XLSX downloads write."""
+"""Every table a page shows, built from the rows of its query: exactly the columns
+(``columns``: each declared once) and typed values that the page draws and that its CSV and
+XLSX downloads write."""
 
 from __future__ import annotations
 
@@ -10,20 +11,22 @@ from ia_data.domain.access import ROLE_NAMES
 from ia_data.domain.kinds import UploadKind
 from ia_data.domain.rules import ReportPeriod
 from ia_data.ingest.parse import ParsedWorkbook, Problem
+from ia_data.reporting import columns as c
 from ia_data.reporting.changes import Changes
 from ia_data.reporting.deadlines import PeriodStatus
 from ia_data.reporting.overview import OverviewRow
 from ia_data.reporting.sickness import SicknessYear
-from ia_data.reporting.table import ONE_DECIMAL_COLUMNS, Kroner, Percent, Table
-from ia_data.reporting.uploads import UploadRow
+from ia_data.reporting.table import Column, Kroner, Percent, Table
+from ia_data.reporting.uploads import Preview, UploadRow
 from ia_data.storage.users import UNREACHABLE, UserRow
 
 
-def period_columns(period: ReportPeriod, screen: bool = False) -> list[str]:
+def period_columns(period: ReportPeriod, screen: bool = False) -> list[Column]:
     """A period's columns: its status, due date and submission; in a file also whether the
     due date is assumed (on screen that is a mark in the status cell)."""
-    columns = [f"Status {period.code}", f"Frist {period.code}", f"Innsendt {period.code}"]
-    return columns if screen else [*columns, f"Frist antatt {period.code}"]
+    code = period.code
+    columns = [c.STATUS.of(code, width=235), c.DUE.of(code), c.SUBMITTED.of(code)]
+    return columns if screen else [*columns, c.DUE_ASSUMED.of(code)]
 
 
 def status_text(status: PeriodStatus, screen: bool = False) -> str:
@@ -38,8 +41,8 @@ ASSUMED_DUE_MARK = "(antatt frist)"
 
 
 # Money and activity, as every table that shows a council's year has them.
-MONEY_COLUMNS = ["Tildelt (kr)", "Tildeling", "Brukt (kr)", "Gjenstår (kr)", "Forbruk (%)"]
-ACTIVITY_COLUMNS = ["Aktiviteter", "Delmål 1", "Delmål 2", "Delmål 3"]
+MONEY_COLUMNS = [c.ALLOCATED, c.ALLOCATION, c.SPENT, c.REMAINING, c.SHARE_USED]
+ACTIVITY_COLUMNS = [c.ACTIVITIES, *c.GOALS.values()]
 
 
 def _money_cells(money) -> list:
@@ -55,10 +58,6 @@ def _money_cells(money) -> list:
 
 def _activity_cells(activities: int, goals: dict[int, int]) -> list:
     return [activities, goals[1], goals[2], goals[3]]
-
-
-SICKNESS = "Sykefravær (%)"
-SICKNESS_CHANGE = next(iter(ONE_DECIMAL_COLUMNS))
 
 
 def sickness_cells(sickness: SicknessYear, council_id: int) -> list:
@@ -98,15 +97,15 @@ def overview_table(
     sickness absence of each council's counties where a series covers the year."""
     with_sickness = shows_sickness(sickness)
     columns = [
-        "IA-råd",
-        "Fylker",
-        "År",
+        c.COUNCIL,
+        c.COUNTIES,
+        c.YEAR,
         *MONEY_COLUMNS,
         *ACTIVITY_COLUMNS,
-        "Alle delmål dekket",
-        "Møter",
-        "Handlingsplan",
-        *((SICKNESS, SICKNESS_CHANGE) if with_sickness else ()),
+        c.ALL_GOALS,
+        c.MEETINGS,
+        c.ACTION_PLAN,
+        *(sickness_columns(sickness) if with_sickness else ()),
     ]
     for period in periods:
         columns += period_columns(period, screen)
@@ -129,6 +128,20 @@ def overview_table(
     return Table(columns=columns, rows=table_rows, title="Oversikt")
 
 
+def sickness_columns(sickness: SicknessYear) -> list[Column]:
+    """The sickness absence and its change, their help naming the series and its quarter."""
+    return [
+        c.SICKNESS.but(help=f"{sickness.caption} {SICKNESS_HELP}"),
+        c.SICKNESS_CHANGE.but(help=f"Endring i prosentpoeng. {sickness.caption}"),
+    ]
+
+
+SICKNESS_HELP = (
+    "Et råd som dekker to fylker, viser begge fylkenes tall (i kompakt visning: i fylkenes "
+    "rekkefølge under Fylker)."
+)
+
+
 def overview_compact_table(
     rows: list[OverviewRow], periods: list[ReportPeriod], sickness: SicknessYear | None = None
 ) -> Table:
@@ -137,21 +150,22 @@ def overview_compact_table(
     period's status. Every figure is the full table's (``overview_table``), which the
     «Alle kolonner» view and the downloads have."""
     full = overview_table(rows, periods, sickness=sickness)
+    with_sickness = shows_sickness(sickness)
     keep = [
-        "IA-råd",
-        "Forbruk (%)",
-        "Tildelt (kr)",
-        "Brukt (kr)",
+        c.COUNCIL,
+        c.SHARE_USED,
+        c.ALLOCATED,
+        c.SPENT,
         *ACTIVITY_COLUMNS,
-        "Møter",
-        "Handlingsplan",
-        *((SICKNESS,) if shows_sickness(sickness) else ()),
-        *(f"Status {p.code}" for p in periods),
+        c.MEETINGS,
+        c.ACTION_PLAN,
+        *(sickness_columns(sickness)[:1] if with_sickness else ()),
+        *(c.STATUS.of(p.code) for p in periods),
     ]
-    at = [full.columns.index(c) for c in keep]
+    at = [full.names.index(column.name) for column in keep]
     table_rows = []
     short = {}
-    if shows_sickness(sickness):  # two counties: both values, in county order, short
+    if with_sickness:  # two counties: both values, in county order, short
         for row in rows:
             values = sickness.for_council(row.council.id)
             if len(values) > 1:
@@ -159,18 +173,25 @@ def overview_compact_table(
     for row, line in zip(rows, full.rows, strict=True):
         cells = [row.council.short_name, *(line[i] for i in at[1:])]
         if row.council.id in short:
-            cells[keep.index(SICKNESS)] = short[row.council.id]
+            cells[[column.name for column in keep].index(c.SICKNESS.name)] = short[row.council.id]
         table_rows.append(cells)
     # An assumed due date holds for every council alike: marked once, in the header.
     columns = keep[: -len(periods)] + [compact_status_column(p) for p in periods]
-    return Table(columns=columns, rows=table_rows, title="Oversikt")
+    return Table(columns=columns, rows=table_rows, title="Oversikt", compact=True)
 
 
-def compact_status_column(period: ReportPeriod) -> str:
+ASSUMED_DUE_HELP = (
+    "Brevene gir ingen frist for denne perioden; fristen er antatt (se under tabellen)."
+)
+
+
+def compact_status_column(period: ReportPeriod) -> Column:
     """A period's status column in the compact overview, marked where its due date is
     assumed."""
-    mark = f" {ASSUMED_DUE_MARK}" if period.due_is_assumption else ""
-    return f"Status {period.code}{mark}"
+    if not period.due_is_assumption:
+        return c.STATUS.of(period.code, compact_width=158)
+    name = f"{period.code} {ASSUMED_DUE_MARK}"
+    return c.STATUS.of(name, compact_width=158, help=ASSUMED_DUE_HELP)
 
 
 NO_REPORT = "(ingen rapport)"  # a council with no report for a period or year
@@ -184,13 +205,7 @@ def _reported_cells(row: OverviewRow) -> list:
     return [*_activity_cells(row.activities, row.goals), row.all_goals, row.meetings]
 
 
-NOT_GIVEN = "(ikke oppgitt)"
-
-
-def action_plan_missing(shown) -> bool:
-    """Whether an action-plan cell, as a page shows it (bools as «Ja»/«Nei»), says there is
-    none: «Nei», or a report that does not say (the 2012 letter requires one)."""
-    return shown in ("Nei", NOT_GIVEN)
+NOT_GIVEN = c.NOT_GIVEN
 
 
 def action_plan_cell(reported: bool, value: bool | None, when: date | None = None):
@@ -210,16 +225,16 @@ def _goals_text(goals: list[int]) -> str:
 def deadlines_table(rows) -> Table:
     """Every council × period with its due date, submission and status (long form)."""
     columns = [
-        "IA-råd",
-        "Fylker",
-        "År",
-        "Periode",
-        "Frist",
-        "Innsendt",
-        "Status",
-        "Dager over frist",
-        "Opplasting nr.",
-        "Frist antatt",
+        c.COUNCIL,
+        c.COUNTIES,
+        c.YEAR,
+        c.PERIOD,
+        c.DUE,
+        c.SUBMITTED,
+        c.STATUS,
+        c.DAYS_OVERDUE,
+        c.UPLOAD_ID,
+        c.DUE_ASSUMED,
     ]
     return Table(
         columns=columns,
@@ -249,22 +264,28 @@ def deadline_matrix_table(rows) -> Table:
     cells: dict[int, dict[str, str]] = {}
     names: dict[int, str] = {}
     for r in rows:
-        label = f"Status {r.period.label}"
+        label = r.period.label
         periods.setdefault((r.period.year, r.period.start.month), label)
         names.setdefault(r.council.id, r.council.name)
         cells.setdefault(r.council.id, {})[label] = r.status.text
     labels = [periods[k] for k in sorted(periods)]
-    return Table(
-        columns=["IA-råd", *labels],
-        rows=[[names[c], *(cells[c].get(label) for label in labels)] for c in names],
-        title="Matrise",
-    )
+    table_rows = [[names[i], *(cells[i].get(label) for label in labels)] for i in names]
+    columns = [
+        c.STATUS.of(label, label=label, width=_status_width(label, [r[j] for r in table_rows]))
+        for j, label in enumerate(labels, start=1)
+    ]
+    return Table(columns=[c.COUNCIL, *columns], rows=table_rows, title="Matrise")
+
+
+def _status_width(label: str, statuses: list[str | None]) -> int:
+    """A status column wide enough for its longest status (the grid does not measure it)."""
+    return 7 * max([len(label), *(len(s or "") for s in statuses)]) + 26
 
 
 def missing_table(rows) -> Table:
     """Reports overdue and not in as of the date."""
     return Table(
-        columns=["IA-råd", "År", "Periode", "Frist", "Dager over frist"],
+        columns=[c.COUNCIL, c.YEAR, c.PERIOD, c.DUE, c.DAYS_OVERDUE],
         rows=[
             [r.council.name, r.period.year, r.period.code, r.period.due, r.days_overdue]
             for r in rows
@@ -276,7 +297,7 @@ def missing_table(rows) -> Table:
 def falling_due_table(rows, as_of: date) -> Table:
     """Reports due within the coming days, with whether they are already in."""
     return Table(
-        columns=["IA-råd", "År", "Periode", "Frist", "Dager til frist", "Status", "Innsendt"],
+        columns=[c.COUNCIL, c.YEAR, c.PERIOD, c.DUE, c.DAYS_TO_DUE, c.STATUS, c.SUBMITTED],
         rows=[
             [
                 r.council.name,
@@ -296,17 +317,17 @@ def falling_due_table(rows, as_of: date) -> Table:
 def money_table(rows, title: str = "Økonomi") -> Table:
     """Allocated (decision or rule), spent, remaining and share used per council × year."""
     columns = [
-        "IA-råd",
-        "Fylker",
-        "År",
-        "Tildelt (kr)",
-        "Tildeling",
-        "Vedtaksdato",
-        "Brukt (kr)",
-        "Gjenstår (kr)",
-        "Forbruk (%)",
-        "Overforbruk",
-        "Aktiviteter",
+        c.COUNCIL,
+        c.COUNTIES,
+        c.YEAR,
+        c.ALLOCATED,
+        c.ALLOCATION,
+        c.DECISION_DATE,
+        c.SPENT,
+        c.REMAINING,
+        c.SHARE_USED,
+        c.OVERSPENT,
+        c.ACTIVITIES,
     ]
     return Table(
         columns=columns,
@@ -355,14 +376,14 @@ def money_trend_table(rows) -> Table:
         )
     return Table(
         columns=[
-            "År",
-            "IA-råd",
-            "Tildelt (kr)",
-            "Brukt (kr)",
-            "Gjenstår (kr)",
-            "Forbruk (%)",
-            "Råd med overforbruk",
-            "Aktiviteter",
+            c.YEAR,
+            c.COUNCILS,
+            c.ALLOCATED,
+            c.SPENT,
+            c.REMAINING,
+            c.SHARE_USED,
+            c.COUNCILS_OVERSPENT,
+            c.ACTIVITIES,
         ],
         rows=table_rows,
         title="Utvikling",
@@ -383,7 +404,7 @@ def spend_by_type_table(spend, councils, types: list[str]) -> Table:
     totals = [sum(s.spent_ore for s in spend if s.type == t) for t in types]
     rows.append(["Alle IA-råd", *(Kroner(t) for t in totals), Kroner(sum(totals))])
     return Table(
-        columns=["IA-råd", *(f"{t} (kr)" for t in types), "Sum (kr)"],
+        columns=[c.COUNCIL, *(c.TOTAL.but(name=f"{t} (kr)") for t in types), c.TOTAL],
         rows=rows,
         title="Forbruk per type",
     )
@@ -393,15 +414,15 @@ def allocations_table(versions) -> Table:
     """Every uploaded allocation row, the replaced ones too."""
     return Table(
         columns=[
-            "IA-råd",
-            "År",
-            "Beløp (kr)",
-            "Vedtaksdato",
-            "Merknad",
-            "Aktiv",
-            "Opplasting nr.",
-            "Fil",
-            "Lastet opp",
+            c.COUNCIL,
+            c.YEAR,
+            c.AMOUNT,
+            c.DECISION_DATE,
+            c.NOTE,
+            c.ACTIVE,
+            c.UPLOAD_ID,
+            c.FILE,
+            c.UPLOADED_AT,
         ],
         rows=[
             [
@@ -421,19 +442,20 @@ def allocations_table(versions) -> Table:
     )
 
 
-def breakdown_table(rows, key_label: str, title: str) -> Table:
-    """Activities per type, sector or sub-goal (cancelled ones counted apart)."""
+BREAKDOWN_KEYS = {"goal": c.GOALS_TAGGED, "type": c.TYPE, "sector": c.SECTOR}
+
+
+def breakdown_table(rows, by: str, title: str) -> Table:
+    """Activities per type, sector or sub-goal (``by``, as ``activity_breakdown`` groups
+    them; cancelled ones counted apart)."""
     return Table(
         columns=[
-            key_label,
-            "Aktiviteter",
-            "Delmål 1",
-            "Delmål 2",
-            "Delmål 3",
-            "Deltakere",
-            "Brukt (kr)",
-            "Avlyst",
-            "IA-råd med aktivitet",
+            BREAKDOWN_KEYS[by],
+            *ACTIVITY_COLUMNS,
+            c.PARTICIPANTS,
+            c.SPENT,
+            c.CANCELLED,
+            c.COUNCILS_ACTIVE,
         ],
         rows=[
             [
@@ -456,15 +478,7 @@ def breakdown_table(rows, key_label: str, title: str) -> Table:
 def goal_coverage_table(rows: list[OverviewRow]) -> Table:
     """Per council: activities per sub-goal, and which sub-goals it has nothing on."""
     return Table(
-        columns=[
-            "IA-råd",
-            "Aktiviteter",
-            "Delmål 1",
-            "Delmål 2",
-            "Delmål 3",
-            "Alle delmål dekket",
-            "Mangler delmål",
-        ],
+        columns=[c.COUNCIL, *ACTIVITY_COLUMNS, c.ALL_GOALS, c.MISSING_GOALS],
         rows=[
             [
                 r.council.name,
@@ -481,22 +495,22 @@ def activities_table(rows) -> Table:
     """The activity list: every activity with its council, period and source upload."""
     return Table(
         columns=[
-            "IA-råd",
-            "Dato",
-            "Aktivitet",
-            "Type",
-            "Delmål",
-            "Bransje/sektor",
-            "Deltakere",
-            "Kostnad (kr)",
-            "Status",
-            "Ansvarlig",
-            "Kommentar",
-            "År",
-            "Periode",
-            "Opplasting nr.",
-            "Fil",
-            "Rad i filen",
+            c.COUNCIL,
+            c.DATE,
+            c.ACTIVITY,
+            c.TYPE,
+            c.GOALS_TAGGED,
+            c.SECTOR,
+            c.PARTICIPANTS,
+            c.COST,
+            c.ACTIVITY_STATUS,
+            c.ORGANISER,
+            c.COMMENT,
+            c.YEAR,
+            c.PERIOD,
+            c.UPLOAD_ID,
+            c.FILE,
+            c.ROW_IN_FILE,
         ],
         rows=[
             [
@@ -526,7 +540,7 @@ def activities_table(rows) -> Table:
 def meetings_table(rows, council_names: dict[int, str]) -> Table:
     """Council meetings on record."""
     return Table(
-        columns=["IA-råd", "Dato", "Møtetype", "Deltakende parter", "Kommentar", "År", "Periode"],
+        columns=[c.COUNCIL, c.DATE, c.MEETING_KIND, c.PRESENT, c.COMMENT, c.YEAR, c.PERIOD],
         rows=[
             [
                 council_names.get(m.council_id, ""),
@@ -548,18 +562,18 @@ def council_reports_table(periods, screen: bool = False) -> Table:
     assumed due date marked in the status cell on ``screen``, else in its own column)."""
     table = Table(
         columns=[
-            "Periode",
-            "Status",
-            "Frist",
-            "Innsendt",
-            "Leder",
-            "Leders organisasjon",
-            "Kontaktperson",
-            "Handlingsplan",
-            "Aktiviteter",
-            "Møter",
-            "Brukt (kr)",
-            "Opplasting nr.",
+            c.PERIOD,
+            c.STATUS,
+            c.DUE,
+            c.SUBMITTED,
+            c.CHAIR,
+            c.CHAIR_ORGANISATION,
+            c.CONTACT,
+            c.ACTION_PLAN,
+            c.ACTIVITIES,
+            c.MEETINGS,
+            c.SPENT,
+            c.UPLOAD_ID,
         ],
         rows=[
             [
@@ -581,7 +595,7 @@ def council_reports_table(periods, screen: bool = False) -> Table:
         title="Rapporter",
     )
     if not screen:
-        table.columns.append("Frist antatt")
+        table.columns.append(c.DUE_ASSUMED)
         for row, p in zip(table.rows, periods, strict=True):
             row.append(p.period.due_is_assumption)
     return table
@@ -602,7 +616,7 @@ def council_answers_table(periods, questions) -> Table:
                 line.append(p.answers[k - 1] or NO_ANSWER)
         rows.append(line)
     return Table(
-        columns=["Spørsmål", *(p.period.label for p in periods)],
+        columns=[c.QUESTION, *(Column(p.period.label) for p in periods)],
         rows=rows,
         title="Svar",
     )
@@ -611,7 +625,7 @@ def council_answers_table(periods, questions) -> Table:
 def council_years_table(years) -> Table:
     """One council year by year: money, activities per sub-goal and meetings."""
     return Table(
-        columns=["År", *MONEY_COLUMNS, *ACTIVITY_COLUMNS, "Møter"],
+        columns=[c.YEAR, *MONEY_COLUMNS, *ACTIVITY_COLUMNS, c.MEETINGS],
         rows=[
             [
                 y.money.year,
@@ -625,7 +639,7 @@ def council_years_table(years) -> Table:
     )
 
 
-PROBLEM_COLUMNS = ["Ark", "Rad", "Kolonne", "Funnet", "Forventet / melding"]
+PROBLEM_COLUMNS = [c.SHEET, c.ROW, c.SHEET_COLUMN, c.FOUND, c.MESSAGE]
 
 
 def problems_table(problems: list[Problem], title: str = "Feil") -> Table:
@@ -647,7 +661,8 @@ def change_counts_table(changes: Changes) -> Table:
             rows.append(["Kostnad", Kroner(before), Kroner(after), Kroner(after - before)])
         else:
             rows.append([label, before, after, after - before])
-    return Table(columns=["", "Før", "Etter", "Endring"], rows=rows, title="Før og etter")
+    columns = [c.FIGURE, c.BEFORE, c.AFTER, c.DIFFERENCE]
+    return Table(columns=columns, rows=rows, title="Før og etter")
 
 
 CHANGE_WORDS = {"ny": "Ny", "fjernet": "Fjernet", "endret": "Endret"}
@@ -656,7 +671,7 @@ CHANGE_WORDS = {"ny": "Ny", "fjernet": "Fjernet", "endret": "Endret"}
 def activity_changes_table(changes: Changes) -> Table:
     """The activities added, removed and changed (matched on date and title)."""
     return Table(
-        columns=["Endring", "Dato", "Aktivitet", "Hva er endret"],
+        columns=[c.CHANGE, c.DATE, c.ACTIVITY, c.WHAT_CHANGED],
         rows=[
             [CHANGE_WORDS[c.kind], c.date, c.title, "; ".join(c.details)]
             for c in changes.activities
@@ -668,7 +683,7 @@ def activity_changes_table(changes: Changes) -> Table:
 def allocations_preview_table(parsed: ParsedWorkbook) -> Table:
     """The rows of an allocation workbook, for a file that holds grants instead of a report."""
     return Table(
-        columns=["IA-råd", "År", "Beløp (kr)", "Vedtaksdato", "Merknad"],
+        columns=[c.COUNCIL, c.YEAR, c.AMOUNT, c.DECISION_DATE, c.NOTE],
         rows=[
             [a.council.name, a.year, Kroner(a.amount_ore), a.decision_date, a.note]
             for a in parsed.allocations
@@ -677,24 +692,47 @@ def allocations_preview_table(parsed: ParsedWorkbook) -> Table:
     )
 
 
+# Narrow: the upload list has many columns, and its council need not stay in view.
+HISTORY_COLUMNS = [
+    c.UPLOAD_ID.but(label="Nr.", width=45),
+    c.UPLOADED_AT.but(width=115),
+    c.FILE.but(width=165),
+    c.UPLOADER.but(width=110),
+    c.COUNCIL.but(width=150, pinned=False),
+    c.PERIOD.but(width=65),
+    c.ACTIVE.but(width=45),
+    c.ACTIVITIES.but(width=70),
+    c.MEETINGS.but(width=50),
+    c.COST.but(width=90),
+    c.WARNINGS.but(width=65),
+    c.RESTORED_AT,
+    c.RESTORED_BY,
+]
+
+
+def upload_files_table(previews: list[Preview], result) -> Table:
+    """The files of one upload, checked: council, period, errors, warnings and what becomes
+    of each (``result``: a preview → its words)."""
+    return Table(
+        columns=[c.FILE, c.COUNCIL, c.PERIOD, c.ERRORS, c.WARNINGS, c.RESULT],
+        rows=[
+            [
+                p.file_name,
+                p.council or None,
+                p.period_label or None,
+                len(p.errors),
+                len(p.warnings),
+                result(p),
+            ]
+            for p in previews
+        ],
+    )
+
+
 def history_table(rows: list[UploadRow]) -> Table:
     """The upload list as the page shows it."""
     return Table(
-        columns=[
-            "Opplasting nr.",
-            "Lastet opp",
-            "Fil",
-            "Innsendt av",
-            "IA-råd",
-            "Periode",
-            "Aktiv",
-            "Aktiviteter",
-            "Møter",
-            "Kostnad (kr)",
-            "Advarsler",
-            "Gjenopprettet",
-            "Gjenopprettet av",
-        ],
+        columns=HISTORY_COLUMNS,
         rows=[
             [
                 r.id,
@@ -720,7 +758,7 @@ def history_table(rows: list[UploadRow]) -> Table:
 def users_table(rows: list[UserRow]) -> Table:
     """Who may sign in, as «Tilgang» shows them (a user no sign-in reaches, marked)."""
     return Table(
-        columns=["E-post", "Navn", "Rolle", "Sekretariat for", "Endret", "Endret av"],
+        columns=[c.EMAIL, c.NAME, c.ROLE, c.SECRETARIAT_FOR, c.CHANGED_AT, c.CHANGED_BY],
         rows=[
             [
                 r.email,
@@ -739,7 +777,7 @@ def users_table(rows: list[UserRow]) -> Table:
 def access_log_table(changes) -> Table:
     """Every change of access, newest first."""
     return Table(
-        columns=["Tidspunkt", "Endret av", "E-post", "Endring", "Rolle", "Sekretariat for"],
+        columns=[c.WHEN, c.CHANGED_BY, c.EMAIL, c.CHANGE, c.ROLE, c.SECRETARIAT_FOR],
         rows=[
             [
                 c.changed_at,
@@ -758,7 +796,7 @@ def access_log_table(changes) -> Table:
 def register_table(councils) -> Table:
     """The councils of the register in use, as «Register» shows them."""
     return Table(
-        columns=["IA-råd", "Fylker", "Fra år", "Til år", "Sekretariat", "Andre navn"],
+        columns=[c.COUNCIL, c.COUNTIES, c.FROM_YEAR, c.TO_YEAR, c.SECRETARIAT, c.ALIASES],
         rows=[
             [
                 c.name,
@@ -777,7 +815,7 @@ def register_table(councils) -> Table:
 def register_history_table(versions) -> Table:
     """Every register version taken into use, newest first."""
     return Table(
-        columns=["Tatt i bruk", "Av", "Fil", "Endringer"],
+        columns=[c.LOADED_AT, c.LOADED_BY, c.FILE, c.CHANGES],
         rows=[
             [v.loaded_at, v.loaded_by, v.file_name, v.summary.replace("\n", "; ")] for v in versions
         ],
@@ -799,12 +837,12 @@ def council_sickness_table(counties: list, goal_1: dict) -> Table:
             by_year.setdefault(year, {})["00"] = (quarter, value)
     years = sorted(set(by_year) | set(goal_1))
     columns = [
-        "År",
-        "Kvartal",
-        *(f"{c.county} (%)" for c in counties),
-        "Hele landet (%)",
-        "Aktiviteter, delmål 1",
-        "Brukt, delmål 1 (kr)",
+        c.YEAR,
+        c.QUARTER,
+        *(c.NATIONAL.but(name=f"{county.county} (%)") for county in counties),
+        c.NATIONAL,
+        c.GOAL_1_ACTIVITIES,
+        c.GOAL_1_SPENT,
     ]
     rows = []
     for year in years:
@@ -820,7 +858,7 @@ def council_sickness_table(counties: list, goal_1: dict) -> Table:
             [
                 year,
                 f"{quarters[-1]}. kvartal" if quarters else None,
-                *(percent(c.county_number) for c in counties),
+                *(percent(county.county_number) for county in counties),
                 percent("00"),
                 None if done is None else done.activities,
                 None if done is None else Kroner(done.spent_ore),
@@ -833,8 +871,8 @@ def stats_series_table(series: list) -> Table:
     """Statistics series (``SeriesInfo``): what each measures, from where, which periods,
     and each load (who, when, which file), the active one marked."""
     columns = [
-        "Serie", "Nøkkel", "Mål", "Kilde", "Perioder", "Fylker", "Verdier", "Form", "Fil",
-        "Lastet inn", "Lastet inn av", "Aktiv",
+        c.SERIES, c.SERIES_KEY, c.MEASURE, c.SOURCE, c.PERIODS, c.COUNTY_COUNT, c.VALUES,
+        c.FORM, c.FILE, c.SERIES_LOADED_AT, c.SERIES_LOADED_BY, c.ACTIVE,
     ]  # fmt: skip
     rows = [
         [
