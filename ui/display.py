@@ -70,14 +70,16 @@ _MIXED = "mixed"
 
 def _screen_kind(column: Column, values: list) -> Kind | str:
     """The column's kind if every cell holds its kind of value, else «mixed»; a column
-    without any value is text (an empty cell each)."""
+    without any value is text (an empty cell each), one of only yes and no is yes/no (an
+    action plan's column where no report gives a date)."""
     present = [v for v in values if v is not None]
     if not present:
         return Kind.TEXT
-    holds = _HOLDS[column.kind]
-    if holds is not bool and any(isinstance(v, bool) for v in present):
+    if all(isinstance(v, bool) for v in present):
+        return Kind.YES_NO
+    if any(isinstance(v, bool) for v in present):
         return _MIXED
-    return column.kind if all(isinstance(v, holds) for v in present) else _MIXED
+    return column.kind if all(isinstance(v, _HOLDS[column.kind]) for v in present) else _MIXED
 
 
 def _display(value, plain: bool = False) -> str:
