@@ -1,6 +1,7 @@
 """No page types a column's name: every column is declared once (``reporting.columns``,
-``reporting.tables``), and a page refers to it by its constant — so a renamed column cannot
-silently lose its format, width, help or flags on a page that still says the old name.
+``reporting.tables``, ``reporting.record_tables``), and a page refers to it by its
+constant — so a renamed column cannot silently lose its format, width, help or flags on a
+page that still says the old name.
 
 A page's words — the texts of its ``TEXT`` dict, its title, headings and tiles — may be the
 same word as a column («Aktiviteter»); its code may not."""
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ia_data.reporting import columns, tables
+from ia_data.reporting import columns, record_tables, tables
 from ia_data.reporting.table import Column
 
 VIEWS = sorted((Path(__file__).parent.parent / "views").glob("*.py"))
@@ -21,7 +22,7 @@ VIEWS = sorted((Path(__file__).parent.parent / "views").glob("*.py"))
 def _declared() -> dict[str, str]:
     """Every name, screen header and short name of a declared column → its constant."""
     found: dict[str, str] = {}
-    for module in (columns, tables):
+    for module in (columns, tables, record_tables):
         for attribute, value in vars(module).items():
             items = value.values() if isinstance(value, dict) else value
             if isinstance(value, Column):

@@ -23,7 +23,7 @@ from ia_data.ingest.parse import Problem
 from ia_data.output.exports import problems_xlsx
 from ia_data.output.template import template_for_year
 from ia_data.reporting.overview import overview
-from ia_data.reporting.tables import PROBLEM_COLUMNS
+from ia_data.reporting.record_tables import PROBLEM_COLUMNS
 from ia_data.storage import db, store
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ from ia_data.domain import formatting as fmt
 from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import load_rules
 from ia_data.output import exports
-from ia_data.reporting import columns, tables
+from ia_data.reporting import columns, record_tables
 from ia_data.reporting import uploads as up
 from ia_data.reporting.table import Kroner
 
@@ -264,7 +264,7 @@ def _state(p: up.Preview) -> str:
 if total > 1:
     st.subheader(TEXT["files"])
     ui.display.show_table(
-        tables.upload_files_table(previews, _state),
+        record_tables.upload_files_table(previews, _state),
         alerts=(columns.ERRORS,),
         key="upload_files_table",
     )
@@ -272,7 +272,7 @@ if total > 1:
 
 # --- one card per file ----------------------------------------------------------------
 def _errors_table(p: up.Preview) -> None:
-    table = tables.problems_table(p.errors)
+    table = record_tables.problems_table(p.errors)
     frame = pd.DataFrame(table.rows, columns=table.names)
     row = columns.ROW.name
     frame[row] = pd.array(frame[row].tolist(), dtype="Int64")
@@ -322,7 +322,8 @@ def _warnings(p: up.Preview) -> None:
     if len(warnings) > len(shown):
         with st.expander(TEXT["warnings_all"].format(count=len(warnings))):
             ui.display.show_table(
-                tables.problems_table(warnings, TEXT["warnings_title"]), key=f"w_{p.sha256[:16]}"
+                record_tables.problems_table(warnings, TEXT["warnings_title"]),
+                key=f"w_{p.sha256[:16]}",
             )
 
 
@@ -373,7 +374,7 @@ def _changes(p: up.Preview) -> None:
         st.caption(TEXT["changes_new"].format(what=what))
         return
     st.caption(TEXT["changes_replaces"].format(id=changes.replaces_upload_id, what=what))
-    counts = tables.change_counts_table(changes)
+    counts = record_tables.change_counts_table(changes)
     rows = []
     for label, before, after, change in counts.rows:
         money = isinstance(before, Kroner)
@@ -401,7 +402,7 @@ def _changes(p: up.Preview) -> None:
     )
     if changes.activities:
         ui.display.show_table(
-            tables.activity_changes_table(changes), key=f"changes_{p.sha256[:16]}"
+            record_tables.activity_changes_table(changes), key=f"changes_{p.sha256[:16]}"
         )
     else:
         st.caption(TEXT["changes_none"])
@@ -419,7 +420,7 @@ def _allocations(p: up.Preview) -> None:
         )
     )
     ui.display.show_table(
-        tables.allocations_preview_table(p.result.parsed), key=f"alloc_{p.sha256[:16]}"
+        record_tables.allocations_preview_table(p.result.parsed), key=f"alloc_{p.sha256[:16]}"
     )
 
 

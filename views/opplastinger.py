@@ -9,7 +9,7 @@ import streamlit as st
 import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.kinds import UploadKind
-from ia_data.reporting import tables
+from ia_data.reporting import record_tables
 from ia_data.reporting import uploads as up
 
 TEXT = {
@@ -93,7 +93,7 @@ with st.container(horizontal=True, border=True):
     st.metric(TEXT["metric_active"], fmt.number(active))
     st.metric(TEXT["metric_earlier"], fmt.number(len(rows) - active))
 
-ui.display.show_table(tables.history_table(rows), key="history_table")
+ui.display.show_table(record_tables.history_table(rows), key="history_table")
 st.caption(TEXT["caption"])
 
 # --- one upload: details, the original file, restore -----------------------------------

@@ -8,7 +8,7 @@ import streamlit as st
 import ui
 from ia_data.domain.money import rule_grants_text
 from ia_data.domain.rules import load_rules
-from ia_data.reporting import tables
+from ia_data.reporting import record_tables
 
 TEXT = {
     "title": "Register",
@@ -38,7 +38,7 @@ if message:
 
 st.subheader(TEXT["current"])
 ui.display.show_table(
-    tables.register_table(ui.data.all_councils()),
+    record_tables.register_table(ui.data.all_councils()),
     key="register_table",
     download=ui.display.Download(stem="ia-register", title="Rådsregisteret", filters=[]),
 )
@@ -77,7 +77,7 @@ st.subheader(TEXT["history"])
 versions = ui.auth.register_versions()
 if versions:
     ui.display.show_table(
-        tables.register_history_table(versions),
+        record_tables.register_history_table(versions),
         key="register_history",
         download=ui.display.Download(
             stem="ia-register-historikk", title="Registerets historikk", filters=[]

@@ -7,7 +7,7 @@ import streamlit as st
 
 import ui
 from ia_data.domain.kinds import ImportStatus
-from ia_data.reporting import tables
+from ia_data.reporting import record_tables
 
 TEXT = {
     "title": "Statistikk",
@@ -67,7 +67,7 @@ st.subheader(TEXT["series"])
 active = ui.auth.stats_series()
 if active:
     ui.display.show_table(
-        tables.stats_series_table(active),
+        record_tables.stats_series_table(active),
         key="stats_series",
         download=ui.display.Download(stem="ia-statistikk", title="Statistikkserier", filters=[]),
     )
@@ -104,7 +104,7 @@ st.subheader(TEXT["history"])
 every = ui.auth.stats_series(history=True)
 if every:
     ui.display.show_table(
-        tables.stats_series_table(every),
+        record_tables.stats_series_table(every),
         key="stats_history",
         download=ui.display.Download(
             stem="ia-statistikk-historikk", title="Statistikk: alle innlastinger", filters=[]

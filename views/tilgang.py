@@ -9,7 +9,7 @@ import streamlit as st
 
 import ui
 from ia_data.domain.access import ROLE_NAMES, ROLES, Role
-from ia_data.reporting import tables
+from ia_data.reporting import record_tables
 
 TEXT = {
     "title": "Tilgang",
@@ -66,7 +66,7 @@ st.subheader(TEXT["users"])
 rows = ui.auth.user_list()
 if rows:
     ui.display.show_table(
-        tables.users_table(rows),
+        record_tables.users_table(rows),
         key="users_table",
         download=ui.display.Download(stem="ia-tilgang", title="Tilgang", filters=[]),
     )
@@ -174,7 +174,7 @@ st.caption(TEXT["log_caption"])
 changes = ui.auth.access_log()
 if changes:
     ui.display.show_table(
-        tables.access_log_table(changes),
+        record_tables.access_log_table(changes),
         key="access_log_table",
         download=ui.display.Download(
             stem="ia-tilgang-endringer", title="Endringer av tilgang", filters=[]

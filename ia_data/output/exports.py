@@ -19,6 +19,7 @@ from ia_data.reporting import columns as c
 from ia_data.reporting.activities import activity_list
 from ia_data.reporting.deadlines import deadlines, missing_reports
 from ia_data.reporting.overview import OverviewRow, overview
+from ia_data.reporting.record_tables import problems_table
 from ia_data.reporting.sickness import shown_notes, sickness_overview
 from ia_data.reporting.table import Column, Table
 from ia_data.reporting.tables import (
@@ -27,7 +28,6 @@ from ia_data.reporting.tables import (
     deadlines_table,
     missing_table,
     overview_table,
-    problems_table,
     shows_sickness,
 )
 from ia_data.reporting.uploads import upload_sources
