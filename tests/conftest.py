@@ -2,24 +2,36 @@
 demo data in a database, the sample register, and the app under AppTest.
 
 Every fixture that gives a database is parametrised over ``ENGINES``, so a test that uses
-one runs on both. Without PostgreSQL (not installed, no ``IA_TEST_POSTGRES_URL``) the
-PostgreSQL half skips with the reason; under ``CI=true`` that is a failure.
+one runs on both — library and storage tests; a page test takes the SQLite-only fixtures
+(``sqlite_database``, ``seeded_sqlite_url``), and ``test_pages_on_postgresql.py`` opens each
+page in each role on PostgreSQL. Without PostgreSQL (not installed, no
+``IA_TEST_POSTGRES_URL``) the PostgreSQL half skips with the reason; under ``CI=true`` that
+is a failure.
+
+What every test would otherwise make again is made once per run and copied, shared by the
+run's processes (``once.py``): the PostgreSQL server, a migrated database per register
+(copied as a file on SQLite, as ``CREATE DATABASE … TEMPLATE`` on PostgreSQL), and a
+database holding all of the demo data.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import postgres as pg
 import pytest
+from once import locked, run_folder
 from postgres import ENGINES, need
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import load_rules
 from ia_data.storage import db, schema
+from ia_data.storage.engine import create_bare_engine
 
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLE_REGISTER = SAMPLE_DIR / "register.toml"
@@ -118,13 +130,93 @@ def parse(register, rules):
     return run
 
 
+PAGE_FIXTURES = {"app_on", "app_as"}  # a test that takes one of these renders a page
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc):
+    """A page test — one that renders a page (``app_on``, ``app_as``) or is marked ``page`` —
+    runs on SQLite only: how a page reads, shows and stores does not depend on the engine,
+    and the library's tests run on both. ``test_pages_on_postgresql.py`` opens every page in
+    every role on PostgreSQL."""
+    page = PAGE_FIXTURES & set(metafunc.fixturenames) or metafunc.definition.get_closest_marker(
+        "page"
+    )
+    if not page:
+        return
+    chosen = {
+        name
+        for mark in metafunc.definition.iter_markers("parametrize")
+        for name in (mark.args[0].split(",") if isinstance(mark.args[0], str) else mark.args[0])
+    }
+    for name, scope in (("engine_name", "function"), ("seeded_url", "session")):
+        if name in metafunc.fixturenames and name not in chosen:  # as if the test said so
+            mark = pytest.mark.parametrize(name, ["sqlite"], indirect=True, scope=scope)
+            metafunc.definition.add_marker(mark)
+
+
+def pytest_unconfigure(config):
+    """At the end of the run (in its first process, not in a worker): stop the PostgreSQL
+    server the run started."""
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is not None and not os.environ.get("PYTEST_XDIST_WORKER"):
+        pg.stop_shared(factory.getbasetemp())
+
+
 @pytest.fixture(scope="session")
-def postgres():
+def shared_folder(tmp_path_factory) -> Path:
+    """The folder the run's processes share (what is made once per run lies there)."""
+    return run_folder(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def postgres(shared_folder):
     """The PostgreSQL server of the test run (``tests/postgres.py``), or None."""
-    cluster = pg.start()
-    yield cluster
-    if cluster is not None:
-        cluster.stop()
+    return pg.shared(shared_folder)
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """A consistent one-file copy of a SQLite database (its WAL folded in)."""
+    found, copy = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        found.backup(copy)
+    finally:
+        found.close()
+        copy.close()
+
+
+def _once_sqlite(folder: Path, name: str, make) -> Path:
+    """The run's SQLite database ``name``: made by ``make(url)`` by the first process that
+    asks, then only copied from."""
+    path = folder / name
+    with locked(folder, name):
+        if not path.exists():
+            partial = folder / f"{name}.partial"
+            partial.unlink(missing_ok=True)
+            make(f"sqlite:///{partial}")
+            _sqlite_copy(partial, path)
+    return path
+
+
+def _migrated(register: Path | None):
+    def make(url: str) -> None:
+        engine = create_bare_engine(url)
+        schema.upgrade(engine, register)
+        engine.dispose()
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(shared_folder):
+    """``sqlite_template(register)``: a SQLite file migrated to the head with ``register``
+    loaded, made once per run, to copy a test's database from."""
+
+    def template(register: Path | None) -> Path:
+        key = hashlib.sha1(str(register or "").encode()).hexdigest()[:12]
+        return _once_sqlite(shared_folder, f"tpl-{key}.db", _migrated(register))
+
+    return template
 
 
 @pytest.fixture(params=ENGINES)
@@ -133,11 +225,14 @@ def engine_name(request):
     return request.param
 
 
-@pytest.fixture
-def database(engine_name, postgres, tmp_path, monkeypatch):
-    """``database(register=None, empty=False)``: the URL of a new database on this test's
-    engine, its schema at the head and ``register`` (default: the one that ships) loaded;
-    ``empty``: a database with nothing in it (for the migrations to make)."""
+def _forget(url: str) -> None:
+    for key in (url, (url, "immutable")):
+        engine = db._engines.pop(key, None)
+        if engine is not None:
+            engine.dispose()
+
+
+def _databases(engine_name, postgres, sqlite_template, tmp_path, monkeypatch):
     made: list[str] = []
 
     def new(register: Path | None = None, empty: bool = False) -> str:
@@ -146,7 +241,10 @@ def database(engine_name, postgres, tmp_path, monkeypatch):
                 monkeypatch.delenv("IA_REGISTER_FILE", raising=False)
             else:
                 monkeypatch.setenv("IA_REGISTER_FILE", str(register))
-            url = f"sqlite:///{tmp_path / f'test-{len(made)}.db'}"
+            path = tmp_path / f"test-{len(made)}.db"
+            if not empty:
+                shutil.copyfile(sqlite_template(register), path)
+            url = f"sqlite:///{path}"
         else:
             cluster = need(postgres)
             url = cluster.new_database(
@@ -157,12 +255,24 @@ def database(engine_name, postgres, tmp_path, monkeypatch):
 
     yield new
     for url in made:
-        for key in (url, (url, "immutable")):
-            engine = db._engines.pop(key, None)
-            if engine is not None:
-                engine.dispose()
+        _forget(url)
         if engine_name == "postgresql":
             postgres.drop(url)
+
+
+@pytest.fixture
+def database(engine_name, postgres, sqlite_template, tmp_path, monkeypatch):
+    """``database(register=None, empty=False)``: the URL of a new database on this test's
+    engine, its schema at the head and ``register`` (default: the one that ships) loaded;
+    ``empty``: a database with nothing in it (for the migrations to make)."""
+    yield from _databases(engine_name, postgres, sqlite_template, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def sqlite_database(postgres, sqlite_template, tmp_path, monkeypatch):
+    """``database`` on SQLite only: for page tests (how a page reads, shows and stores does
+    not depend on the engine; ``test_pages_on_postgresql.py`` checks every page there)."""
+    yield from _databases("sqlite", postgres, sqlite_template, tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -192,16 +302,64 @@ def sample_db(database):
     return db.get_engine(database(SAMPLE_REGISTER))
 
 
-@pytest.fixture(scope="session", params=ENGINES)
-def seeded_url(request, tmp_path_factory, postgres):
-    """URL of a database holding all of the demo data, on each engine (read-only)."""
-    from ia_data.demo.seed import seed
+def _seed(register: Path):
+    def make(url: str) -> None:
+        from ia_data.demo.seed import seed
 
-    folder = tmp_path_factory.mktemp("seeded")
-    with pg.kept_database(request.param, postgres, folder, SAMPLE_REGISTER) as url:
+        _migrated(register)(url)
         results = seed(db.get_engine(url))
         assert [r.message for r in results if r.status != "lagret"] == []
+        _forget(url)
+
+    return make
+
+
+def _seeded(engine_name: str, postgres, shared_folder: Path, folder: Path):
+    """A copy of the run's database holding all of the demo data (seeded once per run)."""
+    if engine_name == "sqlite":
+        master = _once_sqlite(shared_folder, "seeded.db", _seed(SAMPLE_REGISTER))
+        shutil.copyfile(master, folder / "seeded.db")
+        url = f"sqlite:///{folder / 'seeded.db'}"
+    else:
+        cluster = need(postgres)
+        url = cluster.new_database(template=cluster.once("seeded", _seed(SAMPLE_REGISTER)))
+    try:
         yield url
+    finally:
+        _forget(url)
+        if engine_name == "postgresql":
+            postgres.drop(url)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def seeded_url(request, tmp_path_factory, postgres, shared_folder):
+    """URL of a database holding all of the demo data, on each engine (read-only)."""
+    folder = tmp_path_factory.mktemp("seeded")
+    yield from _seeded(request.param, postgres, shared_folder, folder)
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_url(tmp_path_factory, postgres, shared_folder):
+    """``seeded_url`` on SQLite only, for page tests (read-only)."""
+    folder = tmp_path_factory.mktemp("seeded-sqlite")
+    yield from _seeded("sqlite", postgres, shared_folder, folder)
+
+
+@pytest.fixture(scope="session")
+def seeded_copy(tmp_path_factory, shared_folder, postgres):
+    """``seeded_copy(engine_name="sqlite")``: the URL of a copy of the demo data of one's
+    own, to change (or to give a server of one's own); dropped at the end of the run."""
+    made = []
+
+    def copy(engine_name: str = "sqlite") -> str:
+        folder = tmp_path_factory.mktemp("seeded-copy")
+        found = _seeded(engine_name, postgres, shared_folder, folder)
+        made.append(found)
+        return next(found)
+
+    yield copy
+    for found in made:
+        found.close()
 
 
 @pytest.fixture

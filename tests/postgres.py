@@ -1,13 +1,16 @@
 """A throw-away PostgreSQL for the tests and the benchmark: the server ``.ci/run`` started
 (``IA_TEST_POSTGRES_URL``), or else one started here with Debian's binaries in a temporary
 folder, as ``shared`` OPERATIONS recipes do it (``initdb`` refuses to run as root, so it runs
-as the ``postgres`` user then). Each test gets a database of its own, copied from a template
-that is already migrated and holds the register, which takes a few tens of milliseconds.
+as the ``postgres`` user then). One server serves the whole test run: the first process that
+needs it starts it, the others use it (``shared``), and the run's end stops it (``conftest``).
+Each test gets a database of its own, copied from a template that is already migrated and
+holds the register (made once per run), which takes a few tens of milliseconds.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -19,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from once import locked
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -58,6 +62,7 @@ class Cluster:
     url: str
     folder: Path | None = None
     bin: Path | None = None
+    run_folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ia-pg-run-")))
     _templates: dict[str, str] = field(default_factory=dict)
 
     def stop(self) -> None:
@@ -75,22 +80,28 @@ class Cluster:
         return make_url(self.url).set(database=name).render_as_string(hide_password=False)
 
     def template(self, register: Path | None) -> str:
-        """A database migrated to the head with ``register`` loaded, to copy databases from."""
+        """A database migrated to the head with ``register`` loaded, to copy databases from:
+        made once per run (by the first process that asks, under the run's lock)."""
         key = str(register or "")
         if key not in self._templates:
-            # One per register and per test process (pytest-xdist's workers each make theirs).
-            worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-            name = "ia_tpl_" + hashlib.sha1(f"{key}|{worker}".encode()).hexdigest()[:12]
-            admin = self._admin()
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            admin.dispose()
-            engine = create_bare_engine(self._url_of(name))
-            schema.upgrade(engine, register)
-            engine.dispose()
-            self._templates[key] = name
+            self._templates[key] = self.once(f"tpl|{key}", lambda url: _migrate(url, register))
         return self._templates[key]
+
+    def once(self, what: str, make) -> str:
+        """The name of the run's database for ``what``: made by ``make(url)`` the first time
+        any process of the run asks (the others wait for it), then only copied from."""
+        name = "ia_tpl_" + hashlib.sha1(f"{what}|{self.run_folder}".encode()).hexdigest()[:12]
+        with locked(self.run_folder, name):
+            made = self.run_folder / f"{name}.made"
+            if not made.exists():
+                admin = self._admin()
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                    connection.execute(text(f'CREATE DATABASE "{name}"'))
+                admin.dispose()
+                make(self._url_of(name))
+                made.touch()
+        return name
 
     def new_database(self, register: Path | None = None, template: str | None = None) -> str:
         """The URL of a new database, a copy of ``template`` (default: the register's)."""
@@ -129,6 +140,38 @@ def kept_database(engine: str, cluster: Cluster | None, folder: Path, register: 
             made.dispose()
         if engine == "postgresql":
             cluster.drop(url)
+
+
+def _migrate(url: str, register: Path | None) -> None:
+    engine = create_bare_engine(url)
+    schema.upgrade(engine, register)
+    engine.dispose()
+
+
+def shared(run_folder: Path) -> Cluster | None:
+    """The run's server: ``IA_TEST_POSTGRES_URL``'s, or one the first process of the run that
+    asks starts (``start``), its address kept in the run's folder for the others; None
+    without PostgreSQL. ``stop_shared`` stops it at the end of the run."""
+    if os.environ.get(URL_VARIABLE):
+        return Cluster(os.environ[URL_VARIABLE], run_folder=run_folder)
+    kept = run_folder / "postgres.json"
+    with locked(run_folder, "postgres"):
+        if not kept.exists():
+            started = start()
+            if started is None:
+                return None
+            found = {"url": started.url, "folder": str(started.folder), "bin": str(started.bin)}
+            kept.write_text(json.dumps(found))
+    return Cluster(json.loads(kept.read_text())["url"], run_folder=run_folder)
+
+
+def stop_shared(run_folder: Path) -> None:
+    """Stop the server ``shared`` started for this run, if it did."""
+    kept = run_folder / "postgres.json"
+    if kept.exists():
+        found = json.loads(kept.read_text())
+        Cluster(found["url"], Path(found["folder"]), Path(found["bin"])).stop()
+        kept.unlink()
 
 
 def _as_postgres(argv: list[str], **kwargs) -> subprocess.CompletedProcess:

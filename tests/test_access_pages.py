@@ -28,6 +28,8 @@ from ia_data.storage.engine import create_bare_engine, database_label
 from ia_data.storage.models import AccessChange, AppUser, SignInState
 from ia_data.storage.register import councils
 
+pytestmark = pytest.mark.page  # a page test: SQLite only (conftest), but for the roles' pages
+
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
     "cookie_secret": "en-lang-tilfeldig-tekst-bare-for-testene",
@@ -65,15 +67,26 @@ def _setup(url: str) -> None:
         users.set_user(engine, email, role, council_ids, by="test", scope=OPERATOR)
 
 
-@pytest.fixture(scope="module", params=pg.ENGINES)
-def shared_url(request, tmp_path_factory, postgres):
-    """Every council's 2015 report, Troms' 2016 report, and a user of each role."""
+def _shared(engine: str, tmp_path_factory, postgres):
     folder = tmp_path_factory.mktemp("access-pages")
-    with pg.kept_database(request.param, postgres, folder, SAMPLE_REGISTER) as url:
-        if request.param == "sqlite":
+    with pg.kept_database(engine, postgres, folder, SAMPLE_REGISTER) as url:
+        if engine == "sqlite":
             schema.upgrade(create_bare_engine(url), SAMPLE_REGISTER)
         _setup(url)
         yield url
+
+
+@pytest.fixture(scope="module")
+def shared_url(tmp_path_factory, postgres):
+    """Every council's 2015 report, Troms' 2016 report, and a user of each role."""
+    yield from _shared("sqlite", tmp_path_factory, postgres)
+
+
+@pytest.fixture(scope="module", params=pg.ENGINES)
+def shared_url_each_engine(request, tmp_path_factory, postgres):
+    """``shared_url`` on each engine: every page in every role is opened on PostgreSQL too
+    (the one page test that runs there; conftest's ``page``)."""
+    yield from _shared(request.param, tmp_path_factory, postgres)
 
 
 @pytest.fixture
@@ -150,8 +163,8 @@ def _titles(at) -> list[str]:
 
 
 @pytest.mark.parametrize("email", [ADMIN, OVERSIGHT, TROMS])
-def test_each_role_sees_its_pages_and_is_refused_the_others(shared_url, app_as, email):
-    at = app_as(shared_url, email)
+def test_each_role_sees_its_pages_and_is_refused_the_others(shared_url_each_engine, app_as, email):
+    at = app_as(shared_url_each_engine, email)
     assert not at.exception
     assert _sidebar_pages(at) == MAY_OPEN[email]
     sidebar = " ".join(m.value for m in at.sidebar.markdown)
@@ -162,6 +175,7 @@ def test_each_role_sees_its_pages_and_is_refused_the_others(shared_url, app_as, 
         assert not at.exception, path
         if path in MAY_OPEN[email]:
             assert _titles(at)[0] == title, path
+            assert not [e.value for e in at.error if "Noe gikk galt" in e.value], path
         else:
             assert _titles(at) == ["Ingen tilgang"], path
             assert f"gir ikke tilgang til siden «{title}»" in at.warning[0].value

@@ -30,7 +30,9 @@ from sqlmodel import Session
 from ia_data.demo import SAMPLE_DIR
 from ia_data.storage import db, store
 
-pytestmark = pytest.mark.browser
+# In a browser, a page behaves the same on either engine: SQLite only (conftest's ``page``),
+# but for the two servers that share a PostgreSQL database.
+pytestmark = [pytest.mark.browser, pytest.mark.page]
 
 NORDLAND_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-nordland.xlsx"
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
@@ -406,20 +408,12 @@ def test_two_servers_behind_haproxy(two_servers, browser):
 
 
 @pytest.fixture(scope="module")
-def pages_server(tmp_path_factory):
-    """One server on a SQLite copy of the demo data for the checks of how the pages behave
-    in a browser (filters, toolbars, Enter, WCAG): they test the pages, not the database
-    engine, so they run once, not once per engine."""
-    from ia_data.demo.seed import seed
-
+def pages_server(tmp_path_factory, seeded_copy):
+    """One server on a copy of the demo data for the checks of how the pages behave in a
+    browser (filters, toolbars, Enter, WCAG)."""
     folder = tmp_path_factory.mktemp("page-checks")
-    url = f"sqlite:///{folder / 'ia.db'}"
-    engine = db.get_engine(url)
-    assert all(r.status == "lagret" for r in seed(engine))
-    db._engines.pop(url, None)
-    engine.dispose()
     # Started before the tests' own settings (a module's fixture): the open mode, as theirs.
-    server = Server(url, folder / "streamlit.log", IA_AUTH="av")
+    server = Server(seeded_copy(), folder / "streamlit.log", IA_AUTH="av")
     yield server
     server.stop()
 

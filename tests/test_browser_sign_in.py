@@ -36,7 +36,7 @@ from ia_data.domain.access import OPERATOR, Role
 from ia_data.storage import db, store, users
 from ia_data.storage.models import SignInState
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.page]  # a page test: SQLite only (conftest)
 
 TROMS = Person("troms@example.no", "Tove Troms")
 OVERSIGHT = Person("tilsyn@example.no", "Odd Oversikt")

@@ -310,6 +310,7 @@ def test_refused_through_the_command_line(stocked_db, tmp_path, capsys, file_nam
     assert (1, before) == (status, snapshot(stocked_db))
 
 
+@pytest.mark.page
 @pytest.mark.parametrize(
     "file_name,build,expected", [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED]
 )

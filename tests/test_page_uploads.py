@@ -21,6 +21,8 @@ from ia_data.reporting.overview import overview
 from ia_data.reporting.uploads import upload_history
 from ia_data.storage import db, store
 
+pytestmark = pytest.mark.page  # a page test: SQLite only (conftest)
+
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLES = SAMPLE_DIR
 TROMS_2015 = SAMPLES / "rapport_2015_Ar_ia-radet-i-troms.xlsx"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from postgres import ENGINES, kept_database
+from postgres import kept_database
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -20,6 +20,8 @@ from ia_data.domain.access import OPERATOR
 from ia_data.domain.kinds import ImportStatus
 from ia_data.storage import db, store
 from ia_data.storage.register import councils
+
+pytestmark = pytest.mark.page  # a page test: SQLite only (conftest)
 
 PROJECT = Path(__file__).resolve().parent.parent
 TROMS_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
@@ -66,7 +68,7 @@ def hostile_workbook() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(scope="module", params=ENGINES)
+@pytest.fixture(scope="module", params=["sqlite"])
 def hostile_url(request, tmp_path_factory, postgres):
     """A database holding the hostile Troms 2015 report, uploaded by a «name» with a link."""
     folder = tmp_path_factory.mktemp("plain")

@@ -15,10 +15,12 @@ from ui.links import (
     LINK_TEXT,
     SEARCH_LIMIT,
     _param,
-    _reject,
+    choice_param,
     clean_search,
     date_param,
+    goal_param,
     ids_param,
+    reject,
     search_param,
     texts_param,
     year_param,
@@ -127,13 +129,12 @@ def goal_filter() -> int | None:
     """A sub-goal select box (``Alle delmål`` or 1–3), kept in ``?delmal=2``."""
     options = [0, 1, 2, 3]  # 0 = all sub-goals
     if st.session_state.get("f_goal") not in options:
-        raw = _param("delmal")
-        if raw is not None and raw not in ("1", "2", "3"):
-            _reject("delmal", [raw], LINK_TEXT["goal"])
-        if raw in ("1", "2", "3"):
-            st.session_state.f_goal = int(raw)
+        linked = _param("delmal") is not None
+        found = goal_param()
+        if found is not None:
+            st.session_state.f_goal = found
         else:
-            st.session_state.f_goal = _kept("goal") if raw is None and _kept("goal") else 0
+            st.session_state.f_goal = _kept("goal") if not linked and _kept("goal") else 0
     _rebind("f_goal")
     goal = st.selectbox(
         "Delmål",
@@ -168,7 +169,7 @@ def year_range_filter(options: list[int]) -> list[int]:
     if st.session_state.f_to < st.session_state.f_from:
         if "til" in from_link:  # a link's last year before its first
             hint = LINK_TEXT["range"].format(first=st.session_state.f_from)
-            _reject("til", [str(st.session_state.f_to)], hint)
+            reject("til", [str(st.session_state.f_to)], hint)
             st.session_state.f_to = options[-1]
         else:  # the first year was moved past the last
             st.session_state.f_to = st.session_state.f_from
@@ -262,10 +263,7 @@ def view_filter(label: str, options: dict[str, str], param: str = "vis") -> str:
     key = f"f_{param}"
     values = list(options)
     if st.session_state.get(key) not in values:
-        raw = _param(param)
-        if raw is not None and raw not in values:
-            _reject(param, [raw])
-        st.session_state[key] = raw if raw in values else values[0]
+        st.session_state[key] = choice_param(param, values) or values[0]
     _rebind(key)
     chosen = st.segmented_control(label, values, key=key, format_func=options.get, required=True)
     if chosen == values[0]:

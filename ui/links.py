@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
@@ -72,7 +73,20 @@ def _param(key: str) -> str | None:
     return value if value else None
 
 
-def _shown(value: str) -> str:
+# --- reading a parameter: pure functions of its text (no Streamlit) --------------------------
+
+
+@dataclass(frozen=True)
+class LinkValue:
+    """What a link's parameter gives its filter: the ``value`` it may use (None, or a list,
+    when nothing), and the ``note`` saying which of its values were not used (None when
+    every one was); a parameter with a note is dropped from the URL."""
+
+    value: object = None
+    note: str | None = None
+
+
+def shown(value: str) -> str:
     """A value from a link quoted in a note: control and format characters (which could
     turn the line around) shown as «�», cut to ``SHOWN_LIMIT`` characters, as plain text."""
     text = "".join("\ufffd" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in value)
@@ -81,18 +95,11 @@ def _shown(value: str) -> str:
     return plain(text)
 
 
-def _note(text: str) -> None:
-    where = st.session_state.get(_NOTES)
-    with where if where is not None else st.container():
-        st.info(text, icon=":material/link_off:")
-
-
-def _reject(param: str, values: list[str], hint: str = "") -> None:
-    """Drop ``param`` from the URL and say on the page which of its values were not used."""
-    st.query_params.pop(param, None)
-    quoted = ", ".join(f"«{_shown(v)}»" for v in values[:3]) + (", …" if len(values) > 3 else "")
+def rejection(param: str, values: list[str], hint: str = "") -> str:
+    """The note about ``param``'s values that were not used (at most three quoted)."""
+    quoted = ", ".join(f"«{shown(v)}»" for v in values[:3]) + (", …" if len(values) > 3 else "")
     key = "bad_one" if len(values) == 1 else "bad_many"
-    _note(LINK_TEXT[key].format(what=PARAMETERS.get(param, param), values=quoted) + hint)
+    return LINK_TEXT[key].format(what=PARAMETERS.get(param, param), values=quoted) + hint
 
 
 def _number(text: str, digits: int) -> int | None:
@@ -107,45 +114,52 @@ def _span(years: list[int]) -> str:
     return f"{min(years)}–{max(years)}" if len(years) > 1 else str(years[0])
 
 
-def year_param(param: str, options: list[int]) -> int | None:
-    """The year in ``?<param>=`` if it is one of ``options``; a bad one is dropped with a
-    note, and None returned."""
-    raw = _param(param)
+def read_year(param: str, raw: str | None, options: list[int]) -> LinkValue:
+    """A year, if it is one of ``options``."""
     if raw is None:
-        return None
+        return LinkValue()
     year = _number(raw, 4)
     if year in options:
-        return year
-    _reject(param, [raw], LINK_TEXT["years"].format(years=_span(options)) if options else "")
-    return None
+        return LinkValue(year)
+    hint = LINK_TEXT["years"].format(years=_span(options)) if options else ""
+    return LinkValue(note=rejection(param, [raw], hint))
 
 
-def date_param(param: str, first: date = DATE_MIN, last: date = DATE_MAX) -> date | None:
-    """The date in ``?<param>=ÅÅÅÅ-MM-DD`` if it exists and lies in ``first``–``last``;
-    a bad one is dropped with a note, and None returned."""
-    raw = _param(param)
+def read_date(param: str, raw: str | None, first: date = DATE_MIN, last: date = DATE_MAX):
+    """A date written ``ÅÅÅÅ-MM-DD`` that exists and lies in ``first``–``last``."""
     if raw is None:
-        return None
+        return LinkValue()
     if _ISO_DATE.fullmatch(raw):
         try:
             found = date.fromisoformat(raw)
         except ValueError:
             found = None
         if found is not None and first <= found <= last:
-            return found
-    _reject(param, [raw], LINK_TEXT["date"].format(first=fmt.day(first), last=fmt.day(last)))
-    return None
+            return LinkValue(found)
+    hint = LINK_TEXT["date"].format(first=fmt.day(first), last=fmt.day(last))
+    return LinkValue(note=rejection(param, [raw], hint))
 
 
-def _list_param(param: str, read) -> list:
-    """The items of ``?<param>=a,b`` that ``read`` (an item → its value, or None) knows,
-    in order and once each; the others are dropped from the URL with a note."""
-    raw = _param(param)
+def read_choice(param: str, raw: str | None, options, hint: str = "") -> LinkValue:
+    """One of ``options`` (texts), as written."""
+    if raw is None or raw in options:
+        return LinkValue(raw)
+    return LinkValue(note=rejection(param, [raw], hint))
+
+
+def read_goal(raw: str | None) -> LinkValue:
+    """A sub-goal, 1, 2 or 3 (as a number)."""
+    found = read_choice("delmal", raw, ("1", "2", "3"), LINK_TEXT["goal"])
+    return LinkValue(int(found.value), None) if found.value else found
+
+
+def _read_list(param: str, raw: str | None, read) -> LinkValue:
+    """The items of ``a,b`` that ``read`` (an item → its value, or None) knows, in order
+    and once each; a note names the others."""
     if raw is None:
-        return []
+        return LinkValue([])
     if len(raw) > LIST_LIMIT:
-        _reject(param, [raw])
-        return []
+        return LinkValue([], rejection(param, [raw]))
     found, bad = [], []
     for item in raw.split(","):
         value = read(item)
@@ -153,24 +167,22 @@ def _list_param(param: str, read) -> list:
             found.append(value)
         elif item.strip():
             bad.append(item)
-    if bad:
-        _reject(param, bad)
-    return list(dict.fromkeys(found))
+    return LinkValue(list(dict.fromkeys(found)), rejection(param, bad) if bad else None)
 
 
-def ids_param(param: str, valid) -> list[int]:
-    """The ids in ``?<param>=1,5`` that are in ``valid``."""
+def read_ids(param: str, raw: str | None, valid) -> LinkValue:
+    """The ids in ``1,5`` that are in ``valid``."""
 
     def read(item: str) -> int | None:
         number = _number(item.strip(), 9)
         return number if number in valid else None
 
-    return _list_param(param, read)
+    return _read_list(param, raw, read)
 
 
-def texts_param(param: str, options: list[str]) -> list[str]:
-    """The texts in ``?<param>=a,b`` that are in ``options``."""
-    return _list_param(param, lambda item: item if item in options else None)
+def read_texts(param: str, raw: str | None, options: list[str]) -> LinkValue:
+    """The texts in ``a,b`` that are in ``options``."""
+    return _read_list(param, raw, lambda item: item if item in options else None)
 
 
 def clean_search(text: str) -> str:
@@ -179,15 +191,76 @@ def clean_search(text: str) -> str:
     return text[:SEARCH_LIMIT]
 
 
+def search_notes(raw: str) -> list[str]:
+    """What a search in a link lost when it was cleaned (``clean_search``), in words."""
+    notes = []
+    if len(raw) > SEARCH_LIMIT:
+        notes.append(LINK_TEXT["too_long"].format(limit=SEARCH_LIMIT))
+    if any(unicodedata.category(ch) == "Cc" for ch in raw):
+        notes.append(LINK_TEXT["control"])
+    return notes
+
+
+# --- on the page: the parameter read from the URL, a bad one dropped with its note ----------
+
+
+def _note(text: str) -> None:
+    where = st.session_state.get(_NOTES)
+    with where if where is not None else st.container():
+        st.info(text, icon=":material/link_off:")
+
+
+def _used(param: str, found: LinkValue):
+    """The value a link gave; where some of it was not used, the parameter is dropped from
+    the URL and the note said above the page."""
+    if found.note is not None:
+        st.query_params.pop(param, None)
+        _note(found.note)
+    return found.value
+
+
+def reject(param: str, values: list[str], hint: str = "") -> None:
+    """Drop ``param`` from the URL and say on the page which of its values were not used."""
+    _used(param, LinkValue(note=rejection(param, values, hint)))
+
+
+def year_param(param: str, options: list[int]) -> int | None:
+    """The year in ``?<param>=`` if it is one of ``options`` (else None, and a note)."""
+    return _used(param, read_year(param, _param(param), options))
+
+
+def date_param(param: str, first: date = DATE_MIN, last: date = DATE_MAX) -> date | None:
+    """The date in ``?<param>=ÅÅÅÅ-MM-DD`` if it exists and lies in ``first``–``last``."""
+    return _used(param, read_date(param, _param(param), first, last))
+
+
+def goal_param() -> int | None:
+    """The sub-goal in ``?delmal=`` (1–3)."""
+    return _used("delmal", read_goal(_param("delmal")))
+
+
+def choice_param(param: str, options) -> str | None:
+    """One of ``options`` in ``?<param>=``."""
+    return _used(param, read_choice(param, _param(param), options))
+
+
+def ids_param(param: str, valid) -> list[int]:
+    """The ids in ``?<param>=1,5`` that are in ``valid``."""
+    return _used(param, read_ids(param, _param(param), valid))
+
+
+def texts_param(param: str, options: list[str]) -> list[str]:
+    """The texts in ``?<param>=a,b`` that are in ``options``."""
+    return _used(param, read_texts(param, _param(param), options))
+
+
 def search_param(param: str) -> str:
     """The search in ``?<param>=``, cleaned (``clean_search``), with a note if it changed."""
     raw = _param(param) or ""
     text = clean_search(raw)
     if text != raw:
-        if len(raw) > SEARCH_LIMIT:
-            _note(LINK_TEXT["too_long"].format(limit=SEARCH_LIMIT))
-        if any(unicodedata.category(ch) == "Cc" for ch in raw):
-            _note(LINK_TEXT["control"])
+        for note in search_notes(raw):
+            _note(note)
         if text.strip():
             st.query_params[param] = text.strip()
         else:
