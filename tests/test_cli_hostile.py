@@ -30,9 +30,9 @@ from ia_data import cli
 from ia_data.cli import main, visible
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR
-from ia_data.domain.rules import load_rules
+from ia_data.domain.rules import load_rules, rules_path
 from ia_data.ingest.parse import Problem
-from ia_data.storage import db
+from ia_data.storage import db, schema
 from ia_data.storage.engine import database_label
 from ia_data.storage.models import Upload
 from ia_data.storage.store import import_file, uploads
@@ -181,7 +181,9 @@ def shared_dir():
 
 @contextmanager
 def without_root():
-    """Run as a user whom file permissions bind (as root, nobody may refuse a write)."""
+    """Run as a user whom file permissions bind (as root, nobody may refuse a write). The
+    checkout may lie in a folder only root can enter (a clone in ``mktemp -d`` or /root): what
+    the commands read from it is given to nobody in a folder of its own."""
     if os.geteuid() != 0:
         yield
         return
@@ -190,13 +192,22 @@ def without_root():
     for codec in ("utf-8-sig", "cp437"):
         codecs.lookup(codec)
     importlib.import_module("ia_data.output.template")
-    os.setegid(NOBODY)
-    os.seteuid(NOBODY)
-    try:
-        yield
-    finally:
-        os.seteuid(0)
-        os.setegid(0)
+    readable = Path(tempfile.mkdtemp(prefix="ia-nobody-"))
+    readable.chmod(0o755)
+    rules = shutil.copy(rules_path(), readable / "rules.toml")
+    Path(rules).chmod(0o644)
+    head = schema.head()  # read from the migrations in the checkout
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IA_RULES_FILE", str(rules))
+        patch.setattr(schema, "head", lambda: head)
+        os.setegid(NOBODY)
+        os.seteuid(NOBODY)
+        try:
+            yield
+        finally:
+            os.seteuid(0)
+            os.setegid(0)
+            shutil.rmtree(readable)
 
 
 def _stored_database(folder: Path, monkeypatch) -> str:

@@ -222,12 +222,12 @@ def test_two_upgrades_at_once_load_the_register_once(empty):
     env = {"IA_REGISTER_FILE": str(SAMPLE_REGISTER), "PATH": "/usr/bin:/bin"}
     runs = [
         subprocess.Popen(argv, cwd=PROJECT, env=env, stdout=subprocess.PIPE, text=True)
-        for _ in range(4)
+        for _ in range(2)
     ]
     outputs = [run.communicate(timeout=120)[0] for run in runs]
-    assert [run.returncode for run in runs] == [0] * 4
+    assert [run.returncode for run in runs] == [0] * 2
     assert sum("er oppdatert: tom →" in out for out in outputs) == 1
-    assert sum("allerede på nyeste utgave" in out for out in outputs) == 3
+    assert sum("allerede på nyeste utgave" in out for out in outputs) == 1
     with Session(empty) as session:
         councils = session.execute(select(func.count(Council.id))).scalar_one()
     assert councils == len(read_register_file(SAMPLE_REGISTER)["council"])
