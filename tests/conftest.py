@@ -155,6 +155,13 @@ def pytest_generate_tests(metafunc):
             metafunc.definition.add_marker(mark)
 
 
+def pytest_collection_modifyitems(items):
+    """A browser test is slow (``-m "not slow"`` leaves them out, with the other slow ones)."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_unconfigure(config):
     """At the end of the run (in its first process, not in a worker): stop the PostgreSQL
     server the run started."""

@@ -524,6 +524,9 @@ def _streamlits_own(tab, rule: str, node: dict) -> bool:
     return (rule, element.get_attribute("data-testid") or "") in STREAMLITS_OWN
 
 
+# Every Plotly chart on the page has drawn its plot (axe checks what is drawn).
+CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
+    .every((chart) => chart.querySelector('.main-svg'))"""
 AXE_PAGES = [*PAGES, "?vis=alle&ar=2012", "rad?rad=9", "aktiviteter?delmal=2"]
 
 
@@ -543,8 +546,8 @@ def test_every_page_passes_the_wcag_checks_of_axe(pages_server, browser, width):
             tab.goto(f"{pages_server.base}/{path}")
             tab.get_by_role("heading").first.wait_for()
             _idle(tab)
-            tab.wait_for_load_state("networkidle")  # the charts' and tables' scripts drawn
-            tab.wait_for_timeout(1000)
+            tab.wait_for_load_state("networkidle")  # the charts' and tables' scripts loaded
+            tab.wait_for_function(CHARTS_DRAWN)
             result = axe.run(tab, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
             serious = [
                 f"{v['id']} ({v['impact']}): {node['target']}"

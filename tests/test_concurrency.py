@@ -44,6 +44,8 @@ from ia_data.storage import engine as engine_setup
 from ia_data.storage.engine import create_bare_engine
 from ia_data.storage.store import import_file, sha256_of
 
+pytestmark = pytest.mark.slow  # real processes against both engines
+
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLES = SAMPLE_DIR
 SAMPLE_REGISTER = SAMPLES / "register.toml"

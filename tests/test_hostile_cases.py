@@ -423,6 +423,8 @@ def no_precise_checks(monkeypatch):
 MEMORY = UNSAFE.format(why="lesingen trengte mer enn 1 GB minne og ble stoppet")
 
 
+@pytest.mark.slow  # each file fills the worker's 1 GB
+@pytest.mark.page  # the worker's limits, on the command line and the page: one engine
 @pytest.mark.parametrize(
     "file_name,build",
     [

@@ -214,6 +214,7 @@ def test_a_server_behind_shows_no_data_but_the_command(empty, engine_name, app_o
 # --- two at once ------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # two ia-data processes
 def test_two_upgrades_at_once_load_the_register_once(empty):
     """Two servers' operators (or two containers) running the upgrade at the same moment:
     one waits for the other, the register is loaded once, both say they are done."""

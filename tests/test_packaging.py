@@ -15,6 +15,7 @@ from ia_data.demo import SAMPLE_DIR
 from ia_data.demo.seed import sample_files
 
 
+@pytest.mark.slow  # builds the wheel
 def test_the_wheel_carries_the_data_files_and_every_demo_workbook(tmp_path):
     uv = shutil.which("uv")
     if uv is None:
