@@ -205,11 +205,17 @@ def _once_sqlite(folder: Path, name: str, make) -> Path:
     return path
 
 
-def _migrated(register: Path | None):
+def _migrated(register: Path | None, fill=None):
+    """What makes a template: the schema at the head, ``register`` loaded, and ``fill``
+    (a function of the database's URL) done in it."""
+
     def make(url: str) -> None:
         engine = create_bare_engine(url)
         schema.upgrade(engine, register)
         engine.dispose()
+        if fill is not None:
+            fill(url)
+            _forget(url)
 
     return make
 
@@ -219,9 +225,10 @@ def sqlite_template(shared_folder):
     """``sqlite_template(register)``: a SQLite file migrated to the head with ``register``
     loaded, made once per run, to copy a test's database from."""
 
-    def template(register: Path | None) -> Path:
-        key = hashlib.sha1(str(register or "").encode()).hexdigest()[:12]
-        return _once_sqlite(shared_folder, f"tpl-{key}.db", _migrated(register))
+    def template(register: Path | None, fill=None) -> Path:
+        what = f"{register or ''}|{getattr(fill, '__name__', '')}"
+        key = hashlib.sha1(what.encode()).hexdigest()[:12]
+        return _once_sqlite(shared_folder, f"tpl-{key}.db", _migrated(register, fill))
 
     return template
 
@@ -242,7 +249,7 @@ def _forget(url: str) -> None:
 def _databases(engine_name, postgres, sqlite_template, tmp_path, monkeypatch):
     made: list[str] = []
 
-    def new(register: Path | None = None, empty: bool = False) -> str:
+    def new(register: Path | None = None, empty: bool = False, fill=None) -> str:
         if engine_name == "sqlite":
             if register is None:
                 monkeypatch.delenv("IA_REGISTER_FILE", raising=False)
@@ -250,13 +257,18 @@ def _databases(engine_name, postgres, sqlite_template, tmp_path, monkeypatch):
                 monkeypatch.setenv("IA_REGISTER_FILE", str(register))
             path = tmp_path / f"test-{len(made)}.db"
             if not empty:
-                shutil.copyfile(sqlite_template(register), path)
+                shutil.copyfile(sqlite_template(register, fill), path)
             url = f"sqlite:///{path}"
         else:
             cluster = need(postgres)
-            url = cluster.new_database(
-                template="template0" if empty else cluster.template(register)
-            )
+            if empty:
+                source = "template0"
+            elif fill is None:
+                source = cluster.template(register)
+            else:
+                what = f"{register or ''}|{fill.__name__}"
+                source = cluster.once(what, _migrated(register, fill))
+            url = cluster.new_database(template=source)
         made.append(url)
         return url
 
@@ -269,9 +281,10 @@ def _databases(engine_name, postgres, sqlite_template, tmp_path, monkeypatch):
 
 @pytest.fixture
 def database(engine_name, postgres, sqlite_template, tmp_path, monkeypatch):
-    """``database(register=None, empty=False)``: the URL of a new database on this test's
-    engine, its schema at the head and ``register`` (default: the one that ships) loaded;
-    ``empty``: a database with nothing in it (for the migrations to make)."""
+    """``database(register=None, empty=False, fill=None)``: the URL of a new database on
+    this test's engine, its schema at the head and ``register`` (default: the one that
+    ships) loaded; ``empty``: a database with nothing in it (for the migrations to make);
+    ``fill``: a copy of a database that ``fill(url)`` filled once per run."""
     yield from _databases(engine_name, postgres, sqlite_template, tmp_path, monkeypatch)
 
 
@@ -288,9 +301,8 @@ def fresh_db(database):
     return db.get_engine(database())
 
 
-@pytest.fixture
-def stocked_db(fresh_db):
-    """A database holding a report (IA-rådet i Troms, 2012 H1) and an allocation."""
+def troms_2012_and_a_grant(url: str) -> None:
+    """A report (IA-rådet i Troms, 2012 H1) and an allocation, stored."""
     from workbooks import allocation_xlsx, report_xlsx
 
     from ia_data.storage.store import import_file
@@ -299,8 +311,14 @@ def stocked_db(fresh_db):
         ("rapport.xlsx", report_xlsx()),
         ("tildelinger.xlsx", allocation_xlsx([["Troms", 2012, 350_000]])),
     ]:
-        assert import_file(fresh_db, name, data, scope=OPERATOR).status == "lagret"
-    return fresh_db
+        assert import_file(db.get_engine(url), name, data, scope=OPERATOR).status == "lagret"
+
+
+@pytest.fixture
+def stocked_db(database):
+    """A database holding a report (IA-rådet i Troms, 2012 H1) and an allocation (a copy of
+    one stocked once per run)."""
+    return db.get_engine(database(fill=troms_2012_and_a_grant))
 
 
 @pytest.fixture
