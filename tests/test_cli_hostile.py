@@ -31,7 +31,7 @@ from ia_data.cli import main, visible
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import load_rules, rules_path
-from ia_data.ingest.parse import Problem
+from ia_data.ingest.parsed import Problem
 from ia_data.storage import db, schema
 from ia_data.storage.engine import database_label
 from ia_data.storage.models import Upload

@@ -43,7 +43,7 @@ from workbooks import (
 )
 
 from ia_data.domain.access import OPERATOR
-from ia_data.ingest.parse import QUESTIONS
+from ia_data.domain.questions import QUESTIONS
 from ia_data.reporting.overview import overview
 from ia_data.storage.models import Activity, Allocation, Council, Meeting, Report, Upload
 from ia_data.storage.store import import_file, restore_upload, uploads

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from ia_data.cli import main
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR
-from ia_data.ingest.parse import Problem
+from ia_data.ingest.parsed import Problem
 from ia_data.output.exports import problems_xlsx, table_export
 from ia_data.output.spreadsheet import csv_value, to_csv, to_xlsx
 from ia_data.reporting.activities import activity_list

@@ -25,7 +25,7 @@ from workbooks import (
     xlsx,
 )
 
-from ia_data.ingest.parse import QUESTIONS
+from ia_data.domain.questions import QUESTIONS
 
 TYPES = (
     "Konferanse, Seminar, Kurs, Nettverk, Erfaringssamling, Dialogmøte, Informasjon, "

@@ -19,7 +19,7 @@ from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.kinds import ImportStatus, Severity
 from ia_data.domain.rules import load_rules
-from ia_data.ingest.parse import Problem
+from ia_data.ingest.parsed import Problem
 from ia_data.output.exports import problems_xlsx
 from ia_data.output.template import template_for_year
 from ia_data.reporting.overview import overview

@@ -26,7 +26,7 @@ from workbooks import (
 )
 
 from ia_data.domain.access import OPERATOR
-from ia_data.ingest.parse import QUESTIONS
+from ia_data.domain.questions import QUESTIONS
 from ia_data.storage import store
 from ia_data.storage.models import Activity, Allocation, Council, Meeting, Report, Upload
 from ia_data.storage.store import RestoreError, import_file, restore_upload, upload_content, uploads

@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from ia_data.domain import limits
 from ia_data.domain import values as V
-from ia_data.domain.kinds import ActivityStatus, Severity, UploadKind
+from ia_data.domain.kinds import ActivityStatus, UploadKind
 from ia_data.domain.limits import ANSWER_TEXT, COMMENT_TEXT, SHORT_TEXT
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.register import CouncilInfo, CouncilMatcher
-from ia_data.domain.report import ReportDetails
-from ia_data.domain.rules import ReportPeriod, Rules
+from ia_data.domain.rules import Rules
 from ia_data.domain.text import clean, fold, fold_label
 from ia_data.ingest import workbook
+from ia_data.ingest.parsed import (
+    ParsedActivity,
+    ParsedAllocation,
+    ParsedMeeting,
+    ParsedWorkbook,
+)
 from ia_data.ingest.workbook import Sheet, WorkbookError, cell_name, column_letters
 from ia_data.ingest.worker import LoadedWorkbook, read_workbook
 
@@ -73,109 +78,6 @@ ALLOCATION_COLUMNS = {
 }
 ALLOCATION_REQUIRED = ("council", "year", "amount")
 HEADER_SEARCH_ROWS = 20
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong (or worth a warning) in a workbook, located as Excel shows it."""
-
-    severity: Severity
-    message: str
-    sheet: str = ""
-    row: int | None = None
-    column: str = ""
-    found: str = ""
-
-    @property
-    def text(self) -> str:
-        where = [self.sheet] if self.sheet else []
-        if self.row is not None:
-            where.append(f"rad {self.row}")
-        if self.column:
-            where.append(f"kolonne «{self.column}»" if self.row is not None else self.column)
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-
-@dataclass
-class ParsedActivity:
-    row: int
-    date: date
-    title: str
-    type: str
-    goals: frozenset[int]
-    sector: str = ""
-    participants: int | None = None
-    cost_ore: int = 0
-    status: str = ActivityStatus.DONE
-    organiser: str = ""
-    comment: str = ""
-    sheet: str = ""
-    date_column: str = ""
-
-    @property
-    def counted(self) -> bool:
-        """Counted among ``Aktiviteter``: everything that is not cancelled."""
-        return self.status != ActivityStatus.CANCELLED
-
-
-@dataclass
-class ParsedMeeting:
-    row: int
-    date: date
-    kind: str = ""
-    present: str = ""
-    comment: str = ""
-    sheet: str = ""
-    date_column: str = ""
-
-
-@dataclass
-class ParsedAllocation:
-    row: int
-    council: CouncilInfo
-    year: int
-    amount_ore: int
-    decision_date: date | None = None
-    note: str = ""
-
-
-@dataclass
-class ParsedWorkbook(ReportDetails):
-    """Everything read from one file, valid or not."""
-
-    kind: UploadKind = UploadKind.REPORT
-    problems: list[Problem] = field(default_factory=list)
-    council: CouncilInfo | None = None
-    period: ReportPeriod | None = None
-    submitted: date | None = None
-    activities: list[ParsedActivity] = field(default_factory=list)
-    meetings: list[ParsedMeeting] = field(default_factory=list)
-    allocations: list[ParsedAllocation] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == Severity.WARNING]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def error(self, message: str, **where) -> None:
-        self.problems.append(Problem(Severity.ERROR, message, **where))
-
-    def warn(self, message: str, **where) -> None:
-        self.problems.append(Problem(Severity.WARNING, message, **where))
-
-    @property
-    def total_cost_ore(self) -> int:
-        return sum(a.cost_ore for a in self.activities)
-
-    def goal_counts(self) -> dict[int, int]:
-        return {k: sum(1 for a in self.activities if a.counted and k in a.goals) for k in (1, 2, 3)}
 
 
 def _aliases(names: tuple[str, ...]) -> str:

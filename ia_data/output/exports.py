@@ -13,7 +13,7 @@ from ia_data.domain.access import Scope
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import Severity, UploadKind
 from ia_data.domain.rules import load_rules
-from ia_data.ingest.parse import Problem
+from ia_data.ingest.parsed import Problem
 from ia_data.output.spreadsheet import to_csv, to_xlsx
 from ia_data.reporting import columns as c
 from ia_data.reporting.activities import activity_list

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ia_data.domain.formatting import kroner
 from ia_data.domain.kinds import ActivityStatus
 from ia_data.domain.text import fold
-from ia_data.ingest.parse import ParsedActivity, ParsedWorkbook
+from ia_data.ingest.parsed import ParsedActivity, ParsedWorkbook
 from ia_data.storage.models import Activity
 
 COMPARED = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ia_data.domain.access import ROLE_NAMES
 from ia_data.domain.kinds import UploadKind
-from ia_data.ingest.parse import ParsedWorkbook, Problem
+from ia_data.ingest.parsed import ParsedWorkbook, Problem
 from ia_data.reporting import columns as c
 from ia_data.reporting.changes import Changes
 from ia_data.reporting.table import Kroner, Table

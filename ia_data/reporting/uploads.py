@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from ia_data.domain.access import Scope, identity
 from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import ReportPeriod, Rules, Status
-from ia_data.ingest.parse import ParsedWorkbook, Problem
+from ia_data.ingest.parsed import ParsedWorkbook, Problem
 from ia_data.reporting.changes import Changes, compare
 from ia_data.storage.models import Council, Restore, Upload
 from ia_data.storage.store import ImportResult, sha256_of

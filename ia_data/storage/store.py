@@ -21,7 +21,8 @@ from ia_data.domain.access import OutsideScope, Scope, normal_email
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import Rules, load_rules
-from ia_data.ingest.parse import ParsedWorkbook, Problem, parse_workbook
+from ia_data.ingest.parse import parse_workbook
+from ia_data.ingest.parsed import ParsedWorkbook, Problem
 from ia_data.storage import derived
 from ia_data.storage.db import bump_data_version
 from ia_data.storage.engine import writing
