@@ -1,0 +1,229 @@
+"""StatBank's CSV (PxWeb's ``csv``), wide as the API gives it or long, one value per line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from ia_data.domain.stats import period_code
+from ia_data.domain.text import clean, fold
+from ia_data.ingest.stats.shared import (
+    Observation,
+    ParsedSeries,
+    StatsFileError,
+    checked_value,
+    county_of,
+    county_problem,
+    one_quarter,
+    period_problem,
+    period_twice,
+    quarter_of,
+    two_measures,
+    unit_of,
+)
+
+FORM_STATBANK_CSV = "CSV fra Statistikkbanken"
+
+_TRAILING_QUARTER = re.compile(r"^(.*?)[\s,;:]*([0-9]{4}\s*[KkQq]\s*[1-4])$")
+_REGION_COLUMNS = {"region", "fylke", "fylkesnummer", "county", "arbeidsstedsfylke"}
+_TIME_COLUMNS = {"kvartal", "tid", "time", "quarter", "periode", "period"}
+_MEASURE_COLUMNS = {"statistikkvariabel", "contentscode", "contents", "statisticsvariable"}
+
+
+def parse_statbank_csv(text: str, file_name: str, known: set[str]) -> ParsedSeries:
+    first = text.lstrip("\n").split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:  # a NUL byte, a field beyond the reader's limit
+        raise StatsFileError(file_name, [f"filen kan ikke leses som CSV ({exc})"]) from None
+    numbered = [(n, row) for n, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
+    if not numbered:
+        raise StatsFileError(file_name, ["filen er tom"])
+    header_line, header = numbered[0]
+    header = [clean(h) for h in header]
+    folded = [fold(h) for h in header]
+    region_at = next((k for k, h in enumerate(folded) if h in _REGION_COLUMNS), None)
+    if region_at is None:
+        raise StatsFileError(
+            file_name,
+            [
+                f"Linje {header_line}: finner ingen kolonne for region (fylke) i overskriften "
+                f"«{clean(first)[:80]}»"
+            ],
+        )
+    body = numbered[1:]
+    if any(_header_quarter(h) for h in header):
+        return _wide_csv(file_name, header_line, header, region_at, body, known)
+    time_at = next((k for k, h in enumerate(folded) if h in _TIME_COLUMNS), None)
+    if time_at is None:
+        raise StatsFileError(
+            file_name,
+            [
+                f"Linje {header_line}: finner ingen kolonne for kvartal («kvartal»), og ingen "
+                "kolonne er et kvartal (som «Sykefraværsprosent 2014K2»)"
+            ],
+        )
+    return _long_csv(file_name, header_line, header, region_at, time_at, body, known)
+
+
+def _header_quarter(head: str) -> tuple[int, int] | None:
+    """The quarter a wide CSV's column is for (``"Sykefraværsprosent 2014K2"``), if any."""
+    match = _TRAILING_QUARTER.match(head)
+    return quarter_of(match[2]) if match else None
+
+
+def _stub_problems(
+    header: list[str], stubs: list[int], body: list[tuple[int, list[str]]]
+) -> tuple[list[str], list[str]]:
+    """Other variables than region, time and measure must hold one value each: (problems,
+    the values that describe the series)."""
+    problems, described = [], []
+    for k in stubs:
+        seen = sorted({clean(row[k]) for _, row in body if k < len(row)})
+        if len(seen) > 1:
+            shown = ", ".join(f"«{v}»" for v in seen[:4])
+            problems.append(
+                f"kolonnen «{header[k]}» har {len(seen)} verdier ({shown}); en serie har ett "
+                "mål – hent én verdi"
+            )
+        elif seen and seen[0]:
+            described.append(seen[0])
+    return problems, described
+
+
+def _wide_csv(file_name, header_line, header, region_at, body, known) -> ParsedSeries:
+    problems: list[str] = []
+    where = f"Linje {header_line}"
+    columns: dict[int, tuple[int, int]] = {}
+    measures: dict[int, str] = {}
+    stubs = []
+    for k, head in enumerate(header):
+        if k == region_at:
+            continue
+        period = _header_quarter(head)
+        if period is not None:
+            columns[k] = period
+            measures[k] = clean(_TRAILING_QUARTER.match(head)[1])
+        elif k > region_at and (columns or re.search(r"[0-9]{4}", head)):
+            problems.append(period_problem(where, head))  # a column after the quarters
+        else:
+            stubs.append(k)
+    if len(set(measures.values())) > 1:
+        problems.append(two_measures(where, measures.values()))
+    if len(set(measures.values())) <= 1:
+        first: dict[tuple[int, int], str] = {}
+        for k, period in columns.items():
+            if period in first:
+                problems.append(period_twice(where, header[k], first[period]))
+            first.setdefault(period, header[k])
+    stub_problems, described = _stub_problems(header, stubs, body)
+    problems += stub_problems
+    named = {k: ", ".join([m, *described]) for k, m in measures.items()}  # a column's measure
+    observations: list[Observation] = []
+    rows_of: dict[str, int] = {}
+    for number, row in body:
+        where = f"Linje {number}"
+        if len(row) != len(header):
+            problems.append(f"{where}: {len(row)} felt, men overskriften har {len(header)}")
+            continue
+        county = county_of(row[region_at])
+        if county is None or county not in known:
+            problems.append(county_problem(where, row[region_at]))
+            continue
+        if county in rows_of:
+            problems.append(f"{where}: fylke {county} står også på linje {rows_of[county]}")
+            continue
+        rows_of[county] = number
+        for k, period in columns.items():
+            code = period_code(*period)
+            value, problem = checked_value(
+                where, row[k], county, code, unit_of(measures[k]), named[k]
+            )
+            if problem:
+                problems.append(problem)
+                continue
+            observations.append(Observation(county, period[0], period[1], value))
+    if not body and not problems:
+        problems.append("filen har ingen linjer under overskriften")
+    if problems:
+        raise StatsFileError(file_name, problems)
+    measure = next(iter(measures.values()), "") or "verdi"
+    return _csv_series(file_name, measure, described, observations)
+
+
+def _long_csv(file_name, header_line, header, region_at, time_at, body, known) -> ParsedSeries:
+    folded = [fold(h) for h in header]
+    value_at = len(header) - 1
+    measure_at = next((k for k, h in enumerate(folded) if h in _MEASURE_COLUMNS), None)
+    problems: list[str] = []
+    if value_at in (region_at, time_at, measure_at):
+        raise StatsFileError(
+            file_name, [f"Linje {header_line}: den siste kolonnen må være verdiene"]
+        )
+    stubs = [k for k in range(value_at) if k not in (region_at, time_at, measure_at)]
+    stub_problems, described = _stub_problems(header, stubs, body)
+    problems += stub_problems
+    measures: dict[str, int] = {}
+    observations: list[Observation] = []
+    seen: dict[tuple[str, str, int, int], int] = {}
+    for number, row in body:
+        where = f"Linje {number}"
+        if len(row) != len(header):
+            problems.append(f"{where}: {len(row)} felt, men overskriften har {len(header)}")
+            continue
+        if measure_at is not None:
+            measures.setdefault(clean(row[measure_at]), number)
+        county = county_of(row[region_at])
+        if county is None or county not in known:
+            problems.append(county_problem(where, row[region_at]))
+            continue
+        period = quarter_of(row[time_at])
+        if period is None:
+            problems.append(period_problem(where, row[time_at]))
+            continue
+        measure = clean(row[measure_at]) if measure_at is not None else ""
+        if (measure, county, *period) in seen:
+            problems.append(
+                f"{where}: fylke {county}, {period_code(*period)} står også på linje "
+                f"{seen[(measure, county, *period)]}"
+            )
+            continue
+        seen[(measure, county, *period)] = number
+        named = measure or header[value_at]
+        value, problem = checked_value(
+            where,
+            row[value_at],
+            county,
+            period_code(*period),
+            unit_of(named),
+            ", ".join([named, *described]),
+        )
+        if problem:
+            problems.append(problem)
+            continue
+        observations.append(Observation(county, period[0], period[1], value))
+    if len(measures) > 1:
+        second = sorted(measures.items(), key=lambda item: item[1])[1][1]
+        problems.append(two_measures(f"Linje {second}", measures))
+    if not body and not problems:
+        problems.append("filen har ingen linjer under overskriften")
+    if problems:
+        raise StatsFileError(file_name, problems)
+    measure = next(iter(measures), "") or header[value_at]
+    return _csv_series(file_name, measure, described, observations)
+
+
+def _csv_series(file_name, measure, described, observations) -> ParsedSeries:
+    text = ", ".join([measure, *described])
+    return ParsedSeries(
+        key="",
+        name=text,
+        source=f"Statistisk sentralbyrå (fil {file_name})",
+        measure=text,
+        unit=unit_of(measure),
+        form=FORM_STATBANK_CSV,
+        quarter=one_quarter(observations),
+        observations=observations,
+    )
