@@ -44,7 +44,7 @@ from ia_data.demo.seed import seed  # noqa: E402
 from ia_data.domain.access import OPERATOR  # noqa: E402
 from ia_data.domain.rules import load_rules  # noqa: E402
 from ia_data.reporting.overview import overview  # noqa: E402
-from ia_data.storage import db, derived  # noqa: E402
+from ia_data.storage import db, derived, version  # noqa: E402
 from ia_data.storage.engine import writing  # noqa: E402
 from ia_data.storage.models import Activity, Meeting, Report, Upload  # noqa: E402
 from ia_data.storage.register import councils  # noqa: E402
@@ -140,7 +140,7 @@ def build_large(url: str, per_council_year: int = 1_000) -> int:
                     ])  # fmt: skip
                     total += n
         derived.backfill(session)  # the per-report totals an import computes as it stores
-        db.bump_data_version(session)
+        version.bump_data_version(session)
         session.commit()
     return total
 

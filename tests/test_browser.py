@@ -28,7 +28,7 @@ from postgres import need
 from sqlmodel import Session
 
 from ia_data.demo import SAMPLE_DIR
-from ia_data.storage import db, store
+from ia_data.storage import db, store, version
 
 # In a browser, a page behaves the same on either engine: SQLite only (conftest's ``page``),
 # but for the two servers that share a PostgreSQL database.
@@ -99,7 +99,7 @@ def empty_server(database, tmp_path):
     url = database(SAMPLE_REGISTER)
     engine = db.get_engine(url)
     with Session(engine) as session:
-        assert db.data_version(session) == 0
+        assert version.data_version(session) == 0
     db._engines.pop(url, None)
     engine.dispose()
     server = Server(url, tmp_path / "streamlit.log")

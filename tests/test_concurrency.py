@@ -43,6 +43,7 @@ from ia_data.storage import db
 from ia_data.storage import engine as engine_setup
 from ia_data.storage.engine import create_bare_engine
 from ia_data.storage.store import import_file, sha256_of
+from ia_data.storage.version import bump_data_version, data_version
 
 pytestmark = pytest.mark.slow  # real processes against both engines
 
@@ -634,7 +635,7 @@ def test_a_reader_does_not_wait_for_an_import_holding_the_write_lock(new_url, mo
         with engine_setup.writing():  # as import_file holds them while it stores
             every = writer.execute(text("SELECT id FROM council ORDER BY id")).scalars().all()
             lock_councils(writer, every)
-            db.bump_data_version(writer)
+            bump_data_version(writer)
             writer.flush()
         with Session(engine) as session:
             if engine.dialect.name == "postgresql":
@@ -642,7 +643,7 @@ def test_a_reader_does_not_wait_for_an_import_holding_the_write_lock(new_url, mo
             rows = overview(
                 session, 2012, datetime(2012, 12, 31).date(), load_rules(), scope=OPERATOR
             )
-            version = db.data_version(session)
+            version = data_version(session)
     finally:
         writer.rollback()
         writer.close()

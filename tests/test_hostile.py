@@ -23,9 +23,9 @@ from sqlmodel import Session, SQLModel, select
 
 from ia_data.domain import limits
 from ia_data.domain.access import OPERATOR
-from ia_data.storage.db import data_version
 from ia_data.storage.models import Activity, Council, Meeting, Report
 from ia_data.storage.store import import_file
+from ia_data.storage.version import data_version
 
 PROJECT = Path(__file__).resolve().parent.parent
 NOT_A_WORKBOOK = "Filen er ikke en lesbar Excel- eller ODS-arbeidsbok"

@@ -40,10 +40,10 @@ from ia_data.reporting.sickness import (
     sickness_overview,
     sickness_series_for_year,
 )
-from ia_data.storage.db import data_version
 from ia_data.storage.models import StatSeries, StatValue
 from ia_data.storage.register import councils
 from ia_data.storage.stats import import_stats, series_history, series_list
+from ia_data.storage.version import data_version
 
 COUNTIES = [c["number"] for c in read_register_file(DEFAULT_REGISTER_FILE)["county"]]
 NAV_KEY = "nav-legemeldt-k1"

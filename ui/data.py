@@ -17,7 +17,7 @@ from ia_data.demo.seed import added_files, first_part, missing_files, seed
 from ia_data.domain.rules import load_rules
 from ia_data.reporting.council import council_register
 from ia_data.reporting.deadlines import years_with_data
-from ia_data.storage import db
+from ia_data.storage import db, version
 from ia_data.storage import engine as engine_setup
 from ia_data.storage.models import Upload
 from ui.auth import scope
@@ -33,7 +33,7 @@ def is_demo() -> bool:
 
 def data_version() -> int:
     with Session(engine()) as session:
-        return db.data_version(session)
+        return version.data_version(session)
 
 
 def has_uploads() -> bool:

@@ -1,5 +1,5 @@
 """The engine the app and the CLI use: made once per database, with its schema checked
-against the code's migrations (``schema``), and the data version that caches are keyed on.
+against the code's migrations (``schema``); and a SQLite database's backup.
 
 A SQLite database is brought up to date when it is opened (the demo database, an embedded
 file: one process owns it); a PostgreSQL database must be upgraded with
@@ -14,10 +14,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import BigInteger, String, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session
 
 from ia_data.storage import schema
 from ia_data.storage.engine import (
@@ -27,7 +25,6 @@ from ia_data.storage.engine import (
     database_url,
     sqlite_path,
 )
-from ia_data.storage.models import Meta
 
 _engines: dict[str | tuple[str, str], Engine] = {}
 
@@ -72,24 +69,6 @@ def _ready(engine: Engine, url: str) -> None:
         schema.upgrade(engine)
         return
     raise schema.SchemaBehind(schema.behind_message(found, database_label(url)))
-
-
-def data_version(session: Session) -> int:
-    """A number that every stored change raises (for caches keyed on the data)."""
-    meta = session.get(Meta, "data_version")
-    return int(meta.value) if meta else 0
-
-
-def bump_data_version(session: Session) -> None:
-    """Raise the data version by one, in the caller's transaction, in one statement: two
-    servers that store at once each add their one (a read-then-write would lose one)."""
-    raised = session.exec(
-        update(Meta)
-        .where(Meta.key == "data_version")
-        .values(value=(Meta.__table__.c.value.cast(BigInteger) + 1).cast(String))
-    )
-    if raised.rowcount == 0:  # a database from before the version was kept
-        session.add(Meta(key="data_version", value="1"))
 
 
 def dispose_engines() -> None:

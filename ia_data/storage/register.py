@@ -30,6 +30,7 @@ from ia_data.storage.models import (
     Report,
     UserCouncil,
 )
+from ia_data.storage.version import bump_data_version
 
 
 def load_register(session: Session, path: str | os.PathLike) -> None:
@@ -187,8 +188,6 @@ def load_new_register(
     the history. Refused (``RegisterError``) if it would leave a stored report, allocation
     or user without its council. Rule-based grants follow (they are computed from the
     counties a council covers in a year)."""
-    from ia_data.storage.db import bump_data_version  # (db imports schema, which imports this)
-
     if not scope.is_admin:
         raise OutsideScope("Ingen tilgang: bare en administrator kan endre registeret")
     file_name, by = _one_line(file_name), _one_line(by)

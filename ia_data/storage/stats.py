@@ -39,6 +39,7 @@ from ia_data.ingest.statbank import DEFAULT_TIMEOUT, FetchError, fetch_table
 from ia_data.ingest.stats import ParsedSeries, StatsFileError, parse_stats
 from ia_data.storage.engine import writing
 from ia_data.storage.models import County, StatSeries, StatValue
+from ia_data.storage.version import bump_data_version
 
 ADMIN_ONLY = "Ingen tilgang: bare en administrator kan laste statistikk"
 SHIPPED_BY = "følger med appen"  # who loaded a series that ships with the app
@@ -190,8 +191,6 @@ def load_series(
             session.add(current)
             session.flush()
         series = _add(session, parsed, file_name, by, now)
-        from ia_data.storage.db import bump_data_version  # (db imports schema, which imports this)
-
         bump_data_version(session)
         try:
             session.commit()

@@ -24,7 +24,6 @@ from ia_data.domain.rules import Rules, load_rules
 from ia_data.ingest.parse import parse_workbook
 from ia_data.ingest.parsed import ParsedWorkbook, Problem
 from ia_data.storage import derived
-from ia_data.storage.db import bump_data_version
 from ia_data.storage.engine import writing
 from ia_data.storage.models import (
     Activity,
@@ -36,6 +35,7 @@ from ia_data.storage.models import (
     Upload,
 )
 from ia_data.storage.register import councils as load_councils
+from ia_data.storage.version import bump_data_version
 
 
 @dataclass
