@@ -26,7 +26,7 @@ from ia_data.domain.access import OPERATOR
 from ia_data.domain.register import CouncilInfo, CouncilMatcher, RegisterError, parse_register
 from ia_data.domain.rules import load_rules
 from ia_data.reporting.overview import overview
-from ia_data.storage import db, schema
+from ia_data.storage import db, schema, version
 from ia_data.storage.engine import create_bare_engine
 from ia_data.storage.models import County
 from ia_data.storage.register import councils, load_new_register, register_history
@@ -265,7 +265,7 @@ def _state(engine) -> dict:
             "versions": len(register_history(session, scope=OPERATOR)),
             "data": _register_rows(session),
             "grants": {r.council.name: r.allocated_ore for r in rows},
-            "data_version": db.data_version(session),
+            "data_version": version.data_version(session),
         }
 
 
