@@ -26,8 +26,9 @@ import openpyxl
 import pytest
 from sqlalchemy import event, insert
 
-from ia_data import cli
+from ia_data.cli import common as cli_common
 from ia_data.cli import main, visible
+from ia_data.cli import uploads as cli_uploads
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import load_rules, rules_path
@@ -127,7 +128,7 @@ def test_problem_lines_and_notes_are_shown_not_run(url, tmp_path, capsys, monkey
         parsed=SimpleNamespace(problems=[problem]),
         status="avvist",
     )
-    monkeypatch.setattr(cli, "import_file", lambda *a, **k: result)
+    monkeypatch.setattr(cli_uploads, "import_file", lambda *a, **k: result)
     assert main(["--db", url, "import", str(TROMS_2015)]) == 1
     assert capsys.readouterr().out.splitlines()[1:] == [
         "  merk: Innsendt\\x1b[8m dato mangler",
@@ -378,8 +379,8 @@ def test_an_unexpected_error_hides_the_password(monkeypatch, capsys):
     def fail(_engine):
         raise RuntimeError(f"forbindelsen til {SECRET_URL} brøt")
 
-    monkeypatch.setattr(cli, "get_engine", lambda *a, **k: None)
-    monkeypatch.setattr(cli, "uploads", fail)
+    monkeypatch.setattr(cli_common, "get_engine", lambda *a, **k: None)
+    monkeypatch.setattr(cli_uploads, "uploads", fail)
     assert main(["--db", SECRET_URL, "history"]) == 1
     assert capsys.readouterr().err == (
         f"ia-data: uventet feil (RuntimeError: forbindelsen til {HIDDEN_URL} brøt) – "
@@ -657,7 +658,7 @@ def test_a_database_that_goes_away_mid_import_stops_it_and_says_what_became_of_e
         tried.append(file_name)
         return import_file(engine, file_name, *args, **kwargs)
 
-    monkeypatch.setattr(cli, "import_file", import_then_lose_the_database)
+    monkeypatch.setattr(cli_uploads, "import_file", import_then_lose_the_database)
     try:
         assert main(["--db", url, "import", *files]) == 1
     finally:

@@ -1,0 +1,122 @@
+"""The ``ia-data`` command line: the same library as the pages, for scripts and admins.
+
+Exit status: 0 on success, 1 when any file or check failed, 2 on a usage error.
+Messages are Norwegian; no traceback reaches the user, nor does a control character from
+a file or the database reach the terminal (every such line goes through ``say``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from urllib.parse import quote
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from ia_data.cli import database, exports, register, stats, uploads, users
+from ia_data.cli.parser import parents
+from ia_data.cli.terminal import say, visible
+from ia_data.domain.errors import UsageError, UserError
+from ia_data.storage.engine import (
+    SECRET_PARAMETERS,
+    database_label,
+    database_problem,
+    database_url,
+)
+
+__all__ = ["build_parser", "main", "say", "visible"]
+
+# Each command adds its own parser, in the order the help lists them.
+COMMANDS = (
+    uploads.add_import,
+    exports.add_export,
+    exports.add_template,
+    uploads.add_history,
+    uploads.add_restore,
+    users.add_users,
+    database.add_db,
+    register.add_register,
+    stats.add_stats,
+    database.add_seed,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common, demo, db_help = parents()
+    parser = argparse.ArgumentParser(
+        prog="ia-data",
+        description="IA-rådsoversikt: importer rapporter og hent ut tabeller fra kommandolinjen.",
+    )
+    parser.add_argument("--db", metavar="URL", help=db_help)
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
+    for add in COMMANDS:
+        add(sub, common, demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except BrokenPipeError:  # the reader of stdout is gone (``ia-data history | head -1``)
+        _drop_stdout()
+        return 0
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)  # exits with 2 on a usage error
+    except SystemExit:
+        sys.stdout.flush()  # the help text, while a closed pipe can still be caught
+        raise
+    try:
+        code = args.func(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        raise
+    except UsageError as exc:
+        say(f"ia-data: feil: {exc}", err=True)
+        return 2
+    except UserError as exc:
+        say(f"Feil: {exc}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        say("Avbrutt.", err=True)
+        return 1
+    except Exception as exc:  # never a traceback in front of a user
+        problem = database_problem(exc, args.db)
+        if problem is not None:
+            say(f"Feil: {problem}", err=True)
+            return 1
+        what = _without_password(f"{type(exc).__name__}: {exc}", args.db)
+        say(f"ia-data: uventet feil ({what}) – database: {database_label(args.db)}", err=True)
+        return 1
+
+
+def _without_password(text: str, url: str | None) -> str:
+    """A message with the database's password, should it hold it, blotted out."""
+    try:
+        parsed = make_url(database_url(url))
+    except (ArgumentError, ValueError):
+        return text
+    secrets = [parsed.password] + [
+        v for k, v in parsed.query.items() if k.lower() in SECRET_PARAMETERS
+    ]
+    for secret in (str(s) for s in secrets if s):
+        text = text.replace(quote(secret, safe=""), "***").replace(secret, "***")
+    return text
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered then goes nowhere at exit, instead
+    of Python printing "Exception ignored … BrokenPipeError"."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file behind stdout (a test's capture)
+        pass

@@ -1,0 +1,156 @@
+"""``import``, ``history`` and ``restore``: workbooks checked and stored, every upload
+listed, an earlier version made active again."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+from ia_data.cli.common import demo_guard, open_engine, stored_name
+from ia_data.cli.terminal import os_reason, say, visible
+from ia_data.domain.access import OPERATOR
+from ia_data.domain.formatting import local
+from ia_data.domain.kinds import ImportStatus, UploadKind
+from ia_data.storage.engine import database_problem
+from ia_data.storage.models import MAX_ID
+from ia_data.storage.store import RestoreError, import_file, restore_upload, uploads
+
+
+def add_import(sub, common, demo) -> None:
+    """``import FIL…``"""
+    p = sub.add_parser("import", parents=[common, demo], help="kontroller og lagre arbeidsbøker")
+    p.add_argument("files", nargs="+", metavar="FIL", help="rapport- eller tildelingsarbeidsbok")
+    p.add_argument("--dry-run", action="store_true", help="bare kontroller, lagre ingenting")
+    p.add_argument("--by", metavar="NAVN", help="hvem som sender inn (lagres med opplastingen)")
+    p.set_defaults(func=cmd_import)
+
+
+# What became of each file of an import, as the summary of a stopped import names it.
+STORED, KNOWN, CHECKED, REFUSED = "lagret", "lagret fra før", "kontrollert", "avvist"
+FAILED, NOT_TRIED = "feilet", "ikke forsøkt"
+_OUTCOMES = {
+    ImportStatus.STORED: STORED,
+    ImportStatus.UNCHANGED: KNOWN,
+    ImportStatus.CHECKED: CHECKED,
+    ImportStatus.REJECTED: REFUSED,
+}
+
+
+def cmd_import(args) -> int:
+    """Each file checked and stored in its own transaction. A database that fails stops
+    the import (the next file would fail alike), naming what became of every file."""
+    demo_guard(args, writes=not args.dry_run)
+    engine = open_engine(args, read_only=args.dry_run)
+    outcomes: list[tuple[str, str]] = []
+    for name in args.files:
+        outcomes.append((name, _import_one(engine, args, name)))
+        if outcomes[-1][1] == FAILED:
+            if len(args.files) > 1:  # one file: its line has said it all
+                _say_stopped(outcomes, args.files[len(outcomes) :])
+            return 1
+    return 1 if any(outcome == REFUSED for _, outcome in outcomes) else 0
+
+
+def _import_one(engine, args, name: str) -> str:
+    """One file of ``import``: read, checked, stored; what became of it (``FAILED``: the
+    database failed, and said so)."""
+    path = Path(name)
+    if not path.is_file():
+        say(f"{name}: filen finnes ikke", err=True)
+        return REFUSED
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = "mangler lesetilgang" if exc.errno in (errno.EACCES, errno.EPERM) else None
+        say(f"{name}: filen kan ikke leses ({reason or os_reason(exc)})", err=True)
+        return REFUSED
+    try:
+        result = import_file(
+            engine,
+            stored_name(path),
+            data,
+            scope=OPERATOR,
+            uploaded_by=args.by or "",
+            dry_run=args.dry_run,
+        )
+    except Exception as exc:
+        problem = database_problem(exc, args.db)
+        if problem is None:
+            raise
+        say(f"{path.name}: ikke lagret – {problem}", err=True)
+        return FAILED
+    say(result.message)
+    for note in result.notes:
+        say(f"  merk: {note}")
+    for problem in result.parsed.problems:
+        if problem.text in result.message:  # the one error, said on the line above
+            continue
+        say(f"  {problem.severity}: {problem.text}")
+    return _OUTCOMES[result.status]
+
+
+def _say_stopped(outcomes: list[tuple[str, str]], rest: list[str]) -> None:
+    """An import the database stopped: every file, with what became of it."""
+    say("Importen stoppet fordi databasen feilet. Slik gikk det med filene:", err=True)
+    for name, outcome in [*outcomes, *((name, NOT_TRIED) for name in rest)]:
+        say(f"  {outcome}: {name}", err=True)
+    say(
+        "Kjør den samme kommandoen igjen når databasen virker: en fil som alt er lagret, "
+        "lagres ikke på nytt.",
+        err=True,
+    )
+
+
+def add_history(sub, common, demo) -> None:
+    """``history``"""
+    p = sub.add_parser("history", parents=[common], help="vis alle opplastinger")
+    p.set_defaults(func=cmd_history)
+
+
+def cmd_history(args) -> int:
+    rows = uploads(open_engine(args, read_only=True))
+    if not rows:
+        say("Ingen opplastinger ennå.")
+        return 0
+    say(
+        f"{'Nr':>4}  {'Tidspunkt':16}  {'Aktiv':5}  {'Råd':28}  {'Periode':8}  "
+        f"{'Akt.':>4}  {'Møter':>5}  Fil"
+    )
+    for r in rows:
+        period = f"{r['year']} {r['period']}" if r["period"] else (str(r["year"] or "") or "–")
+        council = visible(
+            r["council_name"] or ("Tildelinger" if r["kind"] == UploadKind.ALLOCATION else "")
+        )
+        say(
+            f"{r['id']:>4}  {local(r['uploaded_at']):%d.%m.%Y %H:%M}  "
+            f"{'ja' if r['active'] else 'nei':5}  "
+            f"{council[:28]:28}  {period:8}  {r['activity_count']:>4}  {r['meeting_count']:>5}  "
+            f"{r['file_name']}" + (f"  ({r['uploaded_by']})" if r["uploaded_by"] else "")
+        )
+    return 0
+
+
+def add_restore(sub, common, demo) -> None:
+    """``restore OPPLASTING_NR``"""
+    p = sub.add_parser(
+        "restore", parents=[common, demo], help="gjør en tidligere versjon aktiv igjen"
+    )
+    p.add_argument("upload_id", type=int, metavar="OPPLASTING_NR")
+    p.add_argument("--by", metavar="NAVN", help="hvem som gjenoppretter (lagres i historikken)")
+    p.set_defaults(func=cmd_restore)
+
+
+def cmd_restore(args) -> int:
+    demo_guard(args, writes=True)
+    try:
+        if not 0 < args.upload_id <= MAX_ID:
+            raise RestoreError(f"Opplasting nr. {args.upload_id} finnes ikke")
+        say(
+            restore_upload(
+                open_engine(args), args.upload_id, scope=OPERATOR, restored_by=args.by or ""
+            )
+        )
+    except RestoreError as exc:
+        say(f"Feil: {exc}", err=True)
+        return 1
+    return 0
