@@ -136,6 +136,97 @@ def test_usage_errors_exit_2_in_norwegian(url, argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
+HELP = """\
+bruk: ia-data [-h] [--db URL] KOMMANDO ...
+
+IA-rådsoversikt: importer rapporter og hent ut tabeller fra kommandolinjen.
+
+argumenter:
+  KOMMANDO
+    import    kontroller og lagre arbeidsbøker
+    export    hent ut en tabell som CSV eller XLSX
+    template  lag en tom rapportmal
+    history   vis alle opplastinger
+    restore   gjør en tidligere versjon aktiv igjen
+    users     hvem som kan logge inn, med hvilken rolle
+    db        databasens skjema (migreringer)
+    register  rådsregisteret: ny utgave, historikk
+    stats     statistikk ved siden av aktiviteten (sykefravær)
+    seed      last inn demodataene (oppdiktede rapporter)
+
+valg:
+  -h, --help  vis denne hjelpeteksten og avslutt
+  --db URL    databasens URL (overstyrer IA_DATABASE_URL; standard er
+              demodatabasen)
+"""
+EXPORT_USAGE = """\
+bruk: ia-data export [-h] [--db URL] [--year ÅR] [--as-of DATO]
+                     [--format {csv,xlsx}] [--period PERIODE] --out FIL
+                     {overview,deadlines,activities,compiled}
+"""
+IMPORT_USAGE = """\
+bruk: ia-data import [-h] [--db URL] [--demo] [--dry-run] [--by NAVN]
+                     FIL [FIL ...]
+"""
+
+
+def _parsed(argv, capsys, monkeypatch) -> tuple[int, str, str]:
+    """What ``ia-data`` says to ``argv`` when it stops while reading its arguments."""
+    monkeypatch.setenv("COLUMNS", "80")  # argparse wraps the help to the terminal's width
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    said = capsys.readouterr()
+    return exit_info.value.code, said.out, said.err
+
+
+def test_the_help_is_norwegian(capsys, monkeypatch):
+    assert _parsed(["--help"], capsys, monkeypatch) == (0, HELP, "")
+    assert _parsed(["history", "-h"], capsys, monkeypatch) == (
+        0,
+        "bruk: ia-data history [-h] [--db URL]\n\nvalg:\n"
+        "  -h, --help  vis denne hjelpeteksten og avslutt\n"
+        "  --db URL    databasens URL (overstyrer IA_DATABASE_URL; standard er\n"
+        "              demodatabasen)\n",
+        "",
+    )
+
+
+@pytest.mark.parametrize(
+    "argv, err",
+    [
+        ([], "bruk: ia-data [-h] [--db URL] KOMMANDO ...\n"
+             "ia-data: feil: disse argumentene mangler: KOMMANDO\n"),
+        (["export", "nope", "--out", "x"], EXPORT_USAGE + "ia-data export: feil: argument "
+         "table: ugyldig valg: 'nope' (velg blant 'overview', 'deadlines', 'activities', "
+         "'compiled')\n"),
+        (["export", "overview", "--year", "abc", "--out", "-"],
+         EXPORT_USAGE + "ia-data export: feil: argument --year: ugyldig verdi: 'abc'\n"),
+        (["history", "x", "y"], "bruk: ia-data [-h] [--db URL] KOMMANDO ...\n"
+                                "ia-data: feil: ukjente argumenter: x y\n"),
+        (["import", "--by"], IMPORT_USAGE + "ia-data import: feil: argument --by: forventet én "
+                             "verdi\n"),
+        (["import", "--d", "f"], IMPORT_USAGE + "ia-data import: feil: tvetydig valg: --d kan "
+                                 "bety --db, --demo, --dry-run\n"),
+        (["import", "--dry-run=ja", "f"], IMPORT_USAGE + "ia-data import: feil: argument "
+                                          "--dry-run: tar ingen verdi: 'ja'\n"),
+    ],
+    ids=["missing", "choice", "int", "unrecognised", "one value", "ambiguous", "no value"],
+)  # fmt: skip
+def test_argparse_errors_are_norwegian(argv, err, capsys, monkeypatch):
+    assert _parsed(argv, capsys, monkeypatch) == (2, "", err)
+
+
+def test_argparse_is_left_as_it_is():
+    """The Norwegian texts are the command line's own: argparse is not changed for the
+    process (another program in it keeps argparse's English)."""
+    import argparse
+    import gettext
+
+    assert argparse._ is gettext.gettext
+    parser = argparse.ArgumentParser(prog="annet")
+    assert parser.format_usage() == "usage: annet [-h]\n"
+
+
 def test_template_history_restore(url, sample_db, tmp_path, capsys):
     template = tmp_path / "mal.xlsx"
     assert main(["--db", url, "template", "--year", "2015", "--out", str(template)]) == 0

@@ -7,7 +7,6 @@ a file or the database reach the terminal (every such line goes through ``say``)
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
@@ -17,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from ia_data.cli import database, exports, register, stats, uploads, users
-from ia_data.cli.parser import parents
+from ia_data.cli.parser import DB_HELP, Parser
 from ia_data.cli.terminal import say, visible
 from ia_data.domain.errors import UsageError, UserError
 from ia_data.storage.engine import (
@@ -44,16 +43,16 @@ COMMANDS = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common, demo, db_help = parents()
-    parser = argparse.ArgumentParser(
+def build_parser() -> Parser:
+    """The parser of ``ia-data`` and every command."""
+    parser = Parser(
         prog="ia-data",
         description="IA-rådsoversikt: importer rapporter og hent ut tabeller fra kommandolinjen.",
     )
-    parser.add_argument("--db", metavar="URL", help=db_help)
+    parser.add_argument("--db", metavar="URL", help=DB_HELP)
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
     for add in COMMANDS:
-        add(sub, common, demo)
+        add(sub)
     return parser
 
 

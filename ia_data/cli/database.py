@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.exc import ArgumentError
 
 from ia_data.cli.common import demo_guard, open_engine
+from ia_data.cli.parser import command
 from ia_data.cli.terminal import say
 from ia_data.demo.seed import SeedError, seed
 from ia_data.domain.errors import UsageError, UserError
@@ -23,9 +24,9 @@ from ia_data.storage.engine import (
 )
 
 
-def add_db(sub, common, demo) -> None:
+def add_db(sub) -> None:
     """``db upgrade|current|backup``"""
-    p = sub.add_parser("db", parents=[common, demo], help="databasens skjema (migreringer)")
+    p = command(sub, "db", help="databasens skjema (migreringer)", demo=True)
     p.add_argument(
         "action",
         choices=["upgrade", "current", "backup"],
@@ -112,13 +113,9 @@ def _backup(engine, args) -> int:
     return 0
 
 
-def add_seed(sub, common, demo) -> None:
+def add_seed(sub) -> None:
     """``seed``"""
-    p = sub.add_parser(
-        "seed",
-        parents=[common, demo],
-        help="last inn demodataene (oppdiktede rapporter)",
-    )
+    p = command(sub, "seed", help="last inn demodataene (oppdiktede rapporter)", demo=True)
     p.set_defaults(func=cmd_seed)
 
 

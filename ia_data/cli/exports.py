@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from ia_data.cli.common import open_engine
+from ia_data.cli.parser import command
 from ia_data.cli.terminal import check_out, visible, write_out
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.errors import UsageError
@@ -31,9 +32,9 @@ def _date(text: str) -> date:
     ) from None
 
 
-def add_export(sub, common, demo) -> None:
+def add_export(sub) -> None:
     """``export TABELL``"""
-    p = sub.add_parser("export", parents=[common], help="hent ut en tabell som CSV eller XLSX")
+    p = command(sub, "export", help="hent ut en tabell som CSV eller XLSX")
     p.add_argument(
         "table",
         choices=["overview", "deadlines", "activities", "compiled"],
@@ -107,9 +108,9 @@ def cmd_export(args) -> int:
     return 0
 
 
-def add_template(sub, common, demo) -> None:
+def add_template(sub) -> None:
     """``template``"""
-    p = sub.add_parser("template", parents=[common], help="lag en tom rapportmal")
+    p = command(sub, "template", help="lag en tom rapportmal")
     p.add_argument("--out", required=True, metavar="FIL")
     p.add_argument("--year", type=int, metavar="ÅR", help="året malen gjelder (periodeliste)")
     p.set_defaults(func=cmd_template)

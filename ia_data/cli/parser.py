@@ -1,44 +1,87 @@
-"""The command line's parser, in Norwegian, and the options every command takes."""
+"""The command line's parser, in Norwegian, and the options every command takes.
+
+argparse writes a few texts of its own in English: the usage line's prefix, the help
+option, the titles of its groups, and the messages of a usage error. ``Parser`` says them
+in Norwegian — its own help option and group titles, a formatter with a Norwegian prefix,
+and ``error`` translating the messages — without changing argparse for the process."""
 
 from __future__ import annotations
 
 import argparse
+import re
+import sys
+from typing import NoReturn
 
-_ARGPARSE_NO = {
-    "usage: ": "bruk: ",
-    "the following arguments are required: %s": "disse argumentene mangler: %s",
-    "unrecognized arguments: %s": "ukjente argumenter: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "ugyldig valg: %(value)r "
-    "(velg blant %(choices)s)",
-    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s: %(message)s",
-    "expected one argument": "forventet én verdi",
-    "invalid %(type)s value: %(value)r": "ugyldig verdi: %(value)r",
-    "show this help message and exit": "vis denne hjelpeteksten og avslutt",
-    "positional arguments": "argumenter",
-    "options": "valg",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: feil: %(message)s\n",
-}
+DB_HELP = "databasens URL (overstyrer IA_DATABASE_URL; standard er demodatabasen)"
+DEMO_HELP = "skriv til demodatabasen, som appen viser til alle uten innlogging"
+
+# argparse's messages for a usage error (Python 3.11), and how they are said here.
+_MESSAGES = [
+    (re.compile(english, re.DOTALL), norwegian)
+    for english, norwegian in [
+        (r"the following arguments are required: (.*)", r"disse argumentene mangler: \1"),
+        (r"unrecognized arguments: (.*)", r"ukjente argumenter: \1"),
+        (r"ambiguous option: (.*?) could match (.*)", r"tvetydig valg: \1 kan bety \2"),
+        (
+            r"argument (.*?): invalid choice: (.*) \(choose from (.*)\)",
+            r"argument \1: ugyldig valg: \2 (velg blant \3)",
+        ),
+        (r"argument (.*?): expected one argument", r"argument \1: forventet én verdi"),
+        (
+            r"argument (.*?): expected at least one argument",
+            r"argument \1: forventet minst én verdi",
+        ),
+        (r"argument (.*?): invalid \w+ value: (.*)", r"argument \1: ugyldig verdi: \2"),
+        (r"argument (.*?): ignored explicit argument (.*)", r"argument \1: tar ingen verdi: \2"),
+    ]
+]
 
 
-def _translate(message: str) -> str:
-    return _ARGPARSE_NO.get(message, message)
+def norwegian(message: str) -> str:
+    """An argparse message in Norwegian (one of ours, already Norwegian, as it is)."""
+    for english, said in _MESSAGES:
+        if found := english.fullmatch(message):
+            return found.expand(said)
+    return message
 
 
-argparse._ = _translate  # argparse looks its messages up through this name at run time
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, with the usage line's prefix in Norwegian."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, "bruk: " if prefix is None else prefix)
 
 
-def parents() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser, str]:
-    """The options of the commands: ``--db`` (all), ``--demo`` (those that write)."""
-    db_help = "databasens URL (overstyrer IA_DATABASE_URL; standard er demodatabasen)"
-    # --db is accepted before and after the command; SUPPRESS keeps the subcommand's
-    # parser from overwriting a value given before it.
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", help=db_help, default=argparse.SUPPRESS)
-    # A command that writes refuses the demo database (no IA_DATABASE_URL) without --demo.
-    demo = argparse.ArgumentParser(add_help=False)
-    demo.add_argument(
-        "--demo",
-        action="store_true",
-        help="skriv til demodatabasen, som appen viser til alle uten innlogging",
-    )
-    return common, demo, db_help
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` that speaks Norwegian (so do its subcommands' parsers)."""
+
+    def __init__(self, *args, add_help: bool = True, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        # argparse names its two groups when the parser is made; there is no other way in.
+        self._positionals.title = "argumenter"
+        self._optionals.title = "valg"
+        if add_help:
+            self.add_argument(
+                "-h",
+                "--help",
+                action="help",
+                default=argparse.SUPPRESS,
+                help="vis denne hjelpeteksten og avslutt",
+            )
+
+    def error(self, message: str) -> NoReturn:
+        """A usage error: the usage line and the message, in Norwegian (exit status 2)."""
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: feil: {norwegian(message)}\n")
+
+
+def command(sub, name: str, help: str, *, demo: bool = False) -> Parser:
+    """A command's parser: it takes ``--db`` after the command too (SUPPRESS keeps it from
+    overwriting a value given before it), and ``--demo`` if ``demo`` (a command that writes
+    refuses the demo database, no IA_DATABASE_URL, without it)."""
+    parser = sub.add_parser(name, help=help)
+    parser.add_argument("--db", metavar="URL", help=DB_HELP, default=argparse.SUPPRESS)
+    if demo:
+        parser.add_argument("--demo", action="store_true", help=DEMO_HELP)
+    return parser

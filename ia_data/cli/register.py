@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from ia_data.cli.common import demo_guard, open_engine
+from ia_data.cli.parser import command
 from ia_data.cli.terminal import os_reason, say, visible
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.errors import UsageError, UserError
@@ -14,11 +15,9 @@ from ia_data.domain.formatting import local
 from ia_data.storage import register
 
 
-def add_register(sub, common, demo) -> None:
+def add_register(sub) -> None:
     """``register load|history``"""
-    p = sub.add_parser(
-        "register", parents=[common, demo], help="rådsregisteret: ny utgave, historikk"
-    )
+    p = command(sub, "register", help="rådsregisteret: ny utgave, historikk", demo=True)
     p.add_argument(
         "action",
         choices=["load", "history"],

@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from ia_data.cli.common import demo_guard, open_engine, stored_name
+from ia_data.cli.parser import command
 from ia_data.cli.terminal import os_reason, say, visible
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.errors import UsageError, UserError
@@ -15,11 +16,9 @@ from ia_data.ingest.statbank import DEFAULT_TIMEOUT
 from ia_data.storage import stats
 
 
-def add_stats(sub, common, demo) -> None:
+def add_stats(sub) -> None:
     """``stats import|fetch|list|history``"""
-    p = sub.add_parser(
-        "stats", parents=[common, demo], help="statistikk ved siden av aktiviteten (sykefravær)"
-    )
+    p = command(sub, "stats", help="statistikk ved siden av aktiviteten (sykefravær)", demo=True)
     p.add_argument(
         "action",
         choices=["import", "fetch", "list", "history"],

@@ -7,6 +7,7 @@ import errno
 from pathlib import Path
 
 from ia_data.cli.common import demo_guard, open_engine, stored_name
+from ia_data.cli.parser import command
 from ia_data.cli.terminal import os_reason, say, visible
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.formatting import local
@@ -16,9 +17,9 @@ from ia_data.storage.models import MAX_ID
 from ia_data.storage.store import RestoreError, import_file, restore_upload, uploads
 
 
-def add_import(sub, common, demo) -> None:
+def add_import(sub) -> None:
     """``import FIL…``"""
-    p = sub.add_parser("import", parents=[common, demo], help="kontroller og lagre arbeidsbøker")
+    p = command(sub, "import", help="kontroller og lagre arbeidsbøker", demo=True)
     p.add_argument("files", nargs="+", metavar="FIL", help="rapport- eller tildelingsarbeidsbok")
     p.add_argument("--dry-run", action="store_true", help="bare kontroller, lagre ingenting")
     p.add_argument("--by", metavar="NAVN", help="hvem som sender inn (lagres med opplastingen)")
@@ -101,9 +102,9 @@ def _say_stopped(outcomes: list[tuple[str, str]], rest: list[str]) -> None:
     )
 
 
-def add_history(sub, common, demo) -> None:
+def add_history(sub) -> None:
     """``history``"""
-    p = sub.add_parser("history", parents=[common], help="vis alle opplastinger")
+    p = command(sub, "history", help="vis alle opplastinger")
     p.set_defaults(func=cmd_history)
 
 
@@ -130,18 +131,16 @@ def cmd_history(args) -> int:
     return 0
 
 
-def add_restore(sub, common, demo) -> None:
+def add_restore(sub) -> None:
     """``restore OPPLASTING_NR``"""
-    p = sub.add_parser(
-        "restore", parents=[common, demo], help="gjør en tidligere versjon aktiv igjen"
-    )
+    p = command(sub, "restore", help="gjør en tidligere versjon aktiv igjen", demo=True)
     p.add_argument("upload_id", type=int, metavar="OPPLASTING_NR")
     p.add_argument("--by", metavar="NAVN", help="hvem som gjenoppretter (lagres i historikken)")
     p.set_defaults(func=cmd_restore)
 
 
 def cmd_restore(args) -> int:
-    demo_guard(args, writes=True)
+    demo_guard(args, demo=True)
     try:
         if not 0 < args.upload_id <= MAX_ID:
             raise RestoreError(f"Opplasting nr. {args.upload_id} finnes ikke")

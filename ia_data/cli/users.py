@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from ia_data.cli.common import demo_guard, open_engine
+from ia_data.cli.parser import command
 from ia_data.cli.terminal import say, visible
 from ia_data.domain.access import OPERATOR, ROLES
 from ia_data.domain.errors import UsageError
@@ -12,11 +13,9 @@ from ia_data.storage import users
 from ia_data.storage.register import councils
 
 
-def add_users(sub, common, demo) -> None:
+def add_users(sub) -> None:
     """``users list|add|remove|unbind``"""
-    p = sub.add_parser(
-        "users", parents=[common, demo], help="hvem som kan logge inn, med hvilken rolle"
-    )
+    p = command(sub, "users", help="hvem som kan logge inn, med hvilken rolle", demo=True)
     p.add_argument(
         "action",
         choices=["list", "add", "remove", "unbind"],
