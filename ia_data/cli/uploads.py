@@ -140,7 +140,7 @@ def add_restore(sub) -> None:
 
 
 def cmd_restore(args) -> int:
-    demo_guard(args, demo=True)
+    demo_guard(args, writes=True)
     try:
         if not 0 < args.upload_id <= MAX_ID:
             raise RestoreError(f"Opplasting nr. {args.upload_id} finnes ikke")
