@@ -13,9 +13,8 @@ import logging
 import streamlit as st
 
 import ui
-from ia_data.domain.access import OutsideScope
+from ia_data.domain.errors import UserError
 from ia_data.storage.engine import database_problem
-from ia_data.storage.schema import SchemaBehind
 
 # The default page is served at ``/``, but Streamlit still reserves its own path for it
 # (``oversikt``, from the file's name) and resolves ``/oversikt`` to nothing: «Page not
@@ -64,16 +63,28 @@ def pages() -> dict:
     }
 
 
-def stop_for_the_database(exc: Exception, log: str, consequence: str) -> None:
-    """A database that fails before any page runs: what failed, in Norwegian, and no data
-    (an error that is not the database's is raised on)."""
-    problem = database_problem(exc)
-    if problem is None:
-        raise exc
-    logging.error("%s: %s", log, problem)
+def stop_before_the_page(exc: Exception, log: str, consequence: str) -> None:
+    """What stops every page before it runs, and no data: a user error as it says itself (a
+    database behind the code's migrations, a register refused); a database that fails, in
+    Norwegian, with the ``consequence``; any other error is raised on."""
+    if isinstance(exc, UserError):
+        logging.warning("%s", exc)
+        said = str(exc)
+    else:
+        problem = database_problem(exc)
+        if problem is None:
+            raise exc
+        logging.error("%s: %s", log, problem)
+        said = f"{problem}. {consequence}"
     st.title("IA-rådsoversikt")
-    st.error(f"{problem}. {consequence}", icon=":material/database:")
+    st.error(said, icon=":material/database:")
     st.stop()
+
+
+def sentence(exc: UserError) -> str:
+    """A user error's message as a sentence on the page (ending with a full stop)."""
+    said = str(exc)
+    return said if said.endswith((".", "!", "?")) else f"{said}."
 
 
 def main() -> None:
@@ -89,13 +100,8 @@ def main() -> None:
 
     try:
         ui.data.engine()
-    except SchemaBehind as exc:  # a database behind the code's migrations: no data, and why
-        logging.warning("%s", exc)
-        st.title("IA-rådsoversikt")
-        st.error(str(exc), icon=":material/database:")
-        st.stop()
-    except Exception as exc:  # a database that cannot be reached or opened: why, not a traceback
-        stop_for_the_database(
+    except Exception as exc:  # a database that is behind, or cannot be reached: why, no data
+        stop_before_the_page(
             exc,
             "Databasen kan ikke brukes",
             "Ingen data kan vises. Prøv igjen om litt, og meld fra til administrator om feilen "
@@ -111,7 +117,7 @@ def main() -> None:
     try:
         visitor = ui.auth.decide()  # the role, read from the database on every run
     except Exception as exc:
-        stop_for_the_database(
+        stop_before_the_page(
             exc,
             "Rollen kunne ikke leses",
             "Tilgangen din kan ikke kontrolleres nå, så ingen data vises. Prøv igjen om litt.",
@@ -127,10 +133,10 @@ def main() -> None:
     try:
         with page.container():
             navigation.run()
-    except OutsideScope as exc:  # asked for a council outside the user's: said, not a traceback
-        page.empty()
+    except UserError as exc:  # a refusal the page did not answer itself (a council outside
+        page.empty()  # the user's scope, say): said, not a traceback
         ui.filters.forget_filters()
-        st.warning(f"{exc}.", icon=":material/block:")
+        st.warning(sentence(exc), icon=":material/block:")
     except Exception as exc:
         logging.exception("Uventet feil på siden")
         problem = database_problem(exc)

@@ -405,3 +405,30 @@ def test_demo_with_another_database_is_refused(url, sample_db, tmp_path, capsys)
             f"{database_label(url)}; ingenting er endret\n"
         )
     assert uploads(sample_db) == []
+
+
+def test_every_error_a_user_reads_is_of_one_family():
+    """Every exception the library defines is a ``UserError`` (its Norwegian message and the
+    command line's exit status), except the two that never reach a user: a value's problem
+    (a part of a workbook problem's line) and the reading worker's own signal."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import ia_data
+    from ia_data.domain.errors import UsageError, UserError
+    from ia_data.domain.values import ValueProblem
+    from ia_data.ingest import worker
+
+    found = set()
+    for module in pkgutil.walk_packages(ia_data.__path__, "ia_data."):
+        if module.name.endswith("__main__") or ".migrations." in module.name:
+            continue
+        for _, thing in inspect.getmembers(importlib.import_module(module.name), inspect.isclass):
+            if issubclass(thing, BaseException) and thing.__module__.startswith("ia_data."):
+                found.add(thing)
+    outside = {c.__qualname__ for c in found if not issubclass(c, UserError)}
+    assert outside == {ValueProblem.__qualname__, worker._Dead.__qualname__}
+    assert len(found) >= 15  # (the walk saw the library's errors)
+    assert {c.exit_code for c in found - {UsageError} if issubclass(c, UserError)} == {1}
+    assert UsageError.exit_code == 2

@@ -18,8 +18,10 @@ from pages import SIGN_IN_ONLY, open_titles
 from sqlmodel import Session
 
 import ui
+from ia_data.domain.access import OutsideScope
 from ia_data.storage import db
 from ia_data.storage.register import councils
+from ia_data.storage.store import RestoreError
 from ui import links
 
 # page → (page file for AppTest, its title, the URL parameters it reads)
@@ -363,6 +365,35 @@ def test_after_an_error_the_filters_start_again(app_on, seeded_url, monkeypatch)
     _works(at, "Oversikt")
     assert at.selectbox(key="f_goal").value == 0
     assert len(at.dataframe) == 1
+
+
+@pytest.mark.parametrize(
+    "refusal, shown",
+    [
+        (OutsideScope("Ingen tilgang: rådet (nr. 99) ligger utenfor dine råd"),
+         "Ingen tilgang: rådet (nr. 99) ligger utenfor dine råd."),
+        (RestoreError("Opplasting nr. 9 finnes ikke."), "Opplasting nr. 9 finnes ikke."),
+    ],
+    ids=["outside the scope", "a sentence already"],
+)  # fmt: skip
+def test_a_refusal_the_page_does_not_answer_is_said_by_the_router(
+    app_on, seeded_url, monkeypatch, refusal, shown
+):
+    """Any user error a page lets through is caught once, around the page: its message as a
+    sentence, no traceback and no «Noe gikk galt», the filters reset."""
+    query = ui.data.query
+
+    def refusing(function, **kwargs):
+        if kwargs.get("goal") == 2:
+            raise refusal
+        return query(function, **kwargs)
+
+    monkeypatch.setattr(ui.data, "query", refusing)
+    at = app_on(seeded_url, ar="2015", delmal="2")
+    assert shown in [w.value for w in at.warning]
+    assert not at.error and not at.exception
+    assert dict(at.query_params) == {}
+    assert "f_goal" not in at.session_state
 
 
 # --- a page's own name as a link -----------------------------------------------------------

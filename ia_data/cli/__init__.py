@@ -77,12 +77,10 @@ def _run(argv: Sequence[str] | None) -> int:
         return code
     except BrokenPipeError:
         raise
-    except UsageError as exc:
-        say(f"ia-data: feil: {exc}", err=True)
-        return 2
-    except UserError as exc:
-        say(f"Feil: {exc}", err=True)
-        return 1
+    except UserError as exc:  # said as argparse says a usage error, or as a failed check
+        lead = "ia-data: feil" if exc.exit_code == UsageError.exit_code else "Feil"
+        say(f"{lead}: {exc}", err=True)
+        return exc.exit_code
     except KeyboardInterrupt:
         say("Avbrutt.", err=True)
         return 1

@@ -8,7 +8,6 @@ from sqlalchemy.exc import ArgumentError
 
 from ia_data.cli.terminal import os_reason
 from ia_data.domain.errors import UsageError, UserError
-from ia_data.storage import schema
 from ia_data.storage.db import get_engine
 from ia_data.storage.engine import database_label, is_demo_file
 
@@ -30,8 +29,6 @@ def open_engine(args, read_only: bool = False):
         raise UserError(
             f"Databasen kan ikke lages: {os_reason(exc)} ({database_label(args.db)})"
         ) from None
-    except schema.SchemaBehind as exc:
-        raise UserError(str(exc)) from None
 
 
 DEMO_REFUSED = (

@@ -10,7 +10,7 @@ from sqlalchemy.exc import ArgumentError
 from ia_data.cli.common import demo_guard, open_engine
 from ia_data.cli.parser import command
 from ia_data.cli.terminal import say
-from ia_data.demo.seed import SeedError, seed
+from ia_data.demo.seed import seed
 from ia_data.domain.errors import UsageError, UserError
 from ia_data.domain.kinds import ImportStatus
 from ia_data.storage import schema
@@ -59,11 +59,7 @@ def cmd_db(args) -> int:
                 return 0
             say(schema.behind_message(before, label))
             return 1
-        try:
-            before, after = schema.migrate(engine)  # where it stood when its turn came
-        except schema.SchemaBehind as exc:  # made by a newer app: nothing to do here
-            say(f"Feil: {exc}", err=True)
-            return 1
+        before, after = schema.migrate(engine)  # where it stood when its turn came
         if before.up_to_date:
             say(f"Databasen {label} er allerede på nyeste utgave ({after}); ingenting endret.")
             return 0
@@ -130,11 +126,7 @@ def cmd_seed(args) -> int:
         say(f"{done}/{total} {name[:60]:60}", end="", err=True)
         sys.stderr.flush()
 
-    try:
-        results = seed(engine, progress=progress)
-    except SeedError as exc:
-        say(f"Feil: {exc}", err=True)
-        return 1
+    results = seed(engine, progress=progress)
     say(err=True)
     stored = sum(1 for r in results if r.status == ImportStatus.STORED)
     same = sum(1 for r in results if r.status == ImportStatus.UNCHANGED)

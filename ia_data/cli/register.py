@@ -59,13 +59,9 @@ def cmd_register(args) -> int:
         reason = os_reason(exc) if isinstance(exc, OSError) else "ikke UTF-8"
         raise UserError(f"{args.file}: filen kan ikke leses ({reason})") from None
     by = args.by or "operatør (ia-data register)"
-    try:
-        change = register.load_new_register(
-            engine, text, path.name, by=by, scope=OPERATOR, dry_run=args.dry_run
-        )
-    except register.RegisterError as exc:
-        say(f"Feil: {exc}", err=True)
-        return 1
+    change = register.load_new_register(
+        engine, text, path.name, by=by, scope=OPERATOR, dry_run=args.dry_run
+    )
     if change.empty:
         say("Registeret er det samme som det som er i bruk; ingenting er endret.")
         return 0

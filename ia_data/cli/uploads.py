@@ -141,15 +141,8 @@ def add_restore(sub) -> None:
 
 def cmd_restore(args) -> int:
     demo_guard(args, writes=True)
-    try:
-        if not 0 < args.upload_id <= MAX_ID:
-            raise RestoreError(f"Opplasting nr. {args.upload_id} finnes ikke")
-        say(
-            restore_upload(
-                open_engine(args), args.upload_id, scope=OPERATOR, restored_by=args.by or ""
-            )
-        )
-    except RestoreError as exc:
-        say(f"Feil: {exc}", err=True)
-        return 1
+    if not 0 < args.upload_id <= MAX_ID:
+        raise RestoreError(f"Opplasting nr. {args.upload_id} finnes ikke")
+    engine = open_engine(args)
+    say(restore_upload(engine, args.upload_id, scope=OPERATOR, restored_by=args.by or ""))
     return 0

@@ -61,34 +61,30 @@ def cmd_users(args) -> int:
     if args.action == "add" and not args.role:
         raise UsageError("users add trenger --role (admin, oversikt eller sekretariat)")
     engine = open_engine(args, read_only=args.action == "list")
-    try:
-        if args.action == "list":
-            with Session(engine) as session:
-                rows = users.users(session, scope=OPERATOR)
-            if not rows:
-                say("Ingen brukere ennå (administratorer fra IA_ADMIN_EMAILS legges til når de "
-                    "logger inn første gang).")  # fmt: skip
-            for row in rows:
-                where = f"  ({', '.join(row.councils)})" if row.councils else ""
-                name = f"  {visible(row.name)}" if row.name else ""
-                bound = "  [konto knyttet]" if row.bound else ""
-                bound += "" if row.reachable else f"  [{users.UNREACHABLE}]"
-                say(f"{row.email:40}  {row.role:12}{name}{where}{bound}")
-            return 0
-        if args.action == "add":
-            with Session(engine) as session:
-                known = councils(session)
-            ids = [_council_id(text, known) for text in args.council]
-            say(
-                users.set_user(
-                    engine, args.email, args.role, ids, name=args.name, by=by, scope=OPERATOR
-                )
+    if args.action == "list":
+        with Session(engine) as session:
+            rows = users.users(session, scope=OPERATOR)
+        if not rows:
+            say("Ingen brukere ennå (administratorer fra IA_ADMIN_EMAILS legges til når de "
+                "logger inn første gang).")  # fmt: skip
+        for row in rows:
+            where = f"  ({', '.join(row.councils)})" if row.councils else ""
+            name = f"  {visible(row.name)}" if row.name else ""
+            bound = "  [konto knyttet]" if row.bound else ""
+            bound += "" if row.reachable else f"  [{users.UNREACHABLE}]"
+            say(f"{row.email:40}  {row.role:12}{name}{where}{bound}")
+        return 0
+    if args.action == "add":
+        with Session(engine) as session:
+            known = councils(session)
+        ids = [_council_id(text, known) for text in args.council]
+        say(
+            users.set_user(
+                engine, args.email, args.role, ids, name=args.name, by=by, scope=OPERATOR
             )
-        elif args.action == "unbind":
-            say(users.clear_subject(engine, args.email, by=by, scope=OPERATOR))
-        else:
-            say(users.remove_user(engine, args.email, by=by, scope=OPERATOR))
-    except users.AccessError as exc:
-        say(f"Feil: {exc}", err=True)
-        return 1
+        )
+    elif args.action == "unbind":
+        say(users.clear_subject(engine, args.email, by=by, scope=OPERATOR))
+    else:
+        say(users.remove_user(engine, args.email, by=by, scope=OPERATOR))
     return 0

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR, Scope
+from ia_data.domain.errors import UserError
 from ia_data.domain.stats import SHIPPED_DIR
 from ia_data.storage.engine import writing
 from ia_data.storage.models import (
@@ -32,7 +33,7 @@ from ia_data.storage.stats import SHIPPED_BY
 from ia_data.storage.store import ImportResult, import_file, sha256_of
 
 
-class SeedError(Exception):
+class SeedError(UserError):
     """The demo data cannot be loaded into this database; the message says why."""
 
 

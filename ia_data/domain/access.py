@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ia_data.domain.errors import UserError
+
 
 class Role:
     ADMIN = "admin"
@@ -27,7 +29,7 @@ ROLE_NAMES = {
 }
 
 
-class OutsideScope(Exception):
+class OutsideScope(UserError):
     """A call for data or a change the user's role does not allow; the message says what,
     in Norwegian."""
 
@@ -123,7 +125,7 @@ def identity(name: str, email: str) -> str:
     return name or email
 
 
-class LookAlikeEmail(ValueError):
+class LookAlikeEmail(UserError):
     """An address with a character that only looks like another or cannot be seen; the
     message says which, in Norwegian."""
 

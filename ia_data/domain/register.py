@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
+from ia_data.domain.errors import UserError
 from ia_data.domain.limits import SHORT_TEXT
 from ia_data.domain.text import fold
 
@@ -70,7 +71,7 @@ _OS_REASONS = {
 _TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
 
 
-class RegisterError(Exception):
+class RegisterError(UserError):
     """A register that cannot be taken into use; the message says why, in Norwegian."""
 
 

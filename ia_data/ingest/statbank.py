@@ -49,6 +49,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ia_data.domain import limits
+from ia_data.domain.errors import UserError
 from ia_data.domain.stats import NATIONAL
 from ia_data.domain.text import fold
 from ia_data.ingest.stats import county_of, quarter_of
@@ -65,7 +66,7 @@ _OFFLINE = (
 )
 
 
-class FetchError(Exception):
+class FetchError(UserError):
     """A table that could not be fetched; the message says why, in Norwegian."""
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel, select
 
+from ia_data.domain.errors import UserError
 from ia_data.domain.register import RegisterError, register_path
 from ia_data.storage.engine import database_label, writing
 from ia_data.storage.models import Council, Meta
@@ -36,7 +37,7 @@ _LOCK = 0x1A_0D_A7A
 UPGRADE_COMMAND = "ia-data db upgrade"
 
 
-class SchemaBehind(Exception):
+class SchemaBehind(UserError):
     """The database's schema is not the code's; the message says what to do, in Norwegian."""
 
 

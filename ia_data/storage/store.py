@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ia_data.domain.access import OutsideScope, Scope, normal_email
+from ia_data.domain.errors import UserError
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.domain.rules import Rules, load_rules
@@ -408,7 +409,7 @@ def _activate_allocations(session: Session, keys: list[tuple[int, int]]) -> set[
     return replaced
 
 
-class RestoreError(Exception):
+class RestoreError(UserError):
     """A restore that cannot be done; the message says why, in Norwegian."""
 
 

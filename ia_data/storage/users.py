@@ -42,6 +42,7 @@ from ia_data.domain.access import (
     normal_email,
     secretariat,
 )
+from ia_data.domain.errors import UserError
 from ia_data.storage.engine import database_problem, writing
 from ia_data.storage.models import AccessChange, AppUser, Council, SignInState, UserCouncil
 
@@ -54,22 +55,22 @@ UNBOUND = "kontokobling fjernet"  # the log's word for a binding an admin cleare
 UNREACHABLE = "kan ikke logge inn med adressen"  # a user stored under a key refused today
 
 
-class AccessError(Exception):
+class AccessError(UserError):
     """A change of access that cannot be made; the message says why, in Norwegian."""
 
 
-class SignInRefused(Exception):
+class SignInRefused(UserError):
     """A sign-in that gives no role, whatever the address's: the message says why, in
     Norwegian (an address that only looks like another, one bound to another account)."""
 
 
-class SignInNotStored(Exception):
+class SignInNotStored(UserError):
     """A new sign-in the database would not store (read-only, full): it gets no access,
     since a sign-in not stored could not be ended by «Logg ut»; the message says why, in
     Norwegian."""
 
 
-class SessionEnded(Exception):
+class SessionEnded(UserError):
     """A sign-in issued before the user signed out, or before an admin changed or removed
     the user: the browser must sign in again."""
 

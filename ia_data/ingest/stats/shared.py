@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ia_data.domain.errors import UserError
 from ia_data.domain.stats import NATIONAL, period_kind, value_problem
 from ia_data.domain.text import clean, fold
 
@@ -49,7 +50,7 @@ class ParsedSeries:
         return sorted({(o.year, o.quarter) for o in self.observations})
 
 
-class StatsFileError(ValueError):
+class StatsFileError(UserError):
     """A file that is not loaded; ``problems`` says why, one line each, in Norwegian."""
 
     def __init__(self, file_name: str, problems: list[str]):

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from html import unescape
 
 from ia_data.domain import limits
+from ia_data.domain.errors import UserError
 from ia_data.domain.text import without_controls
 
 NOT_A_WORKBOOK = "Filen er ikke en lesbar Excel- eller ODS-arbeidsbok"
 
 
-class WorkbookError(Exception):
+class WorkbookError(UserError):
     """The file cannot be read as a workbook at all; the message says why, in Norwegian."""
 
 
