@@ -6,6 +6,7 @@ import json
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from ia_data.domain import limits
 from ia_data.domain.stats import period_code
@@ -148,11 +149,70 @@ def _same_as(where: str, spellings: dict[str, str | None]) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True)
+class _Dataset:
+    """A JSON-stat 2.0 dataset whose shape hangs together: its dimensions in order, their
+    sizes and codes, and which of them is the region, the time and the measure."""
+
+    data: dict
+    ids: list[str]
+    sizes: list[int]
+    dimensions: dict
+    codes: dict[str, list[str]]
+    geo: str
+    time: str
+    metric: str | None
+
+    def label(self, dim: str, code: str) -> str:
+        return _category_label(self.dimensions[dim], code)
+
+    def positions(self):
+        """(position, region code, time code) of every value, in ``value``'s row-major
+        order."""
+        strides = [math.prod(self.sizes[k + 1 :]) for k in range(len(self.sizes))]
+        geo_at, time_at = self.ids.index(self.geo), self.ids.index(self.time)
+        geo_codes, time_codes = self.codes[self.geo], self.codes[self.time]
+        for position in range(math.prod(self.sizes)):
+            geo = geo_codes[(position // strides[geo_at]) % self.sizes[geo_at]]
+            yield position, geo, time_codes[(position // strides[time_at]) % self.sizes[time_at]]
+
+
 def parse_jsonstat(text: str, file_name: str, known: set[str]) -> ParsedSeries:
+    """A JSON-stat 2.0 dataset: one region, one time and at most one measure dimension;
+    every other dimension holds one value, which describes the series."""
     data = _load_json(text, file_name)
     ids, sizes, dimensions, codes = _jsonstat_shape(data, file_name)
-    total = math.prod(sizes)
     problems = _index_problems(ids, dimensions, codes)
+    dataset = _Dataset(data, ids, sizes, dimensions, codes, *_roles(data, ids, file_name))
+    described = _described(dataset, problems)
+    counties = _counties(dataset, known, problems)
+    periods = _periods(dataset, problems)
+    cells = _jsonstat_cells(data.get("value"), math.prod(sizes), problems)
+    if problems:
+        raise StatsFileError(file_name, problems)
+    measures = codes[dataset.metric] if dataset.metric else []
+    metric = dimensions.get(dataset.metric) if dataset.metric else None
+    measure, unit = _jsonstat_measure(metric, measures[0] if measures else "")
+    label = clean(data.get("label") or "")
+    measure_text = ", ".join([measure or label or "verdi", *described])
+    observations: list[Observation] = []
+    for position, geo_code, time_code in dataset.positions():
+        where = f"Verdi nr. {position + 1}"
+        raw = cells.get(position)
+        value, problem = checked_value(where, raw, geo_code, time_code, unit, measure_text)
+        if problem:
+            problems.append(problem)
+            continue
+        year, quarter = periods[time_code]
+        observations.append(Observation(counties[geo_code], year, quarter, value))
+    if problems:
+        raise StatsFileError(file_name, problems)
+    return _series(dataset, label, measure_text, unit, observations)
+
+
+def _roles(data: dict, ids: list[str], file_name: str) -> tuple[str, str, str | None]:
+    """The region, time and measure dimensions: as ``role`` names them, else by their usual
+    names; refused without a region or a time."""
     role = data.get("role") if isinstance(data.get("role"), dict) else {}
 
     def pick(kind: str, names: tuple[str, ...]) -> str | None:
@@ -169,75 +229,80 @@ def parse_jsonstat(text: str, file_name: str, known: set[str]) -> ParsedSeries:
         raise StatsFileError(
             file_name, [f"datasettet har ingen dimensjon for {' eller '.join(missing)}"]
         )
+    return geo, time, metric
+
+
+def _described(dataset: _Dataset, problems: list[str]) -> list[str]:
+    """The labels of the other dimensions' one value each (a sex, a kind of absence): they
+    describe the measure. A dimension with more, or two measures, is a problem."""
     described: list[str] = []
-    for dim in ids:
-        if dim in (geo, time, metric):
+    codes = dataset.codes
+    for dim in dataset.ids:
+        if dim in (dataset.geo, dataset.time, dataset.metric):
             continue
-        label = str(dimensions[dim].get("label") or dim)
+        label = str(dataset.dimensions[dim].get("label") or dim)
         if len(codes[dim]) > 1:
-            shown = ", ".join(f"«{_category_label(dimensions[dim], c)}»" for c in codes[dim][:4])
+            shown = ", ".join(f"«{dataset.label(dim, c)}»" for c in codes[dim][:4])
             problems.append(
                 f"dimensjonen «{label}» har {len(codes[dim])} verdier ({shown}); en serie har "
                 "ett mål – hent én verdi"
             )
         elif codes[dim]:
-            described.append(_category_label(dimensions[dim], codes[dim][0]))
-    measures = codes[metric] if metric else []
-    if len(set(measures)) > 1:
+            described.append(dataset.label(dim, codes[dim][0]))
+    metric = dataset.metric
+    if metric and len(set(codes[metric])) > 1:
         problems.append(
             two_measures(
-                f"dimensjonen «{dimensions[metric].get('label') or metric}»",
-                [_category_label(dimensions[metric], c) for c in measures],
+                f"dimensjonen «{dataset.dimensions[metric].get('label') or metric}»",
+                [dataset.label(metric, c) for c in codes[metric]],
             )
         )
+    return described
+
+
+def _counties(dataset: _Dataset, known: set[str], problems: list[str]) -> dict[str, str | None]:
+    """Each region code's county (None: not in the register, a problem); two codes for one
+    county are a problem too."""
     counties: dict[str, str | None] = {}
-    for code in codes[geo]:
+    for code in dataset.codes[dataset.geo]:
         county = county_of(code)
         counties[code] = county if county in known else None
         if counties[code] is None:
-            name = _category_label(dimensions[geo], code)
+            name = dataset.label(dataset.geo, code)
             shown = code if name == code else f"{code} {name}"
             problems.append(county_problem(f"Region «{code}»", shown))
     problems += _same_as("Region", {c: n and county_named(n) for c, n in counties.items()})
+    return counties
+
+
+def _periods(dataset: _Dataset, problems: list[str]) -> dict[str, tuple[int, int] | None]:
+    """Each time code's quarter (None: not a quarter, a problem); two codes for one quarter
+    are a problem too."""
     periods: dict[str, tuple[int, int] | None] = {}
-    for code in codes[time]:
+    for code in dataset.codes[dataset.time]:
         periods[code] = quarter_of(code)
         if periods[code] is None:
             problems.append(period_problem(f"Tid «{code}»", code))
     problems += _same_as(
         "Tid", {c: p and f"kvartalet {period_code(*p)}" for c, p in periods.items()}
     )
-    cells = _jsonstat_cells(data.get("value"), total, problems)
-    if problems:
-        raise StatsFileError(file_name, problems)
-    label = clean(data.get("label") or "")
-    measure_code = measures[0] if measures else ""
-    measure, unit = _jsonstat_measure(dimensions.get(metric) if metric else None, measure_code)
-    measure_text = ", ".join([measure or label or "verdi", *described])
-    observations: list[Observation] = []
-    strides = [math.prod(sizes[k + 1 :]) for k in range(len(sizes))]
-    geo_at, time_at = ids.index(geo), ids.index(time)
-    for position in range(total):
-        geo_code = codes[geo][(position // strides[geo_at]) % sizes[geo_at]]
-        time_code = codes[time][(position // strides[time_at]) % sizes[time_at]]
-        where = f"Verdi nr. {position + 1}"
-        raw = cells.get(position)
-        value, problem = checked_value(where, raw, geo_code, time_code, unit, measure_text)
-        if problem:
-            problems.append(problem)
-            continue
-        year, quarter = periods[time_code]
-        observations.append(Observation(counties[geo_code], year, quarter, value))
-    if problems:
-        raise StatsFileError(file_name, problems)
+    return periods
+
+
+def _series(dataset: _Dataset, label: str, measure_text: str, unit: str, observations):
+    """The checked series: its source and key from the table, the measure and the one value
+    of each other dimension."""
+    data, codes = dataset.data, dataset.codes
     table = _table_id(data, label)
     source_parts = [clean(data.get("source") or "Statistisk sentralbyrå")]
     if table:
         source_parts.append(f"Statistikkbanken tabell {table}")
     if data.get("updated"):
         source_parts.append(f"oppdatert {clean(data['updated'])}")
+    measure_code = codes[dataset.metric][0] if dataset.metric and codes[dataset.metric] else ""
     key_parts = ["ssb", table or slug(label)[:40], measure_code]
-    key_parts += [codes[d][0] for d in ids if d not in (geo, time, metric) and codes[d]]
+    roles = (dataset.geo, dataset.time, dataset.metric)
+    key_parts += [codes[d][0] for d in dataset.ids if d not in roles and codes[d]]
     return ParsedSeries(
         key=slug("-".join(p for p in key_parts if p)),
         name=label or measure_text,

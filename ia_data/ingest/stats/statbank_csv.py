@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass, field
 
 from ia_data.domain.stats import period_code
 from ia_data.domain.text import clean, fold
@@ -94,8 +95,40 @@ def _stub_problems(
 
 
 def _wide_csv(file_name, header_line, header, region_at, body, known) -> ParsedSeries:
+    """Wide, as the API's ``csv`` gives it: one column per measure and quarter."""
     problems: list[str] = []
-    where = f"Linje {header_line}"
+    columns, measures, stubs = _wide_columns(header, region_at, f"Linje {header_line}", problems)
+    stub_problems, described = _stub_problems(header, stubs, body)
+    problems += stub_problems
+    named = {k: ", ".join([m, *described]) for k, m in measures.items()}  # a column's measure
+    observations: list[Observation] = []
+    line_of: dict[str, int] = {}
+    for number, row in body:
+        where = f"Linje {number}"
+        county = _county(where, row, header, region_at, known, problems)
+        if county is None:
+            continue
+        if county in line_of:
+            problems.append(f"{where}: fylke {county} står også på linje {line_of[county]}")
+            continue
+        line_of[county] = number
+        for k, (year, quarter) in columns.items():
+            code = period_code(year, quarter)
+            unit = unit_of(measures[k])
+            value, problem = checked_value(where, row[k], county, code, unit, named[k])
+            if problem:
+                problems.append(problem)
+            else:
+                observations.append(Observation(county, year, quarter, value))
+    _refuse_any(file_name, body, problems)
+    measure = next(iter(measures.values()), "") or "verdi"
+    return _csv_series(file_name, measure, described, observations)
+
+
+def _wide_columns(header: list[str], region_at: int, where: str, problems: list[str]):
+    """A wide header's columns: (column → its quarter, column → its measure, the other
+    variables' columns). Two measures, a quarter twice, or a column after the quarters that
+    is no quarter are problems."""
     columns: dict[int, tuple[int, int]] = {}
     measures: dict[int, str] = {}
     stubs = []
@@ -112,107 +145,100 @@ def _wide_csv(file_name, header_line, header, region_at, body, known) -> ParsedS
             stubs.append(k)
     if len(set(measures.values())) > 1:
         problems.append(two_measures(where, measures.values()))
-    if len(set(measures.values())) <= 1:
+    else:
         first: dict[tuple[int, int], str] = {}
         for k, period in columns.items():
             if period in first:
                 problems.append(period_twice(where, header[k], first[period]))
             first.setdefault(period, header[k])
-    stub_problems, described = _stub_problems(header, stubs, body)
-    problems += stub_problems
-    named = {k: ", ".join([m, *described]) for k, m in measures.items()}  # a column's measure
-    observations: list[Observation] = []
-    rows_of: dict[str, int] = {}
-    for number, row in body:
-        where = f"Linje {number}"
-        if len(row) != len(header):
-            problems.append(f"{where}: {len(row)} felt, men overskriften har {len(header)}")
-            continue
-        county = county_of(row[region_at])
-        if county is None or county not in known:
-            problems.append(county_problem(where, row[region_at]))
-            continue
-        if county in rows_of:
-            problems.append(f"{where}: fylke {county} står også på linje {rows_of[county]}")
-            continue
-        rows_of[county] = number
-        for k, period in columns.items():
-            code = period_code(*period)
-            value, problem = checked_value(
-                where, row[k], county, code, unit_of(measures[k]), named[k]
-            )
-            if problem:
-                problems.append(problem)
-                continue
-            observations.append(Observation(county, period[0], period[1], value))
+    return columns, measures, stubs
+
+
+def _county(where, row, header, region_at, known, problems) -> str | None:
+    """A line's county (None: a problem, said: the line's fields, or its region)."""
+    if len(row) != len(header):
+        problems.append(f"{where}: {len(row)} felt, men overskriften har {len(header)}")
+        return None
+    county = county_of(row[region_at])
+    if county is None or county not in known:
+        problems.append(county_problem(where, row[region_at]))
+        return None
+    return county
+
+
+def _refuse_any(file_name: str, body: list, problems: list[str]) -> None:
+    """Refuse the file for its problems, or for having no lines under its header."""
     if not body and not problems:
         problems.append("filen har ingen linjer under overskriften")
     if problems:
         raise StatsFileError(file_name, problems)
-    measure = next(iter(measures.values()), "") or "verdi"
-    return _csv_series(file_name, measure, described, observations)
 
 
 def _long_csv(file_name, header_line, header, region_at, time_at, body, known) -> ParsedSeries:
-    folded = [fold(h) for h in header]
+    """Long: one value per line, last, with its region, quarter and perhaps measure."""
     value_at = len(header) - 1
-    measure_at = next((k for k, h in enumerate(folded) if h in _MEASURE_COLUMNS), None)
-    problems: list[str] = []
+    measure_at = next((k for k, h in enumerate(header) if fold(h) in _MEASURE_COLUMNS), None)
     if value_at in (region_at, time_at, measure_at):
         raise StatsFileError(
             file_name, [f"Linje {header_line}: den siste kolonnen må være verdiene"]
         )
     stubs = [k for k in range(value_at) if k not in (region_at, time_at, measure_at)]
-    stub_problems, described = _stub_problems(header, stubs, body)
-    problems += stub_problems
-    measures: dict[str, int] = {}
-    observations: list[Observation] = []
-    seen: dict[tuple[str, str, int, int], int] = {}
+    problems, described = _stub_problems(header, stubs, body)
+    lines = _LongLines(header, region_at, time_at, measure_at, described, known, problems)
     for number, row in body:
+        lines.read(number, row)
+    if len(lines.measures) > 1:
+        second = sorted(lines.measures.items(), key=lambda item: item[1])[1][1]
+        problems.append(two_measures(f"Linje {second}", lines.measures))
+    _refuse_any(file_name, body, problems)
+    measure = next(iter(lines.measures), "") or header[value_at]
+    return _csv_series(file_name, measure, described, lines.observations)
+
+
+@dataclass
+class _LongLines:
+    """The lines of a long CSV, one value each: read into ``observations``, what is wrong
+    into ``problems``, each measure named with its first line."""
+
+    header: list[str]
+    region_at: int
+    time_at: int
+    measure_at: int | None
+    described: list[str]
+    known: set[str]
+    problems: list[str]
+    measures: dict[str, int] = field(default_factory=dict)
+    observations: list[Observation] = field(default_factory=list)
+    line_of: dict[tuple[str, str, int, int], int] = field(default_factory=dict)
+
+    def read(self, number: int, row: list[str]) -> None:
         where = f"Linje {number}"
-        if len(row) != len(header):
-            problems.append(f"{where}: {len(row)} felt, men overskriften har {len(header)}")
-            continue
-        if measure_at is not None:
-            measures.setdefault(clean(row[measure_at]), number)
-        county = county_of(row[region_at])
-        if county is None or county not in known:
-            problems.append(county_problem(where, row[region_at]))
-            continue
-        period = quarter_of(row[time_at])
+        if len(row) == len(self.header) and self.measure_at is not None:
+            self.measures.setdefault(clean(row[self.measure_at]), number)
+        county = _county(where, row, self.header, self.region_at, self.known, self.problems)
+        if county is None:
+            return
+        period = quarter_of(row[self.time_at])
         if period is None:
-            problems.append(period_problem(where, row[time_at]))
-            continue
-        measure = clean(row[measure_at]) if measure_at is not None else ""
-        if (measure, county, *period) in seen:
-            problems.append(
-                f"{where}: fylke {county}, {period_code(*period)} står også på linje "
-                f"{seen[(measure, county, *period)]}"
+            self.problems.append(period_problem(where, row[self.time_at]))
+            return
+        measure = clean(row[self.measure_at]) if self.measure_at is not None else ""
+        if (measure, county, *period) in self.line_of:
+            first = self.line_of[(measure, county, *period)]
+            self.problems.append(
+                f"{where}: fylke {county}, {period_code(*period)} står også på linje {first}"
             )
-            continue
-        seen[(measure, county, *period)] = number
-        named = measure or header[value_at]
+            return
+        self.line_of[(measure, county, *period)] = number
+        named = measure or self.header[-1]
         value, problem = checked_value(
-            where,
-            row[value_at],
-            county,
-            period_code(*period),
-            unit_of(named),
-            ", ".join([named, *described]),
-        )
+            where, row[-1], county, period_code(*period), unit_of(named),
+            ", ".join([named, *self.described]),
+        )  # fmt: skip
         if problem:
-            problems.append(problem)
-            continue
-        observations.append(Observation(county, period[0], period[1], value))
-    if len(measures) > 1:
-        second = sorted(measures.items(), key=lambda item: item[1])[1][1]
-        problems.append(two_measures(f"Linje {second}", measures))
-    if not body and not problems:
-        problems.append("filen har ingen linjer under overskriften")
-    if problems:
-        raise StatsFileError(file_name, problems)
-    measure = next(iter(measures), "") or header[value_at]
-    return _csv_series(file_name, measure, described, observations)
+            self.problems.append(problem)
+        else:
+            self.observations.append(Observation(county, period[0], period[1], value))
 
 
 def _csv_series(file_name, measure, described, observations) -> ParsedSeries:
