@@ -1,6 +1,6 @@
 """Workbook reading in a worker process of its own, with a memory and a time limit.
 
-The checks in ``workbook.py`` measure a file before calamine reads it, but calamine is
+The checks in ``workbook/`` measure a file before calamine reads it, but calamine is
 native code: a file that gets past them (or a bug in the reader) could ask for hundreds of
 gigabytes, and the process that asked is aborted on the spot. So every file is read in a
 separate worker process whose address space is capped at 1 GB and whose reading of one
