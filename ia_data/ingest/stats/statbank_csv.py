@@ -9,20 +9,8 @@ from dataclasses import dataclass, field
 
 from ia_data.domain.stats import period_code
 from ia_data.domain.text import clean, fold
-from ia_data.ingest.stats.shared import (
-    Observation,
-    ParsedSeries,
-    StatsFileError,
-    checked_value,
-    county_of,
-    county_problem,
-    one_quarter,
-    period_problem,
-    period_twice,
-    quarter_of,
-    two_measures,
-    unit_of,
-)
+from ia_data.ingest.stats import shared
+from ia_data.ingest.stats.shared import Observation, ParsedSeries, StatsFileError
 
 FORM_STATBANK_CSV = "CSV fra Statistikkbanken"
 
@@ -72,7 +60,7 @@ def parse_statbank_csv(text: str, file_name: str, known: set[str]) -> ParsedSeri
 def _header_quarter(head: str) -> tuple[int, int] | None:
     """The quarter a wide CSV's column is for (``"Sykefraværsprosent 2014K2"``), if any."""
     match = _TRAILING_QUARTER.match(head)
-    return quarter_of(match[2]) if match else None
+    return shared.quarter_of(match[2]) if match else None
 
 
 def _stub_problems(
@@ -114,8 +102,8 @@ def _wide_csv(file_name, header_line, header, region_at, body, known) -> ParsedS
         line_of[county] = number
         for k, (year, quarter) in columns.items():
             code = period_code(year, quarter)
-            unit = unit_of(measures[k])
-            value, problem = checked_value(where, row[k], county, code, unit, named[k])
+            unit = shared.unit_of(measures[k])
+            value, problem = shared.checked_value(where, row[k], county, code, unit, named[k])
             if problem:
                 problems.append(problem)
             else:
@@ -140,16 +128,16 @@ def _wide_columns(header: list[str], region_at: int, where: str, problems: list[
             columns[k] = period
             measures[k] = clean(_TRAILING_QUARTER.match(head)[1])
         elif k > region_at and (columns or re.search(r"[0-9]{4}", head)):
-            problems.append(period_problem(where, head))  # a column after the quarters
+            problems.append(shared.period_problem(where, head))  # a column after the quarters
         else:
             stubs.append(k)
     if len(set(measures.values())) > 1:
-        problems.append(two_measures(where, measures.values()))
+        problems.append(shared.two_measures(where, measures.values()))
     else:
         first: dict[tuple[int, int], str] = {}
         for k, period in columns.items():
             if period in first:
-                problems.append(period_twice(where, header[k], first[period]))
+                problems.append(shared.period_twice(where, header[k], first[period]))
             first.setdefault(period, header[k])
     return columns, measures, stubs
 
@@ -159,9 +147,9 @@ def _county(where, row, header, region_at, known, problems) -> str | None:
     if len(row) != len(header):
         problems.append(f"{where}: {len(row)} felt, men overskriften har {len(header)}")
         return None
-    county = county_of(row[region_at])
+    county = shared.county_of(row[region_at])
     if county is None or county not in known:
-        problems.append(county_problem(where, row[region_at]))
+        problems.append(shared.county_problem(where, row[region_at]))
         return None
     return county
 
@@ -189,7 +177,7 @@ def _long_csv(file_name, header_line, header, region_at, time_at, body, known) -
         lines.read(number, row)
     if len(lines.measures) > 1:
         second = sorted(lines.measures.items(), key=lambda item: item[1])[1][1]
-        problems.append(two_measures(f"Linje {second}", lines.measures))
+        problems.append(shared.two_measures(f"Linje {second}", lines.measures))
     _refuse_any(file_name, body, problems)
     measure = next(iter(lines.measures), "") or header[value_at]
     return _csv_series(file_name, measure, described, lines.observations)
@@ -218,9 +206,9 @@ class _LongLines:
         county = _county(where, row, self.header, self.region_at, self.known, self.problems)
         if county is None:
             return
-        period = quarter_of(row[self.time_at])
+        period = shared.quarter_of(row[self.time_at])
         if period is None:
-            self.problems.append(period_problem(where, row[self.time_at]))
+            self.problems.append(shared.period_problem(where, row[self.time_at]))
             return
         measure = clean(row[self.measure_at]) if self.measure_at is not None else ""
         if (measure, county, *period) in self.line_of:
@@ -231,8 +219,8 @@ class _LongLines:
             return
         self.line_of[(measure, county, *period)] = number
         named = measure or self.header[-1]
-        value, problem = checked_value(
-            where, row[-1], county, period_code(*period), unit_of(named),
+        value, problem = shared.checked_value(
+            where, row[-1], county, period_code(*period), shared.unit_of(named),
             ", ".join([named, *self.described]),
         )  # fmt: skip
         if problem:
@@ -248,8 +236,8 @@ def _csv_series(file_name, measure, described, observations) -> ParsedSeries:
         name=text,
         source=f"Statistisk sentralbyrå (fil {file_name})",
         measure=text,
-        unit=unit_of(measure),
+        unit=shared.unit_of(measure),
         form=FORM_STATBANK_CSV,
-        quarter=one_quarter(observations),
+        quarter=shared.one_quarter(observations),
         observations=observations,
     )
