@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.exc import ArgumentError
 
 from ia_data.cli.common import demo_guard, open_engine
-from ia_data.cli.parser import command
+from ia_data.cli.parser import command, one_of
 from ia_data.cli.terminal import say
 from ia_data.demo.seed import seed
 from ia_data.domain.errors import UsageError, UserError
@@ -27,11 +27,14 @@ from ia_data.storage.engine import (
 def add_db(sub) -> None:
     """``db upgrade|current|backup``"""
     p = command(sub, "db", help="databasens skjema (migreringer)", demo=True)
-    p.add_argument(
+    one_of(
+        p,
         "action",
-        choices=["upgrade", "current", "backup"],
-        help="upgrade: oppdater til nyeste utgave (før appen startes); current: vis utgaven; "
-        "backup: sikkerhetskopi av en SQLite-database mens appen kjører (--out FIL)",
+        {
+            "upgrade": "oppdater til nyeste utgave (før appen startes)",
+            "current": "vis utgaven",
+            "backup": "sikkerhetskopi av en SQLite-database mens appen kjører (--out FIL)",
+        },
     )
     p.add_argument("--out", type=Path, help="filen sikkerhetskopien skrives til (backup)")
     p.set_defaults(func=cmd_db)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from ia_data.cli.common import open_engine
-from ia_data.cli.parser import command
+from ia_data.cli.parser import command, one_of
 from ia_data.cli.terminal import check_out, visible, write_out
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.errors import UsageError
@@ -35,12 +35,15 @@ def _date(text: str) -> date:
 def add_export(sub) -> None:
     """``export TABELL``"""
     p = command(sub, "export", help="hent ut en tabell som CSV eller XLSX")
-    p.add_argument(
+    one_of(
+        p,
         "table",
-        choices=["overview", "deadlines", "activities", "compiled"],
-        help="overview: oversikten for et år; deadlines: fristene (alle år uten --year); "
-        "activities: aktivitetslisten (alle år uten --year); compiled: den samlede "
-        "rapporten for et år (bare xlsx)",
+        {
+            "overview": "oversikten for et år",
+            "deadlines": "fristene (alle år uten --year)",
+            "activities": "aktivitetslisten (alle år uten --year)",
+            "compiled": "den samlede rapporten for et år (bare xlsx)",
+        },
     )
     p.add_argument("--year", type=int, metavar="ÅR", help="året (påkrevd for overview og compiled)")
     p.add_argument("--as-of", type=_date, metavar="DATO", help="status per dato (standard: i dag)")

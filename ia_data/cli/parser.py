@@ -85,3 +85,10 @@ def command(sub, name: str, help: str, *, demo: bool = False) -> Parser:
     if demo:
         parser.add_argument("--demo", action="store_true", help=DEMO_HELP)
     return parser
+
+
+def one_of(parser: Parser, dest: str, meanings: dict[str, str]) -> None:
+    """A positional argument that is one of ``meanings``' keys (an action, a table), its help
+    saying what each means."""
+    said = "; ".join(f"{name}: {meaning}" for name, meaning in meanings.items())
+    parser.add_argument(dest, choices=list(meanings), help=said)

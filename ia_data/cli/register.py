@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from ia_data.cli.common import demo_guard, open_engine
-from ia_data.cli.parser import command
+from ia_data.cli.parser import command, one_of
 from ia_data.cli.terminal import os_reason, say, visible
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.errors import UsageError, UserError
@@ -18,10 +18,13 @@ from ia_data.storage import register
 def add_register(sub) -> None:
     """``register load|history``"""
     p = command(sub, "register", help="rådsregisteret: ny utgave, historikk", demo=True)
-    p.add_argument(
+    one_of(
+        p,
         "action",
-        choices=["load", "history"],
-        help="load: ta i bruk en ny registerfil; history: utgavene som er tatt i bruk",
+        {
+            "load": "ta i bruk en ny registerfil",
+            "history": "utgavene som er tatt i bruk",
+        },
     )
     p.add_argument(
         "file",

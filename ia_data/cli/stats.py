@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from ia_data.cli.common import demo_guard, open_engine, stored_name
-from ia_data.cli.parser import command
+from ia_data.cli.parser import command, one_of
 from ia_data.cli.terminal import os_reason, say, visible
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.errors import UsageError, UserError
@@ -19,11 +19,15 @@ from ia_data.storage import stats
 def add_stats(sub) -> None:
     """``stats import|fetch|list|history``"""
     p = command(sub, "stats", help="statistikk ved siden av aktiviteten (sykefravær)", demo=True)
-    p.add_argument(
+    one_of(
+        p,
         "action",
-        choices=["import", "fetch", "list", "history"],
-        help="import: last en fil (CSV eller JSON-stat 2.0); fetch: hent en tabell fra SSBs "
-        "statistikkbank; list: seriene; history: alle lastinger (valgfritt for én nøkkel)",
+        {
+            "import": "last en fil (CSV eller JSON-stat 2.0)",
+            "fetch": "hent en tabell fra SSBs statistikkbank",
+            "list": "seriene",
+            "history": "alle lastinger (valgfritt for én nøkkel)",
+        },
     )
     p.add_argument(
         "target",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from ia_data.cli.common import demo_guard, open_engine
-from ia_data.cli.parser import command
+from ia_data.cli.parser import command, one_of
 from ia_data.cli.terminal import say, visible
 from ia_data.domain.access import OPERATOR, ROLES
 from ia_data.domain.errors import UsageError
@@ -16,11 +16,15 @@ from ia_data.storage.register import councils
 def add_users(sub) -> None:
     """``users list|add|remove|unbind``"""
     p = command(sub, "users", help="hvem som kan logge inn, med hvilken rolle", demo=True)
-    p.add_argument(
+    one_of(
+        p,
         "action",
-        choices=["list", "add", "remove", "unbind"],
-        help="list: alle brukere; add: legg til eller endre en bruker; remove: ta bort tilgangen; "
-        "unbind: fjern koblingen til kontoen hos innloggingstjenesten (kontoen er byttet ut)",
+        {
+            "list": "alle brukere",
+            "add": "legg til eller endre en bruker",
+            "remove": "ta bort tilgangen",
+            "unbind": "fjern koblingen til kontoen hos innloggingstjenesten (kontoen er byttet ut)",
+        },
     )
     p.add_argument("email", nargs="?", metavar="E-POST", help="brukerens e-postadresse")
     p.add_argument("--role", choices=list(ROLES), help="rollen (add)")
