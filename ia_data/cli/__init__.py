@@ -57,6 +57,7 @@ def build_parser() -> Parser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``ia-data`` with ``argv`` (the process's arguments by default); the exit status."""
     try:
         return _run(argv)
     except BrokenPipeError:  # the reader of stdout is gone (``ia-data history | head -1``)
@@ -65,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    """The command, and the one place that says what stopped it: a user error (its message
+    and exit status), a failing database, or anything else without a traceback."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)  # exits with 2 on a usage error
