@@ -15,6 +15,8 @@ from ia_data.domain.formatting import local
 from ia_data.ingest.statbank import DEFAULT_TIMEOUT
 from ia_data.storage import stats
 
+BY = "operatør (ia-data stats)"  # who loads, when --by names no one
+
 
 def add_stats(sub) -> None:
     """``stats import|fetch|list|history``"""
@@ -105,42 +107,52 @@ def cmd_stats(args) -> int:
     """``stats import FIL``, ``stats fetch TABELL``: a statistics series by county and quarter
     loaded (docs/statistikk.md); ``stats list``: the series; ``stats history``: every load."""
     demo_guard(args, writes=args.action in ("import", "fetch") and not args.dry_run)
-    by = args.by or "operatør (ia-data stats)"
     if args.action in ("import", "fetch") and not args.target:
         what = "en fil" if args.action == "import" else "et tabellnummer"
         raise UsageError(f"stats {args.action} trenger {what}")
-    if args.action == "list":
-        with Session(open_engine(args, read_only=True)) as session:
-            found = stats.series_list(session, scope=OPERATOR)
-        if not found:
-            say("Ingen statistikkserier er lastet.")
-        for info in found:
-            _say_series(info)
-        return 0
-    if args.action == "history":
-        with Session(open_engine(args, read_only=True)) as session:
-            found = stats.series_history(session, args.target, scope=OPERATOR)
-        if not found:
-            say("Ingen statistikk er lastet" + (f" for «{visible(args.target)}»." if args.target
-                else "."))  # fmt: skip
-        for info in found:
-            _say_series(info, history=True)
-        return 0
-    if args.action == "fetch":
-        if args.timeout is not None and not 0 < args.timeout <= 600:
-            raise UsageError("--timeout må være mellom 0 og 600 sekunder")
-        result = stats.fetch_stats(
-            open_engine(args, read_only=args.dry_run),
-            args.target,
-            scope=OPERATOR,
-            by=by,
-            timeout=args.timeout or DEFAULT_TIMEOUT,
-            measure=args.measure,
-            select=_selections(args.select),
-            key=args.key,
-            dry_run=args.dry_run,
-        )
-        return _say_load(result)
+    action = {"list": _list, "history": _history, "fetch": _fetch, "import": _import}
+    return action[args.action](args)
+
+
+def _list(args) -> int:
+    with Session(open_engine(args, read_only=True)) as session:
+        found = stats.series_list(session, scope=OPERATOR)
+    if not found:
+        say("Ingen statistikkserier er lastet.")
+    for info in found:
+        _say_series(info)
+    return 0
+
+
+def _history(args) -> int:
+    with Session(open_engine(args, read_only=True)) as session:
+        found = stats.series_history(session, args.target, scope=OPERATOR)
+    if not found:
+        say("Ingen statistikk er lastet" + (f" for «{visible(args.target)}»." if args.target
+            else "."))  # fmt: skip
+    for info in found:
+        _say_series(info, history=True)
+    return 0
+
+
+def _fetch(args) -> int:
+    if args.timeout is not None and not 0 < args.timeout <= 600:
+        raise UsageError("--timeout må være mellom 0 og 600 sekunder")
+    result = stats.fetch_stats(
+        open_engine(args, read_only=args.dry_run),
+        args.target,
+        scope=OPERATOR,
+        by=args.by or BY,
+        timeout=args.timeout or DEFAULT_TIMEOUT,
+        measure=args.measure,
+        select=_selections(args.select),
+        key=args.key,
+        dry_run=args.dry_run,
+    )
+    return _say_load(result)
+
+
+def _import(args) -> int:
     path = Path(args.target)
     if not path.is_file():
         raise UserError(f"{args.target}: filen finnes ikke")
@@ -153,7 +165,7 @@ def cmd_stats(args) -> int:
         stored_name(path),
         data,
         scope=OPERATOR,
-        by=by,
+        by=args.by or BY,
         key=args.key,
         dry_run=args.dry_run,
     )
