@@ -151,71 +151,79 @@ def build_query(
     Raises ``FetchError`` where a choice is the user's (which measure, which value)."""
     known = set(counties) | {NATIONAL}
     select = dict(select or {})
-    query = []
-    found = {"region": False, "time": False}
+    query, kinds = [], set()
     for variable in metadata["variables"]:
         if not isinstance(variable, dict):
             continue
-        code = str(variable.get("code") or "")
-        text = str(variable.get("text") or code)
-        values = _values(variable)
-        kind = _kind(variable)
-        if kind == "region":
-            found["region"] = True
-            wanted = [v for v, _ in values if county_of(v) in known]
-            if not wanted:
-                raise FetchError(
-                    f"Variabelen «{text}» ({code}) har ingen fylker som registeret kjenner"
-                )
-            query.append(_item(code, wanted))
-        elif kind == "time":
-            found["time"] = True
-            wanted = [v for v, _ in values if quarter_of(v)]
-            if not wanted:
-                shown = ", ".join(v for v, _ in values[:3])
-                raise FetchError(
-                    f"Tabellen er ikke etter kvartal: «{text}» har perioder som {shown}"
-                )
-            query.append(_item(code, wanted))
-        elif kind == "measure":
-            codes = [v for v, _ in values]
-            if measure is not None:
-                if measure not in codes:
-                    raise FetchError(
-                        f"Tabellen har ikke statistikkvariabelen «{measure}»; velg blant "
-                        + _listed(values)
-                    )
-                query.append(_item(code, [measure]))
-            elif len(codes) == 1:
-                query.append(_item(code, codes))
-            else:
-                raise FetchError(
-                    f"Tabellen har {len(codes)} statistikkvariabler, og en serie har ett mål: "
-                    f"velg én med --measure KODE ({_listed(values)})"
-                )
-        elif code in select:
-            wrong = [v for v in select[code] if v not in {c for c, _ in values}]
-            if wrong or len(select[code]) != 1:
-                raise FetchError(f"Velg én verdi for «{text}» ({code}), blant {_listed(values)}")
-            query.append(_item(code, select.pop(code)))
-        elif len(values) == 1:
-            query.append(_item(code, [values[0][0]]))
-        elif not variable.get("elimination"):
-            raise FetchError(
-                f"Variabelen «{text}» ({code}) må velges, og en serie har ett mål: bruk "
-                f"--select {code}=VERDI ({_listed(values)})"
-            )
+        kinds.add(_kind(variable))
+        chosen = _chosen(variable, known, measure, select)
+        if chosen is not None:
+            query.append(_item(str(variable.get("code") or ""), chosen))
     unknown = [c for c in select if c not in {str(v.get("code")) for v in metadata["variables"]}]
     if unknown:
         raise FetchError(f"Tabellen har ingen variabel {', '.join(unknown)}")
-    if not found["region"] or not found["time"]:
-        lacking = " og ".join(
-            name for name, ok in (("region", found["region"]), ("kvartal", found["time"])) if not ok
-        )
+    lacking = [
+        name for name, kind in (("region", "region"), ("kvartal", "time")) if kind not in kinds
+    ]
+    if lacking:
         raise FetchError(
-            f"Tabellen har ingen variabel for {lacking}; den er ikke etter fylke og kvartal"
+            f"Tabellen har ingen variabel for {' og '.join(lacking)}; den er ikke etter fylke og "
+            "kvartal"
         )
     return {"query": query, "response": {"format": "json-stat2"}}
+
+
+def _chosen(variable: dict, known: set[str], measure: str | None, select: dict) -> list | None:
+    """The values of one variable the query asks for (None: none, the table sums it up);
+    a value asked for with ``--select`` is taken out of ``select``."""
+    code = str(variable.get("code") or "")
+    text = str(variable.get("text") or code)
+    values = _values(variable)
+    kind = _kind(variable)
+    if kind == "region":
+        wanted = [v for v, _ in values if county_of(v) in known]
+        if not wanted:
+            raise FetchError(
+                f"Variabelen «{text}» ({code}) har ingen fylker som registeret kjenner"
+            )
+        return wanted
+    if kind == "time":
+        wanted = [v for v, _ in values if quarter_of(v)]
+        if not wanted:
+            shown = ", ".join(v for v, _ in values[:3])
+            raise FetchError(f"Tabellen er ikke etter kvartal: «{text}» har perioder som {shown}")
+        return wanted
+    if kind == "measure":
+        return _measure(values, measure)
+    if code in select:
+        if len(select[code]) != 1 or select[code][0] not in {c for c, _ in values}:
+            raise FetchError(f"Velg én verdi for «{text}» ({code}), blant {_listed(values)}")
+        return select.pop(code)
+    if len(values) == 1:
+        return [values[0][0]]
+    if not variable.get("elimination"):
+        raise FetchError(
+            f"Variabelen «{text}» ({code}) må velges, og en serie har ett mål: bruk "
+            f"--select {code}=VERDI ({_listed(values)})"
+        )
+    return None
+
+
+def _measure(values: list[tuple[str, str]], measure: str | None) -> list[str]:
+    """The one measure (statistics variable) asked for, or the table's only one."""
+    codes = [v for v, _ in values]
+    if measure is not None:
+        if measure not in codes:
+            raise FetchError(
+                f"Tabellen har ikke statistikkvariabelen «{measure}»; velg blant " + _listed(values)
+            )
+        return [measure]
+    if len(codes) == 1:
+        return codes
+    raise FetchError(
+        f"Tabellen har {len(codes)} statistikkvariabler, og en serie har ett mål: "
+        f"velg én med --measure KODE ({_listed(values)})"
+    )
 
 
 def _kind(variable: dict) -> str:
