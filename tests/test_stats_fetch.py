@@ -409,7 +409,7 @@ def _threads_in(module) -> list[str]:
 def test_the_statistikk_page_gives_up_on_a_dripping_server(app_on, fresh_db, statbank, monkeypatch):
     """The page's fetch (30 s, here 1 s) ends at its deadline with the message, and leaves
     no thread behind in the fetch."""
-    from ia_data.ingest import statbank as module
+    from ia_data.ingest.statbank import transport as module
     from ia_data.storage import stats as storage
     from ui.text import plain
 
@@ -753,7 +753,7 @@ def test_a_name_lookup_that_does_not_answer_is_given_up_at_the_deadline(
 ):
     """The system's lookup takes no timeout: the fetch stops waiting for it at its deadline,
     and the answer that comes later is ignored (nothing is asked of the server)."""
-    from ia_data.ingest import statbank as module
+    from ia_data.ingest.statbank import transport as module
 
     names.answers["treg.test"] = "slow"
     url = f"http://treg.test:{statbank.port}/api/v0/no/table"
@@ -837,7 +837,7 @@ def test_through_a_proxy_the_tunnel_is_within_the_deadline(
 ):
     """https through the proxy ``https_proxy`` names: its answer to CONNECT dripped a byte
     at a time is given up at the fetch's deadline; a proxy that will not connect is said."""
-    from ia_data.ingest import statbank as module
+    from ia_data.ingest.statbank import transport as module
 
     statbank.mode = mode
     monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{statbank.port}")

@@ -1,31 +1,6 @@
-"""A table fetched from Statistics Norway's StatBank API (PxWebApi v0), as JSON-stat 2.0
-bytes for ``ingest.stats`` to check — when the network is there; when it is not, a clear
-Norwegian message (``FetchError``) within the time given.
-
-Two requests, as the API wants them:
-
-1. ``GET {base}/{table}`` — the table's variables (``{"title": …, "variables": [{"code":
-   "Region", "values": [...], "valueTexts": [...], "elimination": true}, …]}``);
-2. ``POST {base}/{table}`` with a query (``{"query": [{"code": "Region", "selection":
-   {"filter": "item", "values": [...]}}, …], "response": {"format": "json-stat2"}}``):
-   the counties the register knows (and the whole country), every quarter, the one measure
-   (``ContentsCode``; ``measure`` picks one of several), and for any other variable the
-   value ``select`` names — or none where the table may leave it out (its total).
-
-The base is ``https://data.ssb.no/api/v0/no/table``, or ``IA_STATBANK_URL`` (a mirror, or
-the tests' local server). No API key; the API allows some 30 queries a minute.
-
-The time given bounds the whole fetch, both requests (``_Deadline``): the host name's lookup
-is waited for no longer than what is left of it, each address the name has gets a share of
-what is left to connect, and before a proxy's tunnel, TLS's handshake, each send and each
-receive the socket's timeout is set to what is left, so a server that drips its headers or
-its answer a byte at a time cannot stretch it. A redirect is followed only within
-the base's scheme, host and port (another port, another host, ``ftp:``, ``file:`` are
-refused before anything is asked there). An answer that is not HTTP (a garbage status line,
-hundreds of header fields, a huge line) is refused with a Norwegian reason, and so is a
-connection that fails (``_reason``: a certificate not trusted, no TLS, refused, reset, a name
-not found).
-"""
+"""HTTP to StatBank within one deadline: the host name's lookup, the connection, a proxy's
+tunnel, TLS, every send and receive, redirects within the base's origin, and a Norwegian
+reason for whatever fails."""
 
 from __future__ import annotations
 
@@ -34,8 +9,6 @@ import errno
 import functools
 import http.client
 import io
-import json
-import os
 import re
 import socket
 import ssl
@@ -45,208 +18,19 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from ia_data.domain import limits
-from ia_data.domain.errors import UserError
-from ia_data.domain.stats import NATIONAL
-from ia_data.domain.text import fold
-from ia_data.ingest.stats import county_of, quarter_of
-
-DEFAULT_URL = "https://data.ssb.no/api/v0/no/table"
-URL_VARIABLE = "IA_STATBANK_URL"
-DEFAULT_TIMEOUT = 30.0
-MAX_REDIRECTS = 5
-_REDIRECTS = (301, 302, 303, 307, 308)
-_TABLE = re.compile(r"^[0-9]{5}$")
-_OFFLINE = (
-    ". Uten nett: last ned tabellen som JSON-stat 2.0 (eller CSV) fra Statistikkbanken, og "
-    "last filen med «ia-data stats import FIL»"
+from ia_data.ingest.statbank.shared import (
+    DEFAULT_URL,
+    MAX_REDIRECTS,
+    OFFLINE,
+    REDIRECTS,
+    URL_VARIABLE,
+    FetchError,
 )
 
 
-class FetchError(UserError):
-    """A table that could not be fetched; the message says why, in Norwegian."""
-
-
-@dataclass(frozen=True)
-class Fetched:
-    table: str
-    url: str
-    title: str
-    data: bytes  # JSON-stat 2.0
-
-    @property
-    def file_name(self) -> str:
-        return f"statistikkbanken-{self.table}.json"
-
-
-def statbank_url() -> str:
-    """The StatBank API's table address in use: ``IA_STATBANK_URL`` or SSB's own."""
-    return (os.environ.get(URL_VARIABLE) or DEFAULT_URL).rstrip("/")
-
-
-def fetch_table(
-    table: str,
-    counties: Iterable[str],
-    *,
-    timeout: float = DEFAULT_TIMEOUT,
-    measure: str | None = None,
-    select: Mapping[str, list[str]] | None = None,
-    base_url: str | None = None,
-) -> Fetched:
-    """Fetch ``table`` for the register's ``counties`` (and the whole country), every
-    quarter, one measure; raises ``FetchError`` — offline, too slow (``timeout`` seconds
-    in all), an HTTP error, a redirect elsewhere, an answer that is not HTTP or not a table
-    — with what to do."""
-    table = table.strip()
-    if not _TABLE.match(table):
-        raise FetchError(
-            f"«{table}» er ikke et tabellnummer i Statistikkbanken (fem sifre, for eksempel 12441)"
-        )
-    url = f"{(base_url or statbank_url()).rstrip('/')}/{table}"
-    if _origin(url) is None:
-        raise FetchError(_not_an_address(url))
-    deadline = _Deadline(timeout)
-    raw = _request(url, None, deadline, table)
-    try:
-        metadata = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        metadata = None
-    if not isinstance(metadata, dict) or not isinstance(metadata.get("variables"), list):
-        raise FetchError(
-            f"Statistikkbanken svarte med noe som ikke er en tabellbeskrivelse for tabell "
-            f"{table} ({url})" + _OFFLINE
-        )
-    query = build_query(metadata, counties, measure=measure, select=select)
-    body = json.dumps(query).encode("utf-8")
-    data = _request(url, body, deadline, table)
-    try:
-        answer = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        answer = None
-    if not isinstance(answer, dict) or "dimension" not in answer:
-        raise FetchError(
-            f"Statistikkbanken svarte med noe som ikke er JSON-stat 2.0 for tabell {table} "
-            f"({url})" + _OFFLINE
-        )
-    return Fetched(table, url, str(metadata.get("title") or ""), data)
-
-
-def _values(variable: dict) -> list[tuple[str, str]]:
-    values = [str(v) for v in variable.get("values") or []]
-    texts = [str(t) for t in variable.get("valueTexts") or values]
-    return list(zip(values, texts + values[len(texts) :], strict=False))
-
-
-def build_query(
-    metadata: dict,
-    counties: Iterable[str],
-    *,
-    measure: str | None = None,
-    select: Mapping[str, list[str]] | None = None,
-) -> dict:
-    """The query for a table's variables (``metadata``): see the module's docstring.
-    Raises ``FetchError`` where a choice is the user's (which measure, which value)."""
-    known = set(counties) | {NATIONAL}
-    select = dict(select or {})
-    query, kinds = [], set()
-    for variable in metadata["variables"]:
-        if not isinstance(variable, dict):
-            continue
-        kinds.add(_kind(variable))
-        chosen = _chosen(variable, known, measure, select)
-        if chosen is not None:
-            query.append(_item(str(variable.get("code") or ""), chosen))
-    unknown = [c for c in select if c not in {str(v.get("code")) for v in metadata["variables"]}]
-    if unknown:
-        raise FetchError(f"Tabellen har ingen variabel {', '.join(unknown)}")
-    lacking = [
-        name for name, kind in (("region", "region"), ("kvartal", "time")) if kind not in kinds
-    ]
-    if lacking:
-        raise FetchError(
-            f"Tabellen har ingen variabel for {' og '.join(lacking)}; den er ikke etter fylke og "
-            "kvartal"
-        )
-    return {"query": query, "response": {"format": "json-stat2"}}
-
-
-def _chosen(variable: dict, known: set[str], measure: str | None, select: dict) -> list | None:
-    """The values of one variable the query asks for (None: none, the table sums it up);
-    a value asked for with ``--select`` is taken out of ``select``."""
-    code = str(variable.get("code") or "")
-    text = str(variable.get("text") or code)
-    values = _values(variable)
-    kind = _kind(variable)
-    if kind == "region":
-        wanted = [v for v, _ in values if county_of(v) in known]
-        if not wanted:
-            raise FetchError(
-                f"Variabelen «{text}» ({code}) har ingen fylker som registeret kjenner"
-            )
-        return wanted
-    if kind == "time":
-        wanted = [v for v, _ in values if quarter_of(v)]
-        if not wanted:
-            shown = ", ".join(v for v, _ in values[:3])
-            raise FetchError(f"Tabellen er ikke etter kvartal: «{text}» har perioder som {shown}")
-        return wanted
-    if kind == "measure":
-        return _measure(values, measure)
-    if code in select:
-        if len(select[code]) != 1 or select[code][0] not in {c for c, _ in values}:
-            raise FetchError(f"Velg én verdi for «{text}» ({code}), blant {_listed(values)}")
-        return select.pop(code)
-    if len(values) == 1:
-        return [values[0][0]]
-    if not variable.get("elimination"):
-        raise FetchError(
-            f"Variabelen «{text}» ({code}) må velges, og en serie har ett mål: bruk "
-            f"--select {code}=VERDI ({_listed(values)})"
-        )
-    return None
-
-
-def _measure(values: list[tuple[str, str]], measure: str | None) -> list[str]:
-    """The one measure (statistics variable) asked for, or the table's only one."""
-    codes = [v for v, _ in values]
-    if measure is not None:
-        if measure not in codes:
-            raise FetchError(
-                f"Tabellen har ikke statistikkvariabelen «{measure}»; velg blant " + _listed(values)
-            )
-        return [measure]
-    if len(codes) == 1:
-        return codes
-    raise FetchError(
-        f"Tabellen har {len(codes)} statistikkvariabler, og en serie har ett mål: "
-        f"velg én med --measure KODE ({_listed(values)})"
-    )
-
-
-def _kind(variable: dict) -> str:
-    code, text = fold(variable.get("code") or ""), fold(variable.get("text") or "")
-    if code == "region" or text in ("region", "fylke"):
-        return "region"
-    if variable.get("time") or code == "tid" or text in ("kvartal", "tid"):
-        return "time"
-    if code == "contentscode" or text == "statistikkvariabel":
-        return "measure"
-    return ""
-
-
-def _item(code: str, values: list[str]) -> dict:
-    return {"code": code, "selection": {"filter": "item", "values": values}}
-
-
-def _listed(values: list[tuple[str, str]], most: int = 8) -> str:
-    shown = ", ".join(f"{v} {t}" if t != v else v for v, t in values[:most])
-    return shown + (f" og {len(values) - most} til" if len(values) > most else "")
-
-
-def _request(url: str, body: bytes | None, deadline: _Deadline, table: str) -> bytes:
+def request(url: str, body: bytes | None, deadline: Deadline, table: str) -> bytes:
     """One request (and its redirects) within what is left of the fetch's time: the answer's
     bytes (at most the file limit), or ``FetchError`` with the reason in Norwegian."""
     try:
@@ -258,7 +42,7 @@ def _request(url: str, body: bytes | None, deadline: _Deadline, table: str) -> b
             raise FetchError(_slow(url, deadline)) from None
         raise FetchError(_no_contact(url, _reason(exc.reason, url))) from None
     except http.client.InvalidURL:  # (a space or a control character in the path)
-        raise FetchError(_not_an_address(url)) from None
+        raise FetchError(not_an_address(url)) from None
     except http.client.RemoteDisconnected:
         raise FetchError(_no_contact(url, "forbindelsen ble lukket uten svar")) from None
     except http.client.HTTPException as exc:
@@ -266,11 +50,11 @@ def _request(url: str, body: bytes | None, deadline: _Deadline, table: str) -> b
     except OSError as exc:  # while the answer is read: a connection reset, TLS failing
         raise FetchError(_no_contact(url, _reason(exc, url))) from None
     except ValueError:  # a URL that is not one
-        raise FetchError(_not_an_address(url)) from None
+        raise FetchError(not_an_address(url)) from None
 
 
 def _no_contact(url: str, why: str) -> str:
-    return f"Får ikke kontakt med Statistikkbanken ({url}: {why})" + _OFFLINE
+    return f"Får ikke kontakt med Statistikkbanken ({url}: {why})" + OFFLINE
 
 
 # Why a certificate is not trusted, by OpenSSL's verify code (X509_V_ERR_…).
@@ -336,30 +120,30 @@ def _reason(exc: object, url: str) -> str:
     return "nettverksfeil"
 
 
-def _follow(url: str, body: bytes | None, deadline: _Deadline, table: str) -> bytes:
+def _follow(url: str, body: bytes | None, deadline: Deadline, table: str) -> bytes:
     """The answer to ``url``, following redirects only within its scheme, host and port (a
     303 asks again with GET, the others with the same method and body)."""
     opener = _opener(deadline)
-    asked, where = url, _origin(url)
+    asked, where = url, origin(url)
     for _ in range(MAX_REDIRECTS + 1):
         try:
             return _read(opener, url, body)
         except urllib.error.HTTPError as exc:
             with contextlib.closing(exc):
-                location = exc.headers.get("Location") if exc.code in _REDIRECTS else None
+                location = exc.headers.get("Location") if exc.code in REDIRECTS else None
                 if not location:
                     raise FetchError(_http_message(exc, asked, table)) from None
             target = urllib.parse.urljoin(
                 url, urllib.parse.quote(location.strip(), safe=string.punctuation)
             )
-            if _origin(target) != where:
+            if origin(target) != where:
                 raise FetchError(
                     f"Statistikkbanken sendte videre til en annen adresse ({_shown(target)}), og "
-                    f"den følges ikke: bare samme protokoll, vert og port som {asked}" + _OFFLINE
+                    f"den følges ikke: bare samme protokoll, vert og port som {asked}" + OFFLINE
                 ) from None
             url, body = target, (None if exc.code == 303 else body)
     raise FetchError(
-        f"Statistikkbanken sendte videre mer enn {MAX_REDIRECTS} ganger ({asked})" + _OFFLINE
+        f"Statistikkbanken sendte videre mer enn {MAX_REDIRECTS} ganger ({asked})" + OFFLINE
     )
 
 
@@ -382,7 +166,7 @@ def _read(opener: urllib.request.OpenerDirector, url: str, body: bytes | None) -
         return b"".join(chunks)
 
 
-def _origin(url: str) -> tuple[str, str, int] | None:
+def origin(url: str) -> tuple[str, str, int] | None:
     """A URL's scheme, host and port (the default port where none is given); ``None`` for
     anything but an http or https URL with a host."""
     parts = urllib.parse.urlsplit(url)
@@ -396,18 +180,18 @@ def _origin(url: str) -> tuple[str, str, int] | None:
     return scheme, parts.hostname.lower(), port
 
 
-def _not_an_address(url: str) -> str:
+def not_an_address(url: str) -> str:
     return (
         f"Adressen til Statistikkbanken ({_shown(url)}) er ikke en gyldig http- eller "
         f"https-adresse; sett {URL_VARIABLE} til for eksempel {DEFAULT_URL}"
     )
 
 
-def _slow(url: str, deadline: _Deadline) -> str:
+def _slow(url: str, deadline: Deadline) -> str:
     seconds = f"{deadline.seconds:g}".replace(".", ",")
     unit = "sekund" if deadline.seconds == 1 else "sekunder"
     return (
-        f"Statistikkbanken svarte ikke innen {seconds} {unit} ({url}); prøv igjen senere" + _OFFLINE
+        f"Statistikkbanken svarte ikke innen {seconds} {unit} ({url}); prøv igjen senere" + OFFLINE
     )
 
 
@@ -423,7 +207,7 @@ def _malformed(exc: http.client.HTTPException, url: str) -> str:
         why = "svaret har mer enn 100 felt i HTTP-hodet"
     else:
         why = "svaret kan ikke leses"
-    return f"Statistikkbanken svarte med noe som ikke er gyldig HTTP ({url}: {why})" + _OFFLINE
+    return f"Statistikkbanken svarte med noe som ikke er gyldig HTTP ({url}: {why})" + OFFLINE
 
 
 def _shown(text: str, most: int = 80) -> str:
@@ -432,7 +216,7 @@ def _shown(text: str, most: int = 80) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
-class _Deadline:
+class Deadline:
     """The end of a whole fetch (both requests, every redirect): what is left of it, for
     each connect, send and receive."""
 
@@ -452,7 +236,7 @@ class _BoundedReader(io.RawIOBase):
     """A socket's answer read with the socket's timeout set, before each receive, to what is
     left of the deadline: a server sending a byte a second cannot stretch the fetch."""
 
-    def __init__(self, sock: socket.socket, deadline: _Deadline):
+    def __init__(self, sock: socket.socket, deadline: Deadline):
         super().__init__()
         self._sock, self._deadline = sock, deadline
         self._raw = sock.makefile("rb", buffering=0)
@@ -473,7 +257,7 @@ class _BoundedSocket:
     """A connected socket as ``http.client`` uses it (``sendall``, ``makefile``, ``close``),
     each send and receive ending by the deadline."""
 
-    def __init__(self, sock: socket.socket, deadline: _Deadline):
+    def __init__(self, sock: socket.socket, deadline: Deadline):
         self._sock, self._deadline = sock, deadline
 
     def sendall(self, data: bytes) -> None:
@@ -487,7 +271,7 @@ class _BoundedSocket:
         self._sock.close()
 
 
-def _resolve(host: str, port: int, deadline: _Deadline) -> list[tuple]:
+def _resolve(host: str, port: int, deadline: Deadline) -> list[tuple]:
     """The addresses of ``host`` (``getaddrinfo``), within what is left of the deadline: the
     system's lookup cannot be given a timeout, so it runs in a daemon thread that is waited
     for no longer than that (``TimeoutError`` then; an answer that comes later is
@@ -513,7 +297,7 @@ def _resolve(host: str, port: int, deadline: _Deadline) -> list[tuple]:
     return list(found["addresses"])
 
 
-def _connect(address: tuple[str, int], deadline: _Deadline, source_address=None):
+def _connect(address: tuple[str, int], deadline: Deadline, source_address=None):
     """A socket connected to ``address`` (a host and a port) within the deadline: the name
     resolved under it (``_resolve``), and each address the name has given an equal share of
     what is left (the last all of it), so that one address that never answers cannot take
@@ -548,7 +332,7 @@ class _Bounded:
     other answer is), TLS's handshake (Python bounds the whole handshake by the socket's
     timeout, set to what is left), then every send and receive."""
 
-    def __init__(self, host: str, *, deadline: _Deadline, timeout: object = None, **kwargs):
+    def __init__(self, host: str, *, deadline: Deadline, timeout: object = None, **kwargs):
         self.deadline = deadline
         super().__init__(host, timeout=deadline.left(), **kwargs)
         self._create_connection = self._connect_socket  # (http.client's hook for the socket)
@@ -581,7 +365,7 @@ class _SecureConnection(_Bounded, http.client.HTTPSConnection):
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, deadline: _Deadline):
+    def __init__(self, deadline: Deadline):
         super().__init__()
         self.deadline = deadline
 
@@ -590,7 +374,7 @@ class _HTTPHandler(urllib.request.HTTPHandler):
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: _Deadline):
+    def __init__(self, deadline: Deadline):
         self.context = ssl.create_default_context()
         super().__init__(context=self.context)
         self.deadline = deadline
@@ -600,7 +384,7 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
         return self.do_open(connection, req, context=self.context)
 
 
-def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+def _opener(deadline: Deadline) -> urllib.request.OpenerDirector:
     """urllib for http and https only (the proxy the environment names, if any), no
     redirects of its own (``_follow`` decides), every connection within ``deadline``."""
     opener = urllib.request.OpenerDirector()
@@ -627,4 +411,4 @@ def _http_message(exc: urllib.error.HTTPError, url: str, table: str) -> str:
         except OSError:
             said = ""
         return f"Statistikkbanken avviste spørringen (HTTP {code}{': ' + said if said else ''})"
-    return f"Statistikkbanken svarte med en feil (HTTP {code}, {url}); prøv igjen senere" + _OFFLINE
+    return f"Statistikkbanken svarte med en feil (HTTP {code}, {url}); prøv igjen senere" + OFFLINE
