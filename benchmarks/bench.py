@@ -39,16 +39,20 @@ sys.path.insert(0, str(PROJECT / "tests"))  # the throw-away PostgreSQL of the t
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
+from ia_data import settings  # noqa: E402
 from ia_data.demo import SAMPLE_REGISTER  # noqa: E402
 from ia_data.demo.seed import seed  # noqa: E402
 from ia_data.domain.access import OPERATOR  # noqa: E402
-from ia_data.domain.rules import load_rules  # noqa: E402
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules  # noqa: E402
 from ia_data.reporting.overview import overview  # noqa: E402
 from ia_data.storage import db, derived, version  # noqa: E402
 from ia_data.storage.engine import writing  # noqa: E402
 from ia_data.storage.models import Activity, Meeting, Report, Upload  # noqa: E402
 from ia_data.storage.register import councils  # noqa: E402
 from ia_data.storage.store import import_file  # noqa: E402
+
+# The benchmark sets the environment for each database it makes, as the tests do.
+settings.follow_environment()
 
 TYPES = ("Konferanse", "Seminar", "Kurs", "Nettverk", "Erfaringssamling", "Dialogmøte")
 GOALS = (1, 2, 3, "1, 2", "2, 3", "alle")
@@ -85,7 +89,7 @@ def big_workbook(rows: int = 10_000) -> bytes:
              "Helse og omsorg", rng.randint(5, 120), rng.randint(0, 60_000) + 0.5 * (i % 2),
              rng.choice(("Gjennomført", "Avlyst", "")), "NAV Arbeidslivssenter", "Kommentar"]
         )  # fmt: skip
-    book = new_report_workbook(2015)
+    book = new_report_workbook(2015, rules=load_rules(DEFAULT_RULES_FILE))
     fields = {"IA-råd": "Troms", "Rapportperiode": "2015", "Innsendt dato": dt.date(2016, 2, 1)}
     meetings = [[dt.date(2015, m, 10), "Rådsmøte", "NHO, LO, NAV", ""] for m in (2, 5, 9)]
     fill_report(book, fields, ["Svar."] * 5, activities, meetings)
@@ -96,7 +100,7 @@ def build_large(url: str, per_council_year: int = 1_000) -> int:
     """Fill a database with every council of the default register, 2010–2018, straight
     through SQL (the importer's own speed is measured separately)."""
     engine = db.get_engine(url)
-    rules = load_rules()
+    rules = load_rules(DEFAULT_RULES_FILE)
     rng = random.Random(2018)
     now = dt.datetime.now(dt.UTC)
     total = 0
@@ -170,7 +174,7 @@ def bench_import(repeat: int, new_url) -> tuple[float, float]:
 
 def bench_query(url: str, year: int, repeat: int) -> float:
     engine = db.get_engine(url)
-    rules = load_rules()
+    rules = load_rules(DEFAULT_RULES_FILE)
 
     def run():
         with Session(engine) as session:

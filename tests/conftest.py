@@ -27,13 +27,16 @@ import pytest
 from once import locked, run_folder
 from postgres import ENGINES, need
 
+from ia_data import settings
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR
-from ia_data.domain.rules import load_rules
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.storage import db, schema
 from ia_data.storage.engine import create_bare_engine
 
 PROJECT = Path(__file__).resolve().parent.parent
+# The tests change the environment between calls (monkeypatch.setenv): the settings follow it.
+settings.follow_environment()
 SAMPLE_REGISTER = SAMPLE_DIR / "register.toml"
 
 
@@ -100,7 +103,7 @@ def open_mode(monkeypatch):
 
 @pytest.fixture
 def rules():
-    return load_rules()
+    return load_rules(DEFAULT_RULES_FILE)
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,7 @@ from ia_data.domain.access import (
     email_problem,
     secretariat,
 )
-from ia_data.domain.rules import load_rules
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.output.compiled import compiled_report
 from ia_data.output.exports import (
     activities_export,
@@ -218,7 +218,7 @@ def test_every_public_query_and_store_call_takes_a_scope_it_cannot_do_without():
 
 
 def test_a_secretariat_gets_its_own_councils_rows_from_every_query(session, troms):
-    rules = load_rules()
+    rules = load_rules(DEFAULT_RULES_FILE)
     ids = _ids(session)
     own = ids["IA-rådet i Troms"]
     reports = session.exec(select(Report.id)).all()
@@ -266,7 +266,7 @@ def test_a_secretariat_gets_its_own_councils_rows_from_every_query(session, trom
 
 
 def test_a_secretariat_asking_for_another_council_is_refused(session, troms):
-    rules = load_rules()
+    rules = load_rules(DEFAULT_RULES_FILE)
     nordland = _ids(session)["IA-rådet i Nordland"]
     calls = [
         lambda: overview(session, 2015, AS_OF, rules, [nordland], scope=troms),
@@ -285,7 +285,7 @@ def test_a_secretariat_asking_for_another_council_is_refused(session, troms):
         lambda: council_year_totals(session, YEARS, [nordland], scope=troms),
         lambda: report_uploads(session, 2015, [nordland], scope=troms),
         lambda: deadlines_export(session, rules, AS_OF, "csv", None, [nordland], scope=troms),
-        lambda: activities_export(session, 2015, "csv", [nordland], scope=troms),
+        lambda: activities_export(session, 2015, "csv", [nordland], scope=troms, rules=rules),
         lambda: council_reports(
             session, rules, councils(session, [nordland])[0], [2015], AS_OF, scope=troms
         ),
@@ -296,7 +296,7 @@ def test_a_secretariat_asking_for_another_council_is_refused(session, troms):
 
 
 def test_a_scope_without_councils_reaches_nothing(session):
-    rules = load_rules()
+    rules = load_rules(DEFAULT_RULES_FILE)
     assert overview(session, 2015, AS_OF, rules, scope=NOBODY) == []
     assert activity_list(session, scope=NOBODY) == ([], 0)
     assert upload_history(session, scope=NOBODY) == []
@@ -305,7 +305,7 @@ def test_a_scope_without_councils_reaches_nothing(session):
 
 
 def test_the_oversight_group_reads_every_council(session):
-    rules = load_rules()
+    rules = load_rules(DEFAULT_RULES_FILE)
     assert len(overview(session, 2015, AS_OF, rules, scope=OVERSIGHT)) == 18
     assert overview(session, 2015, AS_OF, rules, scope=OVERSIGHT) == overview(
         session, 2015, AS_OF, rules, scope=OPERATOR
@@ -318,14 +318,14 @@ def _csv_councils(data: bytes) -> set[str]:
 
 
 def test_a_secretariats_exports_hold_its_council_only(session, troms):
-    rules = load_rules()
+    rules = load_rules(DEFAULT_RULES_FILE)
     assert _csv_councils(overview_export(session, 2015, AS_OF, rules, "csv", scope=troms)) == {
         "IA-rådet i Troms"
     }
     assert _csv_councils(deadlines_export(session, rules, AS_OF, "csv", scope=troms)) == {
         "IA-rådet i Troms"
     }
-    assert _csv_councils(activities_export(session, 2015, "csv", scope=troms)) == {
+    assert _csv_councils(activities_export(session, 2015, "csv", scope=troms, rules=rules)) == {
         "IA-rådet i Troms"
     }
     book = openpyxl.load_workbook(
@@ -346,12 +346,15 @@ def test_a_secretariats_exports_hold_its_council_only(session, troms):
         filters=[],
         upload_ids=every_upload,
         scope=troms,
+        rules=rules,
     )
     about = dict(
         openpyxl.load_workbook(io.BytesIO(data))["Om uttrekket"].iter_rows(values_only=True)
     )
     assert about["Antall opplastinger"] == 2  # Troms' two reports, no other council's
-    template = openpyxl.load_workbook(io.BytesIO(template_for_year(session, 2015, scope=troms)))
+    template = openpyxl.load_workbook(
+        io.BytesIO(template_for_year(session, 2015, rules, scope=troms))
+    )
     lists = template["Lister"] if "Lister" in template.sheetnames else None
     names = {c.value for row in lists.iter_rows() for c in row if c.value} if lists else set()
     assert "IA-rådet i Troms" in names and "IA-rådet i Nordland" not in names
@@ -436,7 +439,9 @@ def test_restores_and_files_are_kept_to_the_scope_and_name_who_restored(sample_d
     )
     assert rows[second.upload_id].restored_at is None
     with Session(sample_db) as session:  # and «Om uttrekket» names who uploaded and restored
-        data = overview_export(session, 2012, AS_OF, load_rules(), "xlsx", scope=troms)
+        data = overview_export(
+            session, 2012, AS_OF, load_rules(DEFAULT_RULES_FILE), "xlsx", scope=troms
+        )
     about = dict(
         openpyxl.load_workbook(io.BytesIO(data))["Om uttrekket"].iter_rows(values_only=True)
     )

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR, Role
-from ia_data.domain.rules import load_rules
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.reporting.overview import overview
 from ia_data.storage import db, schema, store, users
 from ia_data.storage import engine as engine_setup
@@ -186,7 +186,9 @@ def test_a_secretariat_sees_its_own_councils_figures_only(shared_url, app_as):
     with Session(db.get_engine(shared_url)) as session:
         (troms,) = [
             r
-            for r in overview(session, 2015, date(2017, 1, 1), load_rules(), scope=OPERATOR)
+            for r in overview(
+                session, 2015, date(2017, 1, 1), load_rules(DEFAULT_RULES_FILE), scope=OPERATOR
+            )
             if r.council.name == "IA-rådet i Troms"
         ]
     at = app_as(shared_url, TROMS, "oversikt", ar="2015", per="2017-01-01")

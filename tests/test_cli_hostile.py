@@ -26,12 +26,13 @@ import openpyxl
 import pytest
 from sqlalchemy import event, insert
 
+from ia_data import settings
 from ia_data.cli import common as cli_common
 from ia_data.cli import main, visible
 from ia_data.cli import uploads as cli_uploads
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR
-from ia_data.domain.rules import load_rules, rules_path
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.ingest.parsed import Problem
 from ia_data.storage import db, schema
 from ia_data.storage.engine import database_label
@@ -195,7 +196,7 @@ def without_root():
     importlib.import_module("ia_data.output.template")
     readable = Path(tempfile.mkdtemp(prefix="ia-nobody-"))
     readable.chmod(0o755)
-    rules = shutil.copy(rules_path(), readable / "rules.toml")
+    rules = shutil.copy(settings.current().rules_file, readable / "rules.toml")
     Path(rules).chmod(0o644)
     head = schema.head()  # read from the migrations in the checkout
     with pytest.MonkeyPatch.context() as patch:
@@ -443,7 +444,7 @@ def test_an_out_file_on_a_full_disk(url, capsys):
 
 
 def test_template_for_a_year_outside_the_rules_is_a_usage_error(url, tmp_path, capsys):
-    years = load_rules().years
+    years = load_rules(DEFAULT_RULES_FILE).years
     assert main(["--db", url, "template", "--year", "1999", "--out", str(tmp_path / "m.xlsx")]) == 2
     assert capsys.readouterr().err == (
         f"ia-data: feil: 1999 er utenfor rapporteringsreglene ({years[0]}–{years[-1]})\n"

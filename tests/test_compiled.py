@@ -15,7 +15,7 @@ from ia_data.cli import main
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.register import CouncilInfo
-from ia_data.domain.rules import load_rules
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.output.compiled import compiled_report, sheet_name
 from ia_data.output.exports import overview_export
 from ia_data.output.spreadsheet import KRONER_FORMAT
@@ -29,14 +29,18 @@ NOW = datetime(2016, 6, 1, 12, 0)
 @pytest.fixture(scope="module")
 def book(seeded_url):
     with Session(db.get_engine(seeded_url)) as session:
-        data = compiled_report(session, load_rules(), 2015, AS_OF, now=NOW, scope=OPERATOR)
+        data = compiled_report(
+            session, load_rules(DEFAULT_RULES_FILE), 2015, AS_OF, now=NOW, scope=OPERATOR
+        )
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
 @pytest.fixture(scope="module")
 def overview_sheet(seeded_url):
     with Session(db.get_engine(seeded_url)) as session:
-        data = overview_export(session, 2015, AS_OF, load_rules(), "xlsx", scope=OPERATOR)
+        data = overview_export(
+            session, 2015, AS_OF, load_rules(DEFAULT_RULES_FILE), "xlsx", scope=OPERATOR
+        )
     return openpyxl.load_workbook(io.BytesIO(data))["Oversikt"]
 
 
@@ -158,7 +162,7 @@ def test_about_sheet(book):
 def test_a_half_yearly_year_and_a_missing_report(seeded_url):
     with Session(db.get_engine(seeded_url)) as session:
         data = compiled_report(
-            session, load_rules(), 2012, date(2030, 1, 1), now=NOW, scope=OPERATOR
+            session, load_rules(DEFAULT_RULES_FILE), 2012, date(2030, 1, 1), now=NOW, scope=OPERATOR
         )
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book["Telemark"]
@@ -185,7 +189,9 @@ def test_text_from_a_workbook_stays_text(sample_db):
         import_file(sample_db, "troms.xlsx", buffer.getvalue(), scope=OPERATOR).status == "lagret"
     )
     with Session(sample_db) as session:
-        data = compiled_report(session, load_rules(), 2015, AS_OF, now=NOW, scope=OPERATOR)
+        data = compiled_report(
+            session, load_rules(DEFAULT_RULES_FILE), 2015, AS_OF, now=NOW, scope=OPERATOR
+        )
     sheet = openpyxl.load_workbook(io.BytesIO(data))["Troms"]
     cells = [c for row in sheet.iter_rows() for c in row if c.value == "=SUM(A1)"]
     assert len(cells) == 1 and cells[0].data_type == "s"

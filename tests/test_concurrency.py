@@ -618,7 +618,7 @@ def test_a_reader_does_not_wait_for_an_import_holding_the_write_lock(new_url, mo
     queued behind the writer would fail.)"""
     from sqlmodel import Session
 
-    from ia_data.domain.rules import load_rules
+    from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
     from ia_data.reporting.overview import overview
     from ia_data.storage.store import lock_councils
 
@@ -641,7 +641,11 @@ def test_a_reader_does_not_wait_for_an_import_holding_the_write_lock(new_url, mo
             if engine.dialect.name == "postgresql":
                 session.execute(text("SET LOCAL lock_timeout = '300ms'"))
             rows = overview(
-                session, 2012, datetime(2012, 12, 31).date(), load_rules(), scope=OPERATOR
+                session,
+                2012,
+                datetime(2012, 12, 31).date(),
+                load_rules(DEFAULT_RULES_FILE),
+                scope=OPERATOR,
             )
             version = data_version(session)
     finally:

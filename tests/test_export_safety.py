@@ -22,6 +22,7 @@ from sqlmodel import Session
 from ia_data.cli import main
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.ingest.parsed import Problem
 from ia_data.output.exports import problems_xlsx, table_export
 from ia_data.output.spreadsheet import csv_value, to_csv, to_xlsx
@@ -176,6 +177,7 @@ def test_page_table_export(url, sample_db, file_format):
             filters=[("Søk", "kurs\x1b[5m\x00")],
             upload_ids=[a.upload_id for a in rows],
             scope=OPERATOR,
+            rules=load_rules(DEFAULT_RULES_FILE),
         )
     if file_format == "csv":
         by_title = {r["Aktivitet"]: r for r in _csv(data)}

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session
 
 from ia_data.domain.access import OPERATOR
-from ia_data.domain.rules import load_rules
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.output.exports import overview_export
 from ia_data.output.spreadsheet import (
     FONT,
@@ -37,7 +37,13 @@ COLUMNS_2015 = [
 def _export(url, year, file_format, **kwargs) -> bytes:
     with Session(db.get_engine(url)) as session:
         return overview_export(
-            session, year, AS_OF, load_rules(), file_format, **kwargs, scope=OPERATOR
+            session,
+            year,
+            AS_OF,
+            load_rules(DEFAULT_RULES_FILE),
+            file_format,
+            **kwargs,
+            scope=OPERATOR,
         )
 
 
@@ -161,7 +167,9 @@ def test_a_file_name_that_looks_like_a_formula_stays_text(sample_db, tmp_path):
     result = import_file(sample_db, "=cmd|' /C calc'!A0.xlsx", data, scope=OPERATOR)
     assert result.status == "lagret"
     with Session(sample_db) as session:
-        book = overview_export(session, 2015, AS_OF, load_rules(), "xlsx", scope=OPERATOR)
+        book = overview_export(
+            session, 2015, AS_OF, load_rules(DEFAULT_RULES_FILE), "xlsx", scope=OPERATOR
+        )
     about = openpyxl.load_workbook(io.BytesIO(book))["Om uttrekket"]
     cells = [row[1] for row in about.iter_rows() if str(row[0].value).startswith("Opplasting")]
     assert cells[0].data_type == "s"

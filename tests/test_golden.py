@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.questions import QUESTIONS
-from ia_data.domain.rules import load_rules
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.output.compiled import compiled_report
 from ia_data.output.exports import (
     activities_export,
@@ -125,7 +125,7 @@ def _files(session, rules) -> dict[str, bytes]:
                 session, year, AS_OF, rules, fmt, now=NOW, scope=OPERATOR
             )
             files[f"aktiviteter-{year}.{fmt}"] = activities_export(
-                session, year, fmt, now=NOW, scope=OPERATOR
+                session, year, fmt, now=NOW, scope=OPERATOR, rules=rules
             )
         files[f"oversikt-{year}-delmal2-rad1-9.xlsx"] = overview_export(
             session, year, AS_OF, rules, "xlsx", [1, 9], 2, now=NOW, scope=OPERATOR
@@ -137,7 +137,9 @@ def _files(session, rules) -> dict[str, bytes]:
         files[f"frister.{fmt}"] = deadlines_export(
             session, rules, AS_OF, fmt, now=NOW, scope=OPERATOR
         )
-        files[f"aktiviteter.{fmt}"] = activities_export(session, None, fmt, now=NOW, scope=OPERATOR)
+        files[f"aktiviteter.{fmt}"] = activities_export(
+            session, None, fmt, now=NOW, scope=OPERATOR, rules=rules
+        )
         table = money_table(money(session, rules, scope=OPERATOR), title="Økonomi alle år")
         files[f"okonomi.{fmt}"] = table_export(
             session,
@@ -148,6 +150,7 @@ def _files(session, rules) -> dict[str, bytes]:
             upload_ids=[1, 2, 3],
             now=NOW,
             scope=OPERATOR,
+            rules=rules,
         )
     return files
 
@@ -232,7 +235,7 @@ def _read(path: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def built(seeded_url):
-    rules = load_rules()
+    rules = load_rules(DEFAULT_RULES_FILE)
     with Session(db.get_engine(seeded_url)) as session:
         tables = {name: _table_json(t) for name, t in _tables(session, rules).items()}
         files = {name: _normalised(name, data) for name, data in _files(session, rules).items()}

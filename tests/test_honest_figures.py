@@ -15,9 +15,10 @@ from conftest import PROJECT
 from sqlmodel import Session
 from workbooks import activity, allocation_xlsx, meeting, report_xlsx
 
+from ia_data import settings
 from ia_data.cli import main
 from ia_data.domain.access import OPERATOR, OutsideScope, secretariat
-from ia_data.domain.rules import load_rules
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.output.compiled import compiled_report
 from ia_data.output.exports import overview_export, table_export
 from ia_data.output.template import build_template
@@ -37,9 +38,13 @@ def _oslo(rows):
 
 def test_a_council_without_a_report_is_a_missing_report_only(seeded_url):
     with Session(db.get_engine(seeded_url)) as session:
-        rows = overview(session, 2016, AS_OF, load_rules(), scope=OPERATOR)
-        data = overview_export(session, 2016, AS_OF, load_rules(), "xlsx", scope=OPERATOR)
-        compiled = compiled_report(session, load_rules(), 2016, AS_OF, scope=OPERATOR)
+        rows = overview(session, 2016, AS_OF, load_rules(DEFAULT_RULES_FILE), scope=OPERATOR)
+        data = overview_export(
+            session, 2016, AS_OF, load_rules(DEFAULT_RULES_FILE), "xlsx", scope=OPERATOR
+        )
+        compiled = compiled_report(
+            session, load_rules(DEFAULT_RULES_FILE), 2016, AS_OF, scope=OPERATOR
+        )
     oslo = _oslo(rows)
     assert (oslo.reported, oslo.lacks_goals, oslo.meetings_outside_expected) == (
         False,
@@ -125,7 +130,7 @@ def test_rad_shows_which_parties_attended_each_meeting(app_on, seeded_url):
 
 
 def test_the_2012_pool_against_the_decisions(seeded_url, app_on):
-    rules = load_rules()
+    rules = load_rules(DEFAULT_RULES_FILE)
     with Session(db.get_engine(seeded_url)) as session:
         pool = pool_status(session, rules, 2012, scope=OPERATOR)
         assert pool_status(session, rules, 2013, scope=OPERATOR) is None  # no pool that year
@@ -152,7 +157,7 @@ def test_a_pool_given_out_beyond_itself_shows_how_much(sample_db, app_on):
     rows = [["Troms", 2012, 6_000_000], ["Finnmark", 2012, 4_250_000]]
     assert store.import_file(sample_db, "t.xlsx", allocation_xlsx(rows), scope=OPERATOR).ok
     with Session(sample_db) as session:
-        pool = pool_status(session, load_rules(), 2012, scope=OPERATOR)
+        pool = pool_status(session, load_rules(DEFAULT_RULES_FILE), 2012, scope=OPERATOR)
     assert (pool.allocated_ore, pool.left_ore) == (10_250_000_00, -250_000_00)
     at = app_on(str(sample_db.url), page="views/okonomi.py", ar="2012")
     metrics = {m.label: m.value for m in at.metric}
@@ -183,7 +188,9 @@ def test_the_sub_goals_are_named_on_each_page_and_in_om_uttrekket(seeded_url, ap
     helps = {m.label: m.proto.help for m in at.metric}
     assert {k: helps[k] for k in GOALS} == GOALS
     with Session(db.get_engine(seeded_url)) as session:
-        data = overview_export(session, 2015, AS_OF, load_rules(), "xlsx", scope=OPERATOR)
+        data = overview_export(
+            session, 2015, AS_OF, load_rules(DEFAULT_RULES_FILE), "xlsx", scope=OPERATOR
+        )
     about = dict(
         openpyxl.load_workbook(io.BytesIO(data))["Om uttrekket"].iter_rows(values_only=True)
     )
@@ -221,7 +228,9 @@ def test_missing_action_plans_are_flagged_in_words_and_counted(sample_db, app_on
     assert cells["IA-rådet i Nordland"] == "(ikke oppgitt) ⚠ mangler"
     assert cells["IA-rådet i Oslo"] == ""  # no report: not counted, not flagged
     with Session(sample_db) as session:
-        book = compiled_report(session, load_rules(), 2012, date(2013, 6, 1), scope=OPERATOR)
+        book = compiled_report(
+            session, load_rules(DEFAULT_RULES_FILE), 2012, date(2013, 6, 1), scope=OPERATOR
+        )
     facts = {
         r[0]: r[1:3]
         for r in openpyxl.load_workbook(io.BytesIO(book))["Sammendrag"].iter_rows(values_only=True)
@@ -269,7 +278,7 @@ def test_an_assumed_due_date_and_grant_are_marked_where_they_judge(seeded_url, a
 
 def test_exports_say_which_rules_are_assumed(seeded_url):
     with Session(db.get_engine(seeded_url)) as session:
-        rules = load_rules()
+        rules = load_rules(DEFAULT_RULES_FILE)
         csv_data = overview_export(session, 2016, AS_OF, rules, "csv", scope=OPERATOR)
         xlsx = overview_export(session, 2016, AS_OF, rules, "xlsx", scope=OPERATOR)
         plain = overview_export(session, 2012, AS_OF, rules, "xlsx", scope=OPERATOR)
@@ -310,7 +319,7 @@ def test_captions_read_the_amounts_from_the_rules_file(seeded_url, app_on, monke
 
 def test_a_compiled_report_of_one_half_year(seeded_url, tmp_path):
     with Session(db.get_engine(seeded_url)) as session:
-        rules = load_rules()
+        rules = load_rules(DEFAULT_RULES_FILE)
         h1 = overview(session, 2012, AS_OF, rules, scope=OPERATOR, period="H1")
         year = overview(session, 2012, AS_OF, rules, scope=OPERATOR)
         data = compiled_report(session, rules, 2012, AS_OF, scope=OPERATOR, period="H1")
@@ -385,7 +394,7 @@ def _aust_agder_2015() -> bytes:
 
 def _grant(engine, year: int, name: str):
     with Session(engine) as session:
-        rows = overview(session, year, AS_OF, load_rules(), scope=OPERATOR)
+        rows = overview(session, year, AS_OF, load_rules(DEFAULT_RULES_FILE), scope=OPERATOR)
     (row,) = [r for r in rows if r.council.name == name]
     return row.allocated_ore, row.allocation_text
 
@@ -405,7 +414,7 @@ def test_a_register_making_agder_joint_raises_its_grant_from_that_year(fresh_db)
     assert _grant(fresh_db, 2016, "IA-rådet i Agder") == (600_000_00, "regel (antatt)")
     assert _grant(fresh_db, 2015, "IA-rådet i Aust-Agder") == (400_000_00, "regel")
     with Session(fresh_db) as session:  # the report stays Aust-Agder's
-        rows = overview(session, 2015, AS_OF, load_rules(), scope=OPERATOR)
+        rows = overview(session, 2015, AS_OF, load_rules(DEFAULT_RULES_FILE), scope=OPERATOR)
         assert [r.council.name for r in rows if r.reported] == ["IA-rådet i Aust-Agder"]
         assert not any(r.council.name == "IA-rådet i Agder" for r in rows)  # from 2016
         (version,) = register.register_history(session, scope=OPERATOR)
@@ -489,12 +498,12 @@ def test_an_admin_takes_a_new_register_into_use_on_the_page(database, app_on):
 
 def test_a_page_tables_download_names_the_assumptions_of_its_years(seeded_url):
     with Session(db.get_engine(seeded_url)) as session:
-        rules = load_rules()
+        rules = load_rules(DEFAULT_RULES_FILE)
         table = money_table(money(session, rules, [2016], scope=OPERATOR))
         files = {
             years: table_export(
                 session, table, "xlsx", title="Økonomi", filters=[], scope=OPERATOR,
-                assumption_years=years,
+                rules=rules, assumption_years=years,
             )
             for years in ((2016,), (2012,))
         }  # fmt: skip
@@ -526,7 +535,9 @@ def test_the_template_and_the_register_page_read_their_figures_from_the_rules(
         )
     )
     monkeypatch.setenv("IA_RULES_FILE", str(changed))
-    book = openpyxl.load_workbook(io.BytesIO(build_template(2015)))
+    book = openpyxl.load_workbook(
+        io.BytesIO(build_template(2015, rules=settings.current().rules()))
+    )
     notes = [c.value for row in book["Møter"].iter_rows(max_row=3) for c in row if c.value]
     assert "Én rad per møte i rådet (det forventes 2–6 møter i året)." in notes
     at = app_on(seeded_url, page="views/register.py")

@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import Session
 
 from ia_data.domain.access import OPERATOR
-from ia_data.domain.rules import load_rules
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.reporting.overview import overview
 from ia_data.storage import db
 
@@ -54,7 +54,9 @@ def test_figures_agree_with_the_overview(app_on, seeded_url):
     at = app_on(seeded_url, page="views/aktiviteter.py", ar="2015")
     assert not at.exception
     with Session(db.get_engine(seeded_url)) as session:
-        rows = overview(session, 2015, date(2030, 1, 1), load_rules(), scope=OPERATOR)
+        rows = overview(
+            session, 2015, date(2030, 1, 1), load_rules(DEFAULT_RULES_FILE), scope=OPERATOR
+        )
     m = _metrics(at)
     assert m["Aktiviteter"] == str(sum(r.activities for r in rows))
     for k in (1, 2, 3):

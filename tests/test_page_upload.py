@@ -18,7 +18,7 @@ from ia_data.cli import main as cli
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.kinds import ImportStatus, Severity
-from ia_data.domain.rules import load_rules
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.ingest.parsed import Problem
 from ia_data.output.exports import problems_xlsx
 from ia_data.output.template import template_for_year
@@ -72,7 +72,9 @@ def metrics(at) -> dict[str, str]:
 
 def troms_2015(url: str):
     with Session(db.get_engine(url)) as session:
-        rows = overview(session, 2015, date(2016, 6, 1), load_rules(), scope=OPERATOR)
+        rows = overview(
+            session, 2015, date(2016, 6, 1), load_rules(DEFAULT_RULES_FILE), scope=OPERATOR
+        )
     return next(r for r in rows if r.council.name == "IA-rådet i Troms")
 
 
@@ -366,7 +368,10 @@ def test_template_download_is_the_cli_template(url, tmp_path):
     out = tmp_path / "mal.xlsx"
     assert cli(["template", "--db", url, "--year", "2015", "--out", str(out)]) == 0
     with Session(db.get_engine(url)) as session:
-        assert template_for_year(session, 2015, scope=OPERATOR) == out.read_bytes()
+        assert (
+            template_for_year(session, 2015, load_rules(DEFAULT_RULES_FILE), scope=OPERATOR)
+            == out.read_bytes()
+        )
     at = open_app()
     at.selectbox(key="template_year").select(2015).run()
     assert at.download_button(key="template_download").label == "Last ned malen for 2015"

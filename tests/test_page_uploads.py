@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.kinds import ImportStatus
-from ia_data.domain.rules import load_rules
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.reporting.overview import overview
 from ia_data.reporting.uploads import upload_history
 from ia_data.storage import db, store
@@ -84,7 +84,9 @@ def history(url):
 
 def troms_2015_spent(url: str) -> int:
     with Session(db.get_engine(url)) as session:
-        rows = overview(session, 2015, date(2016, 6, 1), load_rules(), [TROMS], scope=OPERATOR)
+        rows = overview(
+            session, 2015, date(2016, 6, 1), load_rules(DEFAULT_RULES_FILE), [TROMS], scope=OPERATOR
+        )
     return rows[0].spent_ore
 
 

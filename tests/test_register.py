@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 from ia_data.cli import main
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.register import CouncilInfo, CouncilMatcher, RegisterError, parse_register
-from ia_data.domain.rules import load_rules
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.reporting.overview import overview
 from ia_data.storage import db, schema, version
 from ia_data.storage.engine import create_bare_engine
@@ -260,7 +260,7 @@ def _state(engine) -> dict:
     """What a refused register must leave as it was: the versions taken, the councils and
     counties, the year's grants and the data version."""
     with Session(engine) as session:
-        rows = overview(session, 2016, AS_OF, load_rules(), scope=OPERATOR)
+        rows = overview(session, 2016, AS_OF, load_rules(DEFAULT_RULES_FILE), scope=OPERATOR)
         return {
             "versions": len(register_history(session, scope=OPERATOR)),
             "data": _register_rows(session),

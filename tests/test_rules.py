@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from ia_data.domain.rules import Rules, Status, load_rules
+from ia_data import settings
+from ia_data.domain.rules import Rules, Status
 
 
 @pytest.mark.parametrize(
@@ -211,4 +212,4 @@ def test_rules_come_from_the_file(tmp_path, monkeypatch):
     assert own.deadline_status(h1, None, date(2020, 8, 5)).text == "Forfaller snart"
     assert own.deadline_status(h1, None, date(2020, 8, 4)).text == "Ikke forfalt"
     monkeypatch.setenv("IA_RULES_FILE", str(path))
-    assert list(load_rules().years) == [2020]
+    assert list(settings.current().rules().years) == [2020]  # the settings name the file

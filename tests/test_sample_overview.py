@@ -123,10 +123,12 @@ def seeded(seeded_url):
 
 
 def _export(engine, year: int) -> list[dict]:
-    from ia_data.domain.rules import load_rules
+    from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 
     with Session(engine) as session:
-        data = overview_export(session, year, AS_OF, load_rules(), "csv", scope=OPERATOR)
+        data = overview_export(
+            session, year, AS_OF, load_rules(DEFAULT_RULES_FILE), "csv", scope=OPERATOR
+        )
     text = data.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text), delimiter=";"))
 

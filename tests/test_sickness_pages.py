@@ -18,7 +18,7 @@ from sqlmodel import Session, delete, select
 from statsfiles import store_directly
 
 from ia_data.domain.access import OPERATOR
-from ia_data.domain.rules import load_rules
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.output.exports import overview_export, table_export
 from ia_data.storage import db
 from ia_data.storage.models import StatSeries, StatValue
@@ -70,9 +70,11 @@ def test_the_oversikt_column_has_the_shipped_files_values(app_on, seeded_url):
 def test_the_oversikt_export_has_the_column_and_names_its_source(seeded_url):
     with Session(db.get_engine(seeded_url)) as session:
         data = overview_export(
-            session, 2012, date(2013, 6, 1), load_rules(), "xlsx", scope=OPERATOR
+            session, 2012, date(2013, 6, 1), load_rules(DEFAULT_RULES_FILE), "xlsx", scope=OPERATOR
         )
-        csv = overview_export(session, 2012, date(2013, 6, 1), load_rules(), "csv", scope=OPERATOR)
+        csv = overview_export(
+            session, 2012, date(2013, 6, 1), load_rules(DEFAULT_RULES_FILE), "csv", scope=OPERATOR
+        )
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book["Oversikt"]
     header = [c.value for c in sheet[1]]
@@ -92,7 +94,9 @@ def test_a_year_no_series_covers_has_no_column(app_on, seeded_url):
     assert not at.exception
     assert SICKNESS not in _table(at).columns
     with Session(db.get_engine(seeded_url)) as session:
-        data = overview_export(session, 2016, date(2017, 6, 1), load_rules(), "csv", scope=OPERATOR)
+        data = overview_export(
+            session, 2016, date(2017, 6, 1), load_rules(DEFAULT_RULES_FILE), "csv", scope=OPERATOR
+        )
     assert "Sykefravær" not in data.decode("utf-8-sig")
 
 
@@ -276,7 +280,8 @@ def test_rads_sickness_download_says_what_it_left_out_as_oversikts_export_does(
         table, download = downloads.pop("sickness")
         with Session(sample_db) as session:
             data = table_export(session, table, "xlsx", title=download.title,
-                                filters=download.filters, scope=OPERATOR)  # fmt: skip
+                                filters=download.filters, scope=OPERATOR,
+                                rules=load_rules(DEFAULT_RULES_FILE))  # fmt: skip
         facts[council] = _about(data)
     assert facts["IA-rådet i Agder"]["Sykefravær, utelatt"] == LEFT_OUT[1]
     assert "Sykefravær, utelatt" not in facts["IA-rådet i Finnmark"]
@@ -297,7 +302,7 @@ def test_export_overview_leaves_out_a_stored_value_it_cannot_use_and_says_so(
     assert rows["IA-rådet i Akershus"][SICKNESS] == "5,4"
     with Session(sample_db) as session:
         data = overview_export(
-            session, 2012, date(2013, 6, 1), load_rules(), "xlsx", scope=OPERATOR
+            session, 2012, date(2013, 6, 1), load_rules(DEFAULT_RULES_FILE), "xlsx", scope=OPERATOR
         )
     about = {
         r[0]: r[1]

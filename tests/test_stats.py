@@ -25,7 +25,7 @@ from statsfiles import (
 from ia_data.cli import main
 from ia_data.domain.access import NOBODY, OPERATOR, OVERSIGHT, OutsideScope, secretariat
 from ia_data.domain.register import DEFAULT_REGISTER_FILE, read_register_file
-from ia_data.domain.rules import load_rules
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.ingest.stats import (
     FORM_JSONSTAT,
     FORM_SHIPPED,
@@ -839,7 +839,9 @@ def test_sickness_beside_sub_goal_1_activities(sample_db):
 
     assert import_file(sample_db, "troms.xlsx", report_xlsx(), scope=OPERATOR).status == "lagret"
     with Session(sample_db) as session:
-        overview, points = sickness_and_activity(session, 2012, load_rules(), scope=OPERATOR)
+        overview, points = sickness_and_activity(
+            session, 2012, load_rules(DEFAULT_RULES_FILE), scope=OPERATOR
+        )
     by_county = {p.county_number: p for p in points}
     troms = by_county["19"]
     assert (troms.council, troms.sickness) == ("IA-rådet i Troms", 6.5)

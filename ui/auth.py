@@ -17,13 +17,13 @@ The scope decided here goes with every query (``ui.data.query``) and every store
 
 from __future__ import annotations
 
-import os
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
 import streamlit as st
 from sqlmodel import Session
 
+from ia_data import settings
 from ia_data.domain.access import (
     NOBODY,
     OPERATOR,
@@ -37,7 +37,7 @@ from ia_data.domain.access import (
 from ia_data.storage import db, register, stats, users
 from ia_data.storage.engine import database_problem, is_demo
 
-OPEN_SETTING = "IA_AUTH"
+OPEN_SETTING = settings.OPEN_SETTING
 _VISITOR = "_ia_visitor"  # session state: the visitor of the current run
 # The visitor a download is made for: Streamlit calls a download's ``data`` on the click,
 # outside the run that drew the button (``as_this_visitor``).
@@ -121,7 +121,7 @@ def sign_in_configured() -> bool:
 
 def open_setting() -> bool:
     """Whether the operator switched sign-in off for a real database (``IA_AUTH=av``)."""
-    return os.environ.get(OPEN_SETTING, "").strip().lower() in ("av", "off")
+    return settings.current().open_mode
 
 
 def _user_claim(name: str) -> str:

@@ -13,8 +13,8 @@ from datetime import date
 import streamlit as st
 from sqlmodel import Session, select
 
+from ia_data import settings
 from ia_data.demo.seed import added_files, first_part, missing_files, seed
-from ia_data.domain.rules import load_rules
 from ia_data.reporting.council import council_register
 from ia_data.reporting.deadlines import years_with_data
 from ia_data.storage import db, version
@@ -135,7 +135,7 @@ def demo_additions() -> list:
 def _cached(url: str, version: int, name: str, _function, kwargs: tuple):
     arguments = dict(kwargs)
     if "rules" in inspect.signature(_function).parameters:
-        arguments["rules"] = load_rules()
+        arguments["rules"] = settings.current().rules()
     with Session(db.get_engine(url)) as session:
         return _function(session, **arguments)
 
@@ -183,7 +183,7 @@ def overview_export(
 ) -> bytes:
     """The overview export (same query as the page) as CSV or XLSX bytes."""
     with Session(engine()) as session:
-        rules = load_rules()
+        rules = settings.current().rules()
         from ia_data.output.exports import overview_export as build_overview_export
 
         return build_overview_export(
@@ -196,7 +196,9 @@ def table_export(table, file_format: str, **about) -> bytes:
     with Session(engine()) as session:
         from ia_data.output.exports import table_export as build_table_export
 
-        return build_table_export(session, table, file_format, **about, scope=scope())
+        return build_table_export(
+            session, table, file_format, **about, scope=scope(), rules=rules()
+        )
 
 
 def compiled_report(year: int, as_of: date, period: str | None = None) -> bytes:
@@ -205,5 +207,10 @@ def compiled_report(year: int, as_of: date, period: str | None = None) -> bytes:
         from ia_data.output.compiled import compiled_report as build_compiled_report
 
         return build_compiled_report(
-            session, load_rules(), year, as_of, scope=scope(), period=period
+            session, settings.current().rules(), year, as_of, scope=scope(), period=period
         )
+
+
+def rules():
+    """The reporting rules in force (the settings' rules file), for a page to hand on."""
+    return settings.current().rules()

@@ -9,7 +9,7 @@ from datetime import date
 
 import streamlit as st
 
-from ia_data.domain.rules import load_rules
+from ia_data import settings
 from ia_data.ingest import worker
 from ia_data.reporting import uploads as up
 from ia_data.storage import store
@@ -39,7 +39,7 @@ def check_upload(file_name: str, data: bytes):
     kept = checks.get(digest)
     if kept is not None and kept[0] == version and kept[1].file_name == file_name:
         return kept[1]
-    rules = load_rules()
+    rules = settings.current().rules()
     try:
         result = store.import_file(
             engine(), file_name, data, scope=scope(), dry_run=True, rules=rules

@@ -9,7 +9,7 @@ import streamlit as st
 
 import ui
 from ia_data.domain import formatting as fmt
-from ia_data.domain.rules import Status, load_rules
+from ia_data.domain.rules import Status
 from ia_data.output import charts
 from ia_data.reporting import columns, tables
 from ia_data.reporting.deadlines import data_years, deadlines, falling_due, missing_reports
@@ -39,7 +39,7 @@ TEXT = {
     "eller hvor lenge en manglende rapport har vært på overtid per statusdatoen.",
 }
 
-rules = load_rules()
+rules = ui.data.rules()
 st.title(TEXT["title"])
 st.caption(TEXT["intro"])
 

@@ -10,7 +10,6 @@ import streamlit as st
 import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.kinds import ImportStatus, UploadKind
-from ia_data.domain.rules import load_rules
 from ia_data.output import exports
 from ia_data.reporting import columns, record_tables
 from ia_data.reporting import uploads as up
@@ -113,7 +112,7 @@ ACCEPTED = [
 ]  # fmt: skip
 WHOLE_ERRORS = 40  # up to this many errors are listed whole (wrapped); more in a scroll table
 
-rules = load_rules()
+rules = ui.data.rules()
 st.session_state.setdefault("upload_round", 0)
 ui.upload.warm_reader()
 

@@ -8,7 +8,6 @@ import streamlit as st
 import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.money import rule_grants_text
-from ia_data.domain.rules import load_rules
 from ia_data.output import charts
 from ia_data.reporting import columns, tables
 from ia_data.reporting.activities import activity_types, spend_by_type
@@ -59,7 +58,7 @@ TEXT = {
     "står i reglene (rules.toml).",
 }
 
-rules = load_rules()
+rules = ui.data.rules()
 years = ui.data.page_start(TEXT)
 
 with st.container(horizontal=True):

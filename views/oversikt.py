@@ -8,7 +8,7 @@ import streamlit as st
 import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.money import rule_grants_text
-from ia_data.domain.rules import ASSUMED_MARK, load_rules
+from ia_data.domain.rules import ASSUMED_MARK
 from ia_data.output import charts
 from ia_data.reporting import columns, tables
 from ia_data.reporting.headline import headline
@@ -56,7 +56,7 @@ TEXT = {
     "compiled_button": "Last ned samlet rapport {year} (XLSX)",
 }
 
-rules = load_rules()
+rules = ui.data.rules()
 years = ui.data.page_start(TEXT)
 
 with st.container(horizontal=True):

@@ -10,7 +10,7 @@ import streamlit as st
 import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.questions import QUESTIONS
-from ia_data.domain.rules import Status, load_rules
+from ia_data.domain.rules import Status
 from ia_data.output import charts
 from ia_data.output.exports import left_out_about
 from ia_data.reporting import columns, tables
@@ -150,7 +150,7 @@ ui.display.show_table(
     rows=lambda: tables.council_reports_table(history.periods),  # the file: a column
 )
 st.caption(TEXT["reports_caption"].format(as_of=fmt.day(as_of)))
-ui.display.assumption_legend(load_rules(), sorted({p.period.year for p in history.periods}))
+ui.display.assumption_legend(ui.data.rules(), sorted({p.period.year for p in history.periods}))
 
 # --- the answers, side by side ---------------------------------------------------------
 st.subheader(TEXT["answers"])

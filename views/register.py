@@ -7,7 +7,6 @@ import streamlit as st
 
 import ui
 from ia_data.domain.money import rule_grants_text
-from ia_data.domain.rules import load_rules
 from ia_data.reporting import record_tables
 
 TEXT = {
@@ -31,7 +30,7 @@ TEXT = {
 }
 
 st.title(TEXT["title"])
-st.caption(TEXT["intro"].format(grants=rule_grants_text(load_rules())))
+st.caption(TEXT["intro"].format(grants=rule_grants_text(ui.data.rules())))
 message = st.session_state.pop("register_message", None)
 if message:
     st.success(ui.text.plain(message), icon=":material/check_circle:")

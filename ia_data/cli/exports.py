@@ -8,12 +8,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from ia_data import settings
 from ia_data.cli.common import open_engine
 from ia_data.cli.parser import command, one_of
 from ia_data.cli.terminal import check_out, visible, write_out
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.errors import UsageError
-from ia_data.domain.rules import load_rules
 from ia_data.output import exports
 from ia_data.output.compiled import compiled_report
 from ia_data.output.template import build_template
@@ -72,7 +72,7 @@ def _check_year(year: int | None, rules) -> None:
 
 
 def cmd_export(args) -> int:
-    rules = load_rules()
+    rules = settings.current().rules()
     if args.year is None and args.table in EXPORTS_NEEDING_YEAR:
         raise UsageError(f"disse argumentene mangler: --year (påkrevd for {args.table})")
     _check_year(args.year, rules)
@@ -102,7 +102,9 @@ def cmd_export(args) -> int:
                 session, rules, as_of, file_format, years, scope=OPERATOR
             )
         elif args.table == "activities":
-            data = exports.activities_export(session, args.year, file_format, scope=OPERATOR)
+            data = exports.activities_export(
+                session, args.year, file_format, scope=OPERATOR, rules=rules
+            )
         else:
             data = compiled_report(
                 session, rules, args.year, as_of, scope=OPERATOR, period=args.period
@@ -120,11 +122,12 @@ def add_template(sub) -> None:
 
 
 def cmd_template(args) -> int:
-    _check_year(args.year, load_rules())
+    rules = settings.current().rules()
+    _check_year(args.year, rules)
     check_out(args.out)
     engine = open_engine(args, read_only=True)
     with Session(engine) as session:
         known = councils(session)
     names = [c.name for c in known if args.year is None or c.exists_in(args.year)]
-    write_out(build_template(args.year, names), args.out)
+    write_out(build_template(args.year, names, rules=rules), args.out)
     return 0

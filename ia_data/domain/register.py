@@ -6,7 +6,6 @@ to a council."""
 from __future__ import annotations
 
 import errno
-import os
 import re
 import tomllib
 import unicodedata
@@ -47,11 +46,6 @@ class CouncilInfo:
         return ", ".join(name for _, name in self.counties)
 
 
-def register_path() -> Path:
-    """The register file in force: ``IA_REGISTER_FILE`` or the one that ships with the app."""
-    return Path(os.environ.get("IA_REGISTER_FILE") or DEFAULT_REGISTER_FILE)
-
-
 # --- the register file, checked --------------------------------------------------------------
 
 COUNTY_FIELDS = ("number", "name", "from_year", "to_year")
@@ -84,7 +78,7 @@ def years_text(first: int | None, last: int | None) -> str:
     return f"{first or '…'}–{last or '…'}"
 
 
-def read_register_file(path: str | os.PathLike) -> dict:
+def read_register_file(path: str | Path) -> dict:
     """A register file, checked (``parse_register``); a file that cannot be read is a
     ``RegisterError`` too."""
     try:

@@ -1,13 +1,12 @@
 """Reporting rules by year: periods, due dates, deadline status and rule-based grants.
 
 The rules come from the oversight group's letters and live in a data file
-(``ia_data/data/rules.toml``, or the file ``IA_RULES_FILE`` names), so a deployment can
-correct a date without touching code.
+(``ia_data/domain/rules.toml``, or the one the settings name: ``IA_RULES_FILE``), so a
+deployment can correct a date without touching code.
 """
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -158,7 +157,7 @@ class Rules:
         self.goals = dict(sorted((goals or {}).items()))  # sub-goal number → what it is
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike) -> Rules:
+    def from_file(cls, path: str | Path) -> Rules:
         path = Path(path)
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         regimes = []
@@ -341,17 +340,12 @@ class Rules:
         return [(f"Delmål {k}", text) for k, text in self.goals.items()]
 
 
-def rules_path() -> Path:
-    """The rules file in force: ``IA_RULES_FILE`` or the one that ships with the app."""
-    return Path(os.environ.get("IA_RULES_FILE") or DEFAULT_RULES_FILE)
-
-
 @lru_cache(maxsize=4)
 def _load(path: str, mtime: float) -> Rules:
     return Rules.from_file(path)
 
 
-def load_rules(path: str | os.PathLike | None = None) -> Rules:
-    """The rules in force (cached until the file changes)."""
-    path = Path(path) if path else rules_path()
+def load_rules(path: str | Path) -> Rules:
+    """The rules of the file at ``path`` (cached until the file changes)."""
+    path = Path(path)
     return _load(str(path), path.stat().st_mtime)

@@ -30,6 +30,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ia_data import settings
 from ia_data.domain import limits
 from ia_data.domain.text import fold
 from ia_data.ingest.workbook import Limits, Sheet, Workbook, WorkbookError
@@ -114,7 +115,7 @@ class _Worker:
     """One worker process, spoken to through its stdin and stdout."""
 
     def __init__(self) -> None:
-        env = dict(os.environ, RUST_BACKTRACE="0", PYTHONDONTWRITEBYTECODE="1")
+        env = settings.child_environment(RUST_BACKTRACE="0", PYTHONDONTWRITEBYTECODE="1")
         root = str(Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         self.process = subprocess.Popen(

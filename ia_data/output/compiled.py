@@ -97,6 +97,7 @@ def compiled_report(
         _write_council(sheet, row, periods, own_activities, own_meetings, rules, year)
     about = about_rows(
         f"Samlet rapport fra IA-rådene {label}",
+        rules=rules,
         as_of=as_of,
         filters=[
             (c.YEAR, year),

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from ia_data.domain.access import Scope
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import Severity, UploadKind
-from ia_data.domain.rules import load_rules
+from ia_data.domain.rules import Rules
 from ia_data.ingest.parsed import Problem
 from ia_data.output.spreadsheet import to_csv, to_xlsx
 from ia_data.reporting import columns as c
@@ -36,6 +36,7 @@ from ia_data.reporting.uploads import upload_sources
 def about_rows(
     title: str,
     *,
+    rules: Rules,
     as_of: date | None,
     filters: list[tuple[str | Column, object]],
     row_count: tuple[str, int],
@@ -55,7 +56,7 @@ def about_rows(
     if as_of is not None:
         about.append(("Status per dato", as_of))
     about += [(label, value) for label, value in filters]
-    about += load_rules().goals_legend()  # what sub-goals 1–3 are
+    about += rules.goals_legend()  # what sub-goals 1–3 are
     if assumptions:
         about.append(("Antakelser", " ".join(assumptions)))
     about += list(statistics)
@@ -132,6 +133,7 @@ def overview_export(
     filters = overview_filters(year, rows, council_ids, goal)
     about = about_rows(
         f"Oversikt over IA-rådene {year}",
+        rules=rules,
         as_of=as_of,
         filters=filters,
         row_count=("Antall IA-råd", len(rows)),
@@ -178,6 +180,7 @@ def table_export(
     row_label: str = "Antall rader",
     now: datetime | None = None,
     scope: Scope,
+    rules: Rules,
     assumption_years=(),
 ) -> bytes:
     """One page table as CSV, or as XLSX with its ``Om uttrekket`` sheet (the table made
@@ -188,12 +191,13 @@ def table_export(
         return to_csv(table)
     about = about_rows(
         title,
+        rules=rules,
         as_of=as_of,
         filters=filters,
         row_count=(row_label, len(table.rows)),
         sources=upload_sources(session, [i for i in upload_ids if i is not None], scope=scope),
         now=now,
-        assumptions=_assumed(load_rules(), assumption_years),
+        assumptions=_assumed(rules, assumption_years),
     )
     return to_xlsx([table], about)
 
@@ -221,6 +225,7 @@ def deadlines_export(
     names = sorted({r.council.name for r in rows})
     about = about_rows(
         f"Rapportfrister for IA-rådene {span}",
+        rules=rules,
         as_of=as_of,
         filters=[(c.YEAR, span), (c.COUNCIL, ", ".join(names) if council_ids else "alle")],
         row_count=("Antall rapporter (råd × periode)", len(rows)),
@@ -244,6 +249,7 @@ def activities_export(
     now: datetime | None = None,
     *,
     scope: Scope,
+    rules: Rules,
 ) -> bytes:
     """The activity list (a year, or every year) as CSV or XLSX."""
     council_ids = scope.council_ids(council_ids)
@@ -262,6 +268,7 @@ def activities_export(
     ]
     about = about_rows(
         f"Aktiviteter i IA-rådene {year if year is not None else '(alle år)'}",
+        rules=rules,
         as_of=None,
         filters=filters,
         row_count=("Antall aktiviteter", len(rows)),

@@ -27,7 +27,7 @@ from sqlmodel import Session
 
 from ia_data.domain.access import Scope
 from ia_data.domain.questions import QUESTIONS
-from ia_data.domain.rules import Rules, load_rules
+from ia_data.domain.rules import Rules
 from ia_data.domain.values import ACTIVITY_TYPES, STATUSES
 from ia_data.output.spreadsheet import fit_to_page_width, font
 from ia_data.storage.register import councils
@@ -88,14 +88,13 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
 
-def period_labels(year: int, rules: Rules | None = None) -> list[str]:
+def period_labels(year: int, rules: Rules) -> list[str]:
     """How the template writes the periods of ``year``: ``2012 H1``, ``2012 H2`` or ``2015``."""
-    rules = rules or load_rules()
     return [str(year) if p.code == "År" else f"{year} {p.code}" for p in rules.periods(year)]
 
 
 def build_template(
-    year: int | None = None, councils: list[str] | None = None, *, rules: Rules | None = None
+    year: int | None = None, councils: list[str] | None = None, *, rules: Rules
 ) -> bytes:
     """The blank report workbook as .xlsx bytes.
 
@@ -107,7 +106,7 @@ def build_template(
 
 
 def new_report_workbook(
-    year: int | None = None, councils: list[str] | None = None, *, rules: Rules | None = None
+    year: int | None = None, councils: list[str] | None = None, *, rules: Rules
 ) -> Workbook:
     """The template as an openpyxl workbook, for code that fills it in before saving."""
     periods = period_labels(year, rules) if year is not None else None
@@ -122,7 +121,7 @@ def new_report_workbook(
     ranges = _write_lists(lists, councils or [], periods or [])
     _lay_out_report(report, ranges)
     _lay_out_activities(activities, ranges)
-    expected = (rules or load_rules()).meetings_expected(year) if year is not None else None
+    expected = rules.meetings_expected(year) if year is not None else None
     _lay_out_table(
         meetings,
         "Møter i IA-rådet",
@@ -394,9 +393,7 @@ def _fill_table(
             _set(ws.cell(r, c + 1), value, amount=c == amount_column)
 
 
-def template_for_year(
-    session: Session, year: int, rules: Rules | None = None, *, scope: Scope
-) -> bytes:
+def template_for_year(session: Session, year: int, rules: Rules, *, scope: Scope) -> bytes:
     """The blank report workbook for ``year``, with the councils in scope that exist that
     year in its drop-down (for the operator, the same file as ``ia-data template --year``)."""
     names = [c.name for c in councils(session, scope.council_ids()) if c.exists_in(year)]

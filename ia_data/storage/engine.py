@@ -1,11 +1,10 @@
-"""Connecting to the database: which one (``IA_DATABASE_URL``, else the demo database),
-an engine set up for it (SQLite: WAL, a busy timeout, foreign keys, ``BEGIN IMMEDIATE``
+"""Connecting to the database: which one (the settings' ``IA_DATABASE_URL``, else the demo
+database), an engine set up for it (SQLite: WAL, a busy timeout, foreign keys, ``BEGIN IMMEDIATE``
 for writes), and what to say when the database itself fails (read-only, full disk, not a
 database, damaged), naming it without its password."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -18,6 +17,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import create_engine
+
+from ia_data import settings
 
 # The demo database lies in ``data/`` of the project folder (of the folder the app or the
 # CLI runs in, for an installed package: never inside the installed package).
@@ -34,8 +35,9 @@ BUSY_TIMEOUT_MS = 30_000
 
 
 def database_url(url: str | None = None) -> str:
-    """The database in use: an explicit URL, ``IA_DATABASE_URL``, or the demo database."""
-    return url or os.environ.get("IA_DATABASE_URL") or DEMO_URL
+    """The database in use: an explicit URL (``--db``), else the settings' (``IA_DATABASE_URL``,
+    or the demo database)."""
+    return settings.current().with_database(url).database_url or DEMO_URL
 
 
 def is_demo(url: str | None = None) -> bool:

@@ -23,8 +23,9 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel, select
 
+from ia_data import settings
 from ia_data.domain.errors import UserError
-from ia_data.domain.register import RegisterError, register_path
+from ia_data.domain.register import RegisterError
 from ia_data.storage.engine import database_label, writing
 from ia_data.storage.models import Council, Meta
 from ia_data.storage.register import load_register
@@ -143,7 +144,7 @@ def migrate(
             command.upgrade(config, target)
         with Session(bind=connection) as session:
             if session.exec(select(Council.id).limit(1)).first() is None:
-                path = Path(register_file) if register_file else register_path()
+                path = Path(register_file or settings.current().register_file)
                 try:
                     load_register(session, path)
                 except RegisterError as exc:

@@ -17,11 +17,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from ia_data import settings
 from ia_data.domain.access import OutsideScope, Scope, normal_email
 from ia_data.domain.errors import UserError
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import ImportStatus, UploadKind
-from ia_data.domain.rules import Rules, load_rules
+from ia_data.domain.rules import Rules
 from ia_data.ingest.parse import parse_workbook
 from ia_data.ingest.parsed import ParsedWorkbook, Problem
 from ia_data.storage import derived
@@ -95,7 +96,7 @@ def import_file(
     transaction. A file for a council outside ``scope`` (or an allocation decision from
     anyone but an admin) is refused like a file with an error. Returns what happened;
     never raises for a bad file."""
-    rules = rules or load_rules()
+    rules = rules or settings.current().rules()
     now = now or datetime.now(UTC).replace(microsecond=0)
     digest = sha256_of(data)
     with Session(engine) as session:

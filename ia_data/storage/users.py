@@ -21,7 +21,6 @@ dates ``iat`` five minutes back, so the server's clock is never compared with it
 from __future__ import annotations
 
 import logging
-import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, select
 
+from ia_data import settings
 from ia_data.domain.access import (
     ROLE_NAMES,
     ROLES,
@@ -46,7 +46,7 @@ from ia_data.domain.errors import UserError
 from ia_data.storage.engine import database_problem, writing
 from ia_data.storage.models import AccessChange, AppUser, Council, SignInState, UserCouncil
 
-ADMIN_EMAILS = "IA_ADMIN_EMAILS"
+ADMIN_EMAILS = settings.ADMIN_EMAILS
 FROM_SETTING = f"innstillingen {ADMIN_EMAILS}"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -76,9 +76,10 @@ class SessionEnded(UserError):
 
 
 def admin_emails(value: str | None = None) -> list[str]:
-    """The e-mails of ``IA_ADMIN_EMAILS`` (separated by commas, semicolons or spaces). An
-    address that only looks like another is left out (and logged): it is nobody's key."""
-    raw = os.environ.get(ADMIN_EMAILS, "") if value is None else value
+    """The e-mails of ``IA_ADMIN_EMAILS`` (default: the settings'), separated by commas,
+    semicolons or spaces. An address that only looks like another is left out (and logged):
+    it is nobody's key."""
+    raw = settings.current().admin_emails if value is None else value
     found = set()
     for entry in (e for e in re.split(r"[,;\s]+", raw) if e.strip()):
         problem = email_problem(entry)

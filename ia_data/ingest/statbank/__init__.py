@@ -33,17 +33,15 @@ and what they share (``shared``); ``fetch_table`` asks for the table.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from ia_data import settings
 from ia_data.ingest.statbank.query import build_query
 from ia_data.ingest.statbank.shared import (
     DEFAULT_TIMEOUT,
-    DEFAULT_URL,
     OFFLINE,
-    URL_VARIABLE,
     FetchError,
 )
 from ia_data.ingest.statbank.transport import Deadline, not_an_address, origin, request
@@ -73,8 +71,9 @@ class Fetched:
 
 
 def statbank_url() -> str:
-    """The StatBank API's table address in use: ``IA_STATBANK_URL`` or SSB's own."""
-    return (os.environ.get(URL_VARIABLE) or DEFAULT_URL).rstrip("/")
+    """The StatBank API's table address in use: the settings' (``IA_STATBANK_URL``, or SSB's
+    own)."""
+    return settings.current().statbank_url
 
 
 def fetch_table(

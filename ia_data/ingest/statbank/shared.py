@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from ia_data import settings
 from ia_data.domain.errors import UserError
 
-DEFAULT_URL = "https://data.ssb.no/api/v0/no/table"
-URL_VARIABLE = "IA_STATBANK_URL"
+DEFAULT_URL = settings.DEFAULT_STATBANK_URL
+URL_VARIABLE = settings.STATBANK_URL
 DEFAULT_TIMEOUT = 30.0
 MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
