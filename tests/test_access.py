@@ -28,6 +28,7 @@ from ia_data.domain.access import (
     NOBODY,
     OPERATOR,
     OVERSIGHT,
+    Actor,
     OutsideScope,
     Role,
     Scope,
@@ -387,7 +388,7 @@ def test_a_secretariat_cannot_store_another_councils_report(sample_db):
         )
     assert _counts(sample_db) == before
     result = store.import_file(
-        sample_db, TROMS_2012.name, TROMS_2012.read_bytes(), scope=troms, uploaded_by="Kari"
+        sample_db, TROMS_2012.name, TROMS_2012.read_bytes(), scope=troms, by=Actor("Kari")
     )
     assert result.status == "lagret"
 
@@ -416,19 +417,19 @@ def test_restores_and_files_are_kept_to_the_scope_and_name_who_restored(sample_d
     troms = secretariat({ids["IA-rådet i Troms"]: "IA-rådet i Troms"})
     finnmark = secretariat({ids["IA-rådet i Finnmark"]: "IA-rådet i Finnmark"})
     data = TROMS_2012.read_bytes()
-    first = store.import_file(sample_db, "v1.xlsx", data, scope=troms, uploaded_by="Kari")
+    first = store.import_file(sample_db, "v1.xlsx", data, scope=troms, by=Actor("Kari"))
     from workbooks import report_xlsx
 
     second = store.import_file(sample_db, "v2.xlsx", report_xlsx(), scope=OPERATOR)
     assert (first.status, second.status) == ("lagret", "lagret")
     with pytest.raises(store.RestoreError, match="Ingen tilgang: rådet"):
-        store.restore_upload(sample_db, first.upload_id, scope=finnmark, restored_by="Per")
+        store.restore_upload(sample_db, first.upload_id, scope=finnmark, by=Actor("Per"))
     with pytest.raises(store.RestoreError, match="Ingen tilgang: rollen «Oversiktsgruppen»"):
         store.restore_upload(sample_db, first.upload_id, scope=OVERSIGHT)
     assert store.upload_content(sample_db, first.upload_id, scope=finnmark) is None
     assert store.upload_content(sample_db, first.upload_id, scope=troms) == ("v1.xlsx", data)
     message = store.restore_upload(
-        sample_db, first.upload_id, scope=troms, restored_by="Kari", restored_by_email="k@x.no"
+        sample_db, first.upload_id, scope=troms, by=Actor("Kari", "k@x.no")
     )
     assert message.startswith(f"Opplasting nr. {first.upload_id} er gjenopprettet")
     with Session(sample_db) as session:
@@ -471,7 +472,7 @@ def _sign_in(engine, email: str, name: str = "", admins=None, *, sub=None, iat=N
 def test_users_are_added_changed_and_removed_with_every_change_kept(sample_db):
     with Session(sample_db) as session:
         ids = _ids(session)
-    by = "Admin (admin@x.no)"
+    by = Actor("Admin", "admin@x.no")
     assert _sign_in(sample_db, "Admin@X.no", "Admin", admins=["admin@x.no"]) == OPERATOR
     text = users.set_user(
         sample_db,
@@ -499,11 +500,12 @@ def test_users_are_added_changed_and_removed_with_every_change_kept(sample_db):
             (c.email, c.action, c.role, c.councils, c.changed_by)
             for c in session.exec(select(AccessChange).order_by(AccessChange.id))
         ]
+    who = "Admin (admin@x.no)"  # as the log names the actor
     assert log == [
         ("admin@x.no", "lagt til", "admin", "", "innstillingen IA_ADMIN_EMAILS"),
-        ("kari@troms.no", "lagt til", "sekretariat", "IA-rådet i Finnmark, IA-rådet i Troms", by),
-        ("kari@troms.no", "endret", "oversikt", "", by),
-        ("kari@troms.no", "fjernet", "oversikt", "", by),
+        ("kari@troms.no", "lagt til", "sekretariat", "IA-rådet i Finnmark, IA-rådet i Troms", who),
+        ("kari@troms.no", "endret", "oversikt", "", who),
+        ("kari@troms.no", "fjernet", "oversikt", "", who),
     ]
 
 
@@ -511,25 +513,25 @@ def test_the_last_admin_stays_and_bad_changes_are_refused_with_the_reason(sample
     _sign_in(sample_db, "admin@x.no", "Admin", admins=["admin@x.no"])
     refusals = {
         "er den siste administratoren og kan ikke fjernes": lambda: users.remove_user(
-            sample_db, "admin@x.no", by="x", scope=OPERATOR
+            sample_db, "admin@x.no", by=Actor("x"), scope=OPERATOR
         ),
         "er den siste administratoren og kan ikke få en annen rolle": lambda: users.set_user(
-            sample_db, "admin@x.no", Role.OVERSIGHT, by="x", scope=OPERATOR
+            sample_db, "admin@x.no", Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR
         ),
         "«ikke-en-adresse» er ikke en e-postadresse": lambda: users.set_user(
-            sample_db, "ikke-en-adresse", Role.OVERSIGHT, by="x", scope=OPERATOR
+            sample_db, "ikke-en-adresse", Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR
         ),
         "Et sekretariat må ha minst ett IA-råd": lambda: users.set_user(
-            sample_db, "a@b.no", Role.SECRETARIAT, by="x", scope=OPERATOR
+            sample_db, "a@b.no", Role.SECRETARIAT, by=Actor("x"), scope=OPERATOR
         ),
         "Ukjent rolle «sjef»": lambda: users.set_user(
-            sample_db, "a@b.no", "sjef", by="x", scope=OPERATOR
+            sample_db, "a@b.no", "sjef", by=Actor("x"), scope=OPERATOR
         ),
         r"Ukjent IA-råd \(nr. 999\)": lambda: users.set_user(
-            sample_db, "a@b.no", Role.SECRETARIAT, [999], by="x", scope=OPERATOR
+            sample_db, "a@b.no", Role.SECRETARIAT, [999], by=Actor("x"), scope=OPERATOR
         ),
         "har ingen tilgang å fjerne": lambda: users.remove_user(
-            sample_db, "ingen@x.no", by="x", scope=OPERATOR
+            sample_db, "ingen@x.no", by=Actor("x"), scope=OPERATOR
         ),
     }
     for message, call in refusals.items():
@@ -537,12 +539,12 @@ def test_the_last_admin_stays_and_bad_changes_are_refused_with_the_reason(sample
             call()
     for scope in (OVERSIGHT, NOBODY):
         with pytest.raises(OutsideScope, match="bare en administrator"):
-            users.set_user(sample_db, "a@b.no", Role.OVERSIGHT, by="x", scope=scope)
+            users.set_user(sample_db, "a@b.no", Role.OVERSIGHT, by=Actor("x"), scope=scope)
         with Session(sample_db) as session, pytest.raises(OutsideScope):
             users.users(session, scope=scope)
     # with a second admin, the first can go
-    users.set_user(sample_db, "to@x.no", Role.ADMIN, by="x", scope=OPERATOR)
-    users.remove_user(sample_db, "admin@x.no", by="to@x.no", scope=OPERATOR)
+    users.set_user(sample_db, "to@x.no", Role.ADMIN, by=Actor("x"), scope=OPERATOR)
+    users.remove_user(sample_db, "admin@x.no", by=Actor("to@x.no"), scope=OPERATOR)
     with Session(sample_db) as session:
         assert [u.email for u in users.users(session, scope=OPERATOR)] == ["to@x.no"]
 
@@ -551,8 +553,8 @@ def test_a_user_named_in_the_setting_becomes_admin_at_first_sign_in_only(sample_
     assert users.admin_emails(" A@x.no, b@y.no;c@z.no ") == ["a@x.no", "b@y.no", "c@z.no"]
     assert _sign_in(sample_db, "noen@x.no", "Noen", admins=["a@x.no"]) is None
     assert _sign_in(sample_db, "A@x.no", "A", admins=["a@x.no"]) == OPERATOR
-    users.set_user(sample_db, "b@y.no", Role.ADMIN, by="a@x.no", scope=OPERATOR)
-    users.set_user(sample_db, "a@x.no", Role.OVERSIGHT, by="b@y.no", scope=OPERATOR)
+    users.set_user(sample_db, "b@y.no", Role.ADMIN, by=Actor("a@x.no"), scope=OPERATOR)
+    users.set_user(sample_db, "a@x.no", Role.OVERSIGHT, by=Actor("b@y.no"), scope=OPERATOR)
     # demoted by another admin, the setting does not make them admin again
     assert _sign_in(sample_db, "a@x.no", "A", admins=["a@x.no"]) == OVERSIGHT
 
@@ -616,7 +618,7 @@ def test_two_first_sign_ins_of_one_admin_at_once_both_get_in(sample_db, monkeypa
 def test_an_admin_from_the_setting_once_removed_stays_removed(sample_db):
     _sign_in(sample_db, "a@x.no", "A", admins=["a@x.no", "b@x.no"])
     _sign_in(sample_db, "b@x.no", "B", admins=["a@x.no", "b@x.no"])
-    users.remove_user(sample_db, "a@x.no", by="b@x.no", scope=OPERATOR)
+    users.remove_user(sample_db, "a@x.no", by=Actor("b@x.no"), scope=OPERATOR)
     assert _sign_in(sample_db, "a@x.no", "A", admins=["a@x.no", "b@x.no"]) is None
 
 
@@ -648,7 +650,7 @@ def _stored(engine) -> tuple:
 
 def test_a_look_alike_address_gets_no_one_elses_role(sample_db):
     assert KELVIN_KARI.lower() == KARI  # what Python's lower() does, and NFC does the same
-    users.set_user(sample_db, KARI, Role.ADMIN, name="Kari", by="x", scope=OPERATOR)
+    users.set_user(sample_db, KARI, Role.ADMIN, name="Kari", by=Actor("x"), scope=OPERATOR)
     before = _stored(sample_db)
     refusals = {
         KELVIN_KARI: KELVIN,
@@ -719,26 +721,30 @@ def test_a_combining_mark_nfc_does_not_compose_is_refused(address, mark, code):
 
 
 def test_invisible_characters_and_loose_marks_get_no_role_and_are_stored_nowhere(sample_db):
-    users.set_user(sample_db, KARI, Role.ADMIN, by="x", scope=OPERATOR)
+    users.set_user(sample_db, KARI, Role.ADMIN, by=Actor("x"), scope=OPERATOR)
     before = _stored(sample_db)
     for address in ("ka\ufe0fri@x.no", "ka\u3164ri@x.no", "k\u030aari@x.no"):
         with pytest.raises(users.SignInRefused) as refused:
             _sign_in(sample_db, address, "Mallory", admins=[KARI])
         assert str(refused.value) == email_problem(address)
         with pytest.raises(users.AccessError) as refused:
-            users.set_user(sample_db, address, Role.ADMIN, by="x", scope=OPERATOR)
+            users.set_user(sample_db, address, Role.ADMIN, by=Actor("x"), scope=OPERATOR)
         assert str(refused.value) == email_problem(address)
     assert users.admin_emails("ka\u034fri@x.no, ada@x.no") == ["ada@x.no"]
     assert _stored(sample_db) == before
 
 
 def test_ae_oe_aa_and_other_letters_stay_valid_and_match_in_any_case(sample_db):
-    text = users.set_user(sample_db, "Åse.Ødegård@Bø.no", Role.OVERSIGHT, by="x", scope=OPERATOR)
+    text = users.set_user(
+        sample_db, "Åse.Ødegård@Bø.no", Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR
+    )
     assert text == "åse.ødegård@bø.no er lagt til med rollen oversiktsgruppen"
     assert _sign_in(sample_db, "ÅSE.ØDEGÅRD@BØ.NO", sub="åse") == OVERSIGHT
     # «Å» as «A» and a combining ring, as some systems write it: the same address
     assert _sign_in(sample_db, "A\u030ase.ødegård@bø.no", sub="åse") == OVERSIGHT
-    assert users.set_user(sample_db, "Ærlig.İlker@x.no", Role.OVERSIGHT, by="x", scope=OPERATOR)
+    assert users.set_user(
+        sample_db, "Ærlig.İlker@x.no", Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR
+    )
     assert _sign_in(sample_db, "ærlig.i\u0307lker@x.no", sub="ærlig") == OVERSIGHT
     assert _sign_in(sample_db, "ærlig.ilker@x.no", sub="ærlig") is None  # İ is not I
 
@@ -753,7 +759,7 @@ def test_a_look_alike_address_is_refused_by_the_admin_setting_tilgang_and_the_cl
     assert _sign_in(engine, KARI, "Kari", admins=users.admin_emails(KELVIN_KARI)) is None
     before = _stored(engine)
     with pytest.raises(users.AccessError) as refused:
-        users.set_user(engine, KELVIN_KARI, Role.ADMIN, by="x", scope=OPERATOR)
+        users.set_user(engine, KELVIN_KARI, Role.ADMIN, by=Actor("x"), scope=OPERATOR)
     assert str(refused.value) == KELVIN
     assert main(["--db", url, "users", "add", KELVIN_KARI, "--role", "admin"]) == 1
     assert capsys.readouterr().err == f"Feil: {KELVIN}\n"
@@ -763,7 +769,7 @@ def test_a_look_alike_address_is_refused_by_the_admin_setting_tilgang_and_the_cl
 
 
 def test_a_user_is_bound_to_the_account_that_first_signs_in(sample_db):
-    users.set_user(sample_db, KARI, Role.OVERSIGHT, name="Kari", by="x", scope=OPERATOR)
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, name="Kari", by=Actor("x"), scope=OPERATOR)
     assert _stored(sample_db)[0] == [(KARI, Role.OVERSIGHT, None)]
     assert _sign_in(sample_db, KARI, sub="karis-konto", iat=1_900_000_000) == OVERSIGHT
     assert _stored(sample_db)[0] == [(KARI, Role.OVERSIGHT, "karis-konto")]
@@ -779,7 +785,9 @@ def test_a_user_is_bound_to_the_account_that_first_signs_in(sample_db):
 
     # Kari's account at the provider is replaced: an admin clears the binding (logged), and
     # Kari's sign-ins so far end.
-    assert users.clear_subject(sample_db, "KARI@x.no", by="Ada (ada@x.no)", scope=OPERATOR) == (
+    assert users.clear_subject(
+        sample_db, "KARI@x.no", by=Actor("Ada", "ada@x.no"), scope=OPERATOR
+    ) == (
         "kari@x.no er ikke lenger knyttet til en konto hos innloggingstjenesten; neste "
         "innlogging med adressen knytter den til kontoen som brukes da"
     )
@@ -805,7 +813,7 @@ def test_an_admin_from_the_setting_is_bound_from_the_first_sign_in(sample_db):
 
 
 def test_clearing_a_binding_that_cannot_be_cleared_is_refused_and_changes_nothing(sample_db):
-    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR)
     before = _stored(sample_db)
     refusals = {
         KARI: "kari@x.no er ikke knyttet til noen konto ennå (ikke logget inn siden tilgangen "
@@ -815,18 +823,18 @@ def test_clearing_a_binding_that_cannot_be_cleared_is_refused_and_changes_nothin
     }
     for email, message in refusals.items():
         with pytest.raises(users.AccessError) as refused:
-            users.clear_subject(sample_db, email, by="x", scope=OPERATOR)
+            users.clear_subject(sample_db, email, by=Actor("x"), scope=OPERATOR)
         assert str(refused.value) == message
     _sign_in(sample_db, KARI, sub="karis-konto")
     before = _stored(sample_db)
     for scope in (OVERSIGHT, NOBODY):
         with pytest.raises(OutsideScope, match="bare en administrator"):
-            users.clear_subject(sample_db, KARI, by="x", scope=scope)
+            users.clear_subject(sample_db, KARI, by=Actor("x"), scope=scope)
     assert _stored(sample_db) == before
 
 
 def test_a_sign_in_without_its_account_or_time_is_refused(sample_db):
-    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR)
     before = _stored(sample_db)
     with pytest.raises(users.SignInRefused) as refused:
         users.sign_in(sample_db, KARI, subject="", issued_at=1_900_000_000)
@@ -845,7 +853,7 @@ def test_a_sign_in_without_its_account_or_time_is_refused(sample_db):
 
 
 def test_signing_out_ends_every_sign_in_of_the_user_seen_so_far(sample_db):
-    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR)
     phone, laptop = 1_900_000_000, 1_900_000_040  # two browsers, on the provider's clock
     for iat in (phone, laptop, phone):  # the phone's next click, after the laptop signed in
         assert _sign_in(sample_db, KARI, sub="k", iat=iat) == OVERSIGHT
@@ -872,23 +880,23 @@ def test_signing_out_ends_every_sign_in_of_the_user_seen_so_far(sample_db):
 
 def test_an_admin_changing_or_removing_a_user_ends_their_sign_ins(sample_db):
     t = 1_900_000_000
-    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR)
     assert _sign_in(sample_db, KARI, sub="k", iat=t) == OVERSIGHT
-    users.set_user(sample_db, KARI, Role.ADMIN, by="x", scope=OPERATOR)  # changed
+    users.set_user(sample_db, KARI, Role.ADMIN, by=Actor("x"), scope=OPERATOR)  # changed
     with pytest.raises(users.SessionEnded):
         _sign_in(sample_db, KARI, sub="k", iat=t)
     assert _sign_in(sample_db, KARI, sub="k", iat=t + 1) == OPERATOR
-    users.set_user(sample_db, "ada@x.no", Role.ADMIN, by="x", scope=OPERATOR)
-    users.remove_user(sample_db, KARI, by="ada@x.no", scope=OPERATOR)
+    users.set_user(sample_db, "ada@x.no", Role.ADMIN, by=Actor("x"), scope=OPERATOR)
+    users.remove_user(sample_db, KARI, by=Actor("ada@x.no"), scope=OPERATOR)
     with pytest.raises(users.SessionEnded):  # removed: the sign-in has ended, not only the role
         _sign_in(sample_db, KARI, sub="k", iat=t + 1)
-    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="ada@x.no", scope=OPERATOR)
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by=Actor("ada@x.no"), scope=OPERATOR)
     with pytest.raises(users.SessionEnded):  # given access again: the old cookie stays ended
         _sign_in(sample_db, KARI, sub="k", iat=t + 1)
     assert _sign_in(sample_db, KARI, sub="k", iat=t + 2) == OVERSIGHT  # still bound to «k»
     # Adding a user does not end the sign-in of someone waiting for a role.
     assert _sign_in(sample_db, "ny@x.no", sub="ny", iat=t) is None
-    users.set_user(sample_db, "ny@x.no", Role.OVERSIGHT, by="ada@x.no", scope=OPERATOR)
+    users.set_user(sample_db, "ny@x.no", Role.OVERSIGHT, by=Actor("ada@x.no"), scope=OPERATOR)
     assert _sign_in(sample_db, "ny@x.no", sub="ny", iat=t) == OVERSIGHT
 
 
@@ -969,7 +977,7 @@ def test_admins_no_sign_in_can_reach_do_not_count_and_can_be_removed(sample_db):
     """Admins [kari, ｋari, a+◌̊se]: only kari can sign in, so kari is the last admin; the other
     two are changed or removed by their exact stored key (the «Tilgang» list and ``users
     list`` give it), and then kari is the last admin as before."""
-    users.set_user(sample_db, KARI, Role.ADMIN, by="x", scope=OPERATOR)
+    users.set_user(sample_db, KARI, Role.ADMIN, by=Actor("x"), scope=OPERATOR)
     _older_row(sample_db, FULL_WIDTH_KARI)
     _older_row(sample_db, DECOMPOSED_ASE)
     with Session(sample_db) as session:
@@ -977,9 +985,9 @@ def test_admins_no_sign_in_can_reach_do_not_count_and_can_be_removed(sample_db):
     assert sorted(listed) == [(DECOMPOSED_ASE, False), (KARI, True), (FULL_WIDTH_KARI, False)]
     before = _stored(sample_db)
     for what, call in {
-        "fjernes": lambda: users.remove_user(sample_db, KARI, by="x", scope=OPERATOR),
+        "fjernes": lambda: users.remove_user(sample_db, KARI, by=Actor("x"), scope=OPERATOR),
         "få en annen rolle": lambda: users.set_user(
-            sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR
+            sample_db, KARI, Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR
         ),
     }.items():
         with pytest.raises(users.AccessError) as refused:
@@ -988,15 +996,15 @@ def test_admins_no_sign_in_can_reach_do_not_count_and_can_be_removed(sample_db):
     assert _stored(sample_db) == before
 
     # The rows no sign-in reaches, by their own keys: one changed, both removed.
-    assert users.set_user(sample_db, FULL_WIDTH_KARI, Role.OVERSIGHT, by="x", scope=OPERATOR) == (
-        f"{FULL_WIDTH_KARI} er endret med rollen oversiktsgruppen"
-    )
+    assert users.set_user(
+        sample_db, FULL_WIDTH_KARI, Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR
+    ) == (f"{FULL_WIDTH_KARI} er endret med rollen oversiktsgruppen")
     for key in (FULL_WIDTH_KARI, DECOMPOSED_ASE):
-        assert users.remove_user(sample_db, key, by="x", scope=OPERATOR) == (
+        assert users.remove_user(sample_db, key, by=Actor("x"), scope=OPERATOR) == (
             f"{key} har ikke lenger tilgang"
         )
     with pytest.raises(users.AccessError) as refused:
-        users.remove_user(sample_db, KARI, by="x", scope=OPERATOR)
+        users.remove_user(sample_db, KARI, by=Actor("x"), scope=OPERATOR)
     assert str(refused.value) == (
         "kari@x.no er den siste administratoren og kan ikke fjernes; gi først en annen bruker "
         "rollen administrator"
@@ -1009,13 +1017,13 @@ def test_admins_no_sign_in_can_reach_do_not_count_and_can_be_removed(sample_db):
     ]  # fmt: skip
     # A look-alike address with no row of its own is still refused, never stored.
     with pytest.raises(users.AccessError, match="U\\+FF4B"):
-        users.set_user(sample_db, FULL_WIDTH_KARI, Role.ADMIN, by="x", scope=OPERATOR)
+        users.set_user(sample_db, FULL_WIDTH_KARI, Role.ADMIN, by=Actor("x"), scope=OPERATOR)
 
 
 def test_an_admin_no_sign_in_reaches_can_be_removed_even_as_the_only_admin(sample_db):
     """Removing it leaves no fewer admins anyone can sign in as (there were none)."""
     _older_row(sample_db, FULL_WIDTH_KARI)
-    assert users.remove_user(sample_db, FULL_WIDTH_KARI, by="x", scope=OPERATOR) == (
+    assert users.remove_user(sample_db, FULL_WIDTH_KARI, by=Actor("x"), scope=OPERATOR) == (
         f"{FULL_WIDTH_KARI} har ikke lenger tilgang"
     )
 
@@ -1023,7 +1031,7 @@ def test_an_admin_no_sign_in_reaches_can_be_removed_even_as_the_only_admin(sampl
 def test_rows_no_sign_in_reaches_are_marked_and_removed_on_the_command_line(database, capsys):
     url = database(SAMPLE_REGISTER)
     engine = db.get_engine(url)
-    users.set_user(engine, KARI, Role.ADMIN, by="x", scope=OPERATOR)
+    users.set_user(engine, KARI, Role.ADMIN, by=Actor("x"), scope=OPERATOR)
     _older_row(engine, FULL_WIDTH_KARI)
     _older_row(engine, DECOMPOSED_ASE, Role.OVERSIGHT)
     assert main(["--db", url, "users", "list"]) == 0
@@ -1054,12 +1062,12 @@ KEPT = (
 
 def test_a_user_removed_and_added_again_keeps_the_account_it_was_bound_to(sample_db):
     t = 1_900_000_000
-    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR)
     assert _sign_in(sample_db, KARI, sub="karis-konto", iat=t) == OVERSIGHT
-    users.remove_user(sample_db, KARI, by="x", scope=OPERATOR)
+    users.remove_user(sample_db, KARI, by=Actor("x"), scope=OPERATOR)
     # Removed: another account with the address gets no role, and binds nothing.
     assert _sign_in(sample_db, KARI, sub="en-annen-konto", iat=t + 1) is None
-    assert users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR) == (
+    assert users.set_user(sample_db, KARI, Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR) == (
         "kari@x.no er lagt til med rollen oversiktsgruppen" + KEPT
     )
     assert _stored(sample_db)[0] == [(KARI, Role.OVERSIGHT, "karis-konto")]
@@ -1070,11 +1078,11 @@ def test_a_user_removed_and_added_again_keeps_the_account_it_was_bound_to(sample
     assert _stored(sample_db) == before
     assert _sign_in(sample_db, KARI, sub="karis-konto", iat=t + 3) == OVERSIGHT
     # Removed and added again once more: kept again; a user never bound gets no binding.
-    users.remove_user(sample_db, KARI, by="x", scope=OPERATOR)
-    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
-    users.set_user(sample_db, "ny@x.no", Role.OVERSIGHT, by="x", scope=OPERATOR)
-    users.remove_user(sample_db, "ny@x.no", by="x", scope=OPERATOR)
-    assert users.set_user(sample_db, "ny@x.no", Role.OVERSIGHT, by="x", scope=OPERATOR) == (
+    users.remove_user(sample_db, KARI, by=Actor("x"), scope=OPERATOR)
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR)
+    users.set_user(sample_db, "ny@x.no", Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR)
+    users.remove_user(sample_db, "ny@x.no", by=Actor("x"), scope=OPERATOR)
+    assert users.set_user(sample_db, "ny@x.no", Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR) == (
         "ny@x.no er lagt til med rollen oversiktsgruppen"
     )
     assert sorted(_stored(sample_db)[0]) == [
@@ -1088,22 +1096,24 @@ def test_only_a_change_of_role_or_councils_ends_the_users_sign_ins(sample_db):
     with Session(sample_db) as session:
         ids = _ids(session)
     troms, finnmark = ids["IA-rådet i Troms"], ids["IA-rådet i Finnmark"]
-    users.set_user(sample_db, KARI, Role.SECRETARIAT, [troms], by="x", scope=OPERATOR)
+    users.set_user(sample_db, KARI, Role.SECRETARIAT, [troms], by=Actor("x"), scope=OPERATOR)
     assert _sign_in(sample_db, KARI, sub="k", iat=t).councils == {troms}
-    users.set_user(sample_db, KARI, Role.SECRETARIAT, [troms], name="Kari N", by="x",
+    users.set_user(sample_db, KARI, Role.SECRETARIAT, [troms], name="Kari N", by=Actor("x"),
                    scope=OPERATOR)  # fmt: skip
     assert _sign_in(sample_db, KARI, sub="k", iat=t).councils == {troms}  # still signed in
-    users.set_user(sample_db, KARI, Role.SECRETARIAT, [troms, finnmark], by="x", scope=OPERATOR)
+    users.set_user(
+        sample_db, KARI, Role.SECRETARIAT, [troms, finnmark], by=Actor("x"), scope=OPERATOR
+    )
     with pytest.raises(users.SessionEnded):  # councils changed
         _sign_in(sample_db, KARI, sub="k", iat=t)
     assert _sign_in(sample_db, KARI, sub="k", iat=t + 1).councils == {troms, finnmark}
-    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR)
     with pytest.raises(users.SessionEnded):  # role changed
         _sign_in(sample_db, KARI, sub="k", iat=t + 1)
     # An admin editing their own name stays signed in.
-    users.set_user(sample_db, "ada@x.no", Role.ADMIN, by="x", scope=OPERATOR)
+    users.set_user(sample_db, "ada@x.no", Role.ADMIN, by=Actor("x"), scope=OPERATOR)
     assert _sign_in(sample_db, "ada@x.no", sub="ada", iat=t) == OPERATOR
-    users.set_user(sample_db, "ada@x.no", Role.ADMIN, name="Ada A", by="ada@x.no",
+    users.set_user(sample_db, "ada@x.no", Role.ADMIN, name="Ada A", by=Actor("ada@x.no"),
                    scope=OPERATOR)  # fmt: skip
     assert _sign_in(sample_db, "ada@x.no", sub="ada", iat=t) == OPERATOR
 
@@ -1112,7 +1122,7 @@ def test_a_new_sign_in_the_database_will_not_store_gets_no_access_and_is_told_wh
     """Fail closed: a sign-in not stored could not be ended by «Logg ut». A sign-in stored
     before the database stopped taking writes still gets in."""
     t = 1_900_000_000
-    users.set_user(sample_db, KARI, Role.OVERSIGHT, by="x", scope=OPERATOR)
+    users.set_user(sample_db, KARI, Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR)
     assert _sign_in(sample_db, KARI, sub="k", iat=t) == OVERSIGHT
     before = _stored(sample_db)
     read_only(sample_db)

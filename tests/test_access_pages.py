@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from ia_data.demo import SAMPLE_DIR
-from ia_data.domain.access import OPERATOR, Role
+from ia_data.domain.access import OPERATOR, Actor, Role
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.reporting.overview import overview
 from ia_data.storage import db, schema, store, users
@@ -64,7 +64,7 @@ def _setup(url: str) -> None:
         (OVERSIGHT, Role.OVERSIGHT, []),
         (ADMIN, Role.ADMIN, []),
     ):
-        users.set_user(engine, email, role, council_ids, by="test", scope=OPERATOR)
+        users.set_user(engine, email, role, council_ids, by=Actor("test"), scope=OPERATOR)
 
 
 def _shared(engine: str, tmp_path_factory, postgres):
@@ -477,7 +477,7 @@ def test_signing_out_ends_the_session_for_a_copied_cookie_and_another_tab(own_ur
 def test_an_admin_changing_a_user_ends_their_session(own_url, app_as):
     cookie = token(TROMS)
     assert _titles(app_as(own_url, None, "oversikt", cookie=cookie))[0] == "Oversikt"
-    users.set_user(db.get_engine(own_url), TROMS, Role.OVERSIGHT, by="test", scope=OPERATOR)
+    users.set_user(db.get_engine(own_url), TROMS, Role.OVERSIGHT, by=Actor("test"), scope=OPERATOR)
     _asked_to_sign_in_again(app_as(own_url, None, "oversikt", cookie=cookie))
     assert len(app_as(own_url, TROMS, "oversikt", ar="2015").dataframe[0].value) == 18
 
@@ -507,7 +507,9 @@ KELVIN_KARI = "\u212aari@example.no"  # «Kari@example.no» with the Kelvin sign
 
 
 def test_a_look_alike_address_gets_no_role_and_is_told_why(own_url, app_as):
-    users.set_user(db.get_engine(own_url), "kari@example.no", Role.ADMIN, by="test", scope=OPERATOR)
+    users.set_user(
+        db.get_engine(own_url), "kari@example.no", Role.ADMIN, by=Actor("test"), scope=OPERATOR
+    )
     before = _stored(own_url)
     at = app_as(own_url, KELVIN_KARI, "tilgang", name="Mallory")
     assert _titles(at) == ["Innloggingen gir ikke tilgang"]

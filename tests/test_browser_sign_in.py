@@ -32,7 +32,7 @@ from test_browser import (
 )
 
 from ia_data.demo import SAMPLE_DIR
-from ia_data.domain.access import OPERATOR, Role
+from ia_data.domain.access import OPERATOR, Actor, Role
 from ia_data.storage import db, store, users
 from ia_data.storage.models import SignInState
 
@@ -59,8 +59,10 @@ def signed_server(database, tmp_path):
     for path in sorted(SAMPLE_DIR.glob("rapport_2015_Ar_*.xlsx")):
         assert store.import_file(engine, path.name, path.read_bytes(), scope=OPERATOR).ok
     troms_id = next(u["council_id"] for u in store.uploads(engine) if "troms" in u["file_name"])
-    users.set_user(engine, TROMS.email, Role.SECRETARIAT, [troms_id], by="test", scope=OPERATOR)
-    users.set_user(engine, OVERSIGHT.email, Role.OVERSIGHT, by="test", scope=OPERATOR)
+    users.set_user(
+        engine, TROMS.email, Role.SECRETARIAT, [troms_id], by=Actor("test"), scope=OPERATOR
+    )
+    users.set_user(engine, OVERSIGHT.email, Role.OVERSIGHT, by=Actor("test"), scope=OPERATOR)
     db._engines.pop(url, None)
     engine.dispose()
     with Provider([TROMS, OVERSIGHT, ADMIN, NEW, NO_ROLE]) as provider:

@@ -42,7 +42,7 @@ from workbooks import (
     warning_lines,
 )
 
-from ia_data.domain.access import OPERATOR
+from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.questions import QUESTIONS
 from ia_data.reporting.overview import overview
 from ia_data.storage.models import Activity, Allocation, Council, Meeting, Report, Upload
@@ -1497,7 +1497,7 @@ def test_warnings_are_stored_and_kept_with_the_upload(fresh_db, saved, fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_each_upload_is_recorded(fresh_db, saved, fmt):
     data = saved("sheets-0", fmt)
-    import_file(fresh_db, f"rapport.{fmt}", data, uploaded_by="Kari", now=NOW, scope=OPERATOR)
+    import_file(fresh_db, f"rapport.{fmt}", data, by=Actor("Kari"), now=NOW, scope=OPERATOR)
     (row,) = uploads(fresh_db)
     assert (
         f"rapport.{fmt}",

@@ -16,7 +16,7 @@ from statsfiles import REFERENCE, SSB_SAMPLE
 import ui
 from ia_data.demo import SAMPLE_DIR
 from ia_data.demo.seed import added_files
-from ia_data.domain.access import OPERATOR, secretariat
+from ia_data.domain.access import OPERATOR, Actor, secretariat
 from ia_data.storage import db
 from ia_data.storage import engine as engine_setup
 from ia_data.storage.register import councils, load_new_register
@@ -66,12 +66,12 @@ def _load_statistics_and_a_register(engine) -> None:
     demo's, Troms with another name), stored with a second between them."""
     base = datetime(2026, 12, 1, 12, tzinfo=UTC)
     result = import_stats(engine, SSB_SAMPLE.name, SSB_SAMPLE.read_bytes(), scope=OPERATOR,
-                          by="Kari", now=base)  # fmt: skip
+                          by=Actor("Kari"), now=base)  # fmt: skip
     assert result.status == "lagret", result.message
     text = SAMPLE_REGISTER.read_text(encoding="utf-8").replace(
         'name = "IA-rådet i Troms"', 'name = "IA-rådet i Troms"\naliases = ["Tromsø"]', 1
     )
-    load_new_register(engine, text, "register-ekte.toml", by="Kari", scope=OPERATOR,
+    load_new_register(engine, text, "register-ekte.toml", by=Actor("Kari"), scope=OPERATOR,
                       now=base + timedelta(seconds=1))  # fmt: skip
 
 
@@ -93,7 +93,7 @@ def test_statistics_and_register_versions_that_did_not_come_with_the_demo(sample
             ]
     # Back to the demo's own register: that version is the demo's, the other is still there.
     load_new_register(sample_db, SAMPLE_REGISTER.read_text(encoding="utf-8"), "demo.toml",
-                      by="Kari", scope=OPERATOR)  # fmt: skip
+                      by=Actor("Kari"), scope=OPERATOR)  # fmt: skip
     with Session(sample_db) as session:
         assert [a.name for a in added_files(session, scope=OPERATOR)] == [
             "register-ekte.toml", SSB_SAMPLE.name,

@@ -17,7 +17,7 @@ from workbooks import activity, allocation_xlsx, meeting, report_xlsx
 
 from ia_data import settings
 from ia_data.cli import main
-from ia_data.domain.access import OPERATOR, OutsideScope, secretariat
+from ia_data.domain.access import OPERATOR, Actor, OutsideScope, secretariat
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.output.compiled import compiled_report
 from ia_data.output.exports import overview_export, table_export
@@ -404,7 +404,7 @@ def test_a_register_making_agder_joint_raises_its_grant_from_that_year(fresh_db)
     assert store.import_file(fresh_db, "aa.xlsx", report, scope=OPERATOR).ok
     assert _grant(fresh_db, 2015, "IA-rådet i Aust-Agder") == (400_000_00, "regel")
     change = register.load_new_register(
-        fresh_db, AGDER_JOINT, "agder.toml", by="Ada", scope=OPERATOR
+        fresh_db, AGDER_JOINT, "agder.toml", by=Actor("Ada"), scope=OPERATOR
     )
     assert change.lines == [
         "Nytt råd: IA-rådet i Agder",
@@ -433,25 +433,25 @@ def test_a_register_that_would_orphan_stored_data_is_refused_naming_it(fresh_db)
     with Session(fresh_db) as session:
         ids = {c.name: c.id for c in councils(session)}
     users.set_user(
-        fresh_db, "t@x.no", "sekretariat", [ids["IA-rådet i Troms"]], by="x", scope=OPERATOR
+        fresh_db, "t@x.no", "sekretariat", [ids["IA-rådet i Troms"]], by=Actor("x"), scope=OPERATOR
     )
     early = AGDER_JOINT.replace("to_year = 2015", "to_year = 2014", 1)
     no_troms = SHIPPED.read_text(encoding="utf-8").replace(
         '[[council]]\nname = "IA-rådet i Troms"', '[[not_a_council]]\nname = "IA-rådet i Troms"'
     )
     with pytest.raises(register.RegisterError) as refused:
-        register.load_new_register(fresh_db, early, "r.toml", by="x", scope=OPERATOR)
+        register.load_new_register(fresh_db, early, "r.toml", by=Actor("x"), scope=OPERATOR)
     assert str(refused.value) == (
         "Registeret kan ikke tas i bruk: det ville etterlate rapporten IA-rådet i Aust-Agder, "
         f"2015 År (opplasting nr. {result.upload_id}) uten sitt råd. Behold rådet (og årene) i "
         "registeret, eller rett dataene først"
     )
     with pytest.raises(register.RegisterError, match=r"tilgangen til t@x.no \(IA-rådet i Troms\)"):
-        register.load_new_register(fresh_db, no_troms, "r.toml", by="x", scope=OPERATOR)
+        register.load_new_register(fresh_db, no_troms, "r.toml", by=Actor("x"), scope=OPERATOR)
     with pytest.raises(register.RegisterError, match="kan ikke leses som TOML"):
-        register.load_new_register(fresh_db, "[[council", "r.toml", by="x", scope=OPERATOR)
+        register.load_new_register(fresh_db, "[[council", "r.toml", by=Actor("x"), scope=OPERATOR)
     with pytest.raises(OutsideScope):
-        register.load_new_register(fresh_db, AGDER_JOINT, "r.toml", by="x", scope=troms)
+        register.load_new_register(fresh_db, AGDER_JOINT, "r.toml", by=Actor("x"), scope=troms)
     with Session(fresh_db) as session:
         assert len(councils(session)) == 20  # unchanged (19 counties, Trøndelag from 2018)
         assert register.register_history(session, scope=OPERATOR) == []

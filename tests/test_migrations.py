@@ -21,7 +21,7 @@ from sqlmodel import Session, SQLModel
 
 from ia_data.cli import main
 from ia_data.demo import SAMPLE_DIR
-from ia_data.domain.access import OPERATOR
+from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.register import DEFAULT_REGISTER_FILE, read_register_file
 from ia_data.storage import db, schema
 from ia_data.storage.engine import create_bare_engine, database_label
@@ -343,7 +343,9 @@ def test_0006_keeps_the_users_and_binds_each_at_their_next_sign_in(fresh_db):
     from ia_data.domain.access import OVERSIGHT, Role
     from ia_data.storage import users
 
-    users.set_user(fresh_db, "kari@x.no", Role.OVERSIGHT, name="Kari", by="x", scope=OPERATOR)
+    users.set_user(
+        fresh_db, "kari@x.no", Role.OVERSIGHT, name="Kari", by=Actor("x"), scope=OPERATOR
+    )
     downgrade(fresh_db, "0005")
     tables = inspect(fresh_db).get_table_names()
     assert "signinstate" not in tables
@@ -371,7 +373,7 @@ def test_0007_keeps_the_sign_ins_and_a_removed_user_added_again_keeps_its_bindin
     from ia_data.domain.access import OVERSIGHT, Role
     from ia_data.storage import users
 
-    users.set_user(fresh_db, "kari@x.no", Role.OVERSIGHT, by="x", scope=OPERATOR)
+    users.set_user(fresh_db, "kari@x.no", Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR)
     assert users.sign_in(fresh_db, "kari@x.no", subject="k", issued_at=1_900_000_000) == OVERSIGHT
     downgrade(fresh_db, "0006")
     assert "subject" not in {c["name"] for c in inspect(fresh_db).get_columns("signinstate")}
@@ -384,8 +386,8 @@ def test_0007_keeps_the_sign_ins_and_a_removed_user_added_again_keeps_its_bindin
         {"email": "kari@x.no", "newest_seen": 1_900_000_000, "counts_from": 0, "subject": None},
         "k",
     )
-    users.remove_user(fresh_db, "kari@x.no", by="x", scope=OPERATOR)
-    users.set_user(fresh_db, "kari@x.no", Role.OVERSIGHT, by="x", scope=OPERATOR)
+    users.remove_user(fresh_db, "kari@x.no", by=Actor("x"), scope=OPERATOR)
+    users.set_user(fresh_db, "kari@x.no", Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR)
     with fresh_db.connect() as connection:
         assert connection.execute(text("SELECT subject FROM appuser")).scalar_one() == "k"
 

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from ia_data.demo import SAMPLE_DIR
-from ia_data.domain.access import OPERATOR
+from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.kinds import ImportStatus
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.reporting.overview import overview
@@ -76,7 +76,7 @@ def history(url):
         ("troms-2015-v2.xlsx", second_version(), "ola@nav.no"),
     ]:
         assert (
-            store.import_file(engine, name, data, uploaded_by=who, scope=OPERATOR).status
+            store.import_file(engine, name, data, by=Actor(who), scope=OPERATOR).status
             == ImportStatus.STORED
         )
     return engine

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from ia_data.demo import SAMPLE_DIR
-from ia_data.domain.access import OPERATOR
+from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.kinds import ImportStatus
 from ia_data.storage import db, store
 from ia_data.storage.register import councils
@@ -79,7 +79,7 @@ def hostile_url(request, tmp_path_factory, postgres):
         patch.setenv("IA_REGISTER_FILE", str(REGISTER))
         engine = db.get_engine(url)
         result = store.import_file(
-            engine, FILE_NAME, hostile_workbook(), uploaded_by=UPLOADED_BY, scope=OPERATOR
+            engine, FILE_NAME, hostile_workbook(), by=Actor(UPLOADED_BY), scope=OPERATOR
         )
         assert result.status == ImportStatus.STORED, result.message
         patch.undo()

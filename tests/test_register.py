@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from ia_data.cli import main
-from ia_data.domain.access import OPERATOR
+from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.register import CouncilInfo, CouncilMatcher, RegisterError, parse_register
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.reporting.overview import overview
@@ -314,7 +314,9 @@ def test_a_register_that_cannot_mean_one_thing_is_refused_naming_its_entries(
     assert sum(before["grants"].values()) == SAMPLE_GRANTS_2016
     for dry_run in (True, False):
         with pytest.raises(RegisterError) as refused:
-            load_new_register(sample_db, text, "r.toml", by="Ada", scope=OPERATOR, dry_run=dry_run)
+            load_new_register(
+                sample_db, text, "r.toml", by=Actor("Ada"), scope=OPERATOR, dry_run=dry_run
+            )
         assert str(refused.value) == f"Registeret r.toml {answer}"
     assert _state(sample_db) == before
 
@@ -639,12 +641,12 @@ def test_whatever_passes_the_check_loads_on_both_engines(fresh_db):
         except RegisterError:
             outcomes["refused"] += 1
             with pytest.raises(RegisterError):
-                load_new_register(fresh_db, text, "r.toml", by="x", scope=OPERATOR)
+                load_new_register(fresh_db, text, "r.toml", by=Actor("x"), scope=OPERATOR)
             with Session(fresh_db) as session:
                 assert _register_rows(session) == before
             return
         outcomes["loaded"] += 1
-        load_new_register(fresh_db, text, "r\x00.toml", by="x\x00", scope=OPERATOR)
+        load_new_register(fresh_db, text, "r\x00.toml", by=Actor("x\x00"), scope=OPERATOR)
         with Session(fresh_db) as session:
             assert _register_rows(session) == _said(text)
 

@@ -23,7 +23,7 @@ from statsfiles import (
 )
 
 from ia_data.cli import main
-from ia_data.domain.access import NOBODY, OPERATOR, OVERSIGHT, OutsideScope, secretariat
+from ia_data.domain.access import NOBODY, OPERATOR, OVERSIGHT, Actor, OutsideScope, secretariat
 from ia_data.domain.register import DEFAULT_REGISTER_FILE, read_register_file
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.ingest.stats import (
@@ -720,8 +720,8 @@ def test_a_series_loaded_again_replaces_it_and_keeps_the_old_as_history(fresh_db
                     meta={"nøkkel": "egen", "mål": "Sykefravær"})  # fmt: skip
     second = shipped(["2012K1"], [["01", "Østfold", "6,6"], ["09", "Aust-Agder", ".."]],
                      meta={"nøkkel": "egen", "mål": "Sykefravær"})  # fmt: skip
-    one = import_stats(fresh_db, "v1.csv", first, scope=OPERATOR, by="Kari")
-    two = import_stats(fresh_db, "v2.csv", second, scope=OPERATOR, by="Per")
+    one = import_stats(fresh_db, "v1.csv", first, scope=OPERATOR, by=Actor("Kari"))
+    two = import_stats(fresh_db, "v2.csv", second, scope=OPERATOR, by=Actor("Per"))
     assert (one.status, two.status) == ("lagret", "lagret")
     assert two.message.startswith(
         "v2.csv: lastet som serien «egen» (Sykefravær; 2 verdier, 2 fylker, 1. kvartal 2012); "

@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 from statsfiles import jsonstat
 
 from ia_data.cli import main
-from ia_data.domain.access import OPERATOR
+from ia_data.domain.access import OPERATOR, Actor
 from ia_data.ingest.statbank import build_query
 from ia_data.reporting.sickness import sickness_overview
 from ia_data.storage.models import StatSeries, StatValue
@@ -269,7 +269,7 @@ def _counts(engine) -> tuple[int, int]:
 @SQLITE
 def test_a_table_is_fetched_and_loaded(fresh_db, statbank, rules):
     result = fetch_stats(
-        fresh_db, "12441", scope=OPERATOR, by="Kari", select={"Kjonn": ["0"]}, timeout=10
+        fresh_db, "12441", scope=OPERATOR, by=Actor("Kari"), select={"Kjonn": ["0"]}, timeout=10
     )
     assert result.status == "lagret", result.message
     assert result.message == (
@@ -467,7 +467,7 @@ def test_a_redirect_within_the_server_is_followed(fresh_db, statbank, monkeypatc
     with a relative address): followed, the POST with its query."""
     monkeypatch.setenv("IA_STATBANK_URL", f"http://127.0.0.1:{statbank.port}/gammel")
     result = fetch_stats(
-        fresh_db, "12441", scope=OPERATOR, by="Kari", select={"Kjonn": ["0"]}, timeout=10
+        fresh_db, "12441", scope=OPERATOR, by=Actor("Kari"), select={"Kjonn": ["0"]}, timeout=10
     )
     assert result.status == "lagret", result.message
     assert result.message.startswith(

@@ -25,7 +25,7 @@ from workbooks import (
     xlsx,
 )
 
-from ia_data.domain.access import OPERATOR
+from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.questions import QUESTIONS
 from ia_data.storage import store
 from ia_data.storage.models import Activity, Allocation, Council, Meeting, Report, Upload
@@ -80,7 +80,7 @@ def store_file(engine, data: bytes, file_name: str = "rapport.xlsx", **kwargs):
 
 def test_valid_report_is_stored(fresh_db):
     data = report_xlsx()
-    result = store_file(fresh_db, data, uploaded_by="  Kari Nordmann ")
+    result = store_file(fresh_db, data, by=Actor("  Kari Nordmann "))
     assert ("lagret", "rapport.xlsx: lagret som opplasting nr. 1: IA-rådet i Troms, 2012 H1") == (
         result.status,
         result.message,

@@ -28,10 +28,10 @@ from ia_data.domain.access import (
     NOBODY,
     OPERATOR,
     ROLE_NAMES,
+    Actor,
     Role,
     Scope,
     address_verified,
-    identity,
     normal_email,
 )
 from ia_data.storage import db, register, stats, users
@@ -97,9 +97,14 @@ class Visitor:
         return "åpen modus (ingen innlogging)"
 
     @property
+    def actor(self) -> Actor:
+        """Who a change is kept as made by."""
+        return Actor(self.who, self.email)
+
+    @property
     def who_shown(self) -> str:
         """Who is stored, as a page names them."""
-        return identity(self.who, self.email)
+        return self.actor.shown
 
     @property
     def role_name(self) -> str:
@@ -270,17 +275,17 @@ def access_log():
 def set_user(email: str, role: str, council_ids, name: str | None = None) -> str:
     """Add or change a user; raises ``AccessError`` with the reason."""
     return users.set_user(
-        db.get_engine(), email, role, council_ids, name=name, by=visitor().who_shown, scope=scope()
+        db.get_engine(), email, role, council_ids, name=name, by=visitor().actor, scope=scope()
     )
 
 
 def remove_user(email: str) -> str:
-    return users.remove_user(db.get_engine(), email, by=visitor().who_shown, scope=scope())
+    return users.remove_user(db.get_engine(), email, by=visitor().actor, scope=scope())
 
 
 def clear_subject(email: str) -> str:
     """Clear a user's binding to the provider's account; raises ``AccessError``."""
-    return users.clear_subject(db.get_engine(), email, by=visitor().who_shown, scope=scope())
+    return users.clear_subject(db.get_engine(), email, by=visitor().actor, scope=scope())
 
 
 # --- «Register»: a new version of the council register (an admin) ----------------------------
@@ -291,7 +296,7 @@ def register_change(text: str, file_name: str, dry_run: bool):
     """What a register file changes (``dry_run``), or take it into use; raises
     ``RegisterError`` with the reason."""
     return register.load_new_register(
-        db.get_engine(), text, file_name, by=visitor().who_shown, scope=scope(), dry_run=dry_run
+        db.get_engine(), text, file_name, by=visitor().actor, scope=scope(), dry_run=dry_run
     )
 
 
@@ -304,14 +309,14 @@ def register_versions():
 def stats_import(file_name: str, data: bytes, dry_run: bool):
     """A statistics file checked (``dry_run``) or loaded: a ``LoadResult``."""
     return stats.import_stats(
-        db.get_engine(), file_name, data, by=visitor().who_shown, scope=scope(), dry_run=dry_run
+        db.get_engine(), file_name, data, by=visitor().actor, scope=scope(), dry_run=dry_run
     )
 
 
 def stats_fetch(table: str, dry_run: bool):
     """A StatBank table fetched and checked (``dry_run``) or loaded: a ``LoadResult``."""
     return stats.fetch_stats(
-        db.get_engine(), table, by=visitor().who_shown, scope=scope(), dry_run=dry_run
+        db.get_engine(), table, by=visitor().actor, scope=scope(), dry_run=dry_run
     )
 
 

@@ -63,16 +63,8 @@ def forget_upload_checks(keep: set[str] | None = None) -> None:
 def store_upload(file_name: str, data: bytes):
     """Store one checked file in its own transaction (``store.import_file``), as uploaded
     by the signed-in user, in their scope; never raises."""
-    who = visitor()
     try:
-        return store.import_file(
-            engine(),
-            file_name,
-            data,
-            scope=scope(),
-            uploaded_by=who.who,
-            uploaded_by_email=who.email,
-        )
+        return store.import_file(engine(), file_name, data, scope=scope(), by=visitor().actor)
     except Exception:
         logging.exception("Lagring av %s feilet", file_name)
         return up.failed_result(file_name, data, up.UNEXPECTED_STORE)
@@ -86,10 +78,7 @@ def data_changed() -> None:
 
 def restore_upload(upload_id: int) -> str:
     """Make an earlier upload active again; raises ``store.RestoreError`` with the reason."""
-    who = visitor()
-    message = store.restore_upload(
-        engine(), upload_id, scope=scope(), restored_by=who.who, restored_by_email=who.email
-    )
+    message = store.restore_upload(engine(), upload_id, scope=scope(), by=visitor().actor)
     data_changed()
     return message
 

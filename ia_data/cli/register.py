@@ -9,7 +9,7 @@ from sqlmodel import Session
 from ia_data.cli.common import demo_guard, open_engine
 from ia_data.cli.parser import command, one_of
 from ia_data.cli.terminal import os_reason, say, visible
-from ia_data.domain.access import OPERATOR
+from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.errors import UsageError, UserError
 from ia_data.domain.formatting import local
 from ia_data.storage import register
@@ -61,7 +61,7 @@ def cmd_register(args) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         reason = os_reason(exc) if isinstance(exc, OSError) else "ikke UTF-8"
         raise UserError(f"{args.file}: filen kan ikke leses ({reason})") from None
-    by = args.by or "operatør (ia-data register)"
+    by = Actor(args.by or "operatør (ia-data register)")
     change = register.load_new_register(
         engine, text, path.name, by=by, scope=OPERATOR, dry_run=args.dry_run
     )

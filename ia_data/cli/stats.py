@@ -9,7 +9,7 @@ from sqlmodel import Session
 from ia_data.cli.common import demo_guard, open_engine, stored_name
 from ia_data.cli.parser import command, one_of
 from ia_data.cli.terminal import os_reason, say, visible
-from ia_data.domain.access import OPERATOR
+from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.errors import UsageError, UserError
 from ia_data.domain.formatting import local
 from ia_data.ingest.statbank import DEFAULT_TIMEOUT
@@ -142,7 +142,7 @@ def _fetch(args) -> int:
         open_engine(args, read_only=args.dry_run),
         args.target,
         scope=OPERATOR,
-        by=args.by or BY,
+        by=Actor(args.by or BY),
         timeout=args.timeout or DEFAULT_TIMEOUT,
         measure=args.measure,
         select=_selections(args.select),
@@ -165,7 +165,7 @@ def _import(args) -> int:
         stored_name(path),
         data,
         scope=OPERATOR,
-        by=args.by or BY,
+        by=Actor(args.by or BY),
         key=args.key,
         dry_run=args.dry_run,
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 from ia_data.cli.common import demo_guard, open_engine, stored_name
 from ia_data.cli.parser import command
 from ia_data.cli.terminal import os_reason, say, visible
-from ia_data.domain.access import OPERATOR
+from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import ImportStatus, UploadKind
 from ia_data.storage.engine import database_problem
@@ -71,7 +71,7 @@ def _import_one(engine, args, name: str) -> str:
             stored_name(path),
             data,
             scope=OPERATOR,
-            uploaded_by=args.by or "",
+            by=Actor(args.by or ""),
             dry_run=args.dry_run,
         )
     except Exception as exc:
@@ -144,5 +144,5 @@ def cmd_restore(args) -> int:
     if not 0 < args.upload_id <= MAX_ID:
         raise RestoreError(f"Opplasting nr. {args.upload_id} finnes ikke")
     engine = open_engine(args)
-    say(restore_upload(engine, args.upload_id, scope=OPERATOR, restored_by=args.by or ""))
+    say(restore_upload(engine, args.upload_id, scope=OPERATOR, by=Actor(args.by or "")))
     return 0

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from ia_data.cli.common import demo_guard, open_engine
 from ia_data.cli.parser import command, one_of
 from ia_data.cli.terminal import say, visible
-from ia_data.domain.access import OPERATOR, ROLES
+from ia_data.domain.access import OPERATOR, ROLES, Actor
 from ia_data.domain.errors import UsageError
 from ia_data.storage import users
 from ia_data.storage.register import councils
@@ -59,7 +59,7 @@ def cmd_users(args) -> int:
     """``users list|add|remove|unbind``: the users and their roles, as on the page
     «Tilgang»; ``unbind`` clears a user's binding to the provider's account."""
     demo_guard(args, writes=args.action != "list")
-    by = args.by or "operatør (ia-data users)"
+    by = Actor(args.by or "operatør (ia-data users)")
     if args.action != "list" and not args.email:
         raise UsageError(f"users {args.action} trenger en e-postadresse")
     if args.action == "add" and not args.role:

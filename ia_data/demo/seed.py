@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ia_data.demo import SAMPLE_DIR
-from ia_data.domain.access import OPERATOR, Scope
+from ia_data.domain.access import OPERATOR, Actor, Scope
 from ia_data.domain.errors import UserError
 from ia_data.domain.stats import SHIPPED_DIR
 from ia_data.storage.engine import writing
@@ -150,7 +150,7 @@ def seed(
     results = []
     for i, path in enumerate(files, start=1):
         data = path.read_bytes()
-        results.append(import_file(engine, path.name, data, scope=OPERATOR, uploaded_by="demodata"))
+        results.append(import_file(engine, path.name, data, scope=OPERATOR, by=Actor("demodata")))
         if progress is not None:
             progress(i, len(files), path.name)
     return results

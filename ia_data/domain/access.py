@@ -125,6 +125,23 @@ def identity(name: str, email: str) -> str:
     return name or email
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change, as it is kept: a signed-in user's name and e-mail, or the name the
+    command line's ``--by`` gives. Every write of the library takes one (``by=``)."""
+
+    name: str
+    email: str = ""
+
+    @property
+    def shown(self) -> str:
+        """As a page and the logs name them: ``Kari Nordmann (kari@example.no)``."""
+        return identity(self.name, self.email)
+
+
+UNNAMED = Actor("")  # a change (or a dry run) made for no one in particular
+
+
 class LookAlikeEmail(UserError):
     """An address with a character that only looks like another or cannot be seen; the
     message says which, in Norwegian."""

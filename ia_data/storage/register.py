@@ -12,7 +12,7 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from ia_data.domain.access import OutsideScope, Scope
+from ia_data.domain.access import Actor, OutsideScope, Scope
 from ia_data.domain.register import (
     CouncilInfo,
     RegisterError,
@@ -178,7 +178,7 @@ def load_new_register(
     text: str,
     file_name: str,
     *,
-    by: str,
+    by: Actor,
     scope: Scope,
     dry_run: bool = False,
     now: datetime | None = None,
@@ -190,7 +190,7 @@ def load_new_register(
     counties a council covers in a year)."""
     if not scope.is_admin:
         raise OutsideScope("Ingen tilgang: bare en administrator kan endre registeret")
-    file_name, by = _one_line(file_name), _one_line(by)
+    file_name, loaded_by = _one_line(file_name), _one_line(by.shown)
     data = parse_register(text, file_name)
     with writing(), Session(engine) as session:
         change = plan_register(session, data)
@@ -206,7 +206,7 @@ def load_new_register(
         session.add(
             RegisterVersion(
                 loaded_at=now or datetime.now(UTC).replace(microsecond=0),
-                loaded_by=by,
+                loaded_by=loaded_by,
                 file_name=file_name,
                 content=text,
                 summary="\n".join(change.lines),

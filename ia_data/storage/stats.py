@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ia_data.domain.access import OutsideScope, Scope
+from ia_data.domain.access import UNNAMED, Actor, OutsideScope, Scope
 from ia_data.domain.formatting import day
 from ia_data.domain.kinds import ImportStatus
 from ia_data.domain.stats import (
@@ -108,7 +108,7 @@ def import_stats(
     data: bytes,
     *,
     scope: Scope,
-    by: str = "",
+    by: Actor = UNNAMED,
     key: str | None = None,
     dry_run: bool = False,
     now: datetime | None = None,
@@ -138,7 +138,7 @@ def load_series(
     file_name: str,
     *,
     scope: Scope,
-    by: str = "",
+    by: Actor = UNNAMED,
     dry_run: bool = False,
     now: datetime | None = None,
 ) -> LoadResult:
@@ -190,7 +190,7 @@ def load_series(
             current.active = False
             session.add(current)
             session.flush()
-        series = _add(session, parsed, file_name, by, now)
+        series = _add(session, parsed, file_name, by.shown, now)
         bump_data_version(session)
         try:
             session.commit()
@@ -409,7 +409,7 @@ def fetch_stats(
     table: str,
     *,
     scope: Scope,
-    by: str = "",
+    by: Actor = UNNAMED,
     timeout: float = DEFAULT_TIMEOUT,
     measure: str | None = None,
     select: dict[str, list[str]] | None = None,

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ia_data import settings
-from ia_data.domain.access import OutsideScope, Scope, normal_email
+from ia_data.domain.access import UNNAMED, Actor, OutsideScope, Scope, normal_email
 from ia_data.domain.errors import UserError
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import ImportStatus, UploadKind
@@ -86,8 +86,7 @@ def import_file(
     data: bytes,
     *,
     scope: Scope,
-    uploaded_by: str = "",
-    uploaded_by_email: str = "",
+    by: Actor = UNNAMED,
     dry_run: bool = False,
     rules: Rules | None = None,
     now: datetime | None = None,
@@ -132,7 +131,6 @@ def import_file(
                 result.previous = _active_counts(session, parsed.council.id, parsed.period)
         result.message = f"{file_name}: kontrollert uten feil ({_describe(parsed)}); ikke lagret"
         return result
-    by = (uploaded_by, uploaded_by_email)
     store = (engine, result, file_name, data, parsed, now, by, from_upload_date)
     try:
         _store(*store)
@@ -192,8 +190,8 @@ def _store(engine, result, file_name, data, parsed, now, by, from_upload_date):
             sha256=result.sha256,
             size=len(data),
             uploaded_at=now,
-            uploaded_by=_storable(by[0]).strip(),
-            uploaded_by_email=normal_email(_storable(by[1])),
+            uploaded_by=_storable(by.name).strip(),
+            uploaded_by_email=normal_email(_storable(by.email)),
             warnings="\n".join(p.text for p in parsed.warnings),
             content=data,
         )
@@ -419,8 +417,7 @@ def restore_upload(
     upload_id: int,
     *,
     scope: Scope,
-    restored_by: str = "",
-    restored_by_email: str = "",
+    by: Actor = UNNAMED,
     now: datetime | None = None,
 ) -> str:
     """Make an earlier upload the active version again (one transaction, the councils it
@@ -473,8 +470,8 @@ def restore_upload(
             Restore(
                 upload_id=upload_id,
                 restored_at=now or datetime.now(UTC).replace(microsecond=0),
-                restored_by=_storable(restored_by).strip(),
-                restored_by_email=normal_email(_storable(restored_by_email)),
+                restored_by=_storable(by.name).strip(),
+                restored_by_email=normal_email(_storable(by.email)),
             )
         )
         bump_data_version(session)

@@ -34,6 +34,7 @@ from ia_data import settings
 from ia_data.domain.access import (
     ROLE_NAMES,
     ROLES,
+    Actor,
     LookAlikeEmail,
     OutsideScope,
     Role,
@@ -430,7 +431,7 @@ def set_user(
     council_ids=(),
     *,
     name: str | None = None,
-    by: str,
+    by: Actor,
     scope: Scope,
     now: datetime | None = None,
 ) -> str:
@@ -456,7 +457,7 @@ def set_user(
             user = AppUser(email=email, name=name or "", role=role, changed_at=now)
             kept = _kept_binding(session, email)
             user.subject = kept
-        user.role, user.changed_at, user.changed_by = role, now, by
+        user.role, user.changed_at, user.changed_by = role, now, by.shown
         if name is not None:
             user.name = name.strip()
         session.add(user)
@@ -469,7 +470,7 @@ def set_user(
         session.add(
             AccessChange(
                 changed_at=now,
-                changed_by=by,
+                changed_by=by.shown,
                 email=email,
                 action=action,
                 role=role,
@@ -528,7 +529,7 @@ def _kept_binding(session: Session, email: str) -> str | None:
 
 
 def remove_user(
-    engine: Engine, email: str, *, by: str, scope: Scope, now: datetime | None = None
+    engine: Engine, email: str, *, by: Actor, scope: Scope, now: datetime | None = None
 ) -> str:
     """Take a user's access away (kept in the log), and end their sign-ins; never the last
     admin's. The account the user was bound to is kept with the address's sign-ins, for the
@@ -549,7 +550,11 @@ def remove_user(
         _end_sign_ins(session, email, state)
         session.add(
             AccessChange(
-                changed_at=_now(now), changed_by=by, email=email, action="fjernet", role=user.role
+                changed_at=_now(now),
+                changed_by=by.shown,
+                email=email,
+                action="fjernet",
+                role=user.role,
             )
         )
         session.commit()
@@ -557,7 +562,7 @@ def remove_user(
 
 
 def clear_subject(
-    engine: Engine, email: str, *, by: str, scope: Scope, now: datetime | None = None
+    engine: Engine, email: str, *, by: Actor, scope: Scope, now: datetime | None = None
 ) -> str:
     """Clear a user's binding to the provider's account, when the person's account there has
     been replaced: the next sign-in with the address binds it again, and the sign-ins so far
@@ -580,7 +585,7 @@ def clear_subject(
         session.add(
             AccessChange(
                 changed_at=_now(now),
-                changed_by=by,
+                changed_by=by.shown,
                 email=email,
                 action=UNBOUND,
                 role=user.role,
