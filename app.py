@@ -109,7 +109,7 @@ def main() -> None:
         )
 
     try:
-        ui.data.ensure_demo_data()
+        ui.demo.ensure_demo_data()
     except Exception:  # a broken demo database must not hide the app behind a traceback
         logging.exception("Kunne ikke laste inn demodata")
         st.error("Demodataene kunne ikke lastes inn. Slett `data/demo.db` og start appen på nytt.")
@@ -154,7 +154,7 @@ def main() -> None:
             icon=":material/error:",
         )
         st.button("Prøv igjen", icon=":material/refresh:", key="retry_after_error")
-    ui.data.continue_demo_data()  # the older years of the demo data, after the first page
+    ui.demo.continue_demo_data()  # the older years of the demo data, after the first page
 
 
 if __name__ == "__main__":  # a visitor's run

@@ -426,8 +426,9 @@ def test_restores_and_files_are_kept_to_the_scope_and_name_who_restored(sample_d
         store.restore_upload(sample_db, first.upload_id, scope=finnmark, by=Actor("Per"))
     with pytest.raises(store.RestoreError, match="Ingen tilgang: rollen «Oversiktsgruppen»"):
         store.restore_upload(sample_db, first.upload_id, scope=OVERSIGHT)
-    assert store.upload_content(sample_db, first.upload_id, scope=finnmark) is None
-    assert store.upload_content(sample_db, first.upload_id, scope=troms) == ("v1.xlsx", data)
+    with Session(sample_db) as session:
+        assert store.upload_content(session, first.upload_id, scope=finnmark) is None
+        assert store.upload_content(session, first.upload_id, scope=troms) == ("v1.xlsx", data)
     message = store.restore_upload(
         sample_db, first.upload_id, scope=troms, by=Actor("Kari", "k@x.no")
     )

@@ -106,7 +106,7 @@ def demo_app(database, app_on, monkeypatch):
     the demo data not loaded into it; ``run()`` opens Oversikt and gives the AppTest."""
     url = database(SAMPLE_REGISTER)
     monkeypatch.setattr(engine_setup, "DEMO_URL", url)
-    monkeypatch.setitem(ui.data._DEMO, "checked", True)  # no first start: the test's files
+    monkeypatch.setitem(ui.demo._DEMO, "checked", True)  # no first start: the test's files
     return db.get_engine(url), lambda: app_on(url)
 
 

@@ -348,14 +348,14 @@ def test_periods_picked_for_another_council_are_reset(app_on, seeded_url, counci
 def test_after_an_error_the_filters_start_again(app_on, seeded_url, monkeypatch):
     """A page that fails because of a filter's value: the error is shown, the filters and
     the URL are reset, and the next run (the «Prøv igjen» button) shows the page."""
-    query = ui.data.query
+    read = ui.data.read
 
     def failing(function, **kwargs):
         if kwargs.get("goal") == 2:
             raise RuntimeError("a filter value the page cannot handle")
-        return query(function, **kwargs)
+        return read(function, **kwargs)
 
-    monkeypatch.setattr(ui.data, "query", failing)
+    monkeypatch.setattr(ui.data, "read", failing)
     at = app_on(seeded_url, ar="2015", delmal="2")
     assert [e.value for e in at.error if "Noe gikk galt" in e.value]
     assert "Filtrene er satt tilbake" in at.error[0].value

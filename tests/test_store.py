@@ -116,7 +116,8 @@ def test_valid_report_is_stored(fresh_db):
         upload.active,
     )
     assert data == upload.content
-    assert ("rapport.xlsx", data) == upload_content(fresh_db, 1, scope=OPERATOR)
+    with Session(fresh_db) as session:
+        assert ("rapport.xlsx", data) == upload_content(session, 1, scope=OPERATOR)
     assert (troms, 2012, "H1", True, date(2012, 8, 20), False) == (
         report.council_id,
         report.year,

@@ -12,7 +12,8 @@ on the user's next click), and the open modes.
   whose operator set ``IA_AUTH=av`` (a red banner on every page). Any other database shows
   how to configure sign-in, and no data.
 
-The scope decided here goes with every query (``ui.data.query``) and every store call.
+The visitor decided here is who every read and write of the pages is for (``ui.data``): their
+scope goes with each, and a change is kept as made by them (``Visitor.actor``).
 """
 
 from __future__ import annotations
@@ -34,10 +35,9 @@ from ia_data.domain.access import (
     address_verified,
     normal_email,
 )
-from ia_data.storage import db, register, stats, users
+from ia_data.storage import db, users
 from ia_data.storage.engine import database_problem, is_demo
 
-OPEN_SETTING = settings.OPEN_SETTING
 _VISITOR = "_ia_visitor"  # session state: the visitor of the current run
 # The visitor a download is made for: Streamlit calls a download's ``data`` on the click,
 # outside the run that drew the button (``as_this_visitor``).
@@ -124,11 +124,6 @@ def sign_in_configured() -> bool:
         return False
 
 
-def open_setting() -> bool:
-    """Whether the operator switched sign-in off for a real database (``IA_AUTH=av``)."""
-    return settings.current().open_mode
-
-
 def _user_claim(name: str) -> str:
     value = st.user.get(name)
     return value.strip() if isinstance(value, str) else ""
@@ -169,7 +164,7 @@ def decide() -> Visitor:
         visitor = _signed_in() if signed_in else Visitor(Mode.SIGN_IN)
     elif is_demo():
         visitor = Visitor(Mode.DEMO, OPERATOR)
-    elif open_setting():
+    elif settings.current().open_mode:  # the operator switched sign-in off (``IA_AUTH=av``)
         visitor = Visitor(Mode.OPEN, OPERATOR)
     else:
         visitor = Visitor(Mode.CLOSED)
@@ -247,82 +242,3 @@ def scope() -> Scope:
     """The scope of this run's user; a scope that reaches nothing if there is none."""
     found = visitor()
     return found.scope if found.may_use_app else NOBODY
-
-
-def admin_contacts() -> str:
-    """Whom to ask for access, as a sentence."""
-    admins = users.admin_emails()
-    if admins:
-        return f"Be en administrator om tilgang: {', '.join(admins)}."
-    return "Be administratoren av IA-rådsoversikt om tilgang."
-
-
-# --- «Tilgang»: an admin's changes, in the admin's scope --------------------------------
-AccessError = users.AccessError
-UNREACHABLE = users.UNREACHABLE  # how a user no sign-in reaches today is marked
-
-
-def user_list() -> list[users.UserRow]:
-    with Session(db.get_engine()) as session:
-        return users.users(session, scope=scope())
-
-
-def access_log():
-    with Session(db.get_engine()) as session:
-        return users.access_log(session, scope=scope())
-
-
-def set_user(email: str, role: str, council_ids, name: str | None = None) -> str:
-    """Add or change a user; raises ``AccessError`` with the reason."""
-    return users.set_user(
-        db.get_engine(), email, role, council_ids, name=name, by=visitor().actor, scope=scope()
-    )
-
-
-def remove_user(email: str) -> str:
-    return users.remove_user(db.get_engine(), email, by=visitor().actor, scope=scope())
-
-
-def clear_subject(email: str) -> str:
-    """Clear a user's binding to the provider's account; raises ``AccessError``."""
-    return users.clear_subject(db.get_engine(), email, by=visitor().actor, scope=scope())
-
-
-# --- «Register»: a new version of the council register (an admin) ----------------------------
-RegisterError = register.RegisterError
-
-
-def register_change(text: str, file_name: str, dry_run: bool):
-    """What a register file changes (``dry_run``), or take it into use; raises
-    ``RegisterError`` with the reason."""
-    return register.load_new_register(
-        db.get_engine(), text, file_name, by=visitor().actor, scope=scope(), dry_run=dry_run
-    )
-
-
-def register_versions():
-    with Session(db.get_engine()) as session:
-        return register.register_history(session, scope=scope())
-
-
-# --- «Statistikk»: public statistics loaded or fetched (an admin) ---------------------------
-def stats_import(file_name: str, data: bytes, dry_run: bool):
-    """A statistics file checked (``dry_run``) or loaded: a ``LoadResult``."""
-    return stats.import_stats(
-        db.get_engine(), file_name, data, by=visitor().actor, scope=scope(), dry_run=dry_run
-    )
-
-
-def stats_fetch(table: str, dry_run: bool):
-    """A StatBank table fetched and checked (``dry_run``) or loaded: a ``LoadResult``."""
-    return stats.fetch_stats(
-        db.get_engine(), table, by=visitor().actor, scope=scope(), dry_run=dry_run
-    )
-
-
-def stats_series(history: bool = False):
-    """The active series, or (``history``) every load of every series."""
-    with Session(db.get_engine()) as session:
-        if history:
-            return stats.series_history(session, scope=scope())
-        return stats.series_list(session, scope=scope())

@@ -16,7 +16,7 @@ from ia_data.domain import formatting as fmt
 from ia_data.domain.rules import Status
 from ia_data.reporting.table import Column, Kind, Kroner, Percent
 from ui.auth import as_this_visitor
-from ui.data import table_export
+from ui.data import read, rules
 from ui.text import plain, screen_text
 
 STATUS_COLOURS = {
@@ -365,8 +365,13 @@ def download_buttons(table, download: Download, *, key: str) -> None:
         "assumption_years": sorted(set(download.years)),
     }
 
+    in_force = {"rules": rules(), "cache": False}
+
     def make(file_format: str) -> bytes:
-        return table_export(table() if callable(table) else table, file_format, **about)
+        from ia_data.output.exports import table_export  # openpyxl, when a file is asked for
+
+        shown = table() if callable(table) else table
+        return read(table_export, table=shown, file_format=file_format, **about, **in_force)
 
     download_pair(make, download.stem, key)
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.auth import OPEN_SETTING, Mode, Visitor, admin_contacts, end_session
-from ui.data import demo_additions, demo_failed, demo_loading
+from ia_data.settings import OPEN_SETTING
+from ia_data.storage.users import admin_emails
+from ui.auth import Mode, Visitor, end_session
+from ui.demo import demo_additions, demo_failed, demo_loading
 from ui.text import plain
 
 TEXT = {
@@ -150,6 +152,14 @@ def _demo_progress() -> None:
         st.rerun(scope="app")
     done, total = loading
     st.progress(done / total, text=TEXT["demo_loading"].format(done=done, total=total))
+
+
+def admin_contacts() -> str:
+    """Whom to ask for access, as a sentence (the first admins the settings name)."""
+    admins = admin_emails()
+    if admins:
+        return f"Be en administrator om tilgang: {', '.join(admins)}."
+    return "Be administratoren av IA-rådsoversikt om tilgang."
 
 
 def admitted(visitor: Visitor, page) -> bool:

@@ -24,9 +24,9 @@ async def warm_up(app):
         import ia_data.output.charts
         import ia_data.reporting.sickness
         import ia_data.reporting.tables  # noqa: F401
-        from ui import data
+        from ui import demo
 
-        data.start_demo_data()
+        demo.start_demo_data()
     except Exception:
         _log.exception("Oppvarmingen før første besøk feilet; første besøk gjør det selv")
     _log.info("Klar til første besøk etter %.1f s", time.perf_counter() - started)

@@ -17,6 +17,7 @@ from ia_data.reporting.activities import (
     activity_list,
     report_uploads,
 )
+from ia_data.reporting.council import council_register
 from ia_data.reporting.overview import overview
 from ia_data.reporting.sickness import sickness_and_activity
 
@@ -66,14 +67,17 @@ TEXT = {
 }
 LIST_LIMIT = 3000
 
+rules = ui.data.rules()
 years = ui.data.page_start(TEXT)
 
 with st.container(horizontal=True):
     year = ui.filters.year_filter(years, default=years[0])
     goal = ui.filters.goal_filter()
-council_ids = ui.filters.council_filter([c for c in ui.data.all_councils() if c.exists_in(year)])
-coverage_rows = ui.data.query(
-    overview, year=year, as_of=date.today(), council_ids=council_ids or None, goal=None
+council_ids = ui.filters.council_filter(
+    [c for c in ui.data.read(council_register) if c.exists_in(year)]
+)
+coverage_rows = ui.data.read(
+    overview, year=year, rules=rules, as_of=date.today(), council_ids=council_ids or None, goal=None
 )
 if not coverage_rows:
     st.info(TEXT["no_rows"])
@@ -81,13 +85,13 @@ if not coverage_rows:
 chosen = ", ".join(r.council.name for r in coverage_rows) if council_ids else "alle"
 goal_text = f"delmål {goal}" if goal else "alle delmål"
 filters = [(columns.YEAR, year), (columns.COUNCIL, chosen), (columns.GOALS_TAGGED, goal_text)]
-uploads = ui.data.query(report_uploads, year=year, council_ids=council_ids or None)
+uploads = ui.data.read(report_uploads, year=year, council_ids=council_ids or None)
 if goal:
     st.info(TEXT["goal_note"].format(goal=goal), icon=":material/filter_alt:")
 
 # --- headline figures ------------------------------------------------------------------
-by_goal = ui.data.query(activity_breakdown, year=year, by="goal", council_ids=council_ids or None)
-by_type = ui.data.query(
+by_goal = ui.data.read(activity_breakdown, year=year, by="goal", council_ids=council_ids or None)
+by_type = ui.data.read(
     activity_breakdown, year=year, by="type", council_ids=council_ids or None, goal=goal
 )
 with st.container(horizontal=True, border=True):
@@ -137,7 +141,9 @@ st.caption(TEXT["coverage_caption"])
 ui.display.goal_legend()
 
 # --- sickness absence against sub-goal 1 ------------------------------------------------
-sickness, points = ui.data.query(sickness_and_activity, year=year, council_ids=council_ids or None)
+sickness, points = ui.data.read(
+    sickness_and_activity, year=year, rules=rules, council_ids=council_ids or None
+)
 if tables.shows_sickness(sickness) and any(p.goal_1 is not None for p in points):
     st.subheader(TEXT["sickness"].format(year=year))
     ui.display.chart(
@@ -147,7 +153,7 @@ if tables.shows_sickness(sickness) and any(p.goal_1 is not None for p in points)
 
 # --- per sub-goal, type and sector -----------------------------------------------------
 st.subheader(TEXT["breakdown"].format(year=year))
-by_sector = ui.data.query(
+by_sector = ui.data.read(
     activity_breakdown,
     year=year,
     by="sector",
@@ -185,7 +191,7 @@ for tab, (rows, by, title, slug) in zip(st.tabs(TEXT["tabs"]), views, strict=Tru
 
 # --- the list --------------------------------------------------------------------------
 st.subheader(TEXT["list"].format(year=year))
-options = ui.data.query(activity_filter_options, year=year)
+options = ui.data.read(activity_filter_options, year=year)
 with st.container(horizontal=True):
     search = ui.filters.search_filter(help=TEXT["search_help"])
     types = ui.filters.choice_filter(columns.TYPE.name, options["types"], "type", TEXT["all_types"])
@@ -200,7 +206,7 @@ query = {
     "statuses": statuses or None,
     "search": search,
 }
-rows, total = ui.data.query(activity_list, limit=LIST_LIMIT, **query)
+rows, total = ui.data.read(activity_list, limit=LIST_LIMIT, **query)
 if not rows:
     st.info(TEXT["list_empty"], icon=":material/search_off:")
 else:
@@ -210,7 +216,7 @@ else:
         st.caption(TEXT["list_count"].format(shown=fmt.number(total)))
 
     def _everything():
-        return tables.activities_table(ui.data.query(activity_list, **query)[0])
+        return tables.activities_table(ui.data.read(activity_list, **query)[0])
 
     ui.display.show_table(
         tables.activities_table(rows),

@@ -12,6 +12,7 @@ from ia_data.domain import formatting as fmt
 from ia_data.domain.rules import Status
 from ia_data.output import charts
 from ia_data.reporting import columns, tables
+from ia_data.reporting.council import council_register
 from ia_data.reporting.deadlines import data_years, deadlines, falling_due, missing_reports
 
 TEXT = {
@@ -43,7 +44,7 @@ rules = ui.data.rules()
 st.title(TEXT["title"])
 st.caption(TEXT["intro"])
 
-all_years = ui.data.query(data_years)
+all_years = ui.data.read(data_years, rules=rules)
 if not all_years:
     st.info(TEXT["empty"], icon=":material/upload_file:")
     st.stop()
@@ -52,9 +53,11 @@ with st.container(horizontal=True):
     as_of = ui.filters.as_of_filter()
     years = ui.filters.year_range_filter(all_years)
 council_ids = ui.filters.council_filter(
-    [c for c in ui.data.all_councils() if any(c.exists_in(y) for y in years)]
+    [c for c in ui.data.read(council_register) if any(c.exists_in(y) for y in years)]
 )
-rows = ui.data.query(deadlines, as_of=as_of, years=years, council_ids=council_ids or None)
+rows = ui.data.read(
+    deadlines, rules=rules, as_of=as_of, years=years, council_ids=council_ids or None
+)
 if not rows:
     st.info(TEXT["no_rows"])
     st.stop()

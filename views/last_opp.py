@@ -1,19 +1,17 @@
 """Last opp: the secretariat drops one or more report workbooks, sees every problem and
 what each file will change before anything is stored, and confirms. Also the blank
-template for a chosen year."""
+template for a chosen year. Each file's card and the confirm are ``ui.upload_card``'s."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 import ui
-from ia_data.domain import formatting as fmt
-from ia_data.domain.kinds import ImportStatus, UploadKind
-from ia_data.output import exports
+from ia_data.domain.kinds import UploadKind
+from ia_data.output.template import template_for_year
 from ia_data.reporting import columns, record_tables
 from ia_data.reporting import uploads as up
-from ia_data.reporting.table import Kroner
+from ia_data.reporting.deadlines import years_with_data
 
 TEXT = {
     "title": "Last opp",
@@ -53,51 +51,7 @@ TEXT = {
     "status_ready": "Klar til lagring",
     "status_errors": "Har feil",
     "status_unchanged": "Allerede lastet opp",
-    "card_errors": "{count} feil må rettes før filen kan lagres. Rad er radnummeret slik "
-    "Excel viser det.",
-    "card_error_one": "{message}. Filen kan ikke lagres.",
-    "card_unchanged": "Akkurat denne filen er lastet opp før (opplasting nr. {id}); den "
-    "lagres ikke igjen.",
-    "report_line": "**{council}** · rapportperiode **{period}** ({start}–{end}) · "
-    "frist **{due}**{assumed} · innsendt **{submitted}** {badge}",
-    "assumed": " (antatt)",
-    "partial_line": "Fra filen: {what}",
-    "errors_download": "Last ned feillisten (XLSX)",
-    "errors_alt": "Feilene i {name}",
-    "errors_long": "Mange feil: en lang melding kan være forkortet i tabellen; feillisten "
-    "(XLSX) under har alle meldingene hele.",
-    "warnings": "{count} advarsler (filen kan likevel lagres):",
-    "warning_one": "1 advarsel (filen kan likevel lagres):",
-    "warnings_more": "… og {count} til",
-    "warnings_all": "Alle advarslene ({count})",
-    "warnings_title": "Advarsler",
-    "changes": "Hva filen endrer",
-    "changes_new": "Ingen versjon er lagret for {what} fra før: alt i filen er nytt.",
-    "changes_replaces": "Erstatter den aktive versjonen (opplasting nr. {id}) for {what}.",
-    "changes_counts": "Aktiviteter: {new} lagt til, {removed} fjernet, {changed} endret "
-    "(sammenlignet på dato og tittel).",
-    "changes_none": "Ingen av aktivitetene er endret.",
-    "allocations_line": "Tildelingsvedtak: {count} tildelinger for {years}, til sammen {total}.",
-    "save": "Lagre",
-    "uploaded_by": "Lagres som lastet opp av **{who}** (vises under «Opplastinger»).",
     "scope": "Du kan laste opp rapporter for {councils}.",
-    "save_one": "Lagre filen",
-    "save_many": "Lagre {count} filer",
-    "save_none": "Ingen filer kan lagres",
-    "save_skips": "Filer med feil, og filer som er lastet opp før, blir ikke lagret.",
-    "saving": "Lagrer {done} av {total}: {name}",
-    "summary_one": "Filen er lagret. Oversikten viser de nye tallene.",
-    "summary_ok": "Lagret {stored} av {total} filer. Oversikten viser de nye tallene.",
-    "summary_some": "Lagret {stored} av {total} filer; se under for de andre.",
-    "summary_none": "Ingen av filene ble lagret.",
-    "summary_links": "Se resultatet:",
-    "summary_overview": "Oversikt {year}",
-    "metric_activities": "Aktiviteter",
-    "metric_goal": "Delmål {k}",
-    "metric_meetings": "Møter",
-    "metric_cost": "Kostnad",
-    "activities_help": "Aktiviteter som ikke er avlyst",
-    "cost_help": "Sum kostnad for alle aktivitetene, avlyste medregnet",
 }
 
 # What the file chooser offers: the four formats by name and by type. With a type listed,
@@ -110,7 +64,6 @@ ACCEPTED = [
     "application/vnd.ms-excel",
     "application/vnd.oasis.opendocument.spreadsheet",
 ]  # fmt: skip
-WHOLE_ERRORS = 40  # up to this many errors are listed whole (wrapped); more in a scroll table
 
 rules = ui.data.rules()
 st.session_state.setdefault("upload_round", 0)
@@ -120,48 +73,7 @@ st.title(TEXT["title"])
 st.caption(TEXT["intro"])
 if not ui.auth.scope().everything:
     st.caption(TEXT["scope"].format(councils=ui.text.plain(ui.auth.scope().described())))
-
-
-# --- the summary of the last confirm ---------------------------------------------------
-def _show_summary(summary: list[tuple[str, str]]) -> None:
-    stored = sum(1 for status, *_ in summary if status == ImportStatus.STORED)
-    total = len(summary)
-    lines = "\n".join(f"- {ui.text.plain(message)}" for _, message, *_ in summary)
-    if stored == total == 1:
-        st.success(f"{TEXT['summary_one']}\n\n{lines}")
-    elif stored == total:
-        st.success(f"{TEXT['summary_ok'].format(stored=stored, total=total)}\n\n{lines}")
-    elif stored:
-        st.warning(f"{TEXT['summary_some'].format(stored=stored, total=total)}\n\n{lines}")
-    else:
-        st.error(f"{TEXT['summary_none']}\n\n{lines}")
-    # Each stored report's year (and its councils), so that the link shows the new figures.
-    stored_in: dict[int, set[int]] = {}
-    for status, _, year, council_id in summary:
-        if status == ImportStatus.STORED and year is not None:
-            stored_in.setdefault(year, set())
-            if council_id is not None:
-                stored_in[year].add(council_id)
-    with st.container(horizontal=True, gap="small"):
-        st.caption(TEXT["summary_links"])
-        for year, council_ids in sorted(stored_in.items()):
-            params = {"ar": str(year)}
-            if council_ids:
-                params["rad"] = ",".join(str(i) for i in sorted(council_ids))
-            st.page_link(
-                "views/oversikt.py",
-                label=TEXT["summary_overview"].format(year=year),
-                icon=":material/table_chart:",
-                query_params=params,
-            )
-        if not stored_in:
-            st.page_link("views/oversikt.py", label="Oversikt", icon=":material/table_chart:")
-        st.page_link("views/opplastinger.py", label="Opplastinger", icon=":material/history:")
-
-
-summary = st.session_state.pop("upload_summary", None)
-if summary:
-    _show_summary(summary)
+summary = ui.upload_card.last_summary()  # of the last confirm, once
 
 # --- the uploader and the template -----------------------------------------------------
 left, right = st.columns([2, 1], gap="large")
@@ -177,7 +89,7 @@ with right, st.container(border=True):
     st.markdown(f"**{TEXT['template']}**")
     st.caption(TEXT["template_caption"])
     template_years = list(reversed(rules.years))
-    with_data = ui.data.years()
+    with_data = ui.data.read(years_with_data)
     default_year = with_data[0] if with_data else template_years[0]
     year = st.selectbox(
         TEXT["template_year"],
@@ -187,7 +99,9 @@ with right, st.container(border=True):
     )
     st.download_button(
         TEXT["template_button"].format(year=year),
-        data=ui.auth.as_this_visitor(lambda: ui.upload.template(year)),
+        data=ui.auth.as_this_visitor(
+            lambda: ui.data.read(template_for_year, year=year, rules=rules)
+        ),
         file_name=f"ia-rapportmal-{year}.xlsx",
         mime=ui.display.XLSX_MIME,
         icon=":material/download:",
@@ -269,233 +183,7 @@ if total > 1:
     )
 
 
-# --- one card per file ----------------------------------------------------------------
-def _errors_table(p: up.Preview) -> None:
-    table = record_tables.problems_table(p.errors)
-    frame = pd.DataFrame(table.rows, columns=table.names)
-    row = columns.ROW.name
-    frame[row] = pd.array(frame[row].tolist(), dtype="Int64")
-    for column in (columns.FOUND.name, columns.MESSAGE.name):  # a found value may be long
-        frame[column] = [ui.text.screen_text(v) for v in frame[column]]
-    if len(frame) <= WHOLE_ERRORS:  # a static table: every message whole, wrapped
-        frame[row] = ["" if pd.isna(v) else str(v) for v in frame[row]]
-        frame = frame.fillna("")
-        st.table(frame, hide_index=True, alt=TEXT["errors_alt"].format(name=p.file_name))
-    else:
-        st.caption(TEXT["errors_long"])
-        st.dataframe(
-            frame,
-            placeholder="",  # an empty cell, not «None»
-            hide_index=True,
-            height=min(ui.display.table_height(len(frame)), 456),
-            column_config=ui.display.column_settings(table),
-            key=f"errors_{p.sha256[:16]}",
-        )
-    stem = p.file_name.rsplit(".", 1)[0]
-    st.download_button(
-        TEXT["errors_download"],
-        data=lambda p=p: exports.problems_xlsx(p.file_name, p.errors),
-        file_name=f"feil-{stem}.xlsx",
-        mime=ui.display.XLSX_MIME,
-        icon=":material/download:",
-        on_click="ignore",
-        key=f"errors_download_{p.sha256[:16]}",
-    )
-
-
-def _warnings(p: up.Preview) -> None:
-    warnings = p.warnings
-    if not warnings:
-        return
-    shown = warnings[:5]
-    head = (
-        TEXT["warning_one"] if len(warnings) == 1 else TEXT["warnings"].format(count=len(warnings))
-    )
-    lines = "\n".join(f"- {ui.text.plain(w.text)}" for w in shown)
-    more = (
-        f"\n- {TEXT['warnings_more'].format(count=len(warnings) - len(shown))}"
-        if len(warnings) > len(shown)
-        else ""
-    )
-    st.warning(f"{head}\n\n{lines}{more}", icon=":material/warning:")
-    if len(warnings) > len(shown):
-        with st.expander(TEXT["warnings_all"].format(count=len(warnings))):
-            ui.display.show_table(
-                record_tables.problems_table(warnings, TEXT["warnings_title"]),
-                key=f"w_{p.sha256[:16]}",
-            )
-
-
-def _report_line(p: up.Preview) -> None:
-    period = p.period
-    badge = ""
-    if p.deadline:
-        colour = "green" if p.on_time else "orange"
-        badge = f":{colour}-badge[{p.deadline}]"
-    st.markdown(
-        TEXT["report_line"].format(
-            council=ui.text.plain(p.council),
-            period=period.label,
-            start=fmt.day(period.start),
-            end=fmt.day(period.end),
-            due=fmt.day(period.due),
-            assumed=TEXT["assumed"] if period.due_is_assumption else "",
-            submitted=fmt.day(p.submitted),
-            badge=badge,
-        )
-    )
-    for note in p.result.notes:
-        st.caption(ui.text.plain(note))
-
-
-def _counts(p: up.Preview) -> None:
-    with st.container(horizontal=True, border=True):
-        st.metric(TEXT["metric_activities"], fmt.number(p.activities), help=TEXT["activities_help"])
-        for k in (1, 2, 3):
-            name = TEXT["metric_goal"].format(k=k)
-            st.metric(name, fmt.number(p.goals[k]), help=ui.display.goal_help(k))
-        st.metric(TEXT["metric_meetings"], fmt.number(p.meetings))
-        st.metric(TEXT["metric_cost"], fmt.kroner(p.cost_ore), help=TEXT["cost_help"])
-
-
-def _signed(value: int, money: bool) -> str:
-    text = fmt.kroner(abs(value)) if money else fmt.number(abs(value))
-    if value > 0:
-        return f"+{text}"
-    return f"−{text}" if value < 0 else text
-
-
-def _changes(p: up.Preview) -> None:
-    changes = p.changes
-    what = ui.text.plain(f"{p.council}, {p.period_label}")
-    st.markdown(f"**{TEXT['changes']}**")
-    if changes.is_new:
-        st.caption(TEXT["changes_new"].format(what=what))
-        return
-    st.caption(TEXT["changes_replaces"].format(id=changes.replaces_upload_id, what=what))
-    counts = record_tables.change_counts_table(changes)
-    rows = []
-    for label, before, after, change in counts.rows:
-        money = isinstance(before, Kroner)
-        if money:
-            before, after, change = before.ore, after.ore, change.ore
-        shown = fmt.kroner if money else fmt.number
-        rows.append([label, shown(before), shown(after), _signed(change, money)])
-    frame = pd.DataFrame(rows, columns=counts.names)
-    st.dataframe(
-        frame.style.map(
-            lambda v: "font-weight: 600" if v and v[0] in "+−" else "",
-            subset=[columns.DIFFERENCE.name],
-        ),
-        placeholder="",  # an empty cell, not «None»
-        hide_index=True,
-        width=520,
-        key=f"counts_{p.sha256[:16]}",
-    )
-    st.markdown(
-        TEXT["changes_counts"].format(
-            new=changes.count("ny"),
-            removed=changes.count("fjernet"),
-            changed=changes.count("endret"),
-        )
-    )
-    if changes.activities:
-        ui.display.show_table(
-            record_tables.activity_changes_table(changes), key=f"changes_{p.sha256[:16]}"
-        )
-    else:
-        st.caption(TEXT["changes_none"])
-
-
-def _allocations(p: up.Preview) -> None:
-    allocations = p.result.parsed.allocations
-    years = sorted({a.year for a in allocations})
-    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
-    st.markdown(
-        TEXT["allocations_line"].format(
-            count=len(allocations),
-            years=span,
-            total=fmt.kroner(sum(a.amount_ore for a in allocations)),
-        )
-    )
-    ui.display.show_table(
-        record_tables.allocations_preview_table(p.result.parsed), key=f"alloc_{p.sha256[:16]}"
-    )
-
-
-def _card(p: up.Preview) -> None:
-    icon = (
-        ":material/error:"
-        if p.errors
-        else (":material/info:" if p.unchanged else ":material/check_circle:")
-    )
-    with st.container(border=True):
-        st.markdown(f"#### {icon} {ui.text.plain(p.file_name)}")
-        if p.errors:
-            known = [x for x in (p.council, p.period_label) if x]
-            if known:
-                st.markdown(TEXT["partial_line"].format(what=ui.text.plain(", ".join(known))))
-            located = [e for e in p.errors if e.sheet or e.row is not None]
-            if len(p.errors) == 1 and not located:
-                message = ui.text.plain(p.errors[0].message.rstrip("."))
-                st.error(TEXT["card_error_one"].format(message=message))
-            else:
-                st.error(TEXT["card_errors"].format(count=len(p.errors)))
-                _errors_table(p)
-            _warnings(p)
-            return
-        if p.unchanged:
-            st.info(TEXT["card_unchanged"].format(id=p.result.upload_id))
-        if p.kind == UploadKind.ALLOCATION:
-            _allocations(p)
-            return
-        _report_line(p)
-        _counts(p)
-        _warnings(p)
-        if p.changes is not None:
-            _changes(p)
-
-
 for p in previews:
-    _card(p)
+    ui.upload_card.card(p)
 
-# --- confirm ---------------------------------------------------------------------------
-st.subheader(TEXT["save"])
-who = ui.auth.visitor()
-st.caption(TEXT["uploaded_by"].format(who=ui.text.plain(who.who_shown)))
-if not ready:
-    label = TEXT["save_none"]
-elif len(ready) == 1:
-    label = TEXT["save_one"]
-else:
-    label = TEXT["save_many"].format(count=len(ready))
-if len(ready) < total:
-    st.caption(TEXT["save_skips"])
-if st.button(
-    label, type="primary", disabled=not ready, icon=":material/save:", key="confirm_upload"
-):
-    bar = st.progress(0.0) if len(ready) > 1 else None
-    results = []
-    for done, p in enumerate(ready, start=1):
-        if bar is not None:
-            bar.progress(
-                (done - 1) / len(ready),
-                text=TEXT["saving"].format(
-                    done=done, total=len(ready), name=ui.text.plain(p.file_name)
-                ),
-            )
-        results.append(ui.upload.store_upload(p.file_name, contents[p.sha256]))
-    if bar is not None:
-        bar.progress(1.0)
-    ui.upload.data_changed()
-    st.session_state.upload_summary = [
-        (
-            r.status,
-            r.message,
-            r.parsed.period.year if r.parsed.period else None,
-            r.parsed.council.id if r.parsed.council else None,
-        )
-        for r in results
-    ]
-    st.session_state.upload_round += 1
-    st.rerun()
+ui.upload_card.confirm(ready, total, contents)

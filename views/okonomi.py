@@ -11,6 +11,7 @@ from ia_data.domain.money import rule_grants_text
 from ia_data.output import charts
 from ia_data.reporting import columns, tables
 from ia_data.reporting.activities import activity_types, spend_by_type
+from ia_data.reporting.council import council_register
 from ia_data.reporting.headline import headline
 from ia_data.reporting.money import allocation_history, money, pool_status
 
@@ -63,8 +64,10 @@ years = ui.data.page_start(TEXT)
 
 with st.container(horizontal=True):
     year = ui.filters.year_filter(years, default=years[0])
-council_ids = ui.filters.council_filter([c for c in ui.data.all_councils() if c.exists_in(year)])
-rows = ui.data.query(money, years=[year], council_ids=council_ids or None)
+council_ids = ui.filters.council_filter(
+    [c for c in ui.data.read(council_register) if c.exists_in(year)]
+)
+rows = ui.data.read(money, rules=rules, years=[year], council_ids=council_ids or None)
 if not rows:
     st.info(TEXT["no_rows"])
     st.stop()
@@ -90,7 +93,7 @@ with st.container(horizontal=True, border=True):
     )
 
 # --- the year's pool, where the rules set one (2012) ------------------------------------
-pool = ui.data.query(pool_status, year=year)
+pool = ui.data.read(pool_status, rules=rules, year=year)
 if pool is not None:
     st.subheader(TEXT["pool"].format(year=year))
     with st.container(horizontal=True, border=True):
@@ -134,7 +137,7 @@ ui.display.chart(charts.money_chart(rows))
 
 # --- spend by activity type ------------------------------------------------------------
 st.subheader(TEXT["by_type"].format(year=year))
-spend = ui.data.query(spend_by_type, year=year, council_ids=council_ids or None)
+spend = ui.data.read(spend_by_type, year=year, council_ids=council_ids or None)
 if spend:
     types = activity_types({s.type for s in spend})
     councils = [r.council for r in rows]
@@ -157,7 +160,7 @@ else:
     st.info(TEXT["no_spend"].format(year=year))
 
 # --- the trend over the years ----------------------------------------------------------
-history = ui.data.query(money, council_ids=council_ids or None)
+history = ui.data.read(money, rules=rules, council_ids=council_ids or None)
 all_years = sorted({r.year for r in history})
 span = f"{all_years[0]}–{all_years[-1]}" if len(all_years) > 1 else str(all_years[0])
 history_about = {
@@ -202,7 +205,7 @@ with st.expander(TEXT["all_years"]):
 # --- the decisions ---------------------------------------------------------------------
 st.subheader(TEXT["decisions"])
 st.caption(TEXT["decisions_caption"])
-versions = ui.data.query(allocation_history, council_ids=council_ids or None)
+versions = ui.data.read(allocation_history, council_ids=council_ids or None)
 if versions:
     ui.display.show_table(
         tables.allocations_table(versions),

@@ -11,6 +11,8 @@ from ia_data.domain import formatting as fmt
 from ia_data.domain.kinds import UploadKind
 from ia_data.reporting import record_tables
 from ia_data.reporting import uploads as up
+from ia_data.reporting.council import council_register
+from ia_data.storage.store import restore_upload, upload_content
 
 TEXT = {
     "title": "Opplastinger",
@@ -54,6 +56,13 @@ def _label(row: up.UploadRow) -> str:
     return f"Nr. {row.id} · {row.what} · {row.file_name} · {fmt.day(row.uploaded_at)}"
 
 
+def _original(upload_id: int) -> bytes:
+    """The original bytes of an upload, read when the button is pressed (not cached: a file
+    may be large); nothing for one outside the visitor's scope."""
+    found = ui.data.read(upload_content, upload_id=upload_id, cache=False)
+    return found[1] if found else b""
+
+
 def _size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{fmt.number(size / 1024 / 1024, 1)} MB"
@@ -67,22 +76,26 @@ message = st.session_state.pop("restore_message", None)
 if message:
     st.success(ui.text.plain(message), icon=":material/check_circle:")
 
-everything = ui.upload.upload_history()
+everything = ui.data.read(up.upload_history)
 if not everything:
     st.info(TEXT["empty"], icon=":material/upload_file:")
     st.stop()
 
 # --- filters ---------------------------------------------------------------------------
 with_uploads = {r.council_id for r in everything if r.council_id is not None}
-periods = {f"{y} {p}": (y, p) for y, p in ui.upload.uploaded_periods()}
+periods = {f"{y} {p}": (y, p) for y, p in ui.data.read(up.uploaded_periods)}
 with st.container(horizontal=True):
     council_ids = ui.filters.council_filter(
-        [c for c in ui.data.all_councils() if c.id in with_uploads]
+        [c for c in ui.data.read(council_register) if c.id in with_uploads]
     )
     chosen = ui.filters.choice_filter(
         TEXT["period"], list(periods), "periode", TEXT["period_placeholder"]
     )
-rows = ui.upload.upload_history(council_ids, [periods[label] for label in chosen])
+rows = ui.data.read(
+    up.upload_history,
+    council_ids=sorted(council_ids) or None,
+    periods=sorted(periods[label] for label in chosen) or None,
+)
 if not rows:
     st.info(TEXT["no_rows"])
     st.stop()
@@ -136,7 +149,7 @@ with st.container(border=True):
     with st.container(horizontal=True):
         st.download_button(
             TEXT["download"],
-            data=ui.auth.as_this_visitor(lambda: ui.upload.upload_file(row.id)),
+            data=ui.auth.as_this_visitor(lambda: _original(row.id)),
             file_name=row.file_name,
             mime=up.mime_type(row.file_name),
             icon=":material/download:",
@@ -157,7 +170,7 @@ with st.container(border=True):
         st.caption(TEXT["read_only"])
     elif pending == row.id:
         if row.kind == UploadKind.REPORT:
-            current = up.active_version(ui.upload.upload_history(), row)
+            current = up.active_version(everything, row)
             instead = TEXT["restore_instead"].format(id=current.id) if current else ""
             text = TEXT["restore_report"].format(
                 id=row.id, what=ui.text.plain(row.what), instead=instead
@@ -173,9 +186,7 @@ with st.container(border=True):
             st.rerun()
         if confirm:
             st.session_state.pop("restore_pending", None)
-            try:
-                st.session_state.restore_message = ui.upload.restore_upload(row.id)
-            except ui.upload.RestoreError as exc:
-                st.error(ui.text.plain(exc), icon=":material/error:")
-            else:
+            done = ui.data.write(restore_upload, upload_id=row.id)  # a refusal: said there
+            if done is not None:
+                st.session_state.restore_message = done
                 st.rerun()

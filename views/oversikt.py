@@ -11,6 +11,7 @@ from ia_data.domain.money import rule_grants_text
 from ia_data.domain.rules import ASSUMED_MARK
 from ia_data.output import charts
 from ia_data.reporting import columns, tables
+from ia_data.reporting.council import council_register
 from ia_data.reporting.headline import headline
 from ia_data.reporting.overview import overview
 from ia_data.reporting.sickness import sickness_overview
@@ -63,14 +64,18 @@ with st.container(horizontal=True):
     year = ui.filters.year_filter(years, default=years[0])
     as_of = ui.filters.as_of_filter()
     goal = ui.filters.goal_filter()
-council_ids = ui.filters.council_filter([c for c in ui.data.all_councils() if c.exists_in(year)])
+council_ids = ui.filters.council_filter(
+    [c for c in ui.data.read(council_register) if c.exists_in(year)]
+)
 
-rows = ui.data.query(overview, year=year, as_of=as_of, council_ids=council_ids or None, goal=goal)
+rows = ui.data.read(
+    overview, year=year, as_of=as_of, rules=rules, council_ids=council_ids or None, goal=goal
+)
 if not rows:
     st.info(TEXT["no_rows"])
     st.stop()
 periods = rules.periods(year)
-sickness = ui.data.query(sickness_overview, year=year, council_ids=council_ids or None)
+sickness = ui.data.read(sickness_overview, year=year, rules=rules, council_ids=council_ids or None)
 table = tables.overview_table(rows, periods, screen=True, sickness=sickness)
 
 # --- headline figures ------------------------------------------------------------------
@@ -136,8 +141,18 @@ if tables.shows_sickness(sickness):
 ui.display.assumption_legend(rules, [year])
 ui.display.goal_legend()
 ui.display.council_page_links([r.council for r in rows], TEXT["links"])
+
+
+def _overview_file(file_format: str) -> bytes:
+    """The overview as a file (its writers imported when a file is asked for: openpyxl)."""
+    from ia_data.output.exports import overview_export
+
+    shown = {"year": year, "as_of": as_of, "council_ids": council_ids, "goal": goal}
+    return ui.data.read(overview_export, rules=rules, file_format=file_format, cache=False, **shown)
+
+
 ui.display.download_pair(
-    lambda file_format: ui.data.overview_export(year, as_of, file_format, council_ids, goal),
+    _overview_file,
     f"ia-oversikt-{year}-per-{as_of.isoformat()}" + (f"-delmal-{goal}" if goal else ""),
     key="overview",
 )
@@ -168,9 +183,20 @@ if len(periods) > 1:  # half-yearly: the 2012 letter's combined half-yearly repo
         or None
     )
 what = f"{year}" if compiled_period is None else f"{year}-{compiled_period}"
+
+
+def _compiled_file() -> bytes:
+    """The compiled report (its writer imported when it is asked for: openpyxl)."""
+    from ia_data.output.compiled import compiled_report
+
+    return ui.data.read(
+        compiled_report, rules=rules, year=year, as_of=as_of, period=compiled_period, cache=False
+    )
+
+
 st.download_button(
     TEXT["compiled_button"].format(year=what.replace("-", " ")),
-    data=ui.auth.as_this_visitor(lambda: ui.data.compiled_report(year, as_of, compiled_period)),
+    data=ui.auth.as_this_visitor(_compiled_file),
     file_name=f"ia-samlet-rapport-{what}-per-{as_of.isoformat()}.xlsx",
     mime=ui.display.XLSX_MIME,
     icon=":material/summarize:",

@@ -15,7 +15,7 @@ from ia_data.output import charts
 from ia_data.output.exports import left_out_about
 from ia_data.reporting import columns, tables
 from ia_data.reporting.activities import activity_list, meeting_list
-from ia_data.reporting.council import council_history
+from ia_data.reporting.council import council_history, council_register
 from ia_data.reporting.deadlines import data_years
 from ia_data.reporting.headline import headline
 from ia_data.reporting.sickness import council_sickness, shown_notes
@@ -76,9 +76,10 @@ TEXT = {
     "{first}–{last}.",
 }
 
+rules = ui.data.rules()
 ui.data.page_start(TEXT)
 
-councils = ui.data.all_councils()
+councils = ui.data.read(council_register)
 with st.container(horizontal=True):
     council_id = ui.filters.council_picker(councils)
     as_of = ui.filters.as_of_filter()
@@ -87,7 +88,7 @@ if council_id is None:
     ui.display.council_page_links(councils, TEXT["links"])
     st.stop()
 
-history = ui.data.query(council_history, council_id=council_id, as_of=as_of)
+history = ui.data.read(council_history, rules=rules, council_id=council_id, as_of=as_of)
 council = history.council
 slug = str(council.id)
 if council.from_year or council.to_year:
@@ -105,7 +106,7 @@ st.markdown(
     )
 )
 if not history.years:
-    data = ui.data.query(data_years)
+    data = ui.data.read(data_years, rules=rules)
     st.info(
         TEXT["no_data_years"].format(
             name=ui.text.plain(council.name), span=span, first=data[0], last=data[-1]
@@ -150,7 +151,7 @@ ui.display.show_table(
     rows=lambda: tables.council_reports_table(history.periods),  # the file: a column
 )
 st.caption(TEXT["reports_caption"].format(as_of=fmt.day(as_of)))
-ui.display.assumption_legend(ui.data.rules(), sorted({p.period.year for p in history.periods}))
+ui.display.assumption_legend(rules, sorted({p.period.year for p in history.periods}))
 
 # --- the answers, side by side ---------------------------------------------------------
 st.subheader(TEXT["answers"])
@@ -229,7 +230,7 @@ with left:
 
 # --- sickness absence beside sub-goal 1 -------------------------------------------------
 st.subheader(TEXT["sickness"])
-county_series = ui.data.query(council_sickness, council_id=council.id)
+county_series = ui.data.read(council_sickness, council_id=council.id)
 if not county_series:
     st.info(TEXT["sickness_none"], icon=":material/query_stats:")
 else:
@@ -244,7 +245,7 @@ else:
     counties = by_series[key]
     series = counties[0].series
     years_with_data = [y.money.year for y in history.years]
-    totals = ui.data.query(
+    totals = ui.data.read(
         council_year_totals, years=years_with_data, council_ids=[council.id], goal=1
     )
     goal_1 = {year: t for (_, year), t in totals.items()}
@@ -280,7 +281,7 @@ else:
 
 # --- activities and meetings -----------------------------------------------------------
 st.subheader(TEXT["activities"])
-activities, _ = ui.data.query(activity_list, council_ids=[council.id])
+activities, _ = ui.data.read(activity_list, council_ids=[council.id])
 if activities:
     activity_table = tables.activities_table(activities)
     ui.display.show_table(
@@ -299,7 +300,7 @@ else:
     st.info(TEXT["activities_none"])
 
 st.subheader(TEXT["meetings"])
-meetings = ui.data.query(meeting_list, council_ids=[council.id])
+meetings = ui.data.read(meeting_list, council_ids=[council.id])
 if meetings:
     meeting_table = tables.meetings_table(meetings, {council.id: council.name})
     ui.display.show_table(

@@ -8,6 +8,8 @@ import streamlit as st
 import ui
 from ia_data.domain.money import rule_grants_text
 from ia_data.reporting import record_tables
+from ia_data.reporting.council import council_register
+from ia_data.storage.register import load_new_register, register_history
 
 TEXT = {
     "title": "Register",
@@ -37,7 +39,7 @@ if message:
 
 st.subheader(TEXT["current"])
 ui.display.show_table(
-    record_tables.register_table(ui.data.all_councils()),
+    record_tables.register_table(ui.data.read(council_register)),
     key="register_table",
     download=ui.display.Download(stem="ia-register", title="Rådsregisteret", filters=[]),
 )
@@ -50,30 +52,23 @@ if file is not None:
     except UnicodeDecodeError:
         st.error(TEXT["unreadable"], icon=":material/error:")
         text = None
-    if text is not None:
-        try:
-            change = ui.auth.register_change(text, file.name, dry_run=True)
-        except ui.auth.RegisterError as exc:
-            st.error(ui.text.plain(exc), icon=":material/error:")
-        else:
-            if change.empty:
-                st.info(TEXT["same"])
-            else:
-                lines = "\n".join(f"- {ui.text.plain(line)}" for line in change.lines)
-                st.markdown(f"{TEXT['changes'].format(name=ui.text.plain(file.name))}\n\n{lines}")
-                if st.button(TEXT["apply"], type="primary", key="register_apply"):
-                    try:
-                        ui.auth.register_change(text, file.name, dry_run=False)
-                    except ui.auth.RegisterError as exc:
-                        st.error(ui.text.plain(exc), icon=":material/error:")
-                    else:
-                        ui.upload.data_changed()
-                        st.session_state.register_message = TEXT["applied"].format(name=file.name)
-                        st.session_state.pop("register_file", None)
-                        st.rerun()
+    change = None
+    if text is not None:  # a refusal is said by the write, with the reason
+        change = ui.data.write(load_new_register, text=text, file_name=file.name, dry_run=True)
+    if change is not None and change.empty:
+        st.info(TEXT["same"])
+    elif change is not None:
+        lines = "\n".join(f"- {ui.text.plain(line)}" for line in change.lines)
+        st.markdown(f"{TEXT['changes'].format(name=ui.text.plain(file.name))}\n\n{lines}")
+        if st.button(TEXT["apply"], type="primary", key="register_apply"):
+            done = ui.data.write(load_new_register, text=text, file_name=file.name)
+            if done is not None:
+                st.session_state.register_message = TEXT["applied"].format(name=file.name)
+                st.session_state.pop("register_file", None)
+                st.rerun()
 
 st.subheader(TEXT["history"])
-versions = ui.auth.register_versions()
+versions = ui.data.read(register_history)
 if versions:
     ui.display.show_table(
         record_tables.register_history_table(versions),

@@ -8,6 +8,7 @@ import streamlit as st
 import ui
 from ia_data.domain.kinds import ImportStatus
 from ia_data.reporting import record_tables
+from ia_data.storage.stats import fetch_stats, import_stats, series_history, series_list
 
 TEXT = {
     "title": "Statistikk",
@@ -57,14 +58,13 @@ def _show(result, load, refused: str = TEXT["refused"]) -> None:
         if done.status == ImportStatus.REJECTED:
             st.error(refused.format(message=ui.text.plain(done.message)))
         else:
-            ui.upload.data_changed()
             st.session_state.stats_message = done.message
             st.session_state.pop("stats_file", None)
             st.rerun()
 
 
 st.subheader(TEXT["series"])
-active = ui.auth.stats_series()
+active = ui.data.read(series_list)
 if active:
     ui.display.show_table(
         record_tables.stats_series_table(active),
@@ -80,8 +80,8 @@ with left:
     file = st.file_uploader(TEXT["uploader"], type=[".csv", ".json", "text/csv"], key="stats_file")
     if file is not None:
         data = file.getvalue()
-        checked = ui.auth.stats_import(file.name, data, dry_run=True)
-        _show(checked, lambda: ui.auth.stats_import(file.name, data, dry_run=False))
+        checked = ui.data.write(import_stats, file_name=file.name, data=data, dry_run=True)
+        _show(checked, lambda: ui.data.write(import_stats, file_name=file.name, data=data))
 with right:
     st.subheader(TEXT["fetch"])
     with st.form("stats_fetch", border=False):
@@ -89,19 +89,21 @@ with right:
         asked = st.form_submit_button(TEXT["fetch_button"])
     if asked and table_id.strip():
         with st.spinner("Henter …"):
-            st.session_state.stats_fetched = ui.auth.stats_fetch(table_id.strip(), dry_run=True)
+            st.session_state.stats_fetched = ui.data.write(
+                fetch_stats, table=table_id.strip(), dry_run=True
+            )
             st.session_state.stats_table = table_id.strip()
     fetched = st.session_state.get("stats_fetched")
     if fetched is not None:
         table_asked = st.session_state.stats_table
         _show(
             fetched,
-            lambda: ui.auth.stats_fetch(table_asked, dry_run=False),
+            lambda: ui.data.write(fetch_stats, table=table_asked),
             TEXT["fetch_refused"],
         )
 
 st.subheader(TEXT["history"])
-every = ui.auth.stats_series(history=True)
+every = ui.data.read(series_history)
 if every:
     ui.display.show_table(
         record_tables.stats_series_table(every),

@@ -10,6 +10,8 @@ import streamlit as st
 import ui
 from ia_data.domain.access import ROLE_NAMES, ROLES, Role
 from ia_data.reporting import record_tables
+from ia_data.reporting.council import council_register
+from ia_data.storage import users
 
 TEXT = {
     "title": "Tilgang",
@@ -63,7 +65,7 @@ if message:
 
 # --- the users ---------------------------------------------------------------------------
 st.subheader(TEXT["users"])
-rows = ui.auth.user_list()
+rows = ui.data.read(users.users, cache=False)  # not kept by the data version
 if rows:
     ui.display.show_table(
         record_tables.users_table(rows),
@@ -74,13 +76,19 @@ else:
     st.info(TEXT["no_users"])
 
 
-def _done(text: str) -> None:
+def _done(text: str | None, *forget: str) -> None:
+    """After a change: what was done, said on the next run (the widgets in ``forget`` start
+    empty); a refused change (``None``) was said where it was asked for."""
+    if text is None:
+        return
+    for key in forget:
+        st.session_state.pop(key, None)
     st.session_state.access_message = text
     st.rerun()
 
 
 # --- add or change -------------------------------------------------------------------------
-councils = {c.id: c.name for c in ui.data.all_councils()}
+councils = {c.id: c.name for c in ui.data.read(council_register)}
 with st.container(border=True):
     st.markdown(f"**{TEXT['edit']}**")
     st.caption(TEXT["edit_help"])
@@ -103,20 +111,20 @@ with st.container(border=True):
             key="access_councils",
         )
         if st.form_submit_button(TEXT["save"], type="primary", icon=":material/save:"):
-            try:
-                picked = chosen if role == Role.SECRETARIAT else []
-                text = ui.auth.set_user(email, role, picked, name=name or None)
-            except ui.auth.AccessError as exc:
-                st.error(ui.text.plain(exc), icon=":material/error:")
-            else:
-                _done(text)
+            picked = chosen if role == Role.SECRETARIAT else []
+            _done(
+                ui.data.write(
+                    users.set_user, email=email, role=role, council_ids=picked, name=name or None
+                )
+            )
 
 
 def _pick_and_act(rows: dict, what: str, icon: str, act) -> None:
     """A user picked from ``rows`` (e-mail → ``UserRow``), the choice confirmed, and the
-    button (``what``: «remove» or «unbind», naming its texts and widgets): ``act(email)`` done
-    and said after the rerun, or its refusal said. The e-mail is the stored key itself, so
-    that a user stored under a key refused today can be acted on."""
+    button (``what``: «remove» or «unbind», naming its texts and widgets): the library's
+    ``act`` written for the e-mail and said after the rerun, or its refusal said. The e-mail
+    is the stored key itself, so that a user stored under a key refused today can be acted
+    on."""
     pick = st.selectbox(
         TEXT[f"{what}_pick"],
         list(rows),
@@ -133,20 +141,14 @@ def _pick_and_act(rows: dict, what: str, icon: str, act) -> None:
     if st.button(
         TEXT[f"{what}_button"], icon=icon, disabled=pick is None or not sure, key=f"access_{what}"
     ):
-        try:
-            text = act(pick)
-        except ui.auth.AccessError as exc:
-            st.error(ui.text.plain(exc), icon=":material/error:")
-        else:
-            st.session_state.pop(f"access_{what}_pick", None)
-            st.session_state.pop(f"access_{what}_sure", None)
-            _done(text)
+        forget = (f"access_{what}_pick", f"access_{what}_sure")
+        _done(ui.data.write(act, email=pick), *forget)
 
 
 def _described(row) -> str:
     """A user as a list to pick from names them: the address and the role, and whether a
     sign-in can reach the address."""
-    unreachable = "" if row.reachable else f"; {ui.auth.UNREACHABLE}"
+    unreachable = "" if row.reachable else f"; {users.UNREACHABLE}"
     return f"{row.email} ({row.role_name}{unreachable})"
 
 
@@ -155,7 +157,7 @@ if rows:
     with st.container(border=True):
         st.markdown(f"**{TEXT['remove']}**")
         everyone = {r.email: r for r in rows}
-        _pick_and_act(everyone, "remove", ":material/person_remove:", ui.auth.remove_user)
+        _pick_and_act(everyone, "remove", ":material/person_remove:", users.remove_user)
 
 # --- the binding to the provider's account -------------------------------------------------
 if rows:
@@ -164,14 +166,14 @@ if rows:
         st.caption(TEXT["unbind_help"])
         bound = {r.email: r for r in rows if r.bound}
         if bound:
-            _pick_and_act(bound, "unbind", ":material/link_off:", ui.auth.clear_subject)
+            _pick_and_act(bound, "unbind", ":material/link_off:", users.clear_subject)
         else:
             st.caption(TEXT["unbind_none"])
 
 # --- the log ---------------------------------------------------------------------------
 st.subheader(TEXT["log"])
 st.caption(TEXT["log_caption"])
-changes = ui.auth.access_log()
+changes = ui.data.read(users.access_log, cache=False)
 if changes:
     ui.display.show_table(
         record_tables.access_log_table(changes),

@@ -492,11 +492,10 @@ def uploads(engine: Engine) -> list[dict]:
     return [dict(r._mapping) for r in rows]
 
 
-def upload_content(engine: Engine, upload_id: int, *, scope: Scope) -> tuple[str, bytes] | None:
+def upload_content(session: Session, upload_id: int, *, scope: Scope) -> tuple[str, bytes] | None:
     """An upload's file name and original bytes; ``None`` for one that does not exist or
     is not in ``scope`` (an allocation decision: in an admin's or the oversight group's)."""
-    with Session(engine) as session:
-        upload = session.get(Upload, upload_id)
-        if upload is None or not (scope.everything or scope.allows(upload.council_id)):
-            return None
-        return upload.file_name, upload.content
+    upload = session.get(Upload, upload_id)
+    if upload is None or not (scope.everything or scope.allows(upload.council_id)):
+        return None
+    return upload.file_name, upload.content
