@@ -102,11 +102,6 @@ class Visitor:
         return Actor(self.who, self.email)
 
     @property
-    def who_shown(self) -> str:
-        """Who is stored, as a page names them."""
-        return self.actor.shown
-
-    @property
     def role_name(self) -> str:
         if self.scope is None:
             return "ingen rolle"
