@@ -11,12 +11,12 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from ia_data import settings
 from ia_data.domain import formatting as fmt
 from ia_data.domain.rules import Status
 from ia_data.reporting.table import Column, Kind, Kroner, Percent
 from ui.auth import as_this_visitor
-from ui.data import read, rules
+from ui.data import read
+from ui.data import rules as rules_in_force
 from ui.text import plain, screen_text
 
 STATUS_COLOURS = {
@@ -241,7 +241,7 @@ def column_settings(table, kinds: dict | None = None, bars=frozenset()) -> dict:
     compact table short headers, compact widths, nothing pinned); amounts and shares to
     the right, bars from 0 to 100 %."""
     settings = {}
-    goals = dict(settings.current().rules().goals_legend())
+    goals = dict(rules_in_force().goals_legend())
     for column in table.columns:
         kind = (kinds or {}).get(column.name, column.kind)
         help = goals[column.name] if column.goal else column.help
@@ -274,7 +274,7 @@ def table_height(rows: int) -> int:
 
 def goal_help(k: int) -> str:
     """What sub-goal k is (from the rules), for a tile or a metric's help."""
-    return dict(settings.current().rules().goals_legend())[f"Delmål {k}"]
+    return dict(rules_in_force().goals_legend())[f"Delmål {k}"]
 
 
 def assumption_legend(rules, years) -> None:
@@ -290,11 +290,7 @@ def assumption_legend(rules, years) -> None:
 
 def goal_legend() -> None:
     """The three sub-goals, named, under a page that counts activities by them."""
-    st.caption(
-        "  \n".join(
-            f"**{name}:** {text}" for name, text in settings.current().rules().goals_legend()
-        )
-    )
+    st.caption("  \n".join(f"**{name}:** {text}" for name, text in rules_in_force().goals_legend()))
 
 
 def _missing(value) -> bool:
@@ -365,7 +361,7 @@ def download_buttons(table, download: Download, *, key: str) -> None:
         "assumption_years": sorted(set(download.years)),
     }
 
-    in_force = {"rules": rules(), "cache": False}
+    in_force = {"rules": rules_in_force(), "cache": False}
 
     def make(file_format: str) -> bytes:
         from ia_data.output.exports import table_export  # openpyxl, when a file is asked for
