@@ -381,14 +381,14 @@ def test_a_refusal_the_page_does_not_answer_is_said_by_the_router(
 ):
     """Any user error a page lets through is caught once, around the page: its message as a
     sentence, no traceback and no «Noe gikk galt», the filters reset."""
-    query = ui.data.query
+    read = ui.data.read
 
-    def refusing(function, **kwargs):
+    def refusing(function, /, **kwargs):
         if kwargs.get("goal") == 2:
             raise refusal
-        return query(function, **kwargs)
+        return read(function, **kwargs)
 
-    monkeypatch.setattr(ui.data, "query", refusing)
+    monkeypatch.setattr(ui.data, "read", refusing)
     at = app_on(seeded_url, ar="2015", delmal="2")
     assert shown in [w.value for w in at.warning]
     assert not at.error and not at.exception
