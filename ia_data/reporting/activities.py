@@ -221,6 +221,8 @@ _LISTED = (
     Upload.file_name,
     Activity.source_row,
 )
+# The listed columns' names, read once (an attribute's ``name`` is slow to look up).
+_LISTED_NAMES = tuple(c.name for c in _LISTED)
 
 
 def _search_condition(term: str):
@@ -272,11 +274,14 @@ def activity_list(
     query = query.order_by(by_register, Activity.date, Activity.id)
     if limit is not None:
         query = query.limit(limit)
-    rows = []
-    for row in session.exec(query).all():
-        values = row._mapping
-        goals = [k for k in (1, 2, 3) if values[f"goal_{k}"]]
-        rows.append(ActivityRow(goals=goals, **{c.name: values[c.name] for c in _LISTED}))
+    listed = len(_LISTED_NAMES)
+    rows = [
+        ActivityRow(
+            goals=[k for k, on in zip((1, 2, 3), row[listed:], strict=True) if on],
+            **dict(zip(_LISTED_NAMES, row[:listed], strict=True)),
+        )
+        for row in session.exec(query).all()
+    ]
     return rows, int(total)
 
 
