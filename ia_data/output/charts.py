@@ -67,6 +67,24 @@ def _status_scale() -> list:
     return scale
 
 
+STATUS_INDEX = {status: i for i, status in enumerate(STATUS_ORDER)}  # a status's band
+
+
+def _status_heatmap(**cells) -> go.Heatmap:
+    """A heatmap of report statuses (``cells``: z as ``STATUS_INDEX``, x, y, text, hover):
+    each status in its colour band, the text in each cell, the cells apart."""
+    return go.Heatmap(
+        texttemplate="%{text}",
+        zmin=-0.5,
+        zmax=len(STATUS_ORDER) - 0.5,
+        colorscale=_status_scale(),
+        showscale=False,
+        xgap=3,
+        ygap=3,
+        **cells,
+    )
+
+
 def _layout(fig: go.Figure, title: str, rows: int) -> go.Figure:
     fig.update_layout(
         title=title,
@@ -155,23 +173,14 @@ def status_chart(rows: list[OverviewRow]) -> go.Figure:
         return _layout(go.Figure(), "Rapportstatus", 0)
     periods = [p.period.code for p in rows[0].periods]
     names = [_short(r.council.name) for r in rows]
-    index = {status: i for i, status in enumerate(STATUS_ORDER)}
-    z = [[index[p.status.status] for p in r.periods] for r in rows]
+    z = [[STATUS_INDEX[p.status.status] for p in r.periods] for r in rows]
     text = [[p.status.text for p in r.periods] for r in rows]
-    scale = _status_scale()
     fig = go.Figure(
-        go.Heatmap(
+        _status_heatmap(
             z=z,
             x=[f"Periode {p}" if p != "År" else "Året" for p in periods],
             y=names,
             text=text,
-            texttemplate="%{text}",
-            zmin=-0.5,
-            zmax=len(STATUS_ORDER) - 0.5,
-            colorscale=scale,
-            showscale=False,
-            xgap=3,
-            ygap=3,
             hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
         )
     )
@@ -197,13 +206,12 @@ def deadline_chart(rows) -> go.Figure:
     labels = sorted({(r.period.year, r.period.start, r.period.label) for r in rows})
     columns = [label for *_, label in labels]
     names = list(dict.fromkeys(r.council.name for r in rows))
-    index = {status: i for i, status in enumerate(STATUS_ORDER)}
     z = [[None] * len(columns) for _ in names]
     text = [[""] * len(columns) for _ in names]
     hover = [[""] * len(columns) for _ in names]
     for r in rows:
         i, j = names.index(r.council.name), columns.index(r.period.label)
-        z[i][j] = index[r.status.status]
+        z[i][j] = STATUS_INDEX[r.status.status]
         text[i][j] = status_mark(r.status)
         assumed = " (antatt)" if r.period.due_is_assumption else ""
         hover[i][j] = (
@@ -211,22 +219,14 @@ def deadline_chart(rows) -> go.Figure:
             f"Frist: {day(r.period.due)}{assumed}<br>"
             f"Innsendt: {day(r.submitted) if r.submitted else '–'}"
         )
-    scale = _status_scale()
     fig = go.Figure(
-        go.Heatmap(
+        _status_heatmap(
             z=z,
             x=columns,
             y=[_short(name) for name in names],
             text=text,
             customdata=hover,
-            texttemplate="%{text}",
             textfont={"size": 13},
-            zmin=-0.5,
-            zmax=len(STATUS_ORDER) - 0.5,
-            colorscale=scale,
-            showscale=False,
-            xgap=3,
-            ygap=3,
             hovertemplate="%{customdata}<extra></extra>",
         )
     )

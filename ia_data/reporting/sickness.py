@@ -367,16 +367,13 @@ def sickness_and_activity(
     council_ids: list[int] | None = None,
     *,
     scope: Scope,
-    series: str | None = None,
-    quarter: int | None = None,
 ) -> tuple[SicknessYear, list[SicknessActivity]]:
-    """Sickness absence against activity for a year: ``sickness_overview`` (its caption
-    names the measure and source) and, per council and county, the value beside the
-    council's sub-goal 1 activities (a council of two counties: a point for each, with the
-    same count) — from ``totals.council_year_totals``, as on every page."""
-    overview = sickness_overview(
-        session, year, rules, council_ids, scope=scope, series=series, quarter=quarter
-    )
+    """Sickness absence against activity for a year: ``sickness_overview`` of the default
+    series and quarter (its caption names the measure and source) and, per council and
+    county, the value beside the council's sub-goal 1 activities (a council of two
+    counties: a point for each, with the same count) — from ``totals.council_year_totals``,
+    as on every page."""
+    overview = sickness_overview(session, year, rules, council_ids, scope=scope)
     ids = sorted({r.council_id for r in overview.rows})
     totals = council_year_totals(session, [year], ids, scope=scope) if ids else {}
     points = []
