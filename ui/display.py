@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
@@ -145,7 +145,7 @@ class Download:
 
     stem: str
     title: str
-    filters: list
+    filters: list = field(default_factory=list)
     upload_ids: Iterable = ()
     as_of: date | None = None
     row_label: str = "Antall rader"
@@ -207,6 +207,18 @@ def show_table(
     if download is not None:
         download_buttons(rows or table, download, key=key or download.stem)
     return frame
+
+
+def kept_table(table, key: str, stem: str, title: str = "", none: str = "") -> bool:
+    """A table of what is kept (users, the register, statistics series …) with its download
+    buttons (file ``stem``, titled ``title`` or as the table, no filters), or, with no
+    rows, the note ``none`` (empty: nothing). True when the table was shown."""
+    if not table.rows:
+        if none:
+            st.info(none)
+        return False
+    show_table(table, key=key, download=Download(stem, title or table.title))
+    return True
 
 
 def _text(kind, column: Column, values, bar: bool):

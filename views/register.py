@@ -68,14 +68,7 @@ if file is not None:
                 st.rerun()
 
 st.subheader(TEXT["history"])
-versions = ui.data.read(register_history)
-if versions:
-    ui.display.show_table(
-        record_tables.register_history_table(versions),
-        key="register_history",
-        download=ui.display.Download(
-            stem="ia-register-historikk", title="Registerets historikk", filters=[]
-        ),
-    )
-else:
-    st.info(TEXT["history_none"])
+history = record_tables.register_history_table(ui.data.read(register_history))
+ui.display.kept_table(
+    history, "register_history", "ia-register-historikk", none=TEXT["history_none"]
+)

@@ -64,15 +64,8 @@ def _show(result, load, refused: str = TEXT["refused"]) -> None:
 
 
 st.subheader(TEXT["series"])
-active = ui.data.read(series_list)
-if active:
-    ui.display.show_table(
-        record_tables.stats_series_table(active),
-        key="stats_series",
-        download=ui.display.Download(stem="ia-statistikk", title="Statistikkserier", filters=[]),
-    )
-else:
-    st.info(TEXT["series_none"])
+active = record_tables.stats_series_table(ui.data.read(series_list))
+ui.display.kept_table(active, "stats_series", "ia-statistikk", none=TEXT["series_none"])
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -103,13 +96,8 @@ with right:
         )
 
 st.subheader(TEXT["history"])
-every = ui.data.read(series_history)
-if every:
-    ui.display.show_table(
-        record_tables.stats_series_table(every),
-        key="stats_history",
-        download=ui.display.Download(
-            stem="ia-statistikk-historikk", title="Statistikk: alle innlastinger", filters=[]
-        ),
-    )
+every = record_tables.stats_series_table(ui.data.read(series_history))
+if ui.display.kept_table(
+    every, "stats_history", "ia-statistikk-historikk", "Statistikk: alle innlastinger"
+):
     st.caption(TEXT["history_caption"])

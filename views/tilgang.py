@@ -66,14 +66,9 @@ if message:
 # --- the users ---------------------------------------------------------------------------
 st.subheader(TEXT["users"])
 rows = ui.data.read(users.users, cache=False)  # not kept by the data version
-if rows:
-    ui.display.show_table(
-        record_tables.users_table(rows),
-        key="users_table",
-        download=ui.display.Download(stem="ia-tilgang", title="Tilgang", filters=[]),
-    )
-else:
-    st.info(TEXT["no_users"])
+ui.display.kept_table(
+    record_tables.users_table(rows), "users_table", "ia-tilgang", none=TEXT["no_users"]
+)
 
 
 def _done(text: str | None, *forget: str) -> None:
@@ -173,14 +168,5 @@ if rows:
 # --- the log ---------------------------------------------------------------------------
 st.subheader(TEXT["log"])
 st.caption(TEXT["log_caption"])
-changes = ui.data.read(users.access_log, cache=False)
-if changes:
-    ui.display.show_table(
-        record_tables.access_log_table(changes),
-        key="access_log_table",
-        download=ui.display.Download(
-            stem="ia-tilgang-endringer", title="Endringer av tilgang", filters=[]
-        ),
-    )
-else:
-    st.info(TEXT["no_changes"])
+changes = record_tables.access_log_table(ui.data.read(users.access_log, cache=False))
+ui.display.kept_table(changes, "access_log_table", "ia-tilgang-endringer", none=TEXT["no_changes"])
