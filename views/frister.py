@@ -38,6 +38,15 @@ TEXT = {
     "details": "Alle frister med datoer",
     "details_caption": "«Dager over frist»: hvor mange dager etter fristen en sen rapport kom, "
     "eller hvor lenge en manglende rapport har vært på overtid per statusdatoen.",
+    # each table's download: its title, and what its rows are
+    "matrix_file": "Rapportstatus per IA-råd og periode {span}",
+    "matrix_rows": "Antall IA-råd",
+    "missing_file": "Rapporter som mangler per {as_of}",
+    "missing_rows": "Antall manglende rapporter",
+    "due_file": "Rapporter med frist {as_of}–{last}",
+    "due_rows": "Antall rapporter",
+    "details_file": "Rapportfrister for IA-rådene {span}",
+    "details_rows": "Antall rapporter (råd × periode)",
 }
 
 rules = ui.data.rules()
@@ -67,6 +76,19 @@ stem = f"ia-frister-{span.replace('–', '-')}-per-{as_of.isoformat()}"
 chosen = ", ".join(sorted({r.council.name for r in rows})) if council_ids else "alle"
 filters = [(columns.YEAR, span), (columns.COUNCIL, chosen)]
 uploads = [r.upload_id for r in rows if r.upload_id]
+last = as_of + timedelta(rules.due_soon_days)
+titled = {"span": span, "as_of": fmt.day(as_of), "last": fmt.day(last)}  # the files' titles
+
+
+def _show(table, key: str, name: str, upload_ids=(), **shown) -> None:
+    """One of the page's tables (``key``) with its download: the file ``stem`` + ``name``,
+    titled and its rows counted as ``TEXT`` says, about the years, filters and date shown."""
+    title, row_label = TEXT[f"{key}_file"].format(**titled), TEXT[f"{key}_rows"]
+    download = ui.display.Download(
+        stem + name, title, filters, upload_ids, as_of, row_label, years=years
+    )
+    ui.display.show_table(table, key=key, download=download, **shown)
+
 
 # --- headline figures ------------------------------------------------------------------
 statuses = [r.status.status for r in rows]
@@ -95,21 +117,7 @@ def _rules_text() -> str:
 
 
 st.subheader(TEXT["matrix"])
-matrix = tables.deadline_matrix_table(rows)
-ui.display.show_table(
-    matrix,
-    max_height=720,
-    key="matrix",
-    download=ui.display.Download(
-        f"{stem}-matrise",
-        years=years,
-        title=f"Rapportstatus per IA-råd og periode {span}",
-        filters=filters,
-        as_of=as_of,
-        upload_ids=uploads,
-        row_label="Antall IA-råd",
-    ),
-)
+_show(tables.deadline_matrix_table(rows), "matrix", "-matrise", uploads, max_height=720)
 st.caption(TEXT["matrix_caption"].format(as_of=fmt.day(as_of), rules=_rules_text()))
 ui.display.assumption_legend(rules, years)
 with st.expander(TEXT["chart"], expanded=True):
@@ -121,20 +129,7 @@ with left:
     st.subheader(TEXT["missing"].format(as_of=fmt.day(as_of)))
     missing = missing_reports(rows)
     if missing:
-        table = tables.missing_table(missing)
-        ui.display.show_table(
-            table,
-            alerts=(columns.DAYS_OVERDUE,),
-            key="missing",
-            download=ui.display.Download(
-                f"{stem}-mangler",
-                years=years,
-                title=f"Rapporter som mangler per {fmt.day(as_of)}",
-                filters=filters,
-                as_of=as_of,
-                row_label="Antall manglende rapporter",
-            ),
-        )
+        _show(tables.missing_table(missing), "missing", "-mangler", alerts=(columns.DAYS_OVERDUE,))
     else:
         st.success(TEXT["missing_none"].format(as_of=fmt.day(as_of)), icon=":material/check:")
 with right:
@@ -142,44 +137,22 @@ with right:
     st.subheader(TEXT["due"].format(days=days))
     due = falling_due(rows, as_of, days)
     if due:
-        table = tables.falling_due_table(due, as_of)
-        ui.display.show_table(
-            table,
-            key="due",
-            download=ui.display.Download(
-                f"{stem}-forfaller",
-                years=years,
-                title=f"Rapporter med frist {fmt.day(as_of)}–{fmt.day(as_of + timedelta(days))}",
-                filters=filters,
-                as_of=as_of,
-                upload_ids=[r.upload_id for r in due if r.upload_id],
-                row_label="Antall rapporter",
-            ),
-        )
+        due_uploads = [r.upload_id for r in due if r.upload_id]
+        _show(tables.falling_due_table(due, as_of), "due", "-forfaller", due_uploads)
     else:
-        message = TEXT["due_none"].format(
-            as_of=fmt.day(as_of), last=fmt.day(as_of + timedelta(days))
-        )
+        message = TEXT["due_none"].format(as_of=fmt.day(as_of), last=fmt.day(last))
         if as_of > max(r.period.due for r in rows):
             message += TEXT["due_after_data"].format(first=years[0], last_year=years[-1])
         st.info(message, icon=":material/event_available:")
 
 # --- every deadline, with dates --------------------------------------------------------
 st.subheader(TEXT["details"])
-details = tables.deadlines_table(rows)
-ui.display.show_table(
-    details,
+_show(
+    tables.deadlines_table(rows),
+    "details",
+    "",
+    uploads,
     alerts=(columns.DAYS_OVERDUE,),
     max_height=420,
-    key="details",
-    download=ui.display.Download(
-        stem,
-        years=years,
-        title=f"Rapportfrister for IA-rådene {span}",
-        filters=filters,
-        as_of=as_of,
-        upload_ids=uploads,
-        row_label="Antall rapporter (råd × periode)",
-    ),
 )
 st.caption(TEXT["details_caption"])

@@ -57,7 +57,18 @@ TEXT = {
     "pool_caption": "Brevet fra 2012: det er satt av en pott for {year} som fordeles på "
     "IA-rådene etter søknad. Potten gjelder alle rådene, uansett filteret over; beløpet "
     "står i reglene (rules.toml).",
+    # each table's download: its title ({span}: the years it shows), and what its rows are
+    "money_file": "Tildelt og brukt per IA-råd {span}",
+    "money_rows": "Antall IA-råd",
+    "by_type_file": "Brukt per aktivitetstype og IA-råd {span}",
+    "by_type_rows": "Antall rader (IA-råd og sum)",
+    "trend_file": "Tildelt og brukt per år {span}",
+    "trend_rows": "Antall år",
+    "all_years_file": "Tildelt og brukt per IA-råd og år {span}",
+    "all_years_rows": "Antall rader (IA-råd × år)",
 }
+# a table of money: the share used as bars, overspending in red
+MONEY_MARKS = {"bars": (columns.SHARE_USED,), "alerts": (columns.OVERSPENT,)}
 
 rules = ui.data.rules()
 years = ui.data.page_start(TEXT)
@@ -73,6 +84,27 @@ if not rows:
     st.stop()
 chosen = ", ".join(r.council.name for r in rows) if council_ids else "alle"
 per_council = [(columns.YEAR, year), (columns.COUNCIL, chosen)]
+in_year = {
+    "years": [year],
+    "filters": per_council,
+    "upload_ids": [i for r in rows for i in r.upload_ids],
+}
+
+
+def _show(table, key: str, about: dict, name: str, **shown) -> None:
+    """One of the page's tables (``key``: its title and what a row is, in ``TEXT``) with its
+    download: the file ``name`` + the years shown; ``about``: those years, the filters and
+    the uploads."""
+    first, last = about["years"][0], about["years"][-1]
+    span = f"{first}–{last}" if first != last else str(first)
+    download = ui.display.Download(
+        name + span.replace("–", "-"),
+        title=TEXT[f"{key}_file"].format(span=span),
+        row_label=TEXT[f"{key}_rows"],
+        **about,
+    )
+    ui.display.show_table(table, key=key, download=download, **shown)
+
 
 # --- headline figures (the same function as Oversikt's) --------------------------------
 figures = headline(rows)
@@ -111,21 +143,7 @@ if pool is not None:
 
 # --- per council, the chosen year ------------------------------------------------------
 st.subheader(TEXT["year_table"].format(year=year))
-ui.display.show_table(
-    tables.money_table(rows),
-    bars=(columns.SHARE_USED,),
-    alerts=(columns.OVERSPENT,),
-    max_height=720,
-    key="money",
-    download=ui.display.Download(
-        f"ia-okonomi-{year}",
-        years=[year],
-        title=f"Tildelt og brukt per IA-råd {year}",
-        filters=per_council,
-        upload_ids=[i for r in rows for i in r.upload_ids],
-        row_label="Antall IA-råd",
-    ),
-)
+_show(tables.money_table(rows), "money", in_year, "ia-okonomi-", max_height=720, **MONEY_MARKS)
 st.caption(TEXT["year_caption"].format(rule=TEXT["rule"].format(grants=rule_grants_text(rules))))
 unallocated = [r.council.name for r in rows if r.allocated_ore is None]
 if unallocated:
@@ -141,19 +159,8 @@ spend = ui.data.read(spend_by_type, year=year, council_ids=council_ids or None)
 if spend:
     types = activity_types({s.type for s in spend})
     councils = [r.council for r in rows]
-    ui.display.show_table(
-        tables.spend_by_type_table(spend, councils, types),
-        max_height=760,
-        key="by_type",
-        download=ui.display.Download(
-            f"ia-forbruk-per-type-{year}",
-            years=[year],
-            title=f"Brukt per aktivitetstype og IA-råd {year}",
-            filters=per_council,
-            upload_ids=[i for r in rows for i in r.upload_ids],
-            row_label="Antall rader (IA-råd og sum)",
-        ),
-    )
+    by_type = tables.spend_by_type_table(spend, councils, types)
+    _show(by_type, "by_type", in_year, "ia-forbruk-per-type-", max_height=760)
     st.caption(TEXT["by_type_caption"])
     ui.display.chart(charts.spend_by_type_chart(spend, councils, types))
 else:
@@ -164,23 +171,13 @@ history = ui.data.read(money, rules=rules, council_ids=council_ids or None)
 all_years = sorted({r.year for r in history})
 span = f"{all_years[0]}–{all_years[-1]}" if len(all_years) > 1 else str(all_years[0])
 history_about = {
+    "years": all_years,
     "filters": [(columns.YEAR, span), (columns.COUNCIL, chosen)],
     "upload_ids": [i for r in history for i in r.upload_ids],
 }
 st.subheader(TEXT["trend"].format(span=span))
 trend = tables.money_trend_table(history)
-ui.display.show_table(
-    trend,
-    bars=(columns.SHARE_USED,),
-    key="trend",
-    download=ui.display.Download(
-        f"ia-okonomi-utvikling-{span.replace('–', '-')}",
-        years=all_years,
-        title=f"Tildelt og brukt per år {span}",
-        row_label="Antall år",
-        **history_about,
-    ),
-)
+_show(trend, "trend", history_about, "ia-okonomi-utvikling-", bars=(columns.SHARE_USED,))
 st.caption(TEXT["trend_caption"])
 left, right = st.columns([2, 3])
 with left:
@@ -188,19 +185,8 @@ with left:
 with right:
     ui.display.chart(charts.share_used_chart(history))
 with st.expander(TEXT["all_years"]):
-    ui.display.show_table(
-        tables.money_table(history, title="Økonomi alle år"),
-        bars=(columns.SHARE_USED,),
-        alerts=(columns.OVERSPENT,),
-        key="all_years",
-        download=ui.display.Download(
-            f"ia-okonomi-{span.replace('–', '-')}",
-            years=all_years,
-            title=f"Tildelt og brukt per IA-råd og år {span}",
-            row_label="Antall rader (IA-råd × år)",
-            **history_about,
-        ),
-    )
+    every_year = tables.money_table(history, title="Økonomi alle år")
+    _show(every_year, "all_years", history_about, "ia-okonomi-", **MONEY_MARKS)
 
 # --- the decisions ---------------------------------------------------------------------
 st.subheader(TEXT["decisions"])

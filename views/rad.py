@@ -35,6 +35,8 @@ TEXT = {
     "who": "**Fylker:** {counties} · **Sekretariat:** {secretariat} · **Virketid:** {span}",
     "always": "hele perioden",
     "reports": "Rapporter",
+    "reports_file": "Rapportene fra {name} {span}",
+    "reports_rows": "Antall perioder",
     "reports_caption": "Status per {as_of}. En rapport sendt inn etter statusdatoen regnes som "
     "ikke sendt; statusdatoen endrer bare Status og Innsendt, de andre kolonnene viser den "
     "aktive versjonen av rapporten. Aktiviteter teller ikke avlyste; Brukt tar med alle. "
@@ -46,12 +48,16 @@ TEXT = {
     "answers_none": "Rådet har ingen rapporter lagret ennå.",
     "answers_caption": "Spørsmålene fra Oppfølgingsgruppens brev (2012), stilt i hver periode.",
     "years": "Penger og aktivitet år for år",
+    "years_file": "{name} år for år {span}",
+    "years_rows": "Antall år",
     "years_caption": "Tildeling «regel»: beløpet følger av reglene for året; «vedtak»: fra et "
     "opplastet tildelingsvedtak. Aktiviteter og delmål teller ikke avlyste; Brukt tar med "
     "alle. ⚠ / rødt: overforbruk, ingen aktivitet på et delmål, eller møter utenfor det "
     "forventede ({meetings} i året).",
     "activities": "Aktiviteter",
     "activities_none": "Rådet har ingen aktiviteter registrert.",
+    "activities_file": "Aktivitetene til {name} {span}",
+    "activities_rows": "Antall aktiviteter",
     "sickness": "Sykefravær og delmål 1",
     "sickness_none": "Ingen statistikkserie har tall for fylkene rådet dekker. En "
     "administrator kan laste inn statistikk under «Statistikk».",
@@ -63,6 +69,8 @@ TEXT = {
     "sickness_chart": "Kilde: {source}. Stiplet: hele landet.",
     "meetings": "Møter",
     "meetings_none": "Rådet har ingen møter registrert.",
+    "meetings_file": "Møtene i {name} {span}",
+    "meetings_rows": "Antall møter",
     "submitted": "Rapporter levert",
     "late": "Levert for sent",
     "missing": "Mangler",
@@ -130,6 +138,22 @@ with st.container(horizontal=True, border=True):
 years_span = f"{history.years[0].money.year}–{history.years[-1].money.year}"
 about_filters = [(columns.COUNCIL, council.name), (columns.YEAR, years_span)]
 uploads = [p.report_upload_id for p in history.periods if p.report_upload_id]
+money_uploads = [i for m in money for i in m.upload_ids]
+council_years = [y.money.year for y in history.years]
+
+
+def _download(key: str, name: str, upload_ids, **more) -> ui.display.Download:
+    """The files of a table about the council and its years (``key``: its title and what a
+    row is, in ``TEXT``): ``ia-rad-<id>-`` + ``name``."""
+    return ui.display.Download(
+        f"ia-rad-{slug}-{name}",
+        title=TEXT[f"{key}_file"].format(name=council.name, span=years_span),
+        filters=about_filters,
+        upload_ids=upload_ids,
+        row_label=TEXT[f"{key}_rows"],
+        **more,
+    )
+
 
 # --- the reports -----------------------------------------------------------------------
 st.subheader(TEXT["reports"])
@@ -139,15 +163,7 @@ ui.display.show_table(
     flags=(columns.ACTION_PLAN,),
     max_height=520,
     key="reports",
-    download=ui.display.Download(
-        f"ia-rad-{slug}-rapporter",
-        years=[y.money.year for y in history.years],
-        title=f"Rapportene fra {council.name} {years_span}",
-        filters=about_filters,
-        as_of=as_of,
-        upload_ids=uploads,
-        row_label="Antall perioder",
-    ),
+    download=_download("reports", "rapporter", uploads, years=council_years, as_of=as_of),
     rows=lambda: tables.council_reports_table(history.periods),  # the file: a column
 )
 st.caption(TEXT["reports_caption"].format(as_of=fmt.day(as_of)))
@@ -213,14 +229,7 @@ ui.display.show_table(
     bars=(columns.SHARE_USED,),
     alerts=alerts,
     key="years",
-    download=ui.display.Download(
-        f"ia-rad-{slug}-ar-for-ar",
-        years=[y.money.year for y in history.years],
-        title=f"{council.name} år for år {years_span}",
-        filters=about_filters,
-        upload_ids=[i for m in money for i in m.upload_ids],
-        row_label="Antall år",
-    ),
+    download=_download("years", "ar-for-ar", money_uploads, years=council_years),
 )
 st.caption(TEXT["years_caption"].format(meetings=meetings_text))
 ui.display.goal_legend()
@@ -244,9 +253,8 @@ else:
         key = st.selectbox(TEXT["sickness_series"], keys, format_func=names.get, key="rad_series")
     counties = by_series[key]
     series = counties[0].series
-    years_with_data = [y.money.year for y in history.years]
     totals = ui.data.read(
-        council_year_totals, years=years_with_data, council_ids=[council.id], goal=1
+        council_year_totals, years=council_years, council_ids=[council.id], goal=1
     )
     goal_1 = {year: t for (_, year), t in totals.items()}
     sickness_table = tables.council_sickness_table(counties, goal_1)
@@ -262,7 +270,7 @@ else:
                 ("Statistikk", f"{series.measure}. Kilde: {series.source}"),
                 *left_out_about(counties[0].notes),  # as Oversikt's export says it
             ],
-            upload_ids=[i for m in money for i in m.upload_ids],
+            upload_ids=money_uploads,
             row_label="Antall år",
         ),
     )
@@ -279,41 +287,23 @@ else:
             caption=TEXT["sickness_chart"].format(source=ui.text.plain(series.source)),
         )
 
+
 # --- activities and meetings -----------------------------------------------------------
+def _council_list(key: str, rows, table, name: str, height: int) -> None:
+    """The council's activities or meetings (``key``: their texts) with their download (the
+    file ``ia-rad-<id>-`` + ``name``), or a note that it has none."""
+    if not rows:
+        st.info(TEXT[f"{key}_none"])
+        return
+    download = _download(key, name, sorted({r.upload_id for r in rows}))
+    ui.display.show_table(table, max_height=height, key=key, download=download)
+
+
 st.subheader(TEXT["activities"])
 activities, _ = ui.data.read(activity_list, council_ids=[council.id])
-if activities:
-    activity_table = tables.activities_table(activities)
-    ui.display.show_table(
-        activity_table,
-        max_height=460,
-        key="activities",
-        download=ui.display.Download(
-            f"ia-rad-{slug}-aktiviteter",
-            title=f"Aktivitetene til {council.name} {years_span}",
-            filters=about_filters,
-            upload_ids=sorted({a.upload_id for a in activities}),
-            row_label="Antall aktiviteter",
-        ),
-    )
-else:
-    st.info(TEXT["activities_none"])
+_council_list("activities", activities, tables.activities_table(activities), "aktiviteter", 460)
 
 st.subheader(TEXT["meetings"])
 meetings = ui.data.read(meeting_list, council_ids=[council.id])
-if meetings:
-    meeting_table = tables.meetings_table(meetings, {council.id: council.name})
-    ui.display.show_table(
-        meeting_table,
-        max_height=420,
-        key="meetings",
-        download=ui.display.Download(
-            f"ia-rad-{slug}-moter",
-            title=f"Møtene i {council.name} {years_span}",
-            filters=about_filters,
-            upload_ids=sorted({m.upload_id for m in meetings}),
-            row_label="Antall møter",
-        ),
-    )
-else:
-    st.info(TEXT["meetings_none"])
+meeting_table = tables.meetings_table(meetings, {council.id: council.name})
+_council_list("meetings", meetings, meeting_table, "moter", 420)
