@@ -92,3 +92,9 @@ def one_of(parser: Parser, dest: str, meanings: dict[str, str]) -> None:
     saying what each means."""
     said = "; ".join(f"{name}: {meaning}" for name, meaning in meanings.items())
     parser.add_argument(dest, choices=list(meanings), help=said)
+
+
+def operand(parser: Parser, dest: str, metavar: str, help: str) -> None:
+    """A positional argument some of a command's actions take and others do not (a file, a
+    table, a key): optional to argparse, asked for by the action that needs it."""
+    parser.add_argument(dest, nargs="?", metavar=metavar, help=help)

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from ia_data.cli.common import demo_guard, open_engine
-from ia_data.cli.parser import command, one_of
+from ia_data.cli.parser import command, one_of, operand
 from ia_data.cli.terminal import os_reason, say, visible
 from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.errors import UsageError, UserError
@@ -21,17 +21,9 @@ def add_register(sub) -> None:
     one_of(
         p,
         "action",
-        {
-            "load": "ta i bruk en ny registerfil",
-            "history": "utgavene som er tatt i bruk",
-        },
+        {"load": "ta i bruk en ny registerfil", "history": "utgavene som er tatt i bruk"},
     )
-    p.add_argument(
-        "file",
-        nargs="?",
-        metavar="FIL",
-        help="registerfilen (TOML, som ia_data/domain/register.toml)",
-    )
+    operand(p, "file", "FIL", "registerfilen (TOML, som ia_data/domain/register.toml)")
     p.add_argument("--dry-run", action="store_true", help="bare vis endringene")
     p.add_argument("--by", metavar="NAVN", help="hvem som gjør endringen")
     p.set_defaults(func=cmd_register)

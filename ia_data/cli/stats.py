@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from ia_data.cli.common import demo_guard, open_engine, stored_name
-from ia_data.cli.parser import command, one_of
+from ia_data.cli.parser import command, one_of, operand
 from ia_data.cli.terminal import os_reason, say, visible
 from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.errors import UsageError, UserError
@@ -31,11 +31,11 @@ def add_stats(sub) -> None:
             "history": "alle lastinger (valgfritt for én nøkkel)",
         },
     )
-    p.add_argument(
+    operand(
+        p,
         "target",
-        nargs="?",
-        metavar="FIL|TABELL|NØKKEL",
-        help="filen (import), tabellnummeret (fetch) eller seriens nøkkel (history)",
+        "FIL|TABELL|NØKKEL",
+        "filen (import), tabellnummeret (fetch) eller seriens nøkkel (history)",
     )
     p.add_argument("--by", metavar="NAVN", help="hvem som laster (lagres i historikken)")
     p.add_argument("--key", metavar="NØKKEL", help="seriens nøkkel (standard: fra filen)")
