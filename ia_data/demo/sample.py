@@ -65,20 +65,28 @@ YEARS = range(2012, 2017)
 ALLOCATION_YEARS = (2012, 2013, 2014)
 POOL = 10_000_000  # kroner shared by decision each year 2012–2014 (the 2012 letter's pool)
 
+
+def _late(council: str, year: int, period: str, submitted: date, due: date, days: int) -> dict:
+    """A report sent late: when, its due date, and the days late the pages must show (typed
+    here, not computed, so that a test of them can fail)."""
+    return {
+        "council": council,
+        "year": year,
+        "period": period,
+        "submitted": submitted,
+        "due": due,
+        "days_late": days,
+    }
+
+
 SITUATIONS: dict[str, list[dict]] = {
     "late": [
-        {"council": "IA-rådet i Troms", "year": 2012, "period": "H1",
-         "submitted": date(2012, 9, 14), "due": date(2012, 9, 1), "days_late": 13},
-        {"council": "IA-rådet i Akershus", "year": 2012, "period": "H2",
-         "submitted": date(2013, 3, 8), "due": date(2013, 3, 1), "days_late": 7},
-        {"council": "IA-rådet i Østfold", "year": 2013, "period": "H2",
-         "submitted": date(2014, 3, 4), "due": date(2014, 3, 1), "days_late": 3},
-        {"council": "IA-rådet i Møre og Romsdal", "year": 2014, "period": "H1",
-         "submitted": date(2014, 10, 10), "due": date(2014, 9, 1), "days_late": 39},
-        {"council": "IA-rådet i Vestfold", "year": 2015, "period": "År",
-         "submitted": date(2016, 3, 22), "due": date(2016, 3, 1), "days_late": 21},
-        {"council": "IA-rådet i Nord-Trøndelag", "year": 2016, "period": "År",
-         "submitted": date(2017, 3, 2), "due": date(2017, 3, 1), "days_late": 1},
+        _late("IA-rådet i Troms", 2012, "H1", date(2012, 9, 14), date(2012, 9, 1), 13),
+        _late("IA-rådet i Akershus", 2012, "H2", date(2013, 3, 8), date(2013, 3, 1), 7),
+        _late("IA-rådet i Østfold", 2013, "H2", date(2014, 3, 4), date(2014, 3, 1), 3),
+        _late("IA-rådet i Møre og Romsdal", 2014, "H1", date(2014, 10, 10), date(2014, 9, 1), 39),
+        _late("IA-rådet i Vestfold", 2015, "År", date(2016, 3, 22), date(2016, 3, 1), 21),
+        _late("IA-rådet i Nord-Trøndelag", 2016, "År", date(2017, 3, 2), date(2017, 3, 1), 1),
     ],
     "missing": [
         {"council": "IA-rådet i Finnmark", "year": 2013, "period": "H2"},
