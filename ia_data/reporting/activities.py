@@ -307,6 +307,8 @@ def activity_filter_options(
 
 @dataclass
 class MeetingRow:
+    """A council meeting, and the report that records it."""
+
     date: date
     kind: str
     present: str
@@ -315,6 +317,19 @@ class MeetingRow:
     year: int
     period: str
     upload_id: int
+
+
+# What a MeetingRow is read from, field by field.
+_MEETING_ROW = (
+    Meeting.date,
+    Meeting.kind,
+    Meeting.present,
+    Meeting.comment,
+    Report.council_id,
+    Report.year,
+    Report.period,
+    Report.upload_id,
+)
 
 
 def meeting_list(
@@ -329,16 +344,7 @@ def meeting_list(
     by council, then date."""
     council_ids = scope.council_ids(council_ids)
     query = (
-        select(
-            Meeting.date,
-            Meeting.kind,
-            Meeting.present,
-            Meeting.comment,
-            Report.council_id,
-            Report.year,
-            Report.period,
-            Report.upload_id,
-        )
+        select(*_MEETING_ROW)
         .join(Report, Report.id == Meeting.report_id)
         .where(Report.active)
         .order_by(Report.council_id, Meeting.date, Meeting.id)

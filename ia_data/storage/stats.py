@@ -98,6 +98,13 @@ class LoadResult:
         return self.status != ImportStatus.REJECTED
 
 
+def _not_admin(file_name: str) -> LoadResult:
+    """A file refused because the one who loads it is not an admin."""
+    return LoadResult(
+        file_name, ImportStatus.REJECTED, f"{file_name}: ikke lastet – {ADMIN_ONLY}", [ADMIN_ONLY]
+    )
+
+
 def _county_numbers(session: Session) -> list[str]:
     return list(session.exec(select(County.number)))
 
@@ -119,10 +126,7 @@ def import_stats(
     for a file with a problem (each with its line and reason), and for a file that measures
     something else than the series of its key. Never raises for a bad file."""
     if not scope.is_admin:
-        return LoadResult(
-            file_name, ImportStatus.REJECTED, f"{file_name}: ikke lastet – {ADMIN_ONLY}",
-            [ADMIN_ONLY],
-        )  # fmt: skip
+        return _not_admin(file_name)
     with Session(engine) as session:
         counties = _county_numbers(session)
     try:
@@ -144,10 +148,7 @@ def load_series(
 ) -> LoadResult:
     """Load a checked series (``import_stats`` reads and checks the file first)."""
     if not scope.is_admin:
-        return LoadResult(
-            file_name, ImportStatus.REJECTED, f"{file_name}: ikke lastet – {ADMIN_ONLY}",
-            [ADMIN_ONLY],
-        )  # fmt: skip
+        return _not_admin(file_name)
     unfit = _unfit(parsed)
     if unfit:
         return LoadResult(
