@@ -40,6 +40,22 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ia_data.demo import SAMPLE_DIR, SAMPLE_REGISTER
+from ia_data.demo.words import (
+    ANSWERS,
+    CANCEL_COMMENTS,
+    COMMENTS,
+    COST,
+    EXTRA_ANSWER,
+    FIRST_NAMES,
+    KINDS,
+    LAST_NAMES,
+    MEETING_COMMENTS,
+    ORGANISATIONS,
+    ORGANISERS,
+    SECTORS,
+    SIZE,
+    Kind,
+)
 from ia_data.domain.kinds import ActivityStatus
 from ia_data.domain.register import read_register_file
 from ia_data.domain.rules import DEFAULT_RULES_FILE, ReportPeriod, Rules, load_rules
@@ -109,216 +125,6 @@ SITUATIONS: dict[str, list[dict]] = {
         {"council": "IA-rådet i Rogaland", "year": 2015, "meetings": 5},
     ],
 }  # fmt: skip
-
-ORGANISATIONS = ("NHO", "LO", "NAV", "KS", "Virke", "Unio", "YS", "Spekter", "Akademikerne")
-SECTORS = {  # the sector as written in the column → as written in a sentence
-    "Helse og omsorg": "helse- og omsorgssektoren",
-    "Bygg og anlegg": "bygg- og anleggsbransjen",
-    "Transport": "transportbransjen",
-    "Undervisning": "undervisningssektoren",
-    "Industri": "industrien",
-    "Varehandel": "varehandelen",
-    "Offentlig forvaltning": "offentlig forvaltning",
-    "Hotell og restaurant": "hotell- og restaurantbransjen",
-}
-# Rough size of each council's labour market, which the 2012–2014 grants follow.
-_SIZE = {
-    "01": 280, "02": 570, "03": 620, "04": 195, "05": 187, "06": 270, "07": 240, "08": 170,
-    "09": 112, "10": 175, "11": 440, "12": 500, "14": 108, "15": 260, "16": 300, "17": 134,
-    "18": 238, "19": 160, "20": 74,
-}  # fmt: skip
-_FIRST_NAMES = (
-    "Anne", "Kari", "Ingrid", "Marit", "Hilde", "Silje", "Camilla", "Tone", "Randi", "Liv",
-    "Nina", "Heidi", "Gunn", "Elin", "Ola", "Per", "Jon", "Lars", "Knut", "Terje", "Geir",
-    "Morten", "Espen", "Tor", "Bjørn", "Svein", "Hans", "Trond", "Arild", "Siri",
-)  # fmt: skip
-_LAST_NAMES = (
-    "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen",
-    "Jensen", "Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen",
-    "Bakken", "Solberg", "Moen", "Strand", "Lie", "Dahl", "Lund", "Aas", "Nygård", "Myhre",
-    "Ødegård", "Brekke", "Sandvik", "Fossum",
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _Kind:
-    """A kind of activity: how it is titled, typed, tagged and what it costs."""
-
-    title: str  # may use {s} (sector phrase), {fylke} and {year}
-    type: str
-    goals: tuple[frozenset[int], ...]
-    spellings: tuple[str, ...] = ()  # other ways a secretariat writes the type
-    sector: str | None = "any"  # "any", a fixed sector, or None (no sector)
-    participants: tuple[int, int] = (15, 40)
-    cost: str = "mid"
-    years: tuple[int, ...] = ()  # only in these years (empty = every year)
-    weight: int = 2
-
-
-def _g(*sets: tuple[int, ...] | int) -> tuple[frozenset[int], ...]:
-    return tuple(frozenset(s if isinstance(s, tuple) else (s,)) for s in sets)
-
-
-_KINDS = (
-    # Sub-goal 1: sickness absence
-    _Kind("Kurs i oppfølging av sykmeldte for ledere i {s}", "Kurs", _g(1), (), "any",
-          (12, 30), "mid", weight=3),
-    _Kind("Sykefraværsseminar for {s}", "Seminar", _g(1), ("Samling",), "any", (20, 80)),
-    _Kind("Erfaringssamling om gradert sykmelding", "Erfaringssamling", _g(1), (), "any",
-          (15, 40)),
-    _Kind("Nærværskonferanse i {fylke}", "Konferanse", _g(1, (1, 2)), ("IA-konferanse",),
-          None, (80, 220), "high"),
-    _Kind("Bransjenettverk for {s}", "Nettverk", _g(1, (1, 2)), ("Bransjenettverk",), "any",
-          (8, 25), "low", weight=3),
-    _Kind("Bransjenettverk bygg og anlegg", "Nettverk", _g(1), ("Bransjenettverk",),
-          "Bygg og anlegg", (8, 20), "low"),
-    _Kind("Kurs i dialogmøter og oppfølgingsplaner", "Kurs", _g(1), (), "any", (15, 35)),
-    _Kind("Frokostmøte om sykefravær i {s}", "Informasjon", _g(1), ("Informasjonsmøte",),
-          "any", (20, 60), "free"),
-    _Kind("Arbeidsmiljøkonferanse for {s}", "Konferanse", _g(1), ("Konferanse",), "any",
-          (60, 160), "high"),
-    _Kind("Prosjekt: Friskere arbeidsplasser i {s}", "Prosjekt", _g(1), (), "any", (5, 15),
-          "project"),
-    # Sub-goal 2: reduced functional capacity
-    _Kind("Seminar om tilrettelegging for arbeidstakere med nedsatt funksjonsevne", "Seminar",
-          _g(2), (), None, (20, 60)),
-    _Kind("Inkluderingskonferansen {year}", "Konferanse", _g(2, (1, 2)), ("IA-konferanse",),
-          None, (80, 200), "high"),
-    _Kind("Nettverk for inkluderende rekruttering", "Nettverk", _g(2), (), "any", (8, 20),
-          "low"),
-    _Kind("Kurs i bruk av tilretteleggingstilskudd", "Kurs", _g(2), (), None, (12, 30)),
-    _Kind("Erfaringssamling: unge med nedsatt funksjonsevne i arbeid", "Erfaringssamling",
-          _g(2), (), None, (15, 40)),
-    _Kind("Dialogmøte med arbeidsgivere om rekruttering fra NAV", "Dialogmøte", _g(2), (),
-          "any", (10, 30), "free"),
-    # Sub-goal 3: a longer working life
-    _Kind("Seniorseminar for kommunene", "Seminar", _g(3), ("Samling",),
-          "Offentlig forvaltning", (25, 70), weight=3),
-    _Kind("Seniorpolitisk konferanse", "Konferanse", _g(3), ("Seniorkonferanse",), None,
-          (60, 180), "high"),
-    _Kind("Livsfasekurs for ledere", "Kurs", _g(3, (1, 3)), (), "any", (12, 30)),
-    _Kind("Nettverk for seniorpolitikk i {s}", "Nettverk", _g(3), ("Bransjenettverk",),
-          "any", (8, 20), "low"),
-    _Kind("Erfaringssamling om seniortiltak", "Erfaringssamling", _g(3), (), "any", (15, 40)),
-    # Several sub-goals
-    _Kind("IA-konferanse for {s}", "Konferanse", _g((1, 2, 3), (1, 3), (1, 2)),
-          ("IA-konferanse",), "any", (60, 200), "high", weight=3),
-    _Kind("IA-konferansen i {fylke} {year}", "Konferanse", _g((1, 2, 3)),
-          ("IA-konferanse",), None, (120, 300), "high"),
-    _Kind("Dialogmøte med NHO Service", "Dialogmøte", _g((1, 2)), (), None, (6, 15), "free"),
-    _Kind("Dialogmøte med KS om IA i kommunene", "Dialogmøte", _g((1, 2, 3), (1, 3)),
-          ("Dialogkonferanse",), "Offentlig forvaltning", (15, 50), "low"),
-    _Kind("Informasjonsmøte om ny IA-avtale", "Informasjon", _g((1, 2, 3)),
-          ("Informasjonsmøte",), None, (30, 120), "low", years=(2014,), weight=4),
-    _Kind("Prosjekt: Lederstøtte i IA-arbeidet", "Prosjekt", _g((1, 2)), (), None, (5, 20),
-          "project"),
-    _Kind("Samling for IA-kontaktene i {s}", "Seminar", _g((1, 2, 3), (1, 2)), ("Samling",),
-          "any", (15, 45)),
-    _Kind("Mediearbeid om IA-avtalen", "Informasjon", _g((1, 2, 3)), ("Mediearbeid",), None,
-          (0, 0), "low", weight=1),
-    _Kind("Fagdag for tillitsvalgte og verneombud", "Kurs", _g((1, 2, 3), (1, 3)), (), "any",
-          (25, 80)),
-)  # fmt: skip
-
-_COST = {  # kroner before scaling to the period's spending
-    "high": (35_000, 110_000),
-    "mid": (8_000, 40_000),
-    "low": (2_000, 15_000),
-    "free": (1_000, 8_000),
-    "project": (30_000, 140_000),
-}
-
-_ANSWERS = (
-    (
-        "Partene i IA-rådet har arrangert en felles IA-konferanse for {s1}, med innledere fra "
-        "både arbeidsgiver- og arbeidstakersiden.",
-        "IA har vært fast tema på rådets møter, og partene har fulgt opp handlingsplanen for "
-        "{year} i egne kanaler.",
-        "NAV Arbeidslivssenter og partene har holdt felles dialogmøter med de største "
-        "arbeidsgiverne i {fylke}.",
-        "Rådet har hatt et felles innlegg i regionavisene om sykefravær og seniorpolitikk, og "
-        "partene har stilt sammen på frokostmøter for ledere.",
-        "Fylkesmannen, KS og NAV har sammen med partene holdt en samling for ordførere og "
-        "rådmenn om IA i kommunene.",
-        "Partene har delt ansvaret for tiltakene i handlingsplanen, slik at hver aktivitet har "
-        "en ansvarlig part.",
-        "Vi har et felles nyhetsbrev for IA-arbeidet i {fylke}, som sendes ut fire ganger i året.",
-    ),
-    (
-        "Ja. Statistikken viser at {s1} ligger over landsgjennomsnittet for sykefravær i "
-        "{fylke}, særlig blant kvinner over 50 år.",
-        "Rådet har ikke gjort egne risikovurderinger, men bruker NAVs sykefraværsstatistikk per "
-        "bransje og kommune i planleggingen.",
-        "Gjennomgangen av statistikken viste høyt langtidsfravær i {s1} og mange små "
-        "virksomheter uten samarbeidsavtale om IA.",
-        "Ja, sammen med Fylkesmannen er det kartlagt at kommunene med høyest fravær også har "
-        "lavest avgangsalder.",
-        "Det er gjort en enkel risikovurdering som peker på lav sysselsetting blant unge med "
-        "nedsatt funksjonsevne i {fylke}.",
-        "Nei, ikke i denne perioden. Rådet gjør en ny vurdering når statistikken for {year} "
-        "foreligger.",
-    ),
-    (
-        "Ja, {s1} og {s2} har hatt egne bransjenettverk med jevnlige samlinger.",
-        "Rådet har prioritert {s1}, der det er etablert et nettverk med {n} virksomheter.",
-        "Ikke særskilt i denne perioden; aktivitetene har vært rettet mot alle bransjer.",
-        "Ja, {s1}, fordi sektoren har høyt fravær og mange ansatte over 55 år.",
-        "Det er gitt midler til en seniorsatsing i {s2} og til kurs for ledere i {s1}.",
-    ),
-    (
-        "Det er gitt støtte til lederopplæring i de {n} største kommunene og til seniortiltak "
-        "i helseforetaket.",
-        "Rådet har rettet innsatsen mot virksomheter med høyt fravær og mange ansatte, blant "
-        "annet gjennom dialogmøter med ledelse og tillitsvalgte.",
-        "Vi har prioritert kommunene, som er fylkets største arbeidsgivere, med kurs i "
-        "oppfølging av sykmeldte.",
-        "NAV Arbeidslivssenter har fulgt opp de {n} virksomhetene med høyest fravær i {s1} "
-        "med egne handlingsplaner.",
-        "Tiltakene er samlet om noen få store arbeidsplasser, der effekten på fylkets tall blir "
-        "størst.",
-        "Det er startet et prosjekt om tilrettelegging for arbeidstakere med nedsatt "
-        "funksjonsevne i {s2}.",
-    ),
-    (
-        "Det er for tidlig å måle effekt på sykefraværet, men deltakerne gir gode "
-        "tilbakemeldinger i evalueringene.",
-        "Sykefraværet i {fylke} gikk ned fra {x1} til {x2} prosent, og vi mener tiltakene har "
-        "bidratt.",
-        "Nettverkene har gitt bedre samarbeid mellom partene lokalt; effekten på delmål 2 og 3 "
-        "er vanskeligere å dokumentere.",
-        "Virksomhetene som deltok i nettverket, har lavere fravær enn bransjen ellers i fylket.",
-        "Rådet mener aktivitetene har gitt seniorpolitikken mer oppmerksomhet, men har ikke tall "
-        "som viser effekt ennå.",
-        "Effekten blir vurdert når statistikken for hele året foreligger.",
-    ),
-)
-_EXTRA_ANSWER = {  # (council, year) → (question index, sentence) that explains a situation
-    ("IA-rådet i Hedmark", 2014): (
-        2,
-        "Seniortiltakene er utsatt til 2015, fordi rådet i år har prioritert sykefravær og "
-        "inkludering.",
-    ),
-    ("IA-rådet i Nordland", 2015): (
-        4,
-        "Forbruket ble høyere enn tildelingen fordi IA-konferansen ble dyrere enn budsjettert.",
-    ),
-}
-_ORGANISERS = (
-    "NAV Arbeidslivssenter", "NAV Arbeidslivssenter", "NAV Arbeidslivssenter", "IA-rådet",
-    "Partene i IA-rådet", "NHO {fylke}", "LO {fylke}", "KS", "Fylkesmannen i {county}",
-    "NAV Arbeidslivssenter og KS", "Virke", "Unio",
-)  # fmt: skip
-_COMMENTS = (
-    "Godt oppmøte", "Evaluering: 4,6 av 5", "Kostnad inkl. lokaleleie og servering",
-    "Arrangert sammen med KS", "Deltakere fra {n} virksomheter", "Felles med nabofylket",
-    "Foredragsholder fra STAMI", "Fulltegnet, venteliste",
-)  # fmt: skip
-_CANCEL_COMMENTS = ("Avlyst pga. få påmeldte", "Avlyst, foredragsholder ble syk", "Utsatt")
-_MEETING_COMMENTS = (
-    "Behandlet handlingsplan for {year}", "Godkjent rapport for forrige periode",
-    "Fordeling av midler til tiltak", "Gjennomgang av sykefraværsstatistikken",
-    "Planlegging av IA-konferansen", "Status for tiltakene i handlingsplanen", "",
-)  # fmt: skip
 
 
 @dataclass
@@ -457,7 +263,7 @@ def _allocations(councils: list[_Council]) -> dict[tuple[str, int], int]:
         rng = _rng("tildeling", year)
         existing = [c for c in councils if c.exists_in(year)]
         weights = [
-            sum(_SIZE[n] for n, _ in c.counties) ** 0.85 * rng.uniform(0.8, 1.2) for c in existing
+            sum(SIZE[n] for n, _ in c.counties) ** 0.85 * rng.uniform(0.8, 1.2) for c in existing
         ]
         base, rest = 350, POOL // 1000 - 350 * len(existing)
         amounts = [base + round(rest * w / sum(weights)) for w in weights]
@@ -592,7 +398,7 @@ def _period_as_written(period: ReportPeriod, rng: random.Random) -> str:
 
 def _person(*parts: object) -> str:
     rng = _rng("person", *parts)
-    return f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}"
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
 def _contact(council: _Council, year: int) -> str:
@@ -632,12 +438,12 @@ def _answers(council: _Council, period: ReportPeriod, rng: random.Random) -> lis
     }
     no_seniors = _situation("sub_goal_gap", council.name, period.year) is not None
     answers: list[str | None] = []
-    for pool in _ANSWERS:
+    for pool in ANSWERS:
         if no_seniors:  # don't claim work on sub-goal 3 in a year without any
             pool = tuple(s for s in pool if "senior" not in s and "delmål 2 og 3" not in s)
         chosen = rng.sample(pool, rng.choice((1, 1, 2)))
         answers.append(" ".join(s.format(**values) for s in chosen))
-    extra = _EXTRA_ANSWER.get((council.name, period.year))
+    extra = EXTRA_ANSWER.get((council.name, period.year))
     if extra:
         answers[extra[0]] = f"{answers[extra[0]]} {extra[1]}"
     if period.year == 2014 and period.code == "H1":
@@ -678,10 +484,10 @@ def _activities(
         count = 22
     kinds = [
         k
-        for k in _KINDS
+        for k in KINDS
         if (not k.years or period.year in k.years) and any(plan.skip_goal not in g for g in k.goals)
     ]
-    picked: list[tuple[_Kind, frozenset[int], bool]] = []  # kind, goals, must not be cancelled
+    picked: list[tuple[Kind, frozenset[int], bool]] = []  # kind, goals, must not be cancelled
     for goal in (1, 2, 3):
         if goal == plan.skip_goal:
             continue
@@ -714,7 +520,7 @@ def _activities(
     return [_activity_row(r, council, period, rng) for r in rows]
 
 
-def _status(kind: _Kind, keep: bool, rng: random.Random) -> str:
+def _status(kind: Kind, keep: bool, rng: random.Random) -> str:
     if not keep and rng.random() < 0.06:
         return ActivityStatus.CANCELLED
     if kind.type == "Prosjekt" and rng.random() < 0.4:
@@ -725,7 +531,7 @@ def _status(kind: _Kind, keep: bool, rng: random.Random) -> str:
     return "gjennomført" if roll < 0.11 else "Gjennomført"
 
 
-def _sector(kind: _Kind, council: _Council, rng: random.Random) -> str:
+def _sector(kind: Kind, council: _Council, rng: random.Random) -> str:
     if kind.sector is None:
         return rng.choice(("", "", "", "Alle bransjer"))
     if kind.sector != "any":
@@ -757,7 +563,7 @@ def _set_costs(rows: list[dict], target_ore: int, rng: random.Random) -> None:
         paid.append(row)
     if not paid:
         paid = [r for r in rows if r["status"] != ActivityStatus.CANCELLED][:1]
-    raw = [rng.uniform(*_COST[r["kind"].cost]) for r in paid]
+    raw = [rng.uniform(*COST[r["kind"].cost]) for r in paid]
     scale = (target_ore - fees) / 100 / sum(raw)
     for row, amount in zip(paid, raw, strict=True):
         unit = rng.choice((1, 50, 100, 100, 100, 500, 1000))
@@ -802,7 +608,7 @@ def _goals_as_written(goals: frozenset[int], rng: random.Random) -> object:
     return rng.choices(forms, weights=(60, 15, 10, 10))[0]
 
 
-def _type_as_written(kind: _Kind, rng: random.Random) -> str:
+def _type_as_written(kind: Kind, rng: random.Random) -> str:
     roll = rng.random()
     if kind.spellings and roll < 0.15:
         return rng.choice(kind.spellings)
@@ -814,7 +620,7 @@ def _type_as_written(kind: _Kind, rng: random.Random) -> str:
 def _activity_row(
     row: dict, council: _Council, period: ReportPeriod, rng: random.Random
 ) -> list[object]:
-    kind: _Kind = row["kind"]
+    kind: Kind = row["kind"]
     sector = row["sector"]
     phrase = SECTORS.get(sector, rng.choice(list(SECTORS.values())))
     county = rng.choice(council.counties)[1]
@@ -824,16 +630,16 @@ def _activity_row(
     participants = None if high == 0 or cancelled else rng.randint(low, high)
     if participants is not None and rng.random() < 0.1:
         participants = None
-    organiser = rng.choice(_ORGANISERS).format(fylke=council.region, county=county)
+    organiser = rng.choice(ORGANISERS).format(fylke=council.region, county=county)
     comment = ""
     if cancelled:
-        comment = rng.choice(_CANCEL_COMMENTS)
+        comment = rng.choice(CANCEL_COMMENTS)
         if row["cost"]:
             comment = "Avlyst, avbestillingsgebyr for lokaler"
     elif row["status"] == "Pågår":
         comment = "Videreføres neste periode"
     elif rng.random() < 0.2:
-        comment = rng.choice(_COMMENTS).format(n=rng.randint(4, 30))
+        comment = rng.choice(COMMENTS).format(n=rng.randint(4, 30))
     return [
         row["date"],
         title,
@@ -862,7 +668,7 @@ def _meetings(period: ReportPeriod, count: int, rng: random.Random) -> list[list
                            weights=(80, 15, 5))[0]  # fmt: skip
         parties = rng.sample(ORGANISATIONS, rng.randint(4, len(ORGANISATIONS)))
         present = rng.choice(("Alle parter", ", ".join(sorted(parties, key=ORGANISATIONS.index))))
-        comment = rng.choice(_MEETING_COMMENTS).format(year=period.year)
+        comment = rng.choice(MEETING_COMMENTS).format(year=period.year)
         rows.append([day, kind, present, comment or None])
     return rows
 
