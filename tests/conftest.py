@@ -3,7 +3,7 @@ demo data in a database, the sample register, and the app under AppTest.
 
 Every fixture that gives a database is parametrised over ``ENGINES``, so a test that uses
 one runs on both — library and storage tests; a page test takes the SQLite-only fixtures
-(``sqlite_database``, ``seeded_sqlite_url``), and ``test_pages_on_postgresql.py`` opens each
+(``sqlite_database``, ``seeded_sqlite_url``), and ``test_access_pages.py`` opens each
 page in each role on PostgreSQL. Without PostgreSQL (not installed, no
 ``IA_TEST_POSTGRES_URL``) the PostgreSQL half skips with the reason; under ``CI=true`` that
 is a failure.
@@ -140,7 +140,7 @@ PAGE_FIXTURES = {"app_on", "app_as"}  # a test that takes one of these renders a
 def pytest_generate_tests(metafunc):
     """A page test — one that renders a page (``app_on``, ``app_as``) or is marked ``page`` —
     runs on SQLite only: how a page reads, shows and stores does not depend on the engine,
-    and the library's tests run on both. ``test_pages_on_postgresql.py`` opens every page in
+    and the library's tests run on both. ``test_access_pages.py`` opens every page in
     every role on PostgreSQL."""
     page = PAGE_FIXTURES & set(metafunc.fixturenames) or metafunc.definition.get_closest_marker(
         "page"
@@ -159,10 +159,13 @@ def pytest_generate_tests(metafunc):
 
 
 def pytest_collection_modifyitems(items):
-    """A browser test is slow (``-m "not slow"`` leaves them out, with the other slow ones)."""
+    """A browser test is slow (``-m "not slow"`` leaves them out, with the other slow ones).
+    The slow tests run first (in their modules' order), so that the run's end is made of
+    short tests the workers share out (``--dist worksteal``), not one worker's long test."""
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def pytest_unconfigure(config):
@@ -294,7 +297,7 @@ def database(engine_name, postgres, sqlite_template, tmp_path, monkeypatch):
 @pytest.fixture
 def sqlite_database(postgres, sqlite_template, tmp_path, monkeypatch):
     """``database`` on SQLite only: for page tests (how a page reads, shows and stores does
-    not depend on the engine; ``test_pages_on_postgresql.py`` checks every page there)."""
+    not depend on the engine; ``test_access_pages.py`` checks every page there)."""
     yield from _databases("sqlite", postgres, sqlite_template, tmp_path, monkeypatch)
 
 

@@ -107,9 +107,15 @@ def empty_server(database, tmp_path):
     server.stop()
 
 
-@pytest.fixture
-def seeded_server(seeded_url, tmp_path):
-    server = Server(seeded_url, tmp_path / "streamlit.log")
+@pytest.fixture(scope="module")
+def refusing_server(tmp_path_factory, sqlite_template):
+    """One server on a database with the demo register and no reports, for the tests that
+    store nothing (each asserts so): the pages on no data, and files refused on Last opp."""
+    folder = tmp_path_factory.mktemp("refusing")
+    path = folder / "empty.db"
+    shutil.copyfile(sqlite_template(SAMPLE_REGISTER), path)
+    # Started before the tests' own settings (a module's fixture): the open mode, as theirs.
+    server = Server(f"sqlite:///{path}", folder / "streamlit.log", IA_AUTH="av")
     yield server
     server.stop()
 
@@ -238,11 +244,11 @@ def test_upload_through_the_file_chooser_then_the_overview_and_its_xlsx(empty_se
     ids=["png-as-xlsx", "zip-bomb"],
 )
 def test_a_hostile_file_is_refused_on_screen_and_stores_nothing(
-    empty_server, page, tmp_path, name, content, said
+    refusing_server, page, tmp_path, name, content, said
 ):
     path = tmp_path / name
     path.write_bytes(content())
-    _open(page, f"{empty_server.base}/last_opp", "Last opp")
+    _open(page, f"{refusing_server.base}/last_opp", "Last opp")
     _choose_file(page, path)
     _wait_for_text(page, "Filen har feil og kan ikke lagres")
     errors = " ".join(page.get_by_test_id("stAlertContentError").all_inner_texts())
@@ -250,53 +256,35 @@ def test_a_hostile_file_is_refused_on_screen_and_stores_nothing(
     assert said in errors
     assert page.get_by_role("button", name="Ingen filer kan lagres").is_disabled()
     _no_failure(page)
-    assert empty_server.uploads() == []
+    assert refusing_server.uploads() == []
 
 
 def test_a_file_that_once_killed_the_server_is_refused_and_the_server_serves_on(
-    empty_server, page, tmp_path
+    refusing_server, page, tmp_path
 ):
     # 6.6 kB: the sheet part's name differs in letter case from what the rels say, and a
     # value stands in XFD1048576. Choosing it on Last opp used to abort the server.
     path = tmp_path / "rapport.xlsx"
     path.write_bytes(case_changed("sheet part"))
-    _open(page, f"{empty_server.base}/last_opp", "Last opp")
+    _open(page, f"{refusing_server.base}/last_opp", "Last opp")
     _choose_file(page, path)
     _wait_for_text(page, "Filen har feil og kan ikke lagres")
     errors = " ".join(page.get_by_test_id("stAlertContentError").all_inner_texts())
     assert "det brukte området går fra celle A1 til XFD1048576" in errors
-    assert empty_server.process.poll() is None
-    _open(page, empty_server.base, "Oversikt")
+    assert refusing_server.process.poll() is None
+    _open(page, refusing_server.base, "Oversikt")
     _no_failure(page)
-    assert empty_server.uploads() == []
+    assert refusing_server.uploads() == []
 
 
-def test_every_page_renders_on_an_empty_database(empty_server, page):
+def test_every_page_renders_on_an_empty_database(refusing_server, page):
     for path, title in PAGES.items():
-        _open(page, f"{empty_server.base}/{path}", title)
+        _open(page, f"{refusing_server.base}/{path}", title)
         _no_failure(page)
     # The overview says how to get data in instead of showing an empty table.
-    _open(page, empty_server.base, "Oversikt")
+    _open(page, refusing_server.base, "Oversikt")
     assert page.get_by_test_id("stDataFrame").count() == 0
     assert "Last opp" in page.get_by_test_id("stMain").inner_text()
-
-
-def test_every_page_renders_on_the_sample_data_and_deep_links_work(seeded_server, page):
-    for path, title in PAGES.items():
-        _open(page, f"{seeded_server.base}/{path}", title)
-        # Every page runs through app.py: the sidebar shows the sections and the pages by
-        # title (every page, without sign-in), not file names.
-        sidebar = page.get_by_test_id("stSidebar").inner_text()
-        assert "Rapportering" in sidebar and "last opp" not in sidebar
-        links = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
-        links.nth(len(PAGES) - 1).wait_for()  # the menu is drawn with the page, not before
-        shown = links.all_inner_texts()  # each with its icon's name before the title
-        assert len(shown) == len(PAGES)
-        assert all(t.endswith(title) for t, title in zip(shown, PAGES.values(), strict=True))
-        _no_failure(page)
-    # A link to one council opens that council.
-    _open(page, f"{seeded_server.base}/rad?rad=9&per=2017-06-01", "IA-rådet i Agder")
-    assert _metrics(page, "Tildelt i alt")["Tildelt i alt"] == "2 957 000 kr"
 
 
 # --- several servers behind a sticky proxy -------------------------------------------------
@@ -449,9 +437,10 @@ def test_the_filters_follow_the_user_from_page_to_page(pages_server, page):
     _no_failure(page)
 
 
-def test_every_page_opens_by_its_own_name(pages_server, page):
-    """A link by a page's own name, Oversikt's too, opens it — never Streamlit's English
-    «Page not found» (which a path that is no page still gets: the check can see it)."""
+def test_every_page_opens_by_its_own_name_on_the_demo_data(pages_server, page):
+    """A link by a page's own name, Oversikt's too, opens it, with the menu by title and no
+    failure — never Streamlit's English «Page not found» (which a path that is no page still
+    gets: the check can see it); a link to one council opens that council."""
     _open(page, f"{pages_server.base}/oversikt?ar=2014&delmal=3", "Oversikt")
     assert urllib.parse.urlsplit(page.url).path == "/"  # Oversikt's address, the link's values
     assert _params(page) == {"ar": "2014", "delmal": "3"}
@@ -461,14 +450,26 @@ def test_every_page_opens_by_its_own_name(pages_server, page):
     for path, title in PAGES.items():
         _open(page, f"{pages_server.base}/{path}", title)
         assert page.get_by_text("Page not found").count() == 0, path
+        # Every page runs through app.py: the sidebar shows the sections and the pages by
+        # title (every page, without sign-in), not file names.
+        sidebar = page.get_by_test_id("stSidebar").inner_text()
+        assert "Rapportering" in sidebar and "last opp" not in sidebar
+        links = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
+        links.nth(len(PAGES) - 1).wait_for()  # the menu is drawn with the page, not before
+        shown = links.all_inner_texts()  # each with its icon's name before the title
+        assert len(shown) == len(PAGES)
+        assert all(t.endswith(title) for t, title in zip(shown, PAGES.values(), strict=True))
         _no_failure(page)
+    # A link to one council opens that council.
+    _open(page, f"{pages_server.base}/rad?rad=9&per=2017-06-01", "IA-rådet i Agder")
+    assert _metrics(page, "Tildelt i alt")["Tildelt i alt"] == "2 957 000 kr"
     page.goto(f"{pages_server.base}/finnes-ikke")
     page.get_by_text("Page not found").first.wait_for()
 
 
 def test_no_table_offers_its_own_english_csv(pages_server, page):
     _open(page, f"{pages_server.base}/okonomi?ar=2015", "Økonomi")
-    table = page.get_by_test_id("stDataFrame").first
+    table = page.locator("[data-testid=stDataFrame]:visible").first  # not the folded one
     table.hover()
     toolbar = page.get_by_test_id("stElementToolbar").first
     toolbar.wait_for()
