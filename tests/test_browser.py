@@ -437,29 +437,18 @@ def test_the_filters_follow_the_user_from_page_to_page(pages_server, page):
     _no_failure(page)
 
 
-def test_every_page_opens_by_its_own_name_on_the_demo_data(pages_server, page):
-    """A link by a page's own name, Oversikt's too, opens it, with the menu by title and no
-    failure — never Streamlit's English «Page not found» (which a path that is no page still
-    gets: the check can see it); a link to one council opens that council."""
+def test_oversikt_and_a_council_open_by_their_links_on_the_demo_data(pages_server, page):
+    """A link by Oversikt's own name opens it with the link's values — never Streamlit's
+    English «Page not found» (which a path that is no page still gets: the check can see
+    it); a link to one council opens that council. (Every other page by its own name, with
+    its menu: the walk of the WCAG check.)"""
     _open(page, f"{pages_server.base}/oversikt?ar=2014&delmal=3", "Oversikt")
     assert urllib.parse.urlsplit(page.url).path == "/"  # Oversikt's address, the link's values
     assert _params(page) == {"ar": "2014", "delmal": "3"}
     assert _metrics(page, "Tildelt")["Tildelt"] == "10 000 000 kr"  # 2014's grants
     assert page.get_by_test_id("stMain").get_by_text("Filter delmål 3:").first.is_visible()
     assert page.get_by_text("Page not found").count() == 0
-    for path, title in PAGES.items():
-        _open(page, f"{pages_server.base}/{path}", title)
-        assert page.get_by_text("Page not found").count() == 0, path
-        # Every page runs through app.py: the sidebar shows the sections and the pages by
-        # title (every page, without sign-in), not file names.
-        sidebar = page.get_by_test_id("stSidebar").inner_text()
-        assert "Rapportering" in sidebar and "last opp" not in sidebar
-        links = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
-        links.nth(len(PAGES) - 1).wait_for()  # the menu is drawn with the page, not before
-        shown = links.all_inner_texts()  # each with its icon's name before the title
-        assert len(shown) == len(PAGES)
-        assert all(t.endswith(title) for t, title in zip(shown, PAGES.values(), strict=True))
-        _no_failure(page)
+    # Every other page by its own name: the walk of the WCAG check, on a large screen.
     # A link to one council opens that council.
     _open(page, f"{pages_server.base}/rad?rad=9&per=2017-06-01", "IA-rådet i Agder")
     assert _metrics(page, "Tildelt i alt")["Tildelt i alt"] == "2 957 000 kr"
@@ -531,10 +520,24 @@ CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid=stPlotlyChar
 AXE_PAGES = [*PAGES, "?vis=alle&ar=2012", "rad?rad=9", "aktiviteter?delmal=2"]
 
 
+def _the_menu_by_title(page) -> None:
+    """Every page runs through app.py: the sidebar shows the sections and the pages by title
+    (every page, without sign-in), not file names."""
+    sidebar = page.get_by_test_id("stSidebar").inner_text()
+    assert "Rapportering" in sidebar and "last opp" not in sidebar
+    links = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
+    links.nth(len(PAGES) - 1).wait_for()  # the menu is drawn with the page, not before
+    shown = links.all_inner_texts()  # each with its icon's name before the title
+    assert len(shown) == len(PAGES)
+    assert all(t.endswith(title) for t, title in zip(shown, PAGES.values(), strict=True))
+
+
 @pytest.mark.parametrize("width", [1440, 390])
 def test_every_page_passes_the_wcag_checks_of_axe(pages_server, browser, width):
     """WCAG 2.1 AA as axe-core checks it: no violation of impact «serious» or «critical»
-    on any page of the sample data, on a large screen and on a phone."""
+    on any page of the sample data, on a large screen and on a phone; each page opened by
+    its own name, without failure or «Page not found», and on a large screen with the menu
+    by title."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -545,8 +548,12 @@ def test_every_page_passes_the_wcag_checks_of_axe(pages_server, browser, width):
     try:
         for path in AXE_PAGES:
             tab.goto(f"{pages_server.base}/{path}")
-            tab.get_by_role("heading").first.wait_for()
+            tab.get_by_role("heading", name=PAGES.get(path)).first.wait_for()
             _idle(tab)
+            assert tab.get_by_text("Page not found").count() == 0, path
+            _no_failure(tab)
+            if path in PAGES and width == 1440:  # the menu, open beside a large screen
+                _the_menu_by_title(tab)
             tab.wait_for_load_state("networkidle")  # the charts' and tables' scripts loaded
             tab.wait_for_function(CHARTS_DRAWN)
             result = axe.run(tab, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})

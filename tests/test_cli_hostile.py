@@ -52,6 +52,11 @@ def url(sample_db):
     return str(sample_db.url)
 
 
+# What reaches a terminal or a pipe is the command line's own (the engine gives the same
+# rows: the library's tests run on both), so these real processes run on SQLite.
+ONE_ENGINE = pytest.mark.parametrize("engine_name", ["sqlite"], indirect=True)
+
+
 def _path(url: str) -> Path:
     return Path(url.removeprefix("sqlite:///"))
 
@@ -150,6 +155,7 @@ def test_a_file_name_that_is_not_utf8(url, tmp_path, capsys):
     assert capsys.readouterr().err.endswith("rapport-\\udcff.xlsx.mangler: filen finnes ikke\n")
 
 
+@ONE_ENGINE
 def test_no_escape_reaches_a_real_terminal_stream(url, tmp_path):
     hostile = tmp_path / ESC_NAME
     hostile.write_bytes(TROMS_2015.read_bytes())
@@ -470,6 +476,7 @@ def many_uploads(url, sample_db):
     return url
 
 
+@ONE_ENGINE
 def test_history_into_a_pipe_closed_after_one_line(many_uploads):
     child = subprocess.Popen(
         [sys.executable, "-m", "ia_data.cli", "--db", many_uploads, "history"],
@@ -483,6 +490,7 @@ def test_history_into_a_pipe_closed_after_one_line(many_uploads):
     assert err == b""
 
 
+@ONE_ENGINE
 def test_history_piped_to_head(many_uploads):
     done = subprocess.run(
         ["bash", "-o", "pipefail", "-c",
