@@ -150,7 +150,11 @@ def seed(
     results = []
     for i, path in enumerate(files, start=1):
         data = path.read_bytes()
-        results.append(import_file(engine, path.name, data, scope=OPERATOR, by=Actor("demodata")))
+        results.append(
+            import_file(
+                engine, path.name, data, scope=OPERATOR, by=Actor("demodata"), historical=True
+            )
+        )
         if progress is not None:
             progress(i, len(files), path.name)
     return results

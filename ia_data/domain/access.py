@@ -1,9 +1,10 @@
-"""Who may see and change what: the three roles and a user's scope.
+"""Who may see and change what: the four roles and a user's scope.
 
 A ``Scope`` goes with every query, export and store call of the library. The oversight
-group's and an admin's scope is every council; a secretariat's is its own councils, and a
-call that asks for another council fails closed (``OutsideScope``), whatever the page did
-or did not hide. The command line is an operator's tool and works with ``OPERATOR``.
+group's, the coordination unit's and an admin's scope is every council; a secretariat's is
+its own councils, and a call that asks for another council fails closed (``OutsideScope``),
+whatever the page did or did not hide. The command line is an operator's tool and works with
+``OPERATOR``.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ class Role:
     ADMIN = "admin"
     OVERSIGHT = "oversikt"
     SECRETARIAT = "sekretariat"
+    COORDINATION = "koordinering"  # Koordineringsenheten: reads all, reviews, forwards
 
 
-ROLES = (Role.ADMIN, Role.OVERSIGHT, Role.SECRETARIAT)
+ROLES = (Role.ADMIN, Role.OVERSIGHT, Role.COORDINATION, Role.SECRETARIAT)
 ROLE_NAMES = {
     Role.ADMIN: "Administrator",
     Role.OVERSIGHT: "Oversiktsgruppen",
+    Role.COORDINATION: "Koordineringsenheten",
     Role.SECRETARIAT: "Sekretariat",
 }
 
@@ -46,11 +49,17 @@ class Scope:
     @property
     def everything(self) -> bool:
         """Whether every council is in scope."""
-        return self.role in (Role.ADMIN, Role.OVERSIGHT)
+        return self.role in (Role.ADMIN, Role.OVERSIGHT, Role.COORDINATION)
 
     @property
     def may_upload(self) -> bool:
         return self.role in (Role.ADMIN, Role.SECRETARIAT)
+
+    @property
+    def may_review(self) -> bool:
+        """Approve, send back and forward: the coordination unit and an admin — never a
+        secretariat (not even its own council's report), nor the oversight group."""
+        return self.role in (Role.ADMIN, Role.COORDINATION)
 
     @property
     def is_admin(self) -> bool:
@@ -93,6 +102,28 @@ class Scope:
                 "men ikke laste opp eller gjenopprette"
             )
 
+    def check_review(self) -> None:
+        """Fail unless this user may review reports and forward a period."""
+        if not self.may_review:
+            raise OutsideScope(
+                f"Ingen tilgang: rollen «{ROLE_NAMES.get(self.role, self.role)}» kan se "
+                "hvor rapportene står, men ikke godkjenne, sende tilbake eller videresende; "
+                "det gjør Koordineringsenheten"
+            )
+
+    def check_comment(self, council_id: int) -> None:
+        """Fail unless this user may write in a report's thread: the coordination unit, an
+        admin, or the council's own secretariat."""
+        if self.may_review:
+            return
+        if self.role == Role.SECRETARIAT:
+            self.check(council_id)
+            return
+        raise OutsideScope(
+            f"Ingen tilgang: rollen «{ROLE_NAMES.get(self.role, self.role)}» kan lese "
+            "kommentarene, men ikke skrive dem"
+        )
+
     def described(self) -> str:
         """The councils in scope, in words."""
         if self.everything:
@@ -114,6 +145,7 @@ def secretariat(councils: dict[int, str]) -> Scope:
 
 OPERATOR = Scope(Role.ADMIN)  # the command line and the demo data: every right
 OVERSIGHT = Scope(Role.OVERSIGHT)
+COORDINATION = Scope(Role.COORDINATION)
 NOBODY = Scope(Role.SECRETARIAT)  # fails closed: no council
 
 

@@ -47,3 +47,51 @@ class ActivityStatus(StrEnum):
     ONGOING = "Pågår"
     DONE = "Gjennomført"
     CANCELLED = "Avlyst"
+
+
+class ReviewState(StrEnum):
+    """Where a council's report for a period stands on its route to the oversight group
+    (the letters: secretariat → the coordination unit → the oversight group)."""
+
+    RECEIVED = "Mottatt"
+    NEEDS_FIXING = "Trenger retting"
+    RECEIVED_AGAIN = "Mottatt på nytt"
+    APPROVED = "Godkjent"
+    CHANGED_AFTER_APPROVAL = "Endret etter godkjenning"
+
+    @property
+    def waiting(self) -> bool:
+        """Waiting for the coordination unit to approve it or send it back."""
+        return self in WAITING
+
+
+# The states a reviewer may approve or send back from.
+WAITING = frozenset(
+    {ReviewState.RECEIVED, ReviewState.RECEIVED_AGAIN, ReviewState.CHANGED_AFTER_APPROVAL}
+)
+# Said of a report stored before the review route existed (the migration, a historical load,
+# the demo): approved, never queued.
+APPROVED_BEFORE_REVIEW = "godkjent før gjennomgang ble innført"
+
+
+class ReviewAction(StrEnum):
+    """What happened on a report's route (one ``ReviewEvent`` each, kept for good)."""
+
+    ARRIVED = "mottatt"  # a version arrived (upload or restore)
+    APPROVED = "godkjent"
+    RETURNED = "sendt tilbake"
+    COMMENT = "kommentar"
+    LEGACY = "godkjent før gjennomgang"  # stored before the route existed, or historical
+
+
+class ReceiptHow(StrEnum):
+    """How a report's receipt was recorded: stamped by the app when the report arrived, or
+    the date given in the report («Innsendt»), for reports stored before the app stamped
+    receipts and for an operator's historical load."""
+
+    APP = "app"
+    GIVEN = "oppgitt"
+
+
+# Beside a receipt the app did not stamp, wherever a council is judged by it.
+GIVEN_NOT_STAMPED = "oppgitt, ikke registrert av appen"

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from ia_data.domain.access import Scope
 from ia_data.domain.kinds import ActivityStatus
 from ia_data.domain.values import ACTIVITY_TYPES, STATUSES
+from ia_data.reporting.counted import counted
 from ia_data.storage.models import Activity, Council, Meeting, Report, Upload
 from ia_data.storage.register import councils
 
@@ -58,10 +59,11 @@ def report_uploads(
     council_ids: list[int] | None = None,
     *,
     scope: Scope,
+    approved_only: bool = False,
 ) -> list[int]:
-    """The uploads of the active reports of a year (for an export's ``Om uttrekket``)."""
+    """The uploads of the counted reports of a year (for an export's ``Om uttrekket``)."""
     council_ids = scope.council_ids(council_ids)
-    query = select(Report.upload_id).where(Report.active)
+    query = select(Report.upload_id).where(counted(approved_only))
     if year is not None:
         query = query.where(Report.year == year)
     if council_ids is not None:
@@ -82,9 +84,11 @@ class Breakdown:
     councils: int  # councils with at least one (not cancelled) activity
 
 
-def _activity_scope(query, year: int | None, council_ids, goal: int | None, period=None):
+def _activity_scope(
+    query, year: int | None, council_ids, goal: int | None, period=None, approved_only=False
+):
     query = query.select_from(Activity).join(Report, Report.id == Activity.report_id)
-    query = query.where(Report.active)
+    query = query.where(counted(approved_only))
     if year is not None:
         query = query.where(Report.year == year)
     if period is not None:
@@ -104,6 +108,7 @@ def activity_breakdown(
     goal: int | None = None,
     *,
     scope: Scope,
+    approved_only: bool = False,
 ) -> list[Breakdown]:
     """Activities in ``year`` grouped by ``by`` — ``"type"``, ``"sector"`` or ``"goal"``.
 
@@ -111,7 +116,7 @@ def activity_breakdown(
     """
     council_ids = scope.council_ids(council_ids)
     if by == "goal":
-        return _goal_breakdown(session, year, council_ids, goal)
+        return _goal_breakdown(session, year, council_ids, goal, approved_only)
     column = {"type": Activity.type, "sector": Activity.sector}[by]
     query = _activity_scope(
         select(
@@ -128,6 +133,7 @@ def activity_breakdown(
         year,
         council_ids,
         goal,
+        approved_only=approved_only,
     ).group_by(column)
     rows = [
         Breakdown(
@@ -147,7 +153,7 @@ def activity_breakdown(
     return sorted(rows, key=lambda r: (r.key == NO_SECTOR, -r.activities, r.key))
 
 
-def _goal_breakdown(session, year, council_ids, goal) -> list[Breakdown]:
+def _goal_breakdown(session, year, council_ids, goal, approved_only=False) -> list[Breakdown]:
     columns = []
     for k in (1, 2, 3):
         tagged = _COUNTED & _GOAL[k]
@@ -159,7 +165,9 @@ def _goal_breakdown(session, year, council_ids, goal) -> list[Breakdown]:
             _count_if(_GOAL[k] & _CANCELLED),
             func.count(func.distinct(case((tagged, Report.council_id)))),
         ]
-    r = session.exec(_activity_scope(select(*columns), year, council_ids, goal)).one()
+    r = session.exec(
+        _activity_scope(select(*columns), year, council_ids, goal, approved_only=approved_only)
+    ).one()
     rows = []
     for i, k in enumerate((1, 2, 3)):
         f = [int(v or 0) for v in r[i * 8 : i * 8 + 8]]
@@ -246,6 +254,7 @@ def activity_list(
     *,
     scope: Scope,
     period: str | None = None,
+    approved_only: bool = False,
 ) -> tuple[list[ActivityRow], int]:
     """Activities matching the filters, by council (register order), then date; and how
     many match in all (``limit`` cuts the list, not the count). ``search`` matches every
@@ -257,6 +266,7 @@ def activity_list(
         council_ids,
         goal,
         period,
+        approved_only,
     )
     query = query.join(Council, Council.id == Report.council_id).join(
         Upload, Upload.id == Report.upload_id
@@ -339,6 +349,7 @@ def meeting_list(
     *,
     scope: Scope,
     period: str | None = None,
+    approved_only: bool = False,
 ) -> list[MeetingRow]:
     """Council meetings on record (active reports; ``period``: of that period's reports),
     by council, then date."""
@@ -346,7 +357,7 @@ def meeting_list(
     query = (
         select(*_MEETING_ROW)
         .join(Report, Report.id == Meeting.report_id)
-        .where(Report.active)
+        .where(counted(approved_only))
         .order_by(Report.council_id, Meeting.date, Meeting.id)
     )
     if year is not None:
@@ -373,7 +384,12 @@ class TypeSpend:
 
 
 def spend_by_type(
-    session: Session, year: int, council_ids: list[int] | None = None, *, scope: Scope
+    session: Session,
+    year: int,
+    council_ids: list[int] | None = None,
+    *,
+    scope: Scope,
+    approved_only: bool = False,
 ) -> list[TypeSpend]:
     """Spent per council and activity type in ``year`` (cancelled activities' costs
     included, as in ``Brukt``)."""
@@ -385,5 +401,6 @@ def spend_by_type(
         year,
         council_ids,
         None,
+        approved_only=approved_only,
     ).group_by(Report.council_id, Activity.type)
     return [TypeSpend(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in session.exec(query)]

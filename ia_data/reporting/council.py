@@ -14,7 +14,8 @@ from ia_data.domain.access import Scope
 from ia_data.domain.register import CouncilInfo
 from ia_data.domain.report import ReportDetails
 from ia_data.domain.rules import Rules
-from ia_data.reporting.deadlines import PeriodStatus, data_years, period_status
+from ia_data.reporting.counted import counted
+from ia_data.reporting.deadlines import PeriodStatus, arrivals, data_years, period_status
 from ia_data.reporting.money import MoneyRow, money
 from ia_data.reporting.totals import Totals, report_totals
 from ia_data.storage.models import Report, Upload
@@ -78,9 +79,10 @@ def council_reports(
     as_of: date,
     *,
     scope: Scope,
+    approved_only: bool = False,
 ) -> list[PeriodReport]:
-    """Every period of ``years`` for one council: the active report (if any), its
-    deadline status as of ``as_of``, and its totals."""
+    """Every period of ``years`` for one council: the counted report (if any), its
+    deadline status as of ``as_of`` (by its receipt), its review state and its totals."""
     scope.check(council.id)
     years = [y for y in years if council.exists_in(y)]
     if not years:
@@ -89,10 +91,11 @@ def council_reports(
         (r.year, r.period): r
         for r in session.exec(
             select(Report).where(
-                Report.council_id == council.id, Report.active, Report.year.in_(years)
+                Report.council_id == council.id, counted(approved_only), Report.year.in_(years)
             )
         )
     }
+    received = arrivals(session, years, [council.id], approved_only)
     files = dict(
         session.exec(
             select(Upload.id, Upload.file_name).where(
@@ -106,10 +109,11 @@ def council_reports(
         for period in rules.periods(year):
             report = stored.get((year, period.code))
             if report is None:
-                state = period_status(rules, period, None, None, as_of)
+                state = period_status(rules, period, None, as_of)
                 result.append(PeriodReport(**vars(state)))
                 continue
-            state = period_status(rules, period, report.submitted, report.upload_id, as_of)
+            arrival = received.get((council.id, year, period.code))
+            state = period_status(rules, period, arrival, as_of)
             result.append(
                 PeriodReport(
                     **vars(state),
@@ -128,7 +132,13 @@ def council_reports(
 
 
 def council_history(
-    session: Session, rules: Rules, council_id: int, as_of: date, *, scope: Scope
+    session: Session,
+    rules: Rules,
+    council_id: int,
+    as_of: date,
+    *,
+    scope: Scope,
+    approved_only: bool = False,
 ) -> CouncilHistory | None:
     """One council over all years with data: money, activities per sub-goal and meetings
     per year, and every period's report with its status. None for an unknown council."""
@@ -142,9 +152,13 @@ def council_history(
         return history
     history.years = [
         CouncilYear(money=row, meetings_expected=rules.meetings_expected(row.year))
-        for row in money(session, rules, years, [council_id], scope=scope)
+        for row in money(
+            session, rules, years, [council_id], scope=scope, approved_only=approved_only
+        )
     ]
-    history.periods = council_reports(session, rules, history.council, years, as_of, scope=scope)
+    history.periods = council_reports(
+        session, rules, history.council, years, as_of, scope=scope, approved_only=approved_only
+    )
     return history
 
 

@@ -2,7 +2,11 @@
 Frister page, the overview's status cells, the Råd page and their exports).
 
 ``period_status`` is the one place that says what a report's submission means as of a
-date: a report submitted after the date counts as not submitted then.
+date: a report submitted after the date counts as not submitted then. A report is
+submitted on its receipt's date in Oslo (``storage.review``: stamped by the server when the
+first version arrived; for reports stored before that, and historical loads, the date the
+report gives, marked «oppgitt, ikke registrert av appen»); the «Innsendt» a workbook gives
+is kept beside it as «oppgitt i rapporten», never judged.
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from ia_data.domain.access import Scope
+from ia_data.domain.kinds import ReceiptHow
 from ia_data.domain.register import CouncilInfo
 from ia_data.domain.rules import DeadlineStatus, ReportPeriod, Rules, Status
-from ia_data.storage.models import Allocation, Report
+from ia_data.reporting.counted import counted
+from ia_data.storage.models import Allocation, Receipt, Report, Review
 from ia_data.storage.register import councils
+from ia_data.storage.review import received_on
 
 
 def years_with_data(session: Session, *, scope: Scope) -> list[int]:
@@ -41,16 +48,68 @@ def data_years(session: Session, rules: Rules, *, scope: Scope) -> list[int]:
     return list(range(min(found), max(found) + 1)) if found else []
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """What is known of a council's report for a period: its receipt's date in Oslo,
+    whether that date is only the one the report gave (``given``: «oppgitt, ikke
+    registrert av appen»), the «Innsendt» the counted version gives (``typed``), the
+    counted version's upload and the review state."""
+
+    received: date
+    upload_id: int
+    given: bool = False
+    typed: date | None = None
+    review_state: str = ""
+
+
+def arrivals(
+    session: Session,
+    years: list[int],
+    council_ids: list[int] | None,
+    approved_only: bool = False,
+) -> dict[tuple[int, int, str], Arrival]:
+    """(council id, year, period) → its ``Arrival``, for the counted versions
+    (``council_ids`` as the caller scoped them). A report without a receipt (none since
+    the migration gives every stored report one) is judged by the date it gives."""
+    query = (
+        select(
+            Report.council_id, Report.year, Report.period, Report.submitted, Report.upload_id,
+            Receipt.received_at, Receipt.how, Review.state,
+        )
+        .outerjoin(Receipt, (Receipt.council_id == Report.council_id)
+                   & (Receipt.year == Report.year) & (Receipt.period == Report.period))
+        .outerjoin(Review, (Review.council_id == Report.council_id)
+                   & (Review.year == Report.year) & (Review.period == Report.period))
+        .where(counted(approved_only), Report.year.in_(years))
+    )  # fmt: skip
+    if council_ids is not None:
+        query = query.where(Report.council_id.in_(council_ids))
+    found = {}
+    for council_id, year, period, typed, upload_id, at, how, state in session.exec(query).all():
+        found[(council_id, year, period)] = Arrival(
+            received=typed if at is None else received_on(at),
+            upload_id=upload_id,
+            given=at is None or how == ReceiptHow.GIVEN,
+            typed=typed,
+            review_state=state or "",
+        )
+    return found
+
+
 @dataclass
 class PeriodStatus:
     """A council's report for one period as of a date: its deadline status, the day it
-    was submitted (None if not yet, as of the date) and the upload of the active report
-    (whenever it was submitted)."""
+    was received (None if not yet, as of the date), the upload of the counted report
+    (whenever it was received), whether the receipt is only the date the report gave, the
+    «Innsendt» the report gives, and its review state."""
 
     period: ReportPeriod
     status: DeadlineStatus
     submitted: date | None
     report_upload_id: int | None = None
+    receipt_given: bool = False  # «oppgitt, ikke registrert av appen»
+    given_in_report: date | None = None  # «oppgitt i rapporten»
+    review_state: str = ""
 
     @property
     def upload_id(self) -> int | None:
@@ -69,18 +128,19 @@ class PeriodStatus:
 
 
 def period_status(
-    rules: Rules,
-    period: ReportPeriod,
-    submitted: date | None,
-    report_upload_id: int | None,
-    as_of: date,
+    rules: Rules, period: ReportPeriod, arrival: Arrival | None, as_of: date
 ) -> PeriodStatus:
-    """The status of a report (``submitted`` None when there is none) as of ``as_of``."""
+    """The status of a report (``arrival`` None when there is none) as of ``as_of``,
+    judged by its receipt's date."""
+    received = arrival.received if arrival is not None else None
     return PeriodStatus(
         period=period,
-        status=rules.deadline_status(period, submitted, as_of),
-        submitted=submitted if submitted is not None and submitted <= as_of else None,
-        report_upload_id=report_upload_id,
+        status=rules.deadline_status(period, received, as_of),
+        submitted=received if received is not None and received <= as_of else None,
+        report_upload_id=arrival.upload_id if arrival else None,
+        receipt_given=bool(arrival and arrival.given),
+        given_in_report=arrival.typed if arrival else None,
+        review_state=arrival.review_state if arrival else "",
     )
 
 
@@ -99,29 +159,24 @@ def deadlines(
     council_ids: list[int] | None = None,
     *,
     scope: Scope,
+    approved_only: bool = False,
 ) -> list[DeadlineRow]:
     """Every council × reporting period of ``years`` (default: all years with data), in
-    register order and then period order; a council only for the years it exists."""
+    register order and then period order; a council only for the years it exists.
+    ``approved_only``: a period counts as reported once a version of it is approved."""
     council_ids = scope.council_ids(council_ids)
     years = sorted(years) if years else data_years(session, rules, scope=scope)
     if not years:
         return []
-    reports = {
-        (r[0], r[1], r[2]): r[3:]
-        for r in session.exec(
-            select(
-                Report.council_id, Report.year, Report.period, Report.submitted, Report.upload_id
-            ).where(Report.active, Report.year.in_(years))
-        ).all()
-    }
+    reports = arrivals(session, years, council_ids, approved_only)
     rows = []
     for council in councils(session, council_ids):
         for year in years:
             if not council.exists_in(year):
                 continue
             for period in rules.periods(year):
-                submitted, upload_id = reports.get((council.id, year, period.code), (None, None))
-                state = period_status(rules, period, submitted, upload_id, as_of)
+                arrival = reports.get((council.id, year, period.code))
+                state = period_status(rules, period, arrival, as_of)
                 rows.append(DeadlineRow(**vars(state), council=council))
     return rows
 

@@ -18,6 +18,7 @@ from ia_data.domain.kinds import AllocationSource
 from ia_data.domain.money import MoneyFigures, grant
 from ia_data.domain.register import CouncilInfo
 from ia_data.domain.rules import ASSUMED_MARK, Rules
+from ia_data.reporting.counted import counted
 from ia_data.reporting.deadlines import data_years
 from ia_data.reporting.totals import Totals, council_year_totals
 from ia_data.storage.models import Allocation, Report, Upload
@@ -68,12 +69,15 @@ def active_allocations(
 
 
 def _report_uploads(
-    session: Session, years: list[int], council_ids: list[int] | None = None
+    session: Session,
+    years: list[int],
+    council_ids: list[int] | None = None,
+    approved_only: bool = False,
 ) -> dict[tuple[int, int], list[int]]:
-    """(council id, year) → the uploads of its active reports that year (``council_ids``
+    """(council id, year) → the uploads of its counted reports that year (``council_ids``
     as scoped by the caller)."""
     query = select(Report.council_id, Report.year, Report.upload_id).where(
-        Report.active, Report.year.in_(years)
+        counted(approved_only), Report.year.in_(years)
     )
     if council_ids is not None:
         query = query.where(Report.council_id.in_(council_ids))
@@ -111,17 +115,20 @@ def money(
     council_ids: list[int] | None = None,
     *,
     scope: Scope,
+    approved_only: bool = False,
 ) -> list[MoneyRow]:
     """Allocated (an uploaded decision, else the year's rule), spent and activities per
     council and year, for ``years`` (default: all years with data); ordered by council,
-    then year."""
+    then year. ``approved_only``: spent and done by the last approved reports."""
     council_ids = scope.council_ids(council_ids)
     years = sorted(years) if years else data_years(session, rules, scope=scope)
     if not years:
         return []
-    totals = council_year_totals(session, years, council_ids, scope=scope)
+    totals = council_year_totals(
+        session, years, council_ids, scope=scope, approved_only=approved_only
+    )
     allocations = active_allocations(session, years, council_ids, scope=scope)
-    uploads = _report_uploads(session, years, council_ids)
+    uploads = _report_uploads(session, years, council_ids, approved_only)
     return [
         council_money(
             rules,

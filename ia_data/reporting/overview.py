@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 
 from ia_data.domain.access import Scope
 from ia_data.domain.rules import Rules
-from ia_data.reporting.deadlines import PeriodStatus, period_status
+from ia_data.reporting.counted import counted
+from ia_data.reporting.deadlines import PeriodStatus, arrivals, period_status
 from ia_data.reporting.money import MoneyRow, active_allocations, council_money
 from ia_data.reporting.totals import Totals, council_year_totals
 from ia_data.storage.models import Report
@@ -90,12 +91,14 @@ def overview(
     *,
     scope: Scope,
     period: str | None = None,
+    approved_only: bool = False,
 ) -> list[OverviewRow]:
     """One row per council that exists in ``year`` (optionally only ``council_ids``).
 
     With ``goal`` (1–3), spent (and so remaining and share used) and the activity count
     cover only activities tagged with that sub-goal — what went to delmål k; the
-    sub-goal counts and ``all_goals`` stay those of all activities.
+    sub-goal counts and ``all_goals`` stay those of all activities. ``approved_only``:
+    every figure counts the last approved version of each report (``counted``).
     """
     council_ids = scope.council_ids(council_ids)
     periods = rules.periods(year)
@@ -104,10 +107,13 @@ def overview(
         if not periods:
             raise ValueError(f"{year} har ingen rapportperiode «{period}»")
     infos = [c for c in councils(session, council_ids) if c.exists_in(year)]
-    totals = council_year_totals(session, [year], council_ids, goal, scope=scope, period=period)
+    totals = council_year_totals(
+        session, [year], council_ids, goal, scope=scope, period=period, approved_only=approved_only
+    )
     allocations = active_allocations(session, [year], council_ids, scope=scope)
+    received = arrivals(session, [year], council_ids, approved_only)
     reports: dict[int, dict[str, Report]] = {}
-    for report in session.exec(select(Report).where(Report.year == year, Report.active)):
+    for report in session.exec(select(Report).where(Report.year == year, counted(approved_only))):
         if period is None or report.period == period:
             reports.setdefault(report.council_id, {})[report.period] = report
     result = []
@@ -124,9 +130,8 @@ def overview(
         )
         statuses = []
         for shown in periods:
-            report = own.get(shown.code)
-            submitted, upload_id = (report.submitted, report.upload_id) if report else (None, None)
-            statuses.append(period_status(rules, shown, submitted, upload_id, as_of))
+            arrival = received.get((council.id, year, shown.code))
+            statuses.append(period_status(rules, shown, arrival, as_of))
         plan, plan_date = _action_plan(stored)
         result.append(
             OverviewRow(

@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ia_data.domain.access import Scope
+from ia_data.reporting.counted import counted
 from ia_data.storage.models import Report, ReportFigures
 
 GOAL_COUNTS = {1: ReportFigures.goal_1, 2: ReportFigures.goal_2, 3: ReportFigures.goal_3}
@@ -67,15 +68,16 @@ def council_year_totals(
     *,
     scope: Scope,
     period: str | None = None,
+    approved_only: bool = False,
 ) -> dict[tuple[int, int], Totals]:
-    """(council id, year) → the totals of its active reports in that year (``period``: of
-    that period's report only); a council and year without a report is missing (use
-    ``Totals()``)."""
+    """(council id, year) → the totals of its counted reports in that year (``period``: of
+    that period's report only; ``approved_only``: the last approved versions); a council
+    and year without a report is missing (use ``Totals()``)."""
     council_ids = scope.council_ids(council_ids)
     query = (
         select(Report.council_id, Report.year, *_sums(goal))
         .join(ReportFigures, ReportFigures.report_id == Report.id)
-        .where(Report.active, Report.year.in_(list(years)))
+        .where(counted(approved_only), Report.year.in_(list(years)))
         .group_by(Report.council_id, Report.year)
     )
     if council_ids is not None:

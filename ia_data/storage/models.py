@@ -19,7 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from ia_data.domain.kinds import UploadKind
+from ia_data.domain.kinds import ReceiptHow, UploadKind
 
 # The largest id a row can have on both engines: PostgreSQL's ids are 32-bit (``SERIAL``),
 # SQLite's 64-bit. A larger number names no row (asking PostgreSQL would be an error).
@@ -291,3 +291,69 @@ class StatValue(SQLModel, table=True):
     year: int = Field(primary_key=True)
     quarter: int = Field(primary_key=True)
     value: float | None = None
+
+
+class Receipt(SQLModel, table=True):
+    """When a council's report for a period first arrived: stamped by the server in the
+    transaction that stores the first version (``how`` «app»), or — for a report stored
+    before the app stamped receipts, and an operator's historical load — the date the
+    report gives (``how`` «oppgitt»: midnight of that day in Oslo). A correction or a
+    restore never changes it; the deadline status judges its date in Oslo."""
+
+    council_id: int = Field(foreign_key="council.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    period: str = Field(primary_key=True)
+    received_at: datetime
+    how: str = ReceiptHow.APP
+    upload_id: int | None = Field(default=None, foreign_key="upload.id")  # the first version
+
+
+class Review(SQLModel, table=True):
+    """Where a council's report for a period stands on its route (``ReviewState``): the
+    version it concerns (the newest), the last approved version, and whether it was
+    approved before the route existed. Changed only by a conditional UPDATE on the state
+    and the version seen, so that of two reviewers at once one wins."""
+
+    council_id: int = Field(foreign_key="council.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    period: str = Field(primary_key=True)
+    state: str
+    upload_id: int = Field(foreign_key="upload.id")
+    approved_upload_id: int | None = Field(default=None, foreign_key="upload.id")
+    legacy: bool = False  # «godkjent før gjennomgang ble innført»
+    updated_at: datetime
+
+
+class ReviewEvent(SQLModel, table=True):
+    """One step on a report's route, or a comment in its thread: kept for good, never
+    changed or deleted."""
+
+    __table_args__ = (Index("ix_reviewevent_period", "council_id", "year", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    council_id: int = Field(foreign_key="council.id")
+    year: int
+    period: str
+    upload_id: int | None = Field(default=None, foreign_key="upload.id")
+    action: str
+    state_after: str = ""
+    text: str = ""  # the reason of a return, a comment
+    points_to: str = ""  # where in the workbook a reason points (a sheet, a row, a question)
+    by_name: str = ""
+    by_email: str = ""
+    at: datetime
+
+
+class Forwarded(SQLModel, table=True):
+    """A period's compiled report as forwarded to the oversight group: its exact bytes,
+    their SHA-256, who forwarded it and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    period: str | None = None  # None: the whole year
+    file_name: str
+    sha256: str
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    forwarded_by: str = ""
+    forwarded_by_email: str = ""
+    forwarded_at: datetime

@@ -37,6 +37,7 @@ from ia_data.storage.models import (
     Upload,
 )
 from ia_data.storage.register import councils as load_councils
+from ia_data.storage.review import record_arrival
 from ia_data.storage.version import bump_data_version
 
 
@@ -90,11 +91,17 @@ def import_file(
     dry_run: bool = False,
     rules: Rules | None = None,
     now: datetime | None = None,
+    historical: bool = False,
 ) -> ImportResult:
     """Validate a workbook and, unless ``dry_run`` or it has errors, store it in one
     transaction. A file for a council outside ``scope`` (or an allocation decision from
     anyone but an admin) is refused like a file with an error. Returns what happened;
-    never raises for a bad file."""
+    never raises for a bad file.
+
+    The first version of a council's period stamps its receipt (``now``). ``historical``
+    (an operator's load of past reports): the receipt is the «Innsendt» date the report
+    gives, marked «oppgitt», and the report is approved before the route existed; a report
+    without that date is refused."""
     rules = rules or settings.current().rules()
     now = now or datetime.now(UTC).replace(microsecond=0)
     digest = sha256_of(data)
@@ -105,6 +112,8 @@ def import_file(
         file_name=file_name, status=ImportStatus.CHECKED, parsed=parsed, sha256=digest
     )
     refused = _refused(parsed, scope) if parsed.ok else ""
+    if parsed.ok and historical and not refused:
+        refused = _not_historical(parsed, scope, file_name)
     if refused:
         parsed.error(refused)
         result.refused = refused
@@ -131,7 +140,7 @@ def import_file(
                 result.previous = _active_counts(session, parsed.council.id, parsed.period)
         result.message = f"{file_name}: kontrollert uten feil ({_describe(parsed)}); ikke lagret"
         return result
-    store = (engine, result, file_name, data, parsed, now, by, from_upload_date)
+    store = (engine, result, file_name, data, parsed, now, by, from_upload_date, historical)
     try:
         _store(*store)
     except IntegrityError:
@@ -173,7 +182,20 @@ def _refused(parsed: ParsedWorkbook, scope: Scope) -> str:
     return ""
 
 
-def _store(engine, result, file_name, data, parsed, now, by, from_upload_date):
+def _not_historical(parsed: ParsedWorkbook, scope: Scope, file_name: str) -> str:
+    """Why this file cannot be loaded as a historical report (empty if it can): only an
+    operator or admin loads them, and the report must give the date it was sent in."""
+    if not scope.is_admin:
+        return "Ingen tilgang: bare en administrator kan laste inn historiske rapporter"
+    if parsed.kind == UploadKind.REPORT and parsed.submitted is None:
+        return (
+            "arbeidsboka har ingen «Innsendt»-dato; en historisk rapport må oppgi datoen den "
+            "ble sendt inn, for den er kvitteringen; ingenting er lagret"
+        )
+    return ""
+
+
+def _store(engine, result, file_name, data, parsed, now, by, from_upload_date, historical):
     """Store a checked file in one transaction. It locks the rows of the councils it
     touches first (on PostgreSQL; SQLite's write lock covers the whole database), so two
     files for one council and period are stored one after the other: the later replaces
@@ -197,6 +219,8 @@ def _store(engine, result, file_name, data, parsed, now, by, from_upload_date):
         )
         if parsed.kind == UploadKind.REPORT:
             result.replaced_upload_id = _store_report(session, upload, parsed, from_upload_date)
+            given = parsed.submitted if historical else None
+            record_arrival(session, upload, by=by, now=now, given=given)
         else:
             _store_allocations(session, upload, parsed)
         bump_data_version(session)
@@ -423,6 +447,7 @@ def restore_upload(
     """Make an earlier upload the active version again (one transaction, the councils it
     concerns locked as when a file is stored), and keep who did it. Only an upload of a
     council in ``scope`` (an allocation decision: only an admin) can be restored."""
+    now = now or datetime.now(UTC).replace(microsecond=0)
     with writing(), Session(engine) as session:
         upload = session.get(Upload, upload_id)
         if upload is None:
@@ -455,6 +480,7 @@ def restore_upload(
             report.active = True
             upload.active = True
             session.add_all([report, upload])
+            record_arrival(session, upload, by=by, now=now)
             council = session.get(Council, report.council_id)
             what = f"{council.name}, {report.year} {report.period}"
         else:
@@ -469,7 +495,7 @@ def restore_upload(
         session.add(
             Restore(
                 upload_id=upload_id,
-                restored_at=now or datetime.now(UTC).replace(microsecond=0),
+                restored_at=now,
                 restored_by=_storable(by.name).strip(),
                 restored_by_email=normal_email(_storable(by.email)),
             )
