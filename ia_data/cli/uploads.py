@@ -23,6 +23,13 @@ def add_import(sub) -> None:
     p.add_argument("files", nargs="+", metavar="FIL", help="rapport- eller tildelingsarbeidsbok")
     p.add_argument("--dry-run", action="store_true", help="bare kontroller, lagre ingenting")
     p.add_argument("--by", metavar="NAVN", help="hvem som sender inn (lagres med opplastingen)")
+    p.add_argument(
+        "--historisk",
+        action="store_true",
+        help="tidligere rapporter: datoen «Innsendt» i hver fil blir kvitteringen (oppgitt, "
+        "ikke registrert av appen), og rapporten regnes som godkjent før gjennomgang ble "
+        "innført; en fil uten «Innsendt» avvises",
+    )
     p.set_defaults(func=cmd_import)
 
 
@@ -73,6 +80,7 @@ def _import_one(engine, args, name: str) -> str:
             scope=OPERATOR,
             by=Actor(args.by or ""),
             dry_run=args.dry_run,
+            historical=args.historisk,
         )
     except Exception as exc:
         problem = database_problem(exc, args.db)

@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from ia_data.domain.access import Scope
 from ia_data.domain.formatting import day, local
-from ia_data.domain.kinds import AllocationSource
+from ia_data.domain.kinds import AllocationSource, ReviewState
 from ia_data.domain.money import rule_grants_text
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.register import CouncilInfo
@@ -43,6 +43,7 @@ from ia_data.reporting.activities import activity_list, meeting_list
 from ia_data.reporting.council import council_reports
 from ia_data.reporting.headline import headline
 from ia_data.reporting.overview import OverviewRow, overview
+from ia_data.reporting.review import ReviewRow, review_states
 from ia_data.reporting.table import Kroner, Percent, Table
 from ia_data.reporting.tables import (
     NO_ANSWER,
@@ -72,25 +73,33 @@ def compiled_report(
     *,
     scope: Scope,
     period: str | None = None,
+    approved_only: bool = True,
 ) -> bytes:
     """The compiled report of ``year`` (statuses as of ``as_of``) as XLSX bytes, of the
     councils in ``scope``; with ``period`` (``H1``, ``H2``) of that half-year only: its
-    reports, figures, activities and meetings (the 2012 letter's half-yearly report)."""
+    reports, figures, activities and meetings (the 2012 letter's half-yearly report).
+    It counts the approved versions (``approved_only``, by default: the last approved
+    version of each report, even while a newer one waits), and names the councils whose
+    report is missing, waiting for review or sent back."""
     now = now or datetime.now(UTC).replace(microsecond=0)
-    rows = overview(session, year, as_of, rules, scope=scope, period=period)
-    activities, _ = activity_list(session, year, scope=scope, period=period)
-    meetings = meeting_list(session, year, scope=scope, period=period)
+    only = {"approved_only": approved_only}
+    rows = overview(session, year, as_of, rules, scope=scope, period=period, **only)
+    activities, _ = activity_list(session, year, scope=scope, period=period, **only)
+    meetings = meeting_list(session, year, scope=scope, period=period, **only)
     shown = [p for p in rules.periods(year) if period is None or p.code == period]
     label = str(year) if period is None else f"{year}, {shown[0].name.lower()}"
+    states = [
+        r for r in review_states(session, year, scope=scope) if period is None or r.period == period
+    ]
     book = Workbook()
     summary = book.active
     summary.title = SUMMARY_SHEET
-    _write_summary(summary, rows, rules, year, as_of, now, shown, label)
+    _write_summary(summary, rows, rules, year, as_of, now, shown, label, route(rows, states))
     names = {SUMMARY_SHEET.lower(), ABOUT_SHEET.lower()}
     upload_ids = [i for r in rows for i in r.upload_ids]
     for row in rows:
         sheet = book.create_sheet(sheet_name(row.council, names))
-        periods = council_reports(session, rules, row.council, [year], as_of, scope=scope)
+        periods = council_reports(session, rules, row.council, [year], as_of, scope=scope, **only)
         periods = [p for p in periods if period is None or p.period.code == period]
         own_activities = [a for a in activities if a.council_id == row.council.id]
         own_meetings = [m for m in meetings if m.council_id == row.council.id]
@@ -108,6 +117,8 @@ def compiled_report(
         sources=upload_sources(session, upload_ids, scope=scope),
         now=now,
         assumptions=rules.assumptions(year),
+        approved_only=approved_only,
+        receipts_given=any(p.receipt_given for r in rows for p in r.periods),
     )
     write_about(book.create_sheet(ABOUT_SHEET), about)
     book.properties.creator = "IA-rådsoversikt"
@@ -115,6 +126,30 @@ def compiled_report(
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def route(rows: list[OverviewRow], states: list[ReviewRow]) -> dict[str, list[str]]:
+    """The councils whose report is missing (none stored, the due date passed), waiting for
+    review or sent back, by name (with the period where a year has two)."""
+    by_key = {(s.council_id, s.period): s for s in states}
+    found: dict[str, list[str]] = {MISSING: [], WAITING_REVIEW: [], SENT_BACK: []}
+    for row in rows:
+        halves = len(row.periods) > 1
+        for status in row.periods:
+            name = row.council.short_name + (f" ({status.period.code})" if halves else "")
+            state = by_key.get((row.council.id, status.period.code))
+            if state is None and status.status.status is Status.MISSING:
+                found[MISSING].append(name)
+            elif state is not None and state.waiting:
+                found[WAITING_REVIEW].append(name)
+            elif state is not None and state.state == ReviewState.NEEDS_FIXING:
+                found[SENT_BACK].append(name)
+    return found
+
+
+MISSING = "Rapporter som mangler"
+WAITING_REVIEW = "Rapporter som venter på gjennomgang"
+SENT_BACK = "Rapporter sendt tilbake for retting"
 
 
 def sheet_name(council: CouncilInfo, taken: set[str]) -> str:
@@ -182,7 +217,7 @@ def _set_widths(sheet, widths) -> None:
 
 
 def _write_summary(
-    sheet, rows: list[OverviewRow], rules: Rules, year, as_of, now, periods, label
+    sheet, rows: list[OverviewRow], rules: Rules, year, as_of, now, periods, label, on_route
 ) -> None:
     _title(sheet, 1, f"Samlet rapport fra IA-rådene {label}", 16)
     _note(
@@ -223,6 +258,8 @@ def _write_summary(
     for status, count in figures.statuses.items():
         alert = status is Status.MISSING and count > 0
         facts.append((f"Rapporter: {status}", count, "", alert))
+    for what, names in on_route.items():
+        facts.append((what, len(names), ", ".join(names), bool(names)))
     row = _facts(sheet, 5, facts)
     row += 1
     _title(sheet, row, "Oversikt per IA-råd", 12)

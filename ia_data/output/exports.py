@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 from ia_data.domain.access import Scope
 from ia_data.domain.formatting import local
-from ia_data.domain.kinds import Severity, UploadKind
+from ia_data.domain.kinds import GIVEN_NOT_STAMPED, Severity, UploadKind
 from ia_data.domain.rules import Rules
 from ia_data.ingest.parsed import Problem
 from ia_data.output.spreadsheet import to_csv, to_xlsx
@@ -44,10 +44,14 @@ def about_rows(
     now: datetime | None = None,
     assumptions: list[str] = (),
     statistics: list[tuple[str, object]] = (),
+    approved_only: bool = False,
+    receipts_given: bool = False,
 ) -> list[tuple[str | Column, object]]:
     """The facts of an ``Om uttrekket`` sheet: what, when, as of which date, which filters,
     how many rows, and every upload version the figures come from (a filter's label may be
-    the column it filters: its value is then written as the column writes it)."""
+    the column it filters: its value is then written as the column writes it).
+    ``approved_only``: the figures count only approved versions, and it says so;
+    ``receipts_given``: some status is judged by a date the report gave, and it says so."""
     now = now or datetime.now(UTC).replace(microsecond=0)
     about: list[tuple[str | Column, object]] = [
         ("Uttrekk", title),
@@ -61,7 +65,9 @@ def about_rows(
         about.append(("Antakelser", " ".join(assumptions)))
     about += list(statistics)
     about.append(row_count)
-    about.append(("Kilde", "IA-rådsoversikt: aktive versjoner av rapportene og tildelingene"))
+    if receipts_given:
+        about.append(("Mottatt", RECEIPTS_GIVEN))
+    about.append(("Kilde", APPROVED_SOURCE if approved_only else ACTIVE_SOURCE))
     about.append(("Antall opplastinger", len(sources)))
     for source in sources:
         what = (
@@ -84,6 +90,18 @@ def about_rows(
             )
         )
     return about
+
+
+ACTIVE_SOURCE = "IA-rådsoversikt: aktive versjoner av rapportene og tildelingene"
+APPROVED_SOURCE = (
+    "IA-rådsoversikt: bare godkjente rapporter (den sist godkjente versjonen av hver rapport, "
+    "også der en nyere versjon venter på gjennomgang) og aktive tildelinger"
+)
+RECEIPTS_GIVEN = (
+    "En rapport er levert den dagen appen tok imot den første versjonen. For rapporter "
+    "lagret før appen registrerte mottak, er datoen den rapporten selv oppgir "
+    f"(«{GIVEN_NOT_STAMPED}»)."
+)
 
 
 def _assumed(rules, years) -> list[str]:
@@ -121,10 +139,14 @@ def overview_export(
     now: datetime | None = None,
     *,
     scope: Scope,
+    approved_only: bool = False,
 ) -> bytes:
-    """The overview of a year as CSV or XLSX bytes — exactly the rows the page shows."""
+    """The overview of a year as CSV or XLSX bytes — exactly the rows the page shows
+    (``approved_only``: counting only approved versions, as the page's choice)."""
     council_ids = scope.council_ids(council_ids)
-    rows = overview(session, year, as_of, rules, council_ids, goal, scope=scope)
+    rows = overview(
+        session, year, as_of, rules, council_ids, goal, scope=scope, approved_only=approved_only
+    )
     sickness = sickness_overview(session, year, rules, council_ids, scope=scope)
     table = overview_table(rows, rules.periods(year), sickness=sickness)
     if file_format == "csv":
@@ -141,6 +163,8 @@ def overview_export(
         now=now,
         assumptions=_assumed(rules, [year]),
         statistics=sickness_about(sickness),
+        approved_only=approved_only,
+        receipts_given=any(p.receipt_given for r in rows for p in r.periods),
     )
     return to_xlsx([table], about)
 
@@ -182,6 +206,8 @@ def table_export(
     scope: Scope,
     rules: Rules,
     assumption_years=(),
+    approved_only: bool = False,
+    receipts_given: bool = False,
 ) -> bytes:
     """One page table as CSV, or as XLSX with its ``Om uttrekket`` sheet (the table made
     by queries in ``scope``; its sources are named only if in scope too; the rules assumed
@@ -198,6 +224,8 @@ def table_export(
         sources=upload_sources(session, [i for i in upload_ids if i is not None], scope=scope),
         now=now,
         assumptions=_assumed(rules, assumption_years),
+        approved_only=approved_only,
+        receipts_given=receipts_given,
     )
     return to_xlsx([table], about)
 
@@ -212,11 +240,14 @@ def deadlines_export(
     now: datetime | None = None,
     *,
     scope: Scope,
+    approved_only: bool = False,
 ) -> bytes:
     """The deadlines of every council and period (default: all years with data) as CSV,
     or as XLSX with the matrix and the missing list as extra sheets."""
     council_ids = scope.council_ids(council_ids)
-    rows = deadlines(session, rules, as_of, years, council_ids, scope=scope)
+    rows = deadlines(
+        session, rules, as_of, years, council_ids, scope=scope, approved_only=approved_only
+    )
     table = deadlines_table(rows)
     if file_format == "csv":
         return to_csv(table)
@@ -232,6 +263,8 @@ def deadlines_export(
         assumptions=_assumed(rules, shown_years),
         sources=upload_sources(session, [r.upload_id for r in rows if r.upload_id], scope=scope),
         now=now,
+        approved_only=approved_only,
+        receipts_given=any(r.receipt_given for r in rows),
     )
     extra = [deadline_matrix_table(rows), missing_table(missing_reports(rows))]
     return to_xlsx([table, *extra], about)
@@ -250,10 +283,14 @@ def activities_export(
     *,
     scope: Scope,
     rules: Rules,
+    approved_only: bool = False,
 ) -> bytes:
     """The activity list (a year, or every year) as CSV or XLSX."""
     council_ids = scope.council_ids(council_ids)
-    rows, _ = activity_list(session, year, council_ids, goal, types, statuses, search, scope=scope)
+    rows, _ = activity_list(
+        session, year, council_ids, goal, types, statuses, search,
+        scope=scope, approved_only=approved_only,
+    )  # fmt: skip
     table = activities_table(rows)
     if file_format == "csv":
         return to_csv(table)
@@ -274,6 +311,7 @@ def activities_export(
         row_count=("Antall aktiviteter", len(rows)),
         sources=upload_sources(session, [a.upload_id for a in rows], scope=scope),
         now=now,
+        approved_only=approved_only,
     )
     return to_xlsx([table], about)
 

@@ -131,6 +131,16 @@ SUBMITTED = Column("Innsendt", Kind.DATE, width=88)
 DUE_ASSUMED = Column("Frist antatt", Kind.YES_NO)  # the letters give no due date
 DAYS_OVERDUE = Column("Dager over frist", Kind.COUNT, attention=_above_zero)
 DAYS_TO_DUE = Column("Dager til frist", Kind.COUNT)
+RECEIVED = Column("Mottatt", Kind.DATE, width=120)  # the receipt the server stamped
+RECEIPT = Column("Kvittering", width=230)  # «registrert av appen» or «oppgitt, ikke …»
+GIVEN_IN_REPORT = Column("Innsendt (oppgitt i rapporten)", Kind.DATE)
+REVIEW = Column("Gjennomgang", width=190)  # the review state (``ReviewState``)
+REVIEW_ACTION = Column("Hendelse")
+REVIEW_SINCE = Column("Siden", Kind.DATE)
+APPROVED_UPLOAD = Column("Godkjent opplasting nr.", Kind.CODE)
+REASON = Column("Begrunnelse / kommentar", width=360)
+POINTS_TO = Column("Gjelder (ark, rad, spørsmål)")
+REVIEWED_BY = Column("Av")
 CHAIR = Column("Leder")
 CHAIR_ORGANISATION = Column("Leders organisasjon")
 CONTACT = Column("Kontaktperson")

@@ -60,6 +60,7 @@ class Arrival:
     given: bool = False
     typed: date | None = None
     review_state: str = ""
+    review_legacy: bool = False  # approved before the route existed
 
 
 def arrivals(
@@ -74,7 +75,7 @@ def arrivals(
     query = (
         select(
             Report.council_id, Report.year, Report.period, Report.submitted, Report.upload_id,
-            Receipt.received_at, Receipt.how, Review.state,
+            Receipt.received_at, Receipt.how, Review.state, Review.legacy,
         )
         .outerjoin(Receipt, (Receipt.council_id == Report.council_id)
                    & (Receipt.year == Report.year) & (Receipt.period == Report.period))
@@ -85,13 +86,15 @@ def arrivals(
     if council_ids is not None:
         query = query.where(Report.council_id.in_(council_ids))
     found = {}
-    for council_id, year, period, typed, upload_id, at, how, state in session.exec(query).all():
+    for row in session.exec(query).all():
+        council_id, year, period, typed, upload_id, at, how, state, legacy = row
         found[(council_id, year, period)] = Arrival(
             received=typed if at is None else received_on(at),
             upload_id=upload_id,
             given=at is None or how == ReceiptHow.GIVEN,
             typed=typed,
             review_state=state or "",
+            review_legacy=bool(legacy),
         )
     return found
 
@@ -110,6 +113,7 @@ class PeriodStatus:
     receipt_given: bool = False  # «oppgitt, ikke registrert av appen»
     given_in_report: date | None = None  # «oppgitt i rapporten»
     review_state: str = ""
+    review_legacy: bool = False  # «godkjent før gjennomgang ble innført»
 
     @property
     def upload_id(self) -> int | None:
@@ -141,6 +145,7 @@ def period_status(
         receipt_given=bool(arrival and arrival.given),
         given_in_report=arrival.typed if arrival else None,
         review_state=arrival.review_state if arrival else "",
+        review_legacy=bool(arrival and arrival.review_legacy),
     )
 
 

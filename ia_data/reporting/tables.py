@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from ia_data.domain import formatting as fmt
+from ia_data.domain.kinds import APPROVED_BEFORE_REVIEW, GIVEN_NOT_STAMPED, ReviewState
 from ia_data.domain.rules import ReportPeriod
 from ia_data.reporting import columns as c
 from ia_data.reporting.deadlines import PeriodStatus
@@ -16,11 +17,33 @@ from ia_data.reporting.table import Column, Kroner, Percent, Table
 
 
 def period_columns(period: ReportPeriod, screen: bool = False) -> list[Column]:
-    """A period's columns: its status, due date and submission; in a file also whether the
-    due date is assumed (on screen that is a mark in the status cell)."""
+    """A period's columns: its status, due date and submission (the receipt's date); in a
+    file also whether the due date is assumed (on screen that is a mark in the status
+    cell), how the receipt was recorded and the review state."""
     code = period.code
     columns = [c.STATUS.of(code, width=235), c.DUE.of(code), c.SUBMITTED.of(code)]
-    return columns if screen else [*columns, c.DUE_ASSUMED.of(code)]
+    if screen:
+        return columns
+    return [*columns, c.DUE_ASSUMED.of(code), c.RECEIPT.of(code), c.REVIEW.of(code)]
+
+
+def receipt_text(status: PeriodStatus) -> str | None:
+    """How the receipt a status is judged by was recorded (blank: none as of the date)."""
+    if status.submitted is None:
+        return None
+    return GIVEN_NOT_STAMPED if status.receipt_given else STAMPED
+
+
+STAMPED = "registrert av appen"
+
+
+def review_cell(status: PeriodStatus) -> str | None:
+    """The review state of a period's report, as a cell says it (blank: no report)."""
+    if not status.review_state:
+        return None
+    if status.review_legacy and status.review_state == ReviewState.APPROVED:
+        return f"{status.review_state} ({APPROVED_BEFORE_REVIEW})"
+    return status.review_state
 
 
 def status_text(status: PeriodStatus, screen: bool = False) -> str:
@@ -117,7 +140,7 @@ def overview_table(
         for status in row.periods:
             line += [status_text(status, screen), status.period.due, status.submitted]
             if not screen:
-                line.append(status.period.due_is_assumption)
+                line += [status.period.due_is_assumption, receipt_text(status), review_cell(status)]
         table_rows.append(line)
     return Table(columns=columns, rows=table_rows, title="Oversikt")
 
@@ -229,6 +252,9 @@ def deadlines_table(rows) -> Table:
         c.DAYS_OVERDUE,
         c.UPLOAD_ID,
         c.DUE_ASSUMED,
+        c.RECEIPT,
+        c.GIVEN_IN_REPORT,
+        c.REVIEW,
     ]
     return Table(
         columns=columns,
@@ -244,6 +270,9 @@ def deadlines_table(rows) -> Table:
                 r.days_overdue,
                 r.upload_id,
                 r.period.due_is_assumption,
+                receipt_text(r),
+                r.given_in_report if r.submitted else None,
+                review_cell(r),
             ]
             for r in rows
         ],
