@@ -166,31 +166,44 @@ def _refusal(session: Session, review: Review | None, upload: Upload, doing: str
         )
     if review.state == ReviewState.APPROVED:
         return (
-            f"Rapporten ({what}, opplasting nr. {upload.id}) er allerede godkjent; "
-            f"{NOTHING_CHANGED}"
+            f"Rapporten ({what}, opplasting nr. {upload.id}) er allerede godkjent"
+            f"{_by_whom(session, upload)}; {NOTHING_CHANGED}"
         )
     if review.state == ReviewState.NEEDS_FIXING:
         return (
-            f"Rapporten ({what}, opplasting nr. {upload.id}) er sendt tilbake og venter på en "
-            f"rettet versjon fra sekretariatet; {NOTHING_CHANGED}"
+            f"Rapporten ({what}, opplasting nr. {upload.id}) er sendt tilbake"
+            f"{_by_whom(session, upload)} og venter på en rettet versjon fra sekretariatet; "
+            f"{NOTHING_CHANGED}"
         )
     return None
 
 
-def _lost(session: Session, upload: Upload, seen: str) -> str:
-    """What another reviewer did between this one's look and their click."""
-    last = session.exec(
+def _last_step(session: Session, upload: Upload) -> ReviewEvent | None:
+    """The last step on the route of the report ``upload`` is a version of (no comment)."""
+    return session.exec(
         select(ReviewEvent)
         .where(*_event_where(upload), ReviewEvent.action != ReviewAction.COMMENT)
         .order_by(ReviewEvent.id.desc())
     ).first()
+
+
+def _by_whom(session: Session, upload: Upload) -> str:
+    """« (av Kari Nordmann (kari@x.no) 06.12.2026 01:02)», from the last step; or nothing."""
+    last = _last_step(session, upload)
+    if last is None:
+        return ""
+    who = identity(last.by_name, last.by_email)
+    return f" ({'av ' + who + ' ' if who else ''}{local(last.at):%d.%m.%Y %H:%M})"
+
+
+def _lost(session: Session, upload: Upload, seen: str) -> str:
+    """What another reviewer did between this one's look and their click."""
     review = session.get(Review, _key(upload))
-    who = identity(last.by_name, last.by_email) if last else ""
-    when = f" {local(last.at):%d.%m.%Y %H:%M}" if last else ""
+    last = _last_step(session, upload)
     return (
         f"Noen andre rakk det først: rapporten ({_what(session, upload)}) var «{seen}» da du "
-        f"så den, og er nå «{review.state}» (opplasting nr. {review.upload_id}, "
-        f"{last.action if last else 'endret'} av {who or 'ukjent'}{when}); {NOTHING_CHANGED}"
+        f"så den, og er nå «{review.state}» (opplasting nr. {review.upload_id}; "
+        f"{last.action if last else 'endret'}{_by_whom(session, upload)}); {NOTHING_CHANGED}"
     )
 
 
