@@ -60,7 +60,7 @@ from ia_data.reporting.overview import overview
 from ia_data.reporting.tables import money_table
 from ia_data.reporting.totals import council_year_totals, report_totals
 from ia_data.reporting.uploads import upload_history, upload_sources, uploaded_periods
-from ia_data.storage import db, register, schema, stats, store, users
+from ia_data.storage import db, register, review, schema, stats, store, users
 from ia_data.storage.engine import create_bare_engine, database_label
 from ia_data.storage.models import AccessChange, AppUser, Report, SignInState, Upload
 from ia_data.storage.register import councils
@@ -78,14 +78,16 @@ TROMS_2012 = SAMPLE_DIR / "rapport_2012_H1_ia-radet-i-troms.xlsx"
 
 @pytest.fixture(scope="module", params=pg.ENGINES)
 def stocked_url(request, tmp_path_factory, postgres):
-    """Every council's 2012 H1 and 2015 reports and the allocation decision (read only)."""
+    """Every council's 2012 H1 and 2015 reports and the allocation decision (read only),
+    loaded as past reports are (``historical``: received on their «Innsendt», approved)."""
     folder = tmp_path_factory.mktemp("access")
     with pg.kept_database(request.param, postgres, folder, SAMPLE_REGISTER) as url:
         if request.param == "sqlite":  # the demo register (Agder shared), as PostgreSQL's
             schema.upgrade(create_bare_engine(url), SAMPLE_REGISTER)
         engine = db.get_engine(url)
         for path in FILES:
-            result = store.import_file(engine, path.name, path.read_bytes(), scope=OPERATOR)
+            data = path.read_bytes()
+            result = store.import_file(engine, path.name, data, scope=OPERATOR, historical=True)
             assert result.status == "lagret", result.message
         yield url
 
@@ -116,7 +118,7 @@ def _public_functions():
         for package in (ia_data.reporting, ia_data.output)
         for info in pkgutil.iter_modules(package.__path__)
     ]
-    modules += [store, users, register, stats]
+    modules += [store, users, register, stats, review]
     found = {}
     for module in modules:
         for name, function in inspect.getmembers(module, inspect.isfunction):
@@ -188,6 +190,17 @@ CHECKED = {
     "ia_data.storage.stats.series_list",
     "ia_data.storage.stats.series_history",
     "ia_data.storage.stats.load_shipped_series",  # into a new database, by the migrations
+    "ia_data.storage.review.approve",
+    "ia_data.storage.review.send_back",
+    "ia_data.storage.review.comment",
+    "ia_data.storage.review.record_arrival",  # inside a store call (an upload, a restore)
+    "ia_data.reporting.deadlines.arrivals",
+    "ia_data.reporting.review.review_states",
+    "ia_data.reporting.review.review_queue",
+    "ia_data.reporting.review.review_history",
+    "ia_data.output.forward.forward_period",
+    "ia_data.output.forward.forwarded_reports",
+    "ia_data.output.forward.forwarded_file",
 }
 # Those that need no scope, and why: the operator's list of uploads (CLI only), the insides
 # of a store call, and the reading of a user's own scope at sign-in (and their own sign-out).
@@ -203,6 +216,7 @@ WITHOUT_SCOPE = {
     "ia_data.storage.register.load_register",
     "ia_data.storage.register.plan_register",
     "ia_data.storage.stats.load_shipped_series",
+    "ia_data.storage.review.record_arrival",
 }
 
 

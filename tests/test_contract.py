@@ -1650,9 +1650,9 @@ def _row(rows, council: str):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_due_dates_and_deadline_statuses_of_stored_reports(fresh_db, saved, rules, fmt):
-    result = import_file(
-        fresh_db, f"r.{fmt}", saved("submitted-a-day-late", fmt), now=NOW, scope=OPERATOR
-    )
+    # A past report loaded as one (``historical``): its «Innsendt» is its receipt.
+    data = saved("submitted-a-day-late", fmt)
+    result = import_file(fresh_db, f"r.{fmt}", data, now=NOW, scope=OPERATOR, historical=True)
     assert "lagret" == result.status, result.message
     with Session(fresh_db) as session:
         late = overview(session, 2012, date(2012, 12, 1), rules, scope=OPERATOR)
@@ -1668,8 +1668,9 @@ def test_due_dates_and_deadline_statuses_of_stored_reports(fresh_db, saved, rule
 def test_2015_due_date_and_grants_by_rule(sample_db, saved, rules):
     data = saved("troms-2015", "xlsx")
     result = import_file(
-        sample_db, "troms.xlsx", data, now=datetime(2016, 6, 1, tzinfo=UTC), scope=OPERATOR
-    )
+        sample_db, "troms.xlsx", data, now=datetime(2016, 6, 1, tzinfo=UTC), scope=OPERATOR,
+        historical=True,
+    )  # fmt: skip
     assert "lagret" == result.status, result.message
     with Session(sample_db) as session:
         rows = overview(session, 2015, date(2016, 6, 1), rules, scope=OPERATOR)

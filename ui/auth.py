@@ -56,6 +56,7 @@ READING = ("oversikt", "frister", "okonomi", "aktiviteter", "rad")
 PAGES = {
     Role.ADMIN: (*READING, "last_opp", "opplastinger", "tilgang", "register", "statistikk"),
     Role.OVERSIGHT: (*READING, "opplastinger"),
+    Role.COORDINATION: (*READING, "opplastinger"),
     Role.SECRETARIAT: (*READING, "last_opp", "opplastinger"),
 }
 

@@ -95,7 +95,7 @@ def council_reports(
             )
         )
     }
-    received = arrivals(session, years, [council.id], approved_only)
+    received = arrivals(session, years, [council.id], approved_only, scope=scope)
     files = dict(
         session.exec(
             select(Upload.id, Upload.file_name).where(

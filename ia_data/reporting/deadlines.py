@@ -66,12 +66,15 @@ class Arrival:
 def arrivals(
     session: Session,
     years: list[int],
-    council_ids: list[int] | None,
+    council_ids: list[int] | None = None,
     approved_only: bool = False,
+    *,
+    scope: Scope,
 ) -> dict[tuple[int, int, str], Arrival]:
-    """(council id, year, period) → its ``Arrival``, for the counted versions
-    (``council_ids`` as the caller scoped them). A report without a receipt (none since
-    the migration gives every stored report one) is judged by the date it gives."""
+    """(council id, year, period) → its ``Arrival``, for the counted versions of the
+    councils in scope. A report without a receipt (none since the migration gives every
+    stored report one) is judged by the date it gives."""
+    council_ids = scope.council_ids(council_ids)
     query = (
         select(
             Report.council_id, Report.year, Report.period, Report.submitted, Report.upload_id,
@@ -173,7 +176,7 @@ def deadlines(
     years = sorted(years) if years else data_years(session, rules, scope=scope)
     if not years:
         return []
-    reports = arrivals(session, years, council_ids, approved_only)
+    reports = arrivals(session, years, council_ids, approved_only, scope=scope)
     rows = []
     for council in councils(session, council_ids):
         for year in years:

@@ -111,7 +111,7 @@ def overview(
         session, [year], council_ids, goal, scope=scope, period=period, approved_only=approved_only
     )
     allocations = active_allocations(session, [year], council_ids, scope=scope)
-    received = arrivals(session, [year], council_ids, approved_only)
+    received = arrivals(session, [year], council_ids, approved_only, scope=scope)
     reports: dict[int, dict[str, Report]] = {}
     for report in session.exec(select(Report).where(Report.year == year, counted(approved_only))):
         if period is None or report.period == period:
