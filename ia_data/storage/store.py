@@ -186,7 +186,10 @@ def _not_historical(parsed: ParsedWorkbook, scope: Scope, file_name: str) -> str
     """Why this file cannot be loaded as a historical report (empty if it can): only an
     operator or admin loads them, and the report must give the date it was sent in."""
     if not scope.is_admin:
-        return "Ingen tilgang: bare en administrator kan laste inn historiske rapporter"
+        return (
+            "Ingen tilgang: bare en administrator kan laste inn historiske rapporter; "
+            "ingenting er lagret"
+        )
     if parsed.kind == UploadKind.REPORT and parsed.submitted is None:
         return (
             "arbeidsboka har ingen «Innsendt»-dato; en historisk rapport må oppgi datoen den "
