@@ -221,3 +221,35 @@ def test_ia_data_review(fresh_db, tmp_path, capsys):
     out = tmp_path / "sendt.xlsx"
     assert main(["--db", url, "review", "forwarded", "--id", "1", "--out", str(out)]) == 0
     assert hashlib.sha256(out.read_bytes()).hexdigest() in said
+
+
+# --- the demo ---------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_the_route_and_nothing_added(seeded_url):
+    """The demo's reports are approved before the route existed, but for the newest year's
+    few that show it: two waiting, one sent back with its reason, one corrected."""
+    from ia_data.demo.seed import DRAFT_REASON, RETURNED_REASON, added_files
+    from ia_data.reporting.review import review_history, review_states
+    from ia_data.storage import db
+
+    with Session(db.get_engine(seeded_url)) as session:
+        states = review_states(session, scope=OPERATOR)
+        route = [(s.council, s.year, s.state, s.reason) for s in states if not s.legacy]
+        assert route == [
+            ("IA-rådet i Hordaland", 2016, "Mottatt", ""),
+            ("IA-rådet i Rogaland", 2016, "Mottatt", ""),
+            ("IA-rådet i Telemark", 2016, "Trenger retting", RETURNED_REASON),
+            ("IA-rådet i Troms", 2016, "Mottatt på nytt", ""),
+        ]
+        assert {s.state for s in states if s.legacy} == {"Godkjent"}
+        assert all(s.receipt_given for s in states)
+        troms = next(s for s in states if s.council == "IA-rådet i Troms" and s.year == 2016)
+        steps = review_history(session, troms.council_id, scope=OPERATOR, year=2016)
+        assert [(s.action, s.state_after, s.text) for s in steps] == [
+            ("mottatt", "Mottatt", ""),
+            ("mottatt", "Mottatt", ""),
+            ("sendt tilbake", "Trenger retting", DRAFT_REASON),
+            ("mottatt", "Mottatt på nytt", ""),
+        ]
+        assert added_files(session, scope=OPERATOR) == []

@@ -1,15 +1,24 @@
 """Filling a database with the fictional demo data (``ia_data/demo/data/``), through the
-importer like any other upload."""
+importer like any other upload.
+
+The workbooks are past reports, loaded as an operator loads them (``historical``): each is
+received on the «Innsendt» it gives, so the demo shows reports on time, late and missing as
+its workbooks say, and approved before the review route existed. So that the route can be
+seen, a few of the newest year's reports wait for the coordination unit instead
+(``ROUTE``): two just received, one sent back with a reason, and one corrected (a draft with
+a cost ten times too high arrives after it, is sent back, and the shipped workbook is made
+the active version again)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+from openpyxl import load_workbook
 from sqlalchemy import delete, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -17,7 +26,9 @@ from sqlmodel import Session, select
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR, Actor, Scope
 from ia_data.domain.errors import UserError
+from ia_data.domain.kinds import ImportStatus
 from ia_data.domain.stats import SHIPPED_DIR
+from ia_data.output.template import workbook_bytes
 from ia_data.storage.engine import writing
 from ia_data.storage.models import (
     Council,
@@ -29,8 +40,9 @@ from ia_data.storage.models import (
     Upload,
 )
 from ia_data.storage.register import load_register
+from ia_data.storage.review import send_back
 from ia_data.storage.stats import SHIPPED_BY
-from ia_data.storage.store import ImportResult, import_file, sha256_of
+from ia_data.storage.store import ImportResult, import_file, restore_upload, sha256_of
 
 
 class SeedError(UserError):
@@ -88,9 +100,72 @@ def missing_files(engine: Engine, directory: Path = SAMPLE_DIR) -> list[Path]:
 
 @cache
 def _shipped_digests(directory: Path) -> frozenset[str]:
-    """The SHA-256 of every workbook that comes with the demo (they do not change while
-    the process runs)."""
-    return frozenset(sha256_of(p.read_bytes()) for p in sample_files(directory))
+    """The SHA-256 of every workbook that comes with the demo, and of the route's draft
+    (they do not change while the process runs)."""
+    files = sample_files(directory)
+    drafts = [draft(p) for p in files if p.name == ROUTE_CORRECTED]
+    return frozenset(sha256_of(d) for d in [*(p.read_bytes() for p in files), *drafts])
+
+
+# The demo's route (issue 23): reports of the newest year that wait for review instead of
+# being approved before the route existed, by file.
+ROUTE_WAITING = (
+    "rapport_2016_Ar_ia-radet-i-hordaland.xlsx",
+    "rapport_2016_Ar_ia-radet-i-rogaland.xlsx",
+)
+ROUTE_RETURNED = "rapport_2016_Ar_ia-radet-i-telemark.xlsx"
+ROUTE_CORRECTED = "rapport_2016_Ar_ia-radet-i-troms.xlsx"
+ROUTE = (*ROUTE_WAITING, ROUTE_RETURNED, ROUTE_CORRECTED)
+COORDINATION_UNIT = Actor("Koordineringsenheten (demo)")
+# When the route's steps happen: fixed, so that the demo is the same every time it is made.
+ROUTE_AT = datetime(2017, 3, 10, 9, 0, tzinfo=UTC)
+RETURNED_REASON = (
+    "Svaret på spørsmål 3 sier ikke hvilke bransjer rådet har prioritert; utdyp det og "
+    "last opp på nytt"
+)
+DRAFT_REASON = (
+    "Kostnaden for den første aktiviteten er ti ganger høyere enn de andre; sjekk beløpet og "
+    "last opp på nytt"
+)
+
+
+def draft(path: Path) -> bytes:
+    """The corrected report's draft: its first activity's cost ten times too high (the same
+    bytes every time)."""
+    book = load_workbook(path)
+    sheet = book["Aktiviteter"]
+    header = next(r for r in sheet.iter_rows() if any(c.value == "Dato" for c in r))
+    column = next(c.column for c in header if str(c.value).startswith("Kostnad"))
+    cell = sheet.cell(row=header[0].row + 1, column=column)
+    cell.value = (cell.value or 0) * 10
+    return workbook_bytes(book)
+
+
+def _seed_one(engine: Engine, path: Path) -> ImportResult:
+    """One demo workbook: approved before the route existed, or (``ROUTE``) waiting for
+    review — the one sent back is sent back with its reason."""
+    pending = path.name in ROUTE
+    result = import_file(engine, path.name, path.read_bytes(), scope=OPERATOR,
+                         by=Actor("demodata"), historical=True, review_pending=pending)  # fmt: skip
+    if path.name == ROUTE_RETURNED and result.status == ImportStatus.STORED:
+        send_back(engine, result.upload_id, RETURNED_REASON, scope=OPERATOR,
+                  by=COORDINATION_UNIT, points_to="Spørsmål 3", now=ROUTE_AT)  # fmt: skip
+    return result
+
+
+def _correct(engine: Engine, stored: ImportResult, path: Path) -> None:
+    """The corrected report of the route: after every shipped workbook (so that their upload
+    numbers stay as they were), a draft arrives as a newer version, is sent back, and the
+    shipped workbook is made the active version again — «Mottatt på nytt»."""
+    found = import_file(engine, f"utkast-{path.name}", draft(path), scope=OPERATOR,
+                        by=Actor("demodata"), historical=True, review_pending=True,
+                        now=ROUTE_AT)  # fmt: skip
+    if found.status != ImportStatus.STORED:
+        return
+    returned, restored = ROUTE_AT + timedelta(days=1), ROUTE_AT + timedelta(days=3)
+    send_back(engine, found.upload_id, DRAFT_REASON, scope=OPERATOR, by=COORDINATION_UNIT,
+              points_to="Aktiviteter, første aktivitet", now=returned)  # fmt: skip
+    restore_upload(engine, stored.upload_id, scope=OPERATOR, by=Actor("demodata"), now=restored)
 
 
 @dataclass(frozen=True)
@@ -149,12 +224,10 @@ def seed(
     files = sample_files(directory) if files is None else files
     results = []
     for i, path in enumerate(files, start=1):
-        data = path.read_bytes()
-        results.append(
-            import_file(
-                engine, path.name, data, scope=OPERATOR, by=Actor("demodata"), historical=True
-            )
-        )
+        results.append(_seed_one(engine, path))
         if progress is not None:
             progress(i, len(files), path.name)
+    for path, result in zip(files, results, strict=True):
+        if path.name == ROUTE_CORRECTED and result.status == ImportStatus.STORED:
+            _correct(engine, result, path)
     return results

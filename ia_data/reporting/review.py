@@ -161,12 +161,13 @@ def review_history(
     period: str | None = None,
 ) -> list[ReviewStep]:
     """Every review step and comment of a council's reports (``None``: of every council in
-    scope; ``year``, ``period``: of one report), oldest first. Nothing is ever deleted."""
+    scope; ``year``, ``period``: of one report), in the order they happened. Nothing is ever
+    deleted."""
     council_ids = scope.council_ids([council_id] if council_id is not None else None)
     query = (
         select(ReviewEvent, Council.name)
         .join(Council, Council.id == ReviewEvent.council_id)
-        .order_by(ReviewEvent.at, ReviewEvent.id)
+        .order_by(ReviewEvent.id)
     )
     if council_ids is not None:
         query = query.where(ReviewEvent.council_id.in_(council_ids))

@@ -68,6 +68,7 @@ def record_arrival(
     by: Actor,
     now: datetime,
     given: date | None = None,
+    legacy: bool | None = None,
 ) -> None:
     """A version of a council's report arrived (``upload``, stored or restored in the
     caller's transaction, its council's row locked): the first stamps the receipt (``now``,
@@ -75,7 +76,8 @@ def record_arrival(
     «oppgitt»), and the review state moves — none → «Mottatt» (a historical load:
     «Godkjent», approved before the route existed), «Trenger retting» → «Mottatt på nytt»,
     «Godkjent» → «Endret etter godkjenning»; the others stay, the version they concern
-    follows the newest. A correction or a restore never changes the receipt."""
+    follows the newest. A correction or a restore never changes the receipt. ``legacy``
+    (default: a historical load is): a first version approved before the route existed."""
     key = _key(upload)
     if session.get(Receipt, key) is None:
         session.add(
@@ -92,7 +94,7 @@ def record_arrival(
         .with_for_update()
     ).first()
     if review is None:
-        legacy = given is not None
+        legacy = given is not None if legacy is None else legacy
         state = ReviewState.APPROVED if legacy else ReviewState.RECEIVED
         session.add(
             Review(

@@ -92,6 +92,7 @@ def import_file(
     rules: Rules | None = None,
     now: datetime | None = None,
     historical: bool = False,
+    review_pending: bool = False,
 ) -> ImportResult:
     """Validate a workbook and, unless ``dry_run`` or it has errors, store it in one
     transaction. A file for a council outside ``scope`` (or an allocation decision from
@@ -100,7 +101,8 @@ def import_file(
 
     The first version of a council's period stamps its receipt (``now``). ``historical``
     (an operator's load of past reports): the receipt is the «Innsendt» date the report
-    gives, marked «oppgitt», and the report is approved before the route existed; a report
+    gives, marked «oppgitt», and the report is approved before the route existed (with
+    ``review_pending``: it waits for review, «Mottatt», as the demo's route shows); a report
     without that date is refused."""
     rules = rules or settings.current().rules()
     now = now or datetime.now(UTC).replace(microsecond=0)
@@ -140,7 +142,8 @@ def import_file(
                 result.previous = _active_counts(session, parsed.council.id, parsed.period)
         result.message = f"{file_name}: kontrollert uten feil ({_describe(parsed)}); ikke lagret"
         return result
-    store = (engine, result, file_name, data, parsed, now, by, from_upload_date, historical)
+    legacy = historical and not review_pending
+    store = (engine, result, file_name, data, parsed, now, by, from_upload_date, historical, legacy)
     try:
         _store(*store)
     except IntegrityError:
@@ -198,7 +201,7 @@ def _not_historical(parsed: ParsedWorkbook, scope: Scope, file_name: str) -> str
     return ""
 
 
-def _store(engine, result, file_name, data, parsed, now, by, from_upload_date, historical):
+def _store(engine, result, file_name, data, parsed, now, by, from_upload_date, historical, legacy):
     """Store a checked file in one transaction. It locks the rows of the councils it
     touches first (on PostgreSQL; SQLite's write lock covers the whole database), so two
     files for one council and period are stored one after the other: the later replaces
@@ -223,7 +226,7 @@ def _store(engine, result, file_name, data, parsed, now, by, from_upload_date, h
         if parsed.kind == UploadKind.REPORT:
             result.replaced_upload_id = _store_report(session, upload, parsed, from_upload_date)
             given = parsed.submitted if historical else None
-            record_arrival(session, upload, by=by, now=now, given=given)
+            record_arrival(session, upload, by=by, now=now, given=given, legacy=legacy)
         else:
             _store_allocations(session, upload, parsed)
         bump_data_version(session)
