@@ -195,6 +195,10 @@ CHECKED = {
     "ia_data.storage.review.comment",
     "ia_data.storage.review.record_arrival",  # inside a store call (an upload, a restore)
     "ia_data.reporting.deadlines.arrivals",
+    "ia_data.reporting.changes.stored_changes",
+    "ia_data.reporting.review.review_changes",
+    "ia_data.output.exports.review_history_export",
+    "ia_data.output.exports.review_states_export",
     "ia_data.reporting.review.review_states",
     "ia_data.reporting.review.review_queue",
     "ia_data.reporting.review.review_history",

@@ -248,3 +248,13 @@ def test_0008_keeps_every_figure_and_status_and_approves_before_review(sample_db
     assert {row[0]: row[5] for row in _figures(sample_db)}["IA-rådet i Troms"] == [
         ("Levert i tide", date(2016, 2, 1))
     ]
+
+
+def test_the_upload_says_its_receipt_and_state(fresh_db):
+    """What the upload's confirmation shows: the receipt (kept by a correction) and the
+    state the report is in now."""
+    at = datetime(2012, 8, 25, 10, 0, tzinfo=UTC)
+    first = store(fresh_db, at)
+    assert (first.received_at, first.receipt_given, first.review_state) == (at, False, "Mottatt")
+    again = store(fresh_db, datetime(2012, 9, 20, tzinfo=UTC), version=2)
+    assert (again.received_at, again.review_state) == (at, "Mottatt")

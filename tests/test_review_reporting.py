@@ -6,6 +6,7 @@ is approved after; and ``ia-data review`` does the same with the same words."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 from datetime import UTC, date, datetime, timedelta
@@ -20,13 +21,18 @@ from ia_data.domain.access import COORDINATION, OPERATOR, OVERSIGHT, Actor, secr
 from ia_data.domain.errors import UserError
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.output.compiled import compiled_report
-from ia_data.output.exports import overview_export
+from ia_data.output.exports import (
+    overview_export,
+    review_history_export,
+    review_states_export,
+)
 from ia_data.output.forward import forward_period, forwarded_file, forwarded_reports
 from ia_data.reporting.activities import activity_list
 from ia_data.reporting.council import council_history
 from ia_data.reporting.deadlines import deadlines
 from ia_data.reporting.money import money
 from ia_data.reporting.overview import overview
+from ia_data.reporting.review import review_changes
 from ia_data.storage.review import approve, send_back
 from ia_data.storage.store import import_file
 
@@ -253,3 +259,61 @@ def test_the_demo_shows_the_route_and_nothing_added(seeded_url):
             ("mottatt", "Mottatt på nytt", ""),
         ]
         assert added_files(session, scope=OPERATOR) == []
+
+
+# --- what changed, and the exports of the route ---------------------------------------------
+
+
+def test_review_changes_compare_the_waiting_version_with_the_one_judged(approved_then_changed):
+    engine, first, _ = approved_then_changed
+    with Session(engine) as session:
+        troms = next(r for r in overview(session, 2012, AS_OF, RULES, scope=OPERATOR)
+                     if r.council.name == "IA-rådet i Troms").council.id  # fmt: skip
+        changes = review_changes(session, troms, 2012, "H1", scope=OPERATOR)
+        assert changes.replaces_upload_id == first
+        assert (changes.before["Kostnad (øre)"], changes.after["Kostnad (øre)"]) == (
+            10_000_00,
+            25_000_00,
+        )
+        assert [(c.kind, c.details) for c in changes.activities] == [
+            ("endret", ["Kostnad: 10\u00a0000 kr → 25\u00a0000 kr"])
+        ]
+        with pytest.raises(UserError):
+            review_changes(session, troms, 2012, "H1", scope=secretariat({999: "Annet råd"}))
+    third = store(engine, 30_000, T0 + timedelta(days=2))
+    with Session(engine) as session:  # still against the approved one, not the one between
+        changes = review_changes(session, troms, 2012, "H1", scope=OPERATOR)
+    assert (changes.replaces_upload_id, changes.after["Kostnad (øre)"]) == (first, 30_000_00)
+    assert third
+
+
+def test_a_first_version_has_nothing_to_compare_with(fresh_db):
+    store(fresh_db, 10_000)
+    with Session(fresh_db) as session:
+        troms = next(r for r in overview(session, 2012, AS_OF, RULES, scope=OPERATOR)
+                     if r.council.name == "IA-rådet i Troms").council.id  # fmt: skip
+        assert review_changes(session, troms, 2012, "H1", scope=OPERATOR) is None
+        assert review_changes(session, troms, 2012, "H2", scope=OPERATOR) is None
+
+
+def test_the_route_exported(approved_then_changed):
+    engine, _, second = approved_then_changed
+    send_back(engine, second, "Rad 2; «=SUM(A1)»", scope=COORDINATION, by=KOORD)
+    with Session(engine) as session:
+        history = review_history_export(session, "csv", scope=OPERATOR, rules=RULES)
+        states = review_states_export(session, "xlsx", 2012, scope=OVERSIGHT, rules=RULES)
+    lines = list(csv.reader(io.StringIO(history.decode("utf-8-sig")), delimiter=";"))
+    assert lines[0] == [
+        "Tidspunkt", "IA-råd", "År", "Periode", "Opplasting nr.", "Hendelse", "Gjennomgang",
+        "Begrunnelse / kommentar", "Gjelder (ark, rad, spørsmål)", "Av",
+    ]  # fmt: skip
+    assert [line[5] for line in lines[1:]] == ["mottatt", "godkjent", "mottatt", "sendt tilbake"]
+    assert lines[-1][4:] == [
+        str(second), "sendt tilbake", "Trenger retting", "Rad 2; «=SUM(A1)»", "",
+        "Kari Koordinator (kari@nav.no)",
+    ]  # fmt: skip
+    book = openpyxl.load_workbook(io.BytesIO(states))
+    rows = list(book["Gjennomgang"].iter_rows(values_only=True))
+    assert rows[1][:5] == (second, "IA-rådet i Troms", 2012, "H1", "Trenger retting")
+    assert rows[1][9] == "Rad 2; «=SUM(A1)»"
+    assert book["Gjennomgang"].cell(row=2, column=10).data_type == "s"

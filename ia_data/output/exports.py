@@ -20,6 +20,12 @@ from ia_data.reporting.activities import activity_list
 from ia_data.reporting.deadlines import deadlines, missing_reports
 from ia_data.reporting.overview import OverviewRow, overview
 from ia_data.reporting.record_tables import problems_table
+from ia_data.reporting.review import (
+    review_history,
+    review_history_table,
+    review_states,
+    review_states_table,
+)
 from ia_data.reporting.sickness import shown_notes, sickness_overview
 from ia_data.reporting.table import Column, Table
 from ia_data.reporting.tables import (
@@ -329,3 +335,57 @@ def problems_xlsx(file_name: str, problems: list[Problem], now: datetime | None 
         ("Rad", "Radnummeret slik Excel viser det"),
     ]
     return to_xlsx([problems_table(problems)], about)
+
+
+def review_history_export(
+    session,
+    file_format: str,
+    council_id: int | None = None,
+    now: datetime | None = None,
+    *,
+    scope: Scope,
+    rules: Rules,
+) -> bytes:
+    """Every review step and comment (of one council, or of every council in scope), in the
+    order they happened, as CSV or XLSX."""
+    steps = review_history(session, council_id, scope=scope)
+    names = sorted({s.council for s in steps})
+    return table_export(
+        session,
+        review_history_table(steps),
+        file_format,
+        title="Gjennomgangshistorikk for IA-rådene",
+        filters=[(c.COUNCIL, ", ".join(names) if council_id is not None else "alle")],
+        upload_ids=sorted({s.upload_id for s in steps if s.upload_id is not None}),
+        row_label="Antall hendelser",
+        now=now,
+        scope=scope,
+        rules=rules,
+    )
+
+
+def review_states_export(
+    session,
+    file_format: str,
+    year: int | None = None,
+    now: datetime | None = None,
+    *,
+    scope: Scope,
+    rules: Rules,
+) -> bytes:
+    """Where every report stands on its route (of ``year``), with its receipt, as CSV or
+    XLSX; ``Om uttrekket`` says where a receipt is only the date a report gave."""
+    rows = review_states(session, year, scope=scope)
+    return table_export(
+        session,
+        review_states_table(rows),
+        file_format,
+        title="Gjennomgang av rapportene",
+        filters=[(c.YEAR, year if year is not None else "alle")],
+        upload_ids=sorted({r.upload_id for r in rows}),
+        row_label="Antall rapporter",
+        now=now,
+        scope=scope,
+        rules=rules,
+        receipts_given=any(r.receipt_given for r in rows),
+    )

@@ -1,15 +1,21 @@
 """What an upload will change against the council's active version of the same period:
-activities added, removed and changed, and the counts and cost before → after."""
+activities added, removed and changed, and the counts and cost before → after — and, for
+the coordination unit's review, the same comparison between two stored versions
+(``stored_changes``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ia_data.domain.access import Scope
 from ia_data.domain.formatting import kroner
 from ia_data.domain.kinds import ActivityStatus
 from ia_data.domain.text import fold
 from ia_data.ingest.parsed import ParsedActivity, ParsedWorkbook
-from ia_data.storage.models import Activity
+from ia_data.storage.models import Activity, Meeting, Report
 
 COMPARED = {
     "type": "Type",
@@ -94,6 +100,45 @@ def compare(previous: dict | None, parsed: ParsedWorkbook) -> Changes:
     old_items = [_from_stored(a) for a in previous["activities"]] if previous else []
     before = _summary(old_items, previous["meeting_count"] if previous else 0)
     after = _summary(new_items, len(parsed.meetings))
+    return _compared(previous["upload_id"] if previous else None, old_items, new_items,
+                     before, after)  # fmt: skip
+
+
+def stored_changes(
+    session: Session, old_upload_id: int, new_upload_id: int, *, scope: Scope
+) -> Changes | None:
+    """What changed from one stored version of a council's report to another (the version
+    the coordination unit sent back or approved, and the one now waiting): the same
+    comparison as an upload's preview. ``None`` unless both are reports of the same council
+    and period, in scope."""
+    reports = {
+        r.upload_id: r
+        for r in session.exec(
+            select(Report).where(Report.upload_id.in_([old_upload_id, new_upload_id]))
+        )
+    }
+    old, new = reports.get(old_upload_id), reports.get(new_upload_id)
+    if old is None or new is None or (old.council_id, old.year, old.period) != (
+        new.council_id, new.year, new.period
+    ):  # fmt: skip
+        return None
+    scope.check(new.council_id)
+    items, meetings = {}, {}
+    for report in (old, new):
+        found = session.exec(
+            select(Activity).where(Activity.report_id == report.id).order_by(Activity.id)
+        ).all()
+        items[report.upload_id] = [_from_stored(a) for a in found]
+        meetings[report.upload_id] = session.exec(
+            select(func.count()).select_from(Meeting).where(Meeting.report_id == report.id)
+        ).one()
+    before = _summary(items[old_upload_id], meetings[old_upload_id])
+    after = _summary(items[new_upload_id], meetings[new_upload_id])
+    return _compared(old_upload_id, items[old_upload_id], items[new_upload_id], before, after)
+
+
+def _compared(replaced, old_items, new_items, before, after) -> Changes:
+    """The activities matched on date and title, and the counts before → after."""
 
     def key(item: dict) -> tuple:
         return item["date"], fold(item["title"])
@@ -122,7 +167,7 @@ def compare(previous: dict | None, parsed: ParsedWorkbook) -> Changes:
     order = {"ny": 0, "endret": 1, "fjernet": 2}
     changes.sort(key=lambda c: (order[c.kind], c.date, c.title))
     return Changes(
-        replaces_upload_id=previous["upload_id"] if previous else None,
+        replaces_upload_id=replaced,
         before=before,
         after=after,
         activities=changes,

@@ -19,6 +19,7 @@ from ia_data.domain.kinds import (
     ReviewState,
 )
 from ia_data.reporting import columns as c
+from ia_data.reporting.changes import Changes, stored_changes
 from ia_data.reporting.table import Table
 from ia_data.storage.models import Council, Receipt, Review, ReviewEvent
 
@@ -150,6 +151,36 @@ class ReviewStep:
     @property
     def by(self) -> str:
         return identity(self.by_name, self.by_email)
+
+
+def review_changes(
+    session: Session, council_id: int, year: int, period: str, *, scope: Scope
+) -> Changes | None:
+    """What changed between the version of a council's report now under review and the
+    version before it that the coordination unit sent back or approved (``None``: there is
+    none — the first version — or the report has no review)."""
+    scope.check(council_id)
+    review = session.get(Review, (council_id, year, period))
+    if review is None:
+        return None
+    judged = session.exec(
+        select(ReviewEvent.upload_id)
+        .where(
+            ReviewEvent.council_id == council_id,
+            ReviewEvent.year == year,
+            ReviewEvent.period == period,
+            ReviewEvent.action.in_(JUDGED),
+            ReviewEvent.upload_id != review.upload_id,
+        )
+        .order_by(ReviewEvent.id.desc())
+    ).first()
+    if judged is None:
+        return None
+    return stored_changes(session, judged, review.upload_id, scope=scope)
+
+
+# The steps that judged a version: what a new version is compared with.
+JUDGED = (ReviewAction.APPROVED, ReviewAction.RETURNED, ReviewAction.LEGACY)
 
 
 def review_history(

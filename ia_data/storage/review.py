@@ -69,7 +69,7 @@ def record_arrival(
     now: datetime,
     given: date | None = None,
     legacy: bool | None = None,
-) -> None:
+) -> Receipt:
     """A version of a council's report arrived (``upload``, stored or restored in the
     caller's transaction, its council's row locked): the first stamps the receipt (``now``,
     or, for an operator's historical load, the date ``given`` in the report, marked
@@ -77,17 +77,17 @@ def record_arrival(
     «Godkjent», approved before the route existed), «Trenger retting» → «Mottatt på nytt»,
     «Godkjent» → «Endret etter godkjenning»; the others stay, the version they concern
     follows the newest. A correction or a restore never changes the receipt. ``legacy``
-    (default: a historical load is): a first version approved before the route existed."""
-    key = _key(upload)
-    if session.get(Receipt, key) is None:
-        session.add(
-            Receipt(
-                **_key_fields(upload),
-                received_at=now if given is None else given_moment(given),
-                how=ReceiptHow.APP if given is None else ReceiptHow.GIVEN,
-                upload_id=upload.id,
-            )
+    (default: a historical load is): a first version approved before the route existed.
+    Returns the period's receipt (for the upload's confirmation)."""
+    receipt = session.get(Receipt, _key(upload))
+    if receipt is None:
+        receipt = Receipt(
+            **_key_fields(upload),
+            received_at=now if given is None else given_moment(given),
+            how=ReceiptHow.APP if given is None else ReceiptHow.GIVEN,
+            upload_id=upload.id,
         )
+        session.add(receipt)
     review = session.exec(
         select(Review)
         .where(*_where(upload.council_id, upload.year, upload.period))
@@ -108,11 +108,12 @@ def record_arrival(
         )
         action = ReviewAction.LEGACY if legacy else ReviewAction.ARRIVED
         _event(session, upload, action, state, by, now, APPROVED_BEFORE_REVIEW if legacy else "")
-        return
+        return receipt
     state = ON_ARRIVAL.get(ReviewState(review.state), ReviewState(review.state))
     review.state, review.upload_id, review.updated_at = state, upload.id, now
     session.add(review)
     _event(session, upload, ReviewAction.ARRIVED, state, by, now)
+    return receipt
 
 
 def _key(upload: Upload) -> tuple[int, int, str]:

@@ -21,7 +21,7 @@ from ia_data import settings
 from ia_data.domain.access import UNNAMED, Actor, OutsideScope, Scope, normal_email
 from ia_data.domain.errors import UserError
 from ia_data.domain.formatting import local
-from ia_data.domain.kinds import ImportStatus, UploadKind
+from ia_data.domain.kinds import ImportStatus, ReceiptHow, UploadKind
 from ia_data.domain.rules import Rules
 from ia_data.ingest.parse import parse_workbook
 from ia_data.ingest.parsed import ParsedWorkbook, Problem
@@ -34,6 +34,7 @@ from ia_data.storage.models import (
     Meeting,
     Report,
     Restore,
+    Review,
     Upload,
 )
 from ia_data.storage.register import councils as load_councils
@@ -55,6 +56,11 @@ class ImportResult:
     previous: dict | None = None  # counts of the version this one replaces
     notes: list[str] = field(default_factory=list)
     refused: str = ""  # why the user may not store it (outside their scope), if so
+    # The receipt of the report's period (stored reports): when it first arrived, whether
+    # that is only the date a report gave («oppgitt»), and the review state it is in now.
+    received_at: datetime | None = None
+    receipt_given: bool = False
+    review_state: str = ""
 
     @property
     def ok(self) -> bool:
@@ -226,7 +232,11 @@ def _store(engine, result, file_name, data, parsed, now, by, from_upload_date, h
         if parsed.kind == UploadKind.REPORT:
             result.replaced_upload_id = _store_report(session, upload, parsed, from_upload_date)
             given = parsed.submitted if historical else None
-            record_arrival(session, upload, by=by, now=now, given=given, legacy=legacy)
+            receipt = record_arrival(session, upload, by=by, now=now, given=given, legacy=legacy)
+            result.received_at = receipt.received_at
+            result.receipt_given = receipt.how == ReceiptHow.GIVEN
+            key = (upload.council_id, upload.year, upload.period)
+            result.review_state = session.get(Review, key).state
         else:
             _store_allocations(session, upload, parsed)
         bump_data_version(session)
