@@ -296,3 +296,29 @@ def test_review_events_are_never_deleted(fresh_db):
     assert ReviewState("Mottatt på nytt").waiting
     assert not ReviewState("Trenger retting").waiting
     assert issubclass(ReviewError, UserError)
+
+
+def test_the_coordination_role_is_given_by_ia_data_users(fresh_db, capsys):
+    """``ia-data users add --role koordinering``: a user who reads every council and
+    reviews; given councils, refused (as the oversight group)."""
+    from ia_data.cli import main
+    from ia_data.domain.access import Role
+    from ia_data.storage.users import user_scope
+
+    url = fresh_db.url.render_as_string(hide_password=False)
+    assert main(["--db", url, "users", "add", "kari@nav.no", "--role", "koordinering"]) == 0
+    capsys.readouterr()
+    with Session(fresh_db) as session:
+        scope = user_scope(session, "kari@nav.no")
+    assert (scope.role, scope.everything, scope.may_review, scope.may_upload) == (
+        Role.COORDINATION,
+        True,
+        True,
+        False,
+    )
+    assert main(["--db", url, "users", "add", "ola@nav.no", "--role", "koordinering",
+                 "--council", "Troms"]) == 1  # fmt: skip
+    assert "Feil:" in capsys.readouterr().err
+    first = upload(fresh_db)
+    approve(fresh_db, first, scope=scope, by=Actor("Kari", "kari@nav.no"))
+    assert state(fresh_db)[0] == "Godkjent"
