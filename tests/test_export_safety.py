@@ -49,7 +49,8 @@ LONG_WRITTEN = LONG[:32_766] + "…"
 @pytest.fixture
 def url(sample_db):
     """A database with Troms' 2015 report, its texts then made hostile in place."""
-    result = import_file(sample_db, TROMS_2015.name, TROMS_2015.read_bytes(), scope=OPERATOR)
+    data = TROMS_2015.read_bytes()  # a past report: approved, counted by the compiled report
+    result = import_file(sample_db, TROMS_2015.name, data, scope=OPERATOR, historical=True)
     assert result.status == "lagret"
 
     def stored(value: str) -> str:  # PostgreSQL's text cannot hold NUL at all

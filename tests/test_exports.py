@@ -31,6 +31,7 @@ COLUMNS_2015 = [
     "IA-råd", "Fylker", "År", "Tildelt (kr)", "Tildeling", "Brukt (kr)", "Gjenstår (kr)",
     "Forbruk (%)", "Aktiviteter", "Delmål 1", "Delmål 2", "Delmål 3", "Alle delmål dekket",
     "Møter", "Handlingsplan", "Status År", "Frist År", "Innsendt År", "Frist antatt År",
+    "Kvittering År", "Gjennomgang År",
 ]  # fmt: skip
 
 
@@ -71,8 +72,10 @@ def test_csv_half_year_columns(seeded_url):
     # 2012 has the shipped sickness series: its two columns come before the periods'.
     assert header[15:17] == ["Sykefravær (%)", "Endring sykefravær (prosentpoeng)"]
     assert header[17:] == [
-        "Status H1", "Frist H1", "Innsendt H1", "Frist antatt H1",
-        "Status H2", "Frist H2", "Innsendt H2", "Frist antatt H2",
+        "Status H1", "Frist H1", "Innsendt H1", "Frist antatt H1", "Kvittering H1",
+        "Gjennomgang H1",
+        "Status H2", "Frist H2", "Innsendt H2", "Frist antatt H2", "Kvittering H2",
+        "Gjennomgang H2",
     ]  # fmt: skip
 
 
@@ -82,7 +85,7 @@ def test_xlsx_cells_are_typed_and_formatted(seeded_url):
     sheet = book["Oversikt"]
     assert [c.value for c in sheet[1]] == COLUMNS_2015
     assert sheet.freeze_panes == "B2"
-    assert sheet.auto_filter.ref == "A1:S19"
+    assert sheet.auto_filter.ref == "A1:U19"
     # Printed: landscape A4, every column on the page width, the header on each page.
     assert sheet.page_setup.orientation == "landscape"
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
