@@ -24,7 +24,6 @@ from ia_data.domain.errors import UserError
 from ia_data.domain.formatting import TIMEZONE, local
 from ia_data.domain.kinds import (
     APPROVED_BEFORE_REVIEW,
-    WAITING,
     ReceiptHow,
     ReviewAction,
     ReviewState,
@@ -321,15 +320,3 @@ def comment(
         what = _what(session, upload)
         session.commit()
     return f"Kommentaren er lagret ({what}, opplasting nr. {upload_id})"
-
-
-__all__ = [
-    "WAITING",
-    "ReviewError",
-    "approve",
-    "comment",
-    "given_moment",
-    "received_on",
-    "record_arrival",
-    "send_back",
-]
