@@ -317,3 +317,13 @@ def test_the_route_exported(approved_then_changed):
     assert rows[1][:5] == (second, "IA-rådet i Troms", 2012, "H1", "Trenger retting")
     assert rows[1][9] == "Rad 2; «=SUM(A1)»"
     assert book["Gjennomgang"].cell(row=2, column=10).data_type == "s"
+
+
+def test_ia_data_review_history(approved_then_changed, capsys):
+    engine, first, second = approved_then_changed
+    url = engine.url.render_as_string(hide_password=False)
+    assert main(["--db", url, "review", "history", "--year", "2012"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == [str(first), str(first), str(second)]
+    assert lines[1].endswith("godkjent → Godkjent  (Kari Koordinator (kari@nav.no))")
+    assert lines[2].endswith("mottatt → Endret etter godkjenning")

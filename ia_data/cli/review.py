@@ -16,7 +16,7 @@ from ia_data.domain.errors import UsageError
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import ReviewState
 from ia_data.output.forward import forward_period, forwarded_file, forwarded_reports
-from ia_data.reporting.review import review_states, review_text
+from ia_data.reporting.review import review_history, review_states, review_text
 from ia_data.storage.models import MAX_ID
 from ia_data.storage.review import ReviewError, approve, comment, send_back
 
@@ -27,6 +27,7 @@ ACTIONS = {
     "comment": "skriv en kommentar til en opplasting (--text)",
     "forward": "send årets eller periodens samlede rapport til oppfølgingsgruppen (--year)",
     "forwarded": "de samlede rapportene som er sendt (med --id og --out: last ned én)",
+    "history": "hvert steg og hver kommentar, i rekkefølge (--year)",
 }
 
 
@@ -65,6 +66,8 @@ def cmd_review(args) -> int:
         return _list(args)
     if args.action == "forwarded":
         return _forwarded(args)
+    if args.action == "history":
+        return _history(args)
     engine = open_engine(args)
     by = Actor(args.by or "")
     if args.action == "approve":
@@ -137,4 +140,24 @@ def _forwarded(args) -> int:
             f"{r.id:>4}  {r.label:8}  {local(r.forwarded_at):%d.%m.%Y %H:%M}  "
             f"{visible(r.by) or '–'}  {r.file_name}  SHA-256 {r.sha256}"
         )
+    return 0
+
+
+def _history(args) -> int:
+    """Every review step and comment, in the order they happened, the upload number first."""
+    engine = open_engine(args, read_only=True)
+    with Session(engine) as session:
+        steps = review_history(session, scope=OPERATOR, year=args.year)
+    if not steps:
+        say("Ingen steg i gjennomgangen ennå.")
+    for s in steps:
+        line = (
+            f"{s.upload_id or '':>5}  {local(s.at):%d.%m.%Y %H:%M}  {visible(s.council)[:28]:28}  "
+            f"{s.year} {s.period:3}  {s.action}"
+            + (f" → {s.state_after}" if s.state_after else "")
+            + (f"  ({visible(s.by)})" if s.by else "")
+        )
+        if s.text:
+            line += f": {visible(s.text)}" + (f" [{visible(s.points_to)}]" if s.points_to else "")
+        say(line)
     return 0

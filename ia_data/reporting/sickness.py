@@ -367,15 +367,20 @@ def sickness_and_activity(
     council_ids: list[int] | None = None,
     *,
     scope: Scope,
+    approved_only: bool = False,
 ) -> tuple[SicknessYear, list[SicknessActivity]]:
     """Sickness absence against activity for a year: ``sickness_overview`` of the default
     series and quarter (its caption names the measure and source) and, per council and
     county, the value beside the council's sub-goal 1 activities (a council of two
     counties: a point for each, with the same count) — from ``totals.council_year_totals``,
-    as on every page."""
+    as on every page (``approved_only``: of the last approved reports)."""
     overview = sickness_overview(session, year, rules, council_ids, scope=scope)
     ids = sorted({r.council_id for r in overview.rows})
-    totals = council_year_totals(session, [year], ids, scope=scope) if ids else {}
+    totals = (
+        council_year_totals(session, [year], ids, scope=scope, approved_only=approved_only)
+        if ids
+        else {}
+    )
     points = []
     for row in overview.rows:
         done = totals.get((row.council_id, year))
