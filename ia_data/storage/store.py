@@ -121,7 +121,7 @@ def import_file(
     )
     refused = _refused(parsed, scope) if parsed.ok else ""
     if parsed.ok and historical and not refused:
-        refused = _not_historical(parsed, scope, file_name)
+        refused = _not_historical(parsed, scope)
     if refused:
         parsed.error(refused)
         result.refused = refused
@@ -148,8 +148,9 @@ def import_file(
                 result.previous = _active_counts(session, parsed.council.id, parsed.period)
         result.message = f"{file_name}: kontrollert uten feil ({_describe(parsed)}); ikke lagret"
         return result
-    legacy = historical and not review_pending
-    store = (engine, result, file_name, data, parsed, now, by, from_upload_date, historical, legacy)
+    # A historical report's receipt is the date it gives; approved unless still pending.
+    given = (parsed.submitted if historical else None, historical and not review_pending)
+    store = (engine, result, file_name, data, parsed, now, by, from_upload_date, given)
     try:
         _store(*store)
     except IntegrityError:
@@ -191,7 +192,7 @@ def _refused(parsed: ParsedWorkbook, scope: Scope) -> str:
     return ""
 
 
-def _not_historical(parsed: ParsedWorkbook, scope: Scope, file_name: str) -> str:
+def _not_historical(parsed: ParsedWorkbook, scope: Scope) -> str:
     """Why this file cannot be loaded as a historical report (empty if it can): only an
     operator or admin loads them, and the report must give the date it was sent in."""
     if not scope.is_admin:
@@ -207,7 +208,7 @@ def _not_historical(parsed: ParsedWorkbook, scope: Scope, file_name: str) -> str
     return ""
 
 
-def _store(engine, result, file_name, data, parsed, now, by, from_upload_date, historical, legacy):
+def _store(engine, result, file_name, data, parsed, now, by, from_upload_date, given):
     """Store a checked file in one transaction. It locks the rows of the councils it
     touches first (on PostgreSQL; SQLite's write lock covers the whole database), so two
     files for one council and period are stored one after the other: the later replaces
@@ -231,8 +232,8 @@ def _store(engine, result, file_name, data, parsed, now, by, from_upload_date, h
         )
         if parsed.kind == UploadKind.REPORT:
             result.replaced_upload_id = _store_report(session, upload, parsed, from_upload_date)
-            given = parsed.submitted if historical else None
-            receipt = record_arrival(session, upload, by=by, now=now, given=given, legacy=legacy)
+            day, legacy = given
+            receipt = record_arrival(session, upload, by=by, now=now, given=day, legacy=legacy)
             result.received_at = receipt.received_at
             result.receipt_given = receipt.how == ReceiptHow.GIVEN
             key = (upload.council_id, upload.year, upload.period)
