@@ -56,8 +56,8 @@ from ia_data.reporting.activities import (
 from ia_data.reporting.council import council_history, council_register, council_reports
 from ia_data.reporting.deadlines import data_years, deadlines, years_with_data
 from ia_data.reporting.money import active_allocations, allocation_history, money, pool_status
+from ia_data.reporting.money_tables import money_table
 from ia_data.reporting.overview import overview
-from ia_data.reporting.tables import money_table
 from ia_data.reporting.totals import council_year_totals, report_totals
 from ia_data.reporting.uploads import upload_history, upload_sources, uploaded_periods
 from ia_data.storage import db, register, review, schema, stats, store, users

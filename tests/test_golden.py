@@ -41,27 +41,31 @@ from ia_data.reporting.activities import (
     spend_by_type,
 )
 from ia_data.reporting.council import council_history
+from ia_data.reporting.council_tables import (
+    council_answers_table,
+    council_reports_table,
+    council_years_table,
+)
 from ia_data.reporting.deadlines import data_years, deadlines, falling_due, missing_reports
 from ia_data.reporting.money import allocation_history, money
+from ia_data.reporting.money_tables import (
+    allocations_table,
+    money_table,
+    money_trend_table,
+    spend_by_type_table,
+)
 from ia_data.reporting.overview import overview
 from ia_data.reporting.table import Kroner, Percent, Table
 from ia_data.reporting.tables import (
     activities_table,
-    allocations_table,
     breakdown_table,
-    council_answers_table,
-    council_reports_table,
-    council_years_table,
     deadline_matrix_table,
     deadlines_table,
     falling_due_table,
     goal_coverage_table,
     meetings_table,
     missing_table,
-    money_table,
-    money_trend_table,
     overview_table,
-    spend_by_type_table,
 )
 from ia_data.storage import db
 from ia_data.storage.register import councils

@@ -23,8 +23,8 @@ from ia_data.output.compiled import compiled_report
 from ia_data.output.exports import overview_export, table_export
 from ia_data.output.template import build_template
 from ia_data.reporting.money import money, pool_status
+from ia_data.reporting.money_tables import money_table
 from ia_data.reporting.overview import overview
-from ia_data.reporting.tables import money_table
 from ia_data.storage import db, register, store, users
 from ia_data.storage.register import councils
 

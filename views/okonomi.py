@@ -9,7 +9,7 @@ import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.money import rule_grants_text
 from ia_data.output import charts
-from ia_data.reporting import columns, tables
+from ia_data.reporting import columns, money_tables
 from ia_data.reporting.activities import activity_types, spend_by_type
 from ia_data.reporting.council import council_register
 from ia_data.reporting.headline import headline
@@ -143,7 +143,9 @@ if pool is not None:
 
 # --- per council, the chosen year ------------------------------------------------------
 st.subheader(TEXT["year_table"].format(year=year))
-_show(tables.money_table(rows), "money", in_year, "ia-okonomi-", max_height=720, **MONEY_MARKS)
+_show(
+    money_tables.money_table(rows), "money", in_year, "ia-okonomi-", max_height=720, **MONEY_MARKS
+)
 st.caption(TEXT["year_caption"].format(rule=TEXT["rule"].format(grants=rule_grants_text(rules))))
 unallocated = [r.council.name for r in rows if r.allocated_ore is None]
 if unallocated:
@@ -159,7 +161,7 @@ spend = ui.data.read(spend_by_type, year=year, council_ids=council_ids or None)
 if spend:
     types = activity_types({s.type for s in spend})
     councils = [r.council for r in rows]
-    by_type = tables.spend_by_type_table(spend, councils, types)
+    by_type = money_tables.spend_by_type_table(spend, councils, types)
     _show(by_type, "by_type", in_year, "ia-forbruk-per-type-", max_height=760)
     st.caption(TEXT["by_type_caption"])
     ui.display.chart(charts.spend_by_type_chart(spend, councils, types))
@@ -176,7 +178,7 @@ history_about = {
     "upload_ids": [i for r in history for i in r.upload_ids],
 }
 st.subheader(TEXT["trend"].format(span=span))
-trend = tables.money_trend_table(history)
+trend = money_tables.money_trend_table(history)
 _show(trend, "trend", history_about, "ia-okonomi-utvikling-", bars=(columns.SHARE_USED,))
 st.caption(TEXT["trend_caption"])
 left, right = st.columns([2, 3])
@@ -185,7 +187,7 @@ with left:
 with right:
     ui.display.chart(charts.share_used_chart(history))
 with st.expander(TEXT["all_years"]):
-    every_year = tables.money_table(history, title="Økonomi alle år")
+    every_year = money_tables.money_table(history, title="Økonomi alle år")
     _show(every_year, "all_years", history_about, "ia-okonomi-", **MONEY_MARKS)
 
 # --- the decisions ---------------------------------------------------------------------
@@ -194,7 +196,7 @@ st.caption(TEXT["decisions_caption"])
 versions = ui.data.read(allocation_history, council_ids=council_ids or None)
 if versions:
     ui.display.show_table(
-        tables.allocations_table(versions),
+        money_tables.allocations_table(versions),
         max_height=420,
         key="decisions",
         download=ui.display.Download(

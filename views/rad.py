@@ -13,7 +13,7 @@ from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import Status
 from ia_data.output import charts
 from ia_data.output.exports import left_out_about
-from ia_data.reporting import columns, tables
+from ia_data.reporting import columns, council_tables, tables
 from ia_data.reporting.activities import activity_list, meeting_list
 from ia_data.reporting.council import council_history, council_register
 from ia_data.reporting.deadlines import data_years
@@ -157,14 +157,14 @@ def _download(key: str, name: str, upload_ids, **more) -> ui.display.Download:
 
 # --- the reports -----------------------------------------------------------------------
 st.subheader(TEXT["reports"])
-reports_table = tables.council_reports_table(history.periods, screen=True)
+reports_table = council_tables.council_reports_table(history.periods, screen=True)
 ui.display.show_table(
     reports_table,
     flags=(columns.ACTION_PLAN,),
     max_height=520,
     key="reports",
     download=_download("reports", "rapporter", uploads, years=council_years, as_of=as_of),
-    rows=lambda: tables.council_reports_table(history.periods),  # the file: a column
+    rows=lambda: council_tables.council_reports_table(history.periods),  # the file: a column
 )
 st.caption(TEXT["reports_caption"].format(as_of=fmt.day(as_of)))
 ui.display.assumption_legend(rules, sorted({p.period.year for p in history.periods}))
@@ -182,7 +182,7 @@ else:
         del st.session_state.answer_periods
     picked = st.multiselect(TEXT["answers_pick"], labels, default=default, key="answer_periods")
     chosen = [p for p in history.periods if p.period.label in picked] or stored[-1:]
-    answers = tables.council_answers_table(chosen, QUESTIONS)
+    answers = council_tables.council_answers_table(chosen, QUESTIONS)
     # One period per tab, the answers beside their questions: long texts wrap on a phone,
     # where periods side by side would be cut. st.table draws Markdown: each answer (text
     # from a workbook) is shown as plain text, its line breaks kept, and cut where a stored
@@ -216,7 +216,7 @@ else:
 
 # --- money and activity, year by year --------------------------------------------------
 st.subheader(TEXT["years"])
-years_table = tables.council_years_table(history.years)
+years_table = council_tables.council_years_table(history.years)
 ranges = {y.meetings_expected for y in history.years if y.meetings_expected}
 alerts = list(columns.GOALS.values())
 meetings_text = "–"
@@ -257,7 +257,7 @@ else:
         council_year_totals, years=council_years, council_ids=[council.id], goal=1
     )
     goal_1 = {year: t for (_, year), t in totals.items()}
-    sickness_table = tables.council_sickness_table(counties, goal_1)
+    sickness_table = council_tables.council_sickness_table(counties, goal_1)
     ui.display.show_table(
         sickness_table,
         key="sickness",

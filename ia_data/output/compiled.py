@@ -41,16 +41,15 @@ from ia_data.output.spreadsheet import (
 from ia_data.reporting import columns as c
 from ia_data.reporting.activities import activity_list, meeting_list
 from ia_data.reporting.council import council_reports
+from ia_data.reporting.council_tables import NO_ANSWER, council_reports_table
 from ia_data.reporting.headline import headline
 from ia_data.reporting.overview import OverviewRow, overview
 from ia_data.reporting.review import ReviewRow, review_states
 from ia_data.reporting.table import Kroner, Percent, Table
 from ia_data.reporting.tables import (
-    NO_ANSWER,
     NO_REPORT,
     action_plan_cell,
     activities_table,
-    council_reports_table,
     overview_table,
 )
 from ia_data.reporting.uploads import upload_sources

@@ -62,7 +62,7 @@ MONEY_COLUMNS = [c.ALLOCATED, c.ALLOCATION, c.SPENT, c.REMAINING, c.SHARE_USED]
 ACTIVITY_COLUMNS = [c.ACTIVITIES, *c.GOALS.values()]
 
 
-def _money_cells(money) -> list:
+def money_cells(money) -> list:
     """Allocated, where it comes from, spent, remaining and share used (``MoneyFigures``)."""
     return [
         Kroner(money.allocated_ore) if money.allocated_ore is not None else None,
@@ -73,7 +73,7 @@ def _money_cells(money) -> list:
     ]
 
 
-def _activity_cells(activities: int, goals: dict[int, int]) -> list:
+def activity_cells(activities: int, goals: dict[int, int]) -> list:
     return [activities, goals[1], goals[2], goals[3]]
 
 
@@ -132,7 +132,7 @@ def overview_table(
             row.council.name,
             row.council.county_names,
             row.year,
-            *_money_cells(row),
+            *money_cells(row),
             *_reported_cells(row),
             action_plan_cell(row.reported, row.action_plan),
             *(sickness_cells(sickness, row.council.id) if with_sickness else ()),
@@ -219,7 +219,7 @@ def _reported_cells(row: OverviewRow) -> list:
     report for the year, blanks and «ingen rapport»: nothing is known, nothing is flagged."""
     if not row.reported:
         return [None, None, None, None, NO_REPORT, None]
-    return [*_activity_cells(row.activities, row.goals), row.all_goals, row.meetings]
+    return [*activity_cells(row.activities, row.goals), row.all_goals, row.meetings]
 
 
 NOT_GIVEN = c.NOT_GIVEN
@@ -337,134 +337,6 @@ def falling_due_table(rows, as_of: date) -> Table:
     )
 
 
-def money_table(rows, title: str = "Økonomi") -> Table:
-    """Allocated (decision or rule), spent, remaining and share used per council × year."""
-    columns = [
-        c.COUNCIL,
-        c.COUNTIES,
-        c.YEAR,
-        c.ALLOCATED,
-        c.ALLOCATION,
-        c.DECISION_DATE,
-        c.SPENT,
-        c.REMAINING,
-        c.SHARE_USED,
-        c.OVERSPENT,
-        c.ACTIVITIES,
-    ]
-    return Table(
-        columns=columns,
-        rows=[
-            [
-                r.council.name,
-                r.council.county_names,
-                r.year,
-                Kroner(r.allocated_ore) if r.allocated_ore is not None else None,
-                r.allocation_text or None,
-                r.decision_date,
-                Kroner(r.spent_ore),
-                Kroner(r.remaining_ore) if r.remaining_ore is not None else None,
-                Percent(r.share_used) if r.share_used is not None else None,
-                r.overspent,
-                r.activities,
-            ]
-            for r in rows
-        ],
-        title=title,
-    )
-
-
-def money_trend_table(rows) -> Table:
-    """All councils together, year by year: allocated, spent, remaining, share used."""
-    years: dict[int, list] = {}
-    for r in rows:
-        years.setdefault(r.year, []).append(r)
-    table_rows = []
-    for year in sorted(years):
-        group = years[year]
-        allocated = sum(r.allocated_ore or 0 for r in group)
-        known = any(r.allocated_ore is not None for r in group)
-        spent = sum(r.spent_ore for r in group)
-        table_rows.append(
-            [
-                year,
-                len(group),
-                Kroner(allocated) if known else None,
-                Kroner(spent),
-                Kroner(allocated - spent) if known else None,
-                Percent(spent / allocated) if allocated else None,
-                sum(1 for r in group if r.overspent),
-                sum(r.activities for r in group),
-            ]
-        )
-    return Table(
-        columns=[
-            c.YEAR,
-            c.COUNCILS,
-            c.ALLOCATED,
-            c.SPENT,
-            c.REMAINING,
-            c.SHARE_USED,
-            c.COUNCILS_OVERSPENT,
-            c.ACTIVITIES,
-        ],
-        rows=table_rows,
-        title="Utvikling",
-    )
-
-
-def spend_by_type_table(spend, councils, types: list[str]) -> Table:
-    """Spent per council (rows) and activity type (columns), with a sum row and column."""
-    cells: dict[int, dict[str, int]] = {}
-    for s in spend:
-        cells.setdefault(s.council_id, {})[s.type] = s.spent_ore
-    rows = []
-    for council in councils:
-        own = cells.get(council.id, {})
-        rows.append(
-            [council.name, *(Kroner(own.get(t, 0)) for t in types), Kroner(sum(own.values()))]
-        )
-    totals = [sum(s.spent_ore for s in spend if s.type == t) for t in types]
-    rows.append(["Alle IA-råd", *(Kroner(t) for t in totals), Kroner(sum(totals))])
-    return Table(
-        columns=[c.COUNCIL, *(c.TOTAL.but(name=f"{t} (kr)") for t in types), c.TOTAL],
-        rows=rows,
-        title="Forbruk per type",
-    )
-
-
-def allocations_table(versions) -> Table:
-    """Every uploaded allocation row, the replaced ones too."""
-    return Table(
-        columns=[
-            c.COUNCIL,
-            c.YEAR,
-            c.AMOUNT,
-            c.DECISION_DATE,
-            c.NOTE,
-            c.ACTIVE,
-            c.UPLOAD_ID,
-            c.FILE,
-            c.UPLOADED_AT,
-        ],
-        rows=[
-            [
-                v.council,
-                v.year,
-                Kroner(v.amount_ore),
-                v.decision_date,
-                v.note or None,
-                v.active,
-                v.upload_id,
-                v.file_name,
-                v.uploaded_at,
-            ]
-            for v in versions
-        ],
-        title="Tildelingsvedtak",
-    )
-
-
 BREAKDOWN_KEYS = {"goal": c.GOALS_TAGGED, "type": c.TYPE, "sector": c.SECTOR}
 
 
@@ -578,129 +450,3 @@ def meetings_table(rows, council_names: dict[int, str]) -> Table:
         ],
         title="Møter",
     )
-
-
-def council_reports_table(periods, screen: bool = False) -> Table:
-    """One council's report for each period: status, who led, action plan, counts (an
-    assumed due date marked in the status cell on ``screen``, else in its own column)."""
-    table = Table(
-        columns=[
-            c.PERIOD,
-            c.STATUS,
-            c.DUE,
-            c.SUBMITTED,
-            c.CHAIR,
-            c.CHAIR_ORGANISATION,
-            c.CONTACT,
-            c.ACTION_PLAN,
-            c.ACTIVITIES,
-            c.MEETINGS,
-            c.SPENT,
-            c.UPLOAD_ID,
-        ],
-        rows=[
-            [
-                p.period.label,
-                status_text(p, screen),
-                p.period.due,
-                p.submitted,
-                p.chair or None,
-                p.chair_organisation or None,
-                p.contact or None,
-                action_plan_cell(p.stored, p.action_plan, p.action_plan_date),
-                p.activities if p.stored else None,
-                p.meetings if p.stored else None,
-                Kroner(p.spent_ore) if p.stored else None,
-                p.report_upload_id,
-            ]
-            for p in periods
-        ],
-        title="Rapporter",
-    )
-    if not screen:
-        table.columns.append(c.DUE_ASSUMED)
-        for row, p in zip(table.rows, periods, strict=True):
-            row.append(p.period.due_is_assumption)
-    return table
-
-
-NO_ANSWER = "(ikke besvart)"
-
-
-def council_answers_table(periods, questions) -> Table:
-    """The five questions (rows) against the periods (columns), side by side."""
-    rows = []
-    for k, question in enumerate(questions, start=1):
-        line = [f"{k}. {question}"]
-        for p in periods:
-            if not p.stored:
-                line.append(NO_REPORT)
-            else:
-                line.append(p.answers[k - 1] or NO_ANSWER)
-        rows.append(line)
-    return Table(
-        columns=[c.QUESTION, *(Column(p.period.label) for p in periods)],
-        rows=rows,
-        title="Svar",
-    )
-
-
-def council_years_table(years) -> Table:
-    """One council year by year: money, activities per sub-goal and meetings."""
-    return Table(
-        columns=[c.YEAR, *MONEY_COLUMNS, *ACTIVITY_COLUMNS, c.MEETINGS],
-        rows=[
-            [
-                y.money.year,
-                *_money_cells(y.money),
-                *_activity_cells(y.money.activities, y.goals),
-                y.meetings,
-            ]
-            for y in years
-        ],
-        title="År for år",
-    )
-
-
-def council_sickness_table(counties: list, goal_1: dict) -> Table:
-    """A council's counties' sickness absence year by year (one series: ``CountySeries`` of
-    its counties), the whole country beside them, and the council's activities on and
-    spending for sub-goal 1 that year (``goal_1``: year → ``Totals`` with the sub-goal 1
-    filter; a year without a report is blank, never 0). Where the series has several
-    quarters in a year, the last."""
-    by_year: dict[int, dict] = {}
-    for county in counties:
-        for year, quarter, value in county.points:
-            by_year.setdefault(year, {})[county.county_number] = (quarter, value)
-        for year, quarter, value in county.national:
-            by_year.setdefault(year, {})["00"] = (quarter, value)
-    years = sorted(set(by_year) | set(goal_1))
-    columns = [
-        c.YEAR,
-        c.QUARTER,
-        *(c.NATIONAL.but(name=f"{county.county} (%)") for county in counties),
-        c.NATIONAL,
-        c.GOAL_1_ACTIVITIES,
-        c.GOAL_1_SPENT,
-    ]
-    rows = []
-    for year in years:
-        found = by_year.get(year, {})
-        quarters = sorted({q for q, _ in found.values()})
-        done = goal_1.get(year)
-
-        def percent(number: str, found=found):
-            value = found.get(number, (None, None))[1]
-            return None if value is None else Percent(value / 100)
-
-        rows.append(
-            [
-                year,
-                f"{quarters[-1]}. kvartal" if quarters else None,
-                *(percent(county.county_number) for county in counties),
-                percent("00"),
-                None if done is None else done.activities,
-                None if done is None else Kroner(done.spent_ore),
-            ]
-        )
-    return Table(columns=columns, rows=rows, title="Sykefravær og delmål 1")
