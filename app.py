@@ -54,6 +54,7 @@ def pages() -> dict:
         "Rapportering": [
             st.Page("views/last_opp.py", title="Last opp", icon=":material/upload_file:"),
             st.Page("views/opplastinger.py", title="Opplastinger", icon=":material/history:"),
+            st.Page("views/gjennomgang.py", title="Gjennomgang", icon=":material/fact_check:"),
         ],
         "Administrasjon": [
             st.Page("views/tilgang.py", title="Tilgang", icon=":material/manage_accounts:"),

@@ -12,6 +12,7 @@ PAGES = {
     "rad": ("views/rad.py", "Råd"),
     "last_opp": ("views/last_opp.py", "Last opp"),
     "opplastinger": ("views/opplastinger.py", "Opplastinger"),
+    "gjennomgang": ("views/gjennomgang.py", "Gjennomgang"),
     "tilgang": ("views/tilgang.py", "Tilgang"),
     "register": ("views/register.py", "Register"),
     "statistikk": ("views/statistikk.py", "Statistikk"),

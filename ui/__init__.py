@@ -11,6 +11,9 @@
   parameter checked in one place;
 - ``display`` — a ``Table`` on the page, with its download buttons;
 - ``text`` — text from a file shown as text (never Markdown or HTML), cut for the screen;
+- ``review`` — what the pages show of a report's route: the choice «Bare godkjente
+  rapporter»'s note, a report's thread, a secretariat's notice of a report sent back, the
+  list of compiled reports forwarded to the oversight group;
 - ``upload`` — the state of Last opp: files checked once, stored on confirm;
 - ``upload_card`` — what Last opp shows of each checked file, the confirm and its summary;
 - ``server`` — the server's warm-up before its first visitor (``app.py``'s ``st.App``).
@@ -26,6 +29,7 @@ from ui import (  # noqa: F401  (ui.display.show_table …)
     filters,
     gate,
     links,
+    review,
     server,
     text,
     upload,

@@ -54,9 +54,11 @@ class Mode:
 # Pages by role (their url paths); ``tilgang`` only where there is sign-in.
 READING = ("oversikt", "frister", "okonomi", "aktiviteter", "rad")
 PAGES = {
-    Role.ADMIN: (*READING, "last_opp", "opplastinger", "tilgang", "register", "statistikk"),
+    Role.ADMIN: (
+        *READING, "last_opp", "opplastinger", "gjennomgang", "tilgang", "register", "statistikk",
+    ),
     Role.OVERSIGHT: (*READING, "opplastinger"),
-    Role.COORDINATION: (*READING, "opplastinger"),
+    Role.COORDINATION: (*READING, "opplastinger", "gjennomgang"),
     Role.SECRETARIAT: (*READING, "last_opp", "opplastinger"),
 }
 

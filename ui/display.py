@@ -150,6 +150,7 @@ class Download:
     as_of: date | None = None
     row_label: str = "Antall rader"
     years: Iterable = ()  # the years shown: the assumed rules of these go in «Antakelser»
+    approved_only: bool = False  # the figures count only approved versions: «Kilde» says so
 
 
 def show_table(
@@ -371,6 +372,7 @@ def download_buttons(table, download: Download, *, key: str) -> None:
         "upload_ids": [i for i in download.upload_ids if i is not None],
         "row_label": download.row_label,
         "assumption_years": sorted(set(download.years)),
+        "approved_only": download.approved_only,
     }
 
     in_force = {"rules": rules_in_force(), "cache": False}

@@ -271,3 +271,33 @@ def view_filter(label: str, options: dict[str, str], param: str = "vis") -> str:
     else:
         st.query_params[param] = chosen
     return chosen
+
+
+APPROVED_ONLY = "ja"  # ``?godkjent=ja``: only approved versions counted
+
+
+def approved_filter() -> bool:
+    """The choice «Bare godkjente rapporter» (every figure counts only the last approved
+    version of each report), kept in ``?godkjent=ja`` and across pages like the other
+    filters."""
+    if not isinstance(st.session_state.get("f_approved"), bool):
+        linked = _param("godkjent") is not None
+        found = choice_param("godkjent", (APPROVED_ONLY,))
+        if found is not None:
+            st.session_state.f_approved = True
+        else:
+            st.session_state.f_approved = bool(_kept("approved")) and not linked
+    _rebind("f_approved")
+    chosen = st.toggle(
+        "Bare godkjente rapporter",
+        key="f_approved",
+        help="Tell bare versjoner som Koordineringsenheten har godkjent: for hvert råd og "
+        "hver periode den sist godkjente versjonen, også når en nyere versjon venter på "
+        "gjennomgang. En rapport som aldri er godkjent, telles ikke.",
+    )
+    _keep("approved", chosen)
+    if chosen:
+        st.query_params["godkjent"] = APPROVED_ONLY
+    else:
+        st.query_params.pop("godkjent", None)
+    return chosen

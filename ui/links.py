@@ -39,6 +39,7 @@ PARAMETERS = {
     "status": "status",
     "periode": "periode",
     "vis": "visning",
+    "godkjent": "bare godkjente rapporter",
 }
 
 

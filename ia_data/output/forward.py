@@ -23,6 +23,8 @@ from ia_data.domain.errors import UserError
 from ia_data.domain.formatting import local
 from ia_data.domain.rules import Rules
 from ia_data.output.compiled import compiled_report
+from ia_data.reporting import columns as c
+from ia_data.reporting.table import Table
 from ia_data.storage.engine import writing
 from ia_data.storage.models import Forwarded
 from ia_data.storage.store import sha256_of
@@ -131,3 +133,18 @@ def forwarded_file(
         return None
     row = session.get(Forwarded, forwarded_id)
     return None if row is None else (row.file_name, row.content)
+
+
+WHOLE_YEAR = "Hele året"
+
+
+def forwarded_table(reports: list[ForwardedReport]) -> Table:
+    """The compiled reports forwarded to the oversight group, newest first (a page's list)."""
+    return Table(
+        columns=[c.YEAR, c.PERIOD, c.FORWARDED_AT, c.FORWARDED_BY, c.FILE, c.CHECKSUM],
+        rows=[
+            [r.year, r.period or WHOLE_YEAR, r.forwarded_at, r.by or None, r.file_name, r.sha256]
+            for r in reports
+        ],
+        title="Sendt til Oppfølgingsgruppen",
+    )

@@ -141,6 +141,10 @@ APPROVED_UPLOAD = Column("Godkjent opplasting nr.", Kind.CODE)
 REASON = Column("Begrunnelse / kommentar", width=360)
 POINTS_TO = Column("Gjelder (ark, rad, spørsmål)")
 REVIEWED_BY = Column("Av")
+DAYS_WAITING = Column("Dager på vent", Kind.COUNT, width=100)  # since the version came
+FORWARDED_AT = Column("Sendt", Kind.DATE)  # to the oversight group
+FORWARDED_BY = Column("Sendt av")
+CHECKSUM = Column("Sjekksum (SHA-256)", width=200)
 CHAIR = Column("Leder")
 CHAIR_ORGANISATION = Column("Leders organisasjon")
 CONTACT = Column("Kontaktperson")

@@ -6,11 +6,12 @@ and comments — for the pages, the exports and ``ia-data review``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
 from ia_data.domain.access import Scope, identity
+from ia_data.domain.formatting import local
 from ia_data.domain.kinds import (
     APPROVED_BEFORE_REVIEW,
     GIVEN_NOT_STAMPED,
@@ -229,6 +230,31 @@ def review_states_table(rows: list[ReviewRow]) -> Table:
             for r in rows
         ],
         title="Gjennomgang",
+    )  # fmt: skip
+
+
+def days_waiting(row: ReviewRow, today: date) -> int:
+    """How many days a report has waited for review: from the Oslo date its version came to
+    ``today``."""
+    return max((today - local(row.updated_at).date()).days, 0)
+
+
+def review_queue_table(rows: list[ReviewRow], today: date) -> Table:
+    """The queue (oldest first, as ``review_queue`` orders it) with how long each report
+    has waited as of ``today``."""
+    return Table(
+        columns=[
+            c.UPLOAD_ID, c.COUNCIL, c.YEAR, c.PERIOD, c.REVIEW, c.REVIEW_SINCE, c.DAYS_WAITING,
+            c.RECEIVED,
+        ],
+        rows=[
+            [
+                r.upload_id, r.council, r.year, r.period, review_text(r.state, r.legacy),
+                r.updated_at, days_waiting(r, today), r.received_at,
+            ]
+            for r in rows
+        ],
+        title="Venter på gjennomgang",
     )  # fmt: skip
 
 
