@@ -12,7 +12,7 @@ from ia_data.domain import formatting as fmt
 from ia_data.domain.kinds import ReviewAction, ReviewState
 from ia_data.output.forward import forwarded_file, forwarded_reports, forwarded_table
 from ia_data.reporting import columns
-from ia_data.reporting.review import review_states
+from ia_data.reporting.review import review_history, review_states, review_states_table
 from ia_data.reporting.table import Table
 from ia_data.reporting.tables import review_cell
 from ia_data.storage.review import approve, comment, send_back
@@ -38,6 +38,14 @@ TEXT = {
     "at den er uendret), også om rapporter er rettet og godkjent senere.",
     "forwarded_pick": "Fil som ble sendt",
     "forwarded_button": "Last ned {name}",
+    "route": "Gjennomgang hos Koordineringsenheten",
+    "route_none": "Ingen rapporter herfra har vært gjennom Koordineringsenhetens gjennomgang "
+    "ennå. Rapporter lagret før gjennomgangen ble innført, står som godkjent.",
+    "route_caption": "Hvor hver rapport står: «Mottatt» og «Mottatt på nytt» venter på "
+    "Koordineringsenheten; «Trenger retting» er sendt tilbake til sekretariatet med en "
+    "begrunnelse; «Godkjent» telles i den samlede rapporten.",
+    "reason": "**{what}: Trenger retting.** Begrunnelse fra Koordineringsenheten: {reason}",
+    "route_pick": "Hendelser og kommentarer for",
     "comment": "Ny kommentar",
     "comment_button": "Legg til kommentar",
 }
@@ -209,3 +217,54 @@ def comment_box(upload_id: int) -> None:
         args=("comment", upload_id),
         key="add_comment",
     )
+
+
+def route(council_id: int | None = None, key: str = "route") -> None:
+    """Where the reports of a council (``None``: of every council in scope) stand on the
+    route — those that have been on it, not those approved before it existed — with the
+    reason of each sent back, and a report's thread (a comment too, for those who may
+    write one)."""
+    st.subheader(TEXT["route"])
+    ids = [council_id] if council_id is not None else None
+    rows = [r for r in read(review_states, council_ids=ids) if not r.legacy]
+    if not rows:
+        st.caption(TEXT["route_none"])
+        return
+    for row in rows:
+        if row.state == ReviewState.NEEDS_FIXING:
+            what = f"{row.council}, {row.year} {row.period}"
+            text = TEXT["reason"].format(what=plain(what), reason=plain(row.reason))
+            if row.points_to:
+                text += " · " + plain(TEXT["points_to"].format(where=row.points_to))
+            st.warning(text, icon=":material/assignment_return:")
+    show_table(
+        review_states_table(rows),
+        key=f"{key}_states",
+        max_height=300,
+        download=Download(
+            f"ia-gjennomgang-{council_id or 'alle'}",
+            title=TEXT["route"],
+            filters=[(columns.COUNCIL, ", ".join(sorted({r.council for r in rows})))],
+            upload_ids=[r.upload_id for r in rows],
+            row_label="Antall rapporter",
+        ),
+    )
+    st.caption(TEXT["route_caption"])
+    by_upload = {r.upload_id: r for r in rows}
+    picked = st.selectbox(
+        TEXT["route_pick"],
+        list(by_upload),
+        format_func=lambda i: (
+            f"{by_upload[i].council}, {by_upload[i].year} "
+            f"{by_upload[i].period} ({by_upload[i].state})"
+        ),
+        key=f"{key}_pick",
+    )
+    row = by_upload[picked]
+    steps = read(review_history, council_id=row.council_id, year=row.year, period=row.period)
+    thread(steps)
+    visitor_scope = scope()
+    if visitor_scope.may_review or (
+        not visitor_scope.everything and visitor_scope.allows(row.council_id)
+    ):
+        comment_box(row.upload_id)

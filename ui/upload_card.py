@@ -56,6 +56,9 @@ TEXT = {
     "summary_none": "Ingen av filene ble lagret.",
     "summary_links": "Se resultatet:",
     "summary_overview": "Oversikt {year}",
+    "receipt": "Kvittering: mottatt {when} (norsk tid){given}. Gjennomgang: «{state}».",
+    "receipt_given": ", oppgitt, ikke registrert av appen",
+    "receipt_kept": " Kvitteringen er den første versjonens; en rettet versjon endrer den ikke.",
     "metric_activities": "Aktiviteter",
     "metric_goal": "Delmål {k}",
     "metric_meetings": "Møter",
@@ -331,7 +334,7 @@ def confirm(ready: list[up.Preview], total: int, contents: dict[str, bytes]) -> 
     st.session_state[SUMMARY] = [
         (
             r.status,
-            r.message,
+            f"{r.message} {receipt(r)}".strip(),
             r.parsed.period.year if r.parsed.period else None,
             r.parsed.council.id if r.parsed.council else None,
         )
@@ -339,6 +342,19 @@ def confirm(ready: list[up.Preview], total: int, contents: dict[str, bytes]) -> 
     ]
     st.session_state.upload_round += 1
     st.rerun()
+
+
+def receipt(result) -> str:
+    """A stored report's receipt, in its confirmation: when the server took in its period's
+    first version (Norwegian time), and where the report stands now."""
+    if result.status != ImportStatus.STORED or result.received_at is None:
+        return ""
+    text = TEXT["receipt"].format(
+        when=fmt.day(result.received_at),
+        given=TEXT["receipt_given"] if result.receipt_given else "",
+        state=result.review_state,
+    )
+    return text + (TEXT["receipt_kept"] if result.replaced_upload_id else "")
 
 
 def last_summary() -> list[tuple] | None:

@@ -9,6 +9,7 @@ import streamlit as st
 
 import ui
 from ia_data.domain import formatting as fmt
+from ia_data.domain.kinds import ReviewState
 from ia_data.domain.rules import Status
 from ia_data.output import charts
 from ia_data.reporting import columns, tables
@@ -36,7 +37,10 @@ TEXT = {
     "due_after_data": " Dataene gjelder {first}–{last_year}; velg en tidligere statusdato for "
     "å se fristene slik de sto da.",
     "details": "Alle frister med datoer",
-    "details_caption": "«Dager over frist»: hvor mange dager etter fristen en sen rapport kom, "
+    "review_help": "Antall rapporter (råd × periode) i denne tilstanden hos "
+    "Koordineringsenheten; se Gjennomgang i tabellen under.",
+    "details_caption": "«Gjennomgang»: hvor rapporten står hos Koordineringsenheten. "
+    "«Dager over frist»: hvor mange dager etter fristen en sen rapport kom, "
     "eller hvor lenge en manglende rapport har vært på overtid per statusdatoen.",
     # each table's download: its title, and what its rows are
     "matrix_file": "Rapportstatus per IA-råd og periode {span}",
@@ -61,12 +65,19 @@ if not all_years:
 with st.container(horizontal=True):
     as_of = ui.filters.as_of_filter()
     years = ui.filters.year_range_filter(all_years)
+    approved_only = ui.filters.approved_filter()
 council_ids = ui.filters.council_filter(
     [c for c in ui.data.read(council_register) if any(c.exists_in(y) for y in years)]
 )
 rows = ui.data.read(
-    deadlines, rules=rules, as_of=as_of, years=years, council_ids=council_ids or None
+    deadlines,
+    rules=rules,
+    as_of=as_of,
+    years=years,
+    council_ids=council_ids or None,
+    approved_only=approved_only,
 )
+ui.review.approved_note(approved_only)
 if not rows:
     st.info(TEXT["no_rows"])
     st.stop()
@@ -85,7 +96,14 @@ def _show(table, key: str, name: str, upload_ids=(), **shown) -> None:
     titled and its rows counted as ``TEXT`` says, about the years, filters and date shown."""
     title, row_label = TEXT[f"{key}_file"].format(**titled), TEXT[f"{key}_rows"]
     download = ui.display.Download(
-        stem + name, title, filters, upload_ids, as_of, row_label, years=years
+        stem + name,
+        title,
+        filters,
+        upload_ids,
+        as_of,
+        row_label,
+        years=years,
+        approved_only=approved_only,
     )
     ui.display.show_table(table, key=key, download=download, **shown)
 
@@ -96,6 +114,10 @@ with st.container(horizontal=True, border=True):
     st.metric("Rapporter (råd × periode)", fmt.number(len(rows)))
     for status in Status:
         st.metric(str(status), fmt.number(statuses.count(status)))
+reviewed = [r.review_state for r in rows if r.review_state]
+with st.container(horizontal=True, border=True):
+    for state in ReviewState:
+        st.metric(state.value, fmt.number(reviewed.count(state)), help=TEXT["review_help"])
 
 
 # --- the matrix ------------------------------------------------------------------------

@@ -74,6 +74,8 @@ st.caption(TEXT["intro"])
 if not ui.auth.scope().everything:
     st.caption(TEXT["scope"].format(councils=ui.text.plain(ui.auth.scope().described())))
 summary = ui.upload_card.last_summary()  # of the last confirm, once
+ui.review.take_action()  # a comment added to a report's thread, below
+ui.review.sent_back_notice()  # a report of the secretariat's sent back: said first
 
 # --- the uploader and the template -----------------------------------------------------
 left, right = st.columns([2, 1], gap="large")
@@ -113,6 +115,7 @@ if not files:
     ui.upload.forget_upload_checks()
     if not summary:
         st.info(TEXT["empty"], icon=":material/upload_file:")
+    ui.review.route(key="upload_route")
     st.stop()
 
 # --- check every file (a dry run, kept per SHA-256) ------------------------------------
@@ -187,3 +190,4 @@ for p in previews:
     ui.upload_card.card(p)
 
 ui.upload_card.confirm(ready, total, contents)
+ui.review.route(key="upload_route")

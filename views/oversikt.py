@@ -55,22 +55,32 @@ TEXT = {
     "nøkkeltallene og tabellen over, og ett ark per IA-råd med rapportsvarene, aktivitetene, "
     "møtene og pengene. Gjelder alle IA-rådene (filtrene over brukes ikke), status per {as_of}.",
     "compiled_button": "Last ned samlet rapport {year} (XLSX)",
+    "forwarded": "Sendt til Oppfølgingsgruppen",
 }
 
 rules = ui.data.rules()
 years = ui.data.page_start(TEXT)
+ui.review.sent_back_notice()  # a secretariat's report sent back: said first
 
 with st.container(horizontal=True):
     year = ui.filters.year_filter(years, default=years[0])
     as_of = ui.filters.as_of_filter()
     goal = ui.filters.goal_filter()
+    approved_only = ui.filters.approved_filter()
 council_ids = ui.filters.council_filter(
     [c for c in ui.data.read(council_register) if c.exists_in(year)]
 )
 
 rows = ui.data.read(
-    overview, year=year, as_of=as_of, rules=rules, council_ids=council_ids or None, goal=goal
+    overview,
+    year=year,
+    as_of=as_of,
+    rules=rules,
+    council_ids=council_ids or None,
+    goal=goal,
+    approved_only=approved_only,
 )
+ui.review.approved_note(approved_only)
 if not rows:
     st.info(TEXT["no_rows"])
     st.stop()
@@ -121,6 +131,14 @@ if goal:
 view = ui.filters.view_filter(TEXT["view"], TEXT["views"])
 compact = view == "kompakt"
 shown = tables.overview_compact_table(rows, periods, sickness) if compact else table
+status_columns = (
+    [tables.compact_status_column(p) for p in periods]
+    if compact
+    else [columns.STATUS.of(p.code) for p in periods]
+)
+shown = ui.review.with_review(
+    shown, status_columns, [p.code for p in periods], [r.periods for r in rows]
+)
 ui.display.show_table(
     shown,
     bars=(columns.SHARE_USED,),
@@ -147,7 +165,13 @@ def _overview_file(file_format: str) -> bytes:
     """The overview as a file (its writers imported when a file is asked for: openpyxl)."""
     from ia_data.output.exports import overview_export
 
-    shown = {"year": year, "as_of": as_of, "council_ids": council_ids, "goal": goal}
+    shown = {
+        "year": year,
+        "as_of": as_of,
+        "council_ids": council_ids,
+        "goal": goal,
+        "approved_only": approved_only,
+    }
     return ui.data.read(overview_export, rules=rules, file_format=file_format, cache=False, **shown)
 
 
@@ -203,3 +227,8 @@ st.download_button(
     on_click="ignore",
     key="compiled",
 )
+
+# --- what was forwarded to the oversight group -------------------------------------------
+if ui.auth.scope().everything:
+    with st.expander(TEXT["forwarded"]):
+        ui.review.forwarded_list()

@@ -88,15 +88,19 @@ rules = ui.data.rules()
 ui.data.page_start(TEXT)
 
 councils = ui.data.read(council_register)
+ui.review.take_action()  # a comment added to a report's thread, below
 with st.container(horizontal=True):
     council_id = ui.filters.council_picker(councils)
     as_of = ui.filters.as_of_filter()
+    approved_only = ui.filters.approved_filter()
 if council_id is None:
     st.info(TEXT["pick"], icon=":material/groups:")
     ui.display.council_page_links(councils, TEXT["links"])
     st.stop()
 
-history = ui.data.read(council_history, rules=rules, council_id=council_id, as_of=as_of)
+history = ui.data.read(
+    council_history, rules=rules, council_id=council_id, as_of=as_of, approved_only=approved_only
+)
 council = history.council
 slug = str(council.id)
 if council.from_year or council.to_year:
@@ -122,6 +126,8 @@ if not history.years:
         icon=":material/event_busy:",
     )
     st.stop()
+
+ui.review.approved_note(approved_only)
 
 # --- headline figures (the same function as Oversikt's) --------------------------------
 money = [y.money for y in history.years]
@@ -151,13 +157,19 @@ def _download(key: str, name: str, upload_ids, **more) -> ui.display.Download:
         filters=about_filters,
         upload_ids=upload_ids,
         row_label=TEXT[f"{key}_rows"],
+        approved_only=approved_only,
         **more,
     )
 
 
 # --- the reports -----------------------------------------------------------------------
 st.subheader(TEXT["reports"])
-reports_table = council_tables.council_reports_table(history.periods, screen=True)
+reports_table = ui.review.with_review(
+    council_tables.council_reports_table(history.periods, screen=True),
+    [columns.STATUS],
+    [None],
+    [[p] for p in history.periods],
+)
 ui.display.show_table(
     reports_table,
     flags=(columns.ACTION_PLAN,),
@@ -168,6 +180,7 @@ ui.display.show_table(
 )
 st.caption(TEXT["reports_caption"].format(as_of=fmt.day(as_of)))
 ui.display.assumption_legend(rules, sorted({p.period.year for p in history.periods}))
+ui.review.route(council.id, key="rad_route")
 
 # --- the answers, side by side ---------------------------------------------------------
 st.subheader(TEXT["answers"])
@@ -210,6 +223,7 @@ else:
             as_of=as_of,
             upload_ids=[p.report_upload_id for p in chosen if p.report_upload_id],
             row_label="Antall spørsmål",
+            approved_only=approved_only,
         ),
         key="answers",
     )
@@ -254,7 +268,11 @@ else:
     counties = by_series[key]
     series = counties[0].series
     totals = ui.data.read(
-        council_year_totals, years=council_years, council_ids=[council.id], goal=1
+        council_year_totals,
+        years=council_years,
+        council_ids=[council.id],
+        goal=1,
+        approved_only=approved_only,
     )
     goal_1 = {year: t for (_, year), t in totals.items()}
     sickness_table = council_tables.council_sickness_table(counties, goal_1)
@@ -272,6 +290,7 @@ else:
             ],
             upload_ids=money_uploads,
             row_label="Antall år",
+            approved_only=approved_only,
         ),
     )
     st.caption(
@@ -300,10 +319,10 @@ def _council_list(key: str, rows, table, name: str, height: int) -> None:
 
 
 st.subheader(TEXT["activities"])
-activities, _ = ui.data.read(activity_list, council_ids=[council.id])
+activities, _ = ui.data.read(activity_list, council_ids=[council.id], approved_only=approved_only)
 _council_list("activities", activities, tables.activities_table(activities), "aktiviteter", 460)
 
 st.subheader(TEXT["meetings"])
-meetings = ui.data.read(meeting_list, council_ids=[council.id])
+meetings = ui.data.read(meeting_list, council_ids=[council.id], approved_only=approved_only)
 meeting_table = tables.meetings_table(meetings, {council.id: council.name})
 _council_list("meetings", meetings, meeting_table, "moter", 420)
