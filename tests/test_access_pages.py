@@ -39,6 +39,7 @@ AUTH = {
 }
 TROMS = "troms@example.no"
 OVERSIGHT = "tilsyn@example.no"
+COORDINATION = "koordinering@example.no"
 ADMIN = "admin@example.no"
 FILES = [
     *sorted(SAMPLE_DIR.glob("rapport_2015_Ar_*.xlsx")),
@@ -48,8 +49,9 @@ NORDLAND_2016 = SAMPLE_DIR / "rapport_2016_Ar_ia-radet-i-nordland.xlsx"
 TROMS_2014 = SAMPLE_DIR / "rapport_2014_H1_ia-radet-i-troms.xlsx"
 MAY_OPEN = {
     ADMIN: set(PAGES),
-    OVERSIGHT: set(PAGES) - {"last_opp", "tilgang", "register", "statistikk"},
-    TROMS: set(PAGES) - {"tilgang", "register", "statistikk"},
+    OVERSIGHT: set(PAGES) - {"last_opp", "gjennomgang", "tilgang", "register", "statistikk"},
+    COORDINATION: set(PAGES) - {"last_opp", "tilgang", "register", "statistikk"},
+    TROMS: set(PAGES) - {"gjennomgang", "tilgang", "register", "statistikk"},
 }
 
 
@@ -62,6 +64,7 @@ def _setup(url: str) -> None:
     for email, role, council_ids in (
         (TROMS, Role.SECRETARIAT, [ids["IA-rådet i Troms"]]),
         (OVERSIGHT, Role.OVERSIGHT, []),
+        (COORDINATION, Role.COORDINATION, []),
         (ADMIN, Role.ADMIN, []),
     ):
         users.set_user(engine, email, role, council_ids, by=Actor("test"), scope=OPERATOR)
@@ -162,7 +165,7 @@ def _titles(at) -> list[str]:
     return [t.value for t in at.title]
 
 
-@pytest.mark.parametrize("email", [ADMIN, OVERSIGHT, TROMS])
+@pytest.mark.parametrize("email", [ADMIN, OVERSIGHT, COORDINATION, TROMS])
 def test_each_role_sees_its_pages_and_is_refused_the_others(shared_url_each_engine, app_as, email):
     at = app_as(shared_url_each_engine, email)
     assert not at.exception
@@ -276,6 +279,27 @@ def test_a_secretariats_upload_is_stored_as_the_signed_in_user_and_another_counc
     assert at.dataframe[0].value.iloc[0]["Innsendt av"] == "Kari Nordmann (troms@example.no)"
 
 
+def test_tilgang_offers_the_coordination_unit_and_its_user_may_open_gjennomgang(own_url, app_as):
+    at = app_as(own_url, ADMIN, "tilgang", name="Ada Admin")
+    role = at.radio(key="access_role")
+    assert role.options == [
+        "Administrator – alt, også tilganger",
+        "Oversiktsgruppen – ser alle råd, laster ikke opp",
+        "Koordineringsenheten – ser alle råd, gjennomgår rapportene og sender dem videre",
+        "Sekretariat – ser og laster opp for sine egne råd",
+    ]
+    at.text_input(key="access_email").input("enhet@example.no")
+    role.set_value(Role.COORDINATION)
+    at.button[0].click().run()
+    assert not at.exception
+    assert shown(at.success[0].value) == (
+        "enhet@example.no er lagt til med rollen koordineringsenheten"
+    )
+    unit = app_as(own_url, "enhet@example.no", "gjennomgang")
+    assert _titles(unit)[0] == "Gjennomgang"
+    assert _sidebar_pages(unit) == MAY_OPEN[COORDINATION]
+
+
 def test_an_admin_gives_access_on_tilgang_and_it_applies_on_the_next_click(own_url, app_as):
     newcomer = app_as(own_url, "ny@example.no", name="Nina Ny")
     assert _titles(newcomer) == ["Du har ikke tilgang ennå"]
@@ -283,7 +307,7 @@ def test_an_admin_gives_access_on_tilgang_and_it_applies_on_the_next_click(own_u
     assert not newcomer.sidebar.get("page_link")
 
     at = app_as(own_url, ADMIN, "tilgang", name="Ada Admin")
-    assert list(at.dataframe[0].value["E-post"]) == [ADMIN, OVERSIGHT, TROMS]
+    assert list(at.dataframe[0].value["E-post"]) == [ADMIN, COORDINATION, OVERSIGHT, TROMS]
     at.text_input(key="access_email").input("Ny@Example.no")
     at.radio(key="access_role").set_value(Role.SECRETARIAT)
     finnmark = [

@@ -52,7 +52,7 @@ TEXT = {
 
 ROLE_HELP = {
     Role.OVERSIGHT: "ser alle råd, laster ikke opp",
-    Role.COORDINATION: "ser alle råd, godkjenner rapporter eller sender dem tilbake",
+    Role.COORDINATION: "ser alle råd, gjennomgår rapportene og sender dem videre",
     Role.SECRETARIAT: "ser og laster opp for sine egne råd",
     Role.ADMIN: "alt, også tilganger",
 }
