@@ -1,0 +1,229 @@
+"""A report's whole route as people walk it: `streamlit run app.py` with sign-in through a
+local OpenID Connect provider (``tests/oidc.py``), driven by Chromium.
+
+Troms' secretariat uploads its 2016 report (the receipt shown in Norwegian time); the
+coordination unit sends it back with a reason; the secretariat sees the reason and uploads a
+correction (the receipt unchanged); the coordination unit sees what changed — the cost,
+before and after — approves, and forwards 2016 to the oversight group; the oversight group
+sees «Godkjent» and Troms' figures, and downloads the forwarded report exactly as it was
+stored."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import SAMPLE_REGISTER
+from oidc import Person, Provider, sign_in, write_secrets
+from sqlmodel import Session
+from test_browser import Server, _choose_file, _free_port, _idle, _metrics, _open, _wait_for_text
+
+from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import OPERATOR, Actor, Role
+from ia_data.domain.formatting import kroner, local
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
+from ia_data.output.forward import forwarded_file, forwarded_reports
+from ia_data.reporting.overview import overview
+from ia_data.reporting.review import review_changes, review_states
+from ia_data.storage import db, store, users
+from ia_data.storage.register import councils
+
+pytestmark = [pytest.mark.browser, pytest.mark.page]  # a page test: SQLite only (conftest)
+
+TROMS = Person("troms@example.no", "Tove Troms")
+UNIT = Person("enhet@example.no", "Enid Enhet")
+OVERSIGHT = Person("tilsyn@example.no", "Odd Oversikt")
+TROMS_2016 = SAMPLE_DIR / "rapport_2016_Ar_ia-radet-i-troms.xlsx"
+WRONG_COST = 152_000  # the first activity's cost, ten times too high
+REASON = "Kostnaden for den første aktiviteten er ti ganger for høy"
+SHOTS = Path(os.environ.get("IA_SCREENSHOTS", "")) if os.environ.get("IA_SCREENSHOTS") else None
+
+
+def _engine_do(url: str, work):
+    """``work(session)`` on the server's database, the engine let go after."""
+    engine = db.get_engine(url)
+    try:
+        with Session(engine) as session:
+            return work(session)
+    finally:
+        db._engines.pop(url, None)
+        engine.dispose()
+
+
+@pytest.fixture
+def route_server(database, tmp_path):
+    """A server with sign-in against a local provider, on a database holding every
+    council's 2015 report as historical (approved before the route), Troms' secretariat,
+    the coordination unit and the oversight group."""
+    url = database(SAMPLE_REGISTER)
+    engine = db.get_engine(url)
+    for path in sorted(SAMPLE_DIR.glob("rapport_2015_Ar_*.xlsx")):
+        found = store.import_file(
+            engine, path.name, path.read_bytes(), scope=OPERATOR, historical=True
+        )
+        assert found.ok, found.message
+    with Session(engine) as session:
+        troms_id = next(c.id for c in councils(session) if c.name == "IA-rådet i Troms")
+    users.set_user(
+        engine, TROMS.email, Role.SECRETARIAT, [troms_id], by=Actor("test"), scope=OPERATOR
+    )
+    users.set_user(engine, UNIT.email, Role.COORDINATION, by=Actor("test"), scope=OPERATOR)
+    users.set_user(engine, OVERSIGHT.email, Role.OVERSIGHT, by=Actor("test"), scope=OPERATOR)
+    db._engines.pop(url, None)
+    engine.dispose()
+    with Provider([TROMS, UNIT, OVERSIGHT]) as provider:
+        port = _free_port()
+        secrets = write_secrets(tmp_path / "secrets.toml", port, provider)
+        server = Server(
+            url,
+            tmp_path / "streamlit.log",
+            port=port,
+            IA_AUTH=None,
+            STREAMLIT_SECRETS_FILES=str(secrets),
+        )
+        server.base = f"http://localhost:{port}"
+        server.troms_id = troms_id
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+def _as(browser, person: Person, server: Server):
+    context = browser.new_context(viewport={"width": 1440, "height": 1200})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(server.base)
+    page.get_by_role("heading", name="Logg inn").wait_for()
+    sign_in(page, server.base, person.email)
+    page.get_by_text(person.name).first.wait_for()
+    _idle(page)
+    return page
+
+
+def _shot(page, name: str) -> None:
+    if SHOTS is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def _text(page) -> str:
+    """What the page says, as a reader sees it (no word joiners, no hard spaces)."""
+    text = page.get_by_test_id("stMain").inner_text()
+    return text.replace("\u2060", "").replace("\xa0", " ")
+
+
+def _upload(page, server: Server, path: Path) -> None:
+    _open(page, f"{server.base}/last_opp", "Last opp")
+    _choose_file(page, path)
+    _wait_for_text(page, "Filen er kontrollert uten feil")
+    page.get_by_role("button", name="Lagre filen").click()
+    _wait_for_text(page, "Filen er lagret")
+
+
+def _troms(server: Server):
+    """Troms' 2016 report on its route, as the library has it."""
+    rows = _engine_do(server.db_url, lambda s: review_states(s, 2016, scope=OPERATOR))
+    return next(r for r in rows if r.council == "IA-rådet i Troms")
+
+
+def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
+    server = route_server
+    book = openpyxl.load_workbook(TROMS_2016)
+    right_cost = book["Aktiviteter"]["G5"].value
+    book["Aktiviteter"]["G5"] = WRONG_COST
+    wrong = tmp_path / "rapport_2016_Ar_ia-radet-i-troms.xlsx"
+    book.save(wrong)
+
+    # The secretariat uploads: the receipt, in Norwegian time.
+    troms = _as(browser, TROMS, server)
+    _upload(troms, server, wrong)
+    first = _troms(server)
+    assert first.state == "Mottatt"
+    receipt = f"Kvittering: mottatt {local(first.received_at):%d.%m.%Y %H:%M} (norsk tid)."
+    assert f"{receipt} Gjennomgang: «Mottatt»." in _text(troms)
+
+    # The coordination unit sends it back with a reason.
+    unit = _as(browser, UNIT, server)
+    _open(unit, f"{server.base}/gjennomgang", "Gjennomgang")
+    assert "IA-rådet i Troms, 2016 År" in _text(unit)
+    unit.get_by_label("Begrunnelse (påkrevd når rapporten sendes tilbake)").fill(REASON)
+    unit.get_by_label("Gjelder (valgfritt): ark, rad eller spørsmål").fill("Aktiviteter, rad 5")
+    unit.get_by_role("button", name="Send tilbake").click()
+    _wait_for_text(unit, "er sendt tilbake")
+    assert _troms(server).state == "Trenger retting"
+    _shot(unit, "gjennomgang-sendt-tilbake")
+
+    # The secretariat sees the reason (its first page, and Råd) and uploads a correction.
+    _open(troms, server.base, "Oversikt")
+    notice = (
+        "Trenger retting: Koordineringsenheten har sendt tilbake rapporten IA-rådet i Troms, "
+        "2016 År."
+    )
+    assert notice in _text(troms)
+    _open(troms, f"{server.base}/rad?rad={server.troms_id}", "Råd")
+    said = _text(troms)
+    reason = "IA-rådet i Troms, 2016 År: Trenger retting. Begrunnelse fra Koordineringsenheten:"
+    assert f"{reason} {REASON}" in said
+    assert "Gjelder: Aktiviteter, rad 5" in said
+    _shot(troms, "rad-trenger-retting")
+    _upload(troms, server, TROMS_2016)
+    assert f"{receipt} Gjennomgang: «Mottatt på nytt»." in _text(troms)  # the same receipt
+    assert _troms(server).received_at == first.received_at
+
+    # The coordination unit sees what changed, and approves.
+    _open(unit, f"{server.base}/gjennomgang", "Gjennomgang")
+    changes = _engine_do(
+        server.db_url,
+        lambda s: review_changes(s, server.troms_id, 2016, "År", scope=OPERATOR),
+    )
+    before, after = changes.before["Kostnad (øre)"], changes.after["Kostnad (øre)"]
+    assert before - after == (WRONG_COST - right_cost) * 100
+    named = f"Endret: Kostnad {kroner(before)} → {kroner(after)}.".replace("\xa0", " ")
+    assert named in _text(unit)
+    _shot(unit, "gjennomgang-endret")
+    unit.get_by_role("button", name="Godkjenn").click()
+    _wait_for_text(unit, "er godkjent")
+    assert _troms(server).state == "Godkjent"
+    assert "Ingen rapporter venter på gjennomgang." in _text(unit)
+
+    # … and forwards 2016 to the oversight group.
+    unit.get_by_role("button", name="Send til oppfølgingsgruppen").click()
+    _wait_for_text(unit, "er sendt til Oppfølgingsgruppen")
+    _shot(unit, "gjennomgang-sendt-videre")
+
+    # The oversight group: «Godkjent», Troms' figures, and the forwarded report.
+    rules = load_rules(DEFAULT_RULES_FILE)
+    spent = _engine_do(
+        server.db_url,
+        lambda s: next(
+            r.totals.spent_ore
+            for r in overview(s, 2016, local(first.received_at).date(), rules, scope=OPERATOR)
+            if r.council.name == "IA-rådet i Troms"
+        ),
+    )
+    group = _as(browser, OVERSIGHT, server)
+    _open(group, f"{server.base}/?ar=2016&rad={server.troms_id}&vis=alle", "Oversikt")
+    assert _metrics(group, "Brukt")["Brukt"] == kroner(spent).replace("\xa0", " ")
+    _shot(group, "oversiktsgruppen-oversikt")
+    group.get_by_text("Sendt til Oppfølgingsgruppen").first.click()
+    with group.expect_download() as download:
+        group.get_by_role("button", name="Last ned samlet-rapport-2016.xlsx").click()
+    data = Path(download.value.path()).read_bytes()
+    (sent,) = _engine_do(server.db_url, lambda s: forwarded_reports(s, scope=OPERATOR))
+    stored = _engine_do(server.db_url, lambda s: forwarded_file(s, sent.id, scope=OPERATOR))
+    assert hashlib.sha256(data).hexdigest() == sent.sha256 and data == stored[1]
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames
+    _shot(group, "oversiktsgruppen-sendt")
+    _open(group, f"{server.base}/rad?rad={server.troms_id}", "Råd")  # status, then review
+    row = group.locator("[data-testid=stDataFrame] tr").filter(has_text="2016 År")
+    row.first.wait_for(state="attached")
+    cells = row.first.locator("td").all_inner_texts()
+    status = next(i for i, cell in enumerate(cells) if cell.startswith("Levert"))
+    assert cells[status + 1] == "Godkjent"  # the review state beside the deadline status
+    for page in (troms, unit, group):
+        page.context.close()
