@@ -107,6 +107,7 @@ def _as(browser, person: Person, server: Server):
 
 def _shot(page, name: str) -> None:
     if SHOTS is not None:
+        _idle(page)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 

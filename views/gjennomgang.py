@@ -46,6 +46,7 @@ TEXT = {
     "today": "siden i dag",
     "figures": "Tallene i versjonen som venter",
     "workbook": "Last ned arbeidsboka ({name})",
+    "status": "Frist {due}: {status} (etter kvitteringen).",
     "received": "Mottatt {when} ({how}). Versjonen som venter kom {since}.",
     "changes": "Endret siden forrige vurderte versjon",
     "changes_first": "Dette er den første versjonen av rapporten som vurderes: ingenting å "
@@ -161,7 +162,11 @@ else:
             for k, sub_goal in columns.GOALS.items():
                 st.metric(sub_goal.name, fmt.number(report.totals.goals[k]))
             st.metric(columns.MEETINGS.name, fmt.number(report.meetings))
-            st.metric(columns.STATUS.name, tables.status_text(report, screen=True))
+        st.caption(
+            TEXT["status"].format(
+                status=tables.status_text(report, screen=True), due=fmt.day(report.period.due)
+            )
+        )
         file_name = report.file_name or f"opplasting-{row.upload_id}.xlsx"
 
         def _workbook(upload_id: int = row.upload_id) -> bytes:
