@@ -250,17 +250,20 @@ def route(council_id: int | None = None, key: str = "route") -> None:
         ),
     )
     st.caption(TEXT["route_caption"])
-    by_upload = {r.upload_id: r for r in rows}
+    # A report by council and period: the same report whatever version comes next.
+    by_report = {(r.council_id, r.year, r.period): r for r in rows}
     picked = st.selectbox(
         TEXT["route_pick"],
-        list(by_upload),
-        format_func=lambda i: (
-            f"{by_upload[i].council}, {by_upload[i].year} "
-            f"{by_upload[i].period} ({by_upload[i].state})"
+        list(by_report),
+        format_func=lambda k: (
+            f"{by_report[k].council}, {by_report[k].year} {by_report[k].period} "
+            f"({by_report[k].state})"
+            if k in by_report
+            else ""
         ),
         key=f"{key}_pick",
     )
-    row = by_upload[picked]
+    row = by_report[picked]
     steps = read(review_history, council_id=row.council_id, year=row.year, period=row.period)
     thread(steps)
     visitor_scope = scope()

@@ -130,13 +130,17 @@ else:
     picked = st.selectbox(
         TEXT["pick"],
         list(by_upload),
-        format_func=lambda i: TEXT["picked"].format(
-            council=by_upload[i].council,
-            year=by_upload[i].year,
-            period=by_upload[i].period,
-            upload=i,
-            state=by_upload[i].state,
-            days=_waited(days_waiting(by_upload[i], today)),
+        format_func=lambda i: (
+            ""
+            if i not in by_upload
+            else TEXT["picked"].format(
+                council=by_upload[i].council,
+                year=by_upload[i].year,
+                period=by_upload[i].period,
+                upload=i,
+                state=by_upload[i].state,
+                days=_waited(days_waiting(by_upload[i], today)),
+            )
         ),
         key="review_pick",
     )
