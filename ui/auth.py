@@ -55,7 +55,13 @@ class Mode:
 READING = ("oversikt", "frister", "okonomi", "aktiviteter", "rad")
 PAGES = {
     Role.ADMIN: (
-        *READING, "last_opp", "opplastinger", "gjennomgang", "tilgang", "register", "statistikk",
+        *READING,
+        "last_opp",
+        "opplastinger",
+        "gjennomgang",
+        "tilgang",
+        "register",
+        "statistikk",
     ),
     Role.OVERSIGHT: (*READING, "opplastinger"),
     Role.COORDINATION: (*READING, "opplastinger", "gjennomgang"),

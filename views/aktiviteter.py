@@ -73,26 +73,47 @@ years = ui.data.page_start(TEXT)
 with st.container(horizontal=True):
     year = ui.filters.year_filter(years, default=years[0])
     goal = ui.filters.goal_filter()
+    approved_only = ui.filters.approved_filter()
 council_ids = ui.filters.council_filter(
     [c for c in ui.data.read(council_register) if c.exists_in(year)]
 )
 coverage_rows = ui.data.read(
-    overview, year=year, rules=rules, as_of=date.today(), council_ids=council_ids or None, goal=None
+    overview,
+    year=year,
+    rules=rules,
+    as_of=date.today(),
+    council_ids=council_ids or None,
+    goal=None,
+    approved_only=approved_only,
 )
+ui.review.approved_note(approved_only)
 if not coverage_rows:
     st.info(TEXT["no_rows"])
     st.stop()
 chosen = ", ".join(r.council.name for r in coverage_rows) if council_ids else "alle"
 goal_text = f"delmål {goal}" if goal else "alle delmål"
 filters = [(columns.YEAR, year), (columns.COUNCIL, chosen), (columns.GOALS_TAGGED, goal_text)]
-uploads = ui.data.read(report_uploads, year=year, council_ids=council_ids or None)
+uploads = ui.data.read(
+    report_uploads, year=year, council_ids=council_ids or None, approved_only=approved_only
+)
 if goal:
     st.info(TEXT["goal_note"].format(goal=goal), icon=":material/filter_alt:")
 
 # --- headline figures ------------------------------------------------------------------
-by_goal = ui.data.read(activity_breakdown, year=year, by="goal", council_ids=council_ids or None)
+by_goal = ui.data.read(
+    activity_breakdown,
+    year=year,
+    by="goal",
+    council_ids=council_ids or None,
+    approved_only=approved_only,
+)
 by_type = ui.data.read(
-    activity_breakdown, year=year, by="type", council_ids=council_ids or None, goal=goal
+    activity_breakdown,
+    year=year,
+    by="type",
+    council_ids=council_ids or None,
+    goal=goal,
+    approved_only=approved_only,
 )
 with st.container(horizontal=True, border=True):
     st.metric(TEXT["activities"], fmt.number(sum(r.activities for r in by_type)))
@@ -135,6 +156,7 @@ ui.display.show_table(
         filters=[(columns.YEAR, year), (columns.COUNCIL, chosen)],
         upload_ids=uploads,
         row_label="Antall IA-råd",
+        approved_only=approved_only,
     ),
 )
 st.caption(TEXT["coverage_caption"])
@@ -159,6 +181,7 @@ by_sector = ui.data.read(
     by="sector",
     council_ids=council_ids or None,
     goal=goal,
+    approved_only=approved_only,
 )
 goal_rows = [r for r in by_goal if goal is None or r.key == f"Delmål {goal}"]
 views = [
@@ -182,6 +205,7 @@ for tab, (rows, by, title, slug) in zip(st.tabs(TEXT["tabs"]), views, strict=Tru
                 filters=filters,
                 upload_ids=uploads,
                 row_label="Antall rader",
+                approved_only=approved_only,
             ),
         )
         st.caption(TEXT["breakdown_caption"])
@@ -205,6 +229,7 @@ query = {
     "types": types or None,
     "statuses": statuses or None,
     "search": search,
+    "approved_only": approved_only,
 }
 rows, total = ui.data.read(activity_list, limit=LIST_LIMIT, **query)
 if not rows:
@@ -234,5 +259,6 @@ else:
             ],
             upload_ids=sorted({a.upload_id for a in rows}) if total == len(rows) else uploads,
             row_label="Antall aktiviteter",
+            approved_only=approved_only,
         ),
     )

@@ -75,10 +75,14 @@ years = ui.data.page_start(TEXT)
 
 with st.container(horizontal=True):
     year = ui.filters.year_filter(years, default=years[0])
+    approved_only = ui.filters.approved_filter()
 council_ids = ui.filters.council_filter(
     [c for c in ui.data.read(council_register) if c.exists_in(year)]
 )
-rows = ui.data.read(money, rules=rules, years=[year], council_ids=council_ids or None)
+rows = ui.data.read(
+    money, rules=rules, years=[year], council_ids=council_ids or None, approved_only=approved_only
+)
+ui.review.approved_note(approved_only)
 if not rows:
     st.info(TEXT["no_rows"])
     st.stop()
@@ -101,6 +105,7 @@ def _show(table, key: str, about: dict, name: str, **shown) -> None:
         name + span.replace("–", "-"),
         title=TEXT[f"{key}_file"].format(span=span),
         row_label=TEXT[f"{key}_rows"],
+        approved_only=approved_only,
         **about,
     )
     ui.display.show_table(table, key=key, download=download, **shown)
@@ -157,7 +162,9 @@ ui.display.chart(charts.money_chart(rows))
 
 # --- spend by activity type ------------------------------------------------------------
 st.subheader(TEXT["by_type"].format(year=year))
-spend = ui.data.read(spend_by_type, year=year, council_ids=council_ids or None)
+spend = ui.data.read(
+    spend_by_type, year=year, council_ids=council_ids or None, approved_only=approved_only
+)
 if spend:
     types = activity_types({s.type for s in spend})
     councils = [r.council for r in rows]
@@ -169,7 +176,9 @@ else:
     st.info(TEXT["no_spend"].format(year=year))
 
 # --- the trend over the years ----------------------------------------------------------
-history = ui.data.read(money, rules=rules, council_ids=council_ids or None)
+history = ui.data.read(
+    money, rules=rules, council_ids=council_ids or None, approved_only=approved_only
+)
 all_years = sorted({r.year for r in history})
 span = f"{all_years[0]}–{all_years[-1]}" if len(all_years) > 1 else str(all_years[0])
 history_about = {
