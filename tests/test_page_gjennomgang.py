@@ -205,6 +205,13 @@ def test_a_report_sent_back_shows_its_reason_to_the_secretariat(route_url, app_a
     )
     upload = app_as(route_url, TROMS, "last_opp", name="Kari Nordmann")
     assert reason in [shown(w.value) for w in upload.warning]
+    history = app_as(route_url, TROMS, "opplastinger", name="Kari Nordmann")
+    steps = next(d.value for d in history.dataframe if "Hendelse" in d.value.columns)
+    assert steps[["Hendelse", "Begrunnelse / kommentar", "Gjelder (ark, rad, spørsmål)", "Av"]][
+        steps["Hendelse"] == "sendt tilbake"
+    ].values.tolist() == [
+        ["sendt tilbake", "Svar 3 mangler bransjene", "Spørsmål 3", "Enid Enhet (enhet@example.no)"]
+    ]
 
     # The secretariat answers in the thread, on Råd; the coordination unit reads it.
     rad.text_area(key="comment").input("Vi retter svar 3 i morgen")

@@ -9,12 +9,17 @@ import streamlit as st
 import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.kinds import UploadKind
-from ia_data.reporting import record_tables
+from ia_data.reporting import columns, record_tables
 from ia_data.reporting import uploads as up
 from ia_data.reporting.council import council_register
+from ia_data.reporting.review import review_history, review_history_table
 from ia_data.storage.store import restore_upload, upload_content
 
 TEXT = {
+    "route": "Gjennomgang: hendelser og kommentarer",
+    "route_caption": "Hvert steg på rapportenes vei (mottatt, sendt tilbake med begrunnelse, "
+    "godkjent) og hver kommentar, med hvem og når. Ingenting slettes.",
+    "route_none": "Ingen hendelser på rapportenes vei for filteret.",
     "title": "Opplastinger",
     "intro": "Alle filer som er lastet opp, nyeste først. Den aktive versjonen av en rapport "
     "er den som teller i oversikten; tidligere versjoner tas vare på og kan gjenopprettes.",
@@ -190,3 +195,29 @@ with st.container(border=True):
             if done is not None:
                 st.session_state.restore_message = done
                 st.rerun()
+
+# --- the route: every review step and comment, kept for good ----------------------------
+st.subheader(TEXT["route"])
+wanted = {periods[label] for label in chosen}
+steps = [
+    s
+    for s in ui.data.read(review_history)
+    if (not council_ids or s.council_id in council_ids)
+    and (not wanted or (s.year, s.period) in wanted)
+]
+if steps:
+    ui.display.show_table(
+        review_history_table(steps),
+        key="route_history",
+        max_height=420,
+        download=ui.display.Download(
+            "ia-gjennomgangshistorikk",
+            title=TEXT["route"],
+            filters=[(columns.COUNCIL, ", ".join(sorted({s.council for s in steps})))],
+            upload_ids=sorted({s.upload_id for s in steps if s.upload_id}),
+            row_label="Antall hendelser",
+        ),
+    )
+    st.caption(TEXT["route_caption"])
+else:
+    st.info(TEXT["route_none"])
