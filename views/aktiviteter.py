@@ -164,7 +164,11 @@ ui.display.goal_legend()
 
 # --- sickness absence against sub-goal 1 ------------------------------------------------
 sickness, points = ui.data.read(
-    sickness_and_activity, year=year, rules=rules, council_ids=council_ids or None
+    sickness_and_activity,
+    year=year,
+    rules=rules,
+    council_ids=council_ids or None,
+    approved_only=approved_only,
 )
 if tables.shows_sickness(sickness) and any(p.goal_1 is not None for p in points):
     st.subheader(TEXT["sickness"].format(year=year))
