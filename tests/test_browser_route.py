@@ -154,6 +154,8 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
     assert "IA-rådet i Troms, 2016 År" in _text(unit)
     unit.get_by_label("Begrunnelse (påkrevd når rapporten sendes tilbake)").fill(REASON)
     unit.get_by_label("Gjelder (valgfritt): ark, rad eller spørsmål").fill("Aktiviteter, rad 5")
+    unit.get_by_role("button", name="Send tilbake").scroll_into_view_if_needed()
+    _shot(unit, "gjennomgang-vurdering")
     unit.get_by_role("button", name="Send tilbake").click()
     _wait_for_text(unit, "er sendt tilbake")
     assert _troms(server).state == "Trenger retting"

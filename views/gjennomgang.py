@@ -46,7 +46,7 @@ TEXT = {
     "today": "siden i dag",
     "figures": "Tallene i versjonen som venter",
     "workbook": "Last ned arbeidsboka ({name})",
-    "status": "Frist {due}: {status} (etter kvitteringen).",
+    "status": "Frist {due} · {status}, bedømt etter kvitteringen.",
     "received": "Mottatt {when} ({how}). Versjonen som venter kom {since}.",
     "changes": "Endret siden forrige vurderte versjon",
     "changes_first": "Dette er den første versjonen av rapporten som vurderes: ingenting å "
