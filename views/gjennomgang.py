@@ -55,6 +55,8 @@ TEXT = {
     "opplasting nr. {old}, den som sist ble sendt tilbake eller godkjent.",
     "changes_figures": "Endret: {figures}.",
     "changes_none": "Ingen tall er endret.",
+    "counts_file": "{what}: tallene i opplasting nr. {old} og nr. {new}",
+    "activities_file": "{what}: aktiviteter endret fra opplasting nr. {old} til nr. {new}",
     "changes_activities": "Ingen aktiviteter er lagt til, fjernet eller endret.",
     "decide": "Vurdering",
     "approve": "Godkjenn",
@@ -210,10 +212,25 @@ else:
             )
         else:
             st.caption(TEXT["changes_none"])
-        ui.display.show_table(counts, key="review_counts")
+        what = f"{row.council}, {row.year} {row.period}"
+        compared = [changes.replaces_upload_id, row.upload_id]
+
+        def _changes_download(name: str, title: str) -> ui.display.Download:
+            return ui.display.Download(
+                f"ia-gjennomgang-{row.council_id}-{row.year}-{row.period}-{name}",
+                title=TEXT[title].format(what=what, old=compared[0], new=compared[1]),
+                filters=[(columns.COUNCIL, row.council), (columns.PERIOD, row.period)],
+                upload_ids=compared,
+            )
+
+        ui.display.show_table(
+            counts, key="review_counts", download=_changes_download("endret", "counts_file")
+        )
         if changes.activities:
             ui.display.show_table(
-                record_tables.activity_changes_table(changes), key="review_activity_changes"
+                record_tables.activity_changes_table(changes),
+                key="review_activity_changes",
+                download=_changes_download("aktiviteter", "activities_file"),
             )
         else:
             st.caption(TEXT["changes_activities"])
