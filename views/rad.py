@@ -164,19 +164,21 @@ def _download(key: str, name: str, upload_ids, **more) -> ui.display.Download:
 
 # --- the reports -----------------------------------------------------------------------
 st.subheader(TEXT["reports"])
-reports_table = ui.review.with_review(
-    council_tables.council_reports_table(history.periods, screen=True),
-    [columns.STATUS],
-    [None],
-    [[p] for p in history.periods],
-)
+
+
+def _with_review(table):
+    """The reports table with where each report stands beside its deadline status."""
+    return ui.review.with_review(table, [columns.STATUS], [None], [[p] for p in history.periods])
+
+
+reports_table = _with_review(council_tables.council_reports_table(history.periods, screen=True))
 ui.display.show_table(
     reports_table,
     flags=(columns.ACTION_PLAN,),
     max_height=520,
     key="reports",
     download=_download("reports", "rapporter", uploads, years=council_years, as_of=as_of),
-    rows=lambda: council_tables.council_reports_table(history.periods),  # the file: a column
+    rows=lambda: _with_review(council_tables.council_reports_table(history.periods)),  # a column
 )
 st.caption(TEXT["reports_caption"].format(as_of=fmt.day(as_of)))
 ui.display.assumption_legend(rules, sorted({p.period.year for p in history.periods}))
