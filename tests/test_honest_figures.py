@@ -260,7 +260,7 @@ def test_an_assumed_due_date_and_grant_are_marked_where_they_judge(seeded_url, a
     table = at.dataframe[0].value.set_index("IA-råd")
     oslo, troms = table.loc["IA-rådet i Oslo"], table.loc["IA-rådet i Troms"]
     assert oslo["Status År"] == "Mangler (antatt frist)"
-    assert troms["Status År"] == "Levert i tide (antatt frist)"
+    assert troms["Status År"] == "Levert i tide (antatt frist) (oppgitt)"
     assert troms["Tildeling"] == "regel (antatt)"
     captions = [c.value for c in at.caption]
     legend = next(c for c in captions if c.startswith("**«(antatt)», «(antatt frist)»:**"))

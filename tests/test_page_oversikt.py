@@ -3,7 +3,14 @@ URL, the empty state, and the flags."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+
+from conftest import SAMPLE_REGISTER
+
+from ia_data.demo import SAMPLE_DIR
+from ia_data.domain.access import OPERATOR
+from ia_data.storage import db
+from ia_data.storage.store import import_file
 
 
 def _metrics(at) -> dict[str, str]:
@@ -60,7 +67,8 @@ def test_table_values_for_2015(app_on, seeded_url):
         "regel",
     )
     assert table.loc["IA-rådet i Vestfold"]["Status År"] == (
-        "Levert for sent (+21 dager) (antatt frist)"  # the 2015 letter gives no date
+        "Levert for sent (+21 dager) (antatt frist) (oppgitt)"  # no date in the 2015 letter;
+        # the demo's reports are historical: their receipt is the «Innsendt» they give
     )
     assert table.loc["IA-rådet i Rogaland"]["Møter"] == 5
 
@@ -78,7 +86,9 @@ def test_the_compact_view_fits_the_figures_of_the_full_one(app_on, seeded_url):
     nordland = table.loc["Nordland"]
     assert (nordland["Tildelt (kr)"], nordland["Brukt (kr)"]) == (400_000, 437_250)
     assert round(nordland["Forbruk (%)"], 1) == 109.3
-    assert table.loc["Vestfold"]["Status År (antatt frist)"] == "Levert for sent (+21 dager)"
+    assert table.loc["Vestfold"]["Status År (antatt frist)"] == (
+        "Levert for sent (+21 dager) (oppgitt)"
+    )
     assert table.loc["Rogaland"]["Møter"] == 5
     # Where each report stands, beside its status: the demo's reports of 2015 were
     # approved before the route existed (its 2016 shows the route).
@@ -97,14 +107,14 @@ def test_as_of_date_changes_the_status(app_on, seeded_url):
     table = _table(at)
     assert table.loc["IA-rådet i Troms"]["Status H1"] == "Forfaller snart"
     assert table.loc["IA-rådet i Troms"]["Innsendt H1"] is None
-    assert set(table["Status H1"]) == {"Forfaller snart", "Levert i tide"}
+    assert set(table["Status H1"]) == {"Forfaller snart", "Levert i tide (oppgitt)"}
     assert set(table["Status H2"]) == {"Ikke forfalt"}
     soon = (table["Status H1"] == "Forfaller snart").sum()
     assert _metrics(at)["Forfaller snart"] == str(soon)
     # After the due date, Troms (sent 14 Sep) is late; Telemark H2 2012 never came.
     at = app_on(seeded_url, ar="2012", per="2013-06-01", vis="alle")
     table = _table(at)
-    assert table.loc["IA-rådet i Troms"]["Status H1"] == "Levert for sent (+13 dager)"
+    assert table.loc["IA-rådet i Troms"]["Status H1"] == "Levert for sent (+13 dager) (oppgitt)"
     assert table.loc["IA-rådet i Telemark"]["Status H2"] == "Mangler"
 
 
@@ -140,3 +150,24 @@ def test_page_has_both_exports_and_three_charts(app_on, seeded_url):
         "Last ned samlet rapport 2015 (XLSX)",
     ]
     assert len(at.get("plotly_chart")) == 3
+
+
+def test_a_given_receipt_is_marked_in_the_status_and_a_stamped_one_is_not(app_on, sqlite_database):
+    """A status judged by the «Innsendt» a report gives (a historical load, or a report from
+    before the app stamped receipts) says so in its cell, «(oppgitt)», with the legend; one
+    judged by the receipt the app stamped does not."""
+    url = sqlite_database(SAMPLE_REGISTER)
+    engine = db.get_engine(url)
+    for council, historical in (("troms", True), ("nordland", False)):
+        path = SAMPLE_DIR / f"rapport_2015_Ar_ia-radet-i-{council}.xlsx"
+        result = import_file(
+            engine, path.name, path.read_bytes(), scope=OPERATOR, historical=historical,
+            now=datetime(2016, 2, 15, 12, tzinfo=UTC),
+        )  # fmt: skip
+        assert result.status == "lagret"
+    at = app_on(url, ar="2015", per="2016-06-01", vis="alle")
+    table = _table(at)
+    assert table.loc["IA-rådet i Troms"]["Status År"] == "Levert i tide (antatt frist) (oppgitt)"
+    assert table.loc["IA-rådet i Nordland"]["Status År"] == "Levert i tide (antatt frist)"
+    legend = [c.value for c in at.caption if c.value.startswith("**«(oppgitt)»:**")]
+    assert legend and "oppgitt, ikke registrert av appen" in legend[0]

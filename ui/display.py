@@ -301,6 +301,16 @@ def assumption_legend(rules, years) -> None:
         )
 
 
+def given_legend(statuses) -> None:
+    """What the «(oppgitt)» mark in a status cell means, where one of ``statuses`` has it."""
+    if any(s.receipt_given and s.submitted is not None for s in statuses):
+        st.caption(
+            "**«(oppgitt)»:** oppgitt, ikke registrert av appen: rapporten kom før appen "
+            "registrerte mottak (eller ble lastet inn som historisk), så statusen bedømmes "
+            "etter «Innsendt»-datoen i rapporten."
+        )
+
+
 def goal_legend() -> None:
     """The three sub-goals, named, under a page that counts activities by them."""
     st.caption("  \n".join(f"**{name}:** {text}" for name, text in rules_in_force().goals_legend()))

@@ -157,6 +157,7 @@ st.caption(TEXT["flags"])
 if tables.shows_sickness(sickness):
     st.caption(f"**Sykefravær:** {ui.text.plain(sickness.caption)} {TEXT['sickness']}")
 ui.display.assumption_legend(rules, [year])
+ui.display.given_legend([status for row in rows for status in row.periods])
 ui.display.goal_legend()
 ui.display.council_page_links([r.council for r in rows], TEXT["links"])
 

@@ -182,6 +182,7 @@ ui.display.show_table(
 )
 st.caption(TEXT["reports_caption"].format(as_of=fmt.day(as_of)))
 ui.display.assumption_legend(rules, sorted({p.period.year for p in history.periods}))
+ui.display.given_legend(history.periods)
 ui.review.route(council.id, key="rad_route")
 
 # --- the answers, side by side ---------------------------------------------------------

@@ -48,13 +48,27 @@ def review_cell(status: PeriodStatus) -> str | None:
 
 def status_text(status: PeriodStatus, screen: bool = False) -> str:
     """A period's status as a cell says it: on screen, marked where the due date it is
-    judged by is assumed (the letters give none for that period)."""
-    if screen and status.period.due_is_assumption:
-        return f"{status.status.text} {ASSUMED_DUE_MARK}"
-    return status.status.text
+    judged by is assumed (the letters give none for that period), and where the receipt it
+    is judged by was given, not stamped by the app (a file has both in columns of their
+    own: «Antatt frist», «Kvittering»)."""
+    if not screen:
+        return status.status.text
+    text = status.status.text
+    if status.period.due_is_assumption:
+        text = f"{text} {ASSUMED_DUE_MARK}"
+    return given_marked(text, status)
+
+
+def given_marked(text: str, status: PeriodStatus) -> str:
+    """``text`` (a status cell on screen) marked «(oppgitt)» where the receipt the status is
+    judged by was given in the report, not stamped by the app."""
+    if status.receipt_given and status.submitted is not None:
+        return f"{text} {GIVEN_MARK}"
+    return text
 
 
 ASSUMED_DUE_MARK = "(antatt frist)"
+GIVEN_MARK = "(oppgitt)"  # GIVEN_NOT_STAMPED, on screen (the legend says it in full)
 
 
 # Money and activity, as every table that shows a council's year has them.
@@ -189,6 +203,9 @@ def overview_compact_table(
                 short[row.council.id] = " / ".join(_one_decimal(v.value) for v in values)
     for row, line in zip(rows, full.rows, strict=True):
         cells = [row.council.short_name, *(line[i] for i in at[1:])]
+        first = len(cells) - len(periods)  # the status cells, marked as on the full table
+        for k, status in enumerate(row.periods):
+            cells[first + k] = given_marked(cells[first + k], status)
         if row.council.id in short:
             cells[[column.name for column in keep].index(c.SICKNESS.name)] = short[row.council.id]
         table_rows.append(cells)
