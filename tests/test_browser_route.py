@@ -214,8 +214,11 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
     assert _metrics(group, "Brukt")["Brukt"] == kroner(spent).replace("\xa0", " ")
     _shot(group, "oversiktsgruppen-oversikt")
     group.get_by_text("Sendt til Oppfølgingsgruppen").first.click()
+    forwarded = group.get_by_role("button", name="Last ned samlet-rapport-2016.xlsx")
+    forwarded.wait_for()  # the expander open, its button drawn
+    _idle(group)  # and no run under way that would replace the button's file
     with group.expect_download() as download:
-        group.get_by_role("button", name="Last ned samlet-rapport-2016.xlsx").click()
+        forwarded.click()
     data = Path(download.value.path()).read_bytes()
     (sent,) = _engine_do(server.db_url, lambda s: forwarded_reports(s, scope=OPERATOR))
     stored = _engine_do(server.db_url, lambda s: forwarded_file(s, sent.id, scope=OPERATOR))
