@@ -165,6 +165,10 @@ def test_only_an_admin_loads_historical_reports(fresh_db):
         "h.xlsx: ikke lagret – Ingen tilgang: bare en administrator kan laste inn historiske "
         "rapporter; ingenting er lagret"
     )
+    assert result.status == "avvist"
+    with Session(fresh_db) as session:  # a refused file stores nothing
+        assert session.exec(select(func.count()).select_from(Upload)).one() == 0
+        assert session.exec(select(func.count()).select_from(Receipt)).one() == 0
 
 
 def test_ia_data_import_historisk(fresh_db, tmp_path, capsys):
