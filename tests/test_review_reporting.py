@@ -285,6 +285,9 @@ def test_review_changes_compare_the_waiting_version_with_the_one_judged(approved
         changes = review_changes(session, troms, 2012, "H1", scope=OPERATOR)
     assert (changes.replaces_upload_id, changes.after["Kostnad (øre)"]) == (first, 30_000_00)
     assert third
+    assert [(c.kind, c.details) for c in changes.activities] == [
+        ("endret", ["Kostnad: 10\u00a0000 kr → 30\u00a0000 kr"])
+    ]
 
 
 def test_a_first_version_has_nothing_to_compare_with(fresh_db):
