@@ -220,8 +220,11 @@ def test_a_secretariat_and_the_oversight_group_never_review(fresh_db):
 def test_the_coordination_unit_and_an_admin_review(fresh_db, who):
     scope = COORDINATION if who == "coordination" else OPERATOR
     first = upload(fresh_db)
-    approve(fresh_db, first, scope=scope, by=KOORD)
+    said = approve(fresh_db, first, scope=scope, by=KOORD)
     assert state(fresh_db)[0] == "Godkjent"
+    assert said == f"Opplasting nr. {first} ({WHAT}) er godkjent"
+    assert state(fresh_db) == ("Godkjent", first, first)
+    assert events(fresh_db)[-1] == ("godkjent", "Godkjent", "")
 
 
 def test_the_thread_takes_comments_from_the_unit_and_the_own_secretariat(fresh_db):
