@@ -108,20 +108,23 @@ def review_states(
 
 
 def _add_reasons(session: Session, rows: list[ReviewRow]) -> None:
-    """The reason of the last return of each of these (sent back) reports."""
+    """The reason of the last return of each of these (sent back) reports, in one query."""
+    if not rows:
+        return
+    returns = session.exec(
+        select(
+            ReviewEvent.council_id, ReviewEvent.year, ReviewEvent.period,
+            ReviewEvent.text, ReviewEvent.points_to,
+        )
+        .where(
+            ReviewEvent.council_id.in_(sorted({r.council_id for r in rows})),
+            ReviewEvent.action == ReviewAction.RETURNED,
+        )
+        .order_by(ReviewEvent.id)
+    ).all()  # fmt: skip
+    last = {(c_id, year, period): (text, to) for c_id, year, period, text, to in returns}
     for row in rows:
-        last = session.exec(
-            select(ReviewEvent.text, ReviewEvent.points_to)
-            .where(
-                ReviewEvent.council_id == row.council_id,
-                ReviewEvent.year == row.year,
-                ReviewEvent.period == row.period,
-                ReviewEvent.action == ReviewAction.RETURNED,
-            )
-            .order_by(ReviewEvent.id.desc())
-        ).first()
-        if last is not None:
-            row.reason, row.points_to = last
+        row.reason, row.points_to = last.get((row.council_id, row.year, row.period), ("", ""))
 
 
 def review_queue(session: Session, *, scope: Scope) -> list[ReviewRow]:
