@@ -57,7 +57,7 @@ def given_moment(day: date) -> datetime:
 
 def received_on(moment: datetime) -> date:
     """A receipt's date, in Oslo: what the deadline status judges."""
-    return local(moment).date() if moment.tzinfo else moment.date()
+    return local(moment).date()
 
 
 def record_arrival(
