@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import threading
 import time
 import urllib.request
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
@@ -174,3 +175,59 @@ def _idle(page) -> None:
     """Wait as Streamlit's own suite does: the script has run and nothing is pending."""
     page.wait_for_timeout(300)
     page.wait_for_selector(IDLE)
+
+
+# --- a signed-in server and browser, as the browser tests use them -------------------------
+
+SHOTS = Path(os.environ["IA_SCREENSHOTS"]) if os.environ.get("IA_SCREENSHOTS") else None
+
+
+@contextmanager
+def signed_in_server(url: str, folder: Path, people: list[Person], **env):
+    """``streamlit run app.py`` on ``url`` with sign-in against a local provider that knows
+    ``people`` (``env``: more of the server's environment), reached on ``localhost``, the
+    host of ``redirect_uri``."""
+    from test_browser import Server, _free_port
+
+    with Provider(people) as provider:
+        port = _free_port()
+        secrets_file = write_secrets(folder / "secrets.toml", port, provider)
+        server = Server(
+            url,
+            folder / "streamlit.log",
+            port=port,
+            IA_AUTH=None,  # sign-in, not the open mode of the other tests
+            STREAMLIT_SECRETS_FILES=str(secrets_file),
+            **env,
+        )
+        server.base = f"http://localhost:{port}"
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+def signed_in_as(browser, person: Person, server):
+    """A browser of ``person``'s own (its own cookies), signed in: the first run after the
+    callback has named who is signed in (or, with no role, said so)."""
+    from test_browser import _idle
+
+    context = browser.new_context(viewport={"width": 1440, "height": 1200})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(server.base)
+    page.get_by_role("heading", name="Logg inn").wait_for()
+    sign_in(page, server.base, person.email)
+    page.get_by_text(person.name).first.wait_for()
+    _idle(page)
+    return page
+
+
+def screenshot(page, name: str) -> None:
+    """With ``IA_SCREENSHOTS=DIR``: the whole page, once its run is done, as ``DIR/name.png``."""
+    if SHOTS is not None:
+        from test_browser import _idle
+
+        _idle(page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

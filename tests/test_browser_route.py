@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from pathlib import Path
 
 import openpyxl
 import pytest
 from conftest import SAMPLE_REGISTER
-from oidc import Person, Provider, sign_in, write_secrets
+from oidc import Person, screenshot, signed_in_as, signed_in_server
 from sqlmodel import Session
-from test_browser import Server, _choose_file, _free_port, _idle, _metrics, _open, _wait_for_text
+from test_browser import Server, _choose_file, _idle, _metrics, _open, _wait_for_text
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR, Actor, Role
@@ -40,7 +39,6 @@ OVERSIGHT = Person("tilsyn@example.no", "Odd Oversikt")
 TROMS_2016 = SAMPLE_DIR / "rapport_2016_Ar_ia-radet-i-troms.xlsx"
 WRONG_COST = 152_000  # the first activity's cost, ten times too high
 REASON = "Kostnaden for den første aktiviteten er ti ganger for høy"
-SHOTS = Path(os.environ.get("IA_SCREENSHOTS", "")) if os.environ.get("IA_SCREENSHOTS") else None
 
 
 def _engine_do(url: str, work):
@@ -75,41 +73,9 @@ def route_server(database, tmp_path):
     users.set_user(engine, OVERSIGHT.email, Role.OVERSIGHT, by=Actor("test"), scope=OPERATOR)
     db._engines.pop(url, None)
     engine.dispose()
-    with Provider([TROMS, UNIT, OVERSIGHT]) as provider:
-        port = _free_port()
-        secrets = write_secrets(tmp_path / "secrets.toml", port, provider)
-        server = Server(
-            url,
-            tmp_path / "streamlit.log",
-            port=port,
-            IA_AUTH=None,
-            STREAMLIT_SECRETS_FILES=str(secrets),
-        )
-        server.base = f"http://localhost:{port}"
+    with signed_in_server(url, tmp_path, [TROMS, UNIT, OVERSIGHT]) as server:
         server.troms_id = troms_id
-        try:
-            yield server
-        finally:
-            server.stop()
-
-
-def _as(browser, person: Person, server: Server):
-    context = browser.new_context(viewport={"width": 1440, "height": 1200})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(server.base)
-    page.get_by_role("heading", name="Logg inn").wait_for()
-    sign_in(page, server.base, person.email)
-    page.get_by_text(person.name).first.wait_for()
-    _idle(page)
-    return page
-
-
-def _shot(page, name: str) -> None:
-    if SHOTS is not None:
-        _idle(page)
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        yield server
 
 
 def _text(page) -> str:
@@ -141,7 +107,7 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
     book.save(wrong)
 
     # The secretariat uploads: the receipt, in Norwegian time.
-    troms = _as(browser, TROMS, server)
+    troms = signed_in_as(browser, TROMS, server)
     _upload(troms, server, wrong)
     first = _troms(server)
     assert first.state == "Mottatt"
@@ -149,17 +115,17 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
     assert f"{receipt} Gjennomgang: «Mottatt»." in _text(troms)
 
     # The coordination unit sends it back with a reason.
-    unit = _as(browser, UNIT, server)
+    unit = signed_in_as(browser, UNIT, server)
     _open(unit, f"{server.base}/gjennomgang", "Gjennomgang")
     assert "IA-rådet i Troms, 2016 År" in _text(unit)
     unit.get_by_label("Begrunnelse (påkrevd når rapporten sendes tilbake)").fill(REASON)
     unit.get_by_label("Gjelder (valgfritt): ark, rad eller spørsmål").fill("Aktiviteter, rad 5")
     unit.get_by_role("button", name="Send tilbake").scroll_into_view_if_needed()
-    _shot(unit, "gjennomgang-vurdering")
+    screenshot(unit, "gjennomgang-vurdering")
     unit.get_by_role("button", name="Send tilbake").click()
     _wait_for_text(unit, "er sendt tilbake")
     assert _troms(server).state == "Trenger retting"
-    _shot(unit, "gjennomgang-sendt-tilbake")
+    screenshot(unit, "gjennomgang-sendt-tilbake")
 
     # The secretariat sees the reason (its first page, and Råd) and uploads a correction.
     _open(troms, server.base, "Oversikt")
@@ -173,7 +139,7 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
     reason = "IA-rådet i Troms, 2016 År: Trenger retting. Begrunnelse fra Koordineringsenheten:"
     assert f"{reason} {REASON}" in said
     assert "Gjelder: Aktiviteter, rad 5" in said
-    _shot(troms, "rad-trenger-retting")
+    screenshot(troms, "rad-trenger-retting")
     _upload(troms, server, TROMS_2016)
     assert f"{receipt} Gjennomgang: «Mottatt på nytt»." in _text(troms)  # the same receipt
     assert _troms(server).received_at == first.received_at
@@ -188,7 +154,7 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
     assert before - after == (WRONG_COST - right_cost) * 100
     named = f"Endret: Kostnad {kroner(before)} → {kroner(after)}.".replace("\xa0", " ")
     assert named in _text(unit)
-    _shot(unit, "gjennomgang-endret")
+    screenshot(unit, "gjennomgang-endret")
     unit.get_by_role("button", name="Godkjenn").click()
     _wait_for_text(unit, "er godkjent")
     assert _troms(server).state == "Godkjent"
@@ -197,7 +163,7 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
     # … and forwards 2016 to the oversight group.
     unit.get_by_role("button", name="Send til oppfølgingsgruppen").click()
     _wait_for_text(unit, "er sendt til Oppfølgingsgruppen")
-    _shot(unit, "gjennomgang-sendt-videre")
+    screenshot(unit, "gjennomgang-sendt-videre")
 
     # The oversight group: «Godkjent», Troms' figures, and the forwarded report.
     rules = load_rules(DEFAULT_RULES_FILE)
@@ -209,10 +175,10 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
             if r.council.name == "IA-rådet i Troms"
         ),
     )
-    group = _as(browser, OVERSIGHT, server)
+    group = signed_in_as(browser, OVERSIGHT, server)
     _open(group, f"{server.base}/?ar=2016&rad={server.troms_id}&vis=alle", "Oversikt")
     assert _metrics(group, "Brukt")["Brukt"] == kroner(spent).replace("\xa0", " ")
-    _shot(group, "oversiktsgruppen-oversikt")
+    screenshot(group, "oversiktsgruppen-oversikt")
     group.get_by_text("Sendt til Oppfølgingsgruppen").first.click()
     forwarded = group.get_by_role("button", name="Last ned samlet-rapport-2016.xlsx")
     forwarded.wait_for()  # the expander open, its button drawn
@@ -224,7 +190,7 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
     stored = _engine_do(server.db_url, lambda s: forwarded_file(s, sent.id, scope=OPERATOR))
     assert hashlib.sha256(data).hexdigest() == sent.sha256 and data == stored[1]
     assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames
-    _shot(group, "oversiktsgruppen-sendt")
+    screenshot(group, "oversiktsgruppen-sendt")
     _open(group, f"{server.base}/rad?rad={server.troms_id}", "Råd")  # status, then review
     row = group.locator("[data-testid=stDataFrame] tr").filter(has_text="2016 År")
     row.first.wait_for(state="attached")

@@ -12,18 +12,16 @@ engines."""
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import openpyxl
 import pytest
 from conftest import SAMPLE_REGISTER
-from oidc import AUTH_COOKIE, Person, Provider, sign_in, sign_out, write_secrets
+from oidc import AUTH_COOKIE, Person, screenshot, sign_in, sign_out, signed_in_as, signed_in_server
 from sqlmodel import Session
 from test_browser import (
     Server,
     _choose_file,
-    _free_port,
     _idle,
     _metrics,
     _no_failure,
@@ -47,7 +45,6 @@ ENDED = (
     "Økten din er avsluttet: du har logget ut (her eller i en annen fane), eller en "
     "administrator har endret tilgangen din. Logg inn på nytt for å fortsette."
 )
-SHOTS = Path(os.environ.get("IA_SCREENSHOTS", "")) if os.environ.get("IA_SCREENSHOTS") else None
 
 
 @pytest.fixture
@@ -65,43 +62,9 @@ def signed_server(database, tmp_path):
     users.set_user(engine, OVERSIGHT.email, Role.OVERSIGHT, by=Actor("test"), scope=OPERATOR)
     db._engines.pop(url, None)
     engine.dispose()
-    with Provider([TROMS, OVERSIGHT, ADMIN, NEW, NO_ROLE]) as provider:
-        port = _free_port()
-        secrets = write_secrets(tmp_path / "secrets.toml", port, provider)
-        server = Server(
-            url,
-            tmp_path / "streamlit.log",
-            port=port,
-            IA_AUTH=None,  # sign-in, not the open mode of the other tests
-            IA_ADMIN_EMAILS=ADMIN.email,
-            STREAMLIT_SECRETS_FILES=str(secrets),
-        )
-        server.base = f"http://localhost:{port}"  # the host of redirect_uri
-        try:
-            yield server
-        finally:
-            server.stop()
-
-
-def _as(browser, person: Person, server: Server):
-    """A browser of ``person``'s own (its own cookies), signed in."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1200})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(server.base)
-    page.get_by_role("heading", name="Logg inn").wait_for()
-    sign_in(page, server.base, person.email)
-    # The first run after the callback: the sidebar names who is signed in (or, with no
-    # role, the page says so).
-    page.get_by_text(person.name).first.wait_for()
-    _idle(page)
-    return page
-
-
-def _shot(page, name: str) -> None:
-    if SHOTS is not None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    people = [TROMS, OVERSIGHT, ADMIN, NEW, NO_ROLE]
+    with signed_in_server(url, tmp_path, people, IA_ADMIN_EMAILS=ADMIN.email) as server:
+        yield server
 
 
 def _sidebar_pages(page) -> list[str]:
@@ -122,7 +85,7 @@ def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
     before = len(server.uploads())
 
     # Troms' secretariat: upload for Troms, refused for Nordland, only Troms on Oversikt.
-    page = _as(browser, TROMS, server)
+    page = signed_in_as(browser, TROMS, server)
     sidebar = page.get_by_test_id("stSidebar").inner_text().replace("\u2060", "")
     assert "Tove Troms" in sidebar and TROMS.email in sidebar
     assert "Sekretariat for IA-rådet i Troms" in sidebar
@@ -148,7 +111,7 @@ def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
         "laste opp for IA-rådet i Troms; ingenting er lagret" in refused
     )
     assert page.get_by_role("button", name="Ingen filer kan lagres").is_disabled()
-    _shot(page, "sekretariat-avvist-opplasting")
+    screenshot(page, "sekretariat-avvist-opplasting")
     assert len(server.uploads()) == before + 1  # the Nordland file stored nothing
     _open(page, f"{server.base}/?ar=2015&per=2016-06-01&vis=alle", "Oversikt")
     figures = _metrics(page, "IA-råd", "Brukt")
@@ -163,7 +126,7 @@ def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
     book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     listed = [r[0] for r in book["Oversikt"].iter_rows(min_row=2, values_only=True)]
     assert listed == ["IA-rådet i Troms"]
-    _shot(page, "sekretariat-oversikt")
+    screenshot(page, "sekretariat-oversikt")
     _open(page, f"{server.base}/tilgang", "Ingen tilgang")  # a deep link it may not open
     _no_failure(page)
     sign_out(page)
@@ -171,19 +134,19 @@ def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
     page.context.close()
 
     # The oversight group: every council, no Last opp.
-    page = _as(browser, OVERSIGHT, server)
+    page = signed_in_as(browser, OVERSIGHT, server)
     assert "Last opp" not in _sidebar_pages(page)
     _open(page, f"{server.base}/?ar=2015&per=2016-06-01", "Oversikt")
     assert _metrics(page, "IA-råd", "Brukt")["IA-råd"] == "18"
-    _shot(page, "oversiktsgruppen-oversikt")
+    screenshot(page, "oversiktsgruppen-oversikt")
     _open(page, f"{server.base}/last_opp", "Ingen tilgang")
     page.context.close()
 
     # The admin (from IA_ADMIN_EMAILS) gives the newcomer Finnmark on «Tilgang».
-    page = _as(browser, ADMIN, server)
+    page = signed_in_as(browser, ADMIN, server)
     assert _sidebar_pages(page)[-3:] == ["Tilgang", "Register", "Statistikk"]
     _open(page, f"{server.base}/?ar=2015&per=2016-06-01", "Oversikt")
-    _shot(page, "admin-oversikt")
+    screenshot(page, "admin-oversikt")
     _open(page, f"{server.base}/tilgang", "Tilgang")
     page.get_by_label("E-post").fill(NEW.email)
     page.get_by_label("Navn (valgfritt)").fill(NEW.name)
@@ -194,11 +157,11 @@ def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Lagre tilgangen").click()
     _wait_for_text(page, "er lagt til med rollen sekretariat for IA-rådet i Finnmark")
-    _shot(page, "admin-tilgang")
+    screenshot(page, "admin-tilgang")
     page.context.close()
 
     # The newcomer, signing in, uploads for Finnmark.
-    page = _as(browser, NEW, server)
+    page = signed_in_as(browser, NEW, server)
     _upload(page, server, SAMPLE_DIR / "rapport_2016_Ar_ia-radet-i-finnmark.xlsx")
     _wait_for_text(page, "Filen er kontrollert uten feil")
     page.get_by_role("button", name="Lagre filen").click()
@@ -211,11 +174,11 @@ def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
     page.context.close()
 
     # A user with no role is told whom to ask.
-    page = _as(browser, NO_ROLE, server)
+    page = signed_in_as(browser, NO_ROLE, server)
     page.get_by_role("heading", name="Du har ikke tilgang ennå").wait_for()
     asked = page.get_by_test_id("stAlertContentInfo").inner_text().replace("\u2060", "")
     assert NO_ROLE.email in asked and ADMIN.email in asked
-    _shot(page, "ingen-rolle")
+    screenshot(page, "ingen-rolle")
     page.context.close()
 
 
@@ -247,7 +210,7 @@ def test_signing_out_ends_the_session_a_copied_cookie_and_another_tab_get_no_dat
     signed_server, browser
 ):
     server = signed_server
-    page = _as(browser, TROMS, server)
+    page = signed_in_as(browser, TROMS, server)
     # What a thief would copy: the identity cookie, as the browser holds it.
     copied = [c for c in page.context.cookies(server.base) if c["name"].startswith(AUTH_COOKIE)]
     assert copied
