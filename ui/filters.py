@@ -9,6 +9,8 @@ from datetime import date
 
 import streamlit as st
 
+from ia_data.reporting.council import council_register
+from ui.data import read
 from ui.links import (
     DATE_MAX,
     DATE_MIN,
@@ -123,6 +125,13 @@ def council_filter(options) -> list[int]:
         st.query_params.pop("rad", None)
     _keep("councils", chosen)
     return chosen
+
+
+def council_filter_for(years: list[int]) -> list[int]:
+    """The council filter offering the councils that exist in any of ``years``: a page
+    about those years offers no council that was not there then."""
+    councils = read(council_register)
+    return council_filter([c for c in councils if any(c.exists_in(y) for y in years)])
 
 
 def goal_filter() -> int | None:

@@ -17,7 +17,6 @@ from ia_data.reporting.activities import (
     activity_list,
     report_uploads,
 )
-from ia_data.reporting.council import council_register
 from ia_data.reporting.overview import overview
 from ia_data.reporting.sickness import sickness_and_activity
 
@@ -74,9 +73,7 @@ with st.container(horizontal=True):
     year = ui.filters.year_filter(years, default=years[0])
     goal = ui.filters.goal_filter()
     approved_only = ui.filters.approved_filter()
-council_ids = ui.filters.council_filter(
-    [c for c in ui.data.read(council_register) if c.exists_in(year)]
-)
+council_ids = ui.filters.council_filter_for([year])
 coverage_rows = ui.data.read(
     overview,
     year=year,

@@ -13,7 +13,6 @@ from ia_data.domain.kinds import ReviewState
 from ia_data.domain.rules import Status
 from ia_data.output import charts
 from ia_data.reporting import columns, tables
-from ia_data.reporting.council import council_register
 from ia_data.reporting.deadlines import data_years, deadlines, falling_due, missing_reports
 
 TEXT = {
@@ -66,9 +65,7 @@ with st.container(horizontal=True):
     as_of = ui.filters.as_of_filter()
     years = ui.filters.year_range_filter(all_years)
     approved_only = ui.filters.approved_filter()
-council_ids = ui.filters.council_filter(
-    [c for c in ui.data.read(council_register) if any(c.exists_in(y) for y in years)]
-)
+council_ids = ui.filters.council_filter_for(years)
 rows = ui.data.read(
     deadlines,
     rules=rules,

@@ -11,7 +11,6 @@ from ia_data.domain.money import rule_grants_text
 from ia_data.output import charts
 from ia_data.reporting import columns, money_tables
 from ia_data.reporting.activities import activity_types, spend_by_type
-from ia_data.reporting.council import council_register
 from ia_data.reporting.headline import headline
 from ia_data.reporting.money import allocation_history, money, pool_status
 
@@ -76,9 +75,7 @@ years = ui.data.page_start(TEXT)
 with st.container(horizontal=True):
     year = ui.filters.year_filter(years, default=years[0])
     approved_only = ui.filters.approved_filter()
-council_ids = ui.filters.council_filter(
-    [c for c in ui.data.read(council_register) if c.exists_in(year)]
-)
+council_ids = ui.filters.council_filter_for([year])
 rows = ui.data.read(
     money, rules=rules, years=[year], council_ids=council_ids or None, approved_only=approved_only
 )

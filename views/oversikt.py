@@ -11,7 +11,6 @@ from ia_data.domain.money import rule_grants_text
 from ia_data.domain.rules import ASSUMED_MARK
 from ia_data.output import charts
 from ia_data.reporting import columns, tables
-from ia_data.reporting.council import council_register
 from ia_data.reporting.headline import headline
 from ia_data.reporting.overview import overview
 from ia_data.reporting.sickness import sickness_overview
@@ -67,9 +66,7 @@ with st.container(horizontal=True):
     as_of = ui.filters.as_of_filter()
     goal = ui.filters.goal_filter()
     approved_only = ui.filters.approved_filter()
-council_ids = ui.filters.council_filter(
-    [c for c in ui.data.read(council_register) if c.exists_in(year)]
-)
+council_ids = ui.filters.council_filter_for([year])
 
 rows = ui.data.read(
     overview,
