@@ -12,7 +12,12 @@ from ia_data.domain import formatting as fmt
 from ia_data.domain.kinds import ReviewAction, ReviewState
 from ia_data.output.forward import forwarded_file, forwarded_reports, forwarded_table
 from ia_data.reporting import columns
-from ia_data.reporting.review import review_history, review_states, review_states_table
+from ia_data.reporting.review import (
+    review_history,
+    review_history_table,
+    review_states,
+    review_states_table,
+)
 from ia_data.reporting.table import Table
 from ia_data.reporting.tables import review_cell
 from ia_data.storage.review import approve, comment, send_back
@@ -109,6 +114,23 @@ def thread(steps) -> None:
                 st.text(step.text)
             if step.points_to:
                 st.caption(plain(TEXT["points_to"].format(where=step.points_to)))
+
+
+def history_table(steps, *, key: str, stem: str, title: str, filters, max_height: int = 560):
+    """The review steps as a table with its download (the events, one a row), as Gjennomgang
+    and Opplastinger both show them; the download names the uploads the steps concern."""
+    show_table(
+        review_history_table(steps),
+        key=key,
+        max_height=max_height,
+        download=Download(
+            stem,
+            title=title,
+            filters=filters,
+            upload_ids=sorted({s.upload_id for s in steps if s.upload_id}),
+            row_label="Antall hendelser",
+        ),
+    )
 
 
 def sent_back_notice() -> None:

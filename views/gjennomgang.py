@@ -22,7 +22,6 @@ from ia_data.reporting.review import (
     days_waiting,
     review_changes,
     review_history,
-    review_history_table,
     review_queue,
     review_queue_table,
     review_states,
@@ -268,16 +267,12 @@ else:
     ui.review.thread(steps)
     ui.review.comment_box(row.upload_id)
     with st.expander(TEXT["history_export"]):
-        ui.display.show_table(
-            review_history_table(steps),
+        ui.review.history_table(
+            steps,
             key="review_history",
-            download=ui.display.Download(
-                f"ia-gjennomgang-{row.council_id}-{row.year}-{row.period}",
-                title=f"Hendelser for {row.council}, {row.year} {row.period}",
-                filters=[(columns.COUNCIL, row.council), (columns.PERIOD, row.period)],
-                upload_ids=sorted({s.upload_id for s in steps if s.upload_id}),
-                row_label="Antall hendelser",
-            ),
+            stem=f"ia-gjennomgang-{row.council_id}-{row.year}-{row.period}",
+            title=f"Hendelser for {row.council}, {row.year} {row.period}",
+            filters=[(columns.COUNCIL, row.council), (columns.PERIOD, row.period)],
         )
 
 # --- every report and where it stands --------------------------------------------------

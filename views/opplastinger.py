@@ -12,7 +12,7 @@ from ia_data.domain.kinds import UploadKind
 from ia_data.reporting import columns, record_tables
 from ia_data.reporting import uploads as up
 from ia_data.reporting.council import council_register
-from ia_data.reporting.review import review_history, review_history_table
+from ia_data.reporting.review import review_history
 from ia_data.storage.store import restore_upload, upload_content
 
 TEXT = {
@@ -206,17 +206,13 @@ steps = [
     and (not wanted or (s.year, s.period) in wanted)
 ]
 if steps:
-    ui.display.show_table(
-        review_history_table(steps),
+    ui.review.history_table(
+        steps,
         key="route_history",
         max_height=420,
-        download=ui.display.Download(
-            "ia-gjennomgangshistorikk",
-            title=TEXT["route"],
-            filters=[(columns.COUNCIL, ", ".join(sorted({s.council for s in steps})))],
-            upload_ids=sorted({s.upload_id for s in steps if s.upload_id}),
-            row_label="Antall hendelser",
-        ),
+        stem="ia-gjennomgangshistorikk",
+        title=TEXT["route"],
+        filters=[(columns.COUNCIL, ", ".join(sorted({s.council for s in steps})))],
     )
     st.caption(TEXT["route_caption"])
 else:
