@@ -18,6 +18,7 @@ from ia_data.domain.rules import Rules
 from ia_data.reporting.deadlines import years_with_data
 from ia_data.storage import db, version
 from ia_data.storage import engine as engine_setup
+from ia_data.storage.store import upload_content
 from ui.auth import scope, visitor
 from ui.text import plain
 
@@ -61,6 +62,13 @@ def read(function, /, *, cache: bool = True, **kwargs):
 def _cached(url: str, version: int, name: str, key: tuple, _function, _arguments: dict):
     with Session(db.get_engine(url)) as session:
         return _function(session, **_arguments)
+
+
+def upload_bytes(upload_id: int) -> bytes:
+    """The original bytes of an upload, read when a download button is pressed (not cached:
+    a file may be large); nothing for one outside the visitor's scope."""
+    found = read(upload_content, upload_id=upload_id, cache=False)
+    return found[1] if found else b""
 
 
 def _key(value):

@@ -8,6 +8,7 @@ shown as it words it."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 import streamlit as st
 
@@ -28,7 +29,6 @@ from ia_data.reporting.review import (
     review_states_table,
 )
 from ia_data.reporting.table import Kroner
-from ia_data.storage.store import upload_content
 
 TEXT = {
     "title": "Gjennomgang",
@@ -174,13 +174,9 @@ else:
         )
         file_name = report.file_name or f"opplasting-{row.upload_id}.xlsx"
 
-        def _workbook(upload_id: int = row.upload_id) -> bytes:
-            found = ui.data.read(upload_content, upload_id=upload_id, cache=False)
-            return found[1] if found else b""
-
         st.download_button(
             TEXT["workbook"].format(name=file_name),
-            data=ui.auth.as_this_visitor(_workbook),
+            data=ui.auth.as_this_visitor(partial(ui.data.upload_bytes, row.upload_id)),
             file_name=file_name,
             icon=":material/download:",
             on_click="ignore",

@@ -13,7 +13,7 @@ from ia_data.reporting import columns, record_tables
 from ia_data.reporting import uploads as up
 from ia_data.reporting.council import council_register
 from ia_data.reporting.review import review_history
-from ia_data.storage.store import restore_upload, upload_content
+from ia_data.storage.store import restore_upload
 
 TEXT = {
     "route": "Gjennomgang: hendelser og kommentarer",
@@ -59,13 +59,6 @@ TEXT = {
 
 def _label(row: up.UploadRow) -> str:
     return f"Nr. {row.id} · {row.what} · {row.file_name} · {fmt.day(row.uploaded_at)}"
-
-
-def _original(upload_id: int) -> bytes:
-    """The original bytes of an upload, read when the button is pressed (not cached: a file
-    may be large); nothing for one outside the visitor's scope."""
-    found = ui.data.read(upload_content, upload_id=upload_id, cache=False)
-    return found[1] if found else b""
 
 
 def _size(size: int) -> str:
@@ -154,7 +147,7 @@ with st.container(border=True):
     with st.container(horizontal=True):
         st.download_button(
             TEXT["download"],
-            data=ui.auth.as_this_visitor(lambda: _original(row.id)),
+            data=ui.auth.as_this_visitor(lambda: ui.data.upload_bytes(row.id)),
             file_name=row.file_name,
             mime=up.mime_type(row.file_name),
             icon=":material/download:",
