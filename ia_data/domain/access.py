@@ -170,6 +170,17 @@ class Actor:
         """As a page and the logs name them: ``Kari Nordmann (kari@example.no)``."""
         return identity(self.name, self.email)
 
+    @property
+    def stored_name(self) -> str:
+        """The name as a row keeps it: without NUL, which PostgreSQL's text cannot hold (on
+        both engines, so that it is kept alike on each), and stripped."""
+        return self.name.replace("\x00", "").strip()
+
+    @property
+    def stored_email(self) -> str:
+        """The e-mail as a row keeps it: without NUL, normalised (``normal_email``)."""
+        return normal_email(self.email.replace("\x00", ""))
+
 
 UNNAMED = Actor("")  # a change (or a dry run) made for no one in particular
 

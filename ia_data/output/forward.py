@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ia_data import settings
-from ia_data.domain.access import UNNAMED, Actor, Role, Scope, identity, normal_email
+from ia_data.domain.access import UNNAMED, Actor, Role, Scope, identity
 from ia_data.domain.errors import UserError
 from ia_data.domain.formatting import local
 from ia_data.domain.rules import Rules
@@ -95,8 +95,8 @@ def forward_period(
             file_name=f"samlet-rapport-{suffix}.xlsx",
             sha256=sha256_of(data),
             content=data,
-            forwarded_by=by.name.replace("\x00", "").strip(),
-            forwarded_by_email=normal_email(by.email.replace("\x00", "")),
+            forwarded_by=by.stored_name,
+            forwarded_by_email=by.stored_email,
             forwarded_at=now,
         )
         session.add(row)

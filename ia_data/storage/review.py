@@ -19,7 +19,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from ia_data.domain.access import UNNAMED, Actor, Scope, identity, normal_email
+from ia_data.domain.access import UNNAMED, Actor, Scope, identity
 from ia_data.domain.errors import UserError
 from ia_data.domain.formatting import TIMEZONE, local
 from ia_data.domain.kinds import (
@@ -136,8 +136,8 @@ def _event(session, upload, action, state, by: Actor, now, text="", points_to=""
             state_after=state,
             text=text,
             points_to=points_to,
-            by_name=by.name.replace("\x00", "").strip(),
-            by_email=normal_email(by.email.replace("\x00", "")),
+            by_name=by.stored_name,
+            by_email=by.stored_email,
             at=now,
         )
     )

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ia_data import settings
-from ia_data.domain.access import UNNAMED, Actor, OutsideScope, Scope, normal_email
+from ia_data.domain.access import UNNAMED, Actor, OutsideScope, Scope
 from ia_data.domain.errors import UserError
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import ImportStatus, ReceiptHow, UploadKind
@@ -225,8 +225,8 @@ def _store(engine, result, file_name, data, parsed, now, by, from_upload_date, g
             sha256=result.sha256,
             size=len(data),
             uploaded_at=now,
-            uploaded_by=_storable(by.name).strip(),
-            uploaded_by_email=normal_email(_storable(by.email)),
+            uploaded_by=by.stored_name,
+            uploaded_by_email=by.stored_email,
             warnings="\n".join(p.text for p in parsed.warnings),
             content=data,
         )
@@ -513,8 +513,8 @@ def restore_upload(
             Restore(
                 upload_id=upload_id,
                 restored_at=now,
-                restored_by=_storable(by.name).strip(),
-                restored_by_email=normal_email(_storable(by.email)),
+                restored_by=by.stored_name,
+                restored_by_email=by.stored_email,
             )
         )
         bump_data_version(session)
