@@ -37,6 +37,25 @@ from ia_data.storage.engine import create_bare_engine
 PROJECT = Path(__file__).resolve().parent.parent
 # The tests change the environment between calls (monkeypatch.setenv): the settings follow it.
 settings.follow_environment()
+
+
+def _one_scan_of_installed_components_per_run() -> None:
+    """Each new AppTest scans the metadata of every installed package for Streamlit
+    components (0.3 s of CPU, a tenth of a page test) and compiles app.py and the page
+    afresh; neither what is installed nor the scripts change during a run, so each process
+    scans once and keeps one bytecode cache (a running server does both once, too)."""
+    from functools import cache
+
+    from streamlit.components.v2 import manifest_scanner
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    manifest_scanner.scan_component_manifests = cache(manifest_scanner.scan_component_manifests)
+    shared = ScriptCache()
+    app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
+
+
+_one_scan_of_installed_components_per_run()
 SAMPLE_REGISTER = SAMPLE_DIR / "register.toml"
 
 
