@@ -10,6 +10,7 @@
 - ``filters`` and ``links`` — the shared filters and their values in the URL, each URL
   parameter checked in one place;
 - ``display`` — a ``Table`` on the page, with its download buttons;
+- ``onward`` — «Gå videre til …»: the page a link opened before its reader signed in;
 - ``text`` — text from a file shown as text (never Markdown or HTML), cut for the screen;
 - ``review`` — what the pages show of a report's route: the choice «Bare godkjente
   rapporter»'s note, a report's thread, a secretariat's notice of a report sent back, the
@@ -29,6 +30,7 @@ from ui import (  # noqa: F401  (ui.display.show_table …)
     filters,
     gate,
     links,
+    onward,
     review,
     server,
     text,

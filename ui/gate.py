@@ -11,6 +11,7 @@ from ia_data.settings import OPEN_SETTING
 from ia_data.storage.users import admin_emails
 from ui.auth import Mode, Visitor, end_session
 from ui.demo import demo_additions, demo_failed, demo_loading
+from ui.onward import remember
 from ui.text import plain
 
 TEXT = {
@@ -162,8 +163,9 @@ def admin_contacts() -> str:
     return "Be administratoren av IA-rådsoversikt om tilgang."
 
 
-def admitted(visitor: Visitor, page) -> bool:
-    """Whether the chosen page may be shown; if not, what stands in for it is shown."""
+def admitted(visitor: Visitor, page, default_path: str = "") -> bool:
+    """Whether the chosen page may be shown; if not, what stands in for it is shown (the
+    sign-in page keeps the page asked for, to offer it after the sign-in: ``ui.onward``)."""
     if visitor.mode == Mode.CLOSED:
         st.title(TEXT["closed_title"])
         st.warning(TEXT["closed"], icon=":material/lock:")
@@ -173,6 +175,7 @@ def admitted(visitor: Visitor, page) -> bool:
         if visitor.ended:
             st.warning(TEXT["ended"], icon=":material/logout:")
         st.write(TEXT["sign_in"])
+        remember(page, default_path)
         if st.button(
             TEXT["sign_in_button"], type="primary", icon=":material/login:", key="sign_in"
         ):
