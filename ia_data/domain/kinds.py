@@ -1,5 +1,6 @@
 """The words the app stores and compares: what an upload is, what happened to a file, how
-grave a problem is, where a grant comes from, an activity's status. Each is a ``StrEnum``
+grave a problem is, where a grant comes from, an activity's status, where a report
+stands, and what an e-mail notice is about. Each is a ``StrEnum``
 whose value is the Norwegian word stored in the database and shown on screen, so a
 member compares equal to the stored text."""
 
@@ -82,6 +83,30 @@ class ReviewAction(StrEnum):
     RETURNED = "sendt tilbake"
     COMMENT = "kommentar"
     LEGACY = "godkjent før gjennomgang"  # stored before the route existed, or historical
+
+
+class NoticeKind(StrEnum):
+    """What an e-mail notice is about (``ia_data.notices``), as stored in the outbox, named
+    in a user's choices («Mine varsler») and shown on «Varsler»."""
+
+    REMINDER = "Påminnelse"  # N days before a due date, the report not yet arrived
+    OVERDUE = "Frist passert"  # the day after the due date, then weekly while missing
+    NEEDS_FIXING = "Trenger retting"  # a report sent back, with the reason
+    APPROVED = "Godkjent"
+    COMMENT = "Ny kommentar"  # to the other side of a report's thread
+    RECEIVED_AGAIN = "Mottatt på nytt"  # a corrected version, to the coordination unit
+    FORWARDED = "Videresendt"  # a period's compiled report, to the oversight group
+    WEEKLY = "Ukesoppsummering"  # to the coordination unit and admins
+
+
+class OutboxState(StrEnum):
+    """Where a message in the outbox stands: waiting to be sent (also after a temporary
+    refusal, retried), sent, refused for good (5xx), or given up after the retry window."""
+
+    WAITING = "Venter"
+    SENT = "Sendt"
+    FAILED = "Feilet"
+    EXPIRED = "Utløpt"
 
 
 class ReceiptHow(StrEnum):

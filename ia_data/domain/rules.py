@@ -103,6 +103,35 @@ class Agreement:
 
 
 @dataclass(frozen=True)
+class NoticeRules:
+    """When the e-mail notices go out (``[varsler]`` in the rules file): a reminder
+    ``reminder_days`` before a due date; «Frist passert» the day after it and then every
+    week while the report is missing, for at most ``overdue_weeks`` weeks (a period whose due
+    date is older is never reminded about); a message the mail server refuses for a while is
+    tried again for ``retry_days`` days; the weekly summary goes out on ``summary_weekday``
+    (ISO: 1 is Monday)."""
+
+    reminder_days: tuple[int, ...] = (14, 3)
+    overdue_weeks: int = 8
+    retry_days: int = 3
+    summary_weekday: int = 1
+
+    @classmethod
+    def from_table(cls, raw: dict) -> NoticeRules:
+        """The ``[varsler]`` table (a setting left out keeps its default)."""
+        default = cls()
+        return cls(
+            reminder_days=tuple(
+                sorted({int(d) for d in raw.get("reminder_days", default.reminder_days)},
+                       reverse=True)
+            ),
+            overdue_weeks=int(raw.get("overdue_weeks", default.overdue_weeks)),
+            retry_days=int(raw.get("retry_days", default.retry_days)),
+            summary_weekday=int(raw.get("summary_weekday", default.summary_weekday)),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class ReportPeriod:
     """One reporting period of one year, with its dates."""
 
@@ -149,12 +178,14 @@ class Rules:
         path: Path | None = None,
         goals: dict[int, str] | None = None,
         agreements: list[Agreement] | None = None,
+        notices: NoticeRules | None = None,
     ):
         self.regimes = sorted(regimes, key=lambda r: r.from_year)
         self.agreements = sorted(agreements or [], key=lambda a: a.from_year)
         self.due_soon_days = due_soon_days
         self.path = path
         self.goals = dict(sorted((goals or {}).items()))  # sub-goal number → what it is
+        self.notices = notices or NoticeRules()
 
     @classmethod
     def from_file(cls, path: str | Path) -> Rules:
@@ -210,7 +241,8 @@ class Rules:
             )
             for raw in data.get("agreement", [])
         ]
-        return cls(regimes, int(data.get("due_soon_days", 30)), path, goals, agreements)
+        notices = NoticeRules.from_table(data.get("varsler", {}))
+        return cls(regimes, int(data.get("due_soon_days", 30)), path, goals, agreements, notices)
 
     @property
     def years(self) -> range:
@@ -250,6 +282,15 @@ class Rules:
             if period.code == code:
                 return period
         return None
+
+    def due_is_assumed_because(self, period: ReportPeriod) -> str:
+        """Why ``period``'s due date is assumed (the rules file's reason), or "" when a
+        letter sets it."""
+        regime = self.regime(period.year)
+        for rule in regime.periods if regime else ():
+            if rule.code == period.code and rule.due_is_assumption:
+                return assumption_text(rule.due_source)
+        return ""
 
     def period_of_date(self, day: date) -> ReportPeriod | None:
         """The reporting period a date falls in (an activity belongs to its date's period)."""

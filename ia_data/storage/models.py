@@ -357,3 +357,56 @@ class Forwarded(SQLModel, table=True):
     forwarded_by: str = ""
     forwarded_by_email: str = ""
     forwarded_at: datetime
+
+
+class Outbox(SQLModel, table=True):
+    """An e-mail notice, written here before it is sent (``ia_data.notices``): in the same
+    transaction as what caused it (a review action) or by the daily run. ``once_key`` is
+    the unique key (kind, council, year, period, recipient, occasion) as one text — a SQL
+    unique key never counts two NULLs as equal, and a weekly summary has no council — so a
+    second run, a second server or a retried run writes no second row. ``message_id`` is
+    fixed when the row is written, so a resend is the same message to the recipient's mail
+    system."""
+
+    __table_args__ = (
+        UniqueConstraint("once_key", name="uq_outbox_once"),
+        Index("ix_outbox_state", "state", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    once_key: str
+    kind: str  # NoticeKind
+    council_id: int | None = Field(default=None, foreign_key="council.id")
+    year: int | None = None
+    period: str | None = None
+    recipient: str
+    occasion: str  # which due date, week, review step or forwarding it is about
+    state: str  # OutboxState
+    subject: str
+    text_body: str
+    html_body: str
+    message_id: str
+    attempts: int = 0
+    created_at: datetime
+    last_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+    error: str = ""  # the mail server's last answer, or why it could not be reached
+
+
+class NoticeChoice(SQLModel, table=True):
+    """A kind of notice a user has turned off for themselves («Mine varsler»); a kind with
+    no row is on."""
+
+    email: str = Field(primary_key=True)
+    kind: str = Field(primary_key=True)  # NoticeKind
+    off: bool = True
+
+
+class CouncilContact(SQLModel, table=True):
+    """A council's contact address, kept by an admin: it gets the council's notices beside
+    the secretariat's users."""
+
+    council_id: int = Field(foreign_key="council.id", primary_key=True)
+    email: str
+    changed_at: datetime
+    changed_by: str = ""
