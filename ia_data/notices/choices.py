@@ -86,10 +86,13 @@ def council_contacts(engine: Engine) -> list[ContactRow]:
         found = contacts.get(council.id)
         rows.append(
             ContactRow(
-                council.id, council.name, found.email if found else "",
-                found.changed_at if found else None, found.changed_by if found else "",
+                council.id,
+                council.name,
+                found.email if found else "",
+                found.changed_at if found else None,
+                found.changed_by if found else "",
             )
-        )  # fmt: skip
+        )
     return rows
 
 
@@ -114,8 +117,11 @@ def set_council_contact(
             raise NoticeChoiceError(f"Ukjent IA-råd (nr. {council}); {NOTHING_CHANGED}")
         session.exec(delete(CouncilContact).where(CouncilContact.council_id == council))
         if email:
-            session.add(CouncilContact(council_id=council, email=email, changed_at=now,
-                                       changed_by=actor.shown))  # fmt: skip
+            session.add(
+                CouncilContact(
+                    council_id=council, email=email, changed_at=now, changed_by=actor.shown
+                )
+            )
         session.commit()
     if not email:
         return f"{found.name} har ingen kontaktadresse lenger"

@@ -73,8 +73,11 @@ class Letter:
                 if item.url:
                     lines.append(f"  {item.url}")
             lines.append("")
-        lines += [f"Hilsen {APP}", "", *(f"-- {f}" if i == 0 else f for i, f in
-                                         enumerate(self.footer))]  # fmt: skip
+        lines += [
+            f"Hilsen {APP}",
+            "",
+            *(f"-- {f}" if i == 0 else f for i, f in enumerate(self.footer)),
+        ]
         return "\n".join(lines).rstrip() + "\n"
 
     def html(self) -> str:
@@ -120,13 +123,16 @@ def footer(recipient: Recipient, kind: NoticeKind, base_url: str) -> tuple[str, 
     return (f"Du kan slå av varsler av typen «{kind}» under {MY_NOTICES} i {APP}{where}.",)
 
 
-def notice(recipient: Recipient, kind: NoticeKind, occasion: str, letter: Letter,
-           base_url: str, **about) -> Notice:  # fmt: skip
+def notice(
+    recipient: Recipient, kind: NoticeKind, occasion: str, letter: Letter, base_url: str, **about
+) -> Notice:
     """The ``Notice`` of a letter to one recipient, its footer added."""
-    letter = Letter(letter.subject, letter.paragraphs, letter.sections,
-                    footer(recipient, kind, base_url))  # fmt: skip
-    return Notice(kind, recipient.email, occasion, letter.subject, letter.text(),
-                  letter.html(), **about)  # fmt: skip
+    letter = Letter(
+        letter.subject, letter.paragraphs, letter.sections, footer(recipient, kind, base_url)
+    )
+    return Notice(
+        kind, recipient.email, occasion, letter.subject, letter.text(), letter.html(), **about
+    )
 
 
 # --- the letters ----------------------------------------------------------------------
@@ -210,8 +216,16 @@ def _points(points_to: str) -> str:
     return f" Gjelder: {points_to}." if points_to else ""
 
 
-def sent_back(council: str, council_id: int, what: str, upload_id: int, reason: str,
-              points_to: str, by: str, base_url: str) -> Letter:  # fmt: skip
+def sent_back(
+    council: str,
+    council_id: int,
+    what: str,
+    upload_id: int,
+    reason: str,
+    points_to: str,
+    by: str,
+    base_url: str,
+) -> Letter:
     """«Trenger retting»: the coordination unit sent the report back, with the reason."""
     return Letter(
         f"Trenger retting: rapporten for {what} fra {council} er sendt tilbake",
@@ -221,13 +235,21 @@ def sent_back(council: str, council_id: int, what: str, upload_id: int, reason: 
             f"Begrunnelse: {reason}{_points(points_to)}",
             "Last opp en rettet versjon av rapporten.",
         ),
-        (("Lenker", (Item("Last opp", link(base_url, LAST_OPP)),
-                     Item(f"{council} på siden «Råd»", council_link(base_url, council_id)))),),
-    )  # fmt: skip
+        (
+            (
+                "Lenker",
+                (
+                    Item("Last opp", link(base_url, LAST_OPP)),
+                    Item(f"{council} på siden «Råd»", council_link(base_url, council_id)),
+                ),
+            ),
+        ),
+    )
 
 
-def approved(council: str, council_id: int, what: str, upload_id: int, by: str,
-             base_url: str) -> Letter:  # fmt: skip
+def approved(
+    council: str, council_id: int, what: str, upload_id: int, by: str, base_url: str
+) -> Letter:
     """«Godkjent»: the coordination unit approved the report."""
     return Letter(
         f"Godkjent: rapporten for {what} fra {council}",
@@ -236,11 +258,19 @@ def approved(council: str, council_id: int, what: str, upload_id: int, by: str,
             f"(opplasting nr. {upload_id}){f' ({by})' if by else ''}.",
         ),
         (("Lenker", (Item(f"{council} på siden «Råd»", council_link(base_url, council_id)),)),),
-    )  # fmt: skip
+    )
 
 
-def commented(council: str, council_id: int, what: str, upload_id: int, text: str, by: str,
-              to_reviewers: bool, base_url: str) -> Letter:  # fmt: skip
+def commented(
+    council: str,
+    council_id: int,
+    what: str,
+    upload_id: int,
+    text: str,
+    by: str,
+    to_reviewers: bool,
+    base_url: str,
+) -> Letter:
     """«Ny kommentar» in a report's thread, to the other side of it."""
     url = link(base_url, GJENNOMGANG) if to_reviewers else council_link(base_url, council_id)
     page = "«Gjennomgang»" if to_reviewers else f"{council} på siden «Råd»"
@@ -280,8 +310,7 @@ def forwarded(label: str, file_name: str, by: str, base_url: str) -> Letter:
     )
 
 
-def weekly(as_of: date, sections: tuple[tuple[str, tuple[Item, ...]], ...],
-           counts: str) -> Letter:  # fmt: skip
+def weekly(as_of: date, sections: tuple[tuple[str, tuple[Item, ...]], ...], counts: str) -> Letter:
     """«Ukesoppsummering» to the coordination unit and admins."""
     week = as_of.isocalendar()
     return Letter(
@@ -295,9 +324,15 @@ def weekly(as_of: date, sections: tuple[tuple[str, tuple[Item, ...]], ...],
 
 
 def email_message(
-    *, sender: str, recipient: str, subject: str, text: str, html_body: str, message_id: str,
+    *,
+    sender: str,
+    recipient: str,
+    subject: str,
+    text: str,
+    html_body: str,
+    message_id: str,
     sent_at=None,
-) -> EmailMessage:  # fmt: skip
+) -> EmailMessage:
     """The e-mail itself: UTF-8, a plain-text part and an HTML part, the outbox row's
     ``Message-ID`` (the same on every attempt)."""
     message = EmailMessage()

@@ -28,6 +28,12 @@ class Notice:
     @property
     def once_key(self) -> str:
         """The outbox's unique key: kind, council, year, period, recipient and occasion."""
-        parts = (self.kind, self.council_id, self.year, self.period, self.recipient.lower(),
-                 self.occasion)  # fmt: skip
+        parts = (
+            self.kind,
+            self.council_id,
+            self.year,
+            self.period,
+            self.recipient.lower(),
+            self.occasion,
+        )
         return "|".join("" if p is None else str(p) for p in parts)

@@ -83,6 +83,19 @@ def enqueue(session: Session, notices: list[Notice], now: datetime | None = None
     return written
 
 
+class Outcome(str):
+    """What a write says (its Norwegian message, as before: it compares equal to it), with
+    the outbox rows its transaction wrote (``outbox_ids``), for the caller to hand to
+    ``deliver`` after the commit."""
+
+    outbox_ids: tuple[int, ...]
+
+    def __new__(cls, message: str, outbox_ids=()) -> Outcome:
+        made = super().__new__(cls, message)
+        made.outbox_ids = tuple(outbox_ids)
+        return made
+
+
 def enqueued_in(session: Session) -> list[int]:
     """The outbox rows this session's transactions wrote (``enqueue``), for the caller to
     hand to ``deliver`` once the transaction is committed."""

@@ -10,7 +10,7 @@ a compiled report holds every council's figures, not only its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func
@@ -22,6 +22,7 @@ from ia_data.domain.access import UNNAMED, Actor, Role, Scope, identity
 from ia_data.domain.errors import UserError
 from ia_data.domain.formatting import local
 from ia_data.domain.rules import Rules
+from ia_data.notices.reviewing import forwarded as notify_forwarded
 from ia_data.output.compiled import compiled_report
 from ia_data.reporting import columns as c
 from ia_data.reporting.table import Table
@@ -50,6 +51,7 @@ class ForwardedReport:
     forwarded_by: str
     forwarded_by_email: str
     forwarded_at: datetime
+    outbox_ids: tuple[int, ...] = ()  # «Videresendt» to the oversight group, to deliver
 
     @property
     def by(self) -> str:
@@ -73,7 +75,9 @@ def forward_period(
 ) -> ForwardedReport:
     """Make the compiled report of ``year`` (``period``: one half-year) as it stands — the
     approved versions, statuses as of ``as_of`` (default: today in Oslo) — and store its
-    bytes with who and when, in one transaction. The coordination unit and admins only."""
+    bytes with who and when, in one transaction, with the notice «Videresendt» to the
+    oversight group written to the outbox (``outbox_ids``: for the caller to deliver after
+    the commit). The coordination unit and admins only."""
     scope.check_review()
     rules = rules or settings.current().rules()
     now = now or datetime.now(UTC).replace(microsecond=0)
@@ -102,7 +106,8 @@ def forward_period(
         session.add(row)
         bump_data_version(session)
         session.flush()
-        found = _listed(row, len(data))
+        written = notify_forwarded(session, row.id, year, period, row.file_name, by=by, now=now)
+        found = replace(_listed(row, len(data)), outbox_ids=tuple(written))
         session.commit()
     return found
 

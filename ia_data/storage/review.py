@@ -9,6 +9,13 @@ unit's writes; each names the upload the reviewer saw, and a state changes only 
 conditional UPDATE on the state and the version seen, so that of two reviewers acting at
 once one wins and the other is told what happened. Every step and comment is a
 ``ReviewEvent``, kept for good.
+
+Each step writes its e-mail notices to the outbox in its own transaction
+(``ia_data.notices.reviewing``): «Mottatt på nytt» when a version arrives after a return,
+«Trenger retting», «Godkjent», «Ny kommentar». ``approve``, ``send_back`` and ``comment``
+return their message as an ``Outcome`` (a ``str``) whose ``outbox_ids`` the caller hands to
+``ia_data.notices.deliver.deliver`` after the commit: the step never waits for the mail
+server.
 """
 
 from __future__ import annotations
@@ -24,11 +31,14 @@ from ia_data.domain.errors import UserError
 from ia_data.domain.formatting import TIMEZONE, local
 from ia_data.domain.kinds import (
     APPROVED_BEFORE_REVIEW,
+    NoticeKind,
     ReceiptHow,
     ReviewAction,
     ReviewState,
     UploadKind,
 )
+from ia_data.notices import reviewing
+from ia_data.notices.outbox import Outcome, enqueued_in
 from ia_data.storage.engine import writing
 from ia_data.storage.models import Council, Receipt, Review, ReviewEvent, Upload
 from ia_data.storage.version import bump_data_version
@@ -111,7 +121,10 @@ def record_arrival(
     state = ON_ARRIVAL.get(ReviewState(review.state), ReviewState(review.state))
     review.state, review.upload_id, review.updated_at = state, upload.id, now
     session.add(review)
-    _event(session, upload, ReviewAction.ARRIVED, state, by, now)
+    event = _event(session, upload, ReviewAction.ARRIVED, state, by, now)
+    if state == ReviewState.RECEIVED_AGAIN:
+        session.flush()
+        reviewing.review_step(session, upload, event, NoticeKind.RECEIVED_AGAIN, by=by, now=now)
     return receipt
 
 
@@ -127,20 +140,20 @@ def _where(council_id: int, year: int, period: str) -> tuple:
     return (Review.council_id == council_id, Review.year == year, Review.period == period)
 
 
-def _event(session, upload, action, state, by: Actor, now, text="", points_to="") -> None:
-    session.add(
-        ReviewEvent(
-            **_key_fields(upload),
-            upload_id=upload.id,
-            action=action,
-            state_after=state,
-            text=text,
-            points_to=points_to,
-            by_name=by.stored_name,
-            by_email=by.stored_email,
-            at=now,
-        )
+def _event(session, upload, action, state, by: Actor, now, text="", points_to="") -> ReviewEvent:
+    event = ReviewEvent(
+        **_key_fields(upload),
+        upload_id=upload.id,
+        action=action,
+        state_after=state,
+        text=text,
+        points_to=points_to,
+        by_name=by.stored_name,
+        by_email=by.stored_email,
+        at=now,
     )
+    session.add(event)
+    return event
 
 
 def _report_upload(session: Session, upload_id: int) -> Upload:
@@ -217,10 +230,16 @@ def _event_where(upload: Upload) -> tuple:
     )
 
 
-def _move(engine, upload_id, scope, by, now, to, action, doing, text="", points_to="") -> str:
+NOTICE_OF = {
+    ReviewState.APPROVED: NoticeKind.APPROVED,
+    ReviewState.NEEDS_FIXING: NoticeKind.NEEDS_FIXING,
+}
+
+
+def _move(engine, upload_id, scope, by, now, to, action, doing, text="", points_to=""):
     """Approve or send back the version ``upload_id``: checked against the state, then one
-    conditional UPDATE (the state and the version seen), and the event, in one
-    transaction."""
+    conditional UPDATE (the state and the version seen), the event and its notices, in one
+    transaction. Returns the report in words and the outbox rows written."""
     scope.check_review()
     now = _now(now)
     with writing(), Session(engine) as session:
@@ -242,11 +261,13 @@ def _move(engine, upload_id, scope, by, now, to, action, doing, text="", points_
         if moved.rowcount != 1:
             session.rollback()
             raise ReviewError(_lost(session, upload, seen))
-        _event(session, upload, action, to, by, now, text, points_to)
+        event = _event(session, upload, action, to, by, now, text, points_to)
+        session.flush()
+        reviewing.review_step(session, upload, event, NOTICE_OF[to], by=by, now=now)
         bump_data_version(session)
-        what = _what(session, upload)
+        what, written = _what(session, upload), enqueued_in(session)
         session.commit()
-    return what
+    return what, written
 
 
 def approve(
@@ -256,16 +277,16 @@ def approve(
     scope: Scope,
     by: Actor = UNNAMED,
     now: datetime | None = None,
-) -> str:
+) -> Outcome:
     """Approve the version ``upload_id`` of a council's report (the one the reviewer saw):
     from «Mottatt», «Mottatt på nytt» or «Endret etter godkjenning» to «Godkjent». Refused
     if a newer version came in, or the state allows no approval; the coordination unit
     and admins only."""
-    what = _move(
+    what, written = _move(
         engine, upload_id, scope, by, now, ReviewState.APPROVED, ReviewAction.APPROVED,
         "godkjenner",
     )  # fmt: skip
-    return f"Opplasting nr. {upload_id} ({what}) er godkjent"
+    return Outcome(f"Opplasting nr. {upload_id} ({what}) er godkjent", written)
 
 
 def send_back(
@@ -277,7 +298,7 @@ def send_back(
     by: Actor = UNNAMED,
     points_to: str = "",
     now: datetime | None = None,
-) -> str:
+) -> Outcome:
     """Send the version ``upload_id`` back to the secretariat with a ``reason`` (required;
     ``points_to``: a sheet, a row or a question, optional): «Trenger retting». The same
     rules as ``approve``."""
@@ -288,11 +309,11 @@ def send_back(
             f"Skriv hvorfor opplasting nr. {upload_id} sendes tilbake (grunnen er påkrevd); "
             f"{NOTHING_CHANGED}"
         )
-    what = _move(
+    what, written = _move(
         engine, upload_id, scope, by, now, ReviewState.NEEDS_FIXING, ReviewAction.RETURNED,
         "sender", reason, points_to.replace("\x00", "").strip(),
     )  # fmt: skip
-    return f"Opplasting nr. {upload_id} ({what}) er sendt tilbake: {reason}"
+    return Outcome(f"Opplasting nr. {upload_id} ({what}) er sendt tilbake: {reason}", written)
 
 
 def comment(
@@ -303,7 +324,7 @@ def comment(
     scope: Scope,
     by: Actor = UNNAMED,
     now: datetime | None = None,
-) -> str:
+) -> Outcome:
     """A comment in the thread of a council's report (about the version ``upload_id``):
     by the coordination unit, an admin or the council's own secretariat. The state stays."""
     now = _now(now)
@@ -315,8 +336,12 @@ def comment(
             raise ReviewError(f"Kommentaren er tom; {NOTHING_CHANGED}")
         review = session.get(Review, _key(upload))
         state = review.state if review is not None else ""
-        _event(session, upload, ReviewAction.COMMENT, state, by, now, text)
+        event = _event(session, upload, ReviewAction.COMMENT, state, by, now, text)
+        session.flush()
+        reviewing.review_step(
+            session, upload, event, NoticeKind.COMMENT, by=by, reviewer=scope.may_review, now=now
+        )
         bump_data_version(session)
-        what = _what(session, upload)
+        what, written = _what(session, upload), enqueued_in(session)
         session.commit()
-    return f"Kommentaren er lagret ({what}, opplasting nr. {upload_id})"
+    return Outcome(f"Kommentaren er lagret ({what}, opplasting nr. {upload_id})", written)

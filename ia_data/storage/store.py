@@ -25,6 +25,7 @@ from ia_data.domain.kinds import ImportStatus, ReceiptHow, UploadKind
 from ia_data.domain.rules import Rules
 from ia_data.ingest.parse import parse_workbook
 from ia_data.ingest.parsed import ParsedWorkbook, Problem
+from ia_data.notices.outbox import Outcome, enqueued_in
 from ia_data.storage import derived
 from ia_data.storage.engine import writing
 from ia_data.storage.models import (
@@ -61,6 +62,9 @@ class ImportResult:
     received_at: datetime | None = None
     receipt_given: bool = False
     review_state: str = ""
+    # The e-mail notices the store wrote to the outbox («Mottatt på nytt»), for the caller to
+    # hand to ``ia_data.notices.deliver.deliver`` after the commit.
+    outbox_ids: tuple[int, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -243,6 +247,7 @@ def _store(engine, result, file_name, data, parsed, now, by, from_upload_date, g
         bump_data_version(session)
         session.flush()
         result.upload_id = upload.id
+        result.outbox_ids = tuple(enqueued_in(session))
         session.commit()
 
 
@@ -518,8 +523,11 @@ def restore_upload(
             )
         )
         bump_data_version(session)
+        written = enqueued_in(session)
         session.commit()
-    return f"Opplasting nr. {upload_id} er gjenopprettet som aktiv versjon ({what})"
+    return Outcome(
+        f"Opplasting nr. {upload_id} er gjenopprettet som aktiv versjon ({what})", written
+    )
 
 
 def uploads(engine: Engine) -> list[dict]:
