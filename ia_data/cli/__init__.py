@@ -15,7 +15,7 @@ from urllib.parse import quote
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from ia_data.cli import database, exports, register, review, stats, uploads, users
+from ia_data.cli import database, exports, register, review, stats, uploads, users, varsler
 from ia_data.cli.parser import DB_HELP, Parser
 from ia_data.cli.terminal import say, visible
 from ia_data.domain.errors import UsageError, UserError
@@ -36,6 +36,7 @@ COMMANDS = (
     uploads.add_history,
     uploads.add_restore,
     review.add_review,
+    varsler.add_varsler,
     users.add_users,
     database.add_db,
     register.add_register,

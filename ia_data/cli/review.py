@@ -11,6 +11,7 @@ from sqlmodel import Session
 from ia_data.cli.common import demo_guard, open_engine
 from ia_data.cli.parser import command, one_of
 from ia_data.cli.terminal import say, visible
+from ia_data.cli.varsler import deliver_after
 from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.errors import UsageError
 from ia_data.domain.formatting import local
@@ -71,16 +72,16 @@ def cmd_review(args) -> int:
     engine = open_engine(args)
     by = Actor(args.by or "")
     if args.action == "approve":
-        say(approve(engine, args.upload_id, scope=OPERATOR, by=by))
+        done = approve(engine, args.upload_id, scope=OPERATOR, by=by)
     elif args.action == "return":
         if not args.reason:
             raise UsageError("return krever --reason (hvorfor rapporten sendes tilbake)")
-        say(send_back(engine, args.upload_id, args.reason, scope=OPERATOR, by=by,
-                      points_to=args.points_to))  # fmt: skip
+        done = send_back(engine, args.upload_id, args.reason, scope=OPERATOR, by=by,
+                         points_to=args.points_to)  # fmt: skip
     elif args.action == "comment":
         if not args.text:
             raise UsageError("comment krever --text (kommentaren)")
-        say(comment(engine, args.upload_id, args.text, scope=OPERATOR, by=by))
+        done = comment(engine, args.upload_id, args.text, scope=OPERATOR, by=by)
     else:
         if args.year is None:
             raise UsageError("forward krever --year (året som sendes)")
@@ -89,6 +90,10 @@ def cmd_review(args) -> int:
             f"Samlet rapport {sent.label} er sendt til oppfølgingsgruppen som nr. {sent.id} "
             f"({sent.file_name}, {sent.size} byte, SHA-256 {sent.sha256})"
         )
+        deliver_after(engine, sent.outbox_ids)
+        return 0
+    say(done)
+    deliver_after(engine, done.outbox_ids)  # after the commit; the mail never fails the step
     return 0
 
 
