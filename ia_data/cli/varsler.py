@@ -33,7 +33,7 @@ def add_varsler(sub) -> None:
         p,
         "action",
         {
-            "send": "finn varslene som skal ut på datoen, legg dem i utboksen og send det som venter",
+            "send": "finn varslene for datoen, legg dem i utboksen og send det som venter",
             "list": "utboksen: hvert varsel med tilstand, forsøk og feil",
         },
     )
