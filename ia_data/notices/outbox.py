@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ia_data import settings
-from ia_data.domain.access import UNNAMED, Actor, Scope
+from ia_data.domain.access import UNNAMED, Actor, OutsideScope, Scope
 from ia_data.domain.errors import UserError
 from ia_data.domain.kinds import OutboxState
 from ia_data.notices.notice import Notice
@@ -157,6 +157,16 @@ def outbox_message(session: Session, outbox_id: int) -> Outbox | None:
     return session.get(Outbox, outbox_id) if 0 < outbox_id <= MAX_ID else None
 
 
+def check_notices(scope: Scope) -> None:
+    """Fail unless this user may see and resend the notices: the coordination unit and
+    admins (the outbox names every council's recipients)."""
+    if not scope.may_review:
+        raise OutsideScope(
+            "Ingen tilgang: bare Koordineringsenheten og administratorer ser og sender "
+            "varslene på e-post"
+        )
+
+
 def resend(
     engine: Engine,
     actor: Actor = UNNAMED,
@@ -168,7 +178,7 @@ def resend(
     """«Send på nytt»: a failed or expired message back to «Venter» (its error kept until
     the next attempt, its ``Message-ID`` the same), for ``deliver`` to send. Anything else
     is refused with the reason; the coordination unit and admins only."""
-    scope.check_review()
+    check_notices(scope)
     now = _now(now)
     with writing(), Session(engine) as session:
         row = outbox_message(session, outbox_id)

@@ -150,6 +150,20 @@ CHAIR_ORGANISATION = Column("Leders organisasjon")
 CONTACT = Column("Kontaktperson")
 QUESTION = Column("Spørsmål")
 
+# --- the e-mail notices' outbox ------------------------------------------------------------
+NOTICE_ID = Column("Varsel nr.", Kind.CODE)
+NOTICE_KIND = Column("Type", width=140)  # ``NoticeKind``
+NOTICE_STATE = Column(
+    "Tilstand", width=90, attention=lambda state: state in ("Feilet", "Utløpt")
+)  # ``OutboxState``
+RECIPIENT = Column("Mottaker", width=220)
+SUBJECT = Column("Emne", width=360)
+ATTEMPTS = Column("Forsøk", Kind.COUNT)
+CREATED_AT = Column("Lagt i utboksen", Kind.DATE)
+LAST_ATTEMPT = Column("Siste forsøk", Kind.DATE)
+SENT_AT = Column("Sendt", Kind.DATE)
+MAIL_ERROR = Column("Feil fra e-posttjeneren", width=300)
+
 # --- uploads, files and what a file changes ----------------------------------------------
 UPLOAD_ID = Column("Opplasting nr.", Kind.CODE)
 UPLOADED_AT = Column("Lastet opp", Kind.DATE)
