@@ -55,6 +55,10 @@ def pages() -> dict:
             st.Page("views/last_opp.py", title="Last opp", icon=":material/upload_file:"),
             st.Page("views/opplastinger.py", title="Opplastinger", icon=":material/history:"),
             st.Page("views/gjennomgang.py", title="Gjennomgang", icon=":material/fact_check:"),
+            st.Page("views/varsler.py", title="Varsler", icon=":material/mail:"),
+            st.Page(
+                "views/mine_varsler.py", title="Mine varsler", icon=":material/notifications:"
+            ),
         ],
         "Administrasjon": [
             st.Page("views/tilgang.py", title="Tilgang", icon=":material/manage_accounts:"),
@@ -125,8 +129,9 @@ def main() -> None:
         )
     ui.gate.sidebar(PAGES, visitor)
     ui.gate.banner(visitor)
-    if not ui.gate.admitted(visitor, navigation):
+    if not ui.gate.admitted(visitor, navigation, DEFAULT_PATH):
         st.stop()
+    ui.onward.offer(visitor, navigation, PAGES, DEFAULT_PATH)  # a link opened before sign-in
 
     ui.links.link_notes_here()  # a link's bad values are named here, above the page
 

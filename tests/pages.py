@@ -13,11 +13,15 @@ PAGES = {
     "last_opp": ("views/last_opp.py", "Last opp"),
     "opplastinger": ("views/opplastinger.py", "Opplastinger"),
     "gjennomgang": ("views/gjennomgang.py", "Gjennomgang"),
+    "varsler": ("views/varsler.py", "Varsler"),
+    "mine_varsler": ("views/mine_varsler.py", "Mine varsler"),
     "tilgang": ("views/tilgang.py", "Tilgang"),
     "register": ("views/register.py", "Register"),
     "statistikk": ("views/statistikk.py", "Statistikk"),
 }
-SIGN_IN_ONLY = {"tilgang"}  # not in the menu without sign-in («Ingen tilgang» by its link)
+# Not in the menu without sign-in («Ingen tilgang» by its link): who may sign in, and a
+# user's own notices (without sign-in there is no user).
+SIGN_IN_ONLY = {"tilgang", "mine_varsler"}
 
 
 def open_titles(default: str = "oversikt") -> dict[str, str]:

@@ -13,7 +13,7 @@ import openpyxl
 import postgres as pg
 import pytest
 from conftest import PROJECT, SAMPLE_REGISTER
-from pages import PAGES
+from pages import PAGES, SIGN_IN_ONLY
 from readonly import read_only
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
@@ -47,11 +47,12 @@ FILES = [
 ]
 NORDLAND_2016 = SAMPLE_DIR / "rapport_2016_Ar_ia-radet-i-nordland.xlsx"
 TROMS_2014 = SAMPLE_DIR / "rapport_2014_H1_ia-radet-i-troms.xlsx"
+ADMINISTRATION = {"tilgang", "register", "statistikk"}
 MAY_OPEN = {
     ADMIN: set(PAGES),
-    OVERSIGHT: set(PAGES) - {"last_opp", "gjennomgang", "tilgang", "register", "statistikk"},
-    COORDINATION: set(PAGES) - {"last_opp", "tilgang", "register", "statistikk"},
-    TROMS: set(PAGES) - {"gjennomgang", "tilgang", "register", "statistikk"},
+    OVERSIGHT: set(PAGES) - {"last_opp", "gjennomgang", "varsler", *ADMINISTRATION},
+    COORDINATION: set(PAGES) - {"last_opp", *ADMINISTRATION},
+    TROMS: set(PAGES) - {"gjennomgang", "varsler", *ADMINISTRATION},
 }
 
 
@@ -628,14 +629,15 @@ def test_a_real_database_without_sign_in_shows_how_to_set_it_up_and_no_data(
 def test_ia_auth_av_opens_a_real_database_under_a_red_banner_on_every_page(shared_url, monkeypatch):
     monkeypatch.setenv("IA_AUTH", "av")
     monkeypatch.setenv("IA_DATABASE_URL", shared_url)
-    for page in set(PAGES) - {"tilgang"}:
+    for page in set(PAGES) - SIGN_IN_ONLY:
         at = _open_app(monkeypatch, shared_url, page)
         banners = [h.proto.body for h in at.get("html")]
         assert any("Uten innlogging:" in b and "IA_AUTH=av" in b for b in banners), page
         assert _titles(at)[0] == PAGES[page][1]
-    at = _open_app(monkeypatch, shared_url, "tilgang")  # no users to manage without sign-in
-    assert _titles(at) == ["Ingen tilgang"]
-    assert at.warning[0].value.startswith("Tilganger styres bare når innlogging er satt opp")
+    for page in SIGN_IN_ONLY:  # no users to manage, no user's notices, without sign-in
+        at = _open_app(monkeypatch, shared_url, page)
+        assert _titles(at) == ["Ingen tilgang"]
+        assert at.warning[0].value.startswith("Tilganger styres bare når innlogging er satt opp")
 
 
 def test_the_demo_is_open_without_sign_in_under_its_banner(shared_url, monkeypatch):
@@ -645,4 +647,4 @@ def test_the_demo_is_open_without_sign_in_under_its_banner(shared_url, monkeypat
     at = _open_app(monkeypatch, shared_url)
     assert at.info[0].value.startswith("**Åpen demo, uten innlogging:**")
     assert len(at.dataframe[0].value) == 18
-    assert _sidebar_pages(at) == set(PAGES) - {"tilgang"}
+    assert _sidebar_pages(at) == set(PAGES) - SIGN_IN_ONLY

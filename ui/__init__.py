@@ -10,6 +10,8 @@
 - ``filters`` and ``links`` — the shared filters and their values in the URL, each URL
   parameter checked in one place;
 - ``display`` — a ``Table`` on the page, with its download buttons;
+- ``notices`` — the e-mail notices on the pages: what goes out on a day, the outbox, «Send
+  på nytt», a user's own choices, the councils' contact addresses;
 - ``onward`` — «Gå videre til …»: the page a link opened before its reader signed in;
 - ``text`` — text from a file shown as text (never Markdown or HTML), cut for the screen;
 - ``review`` — what the pages show of a report's route: the choice «Bare godkjente
@@ -30,6 +32,7 @@ from ui import (  # noqa: F401  (ui.display.show_table …)
     filters,
     gate,
     links,
+    notices,
     onward,
     review,
     server,

@@ -51,21 +51,26 @@ class Mode:
     CLOSED = "stengt"  # a real database without sign-in: no data
 
 
-# Pages by role (their url paths); ``tilgang`` only where there is sign-in.
+# Pages by role (their url paths); ``SIGN_IN_ONLY`` only where there is sign-in (a user's
+# own notices need a user). Every role receives notices (``Mine varsler``); the coordination
+# unit and admins see what goes out (``Varsler``).
 READING = ("oversikt", "frister", "okonomi", "aktiviteter", "rad")
+SIGN_IN_ONLY = ("tilgang", "mine_varsler")
 PAGES = {
     Role.ADMIN: (
         *READING,
         "last_opp",
         "opplastinger",
         "gjennomgang",
+        "varsler",
+        "mine_varsler",
         "tilgang",
         "register",
         "statistikk",
     ),
-    Role.OVERSIGHT: (*READING, "opplastinger"),
-    Role.COORDINATION: (*READING, "opplastinger", "gjennomgang"),
-    Role.SECRETARIAT: (*READING, "last_opp", "opplastinger"),
+    Role.OVERSIGHT: (*READING, "opplastinger", "mine_varsler"),
+    Role.COORDINATION: (*READING, "opplastinger", "gjennomgang", "varsler", "mine_varsler"),
+    Role.SECRETARIAT: (*READING, "last_opp", "opplastinger", "mine_varsler"),
 }
 
 
@@ -94,7 +99,7 @@ class Visitor:
     def may_open(self, url_path: str) -> bool:
         if not self.may_use_app:
             return False
-        if url_path == "tilgang" and self.mode != Mode.SIGN_IN:
+        if url_path in SIGN_IN_ONLY and self.mode != Mode.SIGN_IN:
             return False
         return (url_path or "oversikt") in PAGES.get(self.scope.role, ())
 

@@ -9,12 +9,16 @@ argument, the rules too. Only the scope, the engine and the actor are supplied h
 
 from __future__ import annotations
 
+import logging
+import threading
+
 import streamlit as st
 from sqlmodel import Session
 
 from ia_data import settings
 from ia_data.domain.errors import UserError
 from ia_data.domain.rules import Rules
+from ia_data.notices.deliver import deliver
 from ia_data.reporting.deadlines import years_with_data
 from ia_data.storage import db, version
 from ia_data.storage import engine as engine_setup
@@ -75,7 +79,9 @@ def _key(value):
     """An argument as part of a cache key: a list or a set as a tuple, rules by what they
     say (a changed rules file is other rules)."""
     if isinstance(value, Rules):
-        return repr((value.regimes, value.agreements, value.goals, value.due_soon_days))
+        return repr(
+            (value.regimes, value.agreements, value.goals, value.due_soon_days, value.notices)
+        )
     return tuple(value) if isinstance(value, list | set) else value
 
 
@@ -92,7 +98,44 @@ def write(function, /, **kwargs):
         return None
     if not kwargs.get("dry_run"):
         data_changed()
+        deliver_soon(getattr(done, "outbox_ids", ()))
     return done
+
+
+# The notices being handed to the mail server now (``deliver_soon``), for a test to wait for.
+_SENDING: list[threading.Thread] = []
+
+
+def deliver_soon(outbox_ids) -> threading.Thread | None:
+    """The notices a change just wrote to the outbox (its transaction committed), handed to
+    the mail server in a background thread: the page never waits for the server, and never
+    fails because of it — a message it does not take now waits in the outbox, and the daily
+    run (``ia-data varsler send``) tries it again."""
+    ids = list(outbox_ids or ())
+    if not ids:
+        return None
+    found = settings.current()
+    thread = threading.Thread(
+        target=_deliver, args=(engine(), found, ids), name="ia-varsler", daemon=True
+    )
+    _SENDING[:] = [t for t in _SENDING if t.is_alive()]
+    _SENDING.append(thread)
+    thread.start()
+    return thread
+
+
+def _deliver(engine, found, ids: list[int]) -> None:
+    try:
+        report = deliver(engine, found, ids=ids)
+        logging.info("Varsler nr. %s: %s", ", ".join(map(str, ids)), report.message)
+    except Exception:  # the message waits in the outbox: the daily run sends it
+        logging.exception("Varsler nr. %s ble ikke sendt nå", ", ".join(map(str, ids)))
+
+
+def wait_for_deliveries(timeout: float = 60) -> None:
+    """Until the notices handed over so far have been tried (the tests)."""
+    for thread in list(_SENDING):
+        thread.join(timeout)
 
 
 def data_changed() -> None:

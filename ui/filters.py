@@ -101,6 +101,23 @@ def as_of_filter() -> date:
     return as_of
 
 
+def date_filter(param: str, label: str, default: date, *, help: str, key: str) -> date:
+    """A date of one page's own (default ``default``), kept in ``?<param>=ÅÅÅÅ-MM-DD`` so
+    that a link opens the page on it; not carried to other pages."""
+    kept = st.session_state.get(key)
+    if not isinstance(kept, date) or not DATE_MIN <= kept <= DATE_MAX:
+        st.session_state[key] = date_param(param) or default
+    _rebind(key)
+    chosen = st.date_input(
+        label, key=key, format="DD.MM.YYYY", min_value=DATE_MIN, max_value=DATE_MAX, help=help
+    )
+    if chosen == default:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = chosen.isoformat()
+    return chosen
+
+
 def council_filter(options) -> list[int]:
     """A multiselect of councils (none chosen = all), kept in ``?rad=1,5``."""
     by_id = {c.id: c for c in options}

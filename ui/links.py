@@ -40,6 +40,7 @@ PARAMETERS = {
     "periode": "periode",
     "vis": "visning",
     "godkjent": "bare godkjente rapporter",
+    "dato": "dato",
 }
 
 

@@ -47,7 +47,7 @@ class Wanted:
 def read_wanted(raw: str | None, known: set[str]) -> Wanted | None:
     """The page and query a cookie names, if its page is one of ``known`` (url paths) and
     it is not too long; else nothing. An absolute address or another site is no page."""
-    if not raw or len(raw) > LIMIT:
+    if not isinstance(raw, str) or not raw or len(raw) > LIMIT:
         return None
     text = unquote(raw)
     path, _, query = text.partition("?")
@@ -59,8 +59,10 @@ def read_wanted(raw: str | None, known: set[str]) -> Wanted | None:
 
 
 def kept_cookie() -> str | None:
-    """The cookie's value as the browser sent it when this session began."""
-    return st.context.cookies.get(WANTED)
+    """The cookie's value as the browser sent it when this session began (None without a
+    browser, as under AppTest)."""
+    found = st.context.cookies.get(WANTED)
+    return found if isinstance(found, str) else None
 
 
 def _cookie(value: str, age: int) -> None:

@@ -45,6 +45,14 @@ TEXT = {
     "fikk tilgang).",
     "unbind_confirm": "Ja, fjern koblingen for {email}",
     "unbind_button": "Fjern koblingen",
+    "contacts": "Rådenes kontaktadresser for varsler",
+    "contacts_help": "Et råds varsler på e-post (påminnelser, «Frist passert», rapporter "
+    "sendt tilbake eller godkjent) går til brukerne med sekretariatsrollen for rådet, og til "
+    "rådets kontaktadresse, om det har en. Kontaktadressen kan ikke slå av varsler selv.",
+    "contact_council": "IA-råd",
+    "contact_email": "Kontaktadresse",
+    "contact_email_help": "La feltet stå tomt for å fjerne rådets kontaktadresse.",
+    "contact_save": "Lagre kontaktadressen",
     "log": "Endringer av tilgang",
     "no_changes": "Ingen endringer av tilgang ennå.",
     "log_caption": "Alle endringer tas vare på: hvem som endret hva, og når.",
@@ -165,6 +173,29 @@ if rows:
             _pick_and_act(bound, "unbind", ":material/link_off:", users.clear_subject)
         else:
             st.caption(TEXT["unbind_none"])
+
+# --- the councils' contact addresses for the e-mail notices ---------------------------------
+st.subheader(TEXT["contacts"])
+st.caption(TEXT["contacts_help"])
+contacts = ui.notices.contacts()
+ui.display.kept_table(ui.notices.contacts_table(contacts), "contacts_table", "ia-kontaktadresser")
+with st.form("contact_form"):
+    left, right = st.columns(2)
+    named = {c.council_id: c for c in contacts}
+    council_id = left.selectbox(
+        TEXT["contact_council"],
+        list(named),
+        format_func=lambda i: named[i].council if i in named else "",
+        key="contact_council",
+    )
+    address = right.text_input(
+        TEXT["contact_email"],
+        max_chars=254,
+        help=TEXT["contact_email_help"],
+        key="contact_email",
+    )
+    if st.form_submit_button(TEXT["contact_save"], icon=":material/save:"):
+        _done(ui.notices.set_contact(council_id, address), "contact_email")
 
 # --- the log ---------------------------------------------------------------------------
 st.subheader(TEXT["log"])
