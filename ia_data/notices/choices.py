@@ -115,6 +115,7 @@ def set_council_contact(
         found = session.get(Council, council)
         if found is None:
             raise NoticeChoiceError(f"Ukjent IA-råd (nr. {council}); {NOTHING_CHANGED}")
+        name = found.name
         session.exec(delete(CouncilContact).where(CouncilContact.council_id == council))
         if email:
             session.add(
@@ -124,5 +125,5 @@ def set_council_contact(
             )
         session.commit()
     if not email:
-        return f"{found.name} har ingen kontaktadresse lenger"
-    return f"Kontaktadressen til {found.name} er {email}"
+        return f"{name} har ingen kontaktadresse lenger"
+    return f"Kontaktadressen til {name} er {email}"

@@ -198,6 +198,7 @@ def resend(
         )
         if moved.rowcount != 1:
             raise OutboxError(f"Varsel nr. {outbox_id} ble endret samtidig; {NOTHING_CHANGED}")
+        recipient = row.recipient
         session.commit()
     who = f" ({actor.shown})" if actor.shown else ""
-    return f"Varsel nr. {outbox_id} til {row.recipient} venter på å bli sendt på nytt{who}"
+    return f"Varsel nr. {outbox_id} til {recipient} venter på å bli sendt på nytt{who}"
