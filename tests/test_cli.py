@@ -150,6 +150,7 @@ argumenter:
     history   vis alle opplastinger
     restore   gjør en tidligere versjon aktiv igjen
     review    gjennomgang av rapportene, og videresending
+    varsler   varsler på e-post: send det som skal ut, vis utboksen
     users     hvem som kan logge inn, med hvilken rolle
     db        databasens skjema (migreringer)
     register  rådsregisteret: ny utgave, historikk

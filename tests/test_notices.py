@@ -16,7 +16,14 @@ from sqlmodel import Session, select
 from workbooks import report_xlsx
 
 from ia_data import settings
-from ia_data.domain.access import COORDINATION, OPERATOR, Actor, OutsideScope, secretariat
+from ia_data.domain.access import (
+    COORDINATION,
+    OPERATOR,
+    OVERSIGHT,
+    Actor,
+    OutsideScope,
+    secretariat,
+)
 from ia_data.domain.kinds import NoticeKind, OutboxState
 from ia_data.notices.choices import (
     NoticeChoiceError,
@@ -29,6 +36,7 @@ from ia_data.notices.deliver import deliver
 from ia_data.notices.due import due_notices
 from ia_data.notices.outbox import OutboxError, resend
 from ia_data.notices.run import run_daily
+from ia_data.reporting.outbox import outbox_table
 from ia_data.storage.models import Council, Outbox
 from ia_data.storage.review import approve, comment, send_back
 from ia_data.storage.store import import_file
@@ -411,6 +419,23 @@ def test_each_review_step_notifies_the_other_side(people, mail):
     assert len(said.outbox_ids) == 1 and len(done.outbox_ids) == 2
     note = next(m for m in mail.arrived if m.subject.startswith("Ny kommentar"))
     assert "Datoen er rettet" in note.text and f"{BASE}/gjennomgang" in note.text
+
+
+def test_the_outbox_table_is_the_coordination_units_and_the_admins(people, mail):
+    run(people, date(2012, 8, 18))
+    with Session(people) as session:
+        for scope in (OVERSIGHT, secretariat({council_id(people): "IA-rådet i Troms"})):
+            with pytest.raises(OutsideScope) as refused:
+                outbox_table(session, scope=scope)
+            assert str(refused.value) == (
+                "Ingen tilgang: bare Koordineringsenheten og administratorer ser og sender "
+                "varslene på e-post"
+            )
+        table = outbox_table(session, scope=COORDINATION, state="Sendt")
+    assert [row[:3] + row[6:7] for row in table.rows] == [
+        [2, "Sendt", "Påminnelse", CONTACT],
+        [1, "Sendt", "Påminnelse", SIRI],
+    ]
 
 
 # --- choices and contacts -----------------------------------------------------------------
