@@ -56,9 +56,7 @@ def pages() -> dict:
             st.Page("views/opplastinger.py", title="Opplastinger", icon=":material/history:"),
             st.Page("views/gjennomgang.py", title="Gjennomgang", icon=":material/fact_check:"),
             st.Page("views/varsler.py", title="Varsler", icon=":material/mail:"),
-            st.Page(
-                "views/mine_varsler.py", title="Mine varsler", icon=":material/notifications:"
-            ),
+            st.Page("views/mine_varsler.py", title="Mine varsler", icon=":material/notifications:"),
         ],
         "Administrasjon": [
             st.Page("views/tilgang.py", title="Tilgang", icon=":material/manage_accounts:"),

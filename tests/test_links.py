@@ -399,7 +399,7 @@ def test_a_refusal_the_page_does_not_answer_is_said_by_the_router(
 # --- a page's own name as a link -----------------------------------------------------------
 
 # url path → the page's title, in the open mode (no «Tilgang» without sign-in).
-URL_PATHS = {**open_titles(), **dict.fromkeys(SIGN_IN_ONLY, "Ingen tilgang")}
+URL_PATHS = {**open_titles(), **dict.fromkeys(sorted(SIGN_IN_ONLY), "Ingen tilgang")}
 
 
 @pytest.fixture

@@ -174,6 +174,12 @@ if rows:
         else:
             st.caption(TEXT["unbind_none"])
 
+# --- the log ---------------------------------------------------------------------------
+st.subheader(TEXT["log"])
+st.caption(TEXT["log_caption"])
+changes = record_tables.access_log_table(ui.data.read(users.access_log, cache=False))
+ui.display.kept_table(changes, "access_log_table", "ia-tilgang-endringer", none=TEXT["no_changes"])
+
 # --- the councils' contact addresses for the e-mail notices ---------------------------------
 st.subheader(TEXT["contacts"])
 st.caption(TEXT["contacts_help"])
@@ -196,9 +202,3 @@ with st.form("contact_form"):
     )
     if st.form_submit_button(TEXT["contact_save"], icon=":material/save:"):
         _done(ui.notices.set_contact(council_id, address), "contact_email")
-
-# --- the log ---------------------------------------------------------------------------
-st.subheader(TEXT["log"])
-st.caption(TEXT["log_caption"])
-changes = record_tables.access_log_table(ui.data.read(users.access_log, cache=False))
-ui.display.kept_table(changes, "access_log_table", "ia-tilgang-endringer", none=TEXT["no_changes"])

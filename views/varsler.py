@@ -27,6 +27,7 @@ TEXT = {
     "on": "E-post sendes gjennom {server} fra {sender}.",
     "no_links": "`IA_BASE_URL` er ikke satt: e-postene har ingen lenker tilbake til appen.",
     "day": "Hva sendes denne dagen?",
+    "date": "Dato",
     "day_help": "Det den daglige kjøringen (`ia-data varsler send`) ville sende denne "
     "dagen, slik det ser ut nå. Et varsel som alt er sendt for samme anledning, sendes ikke "
     "igjen.",
@@ -74,7 +75,7 @@ def _day_label(day: date) -> str:
 
 # --- what goes out on a day -----------------------------------------------------------
 st.subheader(TEXT["day"])
-day = ui.filters.date_filter("dato", "Dato", today, help=TEXT["day_help"], key="f_notice_day")
+day = ui.filters.date_filter("dato", TEXT["date"], today, help=TEXT["day_help"], key="f_notice_day")
 notices = ui.notices.preview(day, rules)
 if not notices:
     st.info(TEXT["none"].format(day=_day_label(day)), icon=":material/mail:")
