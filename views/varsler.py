@@ -25,7 +25,7 @@ TEXT = {
     "(avsenderen) må være satt. Varslene skrives likevel i utboksen og venter der; de sendes "
     "når e-posttjeneren er satt opp.",
     "on": "E-post sendes gjennom {server} fra {sender}.",
-    "no_links": "`IA_BASE_URL` er ikke satt: e-postene har ingen lenker tilbake til appen.",
+    "no_links": "IA_BASE_URL er ikke satt: e-postene har ingen lenker tilbake til appen.",
     "day": "Hva sendes denne dagen?",
     "date": "Dato",
     "day_help": "Det den daglige kjøringen (`ia-data varsler send`) ville sende denne "
