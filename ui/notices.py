@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ia_data import settings
-from ia_data.domain.access import Role, Scope
+from ia_data.domain.access import Scope
 from ia_data.domain.kinds import NoticeKind
 from ia_data.domain.rules import Rules
 from ia_data.notices.choices import (
@@ -24,6 +24,7 @@ from ia_data.notices.choices import (
 from ia_data.notices.due import due_notices
 from ia_data.notices.notice import Notice
 from ia_data.notices.outbox import Outcome, check_notices, outbox_message, outbox_rows, resend
+from ia_data.notices.recipients import KINDS_BY_ROLE
 from ia_data.reporting import columns
 from ia_data.reporting.table import Column, Kind, Table
 from ui.auth import visitor
@@ -112,24 +113,6 @@ def _resend(engine, *, outbox_id: int, scope: Scope, by) -> Outcome:
 def send_again(outbox_id: int) -> str | None:
     """A failed or expired message back in line, and tried now; None if refused (said)."""
     return write(_resend, outbox_id=outbox_id)
-
-
-# The kinds each role receives (``ia_data.notices.recipients``: a council's notices go to its
-# secretariat, a corrected report and a secretariat's comment to the coordination unit, the
-# weekly summary to the coordination unit and admins, a forwarded period to the oversight
-# group).
-KINDS_BY_ROLE = {
-    Role.SECRETARIAT: (
-        NoticeKind.REMINDER,
-        NoticeKind.OVERDUE,
-        NoticeKind.NEEDS_FIXING,
-        NoticeKind.APPROVED,
-        NoticeKind.COMMENT,
-    ),
-    Role.COORDINATION: (NoticeKind.RECEIVED_AGAIN, NoticeKind.COMMENT, NoticeKind.WEEKLY),
-    Role.ADMIN: (NoticeKind.WEEKLY,),
-    Role.OVERSIGHT: (NoticeKind.FORWARDED,),
-}
 
 
 def my_choices() -> dict[NoticeKind, bool]:

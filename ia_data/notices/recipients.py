@@ -12,6 +12,23 @@ from ia_data.domain.kinds import NoticeKind
 from ia_data.notices.compose import Recipient
 from ia_data.storage.models import AppUser, CouncilContact, NoticeChoice, UserCouncil
 
+# The kinds each role receives, as ``due`` and ``reviewing`` address them (and «Mine
+# varsler» offers them): a council's notices go to its secretariat; a corrected report and a
+# secretariat's comment to the coordination unit; the weekly summary to the coordination
+# unit and admins; a forwarded period to the oversight group.
+KINDS_BY_ROLE = {
+    Role.SECRETARIAT: (
+        NoticeKind.REMINDER,
+        NoticeKind.OVERDUE,
+        NoticeKind.NEEDS_FIXING,
+        NoticeKind.APPROVED,
+        NoticeKind.COMMENT,
+    ),
+    Role.COORDINATION: (NoticeKind.RECEIVED_AGAIN, NoticeKind.COMMENT, NoticeKind.WEEKLY),
+    Role.ADMIN: (NoticeKind.WEEKLY,),
+    Role.OVERSIGHT: (NoticeKind.FORWARDED,),
+}
+
 
 def _turned_off(session: Session, kind: NoticeKind) -> set[str]:
     rows = session.exec(
