@@ -66,7 +66,7 @@ def test_a_link_opened_before_sign_in_leads_on_to_what_is_sent_that_day(server, 
         _idle(page)
         assert page.url.endswith("/varsler?dato=2016-02-16")
         main = page.get_by_test_id("stMain")
-        main.get_by_text("1 e-post(er) 16.02.2016, én per mottaker:").wait_for()
+        main.get_by_text("1 e-post 16.02.2016, én per mottaker:").wait_for()
         message = "Påminnelse · IA-rådet i Nordland → nordland@example.no"
         main.get_by_text(message).click()  # the message as its recipient reads it
         main.locator("p", has_text="Det er 14 dager igjen.").first.wait_for()

@@ -32,7 +32,7 @@ TEXT = {
     "dagen, slik det ser ut nå. Et varsel som alt er sendt for samme anledning, sendes ikke "
     "igjen.",
     "none": "Ingen varsler å sende {day}.",
-    "count": "{count} e-post(er) {day}, én per mottaker:",
+    "count": "{count} {noun} {day}, én per mottaker:",
     "to": "**Til:** {to}  \n**Emne:** {subject}",
     "as_html": "Som e-post",
     "as_text": "Ren tekst",
@@ -80,7 +80,8 @@ notices = ui.notices.preview(day, rules)
 if not notices:
     st.info(TEXT["none"].format(day=_day_label(day)), icon=":material/mail:")
 else:
-    st.markdown(TEXT["count"].format(count=len(notices), day=_day_label(day)))
+    noun = "e-post" if len(notices) == 1 else "e-poster"
+    st.markdown(TEXT["count"].format(count=len(notices), noun=noun, day=_day_label(day)))
     ui.display.show_table(
         ui.notices.notices_table(notices),
         key="notices",
