@@ -32,10 +32,10 @@ from ia_data.notices.choices import (
     set_council_contact,
     set_notice_choice,
 )
-from ia_data.notices.deliver import deliver
+from ia_data.notices.deliver import DeliveryReport, deliver
 from ia_data.notices.due import due_notices
 from ia_data.notices.outbox import OutboxError, resend
-from ia_data.notices.run import run_daily
+from ia_data.notices.run import DailyRun, run_daily
 from ia_data.reporting.outbox import outbox_table
 from ia_data.storage.models import Council, Outbox
 from ia_data.storage.review import approve, comment, send_back
@@ -473,4 +473,18 @@ def test_the_settings_never_show_the_mail_servers_password():
         SENDER,
         BASE,
         "/etc/ia/ca.pem",
+    )
+
+
+def test_one_notice_is_said_in_the_singular():
+    """«1 varsel», not «1 varsler», in the daily run's and the delivery's sentence."""
+    one = DailyRun(date(2016, 2, 16), notices=[object()], dry_run=True)
+    assert (
+        one.message
+        == "1 varsel til sending 16.02.2016; prøvekjøring: ingenting er lagret eller sendt"
+    )
+    waiting = DeliveryReport(not_sent="IA_SMTP_URL er ikke satt: ingen e-post er sendt", queued=1)
+    assert (
+        waiting.message
+        == "IA_SMTP_URL er ikke satt: ingen e-post er sendt; 1 varsel venter i utboksen"
     )

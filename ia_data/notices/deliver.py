@@ -55,7 +55,8 @@ class DeliveryReport:
     def message(self) -> str:
         """The report in one Norwegian sentence."""
         if self.not_sent:
-            return f"{self.not_sent}; {self.queued} varsler venter i utboksen"
+            noun = "varsel venter" if self.queued == 1 else "varsler venter"
+            return f"{self.not_sent}; {self.queued} {noun} i utboksen"
         parts = [f"{len(self.sent)} sendt"]
         for rows, word in (
             (self.waiting, "venter på nytt forsøk"),

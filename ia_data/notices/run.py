@@ -32,7 +32,9 @@ class DailyRun:
 
     @property
     def message(self) -> str:
-        due = f"{len(self.notices)} varsler til sending {self.as_of:%d.%m.%Y}"
+        count = len(self.notices)
+        noun = "varsel" if count == 1 else "varsler"
+        due = f"{count} {noun} til sending {self.as_of:%d.%m.%Y}"
         if self.dry_run:
             return f"{due}; prøvekjøring: ingenting er lagret eller sendt"
         said = f"{due}, {len(self.enqueued)} nye i utboksen"
