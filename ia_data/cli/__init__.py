@@ -7,55 +7,48 @@ a file or the database reach the terminal (every such line goes through ``say``)
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
-from ia_data.cli import database, exports, register, review, stats, uploads, users, varsler
-from ia_data.cli.parser import DB_HELP, Parser
+from ia_data.cli.parser import COMMANDS, DB_HELP, Parser
 from ia_data.cli.terminal import say, visible
 from ia_data.domain.errors import UsageError, UserError
-from ia_data.storage.engine import (
-    SECRET_PARAMETERS,
-    database_label,
-    database_problem,
-    database_url,
-)
 
 __all__ = ["build_parser", "main", "say", "visible"]
 
-# Each command adds its own parser, in the order the help lists them.
-COMMANDS = (
-    uploads.add_import,
-    exports.add_export,
-    exports.add_template,
-    uploads.add_history,
-    uploads.add_restore,
-    review.add_review,
-    varsler.add_varsler,
-    users.add_users,
-    database.add_db,
-    register.add_register,
-    stats.add_stats,
-    database.add_seed,
-)
 
-
-def build_parser() -> Parser:
-    """The parser of ``ia-data`` and every command."""
+def build_parser(argv: Sequence[str] | None = None) -> Parser:
+    """The parser of ``ia-data``: every command by name and help line, and the whole parser
+    (its arguments, its function) of the command ``argv`` names — every command's when
+    ``argv`` is None. Only that command's module is imported."""
     parser = Parser(
         prog="ia-data",
         description="IA-rådsoversikt: importer rapporter og hent ut tabeller fra kommandolinjen.",
     )
     parser.add_argument("--db", metavar="URL", help=DB_HELP)
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
-    for add in COMMANDS:
-        add(sub)
+    given = None if argv is None else _command_in(argv)
+    for name, (help, module) in COMMANDS.items():
+        if argv is None or name == given:
+            getattr(importlib.import_module(f"ia_data.cli.{module}"), f"add_{name}")(sub)
+        else:
+            sub.add_parser(name, help=help)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names: its first word that is not an option (nor ``--db``'s
+    value), if it is a command."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,7 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: Sequence[str] | None) -> int:
     """The command, and the one place that says what stopped it: a user error (its message
     and exit status), a failing database, or anything else without a traceback."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)  # exits with 2 on a usage error
     except SystemExit:
@@ -90,6 +84,8 @@ def _run(argv: Sequence[str] | None) -> int:
         say("Avbrutt.", err=True)
         return 1
     except Exception as exc:  # never a traceback in front of a user
+        from ia_data.storage.engine import database_label, database_problem
+
         problem = database_problem(exc, args.db)
         if problem is not None:
             say(f"Feil: {problem}", err=True)
@@ -101,6 +97,11 @@ def _run(argv: Sequence[str] | None) -> int:
 
 def _without_password(text: str, url: str | None) -> str:
     """A message with the database's password, should it hold it, blotted out."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from ia_data.storage.engine import SECRET_PARAMETERS, database_url
+
     try:
         parsed = make_url(database_url(url))
     except (ArgumentError, ValueError):

@@ -26,7 +26,7 @@ from ia_data.storage.engine import (
 
 def add_db(sub) -> None:
     """``db upgrade|current|backup``"""
-    p = command(sub, "db", help="databasens skjema (migreringer)", demo=True)
+    p = command(sub, "db", demo=True)
     one_of(
         p,
         "action",
@@ -114,7 +114,7 @@ def _backup(engine, args) -> int:
 
 def add_seed(sub) -> None:
     """``seed``"""
-    p = command(sub, "seed", help="last inn demodataene (oppdiktede rapporter)", demo=True)
+    p = command(sub, "seed", demo=True)
     p.set_defaults(func=cmd_seed)
 
 

@@ -34,7 +34,7 @@ def _date(text: str) -> date:
 
 def add_export(sub) -> None:
     """``export TABELL``"""
-    p = command(sub, "export", help="hent ut en tabell som CSV eller XLSX")
+    p = command(sub, "export")
     one_of(
         p,
         "table",
@@ -115,7 +115,7 @@ def cmd_export(args) -> int:
 
 def add_template(sub) -> None:
     """``template``"""
-    p = command(sub, "template", help="lag en tom rapportmal")
+    p = command(sub, "template")
     p.add_argument("--out", required=True, metavar="FIL")
     p.add_argument("--year", type=int, metavar="ÅR", help="året malen gjelder (periodeliste)")
     p.set_defaults(func=cmd_template)

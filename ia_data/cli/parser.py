@@ -15,6 +15,25 @@ from typing import NoReturn
 DB_HELP = "databasens URL (overstyrer IA_DATABASE_URL; standard er demodatabasen)"
 DEMO_HELP = "skriv til demodatabasen, som appen viser til alle uten innlogging"
 
+# Every command, in the order the help lists them: its help line and the module that adds
+# its parser and runs it (``ia_data.cli.<module>.add_<…>``). Only the module of the command
+# given is imported: ``ia-data --help`` loads no database library, ``ia-data history`` no
+# exporter.
+COMMANDS = {
+    "import": ("kontroller og lagre arbeidsbøker", "uploads"),
+    "export": ("hent ut en tabell som CSV eller XLSX", "exports"),
+    "template": ("lag en tom rapportmal", "exports"),
+    "history": ("vis alle opplastinger", "uploads"),
+    "restore": ("gjør en tidligere versjon aktiv igjen", "uploads"),
+    "review": ("gjennomgang av rapportene, og videresending", "review"),
+    "varsler": ("varsler på e-post: send det som skal ut, vis utboksen", "varsler"),
+    "users": ("hvem som kan logge inn, med hvilken rolle", "users"),
+    "db": ("databasens skjema (migreringer)", "database"),
+    "register": ("rådsregisteret: ny utgave, historikk", "register"),
+    "stats": ("statistikk ved siden av aktiviteten (sykefravær)", "stats"),
+    "seed": ("last inn demodataene (oppdiktede rapporter)", "database"),
+}
+
 # argparse's messages for a usage error (Python 3.11), and how they are said here.
 _MESSAGES = [
     (re.compile(english, re.DOTALL), norwegian)
@@ -76,11 +95,12 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: feil: {norwegian(message)}\n")
 
 
-def command(sub, name: str, help: str, *, demo: bool = False) -> Parser:
-    """A command's parser: it takes ``--db`` after the command too (SUPPRESS keeps it from
-    overwriting a value given before it), and ``--demo`` if ``demo`` (a command that writes
-    refuses the demo database, no IA_DATABASE_URL, without it)."""
-    parser = sub.add_parser(name, help=help)
+def command(sub, name: str, *, demo: bool = False) -> Parser:
+    """A command's parser, with its help line from ``COMMANDS``: it takes ``--db`` after the
+    command too (SUPPRESS keeps it from overwriting a value given before it), and ``--demo``
+    if ``demo`` (a command that writes refuses the demo database, no IA_DATABASE_URL,
+    without it)."""
+    parser = sub.add_parser(name, help=COMMANDS[name][0])
     parser.add_argument("--db", metavar="URL", help=DB_HELP, default=argparse.SUPPRESS)
     if demo:
         parser.add_argument("--demo", action="store_true", help=DEMO_HELP)

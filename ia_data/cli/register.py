@@ -17,7 +17,7 @@ from ia_data.storage import register
 
 def add_register(sub) -> None:
     """``register load|history``"""
-    p = command(sub, "register", help="rådsregisteret: ny utgave, historikk", demo=True)
+    p = command(sub, "register", demo=True)
     one_of(
         p,
         "action",

@@ -34,7 +34,7 @@ ACTIONS = {
 
 def add_review(sub) -> None:
     """``review list|approve|return|comment|forward|forwarded``"""
-    p = command(sub, "review", help="gjennomgang av rapportene, og videresending", demo=True)
+    p = command(sub, "review", demo=True)
     one_of(p, "action", ACTIONS)
     p.add_argument("upload_id", nargs="?", type=int, metavar="OPPLASTING_NR")
     p.add_argument(

@@ -20,7 +20,7 @@ BY = "operatør (ia-data stats)"  # who loads, when --by names no one
 
 def add_stats(sub) -> None:
     """``stats import|fetch|list|history``"""
-    p = command(sub, "stats", help="statistikk ved siden av aktiviteten (sykefravær)", demo=True)
+    p = command(sub, "stats", demo=True)
     one_of(
         p,
         "action",

@@ -19,7 +19,7 @@ from ia_data.storage.store import RestoreError, import_file, restore_upload, upl
 
 def add_import(sub) -> None:
     """``import FIL…``"""
-    p = command(sub, "import", help="kontroller og lagre arbeidsbøker", demo=True)
+    p = command(sub, "import", demo=True)
     p.add_argument("files", nargs="+", metavar="FIL", help="rapport- eller tildelingsarbeidsbok")
     p.add_argument("--dry-run", action="store_true", help="bare kontroller, lagre ingenting")
     p.add_argument("--by", metavar="NAVN", help="hvem som sender inn (lagres med opplastingen)")
@@ -112,7 +112,7 @@ def _say_stopped(outcomes: list[tuple[str, str]], rest: list[str]) -> None:
 
 def add_history(sub) -> None:
     """``history``"""
-    p = command(sub, "history", help="vis alle opplastinger")
+    p = command(sub, "history")
     p.set_defaults(func=cmd_history)
 
 
@@ -141,7 +141,7 @@ def cmd_history(args) -> int:
 
 def add_restore(sub) -> None:
     """``restore OPPLASTING_NR``"""
-    p = command(sub, "restore", help="gjør en tidligere versjon aktiv igjen", demo=True)
+    p = command(sub, "restore", demo=True)
     p.add_argument("upload_id", type=int, metavar="OPPLASTING_NR")
     p.add_argument("--by", metavar="NAVN", help="hvem som gjenoppretter (lagres i historikken)")
     p.set_defaults(func=cmd_restore)

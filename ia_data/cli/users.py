@@ -15,7 +15,7 @@ from ia_data.storage.register import councils
 
 def add_users(sub) -> None:
     """``users list|add|remove|unbind``"""
-    p = command(sub, "users", help="hvem som kan logge inn, med hvilken rolle", demo=True)
+    p = command(sub, "users", demo=True)
     one_of(
         p,
         "action",

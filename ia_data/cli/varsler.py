@@ -26,9 +26,7 @@ from ia_data.notices.run import run_daily
 
 def add_varsler(sub) -> None:
     """``varsler send|list``"""
-    p = command(
-        sub, "varsler", help="varsler på e-post: send det som skal ut, vis utboksen", demo=True
-    )
+    p = command(sub, "varsler", demo=True)
     one_of(
         p,
         "action",
