@@ -75,6 +75,21 @@ WAITING = frozenset(
 APPROVED_BEFORE_REVIEW = "godkjent før gjennomgang ble innført"
 
 
+class DeviationKind(StrEnum):
+    """What needs attention in a council's year or period (the page «Avvik», the headline
+    tiles, the compiled report's summary and the upload's warnings all judge by
+    ``reporting.deviations``), in the order a list shows them."""
+
+    MISSING = "Rapport mangler"
+    LATE = "Rapport kom for sent"
+    OVERSPENT = "Brukt mer enn tildelt"
+    NO_ACTION_PLAN = "Uten handlingsplan"
+    MEETINGS = "Møter utenfor det forventede"
+    SUB_GOAL = "Delmål uten aktivitet"
+    SENT_BACK = "Sendt tilbake, ikke rettet"
+    WAITING = "Venter lenge på gjennomgang"
+
+
 class ReviewAction(StrEnum):
     """What happened on a report's route (one ``ReviewEvent`` each, kept for good)."""
 

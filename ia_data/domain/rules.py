@@ -179,10 +179,13 @@ class Rules:
         goals: dict[int, str] | None = None,
         agreements: list[Agreement] | None = None,
         notices: NoticeRules | None = None,
+        review_wait_days: int = 14,
     ):
         self.regimes = sorted(regimes, key=lambda r: r.from_year)
         self.agreements = sorted(agreements or [], key=lambda a: a.from_year)
         self.due_soon_days = due_soon_days
+        # A report waiting for review longer than this is a deviation («Avvik»).
+        self.review_wait_days = review_wait_days
         self.path = path
         self.goals = dict(sorted((goals or {}).items()))  # sub-goal number → what it is
         self.notices = notices or NoticeRules()
@@ -241,8 +244,15 @@ class Rules:
             )
             for raw in data.get("agreement", [])
         ]
-        notices = NoticeRules.from_table(data.get("varsler", {}))
-        return cls(regimes, int(data.get("due_soon_days", 30)), path, goals, agreements, notices)
+        return cls(
+            regimes,
+            int(data.get("due_soon_days", 30)),
+            path,
+            goals,
+            agreements,
+            NoticeRules.from_table(data.get("varsler", {})),
+            int(data.get("review_wait_days", 14)),
+        )
 
     @property
     def years(self) -> range:

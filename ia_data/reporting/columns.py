@@ -215,3 +215,10 @@ VALUES = Column("Verdier", Kind.COUNT)
 FORM = Column("Form")
 SERIES_LOADED_AT = Column("Lastet inn", Kind.DATE)
 SERIES_LOADED_BY = Column("Lastet inn av")
+
+# --- what needs attention («Avvik») --------------------------------------------------------
+DEVIATION = Column("Avvik", width=210)  # a ``DeviationKind``
+DEVIATION_DETAIL = Column("Hva", width=420)
+DAYS = Column("Dager", Kind.COUNT, width=64)  # late, overdue, sent back or waiting
+AMOUNT_OVER = Column("Brukt for mye (kr)", Kind.MONEY, width=120)
+COUNCIL_NAMES = Column("IA-råd (navn)", width=420)

@@ -53,8 +53,9 @@ class OverviewRow(MoneyRow):
 
     @property
     def lacks_action_plan(self) -> bool:
-        """A council that reported for the year without saying it has an action plan (the
-        2012 letter: reports start from the council's action plan)."""
+        """A council that reported for the period shown, one of whose reports does not say
+        it has an action plan (the 2012 letter: reports start from the council's action
+        plan)."""
         return self.reported and self.action_plan is not True
 
     @property
@@ -72,13 +73,15 @@ class OverviewRow(MoneyRow):
 
 
 def _action_plan(reports: list[Report]) -> tuple[bool | None, date | None]:
-    """Whether the council had an action plan in the year, by its reports: yes if any
-    report says so (with the latest date given), no if one says no, else not known."""
-    yes = [r for r in reports if r.action_plan]
-    dates = [r.action_plan_date for r in yes if r.action_plan_date]
-    if yes:
+    """Whether the council had an action plan in the period shown, by its reports: yes
+    when every report says so (with the latest date given); else what the report without
+    one says, «Nei» before not said. The whole-year rule (``reporting.deviations``): a year
+    lacks a plan when any of its reports does, so that a year's figure holds its halves'."""
+    lacking = [r for r in reports if not r.action_plan]
+    if reports and not lacking:
+        dates = [r.action_plan_date for r in reports if r.action_plan_date]
         return True, max(dates) if dates else None
-    return (False if any(r.action_plan is False for r in reports) else None), None
+    return (False if any(r.action_plan is False for r in lacking) else None), None
 
 
 def overview(
