@@ -7,10 +7,12 @@ import streamlit as st
 
 import ui
 from ia_data.domain import formatting as fmt
+from ia_data.domain.kinds import DeviationKind
 from ia_data.domain.money import rule_grants_text
 from ia_data.domain.rules import ASSUMED_MARK
 from ia_data.output import charts
 from ia_data.reporting import columns, tables
+from ia_data.reporting.deviations import WHOLE_YEAR_RULE, deviations
 from ia_data.reporting.headline import headline
 from ia_data.reporting.overview import overview
 from ia_data.reporting.sickness import sickness_overview
@@ -42,10 +44,19 @@ TEXT = {
     "tomt felt betyr at serien ikke har tall for fylket.",
     "views": {"kompakt": "Kompakt", "alle": "Alle kolonner"},
     "share_used": "Andel brukt",
-    "overspent_help": "IA-råd som har brukt mer enn tildelt",
+    "overspent_help": "IA-råd som har brukt mer enn tildelt: {names}",
     "lacking_goals": "Uten alle tre delmål",
+    "lacking_goals_help": "IA-råd med en rapport uten aktivitet på et delmål: {names}",
     "without_plan": "Uten handlingsplan",
-    "all_have_plans": "Alle rådene som har rapportert, har en handlingsplan",
+    "without_plan_help": "IA-råd med en rapport som ikke oppgir handlingsplan: {names}",
+    "meetings_outside": "Møter utenfor {range}",
+    "meetings_outside_help": "IA-råd med færre eller flere møter i året enn forventet "
+    "(telles når året er omme): {names}",
+    "none": "ingen",
+    "deviation_rule": "Tallene over tabellen er de samme som på siden «Avvik» og i den "
+    "samlede rapporten. {rule}",
+    "deviation_link": "Alle avvik {year}",
+    "overspent_bar": "over tildelt",
     "statuses_help": "Antall rapporter (råd × periode)",
     "compiled": "Samlet rapport",
     "compiled_year": "Hele året",
@@ -89,26 +100,45 @@ table = tables.overview_table(rows, periods, screen=True, sickness=sickness)
 # The same function as the compiled report's «Nøkkeltall»; a tile of a column's figure is
 # named as the column is.
 figures = headline(rows)
+found = ui.data.read(
+    deviations,
+    rules=rules,
+    year=year,
+    as_of=as_of,
+    council_ids=council_ids or None,
+    approved_only=approved_only,
+)  # the councils that need attention: the same function as «Avvik» and the compiled report
+
+
+def _tile(label: str, kind: DeviationKind, help_key: str) -> None:
+    """A count of councils with a kind of deviation, its help naming them."""
+    names = ui.text.plain(found.names(kind)) or TEXT["none"]
+    st.metric(label, len(found.councils(kind)), help=TEXT[help_key].format(names=names))
+
+
 with st.container(horizontal=True, border=True):
     st.metric(columns.COUNCIL.name, figures.councils)
     st.metric(columns.ALLOCATED.short, fmt.kroner(figures.allocated_ore))
     st.metric(columns.SPENT.short, fmt.kroner(figures.spent_ore))
     st.metric(TEXT["share_used"], fmt.percent(figures.share_used) or "–")
-    st.metric(columns.OVERSPENT.name, len(figures.overspent), help=TEXT["overspent_help"])
+    _tile(columns.OVERSPENT.name, DeviationKind.OVERSPENT, "overspent_help")
 with st.container(horizontal=True, border=True):
     st.metric(columns.ACTIVITIES.name, fmt.number(figures.activities))
     for k, sub_goal in columns.GOALS.items():
         st.metric(sub_goal.name, fmt.number(figures.goals[k]), help=ui.display.goal_help(k))
-    st.metric(
-        TEXT["lacking_goals"],
-        len(figures.lacking_goals),
-        help=ui.text.plain(", ".join(c.name for c in figures.lacking_goals)) or None,
-    )
-    st.metric(
-        TEXT["without_plan"],
-        len(figures.without_action_plan),
-        help=ui.text.plain(", ".join(c.name for c in figures.without_action_plan))
-        or TEXT["all_have_plans"],
+    _tile(TEXT["lacking_goals"], DeviationKind.SUB_GOAL, "lacking_goals_help")
+    _tile(TEXT["without_plan"], DeviationKind.NO_ACTION_PLAN, "without_plan_help")
+    if rules.meetings_expected(year):
+        low, high = rules.meetings_expected(year)
+        label = TEXT["meetings_outside"].format(range=f"{low}–{high}")
+        _tile(label, DeviationKind.MEETINGS, "meetings_outside_help")
+with st.container(horizontal=True, gap="small"):
+    st.caption(TEXT["deviation_rule"].format(rule=WHOLE_YEAR_RULE))
+    st.page_link(
+        "views/avvik.py",
+        label=TEXT["deviation_link"].format(year=year),
+        icon=":material/report:",
+        query_params={"ar": str(year)},
     )
 with st.container(horizontal=True, border=True):
     for status, count in figures.statuses.items():
@@ -136,10 +166,12 @@ status_columns = (
 shown = ui.review.with_review(
     shown, status_columns, [p.code for p in periods], [r.periods for r in rows]
 )
+# Spent more than allocated: the bar is red and flagged, not one more full bar.
+share = columns.SHARE_USED.needs(lambda p: p.share > 1, words=lambda _: TEXT["overspent_bar"])
 ui.display.show_table(
     shown,
     bars=(columns.SHARE_USED,),
-    flags=(*columns.GOALS.values(), meetings, columns.ACTION_PLAN),
+    flags=(*columns.GOALS.values(), meetings, columns.ACTION_PLAN, share),
     alerts=(columns.ALL_GOALS,),
     max_height=ui.display.table_height(len(rows)),
 )

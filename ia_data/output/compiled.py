@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from ia_data.domain.access import Scope
 from ia_data.domain.formatting import day, local
-from ia_data.domain.kinds import AllocationSource, ReviewState
+from ia_data.domain.kinds import AllocationSource, DeviationKind, ReviewState
 from ia_data.domain.money import rule_grants_text
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.register import CouncilInfo
@@ -42,6 +42,12 @@ from ia_data.reporting import columns as c
 from ia_data.reporting.activities import activity_list, meeting_list
 from ia_data.reporting.council import council_reports
 from ia_data.reporting.council_tables import NO_ANSWER, council_reports_table
+from ia_data.reporting.deviations import (
+    WHOLE_YEAR_RULE,
+    Deviations,
+    deviations,
+    deviations_table,
+)
 from ia_data.reporting.headline import headline
 from ia_data.reporting.overview import OverviewRow, overview
 from ia_data.reporting.review import ReviewRow, review_states
@@ -90,10 +96,12 @@ def compiled_report(
     states = [
         r for r in review_states(session, year, scope=scope) if period is None or r.period == period
     ]
+    found = deviations(session, rules, year, as_of, scope=scope, period=period, **only)
     book = Workbook()
     summary = book.active
     summary.title = SUMMARY_SHEET
-    _write_summary(summary, rows, rules, year, as_of, now, shown, label, route(rows, states))
+    on_route = route(rows, states)
+    _write_summary(summary, rows, rules, year, as_of, now, shown, label, on_route, found)
     names = {SUMMARY_SHEET.lower(), ABOUT_SHEET.lower()}
     upload_ids = [i for r in rows for i in r.upload_ids]
     for row in rows:
@@ -102,7 +110,8 @@ def compiled_report(
         periods = [p for p in periods if period is None or p.period.code == period]
         own_activities = [a for a in activities if a.council_id == row.council.id]
         own_meetings = [m for m in meetings if m.council_id == row.council.id]
-        _write_council(sheet, row, periods, own_activities, own_meetings, rules, year)
+        half = period is not None and len(rules.periods(year)) > 1
+        _write_council(sheet, row, periods, own_activities, own_meetings, rules, year, half)
     about = about_rows(
         f"Samlet rapport fra IA-rådene {label}",
         rules=rules,
@@ -215,8 +224,20 @@ def _set_widths(sheet, widths) -> None:
 # --- the summary sheet -------------------------------------------------------------------
 
 
+WHOLE_YEAR_GRANT = "Tildelt (hele året)"  # a half-year's spending against the year's grant
+
+
 def _write_summary(
-    sheet, rows: list[OverviewRow], rules: Rules, year, as_of, now, periods, label, on_route
+    sheet,
+    rows: list[OverviewRow],
+    rules: Rules,
+    year,
+    as_of,
+    now,
+    periods,
+    label,
+    on_route,
+    found: Deviations,
 ) -> None:
     _title(sheet, 1, f"Samlet rapport fra IA-rådene {label}", 16)
     _note(
@@ -225,8 +246,11 @@ def _write_summary(
         f"Status for rapportene per {day(as_of)}. Laget {local(now):%d.%m.%Y %H:%M} "
         "i IA-rådsoversikt. Ett ark per IA-råd følger etter dette.",
     )
-    figures = headline(rows)  # the same function as the Oversikt page's tiles
-    expected = rules.meetings_expected(year) if len(periods) == len(rules.periods(year)) else None
+    figures = headline(rows)  # the same functions as the Oversikt page's tiles
+    half = len(periods) < len(rules.periods(year))
+    expected = rules.meetings_expected(year)
+    if half and periods[-1].code != rules.periods(year)[-1].code:
+        expected = None  # meetings are judged per year, on its last period
 
     def counted(label: str, councils) -> tuple[str, int, str, bool]:
         """How many councils, named (short), in red where there are any."""
@@ -240,30 +264,44 @@ def _write_summary(
     _title(sheet, 4, "Nøkkeltall", 12)
     facts = [
         ("IA-råd", figures.councils, "", False),
-        ("Tildelt", Kroner(figures.allocated_ore), "", False),
+        (
+            WHOLE_YEAR_GRANT if half else "Tildelt",
+            Kroner(figures.allocated_ore),
+            "halvårets forbruk sett mot hele årets tildeling" if half else "",
+            False,
+        ),
         ("Brukt", Kroner(figures.spent_ore), "alle aktiviteter, også avlyste", False),
         ("Gjenstår", Kroner(figures.remaining_ore), "", figures.remaining_ore < 0),
         ("Andel brukt", _percent(figures.share_used), "", False),
-        counted("Råd med overforbruk", figures.overspent),
+        counted("Råd med overforbruk", found.councils(DeviationKind.OVERSPENT)),
         ("Aktiviteter", figures.activities, "ikke avlyste", False),
         *((f"Delmål {k}", figures.goals[k], "aktiviteter merket delmål", False) for k in (1, 2, 3)),
-        counted("Råd uten alle tre delmål", figures.lacking_goals),
-        counted("Råd uten handlingsplan", figures.without_action_plan),
+        counted("Råd uten alle tre delmål", found.councils(DeviationKind.SUB_GOAL)),
+        counted("Råd uten handlingsplan", found.councils(DeviationKind.NO_ACTION_PLAN)),
     ]
     if expected:
         assumed = " (antatt)" if rules.meetings_assumed(year) else ""
         label = f"Møter utenfor {expected[0]}–{expected[1]}{assumed}"
-        facts.append(counted(label, figures.meetings_outside))
+        facts.append(counted(label, found.councils(DeviationKind.MEETINGS)))
     for status, count in figures.statuses.items():
         alert = status is Status.MISSING and count > 0
         facts.append((f"Rapporter: {status}", count, "", alert))
     for what, names in on_route.items():
         facts.append((what, len(names), ", ".join(names), bool(names)))
     row = _facts(sheet, 5, facts)
-    row += 1
+    _note(sheet, row, WHOLE_YEAR_RULE)
+    row += 2
+    _title(sheet, row, f"Avvik ({len(found.items)})", 12)
+    if found.items:
+        row = _write_table(sheet, deviations_table(found), row + 1) + 1
+    else:
+        _note(sheet, row + 1, "Ingen avvik.")
+        row += 3
     _title(sheet, row, "Oversikt per IA-råd", 12)
     header = row + 1
     table = overview_table(rows, periods)  # as the export: «Frist antatt»
+    if half:
+        table = whole_year_grant(table)
     widths = header_widths(table)
     widths[0] = max(widths[0], 24)
     end = _write_table(sheet, table, header, widths)
@@ -290,10 +328,20 @@ def _write_summary(
     fit_to_page_width(sheet, landscape=True)
 
 
+def whole_year_grant(table: Table) -> Table:
+    """A half-year's table with its grant column named «Tildelt hele året (kr)»: what the
+    half spent is set against the whole year's grant."""
+    named = c.ALLOCATED.but(name="Tildelt hele året (kr)", short="Tildelt hele året")
+    columns = [named if col.name == c.ALLOCATED.name else col for col in table.columns]
+    return Table(columns=columns, rows=table.rows, title=table.title, compact=table.compact)
+
+
 # --- one sheet per council ---------------------------------------------------------------
 
 
-def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules, year) -> None:
+def _write_council(
+    sheet, row: OverviewRow, periods, activities, meetings, rules, year, half: bool = False
+) -> None:
     council = row.council
     _title(sheet, 1, council.name, 14)
     _note(
@@ -330,7 +378,7 @@ def _write_council(sheet, row: OverviewRow, periods, activities, meetings, rules
         done = [("Rapport", NO_REPORT, f"ingen rapport for {year} er kommet inn", True)]
     facts = [
         (
-            "Tildelt",
+            WHOLE_YEAR_GRANT if half else "Tildelt",
             Kroner(row.allocated_ore) if row.allocated_ore is not None else None,
             source.get(row.allocation_source, "ingen tildeling registrert")
             + (" (antatt: brevene bestemmer ikke beløpet)" if row.allocation_assumed else ""),

@@ -1,6 +1,8 @@
 """Headline figures: what the tiles above a page's table and the compiled report's
 «Nøkkeltall» say of a set of councils — counted by one function, so that Oversikt, Økonomi,
-Råd and the compiled report never count a figure two ways."""
+Råd and the compiled report never count a figure two ways. What needs attention (a council
+without an action plan, a sub-goal without activity, meetings outside the range) is judged
+by ``reporting.deviations``, which the same places use."""
 
 from __future__ import annotations
 
@@ -17,8 +19,8 @@ from ia_data.reporting.overview import OverviewRow
 
 @dataclass(frozen=True)
 class Headline:
-    """The sums and counts of a set of council years, and the councils behind each count
-    that needs attention (so a tile can name them)."""
+    """The sums and counts of a set of council years, and the councils overspent (so a tile
+    of Økonomi can name them)."""
 
     councils: int  # council years counted (one per council in a year's overview)
     allocated_ore: int  # a council year without a grant counts as 0
@@ -29,9 +31,6 @@ class Headline:
     decisions: int  # grants from an uploaded decision
     rule_grants: int  # grants by the year's rule
     overspent: list[CouncilInfo]
-    lacking_goals: list[CouncilInfo]  # reported, with nothing on some sub-goal
-    without_action_plan: list[CouncilInfo]
-    meetings_outside: list[CouncilInfo]  # more or fewer meetings than the year expects
     statuses: dict[Status, int]  # reports by deadline status, every status (0 included)
     submitted: int  # reports in as of the date
 
@@ -48,17 +47,9 @@ class Headline:
 def headline(rows: Sequence[MoneyRow], periods: Sequence[PeriodStatus] | None = None) -> Headline:
     """The headline of ``rows`` — ``overview`` rows of a year, or with its ``period`` of a
     half-year (the compiled report's), or ``money`` rows — and of the reports ``periods``
-    (default: the overview rows' own).
-
-    The councils lacking a sub-goal or an action plan, or meeting too seldom or too often,
-    are judged by the overview rows (``OverviewRow``), for the period they cover: a
-    half-year counts a council whose report for that half says no action plan or does not
-    say; a year counts one none of whose reports says yes (so 2012 has none on Oversikt,
-    and three in the compiled report of its first half). Which rule a whole year should
-    follow is to be decided by the issue «One list of what needs attention»."""
+    (default: the overview rows' own)."""
     if periods is None:
         periods = [p for r in rows if isinstance(r, OverviewRow) for p in r.periods]
-    judged = [r for r in rows if isinstance(r, OverviewRow)]
     sources = [r.allocation_source for r in rows]
     statuses = [p.status.status for p in periods]
     return Headline(
@@ -71,9 +62,6 @@ def headline(rows: Sequence[MoneyRow], periods: Sequence[PeriodStatus] | None = 
         decisions=sources.count(AllocationSource.DECISION),
         rule_grants=sources.count(AllocationSource.RULE),
         overspent=[r.council for r in rows if r.overspent],
-        lacking_goals=[r.council for r in judged if r.lacks_goals],
-        without_action_plan=[r.council for r in judged if r.lacks_action_plan],
-        meetings_outside=[r.council for r in judged if r.meetings_outside_expected],
         statuses={status: statuses.count(status) for status in Status},
         submitted=sum(1 for p in periods if p.submitted),
     )
