@@ -50,6 +50,7 @@ def pages() -> dict:
             st.Page("views/okonomi.py", title="Økonomi", icon=":material/payments:"),
             st.Page("views/aktiviteter.py", title="Aktiviteter", icon=":material/event_note:"),
             st.Page("views/rad.py", title="Råd", icon=":material/groups:"),
+            st.Page("views/avvik.py", title="Avvik", icon=":material/report:"),
         ],
         "Rapportering": [
             st.Page("views/last_opp.py", title="Last opp", icon=":material/upload_file:"),

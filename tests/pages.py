@@ -10,6 +10,7 @@ PAGES = {
     "okonomi": ("views/okonomi.py", "Økonomi"),
     "aktiviteter": ("views/aktiviteter.py", "Aktiviteter"),
     "rad": ("views/rad.py", "Råd"),
+    "avvik": ("views/avvik.py", "Avvik"),
     "last_opp": ("views/last_opp.py", "Last opp"),
     "opplastinger": ("views/opplastinger.py", "Opplastinger"),
     "gjennomgang": ("views/gjennomgang.py", "Gjennomgang"),

@@ -54,7 +54,7 @@ class Mode:
 # Pages by role (their url paths); ``SIGN_IN_ONLY`` only where there is sign-in (a user's
 # own notices need a user). Every role receives notices (``Mine varsler``); the coordination
 # unit and admins see what goes out (``Varsler``).
-READING = ("oversikt", "frister", "okonomi", "aktiviteter", "rad")
+READING = ("oversikt", "frister", "okonomi", "aktiviteter", "rad", "avvik")
 SIGN_IN_ONLY = ("tilgang", "mine_varsler")
 PAGES = {
     Role.ADMIN: (

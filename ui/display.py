@@ -17,6 +17,7 @@ from ia_data.reporting.table import Column, Kind, Kroner, Percent
 from ui.auth import as_this_visitor
 from ui.data import read
 from ui.data import rules as rules_in_force
+from ui.links import council_link
 from ui.text import plain, screen_text
 
 STATUS_COLOURS = {
@@ -396,15 +397,16 @@ def download_buttons(table, download: Download, *, key: str) -> None:
     download_pair(make, download.stem, key)
 
 
-def council_page_links(councils, label: str) -> None:
-    """A row of links, one per council, each opening the Råd page on that council."""
+def council_page_links(councils, label: str, year: int | None = None) -> None:
+    """A row of links, one per council, each opening the Råd page on that council (and
+    ``year``, where the link is about one)."""
     with st.container(horizontal=True, gap="small"):
         st.caption(label)
         for council in councils:
             st.page_link(
                 "views/rad.py",
                 label=council.short_name,
-                query_params={"rad": str(council.id)},
+                query_params=council_link(council.id, year),
             )
 
 

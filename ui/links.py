@@ -268,3 +268,13 @@ def search_param(param: str) -> str:
         else:
             st.query_params.pop(param, None)
     return text
+
+
+def council_link(council_id: int, year: int | None = None) -> dict[str, str]:
+    """The parameters of a link to a council's Råd page (``?rad=``), for ``year`` too
+    (``?ar=``: the Råd page shows that year's answers first, and the year follows the user
+    to the other pages)."""
+    params = {"rad": str(council_id)}
+    if year is not None:
+        params["ar"] = str(year)
+    return params

@@ -11,9 +11,10 @@ import streamlit as st
 
 from ia_data.ingest import worker
 from ia_data.reporting import uploads as up
+from ia_data.reporting.deviations import file_deviations, warning_text
 from ia_data.storage import store
 from ui.auth import scope
-from ui.data import KEPT_CHECKS, data_version, rules, write
+from ui.data import KEPT_CHECKS, data_version, read, rules, write
 
 
 def warm_reader() -> None:
@@ -38,6 +39,10 @@ def check_upload(file_name: str, data: bytes) -> up.Preview:
         result = write(
             store.import_file, file_name=file_name, data=data, dry_run=True, rules=in_force
         )
+        if result.ok:  # what needs attention once stored: warnings, as «Avvik» judges it
+            found = read(file_deviations, parsed=result.parsed, rules=in_force, cache=False)
+            for deviation in found:
+                result.parsed.warn(warning_text(deviation))
         shown = up.preview(result, in_force, date.today())
     except Exception:
         logging.exception("Kontroll av %s feilet", file_name)

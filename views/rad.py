@@ -80,6 +80,7 @@ TEXT = {
     "meetings_total": "Møter i alt",
     "answer": "Svar",
     "answers_periods": "Perioder",
+    "linked_year": "Lenken gjelder {year}: svarene for {year} vises under.",
     "no_data_years": "{name} har ingen tall her: rådet fantes {span}, og dataene gjelder "
     "{first}–{last}.",
 }
@@ -196,7 +197,18 @@ else:
     kept = st.session_state.get("answer_periods")
     if kept is not None and not set(kept) <= set(labels):  # picked for another council
         del st.session_state.answer_periods
-    picked = st.multiselect(TEXT["answers_pick"], labels, default=default, key="answer_periods")
+    # A link for one year (``?ar=``, from «Avvik»): that year's answers, once per link.
+    linked = ui.links.year_param("ar", sorted({p.period.year for p in stored}))
+    if linked is not None and st.session_state.get("_rad_linked") != (council.id, linked):
+        st.session_state._rad_linked = (council.id, linked)
+        st.session_state.answer_periods = [
+            p.period.label for p in stored if p.period.year == linked
+        ]
+    if linked is not None:
+        st.caption(TEXT["linked_year"].format(year=linked))
+    if "answer_periods" not in st.session_state:
+        st.session_state.answer_periods = default
+    picked = st.multiselect(TEXT["answers_pick"], labels, key="answer_periods")
     chosen = [p for p in history.periods if p.period.label in picked] or stored[-1:]
     answers = council_tables.council_answers_table(chosen, QUESTIONS)
     # One period per tab, the answers beside their questions: long texts wrap on a phone,

@@ -23,21 +23,23 @@ activity or meetings (DESIGN.md, «Honest figures»).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlmodel import Session
 
 from ia_data.domain import formatting as fmt
 from ia_data.domain.access import Scope
-from ia_data.domain.kinds import DeviationKind, ReviewState
+from ia_data.domain.kinds import DeviationKind, ReviewState, UploadKind
 from ia_data.domain.register import CouncilInfo
 from ia_data.domain.rules import Rules, Status
+from ia_data.ingest.parsed import ParsedWorkbook
 from ia_data.reporting import columns as c
 from ia_data.reporting.deadlines import PeriodStatus
 from ia_data.reporting.overview import OverviewRow, overview
 from ia_data.reporting.review import ReviewRow, review_states
 from ia_data.reporting.table import Kroner, Table
+from ia_data.reporting.totals import Totals
 
 WHOLE_YEAR_RULE = (
     "Et råd telles for året når minst én av årets rapporter mangler handlingsplan eller "
@@ -249,6 +251,58 @@ def deviations(
     order = list(DeviationKind)
     found.sort(key=lambda d: order.index(d.kind))  # stable: register and period order kept
     return Deviations(year, period, as_of, found)
+
+
+# --- a workbook before it is stored ----------------------------------------------------------
+
+
+def file_deviations(
+    session: Session, parsed: ParsedWorkbook, rules: Rules, *, scope: Scope
+) -> list[Deviation]:
+    """What a checked report workbook would need attention for once stored (Last opp's
+    warnings before saving; the file can still be stored), judged by the same rules as
+    «Avvik»: no action plan and a sub-goal without activity in the file's own period;
+    spending over the year's grant, the year so far (the council's other stored reports of
+    the year and this one); meetings outside the range when the file completes the year."""
+    if parsed.kind != UploadKind.REPORT or not parsed.ok or parsed.period is None:
+        return []
+    shown, year = parsed.period, parsed.period.year
+    periods = rules.periods(year)
+    council = [parsed.council.id]
+    (year_row,) = overview(session, year, shown.end, rules, council, scope=scope)
+    others = [
+        overview(session, year, shown.end, rules, council, scope=scope, period=p.code)[0]
+        for p in periods
+        if p.code != shown.code
+    ]
+    own = Totals(
+        spent_ore=parsed.total_cost_ore,
+        activities=sum(1 for a in parsed.activities if a.counted),
+        goals=parsed.goal_counts(),
+        meetings=len(parsed.meetings),
+    )
+    so_far = Totals(
+        spent_ore=own.spent_ore + sum(r.spent_ore for r in others),
+        activities=own.activities + sum(r.activities for r in others),
+        goals={k: own.goals[k] + sum(r.goals[k] for r in others) for k in (1, 2, 3)},
+        meetings=own.meetings + sum(r.meetings for r in others),
+    )
+    halves = len(periods) > 1
+    label = _label(year, shown.code, halves)
+    plan = {"action_plan": parsed.action_plan, "reported": True}
+    in_file = replace(year_row, totals=own, meetings_expected=None, **plan)
+    year_so_far = replace(year_row, totals=so_far, **plan)
+    found = period_content(in_file, label, shown.code)
+    found += overspent(year_so_far, label, shown.code)
+    if shown.code == periods[-1].code:  # the file completes the year: its meetings judged
+        found += meetings(year_so_far, str(year), rules)
+    order = list(DeviationKind)
+    return sorted(found, key=lambda d: order.index(d.kind))
+
+
+def warning_text(found: Deviation) -> str:
+    """A deviation as an upload's warning says it."""
+    return f"{found.kind}: {found.detail}"
 
 
 # --- the table ------------------------------------------------------------------------------
