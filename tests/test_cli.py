@@ -164,7 +164,7 @@ valg:
 """
 EXPORT_USAGE = """\
 bruk: ia-data export [-h] [--db URL] [--year ÅR] [--as-of DATO]
-                     [--format {csv,xlsx}] [--period PERIODE] --out FIL
+                     [--format {csv,xlsx,pdf}] [--period PERIODE] --out FIL
                      {overview,deadlines,activities,compiled}
 """
 IMPORT_USAGE = """\

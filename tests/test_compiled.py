@@ -229,7 +229,9 @@ def test_cli_compiled(seeded_url, tmp_path):
     [
         (["export", "compiled", "--out", "-"], "disse argumentene mangler: --year"),
         (["export", "compiled", "--year", "2015", "--format", "csv", "--out", "-"],
-         "bare som xlsx"),
+         "finnes som xlsx eller pdf"),
+        (["export", "overview", "--year", "2015", "--format", "pdf", "--out", "-"],
+         "bare den samlede rapporten (compiled) finnes som pdf"),
         (["export", "deadlines", "--year", "2030", "--out", "-"], "2030 er utenfor"),
         (["export", "tabell", "--out", "-"], "ugyldig valg"),
     ],

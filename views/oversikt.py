@@ -62,9 +62,11 @@ TEXT = {
     "compiled_year": "Hele året",
     "compiled_period": "Rapporten gjelder",
     "compiled_caption": "Én Excel-fil for {year} til Oppfølgingsgruppen: et sammendrag med "
-    "nøkkeltallene og tabellen over, og ett ark per IA-råd med rapportsvarene, aktivitetene, "
-    "møtene og pengene. Gjelder alle IA-rådene (filtrene over brukes ikke), status per {as_of}.",
+    "nøkkeltallene, avvikene og tabellen over, og ett ark per IA-råd med rapportsvarene, "
+    "aktivitetene, møtene og pengene; som PDF (A4, til møtene) med én side per IA-råd. "
+    "Gjelder alle IA-rådene (filtrene over brukes ikke), status per {as_of}.",
     "compiled_button": "Last ned samlet rapport {year} (XLSX)",
+    "compiled_pdf": "Last ned samlet rapport {year} (PDF)",
     "forwarded": "Sendt til Oppfølgingsgruppen",
 }
 
@@ -248,15 +250,35 @@ def _compiled_file() -> bytes:
     )
 
 
-st.download_button(
-    TEXT["compiled_button"].format(year=what.replace("-", " ")),
-    data=ui.auth.as_this_visitor(_compiled_file),
-    file_name=f"ia-samlet-rapport-{what}-per-{as_of.isoformat()}.xlsx",
-    mime=ui.display.XLSX_MIME,
-    icon=":material/summarize:",
-    on_click="ignore",
-    key="compiled",
-)
+def _compiled_pdf() -> bytes:
+    """The compiled report as PDF (WeasyPrint imported when it is asked for)."""
+    from ia_data.output.pdf import compiled_pdf
+
+    return ui.data.read(
+        compiled_pdf, rules=rules, year=year, as_of=as_of, period=compiled_period, cache=False
+    )
+
+
+stem = f"ia-samlet-rapport-{what}-per-{as_of.isoformat()}"
+with st.container(horizontal=True):
+    st.download_button(
+        TEXT["compiled_button"].format(year=what.replace("-", " ")),
+        data=ui.auth.as_this_visitor(_compiled_file),
+        file_name=f"{stem}.xlsx",
+        mime=ui.display.XLSX_MIME,
+        icon=":material/summarize:",
+        on_click="ignore",
+        key="compiled",
+    )
+    st.download_button(
+        TEXT["compiled_pdf"].format(year=what.replace("-", " ")),
+        data=ui.auth.as_this_visitor(_compiled_pdf),
+        file_name=f"{stem}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        key="compiled_pdf",
+    )
 
 # --- what was forwarded to the oversight group -------------------------------------------
 if ui.auth.scope().everything:

@@ -42,15 +42,15 @@ def add_export(sub) -> None:
             "overview": "oversikten for et år",
             "deadlines": "fristene (alle år uten --year)",
             "activities": "aktivitetslisten (alle år uten --year)",
-            "compiled": "den samlede rapporten for et år (bare xlsx)",
+            "compiled": "den samlede rapporten for et år (xlsx eller pdf)",
         },
     )
     p.add_argument("--year", type=int, metavar="ÅR", help="året (påkrevd for overview og compiled)")
     p.add_argument("--as-of", type=_date, metavar="DATO", help="status per dato (standard: i dag)")
     p.add_argument(
         "--format",
-        choices=["csv", "xlsx"],
-        help="filformat (standard: csv; xlsx for compiled)",
+        choices=["csv", "xlsx", "pdf"],
+        help="filformat (standard: csv; xlsx for compiled, som også finnes som pdf)",
     )
     p.add_argument(
         "--period",
@@ -86,8 +86,10 @@ def cmd_export(args) -> int:
                 f"(periodene er {', '.join(codes)})"
             )
     file_format = args.format or ("xlsx" if args.table == "compiled" else "csv")
-    if args.table == "compiled" and file_format != "xlsx":
-        raise UsageError("den samlede rapporten finnes bare som xlsx (--format xlsx)")
+    if args.table == "compiled" and file_format not in ("xlsx", "pdf"):
+        raise UsageError("den samlede rapporten finnes som xlsx eller pdf (--format xlsx|pdf)")
+    if args.table != "compiled" and file_format == "pdf":
+        raise UsageError("bare den samlede rapporten (compiled) finnes som pdf")
     as_of = args.as_of or date.today()
     check_out(args.out)
     engine = open_engine(args, read_only=True)
@@ -104,6 +106,12 @@ def cmd_export(args) -> int:
         elif args.table == "activities":
             data = exports.activities_export(
                 session, args.year, file_format, scope=OPERATOR, rules=rules
+            )
+        elif file_format == "pdf":
+            from ia_data.output.pdf import compiled_pdf  # WeasyPrint, only for a PDF
+
+            data = compiled_pdf(
+                session, rules, args.year, as_of, scope=OPERATOR, period=args.period
             )
         else:
             data = compiled_report(

@@ -246,48 +246,9 @@ def _write_summary(
         f"Status for rapportene per {day(as_of)}. Laget {local(now):%d.%m.%Y %H:%M} "
         "i IA-rådsoversikt. Ett ark per IA-råd følger etter dette.",
     )
-    figures = headline(rows)  # the same functions as the Oversikt page's tiles
-    half = len(periods) < len(rules.periods(year))
-    expected = rules.meetings_expected(year)
-    if half and periods[-1].code != rules.periods(year)[-1].code:
-        expected = None  # meetings are judged per year, on its last period
-
-    def counted(label: str, councils) -> tuple[str, int, str, bool]:
-        """How many councils, named (short), in red where there are any."""
-        return (
-            label,
-            len(councils),
-            ", ".join(council.short_name for council in councils),
-            bool(councils),
-        )
-
     _title(sheet, 4, "Nøkkeltall", 12)
-    facts = [
-        ("IA-råd", figures.councils, "", False),
-        (
-            WHOLE_YEAR_GRANT if half else "Tildelt",
-            Kroner(figures.allocated_ore),
-            "halvårets forbruk sett mot hele årets tildeling" if half else "",
-            False,
-        ),
-        ("Brukt", Kroner(figures.spent_ore), "alle aktiviteter, også avlyste", False),
-        ("Gjenstår", Kroner(figures.remaining_ore), "", figures.remaining_ore < 0),
-        ("Andel brukt", _percent(figures.share_used), "", False),
-        counted("Råd med overforbruk", found.councils(DeviationKind.OVERSPENT)),
-        ("Aktiviteter", figures.activities, "ikke avlyste", False),
-        *((f"Delmål {k}", figures.goals[k], "aktiviteter merket delmål", False) for k in (1, 2, 3)),
-        counted("Råd uten alle tre delmål", found.councils(DeviationKind.SUB_GOAL)),
-        counted("Råd uten handlingsplan", found.councils(DeviationKind.NO_ACTION_PLAN)),
-    ]
-    if expected:
-        assumed = " (antatt)" if rules.meetings_assumed(year) else ""
-        label = f"Møter utenfor {expected[0]}–{expected[1]}{assumed}"
-        facts.append(counted(label, found.councils(DeviationKind.MEETINGS)))
-    for status, count in figures.statuses.items():
-        alert = status is Status.MISSING and count > 0
-        facts.append((f"Rapporter: {status}", count, "", alert))
-    for what, names in on_route.items():
-        facts.append((what, len(names), ", ".join(names), bool(names)))
+    facts = summary_facts(rows, rules, year, periods, on_route, found)
+    half = len(periods) < len(rules.periods(year))
     row = _facts(sheet, 5, facts)
     _note(sheet, row, WHOLE_YEAR_RULE)
     row += 2
@@ -328,6 +289,56 @@ def _write_summary(
     fit_to_page_width(sheet, landscape=True)
 
 
+def summary_facts(
+    rows: list[OverviewRow], rules: Rules, year: int, periods, on_route, found: Deviations
+) -> list[tuple[str, object, str, bool]]:
+    """The summary's key figures — label, typed value, remark (the councils by name) and
+    whether it needs attention — for the XLSX and the PDF alike: the sums of ``headline``,
+    the councils of ``deviations``, the reports by status and on their route."""
+    figures = headline(rows)  # the same functions as the Oversikt page's tiles
+    half = len(periods) < len(rules.periods(year))
+    expected = rules.meetings_expected(year)
+    if half and periods[-1].code != rules.periods(year)[-1].code:
+        expected = None  # meetings are judged per year, on its last period
+
+    def counted(label: str, councils) -> tuple[str, int, str, bool]:
+        """How many councils, named (short), in red where there are any."""
+        return (
+            label,
+            len(councils),
+            ", ".join(council.short_name for council in councils),
+            bool(councils),
+        )
+
+    facts = [
+        ("IA-råd", figures.councils, "", False),
+        (
+            WHOLE_YEAR_GRANT if half else "Tildelt",
+            Kroner(figures.allocated_ore),
+            "halvårets forbruk sett mot hele årets tildeling" if half else "",
+            False,
+        ),
+        ("Brukt", Kroner(figures.spent_ore), "alle aktiviteter, også avlyste", False),
+        ("Gjenstår", Kroner(figures.remaining_ore), "", figures.remaining_ore < 0),
+        ("Andel brukt", _percent(figures.share_used), "", False),
+        counted("Råd med overforbruk", found.councils(DeviationKind.OVERSPENT)),
+        ("Aktiviteter", figures.activities, "ikke avlyste", False),
+        *((f"Delmål {k}", figures.goals[k], "aktiviteter merket delmål", False) for k in (1, 2, 3)),
+        counted("Råd uten alle tre delmål", found.councils(DeviationKind.SUB_GOAL)),
+        counted("Råd uten handlingsplan", found.councils(DeviationKind.NO_ACTION_PLAN)),
+    ]
+    if expected:
+        assumed = " (antatt)" if rules.meetings_assumed(year) else ""
+        label = f"Møter utenfor {expected[0]}–{expected[1]}{assumed}"
+        facts.append(counted(label, found.councils(DeviationKind.MEETINGS)))
+    for status, count in figures.statuses.items():
+        alert = status is Status.MISSING and count > 0
+        facts.append((f"Rapporter: {status}", count, "", alert))
+    for what, names in on_route.items():
+        facts.append((what, len(names), ", ".join(names), bool(names)))
+    return facts
+
+
 def whole_year_grant(table: Table) -> Table:
     """A half-year's table with its grant column named «Tildelt hele året (kr)»: what the
     half spent is set against the whole year's grant."""
@@ -339,17 +350,11 @@ def whole_year_grant(table: Table) -> Table:
 # --- one sheet per council ---------------------------------------------------------------
 
 
-def _write_council(
-    sheet, row: OverviewRow, periods, activities, meetings, rules, year, half: bool = False
-) -> None:
-    council = row.council
-    _title(sheet, 1, council.name, 14)
-    _note(
-        sheet,
-        2,
-        f"{year} · Fylker: {council.county_names} · "
-        f"Sekretariat: {council.secretariat or 'ikke oppgitt'}",
-    )
+def council_facts(
+    row: OverviewRow, rules: Rules, year: int, half: bool = False
+) -> list[tuple[str, object, str, bool]]:
+    """A council's key figures (label, typed value, remark, needs attention), for its
+    sheet and its page of the PDF."""
     expected = row.meetings_expected
     source = {
         AllocationSource.DECISION: "tildelingsvedtak",
@@ -400,6 +405,21 @@ def _write_council(
             row.lacks_action_plan,
         ),
     ]
+    return facts
+
+
+def _write_council(
+    sheet, row: OverviewRow, periods, activities, meetings, rules, year, half: bool = False
+) -> None:
+    council = row.council
+    _title(sheet, 1, council.name, 14)
+    _note(
+        sheet,
+        2,
+        f"{year} · Fylker: {council.county_names} · "
+        f"Sekretariat: {council.secretariat or 'ikke oppgitt'}",
+    )
+    facts = council_facts(row, rules, year, half)
     _title(sheet, 4, "Nøkkeltall", 12)
     next_row = _facts(sheet, 5, facts) + 1
 
