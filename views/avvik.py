@@ -73,6 +73,18 @@ with st.container(horizontal=True, border=True):
         names = ui.text.plain(found.names(kind)) or TEXT["nobody"]
         st.metric(str(kind), len(found.councils(kind)), help=TEXT["count_help"].format(names=names))
 
+# --- in short: each kind's councils and what they need, readable on a phone too ---------
+lines = [
+    f"- **{kind}:** "
+    + "; ".join(
+        ui.text.plain(f"{d.council.short_name} ({d.label}): {d.detail}") for d in found.of(kind)
+    )
+    for kind in DeviationKind
+    if found.of(kind)
+]
+if lines:
+    st.markdown("\n".join(lines))
+
 # --- the list ---------------------------------------------------------------------------
 if not found.items:
     st.success(TEXT["none"].format(what=what, as_of=fmt.day(as_of)))
