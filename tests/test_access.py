@@ -55,6 +55,7 @@ from ia_data.reporting.activities import (
 )
 from ia_data.reporting.council import council_history, council_register, council_reports
 from ia_data.reporting.deadlines import data_years, deadlines, years_with_data
+from ia_data.reporting.deviations import deviations
 from ia_data.reporting.money import active_allocations, allocation_history, money, pool_status
 from ia_data.reporting.money_tables import money_table
 from ia_data.reporting.overview import overview
@@ -159,6 +160,10 @@ CHECKED = {
     "ia_data.reporting.uploads.uploaded_periods",
     "ia_data.reporting.uploads.upload_sources",
     "ia_data.output.compiled.compiled_report",
+    "ia_data.output.pdf.compiled_pdf",
+    "ia_data.output.pdf.compiled_html",
+    "ia_data.reporting.deviations.deviations",
+    "ia_data.reporting.deviations.file_deviations",
     "ia_data.output.exports.overview_export",
     "ia_data.output.exports.table_export",
     "ia_data.output.exports.deadlines_export",
@@ -318,6 +323,7 @@ def test_a_secretariat_asking_for_another_council_is_refused(session, troms):
 def test_a_scope_without_councils_reaches_nothing(session):
     rules = load_rules(DEFAULT_RULES_FILE)
     assert overview(session, 2015, AS_OF, rules, scope=NOBODY) == []
+    assert deviations(session, rules, 2015, AS_OF, scope=NOBODY).items == []
     assert activity_list(session, scope=NOBODY) == ([], 0)
     assert upload_history(session, scope=NOBODY) == []
     assert years_with_data(session, scope=NOBODY) == []

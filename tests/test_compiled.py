@@ -19,6 +19,7 @@ from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.output.compiled import compiled_report, sheet_name
 from ia_data.output.exports import overview_export
 from ia_data.output.spreadsheet import KRONER_FORMAT
+from ia_data.reporting.deviations import WHOLE_YEAR_RULE
 from ia_data.storage import db
 from ia_data.storage.store import import_file
 
@@ -71,7 +72,7 @@ def test_sheets(book):
 def test_summary_headline_figures(book):
     sheet = book["Sammendrag"]
     assert sheet["A1"].value == "Samlet rapport fra IA-rådene 2015"
-    facts = _facts(sheet, 5, _find(sheet, "Oversikt per IA-råd") - 1)
+    facts = _facts(sheet, 5, _find(sheet, WHOLE_YEAR_RULE) - 1)  # the key figures
     assert facts["IA-råd"] == 18
     assert facts["Tildelt"] == 7_400_000
     assert sheet.cell(row=_find(sheet, "Tildelt"), column=2).number_format == KRONER_FORMAT
