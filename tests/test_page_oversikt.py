@@ -148,6 +148,7 @@ def test_page_has_both_exports_and_three_charts(app_on, seeded_url):
         "Last ned CSV",
         "Last ned Excel (XLSX)",
         "Last ned samlet rapport 2015 (XLSX)",
+        "Last ned samlet rapport 2015 (PDF)",
     ]
     assert len(at.get("plotly_chart")) == 3
 

@@ -126,9 +126,13 @@ def test_oversikt_links_to_each_council_and_offers_the_compiled_report(app_on, s
     at = app_on(seeded_url, ar="2015")
     assert not at.exception
     links = {link.proto.label: link.proto.query_string for link in at.main.get("page_link")}
+    assert links.pop("Alle avvik 2015") == "ar=2015"  # the page «Avvik» for the year
     assert len(links) == 18
     assert links["Agder"] == f"rad={ids['IA-rådet i Agder']}"
     # The overview table keeps exactly the export's columns.
     assert at.dataframe[0].value.columns[0] == "IA-råd"
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels[-1] == "Last ned samlet rapport 2015 (XLSX)"
+    assert labels[-2:] == [
+        "Last ned samlet rapport 2015 (XLSX)",
+        "Last ned samlet rapport 2015 (PDF)",
+    ]
