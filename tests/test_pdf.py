@@ -1,0 +1,108 @@
+"""The compiled report as PDF (``output.pdf``), read back with pypdf: A4, page numbers, the
+summary's figures and the deviations first, then one page per council, every council named;
+and ``ia-data export compiled --format pdf``. Rendered once per module, on SQLite: its
+figures come from the functions ``test_deviations.py`` and ``test_headline.py`` check on
+both engines."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import Session
+
+from ia_data.cli import main
+from ia_data.domain.access import OPERATOR
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
+from ia_data.output.pdf import compiled_html, compiled_pdf
+from ia_data.storage import db
+
+AS_OF = date(2016, 6, 1)
+NOW = datetime(2016, 6, 1, 12, 0)
+COUNCILS = [
+    "Østfold", "Akershus", "Oslo", "Hedmark", "Oppland", "Buskerud", "Vestfold", "Telemark",
+    "Agder", "Rogaland", "Hordaland", "Sogn og Fjordane", "Møre og Romsdal", "Sør-Trøndelag",
+    "Nord-Trøndelag", "Nordland", "Troms", "Finnmark",
+]  # fmt: skip
+
+
+def _pages(data: bytes) -> list[str]:
+    """Each page's text, its spaces made plain (a thousands space is a no-break space)."""
+    reader = PdfReader(io.BytesIO(data))
+    return [" ".join(p.extract_text().replace("\xa0", " ").split()) for p in reader.pages]
+
+
+@pytest.fixture(scope="module")
+def pdf_2015(seeded_sqlite_url):
+    rules = load_rules(DEFAULT_RULES_FILE)
+    with Session(db.get_engine(seeded_sqlite_url)) as session:
+        data = compiled_pdf(session, rules, 2015, AS_OF, NOW, scope=OPERATOR)
+    return data, _pages(data)  # read back once
+
+
+def test_a4_with_page_numbers(pdf_2015):
+    data, pages = pdf_2015
+    box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    for n, text in enumerate(pages, start=1):
+        assert f"Side {n} av {len(pages)}" in text
+
+
+def test_the_summary_and_the_deviations_come_first(pdf_2015):
+    first = pdf_2015[1][0]
+    assert first.startswith("Samlet rapport fra IA-rådene 2015")
+    for figure in [
+        "IA-råd 18",
+        "Tildelt 7 400 000 kr",
+        "Brukt 6 597 343,15 kr",
+        "Andel brukt 89,2 %",
+        "Råd med overforbruk 1 Nordland",
+        "Aktiviteter 299",
+        "Råd uten handlingsplan 3 Buskerud, Vestfold, Troms",
+        "Møter utenfor 2–4 (antatt) 1 Rogaland",
+        "Rapporter: Levert for sent 1",
+        "Avvik (6)",
+        "brukt 437 250 kr av 400 000 kr tildelt (109 %), 37 250 kr for mye",
+    ]:
+        assert figure in first, figure
+    assert first.index("Nøkkeltall") < first.index("Avvik (6)") < first.index("Oversikt per")
+
+
+def test_one_page_per_council_after_the_overview(pdf_2015):
+    pages = pdf_2015[1]
+    starts = [next(i for i, t in enumerate(pages) if t.startswith(f"IA-rådet i {name} 2015"))
+              for name in COUNCILS]  # fmt: skip
+    assert starts == sorted(starts) and len(set(starts)) == 18
+    overview = " ".join(pages[: starts[0]]).replace("- ", "-")  # «Sør-» wraps in a cell
+    assert all(name in overview for name in COUNCILS)
+    nordland = pages[starts[COUNCILS.index("Nordland")]]
+    assert "Gjenstår -37 250 kr brukt mer enn tildelt" in nordland
+    assert "Brukt mer enn tildelt (2015)" in nordland
+
+
+def test_a_half_years_grant_is_the_whole_years(seeded_sqlite_url, rules):
+    with Session(db.get_engine(seeded_sqlite_url)) as session:
+        page = compiled_html(session, rules, 2012, AS_OF, NOW, scope=OPERATOR, period="H1")
+    assert "Samlet rapport fra IA-rådene 2012, 1. halvår" in page
+    assert "<td>Tildelt (hele året)</td><td>10 000 000 kr</td>" in page.replace("\xa0", " ")
+    assert "<th>Tildelt hele året</th>" in page
+    assert 'Råd uten handlingsplan</td><td class="alert">3</td>' in page
+
+
+def test_text_from_a_workbook_is_escaped(seeded_sqlite_url, rules):
+    """No answer becomes markup: the page holds only the app's own tags."""
+    with Session(db.get_engine(seeded_sqlite_url)) as session:
+        page = compiled_html(session, rules, 2015, AS_OF, NOW, scope=OPERATOR)
+    assert "<script" not in page and page.count("<html") == 1
+
+
+def test_the_command_line_writes_it(seeded_sqlite_url, tmp_path):
+    out = tmp_path / "samlet.pdf"
+    assert main(["--db", seeded_sqlite_url, "export", "compiled", "--year", "2012",
+                 "--period", "H1", "--as-of", "2016-06-01", "--format", "pdf",
+                 "--out", str(out)]) == 0  # fmt: skip
+    first = _pages(out.read_bytes())[0]
+    assert first.startswith("Samlet rapport fra IA-rådene 2012, 1. halvår")
+    assert "Råd uten handlingsplan 3 Oslo, Nord-Trøndelag, Troms" in first
