@@ -459,6 +459,41 @@ def test_oversikt_and_a_council_open_by_their_links_on_the_demo_data(pages_serve
     page.get_by_text("Page not found").first.wait_for()
 
 
+@pytest.mark.parametrize("width", [1440, 390])
+def test_avvik_names_nordland_overspent_and_opens_its_council_for_the_year(
+    pages_server, browser, width
+):
+    """The page «Avvik» for 2015, on a large screen and on a phone: Nordland overspent, with
+    the amount; its link opens Råd on Nordland for 2015."""
+    from oidc import screenshot
+
+    context = browser.new_context(viewport={"width": width, "height": 1200}, locale="nb-NO")
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    try:
+        _open(tab, f"{pages_server.base}/avvik?ar=2015&per=2016-06-01", "Avvik")
+        _no_failure(tab)
+        assert _metrics(tab, "Brukt mer enn tildelt")["Brukt mer enn tildelt"] == "1"
+        main = tab.get_by_test_id("stMain")
+        said = main.inner_text().replace("\xa0", " ")
+        assert (
+            "Brukt mer enn tildelt: Nordland (2015): brukt 437 250 kr av 400 000 kr tildelt "
+            "(109 %), 37 250 kr for mye"
+        ) in said
+        screenshot(tab, f"avvik-2015-{width}")
+        main.get_by_role("link", name="Nordland", exact=True).click()
+        tab.get_by_role("heading", name="IA-rådet i Nordland").first.wait_for()
+        _idle(tab)
+        assert {k: v for k, v in _params(tab).items() if k in ("rad", "ar")} == {
+            "rad": "17",
+            "ar": "2015",
+        }
+        assert main.get_by_text("Lenken gjelder 2015: svarene for 2015 vises under.").is_visible()
+        _no_failure(tab)
+    finally:
+        context.close()
+
+
 def test_no_table_offers_its_own_english_csv(pages_server, page):
     _open(page, f"{pages_server.base}/okonomi?ar=2015", "Økonomi")
     table = page.locator("[data-testid=stDataFrame]:visible").first  # not the folded one
