@@ -6,9 +6,12 @@ such a link."""
 from __future__ import annotations
 
 import pytest
+from conftest import SAMPLE_REGISTER
 from test_deviations import CASES, expected
 
+from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.kinds import DeviationKind as K
+from ia_data.storage import db, store
 
 pytestmark = pytest.mark.page
 
@@ -106,3 +109,21 @@ def test_a_year_without_deviations_says_so(app_on, seeded_sqlite_url):
     assert not at.exception
     assert at.success[0].value == "Ingen avvik for 2012 H1 per 01.07.2012."
     assert len(at.dataframe) == 0
+
+
+def test_last_opp_warns_of_an_overspend_before_saving_and_still_saves(app_on, sqlite_database):
+    """Nordland's 2015 report into an empty database: the warning Avvik would list, before
+    anything is stored; the file is stored on confirm all the same."""
+    url = sqlite_database(SAMPLE_REGISTER)
+    path = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-nordland.xlsx"
+    at = app_on(url, "views/last_opp.py")
+    at.file_uploader[0].upload(path.name, path.read_bytes()).run()
+    assert not at.exception
+    assert at.warning[0].value == (
+        "1 advarsel (filen kan likevel lagres):\n\n- Brukt mer enn tildelt\\: brukt 437\xa0250 "
+        "kr av 400\xa0000 kr tildelt (109 %), 37\xa0250 kr for mye"
+    )
+    assert store.uploads(db.get_engine(url)) == []
+    at.button(key="confirm_upload").click().run()
+    [upload] = store.uploads(db.get_engine(url))
+    assert (upload["council_name"], upload["year"]) == ("IA-rådet i Nordland", 2015)
