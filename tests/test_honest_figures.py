@@ -222,7 +222,10 @@ def test_missing_action_plans_are_flagged_in_words_and_counted(sample_db, app_on
     )
     metrics = {m.label: m for m in at.metric}
     assert metrics["Uten handlingsplan"].value == "2"
-    assert metrics["Uten handlingsplan"].proto.help == "IA-rådet i Nordland, IA-rådet i Finnmark"
+    assert metrics["Uten handlingsplan"].proto.help == (
+        "IA-råd med en rapport som ikke oppgir handlingsplan: "
+        "IA-rådet i Nordland, IA-rådet i Finnmark"
+    )
     cells = _shown(at.dataframe[0])["Handlingsplan"]
     assert (cells["IA-rådet i Troms"], cells["IA-rådet i Finnmark"]) == (
         "Ja",
