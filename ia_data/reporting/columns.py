@@ -221,4 +221,3 @@ DEVIATION = Column("Avvik", width=210)  # a ``DeviationKind``
 DEVIATION_DETAIL = Column("Hva", width=420)
 DAYS = Column("Dager", Kind.COUNT, width=64)  # late, overdue, sent back or waiting
 AMOUNT_OVER = Column("Brukt for mye (kr)", Kind.MONEY, width=120)
-COUNCIL_NAMES = Column("IA-råd (navn)", width=420)

@@ -326,19 +326,3 @@ def deviations_table(found: Deviations) -> Table:
         ],
         title="Avvik",
     )
-
-
-def counts_table(found: Deviations) -> Table:
-    """Councils per kind, with their names (the summary above the list)."""
-    return Table(
-        columns=[c.DEVIATION, c.COUNCILS, c.COUNCIL_NAMES],
-        rows=[
-            [
-                str(kind),
-                len(found.councils(kind)),
-                ", ".join(x.short_name for x in found.councils(kind)),
-            ]
-            for kind in DeviationKind
-        ],
-        title="Avvik per type",
-    )
