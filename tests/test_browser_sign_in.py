@@ -91,7 +91,7 @@ def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
     assert "Sekretariat for IA-rådet i Troms" in sidebar
     assert _sidebar_pages(page) == [
         "Oversikt", "Frister", "Økonomi", "Aktiviteter", "Råd", "Avvik", "Last opp",
-        "Opplastinger",
+        "Opplastinger", "Mine varsler",
     ]  # fmt: skip
     _upload(page, server, SAMPLE_DIR / "rapport_2016_Ar_ia-radet-i-troms.xlsx")
     _wait_for_text(page, "Filen er kontrollert uten feil")
