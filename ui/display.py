@@ -252,22 +252,25 @@ def _needing_attention(column: Column | None, values: list) -> dict[int, object]
 
 def column_settings(table, kinds: dict | None = None, bars=frozenset()) -> dict:
     """Streamlit's settings of each column, as declared: header, width, help, pinned (in a
-    compact table short headers, compact widths, nothing pinned); amounts and shares to
-    the right, bars from 0 to 100 %."""
+    compact table short headers and compact widths); amounts and shares to the right, bars
+    from 0 to 100 %. A pinned column (the council's, in every table that has one) stays in
+    view while a table too wide for a phone scrolls sideways."""
     settings = {}
     goals = dict(rules_in_force().goals_legend())
-    for column in table.columns:
+    for j, column in enumerate(table.columns):
         kind = (kinds or {}).get(column.name, column.kind)
         help = goals[column.name] if column.goal else column.help
         if table.compact:
-            label, width, pinned = column.compact_header, column.compact_width, None
+            label, width = column.compact_header, column.compact_width
             if column.goal:
                 help = f"{column.name}: {help}"
             elif column.short and not help:
                 help = column.name
         else:
-            label, width, pinned = column.header, column.width, column.pinned or None
-        common = {"width": width, "help": help or None, "pinned": pinned}
+            label, width = column.header, column.width
+        if width is not None and not column.pinned and kind in (Kind.TEXT, Kind.STATUS, _MIXED):
+            width = _fitting(width, label, [row[j] for row in table.rows])
+        common = {"width": width, "help": help or None, "pinned": column.pinned or None}
         if column.name in bars and kind is Kind.PERCENT:
             settings[column.name] = st.column_config.ProgressColumn(
                 label, min_value=0, max_value=100, format="%.0f %%", **common
@@ -278,6 +281,23 @@ def column_settings(table, kinds: dict | None = None, bars=frozenset()) -> dict:
             right = "right" if kind in (Kind.MONEY, Kind.PERCENT) else None
             settings[column.name] = st.column_config.Column(label, alignment=right, **common)
     return settings
+
+
+# A text cell's width in pixels, by its characters (the grid does not measure a column given
+# a width), as ``reporting.tables`` sizes a status column: 7 px a character and the cell's
+# padding. A column is never widened past ``WIDEST`` (a longer text, a message or a title,
+# is read whole in the cell's overlay or in the export), nor is a pinned one: its width is
+# chosen to leave room beside it on a phone (Streamlit unpins columns wider than 60 % of
+# the table).
+CHARACTER, PADDING, WIDEST = 7, 26, 420
+
+
+def _fitting(width: int, label: str, values: list) -> int:
+    """A declared width, widened so that the header and the longest short text of a cell
+    are read whole (a status «Levert for sent (+13 dager) (oppgitt)» is not cut mid-word)."""
+    texts = [label, *(str(v) for v in values if isinstance(v, str))]
+    needed = round(CHARACTER * max(len(t) for t in texts)) + PADDING
+    return max(width, min(needed, WIDEST))
 
 
 def table_height(rows: int) -> int:

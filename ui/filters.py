@@ -9,7 +9,7 @@ from datetime import date
 
 import streamlit as st
 
-from ia_data.reporting.council import council_register
+from ia_data.reporting.council import council_register, councils_outside
 from ui.data import read
 from ui.links import (
     DATE_MAX,
@@ -22,6 +22,7 @@ from ui.links import (
     date_param,
     goal_param,
     ids_param,
+    link_ids,
     reject,
     search_param,
     texts_param,
@@ -118,18 +119,27 @@ def date_filter(param: str, label: str, default: date, *, help: str, key: str) -
     return chosen
 
 
+def choose_many(label: str, options, *, placeholder: str = "Velg én eller flere", **more):
+    """``st.multiselect`` in the app's words: a Norwegian placeholder, no «Select all» (its
+    words are Streamlit's English), and typing finds the options that contain what is typed,
+    in their order («Troms» finds Troms, not Møre og Romsdal by a fuzzy match first)."""
+    return st.multiselect(
+        label, options, placeholder=placeholder, select_all=False, filter_mode="contains", **more
+    )
+
+
 def council_filter(options) -> list[int]:
     """A multiselect of councils (none chosen = all), kept in ``?rad=1,5``."""
     by_id = {c.id: c for c in options}
     kept = st.session_state.get("f_councils")
     if not isinstance(kept, list):
-        chosen = ids_param("rad", by_id)
+        chosen = ids_param("rad", by_id, _denied_councils(by_id))
         if not chosen and _param("rad") is None:
             chosen = [i for i in _kept("councils") or [] if i in by_id]
         st.session_state.f_councils = chosen
     else:
         st.session_state.f_councils = [i for i in kept if i in by_id]
-    chosen = st.multiselect(
+    chosen = choose_many(
         "IA-råd",
         list(by_id),
         key="f_councils",
@@ -142,6 +152,13 @@ def council_filter(options) -> list[int]:
         st.query_params.pop("rad", None)
     _keep("councils", chosen)
     return chosen
+
+
+def _denied_councils(shown) -> dict[int, str]:
+    """The councils a link's ``?rad=`` names that the user may not see, id → name (the
+    note then says «Ingen tilgang til …»); ``shown``: the councils offered."""
+    asked = tuple(i for i in link_ids(_param("rad")) if i not in shown)
+    return read(councils_outside, council_ids=asked) if asked else {}
 
 
 def council_filter_for(years: list[int]) -> list[int]:
@@ -217,7 +234,7 @@ def council_picker(options) -> int | None:
     raw = _param("rad") or ""
     kept = st.session_state.get("f_council", ...)
     if kept is ... or kept not in (*by_id, None) or raw != st.session_state.get("_rad_written"):
-        found = ids_param("rad", by_id)
+        found = ids_param("rad", by_id, _denied_councils(by_id))
         if not found and not raw:  # no link: the council chosen on another page, if any
             found = [i for i in _kept("councils") or [] if i in by_id]
         if found:
@@ -232,6 +249,7 @@ def council_picker(options) -> int | None:
         index=None,
         format_func=lambda i: by_id[i].name,
         placeholder="Velg et IA-råd",
+        filter_mode="contains",  # «Troms» finds Troms, as in ``choose_many``
     )
     if chosen is None:
         st.query_params.pop("rad", None)
@@ -275,7 +293,7 @@ def choice_filter(label: str, options: list[str], param: str, placeholder: str) 
         st.session_state[key] = texts_param(param, options)
     else:
         st.session_state[key] = [x for x in kept if x in options]
-    chosen = st.multiselect(label, options, key=key, placeholder=placeholder)
+    chosen = choose_many(label, options, key=key, placeholder=placeholder)
     if chosen:
         st.query_params[param] = ",".join(chosen)
     else:

@@ -17,6 +17,8 @@ from ui.text import plain
 LINK_TEXT = {
     "bad_one": "Lenken hadde en ugyldig verdi for {what} ({values}); den er ikke brukt.",
     "bad_many": "Lenken hadde ugyldige verdier for {what} ({values}); de er ikke brukt.",
+    "no_access": "Ingen tilgang til {names}: lenken gjelder et IA-råd utenfor rådene du har "
+    "tilgang til, og er ikke brukt.",
     "years": " År med data: {years}.",
     "date": " Bruk en dato mellom {first} og {last}, skrevet ÅÅÅÅ-MM-DD.",
     "goal": " Delmålet må være 1, 2 eller 3.",
@@ -172,14 +174,39 @@ def _read_list(param: str, raw: str | None, read) -> LinkValue:
     return LinkValue(list(dict.fromkeys(found)), rejection(param, bad) if bad else None)
 
 
-def read_ids(param: str, raw: str | None, valid) -> LinkValue:
-    """The ids in ``1,5`` that are in ``valid``."""
+def read_ids(param: str, raw: str | None, valid, denied: dict | None = None) -> LinkValue:
+    """The ids in ``1,5`` that are in ``valid``; the councils in ``denied`` (id → name: in
+    the register, outside the user's scope) are named in a note of their own, «Ingen
+    tilgang til …», not called invalid."""
+    denied = denied or {}
+    named = [denied[n] for n in dict.fromkeys(link_ids(raw)) if n in denied]
 
     def read(item: str) -> int | None:
         number = _number(item.strip(), 9)
         return number if number in valid else None
 
-    return _read_list(param, raw, read)
+    kept = raw if raw is None else ",".join(i for i in raw.split(",") if not _denied(i, denied))
+    found = _read_list(param, kept, read)
+    if not named:
+        return found
+    note = LINK_TEXT["no_access"].format(names=_and([plain(n) for n in named]))
+    return LinkValue(found.value, f"{note} {found.note}" if found.note else note)
+
+
+def link_ids(raw: str | None) -> list[int]:
+    """The whole numbers of a comma list in a link (what else it holds, left out)."""
+    if raw is None or len(raw) > LIST_LIMIT:
+        return []
+    return [n for n in (_number(item.strip(), 9) for item in raw.split(",")) if n is not None]
+
+
+def _denied(item: str, denied: dict) -> bool:
+    return _number(item.strip(), 9) in denied
+
+
+def _and(names: list[str]) -> str:
+    """Names as a Norwegian list: «A», «A og B», «A, B og C»."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
 
 
 def read_texts(param: str, raw: str | None, options: list[str]) -> LinkValue:
@@ -246,9 +273,9 @@ def choice_param(param: str, options) -> str | None:
     return _used(param, read_choice(param, _param(param), options))
 
 
-def ids_param(param: str, valid) -> list[int]:
-    """The ids in ``?<param>=1,5`` that are in ``valid``."""
-    return _used(param, read_ids(param, _param(param), valid))
+def ids_param(param: str, valid, denied: dict | None = None) -> list[int]:
+    """The ids in ``?<param>=1,5`` that are in ``valid`` (``denied``: see ``read_ids``)."""
+    return _used(param, read_ids(param, _param(param), valid, denied))
 
 
 def texts_param(param: str, options: list[str]) -> list[str]:

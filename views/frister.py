@@ -136,7 +136,13 @@ def _rules_text() -> str:
 
 
 st.subheader(TEXT["matrix"])
-_show(tables.deadline_matrix_table(rows), "matrix", "-matrise", uploads, max_height=720)
+_show(
+    tables.deadline_matrix_table(rows, newest_first=True),
+    "matrix",
+    "-matrise",
+    uploads,
+    max_height=720,
+)
 st.caption(TEXT["matrix_caption"].format(as_of=fmt.day(as_of), rules=_rules_text()))
 ui.display.assumption_legend(rules, years)
 with st.expander(TEXT["chart"], expanded=True):

@@ -64,7 +64,7 @@ TEXT = {
     "compiled_caption": "Én Excel-fil for {year} til Oppfølgingsgruppen: et sammendrag med "
     "nøkkeltallene, avvikene og tabellen over, og ett ark per IA-råd med rapportsvarene, "
     "aktivitetene, møtene og pengene; som PDF (A4, til møtene) med én side per IA-råd. "
-    "Gjelder alle IA-rådene (filtrene over brukes ikke), status per {as_of}.",
+    "Gjelder {covers} (filtrene over brukes ikke), status per {as_of}.",
     "compiled_button": "Last ned samlet rapport {year} (XLSX)",
     "compiled_pdf": "Last ned samlet rapport {year} (PDF)",
     "forwarded": "Sendt til Oppfølgingsgruppen",
@@ -224,7 +224,8 @@ ui.display.chart(charts.status_chart(rows))
 
 # --- the compiled report ---------------------------------------------------------------
 st.subheader(TEXT["compiled"])
-st.caption(TEXT["compiled_caption"].format(year=year, as_of=fmt.day(as_of)))
+covers = ui.auth.scope().covers()  # a secretariat's file holds its own councils only
+st.caption(TEXT["compiled_caption"].format(year=year, as_of=fmt.day(as_of), covers=covers))
 compiled_period = None
 if len(periods) > 1:  # half-yearly: the 2012 letter's combined half-yearly report too
     choices = {"": TEXT["compiled_year"], **{p.code: p.name for p in periods}}

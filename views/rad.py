@@ -208,7 +208,7 @@ else:
         st.caption(TEXT["linked_year"].format(year=linked))
     if "answer_periods" not in st.session_state:
         st.session_state.answer_periods = default
-    picked = st.multiselect(TEXT["answers_pick"], labels, key="answer_periods")
+    picked = ui.filters.choose_many(TEXT["answers_pick"], labels, key="answer_periods")
     chosen = [p for p in history.periods if p.period.label in picked] or stored[-1:]
     answers = council_tables.council_answers_table(chosen, QUESTIONS)
     # One period per tab, the answers beside their questions: long texts wrap on a phone,

@@ -91,6 +91,9 @@ def _done(text: str | None, *forget: str) -> None:
     st.rerun()
 
 
+FORM_KEYS = ("access_email", "access_name", "access_role", "access_councils")
+
+
 # --- add or change -------------------------------------------------------------------------
 councils = {c.id: c.name for c in ui.data.read(council_register)}
 with st.container(border=True):
@@ -107,7 +110,7 @@ with st.container(border=True):
             index=ROLES.index(Role.SECRETARIAT),
             key="access_role",
         )
-        chosen = st.multiselect(
+        chosen = ui.filters.choose_many(
             TEXT["councils"],
             list(councils),
             format_func=lambda i: councils[i],
@@ -119,7 +122,8 @@ with st.container(border=True):
             _done(
                 ui.data.write(
                     users.set_user, email=email, role=role, council_ids=picked, name=name or None
-                )
+                ),
+                *FORM_KEYS,  # saved: the form starts empty for the next user
             )
 
 

@@ -132,6 +132,11 @@ class Scope:
             return "ingen råd"
         return ", ".join(self.names) if self.names else ", ".join(map(str, sorted(self.councils)))
 
+    def covers(self) -> str:
+        """Which councils a compiled report for this user covers, in words: «alle
+        IA-rådene», or the secretariat's councils by name."""
+        return "alle IA-rådene" if self.everything else self.described()
+
 
 def secretariat(councils: dict[int, str]) -> Scope:
     """A secretariat's scope: its councils, id → name."""

@@ -102,6 +102,7 @@ def compiled_report(
     summary.title = SUMMARY_SHEET
     on_route = route(rows, states)
     _write_summary(summary, rows, rules, year, as_of, now, shown, label, on_route, found)
+    _note(summary, 3, f"Gjelder {scope.covers()}.")
     names = {SUMMARY_SHEET.lower(), ABOUT_SHEET.lower()}
     upload_ids = [i for r in rows for i in r.upload_ids]
     for row in rows:

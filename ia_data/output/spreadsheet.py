@@ -318,7 +318,7 @@ def write_about(sheet, about: list[tuple[str | Column, object]]) -> None:
     """The ``Om uttrekket`` sheet: what the figures are, as of when, from which uploads (a
     label that is a column, a filter on it, writes its value as the column does)."""
     sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 110
+    sheet.column_dimensions["B"].width = ABOUT_WIDTH
     for i, (label, value) in enumerate(about, start=1):
         column = label if isinstance(label, Column) else Column(label)
         label_cell = sheet.cell(row=i, column=1)
@@ -328,7 +328,28 @@ def write_about(sheet, about: list[tuple[str | Column, object]]) -> None:
         cell = sheet.cell(row=i, column=2)
         write_cell(cell, value, column.kind is Kind.CODE)
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        lines = wrapped_lines(cell.value, ABOUT_WIDTH)
+        if lines > 1:
+            sheet.row_dimensions[i].height = LINE_HEIGHT * lines
     fit_to_page_width(sheet, landscape=False)
+
+
+ABOUT_WIDTH = 110  # characters: the width of the ``Om uttrekket`` sheet's value column
+
+
+# The height of a line of 11-point text, in points. A row of wrapped text is given the height
+# of its lines: LibreOffice draws a row as high as the file says (no height: one line), so
+# that the lines of a longer text overprinted the rows below it.
+LINE_HEIGHT = 15
+
+
+def wrapped_lines(value, width: int) -> int:
+    """How many lines ``value`` takes wrapped in a column ``width`` characters wide (each
+    paragraph at least one; a line holds a little less than the width, as words wrap
+    whole)."""
+    text = "" if value is None else str(value)
+    per_line = max(width * 9 // 10, 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
 def to_xlsx(tables: list[Table], about: list[tuple[str | Column, object]]) -> bytes:

@@ -196,10 +196,9 @@ SECRETARIAT_FOR = Column("Sekretariat for")
 CHANGED_AT = Column("Endret", Kind.DATE)
 CHANGED_BY = Column("Endret av")
 WHEN = Column("Tidspunkt", Kind.DATE)
-# The register's years are written as counts (thousands-spaced), as they always were: the
-# exports stay byte for byte what they were before columns were typed.
-FROM_YEAR = Column("Fra år", Kind.COUNT)
-TO_YEAR = Column("Til år", Kind.COUNT)
+# The register's years, written as years (2017, never «2 017»), on the page and in the files.
+FROM_YEAR = Column("Fra år", Kind.CODE)
+TO_YEAR = Column("Til år", Kind.CODE)
 SECRETARIAT = Column("Sekretariat")
 ALIASES = Column("Andre navn")
 LOADED_AT = Column("Tatt i bruk", Kind.DATE)

@@ -165,3 +165,11 @@ def council_history(
 def council_register(session: Session, *, scope: Scope) -> list[CouncilInfo]:
     """The councils in scope, in register order (for the pages' council filters)."""
     return councils(session, scope.council_ids())
+
+
+def councils_outside(session: Session, *, scope: Scope, council_ids) -> dict[int, str]:
+    """The councils among ``council_ids`` that exist but lie outside the scope, id → name:
+    a link to one says «Ingen tilgang til …» by its name instead of calling the id invalid
+    (the register's names are no one's data)."""
+    outside = [i for i in council_ids if not scope.allows(i)]
+    return {c.id: c.name for c in councils(session, outside)} if outside else {}

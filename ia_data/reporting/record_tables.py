@@ -130,10 +130,14 @@ def history_table(rows: list[UploadRow]) -> Table:
     )
 
 
+# The user, in view while the table scrolls sideways on a phone (as a council elsewhere).
+USER = c.EMAIL.but(width=190, pinned=True)
+
+
 def users_table(rows: list[UserRow]) -> Table:
     """Who may sign in, as «Tilgang» shows them (a user no sign-in reaches, marked)."""
     return Table(
-        columns=[c.EMAIL, c.NAME, c.ROLE, c.SECRETARIAT_FOR, c.CHANGED_AT, c.CHANGED_BY],
+        columns=[USER, c.NAME, c.ROLE, c.SECRETARIAT_FOR, c.CHANGED_AT, c.CHANGED_BY],
         rows=[
             [
                 r.email,

@@ -92,7 +92,7 @@ class Column:
 @dataclass
 class Table:
     """Columns and typed rows: what a page shows and what every export writes. A
-    ``compact`` table is a narrow view of a wider one (short headers, nothing pinned, no
+    ``compact`` table is a narrow view of a wider one (short headers, compact widths, no
     words after a flag)."""
 
     columns: list[Column]

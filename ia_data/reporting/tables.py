@@ -297,9 +297,10 @@ def deadlines_table(rows) -> Table:
     )
 
 
-def deadline_matrix_table(rows) -> Table:
+def deadline_matrix_table(rows, newest_first: bool = False) -> Table:
     """Councils × periods, each cell the status as of the date (empty where the council
-    did not exist that year)."""
+    did not exist that year); the periods in time order, or ``newest_first`` (a page, where
+    the newest is what a reader looks for first, also on a phone that shows two columns)."""
     periods: dict[tuple[int, str], str] = {}
     cells: dict[int, dict[str, str]] = {}
     names: dict[int, str] = {}
@@ -308,7 +309,7 @@ def deadline_matrix_table(rows) -> Table:
         periods.setdefault((r.period.year, r.period.start.month), label)
         names.setdefault(r.council.id, r.council.name)
         cells.setdefault(r.council.id, {})[label] = r.status.text
-    labels = [periods[k] for k in sorted(periods)]
+    labels = [periods[k] for k in sorted(periods, reverse=newest_first)]
     table_rows = [[names[i], *(cells[i].get(label) for label in labels)] for i in names]
     columns = [
         c.STATUS.of(label, label=label, width=_status_width(label, [r[j] for r in table_rows]))
