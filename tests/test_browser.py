@@ -144,11 +144,10 @@ def _idle(page) -> None:
 
 
 def _choose_file(page, path: Path) -> None:
-    """Pick a file through the uploader's own button and the browser's file chooser."""
+    """Pick a file through Last opp's own button («Velg filer», ``ui.chooser``) and the
+    browser's file chooser."""
     with page.expect_file_chooser() as chooser:
-        page.get_by_test_id("stFileUploaderDropzone").get_by_test_id(
-            "stBaseButton-secondary"
-        ).click()
+        page.get_by_role("button", name="Velg filer", exact=True).click()
     chooser.value.set_files(str(path))
 
 

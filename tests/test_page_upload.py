@@ -6,6 +6,7 @@ several files go at once."""
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -83,9 +84,12 @@ def test_empty_page_offers_the_uploader_and_the_template(url):
     assert not at.exception
     assert len(at.file_uploader) == 1
     assert at.file_uploader[0].accept_multiple_files
-    # The file chooser offers the four formats (a file of another kind that still arrives
-    # is refused by the app's own check, in Norwegian: below).
-    assert {".xlsx", ".xlsm", ".xls", ".ods"} < set(at.file_uploader[0].allowed_type)
+    # The file chooser (``ui.chooser``) offers the four formats; the uploader under it takes
+    # any file, which the app's own check refuses in Norwegian (below).
+    chooser = json.loads(at.get("bidi_component")[0].proto.json)
+    assert {".xlsx", ".xlsm", ".xls", ".ods"} < set(chooser["accept"].split(","))
+    assert chooser["limit"] == "Høyst 20 MB per fil · XLSX, XLSM, XLS, ODS"
+    assert not at.file_uploader[0].allowed_type
     assert "Ingen filer valgt ennå" in at.info[0].value
     assert at.download_button(key="template_download").label == "Last ned malen for 2018"
 

@@ -26,6 +26,7 @@ Only this package, ``app.py`` and ``views/`` import Streamlit; ``ia_data`` never
 
 from ui import (  # noqa: F401  (ui.display.show_table …)
     auth,
+    chooser,
     data,
     demo,
     display,

@@ -417,6 +417,25 @@ def download_buttons(table, download: Download, *, key: str) -> None:
     download_pair(make, download.stem, key)
 
 
+# What a page shows on a large screen only (a table of many columns) and what stands in for
+# it on a phone (the same rows as stacked cards): containers keyed with these prefixes, one
+# of the two hidden by the width of the screen (``ui.gate``'s page style).
+WIDE, NARROW = "ia_wide_", "ia_narrow_"
+
+
+def stacked_errors(problems, key: str) -> None:
+    """A file's errors as stacked cards for a phone: where each is (sheet, row, column, the
+    value found) and its whole message, wrapped; on a large screen the table shows them."""
+    with st.container(key=f"{NARROW}{key}"):
+        for problem in problems:
+            where = problem.text.removesuffix(problem.message).rstrip(": ")
+            found = f" · funnet «{plain(screen_text(problem.found))}»" if problem.found else ""
+            with st.container(border=True, gap="small"):
+                if where or found:
+                    st.markdown(f"**{plain(where)}**{found}")
+                st.markdown(plain(screen_text(problem.message)))
+
+
 def council_page_links(councils, label: str, year: int | None = None) -> None:
     """A row of links, one per council, each opening the Råd page on that council (and
     ``year``, where the link is about one)."""

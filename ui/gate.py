@@ -11,6 +11,7 @@ from ia_data.settings import OPEN_SETTING
 from ia_data.storage.users import admin_emails
 from ui.auth import Mode, Visitor, end_session
 from ui.demo import demo_additions, demo_failed, demo_loading
+from ui.display import NARROW, WIDE
 from ui.onward import remember
 from ui.text import plain
 
@@ -64,11 +65,18 @@ OPEN_BANNER = (
 )
 
 
+NARROW_SCREEN = 640  # px: a phone, held either way
+
+
 # Less empty margin beside the page on a large screen, so that Oversikt's compact table fits
 # 1440 px with the menu open.
 PAGE_STYLE = (
     "<style>@media (min-width: 1024px) {[data-testid=stMainBlockContainer] "
-    "{padding-left: 2rem; padding-right: 2rem}}</style>"
+    "{padding-left: 2rem; padding-right: 2rem}}"
+    # A phone's stand-in for a wide table (``ui.display.WIDE``, ``NARROW``), by the width.
+    f"@media (max-width: {NARROW_SCREEN}px) {{[class*=st-key-{WIDE}] {{display: none}}}}"
+    f"@media (min-width: {NARROW_SCREEN + 1}px) {{[class*=st-key-{NARROW}] {{display: none}}}}"
+    "</style>"
 )
 
 
@@ -87,9 +95,26 @@ if (!window.iaEnterTakesDate) {
 </script>"""
 
 
+# On a phone the menu lies over the page; a page chosen in it (a link of ours, not
+# Streamlit's own navigation, which would close it) closes it, as the menu of any app does.
+# Below 768 px Streamlit draws the menu over the page. A constant script of ours.
+MENU_CLOSES_ON_A_PHONE = """<script>
+if (!window.iaMenuCloses) {
+  window.iaMenuCloses = true;
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("[data-testid=stSidebar] a[href]");
+    if (link && window.innerWidth < 768) {
+      const close = document.querySelector("[data-testid=stSidebarCollapseButton] button");
+      if (close) setTimeout(() => close.click(), 0);
+    }
+  }, true);
+}
+</script>"""
+
+
 def page_helpers() -> None:
     st.html(PAGE_STYLE)
-    st.sidebar.html(ENTER_TAKES_A_TYPED_DATE, unsafe_allow_javascript=True)
+    st.sidebar.html(ENTER_TAKES_A_TYPED_DATE + MENU_CLOSES_ON_A_PHONE, unsafe_allow_javascript=True)
 
 
 def sidebar(pages: dict, visitor: Visitor) -> None:

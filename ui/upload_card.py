@@ -118,7 +118,9 @@ def _errors_table(p: up.Preview) -> None:
     if len(frame) <= WHOLE_ERRORS:  # a static table: every message whole, wrapped
         frame[row] = ["" if pd.isna(v) else str(v) for v in frame[row]]
         frame = frame.fillna("")
-        st.table(frame, hide_index=True, alt=TEXT["errors_alt"].format(name=p.file_name))
+        with st.container(key=f"{display.WIDE}errors_{p.sha256[:16]}"):
+            st.table(frame, hide_index=True, alt=TEXT["errors_alt"].format(name=p.file_name))
+        display.stacked_errors(p.errors, key=f"errors_{p.sha256[:16]}")
     else:
         st.caption(TEXT["errors_long"])
         st.dataframe(

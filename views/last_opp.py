@@ -20,8 +20,6 @@ TEXT = {
     "samme råd og periode erstatter den forrige versjonen, som tas vare på under "
     "«Opplastinger».",
     "uploader": "Rapporter fra IA-rådene",
-    "uploader_help": "Dra filene hit eller velg dem. Godtatt: .xlsx, .xlsm, .xls og .ods, "
-    "høyst 20 MB per fil.",
     "empty": "Ingen filer valgt ennå. Har rådet ingen arbeidsbok fra før, kan du laste ned "
     "en tom rapportmal (under «Tom rapportmal»).",
     "template": "Tom rapportmal",
@@ -80,12 +78,8 @@ ui.review.sent_back_notice()  # a report of the secretariat's sent back: said fi
 # --- the uploader and the template -----------------------------------------------------
 left, right = st.columns([2, 1], gap="large")
 with left:
-    files = st.file_uploader(
-        TEXT["uploader"],
-        type=ACCEPTED,  # the file chooser offers these only
-        accept_multiple_files=True,
-        key=f"upload_files_{st.session_state.upload_round}",
-        help=TEXT["uploader_help"],
+    files = ui.chooser.file_chooser(  # the system's file chooser offers these only
+        TEXT["uploader"], ACCEPTED, key=f"upload_files_{st.session_state.upload_round}"
     )
 with right, st.container(border=True):
     st.markdown(f"**{TEXT['template']}**")
