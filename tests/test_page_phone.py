@@ -193,7 +193,7 @@ def test_a_link_names_the_councils_it_may_not_open_and_keeps_the_rest():
 
 
 def test_om_uttrekket_rows_are_as_high_as_their_wrapped_lines():
-    long = "IA-rådet i Troms, " * 20  # 360 characters: four lines of 99
+    long = "IA-rådet i Troms, " * 20  # 360 characters: four lines of 110
     data = to_xlsx(
         [Table(columns=[Column("A")], rows=[["x"]])],
         [("Tittel", "Kort"), ("IA-råd", long), ("Kilde", "én\nto\ntre")],

@@ -345,10 +345,10 @@ LINE_HEIGHT = 15
 
 def wrapped_lines(value, width: int) -> int:
     """How many lines ``value`` takes wrapped in a column ``width`` characters wide (each
-    paragraph at least one; a line holds a little less than the width, as words wrap
-    whole)."""
+    paragraph at least one). A width counts characters of «0»: the letters of a text are
+    narrower on average, which leaves room for words wrapping whole."""
     text = "" if value is None else str(value)
-    per_line = max(width * 9 // 10, 1)
+    per_line = max(width, 1)
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
