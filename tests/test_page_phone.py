@@ -166,6 +166,7 @@ def test_the_compiled_file_names_the_councils_it_covers(seeded):
     from ia_data.domain.access import secretariat
     from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
     from ia_data.output.compiled import compiled_report
+    from ia_data.output.pdf import compiled_html
 
     url, ids = seeded
     scope = secretariat({ids["IA-rådet i Troms"]: "IA-rådet i Troms"})
@@ -176,6 +177,9 @@ def test_the_compiled_file_names_the_councils_it_covers(seeded):
             data = compiled_report(session, rules, 2015, date(2016, 6, 1), scope=who)
         summary = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
         assert summary["A3"].value == f"Gjelder {covers}."
+    with Session(engine) as session:  # the PDF says it under its title
+        html = compiled_html(session, rules, 2015, date(2016, 6, 1), scope=scope)
+    assert "Én side per IA-råd følger etter oversikten. Gjelder IA-rådet i Troms.</p>" in html
 
 
 def test_a_link_names_the_councils_it_may_not_open_and_keeps_the_rest():

@@ -91,7 +91,17 @@ def _done(text: str | None, *forget: str) -> None:
     st.rerun()
 
 
-FORM_KEYS = ("access_email", "access_name", "access_role", "access_councils")
+# The form as it starts, and again after a save (set before its widgets are drawn, so that
+# the browser shows them empty too: a widget's value taken out of the session is not).
+FORM_START = {
+    "access_email": "",
+    "access_name": "",
+    "access_role": Role.SECRETARIAT,
+    "access_councils": [],
+}
+if st.session_state.pop("access_form_saved", False):
+    st.session_state.update(FORM_START)
+st.session_state.setdefault("access_role", Role.SECRETARIAT)
 
 
 # --- add or change -------------------------------------------------------------------------
@@ -107,7 +117,6 @@ with st.container(border=True):
             TEXT["role"],
             ROLES,
             format_func=lambda r: f"{ROLE_NAMES[r]} – {ROLE_HELP[r]}",
-            index=ROLES.index(Role.SECRETARIAT),
             key="access_role",
         )
         chosen = ui.filters.choose_many(
@@ -119,12 +128,11 @@ with st.container(border=True):
         )
         if st.form_submit_button(TEXT["save"], type="primary", icon=":material/save:"):
             picked = chosen if role == Role.SECRETARIAT else []
-            _done(
-                ui.data.write(
-                    users.set_user, email=email, role=role, council_ids=picked, name=name or None
-                ),
-                *FORM_KEYS,  # saved: the form starts empty for the next user
+            said = ui.data.write(
+                users.set_user, email=email, role=role, council_ids=picked, name=name or None
             )
+            st.session_state.access_form_saved = said is not None  # empty for the next user
+            _done(said)
 
 
 def _pick_and_act(rows: dict, what: str, icon: str, act) -> None:

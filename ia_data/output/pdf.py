@@ -174,7 +174,8 @@ def compiled_html(
         f'<p class="note">Status for rapportene per {fmt.day(as_of)}. Laget '
         f"{fmt.local(now):%d.%m.%Y %H:%M} i IA-rådsoversikt. "
         + ("Tallene gjelder de godkjente versjonene av rapportene. " if approved_only else "")
-        + "Én side per IA-råd følger etter oversikten.</p>",
+        + "Én side per IA-råd følger etter oversikten. "
+        + f"Gjelder {_e(scope.covers())}.</p>",
         "<h2>Nøkkeltall</h2>",
         _facts(facts),
         f'<p class="note">{_e(WHOLE_YEAR_RULE)}</p>',
