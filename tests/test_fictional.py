@@ -43,7 +43,7 @@ def test_a_real_database_refuses_a_shipped_demo_workbook(fresh_db, path, dry_run
     )
     said = REFUSED.format(name=path.name)
     assert result.status == ImportStatus.REJECTED
-    assert result.refused == said
+    assert result.refused == ""  # not a matter of access: the file itself is wrong here
     assert [e.text for e in result.parsed.errors] == [said]
     assert result.message == f"{path.name}: ikke lagret – {said}"
     assert store.uploads(fresh_db) == []
@@ -51,7 +51,7 @@ def test_a_real_database_refuses_a_shipped_demo_workbook(fresh_db, path, dry_run
 
 def test_the_refusal_names_the_shipped_file_whatever_the_upload_is_called(fresh_db):
     result = store.import_file(fresh_db, "troms-2015.xlsx", TROMS_2015.read_bytes(), scope=OPERATOR)
-    assert result.refused == REFUSED.format(name=TROMS_2015.name)
+    assert [e.text for e in result.parsed.errors] == [REFUSED.format(name=TROMS_2015.name)]
     assert store.uploads(fresh_db) == []
 
 
