@@ -49,6 +49,9 @@ TEXT = {
     "restore_instead": ", i stedet for opplasting nr. {id}",
     "restore_allocations": "Tildelingene i opplasting nr. {id} blir de aktive for sine råd "
     "og år. Ingenting slettes: du kan bytte tilbake her senere.",
+    "restore_plan": "Opplasting nr. {id} ({what}) blir den aktive handlingsplanen igjen; den "
+    "som er aktiv nå, blir en tidligere versjon. Ingenting slettes: du kan bytte tilbake her "
+    "senere.",
     "restore_confirm": "Ja, gjenopprett",
     "restore_cancel": "Avbryt",
     "is_active": "Dette er den aktive versjonen.",
@@ -117,7 +120,7 @@ picked = st.selectbox(
 )
 row = by_id[picked]
 scope = ui.auth.scope()
-may_restore = scope.may_upload and (row.kind == UploadKind.REPORT or scope.is_admin)
+may_restore = scope.may_upload and (row.kind != UploadKind.ALLOCATION or scope.is_admin)
 
 with st.container(border=True):
     by = TEXT["by"].format(who=ui.text.plain(row.uploader)) if row.uploader else ""
@@ -173,6 +176,8 @@ with st.container(border=True):
             text = TEXT["restore_report"].format(
                 id=row.id, what=ui.text.plain(row.what), instead=instead
             )
+        elif row.kind == UploadKind.PLAN:
+            text = TEXT["restore_plan"].format(id=row.id, what=ui.text.plain(row.what))
         else:
             text = TEXT["restore_allocations"].format(id=row.id)
         st.warning(text, icon=":material/restore:")

@@ -14,6 +14,7 @@ class UploadKind(StrEnum):
 
     REPORT = "rapport"
     ALLOCATION = "tildeling"
+    PLAN = "handlingsplan"  # a council's action plan for a year
 
 
 class ImportStatus(StrEnum):

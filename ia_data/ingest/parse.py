@@ -27,6 +27,7 @@ from ia_data.ingest.parsed import (
     ParsedMeeting,
     ParsedWorkbook,
 )
+from ia_data.ingest.plan_sheet import PLAN_SHEET, parse_plan
 from ia_data.ingest.report_sheet import read_report_fields
 from ia_data.ingest.workbook import Sheet, WorkbookError, column_letters
 from ia_data.ingest.worker import LoadedWorkbook, read_workbook
@@ -77,6 +78,7 @@ SHEETS = {
     "Aktiviteter": ACTIVITY_SHEET,
     "Møter": MEETING_SHEET,
     "Tildelinger": ALLOCATION_SHEET,
+    "Handlingsplan": PLAN_SHEET,
 }
 # Every sheet the importer may read: the worker reads these and no other.
 _WANTED = frozenset(fold(alias) for aliases in SHEETS.values() for alias in aliases)
@@ -104,6 +106,12 @@ def parse_workbook(
             if sheets["Tildelinger"] is not _AMBIGUOUS:
                 result.kind = UploadKind.ALLOCATION
                 _parse_allocations(book.read_sheet(sheets["Tildelinger"]), result, councils)
+            return result
+        if sheets["Rapport"] is None and sheets["Handlingsplan"] is not None:
+            if sheets["Handlingsplan"] is not _AMBIGUOUS:
+                result.kind = UploadKind.PLAN
+                sheet = book.read_sheet(sheets["Handlingsplan"])
+                parse_plan(sheet, result, councils, rules, _table_rows)
             return result
         _parse_report(book, sheets, result, councils, rules, today or date.today())
         return result
@@ -160,7 +168,9 @@ def _parse_report(
     read = {
         title: book.read_sheet(name)
         for title, name in sheets.items()
-        if name is not None and name is not _AMBIGUOUS and title != "Tildelinger"
+        if name is not None
+        and name is not _AMBIGUOUS
+        and title not in ("Tildelinger", "Handlingsplan")
     }
     if "Rapport" in read:
         read_report_fields(read["Rapport"], result, councils, rules, today)

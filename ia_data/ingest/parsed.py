@@ -77,6 +77,21 @@ class ParsedAllocation:
 
 
 @dataclass
+class ParsedMeasure:
+    """One measure (row) of an action plan's ``Handlingsplan`` sheet."""
+
+    row: int
+    number: str
+    goal: str
+    measure: str
+    planned: str  # the planned time as the app shows it: «15.03.2015», «mars 2015», …
+    planned_by: date  # the last day of the planned time (after it, the measure is due)
+    goals: frozenset[int] = frozenset()
+    responsible: str = ""
+    budget_ore: int | None = None
+
+
+@dataclass
 class ParsedWorkbook(ReportDetails):
     """Everything read from one file, valid or not."""
 
@@ -88,6 +103,9 @@ class ParsedWorkbook(ReportDetails):
     activities: list[ParsedActivity] = field(default_factory=list)
     meetings: list[ParsedMeeting] = field(default_factory=list)
     allocations: list[ParsedAllocation] = field(default_factory=list)
+    plan_year: int | None = None  # an action plan's year
+    plan_adopted: date | None = None  # the date the council adopted the plan, if given
+    measures: list[ParsedMeasure] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:

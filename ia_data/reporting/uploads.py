@@ -171,9 +171,12 @@ class UploadRow:
 
     @property
     def what(self) -> str:
-        """``IA-rådet i Troms, 2015 År`` or ``Tildelinger``."""
+        """``IA-rådet i Troms, 2015 År``, ``IA-rådet i Troms, handlingsplan 2015`` or
+        ``Tildelinger``."""
         if self.kind == UploadKind.REPORT:
             return f"{self.council}, {self.period_label}"
+        if self.kind == UploadKind.PLAN:
+            return f"{self.council}, handlingsplan {self.year}"
         return "Tildelinger" + (f" {self.year}" if self.year is not None else "")
 
 

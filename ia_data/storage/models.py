@@ -166,6 +166,45 @@ class Allocation(SQLModel, table=True):
     source_row: int
 
 
+class Plan(SQLModel, table=True):
+    """A council's action plan for a year, as one upload stored it (issue 25). Every
+    version is kept; the active one counts, and decides «has an action plan» for its year."""
+
+    __table_args__ = (
+        Index("ix_plan_year_active", "year", "active", "council_id"),
+        _only_active("uq_plan_active_year", "council_id", "year"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = Field(foreign_key="upload.id", unique=True)
+    council_id: int = Field(foreign_key="council.id")
+    year: int
+    adopted: date | None = None
+    active: bool = True
+
+
+class PlanMeasure(SQLModel, table=True):
+    """One measure of an action plan: its number (as written; activities name it), goal,
+    sub-goals, the measure, its planned time (as shown, and its last day), who is
+    responsible, and its budget (``None``: none given)."""
+
+    __table_args__ = (Index("ix_planmeasure_plan", "plan_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id")
+    number: str
+    goal: str
+    goal_1: bool = False
+    goal_2: bool = False
+    goal_3: bool = False
+    measure: str
+    planned: str
+    planned_by: date
+    responsible: str = ""
+    budget_ore: int | None = Field(default=None, sa_type=BigInteger)
+    source_row: int
+
+
 class Meta(SQLModel, table=True):
     """Small key/value facts about the database (register file, data version)."""
 

@@ -33,6 +33,8 @@ from ia_data.storage.models import (
     Allocation,
     Council,
     Meeting,
+    Plan,
+    PlanMeasure,
     Report,
     Restore,
     Review,
@@ -88,7 +90,14 @@ def _describe(parsed: ParsedWorkbook) -> str:
         years = sorted({a.year for a in parsed.allocations})
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
         return f"{len(parsed.allocations)} tildelinger for {span}"
+    if parsed.kind == UploadKind.PLAN:
+        return f"{parsed.council.name}, handlingsplan {parsed.plan_year} ({_measures(parsed)})"
     return f"{parsed.council.name}, {parsed.period.label}"
+
+
+def _measures(parsed: ParsedWorkbook) -> str:
+    count = len(parsed.measures)
+    return f"{count} tiltak"
 
 
 def import_file(
@@ -186,6 +195,11 @@ def _refused(parsed: ParsedWorkbook, scope: Scope) -> str:
         scope.check_upload()
     except OutsideScope as exc:
         return f"{exc}; ingenting er lagret"
+    if parsed.kind == UploadKind.PLAN and not scope.allows(parsed.council.id):
+        return (
+            f"Ingen tilgang: arbeidsboka er handlingsplanen til {parsed.council.name}, men du "
+            f"kan bare laste opp for {scope.described()}; ingenting er lagret"
+        )
     if parsed.kind == UploadKind.REPORT and not scope.allows(parsed.council.id):
         return (
             f"Ingen tilgang: arbeidsboka er rapporten til {parsed.council.name}, men du kan "
@@ -245,6 +259,8 @@ def _store(engine, result, file_name, data, parsed, now, by, from_upload_date, g
             result.receipt_given = receipt.how == ReceiptHow.GIVEN
             key = (upload.council_id, upload.year, upload.period)
             result.review_state = session.get(Review, key).state
+        elif parsed.kind == UploadKind.PLAN:
+            result.replaced_upload_id = _store_plan(session, upload, parsed)
         else:
             _store_allocations(session, upload, parsed)
         bump_data_version(session)
@@ -255,7 +271,7 @@ def _store(engine, result, file_name, data, parsed, now, by, from_upload_date, g
 
 
 def _councils_of(parsed: ParsedWorkbook) -> list[int]:
-    if parsed.kind == UploadKind.REPORT:
+    if parsed.kind in (UploadKind.REPORT, UploadKind.PLAN):
         return [parsed.council.id]
     return [a.council.id for a in parsed.allocations]
 
@@ -419,6 +435,56 @@ def insert_rows(session: Session, table, columns: tuple[str, ...], rows: list[tu
     connection.exec_driver_sql(compiled.string, params)
 
 
+def _store_plan(session: Session, upload: Upload, parsed: ParsedWorkbook) -> int | None:
+    """Store a plan as the active version of its council's year; returns the upload it
+    replaces (kept, inactive, restorable), if any."""
+    replaced = _deactivate_plan(session, parsed.council.id, parsed.plan_year)
+    upload.council_id = parsed.council.id
+    upload.year = parsed.plan_year
+    upload.total_cost_ore = sum(m.budget_ore or 0 for m in parsed.measures)
+    session.add(upload)
+    session.flush()
+    plan = Plan(
+        upload_id=upload.id,
+        council_id=parsed.council.id,
+        year=parsed.plan_year,
+        adopted=parsed.plan_adopted,
+    )
+    session.add(plan)
+    session.flush()
+    session.add_all(
+        PlanMeasure(
+            plan_id=plan.id,
+            number=m.number,
+            goal=m.goal,
+            goal_1=1 in m.goals,
+            goal_2=2 in m.goals,
+            goal_3=3 in m.goals,
+            measure=m.measure,
+            planned=m.planned,
+            planned_by=m.planned_by,
+            responsible=m.responsible,
+            budget_ore=m.budget_ore,
+            source_row=m.row,
+        )
+        for m in parsed.measures
+    )
+    session.flush()
+    return replaced
+
+
+def _deactivate_plan(session: Session, council_id: int, year: int) -> int | None:
+    """Make the council's active plan for the year inactive (and its upload); returns
+    that upload's id, if there was one."""
+    where = (Plan.council_id == council_id, Plan.year == year, Plan.active == True)  # noqa: E712
+    old = session.exec(select(Plan.upload_id).where(*where)).first()
+    if old is None:
+        return None
+    session.exec(update(Plan).where(*where).values(active=False))
+    session.exec(update(Upload).where(Upload.id == old).values(active=False))
+    return old
+
+
 def _store_allocations(session: Session, upload: Upload, parsed: ParsedWorkbook) -> None:
     years = sorted({a.year for a in parsed.allocations})
     upload.year = years[0] if len(years) == 1 else None
@@ -479,13 +545,13 @@ def restore_upload(
             raise RestoreError(f"Opplasting nr. {upload_id} finnes ikke")
         try:
             scope.check_upload()
-            scope.check(upload.council_id if upload.kind == UploadKind.REPORT else None)
+            scope.check(upload.council_id if upload.kind != UploadKind.ALLOCATION else None)
         except OutsideScope as exc:
             raise RestoreError(str(exc)) from None
         lock_councils(
             session,
             [upload.council_id]
-            if upload.kind == UploadKind.REPORT
+            if upload.kind != UploadKind.ALLOCATION
             else session.exec(
                 select(Allocation.council_id).where(Allocation.upload_id == upload_id)
             ).all(),
@@ -508,6 +574,8 @@ def restore_upload(
             record_arrival(session, upload, by=by, now=now)
             council = session.get(Council, report.council_id)
             what = f"{council.name}, {report.year} {report.period}"
+        elif upload.kind == UploadKind.PLAN:
+            what = _restore_plan(session, upload)
         else:
             rows = session.exec(select(Allocation).where(Allocation.upload_id == upload_id)).all()
             replaced = _activate_allocations(session, [(r.council_id, r.year) for r in rows])
@@ -531,6 +599,18 @@ def restore_upload(
     return Outcome(
         f"Opplasting nr. {upload_id} er gjenopprettet som aktiv versjon ({what})", written
     )
+
+
+def _restore_plan(session: Session, upload: Upload) -> str:
+    """Make a stored plan the active one of its council's year again; returns what it is."""
+    plan = session.exec(select(Plan).where(Plan.upload_id == upload.id)).one()
+    if plan.active:
+        raise RestoreError(f"Opplasting nr. {upload.id} er allerede den aktive versjonen")
+    _deactivate_plan(session, plan.council_id, plan.year)
+    plan.active = upload.active = True
+    session.add_all([plan, upload])
+    council = session.get(Council, plan.council_id)
+    return f"{council.name}, handlingsplan {plan.year}"
 
 
 def uploads(engine: Engine) -> list[dict]:

@@ -1,0 +1,46 @@
+"""Build action plan workbooks (``Handlingsplan``) in memory for the plan tests: the
+council, year and adoption date as labels above the table, one row per measure.
+
+    data = xlsx(plan_sheets(measures=[measure(number=1, planned="mars")]))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+PLAN_HEADER = ("Nr.", "Mål", "Delmål", "Tiltak", "Når", "Ansvarlig", "Budsjett (kr)")
+
+
+def measure(
+    number=1,
+    goal="Lavere sykefravær i helse og omsorg",
+    goals="1",
+    text="Bransjenettverk for sykehjemmene",
+    planned="mars",
+    responsible="NAV, KS",
+    budget=50000,
+) -> list:
+    """One row of ``Handlingsplan`` in the order of ``PLAN_HEADER``."""
+    return [number, goal, goals, text, planned, responsible, budget]
+
+
+MEASURES = (
+    measure(),
+    measure(2, "Flere med nedsatt funksjonsevne i arbeid", "2", "Jobbmesse", "2. kvartal",
+            "NHO og LO", "20 000 kr"),
+    measure(3, "Seniorer står lenger i arbeid", "3", "Seniorseminar", "15.10.2015", "Virke",
+            None),
+)  # fmt: skip
+
+
+def plan_sheets(
+    council="Troms",
+    year=2015,
+    adopted=date(2015, 2, 3),
+    measures: Sequence[Sequence] = MEASURES,
+) -> dict[str, list[list]]:
+    """A valid plan workbook as sheets: a title, the labels, a blank row, the table."""
+    labels = [["IA-råd:", council], ["År", year], ["Vedtatt", adopted]]
+    rows = [["Handlingsplan for IA-rådet"], [], *[r for r in labels if r[1] is not None], []]
+    return {"Handlingsplan": [*rows, list(PLAN_HEADER), *map(list, measures)]}

@@ -1,0 +1,250 @@
+"""Action plans (issue 25): the plan workbook read and refused, with the exact line said
+about each problem; stored per council and year with versions, restorable."""
+
+# ruff: noqa: SIM300  (the expected value comes first, as in the importer's tests)
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from plans import MEASURES, measure, plan_sheets
+from sqlmodel import Session, func, select
+from workbooks import error_lines, lines, warning_lines, xlsx
+
+from ia_data.domain.access import OPERATOR, Role, Scope
+from ia_data.domain.kinds import UploadKind
+from ia_data.storage.models import Council, Plan, PlanMeasure, Upload
+from ia_data.storage.store import RestoreError, import_file, restore_upload
+
+
+def test_a_plan_is_read_with_every_measure(parse):
+    parsed = parse(xlsx(plan_sheets()), "plan.xlsx")
+    assert parsed.kind == UploadKind.PLAN
+    assert [] == lines(parsed)
+    assert "IA-rådet i Troms" == parsed.council.name
+    assert 2015 == parsed.plan_year
+    assert date(2015, 2, 3) == parsed.plan_adopted
+    got = [(m.row, m.number, m.planned, m.planned_by, m.goals, m.responsible, m.budget_ore)
+           for m in parsed.measures]  # fmt: skip
+    assert [
+        (8, "1", "mars 2015", date(2015, 3, 31), frozenset({1}), "NAV, KS", 5_000_000),
+        (9, "2", "2. kvartal 2015", date(2015, 6, 30), frozenset({2}), "NHO og LO", 2_000_000),
+        (10, "3", "15.10.2015", date(2015, 10, 15), frozenset({3}), "Virke", None),
+    ] == got
+    assert "Bransjenettverk for sykehjemmene" == parsed.measures[0].measure
+    assert "Lavere sykefravær i helse og omsorg" == parsed.measures[0].goal
+
+
+# --- what the importer says about a bad plan ---------------------------------------------
+
+WHEN = (
+    "forventet en dato som 15.03.2015, en måned som mars 2015, et kvartal som 2. kvartal "
+    "2015, et halvår som 1. halvår 2015 eller året (2015)"
+)
+PARTIES = "NAV, NHO, LO, KS, Spekter, Virke, Unio, YS, Akademikerne, Fylkesmannen, " + (
+    "Statsforvalteren, Arbeidstilsynet"
+)
+BAD_MEASURES = [
+    measure(1, planned="neste uke", goals="4", budget=-5),
+    measure(2, goal=None, text=None, planned="mars 2016", responsible="BHT og LO"),
+    measure(1, planned="K4"),
+    measure("1.", planned="2015"),
+]
+
+
+def test_every_problem_of_a_plan_is_said_at_once(parse):
+    parsed = parse(xlsx(plan_sheets(measures=BAD_MEASURES)), "plan.xlsx")
+    assert [
+        "Handlingsplan, rad 8, kolonne «Delmål»: «4» er ikke et delmål (gyldige verdier: 1, 2, 3)",
+        f"Handlingsplan, rad 8, kolonne «Når»: «neste uke» er ikke et tidspunkt ({WHEN})",
+        "Handlingsplan, rad 8, kolonne «Budsjett (kr)»: «-5» er negativt; et beløp må være 0 "
+        "eller mer",
+        "Handlingsplan, rad 9, kolonne «Mål»: Mål mangler",
+        "Handlingsplan, rad 9, kolonne «Tiltak»: Tiltak mangler",
+        "Handlingsplan, rad 9, kolonne «Når»: «mars 2016» ligger utenfor planåret 2015",
+        "Handlingsplan, rad 11, kolonne «Nr.»: tiltak nr. 1 står også på rad 10; et nummer kan "
+        "bare brukes én gang i planen",
+    ] == error_lines(parsed)
+    assert [
+        f"Handlingsplan, rad 9, kolonne «Ansvarlig»: «BHT» er ikke en kjent part og lagres som "
+        f"skrevet (kjente parter: {PARTIES})"
+    ] == warning_lines(parsed)
+
+
+def test_a_plan_without_council_or_year_is_refused(parse):
+    parsed = parse(xlsx(plan_sheets(council=None, year=None, adopted=None)), "plan.xlsx")
+    assert [
+        "Handlingsplan: feltet «År» mangler over tabellen (godtatt også: Planår, "
+        "Handlingsplan for, Year)",
+        "Handlingsplan: feltet «IA-råd» mangler over tabellen (godtatt også: IA-rådet, Råd, "
+        "Fylke, Council)",
+    ] == lines(parsed)
+
+
+def test_a_plan_with_unknown_council_year_and_date_is_refused(parse):
+    parsed = parse(xlsx(plan_sheets(council="Atlantis", year=2031, adopted="i fjor")), "p.xlsx")
+    assert [
+        "Handlingsplan: År (B4): 2031 er ikke et rapporteringsår (årene er 2010–2018)",
+        "Handlingsplan: IA-råd (B3): «Atlantis» er ikke et IA-råd i registeret",
+        "Handlingsplan: Vedtatt: «i fjor» er ikke en dato (forventet en dato som 31.12.2012, "
+        "31.12.12, 1.3.2012, 2012-12-31 eller 31/12/2012)",
+    ] == lines(parsed)
+
+
+def test_a_plan_without_measures_or_a_required_column_is_refused(parse):
+    assert ["Handlingsplan: arket har ingen tiltak"] == lines(
+        parse(xlsx(plan_sheets(measures=[])), "plan.xlsx")
+    )
+    sheets = plan_sheets(measures=[[1, "Mål", "mars"]])
+    sheets["Handlingsplan"][6] = ["Nr.", "Mål", "Når"]
+    assert [
+        "Handlingsplan, rad 7: kolonnen «Tiltak» mangler (godtatte navn: Tiltak, Aktivitet, "
+        "Beskrivelse, Measure)"
+    ] == lines(parse(xlsx(sheets), "plan.xlsx"))
+
+
+@pytest.mark.parametrize(
+    "written,shown,last_day",
+    [
+        ("mars", "mars 2015", date(2015, 3, 31)),
+        ("Februar 2015", "februar 2015", date(2015, 2, 28)),
+        ("okt.", "oktober 2015", date(2015, 10, 31)),
+        ("06.2015", "juni 2015", date(2015, 6, 30)),
+        ("2015-11", "november 2015", date(2015, 11, 30)),
+        ("K3", "3. kvartal 2015", date(2015, 9, 30)),
+        ("Q1 2015", "1. kvartal 2015", date(2015, 3, 31)),
+        ("4. kvartal", "4. kvartal 2015", date(2015, 12, 31)),
+        ("2. halvår", "2. halvår 2015", date(2015, 12, 31)),
+        ("hele året", "2015", date(2015, 12, 31)),
+        (2015, "2015", date(2015, 12, 31)),
+        ("1.9.2015", "01.09.2015", date(2015, 9, 1)),
+        (date(2015, 5, 6), "06.05.2015", date(2015, 5, 6)),
+    ],
+)
+def test_a_planned_time_is_a_date_month_quarter_half_or_year(parse, written, shown, last_day):
+    parsed = parse(xlsx(plan_sheets(measures=[measure(planned=written)])), "plan.xlsx")
+    assert [] == lines(parsed)
+    assert (shown, last_day) == (parsed.measures[0].planned, parsed.measures[0].planned_by)
+
+
+# --- stored, replaced, restored -----------------------------------------------------------
+
+NOW = datetime(2015, 3, 2, 10, 0, tzinfo=UTC)
+
+
+def store_plan(engine, data: bytes, file_name="handlingsplan.xlsx", scope=OPERATOR):
+    return import_file(engine, file_name, data, scope=scope, now=NOW)
+
+
+def stored_plans(engine) -> list[tuple]:
+    """(upload id, active, council, year, the measures' numbers) of every stored plan."""
+    with Session(engine) as session:
+        plans = session.exec(select(Plan).order_by(Plan.id)).all()
+        return [
+            (
+                p.upload_id,
+                p.active,
+                session.get(Council, p.council_id).name,
+                p.year,
+                [
+                    m.number
+                    for m in session.exec(
+                        select(PlanMeasure)
+                        .where(PlanMeasure.plan_id == p.id)
+                        .order_by(PlanMeasure.source_row)
+                    )
+                ],
+            )
+            for p in plans
+        ]
+
+
+def row_counts(engine) -> tuple[int, int, int]:
+    with Session(engine) as session:
+        return tuple(
+            session.exec(select(func.count()).select_from(t)).one()
+            for t in (Upload, Plan, PlanMeasure)
+        )
+
+
+def test_a_plan_is_stored_replaced_and_restored(fresh_db):
+    first = store_plan(fresh_db, xlsx(plan_sheets()))
+    assert (
+        "handlingsplan.xlsx: lagret som opplasting nr. 1: IA-rådet i Troms, handlingsplan 2015 "
+        "(3 tiltak)"
+    ) == first.message
+    with Session(fresh_db) as session:
+        kept = session.exec(select(PlanMeasure).order_by(PlanMeasure.id)).first()
+        upload = session.get(Upload, 1)
+        assert (UploadKind.PLAN, 2015, 7_000_000) == (
+            upload.kind,
+            upload.year,
+            upload.total_cost_ore,
+        )
+    assert ("1", "Bransjenettverk for sykehjemmene", "mars 2015", date(2015, 3, 31)) == (
+        kept.number,
+        kept.measure,
+        kept.planned,
+        kept.planned_by,
+    )
+    assert (True, False, False, "NAV, KS", 5_000_000) == (
+        kept.goal_1,
+        kept.goal_2,
+        kept.goal_3,
+        kept.responsible,
+        kept.budget_ore,
+    )
+    second = store_plan(fresh_db, xlsx(plan_sheets(measures=MEASURES[:2])), "plan_v2.xlsx")
+    assert (
+        "plan_v2.xlsx: lagret som opplasting nr. 2 (erstatter forrige versjon): IA-rådet i "
+        "Troms, handlingsplan 2015 (2 tiltak)"
+    ) == second.message
+    assert [
+        (1, False, "IA-rådet i Troms", 2015, ["1", "2", "3"]),
+        (2, True, "IA-rådet i Troms", 2015, ["1", "2"]),
+    ] == stored_plans(fresh_db)
+    assert (
+        "Opplasting nr. 1 er gjenopprettet som aktiv versjon (IA-rådet i Troms, handlingsplan 2015)"
+    ) == restore_upload(fresh_db, 1, scope=OPERATOR, now=NOW)
+    assert [True, False] == [p[1] for p in stored_plans(fresh_db)]
+    with Session(fresh_db) as session:
+        assert [True, False] == [session.get(Upload, i).active for i in (1, 2)]
+    with pytest.raises(RestoreError) as exc:
+        restore_upload(fresh_db, 1, scope=OPERATOR, now=NOW)
+    assert "Opplasting nr. 1 er allerede den aktive versjonen" == str(exc.value)
+
+
+def test_plans_of_other_councils_and_years_are_not_replaced(fresh_db):
+    store_plan(fresh_db, xlsx(plan_sheets()))
+    store_plan(fresh_db, xlsx(plan_sheets(council="Nordland")))
+    store_plan(fresh_db, xlsx(plan_sheets(year=2014, measures=[measure(planned="mai")])))
+    assert [True, True, True] == [p[1] for p in stored_plans(fresh_db)]
+    assert ["IA-rådet i Troms", "IA-rådet i Nordland", "IA-rådet i Troms"] == [
+        p[2] for p in stored_plans(fresh_db)
+    ]
+
+
+def test_a_bad_plan_stores_nothing(fresh_db):
+    store_plan(fresh_db, xlsx(plan_sheets()))
+    before = (row_counts(fresh_db), stored_plans(fresh_db))
+    result = store_plan(fresh_db, xlsx(plan_sheets(measures=BAD_MEASURES)), "feil.xlsx")
+    assert ("avvist", "feil.xlsx: ikke lagret – 7 feil må rettes før filen kan lagres") == (
+        result.status,
+        result.message,
+    )
+    assert before == (row_counts(fresh_db), stored_plans(fresh_db))
+
+
+def test_a_secretariat_stores_only_its_own_councils_plan(fresh_db):
+    with Session(fresh_db) as session:
+        nordland = session.exec(select(Council.id).where(Council.name == "IA-rådet i Nordland"))
+        scope = Scope(Role.SECRETARIAT, frozenset({nordland.one()}), ("IA-rådet i Nordland",))
+    result = store_plan(fresh_db, xlsx(plan_sheets()), scope=scope)
+    assert (
+        "handlingsplan.xlsx: ikke lagret – Ingen tilgang: arbeidsboka er handlingsplanen til "
+        "IA-rådet i Troms, men du kan bare laste opp for IA-rådet i Nordland; ingenting er "
+        "lagret"
+    ) == result.message
+    assert (0, 0, 0) == row_counts(fresh_db)
+    assert store_plan(fresh_db, xlsx(plan_sheets(council="Nordland")), scope=scope).ok
