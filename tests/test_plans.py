@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 from plans import MEASURES, measure, plan_sheets
 from sqlmodel import Session, func, select
-from workbooks import error_lines, lines, warning_lines, xlsx
+from workbooks import FIXTURES, error_lines, lines, warning_lines, xlsx
 
 from ia_data.domain.access import OPERATOR, Role, Scope
 from ia_data.domain.kinds import UploadKind
@@ -63,7 +63,9 @@ def test_every_problem_of_a_plan_is_said_at_once(parse):
         "Handlingsplan, rad 9, kolonne «Mål»: Mål mangler",
         "Handlingsplan, rad 9, kolonne «Tiltak»: Tiltak mangler",
         "Handlingsplan, rad 9, kolonne «Når»: «mars 2016» ligger utenfor planåret 2015",
-        "Handlingsplan, rad 11, kolonne «Nr.»: tiltak nr. 1 står også på rad 10; et nummer kan "
+        "Handlingsplan, rad 10, kolonne «Nr.»: tiltak nr. 1 står også på rad 8; et nummer kan "
+        "bare brukes én gang i planen",
+        "Handlingsplan, rad 11, kolonne «Nr.»: tiltak nr. 1 står også på rad 8; et nummer kan "
         "bare brukes én gang i planen",
     ] == error_lines(parsed)
     assert [
@@ -229,7 +231,7 @@ def test_a_bad_plan_stores_nothing(fresh_db):
     store_plan(fresh_db, xlsx(plan_sheets()))
     before = (row_counts(fresh_db), stored_plans(fresh_db))
     result = store_plan(fresh_db, xlsx(plan_sheets(measures=BAD_MEASURES)), "feil.xlsx")
-    assert ("avvist", "feil.xlsx: ikke lagret – 7 feil må rettes før filen kan lagres") == (
+    assert ("avvist", "feil.xlsx: ikke lagret – 8 feil må rettes før filen kan lagres") == (
         result.status,
         result.message,
     )
@@ -248,3 +250,52 @@ def test_a_secretariat_stores_only_its_own_councils_plan(fresh_db):
     ) == result.message
     assert (0, 0, 0) == row_counts(fresh_db)
     assert store_plan(fresh_db, xlsx(plan_sheets(council="Nordland")), scope=scope).ok
+
+
+# --- the four formats, as LibreOffice saved them --------------------------------------------
+
+FORMATS = ("xlsx", "xlsm", "xls", "ods")
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_a_plan_saved_by_libreoffice_is_read_in_every_format(parse, suffix):
+    path = FIXTURES / f"handlingsplan_troms_2015.{suffix}"
+    parsed = parse(path.read_bytes(), path.name)
+    assert [] == lines(parsed)
+    assert ("IA-rådet i Troms", 2015, date(2015, 1, 28)) == (
+        parsed.council.name,
+        parsed.plan_year,
+        parsed.plan_adopted,
+    )
+    assert [
+        ("1", "mars 2015", frozenset({1}), 5_000_000),
+        ("2", "2. kvartal 2015", frozenset({2}), 2_500_000),  # the formula's value
+        ("3", "15.10.2015", frozenset({3}), None),
+    ] == [(m.number, m.planned, m.goals, m.budget_ore) for m in parsed.measures]
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_a_bad_plan_saved_by_libreoffice_is_refused_in_every_format(parse, suffix):
+    path = FIXTURES / f"handlingsplan_feil.{suffix}"
+    assert [
+        "Handlingsplan, rad 8, kolonne «Delmål»: «4» er ikke et delmål (gyldige verdier: 1, 2, 3)",
+        f"Handlingsplan, rad 8, kolonne «Når»: «neste uke» er ikke et tidspunkt ({WHEN})",
+        "Handlingsplan, rad 9, kolonne «Når»: «mars 2016» ligger utenfor planåret 2015",
+        "Handlingsplan, rad 10, kolonne «Nr.»: tiltak nr. 2 står også på rad 9; et nummer kan "
+        "bare brukes én gang i planen",
+    ] == lines(parse(path.read_bytes(), path.name))
+
+
+def test_every_format_stores_the_same_plan(fresh_db):
+    for suffix in FORMATS:
+        path = FIXTURES / f"handlingsplan_troms_2015.{suffix}"
+        assert "lagret" == store_plan(fresh_db, path.read_bytes(), path.name).status
+    assert [(i, i == 4, "IA-rådet i Troms", 2015, ["1", "2", "3"]) for i in (1, 2, 3, 4)] == (
+        stored_plans(fresh_db)
+    )
+    with Session(fresh_db) as session:
+        assert [7_500_000] * 4 == [u.total_cost_ore for u in session.exec(select(Upload))]
+    for suffix in FORMATS:
+        path = FIXTURES / f"handlingsplan_feil.{suffix}"
+        assert "avvist" == store_plan(fresh_db, path.read_bytes(), path.name).status
+    assert (4, 4, 12) == row_counts(fresh_db)

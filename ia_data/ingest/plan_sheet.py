@@ -89,21 +89,21 @@ def parse_plan(
     seen: dict[str, int] = {}
     columns = PLAN_COLUMNS
     for row, cells in table_rows(sheet, columns, PLAN_REQUIRED, result, rows_without_all=True):
-        measure = _parse_measure(sheet.name, row, cells, result, year)
-        if measure is None:
-            continue
-        key = measure_key(measure.number)
+        number, measure = _parse_measure(sheet.name, row, cells, result, year)
+        key = measure_key(number) if number is not None else None
         if key in seen:
             result.error(
-                f"tiltak nr. {measure.number} står også på rad {seen[key]}; et nummer kan "
+                f"tiltak nr. {number} står også på rad {seen[key]}; et nummer kan "
                 "bare brukes én gang i planen",
                 sheet=sheet.name,
                 row=row,
                 column=cells["number"][1],
             )
             continue
-        seen[key] = row
-        result.measures.append(measure)
+        if key is not None:
+            seen[key] = row
+        if measure is not None:
+            result.measures.append(measure)
     if not result.measures and result.ok:
         result.error("arket har ingen tiltak", sheet=sheet.name)
     result.problems.sort(key=lambda p: p.row or 0)
@@ -258,7 +258,8 @@ def _plan_council(sheet, fields, result, councils, year) -> CouncilInfo | None:
     return hits[0]
 
 
-def _parse_measure(sheet, row, cells, result, year) -> ParsedMeasure | None:
+def _parse_measure(sheet, row, cells, result, year) -> tuple[str | None, ParsedMeasure | None]:
+    """The row's number (``None``: none readable) and its measure (``None``: a problem)."""
     from ia_data.ingest.parse import _Row  # the reports' row reader (one way to read a cell)
 
     values = _Row(sheet, row, cells, result)
@@ -282,8 +283,8 @@ def _parse_measure(sheet, row, cells, result, year) -> ParsedMeasure | None:
         _check_parties(responsible, sheet, row, cells["responsible"][1], result)
     budget = values.get("budget", V.parse_amount_ore)
     if not values.ok:
-        return None
-    return ParsedMeasure(
+        return number, None
+    return number, ParsedMeasure(
         row=row,
         number=number,
         goal=goal,
