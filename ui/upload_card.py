@@ -42,6 +42,9 @@ TEXT = {
     "changes_counts": "Aktiviteter: {new} lagt til, {removed} fjernet, {changed} endret "
     "(sammenlignet på dato og tittel).",
     "changes_none": "Ingen av aktivitetene er endret.",
+    "plan_line": "Handlingsplan for **{council}** for **{year}**: {count} tiltak, budsjett "
+    "til sammen {budget}. Lagres den, blir den rådets aktive plan for året (en tidligere "
+    "versjon tas vare på under «Opplastinger»).",
     "allocations_line": "Tildelingsvedtak: {count} tildelinger for {years}, til sammen {total}.",
     "save": "Lagre",
     "uploaded_by": "Lagres som lastet opp av **{who}** (vises under «Opplastinger»).",
@@ -254,6 +257,21 @@ def _changes(p: up.Preview) -> None:
         st.caption(TEXT["changes_none"])
 
 
+def _plan(p: up.Preview) -> None:
+    parsed = p.result.parsed
+    budget = sum(m.budget_ore or 0 for m in parsed.measures)
+    st.markdown(
+        TEXT["plan_line"].format(
+            council=plain(p.council),
+            year=parsed.plan_year,
+            count=len(parsed.measures),
+            budget=fmt.kroner(budget),
+        )
+    )
+    _warnings(p)
+    display.show_table(record_tables.plan_preview_table(parsed), key=f"plan_{p.sha256[:16]}")
+
+
 def _allocations(p: up.Preview) -> None:
     allocations = p.result.parsed.allocations
     years = sorted({a.year for a in allocations})
@@ -297,6 +315,9 @@ def card(p: up.Preview) -> None:
         if p.kind == UploadKind.ALLOCATION:
             _allocations(p)
             return
+        if p.kind == UploadKind.PLAN:
+            _plan(p)
+            return
         _report_line(p)
         _counts(p)
         _warnings(p)
@@ -337,7 +358,7 @@ def confirm(ready: list[up.Preview], total: int, contents: dict[str, bytes]) -> 
         (
             r.status,
             f"{r.message} {receipt(r)}".strip(),
-            r.parsed.period.year if r.parsed.period else None,
+            r.parsed.period.year if r.parsed.period else r.parsed.plan_year,
             r.parsed.council.id if r.parsed.council else None,
         )
         for r in results

@@ -8,6 +8,7 @@ import streamlit as st
 
 import ui
 from ia_data.domain.kinds import UploadKind
+from ia_data.output.plan_template import plan_template_for_year
 from ia_data.output.template import template_for_year
 from ia_data.reporting import columns, record_tables
 from ia_data.reporting import uploads as up
@@ -15,7 +16,8 @@ from ia_data.reporting.deadlines import years_with_data
 
 TEXT = {
     "title": "Last opp",
-    "intro": "Last opp rapportene fra IA-rådene (Excel eller ODS, én eller flere filer). "
+    "intro": "Last opp rapportene og handlingsplanene fra IA-rådene (Excel eller ODS, én "
+    "eller flere filer). "
     "Hver fil kontrolleres først; ingenting lagres før du trykker «Lagre». En ny fil for "
     "samme råd og periode erstatter den forrige versjonen, som tas vare på under "
     "«Opplastinger».",
@@ -24,9 +26,11 @@ TEXT = {
     "en tom rapportmal (under «Tom rapportmal»).",
     "template": "Tom rapportmal",
     "template_caption": "Arbeidsboka med arkene Rapport, Aktiviteter og Møter, med "
-    "nedtrekkslister for rådene og periodene i valgt år.",
+    "nedtrekkslister for rådene og periodene i valgt år, og en tom handlingsplan for året "
+    "(arket Handlingsplan), som lastes opp her på samme måte.",
     "template_year": "År",
     "template_button": "Last ned malen for {year}",
+    "plan_template_button": "Last ned tom handlingsplan for {year}",
     "checking": "Kontrollerer {name} …",
     "top_errors_one": "Filen har feil og kan ikke lagres før feilene er rettet i arbeidsboka "
     "og filen er lastet opp på nytt.",
@@ -103,6 +107,17 @@ with right, st.container(border=True):
         icon=":material/download:",
         on_click="ignore",
         key="template_download",
+    )
+    st.download_button(
+        TEXT["plan_template_button"].format(year=year),
+        data=ui.auth.as_this_visitor(
+            lambda: ui.data.read(plan_template_for_year, year=year, rules=rules)
+        ),
+        file_name=f"ia-handlingsplan-{year}.xlsx",
+        mime=ui.display.XLSX_MIME,
+        icon=":material/download:",
+        on_click="ignore",
+        key="plan_template_download",
     )
 
 if not files:

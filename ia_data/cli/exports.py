@@ -16,6 +16,7 @@ from ia_data.domain.access import OPERATOR
 from ia_data.domain.errors import UsageError
 from ia_data.output import exports
 from ia_data.output.compiled import compiled_report
+from ia_data.output.plan_template import build_plan_template
 from ia_data.output.template import build_template
 from ia_data.storage.register import councils
 
@@ -126,6 +127,9 @@ def add_template(sub) -> None:
     p = command(sub, "template")
     p.add_argument("--out", required=True, metavar="FIL")
     p.add_argument("--year", type=int, metavar="ÅR", help="året malen gjelder (periodeliste)")
+    p.add_argument(
+        "--plan", action="store_true", help="en tom handlingsplan i stedet for en rapport"
+    )
     p.set_defaults(func=cmd_template)
 
 
@@ -137,5 +141,6 @@ def cmd_template(args) -> int:
     with Session(engine) as session:
         known = councils(session)
     names = [c.name for c in known if args.year is None or c.exists_in(args.year)]
-    write_out(build_template(args.year, names, rules=rules), args.out)
+    build = build_plan_template if args.plan else build_template
+    write_out(build(args.year, names, rules=rules), args.out)
     return 0

@@ -88,7 +88,9 @@ def parse_plan(
             result.error(f"{adopted[0]}: {exc}", sheet=sheet.name)
     seen: dict[str, int] = {}
     columns = PLAN_COLUMNS
+    rows = 0
     for row, cells in table_rows(sheet, columns, PLAN_REQUIRED, result, rows_without_all=True):
+        rows += 1
         number, measure = _parse_measure(sheet.name, row, cells, result, year)
         key = measure_key(number) if number is not None else None
         if key in seen:
@@ -104,7 +106,7 @@ def parse_plan(
             seen[key] = row
         if measure is not None:
             result.measures.append(measure)
-    if not result.measures and result.ok:
+    if not rows and not any(p.row for p in result.errors):
         result.error("arket har ingen tiltak", sheet=sheet.name)
     result.problems.sort(key=lambda p: p.row or 0)
 
@@ -192,10 +194,15 @@ def _month_end(year: int, month: int) -> date:
 
 
 def _labels(sheet: Sheet) -> dict[str, tuple[str, object, int, int]]:
-    """The labels above the table: field → (label as written, value, Excel row, column)."""
+    """The labels above the table (the first row with two column names ends them): field →
+    (label as written, value, Excel row, 0-based column of the value)."""
     keys = {fold_label(label): key for key, labels in PLAN_LABELS.items() for label in labels}
+    headers = {fold_label(name) for names in PLAN_COLUMNS.values() for name in names}
     found: dict[str, tuple[str, object, int, int]] = {}
     for r, row in enumerate(sheet.rows[:20]):
+        texts = [fold_label(c) for c in row if isinstance(c, str)]
+        if sum(t in headers for t in texts) >= 2:
+            break  # the table's header: the labels stand above it
         for c, cell in enumerate(row):
             if V.is_empty(cell) or not isinstance(cell, str):
                 continue

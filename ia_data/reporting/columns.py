@@ -106,6 +106,13 @@ ACTIVITY_STATUS = Column("Status")  # Gjennomført, Avlyst: not a deadline statu
 ORGANISER = Column("Ansvarlig")
 COMMENT = Column("Kommentar")
 CANCELLED = Column("Avlyst", Kind.COUNT)
+# An action plan's measures (issue 25)
+MEASURE_NO = Column("Tiltak nr.", width=70)  # as the plan writes it: «3», «2.1», «A3»
+PLAN_GOAL = Column("Mål", width=240)
+PLAN_MEASURE = Column("Tiltak", width=280)
+PLANNED = Column("Planlagt", width=120)  # «mars 2015», «2. kvartal 2015», «15.10.2015»
+RESPONSIBLE = Column("Ansvarlig part")
+BUDGET = Column("Budsjett (kr)", Kind.MONEY)
 COUNCILS_ACTIVE = Column("IA-råd med aktivitet", Kind.COUNT)
 MEETING_KIND = Column("Møtetype")
 PRESENT = Column("Deltakende parter")

@@ -67,6 +67,20 @@ def allocations_preview_table(parsed: ParsedWorkbook) -> Table:
     )
 
 
+def plan_preview_table(parsed: ParsedWorkbook) -> Table:
+    """The measures of a plan workbook, as its upload card shows them before it is stored."""
+    return Table(
+        columns=[c.MEASURE_NO, c.PLAN_GOAL, c.GOALS_TAGGED, c.PLAN_MEASURE, c.PLANNED,
+                 c.RESPONSIBLE, c.BUDGET],
+        rows=[
+            [m.number, m.goal, ", ".join(map(str, sorted(m.goals))), m.measure, m.planned,
+             m.responsible, None if m.budget_ore is None else Kroner(m.budget_ore)]
+            for m in parsed.measures
+        ],
+        title="Handlingsplan",
+    )  # fmt: skip
+
+
 # Narrow: the upload list has many columns, and its council need not stay in view.
 HISTORY_COLUMNS = [
     c.UPLOAD_ID.but(label="Nr.", width=45),

@@ -1,0 +1,110 @@
+"""Action plans on the pages (issue 25), as AppTest runs them: Last opp offers the blank
+plan (the very file of ``ia-data template --plan``), checks a plan workbook and shows its
+measures before anything is stored, and stores it on confirm; Opplastinger names it."""
+
+# ruff: noqa: SIM300  (the expected value comes first, as in the importer's tests)
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from plans import plan_sheets
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+from workbooks import xlsx
+
+from ia_data.cli import main as cli
+from ia_data.domain.access import OPERATOR
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
+from ia_data.output.plan_template import plan_template_for_year
+from ia_data.storage import db
+from ia_data.storage.models import Plan
+
+pytestmark = pytest.mark.page  # a page test: SQLite only (conftest)
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def url(database, monkeypatch):
+    url = database()
+    monkeypatch.setenv("IA_DATABASE_URL", url)
+    return url
+
+
+def open_app(page: str = "views/last_opp.py") -> AppTest:
+    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
+    at.switch_page(page)
+    return at.run()
+
+
+def test_the_plan_template_is_offered_and_is_the_cli_template(url, tmp_path):
+    out = tmp_path / "plan.xlsx"
+    assert cli(["template", "--db", url, "--plan", "--year", "2015", "--out", str(out)]) == 0
+    with Session(db.get_engine(url)) as session:
+        offered = plan_template_for_year(
+            session, 2015, load_rules(DEFAULT_RULES_FILE), scope=OPERATOR
+        )
+    assert offered == out.read_bytes()
+    book = openpyxl.load_workbook(out)
+    sheet = book["Handlingsplan"]
+    assert ["IA-råd", "År", "Vedtatt"] == [sheet[f"A{r}"].value for r in (3, 4, 5)]
+    assert 2015 == sheet["B4"].value
+    assert ["Nr.", "Mål", "Delmål", "Tiltak", "Når", "Ansvarlig", "Budsjett (kr)"] == [
+        c.value for c in sheet[7]
+    ]
+    at = open_app()
+    at.selectbox(key="template_year").select(2015).run()
+    button = at.download_button(key="plan_template_download")
+    assert "Last ned tom handlingsplan for 2015" == button.label
+
+
+def test_a_filled_in_plan_template_is_read(parse, tmp_path):
+    from ia_data.output.plan_template import fill_plan, new_plan_workbook
+    from ia_data.output.template import workbook_bytes
+
+    book = fill_plan(
+        new_plan_workbook(2015, ["IA-rådet i Troms"]),
+        "IA-rådet i Troms",
+        2015,
+        None,
+        [[1, "Lavere sykefravær", "1", "Bransjenettverk", "mars", "NAV", 12500]],
+    )
+    parsed = parse(workbook_bytes(book), "plan.xlsx")
+    assert [] == [p.text for p in parsed.problems]
+    assert [("1", "mars 2015", 1_250_000)] == [
+        (m.number, m.planned, m.budget_ore) for m in parsed.measures
+    ]
+    blank = parse(workbook_bytes(new_plan_workbook(2015)), "tom.xlsx")
+    assert [
+        "Handlingsplan: feltet «IA-råd» mangler over tabellen (godtatt også: IA-rådet, Råd, "
+        "Fylke, Council)",
+        "Handlingsplan: arket har ingen tiltak",
+    ] == [p.text for p in blank.problems]
+
+
+def test_a_plan_is_previewed_then_stored_on_confirm(url):
+    at = open_app()
+    at.file_uploader[0].upload("handlingsplan.xlsx", xlsx(plan_sheets())).run()
+    assert not at.exception
+    assert (
+        "Handlingsplan for **IA-rådet i Troms** for **2015**: 3 tiltak, budsjett til sammen "
+        "70\xa0000 kr. Lagres den, blir den rådets aktive plan for året (en tidligere versjon "
+        "tas vare på under «Opplastinger»)."
+    ) in [m.value for m in at.markdown]
+    frame = at.dataframe[0].value
+    assert ["1", "2", "3"] == list(frame["Tiltak nr."])
+    assert ["mars 2015", "2. kvartal 2015", "15.10.2015"] == list(frame["Planlagt"])
+    engine = db.get_engine(url)
+    with Session(engine) as session:
+        assert [] == session.exec(select(Plan)).all()
+    at.button(key="confirm_upload").click().run()
+    assert not at.exception
+    with Session(engine) as session:
+        assert [(2015, True)] == [(p.year, p.active) for p in session.exec(select(Plan))]
+    assert [
+        "Filen er lagret. Oversikten viser de nye tallene.\n\n- handlingsplan.xlsx\\: lagret "
+        "som opplasting nr. 1\\: IA-rådet i Troms, handlingsplan 2015 (3 tiltak)"
+    ] == [s.value for s in at.success]
