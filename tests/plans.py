@@ -44,3 +44,23 @@ def plan_sheets(
     labels = [["IA-råd:", council], ["År", year], ["Vedtatt", adopted]]
     rows = [["Handlingsplan for IA-rådet"], [], *[r for r in labels if r[1] is not None], []]
     return {"Handlingsplan": [*rows, list(PLAN_HEADER), *map(list, measures)]}
+
+
+def tied_report_sheets(numbers: Sequence, period="2015", **fields) -> dict[str, list[list]]:
+    """A valid report for IA-rådet i Troms whose activities (one per number, dated through
+    the year) carry the column «Tiltak nr.»; ``None`` leaves an activity outside the plan.
+    A status may follow a number: ``(1, "Planlagt")``."""
+    from workbooks import ACTIVITY_HEADER, activity, meeting, report_sheets
+
+    rows = []
+    for i, number in enumerate(numbers):
+        number, status = number if isinstance(number, tuple) else (number, "Gjennomført")
+        day = date(2015, 1 + i % 12, 10)
+        rows.append(
+            [*activity(day, f"Aktivitet {i + 1}", cost=1000 * (i + 1), status=status), number]
+        )
+    sheets = report_sheets(
+        period=period, activities=[], meetings=[meeting(date(2015, 4, 20))], **fields
+    )
+    sheets["Aktiviteter"] = [[*ACTIVITY_HEADER, "Tiltak nr."], *rows]
+    return sheets

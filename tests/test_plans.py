@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from plans import MEASURES, measure, plan_sheets
+from plans import MEASURES, measure, plan_sheets, tied_report_sheets
 from sqlmodel import Session, func, select
-from workbooks import FIXTURES, error_lines, lines, warning_lines, xlsx
+from workbooks import FIXTURES, error_lines, lines, report_xlsx, warning_lines, xlsx
 
 from ia_data.domain.access import OPERATOR, Role, Scope
 from ia_data.domain.kinds import UploadKind
-from ia_data.storage.models import Council, Plan, PlanMeasure, Upload
+from ia_data.storage.models import Activity, Council, Plan, PlanMeasure, Upload
 from ia_data.storage.store import RestoreError, import_file, restore_upload
 
 
@@ -299,3 +299,77 @@ def test_every_format_stores_the_same_plan(fresh_db):
         path = FIXTURES / f"handlingsplan_feil.{suffix}"
         assert "avvist" == store_plan(fresh_db, path.read_bytes(), path.name).status
     assert (4, 4, 12) == row_counts(fresh_db)
+
+
+# --- activities tied to the plan ------------------------------------------------------------
+
+LATER = datetime(2016, 3, 1, 10, 0, tzinfo=UTC)  # after a 2015 report's submitted date
+
+
+def store_at(engine, data: bytes, file_name: str, now=LATER):
+    return import_file(engine, file_name, data, scope=OPERATOR, now=now)
+
+
+def tied(engine) -> list[tuple[str, str]]:
+    """(title, measure) of the stored activities, in order."""
+    with Session(engine) as session:
+        rows = session.exec(select(Activity.title, Activity.measure).order_by(Activity.id))
+        return [tuple(r) for r in rows]
+
+
+def test_a_report_tied_to_a_plan_that_has_not_come_is_kept_with_a_warning(fresh_db):
+    result = store_at(fresh_db, xlsx(tied_report_sheets([1, 2, None, "9"])), "rapport.xlsx")
+    assert "lagret" == result.status
+    assert [
+        "Aktiviteter, kolonne «Tiltak nr.»: IA-rådet i Troms har ingen handlingsplan for 2015 "
+        "ennå; tiltaksnumrene (1, 2, 9) lagres og teller når planen lastes opp"
+    ] == warning_lines(result.parsed)
+    assert [("Aktivitet 1", "1"), ("Aktivitet 2", "2"), ("Aktivitet 3", ""),
+            ("Aktivitet 4", "9")] == tied(fresh_db)  # fmt: skip
+    plan = store_at(fresh_db, xlsx(plan_sheets()), "plan.xlsx")
+    assert ["Rapportene for 2015 har aktiviteter under 2 av 3 tiltak i planen"] == plan.notes
+
+
+def test_a_number_not_in_the_plan_names_the_plan_version(fresh_db):
+    store_at(fresh_db, xlsx(plan_sheets()), "plan.xlsx")
+    result = store_at(fresh_db, xlsx(tied_report_sheets([1, "1.", "9"])), "rapport.xlsx")
+    assert [
+        "Aktiviteter, rad 4, kolonne «Tiltak nr.»: tiltak nr. 9 finnes ikke i handlingsplanen "
+        "for 2015 (opplasting nr. 1, lastet opp 01.03.2016); nummeret lagres og teller om en ny "
+        "versjon av planen har tiltaket"
+    ] == warning_lines(result.parsed)
+    with Session(fresh_db) as session:
+        assert result.parsed.warnings[0].text in session.get(Upload, 2).warnings
+
+
+def test_a_plan_version_that_drops_a_measure_lists_its_activities(fresh_db):
+    store_at(fresh_db, xlsx(plan_sheets()), "plan.xlsx")
+    store_at(fresh_db, xlsx(tied_report_sheets([1, 2, 2, 3])), "rapport.xlsx")
+    checked = import_file(
+        fresh_db, "plan_v2.xlsx", xlsx(plan_sheets(measures=[MEASURES[0], MEASURES[2]])),
+        scope=OPERATOR, now=LATER, dry_run=True,
+    )  # fmt: skip
+    expected = [
+        "Rapportene for 2015 har aktiviteter under 2 av 2 tiltak i planen",
+        "2 aktiviteter står under tiltak ikke lenger i planen: «Aktivitet 2» (tiltak nr. 2); "
+        "«Aktivitet 3» (tiltak nr. 2)",
+    ]
+    assert expected == checked.notes
+    stored = store_at(fresh_db, xlsx(plan_sheets(measures=[MEASURES[0], MEASURES[2]])), "v2.xlsx")
+    assert expected == stored.notes
+
+
+def test_a_report_without_the_column_stays_valid(parse):
+    parsed = parse(report_xlsx())
+    assert [] == lines(parsed)
+    assert ["", ""] == [a.measure for a in parsed.activities]
+
+
+def test_a_measure_number_that_is_no_number_refuses_the_report(fresh_db):
+    sheets = tied_report_sheets([1, -1, "x" * 21])
+    result = store_at(fresh_db, xlsx(sheets), "rapport.xlsx")
+    assert [
+        "Aktiviteter, rad 3, kolonne «Tiltak nr.»: «-1» er ikke et tiltaksnummer",
+        "Aktiviteter, rad 4, kolonne «Tiltak nr.»: teksten er 21 tegn lang; grensen er 20 tegn",
+    ] == error_lines(result.parsed)
+    assert [] == tied(fresh_db)

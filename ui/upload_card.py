@@ -268,6 +268,8 @@ def _plan(p: up.Preview) -> None:
             budget=fmt.kroner(budget),
         )
     )
+    for note in p.result.notes:
+        st.caption(plain(note))
     _warnings(p)
     display.show_table(record_tables.plan_preview_table(parsed), key=f"plan_{p.sha256[:16]}")
 

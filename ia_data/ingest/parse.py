@@ -27,7 +27,7 @@ from ia_data.ingest.parsed import (
     ParsedMeeting,
     ParsedWorkbook,
 )
-from ia_data.ingest.plan_sheet import PLAN_SHEET, parse_plan
+from ia_data.ingest.plan_sheet import PLAN_SHEET, parse_measure_number, parse_plan
 from ia_data.ingest.report_sheet import read_report_fields
 from ia_data.ingest.workbook import Sheet, WorkbookError, column_letters
 from ia_data.ingest.worker import LoadedWorkbook, read_workbook
@@ -49,6 +49,7 @@ ACTIVITY_COLUMNS = {
     "status": ("Status",),
     "organiser": ("Ansvarlig", "Arrangør", "Ansvarlig part", "Organiser"),
     "comment": ("Kommentar", "Merknad", "Comment"),
+    "measure": ("Tiltak nr.", "Tiltak", "Plan nr.", "Tiltaksnummer"),  # the plan's measure
 }
 ACTIVITY_REQUIRED = ("date", "title", "type", "goals")
 MEETING_COLUMNS = {
@@ -367,9 +368,17 @@ def _parse_activity(
     parsed["status"] = values.get("status", V.parse_status, default=ActivityStatus.DONE)
     parsed["organiser"] = values.get("organiser", _short, default="")
     parsed["comment"] = values.get("comment", _comment, default="")
+    parsed["measure"] = values.get("measure", parse_measure_number, default="")
     if not values.ok:
         return None
-    return ParsedActivity(row=row, sheet=sheet, date_column=cells["date"][1], **parsed)
+    measure_column = cells["measure"][1] if "measure" in cells else ""
+    return ParsedActivity(
+        row=row,
+        sheet=sheet,
+        date_column=cells["date"][1],
+        measure_column=measure_column,
+        **parsed,
+    )
 
 
 def _parse_meeting(sheet: str, row: int, cells: dict, result: ParsedWorkbook):

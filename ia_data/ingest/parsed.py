@@ -48,6 +48,8 @@ class ParsedActivity:
     comment: str = ""
     sheet: str = ""
     date_column: str = ""
+    measure: str = ""  # the number of the plan's measure it is done under («Tiltak nr.»)
+    measure_column: str = ""  # that column's header as written
 
     @property
     def counted(self) -> bool:

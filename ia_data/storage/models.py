@@ -125,6 +125,7 @@ class Activity(SQLModel, table=True):
     organiser: str = ""
     comment: str = ""
     source_row: int
+    measure: str = ""  # the plan's measure number as written («Tiltak nr.»), or empty
 
     @property
     def goals(self) -> list[int]:

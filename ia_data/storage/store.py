@@ -26,7 +26,7 @@ from ia_data.domain.rules import Rules
 from ia_data.ingest.parse import parse_workbook
 from ia_data.ingest.parsed import ParsedWorkbook, Problem
 from ia_data.notices.outbox import Outcome, enqueued_in
-from ia_data.storage import derived, fictional
+from ia_data.storage import derived, fictional, plans
 from ia_data.storage.engine import writing
 from ia_data.storage.models import (
     Activity,
@@ -130,6 +130,9 @@ def import_file(
         councils = load_councils(session)
         demo = fictional.refusal(session, digest)
     parsed = parse_workbook(data, file_name, councils, rules, today=local(now).date())
+    if parsed.ok and parsed.kind == UploadKind.REPORT:
+        with Session(engine) as session:
+            plans.check_ties(session, parsed)
     result = ImportResult(
         file_name=file_name, status=ImportStatus.CHECKED, parsed=parsed, sha256=digest
     )
@@ -162,6 +165,10 @@ def import_file(
                 return result
             if parsed.kind == UploadKind.REPORT:
                 result.previous = _active_counts(session, parsed.council.id, parsed.period)
+            if parsed.kind == UploadKind.PLAN:
+                current = plans.active_plan(session, parsed.council.id, parsed.plan_year)
+                replaced = current[1].id if current else None
+                result.notes += plans.plan_notes(session, parsed, replaced)
         result.message = f"{file_name}: kontrollert uten feil ({_describe(parsed)}); ikke lagret"
         return result
     # A historical report's receipt is the date it gives; approved unless still pending.
@@ -261,6 +268,7 @@ def _store(engine, result, file_name, data, parsed, now, by, from_upload_date, g
             result.review_state = session.get(Review, key).state
         elif parsed.kind == UploadKind.PLAN:
             result.replaced_upload_id = _store_plan(session, upload, parsed)
+            result.notes += plans.plan_notes(session, parsed, result.replaced_upload_id)
         else:
             _store_allocations(session, upload, parsed)
         bump_data_version(session)
@@ -377,7 +385,8 @@ def _store_report(
         ACTIVITY_COLUMNS,
         [
             (report.id, a.date, a.title, a.type, 1 in a.goals, 2 in a.goals, 3 in a.goals,
-             a.sector, a.participants, a.cost_ore, a.status, a.organiser, a.comment, a.row)
+             a.sector, a.participants, a.cost_ore, a.status, a.organiser, a.comment, a.row,
+             a.measure)
             for a in parsed.activities
         ],
     )  # fmt: skip
@@ -393,7 +402,7 @@ def _store_report(
 
 ACTIVITY_COLUMNS = (
     "report_id", "date", "title", "type", "goal_1", "goal_2", "goal_3", "sector",
-    "participants", "cost_ore", "status", "organiser", "comment", "source_row",
+    "participants", "cost_ore", "status", "organiser", "comment", "source_row", "measure",
 )  # fmt: skip
 MEETING_COLUMNS = ("report_id", "date", "kind", "present", "comment", "source_row")
 
