@@ -14,6 +14,7 @@ from workbooks import FIXTURES, error_lines, lines, report_xlsx, warning_lines, 
 
 from ia_data.domain.access import OPERATOR, Role, Scope
 from ia_data.domain.kinds import UploadKind
+from ia_data.reporting.plans import plan_progress
 from ia_data.storage.models import Activity, Council, Plan, PlanMeasure, Upload
 from ia_data.storage.store import RestoreError, import_file, restore_upload
 
@@ -373,3 +374,70 @@ def test_a_measure_number_that_is_no_number_refuses_the_report(fresh_db):
         "Aktiviteter, rad 4, kolonne «Tiltak nr.»: teksten er 21 tegn lang; grensen er 20 tegn",
     ] == error_lines(result.parsed)
     assert [] == tied(fresh_db)
+
+
+# --- planned against done ----------------------------------------------------------------
+
+FOUR = [*MEASURES, measure(4, "Unge i arbeid", "2", "Ungdomskonferanse", "K4", "LO", 10000)]
+FIVE = [*FOUR, measure(5, "Dialog", "1", "Dialogmøter", "mai", "NAV", None)]
+TIED = [(1, "Gjennomført"), (1, "Planlagt"), (2, "Avlyst"), None, 9, (3, "Pågår"), 5]
+
+
+@pytest.fixture
+def troms_2015_tied(fresh_db):
+    """Troms 2015: plan version 1 with measures 1–5, version 2 (active) without 5, and a
+    report whose activities 1–7 (1 000 kr … 7 000 kr) are tied as in ``TIED``."""
+    for name, measures in (("plan_v1.xlsx", FIVE), ("plan_v2.xlsx", FOUR)):
+        assert store_at(fresh_db, xlsx(plan_sheets(measures=measures)), name).ok
+    assert store_at(fresh_db, xlsx(tied_report_sheets(TIED)), "rapport.xlsx").ok
+    return fresh_db
+
+
+def progress_of(engine, council: str, year: int = 2015):
+    with Session(engine) as session:
+        rows = plan_progress(session, year, scope=OPERATOR)
+    return next(r for r in rows if r.council.name == council)
+
+
+def test_planned_against_done_for_a_council_as_its_files_say(troms_2015_tied):
+    troms = progress_of(troms_2015_tied, "IA-rådet i Troms")
+    assert (2, 8_000_000) == (troms.upload_id, troms.budget_ore)
+    measures = [
+        (m.number, m.planned, [a.title for a in m.activities], m.spent_ore, m.budget_ore, m.done)
+        for m in troms.measures
+    ]
+    assert [
+        ("1", "mars 2015", ["Aktivitet 1", "Aktivitet 2"], 300_000, 5_000_000, True),
+        ("2", "2. kvartal 2015", ["Aktivitet 3"], 300_000, 2_000_000, False),  # cancelled
+        ("3", "15.10.2015", ["Aktivitet 6"], 600_000, None, False),  # still «Pågår»
+        ("4", "4. kvartal 2015", [], 0, 1_000_000, False),
+    ] == measures
+    assert "Tiltak med gjennomført aktivitet: 1 av 4" == troms.label
+    assert "1 av 4" == troms.done_text
+    # In January 2016: 2 (only a cancelled activity) and 4 (none) are overdue; in June 2015
+    # only 2's time has passed, and it is not overdue on its last day.
+    assert ["2", "4"] == [m.number for m in troms.overdue(date(2016, 1, 15))]
+    assert ["2"] == [m.number for m in troms.overdue(date(2015, 7, 1))]
+    assert [] == [m.number for m in troms.overdue(date(2015, 6, 30))]
+    assert [("Aktivitet 4", ""), ("Aktivitet 5", "9")] == [
+        (a.title, a.measure) for a in troms.outside
+    ]
+    assert [("Aktivitet 7", "5")] == [(a.title, a.measure) for a in troms.dropped]
+
+
+def test_a_council_without_a_plan_says_so(troms_2015_tied):
+    nordland = progress_of(troms_2015_tied, "IA-rådet i Nordland")
+    assert (False, "ingen plan") == (nordland.has_plan, nordland.done_text)
+    assert "IA-rådet i Nordland har ingen handlingsplan for 2015" == nordland.label
+    troms_2014 = progress_of(troms_2015_tied, "IA-rådet i Troms", 2014)
+    assert ([], [], "ingen plan") == (troms_2014.measures, troms_2014.outside, troms_2014.done_text)
+
+
+def test_a_plan_restored_counts_again(troms_2015_tied):
+    restore_upload(troms_2015_tied, 1, scope=OPERATOR, now=LATER)
+    troms = progress_of(troms_2015_tied, "IA-rådet i Troms")
+    assert "Tiltak med gjennomført aktivitet: 2 av 5" == troms.label  # 7 is «Gjennomført»
+    assert (["Aktivitet 7"], []) == (
+        [a.title for a in troms.measures[4].activities],
+        troms.dropped,
+    )
