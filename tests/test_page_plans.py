@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from plans import plan_sheets
+from plans import plan_sheets, tied_report_sheets
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 from workbooks import xlsx
@@ -21,6 +21,7 @@ from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.output.plan_template import plan_template_for_year
 from ia_data.storage import db
 from ia_data.storage.models import Plan
+from ia_data.storage.register import councils
 
 pytestmark = pytest.mark.page  # a page test: SQLite only (conftest)
 
@@ -108,3 +109,37 @@ def test_a_plan_is_previewed_then_stored_on_confirm(url):
         "Filen er lagret. Oversikten viser de nye tallene.\n\n- handlingsplan.xlsx\\: lagret "
         "som opplasting nr. 1\\: IA-rådet i Troms, handlingsplan 2015 (3 tiltak)"
     ] == [s.value for s in at.success]
+
+
+@pytest.fixture
+def tied_url(database):
+    """Troms 2015: plan version 1 (measures 1–5), version 2 (active, 1–4), and a report
+    with activities tied as ``test_plans.TIED`` (the figures checked there by hand)."""
+    from test_plans import FIVE, FOUR, TIED, store_at
+
+    url = database()
+    engine = db.get_engine(url)
+    for name, measures in (("plan_v1.xlsx", FIVE), ("plan_v2.xlsx", FOUR)):
+        assert store_at(engine, xlsx(plan_sheets(measures=measures)), name).ok
+    assert store_at(engine, xlsx(tied_report_sheets(TIED)), "rapport.xlsx").ok
+    return url
+
+
+def test_rad_shows_the_plan_against_what_was_done(app_on, tied_url):
+    with Session(db.get_engine(tied_url)) as session:
+        troms = next(c.id for c in councils(session) if c.name == "IA-rådet i Troms")
+    at = app_on(tied_url, page="views/rad.py", rad=str(troms), per="2016-01-15")
+    assert not at.exception
+    assert (
+        "**Tiltak med gjennomført aktivitet: 1 av 4** · vedtatt 03.02.2015 · budsjett "
+        "80\xa0000 kr · brukt på tiltakene 12\xa0000 kr · 2 forfalt uten aktivitet per 15.01.2016"
+    ) in [m.value for m in at.markdown]
+    measures = next(d.value for d in at.dataframe if "Tiltak nr." in d.value.columns)
+    assert list(measures["Tiltak nr."]) == ["1", "2", "3", "4"]
+    assert list(measures["Aktiviteter under tiltaket"]) == [2, 1, 1, 0]
+    outside = next(d.value for d in at.dataframe if "Hvorfor utenfor" in d.value.columns)
+    assert list(zip(outside["Aktivitet"], outside["Hvorfor utenfor"], strict=True)) == [
+        ("Aktivitet 4", "utenfor planen"),
+        ("Aktivitet 5", "utenfor planen"),
+        ("Aktivitet 7", "tiltak ikke lenger i planen"),
+    ]

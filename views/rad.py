@@ -13,11 +13,12 @@ from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import Status
 from ia_data.output import charts
 from ia_data.output.exports import left_out_about
-from ia_data.reporting import columns, council_tables, tables
+from ia_data.reporting import columns, council_tables, plan_tables, tables
 from ia_data.reporting.activities import activity_list, meeting_list
 from ia_data.reporting.council import council_history, council_register
 from ia_data.reporting.deadlines import data_years
 from ia_data.reporting.headline import headline
+from ia_data.reporting.plans import plan_progress
 from ia_data.reporting.sickness import council_sickness, shown_notes
 from ia_data.reporting.totals import council_year_totals
 
@@ -54,6 +55,24 @@ TEXT = {
     "opplastet tildelingsvedtak. Aktiviteter og delmål teller ikke avlyste; Brukt tar med "
     "alle. ⚠ / rødt: overforbruk, ingen aktivitet på et delmål, eller møter utenfor det "
     "forventede ({meetings} i året).",
+    "plan": "Handlingsplan og gjennomføring",
+    "plan_year": "Handlingsplan for",
+    "plan_none": "{label}. Planen lastes opp på **Last opp** (arket «Handlingsplan»; den tomme "
+    "planen ligger der).",
+    "plan_line": "**{label}** · vedtatt {adopted} · budsjett {budget} · brukt på tiltakene "
+    "{spent} · {overdue} forfalt uten aktivitet per {as_of}",
+    "plan_caption": "Fra handlingsplanen (opplasting nr. {id}) og aktivitetene i rapportene "
+    "for året, knyttet til tiltakene med kolonnen «Tiltak nr.». Et tiltak er gjennomført når "
+    "minst én aktivitet under det har status «Gjennomført»; forfalt når tiden det var planlagt "
+    "til, er passert uten aktivitet (avlyste teller ikke). Brukt tar med alle aktivitetene "
+    "under tiltaket.",
+    "plan_file": "Handlingsplanen til {name} {span}",
+    "plan_rows": "Antall tiltak",
+    "outside": "Aktiviteter utenfor planen",
+    "outside_none": "Alle aktivitetene i rapportene for {year} står under et tiltak i planen.",
+    "outside_file": "Aktivitetene til {name} utenfor planen {span}",
+    "outside_rows": "Antall aktiviteter",
+    "not_given": "ikke oppgitt",
     "activities": "Aktiviteter",
     "activities_none": "Rådet har ingen aktiviteter registrert.",
     "activities_file": "Aktivitetene til {name} {span}",
@@ -320,6 +339,42 @@ else:
             charts.council_sickness_chart(counties, f"{series.measure}: {council.name}"),
             caption=TEXT["sickness_chart"].format(source=ui.text.plain(series.source)),
         )
+
+
+# --- the action plan against what was done -----------------------------------------------
+st.subheader(TEXT["plan"])
+plan_year = st.selectbox(TEXT["plan_year"], list(reversed(council_years)), key="plan_year")
+progress = ui.data.read(
+    plan_progress, year=plan_year, council_ids=[council.id], approved_only=approved_only
+)[0]
+if not progress.has_plan:
+    st.info(TEXT["plan_none"].format(label=ui.text.plain(progress.label)))
+else:
+    st.markdown(
+        TEXT["plan_line"].format(
+            label=progress.label,
+            adopted=fmt.day(progress.adopted) if progress.adopted else TEXT["not_given"],
+            budget=fmt.kroner(progress.budget_ore),
+            spent=fmt.kroner(progress.spent_in_plan_ore),
+            overdue=len(progress.overdue(as_of)),
+            as_of=fmt.day(as_of),
+        )
+    )
+    st.caption(TEXT["plan_caption"].format(id=progress.upload_id))
+    ui.display.show_table(
+        plan_tables.measures_table(progress, as_of),
+        key="plan_measures",
+        download=_download("plan", f"handlingsplan-{plan_year}", [progress.upload_id]),
+    )
+    st.markdown(f"**{TEXT['outside']}**")
+    if progress.outside or progress.dropped:
+        ui.display.show_table(
+            plan_tables.outside_table(progress),
+            key="plan_outside",
+            download=_download("outside", f"utenfor-planen-{plan_year}", uploads),
+        )
+    else:
+        st.caption(TEXT["outside_none"].format(year=plan_year))
 
 
 # --- activities and meetings -----------------------------------------------------------

@@ -113,6 +113,35 @@ PLAN_MEASURE = Column("Tiltak", width=280)
 PLANNED = Column("Planlagt", width=120)  # «mars 2015», «2. kvartal 2015», «15.10.2015»
 RESPONSIBLE = Column("Ansvarlig part")
 BUDGET = Column("Budsjett (kr)", Kind.MONEY)
+TIED_ACTIVITIES = Column("Aktiviteter under tiltaket", Kind.COUNT)
+MEASURE_DONE = Column(
+    "Gjennomført",
+    Kind.YES_NO,
+    help="Ja: minst én aktivitet under tiltaket har status «Gjennomført».",
+)
+MEASURE_OVERDUE = Column(
+    "Forfalt uten aktivitet",
+    Kind.YES_NO,
+    help="Ja: tiden tiltaket var planlagt til, er passert, og ingen aktivitet (utenom avlyste) "
+    "er rapportert under det.",
+    attention=lambda overdue: overdue is True,
+)
+OVERDUE_COUNT = Column("Tiltak forfalt uten aktivitet", Kind.COUNT)
+SPENT_ON_MEASURES = Column("Brukt på tiltakene (kr)", Kind.MONEY)
+OUTSIDE_COUNT = Column(
+    "Aktiviteter utenfor planen",
+    Kind.COUNT,
+    help="Aktiviteter (også avlyste) uten tiltaksnummer, med et nummer planen ikke har, eller "
+    "under et tiltak en tidligere versjon av planen hadde.",
+)
+PLAN_PLACE = Column("Hvorfor utenfor", width=200)  # «utenfor planen» or «tiltak ikke lenger …»
+MEASURES_DONE = Column(
+    "Tiltak gjennomført",
+    width=110,
+    help="Tiltak med gjennomført aktivitet: hvor mange av tiltakene i rådets handlingsplan "
+    "for året som har minst én aktivitet med status «Gjennomført» (for eksempel «5 av 8»). "
+    "«ingen plan»: rådet har ikke lastet opp en handlingsplan for året.",
+)
 COUNCILS_ACTIVE = Column("IA-råd med aktivitet", Kind.COUNT)
 MEETING_KIND = Column("Møtetype")
 PRESENT = Column("Deltakende parter")
