@@ -143,3 +143,12 @@ def test_rad_shows_the_plan_against_what_was_done(app_on, tied_url):
         ("Aktivitet 5", "utenfor planen"),
         ("Aktivitet 7", "tiltak ikke lenger i planen"),
     ]
+
+
+def test_oversikt_shows_the_measures_done(app_on, tied_url):
+    at = app_on(tied_url, page="views/oversikt.py", ar="2015", per="2016-01-15")
+    assert not at.exception
+    table = at.dataframe[0].value.set_index(at.dataframe[0].value.columns[0])
+    column = next(name for name in table.columns if name.startswith("Tiltak"))
+    assert "1 av 4" == table.loc["Troms", column]
+    assert "ingen plan" == table.loc["Nordland", column]

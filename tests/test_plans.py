@@ -14,7 +14,10 @@ from workbooks import FIXTURES, error_lines, lines, report_xlsx, warning_lines, 
 
 from ia_data.domain.access import OPERATOR, Role, Scope
 from ia_data.domain.kinds import UploadKind
+from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
+from ia_data.reporting.overview import overview
 from ia_data.reporting.plans import plan_progress
+from ia_data.reporting.tables import overview_table
 from ia_data.storage.models import Activity, Council, Plan, PlanMeasure, Upload
 from ia_data.storage.store import RestoreError, import_file, restore_upload
 
@@ -441,3 +444,33 @@ def test_a_plan_restored_counts_again(troms_2015_tied):
         [a.title for a in troms.measures[4].activities],
         troms.dropped,
     )
+
+
+def test_the_plan_decides_has_an_action_plan_and_fills_oversikt(fresh_db):
+    store_at(fresh_db, xlsx(plan_sheets()), "plan.xlsx")
+    troms = tied_report_sheets([1, 2], action_plan="nei")  # the report's own field says no
+    nordland = tied_report_sheets([None], council="Nordland", action_plan="nei")
+    for name, sheets in (("troms.xlsx", troms), ("nordland.xlsx", nordland)):
+        assert store_at(fresh_db, xlsx(sheets), name).ok
+    with Session(fresh_db) as session:
+        rows = overview(session, 2015, date(2016, 3, 1), load_rules(DEFAULT_RULES_FILE),
+                        scope=OPERATOR)  # fmt: skip
+        earlier = overview(session, 2014, date(2016, 3, 1), load_rules(DEFAULT_RULES_FILE),
+                           scope=OPERATOR)  # fmt: skip
+    by_name = {r.council.name: r for r in rows}
+    assert (True, date(2015, 2, 3), "2 av 3") == (
+        by_name["IA-rådet i Troms"].action_plan,
+        by_name["IA-rådet i Troms"].action_plan_date,
+        by_name["IA-rådet i Troms"].measures_done,
+    )
+    assert (False, "ingen plan") == (
+        by_name["IA-rådet i Nordland"].action_plan,
+        by_name["IA-rådet i Nordland"].measures_done,
+    )
+    table = overview_table(rows, load_rules(DEFAULT_RULES_FILE).periods(2015))
+    column = [col.name for col in table.columns].index("Tiltak gjennomført")
+    assert "Handlingsplan" == table.columns[column - 1].name
+    # A year no council has a plan for has no such column (and no figure).
+    assert {None} == {r.measures_done for r in earlier}
+    names = [col.name for col in overview_table(earlier, []).columns]
+    assert "Tiltak gjennomført" not in names

@@ -17,8 +17,9 @@ from ia_data.domain.rules import Rules
 from ia_data.reporting.counted import counted
 from ia_data.reporting.deadlines import PeriodStatus, arrivals, period_status
 from ia_data.reporting.money import MoneyRow, active_allocations, council_money
+from ia_data.reporting.plans import plan_progress
 from ia_data.reporting.totals import Totals, council_year_totals
-from ia_data.storage.models import Report
+from ia_data.storage.models import Plan, Report
 from ia_data.storage.register import councils
 
 
@@ -30,6 +31,9 @@ class OverviewRow(MoneyRow):
     action_plan: bool | None = None
     action_plan_date: date | None = None
     periods: list[PeriodStatus] = field(default_factory=list)
+    # «5 av 8» measures of the year's action plan done, «ingen plan»; None where no council
+    # in the view has a plan for the year (the column is then left out).
+    measures_done: str | None = None
     # Whether the council has an active report for the year at all: without one, what it
     # did is not known — it is a missing report (counted once, under the statuses), not a
     # council without activity on a sub-goal or with too few meetings.
@@ -73,7 +77,8 @@ class OverviewRow(MoneyRow):
 
 
 def _action_plan(reports: list[Report]) -> tuple[bool | None, date | None]:
-    """Whether the council had an action plan in the period shown, by its reports: yes
+    """Whether the council had an action plan in the period shown, by its reports (an
+    uploaded plan for the year decides instead, in ``overview``): yes
     when every report says so (with the latest date given); else what the report without
     one says, «Nei» before not said. The whole-year rule (``reporting.deviations``): a year
     lacks a plan when any of its reports does, so that a year's figure holds its halves'."""
@@ -119,6 +124,11 @@ def overview(
     for report in session.exec(select(Report).where(Report.year == year, counted(approved_only))):
         if period is None or report.period == period:
             reports.setdefault(report.council_id, {})[report.period] = report
+    plans = {
+        p.council_id: p
+        for p in session.exec(select(Plan).where(Plan.year == year, Plan.active == True))  # noqa: E712
+    }
+    done = _measures_done(session, year, council_ids, scope, approved_only)
     result = []
     for council in infos:
         own = reports.get(council.id, {})
@@ -136,6 +146,8 @@ def overview(
             arrival = received.get((council.id, year, shown.code))
             statuses.append(period_status(rules, shown, arrival, as_of))
         plan, plan_date = _action_plan(stored)
+        if council.id in plans:  # an uploaded plan decides «has an action plan» for its year
+            plan, plan_date = True, plans[council.id].adopted
         result.append(
             OverviewRow(
                 **vars(money),
@@ -145,6 +157,17 @@ def overview(
                 action_plan_date=plan_date,
                 periods=statuses,
                 reported=bool(stored),
+                measures_done=done.get(council.id),
             )
         )
     return result
+
+
+def _measures_done(session: Session, year: int, council_ids, scope: Scope, approved_only):
+    """Council id → «5 av 8» (or «ingen plan»), when any council has a plan for the year."""
+    if not session.exec(select(Plan.id).where(Plan.year == year)).first():
+        return {}
+    found = plan_progress(
+        session, year, scope=scope, council_ids=council_ids, approved_only=approved_only
+    )
+    return {p.council.id: p.done_text for p in found}

@@ -127,6 +127,7 @@ def overview_table(
     shows it, an assumed due date marked in the status cell instead of a column), and the
     sickness absence of each council's counties where a series covers the year."""
     with_sickness = shows_sickness(sickness)
+    with_plans = any(row.measures_done is not None for row in rows)
     columns = [
         c.COUNCIL,
         c.COUNTIES,
@@ -136,6 +137,7 @@ def overview_table(
         c.ALL_GOALS,
         c.MEETINGS,
         c.ACTION_PLAN,
+        *((c.MEASURES_DONE,) if with_plans else ()),
         *(sickness_columns(sickness) if with_sickness else ()),
     ]
     for period in periods:
@@ -149,6 +151,7 @@ def overview_table(
             *money_cells(row),
             *_reported_cells(row),
             action_plan_cell(row.reported, row.action_plan),
+            *((row.measures_done,) if with_plans else ()),
             *(sickness_cells(sickness, row.council.id) if with_sickness else ()),
         ]
         for status in row.periods:
@@ -190,6 +193,7 @@ def overview_compact_table(
         *ACTIVITY_COLUMNS,
         c.MEETINGS,
         c.ACTION_PLAN,
+        *((c.MEASURES_DONE,) if any(r.measures_done is not None for r in rows) else ()),
         *(sickness_columns(sickness)[:1] if with_sickness else ()),
         *(c.STATUS.of(p.code) for p in periods),
     ]
