@@ -5,8 +5,10 @@ about each problem; stored per council and year with versions, restorable."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 
+import openpyxl
 import pytest
 from plans import MEASURES, measure, plan_sheets, tied_report_sheets
 from sqlmodel import Session, func, select
@@ -15,6 +17,8 @@ from workbooks import FIXTURES, error_lines, lines, report_xlsx, warning_lines, 
 from ia_data.domain.access import OPERATOR, Role, Scope
 from ia_data.domain.kinds import UploadKind
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
+from ia_data.output.compiled import compiled_report
+from ia_data.output.exports import overview_export
 from ia_data.reporting.overview import overview
 from ia_data.reporting.plans import plan_progress
 from ia_data.reporting.tables import overview_table
@@ -474,3 +478,69 @@ def test_the_plan_decides_has_an_action_plan_and_fills_oversikt(fresh_db):
     assert {None} == {r.measures_done for r in earlier}
     names = [col.name for col in overview_table(earlier, []).columns]
     assert "Tiltak gjennomført" not in names
+
+
+# --- the compiled report and the exports ----------------------------------------------------
+
+
+def cells(sheet) -> list[list]:
+    return [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def row_with(sheet, first) -> list:
+    """The last row whose first cell is ``first`` (on the summary: the plans' line)."""
+    return [list(r) for r in sheet.iter_rows(values_only=True) if r[0] == first][-1]
+
+
+def test_the_compiled_report_carries_the_plans(troms_2015_tied):
+    formula = measure(6, "@SUM(A1:A2)", "1", "+47 kroner", "desember", "NAV", 100)
+    assert store_at(troms_2015_tied, xlsx(plan_sheets(measures=[*FOUR, formula])), "v3.xlsx").ok
+    with Session(troms_2015_tied) as session:
+        data = compiled_report(
+            session, load_rules(DEFAULT_RULES_FILE), 2015, date(2016, 1, 15),
+            datetime(2016, 1, 15, 12, tzinfo=UTC), scope=OPERATOR, approved_only=False,
+        )  # fmt: skip
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    summary = book["Sammendrag"]
+    headers = [r for r in cells(summary) if r[0] == "IA-råd" and r[1] in ("Fylker", "År")]
+    assert 2 == len(headers)  # the overview's, then the plans'
+    assert ["Tiltak gjennomført"] * 2 == [h[h.index("Tiltak gjennomført")] for h in headers]
+    assert ["IA-rådet i Troms", 2015, "1 av 5", 3, 80_100, 12_000, 3] == row_with(
+        summary, "IA-rådet i Troms"
+    )[:7]
+    assert ["IA-rådet i Nordland", 2015, "ingen plan", None, None, None, None] == row_with(
+        summary, "IA-rådet i Nordland"
+    )[:7]
+    troms = book["Troms"]
+    assert ["6", "@SUM(A1:A2)", "+47 kroner"] == row_with(troms, "6")[:3]
+    kept = next(r for r in troms.iter_rows() if r[0].value == "6")
+    assert ("s", "s") == (kept[1].data_type, kept[2].data_type)  # text, never a formula
+    assert "Tiltak med gjennomført aktivitet: 1 av 5" in [r[0] for r in cells(troms)]
+    assert [date(2015, 4, 10), "Aktivitet 4", "Gjennomført", 4000, None, "utenfor planen"] == [
+        v.date() if isinstance(v, datetime) else v for v in row_with(troms, datetime(2015, 4, 10))
+    ][:6]
+    assert "IA-rådet i Nordland har ingen handlingsplan for 2015" in [
+        r[0] for r in cells(book["Nordland"])
+    ]
+    about = {r[0]: r[1] for r in book["Om uttrekket"].iter_rows(values_only=True)}
+    assert about["Handlingsplaner"].startswith("«Tiltak gjennomført» og handlingsplanene: fra")
+    assert about["Opplasting nr. 4"].startswith(
+        "IA-rådet i Troms, handlingsplan 2015 – v3.xlsx, lastet opp 01.03.2016"
+    )
+
+
+def test_the_overview_export_carries_the_column_and_its_source(troms_2015_tied):
+    with Session(troms_2015_tied) as session:
+        data = overview_export(
+            session, 2015, date(2016, 1, 15), load_rules(DEFAULT_RULES_FILE), "xlsx",
+            scope=OPERATOR,
+        )  # fmt: skip
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    at = header.index("Tiltak gjennomført")
+    troms = row_with(sheet, "IA-rådet i Troms")
+    assert ("Ja", "1 av 4") == (troms[at - 1], troms[at])
+    about = {r[0]: r[1] for r in book["Om uttrekket"].iter_rows(values_only=True)}
+    assert "Handlingsplaner" in about
+    assert about["Opplasting nr. 2"].startswith("IA-rådet i Troms, handlingsplan 2015 – plan_v2")

@@ -27,7 +27,7 @@ from ia_data.domain.money import rule_grants_text
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.register import CouncilInfo
 from ia_data.domain.rules import Rules, Status
-from ia_data.output.exports import about_rows
+from ia_data.output.exports import about_rows, plans_about
 from ia_data.output.spreadsheet import (
     clean_text,
     fit_to_page_width,
@@ -50,6 +50,8 @@ from ia_data.reporting.deviations import (
 )
 from ia_data.reporting.headline import headline
 from ia_data.reporting.overview import OverviewRow, overview
+from ia_data.reporting.plan_tables import measures_table, outside_table, plans_summary_table
+from ia_data.reporting.plans import CouncilPlan, plan_progress
 from ia_data.reporting.review import ReviewRow, review_states
 from ia_data.reporting.table import Kroner, Percent, Table
 from ia_data.reporting.tables import (
@@ -103,8 +105,12 @@ def compiled_report(
     on_route = route(rows, states)
     _write_summary(summary, rows, rules, year, as_of, now, shown, label, on_route, found)
     _note(summary, 3, f"Gjelder {scope.covers()}.")
+    plans = _plans(session, year, rows, scope, approved_only)
+    if plans:
+        _write_plans_summary(summary, plans, as_of)
     names = {SUMMARY_SHEET.lower(), ABOUT_SHEET.lower()}
     upload_ids = [i for r in rows for i in r.upload_ids]
+    upload_ids += [r.plan_upload_id for r in rows if r.plan_upload_id]
     for row in rows:
         sheet = book.create_sheet(sheet_name(row.council, names))
         periods = council_reports(session, rules, row.council, [year], as_of, scope=scope, **only)
@@ -113,6 +119,8 @@ def compiled_report(
         own_meetings = [m for m in meetings if m.council_id == row.council.id]
         half = period is not None and len(rules.periods(year)) > 1
         _write_council(sheet, row, periods, own_activities, own_meetings, rules, year, half)
+        if plans:
+            _write_council_plan(sheet, plans[row.council.id], as_of)
     about = about_rows(
         f"Samlet rapport fra IA-rådene {label}",
         rules=rules,
@@ -126,6 +134,7 @@ def compiled_report(
         sources=upload_sources(session, upload_ids, scope=scope),
         now=now,
         assumptions=rules.assumptions(year),
+        statistics=plans_about(rows),
         approved_only=approved_only,
         receipts_given=any(p.receipt_given for r in rows for p in r.periods),
     )
@@ -462,6 +471,43 @@ def _write_council(
         _note(sheet, next_row + 1, "Ingen møter registrert dette året.")
     _set_widths(sheet, widths)
     fit_to_page_width(sheet, landscape=True)
+
+
+def _plans(session, year, rows, scope, approved_only) -> dict[int, CouncilPlan]:
+    """Council id → its plan against what was done, where any council has a plan for the
+    year (else nothing: the report is as it was before plans)."""
+    if all(r.measures_done is None for r in rows):
+        return {}
+    found = plan_progress(
+        session, year, scope=scope, council_ids=[r.council.id for r in rows],
+        approved_only=approved_only,
+    )  # fmt: skip
+    return {p.council.id: p for p in found}
+
+
+def _write_plans_summary(sheet, plans: dict[int, CouncilPlan], as_of: date) -> None:
+    """Below everything on the summary: one line per council, planned against done."""
+    row = sheet.max_row + 2
+    _title(sheet, row, "Handlingsplanene: planlagt mot gjennomført", 12)
+    end = _write_table(sheet, plans_summary_table(list(plans.values()), as_of), row + 1)
+    _note(sheet, end + 1, f"Forfalt: tiden tiltaket var planlagt til, er passert per {day(as_of)} "
+          "uten aktivitet under det. Detaljene står på arket til hvert råd.")  # fmt: skip
+
+
+def _write_council_plan(sheet, progress: CouncilPlan, as_of: date) -> None:
+    """Below the council's meetings: its plan's measures and the activities outside it."""
+    row = sheet.max_row + 2
+    _title(sheet, row, "Handlingsplan: planlagt mot gjennomført", 12)
+    _note(sheet, row + 1, progress.label)
+    if not progress.has_plan:
+        return
+    row = _write_table(sheet, measures_table(progress, as_of), row + 2) + 1
+    outside = len(progress.outside) + len(progress.dropped)
+    _title(sheet, row, f"Aktiviteter utenfor planen ({outside})", 12)
+    if outside:
+        _write_table(sheet, outside_table(progress), row + 1)
+    else:
+        _note(sheet, row + 1, "Alle aktivitetene står under et tiltak i planen.")
 
 
 def _merged_text(sheet, row: int, text: str, width: int, font=None) -> None:

@@ -79,6 +79,8 @@ def about_rows(
         what = (
             f"{source.council}, {source.year} {source.period}"
             if source.kind == UploadKind.REPORT
+            else f"{source.council}, handlingsplan {source.year}"
+            if source.kind == UploadKind.PLAN
             else "Tildelingsvedtak"
         )
         about.append(
@@ -157,7 +159,9 @@ def overview_export(
     table = overview_table(rows, rules.periods(year), sickness=sickness)
     if file_format == "csv":
         return to_csv(table)
-    sources = upload_sources(session, [i for r in rows for i in r.upload_ids], scope=scope)
+    plans = [r.plan_upload_id for r in rows if r.plan_upload_id]
+    uploads = [i for r in rows for i in r.upload_ids] + plans
+    sources = upload_sources(session, uploads, scope=scope)
     filters = overview_filters(year, rows, council_ids, goal)
     about = about_rows(
         f"Oversikt over IA-rådene {year}",
@@ -168,11 +172,29 @@ def overview_export(
         sources=sources,
         now=now,
         assumptions=_assumed(rules, [year]),
-        statistics=sickness_about(sickness),
+        statistics=sickness_about(sickness) + plans_about(rows),
         approved_only=approved_only,
         receipts_given=any(p.receipt_given for r in rows for p in r.periods),
     )
     return to_xlsx([table], about)
+
+
+PLANS_SOURCE = (
+    "«Tiltak gjennomført» og handlingsplanene: fra rådenes opplastede handlingsplaner (den "
+    "aktive versjonen for rådet og året, se opplastingene under) og aktivitetene i rapportene, "
+    "knyttet til tiltakene med kolonnen «Tiltak nr.». Et tiltak er gjennomført når minst én "
+    "aktivitet under det har status «Gjennomført»; forfalt når tiden det var planlagt til, er "
+    "passert per statusdatoen uten aktivitet (avlyste teller ikke). «ingen plan»: rådet har "
+    "ikke lastet opp en plan for året. Der en plan er lastet opp, avgjør den «Handlingsplan» "
+    "for året; ellers svaret i rapportene."
+)
+
+
+def plans_about(rows) -> list[tuple[str, object]]:
+    """What ``Om uttrekket`` says of the action plans (nothing where no council has one)."""
+    if all(r.measures_done is None for r in rows):
+        return []
+    return [("Handlingsplaner", PLANS_SOURCE)]
 
 
 def sickness_about(sickness) -> list[tuple[str, object]]:

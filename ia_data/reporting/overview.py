@@ -34,6 +34,7 @@ class OverviewRow(MoneyRow):
     # «5 av 8» measures of the year's action plan done, «ingen plan»; None where no council
     # in the view has a plan for the year (the column is then left out).
     measures_done: str | None = None
+    plan_upload_id: int | None = None  # the active plan's upload for the year, if any
     # Whether the council has an active report for the year at all: without one, what it
     # did is not known — it is a missing report (counted once, under the statuses), not a
     # council without activity on a sub-goal or with too few meetings.
@@ -158,6 +159,7 @@ def overview(
                 periods=statuses,
                 reported=bool(stored),
                 measures_done=done.get(council.id),
+                plan_upload_id=plans[council.id].upload_id if council.id in plans else None,
             )
         )
     return result
