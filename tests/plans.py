@@ -64,3 +64,23 @@ def tied_report_sheets(numbers: Sequence, period="2015", **fields) -> dict[str, 
     )
     sheets["Aktiviteter"] = [[*ACTIVITY_HEADER, "Tiltak nr."], *rows]
     return sheets
+
+
+def themed_report_sheets(themes: Sequence, year=2015, **fields) -> dict[str, list[list]]:
+    """A valid report for IA-rådet i Troms for ``year`` (2012: its first half) whose
+    activities (one per theme text, 1 000 kr, 2 000 kr, …) carry the column «Tema»; a
+    theme text may come with a status: ``("Unge", "Avlyst")``."""
+    from workbooks import ACTIVITY_HEADER, activity, meeting, report_sheets
+
+    rows = []
+    for i, theme in enumerate(themes):
+        theme, status = theme if isinstance(theme, tuple) else (theme, "Gjennomført")
+        day = date(year, 1 + i % 6, 10)
+        rows.append([*activity(day, f"Aktivitet {i + 1}", cost=1000 * (i + 1), status=status),
+                     theme])  # fmt: skip
+    period = f"{year} H1" if year < 2015 else str(year)
+    sheets = report_sheets(
+        period=period, activities=[], meetings=[meeting(date(year, 4, 20))], **fields
+    )
+    sheets["Aktiviteter"] = [[*ACTIVITY_HEADER, "Tema"], *rows]
+    return sheets

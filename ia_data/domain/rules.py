@@ -132,6 +132,19 @@ class NoticeRules:
 
 
 @dataclass(frozen=True)
+class Themes:
+    """A period's priority themes, in the words of the letter that names them."""
+
+    from_year: int
+    to_year: int
+    names: tuple[str, ...]
+    source: str = ""
+
+    def covers(self, year: int) -> bool:
+        return self.from_year <= year <= self.to_year
+
+
+@dataclass(frozen=True)
 class ReportPeriod:
     """One reporting period of one year, with its dates."""
 
@@ -180,6 +193,7 @@ class Rules:
         agreements: list[Agreement] | None = None,
         notices: NoticeRules | None = None,
         review_wait_days: int = 14,
+        themes: list[Themes] | None = None,
     ):
         self.regimes = sorted(regimes, key=lambda r: r.from_year)
         self.agreements = sorted(agreements or [], key=lambda a: a.from_year)
@@ -189,6 +203,7 @@ class Rules:
         self.path = path
         self.goals = dict(sorted((goals or {}).items()))  # sub-goal number → what it is
         self.notices = notices or NoticeRules()
+        self.theme_periods = sorted(themes or [], key=lambda t: t.from_year)
 
     @classmethod
     def from_file(cls, path: str | Path) -> Rules:
@@ -252,6 +267,15 @@ class Rules:
             agreements,
             NoticeRules.from_table(data.get("varsler", {})),
             int(data.get("review_wait_days", 14)),
+            [
+                Themes(
+                    from_year=int(raw["from_year"]),
+                    to_year=int(raw["to_year"]),
+                    names=tuple(str(n) for n in raw["names"]),
+                    source=raw.get("source", ""),
+                )
+                for raw in data.get("themes", [])
+            ],
         )
 
     @property
@@ -385,6 +409,10 @@ class Rules:
         None where the rules set none."""
         regime = self.regime(year)
         return None if regime is None or not regime.pool else regime.pool.get(year)
+
+    def themes(self, year: int) -> Themes | None:
+        """The priority themes the letters name for ``year`` (``None``: they name none)."""
+        return next((t for t in self.theme_periods if t.covers(year)), None)
 
     def goals_legend(self) -> list[tuple[str, str]]:
         """(``Delmål k``, what it is) for each sub-goal, for a legend or ``Om uttrekket``."""

@@ -29,6 +29,7 @@ from ia_data.ingest.parsed import (
 )
 from ia_data.ingest.plan_sheet import PLAN_SHEET, parse_measure_number, parse_plan
 from ia_data.ingest.report_sheet import read_report_fields
+from ia_data.ingest.themes import read_themes
 from ia_data.ingest.workbook import Sheet, WorkbookError, column_letters
 from ia_data.ingest.worker import LoadedWorkbook, read_workbook
 
@@ -50,6 +51,7 @@ ACTIVITY_COLUMNS = {
     "organiser": ("Ansvarlig", "Arrangør", "Ansvarlig part", "Organiser"),
     "comment": ("Kommentar", "Merknad", "Comment"),
     "measure": ("Tiltak nr.", "Tiltak", "Plan nr.", "Tiltaksnummer"),  # the plan's measure
+    "theme": ("Tema", "Prioritert tema", "Satsingsområde", "Theme"),  # the year's priorities
 }
 ACTIVITY_REQUIRED = ("date", "title", "type", "goals")
 MEETING_COLUMNS = {
@@ -183,6 +185,8 @@ def _parse_report(
             activity = _parse_activity(sheet.name, row, cells, result)
             if activity is not None:
                 result.activities.append(activity)
+        if result.period is not None:
+            read_themes(result, rules.themes(result.period.year), result.period.year)
     if "Møter" in read:
         sheet = read["Møter"]
         for row, cells in _table_rows(sheet, MEETING_COLUMNS, MEETING_REQUIRED, result):
@@ -369,14 +373,15 @@ def _parse_activity(
     parsed["organiser"] = values.get("organiser", _short, default="")
     parsed["comment"] = values.get("comment", _comment, default="")
     parsed["measure"] = values.get("measure", parse_measure_number, default="")
+    parsed["theme_text"] = values.get("theme", _short, default="")
     if not values.ok:
         return None
-    measure_column = cells["measure"][1] if "measure" in cells else ""
     return ParsedActivity(
         row=row,
         sheet=sheet,
         date_column=cells["date"][1],
-        measure_column=measure_column,
+        measure_column=cells["measure"][1] if "measure" in cells else "",
+        theme_column=cells["theme"][1] if "theme" in cells else "",
         **parsed,
     )
 

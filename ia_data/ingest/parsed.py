@@ -50,6 +50,9 @@ class ParsedActivity:
     date_column: str = ""
     measure: str = ""  # the number of the plan's measure it is done under («Tiltak nr.»)
     measure_column: str = ""  # that column's header as written
+    theme_text: str = ""  # «Tema» as written
+    theme_column: str = ""
+    themes: tuple[str, ...] = ()  # the year's priority themes it names (the letters' words)
 
     @property
     def counted(self) -> bool:

@@ -126,6 +126,7 @@ class Activity(SQLModel, table=True):
     comment: str = ""
     source_row: int
     measure: str = ""  # the plan's measure number as written («Tiltak nr.»), or empty
+    themes: str = ""  # the year's priority themes it names («Tema»), separated by "|"
 
     @property
     def goals(self) -> list[int]:

@@ -386,7 +386,7 @@ def _store_report(
         [
             (report.id, a.date, a.title, a.type, 1 in a.goals, 2 in a.goals, 3 in a.goals,
              a.sector, a.participants, a.cost_ore, a.status, a.organiser, a.comment, a.row,
-             a.measure)
+             a.measure, "|".join(a.themes))
             for a in parsed.activities
         ],
     )  # fmt: skip
@@ -403,6 +403,7 @@ def _store_report(
 ACTIVITY_COLUMNS = (
     "report_id", "date", "title", "type", "goal_1", "goal_2", "goal_3", "sector",
     "participants", "cost_ore", "status", "organiser", "comment", "source_row", "measure",
+    "themes",
 )  # fmt: skip
 MEETING_COLUMNS = ("report_id", "date", "kind", "present", "comment", "source_row")
 

@@ -1,6 +1,7 @@
 """Action plans (issue 25): a council's plan for a year, one row per upload (versions kept,
-one active), its measures, and the measure an activity is done under (its number as the
-report writes it; empty for every activity stored before).
+one active), its measures, the measure an activity is done under (its number as the report
+writes it) and the year's priority themes it names (both empty for every activity stored
+before).
 
 Revision ID: 0010
 Revises: 0009
@@ -66,15 +67,17 @@ def upgrade() -> None:
     )
     op.create_index("ix_planmeasure_plan", "planmeasure", ["plan_id"])
     with op.batch_alter_table("activity") as batch:
-        batch.add_column(
-            sa.Column(
-                "measure", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""
+        for name in ("measure", "themes"):
+            batch.add_column(
+                sa.Column(
+                    name, sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""
+                )
             )
-        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("activity") as batch:
+        batch.drop_column("themes")
         batch.drop_column("measure")
     op.drop_index("ix_planmeasure_plan", table_name="planmeasure")
     op.drop_table("planmeasure")
