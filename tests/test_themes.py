@@ -6,10 +6,21 @@ warning); the activities and the compiled report count and sum them per council.
 
 from __future__ import annotations
 
+import io
+from datetime import UTC, date, datetime
+
+import openpyxl
 from plans import themed_report_sheets
+from sqlmodel import Session
 from workbooks import lines, warning_lines, xlsx
 
+from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
+from ia_data.output.compiled import compiled_report
+from ia_data.reporting.themes import theme_totals
+from ia_data.storage.store import import_file
+
+LATER = datetime(2016, 3, 1, 10, 0, tzinfo=UTC)
 
 THEMES_2015 = (
     "Forebyggende arbeidsmiljøarbeid; Personer med nedsatt funksjonsevne; Unge; Dialog og "
@@ -54,3 +65,37 @@ def test_a_year_without_themes_says_the_letters_name_none(parse):
     assert [("Jobbstrategien for personer med nedsatt funksjonsevne",)] == [
         a.themes for a in parse(xlsx(themed_report_sheets(["jobbstrategien"], 2012))).activities
     ]
+
+
+def test_count_and_spend_per_theme_per_council_and_in_total(fresh_db):
+    troms = ["Unge", ("unge; forebyggende", "Avlyst"), "Seniorer", None]  # 1 000 … 4 000 kr
+    nordland = ["Unge", "tidlig oppfølging"]  # 1 000 kr, 2 000 kr
+    for name, texts, council in (("t.xlsx", troms, "Troms"), ("n.xlsx", nordland, "Nordland")):
+        sheets = themed_report_sheets(texts, council=council)
+        assert import_file(fresh_db, name, xlsx(sheets), scope=OPERATOR, now=LATER).ok
+    with Session(fresh_db) as session:
+        rows = theme_totals(session, 2015, load_rules(DEFAULT_RULES_FILE), scope=OPERATOR)
+        none = theme_totals(session, 2014, load_rules(DEFAULT_RULES_FILE), scope=OPERATOR)
+    assert [
+        ("IA-rådet i Nordland", "Forebyggende arbeidsmiljøarbeid", 0, 0),
+        ("IA-rådet i Nordland", "Personer med nedsatt funksjonsevne", 0, 0),
+        ("IA-rådet i Nordland", "Unge", 1, 100_000),
+        ("IA-rådet i Nordland", "Dialog og tidlig oppfølging av sykmeldte", 1, 200_000),
+        ("IA-rådet i Troms", "Forebyggende arbeidsmiljøarbeid", 0, 200_000),  # cancelled
+        ("IA-rådet i Troms", "Personer med nedsatt funksjonsevne", 0, 0),
+        ("IA-rådet i Troms", "Unge", 1, 300_000),
+        ("IA-rådet i Troms", "Dialog og tidlig oppfølging av sykmeldte", 0, 0),
+        ("Alle råd", "Forebyggende arbeidsmiljøarbeid", 0, 200_000),
+        ("Alle råd", "Personer med nedsatt funksjonsevne", 0, 0),
+        ("Alle råd", "Unge", 2, 400_000),
+        ("Alle råd", "Dialog og tidlig oppfølging av sykmeldte", 1, 200_000),
+    ] == [(r.council, r.theme, r.activities, r.spent_ore) for r in rows]
+    assert [] == none
+    with Session(fresh_db) as session:
+        data = compiled_report(
+            session, load_rules(DEFAULT_RULES_FILE), 2015, date(2016, 3, 1),
+            datetime(2016, 3, 1, 12, tzinfo=UTC), scope=OPERATOR, approved_only=False,
+        )  # fmt: skip
+    summary = openpyxl.load_workbook(io.BytesIO(data))["Sammendrag"]
+    found = [list(r[:4]) for r in summary.iter_rows(values_only=True) if r[0] == "Alle råd"]
+    assert ["Alle råd", "Unge", 2, 4000] in found

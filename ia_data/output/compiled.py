@@ -26,7 +26,7 @@ from ia_data.domain.kinds import AllocationSource, DeviationKind, ReviewState
 from ia_data.domain.money import rule_grants_text
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.register import CouncilInfo
-from ia_data.domain.rules import Rules, Status
+from ia_data.domain.rules import Rules, Status, Themes
 from ia_data.output.exports import about_rows, plans_about
 from ia_data.output.spreadsheet import (
     clean_text,
@@ -60,6 +60,7 @@ from ia_data.reporting.tables import (
     activities_table,
     overview_table,
 )
+from ia_data.reporting.themes import ThemeRow, theme_totals, themes_table
 from ia_data.reporting.uploads import upload_sources
 
 SUMMARY_SHEET = "Sammendrag"
@@ -108,6 +109,11 @@ def compiled_report(
     plans = _plans(session, year, rows, scope, approved_only)
     if plans:
         _write_plans_summary(summary, plans, as_of)
+    if period is None:  # the themes are the year's (a half-year's compiled report has none)
+        ids = [r.council.id for r in rows]
+        themed = theme_totals(session, year, rules, scope=scope, council_ids=ids, **only)
+        if themed:
+            _write_themes(summary, themed, rules.themes(year), year)
     names = {SUMMARY_SHEET.lower(), ABOUT_SHEET.lower()}
     upload_ids = [i for r in rows for i in r.upload_ids]
     upload_ids += [r.plan_upload_id for r in rows if r.plan_upload_id]
@@ -490,8 +496,11 @@ def _write_plans_summary(sheet, plans: dict[int, CouncilPlan], as_of: date) -> N
     row = sheet.max_row + 2
     _title(sheet, row, "Handlingsplanene: planlagt mot gjennomført", 12)
     end = _write_table(sheet, plans_summary_table(list(plans.values()), as_of), row + 1)
-    _note(sheet, end + 1, f"Forfalt: tiden tiltaket var planlagt til, er passert per {day(as_of)} "
-          "uten aktivitet under det. Detaljene står på arket til hvert råd.")  # fmt: skip
+    text = (
+        f"Forfalt: tiden tiltaket var planlagt til, er passert per {day(as_of)} uten aktivitet "
+        "under det. Detaljene står på arket til hvert råd."
+    )
+    _note(sheet, end + 1, text)
 
 
 def _write_council_plan(sheet, progress: CouncilPlan, as_of: date) -> None:
@@ -508,6 +517,18 @@ def _write_council_plan(sheet, progress: CouncilPlan, as_of: date) -> None:
         _write_table(sheet, outside_table(progress), row + 1)
     else:
         _note(sheet, row + 1, "Alle aktivitetene står under et tiltak i planen.")
+
+
+def _write_themes(sheet, rows: list[ThemeRow], themes: Themes, year: int) -> None:
+    """Below everything on the summary: count and spend per priority theme of the year."""
+    row = sheet.max_row + 2
+    _title(sheet, row, f"Prioriterte temaer {year}", 12)
+    end = _write_table(sheet, themes_table(rows, year), row + 1)
+    text = (
+        f"Temaene er ordene i {themes.source}. Aktiviteter teller ikke avlyste; Brukt tar med "
+        "alle. En aktivitet med to temaer telles under begge."
+    )
+    _note(sheet, end + 1, text)
 
 
 def _merged_text(sheet, row: int, text: str, width: int, font=None) -> None:

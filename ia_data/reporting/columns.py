@@ -126,6 +126,13 @@ MEASURE_OVERDUE = Column(
     "er rapportert under det.",
     attention=lambda overdue: overdue is True,
 )
+THEME = Column("Tema", width=300)  # a priority theme, in the letter's words
+THEME_ACTIVITIES = Column(
+    "Aktiviteter",
+    Kind.COUNT,
+    help="Aktiviteter som nevner temaet i kolonnen «Tema» (avlyste teller ikke; en aktivitet "
+    "med to temaer telles under begge).",
+)
 OVERDUE_COUNT = Column("Tiltak forfalt uten aktivitet", Kind.COUNT)
 SPENT_ON_MEASURES = Column("Brukt på tiltakene (kr)", Kind.MONEY)
 OUTSIDE_COUNT = Column(
