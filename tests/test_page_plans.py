@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from plans import plan_sheets, tied_report_sheets
+from plans import plan_sheets, themed_report_sheets, tied_report_sheets
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 from workbooks import xlsx
@@ -152,3 +152,20 @@ def test_oversikt_shows_the_measures_done(app_on, tied_url):
     column = next(name for name in table.columns if name.startswith("Tiltak"))
     assert "1 av 4" == table.loc["Troms", column]
     assert "ingen plan" == table.loc["Nordland", column]
+
+
+def test_aktiviteter_counts_the_priority_themes(app_on, database):
+    from test_themes import LATER
+
+    from ia_data.storage.store import import_file
+
+    url = database()
+    sheets = themed_report_sheets(["Unge", ("unge; forebyggende", "Avlyst"), "Seniorer"])
+    assert import_file(db.get_engine(url), "t.xlsx", xlsx(sheets), scope=OPERATOR, now=LATER).ok
+    at = app_on(url, page="views/aktiviteter.py", ar="2015")
+    assert not at.exception
+    assert "Prioriterte temaer 2015" in [h.value for h in at.subheader]
+    table = next(d.value for d in at.dataframe if "Tema" in d.value.columns)
+    total = table[table["IA-råd"] == "Alle råd"].set_index("Tema")
+    # Unge: activity 1 (1 000 kr) counted, activity 2 (2 000 kr) cancelled but spent.
+    assert (1, 3000) == (total.loc["Unge", "Aktiviteter"], total.loc["Unge", "Brukt (kr)"])

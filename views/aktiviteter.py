@@ -19,6 +19,7 @@ from ia_data.reporting.activities import (
 )
 from ia_data.reporting.overview import overview
 from ia_data.reporting.sickness import sickness_and_activity
+from ia_data.reporting.themes import theme_totals, themes_table
 
 TEXT = {
     "title": "Aktiviteter",
@@ -61,6 +62,12 @@ TEXT = {
     "cancelled": "Avlyst",
     "participants": "Deltakere",
     "spent": "Brukt",
+    "themes": "Prioriterte temaer {year}",
+    "themes_none": "Ingen aktiviteter for {year} nevner et av årets prioriterte temaer i "
+    "kolonnen «Tema».",
+    "themes_caption": "Temaene er ordene i {source}. En aktivitet teller under et tema når "
+    "kolonnen «Tema» i rapporten nevner det; avlyste teller ikke, Brukt tar med alle, og en "
+    "aktivitet med to temaer telles under begge.",
     "all_types": "Alle typer",
     "all_statuses": "Alle statuser",
 }
@@ -213,6 +220,35 @@ for tab, (rows, by, title, slug) in zip(st.tabs(TEXT["tabs"]), views, strict=Tru
         if slug != "delmal":
             chart_title = f"Aktiviteter {title.lower()} og delmål"
             ui.display.chart(charts.breakdown_chart(rows, chart_title))
+
+# --- the year's priority themes ----------------------------------------------------------
+themes = rules.themes(year)
+if themes is not None:
+    st.subheader(TEXT["themes"].format(year=year))
+    themed = ui.data.read(
+        theme_totals,
+        year=year,
+        rules=rules,
+        council_ids=council_ids or None,
+        approved_only=approved_only,
+    )
+    if not themed:
+        st.info(TEXT["themes_none"].format(year=year))
+    else:
+        ui.display.show_table(
+            themes_table(themed, year),
+            max_height=420,
+            key="themes",
+            download=ui.display.Download(
+                f"ia-aktiviteter-tema-{year}",
+                title=f"Aktiviteter per prioritert tema {year}",
+                filters=filters,
+                upload_ids=uploads,
+                row_label="Antall rader",
+                approved_only=approved_only,
+            ),
+        )
+    st.caption(TEXT["themes_caption"].format(source=ui.text.plain(themes.source)))
 
 # --- the list --------------------------------------------------------------------------
 st.subheader(TEXT["list"].format(year=year))
