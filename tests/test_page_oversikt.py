@@ -81,7 +81,8 @@ def test_the_compact_view_fits_the_figures_of_the_full_one(app_on, seeded_url):
     table = _table(at)
     assert list(table.columns) == [
         "Forbruk (%)", "Tildelt (kr)", "Brukt (kr)", "Aktiviteter", "Delmål 1", "Delmål 2",
-        "Delmål 3", "Møter", "Handlingsplan", "Status År (antatt frist)", "Gjennomgang År",
+        "Delmål 3", "Møter", "Handlingsplan", "Tiltak gjennomført",
+        "Status År (antatt frist)", "Gjennomgang År",
     ]  # fmt: skip
     nordland = table.loc["Nordland"]
     assert (nordland["Tildelt (kr)"], nordland["Brukt (kr)"]) == (400_000, 437_250)

@@ -544,3 +544,11 @@ def test_the_overview_export_carries_the_column_and_its_source(troms_2015_tied):
     about = {r[0]: r[1] for r in book["Om uttrekket"].iter_rows(values_only=True)}
     assert "Handlingsplaner" in about
     assert about["Opplasting nr. 2"].startswith("IA-rådet i Troms, handlingsplan 2015 – plan_v2")
+
+
+def test_a_secretariat_sees_only_its_own_councils_plans(troms_2015_tied):
+    with Session(troms_2015_tied) as session:
+        nordland = session.exec(select(Council.id).where(Council.name == "IA-rådet i Nordland"))
+        scope = Scope(Role.SECRETARIAT, frozenset({nordland.one()}), ("IA-rådet i Nordland",))
+        rows = plan_progress(session, 2015, scope=scope)
+    assert [("IA-rådet i Nordland", "ingen plan")] == [(r.council.name, r.done_text) for r in rows]

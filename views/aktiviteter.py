@@ -221,35 +221,6 @@ for tab, (rows, by, title, slug) in zip(st.tabs(TEXT["tabs"]), views, strict=Tru
             chart_title = f"Aktiviteter {title.lower()} og delmål"
             ui.display.chart(charts.breakdown_chart(rows, chart_title))
 
-# --- the year's priority themes ----------------------------------------------------------
-themes = rules.themes(year)
-if themes is not None:
-    st.subheader(TEXT["themes"].format(year=year))
-    themed = ui.data.read(
-        theme_totals,
-        year=year,
-        rules=rules,
-        council_ids=council_ids or None,
-        approved_only=approved_only,
-    )
-    if not themed:
-        st.info(TEXT["themes_none"].format(year=year))
-    else:
-        ui.display.show_table(
-            themes_table(themed, year),
-            max_height=420,
-            key="themes",
-            download=ui.display.Download(
-                f"ia-aktiviteter-tema-{year}",
-                title=f"Aktiviteter per prioritert tema {year}",
-                filters=filters,
-                upload_ids=uploads,
-                row_label="Antall rader",
-                approved_only=approved_only,
-            ),
-        )
-    st.caption(TEXT["themes_caption"].format(source=ui.text.plain(themes.source)))
-
 # --- the list --------------------------------------------------------------------------
 st.subheader(TEXT["list"].format(year=year))
 options = ui.data.read(activity_filter_options, year=year)
@@ -299,3 +270,32 @@ else:
             approved_only=approved_only,
         ),
     )
+
+# --- the year's priority themes (below the list: the tables above keep their places) ----
+themes = rules.themes(year)
+if themes is not None:
+    st.subheader(TEXT["themes"].format(year=year))
+    themed = ui.data.read(
+        theme_totals,
+        year=year,
+        rules=rules,
+        council_ids=council_ids or None,
+        approved_only=approved_only,
+    )
+    if not themed:
+        st.info(TEXT["themes_none"].format(year=year))
+    else:
+        ui.display.show_table(
+            themes_table(themed, year),
+            max_height=420,
+            key="themes",
+            download=ui.display.Download(
+                f"ia-aktiviteter-tema-{year}",
+                title=f"Aktiviteter per prioritert tema {year}",
+                filters=filters,
+                upload_ids=uploads,
+                row_label="Antall rader",
+                approved_only=approved_only,
+            ),
+        )
+    st.caption(TEXT["themes_caption"].format(source=ui.text.plain(themes.source)))

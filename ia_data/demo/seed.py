@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ia_data.demo import SAMPLE_DIR
+from ia_data.demo.plans import PLAN_PREFIX
 from ia_data.domain.access import OPERATOR, Actor, Scope
 from ia_data.domain.errors import UserError
 from ia_data.domain.kinds import ImportStatus
@@ -50,9 +51,18 @@ class SeedError(UserError):
 
 
 def sample_files(directory: Path = SAMPLE_DIR) -> list[Path]:
-    """The sample workbooks, allocation decisions first (so reports find their grants)."""
+    """The sample workbooks, allocation decisions first (so reports find their grants), the
+    action plans last (stored after every report, so that the reports' upload numbers stay
+    as they were before the demo had plans)."""
     files = sorted(p for p in directory.iterdir() if p.suffix in (".xlsx", ".xls", ".ods"))
-    return sorted(files, key=lambda p: (not p.name.startswith("tildeling"), p.name))
+    return sorted(files, key=lambda p: (_kind_order(p), p.name))
+
+
+def _kind_order(path: Path) -> int:
+    """Allocation decisions first, then the reports, then the action plans."""
+    if path.name.startswith("tildeling"):
+        return 0
+    return 2 if path.name.startswith(PLAN_PREFIX) else 1
 
 
 def use_register(engine: Engine, path: Path) -> None:
@@ -84,10 +94,7 @@ def seed_order(directory: Path = SAMPLE_DIR) -> list[Path]:
     """The sample workbooks in the order a first start loads them: allocation decisions
     first (so reports find their grants), then the reports, newest year first (the year a
     page opens on is complete first)."""
-    return sorted(
-        sample_files(directory),
-        key=lambda p: (not p.name.startswith("tildeling"), -_year(p), p.name),
-    )
+    return sorted(sample_files(directory), key=lambda p: (_kind_order(p), -_year(p), p.name))
 
 
 def missing_files(engine: Engine, directory: Path = SAMPLE_DIR) -> list[Path]:
@@ -222,12 +229,23 @@ def seed(
     file_name)`` after each."""
     use_register(engine, directory / "register.toml")
     files = sample_files(directory) if files is None else files
+    # The action plans after the reports and the route's correction (their upload numbers
+    # come after every report's).
+    plans = [p for p in files if p.name.startswith(PLAN_PREFIX)]
+    files = [p for p in files if not p.name.startswith(PLAN_PREFIX)] + plans
     results = []
     for i, path in enumerate(files, start=1):
+        if path in plans and path == plans[0]:
+            _correct_route(engine, files, results)
         results.append(_seed_one(engine, path))
         if progress is not None:
             progress(i, len(files), path.name)
-    for path, result in zip(files, results, strict=True):
+    if not plans:
+        _correct_route(engine, files, results)
+    return results
+
+
+def _correct_route(engine: Engine, files: list[Path], results: list[ImportResult]) -> None:
+    for path, result in zip(files, results, strict=False):
         if path.name == ROUTE_CORRECTED and result.status == ImportStatus.STORED:
             _correct(engine, result, path)
-    return results

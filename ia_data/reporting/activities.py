@@ -207,6 +207,8 @@ class ActivityRow:
     upload_id: int
     file_name: str
     source_row: int
+    measure: str = ""  # the plan's measure number («Tiltak nr.»), or empty
+    themes: str = ""  # the year's priority themes it names, separated by "|"
 
 
 # The columns of an ``ActivityRow`` (its sub-goals aside), named as its fields.
@@ -228,6 +230,8 @@ _LISTED = (
     Report.upload_id,
     Upload.file_name,
     Activity.source_row,
+    Activity.measure,
+    Activity.themes,
 )
 # The listed columns' names, read once (an attribute's ``name`` is slow to look up).
 _LISTED_NAMES = tuple(c.name for c in _LISTED)

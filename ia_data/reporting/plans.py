@@ -18,7 +18,7 @@ from ia_data.domain.kinds import ActivityStatus
 from ia_data.domain.register import CouncilInfo
 from ia_data.ingest.plan_sheet import measure_key
 from ia_data.reporting.counted import counted
-from ia_data.storage.models import Activity, Plan, PlanMeasure, Report, Upload
+from ia_data.storage.models import Activity, Plan, PlanMeasure, Report
 from ia_data.storage.register import councils
 
 DONE_LABEL = "Tiltak med gjennomført aktivitet"
@@ -213,12 +213,3 @@ def _activities(session, year, council_ids, approved_only) -> dict[int, list[Tie
         )
     return found
 
-
-def plan_uploads(session: Session, year: int) -> dict[int, Upload]:
-    """Council id → the upload of its active plan for the year (for «Om uttrekket»)."""
-    rows = session.exec(
-        select(Plan.council_id, Upload)
-        .join(Upload, Upload.id == Plan.upload_id)
-        .where(Plan.year == year, Plan.active == True)  # noqa: E712
-    ).all()
-    return dict(rows)

@@ -409,8 +409,11 @@ def goal_coverage_table(rows: list[OverviewRow]) -> Table:
 
 
 def activities_table(rows) -> Table:
-    """The activity list: every activity with its council, period and source upload."""
-    return Table(
+    """The activity list: every activity with its council, period and source upload (and
+    its plan's measure and the year's themes it names, where any listed activity has one)."""
+    tied = any(a.measure for a in rows)
+    themed = any(a.themes for a in rows)
+    table = Table(
         columns=[
             c.COUNCIL,
             c.DATE,
@@ -452,6 +455,14 @@ def activities_table(rows) -> Table:
         ],
         title="Aktiviteter",
     )
+    at = [col.name for col in table.columns].index(c.COMMENT.name) + 1
+    extra = [(c.MEASURE_NO, lambda a: a.measure or None)] if tied else []
+    extra += [(c.THEME, lambda a: a.themes.replace("|", "; ") or None)] if themed else []
+    for k, (column, value) in enumerate(extra):
+        table.columns.insert(at + k, column)
+        for row, a in zip(table.rows, rows, strict=True):
+            row.insert(at + k, value(a))
+    return table
 
 
 def meetings_table(rows, council_names: dict[int, str]) -> Table:
