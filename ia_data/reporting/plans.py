@@ -212,4 +212,3 @@ def _activities(session, year, council_ids, approved_only) -> dict[int, list[Tie
             TiedActivity(a.date, a.title, a.status, a.cost_ore, a.measure, period)
         )
     return found
-
