@@ -144,9 +144,8 @@ OUTSIDE_COUNT = Column(
 PLAN_PLACE = Column("Hvorfor utenfor", width=200)  # «utenfor planen» or «tiltak ikke lenger …»
 MEASURES_DONE = Column(
     "Tiltak gjennomført",
-    short="Tiltak gj.",
     width=110,
-    compact_width=80,
+    compact_width=130,
     help="Tiltak med gjennomført aktivitet: hvor mange av tiltakene i rådets handlingsplan "
     "for året som har minst én aktivitet med status «Gjennomført» (for eksempel «5 av 8»). "
     "«ingen plan»: rådet har ikke lastet opp en handlingsplan for året.",
