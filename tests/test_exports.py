@@ -28,11 +28,29 @@ from ia_data.storage.store import import_file
 
 AS_OF = date(2016, 6, 1)
 COLUMNS_2015 = [
-    "IA-råd", "Fylker", "År", "Tildelt (kr)", "Tildeling", "Brukt (kr)", "Gjenstår (kr)",
-    "Forbruk (%)", "Aktiviteter", "Delmål 1", "Delmål 2", "Delmål 3", "Alle delmål dekket",
-    "Møter", "Handlingsplan", "Status År", "Frist År", "Innsendt År", "Frist antatt År",
-    "Kvittering År", "Gjennomgang År",
-]  # fmt: skip
+    "IA-råd",
+    "Fylker",
+    "År",
+    "Tildelt (kr)",
+    "Tildeling",
+    "Brukt (kr)",
+    "Gjenstår (kr)",
+    "Forbruk (%)",
+    "Aktiviteter",
+    "Delmål 1",
+    "Delmål 2",
+    "Delmål 3",
+    "Alle delmål dekket",
+    "Møter",
+    "Handlingsplan",
+    "Tiltak gjennomført",
+    "Status År",
+    "Frist År",
+    "Innsendt År",
+    "Frist antatt År",
+    "Kvittering År",
+    "Gjennomgang År",
+]  # fmt: skip  («Tiltak gjennomført»: the demo's action plans for 2015)
 
 
 def _export(url, year, file_format, **kwargs) -> bytes:
@@ -85,7 +103,7 @@ def test_xlsx_cells_are_typed_and_formatted(seeded_url):
     sheet = book["Oversikt"]
     assert [c.value for c in sheet[1]] == COLUMNS_2015
     assert sheet.freeze_panes == "B2"
-    assert sheet.auto_filter.ref == "A1:U19"
+    assert sheet.auto_filter.ref == "A1:V19"
     # Printed: landscape A4, every column on the page width, the header on each page.
     assert sheet.page_setup.orientation == "landscape"
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
@@ -101,7 +119,7 @@ def test_xlsx_cells_are_typed_and_formatted(seeded_url):
     akershus = rows["IA-rådet i Akershus"]
     assert akershus[5].value == 372179.25
     assert akershus[5].number_format == KRONER_ORE_FORMAT
-    frist, innsendt = nordland[16], nordland[17]
+    frist, innsendt = nordland[17], nordland[18]
     assert frist.value == datetime(2016, 3, 1)
     assert frist.number_format == "dd.mm.yyyy"
     assert isinstance(innsendt.value, datetime)
@@ -115,8 +133,8 @@ def test_xlsx_cells_are_typed_and_formatted(seeded_url):
 def test_xlsx_status_cells_are_coloured_and_say_the_word(seeded_url):
     sheet = openpyxl.load_workbook(io.BytesIO(_export(seeded_url, 2015, "xlsx")))["Oversikt"]
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
-    late = rows["IA-rådet i Vestfold"][15]
-    on_time = rows["IA-rådet i Østfold"][15]
+    late = rows["IA-rådet i Vestfold"][16]
+    on_time = rows["IA-rådet i Østfold"][16]
     assert late.value == "Levert for sent (+21 dager)"
     assert late.fill.fgColor.rgb == "00FFF1D6"
     assert on_time.value == "Levert i tide"
@@ -136,9 +154,10 @@ def test_about_sheet_says_what_when_and_from_which_uploads(seeded_url):
     assert facts["IA-råd"] == "alle"
     assert facts["Delmål"].startswith("delmål 2:")
     assert facts["Antall IA-råd"] == 18
-    assert facts["Antall opplastinger"] == 18  # one yearly report per council in 2015
+    # one yearly report per council in 2015, and the 15 councils' action plans for 2015
+    assert facts["Antall opplastinger"] == 33
     uploads = [k for k in facts if str(k).startswith("Opplasting nr.")]
-    assert len(uploads) == 18
+    assert len(uploads) == 33
     assert any("IA-rådet i Nordland, 2015 År – rapport_2015_Ar_ia-radet-i-nordland.xlsx"
                in facts[k] for k in uploads)  # fmt: skip
 
