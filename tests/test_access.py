@@ -53,7 +53,12 @@ from ia_data.reporting.activities import (
     report_uploads,
     spend_by_type,
 )
-from ia_data.reporting.council import council_history, council_register, council_reports
+from ia_data.reporting.council import (
+    council_history,
+    council_register,
+    council_reports,
+    councils_outside,
+)
 from ia_data.reporting.deadlines import data_years, deadlines, years_with_data
 from ia_data.reporting.deviations import deviations
 from ia_data.reporting.money import active_allocations, allocation_history, money, pool_status
@@ -142,6 +147,7 @@ CHECKED = {
     "ia_data.reporting.council.council_reports",
     "ia_data.reporting.council.council_history",
     "ia_data.reporting.council.council_register",
+    "ia_data.reporting.council.councils_outside",
     "ia_data.reporting.deadlines.years_with_data",
     "ia_data.reporting.deadlines.data_years",
     "ia_data.reporting.deadlines.deadlines",
@@ -254,6 +260,11 @@ def test_a_secretariat_gets_its_own_councils_rows_from_every_query(session, trom
     assert len(uploads) == len(FILES)
 
     assert [c.id for c in council_register(session, scope=troms)] == [own]
+    # a link naming Troms and Oslo: Oslo lies outside, named (the register is no one's data)
+    oslo = ids["IA-rådet i Oslo"]
+    assert councils_outside(session, scope=troms, council_ids=[own, oslo]) == {
+        oslo: "IA-rådet i Oslo"
+    }
     assert {r.council.id for r in overview(session, 2015, AS_OF, rules, scope=troms)} == {own}
     assert {r.council.id for r in money(session, rules, scope=troms)} == {own}
     assert {r.council.id for r in deadlines(session, rules, AS_OF, scope=troms)} == {own}
