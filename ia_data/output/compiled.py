@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from openpyxl import Workbook
@@ -91,20 +92,14 @@ def compiled_report(
     report is missing, waiting for review or sent back."""
     now = now or datetime.now(UTC).replace(microsecond=0)
     only = {"approved_only": approved_only}
-    rows = overview(session, year, as_of, rules, scope=scope, period=period, **only)
+    facts = compiled_facts(session, rules, year, as_of, scope=scope, period=period, **only)
+    rows, shown, label, found = facts.rows, facts.shown, facts.label, facts.found
     activities, _ = activity_list(session, year, scope=scope, period=period, **only)
     meetings = meeting_list(session, year, scope=scope, period=period, **only)
-    shown = [p for p in rules.periods(year) if period is None or p.code == period]
-    label = str(year) if period is None else f"{year}, {shown[0].name.lower()}"
-    states = [
-        r for r in review_states(session, year, scope=scope) if period is None or r.period == period
-    ]
-    found = deviations(session, rules, year, as_of, scope=scope, period=period, **only)
     book = Workbook()
     summary = book.active
     summary.title = SUMMARY_SHEET
-    on_route = route(rows, states)
-    _write_summary(summary, rows, rules, year, as_of, now, shown, label, on_route, found)
+    _write_summary(summary, rows, rules, year, as_of, now, shown, label, facts.on_route, found)
     _note(summary, 3, f"Gjelder {scope.covers()}.")
     plans = _plans(session, year, rows, scope, approved_only)
     if plans:
@@ -119,12 +114,10 @@ def compiled_report(
     upload_ids += [r.plan_upload_id for r in rows if r.plan_upload_id]
     for row in rows:
         sheet = book.create_sheet(sheet_name(row.council, names))
-        periods = council_reports(session, rules, row.council, [year], as_of, scope=scope, **only)
-        periods = [p for p in periods if period is None or p.period.code == period]
+        periods = facts.council_periods(session, rules, row, as_of, scope=scope)
         own_activities = [a for a in activities if a.council_id == row.council.id]
         own_meetings = [m for m in meetings if m.council_id == row.council.id]
-        half = period is not None and len(rules.periods(year)) > 1
-        _write_council(sheet, row, periods, own_activities, own_meetings, rules, year, half)
+        _write_council(sheet, row, periods, own_activities, own_meetings, rules, year, facts.half)
         if plans:
             _write_council_plan(sheet, plans[row.council.id], as_of)
     about = about_rows(
@@ -150,6 +143,63 @@ def compiled_report(
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class CompiledFacts:
+    """What both forms of the compiled report (the XLSX, the PDF) are made of, gathered
+    once so that they cannot count differently: each council's row, the periods shown, the
+    report's label, whether it is one half of a half-yearly year, the councils on the route
+    (missing, waiting, sent back) and the deviations."""
+
+    year: int
+    period: str | None
+    approved_only: bool
+    rows: list[OverviewRow]
+    shown: list
+    label: str
+    half: bool
+    on_route: dict[str, list[str]]
+    found: Deviations
+
+    def council_periods(self, session: Session, rules: Rules, row, as_of: date, *, scope: Scope):
+        """A council's reports of the year, the shown period's only."""
+        periods = council_reports(
+            session, rules, row.council, [self.year], as_of, scope=scope,
+            approved_only=self.approved_only,
+        )  # fmt: skip
+        return [p for p in periods if self.period is None or p.period.code == self.period]
+
+
+def compiled_facts(
+    session: Session,
+    rules: Rules,
+    year: int,
+    as_of: date,
+    *,
+    scope: Scope,
+    period: str | None = None,
+    approved_only: bool = True,
+) -> CompiledFacts:
+    """The compiled report's figures of ``year`` (or its ``period``) in ``scope``."""
+    only = {"approved_only": approved_only}
+    rows = overview(session, year, as_of, rules, scope=scope, period=period, **only)
+    shown = [p for p in rules.periods(year) if period is None or p.code == period]
+    label = str(year) if period is None else f"{year}, {shown[0].name.lower()}"
+    states = [
+        r for r in review_states(session, year, scope=scope) if period is None or r.period == period
+    ]
+    return CompiledFacts(
+        year,
+        period,
+        approved_only,
+        rows,
+        shown,
+        label,
+        half=period is not None and len(rules.periods(year)) > 1,
+        on_route=route(rows, states),
+        found=deviations(session, rules, year, as_of, scope=scope, period=period, **only),
+    )
 
 
 def route(rows: list[OverviewRow], states: list[ReviewRow]) -> dict[str, list[str]]:

@@ -16,17 +16,14 @@ from ia_data.domain.access import Scope
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import Rules
 from ia_data.output.compiled import (
+    compiled_facts,
     council_facts,
-    route,
     summary_facts,
     whole_year_grant,
 )
 from ia_data.reporting import columns as c
-from ia_data.reporting.council import council_reports
 from ia_data.reporting.council_tables import NO_ANSWER, council_reports_table
-from ia_data.reporting.deviations import WHOLE_YEAR_RULE, Deviations, deviations, deviations_table
-from ia_data.reporting.overview import overview
-from ia_data.reporting.review import review_states
+from ia_data.reporting.deviations import WHOLE_YEAR_RULE, Deviations, deviations_table
 from ia_data.reporting.table import Kind, Kroner, Percent, Table
 from ia_data.reporting.tables import NO_REPORT, overview_compact_table
 
@@ -156,18 +153,13 @@ def compiled_html(
 ) -> str:
     """The compiled report as the HTML the PDF is rendered from."""
     now = now or datetime.now(UTC).replace(microsecond=0)
-    only = {"approved_only": approved_only}
-    rows = overview(session, year, as_of, rules, scope=scope, period=period, **only)
-    shown = [p for p in rules.periods(year) if period is None or p.code == period]
-    half = period is not None and len(rules.periods(year)) > 1
-    label = str(year) if period is None else f"{year}, {shown[0].name.lower()}"
-    states = [
-        r for r in review_states(session, year, scope=scope) if period is None or r.period == period
-    ]
-    found = deviations(session, rules, year, as_of, scope=scope, period=period, **only)
-    facts = summary_facts(rows, rules, year, shown, route(rows, states), found)
+    gathered = compiled_facts(
+        session, rules, year, as_of, scope=scope, period=period, approved_only=approved_only
+    )
+    rows, shown, label, found = gathered.rows, gathered.shown, gathered.label, gathered.found
+    facts = summary_facts(rows, rules, year, shown, gathered.on_route, found)
     table = overview_compact_table(rows, shown)
-    if half:
+    if gathered.half:
         table = whole_year_grant(table)
     parts = [
         f"<h1>Samlet rapport fra IA-rådene {_e(label)}</h1>",
@@ -189,10 +181,9 @@ def compiled_html(
         notes = _e(" ".join(assumed))
         parts.append(f'<p class="note">«(antatt)»: antatt, ikke bestemt i brevene. {notes}</p>')
     for row in rows:
-        periods = council_reports(session, rules, row.council, [year], as_of, scope=scope, **only)
-        periods = [p for p in periods if period is None or p.period.code == period]
+        periods = gathered.council_periods(session, rules, row, as_of, scope=scope)
         own = [d for d in found.items if d.council.id == row.council.id]
-        parts.append(_council_page(row, periods, own, rules, year, half))
+        parts.append(_council_page(row, periods, own, rules, year, gathered.half))
     return (
         '<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8">'
         f"<title>Samlet rapport fra IA-rådene {_e(label)}</title>"
