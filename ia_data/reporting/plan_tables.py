@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import date
 
 from ia_data.reporting import columns as c
-from ia_data.reporting.plans import NOT_IN_PLAN_ANY_MORE, OUTSIDE_PLAN, CouncilPlan
+from ia_data.reporting.plans import OUTSIDE_PLAN, CouncilPlan
 from ia_data.reporting.table import Kroner, Table
+from ia_data.storage.plans import NOT_IN_PLAN_ANY_MORE  # as the stored note says it
 
 MEASURE_COLUMNS = [
     c.MEASURE_NO, c.PLAN_GOAL, c.PLAN_MEASURE, c.PLANNED, c.RESPONSIBLE, c.BUDGET,

@@ -22,7 +22,6 @@ from ia_data.storage.models import Activity, Plan, PlanMeasure, Report
 from ia_data.storage.register import councils
 
 DONE_LABEL = "Tiltak med gjennomført aktivitet"
-NOT_IN_PLAN_ANY_MORE = "tiltak ikke lenger i planen"
 OUTSIDE_PLAN = "utenfor planen"
 
 
@@ -35,7 +34,6 @@ class TiedActivity:
     status: str
     cost_ore: int
     measure: str  # the number as the report wrote it, or empty
-    period: str
 
 
 @dataclass
@@ -49,7 +47,6 @@ class MeasureProgress:
     planned_by: date
     responsible: str
     budget_ore: int | None
-    goals: list[int]
     activities: list[TiedActivity] = field(default_factory=list)
 
     @property
@@ -157,22 +154,19 @@ def _place(progress: CouncilPlan, activities: list[TiedActivity], ever: set[str]
 
 def _plans(session: Session, year: int, council_ids: list[int]) -> dict[int, tuple]:
     """Council id → (active plan, its measures in the plan's order)."""
-    plans = session.exec(
-        select(Plan).where(Plan.year == year, Plan.active == True, Plan.council_id.in_(council_ids))  # noqa: E712
+    rows = session.exec(
+        select(Plan, PlanMeasure)
+        .join(PlanMeasure, PlanMeasure.plan_id == Plan.id)  # a stored plan has measures
+        .where(Plan.year == year, Plan.active == True, Plan.council_id.in_(council_ids))  # noqa: E712
+        .order_by(Plan.id, PlanMeasure.source_row)
     ).all()
-    found = {}
-    for plan in plans:
-        rows = session.exec(
-            select(PlanMeasure)
-            .where(PlanMeasure.plan_id == plan.id)
-            .order_by(PlanMeasure.source_row)
-        ).all()
-        found[plan.council_id] = (plan, [_measure(m) for m in rows])
+    found: dict[int, tuple] = {}
+    for plan, measure in rows:
+        found.setdefault(plan.council_id, (plan, []))[1].append(_measure(measure))
     return found
 
 
 def _measure(row: PlanMeasure) -> MeasureProgress:
-    goals = [k for k, on in ((1, row.goal_1), (2, row.goal_2), (3, row.goal_3)) if on]
     return MeasureProgress(
         number=row.number,
         goal=row.goal,
@@ -181,7 +175,6 @@ def _measure(row: PlanMeasure) -> MeasureProgress:
         planned_by=row.planned_by,
         responsible=row.responsible,
         budget_ore=row.budget_ore,
-        goals=goals,
     )
 
 
@@ -201,14 +194,14 @@ def _numbers_ever(session: Session, year: int, council_ids: list[int]) -> dict[i
 def _activities(session, year, council_ids, approved_only) -> dict[int, list[TiedActivity]]:
     """Council id → the activities of its counted reports for the year, by date."""
     rows = session.exec(
-        select(Report.council_id, Report.period, Activity)
+        select(Report.council_id, Activity)
         .join(Activity, Activity.report_id == Report.id)
         .where(Report.year == year, Report.council_id.in_(council_ids), counted(approved_only))
         .order_by(Activity.date, Activity.source_row, Activity.id)
     ).all()
     found: dict[int, list[TiedActivity]] = {}
-    for council_id, period, a in rows:
+    for council_id, a in rows:
         found.setdefault(council_id, []).append(
-            TiedActivity(a.date, a.title, a.status, a.cost_ore, a.measure, period)
+            TiedActivity(a.date, a.title, a.status, a.cost_ore, a.measure)
         )
     return found
