@@ -289,19 +289,19 @@ def test_a_4xx_is_retried_then_expires_and_a_resend_keeps_the_message_id(people,
     with pytest.raises(OutboxError) as sent:
         resend(
             people,
-            ADMIN,
             next(r.id for r in outbox(people) if r.recipient == CONTACT),
             scope=OPERATOR,
+            by=ADMIN,
         )
     assert "er «Sendt»; bare et varsel som er «Feilet» eller «Utløpt» kan sendes på nytt" in str(
         sent.value
     )
     with pytest.raises(OutsideScope):
-        resend(people, ADMIN, row.id, scope=secretariat({council_id(people): "Troms"}))
+        resend(people, row.id, scope=secretariat({council_id(people): "Troms"}), by=ADMIN)
     mail.handler.refuse.clear()
-    assert resend(people, ADMIN, row.id, scope=COORDINATION, now=at(day) + timedelta(days=4)) == (
-        f"Varsel nr. {row.id} til {SIRI} venter på å bli sendt på nytt (Ada Admin ({ADA}))"
-    )
+    assert resend(
+        people, row.id, scope=COORDINATION, by=ADMIN, now=at(day) + timedelta(days=4)
+    ) == (f"Varsel nr. {row.id} til {SIRI} venter på å bli sendt på nytt (Ada Admin ({ADA}))")
     assert deliver(people, now=at(day) + timedelta(days=4)).sent == [row.id]
     (siri,) = [m for m in mail.arrived if m.recipients == [SIRI]]
     assert siri.message["Message-ID"] == row.message_id

@@ -23,7 +23,7 @@ from ia_data.notices.choices import (
 )
 from ia_data.notices.due import due_notices
 from ia_data.notices.notice import Notice
-from ia_data.notices.outbox import Outcome, check_notices, outbox_message, outbox_rows, resend
+from ia_data.notices.outbox import check_notices, outbox_message, outbox_rows, resend
 from ia_data.notices.recipients import KINDS_BY_ROLE
 from ia_data.reporting import columns
 from ia_data.reporting.table import Column, Kind, Table
@@ -69,12 +69,12 @@ def notices_table(notices: list[Notice]) -> Table:
     )
 
 
-def _outbox(session, *, state: str | None, limit: int, scope: Scope):
+def _outbox(session, *, state: str | tuple[str, ...] | None, limit: int, scope: Scope):
     check_notices(scope)
     return outbox_rows(session, state, limit)
 
 
-def outbox(state: str | None, limit: int):
+def outbox(state: str | tuple[str, ...] | None, limit: int):
     """The newest ``limit`` messages of the outbox (``OutboxRow``, those in ``state``), for
     the coordination unit and admins; not cached (the sender changes them, not the data)."""
     return read(_outbox, state=state, limit=limit, cache=False)
@@ -104,15 +104,9 @@ def message(outbox_id: int):
     return read(_message, outbox_id=outbox_id, cache=False)
 
 
-def _resend(engine, *, outbox_id: int, scope: Scope, by) -> Outcome:
-    """«Send på nytt», and the row handed to the sender at once (``ui.data.write``)."""
-    said = resend(engine, by, outbox_id, scope=scope)
-    return Outcome(said, (outbox_id,))
-
-
 def send_again(outbox_id: int) -> str | None:
     """A failed or expired message back in line, and tried now; None if refused (said)."""
-    return write(_resend, outbox_id=outbox_id)
+    return write(resend, outbox_id=outbox_id)
 
 
 def my_choices() -> dict[NoticeKind, bool]:

@@ -13,7 +13,7 @@ import ui
 from ia_data.domain import formatting as fmt
 from ia_data.domain.kinds import OutboxState
 from ia_data.reporting import columns
-from ia_data.reporting.outbox import outbox_table
+from ia_data.reporting.outbox import rows_table
 
 TEXT = {
     "title": "Varsler",
@@ -117,7 +117,7 @@ if not rows:
 else:
     st.caption(TEXT["outbox_caption"].format(shown=len(rows), days=rules.notices.retry_days))
     ui.display.show_table(
-        ui.data.read(outbox_table, state=state or None, limit=LIMIT, cache=False),
+        rows_table(rows),
         key="outbox",
         max_height=420,
         download=ui.display.Download(
@@ -149,8 +149,7 @@ else:
 
 # --- «Send på nytt» ---------------------------------------------------------------------
 st.subheader(TEXT["again"])
-stuck = [r for s in (OutboxState.FAILED, OutboxState.EXPIRED) for r in ui.notices.outbox(s, LIMIT)]
-stuck = {r.id: r for r in sorted(stuck, key=lambda r: -r.id)}
+stuck = {r.id: r for r in ui.notices.outbox((OutboxState.FAILED, OutboxState.EXPIRED), LIMIT)}
 if not stuck:
     st.caption(TEXT["again_none"])
 else:

@@ -123,12 +123,14 @@ class OutboxRow:
     message_id: str
 
 
-def outbox_rows(session: Session, state: str | None = None, limit: int = 1000) -> list[OutboxRow]:
-    """The newest ``limit`` messages of the outbox (only those in ``state``, if given),
-    newest first."""
+def outbox_rows(
+    session: Session, state: str | tuple[str, ...] | None = None, limit: int = 1000
+) -> list[OutboxRow]:
+    """The newest ``limit`` messages of the outbox (only those in ``state``, or in one of
+    the states of a tuple, if given), newest first."""
     query = select(Outbox, Council.name).join(Council, isouter=True)
     if state:
-        query = query.where(Outbox.state == state)
+        query = query.where(Outbox.state.in_((state,) if isinstance(state, str) else state))
     rows = session.exec(query.order_by(Outbox.id.desc()).limit(limit)).all()
     return [
         OutboxRow(
@@ -169,15 +171,16 @@ def check_notices(scope: Scope) -> None:
 
 def resend(
     engine: Engine,
-    actor: Actor = UNNAMED,
-    outbox_id: int = 0,
+    outbox_id: int,
     *,
     scope: Scope,
+    by: Actor = UNNAMED,
     now: datetime | None = None,
-) -> str:
+) -> Outcome:
     """«Send på nytt»: a failed or expired message back to «Venter» (its error kept until
-    the next attempt, its ``Message-ID`` the same), for ``deliver`` to send. Anything else
-    is refused with the reason; the coordination unit and admins only."""
+    the next attempt, its ``Message-ID`` the same), its row handed on for ``deliver`` to
+    send as any write's are. Anything else is refused with the reason; the coordination
+    unit and admins only."""
     check_notices(scope)
     now = _now(now)
     with writing(), Session(engine) as session:
@@ -200,5 +203,6 @@ def resend(
             raise OutboxError(f"Varsel nr. {outbox_id} ble endret samtidig; {NOTHING_CHANGED}")
         recipient = row.recipient
         session.commit()
-    who = f" ({actor.shown})" if actor.shown else ""
-    return f"Varsel nr. {outbox_id} til {recipient} venter på å bli sendt på nytt{who}"
+    who = f" ({by.shown})" if by.shown else ""
+    said = f"Varsel nr. {outbox_id} til {recipient} venter på å bli sendt på nytt{who}"
+    return Outcome(said, (outbox_id,))

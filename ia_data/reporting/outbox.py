@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from ia_data.domain.access import Scope
-from ia_data.notices.outbox import check_notices, outbox_rows
+from ia_data.notices.outbox import OutboxRow, check_notices, outbox_rows
 from ia_data.reporting import columns as c
 from ia_data.reporting.table import Table
 
@@ -24,7 +24,11 @@ def outbox_table(
     """The newest ``limit`` messages of the outbox (those in ``state``, if given), newest
     first; refused (``OutsideScope``) for anyone but the coordination unit and admins."""
     check_notices(scope)
-    rows = outbox_rows(session, state, limit)
+    return rows_table(outbox_rows(session, state, limit))
+
+
+def rows_table(rows: list[OutboxRow]) -> Table:
+    """Messages of the outbox (``outbox_rows``) as the table «Utboksen»."""
     return Table(
         columns=COLUMNS,
         rows=[
