@@ -25,7 +25,8 @@ from sqlmodel import Session, func, select
 from ia_data import settings as app_settings
 from ia_data.domain import formatting as fmt
 from ia_data.domain.access import Role
-from ia_data.domain.kinds import WAITING, NoticeKind, ReviewState
+from ia_data.domain.kinds import WAITING, AllocationSource, NoticeKind, ReviewState
+from ia_data.domain.money import grant
 from ia_data.domain.rules import ReportPeriod, Rules
 from ia_data.notices import compose
 from ia_data.notices.compose import DueReport, Item
@@ -85,13 +86,10 @@ class _Facts:
 
 def _grant(facts: _Facts, rules: Rules, council: Council, year: int) -> tuple[int | None, str]:
     """The council's grant for ``year`` in øre, and where it comes from."""
-    decided = facts.decided.get((council.id, year))
-    if decided is not None:
-        return decided, "vedtak"
-    kroner = rules.rule_allocation(year, facts.counties.get(council.id, 1))
-    if kroner is None:
-        return None, ""
-    return kroner * 100, "regel, antatt" if rules.amount_assumed(year) else "regel"
+    counties = facts.counties.get(council.id, 1)
+    ore, source = grant(rules, year, counties, facts.decided.get((council.id, year)))
+    assumed = source == AllocationSource.RULE and rules.amount_assumed(year)
+    return ore, f"{source}, antatt" if assumed else str(source)
 
 
 def _periods(rules: Rules, first: date, last: date) -> list[ReportPeriod]:
