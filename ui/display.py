@@ -462,3 +462,10 @@ def chart(figure, caption: str | None = None) -> None:
     st.plotly_chart(figure, config={"displayModeBar": False}, alt=title or None)
     if caption:
         st.caption(caption)
+
+
+def deviation_metric(found, kind, label: str, help_text: str, nobody: str) -> None:
+    """How many councils have a kind of deviation (``reporting.deviations``), its help
+    (``help_text`` with ``{names}``) naming them, or saying ``nobody``."""
+    names = plain(found.names(kind)) or nobody
+    st.metric(label, len(found.councils(kind)), help=help_text.format(names=names))

@@ -70,8 +70,7 @@ what = f"{year} {period}" if period else str(year)
 # --- councils per kind ------------------------------------------------------------------
 with st.container(horizontal=True, border=True):
     for kind in DeviationKind:
-        names = ui.text.plain(found.names(kind)) or TEXT["nobody"]
-        st.metric(str(kind), len(found.councils(kind)), help=TEXT["count_help"].format(names=names))
+        ui.display.deviation_metric(found, kind, str(kind), TEXT["count_help"], TEXT["nobody"])
 
 # --- in short: each kind's councils and what they need, readable on a phone too ---------
 lines = [

@@ -114,8 +114,7 @@ found = ui.data.read(
 
 def _tile(label: str, kind: DeviationKind, help_key: str) -> None:
     """A count of councils with a kind of deviation, its help naming them."""
-    names = ui.text.plain(found.names(kind)) or TEXT["none"]
-    st.metric(label, len(found.councils(kind)), help=TEXT[help_key].format(names=names))
+    ui.display.deviation_metric(found, kind, label, TEXT[help_key], TEXT["none"])
 
 
 with st.container(horizontal=True, border=True):

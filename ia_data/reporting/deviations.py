@@ -83,10 +83,6 @@ class Deviations:
             seen.setdefault(item.council.id, item.council)
         return list(seen.values())
 
-    def counts(self) -> dict[DeviationKind, int]:
-        """Councils per kind (every kind, 0 included)."""
-        return {kind: len(self.councils(kind)) for kind in DeviationKind}
-
     def names(self, kind: DeviationKind) -> str:
         """The councils of a kind by full name, for a tile's help."""
         return ", ".join(council.name for council in self.councils(kind))
