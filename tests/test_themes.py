@@ -98,4 +98,9 @@ def test_count_and_spend_per_theme_per_council_and_in_total(fresh_db):
         )  # fmt: skip
     summary = openpyxl.load_workbook(io.BytesIO(data))["Sammendrag"]
     found = [list(r[:4]) for r in summary.iter_rows(values_only=True) if r[0] == "Alle råd"]
-    assert ["Alle råd", "Unge", 2, 4000] in found
+    assert [
+        ["Alle råd", "Forebyggende arbeidsmiljøarbeid", 0, 2000],
+        ["Alle råd", "Personer med nedsatt funksjonsevne", 0, 0],
+        ["Alle råd", "Unge", 2, 4000],
+        ["Alle råd", "Dialog og tidlig oppfølging av sykmeldte", 1, 2000],
+    ] == found  # the totals of the summary, in kroner
