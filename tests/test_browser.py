@@ -111,13 +111,19 @@ def empty_server(database, tmp_path):
 def refusing_server(tmp_path_factory, sqlite_template):
     """One server on a database with the demo register and no reports, for the tests that
     store nothing (each asserts so): the pages on no data, and files refused on Last opp."""
-    folder = tmp_path_factory.mktemp("refusing")
-    path = folder / "empty.db"
-    shutil.copyfile(sqlite_template(SAMPLE_REGISTER), path)
     # Started before the tests' own settings (a module's fixture): the open mode, as theirs.
-    server = Server(f"sqlite:///{path}", folder / "streamlit.log", IA_AUTH="av")
+    server = open_server_on_empty(tmp_path_factory, sqlite_template, "refusing")
     yield server
     server.stop()
+
+
+def open_server_on_empty(tmp_path_factory, sqlite_template, name: str) -> Server:
+    """A server in the open mode on a new database of its own (``name``) with the demo
+    register and no reports."""
+    folder = tmp_path_factory.mktemp(name)
+    path = folder / f"{name}.db"
+    shutil.copyfile(sqlite_template(SAMPLE_REGISTER), path)
+    return Server(f"sqlite:///{path}", folder / "streamlit.log", IA_AUTH="av")
 
 
 @pytest.fixture

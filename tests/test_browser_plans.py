@@ -5,14 +5,18 @@ either engine)."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import SAMPLE_REGISTER
+import test_browser
 from oidc import screenshot
 from plans import plan_sheets, tied_report_sheets
 from sqlmodel import Session
-from test_browser import Server, _choose_file, _no_failure, _open, _wait_for_text
+from test_browser import (
+    _choose_file,
+    _no_failure,
+    _open,
+    _wait_for_text,
+    open_server_on_empty,
+)
 from workbooks import xlsx
 
 from ia_data.storage import db
@@ -20,24 +24,14 @@ from ia_data.storage.register import councils
 
 pytestmark = [pytest.mark.browser, pytest.mark.page, pytest.mark.slow]
 
+page = test_browser.page  # the browser tab of test_browser's tests
+
 
 @pytest.fixture(scope="module")
 def plan_server(tmp_path_factory, sqlite_template):
-    folder = tmp_path_factory.mktemp("plans")
-    path = folder / "plans.db"
-    shutil.copyfile(sqlite_template(SAMPLE_REGISTER), path)
-    server = Server(f"sqlite:///{path}", folder / "streamlit.log", IA_AUTH="av")
+    server = open_server_on_empty(tmp_path_factory, sqlite_template, "plans")
     yield server
     server.stop()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 1600}, accept_downloads=True)
-    tab = context.new_page()
-    tab.set_default_timeout(60_000)
-    yield tab
-    context.close()
 
 
 def _store(tab, base: str, path, said: str) -> None:
