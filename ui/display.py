@@ -240,14 +240,7 @@ def _needing_attention(column: Column | None, values: list) -> dict[int, object]
     does; nor a cell its judgement does not fit, a text among numbers)."""
     if column is None or column.attention is None:
         return {}
-    marked = {}
-    for i, value in enumerate(values):
-        try:
-            if value is not None and column.attention(value):
-                marked[i] = value
-        except (TypeError, AttributeError):
-            pass
-    return marked
+    return {i: value for i, value in enumerate(values) if column.flags(value)}
 
 
 def column_settings(table, kinds: dict | None = None, bars=frozenset()) -> dict:

@@ -89,11 +89,8 @@ def html_table(table: Table) -> str:
             classes = []
             if col.kind in (Kind.MONEY, Kind.PERCENT, Kind.COUNT, Kind.NUMBER):
                 classes.append("num")
-            try:
-                if value is not None and col.attention is not None and col.attention(value):
-                    classes.append("alert")
-            except (TypeError, AttributeError):
-                pass
+            if col.flags(value):
+                classes.append("alert")
             klass = f' class="{" ".join(classes)}"' if classes else ""
             cells.append(f"<td{klass}>{_e(_cell(value, col.kind))}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")

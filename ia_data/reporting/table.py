@@ -88,6 +88,16 @@ class Column:
         against the year's expected range, say)."""
         return replace(self, attention=attention, words=words)
 
+    def flags(self, value) -> bool:
+        """Whether a cell of this column needs attention: never an empty one, nor one its
+        judgement does not fit (a text among numbers)."""
+        if value is None or self.attention is None:
+            return False
+        try:
+            return bool(self.attention(value))
+        except (TypeError, AttributeError):
+            return False
+
 
 @dataclass
 class Table:
