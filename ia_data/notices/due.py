@@ -31,7 +31,12 @@ from ia_data.domain.rules import ReportPeriod, Rules
 from ia_data.notices import compose
 from ia_data.notices.compose import DueReport, Item
 from ia_data.notices.notice import Notice
-from ia_data.notices.recipients import council_recipients, councils_reached, role_recipients
+from ia_data.notices.recipients import (
+    council_recipients,
+    councils_reached,
+    role_recipients,
+    turned_off,
+)
 from ia_data.settings import Settings
 from ia_data.storage.models import Allocation, Council, CouncilCounty, Receipt, Review
 from ia_data.storage.review import received_on
@@ -107,6 +112,7 @@ def _due_report(facts, rules, council: Council, period: ReportPeriod) -> DueRepo
 def _to_council(session, kind, facts, rules, period, as_of, occasion, write, base) -> list[Notice]:
     """``kind`` to every council of ``period`` whose report has not arrived by ``as_of``."""
     notices = []
+    off = turned_off(session, kind)  # read once for every council
     for council in facts.existing(period.year):
         if facts.arrived(council.id, period, as_of) is not None:
             continue
@@ -119,7 +125,7 @@ def _to_council(session, kind, facts, rules, period, as_of, occasion, write, bas
         }
         notices += [
             compose.notice(r, kind, occasion, letter, base, **about)
-            for r in council_recipients(session, council.id, kind)
+            for r in council_recipients(session, council.id, kind, off)
         ]
     return notices
 

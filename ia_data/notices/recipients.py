@@ -30,17 +30,20 @@ KINDS_BY_ROLE = {
 }
 
 
-def _turned_off(session: Session, kind: NoticeKind) -> set[str]:
+def turned_off(session: Session, kind: NoticeKind) -> set[str]:
     rows = session.exec(
         select(NoticeChoice.email).where(NoticeChoice.kind == kind, NoticeChoice.off)
     )
     return set(rows.all())
 
 
-def council_recipients(session: Session, council_id: int, kind: NoticeKind) -> list[Recipient]:
+def council_recipients(
+    session: Session, council_id: int, kind: NoticeKind, off: set[str] | None = None
+) -> list[Recipient]:
     """The council's secretariat users who want ``kind``, then its contact address (unless
-    it is one of them), by address."""
-    off = _turned_off(session, kind)
+    it is one of them), by address; ``off``: who turned ``kind`` off, when the caller has
+    read it once for many councils (``turned_off``)."""
+    off = turned_off(session, kind) if off is None else off
     users = session.exec(
         select(AppUser.email)
         .join(UserCouncil, UserCouncil.email == AppUser.email)
@@ -56,7 +59,7 @@ def council_recipients(session: Session, council_id: int, kind: NoticeKind) -> l
 
 def role_recipients(session: Session, roles: tuple[str, ...], kind: NoticeKind) -> list[Recipient]:
     """The users of ``roles`` who want ``kind``, by address."""
-    off = _turned_off(session, kind)
+    off = turned_off(session, kind)
     users = session.exec(
         select(AppUser.email).where(AppUser.role.in_(roles)).order_by(AppUser.email)
     ).all()
