@@ -437,9 +437,10 @@ def _chromium() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium through Playwright (the browser tests: ``-m browser``)."""
+    """Debian's Chromium through Playwright (the browser tests: ``-m browser``): one per
+    process of the run, each test in a context of its own."""
     path = _chromium()
     if path is None:
         if os.environ.get("CI") == "true":

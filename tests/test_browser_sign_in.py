@@ -12,6 +12,7 @@ engines."""
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -37,6 +38,7 @@ from ia_data.storage.models import SignInState
 pytestmark = [pytest.mark.browser, pytest.mark.page]  # a page test: SQLite only (conftest)
 
 TROMS = Person("troms@example.no", "Tove Troms")
+TROMS_TOO = Person("troms2@example.no", "Siri Sekretær")  # signs out, in the test of that
 OVERSIGHT = Person("tilsyn@example.no", "Odd Oversikt")
 ADMIN = Person("admin@example.no", "Ada Admin")
 NEW = Person("ny@example.no", "Nina Ny")
@@ -47,23 +49,28 @@ ENDED = (
 )
 
 
-@pytest.fixture
-def signed_server(database, tmp_path):
-    """A server with sign-in against a local provider, on a database (each engine) holding
-    every council's 2015 report and a user of each role (the admin from ``IA_ADMIN_EMAILS``)."""
-    url = database(SAMPLE_REGISTER)
+@pytest.fixture(scope="module")
+def signed_server(tmp_path_factory, sqlite_template):
+    """A server with sign-in against a local provider, on a database holding every
+    council's 2015 report and a user of each role (the admin from ``IA_ADMIN_EMAILS``);
+    one for the module: its tests sign in as different people and count what they add."""
+    folder = tmp_path_factory.mktemp("sign-in")
+    copy = folder / "ia.db"
+    shutil.copyfile(sqlite_template(SAMPLE_REGISTER), copy)
+    url = f"sqlite:///{copy}"
     engine = db.get_engine(url)
     for path in sorted(SAMPLE_DIR.glob("rapport_2015_Ar_*.xlsx")):
         assert store.import_file(engine, path.name, path.read_bytes(), scope=OPERATOR).ok
     troms_id = next(u["council_id"] for u in store.uploads(engine) if "troms" in u["file_name"])
-    users.set_user(
-        engine, TROMS.email, Role.SECRETARIAT, [troms_id], by=Actor("test"), scope=OPERATOR
-    )
+    for person in (TROMS, TROMS_TOO):
+        users.set_user(
+            engine, person.email, Role.SECRETARIAT, [troms_id], by=Actor("test"), scope=OPERATOR
+        )
     users.set_user(engine, OVERSIGHT.email, Role.OVERSIGHT, by=Actor("test"), scope=OPERATOR)
     db._engines.pop(url, None)
     engine.dispose()
-    people = [TROMS, OVERSIGHT, ADMIN, NEW, NO_ROLE]
-    with signed_in_server(url, tmp_path, people, IA_ADMIN_EMAILS=ADMIN.email) as server:
+    people = [TROMS, TROMS_TOO, OVERSIGHT, ADMIN, NEW, NO_ROLE]
+    with signed_in_server(url, folder, people, IA_ADMIN_EMAILS=ADMIN.email) as server:
         yield server
 
 
@@ -211,11 +218,11 @@ def test_signing_out_ends_the_session_a_copied_cookie_and_another_tab_get_no_dat
     signed_server, browser
 ):
     server = signed_server
-    page = signed_in_as(browser, TROMS, server)
+    page = signed_in_as(browser, TROMS_TOO, server)
     # What a thief would copy: the identity cookie, as the browser holds it.
     copied = [c for c in page.context.cookies(server.base) if c["name"].startswith(AUTH_COOKIE)]
     assert copied
-    newest, counts_from = _sign_in_state(server, TROMS.email)
+    newest, counts_from = _sign_in_state(server, TROMS_TOO.email)
     assert counts_from == 0  # nothing ended yet
     other_tab = page.context.new_page()  # the same user's other open tab
     other_tab.set_default_timeout(60_000)
@@ -223,7 +230,7 @@ def test_signing_out_ends_the_session_a_copied_cookie_and_another_tab_get_no_dat
 
     sign_out(page)
     page.get_by_role("heading", name="Logg inn").wait_for()
-    assert _sign_in_state(server, TROMS.email) == (newest, newest + 1)
+    assert _sign_in_state(server, TROMS_TOO.email) == (newest, newest + 1)
 
     # The other tab's next click: asked to sign in again, no data.
     links = other_tab.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
@@ -239,12 +246,12 @@ def test_signing_out_ends_the_session_a_copied_cookie_and_another_tab_get_no_dat
     _asked_to_sign_in_again(stolen)
     _open(stolen, f"{server.base}/opplastinger", "Logg inn")  # a deep link: the same
     assert stolen.get_by_test_id("stDataFrame").count() == 0
-    assert _sign_in_state(server, TROMS.email) == (newest, newest + 1)  # nothing recorded
+    assert _sign_in_state(server, TROMS_TOO.email) == (newest, newest + 1)  # nothing recorded
     thief.close()
 
     # Signing in anew from the tab that was asked to (a new ID token) gets in again.
-    sign_in(other_tab, server.base, TROMS.email)
-    other_tab.get_by_text(TROMS.name).first.wait_for()
+    sign_in(other_tab, server.base, TROMS_TOO.email)
+    other_tab.get_by_text(TROMS_TOO.name).first.wait_for()
     assert _sidebar_pages(other_tab)[0] == "Oversikt"
-    assert _sign_in_state(server, TROMS.email)[0] > newest
+    assert _sign_in_state(server, TROMS_TOO.email)[0] > newest
     page.context.close()
