@@ -51,6 +51,18 @@ def empty(database):
 # --- the migrations make the models' schema ---------------------------------------------
 
 
+def test_the_code_reads_its_migrations_as_alembic_does():
+    """``schema`` reads the newest migration and the known ones from the files' own lines
+    (a start need not load Alembic): the same as Alembic's own reading, and the same
+    revision Alembic stamps and finds in a database."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(schema._config())
+    assert scripts.get_current_head() == HEAD
+    assert {s.revision for s in scripts.walk_revisions()} == set(schema._revisions()[0])
+    assert not schema.known("9999") and schema.known("0001")
+
+
 def test_the_migrations_make_the_models_schema(empty):
     assert schema.upgrade(empty, target="0001") == "0001"
     assert schema.upgrade(empty) == HEAD
