@@ -190,10 +190,26 @@ def _colour(colour) -> str | None:
     return colour.rgb if isinstance(colour.rgb, str) else f"theme {colour.theme}"
 
 
+def _style(cell, seen: dict) -> list:
+    """A cell's number format, font, fill and alignment as compared; worked out once per
+    style the workbook has (reading them through openpyxl's proxies is most of the time
+    this test takes)."""
+    key = tuple(cell._style)
+    if key not in seen:
+        font, fill, alignment = cell.font, cell.fill, cell.alignment
+        seen[key] = [
+            cell.number_format,
+            [font.b, font.i, font.name, _colour(font.color)],
+            _colour(fill.fgColor) if fill.fill_type else None,
+            [alignment.horizontal, alignment.wrap_text],
+        ]
+    return seen[key]
+
+
 def _xlsx_json(data: bytes) -> dict:
     """Every cell of every sheet: value, number format, font, fill and alignment."""
     book = load_workbook(io.BytesIO(data))
-    sheets = {}
+    sheets, styles = {}, {}
     for sheet in book.worksheets:
         cells = []
         for row in sheet.iter_rows():
@@ -205,16 +221,7 @@ def _xlsx_json(data: bytes) -> dict:
                     value = _UPLOAD_TIME.sub("lastet opp <tid>", value)
                 if sheet.title == "Om uttrekket" and sheet.cell(cell.row, 1).value == "Laget":
                     value = "<tid>" if cell.column == 2 else value
-                cells.append(
-                    [
-                        cell.coordinate,
-                        _value(value),
-                        cell.number_format,
-                        [cell.font.b, cell.font.i, cell.font.name, _colour(cell.font.color)],
-                        _colour(cell.fill.fgColor) if cell.fill.fill_type else None,
-                        [cell.alignment.horizontal, cell.alignment.wrap_text],
-                    ]
-                )
+                cells.append([cell.coordinate, _value(value), *_style(cell, styles)])
         sheets[sheet.title] = {
             "cells": cells,
             "freeze": sheet.freeze_panes,
