@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 import openpyxl
 import pytest
 from plans import MEASURES, measure, plan_sheets, tied_report_sheets
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 from workbooks import FIXTURES, error_lines, lines, report_xlsx, warning_lines, xlsx
 
@@ -22,6 +23,7 @@ from ia_data.output.exports import overview_export
 from ia_data.reporting.overview import overview
 from ia_data.reporting.plans import plan_progress
 from ia_data.reporting.tables import overview_table
+from ia_data.storage import store
 from ia_data.storage.models import Activity, Council, Plan, PlanMeasure, Upload
 from ia_data.storage.store import RestoreError, import_file, restore_upload
 
@@ -348,6 +350,73 @@ def test_a_number_not_in_the_plan_names_the_plan_version(fresh_db):
     ] == warning_lines(result.parsed)
     with Session(fresh_db) as session:
         assert result.parsed.warnings[0].text in session.get(Upload, 2).warnings
+
+
+def lost_race_once(monkeypatch) -> list[str]:
+    """The store's first attempt fails as a lost race does (an IntegrityError before its
+    commit), once; the store then tries again. Returns a list that records each attempt."""
+    real, attempts = store.bump_data_version, []
+
+    def bump(session):
+        attempts.append("forsøk")
+        if len(attempts) == 1:
+            raise IntegrityError("INSERT INTO upload", {}, Exception("lost race"))
+        real(session)
+
+    monkeypatch.setattr(store, "bump_data_version", bump)
+    return attempts
+
+
+def test_a_retried_report_warns_and_notes_each_thing_once(fresh_db, monkeypatch):
+    store_at(fresh_db, xlsx(plan_sheets()), "plan.xlsx")
+    attempts = lost_race_once(monkeypatch)
+    sheets = tied_report_sheets([1, "9"], submitted=None)
+    result = store_at(fresh_db, xlsx(sheets), "rapport.xlsx")
+    assert ("lagret", 2) == (result.status, len(attempts))
+    warning = (
+        "Aktiviteter, rad 3, kolonne «Tiltak nr.»: tiltak nr. 9 finnes ikke i handlingsplanen "
+        "for 2015 (opplasting nr. 1, lastet opp 01.03.2016); nummeret lagres og teller om en ny "
+        "versjon av planen har tiltaket"
+    )
+    assert [warning] == warning_lines(result.parsed)
+    assert ["Innsendt dato mangler i arbeidsboka; opplastingsdatoen 01.03.2016 er brukt"] == (
+        result.notes
+    )
+    with Session(fresh_db) as session:
+        assert warning == session.get(Upload, result.upload_id).warnings
+
+
+def test_a_retried_plan_notes_each_thing_once(fresh_db, monkeypatch):
+    store_at(fresh_db, xlsx(plan_sheets()), "plan.xlsx")
+    store_at(fresh_db, xlsx(tied_report_sheets([1, 2, 2, 3])), "rapport.xlsx")
+    attempts = lost_race_once(monkeypatch)
+    v2 = store_at(fresh_db, xlsx(plan_sheets(measures=[MEASURES[0], MEASURES[2]])), "v2.xlsx")
+    assert ("lagret", 2, 1) == (v2.status, len(attempts), v2.replaced_upload_id)
+    assert [
+        "Rapportene for 2015 har aktiviteter under 2 av 2 tiltak i planen",
+        "2 aktiviteter står under tiltak ikke lenger i planen: «Aktivitet 2» (tiltak nr. 2); "
+        "«Aktivitet 3» (tiltak nr. 2)",
+    ] == v2.notes
+
+
+def test_a_plan_stored_while_a_report_waits_is_what_the_report_is_checked_against(
+    fresh_db, monkeypatch
+):
+    """The plan arrives after the report is read but before it is stored: the report's
+    numbers are checked against it (no «ingen handlingsplan» warning left behind)."""
+    real = store._refused
+
+    def plan_arrives(parsed, scope):
+        if parsed.kind == UploadKind.REPORT:
+            assert store_at(fresh_db, xlsx(plan_sheets()), "plan.xlsx").status == "lagret"
+        return real(parsed, scope)
+
+    monkeypatch.setattr(store, "_refused", plan_arrives)
+    result = store_at(fresh_db, xlsx(tied_report_sheets([1, 2])), "rapport.xlsx")
+    assert ("lagret", 2) == (result.status, result.upload_id)
+    assert [] == warning_lines(result.parsed)
+    with Session(fresh_db) as session:
+        assert "" == session.get(Upload, 2).warnings
 
 
 def test_a_plan_version_that_drops_a_measure_lists_its_activities(fresh_db):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from ia_data.domain.formatting import local
-from ia_data.ingest.parsed import ParsedWorkbook
+from ia_data.domain.kinds import Severity
+from ia_data.ingest.parsed import ParsedWorkbook, Problem
 from ia_data.ingest.plan_sheet import measure_key
 from ia_data.storage.models import Activity, Plan, PlanMeasure, Report, Upload
 
@@ -37,36 +38,42 @@ def version_text(upload: Upload) -> str:
     return f"opplasting nr. {upload.id}, lastet opp {local(upload.uploaded_at):%d.%m.%Y}"
 
 
-def check_ties(session: Session, parsed: ParsedWorkbook) -> None:
-    """Warn, in ``parsed``, of each activity tied to a measure that the year's active plan
-    does not have (one warning for the sheet when the council has no plan for the year)."""
+def tie_warnings(session: Session, parsed: ParsedWorkbook) -> list[Problem]:
+    """A warning for each activity tied to a measure that the year's active plan does not
+    have (one for the sheet when the council has no plan for the year). Returned, not
+    added to ``parsed``, so the store can read them again in a retried transaction."""
     tied = [a for a in parsed.activities if a.measure]
     if not tied:
-        return
+        return []
     year = parsed.period.year
     found = active_plan(session, parsed.council.id, year)
     if found is None:
         numbers = ", ".join(dict.fromkeys(a.measure for a in tied))
-        parsed.warn(
-            f"{parsed.council.name} har ingen handlingsplan for {year} ennå; tiltaksnumrene "
-            f"({numbers}) lagres og teller når planen lastes opp",
-            sheet=tied[0].sheet,
-            column=f"kolonne «{tied[0].measure_column}»",
-        )
-        return
+        return [
+            Problem(
+                Severity.WARNING,
+                f"{parsed.council.name} har ingen handlingsplan for {year} ennå; "
+                f"tiltaksnumrene ({numbers}) lagres og teller når planen lastes opp",
+                sheet=tied[0].sheet,
+                column=f"kolonne «{tied[0].measure_column}»",
+            )
+        ]
     plan, upload = found
     known = measure_numbers(session, plan.id)
-    for activity in tied:
-        if measure_key(activity.measure) not in known:
-            parsed.warn(
-                f"tiltak nr. {activity.measure} finnes ikke i handlingsplanen for {year} "
-                f"({version_text(upload)}); nummeret lagres og teller om en ny versjon av "
-                "planen har tiltaket",
-                sheet=activity.sheet,
-                row=activity.row,
-                column=activity.measure_column,
-                found=activity.measure,
-            )
+    return [
+        Problem(
+            Severity.WARNING,
+            f"tiltak nr. {activity.measure} finnes ikke i handlingsplanen for {year} "
+            f"({version_text(upload)}); nummeret lagres og teller om en ny versjon av "
+            "planen har tiltaket",
+            sheet=activity.sheet,
+            row=activity.row,
+            column=activity.measure_column,
+            found=activity.measure,
+        )
+        for activity in tied
+        if measure_key(activity.measure) not in known
+    ]
 
 
 def tied_activities(session: Session, council_id: int, year: int) -> list[Activity]:

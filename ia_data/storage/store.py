@@ -130,9 +130,6 @@ def import_file(
         councils = load_councils(session)
         demo = fictional.refusal(session, digest)
     parsed = parse_workbook(data, file_name, councils, rules, today=local(now).date())
-    if parsed.ok and parsed.kind == UploadKind.REPORT:
-        with Session(engine) as session:
-            plans.check_ties(session, parsed)
     result = ImportResult(
         file_name=file_name, status=ImportStatus.CHECKED, parsed=parsed, sha256=digest
     )
@@ -159,21 +156,20 @@ def import_file(
         result.notes.append(
             f"Innsendt dato mangler i arbeidsboka; opplastingsdatoen {local(now):%d.%m.%Y} er brukt"
         )
+    before = _Before(list(parsed.problems), list(result.notes))
     if dry_run:
         with Session(engine) as session:
+            _check_ties(session, result, before)
             if _same_file(session, result, file_name, digest):
                 return result
             if parsed.kind == UploadKind.REPORT:
                 result.previous = _active_counts(session, parsed.council.id, parsed.period)
-            if parsed.kind == UploadKind.PLAN:
-                current = plans.active_plan(session, parsed.council.id, parsed.plan_year)
-                replaced = current[1].id if current else None
-                result.notes += plans.plan_notes(session, parsed, replaced)
+            _note_plan(session, result, before)
         result.message = f"{file_name}: kontrollert uten feil ({_describe(parsed)}); ikke lagret"
         return result
     # A historical report's receipt is the date it gives; approved unless still pending.
     given = (parsed.submitted if historical else None, historical and not review_pending)
-    store = (engine, result, file_name, data, parsed, now, by, from_upload_date, given)
+    store = (engine, result, file_name, data, before, now, by, from_upload_date, given)
     try:
         _store(*store)
     except IntegrityError:
@@ -182,6 +178,7 @@ def import_file(
         # constraint stopped is stored again, now that the other transaction is in.
         result.previous = result.replaced_upload_id = result.upload_id = None
         with Session(engine) as session:
+            _check_ties(session, result, before)
             if not _same_file(session, result, file_name, digest):
                 _store(*store)
     if result.status == ImportStatus.UNCHANGED:
@@ -236,15 +233,49 @@ def _not_historical(parsed: ParsedWorkbook, scope: Scope) -> str:
     return ""
 
 
-def _store(engine, result, file_name, data, parsed, now, by, from_upload_date, given):
+@dataclass(frozen=True)
+class _Before:
+    """A checked file's problems and notes before the store reads the database: each
+    attempt starts again from these, so a retried one says nothing twice."""
+
+    problems: list[Problem]
+    notes: list[str]
+
+
+def _check_ties(session: Session, result: ImportResult, before: _Before) -> None:
+    """Warn of the report's measure numbers that its year's plan does not have, as the
+    plans stand in this transaction (the problems and notes start again from ``before``)."""
+    parsed = result.parsed
+    ties = plans.tie_warnings(session, parsed) if parsed.kind == UploadKind.REPORT else []
+    parsed.problems = [*before.problems, *ties]
+    result.notes = list(before.notes)
+
+
+def _note_plan(session: Session, result: ImportResult, before: _Before) -> None:
+    """A plan's notes on the reports already in, read against the active plan it replaces
+    (as the plans stand in this transaction)."""
+    parsed = result.parsed
+    if parsed.kind != UploadKind.PLAN:
+        return
+    current = plans.active_plan(session, parsed.council.id, parsed.plan_year)
+    replaced = current[1].id if current else None
+    result.notes = [*before.notes, *plans.plan_notes(session, parsed, replaced)]
+
+
+def _store(engine, result, file_name, data, before, now, by, from_upload_date, given):
     """Store a checked file in one transaction. It locks the rows of the councils it
     touches first (on PostgreSQL; SQLite's write lock covers the whole database), so two
     files for one council and period are stored one after the other: the later replaces
-    the earlier, which stays in history, and the same file twice is stored once."""
+    the earlier, which stays in history, and the same file twice is stored once. What the
+    file is checked against (the year's plan, the reports a plan names) is read after the
+    lock, and set afresh on each attempt."""
+    parsed = result.parsed
     with writing(), Session(engine) as session:
         lock_councils(session, _councils_of(parsed))
+        _check_ties(session, result, before)
         if _same_file(session, result, file_name, result.sha256):
             return
+        _note_plan(session, result, before)
         if parsed.kind == UploadKind.REPORT:
             result.previous = _active_counts(session, parsed.council.id, parsed.period)
         upload = Upload(
@@ -268,7 +299,6 @@ def _store(engine, result, file_name, data, parsed, now, by, from_upload_date, g
             result.review_state = session.get(Review, key).state
         elif parsed.kind == UploadKind.PLAN:
             result.replaced_upload_id = _store_plan(session, upload, parsed)
-            result.notes += plans.plan_notes(session, parsed, result.replaced_upload_id)
         else:
             _store_allocations(session, upload, parsed)
         bump_data_version(session)
