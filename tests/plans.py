@@ -66,21 +66,24 @@ def tied_report_sheets(numbers: Sequence, period="2015", **fields) -> dict[str, 
     return sheets
 
 
-def themed_report_sheets(themes: Sequence, year=2015, **fields) -> dict[str, list[list]]:
-    """A valid report for IA-rådet i Troms for ``year`` (2012: its first half) whose
+def themed_report_sheets(themes: Sequence, year=2015, half=1, **fields) -> dict[str, list[list]]:
+    """A valid report for IA-rådet i Troms for ``year`` (before 2015: its ``half``) whose
     activities (one per theme text, 1 000 kr, 2 000 kr, …) carry the column «Tema»; a
     theme text may come with a status: ``("Unge", "Avlyst")``."""
     from workbooks import ACTIVITY_HEADER, activity, meeting, report_sheets
 
+    second = half == 2 and year < 2015  # July–December, sent in after the year
+    if second:
+        fields.setdefault("submitted", date(year + 1, 1, 20))
     rows = []
     for i, theme in enumerate(themes):
         theme, status = theme if isinstance(theme, tuple) else (theme, "Gjennomført")
-        day = date(year, 1 + i % 6, 10)
+        day = date(year, 1 + i % 6 + 6 * second, 10)
         rows.append([*activity(day, f"Aktivitet {i + 1}", cost=1000 * (i + 1), status=status),
                      theme])  # fmt: skip
-    period = f"{year} H1" if year < 2015 else str(year)
+    period = f"{year} H{half}" if year < 2015 else str(year)
     sheets = report_sheets(
-        period=period, activities=[], meetings=[meeting(date(year, 4, 20))], **fields
+        period=period, activities=[], meetings=[meeting(date(year, 4 + 6 * second, 20))], **fields
     )
     sheets["Aktiviteter"] = [[*ACTIVITY_HEADER, "Tema"], *rows]
     return sheets

@@ -104,3 +104,48 @@ def test_count_and_spend_per_theme_per_council_and_in_total(fresh_db):
         ["Alle råd", "Unge", 2, 4000],
         ["Alle råd", "Dialog og tidlig oppfølging av sykmeldte", 1, 2000],
     ] == found  # the totals of the summary, in kroner
+
+
+JOBBSTRATEGIEN = "Jobbstrategien for personer med nedsatt funksjonsevne"
+HALVES_2012 = (  # (council, half, theme texts): the activities cost 1 000 kr, 2 000 kr, …
+    ("Troms", 1, ["jobbstrategien", ("Jobbstrategien", "Avlyst"), None]),
+    ("Troms", 2, ["jobbstrategien", JOBBSTRATEGIEN]),
+    ("Nordland", 1, [JOBBSTRATEGIEN]),
+)
+
+
+def theme_lines_2012(engine, period=None) -> list[list]:
+    """The theme block of the compiled report of 2012 (or its ``period``): council,
+    activities, spent in kroner."""
+    with Session(engine) as session:
+        data = compiled_report(
+            session, load_rules(DEFAULT_RULES_FILE), 2012, date(2013, 3, 1),
+            datetime(2013, 3, 1, 12, tzinfo=UTC), scope=OPERATOR, period=period,
+            approved_only=False,
+        )  # fmt: skip
+    summary = openpyxl.load_workbook(io.BytesIO(data))["Sammendrag"]
+    rows = summary.iter_rows(values_only=True)
+    return [[r[0], r[2], r[3]] for r in rows if r[1] == JOBBSTRATEGIEN]
+
+
+def test_a_half_years_compiled_report_counts_the_themes_of_that_half(fresh_db):
+    for council, half, texts in HALVES_2012:
+        sheets = themed_report_sheets(texts, 2012, half, council=council)
+        name = f"{council}_{half}.xlsx"
+        assert import_file(fresh_db, name, xlsx(sheets), scope=OPERATOR, now=LATER).ok
+    # By hand from the H1 workbooks: Troms 1 counted (the cancelled one not), 1 000 + 2 000
+    # kr spent; Nordland 1 and 1 000 kr. The H2 workbook (2 and 3 000 kr) counts only in
+    # the whole year's report.
+    assert [
+        ["IA-rådet i Nordland", 1, 1000],
+        ["IA-rådet i Troms", 1, 3000],
+        ["Alle råd", 2, 4000],
+    ] == theme_lines_2012(fresh_db, "H1")
+    assert [["IA-rådet i Troms", 2, 3000], ["Alle råd", 2, 3000]] == theme_lines_2012(
+        fresh_db, "H2"
+    )
+    assert [
+        ["IA-rådet i Nordland", 1, 1000],
+        ["IA-rådet i Troms", 3, 6000],
+        ["Alle råd", 4, 7000],
+    ] == theme_lines_2012(fresh_db)

@@ -104,11 +104,8 @@ def compiled_report(
     plans = _plans(session, year, rows, scope, approved_only)
     if plans:
         _write_plans_summary(summary, plans, as_of)
-    if period is None:  # the themes are the year's (a half-year's compiled report has none)
-        ids = [r.council.id for r in rows]
-        themed = theme_totals(session, year, rules, scope=scope, council_ids=ids, **only)
-        if themed:
-            _write_themes(summary, themed, rules.themes(year), year)
+    if facts.themes:
+        _write_themes(summary, facts.themes, rules.themes(year), year)
     names = {SUMMARY_SHEET.lower(), ABOUT_SHEET.lower()}
     upload_ids = [i for r in rows for i in r.upload_ids]
     upload_ids += [r.plan_upload_id for r in rows if r.plan_upload_id]
@@ -150,7 +147,7 @@ class CompiledFacts:
     """What both forms of the compiled report (the XLSX, the PDF) are made of, gathered
     once so that they cannot count differently: each council's row, the periods shown, the
     report's label, whether it is one half of a half-yearly year, the councils on the route
-    (missing, waiting, sent back) and the deviations."""
+    (missing, waiting, sent back), the deviations and the priority themes."""
 
     year: int
     period: str | None
@@ -161,6 +158,7 @@ class CompiledFacts:
     half: bool
     on_route: dict[str, list[str]]
     found: Deviations
+    themes: list[ThemeRow]  # count and spend per priority theme (the shown period's reports)
 
     def council_periods(self, session: Session, rules: Rules, row, as_of: date, *, scope: Scope):
         """A council's reports of the year, the shown period's only."""
@@ -189,6 +187,8 @@ def compiled_facts(
     states = [
         r for r in review_states(session, year, scope=scope) if period is None or r.period == period
     ]
+    ids = [r.council.id for r in rows]
+    themed = theme_totals(session, year, rules, scope=scope, council_ids=ids, period=period, **only)
     return CompiledFacts(
         year,
         period,
@@ -199,6 +199,7 @@ def compiled_facts(
         half=period is not None and len(rules.periods(year)) > 1,
         on_route=route(rows, states),
         found=deviations(session, rules, year, as_of, scope=scope, period=period, **only),
+        themes=themed,
     )
 
 

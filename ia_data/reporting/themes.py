@@ -36,10 +36,12 @@ def theme_totals(
     *,
     scope: Scope,
     council_ids: list[int] | None = None,
+    period: str | None = None,
     approved_only: bool = False,
 ) -> list[ThemeRow]:
     """Each council with a themed activity, then «Alle råd»: one row per theme of the year
-    (in the letter's order). Empty where the year has no themes or no activity names one."""
+    (in the letter's order). Empty where the year has no themes or no activity names one.
+    With ``period`` (``H1``, ``H2``) only that half-year's reports count."""
     themes = rules.themes(year)
     if themes is None:
         return []
@@ -52,6 +54,8 @@ def theme_totals(
     )
     if council_ids is not None:
         query = query.where(Report.council_id.in_(council_ids))
+    if period is not None:
+        query = query.where(Report.period == period)
     found: dict[tuple[str, str], ThemeRow] = {}
     for name, named, status, cost in session.exec(query):
         for theme in named.split("|"):
