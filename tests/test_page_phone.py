@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 
 import openpyxl
 import pytest
@@ -165,7 +165,7 @@ def test_a_secretariats_compiled_report_says_which_councils_it_covers(app):
 def test_the_compiled_file_names_the_councils_it_covers(seeded):
     from ia_data.domain.access import secretariat
     from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
-    from ia_data.output.compiled import compiled_report
+    from ia_data.output.compiled import compiled_facts, compiled_report
     from ia_data.output.pdf import compiled_html
 
     url, ids = seeded
@@ -178,7 +178,10 @@ def test_the_compiled_file_names_the_councils_it_covers(seeded):
         summary = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
         assert summary["A3"].value == f"Gjelder {covers}."
     with Session(engine) as session:  # the PDF says it under its title
-        html = compiled_html(session, rules, 2015, date(2016, 6, 1), scope=scope)
+        facts = compiled_facts(session, rules, 2015, date(2016, 6, 1), scope=scope)
+        html = compiled_html(
+            session, rules, facts, date(2016, 6, 1), datetime(2016, 6, 1), scope=scope
+        )
     assert "Én side per IA-råd følger etter oversikten. Gjelder IA-rådet i Troms.</p>" in html
 
 

@@ -9,14 +9,18 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
+import openpyxl
 import pytest
 from pypdf import PdfReader
 from sqlmodel import Session
 
 from ia_data.cli import main
+from ia_data.demo import SAMPLE_DIR
+from ia_data.domain import formatting as fmt
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
-from ia_data.output.pdf import compiled_html, compiled_pdf
+from ia_data.output.compiled import PDF, compiled_facts, compiled_report
+from ia_data.output.pdf import compiled_html
 from ia_data.storage import db
 
 AS_OF = date(2016, 6, 1)
@@ -26,6 +30,12 @@ COUNCILS = [
     "Agder", "Rogaland", "Hordaland", "Sogn og Fjordane", "Møre og Romsdal", "Sør-Trøndelag",
     "Nord-Trøndelag", "Nordland", "Troms", "Finnmark",
 ]  # fmt: skip
+
+
+def _html(session, rules, year: int, period: str | None = None) -> str:
+    """The HTML the PDF of ``year`` (or its ``period``) is rendered from."""
+    facts = compiled_facts(session, rules, year, AS_OF, scope=OPERATOR, period=period)
+    return compiled_html(session, rules, facts, AS_OF, NOW, scope=OPERATOR)
 
 
 def _pages(data: bytes) -> list[str]:
@@ -38,7 +48,7 @@ def _pages(data: bytes) -> list[str]:
 def pdf_2015(seeded_sqlite_url):
     rules = load_rules(DEFAULT_RULES_FILE)
     with Session(db.get_engine(seeded_sqlite_url)) as session:
-        data = compiled_pdf(session, rules, 2015, AS_OF, NOW, scope=OPERATOR)
+        data = compiled_report(session, rules, 2015, AS_OF, NOW, scope=OPERATOR, form=PDF)
     return data, _pages(data)  # read back once
 
 
@@ -86,7 +96,7 @@ def test_one_page_per_council_after_the_overview(pdf_2015):
 
 def test_a_half_years_grant_is_the_whole_years(seeded_sqlite_url, rules):
     with Session(db.get_engine(seeded_sqlite_url)) as session:
-        page = compiled_html(session, rules, 2012, AS_OF, NOW, scope=OPERATOR, period="H1")
+        page = _html(session, rules, 2012, "H1")
     assert "Samlet rapport fra IA-rådene 2012, 1. halvår" in page
     assert "<td>Tildelt (hele året)</td><td>10 000 000 kr</td>" in page.replace("\xa0", " ")
     assert "<th>Tildelt hele året</th>" in page
@@ -96,7 +106,7 @@ def test_a_half_years_grant_is_the_whole_years(seeded_sqlite_url, rules):
 def test_text_from_a_workbook_is_escaped(seeded_sqlite_url, rules):
     """No answer becomes markup: the page holds only the app's own tags."""
     with Session(db.get_engine(seeded_sqlite_url)) as session:
-        page = compiled_html(session, rules, 2015, AS_OF, NOW, scope=OPERATOR)
+        page = _html(session, rules, 2015)
     assert "<script" not in page and page.count("<html") == 1
 
 
@@ -108,3 +118,59 @@ def test_the_command_line_writes_it(seeded_sqlite_url, tmp_path):
     first = _pages(out.read_bytes())[0]
     assert first.startswith("Samlet rapport fra IA-rådene 2012, 1. halvår")
     assert "Råd uten handlingsplan 3 Oslo, Nord-Trøndelag, Troms" in first
+
+
+def _kr(ore: float) -> str:
+    """Kroner as ``_pages`` reads them: «12 500 kr» with plain spaces."""
+    return fmt.kroner(round(ore)).replace("\xa0", " ")
+
+
+def _council_text(pages: list[str], name: str, year: int = 2015) -> str:
+    """The text of a council's pages: from its heading to the next council's."""
+    start = next(i for i, t in enumerate(pages) if t.startswith(f"IA-rådet i {name} {year}"))
+    end = next((i for i in range(start + 1, len(pages)) if pages[i].startswith("IA-rådet i ")),
+               len(pages))  # fmt: skip
+    return " ".join(pages[start:end])
+
+
+def test_a_council_page_carries_its_plan_as_its_sheet_does(pdf_2015):
+    pages = pdf_2015[1]
+    agder = _council_text(pages, "Agder").replace("- ", "-")  # «IA-» wraps in a cell
+    plan = openpyxl.load_workbook(SAMPLE_DIR / "handlingsplan_2015_ia-radet-i-agder.xlsx")
+    measures = [r for r in plan["Handlingsplan"].iter_rows(values_only=True) if r[0] in range(99)]
+    assert len(measures) == 9
+    for number, goal, _, text, _, who, budget in measures:
+        assert f"{number} {goal} {text}".replace("- ", "-") in agder
+        assert f"{who} {_kr(budget * 100)}" in agder
+    # By hand from Agder's 2015 report: measure 6 has only a cancelled activity, 9 none.
+    done = "Handlingsplan: planlagt mot gjennomført Tiltak med gjennomført aktivitet: 7 av 9"
+    sixth = "Erfaringssamling om seniortiltak 2. kvartal 2015 LO 10 000 kr 1 2 500 kr Nei Ja"
+    outside = "16.12.2015 Mediearbeid om IA-avtalen Gjennomført 18 000 kr utenfor planen"
+    assert done in agder and sixth in agder and outside in agder
+    assert "Aktiviteter utenfor planen (1)" in agder
+    troms = _council_text(pages, "Troms")
+    none = "Handlingsplan: planlagt mot gjennomført IA-rådet i Troms har ingen handlingsplan"
+    assert f"{none} for 2015" in troms
+
+
+def test_the_summary_carries_the_xlsx_plan_and_theme_lines(seeded_sqlite_url, rules, pdf_2015):
+    with Session(db.get_engine(seeded_sqlite_url)) as session:
+        data = compiled_report(session, rules, 2015, AS_OF, NOW, scope=OPERATOR)
+    summary = openpyxl.load_workbook(io.BytesIO(data))["Sammendrag"]
+    rows = list(summary.iter_rows(values_only=True))
+    themes = rules.themes(2015).names
+    plan_lines = [r for r in rows if r[1] == 2015 and str(r[0]).startswith("IA-rådet")]
+    theme_lines = [r for r in rows if r[1] in themes]
+    # every council; the themes of the 15 whose reports name any, and «Alle råd»
+    assert (len(plan_lines), len(theme_lines)) == (18, 16 * 4)
+    text = " ".join(pdf_2015[1]).replace("- ", "-")  # «Sør-» wraps in a cell
+    before = text.index("IA-rådet i Østfold 2015 ·")  # the first council's page
+    for name, year, done, overdue, budget, spent, outside in (r[:7] for r in plan_lines):
+        figures = "" if done == "ingen plan" else (
+            f" {overdue} {_kr(budget * 100)} {_kr(spent * 100)} "
+            f"{outside}"
+        )  # fmt: skip
+        assert f"{name} {year} {done}{figures}" in text[:before]
+    for name, theme, count, spent in (r[:4] for r in theme_lines):
+        assert f"{name} {theme} {count} {_kr(spent * 100)}" in text[:before]
+    assert "Detaljene står på siden til hvert råd." in text[:before]

@@ -16,7 +16,8 @@ from workbooks import lines, warning_lines, xlsx
 
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
-from ia_data.output.compiled import compiled_report
+from ia_data.output.compiled import compiled_facts, compiled_report
+from ia_data.output.pdf import compiled_html
 from ia_data.reporting.themes import theme_totals
 from ia_data.storage.store import import_file
 
@@ -149,3 +150,13 @@ def test_a_half_years_compiled_report_counts_the_themes_of_that_half(fresh_db):
         ["IA-rådet i Troms", 3, 6000],
         ["Alle råd", 4, 7000],
     ] == theme_lines_2012(fresh_db)
+    rules, as_of = load_rules(DEFAULT_RULES_FILE), date(2013, 3, 1)
+    with Session(fresh_db) as session:  # the PDF's block is made of the same facts
+        facts = compiled_facts(
+            session, rules, 2012, as_of, scope=OPERATOR, period="H1", approved_only=False
+        )
+        page = compiled_html(session, rules, facts, as_of, LATER, scope=OPERATOR)
+    assert (
+        f'<tr><td>Alle råd</td><td>{JOBBSTRATEGIEN}</td><td class="num">2</td>'
+        '<td class="num">4 000 kr</td></tr>'
+    ) in page.replace("\xa0", " ")

@@ -251,12 +251,13 @@ def _compiled_file() -> bytes:
 
 
 def _compiled_pdf() -> bytes:
-    """The compiled report as PDF (WeasyPrint imported when it is asked for)."""
-    from ia_data.output.pdf import compiled_pdf
+    """The compiled report as PDF (its writers imported when it is asked for: WeasyPrint)."""
+    from ia_data.output.compiled import PDF, compiled_report
 
     return ui.data.read(
-        compiled_pdf, rules=rules, year=year, as_of=as_of, period=compiled_period, cache=False
-    )
+        compiled_report, rules=rules, year=year, as_of=as_of, period=compiled_period,
+        form=PDF, cache=False,
+    )  # fmt: skip
 
 
 stem = f"ia-samlet-rapport-{what}-per-{as_of.isoformat()}"

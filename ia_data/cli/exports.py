@@ -108,16 +108,11 @@ def cmd_export(args) -> int:
             data = exports.activities_export(
                 session, args.year, file_format, scope=OPERATOR, rules=rules
             )
-        elif file_format == "pdf":
-            from ia_data.output.pdf import compiled_pdf  # WeasyPrint, only for a PDF
-
-            data = compiled_pdf(
-                session, rules, args.year, as_of, scope=OPERATOR, period=args.period
-            )
-        else:
+        else:  # the XLSX, or the PDF (WeasyPrint loaded only for it)
             data = compiled_report(
-                session, rules, args.year, as_of, scope=OPERATOR, period=args.period
-            )
+                session, rules, args.year, as_of, scope=OPERATOR, period=args.period,
+                form=file_format,
+            )  # fmt: skip
     write_out(data, args.out)
     return 0
 

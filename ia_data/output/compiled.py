@@ -64,6 +64,7 @@ from ia_data.reporting.tables import (
 from ia_data.reporting.themes import ThemeRow, theme_totals, themes_table
 from ia_data.reporting.uploads import upload_sources
 
+XLSX, PDF = "xlsx", "pdf"  # the forms of the compiled report
 SUMMARY_SHEET = "Sammendrag"
 ABOUT_SHEET = "Om uttrekket"
 ALERT = "8E1C1C"
@@ -83,16 +84,29 @@ def compiled_report(
     scope: Scope,
     period: str | None = None,
     approved_only: bool = True,
+    form: str = XLSX,
 ) -> bytes:
-    """The compiled report of ``year`` (statuses as of ``as_of``) as XLSX bytes, of the
-    councils in ``scope``; with ``period`` (``H1``, ``H2``) of that half-year only: its
-    reports, figures, activities and meetings (the 2012 letter's half-yearly report).
-    It counts the approved versions (``approved_only``, by default: the last approved
-    version of each report, even while a newer one waits), and names the councils whose
-    report is missing, waiting for review or sent back."""
+    """The compiled report of ``year`` (statuses as of ``as_of``) as XLSX bytes (``form``
+    ``"pdf"``: as PDF, ``output.pdf``), of the councils in ``scope``; with ``period``
+    (``H1``, ``H2``) of that half-year only: its reports, figures, activities and meetings
+    (the 2012 letter's half-yearly report). It counts the approved versions
+    (``approved_only``, by default: the last approved version of each report, even while a
+    newer one waits), and names the councils whose report is missing, waiting for review or
+    sent back. Both forms are made of the same ``compiled_facts``."""
     now = now or datetime.now(UTC).replace(microsecond=0)
-    only = {"approved_only": approved_only}
-    facts = compiled_facts(session, rules, year, as_of, scope=scope, period=period, **only)
+    facts = compiled_facts(
+        session, rules, year, as_of, scope=scope, period=period, approved_only=approved_only
+    )
+    if form == PDF:
+        from ia_data.output.pdf import compiled_pdf  # WeasyPrint, loaded when a PDF is asked for
+
+        return compiled_pdf(session, rules, facts, as_of, now, scope=scope)
+    return _workbook(session, rules, facts, as_of, now, scope=scope)
+
+
+def _workbook(session: Session, rules: Rules, facts, as_of: date, now, *, scope: Scope) -> bytes:
+    """The compiled report as XLSX: the summary, a sheet per council, «Om uttrekket»."""
+    year, period, only = facts.year, facts.period, {"approved_only": facts.approved_only}
     rows, shown, label, found = facts.rows, facts.shown, facts.label, facts.found
     activities, _ = activity_list(session, year, scope=scope, period=period, **only)
     meetings = meeting_list(session, year, scope=scope, period=period, **only)
@@ -101,11 +115,10 @@ def compiled_report(
     summary.title = SUMMARY_SHEET
     _write_summary(summary, rows, rules, year, as_of, now, shown, label, facts.on_route, found)
     _note(summary, 3, f"Gjelder {scope.covers()}.")
-    plans = _plans(session, year, rows, scope, approved_only)
-    if plans:
-        _write_plans_summary(summary, plans, as_of)
+    if facts.plans:
+        _write_parts(summary, plans_summary_parts(facts.plans, as_of, "arket"))
     if facts.themes:
-        _write_themes(summary, facts.themes, rules.themes(year), year)
+        _write_parts(summary, themes_parts(facts.themes, rules.themes(year), year))
     names = {SUMMARY_SHEET.lower(), ABOUT_SHEET.lower()}
     upload_ids = [i for r in rows for i in r.upload_ids]
     upload_ids += [r.plan_upload_id for r in rows if r.plan_upload_id]
@@ -115,8 +128,8 @@ def compiled_report(
         own_activities = [a for a in activities if a.council_id == row.council.id]
         own_meetings = [m for m in meetings if m.council_id == row.council.id]
         _write_council(sheet, row, periods, own_activities, own_meetings, rules, year, facts.half)
-        if plans:
-            _write_council_plan(sheet, plans[row.council.id], as_of)
+        if facts.plans:
+            _write_parts(sheet, council_plan_parts(facts.plans[row.council.id], as_of))
     about = about_rows(
         f"Samlet rapport fra IA-rådene {label}",
         rules=rules,
@@ -131,7 +144,7 @@ def compiled_report(
         now=now,
         assumptions=rules.assumptions(year),
         statistics=plans_about(rows),
-        approved_only=approved_only,
+        approved_only=facts.approved_only,
         receipts_given=any(p.receipt_given for r in rows for p in r.periods),
     )
     write_about(book.create_sheet(ABOUT_SHEET), about)
@@ -147,7 +160,8 @@ class CompiledFacts:
     """What both forms of the compiled report (the XLSX, the PDF) are made of, gathered
     once so that they cannot count differently: each council's row, the periods shown, the
     report's label, whether it is one half of a half-yearly year, the councils on the route
-    (missing, waiting, sent back), the deviations and the priority themes."""
+    (missing, waiting, sent back), the deviations, the priority themes and each council's
+    plan against what it did."""
 
     year: int
     period: str | None
@@ -159,6 +173,7 @@ class CompiledFacts:
     on_route: dict[str, list[str]]
     found: Deviations
     themes: list[ThemeRow]  # count and spend per priority theme (the shown period's reports)
+    plans: dict[int, CouncilPlan]  # council id → planned against done (none: no plan at all)
 
     def council_periods(self, session: Session, rules: Rules, row, as_of: date, *, scope: Scope):
         """A council's reports of the year, the shown period's only."""
@@ -200,6 +215,7 @@ def compiled_facts(
         on_route=route(rows, states),
         found=deviations(session, rules, year, as_of, scope=scope, period=period, **only),
         themes=themed,
+        plans=_plans(session, year, rows, scope, approved_only),
     )
 
 
@@ -542,44 +558,74 @@ def _plans(session, year, rows, scope, approved_only) -> dict[int, CouncilPlan]:
     return {p.council.id: p for p in found}
 
 
-def _write_plans_summary(sheet, plans: dict[int, CouncilPlan], as_of: date) -> None:
-    """Below everything on the summary: one line per council, planned against done."""
-    row = sheet.max_row + 2
-    _title(sheet, row, "Handlingsplanene: planlagt mot gjennomført", 12)
-    end = _write_table(sheet, plans_summary_table(list(plans.values()), as_of), row + 1)
-    text = (
-        f"Forfalt: tiden tiltaket var planlagt til, er passert per {day(as_of)} uten aktivitet "
-        "under det. Detaljene står på arket til hvert råd."
-    )
-    _note(sheet, end + 1, text)
+# --- blocks that the XLSX and the PDF both show ------------------------------------------
 
 
-def _write_council_plan(sheet, progress: CouncilPlan, as_of: date) -> None:
-    """Below the council's meetings: its plan's measures and the activities outside it."""
-    row = sheet.max_row + 2
-    _title(sheet, row, "Handlingsplan: planlagt mot gjennomført", 12)
-    _note(sheet, row + 1, progress.label)
+@dataclass(frozen=True)
+class Part:
+    """One piece of a block the XLSX writes below a sheet and the PDF on a page, in
+    order: a heading, a note, or a table."""
+
+    heading: str = ""
+    note: str = ""
+    table: Table | None = None
+
+
+def plans_summary_parts(plans: dict[int, CouncilPlan], as_of: date, place: str) -> list[Part]:
+    """The summary's plan block: one line per council, planned against done, and what
+    «Forfalt» means; the details are on each council's ``place`` (its sheet, its page)."""
+    return [
+        Part(heading="Handlingsplanene: planlagt mot gjennomført"),
+        Part(table=plans_summary_table(list(plans.values()), as_of)),
+        Part(
+            note=f"Forfalt: tiden tiltaket var planlagt til, er passert per {day(as_of)} uten "
+            f"aktivitet under det. Detaljene står på {place} til hvert råd."
+        ),
+    ]
+
+
+def council_plan_parts(progress: CouncilPlan, as_of: date) -> list[Part]:
+    """A council's plan block: how many measures are done (or that it has no plan), each
+    measure against what was done under it, and the activities outside the plan."""
+    parts = [Part(heading="Handlingsplan: planlagt mot gjennomført"), Part(note=progress.label)]
     if not progress.has_plan:
-        return
-    row = _write_table(sheet, measures_table(progress, as_of), row + 2) + 1
+        return parts
     outside = len(progress.outside) + len(progress.dropped)
-    _title(sheet, row, f"Aktiviteter utenfor planen ({outside})", 12)
-    if outside:
-        _write_table(sheet, outside_table(progress), row + 1)
-    else:
-        _note(sheet, row + 1, "Alle aktivitetene står under et tiltak i planen.")
+    return [
+        *parts,
+        Part(table=measures_table(progress, as_of)),
+        Part(heading=f"Aktiviteter utenfor planen ({outside})"),
+        Part(table=outside_table(progress))
+        if outside
+        else Part(note="Alle aktivitetene står under et tiltak i planen."),
+    ]
 
 
-def _write_themes(sheet, rows: list[ThemeRow], themes: Themes, year: int) -> None:
-    """Below everything on the summary: count and spend per priority theme of the year."""
+def themes_parts(rows: list[ThemeRow], themes: Themes, year: int) -> list[Part]:
+    """The summary's theme block: count and spend per priority theme of the year."""
+    return [
+        Part(heading=f"Prioriterte temaer {year}"),
+        Part(table=themes_table(rows, year)),
+        Part(
+            note=f"Temaene er ordene i {themes.source}. Aktiviteter teller ikke avlyste; Brukt "
+            "tar med alle. En aktivitet med to temaer telles under begge."
+        ),
+    ]
+
+
+def _write_parts(sheet, parts: list[Part]) -> None:
+    """A block below everything on the sheet, after a blank row: a heading or a note a
+    row each, a table with a blank row after it."""
     row = sheet.max_row + 2
-    _title(sheet, row, f"Prioriterte temaer {year}", 12)
-    end = _write_table(sheet, themes_table(rows, year), row + 1)
-    text = (
-        f"Temaene er ordene i {themes.source}. Aktiviteter teller ikke avlyste; Brukt tar med "
-        "alle. En aktivitet med to temaer telles under begge."
-    )
-    _note(sheet, end + 1, text)
+    for part in parts:
+        if part.table is not None:
+            row = _write_table(sheet, part.table, row) + 1
+            continue
+        if part.heading:
+            _title(sheet, row, part.heading, 12)
+        else:
+            _note(sheet, row, part.note)
+        row += 1
 
 
 def _merged_text(sheet, row: int, text: str, width: int, font=None) -> None:

@@ -7,7 +7,7 @@ as written, never as markup."""
 from __future__ import annotations
 
 import html
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -16,9 +16,13 @@ from ia_data.domain.access import Scope
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import Rules
 from ia_data.output.compiled import (
-    compiled_facts,
+    CompiledFacts,
+    Part,
     council_facts,
+    council_plan_parts,
+    plans_summary_parts,
     summary_facts,
+    themes_parts,
     whole_year_grant,
 )
 from ia_data.reporting import columns as c
@@ -117,56 +121,36 @@ def _deviations(found: Deviations) -> str:
 
 
 def compiled_pdf(
-    session: Session,
-    rules: Rules,
-    year: int,
-    as_of: date,
-    now: datetime | None = None,
-    *,
+    session: Session, rules: Rules, facts: CompiledFacts, as_of: date, now: datetime, *,
     scope: Scope,
-    period: str | None = None,
-    approved_only: bool = True,
-) -> bytes:
-    """The compiled report of ``year`` (or its ``period``) as PDF bytes, of the councils in
-    ``scope``, counting what the XLSX counts (by default the approved versions)."""
+) -> bytes:  # fmt: skip
+    """The compiled report as PDF bytes, made of the ``facts`` the XLSX is made of
+    (``compiled.compiled_report(..., form="pdf")`` gathers them)."""
     from weasyprint import HTML  # Pango through WeasyPrint, loaded when a PDF is asked for
 
-    document = compiled_html(
-        session, rules, year, as_of, now, scope=scope, period=period, approved_only=approved_only
-    )
-    return HTML(string=document).write_pdf()
+    return HTML(string=compiled_html(session, rules, facts, as_of, now, scope=scope)).write_pdf()
 
 
 def compiled_html(
-    session: Session,
-    rules: Rules,
-    year: int,
-    as_of: date,
-    now: datetime | None = None,
-    *,
+    session: Session, rules: Rules, facts: CompiledFacts, as_of: date, now: datetime, *,
     scope: Scope,
-    period: str | None = None,
-    approved_only: bool = True,
-) -> str:
+) -> str:  # fmt: skip
     """The compiled report as the HTML the PDF is rendered from."""
-    now = now or datetime.now(UTC).replace(microsecond=0)
-    gathered = compiled_facts(
-        session, rules, year, as_of, scope=scope, period=period, approved_only=approved_only
-    )
-    rows, shown, label, found = gathered.rows, gathered.shown, gathered.label, gathered.found
-    facts = summary_facts(rows, rules, year, shown, gathered.on_route, found)
+    rows, shown, label, found = facts.rows, facts.shown, facts.label, facts.found
+    year = facts.year
+    figures = summary_facts(rows, rules, year, shown, facts.on_route, found)
     table = overview_compact_table(rows, shown)
-    if gathered.half:
+    if facts.half:
         table = whole_year_grant(table)
     parts = [
         f"<h1>Samlet rapport fra IA-rådene {_e(label)}</h1>",
         f'<p class="note">Status for rapportene per {fmt.day(as_of)}. Laget '
         f"{fmt.local(now):%d.%m.%Y %H:%M} i IA-rådsoversikt. "
-        + ("Tallene gjelder de godkjente versjonene av rapportene. " if approved_only else "")
+        + ("Tallene gjelder de godkjente versjonene av rapportene. " if facts.approved_only else "")
         + "Én side per IA-råd følger etter oversikten. "
         + f"Gjelder {_e(scope.covers())}.</p>",
         "<h2>Nøkkeltall</h2>",
-        _facts(facts),
+        _facts(figures),
         f'<p class="note">{_e(WHOLE_YEAR_RULE)}</p>',
         f"<h2>Avvik ({len(found.items)})</h2>",
         _deviations(found),
@@ -177,10 +161,16 @@ def compiled_html(
     if assumed:
         notes = _e(" ".join(assumed))
         parts.append(f'<p class="note">«(antatt)»: antatt, ikke bestemt i brevene. {notes}</p>')
+    if facts.plans:
+        parts.append(_parts(plans_summary_parts(facts.plans, as_of, "siden"), 2))
+    if facts.themes:
+        parts.append(_parts(themes_parts(facts.themes, rules.themes(year), year), 2))
     for row in rows:
-        periods = gathered.council_periods(session, rules, row, as_of, scope=scope)
+        periods = facts.council_periods(session, rules, row, as_of, scope=scope)
         own = [d for d in found.items if d.council.id == row.council.id]
-        parts.append(_council_page(row, periods, own, rules, year, gathered.half))
+        plan = facts.plans.get(row.council.id)
+        plan_html = _parts(council_plan_parts(plan, as_of), 3) if plan else ""
+        parts.append(_council_page(row, periods, own, rules, year, facts.half, plan_html))
     return (
         '<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8">'
         f"<title>Samlet rapport fra IA-rådene {_e(label)}</title>"
@@ -188,9 +178,22 @@ def compiled_html(
     )
 
 
-def _council_page(row, periods, own, rules: Rules, year: int, half: bool) -> str:
-    """One council's page: who it is, its key figures, its deviations, its reports and its
-    answers to the five questions."""
+def _parts(parts: list[Part], level: int) -> str:
+    """A block both forms show (``compiled.Part``) as HTML: headings at ``level``."""
+    html = []
+    for part in parts:
+        if part.table is not None:
+            html.append(html_table(part.table))
+        elif part.heading:
+            html.append(f"<h{level}>{_e(part.heading)}</h{level}>")
+        else:
+            html.append(f'<p class="note">{_e(part.note)}</p>')
+    return "".join(html)
+
+
+def _council_page(row, periods, own, rules: Rules, year: int, half: bool, plan: str) -> str:
+    """One council's page: who it is, its key figures, its deviations, its reports, its
+    answers to the five questions and (as HTML) its plan against what it did."""
     council = row.council
     facts = council_facts(row, rules, year, half)
     reports = council_reports_table(periods).only(
@@ -210,6 +213,6 @@ def _council_page(row, periods, own, rules: Rules, year: int, half: bool) -> str
         f"{_facts(facts)}"
         f"<h3>Avvik</h3>{f'<ul>{listed}</ul>' if own else '<p class=note>Ingen avvik.</p>'}"
         f"<h3>Rapporter</h3>{html_table(reports)}"
-        f"<h3>Svar på spørsmålene fra Oppfølgingsgruppen</h3>{''.join(answers)}"
+        f"<h3>Svar på spørsmålene fra Oppfølgingsgruppen</h3>{''.join(answers)}{plan}"
         "</section>"
     )
