@@ -18,11 +18,14 @@ from workbooks import FIXTURES, error_lines, lines, report_xlsx, warning_lines, 
 from ia_data.domain.access import OPERATOR, Role, Scope
 from ia_data.domain.kinds import UploadKind
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
-from ia_data.output.compiled import compiled_report
-from ia_data.output.exports import overview_export
+from ia_data.output.compiled import compiled_facts, compiled_report
+from ia_data.output.exports import overview_export, table_export
+from ia_data.output.pdf import compiled_html
 from ia_data.reporting.overview import overview
+from ia_data.reporting.plan_tables import measures_table, outside_table, plans_summary_table
 from ia_data.reporting.plans import plan_progress
-from ia_data.reporting.tables import overview_table
+from ia_data.reporting.tables import overview_compact_table, overview_table
+from ia_data.reporting.themes import themes_table
 from ia_data.storage import store
 from ia_data.storage.models import Activity, Council, Plan, PlanMeasure, Upload
 from ia_data.storage.store import RestoreError, import_file, restore_upload
@@ -613,6 +616,76 @@ def test_the_overview_export_carries_the_column_and_its_source(troms_2015_tied):
     about = {r[0]: r[1] for r in book["Om uttrekket"].iter_rows(values_only=True)}
     assert about["Handlingsplaner"].startswith("«Tiltak gjennomført» og handlingsplanene: fra")
     assert about["Opplasting nr. 2"].startswith("IA-rådet i Troms, handlingsplan 2015 – plan_v2")
+
+
+# What «Om uttrekket» says of a plan column or block, word for word (output.exports).
+PLANS_SOURCE = (
+    "«Tiltak gjennomført» og handlingsplanene: fra rådenes opplastede handlingsplaner (den "
+    "aktive versjonen for rådet og året, se opplastingene under) og aktivitetene i rapportene, "
+    "knyttet til tiltakene med kolonnen «Tiltak nr.». Et tiltak er gjennomført når minst én "
+    "aktivitet under det har status «Gjennomført»; forfalt når tiden det var planlagt til, er "
+    "passert per statusdatoen uten aktivitet (avlyste teller ikke). «ingen plan»: rådet har "
+    "ikke lastet opp en plan for året. Der en plan er lastet opp, avgjør den «Handlingsplan» "
+    "for året; ellers svaret i rapportene."
+)
+# What the compiled report says under a council's plan, in the XLSX and the PDF alike.
+TROMS_PLAN_SOURCE = (
+    "Fra handlingsplanen (opplasting nr. 2) og aktivitetene i rapportene for 2015, knyttet til "
+    "tiltakene med kolonnen «Tiltak nr.». Et tiltak er gjennomført når minst én aktivitet "
+    "under det har status «Gjennomført»."
+)
+
+
+def about_of(data: bytes) -> dict:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return {r[0]: r[1] for r in book["Om uttrekket"].iter_rows(values_only=True)}
+
+
+def test_every_download_with_a_plan_column_says_how_a_measure_counts(troms_2015_tied):
+    """Råd's two plan tables, the plans' summary and Oversikt's table (the page's
+    downloads) say it, with the plan among the uploads; a table without one does not."""
+    rules, as_of = load_rules(DEFAULT_RULES_FILE), date(2016, 1, 15)
+    troms = progress_of(troms_2015_tied, "IA-rådet i Troms")
+    with Session(troms_2015_tied) as session:
+        rows = overview(session, 2015, as_of, rules, scope=OPERATOR)
+        tables = [
+            measures_table(troms, as_of),
+            outside_table(troms),
+            plans_summary_table([troms], as_of),
+            overview_compact_table(rows, rules.periods(2015)),
+            themes_table([], 2015),
+        ]
+        abouts = [
+            about_of(table_export(
+                session, table, "xlsx", title="Uttrekk", filters=[], upload_ids=[2, 3],
+                scope=OPERATOR, rules=rules,
+            ))
+            for table in tables
+        ]  # fmt: skip
+        overview_about = about_of(overview_export(session, 2015, as_of, rules, "xlsx",
+                                                  scope=OPERATOR))  # fmt: skip
+    for about in [*abouts[:4], overview_about]:
+        assert PLANS_SOURCE == about["Handlingsplaner"]
+        assert about["Opplasting nr. 2"].startswith("IA-rådet i Troms, handlingsplan 2015 –")
+    assert "Handlingsplaner" not in abouts[4]
+
+
+def test_the_compiled_report_says_where_each_plan_comes_from(troms_2015_tied):
+    rules, as_of, now = load_rules(DEFAULT_RULES_FILE), date(2016, 1, 15), LATER
+    with Session(troms_2015_tied) as session:
+        data = compiled_report(
+            session, rules, 2015, as_of, now, scope=OPERATOR, approved_only=False
+        )
+        facts = compiled_facts(session, rules, 2015, as_of, scope=OPERATOR, approved_only=False)
+        page = compiled_html(session, rules, facts, as_of, now, scope=OPERATOR)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert PLANS_SOURCE == about_of(data)["Handlingsplaner"]
+    assert TROMS_PLAN_SOURCE in [r[0] for r in cells(book["Troms"])]
+    done = "Et tiltak er gjennomført når minst én aktivitet under det har status «Gjennomført»."
+    summary_note = f"{done} Forfalt: tiden tiltaket var planlagt til, er passert per 15.01.2016"
+    assert any(str(r[0]).startswith(summary_note) for r in cells(book["Sammendrag"]))
+    assert f'<p class="note">{TROMS_PLAN_SOURCE}</p>' in page
+    assert f'<p class="note">{summary_note}' in page
 
 
 def test_a_secretariat_sees_only_its_own_councils_plans(troms_2015_tied):

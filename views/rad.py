@@ -361,17 +361,26 @@ else:
         )
     )
     st.caption(TEXT["plan_caption"].format(id=progress.upload_id))
+    # the plan and the year's reports: «Om uttrekket» names both, and how a measure counts
+    plan_uploads = [
+        progress.upload_id,
+        *(
+            p.report_upload_id
+            for p in history.periods
+            if p.report_upload_id and p.period.year == plan_year
+        ),
+    ]
     ui.display.show_table(
         plan_tables.measures_table(progress, as_of),
         key="plan_measures",
-        download=_download("plan", f"handlingsplan-{plan_year}", [progress.upload_id]),
+        download=_download("plan", f"handlingsplan-{plan_year}", plan_uploads),
     )
     st.markdown(f"**{TEXT['outside']}**")
     if progress.outside or progress.dropped:
         ui.display.show_table(
             plan_tables.outside_table(progress),
             key="plan_outside",
-            download=_download("outside", f"utenfor-planen-{plan_year}", uploads),
+            download=_download("outside", f"utenfor-planen-{plan_year}", plan_uploads),
         )
     else:
         st.caption(TEXT["outside_none"].format(year=plan_year))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -30,11 +29,11 @@ from ia_data.domain.register import CouncilInfo
 from ia_data.domain.rules import Rules, Status, Themes
 from ia_data.output.exports import about_rows, plans_about
 from ia_data.output.spreadsheet import (
-    clean_text,
     fit_to_page_width,
     font,
     header_widths,
     set_text,
+    sheet_title,
     write_about,
     write_cell,
     write_table,
@@ -52,7 +51,7 @@ from ia_data.reporting.deviations import (
 from ia_data.reporting.headline import headline
 from ia_data.reporting.overview import OverviewRow, overview
 from ia_data.reporting.plan_tables import measures_table, outside_table, plans_summary_table
-from ia_data.reporting.plans import CouncilPlan, plan_progress
+from ia_data.reporting.plans import DONE_RULE, CouncilPlan, plan_progress
 from ia_data.reporting.review import ReviewRow, review_states
 from ia_data.reporting.table import Kroner, Percent, Table
 from ia_data.reporting.tables import (
@@ -246,9 +245,7 @@ SENT_BACK = "Rapporter sendt tilbake for retting"
 def sheet_name(council: CouncilInfo, taken: set[str]) -> str:
     """A council's sheet name: its short name, without the characters Excel forbids (nor
     control characters or line breaks), at most 31 characters, and unique in the workbook."""
-    short = re.sub(r"\s", " ", clean_text(council.name.removeprefix("IA-rådet i ")))
-    base = re.sub(r"[\[\]:*?/\\]", "-", short).strip("'")
-    base = base[:31] or f"Råd {council.id}"
+    base = sheet_title(council.name.removeprefix("IA-rådet i ")) or f"Råd {council.id}"
     name, n = base, 2
     while name.lower() in taken:
         suffix = f" ({n})"
@@ -578,8 +575,8 @@ def plans_summary_parts(plans: dict[int, CouncilPlan], as_of: date, place: str) 
         Part(heading="Handlingsplanene: planlagt mot gjennomført"),
         Part(table=plans_summary_table(list(plans.values()), as_of)),
         Part(
-            note=f"Forfalt: tiden tiltaket var planlagt til, er passert per {day(as_of)} uten "
-            f"aktivitet under det. Detaljene står på {place} til hvert råd."
+            note=f"{DONE_RULE} Forfalt: tiden tiltaket var planlagt til, er passert per "
+            f"{day(as_of)} uten aktivitet under det. Detaljene står på {place} til hvert råd."
         ),
     ]
 
@@ -591,8 +588,14 @@ def council_plan_parts(progress: CouncilPlan, as_of: date) -> list[Part]:
     if not progress.has_plan:
         return parts
     outside = len(progress.outside) + len(progress.dropped)
+    source = (
+        f"Fra handlingsplanen (opplasting nr. {progress.upload_id}) og aktivitetene i "
+        f"rapportene for {progress.year}, knyttet til tiltakene med kolonnen «Tiltak nr.». "
+        f"{DONE_RULE}"
+    )
     return [
         *parts,
+        Part(note=source),
         Part(table=measures_table(progress, as_of)),
         Part(heading=f"Aktiviteter utenfor planen ({outside})"),
         Part(table=outside_table(progress))

@@ -190,11 +190,23 @@ PLANS_SOURCE = (
 )
 
 
+# The columns that count a council's work against its plan: a table with any of them says
+# in ``Om uttrekket`` how («Handlingsplaner»), and names the plan uploads among its sources.
+PLAN_COLUMNS = (c.MEASURES_DONE, c.MEASURE_DONE, c.OVERDUE_COUNT, c.OUTSIDE_COUNT, c.PLAN_PLACE)
+
+
 def plans_about(rows) -> list[tuple[str, object]]:
     """What ``Om uttrekket`` says of the action plans (nothing where no council has one)."""
     if all(r.measures_done is None for r in rows):
         return []
     return [("Handlingsplaner", PLANS_SOURCE)]
+
+
+def plan_columns_about(table: Table) -> list[tuple[str, object]]:
+    """What ``Om uttrekket`` says of a table with a column of ``PLAN_COLUMNS`` (as
+    ``plans_about``); nothing for any other table."""
+    planned = {col.name for col in PLAN_COLUMNS}
+    return [("Handlingsplaner", PLANS_SOURCE)] if planned & set(table.names) else []
 
 
 def sickness_about(sickness) -> list[tuple[str, object]]:
@@ -252,6 +264,7 @@ def table_export(
         sources=upload_sources(session, [i for i in upload_ids if i is not None], scope=scope),
         now=now,
         assumptions=_assumed(rules, assumption_years),
+        statistics=plan_columns_about(table),
         approved_only=approved_only,
         receipts_given=receipts_given,
     )

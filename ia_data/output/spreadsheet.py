@@ -352,13 +352,20 @@ def wrapped_lines(value, width: int) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
+def sheet_title(text: str) -> str:
+    """A title as a sheet may have it: without the characters Excel forbids («-» for each),
+    control characters or line breaks, a quote at either end, and at most 31 characters."""
+    short = re.sub(r"\s", " ", clean_text(text))
+    return re.sub(r"[\[\]:*?/\\]", "-", short).strip("'")[:31]
+
+
 def to_xlsx(tables: list[Table], about: list[tuple[str | Column, object]]) -> bytes:
     """Tables as an XLSX workbook, one sheet each, plus the ``Om uttrekket`` sheet."""
     book = Workbook()
     first = True
     for table in tables:
         sheet = book.active if first else book.create_sheet()
-        sheet.title = (table.title or "Tabell")[:31]
+        sheet.title = sheet_title(table.title) or "Tabell"
         write_sheet(sheet, table)
         first = False
     write_about(book.create_sheet("Om uttrekket"), about)

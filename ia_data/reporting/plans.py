@@ -22,6 +22,7 @@ from ia_data.storage.models import Activity, Plan, PlanMeasure, Report
 from ia_data.storage.register import councils
 
 DONE_LABEL = "Tiltak med gjennomført aktivitet"
+DONE_RULE = "Et tiltak er gjennomført når minst én aktivitet under det har status «Gjennomført»."
 OUTSIDE_PLAN = "utenfor planen"
 
 
