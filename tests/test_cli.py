@@ -259,7 +259,7 @@ def test_seed_and_the_installed_command(tmp_path):
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "Demodata: 170 filer lagret, 0 var allerede lagret, 0 avvist." in done.stdout
+    assert "Demodata: 220 filer lagret, 0 var allerede lagret, 0 avvist." in done.stdout
     assert "Traceback" not in done.stderr
 
 
@@ -357,7 +357,7 @@ def test_seed_loads_the_demo_into_the_demo_database_without_demo(demo, capsys):
     """``seed`` stores only the demo's own workbooks: the demo database is where they
     belong, so it needs no ``--demo`` there."""
     assert main(["seed"]) == 0
-    assert "Demodata: 169 filer lagret, 1 var allerede lagret, 0 avvist." in capsys.readouterr().out
+    assert "Demodata: 219 filer lagret, 1 var allerede lagret, 0 avvist." in capsys.readouterr().out
 
 
 def _real_database(folder) -> str:

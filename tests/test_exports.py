@@ -87,9 +87,12 @@ def test_csv_columns_and_conventions(seeded_url):
 
 def test_csv_half_year_columns(seeded_url):
     header = _csv_rows(_export(seeded_url, 2012, "csv"))[0]
-    # 2012 has the shipped sickness series: its two columns come before the periods'.
-    assert header[15:17] == ["Sykefravær (%)", "Endring sykefravær (prosentpoeng)"]
-    assert header[17:] == [
+    # 2012 has the demo's action plans beside «Handlingsplan», and the shipped sickness
+    # series: its two columns come before the periods'.
+    assert header[15:18] == [
+        "Tiltak gjennomført", "Sykefravær (%)", "Endring sykefravær (prosentpoeng)",
+    ]  # fmt: skip
+    assert header[18:] == [
         "Status H1", "Frist H1", "Innsendt H1", "Frist antatt H1", "Kvittering H1",
         "Gjennomgang H1",
         "Status H2", "Frist H2", "Innsendt H2", "Frist antatt H2", "Kvittering H2",

@@ -41,4 +41,4 @@ def test_the_wheel_carries_the_data_files_and_every_demo_workbook(tmp_path):
     revisions = {f"ia_data/storage/migrations/versions/{p.name}" for p in migrations.glob("*.py")}
     assert len(revisions) >= 10 and revisions <= names  # 0001 … 0010 at least, each in the wheel
     workbooks = {f"ia_data/demo/data/{p.name}" for p in sample_files(SAMPLE_DIR)}
-    assert (170, set()) == (len(workbooks), workbooks - names)  # 141 reports and grants, 29 plans
+    assert (220, set()) == (len(workbooks), workbooks - names)  # 141 reports and grants, 79 plans
