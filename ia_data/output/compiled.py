@@ -214,7 +214,7 @@ def compiled_facts(
         on_route=route(rows, states),
         found=deviations(session, rules, year, as_of, scope=scope, period=period, **only),
         themes=themed,
-        plans=_plans(session, year, rows, scope, approved_only),
+        plans=_plans(session, year, rows, scope, approved_only, period),
     )
 
 
@@ -543,14 +543,15 @@ def _write_council(
     fit_to_page_width(sheet, landscape=True)
 
 
-def _plans(session, year, rows, scope, approved_only) -> dict[int, CouncilPlan]:
-    """Council id → its plan against what was done, where any council has a plan for the
-    year (else nothing: the report is as it was before plans)."""
+def _plans(session, year, rows, scope, approved_only, period) -> dict[int, CouncilPlan]:
+    """Council id → its plan against what was done (in ``period``, a half-year's report),
+    where any council has a plan for the year (else nothing: the report is as it was before
+    plans)."""
     if all(r.measures_done is None for r in rows):
         return {}
     found = plan_progress(
         session, year, scope=scope, council_ids=[r.council.id for r in rows],
-        approved_only=approved_only,
+        approved_only=approved_only, period=period,
     )  # fmt: skip
     return {p.council.id: p for p in found}
 
@@ -590,7 +591,7 @@ def council_plan_parts(progress: CouncilPlan, as_of: date) -> list[Part]:
     outside = len(progress.outside) + len(progress.dropped)
     source = (
         f"Fra handlingsplanen (opplasting nr. {progress.upload_id}) og aktivitetene i "
-        f"rapportene for {progress.year}, knyttet til tiltakene med kolonnen «Tiltak nr.». "
+        f"{progress.reports}, knyttet til tiltakene med kolonnen «Tiltak nr.». "
         f"{DONE_RULE}"
     )
     return [

@@ -129,7 +129,7 @@ def overview(
         p.council_id: p
         for p in session.exec(select(Plan).where(Plan.year == year, Plan.active == True))  # noqa: E712
     }
-    done = _measures_done(session, year, council_ids, scope, approved_only)
+    done = _measures_done(session, year, council_ids, scope, approved_only, period)
     result = []
     for council in infos:
         own = reports.get(council.id, {})
@@ -165,11 +165,13 @@ def overview(
     return result
 
 
-def _measures_done(session: Session, year: int, council_ids, scope: Scope, approved_only):
-    """Council id → «5 av 8» (or «ingen plan»), when any council has a plan for the year."""
+def _measures_done(session: Session, year: int, council_ids, scope: Scope, approved_only, period):
+    """Council id → «5 av 8» (or «ingen plan»), when any council has a plan for the year; of
+    a half-year, by what its report did."""
     if not session.exec(select(Plan.id).where(Plan.year == year)).first():
         return {}
     found = plan_progress(
-        session, year, scope=scope, council_ids=council_ids, approved_only=approved_only
-    )
+        session, year, scope=scope, council_ids=council_ids, approved_only=approved_only,
+        period=period,
+    )  # fmt: skip
     return {p.council.id: p.done_text for p in found}

@@ -77,6 +77,14 @@ class CouncilPlan:
     measures: list[MeasureProgress] = field(default_factory=list)
     outside: list[TiedActivity] = field(default_factory=list)  # no number, or one never planned
     dropped: list[TiedActivity] = field(default_factory=list)  # an earlier version's measure
+    period: str | None = None  # the half-year whose report's activities count; None: all
+
+    @property
+    def reports(self) -> str:
+        """Whose activities count: «rapportene for 2015», «rapporten for 2012 H1»."""
+        if self.period is None:
+            return f"rapportene for {self.year}"
+        return f"rapporten for {self.year} {self.period}"
 
     @property
     def has_plan(self) -> bool:
@@ -117,18 +125,20 @@ def plan_progress(
     scope: Scope,
     council_ids: list[int] | None = None,
     approved_only: bool = False,
+    period: str | None = None,
 ) -> list[CouncilPlan]:
     """Each council in scope that exists in ``year``, its active plan for the year (if any)
-    against the activities of its counted reports for the year (every period)."""
+    against the activities of its counted reports for the year (every period; with
+    ``period``, the half-year's report only: what was done in that half)."""
     council_ids = scope.council_ids(council_ids)
     infos = [c for c in councils(session, council_ids) if c.exists_in(year)]
     wanted = [c.id for c in infos]
     plans = _plans(session, year, wanted)
     every_number = _numbers_ever(session, year, wanted)
-    activities = _activities(session, year, wanted, approved_only)
+    activities = _activities(session, year, wanted, approved_only, period)
     result = []
     for council in infos:
-        progress = CouncilPlan(council, year)
+        progress = CouncilPlan(council, year, period=period)
         found = plans.get(council.id)
         if found is not None:
             plan, measures = found
@@ -192,14 +202,18 @@ def _numbers_ever(session: Session, year: int, council_ids: list[int]) -> dict[i
     return found
 
 
-def _activities(session, year, council_ids, approved_only) -> dict[int, list[TiedActivity]]:
-    """Council id → the activities of its counted reports for the year, by date."""
-    rows = session.exec(
+def _activities(session, year, council_ids, approved_only, period) -> dict[int, list]:
+    """Council id → the activities of its counted reports for the year (or ``period``), by
+    date."""
+    query = (
         select(Report.council_id, Activity)
         .join(Activity, Activity.report_id == Report.id)
         .where(Report.year == year, Report.council_id.in_(council_ids), counted(approved_only))
         .order_by(Activity.date, Activity.source_row, Activity.id)
-    ).all()
+    )
+    if period is not None:
+        query = query.where(Report.period == period)
+    rows = session.exec(query).all()
     found: dict[int, list[TiedActivity]] = {}
     for council_id, a in rows:
         found.setdefault(council_id, []).append(
