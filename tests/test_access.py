@@ -166,7 +166,7 @@ CHECKED = {
     "ia_data.reporting.uploads.uploaded_periods",
     "ia_data.reporting.uploads.upload_sources",
     "ia_data.output.compiled.compiled_report",
-    "ia_data.output.compiled.compiled_facts",
+    "ia_data.output.compiled_facts.compiled_facts",
     "ia_data.output.pdf.compiled_pdf",
     "ia_data.output.pdf.compiled_html",
     "ia_data.reporting.deviations.deviations",

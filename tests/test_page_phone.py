@@ -165,7 +165,8 @@ def test_a_secretariats_compiled_report_says_which_councils_it_covers(app):
 def test_the_compiled_file_names_the_councils_it_covers(seeded):
     from ia_data.domain.access import secretariat
     from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
-    from ia_data.output.compiled import compiled_facts, compiled_report
+    from ia_data.output.compiled import compiled_report
+    from ia_data.output.compiled_facts import compiled_facts
     from ia_data.output.pdf import compiled_html
 
     url, ids = seeded

@@ -19,7 +19,8 @@ from ia_data.demo import SAMPLE_DIR
 from ia_data.domain import formatting as fmt
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
-from ia_data.output.compiled import PDF, compiled_facts, compiled_report
+from ia_data.output.compiled import PDF, compiled_report
+from ia_data.output.compiled_facts import compiled_facts
 from ia_data.output.pdf import compiled_html
 from ia_data.storage import db
 

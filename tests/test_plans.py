@@ -18,7 +18,8 @@ from workbooks import FIXTURES, error_lines, lines, report_xlsx, warning_lines, 
 from ia_data.domain.access import OPERATOR, Role, Scope
 from ia_data.domain.kinds import UploadKind
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
-from ia_data.output.compiled import compiled_facts, compiled_report
+from ia_data.output.compiled import compiled_report
+from ia_data.output.compiled_facts import compiled_facts
 from ia_data.output.exports import overview_export, table_export
 from ia_data.output.pdf import compiled_html
 from ia_data.reporting.overview import overview

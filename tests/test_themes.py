@@ -16,7 +16,8 @@ from workbooks import lines, warning_lines, xlsx
 
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
-from ia_data.output.compiled import compiled_facts, compiled_report
+from ia_data.output.compiled import compiled_report
+from ia_data.output.compiled_facts import compiled_facts
 from ia_data.output.pdf import compiled_html
 from ia_data.reporting.themes import theme_totals
 from ia_data.storage.store import import_file

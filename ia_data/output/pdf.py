@@ -15,7 +15,7 @@ from ia_data.domain import formatting as fmt
 from ia_data.domain.access import Scope
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import Rules
-from ia_data.output.compiled import (
+from ia_data.output.compiled_facts import (
     CompiledFacts,
     Part,
     council_facts,
