@@ -60,7 +60,7 @@ class Settings:
     register_file: Path = DEFAULT_REGISTER_FILE
     rules_file: Path = DEFAULT_RULES_FILE
     statbank_url: str = DEFAULT_STATBANK_URL
-    admin_emails: str = ""  # as set: ``users.admin_emails`` reads the addresses
+    admin_emails: str = ""  # as set: ``sign_ins.admin_emails`` reads the addresses
     open_mode: bool = False
     smtp_url: str = field(default="", repr=False)  # holds a password: see ``smtp_label``
     mail_from: str = ""

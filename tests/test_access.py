@@ -66,7 +66,7 @@ from ia_data.reporting.money_tables import money_table
 from ia_data.reporting.overview import overview
 from ia_data.reporting.totals import council_year_totals, report_totals
 from ia_data.reporting.uploads import upload_history, upload_sources, uploaded_periods
-from ia_data.storage import db, register, review, schema, stats, store, users
+from ia_data.storage import db, register, review, schema, sign_ins, stats, store, users
 from ia_data.storage.engine import create_bare_engine, database_label
 from ia_data.storage.models import AccessChange, AppUser, Report, SignInState, Upload
 from ia_data.storage.register import councils
@@ -117,14 +117,14 @@ def troms(session) -> Scope:
 
 
 def _public_functions():
-    """Every public function of the reporting and output packages, the store and the users
-    that reads or writes the database (takes a session or an engine first)."""
+    """Every public function of the reporting and output packages, the store, the users and
+    the sign-ins that reads or writes the database (takes a session or an engine first)."""
     modules = [
         importlib.import_module(f"{package.__name__}.{info.name}")
         for package in (ia_data.reporting, ia_data.output)
         for info in pkgutil.iter_modules(package.__path__)
     ]
-    modules += [store, users, register, stats, review]
+    modules += [store, users, sign_ins, register, stats, review]
     found = {}
     for module in modules:
         for name, function in inspect.getmembers(module, inspect.isfunction):
@@ -182,10 +182,13 @@ CHECKED = {
     "ia_data.storage.store.uploads",  # the operator's list (the CLI): see below
     "ia_data.storage.store.insert_rows",  # inside a store call, not a query
     "ia_data.storage.store.lock_councils",  # inside a store call, not a query
-    "ia_data.storage.users.user_scope",  # the scope itself, read at sign-in
-    "ia_data.storage.users.sign_in",
-    "ia_data.storage.users.current_scope",  # the same check, for a download's click
-    "ia_data.storage.users.sign_out",  # a user's own «Logg ut»
+    "ia_data.storage.sign_ins.user_scope",  # the scope itself, read at sign-in
+    "ia_data.storage.sign_ins.sign_in",
+    "ia_data.storage.sign_ins.current_scope",  # the same check, for a download's click
+    "ia_data.storage.sign_ins.sign_out",  # a user's own «Logg ut»
+    "ia_data.storage.sign_ins.user_and_state",  # inside a sign-in and an admin's change
+    "ia_data.storage.sign_ins.end_sign_ins",
+    "ia_data.storage.sign_ins.council_names",
     "ia_data.storage.users.users",
     "ia_data.storage.users.access_log",
     "ia_data.storage.users.set_user",
@@ -228,10 +231,14 @@ WITHOUT_SCOPE = {
     "ia_data.storage.store.uploads",
     "ia_data.storage.store.insert_rows",
     "ia_data.storage.store.lock_councils",
-    "ia_data.storage.users.user_scope",
-    "ia_data.storage.users.sign_in",
-    "ia_data.storage.users.current_scope",
-    "ia_data.storage.users.sign_out",
+    "ia_data.storage.sign_ins.user_scope",
+    "ia_data.storage.sign_ins.sign_in",
+    "ia_data.storage.sign_ins.current_scope",
+    "ia_data.storage.sign_ins.sign_out",
+    # the insides of a sign-in, and of an admin's change of a user (``users``)
+    "ia_data.storage.sign_ins.user_and_state",
+    "ia_data.storage.sign_ins.end_sign_ins",
+    "ia_data.storage.sign_ins.council_names",
     "ia_data.storage.register.councils",
     "ia_data.storage.register.load_register",
     "ia_data.storage.register.plan_register",
@@ -498,9 +505,9 @@ _PROVIDER_CLOCK = itertools.count(2_000_000_000)  # after the times the tests gi
 
 
 def _sign_in(engine, email: str, name: str = "", admins=None, *, sub=None, iat=None):
-    """``users.sign_in`` as a new sign-in at the provider: its account (``sub``, by default
+    """``sign_ins.sign_in`` as a new sign-in at the provider: its account (``sub``, by default
     one per address) and its issue time (``iat``, by default a second after the last)."""
-    return users.sign_in(
+    return sign_ins.sign_in(
         engine,
         email,
         name,
@@ -528,7 +535,7 @@ def test_users_are_added_changed_and_removed_with_every_change_kept(sample_db):
         "kari@troms.no er lagt til med rollen sekretariat for IA-rådet i Finnmark, IA-rådet i Troms"
     )
     with Session(sample_db) as session:
-        scope = users.user_scope(session, "KARI@troms.no")
+        scope = sign_ins.user_scope(session, "KARI@troms.no")
     assert scope.role == Role.SECRETARIAT
     assert scope.councils == {ids["IA-rådet i Troms"], ids["IA-rådet i Finnmark"]}
     users.set_user(sample_db, "kari@troms.no", Role.OVERSIGHT, by=by, scope=OPERATOR)
@@ -536,7 +543,7 @@ def test_users_are_added_changed_and_removed_with_every_change_kept(sample_db):
         "kari@troms.no har ikke lenger tilgang"
     )
     with Session(sample_db) as session:
-        assert users.user_scope(session, "kari@troms.no") is None
+        assert sign_ins.user_scope(session, "kari@troms.no") is None
         log = [
             (c.email, c.action, c.role, c.councils, c.changed_by)
             for c in session.exec(select(AccessChange).order_by(AccessChange.id))
@@ -591,7 +598,7 @@ def test_the_last_admin_stays_and_bad_changes_are_refused_with_the_reason(sample
 
 
 def test_a_user_named_in_the_setting_becomes_admin_at_first_sign_in_only(sample_db):
-    assert users.admin_emails(" A@x.no, b@y.no;c@z.no ") == ["a@x.no", "b@y.no", "c@z.no"]
+    assert sign_ins.admin_emails(" A@x.no, b@y.no;c@z.no ") == ["a@x.no", "b@y.no", "c@z.no"]
     assert _sign_in(sample_db, "noen@x.no", "Noen", admins=["a@x.no"]) is None
     assert _sign_in(sample_db, "A@x.no", "A", admins=["a@x.no"]) == OPERATOR
     users.set_user(sample_db, "b@y.no", Role.ADMIN, by=Actor("a@x.no"), scope=OPERATOR)
@@ -643,14 +650,14 @@ def test_two_first_sign_ins_of_one_admin_at_once_both_get_in(sample_db, monkeypa
     # The other sign-in (another tab, another server) stores the admin between this one's
     # look-up and its insert: the primary key stops the second row, and both are admins.
     other = _sign_in
-    real_now = users._now
+    real_now = sign_ins._now
 
     def the_other_first(now):
-        monkeypatch.setattr(users, "_now", real_now)
+        monkeypatch.setattr(sign_ins, "_now", real_now)
         assert other(sample_db, "a@x.no", "A", admins=["a@x.no"]) == OPERATOR
         return real_now(now)
 
-    monkeypatch.setattr(users, "_now", the_other_first)
+    monkeypatch.setattr(sign_ins, "_now", the_other_first)
     assert _sign_in(sample_db, "a@x.no", "A", admins=["a@x.no"]) == OPERATOR
     with Session(sample_db) as session:
         assert len(session.exec(select(AccessChange)).all()) == 1  # added once
@@ -709,10 +716,10 @@ def test_a_look_alike_address_gets_no_one_elses_role(sample_db):
         ),
     }
     for address, message in refusals.items():
-        with pytest.raises(users.SignInRefused) as refused:
+        with pytest.raises(sign_ins.SignInRefused) as refused:
             _sign_in(sample_db, address, "Mallory", admins=[KARI])
         assert str(refused.value) == message
-        assert not users.sign_out(sample_db, address, subject="m", issued_at=2_000_000_000)
+        assert not sign_ins.sign_out(sample_db, address, subject="m", issued_at=2_000_000_000)
     assert _stored(sample_db) == before
 
 
@@ -765,13 +772,13 @@ def test_invisible_characters_and_loose_marks_get_no_role_and_are_stored_nowhere
     users.set_user(sample_db, KARI, Role.ADMIN, by=Actor("x"), scope=OPERATOR)
     before = _stored(sample_db)
     for address in ("ka\ufe0fri@x.no", "ka\u3164ri@x.no", "k\u030aari@x.no"):
-        with pytest.raises(users.SignInRefused) as refused:
+        with pytest.raises(sign_ins.SignInRefused) as refused:
             _sign_in(sample_db, address, "Mallory", admins=[KARI])
         assert str(refused.value) == email_problem(address)
         with pytest.raises(users.AccessError) as refused:
             users.set_user(sample_db, address, Role.ADMIN, by=Actor("x"), scope=OPERATOR)
         assert str(refused.value) == email_problem(address)
-    assert users.admin_emails("ka\u034fri@x.no, ada@x.no") == ["ada@x.no"]
+    assert sign_ins.admin_emails("ka\u034fri@x.no, ada@x.no") == ["ada@x.no"]
     assert _stored(sample_db) == before
 
 
@@ -794,10 +801,10 @@ def test_a_look_alike_address_is_refused_by_the_admin_setting_tilgang_and_the_cl
     url = database(SAMPLE_REGISTER)
     engine = db.get_engine(url)
     # In IA_ADMIN_EMAILS it is left out (it is nobody's key), and it does not make Kari admin.
-    assert users.admin_emails(f"{KELVIN_KARI}, ada@x.no") == ["ada@x.no"]
-    with pytest.raises(users.SignInRefused, match="U\\+212A"):
+    assert sign_ins.admin_emails(f"{KELVIN_KARI}, ada@x.no") == ["ada@x.no"]
+    with pytest.raises(sign_ins.SignInRefused, match="U\\+212A"):
         _sign_in(engine, KELVIN_KARI, "Mallory", admins=[KARI])
-    assert _sign_in(engine, KARI, "Kari", admins=users.admin_emails(KELVIN_KARI)) is None
+    assert _sign_in(engine, KARI, "Kari", admins=sign_ins.admin_emails(KELVIN_KARI)) is None
     before = _stored(engine)
     with pytest.raises(users.AccessError) as refused:
         users.set_user(engine, KELVIN_KARI, Role.ADMIN, by=Actor("x"), scope=OPERATOR)
@@ -815,13 +822,13 @@ def test_a_user_is_bound_to_the_account_that_first_signs_in(sample_db):
     assert _sign_in(sample_db, KARI, sub="karis-konto", iat=1_900_000_000) == OVERSIGHT
     assert _stored(sample_db)[0] == [(KARI, Role.OVERSIGHT, "karis-konto")]
     before = _stored(sample_db)
-    with pytest.raises(users.SignInRefused) as refused:
+    with pytest.raises(sign_ins.SignInRefused) as refused:
         _sign_in(sample_db, "Kari@X.no", sub="en-annen-konto")
     assert str(refused.value) == ANOTHER_ACCOUNT
-    with Session(sample_db) as session, pytest.raises(users.SignInRefused):
-        users.current_scope(session, KARI, subject="en-annen-konto", issued_at=1_900_000_001)
+    with Session(sample_db) as session, pytest.raises(sign_ins.SignInRefused):
+        sign_ins.current_scope(session, KARI, subject="en-annen-konto", issued_at=1_900_000_001)
     # the other account's «Logg ut» ends nothing of Kari's
-    assert not users.sign_out(sample_db, KARI, subject="en-annen-konto", issued_at=1_900_000_002)
+    assert not sign_ins.sign_out(sample_db, KARI, subject="en-annen-konto", issued_at=1_900_000_002)
     assert _stored(sample_db) == before
 
     # Kari's account at the provider is replaced: an admin clears the binding (logged), and
@@ -837,10 +844,10 @@ def test_a_user_is_bound_to_the_account_that_first_signs_in(sample_db):
     assert (last.email, last.action, last.role, last.changed_by) == (
         KARI, "kontokobling fjernet", Role.OVERSIGHT, "Ada (ada@x.no)"
     )  # fmt: skip
-    with pytest.raises(users.SessionEnded):
+    with pytest.raises(sign_ins.SessionEnded):
         _sign_in(sample_db, KARI, sub="karis-konto", iat=1_900_000_000)
     assert _sign_in(sample_db, KARI, sub="karis-nye-konto") == OVERSIGHT  # bound anew
-    with pytest.raises(users.SignInRefused, match="knyttet til en annen konto"):
+    with pytest.raises(sign_ins.SignInRefused, match="knyttet til en annen konto"):
         _sign_in(sample_db, KARI, sub="karis-konto")
 
 
@@ -848,7 +855,7 @@ def test_an_admin_from_the_setting_is_bound_from_the_first_sign_in(sample_db):
     assert _sign_in(sample_db, "a@x.no", "A", admins=["a@x.no"], sub="a-konto") == OPERATOR
     before = _stored(sample_db)
     assert before[0] == [("a@x.no", Role.ADMIN, "a-konto")]
-    with pytest.raises(users.SignInRefused, match=r"Adressen a@x\.no er knyttet til en annen"):
+    with pytest.raises(sign_ins.SignInRefused, match=r"Adressen a@x\.no er knyttet til en annen"):
         _sign_in(sample_db, "a@x.no", "A", admins=["a@x.no"], sub="b-konto")
     assert _stored(sample_db) == before
 
@@ -877,15 +884,15 @@ def test_clearing_a_binding_that_cannot_be_cleared_is_refused_and_changes_nothin
 def test_a_sign_in_without_its_account_or_time_is_refused(sample_db):
     users.set_user(sample_db, KARI, Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR)
     before = _stored(sample_db)
-    with pytest.raises(users.SignInRefused) as refused:
-        users.sign_in(sample_db, KARI, subject="", issued_at=1_900_000_000)
+    with pytest.raises(sign_ins.SignInRefused) as refused:
+        sign_ins.sign_in(sample_db, KARI, subject="", issued_at=1_900_000_000)
     assert str(refused.value) == (
         "Innloggingstjenesten sendte ingen konto-ID (sub), så innloggingen kan ikke knyttes "
         "til en bruker"
     )
     for iat in (0, True, "1900000000"):
-        with pytest.raises(users.SignInRefused) as refused:
-            users.sign_in(sample_db, KARI, subject="k", issued_at=iat)
+        with pytest.raises(sign_ins.SignInRefused) as refused:
+            sign_ins.sign_in(sample_db, KARI, subject="k", issued_at=iat)
         assert str(refused.value) == (
             "Innloggingstjenesten sendte ikke når innloggingen ble gjort (iat), så den kan "
             "ikke kontrolleres mot en utlogging"
@@ -899,22 +906,22 @@ def test_signing_out_ends_every_sign_in_of_the_user_seen_so_far(sample_db):
     for iat in (phone, laptop, phone):  # the phone's next click, after the laptop signed in
         assert _sign_in(sample_db, KARI, sub="k", iat=iat) == OVERSIGHT
     assert _stored(sample_db)[1] == [(KARI, laptop, 0)]
-    assert users.sign_out(sample_db, KARI, subject="k", issued_at=phone)
+    assert sign_ins.sign_out(sample_db, KARI, subject="k", issued_at=phone)
     ended = _stored(sample_db)
     assert ended[1] == [(KARI, laptop, laptop + 1)]
     # The phone's copied cookie and the laptop's open tab: ended, and nothing recorded.
     for iat in (phone, laptop):
-        with pytest.raises(users.SessionEnded):
+        with pytest.raises(sign_ins.SessionEnded):
             _sign_in(sample_db, KARI, sub="k", iat=iat)
-        with Session(sample_db) as session, pytest.raises(users.SessionEnded):
-            users.current_scope(session, KARI, subject="k", issued_at=iat)
-        assert not users.sign_out(sample_db, KARI, subject="k", issued_at=iat)
+        with Session(sample_db) as session, pytest.raises(sign_ins.SessionEnded):
+            sign_ins.current_scope(session, KARI, subject="k", issued_at=iat)
+        assert not sign_ins.sign_out(sample_db, KARI, subject="k", issued_at=iat)
     assert _stored(sample_db) == ended
     # The same second as the newest sign-in seen counts as before the sign-out (above); the
     # provider's next second is a new sign-in.
     assert _sign_in(sample_db, KARI, sub="k", iat=laptop + 1) == OVERSIGHT
     with Session(sample_db) as session:
-        scope = users.current_scope(session, KARI, subject="k", issued_at=laptop + 1)
+        scope = sign_ins.current_scope(session, KARI, subject="k", issued_at=laptop + 1)
     assert scope == OVERSIGHT
     assert _stored(sample_db)[1] == [(KARI, laptop + 1, laptop + 1)]
 
@@ -924,15 +931,15 @@ def test_an_admin_changing_or_removing_a_user_ends_their_sign_ins(sample_db):
     users.set_user(sample_db, KARI, Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR)
     assert _sign_in(sample_db, KARI, sub="k", iat=t) == OVERSIGHT
     users.set_user(sample_db, KARI, Role.ADMIN, by=Actor("x"), scope=OPERATOR)  # changed
-    with pytest.raises(users.SessionEnded):
+    with pytest.raises(sign_ins.SessionEnded):
         _sign_in(sample_db, KARI, sub="k", iat=t)
     assert _sign_in(sample_db, KARI, sub="k", iat=t + 1) == OPERATOR
     users.set_user(sample_db, "ada@x.no", Role.ADMIN, by=Actor("x"), scope=OPERATOR)
     users.remove_user(sample_db, KARI, by=Actor("ada@x.no"), scope=OPERATOR)
-    with pytest.raises(users.SessionEnded):  # removed: the sign-in has ended, not only the role
+    with pytest.raises(sign_ins.SessionEnded):  # removed: the sign-in has ended, not only the role
         _sign_in(sample_db, KARI, sub="k", iat=t + 1)
     users.set_user(sample_db, KARI, Role.OVERSIGHT, by=Actor("ada@x.no"), scope=OPERATOR)
-    with pytest.raises(users.SessionEnded):  # given access again: the old cookie stays ended
+    with pytest.raises(sign_ins.SessionEnded):  # given access again: the old cookie stays ended
         _sign_in(sample_db, KARI, sub="k", iat=t + 1)
     assert _sign_in(sample_db, KARI, sub="k", iat=t + 2) == OVERSIGHT  # still bound to «k»
     # Adding a user does not end the sign-in of someone waiting for a role.
@@ -1113,7 +1120,7 @@ def test_a_user_removed_and_added_again_keeps_the_account_it_was_bound_to(sample
     )
     assert _stored(sample_db)[0] == [(KARI, Role.OVERSIGHT, "karis-konto")]
     before = _stored(sample_db)
-    with pytest.raises(users.SignInRefused) as refused:  # the next account cannot take it
+    with pytest.raises(sign_ins.SignInRefused) as refused:  # the next account cannot take it
         _sign_in(sample_db, KARI, sub="en-annen-konto", iat=t + 2)
     assert str(refused.value) == ANOTHER_ACCOUNT
     assert _stored(sample_db) == before
@@ -1145,11 +1152,11 @@ def test_only_a_change_of_role_or_councils_ends_the_users_sign_ins(sample_db):
     users.set_user(
         sample_db, KARI, Role.SECRETARIAT, [troms, finnmark], by=Actor("x"), scope=OPERATOR
     )
-    with pytest.raises(users.SessionEnded):  # councils changed
+    with pytest.raises(sign_ins.SessionEnded):  # councils changed
         _sign_in(sample_db, KARI, sub="k", iat=t)
     assert _sign_in(sample_db, KARI, sub="k", iat=t + 1).councils == {troms, finnmark}
     users.set_user(sample_db, KARI, Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR)
-    with pytest.raises(users.SessionEnded):  # role changed
+    with pytest.raises(sign_ins.SessionEnded):  # role changed
         _sign_in(sample_db, KARI, sub="k", iat=t + 1)
     # An admin editing their own name stays signed in.
     users.set_user(sample_db, "ada@x.no", Role.ADMIN, by=Actor("x"), scope=OPERATOR)
@@ -1167,7 +1174,7 @@ def test_a_new_sign_in_the_database_will_not_store_gets_no_access_and_is_told_wh
     assert _sign_in(sample_db, KARI, sub="k", iat=t) == OVERSIGHT
     before = _stored(sample_db)
     read_only(sample_db)
-    with pytest.raises(users.SignInNotStored) as refused:
+    with pytest.raises(sign_ins.SignInNotStored) as refused:
         _sign_in(sample_db, KARI, sub="k", iat=t + 1)
     label = database_label(sample_db.url.render_as_string(hide_password=False))
     assert str(refused.value) == (

@@ -353,7 +353,7 @@ def test_0006_keeps_the_users_and_binds_each_at_their_next_sign_in(fresh_db):
     upgraded: the user is kept, bound to no account yet, and no sign-in has ended; the next
     sign-in binds the user and is recorded."""
     from ia_data.domain.access import OVERSIGHT, Role
-    from ia_data.storage import users
+    from ia_data.storage import sign_ins, users
 
     users.set_user(
         fresh_db, "kari@x.no", Role.OVERSIGHT, name="Kari", by=Actor("x"), scope=OPERATOR
@@ -369,7 +369,8 @@ def test_0006_keeps_the_users_and_binds_each_at_their_next_sign_in(fresh_db):
         states = connection.execute(text("SELECT COUNT(*) FROM signinstate")).scalar_one()
     assert [tuple(row) for row in kept] == [("kari@x.no", "Kari", "oversikt", None)]
     assert states == 0
-    assert users.sign_in(fresh_db, "kari@x.no", subject="k", issued_at=1_900_000_000) == OVERSIGHT
+    signed_in = sign_ins.sign_in(fresh_db, "kari@x.no", subject="k", issued_at=1_900_000_000)
+    assert signed_in == OVERSIGHT
     with fresh_db.connect() as connection:
         bound = connection.execute(text("SELECT subject FROM appuser")).scalar_one()
         seen = connection.execute(text("SELECT newest_seen, counts_from FROM signinstate")).one()
@@ -383,10 +384,11 @@ def test_0007_keeps_the_sign_ins_and_a_removed_user_added_again_keeps_its_bindin
     """A database of 0006 with a bound user and its sign-ins, upgraded: all kept, nothing
     ended; removed and added again from then on, the user keeps its account."""
     from ia_data.domain.access import OVERSIGHT, Role
-    from ia_data.storage import users
+    from ia_data.storage import sign_ins, users
 
     users.set_user(fresh_db, "kari@x.no", Role.OVERSIGHT, by=Actor("x"), scope=OPERATOR)
-    assert users.sign_in(fresh_db, "kari@x.no", subject="k", issued_at=1_900_000_000) == OVERSIGHT
+    signed_in = sign_ins.sign_in(fresh_db, "kari@x.no", subject="k", issued_at=1_900_000_000)
+    assert signed_in == OVERSIGHT
     downgrade(fresh_db, "0006")
     assert "subject" not in {c["name"] for c in inspect(fresh_db).get_columns("signinstate")}
     assert schema.upgrade(fresh_db) == HEAD

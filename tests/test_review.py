@@ -306,7 +306,7 @@ def test_the_coordination_role_is_given_by_ia_data_users(fresh_db, capsys):
     reviews; given councils, refused (as the oversight group)."""
     from ia_data.cli import main
     from ia_data.domain.access import Role
-    from ia_data.storage.users import user_scope
+    from ia_data.storage.sign_ins import user_scope
 
     url = fresh_db.url.render_as_string(hide_password=False)
     assert main(["--db", url, "users", "add", "kari@nav.no", "--role", "koordinering"]) == 0

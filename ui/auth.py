@@ -3,7 +3,7 @@ Connect (``st.login``), the role read from the database on every run (so a chang
 on the user's next click), and the open modes.
 
 - ``[auth]`` in the secrets: everyone signs in; a user with no role sees whom to ask. Every
-  run checks the sign-in (``users.sign_in``): an address the provider has not verified, one
+  run checks the sign-in (``sign_ins.sign_in``): an address the provider has not verified, one
   that only looks like another, or one bound to another account at the provider gets no
   role, and a sign-in from before the user signed out («Logg ut», ``sign_out``) is shown the
   sign-in page again. A new sign-in is stored before it gets access; when the database takes
@@ -35,7 +35,7 @@ from ia_data.domain.access import (
     address_verified,
     normal_email,
 )
-from ia_data.storage import db, users
+from ia_data.storage import db, sign_ins
 from ia_data.storage.engine import database_problem, is_demo
 
 _VISITOR = "_ia_visitor"  # session state: the visitor of the current run
@@ -155,12 +155,12 @@ def _signed_in() -> Visitor:
     if not email or not address_verified(st.user):
         return Visitor(Mode.SIGN_IN, None, "", name, logged_in=True, **token)
     try:
-        scope = users.sign_in(db.get_engine(), email, name or email, **token)
-    except users.SessionEnded:
+        scope = sign_ins.sign_in(db.get_engine(), email, name or email, **token)
+    except sign_ins.SessionEnded:
         return Visitor(Mode.SIGN_IN, ended=True)
-    except users.SignInRefused as exc:
+    except sign_ins.SignInRefused as exc:
         return Visitor(Mode.SIGN_IN, None, email, name or email, True, refusal=str(exc), **token)
-    except users.SignInNotStored as exc:  # fail closed: «Logg ut» could not end it
+    except sign_ins.SignInNotStored as exc:  # fail closed: «Logg ut» could not end it
         return Visitor(Mode.SIGN_IN, None, email, name or email, True, unstored=str(exc), **token)
     email = normal_email(email)
     return Visitor(Mode.SIGN_IN, scope, email, name or email, logged_in=True, **token)
@@ -216,13 +216,13 @@ def _scope_now(signed_in: Visitor) -> Scope | None:
     since (signed out in another tab, changed by an admin)."""
     with Session(db.get_engine()) as session:
         try:
-            return users.current_scope(
+            return sign_ins.current_scope(
                 session,
                 signed_in.email,
                 subject=signed_in.subject,
                 issued_at=signed_in.issued_at,
             )
-        except (users.SessionEnded, users.SignInRefused):
+        except (sign_ins.SessionEnded, sign_ins.SignInRefused):
             return None
 
 
@@ -233,7 +233,7 @@ def end_session(signed_in: Visitor) -> str | None:
     if signed_in.mode != Mode.SIGN_IN or not signed_in.email or signed_in.refusal:
         return None
     try:
-        users.sign_out(
+        sign_ins.sign_out(
             db.get_engine(),
             signed_in.email,
             subject=signed_in.subject,

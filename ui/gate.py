@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ia_data.settings import OPEN_SETTING
-from ia_data.storage.users import admin_emails
+from ia_data.storage.sign_ins import admin_emails
 from ui.auth import Mode, Visitor, end_session
 from ui.demo import demo_additions, demo_failed, demo_loading
 from ui.display import NARROW, WIDE
