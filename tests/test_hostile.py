@@ -18,8 +18,11 @@ from pathlib import Path
 
 import hostile
 import pytest
+from openpyxl import load_workbook
+from plans import plan_sheets
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
+from workbooks import xlsx
 
 from ia_data.domain import limits
 from ia_data.domain.access import OPERATOR
@@ -329,3 +332,15 @@ def test_a_data_cell_merged_over_two_rows_is_empty_in_the_second(stocked_db):
     assert ["Aktiviteter, rad 3, kolonne «Type»: Type mangler"] == refused(
         stocked_db, "flettet.xlsx", hostile.merged_data_cell()
     )
+
+
+def test_a_plan_workbook_is_read_under_the_same_checks_as_a_report(stocked_db):
+    """An action plan (issue 25) goes through the same reading as a report — the checks
+    before the reader, in the worker — so a plan whose sheet spans millions of cells is
+    refused for it, by name, and stores nothing."""
+    book = load_workbook(io.BytesIO(xlsx(plan_sheets())))
+    book["Handlingsplan"]["XFD1048576"] = "x"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    expected = too_many_cells("A1", "XFD1048576").replace("«Aktiviteter»", "«Handlingsplan»")
+    assert [expected] == refused(stocked_db, "handlingsplan.xlsx", buffer.getvalue())
