@@ -6,6 +6,7 @@ Each reads its parameter (through ``links``) only when its widget has no valid v
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -345,3 +346,38 @@ def approved_filter() -> bool:
     else:
         st.query_params.pop("godkjent", None)
     return chosen
+
+
+class YearFilters(NamedTuple):
+    """What a page about one year was asked to show (``None``: a filter the page has not)."""
+
+    year: int
+    as_of: date | None
+    goal: int | None
+    approved_only: bool
+
+    def query(self, council_ids: list[int]) -> dict:
+        """These filters and the councils chosen as the library's queries take them: the
+        year, the status date where the page has one, the councils (none chosen: ``None``,
+        every council in scope) and whether only approved versions count. The sub-goal is
+        left to each query that narrows by it."""
+        asked = {
+            "year": self.year,
+            "council_ids": council_ids or None,
+            "approved_only": self.approved_only,
+        }
+        if self.as_of is not None:
+            asked["as_of"] = self.as_of
+        return asked
+
+
+def year_filters(years: list[int], *, as_of: bool = False, goal: bool = False) -> YearFilters:
+    """The row of filters a page about one year starts with, in the same order on every
+    page: the year (the newest by default), the status date and the sub-goal where the page
+    asks for them, and «Bare godkjente rapporter»."""
+    with st.container(horizontal=True):
+        year = year_filter(years, default=years[0])
+        chosen_as_of = as_of_filter() if as_of else None
+        chosen_goal = goal_filter() if goal else None
+        approved_only = approved_filter()
+    return YearFilters(year, chosen_as_of, chosen_goal, approved_only)

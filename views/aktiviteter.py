@@ -76,20 +76,11 @@ LIST_LIMIT = 3000
 rules = ui.data.rules()
 years = ui.data.page_start(TEXT)
 
-with st.container(horizontal=True):
-    year = ui.filters.year_filter(years, default=years[0])
-    goal = ui.filters.goal_filter()
-    approved_only = ui.filters.approved_filter()
+asked = ui.filters.year_filters(years, goal=True)
+year, _, goal, approved_only = asked
 council_ids = ui.filters.council_filter_for([year])
-coverage_rows = ui.data.read(
-    overview,
-    year=year,
-    rules=rules,
-    as_of=date.today(),
-    council_ids=council_ids or None,
-    goal=None,
-    approved_only=approved_only,
-)
+scoped = asked.query(council_ids)  # as every query of the page takes them
+coverage_rows = ui.data.read(overview, rules=rules, as_of=date.today(), goal=None, **scoped)
 ui.review.approved_note(approved_only)
 if not coverage_rows:
     st.info(TEXT["no_rows"])
@@ -97,28 +88,13 @@ if not coverage_rows:
 chosen = ", ".join(r.council.name for r in coverage_rows) if council_ids else "alle"
 goal_text = f"delmål {goal}" if goal else "alle delmål"
 filters = [(columns.YEAR, year), (columns.COUNCIL, chosen), (columns.GOALS_TAGGED, goal_text)]
-uploads = ui.data.read(
-    report_uploads, year=year, council_ids=council_ids or None, approved_only=approved_only
-)
+uploads = ui.data.read(report_uploads, **scoped)
 if goal:
     st.info(TEXT["goal_note"].format(goal=goal), icon=":material/filter_alt:")
 
 # --- headline figures ------------------------------------------------------------------
-by_goal = ui.data.read(
-    activity_breakdown,
-    year=year,
-    by="goal",
-    council_ids=council_ids or None,
-    approved_only=approved_only,
-)
-by_type = ui.data.read(
-    activity_breakdown,
-    year=year,
-    by="type",
-    council_ids=council_ids or None,
-    goal=goal,
-    approved_only=approved_only,
-)
+by_goal = ui.data.read(activity_breakdown, by="goal", **scoped)
+by_type = ui.data.read(activity_breakdown, by="type", goal=goal, **scoped)
 with st.container(horizontal=True, border=True):
     st.metric(TEXT["activities"], fmt.number(sum(r.activities for r in by_type)))
     for row in by_goal:
@@ -167,13 +143,7 @@ st.caption(TEXT["coverage_caption"])
 ui.display.goal_legend()
 
 # --- sickness absence against sub-goal 1 ------------------------------------------------
-sickness, points = ui.data.read(
-    sickness_and_activity,
-    year=year,
-    rules=rules,
-    council_ids=council_ids or None,
-    approved_only=approved_only,
-)
+sickness, points = ui.data.read(sickness_and_activity, rules=rules, **scoped)
 if tables.shows_sickness(sickness) and any(p.goal_1 is not None for p in points):
     st.subheader(TEXT["sickness"].format(year=year))
     ui.display.chart(
@@ -183,14 +153,7 @@ if tables.shows_sickness(sickness) and any(p.goal_1 is not None for p in points)
 
 # --- per sub-goal, type and sector -----------------------------------------------------
 st.subheader(TEXT["breakdown"].format(year=year))
-by_sector = ui.data.read(
-    activity_breakdown,
-    year=year,
-    by="sector",
-    council_ids=council_ids or None,
-    goal=goal,
-    approved_only=approved_only,
-)
+by_sector = ui.data.read(activity_breakdown, by="sector", goal=goal, **scoped)
 goal_rows = [r for r in by_goal if goal is None or r.key == f"Delmål {goal}"]
 views = [
     (goal_rows, "goal", "Per delmål", "delmal"),
@@ -231,13 +194,11 @@ with st.container(horizontal=True):
         columns.ACTIVITY_STATUS.name, options["statuses"], "status", TEXT["all_statuses"]
     )
 query = {
-    "year": year,
-    "council_ids": council_ids or None,
+    **scoped,
     "goal": goal,
     "types": types or None,
     "statuses": statuses or None,
     "search": search,
-    "approved_only": approved_only,
 }
 rows, total = ui.data.read(activity_list, limit=LIST_LIMIT, **query)
 if not rows:
@@ -275,13 +236,7 @@ else:
 themes = rules.themes(year)
 if themes is not None:
     st.subheader(TEXT["themes"].format(year=year))
-    themed = ui.data.read(
-        theme_totals,
-        year=year,
-        rules=rules,
-        council_ids=council_ids or None,
-        approved_only=approved_only,
-    )
+    themed = ui.data.read(theme_totals, rules=rules, **scoped)
     if not themed:
         st.info(TEXT["themes_none"].format(year=year))
     else:

@@ -43,10 +43,8 @@ TEXT = {
 rules = ui.data.rules()
 years = ui.data.page_start(TEXT)
 
-with st.container(horizontal=True):
-    year = ui.filters.year_filter(years, default=years[0])
-    as_of = ui.filters.as_of_filter()
-    approved_only = ui.filters.approved_filter()
+asked = ui.filters.year_filters(years, as_of=True)
+year, as_of, _, approved_only = asked
 periods = rules.periods(year)
 period = None
 if len(periods) > 1:  # half-yearly: the whole year or one half
@@ -55,15 +53,7 @@ if len(periods) > 1:  # half-yearly: the whole year or one half
     period = None if chosen == "aret" else chosen
 council_ids = ui.filters.council_filter_for([year])
 
-found = ui.data.read(
-    deviations,
-    rules=rules,
-    year=year,
-    as_of=as_of,
-    council_ids=council_ids or None,
-    period=period,
-    approved_only=approved_only,
-)
+found = ui.data.read(deviations, rules=rules, period=period, **asked.query(council_ids))
 ui.review.approved_note(approved_only)
 what = f"{year} {period}" if period else str(year)
 

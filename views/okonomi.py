@@ -72,9 +72,7 @@ MONEY_MARKS = {"bars": (columns.SHARE_USED,), "alerts": (columns.OVERSPENT,)}
 rules = ui.data.rules()
 years = ui.data.page_start(TEXT)
 
-with st.container(horizontal=True):
-    year = ui.filters.year_filter(years, default=years[0])
-    approved_only = ui.filters.approved_filter()
+year, _, _, approved_only = ui.filters.year_filters(years)
 council_ids = ui.filters.council_filter_for([year])
 rows = ui.data.read(
     money, rules=rules, years=[year], council_ids=council_ids or None, approved_only=approved_only

@@ -74,22 +74,12 @@ rules = ui.data.rules()
 years = ui.data.page_start(TEXT)
 ui.review.sent_back_notice()  # a secretariat's report sent back: said first
 
-with st.container(horizontal=True):
-    year = ui.filters.year_filter(years, default=years[0])
-    as_of = ui.filters.as_of_filter()
-    goal = ui.filters.goal_filter()
-    approved_only = ui.filters.approved_filter()
+asked = ui.filters.year_filters(years, as_of=True, goal=True)
+year, as_of, goal, approved_only = asked
 council_ids = ui.filters.council_filter_for([year])
+scoped = asked.query(council_ids)  # as every query of the page takes them
 
-rows = ui.data.read(
-    overview,
-    year=year,
-    as_of=as_of,
-    rules=rules,
-    council_ids=council_ids or None,
-    goal=goal,
-    approved_only=approved_only,
-)
+rows = ui.data.read(overview, rules=rules, goal=goal, **scoped)
 ui.review.approved_note(approved_only)
 if not rows:
     st.info(TEXT["no_rows"])
@@ -102,14 +92,8 @@ table = tables.overview_table(rows, periods, screen=True, sickness=sickness)
 # The same function as the compiled report's «Nøkkeltall»; a tile of a column's figure is
 # named as the column is.
 figures = headline(rows)
-found = ui.data.read(
-    deviations,
-    rules=rules,
-    year=year,
-    as_of=as_of,
-    council_ids=council_ids or None,
-    approved_only=approved_only,
-)  # the councils that need attention: the same function as «Avvik» and the compiled report
+# The councils that need attention: the same function as «Avvik» and the compiled report.
+found = ui.data.read(deviations, rules=rules, **scoped)
 
 
 def _tile(label: str, kind: DeviationKind, help_key: str) -> None:
@@ -196,14 +180,9 @@ def _overview_file(file_format: str) -> bytes:
     """The overview as a file (its writers imported when a file is asked for: openpyxl)."""
     from ia_data.output.exports import overview_export
 
-    shown = {
-        "year": year,
-        "as_of": as_of,
-        "council_ids": council_ids,
-        "goal": goal,
-        "approved_only": approved_only,
-    }
-    return ui.data.read(overview_export, rules=rules, file_format=file_format, cache=False, **shown)
+    return ui.data.read(
+        overview_export, rules=rules, file_format=file_format, goal=goal, cache=False, **scoped
+    )
 
 
 ui.display.download_pair(
