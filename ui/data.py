@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import NamedTuple
 
 import streamlit as st
 from sqlmodel import Session
@@ -144,13 +145,20 @@ def data_changed() -> None:
     st.session_state.pop(KEPT_CHECKS, None)
 
 
-def page_start(text: dict) -> list[int]:
-    """A page's title and intro, and the years that hold data (newest first). On a
-    database with no data the page says how to get data in (``text["empty"]``) and stops."""
+class PageStart(NamedTuple):
+    rules: Rules  # in force, for the page to hand on
+    years: list[int]  # that hold data, newest first
+
+
+def page_start(text: dict) -> PageStart:
+    """How a page about the data starts: its title and intro, the rules in force and the
+    years that hold data. On a database with no data the page says how to get data in
+    (``text["empty"]``) and stops."""
+    in_force = rules()
     st.title(text["title"])
     st.caption(text["intro"])
     found = read(years_with_data)
     if not found:
         st.info(text["empty"], icon=":material/upload_file:")
         st.stop()
-    return found
+    return PageStart(in_force, found)

@@ -73,8 +73,7 @@ TEXT = {
 }
 LIST_LIMIT = 3000
 
-rules = ui.data.rules()
-years = ui.data.page_start(TEXT)
+rules, years = ui.data.page_start(TEXT)
 
 asked = ui.filters.year_filters(years, goal=True)
 year, _, goal, approved_only = asked

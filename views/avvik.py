@@ -40,8 +40,7 @@ TEXT = {
     "rows": "Antall avvik",
 }
 
-rules = ui.data.rules()
-years = ui.data.page_start(TEXT)
+rules, years = ui.data.page_start(TEXT)
 
 asked = ui.filters.year_filters(years, as_of=True)
 year, as_of, _, approved_only = asked

@@ -69,8 +69,7 @@ TEXT = {
 # a table of money: the share used as bars, overspending in red
 MONEY_MARKS = {"bars": (columns.SHARE_USED,), "alerts": (columns.OVERSPENT,)}
 
-rules = ui.data.rules()
-years = ui.data.page_start(TEXT)
+rules, years = ui.data.page_start(TEXT)
 
 year, _, _, approved_only = ui.filters.year_filters(years)
 council_ids = ui.filters.council_filter_for([year])

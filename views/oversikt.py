@@ -70,8 +70,7 @@ TEXT = {
     "forwarded": "Sendt til Oppfølgingsgruppen",
 }
 
-rules = ui.data.rules()
-years = ui.data.page_start(TEXT)
+rules, years = ui.data.page_start(TEXT)
 ui.review.sent_back_notice()  # a secretariat's report sent back: said first
 
 asked = ui.filters.year_filters(years, as_of=True, goal=True)

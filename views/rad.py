@@ -104,8 +104,7 @@ TEXT = {
     "{first}–{last}.",
 }
 
-rules = ui.data.rules()
-ui.data.page_start(TEXT)
+rules, _ = ui.data.page_start(TEXT)
 
 councils = ui.data.read(council_register)
 ui.review.take_action()  # a comment added to a report's thread, below
