@@ -7,6 +7,7 @@ import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -43,6 +44,7 @@ DOWNLOAD_TEXT = {"csv": "Last ned CSV", "xlsx": "Last ned Excel (XLSX)"}
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOWNLOAD_ICON = ":material/download:"
 
 
 ALERT_STYLE = "color: #8e1c1c; font-weight: 600"
@@ -361,29 +363,43 @@ def _plain(value) -> str:
     return _display(value, plain=True)
 
 
+def file_button(
+    label: str, make, file_name: str, *, mime: str | None, key: str, icon: str = DOWNLOAD_ICON
+) -> None:
+    """A download button whose file ``make()`` builds when the button is pressed, not on
+    every run of the page, for the visitor who saw the button (``as_this_visitor``); the
+    click does not run the page again."""
+    st.download_button(
+        label,
+        data=as_this_visitor(make),
+        file_name=file_name,
+        mime=mime,
+        icon=icon,
+        on_click="ignore",
+        key=key,
+    )
+
+
+# Each format of a table's download: its type and its button's icon.
+DOWNLOAD_FORMATS = {
+    "csv": ("text/csv", DOWNLOAD_ICON),
+    "xlsx": (XLSX_MIME, ":material/table_view:"),
+}
+
+
 def download_pair(make, stem: str, key: str) -> None:
     """The CSV and XLSX buttons of one download; ``make(file_format)`` builds the file
     when a button is pressed (for the user who saw the button)."""
-    make = as_this_visitor(make)
     with st.container(horizontal=True):
-        st.download_button(
-            DOWNLOAD_TEXT["csv"],
-            data=lambda: make("csv"),
-            file_name=f"{stem}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-            key=f"{key}_csv",
-        )
-        st.download_button(
-            DOWNLOAD_TEXT["xlsx"],
-            data=lambda: make("xlsx"),
-            file_name=f"{stem}.xlsx",
-            mime=XLSX_MIME,
-            icon=":material/table_view:",
-            on_click="ignore",
-            key=f"{key}_xlsx",
-        )
+        for ending, (mime, icon) in DOWNLOAD_FORMATS.items():
+            file_button(
+                DOWNLOAD_TEXT[ending],
+                partial(make, ending),
+                f"{stem}.{ending}",
+                mime=mime,
+                icon=icon,
+                key=f"{key}_{ending}",
+            )
 
 
 def download_buttons(table, download: Download, *, key: str) -> None:

@@ -21,9 +21,9 @@ from ia_data.reporting.review import (
 from ia_data.reporting.table import Table
 from ia_data.reporting.tables import review_cell
 from ia_data.storage.review import approve, comment, send_back
-from ui.auth import as_this_visitor, scope
+from ui.auth import scope
 from ui.data import read, write
-from ui.display import XLSX_MIME, Download, show_table
+from ui.display import XLSX_MIME, Download, file_button, show_table
 from ui.text import plain
 
 TEXT = {
@@ -190,13 +190,11 @@ def forwarded_list(key: str = "forwarded") -> None:
         found = read(forwarded_file, forwarded_id=chosen.id, cache=False)
         return found[1] if found else b""
 
-    st.download_button(
+    file_button(
         TEXT["forwarded_button"].format(name=chosen.file_name),
-        data=as_this_visitor(content),
-        file_name=chosen.file_name,
+        content,
+        chosen.file_name,
         mime=XLSX_MIME,
-        icon=":material/download:",
-        on_click="ignore",
         key=f"{key}_download",
     )
 

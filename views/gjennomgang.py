@@ -174,12 +174,11 @@ else:
         )
         file_name = report.file_name or f"opplasting-{row.upload_id}.xlsx"
 
-        st.download_button(
+        ui.display.file_button(
             TEXT["workbook"].format(name=file_name),
-            data=ui.auth.as_this_visitor(partial(ui.data.upload_bytes, row.upload_id)),
-            file_name=file_name,
-            icon=":material/download:",
-            on_click="ignore",
+            partial(ui.data.upload_bytes, row.upload_id),
+            file_name,
+            mime=None,
             key="review_workbook",
         )
 

@@ -4,6 +4,8 @@ template for a chosen year. Each file's card and the confirm are ``ui.upload_car
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 import ui
@@ -66,6 +68,11 @@ ACCEPTED = [
     "application/vnd.ms-excel",
     "application/vnd.oasis.opendocument.spreadsheet",
 ]  # fmt: skip
+# The blank workbooks offered for the chosen year: the button's text, the file, its name.
+TEMPLATES = [
+    ("template_button", template_for_year, "ia-rapportmal", "template_download"),
+    ("plan_template_button", plan_template_for_year, "ia-handlingsplan", "plan_template_download"),
+]
 
 rules = ui.data.rules()
 st.session_state.setdefault("upload_round", 0)
@@ -97,28 +104,14 @@ with right, st.container(border=True):
         index=template_years.index(default_year) if default_year in template_years else 0,
         key="template_year",
     )
-    st.download_button(
-        TEXT["template_button"].format(year=year),
-        data=ui.auth.as_this_visitor(
-            lambda: ui.data.read(template_for_year, year=year, rules=rules)
-        ),
-        file_name=f"ia-rapportmal-{year}.xlsx",
-        mime=ui.display.XLSX_MIME,
-        icon=":material/download:",
-        on_click="ignore",
-        key="template_download",
-    )
-    st.download_button(
-        TEXT["plan_template_button"].format(year=year),
-        data=ui.auth.as_this_visitor(
-            lambda: ui.data.read(plan_template_for_year, year=year, rules=rules)
-        ),
-        file_name=f"ia-handlingsplan-{year}.xlsx",
-        mime=ui.display.XLSX_MIME,
-        icon=":material/download:",
-        on_click="ignore",
-        key="plan_template_download",
-    )
+    for text, make, name, key in TEMPLATES:
+        ui.display.file_button(
+            TEXT[text].format(year=year),
+            partial(ui.data.read, make, year=year, rules=rules),
+            f"{name}-{year}.xlsx",
+            mime=ui.display.XLSX_MIME,
+            key=key,
+        )
 
 if not files:
     ui.upload.forget_upload_checks()

@@ -4,6 +4,8 @@ restore."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 import ui
@@ -148,13 +150,11 @@ with st.container(border=True):
 
     pending = st.session_state.get("restore_pending")
     with st.container(horizontal=True):
-        st.download_button(
+        ui.display.file_button(
             TEXT["download"],
-            data=ui.auth.as_this_visitor(lambda: ui.data.upload_bytes(row.id)),
-            file_name=row.file_name,
+            partial(ui.data.upload_bytes, row.id),
+            row.file_name,
             mime=up.mime_type(row.file_name),
-            icon=":material/download:",
-            on_click="ignore",
             key=f"original_{row.id}",
         )
         if (

@@ -239,25 +239,20 @@ def _compiled_pdf() -> bytes:
 
 
 stem = f"ia-samlet-rapport-{what}-per-{as_of.isoformat()}"
+compiled_files = [  # the button's text and key, the file, its ending, type and icon
+    ("compiled_button", "compiled", _compiled_file, "xlsx", ui.display.XLSX_MIME, "summarize"),
+    ("compiled_pdf", "compiled_pdf", _compiled_pdf, "pdf", "application/pdf", "picture_as_pdf"),
+]
 with st.container(horizontal=True):
-    st.download_button(
-        TEXT["compiled_button"].format(year=what.replace("-", " ")),
-        data=ui.auth.as_this_visitor(_compiled_file),
-        file_name=f"{stem}.xlsx",
-        mime=ui.display.XLSX_MIME,
-        icon=":material/summarize:",
-        on_click="ignore",
-        key="compiled",
-    )
-    st.download_button(
-        TEXT["compiled_pdf"].format(year=what.replace("-", " ")),
-        data=ui.auth.as_this_visitor(_compiled_pdf),
-        file_name=f"{stem}.pdf",
-        mime="application/pdf",
-        icon=":material/picture_as_pdf:",
-        on_click="ignore",
-        key="compiled_pdf",
-    )
+    for text, key, make, ending, mime, icon in compiled_files:
+        ui.display.file_button(
+            TEXT[text].format(year=what.replace("-", " ")),
+            make,
+            f"{stem}.{ending}",
+            mime=mime,
+            icon=f":material/{icon}:",
+            key=key,
+        )
 
 # --- what was forwarded to the oversight group -------------------------------------------
 if ui.auth.scope().everything:
