@@ -129,6 +129,19 @@ def choose_many(label: str, options, *, placeholder: str = "Velg én eller flere
     )
 
 
+def choose_one(label: str, records: dict, describe, *, key: str, **more):
+    """``st.selectbox`` over records (key → record), each written as ``describe(record)``;
+    gives the key chosen. A key the records no longer hold (the list changed under the box,
+    on a click that is still running) is written as nothing rather than fail the page."""
+    return st.selectbox(
+        label,
+        list(records),
+        format_func=lambda k: describe(records[k]) if k in records else "",
+        key=key,
+        **more,
+    )
+
+
 def council_filter(options) -> list[int]:
     """A multiselect of councils (none chosen = all), kept in ``?rad=1,5``."""
     by_id = {c.id: c for c in options}

@@ -24,6 +24,7 @@ from ia_data.storage.review import approve, comment, send_back
 from ui.auth import scope
 from ui.data import read, write
 from ui.display import XLSX_MIME, Download, file_button, show_table
+from ui.filters import choose_one
 from ui.text import plain
 
 TEXT = {
@@ -272,15 +273,10 @@ def route(council_id: int | None = None, key: str = "route") -> None:
     st.caption(TEXT["route_caption"])
     # A report by council and period: the same report whatever version comes next.
     by_report = {(r.council_id, r.year, r.period): r for r in rows}
-    picked = st.selectbox(
+    picked = choose_one(
         TEXT["route_pick"],
-        list(by_report),
-        format_func=lambda k: (
-            f"{by_report[k].council}, {by_report[k].year} {by_report[k].period} "
-            f"({by_report[k].state})"
-            if k in by_report
-            else ""
-        ),
+        by_report,
+        lambda r: f"{r.council}, {r.year} {r.period} ({r.state})",
         key=f"{key}_pick",
     )
     row = by_report[picked]

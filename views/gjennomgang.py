@@ -128,20 +128,16 @@ else:
         ),
     )
     by_upload = {r.upload_id: r for r in queue}
-    picked = st.selectbox(
+    picked = ui.filters.choose_one(
         TEXT["pick"],
-        list(by_upload),
-        format_func=lambda i: (
-            ""
-            if i not in by_upload
-            else TEXT["picked"].format(
-                council=by_upload[i].council,
-                year=by_upload[i].year,
-                period=by_upload[i].period,
-                upload=i,
-                state=by_upload[i].state,
-                days=_waited(days_waiting(by_upload[i], today)),
-            )
+        by_upload,
+        lambda r: TEXT["picked"].format(
+            council=r.council,
+            year=r.year,
+            period=r.period,
+            upload=r.upload_id,
+            state=r.state,
+            days=_waited(days_waiting(r, today)),
         ),
         key="review_pick",
     )

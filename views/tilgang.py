@@ -200,12 +200,10 @@ ui.display.kept_table(ui.notices.contacts_table(contacts), "contacts_table", "ia
 with st.form("contact_form"):
     left, right = st.columns(2)
     named = {c.council_id: c for c in contacts}
-    council_id = left.selectbox(
-        TEXT["contact_council"],
-        list(named),
-        format_func=lambda i: named[i].council if i in named else "",
-        key="contact_council",
-    )
+    with left:
+        council_id = ui.filters.choose_one(
+            TEXT["contact_council"], named, lambda c: c.council, key="contact_council"
+        )
     address = right.text_input(
         TEXT["contact_email"],
         max_chars=254,

@@ -129,12 +129,10 @@ else:
     )
     by_id = {r.id: r for r in rows}
     with st.expander(TEXT["read"]):
-        picked = st.selectbox(
+        picked = ui.filters.choose_one(
             TEXT["read"],
-            list(by_id),
-            format_func=lambda i: (
-                f"Nr. {i}: {by_id[i].subject} → {by_id[i].recipient}" if i in by_id else ""
-            ),
+            by_id,
+            lambda r: f"Nr. {r.id}: {r.subject} → {r.recipient}",
             key="outbox_read",
             label_visibility="collapsed",
         )
@@ -153,15 +151,10 @@ stuck = {r.id: r for r in ui.notices.outbox((OutboxState.FAILED, OutboxState.EXP
 if not stuck:
     st.caption(TEXT["again_none"])
 else:
-    again = st.selectbox(
+    again = ui.filters.choose_one(
         TEXT["again_pick"],
-        list(stuck),
-        format_func=lambda i: (
-            f"Nr. {i}: {stuck[i].kind} til {stuck[i].recipient} "
-            f"({stuck[i].state}: {stuck[i].error})"
-            if i in stuck
-            else ""
-        ),
+        stuck,
+        lambda r: f"Nr. {r.id}: {r.kind} til {r.recipient} ({r.state}: {r.error})",
         key="again_pick",
     )
     if st.button(TEXT["again"], icon=":material/send:", help=TEXT["again_help"], key="again"):
