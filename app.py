@@ -35,36 +35,45 @@ def routes(pages: dict) -> dict:
     return {**pages, "Oversikt": [*pages["Oversikt"], alias]}
 
 
+# The pages by section, in the order of the menu: each its file in ``views/``, its title
+# and its icon. The first is the default page, served at ``/``.
+MENU = {
+    "Oversikt": [
+        ("oversikt", "Oversikt", "table_chart"),
+        ("frister", "Frister", "event"),
+        ("okonomi", "Økonomi", "payments"),
+        ("aktiviteter", "Aktiviteter", "event_note"),
+        ("rad", "Råd", "groups"),
+        ("avvik", "Avvik", "report"),
+    ],
+    "Rapportering": [
+        ("last_opp", "Last opp", "upload_file"),
+        ("opplastinger", "Opplastinger", "history"),
+        ("gjennomgang", "Gjennomgang", "fact_check"),
+        ("varsler", "Varsler", "mail"),
+        ("mine_varsler", "Mine varsler", "notifications"),
+    ],
+    "Administrasjon": [
+        ("tilgang", "Tilgang", "manage_accounts"),
+        ("register", "Register", "account_tree"),
+        ("statistikk", "Statistikk", "query_stats"),
+    ],
+}
+
+
 def pages() -> dict:
-    """The pages by section."""
+    """The pages by section (``MENU``), the first the default."""
+    first = next(iter(MENU.values()))[0]
     return {
-        "Oversikt": [
-            st.Page(
-                "views/oversikt.py",
-                title="Oversikt",
-                icon=":material/table_chart:",
-                default=True,
-                url_path=DEFAULT_PATH,
-            ),
-            st.Page("views/frister.py", title="Frister", icon=":material/event:"),
-            st.Page("views/okonomi.py", title="Økonomi", icon=":material/payments:"),
-            st.Page("views/aktiviteter.py", title="Aktiviteter", icon=":material/event_note:"),
-            st.Page("views/rad.py", title="Råd", icon=":material/groups:"),
-            st.Page("views/avvik.py", title="Avvik", icon=":material/report:"),
-        ],
-        "Rapportering": [
-            st.Page("views/last_opp.py", title="Last opp", icon=":material/upload_file:"),
-            st.Page("views/opplastinger.py", title="Opplastinger", icon=":material/history:"),
-            st.Page("views/gjennomgang.py", title="Gjennomgang", icon=":material/fact_check:"),
-            st.Page("views/varsler.py", title="Varsler", icon=":material/mail:"),
-            st.Page("views/mine_varsler.py", title="Mine varsler", icon=":material/notifications:"),
-        ],
-        "Administrasjon": [
-            st.Page("views/tilgang.py", title="Tilgang", icon=":material/manage_accounts:"),
-            st.Page("views/register.py", title="Register", icon=":material/account_tree:"),
-            st.Page("views/statistikk.py", title="Statistikk", icon=":material/query_stats:"),
-        ],
+        section: [_page(*page, default=page == first) for page in listed]
+        for section, listed in MENU.items()
     }
+
+
+def _page(name: str, title: str, icon: str, default: bool) -> st.Page:
+    """One page of the menu; the default one at ``DEFAULT_PATH``."""
+    served = {"default": True, "url_path": DEFAULT_PATH} if default else {}
+    return st.Page(f"views/{name}.py", title=title, icon=f":material/{icon}:", **served)
 
 
 def stop_before_the_page(exc: Exception, log: str, consequence: str) -> None:
