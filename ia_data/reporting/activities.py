@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from ia_data.domain.access import Scope
 from ia_data.domain.kinds import ActivityStatus
 from ia_data.domain.values import ACTIVITY_TYPES, STATUSES
-from ia_data.reporting.counted import counted
+from ia_data.reporting.counted import counted, where_given
 from ia_data.storage.models import Activity, Council, Meeting, Report, Upload
 from ia_data.storage.register import councils
 
@@ -64,10 +64,7 @@ def report_uploads(
     """The uploads of the counted reports of a year (for an export's ``Om uttrekket``)."""
     council_ids = scope.council_ids(council_ids)
     query = select(Report.upload_id).where(counted(approved_only))
-    if year is not None:
-        query = query.where(Report.year == year)
-    if council_ids is not None:
-        query = query.where(Report.council_id.in_(council_ids))
+    query = where_given(query, (Report.year, year), (Report.council_id, council_ids))
     return sorted(session.exec(query).all())
 
 
@@ -88,13 +85,12 @@ def _activity_scope(
     query, year: int | None, council_ids, goal: int | None, period=None, approved_only=False
 ):
     query = query.select_from(Activity).join(Report, Report.id == Activity.report_id)
-    query = query.where(counted(approved_only))
-    if year is not None:
-        query = query.where(Report.year == year)
-    if period is not None:
-        query = query.where(Report.period == period)
-    if council_ids is not None:
-        query = query.where(Report.council_id.in_(council_ids))
+    query = where_given(
+        query.where(counted(approved_only)),
+        (Report.year, year),
+        (Report.period, period),
+        (Report.council_id, council_ids),
+    )
     if goal is not None:
         query = query.where(_GOAL[goal])
     return query
@@ -364,12 +360,9 @@ def meeting_list(
         .where(counted(approved_only))
         .order_by(Report.council_id, Meeting.date, Meeting.id)
     )
-    if year is not None:
-        query = query.where(Report.year == year)
-    if council_ids is not None:
-        query = query.where(Report.council_id.in_(council_ids))
-    if period is not None:
-        query = query.where(Report.period == period)
+    query = where_given(
+        query, (Report.year, year), (Report.council_id, council_ids), (Report.period, period)
+    )
     return [MeetingRow(*r) for r in session.exec(query).all()]
 
 

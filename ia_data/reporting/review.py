@@ -21,6 +21,7 @@ from ia_data.domain.kinds import (
 )
 from ia_data.reporting import columns as c
 from ia_data.reporting.changes import Changes, stored_changes
+from ia_data.reporting.counted import where_given
 from ia_data.reporting.table import Table
 from ia_data.storage.models import Council, Receipt, Review, ReviewEvent
 
@@ -80,12 +81,9 @@ def review_states(
         .outerjoin(Receipt, key)
         .order_by(Review.year, Review.period, Council.name)
     )
-    if year is not None:
-        query = query.where(Review.year == year)
-    if council_ids is not None:
-        query = query.where(Review.council_id.in_(council_ids))
-    if state is not None:
-        query = query.where(Review.state == state)
+    query = where_given(
+        query, (Review.year, year), (Review.council_id, council_ids), (Review.state, state)
+    )
     rows = []
     for review, name, received_at, how in session.exec(query).all():
         rows.append(
@@ -204,12 +202,12 @@ def review_history(
         .join(Council, Council.id == ReviewEvent.council_id)
         .order_by(ReviewEvent.id)
     )
-    if council_ids is not None:
-        query = query.where(ReviewEvent.council_id.in_(council_ids))
-    if year is not None:
-        query = query.where(ReviewEvent.year == year)
-    if period is not None:
-        query = query.where(ReviewEvent.period == period)
+    query = where_given(
+        query,
+        (ReviewEvent.council_id, council_ids),
+        (ReviewEvent.year, year),
+        (ReviewEvent.period, period),
+    )
     fields = [f for f in ReviewStep.__dataclass_fields__ if f != "council"]
     return [
         ReviewStep(council=name, **{f: getattr(e, f) for f in fields})

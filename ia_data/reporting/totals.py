@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ia_data.domain.access import Scope
-from ia_data.reporting.counted import counted
+from ia_data.reporting.counted import counted, where_given
 from ia_data.storage.models import Report, ReportFigures
 
 GOAL_COUNTS = {1: ReportFigures.goal_1, 2: ReportFigures.goal_2, 3: ReportFigures.goal_3}
@@ -80,10 +80,7 @@ def council_year_totals(
         .where(counted(approved_only), Report.year.in_(list(years)))
         .group_by(Report.council_id, Report.year)
     )
-    if council_ids is not None:
-        query = query.where(Report.council_id.in_(council_ids))
-    if period is not None:
-        query = query.where(Report.period == period)
+    query = where_given(query, (Report.council_id, council_ids), (Report.period, period))
     return {(r[0], r[1]): _totals(r[2:]) for r in session.exec(query).all()}
 
 
