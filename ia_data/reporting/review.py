@@ -23,7 +23,7 @@ from ia_data.reporting import columns as c
 from ia_data.reporting.changes import Changes, stored_changes
 from ia_data.reporting.counted import where_given
 from ia_data.reporting.table import Table
-from ia_data.storage.models import Council, Receipt, Review, ReviewEvent
+from ia_data.storage.models import Council, Receipt, Review, ReviewEvent, record_fields
 
 
 @dataclass
@@ -84,23 +84,15 @@ def review_states(
     query = where_given(
         query, (Review.year, year), (Review.council_id, council_ids), (Review.state, state)
     )
-    rows = []
-    for review, name, received_at, how in session.exec(query).all():
-        rows.append(
-            ReviewRow(
-                council_id=review.council_id,
-                council=name,
-                year=review.year,
-                period=review.period,
-                state=review.state,
-                upload_id=review.upload_id,
-                approved_upload_id=review.approved_upload_id,
-                legacy=review.legacy,
-                updated_at=review.updated_at,
-                received_at=received_at,
-                receipt_given=how == ReceiptHow.GIVEN,
-            )
+    rows = [
+        ReviewRow(
+            council=name,
+            received_at=received_at,
+            receipt_given=how == ReceiptHow.GIVEN,
+            **record_fields(review, ReviewRow),
         )
+        for review, name, received_at, how in session.exec(query).all()
+    ]
     _add_reasons(session, [r for r in rows if r.state == ReviewState.NEEDS_FIXING])
     return rows
 
@@ -208,9 +200,8 @@ def review_history(
         (ReviewEvent.year, year),
         (ReviewEvent.period, period),
     )
-    fields = [f for f in ReviewStep.__dataclass_fields__ if f != "council"]
     return [
-        ReviewStep(council=name, **{f: getattr(e, f) for f in fields})
+        ReviewStep(council=name, **record_fields(e, ReviewStep))
         for e, name in session.exec(query).all()
     ]
 

@@ -451,3 +451,11 @@ class CouncilContact(SQLModel, table=True):
     email: str
     changed_at: datetime
     changed_by: str = ""
+
+
+def record_fields(record: SQLModel, row_class) -> dict:
+    """The fields of ``row_class`` (a dataclass) that the stored ``record`` holds, with its
+    values: a row that a query reads is its record and what the query adds to it (a
+    council's name, a span of periods …)."""
+    held = type(record).model_fields
+    return {f: getattr(record, f) for f in row_class.__dataclass_fields__ if f in held}
