@@ -38,11 +38,13 @@ from ia_data.domain.stats import (
 from ia_data.ingest.statbank import DEFAULT_TIMEOUT, FetchError, fetch_table
 from ia_data.ingest.stats import ParsedSeries, StatsFileError, parse_stats
 from ia_data.storage.engine import writing
-from ia_data.storage.models import County, StatSeries, StatValue
+from ia_data.storage.models import County, StatSeries, StatValue, record_fields
 from ia_data.storage.version import bump_data_version
 
 ADMIN_ONLY = "Ingen tilgang: bare en administrator kan laste statistikk"
 SHIPPED_BY = "følger med appen"  # who loaded a series that ships with the app
+# What a file says of its series, stored as it says it (``ParsedSeries`` → ``StatSeries``).
+DESCRIBED = ("key", "name", "source", "measure", "unit", "period_kind", "form")
 
 
 @dataclass(frozen=True)
@@ -287,13 +289,7 @@ def _add(
     session: Session, parsed: ParsedSeries, file_name: str, by: str, now: datetime
 ) -> StatSeries:
     series = StatSeries(
-        key=parsed.key,
-        name=parsed.name,
-        source=parsed.source,
-        measure=parsed.measure,
-        unit=parsed.unit,
-        period_kind=parsed.period_kind,
-        form=parsed.form,
+        **{f: getattr(parsed, f) for f in DESCRIBED},
         file_name=file_name,
         loaded_at=now,
         loaded_by=by,
@@ -362,22 +358,7 @@ def _info(session: Session, series: StatSeries, span: tuple | None = None) -> Se
     if span is None:
         span = _spans(session, [series.id]).get(series.id, (None, None, 0))
     return SeriesInfo(
-        id=series.id,
-        key=series.key,
-        name=series.name,
-        source=series.source,
-        measure=series.measure,
-        unit=series.unit,
-        period_kind=series.period_kind,
-        form=series.form,
-        file_name=series.file_name,
-        loaded_at=series.loaded_at,
-        loaded_by=series.loaded_by,
-        observations=series.observations,
-        active=series.active,
-        first=span[0],
-        last=span[1],
-        counties=span[2],
+        **record_fields(series, SeriesInfo), first=span[0], last=span[1], counties=span[2]
     )
 
 
