@@ -5,36 +5,31 @@ from __future__ import annotations
 
 from ia_data.reporting import columns as c
 from ia_data.reporting.table import Kroner, Percent, Table
+from ia_data.reporting.tables import GRANT_COLUMNS, USE_COLUMNS, grant_cells, use_cells
 
 
 def money_table(rows, title: str = "Økonomi") -> Table:
-    """Allocated (decision or rule), spent, remaining and share used per council × year."""
-    columns = [
-        c.COUNCIL,
-        c.COUNTIES,
-        c.YEAR,
-        c.ALLOCATED,
-        c.ALLOCATION,
-        c.DECISION_DATE,
-        c.SPENT,
-        c.REMAINING,
-        c.SHARE_USED,
-        c.OVERSPENT,
-        c.ACTIVITIES,
-    ]
+    """Allocated (decision or rule), spent, remaining and share used per council × year: the
+    money cells of every council's year, with the decision's date after the grant."""
     return Table(
-        columns=columns,
+        columns=[
+            c.COUNCIL,
+            c.COUNTIES,
+            c.YEAR,
+            *GRANT_COLUMNS,
+            c.DECISION_DATE,
+            *USE_COLUMNS,
+            c.OVERSPENT,
+            c.ACTIVITIES,
+        ],
         rows=[
             [
                 r.council.name,
                 r.council.county_names,
                 r.year,
-                Kroner(r.allocated_ore) if r.allocated_ore is not None else None,
-                r.allocation_text or None,
+                *grant_cells(r),
                 r.decision_date,
-                Kroner(r.spent_ore),
-                Kroner(r.remaining_ore) if r.remaining_ore is not None else None,
-                Percent(r.share_used) if r.share_used is not None else None,
+                *use_cells(r),
                 r.overspent,
                 r.activities,
             ]

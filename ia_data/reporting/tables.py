@@ -71,16 +71,28 @@ ASSUMED_DUE_MARK = "(antatt frist)"
 GIVEN_MARK = "(oppgitt)"  # GIVEN_NOT_STAMPED, on screen (the legend says it in full)
 
 
-# Money and activity, as every table that shows a council's year has them.
-MONEY_COLUMNS = [c.ALLOCATED, c.ALLOCATION, c.SPENT, c.REMAINING, c.SHARE_USED]
+# Money and activity, as every table that shows a council's year has them: the grant and
+# where it comes from, then what was spent, what remains and the share used.
+GRANT_COLUMNS = [c.ALLOCATED, c.ALLOCATION]
+USE_COLUMNS = [c.SPENT, c.REMAINING, c.SHARE_USED]
+MONEY_COLUMNS = [*GRANT_COLUMNS, *USE_COLUMNS]
 ACTIVITY_COLUMNS = [c.ACTIVITIES, *c.GOALS.values()]
 
 
 def money_cells(money) -> list:
     """Allocated, where it comes from, spent, remaining and share used (``MoneyFigures``)."""
+    return [*grant_cells(money), *use_cells(money)]
+
+
+def grant_cells(money) -> list:
+    """Allocated and where it comes from (none known: empty cells)."""
+    allocated = money.allocated_ore
+    return [Kroner(allocated) if allocated is not None else None, money.allocation_text or None]
+
+
+def use_cells(money) -> list:
+    """Spent, remaining and share used (against no known grant: empty cells)."""
     return [
-        Kroner(money.allocated_ore) if money.allocated_ore is not None else None,
-        money.allocation_text or None,
         Kroner(money.spent_ore),
         Kroner(money.remaining_ore) if money.remaining_ore is not None else None,
         Percent(money.share_used) if money.share_used is not None else None,
