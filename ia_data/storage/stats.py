@@ -391,18 +391,16 @@ def fetch_stats(
     table: str,
     *,
     scope: Scope,
-    by: Actor = UNNAMED,
     timeout: float = DEFAULT_TIMEOUT,
     measure: str | None = None,
     select: dict[str, list[str]] | None = None,
-    key: str | None = None,
-    dry_run: bool = False,
-    now: datetime | None = None,
+    **load,
 ) -> LoadResult:
     """Fetch a table by county and quarter from Statistics Norway's StatBank API
-    (``ingest.statbank``: ``IA_STATBANK_URL``) and load it as ``import_stats`` loads a file.
-    Refused with the reason — offline, too slow, an HTTP error, an answer that is not a
-    table, a file with a problem — and then nothing is stored."""
+    (``ingest.statbank``: ``IA_STATBANK_URL``) and load it as ``import_stats`` loads a file,
+    with what ``load`` says of the loading as ``import_stats`` takes it (``by``, ``key``,
+    ``dry_run``, ``now``). Refused with the reason — offline, too slow, an HTTP error, an
+    answer that is not a table, a file with a problem — and then nothing is stored."""
     name = f"statistikkbanken-{table.strip()}.json"
     if not scope.is_admin:
         return LoadResult(
@@ -416,13 +414,4 @@ def fetch_stats(
         return LoadResult(
             name, ImportStatus.REJECTED, f"Tabell {table}: ikke hentet – {exc}", [str(exc)]
         )
-    return import_stats(
-        engine,
-        fetched.file_name,
-        fetched.data,
-        scope=scope,
-        by=by,
-        key=key,
-        dry_run=dry_run,
-        now=now,
-    )
+    return import_stats(engine, fetched.file_name, fetched.data, scope=scope, **load)
