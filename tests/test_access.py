@@ -66,7 +66,17 @@ from ia_data.reporting.money_tables import money_table
 from ia_data.reporting.overview import overview
 from ia_data.reporting.totals import council_year_totals, report_totals
 from ia_data.reporting.uploads import upload_history, upload_sources, uploaded_periods
-from ia_data.storage import db, register, review, schema, sign_ins, stats, store, users
+from ia_data.storage import (
+    db,
+    register,
+    review,
+    schema,
+    sign_ins,
+    stats,
+    store,
+    users,
+    versions,
+)
 from ia_data.storage.engine import create_bare_engine, database_label
 from ia_data.storage.models import AccessChange, AppUser, Report, SignInState, Upload
 from ia_data.storage.register import councils
@@ -124,7 +134,7 @@ def _public_functions():
         for package in (ia_data.reporting, ia_data.output)
         for info in pkgutil.iter_modules(package.__path__)
     ]
-    modules += [store, users, sign_ins, register, stats, review]
+    modules += [store, versions, users, sign_ins, register, stats, review]
     found = {}
     for module in modules:
         for name, function in inspect.getmembers(module, inspect.isfunction):
@@ -180,7 +190,13 @@ CHECKED = {
     "ia_data.storage.store.restore_upload",
     "ia_data.storage.store.upload_content",
     "ia_data.storage.store.uploads",  # the operator's list (the CLI): see below
-    "ia_data.storage.store.insert_rows",  # inside a store call, not a query
+    "ia_data.storage.versions.insert_rows",  # inside a store call, not a query
+    "ia_data.storage.versions.active_report",
+    "ia_data.storage.versions.store_report",
+    "ia_data.storage.versions.store_plan",
+    "ia_data.storage.versions.deactivate_plan",
+    "ia_data.storage.versions.store_allocations",
+    "ia_data.storage.versions.deactivate_allocations",
     "ia_data.storage.store.lock_councils",  # inside a store call, not a query
     "ia_data.storage.sign_ins.user_scope",  # the scope itself, read at sign-in
     "ia_data.storage.sign_ins.sign_in",
@@ -229,7 +245,14 @@ CHECKED = {
 # of a store call, and the reading of a user's own scope at sign-in (and their own sign-out).
 WITHOUT_SCOPE = {
     "ia_data.storage.store.uploads",
-    "ia_data.storage.store.insert_rows",
+    # the insides of a store call (a new version and the one it replaces)
+    "ia_data.storage.versions.insert_rows",
+    "ia_data.storage.versions.active_report",
+    "ia_data.storage.versions.store_report",
+    "ia_data.storage.versions.store_plan",
+    "ia_data.storage.versions.deactivate_plan",
+    "ia_data.storage.versions.store_allocations",
+    "ia_data.storage.versions.deactivate_allocations",
     "ia_data.storage.store.lock_councils",
     "ia_data.storage.sign_ins.user_scope",
     "ia_data.storage.sign_ins.sign_in",

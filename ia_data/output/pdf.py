@@ -15,16 +15,7 @@ from ia_data.domain import formatting as fmt
 from ia_data.domain.access import Scope
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import Rules
-from ia_data.output.compiled_facts import (
-    CompiledFacts,
-    Part,
-    council_facts,
-    council_plan_parts,
-    plans_summary_parts,
-    summary_facts,
-    themes_parts,
-    whole_year_grant,
-)
+from ia_data.output import compiled_facts as gathered
 from ia_data.reporting import columns as c
 from ia_data.reporting.council_tables import NO_ANSWER, council_reports_table
 from ia_data.reporting.deviations import WHOLE_YEAR_RULE, Deviations, deviations_table
@@ -121,7 +112,7 @@ def _deviations(found: Deviations) -> str:
 
 
 def compiled_pdf(
-    session: Session, rules: Rules, facts: CompiledFacts, as_of: date, now: datetime, *,
+    session: Session, rules: Rules, facts: gathered.CompiledFacts, as_of: date, now: datetime, *,
     scope: Scope,
 ) -> bytes:  # fmt: skip
     """The compiled report as PDF bytes, made of the ``facts`` the XLSX is made of
@@ -132,16 +123,16 @@ def compiled_pdf(
 
 
 def compiled_html(
-    session: Session, rules: Rules, facts: CompiledFacts, as_of: date, now: datetime, *,
+    session: Session, rules: Rules, facts: gathered.CompiledFacts, as_of: date, now: datetime, *,
     scope: Scope,
 ) -> str:  # fmt: skip
     """The compiled report as the HTML the PDF is rendered from."""
     rows, shown, label, found = facts.rows, facts.shown, facts.label, facts.found
     year = facts.year
-    figures = summary_facts(rows, rules, year, shown, facts.on_route, found)
+    figures = gathered.summary_facts(rows, rules, year, shown, facts.on_route, found)
     table = overview_compact_table(rows, shown)
     if facts.half:
-        table = whole_year_grant(table)
+        table = gathered.whole_year_grant(table)
     parts = [
         f"<h1>Samlet rapport fra IA-rådene {_e(label)}</h1>",
         f'<p class="note">Status for rapportene per {fmt.day(as_of)}. Laget '
@@ -162,14 +153,14 @@ def compiled_html(
         notes = _e(" ".join(assumed))
         parts.append(f'<p class="note">«(antatt)»: antatt, ikke bestemt i brevene. {notes}</p>')
     if facts.plans:
-        parts.append(_parts(plans_summary_parts(facts.plans, as_of, "siden"), 2))
+        parts.append(_parts(gathered.plans_summary_parts(facts.plans, as_of, "siden"), 2))
     if facts.themes:
-        parts.append(_parts(themes_parts(facts.themes, rules.themes(year), year), 2))
+        parts.append(_parts(gathered.themes_parts(facts.themes, rules.themes(year), year), 2))
     for row in rows:
         periods = facts.council_periods(session, rules, row, as_of, scope=scope)
         own = [d for d in found.items if d.council.id == row.council.id]
         plan = facts.plans.get(row.council.id)
-        plan_html = _parts(council_plan_parts(plan, as_of), 3) if plan else ""
+        plan_html = _parts(gathered.council_plan_parts(plan, as_of), 3) if plan else ""
         parts.append(_council_page(row, periods, own, rules, year, facts.half, plan_html))
     return (
         '<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8">'
@@ -178,8 +169,8 @@ def compiled_html(
     )
 
 
-def _parts(parts: list[Part], level: int) -> str:
-    """A block both forms show (``compiled.Part``) as HTML: headings at ``level``."""
+def _parts(parts: list[gathered.Part], level: int) -> str:
+    """A block both forms show (``compiled_facts.Part``) as HTML: headings at ``level``."""
     html = []
     for part in parts:
         if part.table is not None:
@@ -195,7 +186,7 @@ def _council_page(row, periods, own, rules: Rules, year: int, half: bool, plan: 
     """One council's page: who it is, its key figures, its deviations, its reports, its
     answers to the five questions and (as HTML) its plan against what it did."""
     council = row.council
-    facts = council_facts(row, rules, year, half)
+    facts = gathered.council_facts(row, rules, year, half)
     reports = council_reports_table(periods).only(
         [c.PERIOD, c.STATUS, c.DUE, c.SUBMITTED, c.ACTION_PLAN, c.ACTIVITIES, c.MEETINGS, c.SPENT]
     )

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Date, func, insert, update
+from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -26,7 +26,7 @@ from ia_data.domain.rules import Rules
 from ia_data.ingest.parse import parse_workbook
 from ia_data.ingest.parsed import ParsedWorkbook, Problem
 from ia_data.notices.outbox import Outcome, enqueued_in
-from ia_data.storage import derived, fictional, plans
+from ia_data.storage import derived, fictional, plans, versions
 from ia_data.storage.engine import writing
 from ia_data.storage.models import (
     Activity,
@@ -34,7 +34,6 @@ from ia_data.storage.models import (
     Council,
     Meeting,
     Plan,
-    PlanMeasure,
     Report,
     Restore,
     Review,
@@ -290,7 +289,9 @@ def _store(engine, result, file_name, data, before, now, by, from_upload_date, g
             content=data,
         )
         if parsed.kind == UploadKind.REPORT:
-            result.replaced_upload_id = _store_report(session, upload, parsed, from_upload_date)
+            result.replaced_upload_id = versions.store_report(
+                session, upload, parsed, from_upload_date
+            )
             day, legacy = given
             receipt = record_arrival(session, upload, by=by, now=now, given=day, legacy=legacy)
             result.received_at = receipt.received_at
@@ -298,9 +299,9 @@ def _store(engine, result, file_name, data, before, now, by, from_upload_date, g
             key = (upload.council_id, upload.year, upload.period)
             result.review_state = session.get(Review, key).state
         elif parsed.kind == UploadKind.PLAN:
-            result.replaced_upload_id = _store_plan(session, upload, parsed)
+            result.replaced_upload_id = versions.store_plan(session, upload, parsed)
         else:
-            _store_allocations(session, upload, parsed)
+            versions.store_allocations(session, upload, parsed)
         bump_data_version(session)
         session.flush()
         result.upload_id = upload.id
@@ -346,19 +347,8 @@ def _same_file(session: Session, result: ImportResult, file_name: str, digest: s
     return True
 
 
-def _active_report(session: Session, council_id: int, year: int, period: str) -> Report | None:
-    return session.exec(
-        select(Report).where(
-            Report.council_id == council_id,
-            Report.year == year,
-            Report.period == period,
-            Report.active == True,  # noqa: E712
-        )
-    ).first()
-
-
 def _active_counts(session: Session, council_id: int, period) -> dict | None:
-    report = _active_report(session, council_id, period.year, period.code)
+    report = versions.active_report(session, council_id, period.year, period.code)
     if report is None:
         return None
     activities = session.exec(select(Activity).where(Activity.report_id == report.id)).all()
@@ -371,196 +361,6 @@ def _active_counts(session: Session, council_id: int, period) -> dict | None:
         "meeting_count": meetings,
         "total_cost_ore": sum(a.cost_ore for a in activities),
     }
-
-
-def _store_report(
-    session: Session, upload: Upload, parsed: ParsedWorkbook, from_upload_date: bool = False
-) -> int | None:
-    period = parsed.period
-    council_id = parsed.council.id
-    old = _active_report(session, council_id, period.year, period.code)
-    replaced = None
-    if old is not None:
-        old.active = False
-        session.add(old)
-        session.exec(update(Upload).where(Upload.id == old.upload_id).values(active=False))
-        replaced = old.upload_id
-    upload.council_id = council_id
-    upload.year = period.year
-    upload.period = period.code
-    upload.activity_count = sum(1 for a in parsed.activities if a.counted)
-    upload.meeting_count = len(parsed.meetings)
-    upload.total_cost_ore = parsed.total_cost_ore
-    session.add(upload)
-    session.flush()
-    report = Report(
-        upload_id=upload.id,
-        council_id=council_id,
-        year=period.year,
-        period=period.code,
-        submitted=parsed.submitted,
-        submitted_from_upload_date=from_upload_date,
-        contact=parsed.contact,
-        chair=parsed.chair,
-        chair_organisation=parsed.chair_organisation,
-        action_plan=parsed.action_plan,
-        action_plan_date=parsed.action_plan_date,
-        **{f"answer_{k}": parsed.answers[k - 1] for k in range(1, 6)},
-    )
-    session.add(report)
-    session.flush()
-    insert_rows(
-        session,
-        Activity.__table__,
-        ACTIVITY_COLUMNS,
-        [
-            (report.id, a.date, a.title, a.type, 1 in a.goals, 2 in a.goals, 3 in a.goals,
-             a.sector, a.participants, a.cost_ore, a.status, a.organiser, a.comment, a.row,
-             a.measure, "|".join(a.themes))
-            for a in parsed.activities
-        ],
-    )  # fmt: skip
-    insert_rows(
-        session,
-        Meeting.__table__,
-        MEETING_COLUMNS,
-        [(report.id, m.date, m.kind, m.present, m.comment, m.row) for m in parsed.meetings],
-    )
-    derived.refresh(session, [report.id])
-    return replaced
-
-
-ACTIVITY_COLUMNS = (
-    "report_id", "date", "title", "type", "goal_1", "goal_2", "goal_3", "sector",
-    "participants", "cost_ore", "status", "organiser", "comment", "source_row", "measure",
-    "themes",
-)  # fmt: skip
-MEETING_COLUMNS = ("report_id", "date", "kind", "present", "comment", "source_row")
-
-
-def insert_rows(session: Session, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert rows (tuples in the order of ``columns``) in one go on the driver.
-
-    SQLAlchemy's own executemany turns every row into a dict and runs each value through
-    its type's processor, which for a secretariat's 10 000 activities costs more than the
-    insert itself. PostgreSQL gets the rows by COPY; elsewhere the statement is compiled
-    once, in the database's own parameter style, and the only conversion is the one the
-    driver lacks: SQLite stores a date as its ISO text (as SQLAlchemy's Date type does
-    there)."""
-    if not rows:
-        return
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        # PostgreSQL's COPY, in the same transaction: one stream of rows instead of 10 000
-        # INSERT statements (about a fifth of the time for a large report).
-        listed = ", ".join(f'"{c}"' for c in columns)
-        cursor = connection.connection.driver_connection.cursor()
-        with cursor.copy(f'COPY "{table.name}" ({listed}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
-    if connection.dialect.name == "sqlite":
-        for i in (i for i, c in enumerate(columns) if isinstance(table.c[c].type, Date)):
-            rows = [(*r[:i], r[i] and r[i].isoformat(), *r[i + 1 :]) for r in rows]
-    if compiled.positiontup is not None:  # qmark/format: by position
-        order = [columns.index(name) for name in compiled.positiontup]
-        params = (
-            rows
-            if order == list(range(len(columns)))
-            else [tuple(r[i] for i in order) for r in rows]
-        )
-    else:  # named/pyformat: by name
-        params = [dict(zip(columns, r, strict=True)) for r in rows]
-    connection.exec_driver_sql(compiled.string, params)
-
-
-def _store_plan(session: Session, upload: Upload, parsed: ParsedWorkbook) -> int | None:
-    """Store a plan as the active version of its council's year; returns the upload it
-    replaces (kept, inactive, restorable), if any."""
-    replaced = _deactivate_plan(session, parsed.council.id, parsed.plan_year)
-    upload.council_id = parsed.council.id
-    upload.year = parsed.plan_year
-    upload.total_cost_ore = sum(m.budget_ore or 0 for m in parsed.measures)
-    session.add(upload)
-    session.flush()
-    plan = Plan(
-        upload_id=upload.id,
-        council_id=parsed.council.id,
-        year=parsed.plan_year,
-        adopted=parsed.plan_adopted,
-    )
-    session.add(plan)
-    session.flush()
-    session.add_all(
-        PlanMeasure(
-            plan_id=plan.id,
-            number=m.number,
-            goal=m.goal,
-            goal_1=1 in m.goals,
-            goal_2=2 in m.goals,
-            goal_3=3 in m.goals,
-            measure=m.measure,
-            planned=m.planned,
-            planned_by=m.planned_by,
-            responsible=m.responsible,
-            budget_ore=m.budget_ore,
-            source_row=m.row,
-        )
-        for m in parsed.measures
-    )
-    session.flush()
-    return replaced
-
-
-def _deactivate_plan(session: Session, council_id: int, year: int) -> int | None:
-    """Make the council's active plan for the year inactive (and its upload); returns
-    that upload's id, if there was one."""
-    where = (Plan.council_id == council_id, Plan.year == year, Plan.active == True)  # noqa: E712
-    old = session.exec(select(Plan.upload_id).where(*where)).first()
-    if old is None:
-        return None
-    session.exec(update(Plan).where(*where).values(active=False))
-    session.exec(update(Upload).where(Upload.id == old).values(active=False))
-    return old
-
-
-def _store_allocations(session: Session, upload: Upload, parsed: ParsedWorkbook) -> None:
-    years = sorted({a.year for a in parsed.allocations})
-    upload.year = years[0] if len(years) == 1 else None
-    upload.total_cost_ore = sum(a.amount_ore for a in parsed.allocations)
-    session.add(upload)
-    session.flush()
-    replaced = _activate_allocations(session, [(a.council.id, a.year) for a in parsed.allocations])
-    session.add_all(
-        Allocation(
-            upload_id=upload.id,
-            council_id=a.council.id,
-            year=a.year,
-            amount_ore=a.amount_ore,
-            decision_date=a.decision_date,
-            note=a.note,
-            source_row=a.row,
-        )
-        for a in parsed.allocations
-    )
-    session.flush()
-    derived.sync_allocation_uploads(session, [upload.id, *replaced])
-
-
-def _activate_allocations(session: Session, keys: list[tuple[int, int]]) -> set[int]:
-    """Make the active allocations of these (council id, year) inactive; returns the
-    uploads they came from."""
-    replaced: set[int] = set()
-    for council_id, year in keys:
-        where = (
-            Allocation.council_id == council_id,
-            Allocation.year == year,
-            Allocation.active == True,  # noqa: E712
-        )
-        replaced.update(session.exec(select(Allocation.upload_id).where(*where)).all())
-        session.exec(update(Allocation).where(*where).values(active=False))
-    return replaced
 
 
 class RestoreError(UserError):
@@ -601,7 +401,7 @@ def restore_upload(
             report = session.exec(select(Report).where(Report.upload_id == upload_id)).one()
             if report.active:
                 raise RestoreError(f"Opplasting nr. {upload_id} er allerede den aktive versjonen")
-            current = _active_report(session, report.council_id, report.year, report.period)
+            current = versions.active_report(session, report.council_id, report.year, report.period)
             if current is not None:
                 current.active = False
                 session.add(current)
@@ -618,7 +418,9 @@ def restore_upload(
             what = _restore_plan(session, upload)
         else:
             rows = session.exec(select(Allocation).where(Allocation.upload_id == upload_id)).all()
-            replaced = _activate_allocations(session, [(r.council_id, r.year) for r in rows])
+            replaced = versions.deactivate_allocations(
+                session, [(r.council_id, r.year) for r in rows]
+            )
             for row in rows:
                 row.active = True
                 session.add(row)
@@ -646,7 +448,7 @@ def _restore_plan(session: Session, upload: Upload) -> str:
     plan = session.exec(select(Plan).where(Plan.upload_id == upload.id)).one()
     if plan.active:
         raise RestoreError(f"Opplasting nr. {upload.id} er allerede den aktive versjonen")
-    _deactivate_plan(session, plan.council_id, plan.year)
+    versions.deactivate_plan(session, plan.council_id, plan.year)
     plan.active = upload.active = True
     session.add_all([plan, upload])
     council = session.get(Council, plan.council_id)
