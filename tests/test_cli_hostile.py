@@ -33,6 +33,7 @@ from ia_data.cli import uploads as cli_uploads
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
+from ia_data.ingest import worker
 from ia_data.ingest.parsed import Problem
 from ia_data.storage import db, schema
 from ia_data.storage.engine import database_label
@@ -200,6 +201,11 @@ def without_root():
     for codec in ("utf-8-sig", "cp437"):
         codecs.lookup(codec)
     importlib.import_module("ia_data.output.template")
+    # The reading worker the commands' files go to, started now as root (nobody may not
+    # start that Python either): a fresh one, so that no worker near its last job is
+    # retired, and a new one wanted, while nobody runs.
+    worker._pool.close()
+    worker.warm_up()
     readable = Path(tempfile.mkdtemp(prefix="ia-nobody-"))
     readable.chmod(0o755)
     rules = shutil.copy(settings.current().rules_file, readable / "rules.toml")
