@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 from sqlmodel import Session
+from workbooks import report_xlsx
 
 from ia_data.cli import main
 from ia_data.demo import SAMPLE_DIR
@@ -22,7 +23,7 @@ from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.output.compiled import PDF, compiled_report
 from ia_data.output.compiled_facts import compiled_facts
 from ia_data.output.pdf import compiled_html
-from ia_data.storage import db
+from ia_data.storage import db, store
 
 AS_OF = date(2016, 6, 1)
 NOW = datetime(2016, 6, 1, 12, 0)
@@ -104,11 +105,19 @@ def test_a_half_years_grant_is_the_whole_years(seeded_sqlite_url, rules):
     assert 'Råd uten handlingsplan</td><td class="alert">3</td>' in page
 
 
-def test_text_from_a_workbook_is_escaped(seeded_sqlite_url, rules):
-    """No answer becomes markup: the page holds only the app's own tags."""
-    with Session(db.get_engine(seeded_sqlite_url)) as session:
-        page = _html(session, rules, 2015)
-    assert "<script" not in page and page.count("<html") == 1
+def test_text_from_a_workbook_is_escaped(sqlite_database, rules):
+    """An answer written as markup shows as written: escaped, never a tag."""
+    engine = db.get_engine(sqlite_database())
+    title = "<b>Fet</b> & <script>x()</script>"
+    data = report_xlsx(answers=[title, "Svar 2", "Svar 3", "Svar 4", "Svar 5"])
+    assert store.import_file(engine, "rapport.xlsx", data, scope=OPERATOR).ok
+    with Session(engine) as session:
+        facts = compiled_facts(
+            session, rules, 2012, AS_OF, scope=OPERATOR, period="H1", approved_only=False
+        )
+        page = compiled_html(session, rules, facts, AS_OF, NOW, scope=OPERATOR)
+    assert "&lt;b&gt;Fet&lt;/b&gt; &amp; &lt;script&gt;x()&lt;/script&gt;" in page
+    assert "<script" not in page and "<b>Fet" not in page and page.count("<html") == 1
 
 
 def test_the_command_line_writes_it(seeded_sqlite_url, tmp_path):
