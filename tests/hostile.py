@@ -303,11 +303,11 @@ def billion_laughs(part: str = "sharedStrings") -> bytes:
     )
 
 
-def far_cell(cell: str = "XFD1048576", sheet: str = "Aktiviteter") -> bytes:
-    """A valid report with one more cell, ``x`` in ``cell`` (by default the very last cell
-    of a sheet): a few kB that a reader which fills in every cell between ``A1`` and it
-    would need 17 billion cells for."""
-    book = load_workbook(io.BytesIO(report_xlsx()))
+def far_cell(cell: str = "XFD1048576", sheet: str = "Aktiviteter", data: bytes | None = None):
+    """A valid report (or the workbook ``data``) with one more cell, ``x`` in ``cell`` (by
+    default the very last cell of a sheet): a few kB that a reader which fills in every
+    cell between ``A1`` and it would need 17 billion cells for."""
+    book = load_workbook(io.BytesIO(data or report_xlsx()))
     book[sheet][cell] = "x"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import shutil
 from datetime import date
 
-from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from ia_data.demo import SAMPLE_DIR
@@ -105,30 +104,12 @@ def test_the_script_gives_the_same_bytes_when_run_again(tmp_path):
     assert first == {name: (tmp_path / name).read_bytes() for name in make(tmp_path)}
 
 
-def _done_in(workbook: str) -> set[str]:
-    """The measure numbers a report's workbook has a done activity under, read by hand: the
-    status «Gjennomført», or none (the sheet: «Tom status betyr gjennomført»)."""
-    sheet = load_workbook(SAMPLE_DIR / workbook, read_only=True)["Aktiviteter"]
-    rows = list(sheet.iter_rows(values_only=True))
-    header = next(i for i, row in enumerate(rows) if row[0] == "Dato")
-    names = rows[header]
-    found = set()
-    for row in rows[header + 1 :]:
-        values = dict(zip(names, row, strict=False))
-        status = (values["Status"] or "Gjennomført").strip().lower()
-        if values["Dato"] is not None and values["Tiltak nr."] and status == "gjennomført":
-            found.add(str(values["Tiltak nr."]))
-    return found
-
-
 def test_a_half_year_counts_what_its_own_report_did(seeded_sqlite_url):
-    """Agder 2013: a half-year's «Tiltak gjennomført» (Oversikt and the compiled report of
-    that half) counts the measures its own report did, as its workbook says; the whole year
-    the two halves together."""
+    """Agder 2013, whose plan has 9 measures: a half-year's «Tiltak gjennomført» (Oversikt
+    and the compiled report of that half) counts the measures its own report did, as its
+    workbook says — H1 a done activity under measures 1–6, H2 under 1, 2, 3, 5, 7 and 9 —
+    and the whole year the two halves together (8: all but measure 8)."""
     rules = load_rules(DEFAULT_RULES_FILE)
-    h1 = _done_in("rapport_2013_H1_ia-radet-i-agder.xlsx")
-    h2 = _done_in("rapport_2013_H2_ia-radet-i-agder.xlsx")
-    assert h1 != h1 | h2  # the halves differ: the test tells them apart
     with Session(db.get_engine(seeded_sqlite_url)) as session:
         shown = {}
         for period in ("H1", "H2", None):
@@ -143,10 +124,9 @@ def test_a_half_year_counts_what_its_own_report_did(seeded_sqlite_url):
                                   period=period)
                 if r.council.short_name == "Agder"
             ]  # fmt: skip
-            total = len(agder.measures)
             shown[period] = (row.measures_done, agder.reports)
     assert {
-        "H1": (f"{len(h1)} av {total}", "rapporten for 2013 H1"),
-        "H2": (f"{len(h2)} av {total}", "rapporten for 2013 H2"),
-        None: (f"{len(h1 | h2)} av {total}", "rapportene for 2013"),
+        "H1": ("6 av 9", "rapporten for 2013 H1"),
+        "H2": ("6 av 9", "rapporten for 2013 H2"),
+        None: ("8 av 9", "rapportene for 2013"),
     } == shown
