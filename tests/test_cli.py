@@ -183,6 +183,25 @@ def _parsed(argv, capsys, monkeypatch) -> tuple[int, str, str]:
     return exit_info.value.code, said.out, said.err
 
 
+def test_the_help_loads_no_command_and_no_database_library():
+    """``ia-data --help`` answers at once: it names every command but imports none of the
+    commands' modules, nor SQLAlchemy, pandas or openpyxl."""
+    script = """
+import sys
+from ia_data.cli import main
+from ia_data.cli.parser import COMMANDS
+try:
+    main(["--help"])
+except SystemExit:
+    pass
+commands = {f"ia_data.cli.{module}" for _, module in COMMANDS.values()}
+heavy = ("sqlalchemy", "pandas", "openpyxl")
+print(sorted(m for m in sys.modules if m in commands or m.split(".")[0] in heavy))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert (done.returncode, done.stdout.splitlines()[-1]) == (0, "[]"), done.stderr
+
+
 def test_the_help_is_norwegian(capsys, monkeypatch):
     assert _parsed(["--help"], capsys, monkeypatch) == (0, HELP, "")
     assert _parsed(["history", "-h"], capsys, monkeypatch) == (
@@ -244,6 +263,9 @@ def test_template_history_restore(url, sample_db, tmp_path, capsys):
     assert main(["--db", url, "history"]) == 0
     history = capsys.readouterr().out
     assert "troms-ny.xlsx" in history and "rapport_2015_Ar_ia-radet-i-troms.xlsx" in history
+    # «--db» shortened as argparse takes it: the URL is its value, not the command.
+    assert main(["--d", url, "history"]) == 0
+    assert capsys.readouterr().out == history
     assert main(["--db", url, "restore", "1"]) == 0
     assert "Opplasting nr. 1 er gjenopprettet" in capsys.readouterr().out
     assert [u["active"] for u in uploads(sample_db)] == [False, True]  # newest first

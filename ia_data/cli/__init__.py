@@ -41,10 +41,11 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
 
 def _command_in(argv: Sequence[str]) -> str | None:
     """The command ``argv`` names: its first word that is not an option (nor ``--db``'s
-    value), if it is a command."""
+    value, the option written out or shortened as argparse takes it: ``--d``), if it is a
+    command."""
     words = iter(argv)
     for word in words:
-        if word == "--db":
+        if len(word) > 2 and "--db".startswith(word):
             next(words, None)
         elif not word.startswith("-"):
             return word if word in COMMANDS else None
