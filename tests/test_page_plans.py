@@ -6,6 +6,7 @@ measures before anything is stored, and stores it on confirm; Opplastinger names
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -125,11 +126,29 @@ def tied_url(database):
     return url
 
 
-def test_rad_shows_the_plan_against_what_was_done(app_on, tied_url):
+def test_rad_shows_the_plan_against_what_was_done(app_on, tied_url, monkeypatch):
+    import ui.display
+
+    offered = {}  # each table's download, by the table's key on the page
+    monkeypatch.setattr(
+        ui.display, "download_buttons", lambda table, download, key: offered.update({key: download})
+    )
     with Session(db.get_engine(tied_url)) as session:
         troms = next(c.id for c in councils(session) if c.name == "IA-rådet i Troms")
     at = app_on(tied_url, page="views/rad.py", rad=str(troms), per="2016-01-15")
     assert not at.exception
+    # The plan's files are of its year, overdue as of the status date, from its sources.
+    for key, title in (
+        ("plan_measures", "Handlingsplanen til IA-rådet i Troms 2015"),
+        ("plan_outside", "Aktivitetene til IA-rådet i Troms utenfor planen 2015"),
+    ):
+        download = offered[key]
+        assert (download.title, download.as_of, list(download.years)) == (
+            title,
+            date(2016, 1, 15),
+            [2015],
+        )
+        assert [value for _, value in download.filters] == ["IA-rådet i Troms", 2015]
     assert (
         "**Tiltak med gjennomført aktivitet: 1 av 4** · vedtatt 03.02.2015 · budsjett "
         "80\xa0000 kr · brukt på tiltakene 12\xa0000 kr · 2 forfalt uten aktivitet per 15.01.2016"

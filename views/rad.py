@@ -167,13 +167,14 @@ money_uploads = [i for m in money for i in m.upload_ids]
 council_years = [y.money.year for y in history.years]
 
 
-def _download(key: str, name: str, upload_ids, **more) -> ui.display.Download:
+def _download(key: str, name: str, upload_ids, span=years_span, **more) -> ui.display.Download:
     """The files of a table about the council and its years (``key``: its title and what a
-    row is, in ``TEXT``): ``ia-rad-<id>-`` + ``name``."""
+    row is, in ``TEXT``; ``span``: the years it covers, by default all of the council's):
+    ``ia-rad-<id>-`` + ``name``."""
     return ui.display.Download(
         f"ia-rad-{slug}-{name}",
-        title=TEXT[f"{key}_file"].format(name=council.name, span=years_span),
-        filters=about_filters,
+        title=TEXT[f"{key}_file"].format(name=council.name, span=span),
+        filters=[(columns.COUNCIL, council.name), (columns.YEAR, span)],
         upload_ids=upload_ids,
         row_label=TEXT[f"{key}_rows"],
         approved_only=approved_only,
@@ -369,17 +370,21 @@ else:
             if p.report_upload_id and p.period.year == plan_year
         ),
     ]
+    # one year's plan, its overdue measures as of the status date
+    plan_files = {"span": plan_year, "years": [plan_year], "as_of": as_of}
     ui.display.show_table(
         plan_tables.measures_table(progress, as_of),
         key="plan_measures",
-        download=_download("plan", f"handlingsplan-{plan_year}", plan_uploads),
+        download=_download("plan", f"handlingsplan-{plan_year}", plan_uploads, **plan_files),
     )
     st.markdown(f"**{TEXT['outside']}**")
     if progress.outside or progress.dropped:
         ui.display.show_table(
             plan_tables.outside_table(progress),
             key="plan_outside",
-            download=_download("outside", f"utenfor-planen-{plan_year}", plan_uploads),
+            download=_download(
+                "outside", f"utenfor-planen-{plan_year}", plan_uploads, **plan_files
+            ),
         )
     else:
         st.caption(TEXT["outside_none"].format(year=plan_year))
