@@ -3,6 +3,8 @@ meetings, action plan and the status of each report — with exports of exactly 
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 import ui
@@ -219,36 +221,28 @@ if len(periods) > 1:  # half-yearly: the 2012 letter's combined half-yearly repo
 what = f"{year}" if compiled_period is None else f"{year}-{compiled_period}"
 
 
-def _compiled_file() -> bytes:
-    """The compiled report (its writer imported when it is asked for: openpyxl)."""
+def _compiled(form: str) -> bytes:
+    """The compiled report as XLSX or PDF (its writers imported when it is asked for:
+    openpyxl, WeasyPrint)."""
     from ia_data.output.compiled import compiled_report
 
     return ui.data.read(
-        compiled_report, rules=rules, year=year, as_of=as_of, period=compiled_period, cache=False
-    )
-
-
-def _compiled_pdf() -> bytes:
-    """The compiled report as PDF (its writers imported when it is asked for: WeasyPrint)."""
-    from ia_data.output.compiled import PDF, compiled_report
-
-    return ui.data.read(
         compiled_report, rules=rules, year=year, as_of=as_of, period=compiled_period,
-        form=PDF, cache=False,
+        form=form, cache=False,
     )  # fmt: skip
 
 
 stem = f"ia-samlet-rapport-{what}-per-{as_of.isoformat()}"
-compiled_files = [  # the button's text and key, the file, its ending, type and icon
-    ("compiled_button", "compiled", _compiled_file, "xlsx", ui.display.XLSX_MIME, "summarize"),
-    ("compiled_pdf", "compiled_pdf", _compiled_pdf, "pdf", "application/pdf", "picture_as_pdf"),
+compiled_files = [  # the button's text and key, the form (the file's ending), type and icon
+    ("compiled_button", "compiled", "xlsx", ui.display.XLSX_MIME, "summarize"),
+    ("compiled_pdf", "compiled_pdf", "pdf", "application/pdf", "picture_as_pdf"),
 ]
 with st.container(horizontal=True):
-    for text, key, make, ending, mime, icon in compiled_files:
+    for text, key, form, mime, icon in compiled_files:
         ui.display.file_button(
             TEXT[text].format(year=what.replace("-", " ")),
-            make,
-            f"{stem}.{ending}",
+            partial(_compiled, form),
+            f"{stem}.{form}",
             mime=mime,
             icon=f":material/{icon}:",
             key=key,
