@@ -93,9 +93,10 @@ def tied_activities(session: Session, council_id: int, year: int) -> list[Activi
     )
 
 
-def plan_notes(session: Session, parsed: ParsedWorkbook, replaced_upload_id: int | None):
+def plan_notes(session: Session, parsed: ParsedWorkbook, replaced: Plan | None):
     """What a stored plan means for the reports already in: how many of its measures they
-    name, and the tied activities whose measure this version no longer has."""
+    name, and the tied activities whose measure this version (replacing the active plan
+    ``replaced``, if any) no longer has."""
     activities = tied_activities(session, parsed.council.id, parsed.plan_year)
     numbers = {measure_key(m.number) for m in parsed.measures}
     named = {measure_key(a.measure) for a in activities} & numbers
@@ -103,10 +104,9 @@ def plan_notes(session: Session, parsed: ParsedWorkbook, replaced_upload_id: int
         f"Rapportene for {parsed.plan_year} har aktiviteter under {len(named)} av "
         f"{len(numbers)} tiltak i planen"
     ]
-    if replaced_upload_id is None:
+    if replaced is None:
         return notes
-    old = session.exec(select(Plan.id).where(Plan.upload_id == replaced_upload_id)).one()
-    dropped = measure_numbers(session, old) - numbers
+    dropped = measure_numbers(session, replaced.id) - numbers
     gone = [a for a in activities if measure_key(a.measure) in dropped]
     if gone:
         listed = "; ".join(f"«{a.title}» (tiltak nr. {a.measure})" for a in gone)

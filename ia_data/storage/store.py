@@ -192,20 +192,16 @@ def import_file(
 
 def _refused(parsed: ParsedWorkbook, scope: Scope) -> str:
     """Why the user may not store this file (empty if they may): the oversight group
-    stores nothing, a secretariat only its own councils' reports, and only an admin
-    stores allocation decisions."""
+    stores nothing, a secretariat only its own councils' reports and plans, and only an
+    admin stores allocation decisions."""
     try:
         scope.check_upload()
     except OutsideScope as exc:
         return f"{exc}; ingenting er lagret"
-    if parsed.kind == UploadKind.PLAN and not scope.allows(parsed.council.id):
+    what = {UploadKind.REPORT: "rapporten", UploadKind.PLAN: "handlingsplanen"}.get(parsed.kind)
+    if what and not scope.allows(parsed.council.id):
         return (
-            f"Ingen tilgang: arbeidsboka er handlingsplanen til {parsed.council.name}, men du "
-            f"kan bare laste opp for {scope.described()}; ingenting er lagret"
-        )
-    if parsed.kind == UploadKind.REPORT and not scope.allows(parsed.council.id):
-        return (
-            f"Ingen tilgang: arbeidsboka er rapporten til {parsed.council.name}, men du kan "
+            f"Ingen tilgang: arbeidsboka er {what} til {parsed.council.name}, men du kan "
             f"bare laste opp for {scope.described()}; ingenting er lagret"
         )
     if parsed.kind == UploadKind.ALLOCATION and not scope.is_admin:
@@ -257,7 +253,7 @@ def _note_plan(session: Session, result: ImportResult, before: _Before) -> None:
     if parsed.kind != UploadKind.PLAN:
         return
     current = plans.active_plan(session, parsed.council.id, parsed.plan_year)
-    replaced = current[1].id if current else None
+    replaced = current[0] if current else None
     result.notes = [*before.notes, *plans.plan_notes(session, parsed, replaced)]
 
 
