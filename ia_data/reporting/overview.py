@@ -125,11 +125,7 @@ def overview(
     for report in session.exec(select(Report).where(Report.year == year, counted(approved_only))):
         if period is None or report.period == period:
             reports.setdefault(report.council_id, {})[report.period] = report
-    plans = {
-        p.council_id: p
-        for p in session.exec(select(Plan).where(Plan.year == year, Plan.active == True))  # noqa: E712
-    }
-    done = _measures_done(session, year, council_ids, scope, approved_only, period)
+    plans = _plans(session, year, council_ids, scope, approved_only, period)
     result = []
     for council in infos:
         own = reports.get(council.id, {})
@@ -147,8 +143,9 @@ def overview(
             arrival = received.get((council.id, year, shown.code))
             statuses.append(period_status(rules, shown, arrival, as_of))
         plan, plan_date = _action_plan(stored)
-        if council.id in plans:  # an uploaded plan decides «has an action plan» for its year
-            plan, plan_date = True, plans[council.id].adopted
+        progress = plans.get(council.id)
+        if progress and progress.has_plan:  # an uploaded plan decides for its year
+            plan, plan_date = True, progress.adopted
         result.append(
             OverviewRow(
                 **vars(money),
@@ -158,20 +155,20 @@ def overview(
                 action_plan_date=plan_date,
                 periods=statuses,
                 reported=bool(stored),
-                measures_done=done.get(council.id),
-                plan_upload_id=plans[council.id].upload_id if council.id in plans else None,
+                measures_done=progress.done_text if progress else None,
+                plan_upload_id=progress.upload_id if progress else None,
             )
         )
     return result
 
 
-def _measures_done(session: Session, year: int, council_ids, scope: Scope, approved_only, period):
-    """Council id → «5 av 8» (or «ingen plan»), when any council has a plan for the year; of
-    a half-year, by what its report did."""
+def _plans(session: Session, year: int, council_ids, scope: Scope, approved_only, period):
+    """Council id → its plan for the year against what was done (of a half-year, by what
+    its report did), when any council has a plan for the year; else none."""
     if not session.exec(select(Plan.id).where(Plan.year == year)).first():
         return {}
     found = plan_progress(
         session, year, scope=scope, council_ids=council_ids, approved_only=approved_only,
         period=period,
     )  # fmt: skip
-    return {p.council.id: p.done_text for p in found}
+    return {p.council.id: p for p in found}
