@@ -21,7 +21,7 @@ from ia_data.reporting.deviations import Deviations, deviations
 from ia_data.reporting.headline import headline
 from ia_data.reporting.overview import OverviewRow, overview
 from ia_data.reporting.plan_tables import measures_table, outside_table, plans_summary_table
-from ia_data.reporting.plans import DONE_RULE, CouncilPlan, plan_progress
+from ia_data.reporting.plans import DONE_RULE, CouncilPlan
 from ia_data.reporting.review import ReviewRow, review_states
 from ia_data.reporting.table import Kroner, Percent, Table
 from ia_data.reporting.tables import NO_REPORT, action_plan_cell
@@ -88,7 +88,7 @@ def compiled_facts(
         on_route=route(rows, states),
         found=deviations(session, rules, year, as_of, scope=scope, period=period, **only),
         themes=themed,
-        plans=_plans(session, year, rows, scope, approved_only, period),
+        plans=_plans(rows),
     )
 
 
@@ -239,17 +239,11 @@ def council_facts(
     return facts
 
 
-def _plans(session, year, rows, scope, approved_only, period) -> dict[int, CouncilPlan]:
-    """Council id → its plan against what was done (in ``period``, a half-year's report),
-    where any council has a plan for the year (else nothing: the report is as it was before
-    plans)."""
-    if all(r.measures_done is None for r in rows):
-        return {}
-    found = plan_progress(
-        session, year, scope=scope, council_ids=[r.council.id for r in rows],
-        approved_only=approved_only, period=period,
-    )  # fmt: skip
-    return {p.council.id: p for p in found}
+def _plans(rows: list[OverviewRow]) -> dict[int, CouncilPlan]:
+    """Council id → its plan against what was done (in a half-year, by that half's report),
+    as the overview found it, where any council has a plan for the year (else nothing: the
+    report is as it was before plans)."""
+    return {r.council.id: r.plan for r in rows if r.plan is not None}
 
 
 @dataclass(frozen=True)

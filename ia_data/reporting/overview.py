@@ -17,7 +17,7 @@ from ia_data.domain.rules import Rules
 from ia_data.reporting.counted import counted
 from ia_data.reporting.deadlines import PeriodStatus, arrivals, period_status
 from ia_data.reporting.money import MoneyRow, active_allocations, council_money
-from ia_data.reporting.plans import plan_progress
+from ia_data.reporting.plans import CouncilPlan, plan_progress
 from ia_data.reporting.totals import Totals, council_year_totals
 from ia_data.storage.models import Plan, Report
 from ia_data.storage.register import councils
@@ -35,6 +35,8 @@ class OverviewRow(MoneyRow):
     # in the view has a plan for the year (the column is then left out).
     measures_done: str | None = None
     plan_upload_id: int | None = None  # the active plan's upload for the year, if any
+    # The year's plan against what was done, where any council has a plan for the year.
+    plan: CouncilPlan | None = None
     # Whether the council has an active report for the year at all: without one, what it
     # did is not known — it is a missing report (counted once, under the statuses), not a
     # council without activity on a sub-goal or with too few meetings.
@@ -157,6 +159,7 @@ def overview(
                 reported=bool(stored),
                 measures_done=progress.done_text if progress else None,
                 plan_upload_id=progress.upload_id if progress else None,
+                plan=progress,
             )
         )
     return result
