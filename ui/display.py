@@ -14,7 +14,7 @@ import streamlit as st
 
 from ia_data.domain import formatting as fmt
 from ia_data.domain.rules import Status
-from ia_data.reporting.table import Column, Kind, Kroner, Percent
+from ia_data.reporting.table import Column, Kind, Kroner, Percent, text_width
 from ui.auth import as_this_visitor
 from ui.data import read
 from ui.data import rules as rules_in_force
@@ -278,21 +278,18 @@ def column_settings(table, kinds: dict | None = None, bars=frozenset()) -> dict:
     return settings
 
 
-# A text cell's width in pixels, by its characters (the grid does not measure a column given
-# a width), as ``reporting.tables`` sizes a status column: 7 px a character and the cell's
-# padding. A column is never widened past ``WIDEST`` (a longer text, a message or a title,
-# is read whole in the cell's overlay or in the export), nor is a pinned one: its width is
-# chosen to leave room beside it on a phone (Streamlit unpins columns wider than 60 % of
-# the table).
-CHARACTER, PADDING, WIDEST = 7, 26, 420
+# A text cell is widened to its text (``reporting.table.text_width``, as a status column is
+# sized), but never past ``WIDEST`` (a longer text, a message or a title, is read whole in
+# the cell's overlay or in the export), nor is a pinned one: its width is chosen to leave
+# room beside it on a phone (Streamlit unpins columns wider than 60 % of the table).
+WIDEST = 420
 
 
 def _fitting(width: int, label: str, values: list) -> int:
     """A declared width, widened so that the header and the longest short text of a cell
     are read whole (a status «Levert for sent (+13 dager) (oppgitt)» is not cut mid-word)."""
     texts = [label, *(str(v) for v in values if isinstance(v, str))]
-    needed = round(CHARACTER * max(len(t) for t in texts)) + PADDING
-    return max(width, min(needed, WIDEST))
+    return max(width, min(text_width(texts), WIDEST))
 
 
 def table_height(rows: int) -> int:

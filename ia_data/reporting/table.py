@@ -28,6 +28,13 @@ class Percent:
     share: float
 
 
+def text_width(texts) -> int:
+    """The width in pixels that shows the longest of ``texts`` whole in a cell (the grid
+    does not measure a column given a width): 7 px a character at the grid's font, and the
+    cell's padding."""
+    return 7 * max((len(t) for t in texts), default=0) + 26
+
+
 class Kind(StrEnum):
     """What a column holds, which decides how every surface writes it."""
 

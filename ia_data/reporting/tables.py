@@ -13,7 +13,7 @@ from ia_data.reporting import columns as c
 from ia_data.reporting.deadlines import PeriodStatus
 from ia_data.reporting.overview import OverviewRow
 from ia_data.reporting.sickness import SicknessYear
-from ia_data.reporting.table import Column, Kroner, Percent, Table
+from ia_data.reporting.table import Column, Kroner, Percent, Table, text_width
 
 
 def period_columns(period: ReportPeriod, screen: bool = False) -> list[Column]:
@@ -336,7 +336,7 @@ def deadline_matrix_table(rows, newest_first: bool = False) -> Table:
 
 def _status_width(label: str, statuses: list[str | None]) -> int:
     """A status column wide enough for its longest status (the grid does not measure it)."""
-    return 7 * max([len(label), *(len(s or "") for s in statuses)]) + 26
+    return text_width([label, *(s or "" for s in statuses)])
 
 
 def missing_table(rows) -> Table:
