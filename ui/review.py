@@ -25,6 +25,7 @@ from ui.auth import scope
 from ui.data import read, write
 from ui.display import XLSX_MIME, Download, file_button, show_table
 from ui.filters import choose_one
+from ui.links import council_link
 from ui.text import plain
 
 TEXT = {
@@ -153,7 +154,7 @@ def sent_back_notice() -> None:
             st.page_link(
                 "views/rad.py",
                 label=TEXT["see"].format(council=council),
-                query_params={"rad": str(council_id)},
+                query_params=council_link(council_id),
                 icon=":material/groups:",
             )
 

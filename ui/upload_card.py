@@ -259,7 +259,7 @@ def _changes(p: up.Preview) -> None:
 
 def _plan(p: up.Preview) -> None:
     parsed = p.result.parsed
-    budget = sum(m.budget_ore or 0 for m in parsed.measures)
+    budget = parsed.plan_budget_ore
     st.markdown(
         TEXT["plan_line"].format(
             council=plain(p.council),

@@ -134,5 +134,10 @@ class ParsedWorkbook(ReportDetails):
     def total_cost_ore(self) -> int:
         return sum(a.cost_ore for a in self.activities)
 
+    @property
+    def plan_budget_ore(self) -> int:
+        """An action plan's budget: its measures' budgets summed (a measure without one: 0)."""
+        return sum(m.budget_ore or 0 for m in self.measures)
+
     def goal_counts(self) -> dict[int, int]:
         return {k: sum(1 for a in self.activities if a.counted and k in a.goals) for k in (1, 2, 3)}

@@ -141,7 +141,7 @@ def store_plan(session: Session, upload: Upload, parsed: ParsedWorkbook) -> int 
     replaced = deactivate_plan(session, parsed.council.id, parsed.plan_year)
     upload.council_id = parsed.council.id
     upload.year = parsed.plan_year
-    upload.total_cost_ore = sum(m.budget_ore or 0 for m in parsed.measures)
+    upload.total_cost_ore = parsed.plan_budget_ore
     session.add(upload)
     session.flush()
     plan = Plan(
