@@ -149,12 +149,21 @@ def _idle(page) -> None:
     page.wait_for_selector(IDLE)
 
 
-def _choose_file(page, path: Path) -> None:
-    """Pick a file through Last opp's own button («Velg filer», ``ui.chooser``) and the
-    browser's file chooser."""
+def _choose_file(page, path) -> None:
+    """Pick a file (a path, or Playwright's name/type/bytes payload) through Last opp's own
+    button («Velg filer», ``ui.chooser``) and the browser's file chooser."""
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="Velg filer", exact=True).click()
-    chooser.value.set_files(str(path))
+    chooser.value.set_files(path if isinstance(path, dict) else str(path))
+
+
+def _store_file(page, base: str, path, said: str = "Filen er kontrollert uten feil") -> None:
+    """Open Last opp, choose ``path``, wait until the check ``said`` its word, and save it."""
+    _open(page, f"{base}/last_opp", "Last opp")
+    _choose_file(page, path)
+    _wait_for_text(page, said)
+    page.get_by_role("button", name="Lagre filen").click()
+    _wait_for_text(page, "Filen er lagret")
 
 
 def _wait_for_text(page, text: str) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 from oidc import Person, screenshot, sign_in, signed_in_server
 from sqlmodel import Session
-from test_browser import _idle, _no_failure, _wait_for_text
+from test_browser import _choose_file, _idle, _no_failure, _open, _wait_for_text
 from test_page_upload import _errors, variant
 
 from ia_data.demo import SAMPLE_DIR
@@ -78,12 +78,6 @@ def troms(browser, server):
     context.close()
 
 
-def _open(page, server, path: str, heading: str) -> None:
-    page.goto(f"{server.base}/{path}")
-    page.get_by_role("heading", name=heading, exact=True).first.wait_for()
-    _idle(page)
-
-
 def _row(table, i: int) -> list[str]:
     """The cells of the grid's row ``i`` that are drawn (in view, or pinned), as its
     accessible table lists them (row 0: the headers)."""
@@ -128,7 +122,7 @@ SHOTS = {  # the screenshot of each (``IA_SCREENSHOTS``), after the scroll
 def test_the_council_stays_in_view_when_a_table_scrolls_sideways(
     server, admin, path, heading, first, cell, last
 ):
-    _open(admin, server, path, heading)
+    _open(admin, f"{server.base}/{path}", heading)
     table = _grid(admin)
     assert _row(table, 0)[0] == first
     _scrolled_to_the_end(admin, table)
@@ -144,14 +138,14 @@ def test_the_council_stays_in_view_when_a_table_scrolls_sideways(
 
 
 def test_frister_starts_with_the_newest_period(server, admin):
-    _open(admin, server, "frister", "Frister")
+    _open(admin, f"{server.base}/frister", "Frister")
     matrix = _grid(admin)
     assert _row(matrix, 0)[:2] == ["IA-råd", "2016 År"]  # what a phone shows of it
     assert _row(matrix, 1)[0] == "IA-rådet i Østfold"
 
 
 def test_the_menu_closes_after_a_page_is_chosen(server, admin):
-    _open(admin, server, "", "Oversikt")
+    _open(admin, f"{server.base}/", "Oversikt")
     menu = admin.get_by_test_id("stSidebar")
     admin.get_by_test_id("stExpandSidebarButton").click()
     menu.get_by_role("link", name="Frister").wait_for()
@@ -167,14 +161,8 @@ def test_the_menu_closes_after_a_page_is_chosen(server, admin):
     assert admin.get_by_role("heading", name="Frister", exact=True).first.is_visible()
 
 
-def _choose(page, path_or_file) -> None:
-    with page.expect_file_chooser() as chooser:
-        page.get_by_role("button", name="Velg filer", exact=True).click()
-    chooser.value.set_files(path_or_file)
-
-
 def test_last_opp_in_norwegian_with_errors_as_cards_and_the_demo_refused(server, admin, tmp_path):
-    _open(admin, server, "last_opp", "Last opp")
+    _open(admin, f"{server.base}/last_opp", "Last opp")
     chooser = admin.get_by_test_id("iaFileChooser")
     chooser.get_by_role("button", name="Velg filer").wait_for()  # the script has drawn it
     assert chooser.inner_text().split("\n") == [
@@ -188,7 +176,7 @@ def test_last_opp_in_norwegian_with_errors_as_cards_and_the_demo_refused(server,
     # A report with errors: each error a card of its own, its whole message in view.
     wrong = tmp_path / "rapport_2015_Ar_ia-radet-i-troms-med-feil.xlsx"
     wrong.write_bytes(variant(TROMS_2015, _errors))
-    _choose(admin, wrong)
+    _choose_file(admin, wrong)
     _wait_for_text(admin, "4 feil må rettes")
     listed = admin.get_by_test_id("iaChosenFiles")
     assert listed.get_by_text(wrong.name, exact=True).is_visible()  # the whole name
@@ -210,7 +198,7 @@ def test_last_opp_in_norwegian_with_errors_as_cards_and_the_demo_refused(server,
     listed.get_by_role("button", name=f"Fjern {wrong.name}").click()
     admin.get_by_text("Ingen filer valgt ennå").wait_for()
     _idle(admin)
-    _choose(admin, TROMS_2015)
+    _choose_file(admin, TROMS_2015)
     _wait_for_text(admin, "er oppdiktet")
     assert admin.get_by_text("Filen har feil og kan ikke lagres før feilene er rettet").is_visible()
     errors = " ".join(admin.get_by_test_id("stAlertContentError").all_inner_texts())
@@ -225,7 +213,7 @@ def test_last_opp_in_norwegian_with_errors_as_cards_and_the_demo_refused(server,
 
 
 def test_the_council_filter_finds_troms_first_in_norwegian(server, admin):
-    _open(admin, server, "", "Oversikt")
+    _open(admin, f"{server.base}/", "Oversikt")
     box = admin.get_by_test_id("stMultiSelect").first.get_by_role("combobox")
     assert box.get_attribute("placeholder") == "Alle IA-råd"
     box.click()
@@ -239,7 +227,7 @@ def test_the_council_filter_finds_troms_first_in_norwegian(server, admin):
 
 
 def test_tilgangs_form_is_empty_after_saving(server, admin):
-    _open(admin, server, "tilgang", "Tilgang")
+    _open(admin, f"{server.base}/tilgang", "Tilgang")
     admin.get_by_role("textbox", name="E-post", exact=True).fill("ny@example.no")
     admin.get_by_role("textbox", name="Navn (valgfritt)").fill("Nina Ny")
     admin.get_by_text("Oversiktsgruppen –").click()  # a role with no councils to choose
@@ -254,7 +242,7 @@ def test_tilgangs_form_is_empty_after_saving(server, admin):
 
 def test_a_secretariat_reads_no_access_and_the_councils_its_report_covers(server, troms):
     oslo = server.ids["IA-rådet i Oslo"]
-    _open(troms, server, f"rad?rad={oslo}", "Råd")
+    _open(troms, f"{server.base}/rad?rad={oslo}", "Råd")
     said = troms.get_by_test_id("stAlertContentInfo").first
     said = said.get_by_test_id("stMarkdownContainer").inner_text()
     assert said == (
@@ -262,6 +250,6 @@ def test_a_secretariat_reads_no_access_and_the_councils_its_report_covers(server
         "tilgang til, og er ikke brukt."
     )
     screenshot(troms, "telefon-rad-ingen-tilgang")
-    _open(troms, server, "?ar=2015", "Oversikt")
+    _open(troms, f"{server.base}/?ar=2015", "Oversikt")
     troms.get_by_text("Gjelder IA-rådet i Troms (filtrene over brukes ikke)").wait_for()
     _no_failure(troms)

@@ -11,9 +11,9 @@ from oidc import screenshot
 from plans import plan_sheets, tied_report_sheets
 from sqlmodel import Session
 from test_browser import (
-    _choose_file,
     _no_failure,
     _open,
+    _store_file,
     _wait_for_text,
     open_server_on_empty,
 )
@@ -34,23 +34,15 @@ def plan_server(tmp_path_factory, sqlite_template):
     server.stop()
 
 
-def _store(tab, base: str, path, said: str) -> None:
-    _open(tab, f"{base}/last_opp", "Last opp")
-    _choose_file(tab, path)
-    _wait_for_text(tab, said)
-    tab.get_by_role("button", name="Lagre filen").click()
-    _wait_for_text(tab, "Filen er lagret")
-
-
 def test_a_plan_and_a_tied_report_on_oversikt_and_rad(plan_server, page, tmp_path):
     base = plan_server.base
     plan = tmp_path / "handlingsplan_troms_2015.xlsx"
     plan.write_bytes(xlsx(plan_sheets()))
     report = tmp_path / "rapport_troms_2015.xlsx"
     report.write_bytes(xlsx(tied_report_sheets([1, 2, None])))
-    _store(page, base, plan, "Handlingsplan for IA-rådet i Troms for 2015: 3 tiltak")
+    _store_file(page, base, plan, "Handlingsplan for IA-rådet i Troms for 2015: 3 tiltak")
     screenshot(page, "plan-last-opp")
-    _store(page, base, report, "Filen er kontrollert uten feil")
+    _store_file(page, base, report, "Filen er kontrollert uten feil")
     assert [u["kind"] for u in plan_server.uploads()] == ["rapport", "handlingsplan"]
 
     _open(page, f"{base}/?ar=2015&per=2016-01-15", "Oversikt")  # the compact view

@@ -19,7 +19,7 @@ import pytest
 from conftest import SAMPLE_REGISTER
 from oidc import Person, screenshot, signed_in_as, signed_in_server
 from sqlmodel import Session
-from test_browser import Server, _choose_file, _idle, _metrics, _open, _wait_for_text
+from test_browser import Server, _idle, _metrics, _open, _store_file, _wait_for_text
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR, Actor, Role
@@ -84,14 +84,6 @@ def _text(page) -> str:
     return text.replace("\u2060", "").replace("\xa0", " ")
 
 
-def _upload(page, server: Server, path: Path) -> None:
-    _open(page, f"{server.base}/last_opp", "Last opp")
-    _choose_file(page, path)
-    _wait_for_text(page, "Filen er kontrollert uten feil")
-    page.get_by_role("button", name="Lagre filen").click()
-    _wait_for_text(page, "Filen er lagret")
-
-
 def _troms(server: Server):
     """Troms' 2016 report on its route, as the library has it."""
     rows = _engine_do(server.db_url, lambda s: review_states(s, 2016, scope=OPERATOR))
@@ -108,7 +100,7 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
 
     # The secretariat uploads: the receipt, in Norwegian time.
     troms = signed_in_as(browser, TROMS, server)
-    _upload(troms, server, wrong)
+    _store_file(troms, server.base, wrong)
     first = _troms(server)
     assert first.state == "Mottatt"
     receipt = f"Kvittering: mottatt {local(first.received_at):%d.%m.%Y %H:%M} (norsk tid)."
@@ -140,7 +132,7 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
     assert f"{reason} {REASON}" in said
     assert "Gjelder: Aktiviteter, rad 5" in said
     screenshot(troms, "rad-trenger-retting")
-    _upload(troms, server, TROMS_2016)
+    _store_file(troms, server.base, TROMS_2016)
     assert f"{receipt} Gjennomgang: «Mottatt på nytt»." in _text(troms)  # the same receipt
     assert _troms(server).received_at == first.received_at
 
