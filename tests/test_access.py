@@ -38,12 +38,15 @@ from ia_data.domain.access import (
 )
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.output.compiled import compiled_report
+from ia_data.output.compiled_facts import compiled_facts
 from ia_data.output.exports import (
     activities_export,
     deadlines_export,
     overview_export,
     table_export,
 )
+from ia_data.output.pdf import compiled_html
+from ia_data.output.plan_template import plan_template_for_year
 from ia_data.output.template import template_for_year
 from ia_data.reporting.activities import (
     activity_breakdown,
@@ -64,6 +67,7 @@ from ia_data.reporting.deviations import deviations
 from ia_data.reporting.money import active_allocations, allocation_history, money, pool_status
 from ia_data.reporting.money_tables import money_table
 from ia_data.reporting.overview import overview
+from ia_data.reporting.themes import theme_totals
 from ia_data.reporting.totals import council_year_totals, report_totals
 from ia_data.reporting.uploads import upload_history, upload_sources, uploaded_periods
 from ia_data.storage import (
@@ -410,6 +414,19 @@ def test_a_secretariats_exports_hold_its_council_only(session, troms):
     lists = template["Lister"] if "Lister" in template.sheetnames else None
     names = {c.value for row in lists.iter_rows() for c in row if c.value} if lists else set()
     assert "IA-rådet i Troms" in names and "IA-rådet i Nordland" not in names
+    # The plan template lists the same councils; the PDF has Troms' page only; the priority
+    # themes count the councils in scope only (Troms names none, Nordland and others do).
+    plan_template = openpyxl.load_workbook(
+        io.BytesIO(plan_template_for_year(session, 2015, rules, scope=troms))
+    )
+    plan_names = {c.value for ws in plan_template for row in ws.iter_rows() for c in row}
+    assert "IA-rådet i Troms" in plan_names and "IA-rådet i Nordland" not in plan_names
+    facts = compiled_facts(session, rules, 2015, AS_OF, scope=troms)
+    page = compiled_html(session, rules, facts, AS_OF, datetime(2017, 6, 1), scope=troms)
+    assert "IA-rådet i Troms" in page and "Nordland" not in page
+    everyone = {r.council for r in theme_totals(session, 2015, rules, scope=OPERATOR)}
+    assert "IA-rådet i Nordland" in everyone
+    assert theme_totals(session, 2015, rules, scope=troms) == []
 
 
 # --- storing and restoring within the scope ---------------------------------------------------
