@@ -110,8 +110,17 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
     unit = signed_in_as(browser, UNIT, server)
     _open(unit, f"{server.base}/gjennomgang", "Gjennomgang")
     assert "IA-rådet i Troms, 2016 År" in _text(unit)
-    unit.get_by_label("Begrunnelse (påkrevd når rapporten sendes tilbake)").fill(REASON)
-    unit.get_by_label("Gjelder (valgfritt): ark, rad eller spørsmål").fill("Aktiviteter, rad 5")
+    # Each box given its text and left (Tab), as a person does, and its run waited for: the
+    # box's value is the app's before the next is typed in (not raced by the run of the one
+    # before).
+    for label, text in (
+        ("Begrunnelse (påkrevd når rapporten sendes tilbake)", REASON),
+        ("Gjelder (valgfritt): ark, rad eller spørsmål", "Aktiviteter, rad 5"),
+    ):
+        unit.get_by_label(label).fill(text)
+        unit.get_by_label(label).press("Tab")
+        _idle(unit)
+        assert unit.get_by_label(label).input_value() == text
     unit.get_by_role("button", name="Send tilbake").scroll_into_view_if_needed()
     screenshot(unit, "gjennomgang-vurdering")
     unit.get_by_role("button", name="Send tilbake").click()
