@@ -152,25 +152,23 @@ def store_plan(session: Session, upload: Upload, parsed: ParsedWorkbook) -> int 
     )
     session.add(plan)
     session.flush()
-    session.add_all(
-        PlanMeasure(
-            plan_id=plan.id,
-            number=m.number,
-            goal=m.goal,
-            goal_1=1 in m.goals,
-            goal_2=2 in m.goals,
-            goal_3=3 in m.goals,
-            measure=m.measure,
-            planned=m.planned,
-            planned_by=m.planned_by,
-            responsible=m.responsible,
-            budget_ore=m.budget_ore,
-            source_row=m.row,
-        )
-        for m in parsed.measures
-    )
-    session.flush()
+    insert_rows(
+        session,
+        PlanMeasure.__table__,
+        PLAN_MEASURE_COLUMNS,
+        [
+            (plan.id, m.number, m.goal, 1 in m.goals, 2 in m.goals, 3 in m.goals, m.measure,
+             m.planned, m.planned_by, m.responsible, m.budget_ore, m.row)
+            for m in parsed.measures
+        ],
+    )  # fmt: skip
     return replaced
+
+
+PLAN_MEASURE_COLUMNS = (
+    "plan_id", "number", "goal", "goal_1", "goal_2", "goal_3", "measure", "planned",
+    "planned_by", "responsible", "budget_ore", "source_row",
+)  # fmt: skip
 
 
 def deactivate_plan(session: Session, council_id: int, year: int) -> int | None:
