@@ -43,6 +43,23 @@ def test_dry_run_stores_nothing(url, sample_db, capsys):
     assert uploads(sample_db) == []
 
 
+def test_dry_run_warns_of_what_needs_attention_once_stored(url, sample_db, capsys):
+    """The dry run says what Last opp's check says before saving: here Nordland's spending
+    over its grant (test_deviations holds each kind of warning)."""
+    nordland = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-nordland.xlsx"
+    assert main(["import", "--dry-run", str(nordland), "--db", url]) == 0
+    out = capsys.readouterr().out.replace("\xa0", " ")
+    assert (
+        "  advarsel: Brukt mer enn tildelt: brukt 437 250 kr av 400 000 kr tildelt (109 %), "
+        "37 250 kr for mye\n"
+    ) in out
+    assert uploads(sample_db) == []
+    # A file with nothing to say has no warning.
+    ostfold = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-ostfold.xlsx"
+    assert main(["import", "--dry-run", str(ostfold), "--db", url]) == 0
+    assert "advarsel" not in capsys.readouterr().out
+
+
 def test_a_bad_file_exits_1_with_the_reason(url, sample_db, tmp_path, capsys):
     bad = tmp_path / "rapport.xlsx"
     bad.write_bytes(b"%PDF-1.4 not a workbook")

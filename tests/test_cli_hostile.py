@@ -285,7 +285,11 @@ def test_read_only_database_can_be_read(stored, shared_dir, what, capsys):
     assert (checked, history, exported, template) == (0, 0, 0, 0), err
     lines = out.splitlines()
     assert lines[0] == f"troms-ny.xlsx: kontrollert uten feil ({STORED}); ikke lagret"
-    fields = lines[2].split()
+    # What needs attention once stored, judged by reading the read-only database.
+    assert lines[1] == (
+        "  advarsel: Uten handlingsplan: rapporten svarer «Nei» på om rådet har en handlingsplan"
+    )
+    fields = lines[3].split()
     assert fields[3:] == ["ja", "IA-rådet", "i", "Troms", "2015", "År", "12", "3", TROMS_2015.name]
     csv_rows = (out_dir / "a.csv").read_text("utf-8-sig").splitlines()
     assert len(csv_rows) == 14 and csv_rows[1].startswith("IA-rådet i Troms;2015-01-01;")

@@ -6,12 +6,16 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
+from sqlmodel import Session
+
+from ia_data import settings
 from ia_data.cli.common import demo_guard, open_engine, stored_name
 from ia_data.cli.parser import command
 from ia_data.cli.terminal import os_reason, say, visible
 from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import ImportStatus, UploadKind
+from ia_data.reporting.deviations import file_deviations, warning_text
 from ia_data.storage.engine import database_problem
 from ia_data.storage.models import MAX_ID
 from ia_data.storage.store import RestoreError, import_file, restore_upload, uploads
@@ -73,6 +77,7 @@ def _import_one(engine, args, name: str) -> str:
         say(f"{name}: filen kan ikke leses ({reason or os_reason(exc)})", err=True)
         return REFUSED
     try:
+        rules = settings.current().rules()
         result = import_file(
             engine,
             stored_name(path),
@@ -80,8 +85,14 @@ def _import_one(engine, args, name: str) -> str:
             scope=OPERATOR,
             by=Actor(args.by or ""),
             dry_run=args.dry_run,
+            rules=rules,
             historical=args.historisk,
         )
+        if args.dry_run and result.ok:  # what needs attention once stored, as on Last opp
+            with Session(engine) as session:
+                found = file_deviations(session, result.parsed, rules, scope=OPERATOR)
+            for deviation in found:
+                result.parsed.warn(warning_text(deviation))
     except Exception as exc:
         problem = database_problem(exc, args.db)
         if problem is None:
