@@ -13,6 +13,7 @@ import pytest
 from ia_data.cli import main
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR
+from ia_data.domain.kinds import DeviationKind
 from ia_data.storage import db
 from ia_data.storage import engine as engine_setup
 from ia_data.storage.engine import database_label
@@ -54,10 +55,13 @@ def test_dry_run_warns_of_what_needs_attention_once_stored(url, sample_db, capsy
         "37 250 kr for mye\n"
     ) in out
     assert uploads(sample_db) == []
-    # A file with nothing to say has no warning.
+    # A file that needs no attention is given none of those warnings (only its own: an
+    # answer missing, measure numbers without a plan).
     ostfold = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-ostfold.xlsx"
     assert main(["import", "--dry-run", str(ostfold), "--db", url]) == 0
-    assert "advarsel" not in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "advarsel: Rapport, rad 17: svar på spørsmål 5 mangler" in said
+    assert [kind for kind in DeviationKind if f"advarsel: {kind}:" in said] == []
 
 
 def test_a_bad_file_exits_1_with_the_reason(url, sample_db, tmp_path, capsys):
