@@ -152,16 +152,12 @@ def store_plan(session: Session, upload: Upload, parsed: ParsedWorkbook) -> int 
     )
     session.add(plan)
     session.flush()
-    insert_rows(
-        session,
-        PlanMeasure.__table__,
-        PLAN_MEASURE_COLUMNS,
-        [
-            (plan.id, m.number, m.goal, 1 in m.goals, 2 in m.goals, 3 in m.goals, m.measure,
-             m.planned, m.planned_by, m.responsible, m.budget_ore, m.row)
-            for m in parsed.measures
-        ],
-    )  # fmt: skip
+    measures = [
+        (plan.id, m.number, m.goal, 1 in m.goals, 2 in m.goals, 3 in m.goals, m.measure,
+         m.planned, m.planned_by, m.responsible, m.budget_ore, m.row)
+        for m in parsed.measures
+    ]  # fmt: skip
+    insert_rows(session, PlanMeasure.__table__, PLAN_MEASURE_COLUMNS, measures)
     return replaced
 
 
