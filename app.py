@@ -143,6 +143,7 @@ def main() -> None:
 
     ui.links.link_notes_here()  # a link's bad values are named here, above the page
 
+    ui.filters.follow_the_address()  # Back, Forward, a link within the session: it wins
     page = st.empty()
     try:
         with page.container():
@@ -168,6 +169,8 @@ def main() -> None:
             icon=":material/error:",
         )
         st.button("Prøv igjen", icon=":material/refresh:", key="retry_after_error")
+    finally:  # also after st.stop() or st.rerun() in the page
+        ui.filters.address_left()
     ui.demo.continue_demo_data()  # the older years of the demo data, after the first page
 
 

@@ -142,6 +142,27 @@ def test_changing_a_filter_writes_the_url(app_on, seeded_url):
     assert dict(at.query_params) == {"ar": "2013", "delmal": "2"}
 
 
+def test_an_address_changed_from_outside_wins_over_the_remembered_filters(app_on, seeded_url):
+    """Back or Forward (the address changed between runs, not by the page's widgets) shows
+    what the address says, as a link opened anew does; a widget changed afterwards still
+    wins over the address it came from."""
+    at = app_on(seeded_url, ar="2015", delmal="2")
+    assert (at.selectbox(key="f_year").value, at.selectbox(key="f_goal").value) == (2015, 2)
+    at.query_params["ar"] = "2013"  # Back to an address of the same session
+    at.query_params["delmal"] = "3"
+    at.run()
+    assert (at.selectbox(key="f_year").value, at.selectbox(key="f_goal").value) == (2013, 3)
+    assert dict(at.query_params) == {"ar": "2013", "delmal": "3"}
+    anew = app_on(seeded_url, ar="2013", delmal="3")  # the same address in a new session
+    assert _metrics(at) == _metrics(anew) and _metrics(at) != _metrics(
+        app_on(seeded_url, ar="2015")
+    )
+    assert _table(at).equals(_table(anew))
+    at.selectbox(key="f_year").select(2014).run()
+    assert at.selectbox(key="f_year").value == 2014
+    assert dict(at.query_params) == {"ar": "2014", "delmal": "3"}
+
+
 def test_page_has_both_exports_and_three_charts(app_on, seeded_url):
     at = app_on(seeded_url, ar="2015")
     labels = [b.proto.label for b in at.get("download_button")]

@@ -31,7 +31,9 @@ from ui.links import (
 )
 
 # Session state that a page keeps besides the widgets' own (cleared after an error).
-PAGE_STATE = ("_rad_written", "answer_periods", "history_pick", "restore_pending")
+PAGE_STATE = (
+    "_rad_written", "_address_left", "answer_periods", "history_pick", "restore_pending",
+)  # fmt: skip
 
 
 # Streamlit forgets a widget's value when a page without that widget runs, and a click in
@@ -53,6 +55,42 @@ def _rebind(key: str) -> None:
     Streamlit, which shows its default unless the value is set again before it is drawn."""
     if key in st.session_state:
         st.session_state[key] = st.session_state[key]
+
+
+# The address's values as this session's last run left them (``address_left``), and the
+# filters' values each of its parameters holds (else ``f_<param>``). ``council_picker``
+# keeps its own mark (``_rad_written``).
+_LEFT = "_address_left"
+_FILTER_KEYS = {
+    "ar": ("f_year",),
+    "per": ("f_as_of",),
+    "rad": ("f_councils",),
+    "delmal": ("f_goal",),
+    "fra": ("f_from",),
+    "til": ("f_to",),
+    "sok": ("f_search",),
+    "godkjent": ("f_approved",),
+}
+
+
+def follow_the_address() -> None:
+    """Before the page: a value the address holds that this session's last run did not
+    leave there came from outside the page's own widgets — the browser's Back or Forward, a
+    link followed within the session — and wins, as a link's value does in a new session:
+    the filter's remembered value is dropped, and the filter reads the address."""
+    left = st.session_state.get(_LEFT)
+    if left is None:
+        return
+    for param in st.query_params:
+        if left.get(param) != st.query_params.get_all(param):
+            for key in _FILTER_KEYS.get(param, (f"f_{param}",)):
+                st.session_state.pop(key, None)
+
+
+def address_left() -> None:
+    """After the page (however its run ended): what the address now holds, for
+    ``follow_the_address`` on the next run."""
+    st.session_state[_LEFT] = {p: st.query_params.get_all(p) for p in st.query_params}
 
 
 def forget_filters() -> None:
