@@ -143,7 +143,7 @@ def main() -> None:
 
     ui.links.link_notes_here()  # a link's bad values are named here, above the page
 
-    ui.filters.follow_the_address()  # Back, Forward, a link within the session: it wins
+    ui.filters.follow_the_address(navigation.url_path)  # Back, Forward: the address wins
     page = st.empty()
     try:
         with page.container():
@@ -170,7 +170,7 @@ def main() -> None:
         )
         st.button("Prøv igjen", icon=":material/refresh:", key="retry_after_error")
     finally:  # also after st.stop() or st.rerun() in the page
-        ui.filters.address_left()
+        ui.filters.address_left(navigation.url_path)
     ui.demo.continue_demo_data()  # the older years of the demo data, after the first page
 
 

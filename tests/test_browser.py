@@ -590,6 +590,14 @@ def test_enter_in_the_date_box_applies_the_typed_date(pages_server, page):
     _idle(page)
     assert _metrics(page, "Levert for sent")["Levert for sent"] == "2"
     _no_failure(page)
+    # The browser's Back: the address without the date, and the page as of today again
+    # (before, the date kept in the session came back into the address).
+    page.go_back()
+    page.wait_for_function("!location.search.includes('per=')")
+    _idle(page)
+    page.wait_for_timeout(500)  # nothing written back after the run
+    assert _params(page) == {"ar": "2012"}
+    _no_failure(page)
 
 
 # Violations Streamlit 1.67 causes and the app cannot fix (README, Known limits): on a

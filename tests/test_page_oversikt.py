@@ -144,8 +144,8 @@ def test_changing_a_filter_writes_the_url(app_on, seeded_url):
 
 def test_an_address_changed_from_outside_wins_over_the_remembered_filters(app_on, seeded_url):
     """Back or Forward (the address changed between runs, not by the page's widgets) shows
-    what the address says, as a link opened anew does; a widget changed afterwards still
-    wins over the address it came from."""
+    what the address says, as a link opened anew does — a value changed, or gone; a widget
+    changed afterwards still wins over the address it came from."""
     at = app_on(seeded_url, ar="2015", delmal="2")
     assert (at.selectbox(key="f_year").value, at.selectbox(key="f_goal").value) == (2015, 2)
     at.query_params["ar"] = "2013"  # Back to an address of the same session
@@ -161,6 +161,11 @@ def test_an_address_changed_from_outside_wins_over_the_remembered_filters(app_on
     at.selectbox(key="f_year").select(2014).run()
     assert at.selectbox(key="f_year").value == 2014
     assert dict(at.query_params) == {"ar": "2014", "delmal": "3"}
+    # Back to an address of this page without the sub-goal: all sub-goals again.
+    del at.query_params["delmal"]
+    at.run()
+    assert (at.selectbox(key="f_year").value, at.selectbox(key="f_goal").value) == (2014, 0)
+    assert dict(at.query_params) == {"ar": "2014"}
 
 
 def test_page_has_both_exports_and_three_charts(app_on, seeded_url):

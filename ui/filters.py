@@ -57,40 +57,47 @@ def _rebind(key: str) -> None:
         st.session_state[key] = st.session_state[key]
 
 
-# The address's values as this session's last run left them (``address_left``), and the
-# filters' values each of its parameters holds (else ``f_<param>``). ``council_picker``
-# keeps its own mark (``_rad_written``).
+# The page and the address's values as this session's last run left them
+# (``address_left``), and what each parameter's filter remembers (else ``f_<param>``):
+# its widget's value and the value kept for other pages. ``council_picker`` keeps its own
+# mark (``_rad_written``).
 _LEFT = "_address_left"
 _FILTER_KEYS = {
-    "ar": ("f_year",),
-    "per": ("f_as_of",),
-    "rad": ("f_councils",),
-    "delmal": ("f_goal",),
+    "ar": ("f_year", _KEPT + "year"),
+    "per": ("f_as_of", _KEPT + "as_of"),
+    "rad": ("f_councils", _KEPT + "councils"),
+    "delmal": ("f_goal", _KEPT + "goal"),
     "fra": ("f_from",),
     "til": ("f_to",),
     "sok": ("f_search",),
-    "godkjent": ("f_approved",),
+    "godkjent": ("f_approved", _KEPT + "approved"),
 }
 
 
-def follow_the_address() -> None:
-    """Before the page: a value the address holds that this session's last run did not
-    leave there came from outside the page's own widgets — the browser's Back or Forward, a
-    link followed within the session — and wins, as a link's value does in a new session:
-    the filter's remembered value is dropped, and the filter reads the address."""
+def follow_the_address(page: str) -> None:
+    """Before ``page`` (its url path) runs: what the address says that this session's last
+    run did not leave there came from outside the page's own widgets — the browser's Back
+    or Forward, a link followed within the session — and wins, as a link does in a new
+    session. A value that differs, or on the same page a value gone, drops what its filter
+    remembers, and the filter reads the address. (Another page chosen in the menu starts
+    without the values, and the filters follow the user there as before.)"""
     left = st.session_state.get(_LEFT)
     if left is None:
         return
-    for param in st.query_params:
-        if left.get(param) != st.query_params.get_all(param):
-            for key in _FILTER_KEYS.get(param, (f"f_{param}",)):
-                st.session_state.pop(key, None)
+    left_page, values = left
+    now = {p: st.query_params.get_all(p) for p in st.query_params}
+    changed = {p for p in now if values.get(p) != now[p]}
+    if page == left_page:
+        changed |= set(values) - set(now)
+    for param in changed:
+        for key in _FILTER_KEYS.get(param, (f"f_{param}",)):
+            st.session_state.pop(key, None)
 
 
-def address_left() -> None:
-    """After the page (however its run ended): what the address now holds, for
-    ``follow_the_address`` on the next run."""
-    st.session_state[_LEFT] = {p: st.query_params.get_all(p) for p in st.query_params}
+def address_left(page: str) -> None:
+    """After ``page`` has run (however its run ended): the page and what the address now
+    holds, for ``follow_the_address`` on the next run."""
+    st.session_state[_LEFT] = (page, {p: st.query_params.get_all(p) for p in st.query_params})
 
 
 def forget_filters() -> None:
