@@ -140,9 +140,10 @@ def page(browser):
 # session, the app's scripts not loaded and started again (a third of the work of a load, in
 # Chromium most of all). Taken only on the app at that address, idle, to another page its
 # menu offers (elsewhere Streamlit runs the page it shows), and never with a link's values (a
-# ``?query``): the filters follow the user within a session, so a link's values count only
-# in a new one. The wait after it (``MOVED``) is for the page to change; the other page's
-# heading and the app idle again (``_open``) say its run is done.
+# ``?query``): the filters follow the user within a session, so a value the link leaves out
+# would come from the session, where a new one starts from the default. The wait after it
+# (``MOVED``) is for the page to change; the other page's heading and the app idle again
+# (``_open``) say its run is done.
 IN_APP = """url => {
     const target = new URL(url, location.href);
     const root = location.origin + '/';
