@@ -118,7 +118,7 @@ def test_varsler_shows_what_the_library_sends_on_the_chosen_date(notices_url, ap
     assert not at.exception
     assert at.title[0].value == "Varsler"
     assert at.warning[0].value.startswith("**Ingen e-post sendes:** `IA_SMTP_URL`")
-    assert at.date_input(key="f_notice_day").value == REMINDER_DAY
+    assert at.date_input(key="f_dato").value == REMINDER_DAY
     assert "1 e-post 16.02.2016, én per mottaker:" in [m.value for m in at.markdown]
     table = at.dataframe[0].value
     assert list(table["Type"]) == ["Påminnelse"]
@@ -134,9 +134,13 @@ def test_varsler_shows_what_the_library_sends_on_the_chosen_date(notices_url, ap
     assert [t.value for t in message.get("text")] == [expected[0].text.rstrip("\n")]
     assert [h.proto.body for h in message.get("html")] == [expected[0].html.rstrip("\n")]
 
-    at.date_input(key="f_notice_day").set_value(date(2016, 2, 17)).run()  # nothing due
+    at.date_input(key="f_dato").set_value(date(2016, 2, 17)).run()  # nothing due
     assert at.info[0].value == "Ingen varsler å sende 17.02.2016."
     assert at.query_params["dato"] == "2016-02-17"
+    at.query_params["dato"] = "2016-02-16"  # the browser's Back: the day the address holds
+    at.run()
+    assert at.date_input(key="f_dato").value == REMINDER_DAY
+    assert "1 e-post 16.02.2016, én per mottaker:" in [m.value for m in at.markdown]
 
 
 def _notice(recipient: str, occasion: str) -> Notice:

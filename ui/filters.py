@@ -148,9 +148,11 @@ def as_of_filter() -> date:
     return as_of
 
 
-def date_filter(param: str, label: str, default: date, *, help: str, key: str) -> date:
+def date_filter(param: str, label: str, default: date, *, help: str) -> date:
     """A date of one page's own (default ``default``), kept in ``?<param>=ÅÅÅÅ-MM-DD`` so
-    that a link opens the page on it; not carried to other pages."""
+    that a link opens the page on it; not carried to other pages. Its widget's key is
+    ``f_<param>``, which ``follow_the_address`` drops when the address changes it."""
+    key = f"f_{param}"
     kept = st.session_state.get(key)
     if not isinstance(kept, date) or not DATE_MIN <= kept <= DATE_MAX:
         st.session_state[key] = date_param(param) or default

@@ -75,7 +75,7 @@ def _day_label(day: date) -> str:
 
 # --- what goes out on a day -----------------------------------------------------------
 st.subheader(TEXT["day"])
-day = ui.filters.date_filter("dato", TEXT["date"], today, help=TEXT["day_help"], key="f_notice_day")
+day = ui.filters.date_filter("dato", TEXT["date"], today, help=TEXT["day_help"])
 notices = ui.notices.preview(day, rules)
 if not notices:
     st.info(TEXT["none"].format(day=_day_label(day)), icon=":material/mail:")
