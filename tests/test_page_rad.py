@@ -33,6 +33,21 @@ def test_without_a_council_the_page_offers_them_all(app_on, seeded_url):
     assert links[0].proto.query_string.startswith("rad=")
 
 
+def test_back_and_forward_on_rad_show_the_council_the_address_holds(app_on, seeded_url, ids):
+    """Råd's box follows the address like the other filters: Back to another council shows
+    it, Back to Råd without a council shows none (not the one chosen after it)."""
+    at = app_on(seeded_url, page="views/rad.py")
+    at.selectbox(key="f_council").select(int(ids["IA-rådet i Troms"])).run()
+    assert at.query_params["rad"] == str(ids["IA-rådet i Troms"])
+    at.query_params["rad"] = str(ids["IA-rådet i Agder"])  # Forward to a link's council
+    at.run()
+    assert at.selectbox(key="f_council").value == int(ids["IA-rådet i Agder"])
+    del at.query_params["rad"]  # Back to Råd as first opened
+    at.run()
+    assert at.selectbox(key="f_council").value is None
+    assert "rad" not in at.query_params
+
+
 def test_the_shared_agder_council(app_on, seeded_url, ids):
     at = app_on(seeded_url, page="views/rad.py", rad=ids["IA-rådet i Agder"], per="2030-01-01")
     assert not at.exception

@@ -31,9 +31,7 @@ from ui.links import (
 )
 
 # Session state that a page keeps besides the widgets' own (cleared after an error).
-PAGE_STATE = (
-    "_rad_written", "_address_left", "answer_periods", "history_pick", "restore_pending",
-)  # fmt: skip
+PAGE_STATE = ("answer_periods", "history_pick", "restore_pending")
 
 
 # Streamlit forgets a widget's value when a page without that widget runs, and a click in
@@ -59,13 +57,12 @@ def _rebind(key: str) -> None:
 
 # The page and the address's values as this session's last run left them
 # (``address_left``), and what each parameter's filter remembers (else ``f_<param>``):
-# its widget's value and the value kept for other pages. ``council_picker`` keeps its own
-# mark (``_rad_written``).
+# its widgets' values and the value kept for other pages.
 _LEFT = "_address_left"
 _FILTER_KEYS = {
     "ar": ("f_year", _KEPT + "year"),
     "per": ("f_as_of", _KEPT + "as_of"),
-    "rad": ("f_councils", _KEPT + "councils"),
+    "rad": ("f_councils", "f_council", _KEPT + "councils"),  # Oversikt's and Råd's box
     "delmal": ("f_goal", _KEPT + "goal"),
     "fra": ("f_from",),
     "til": ("f_to",),
@@ -85,7 +82,7 @@ def follow_the_address(page: str) -> None:
     if left is None:
         return
     left_page, values = left
-    now = {p: st.query_params.get_all(p) for p in st.query_params}
+    now = _address()
     changed = {p for p in now if values.get(p) != now[p]}
     if page == left_page:
         changed |= set(values) - set(now)
@@ -97,7 +94,11 @@ def follow_the_address(page: str) -> None:
 def address_left(page: str) -> None:
     """After ``page`` has run (however its run ended): the page and what the address now
     holds, for ``follow_the_address`` on the next run."""
-    st.session_state[_LEFT] = (page, {p: st.query_params.get_all(p) for p in st.query_params})
+    st.session_state[_LEFT] = (page, _address())
+
+
+def _address() -> dict[str, list[str]]:
+    return {param: st.query_params.get_all(param) for param in st.query_params}
 
 
 def forget_filters() -> None:
@@ -289,19 +290,15 @@ def year_range_filter(options: list[int]) -> list[int]:
 
 
 def council_picker(options) -> int | None:
-    """One council (select box), kept in ``?rad=<id>`` so that a link opens it. A link
-    that changes ``?rad=`` wins over the box's remembered value."""
+    """One council (select box), kept in ``?rad=<id>`` so that a link opens it. (A link
+    that changes ``?rad=`` within the session drops the box's value: ``follow_the_address``.)"""
     by_id = {c.id: c for c in options}
-    raw = _param("rad") or ""
     kept = st.session_state.get("f_council", ...)
-    if kept is ... or kept not in (*by_id, None) or raw != st.session_state.get("_rad_written"):
+    if kept is ... or kept not in (*by_id, None):
         found = ids_param("rad", by_id, _denied_councils(by_id))
-        if not found and not raw:  # no link: the council chosen on another page, if any
+        if not found and _param("rad") is None:  # no link: the council chosen on another page
             found = [i for i in _kept("councils") or [] if i in by_id]
-        if found:
-            st.session_state.f_council = found[0]
-        elif kept is ... or kept not in (*by_id, None):
-            st.session_state.f_council = None
+        st.session_state.f_council = found[0] if found else None
     _rebind("f_council")
     chosen = st.selectbox(
         "IA-råd",
@@ -314,10 +311,8 @@ def council_picker(options) -> int | None:
     )
     if chosen is None:
         st.query_params.pop("rad", None)
-        st.session_state._rad_written = ""
     else:
         st.query_params["rad"] = str(chosen)
-        st.session_state._rad_written = str(chosen)
     _keep("councils", [chosen] if chosen is not None else [])
     return chosen
 
