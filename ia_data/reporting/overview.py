@@ -31,16 +31,23 @@ class OverviewRow(MoneyRow):
     action_plan: bool | None = None
     action_plan_date: date | None = None
     periods: list[PeriodStatus] = field(default_factory=list)
-    # «5 av 8» measures of the year's action plan done, «ingen plan»; None where no council
-    # in the view has a plan for the year (the column is then left out).
-    measures_done: str | None = None
-    plan_upload_id: int | None = None  # the active plan's upload for the year, if any
     # The year's plan against what was done, where any council has a plan for the year.
     plan: CouncilPlan | None = None
     # Whether the council has an active report for the year at all: without one, what it
     # did is not known — it is a missing report (counted once, under the statuses), not a
     # council without activity on a sub-goal or with too few meetings.
     reported: bool = True
+
+    @property
+    def measures_done(self) -> str | None:
+        """«5 av 8» measures of the year's action plan done, «ingen plan»; None where no
+        council in the view has a plan for the year (the column is then left out)."""
+        return self.plan.done_text if self.plan else None
+
+    @property
+    def plan_upload_id(self) -> int | None:
+        """The active plan's upload for the year, if any."""
+        return self.plan.upload_id if self.plan else None
 
     @property
     def goals(self) -> dict[int, int]:
@@ -157,8 +164,6 @@ def overview(
                 action_plan_date=plan_date,
                 periods=statuses,
                 reported=bool(stored),
-                measures_done=progress.done_text if progress else None,
-                plan_upload_id=progress.upload_id if progress else None,
                 plan=progress,
             )
         )
