@@ -46,7 +46,13 @@ class CompiledFacts:
     on_route: dict[str, list[str]]
     found: Deviations
     themes: list[ThemeRow]  # count and spend per priority theme (the shown period's reports)
-    plans: dict[int, CouncilPlan]  # council id → planned against done (none: no plan at all)
+
+    @property
+    def plans(self) -> dict[int, CouncilPlan]:
+        """Council id → its plan against what was done (in a half-year, by that half's
+        report), as the overview found it, where any council has a plan for the year (else
+        nothing: the report is as it was before plans)."""
+        return {r.council.id: r.plan for r in self.rows if r.plan is not None}
 
     def council_periods(self, session: Session, rules: Rules, row, as_of: date, *, scope: Scope):
         """A council's reports of the year, the shown period's only."""
@@ -88,7 +94,6 @@ def compiled_facts(
         on_route=route(rows, states),
         found=deviations(session, rules, year, as_of, scope=scope, period=period, **only),
         themes=themed,
-        plans=_plans(rows),
     )
 
 
@@ -237,13 +242,6 @@ def council_facts(
         ),
     ]
     return facts
-
-
-def _plans(rows: list[OverviewRow]) -> dict[int, CouncilPlan]:
-    """Council id → its plan against what was done (in a half-year, by that half's report),
-    as the overview found it, where any council has a plan for the year (else nothing: the
-    report is as it was before plans)."""
-    return {r.council.id: r.plan for r in rows if r.plan is not None}
 
 
 @dataclass(frozen=True)
