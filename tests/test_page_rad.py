@@ -4,9 +4,12 @@ meetings — and the links to it from Oversikt."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from sqlmodel import Session
 
+from ia_data.domain.access import OPERATOR
+from ia_data.reporting.activities import activity_list
 from ia_data.storage import db
 from ia_data.storage.register import councils
 
@@ -135,6 +138,40 @@ def test_activities_list_and_exports(app_on, seeded_url, ids):
     assert round(spent_2015, 2) == 437_250
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Last ned CSV", "Last ned Excel (XLSX)"] * 6
+
+
+def test_a_long_activity_list_shows_the_newest_and_its_download_takes_them_all(
+    app_on, seeded_url, ids, monkeypatch
+):
+    """More activities than a page lists (``LIST_LIMIT``, made small here): the newest are
+    shown, in date order, a caption says how many of how many, and the download builds the
+    whole list when it is asked for."""
+    import ui.display
+
+    made = {}
+    monkeypatch.setattr(ui.display, "LIST_LIMIT", 25)
+    monkeypatch.setattr(
+        ui.display, "download_pair", lambda make, stem, key: made.update({stem: make})
+    )
+    at = app_on(seeded_url, page="views/rad.py", rad=ids["IA-rådet i Nordland"])
+    assert not at.exception
+    activities = at.dataframe[3].value
+    assert len(activities) == 25
+    nordland = int(ids["IA-rådet i Nordland"])
+    with Session(db.get_engine(seeded_url)) as session:
+        everything, total = activity_list(session, council_ids=[nordland], scope=OPERATOR)
+    newest = sorted(everything, key=lambda a: (a.date, a.id))[-25:]
+    shown = [d.date() for d in pd.to_datetime(activities["Dato"])]
+    assert shown == [a.date for a in everything if a in newest]  # in date order
+    assert 2016 in set(activities["År"]) and total > 25
+    import ui.data  # the click, outside the page's run: as the operator (scope aside here)
+
+    monkeypatch.setattr(ui.data, "scope", lambda: OPERATOR)
+    whole = made[f"ia-rad-{nordland}-aktiviteter"]("csv").decode("utf-8-sig")
+    assert len(whole.strip().splitlines()) == 1 + total  # a header, then every activity
+    assert f"Viser de 25 nyeste av rådets {total} aktiviteter; nedlastingen tar med alle." in [
+        c.value for c in at.caption
+    ]
 
 
 def test_oversikt_links_to_each_council_and_offers_the_compiled_report(app_on, seeded_url, ids):

@@ -302,6 +302,12 @@ def test_activity_list_filters_and_limit(session, rules):
     first, again = activity_list(session, 2015, limit=10, scope=OPERATOR)
     assert (len(first), again) == (10, 310)
     assert first == everything[:10]
+    # The newest ten (by date, then as stored), listed in the list's own order.
+    newest, again = activity_list(session, 2015, limit=10, newest=True, scope=OPERATOR)
+    assert (len(newest), again) == (10, 310)
+    latest = sorted(everything, key=lambda a: (a.date, a.id))[-10:]
+    assert newest == [a for a in everything if a in latest]
+    assert min(a.date for a in newest) >= max(a.date for a in everything if a not in latest)
     # Register order: Østfold first, Finnmark last.
     assert everything[0].council == "IA-rådet i Østfold"
     assert everything[-1].council == "IA-rådet i Finnmark"

@@ -53,6 +53,9 @@ ALERT_STYLE = "color: #8e1c1c; font-weight: 600"
 # The display value of a missing cell (st.dataframe's own placeholder for a missing value
 # is set to "" where the tables are drawn).
 EMPTY = "\u00a0"
+# The most rows a list of activities shows (a browser draws no more quickly); its download
+# takes them all.
+LIST_LIMIT = 3000
 
 
 # What each kind's cells hold, when every cell of a column holds it; a column whose cells

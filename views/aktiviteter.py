@@ -71,7 +71,6 @@ TEXT = {
     "all_types": "Alle typer",
     "all_statuses": "Alle statuser",
 }
-LIST_LIMIT = 3000
 
 rules, years = ui.data.page_start(TEXT)
 
@@ -199,7 +198,7 @@ query = {
     "statuses": statuses or None,
     "search": search,
 }
-rows, total = ui.data.read(activity_list, limit=LIST_LIMIT, **query)
+rows, total = ui.data.read(activity_list, limit=ui.display.LIST_LIMIT, **query)
 if not rows:
     st.info(TEXT["list_empty"], icon=":material/search_off:")
 else:

@@ -75,6 +75,8 @@ TEXT = {
     "not_given": "ikke oppgitt",
     "activities": "Aktiviteter",
     "activities_none": "Rådet har ingen aktiviteter registrert.",
+    "activities_cut": "Viser de {shown} nyeste av rådets {total} aktiviteter; nedlastingen tar "
+    "med alle.",
     "activities_file": "Aktivitetene til {name} {span}",
     "activities_rows": "Antall aktiviteter",
     "sickness": "Sykefravær og delmål 1",
@@ -391,19 +393,38 @@ else:
 
 
 # --- activities and meetings -----------------------------------------------------------
-def _council_list(key: str, rows, table, name: str, height: int) -> None:
+def _council_list(key: str, rows, table, name: str, height: int, everything=None) -> None:
     """The council's activities or meetings (``key``: their texts) with their download (the
-    file ``ia-rad-<id>-`` + ``name``), or a note that it has none."""
+    file ``ia-rad-<id>-`` + ``name``), or a note that it has none. ``everything``: what
+    builds the whole table, where ``rows`` are only the newest (the download takes them all
+    and names every report of the council)."""
     if not rows:
         st.info(TEXT[f"{key}_none"])
         return
-    download = _download(key, name, sorted({r.upload_id for r in rows}))
-    ui.display.show_table(table, max_height=height, key=key, download=download)
+    download = _download(key, name, uploads if everything else sorted({r.upload_id for r in rows}))
+    ui.display.show_table(table, max_height=height, key=key, download=download, rows=everything)
 
 
 st.subheader(TEXT["activities"])
-activities, _ = ui.data.read(activity_list, council_ids=[council.id], approved_only=approved_only)
-_council_list("activities", activities, tables.activities_table(activities), "aktiviteter", 460)
+listed = {"council_ids": [council.id], "approved_only": approved_only}
+activities, total = ui.data.read(activity_list, limit=ui.display.LIST_LIMIT, newest=True, **listed)
+if total > len(activities):
+    cut = {"shown": fmt.number(len(activities)), "total": fmt.number(total)}
+    st.caption(TEXT["activities_cut"].format(**cut))
+
+
+def _all_activities():
+    return tables.activities_table(ui.data.read(activity_list, **listed)[0])
+
+
+_council_list(
+    "activities",
+    activities,
+    tables.activities_table(activities),
+    "aktiviteter",
+    460,
+    everything=None if total == len(activities) else _all_activities,
+)
 
 st.subheader(TEXT["meetings"])
 meetings = ui.data.read(meeting_list, council_ids=[council.id], approved_only=approved_only)

@@ -255,9 +255,11 @@ def activity_list(
     scope: Scope,
     period: str | None = None,
     approved_only: bool = False,
+    newest: bool = False,
 ) -> tuple[list[ActivityRow], int]:
     """Activities matching the filters, by council (register order), then date; and how
-    many match in all (``limit`` cuts the list, not the count). ``search`` matches every
+    many match in all (``limit`` cuts the list, not the count: to its first activities, or
+    with ``newest`` to its newest, still listed in that order). ``search`` matches every
     word in the title, type, sector, organiser or comment."""
     council_ids = scope.council_ids(council_ids)
     query = _activity_scope(
@@ -278,6 +280,11 @@ def activity_list(
     for word in search.split():
         query = query.where(_search_condition(word))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    if limit is not None and newest:
+        kept = query.with_only_columns(Activity.id).order_by(
+            Activity.date.desc(), Activity.id.desc()
+        )
+        query, limit = query.where(Activity.id.in_(kept.limit(limit).scalar_subquery())), None
     # Register order (county number) is not a column: map each council to its position.
     position = {c.id: i for i, c in enumerate(councils(session))}
     by_register = case(position, value=Report.council_id, else_=len(position))
