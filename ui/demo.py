@@ -28,7 +28,8 @@ def ensure_demo_data() -> None:
 
 def start_demo_data() -> None:
     """At the server's start (``ui.server``): as ``ensure_demo_data``, outside a page's run
-    (no progress drawn), the older years started at once."""
+    (no progress drawn); the older years, as there, once the first page is drawn (loading
+    them at once would slow that page)."""
     _first_start(on_a_page=False)
 
 
@@ -54,8 +55,6 @@ def _first_start(on_a_page: bool) -> None:
         if rest:
             _DEMO["total"] = len(rest)
             _DEMO["thread"] = threading.Thread(target=_seed_rest, args=(rest,), daemon=True)
-            if not on_a_page:
-                _DEMO["thread"].start()
         _DEMO["checked"] = True
 
 
