@@ -15,7 +15,6 @@ from ia_data.cli.terminal import os_reason, say, visible
 from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.formatting import local
 from ia_data.domain.kinds import ImportStatus, UploadKind
-from ia_data.reporting.deviations import file_deviations, warning_text
 from ia_data.storage.engine import database_problem
 from ia_data.storage.models import MAX_ID
 from ia_data.storage.store import RestoreError, import_file, restore_upload, uploads
@@ -89,6 +88,9 @@ def _import_one(engine, args, name: str) -> str:
             historical=args.historisk,
         )
         if args.dry_run and result.ok:  # what needs attention once stored, as on Last opp
+            # the reporting queries, imported here: ``history`` and a stored import need none
+            from ia_data.reporting.deviations import file_deviations, warning_text
+
             with Session(engine) as session:
                 found = file_deviations(session, result.parsed, rules, scope=OPERATOR)
             for deviation in found:
