@@ -62,7 +62,7 @@ TARGETS = {
     "import": "≤ 0,5",
     "query": "≤ 3",
     "rerun": "≤ 250 ms",
-    "memory": "≤ 400 MB",
+    "memory": "≤ 300 MB",
 }
 
 
@@ -254,7 +254,9 @@ def free_port() -> int:
 
 
 def bench_server_memory(url: str) -> float | None:
-    """Peak resident memory (MB) of a real server that has rendered Oversikt in Chromium."""
+    """Peak resident memory (MB) of a real server after one visitor, in Chromium, has opened
+    Oversikt for three years, then every page of the menu, and Råd on two councils (the
+    pages that list the most)."""
     chromium = Path("/usr/bin/chromium")
     if not chromium.exists():
         return None
@@ -283,9 +285,14 @@ def bench_server_memory(url: str) -> float | None:
                       "--disable-component-update", "--disable-sync"],
             )  # fmt: skip
             page = browser.new_page(viewport={"width": 1440, "height": 1200})
-            for year in (2018, 2014, 2010):
-                page.goto(f"http://127.0.0.1:{port}/?ar={year}")
-                page.wait_for_selector("[data-testid=stDataFrame]", timeout=120_000)
+            from pages import open_titles  # the menu's pages, as the browser tests open them
+
+            walk = [f"?ar={year}" for year in (2018, 2014, 2010)]
+            walk += [*open_titles(default=""), "rad?rad=3", "rad?rad=9&ar=2014"]
+            for path in walk:
+                page.goto(f"http://127.0.0.1:{port}/{path}")
+                page.get_by_role("heading").first.wait_for(timeout=120_000)
+                page.wait_for_timeout(300)  # the run has started
                 page.wait_for_selector(
                     "[data-testid=stApp][data-test-script-state=notRunning]", timeout=120_000
                 )
@@ -371,7 +378,7 @@ MEASURES = [
     ("Oversikt, ny kjøring (AppTest), stor database", TARGETS["rerun"]),
     ("Oversikt, første visning i ny prosess (prosessen), demo", ""),
     ("Oversikt, første visning i ny prosess (prosessen), stor", ""),
-    ("Serverens høyeste minnebruk, stor database", TARGETS["memory"]),
+    ("Serverens høyeste minnebruk, stor database, hver side", TARGETS["memory"]),
 ]
 
 
