@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -461,6 +462,8 @@ def first_visit(script: str, env: dict) -> float:
         for line in server.stdout:
             if "URL:" in line:
                 break
+        # what the server says after its address is read on, or a full pipe would stop it
+        threading.Thread(target=server.stdout.read, daemon=True).start()
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=["--no-sandbox"]

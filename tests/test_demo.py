@@ -144,3 +144,35 @@ def test_the_demo_banner_names_statistics_and_register_versions_too(demo_app):
         "«register-ekte.toml» (rådsregister), «ssb\\_sykefravaer\\_fylke\\_utvalg.csv» (statistikk)"
     )
     assert _warnings(at) == [NOTE.format(count="2 filer", names=names)]
+
+
+def test_the_warm_up_leaves_the_older_years_for_after_the_first_page_even_one_that_stops(
+    database, app_on, monkeypatch
+):
+    """The server's warm-up loads the allocation decisions and the newest year, and starts
+    the older years only once a first page has run (they would slow it) — also when that
+    page stops early, as Råd does with no council chosen."""
+    url = database(SAMPLE_REGISTER)
+    monkeypatch.setattr(engine_setup, "DEMO_URL", url)
+    monkeypatch.setenv("IA_DATABASE_URL", url)
+    fresh = {"checked": False, "thread": None, "done": 0, "total": 0, "failed": ""}
+    monkeypatch.setattr(ui.demo, "_DEMO", fresh)
+    loaded = []  # the older years' files, as the thread is given them (not loaded here)
+    monkeypatch.setattr(ui.demo, "_seed_rest", lambda files: loaded.append(len(files)))
+
+    ui.demo.start_demo_data()  # as ui.server's warm-up does, before any visitor
+    waiting = ui.demo._DEMO["thread"]
+    assert waiting is not None and waiting.ident is None  # not started
+    assert ui.demo.demo_loading() == (0, ui.demo._DEMO["total"])
+    with Session(db.get_engine(url)) as session:
+        stored = {u.name for u in added_files(session, scope=OPERATOR)}
+    assert stored == set()  # only the demo's own files so far
+    newest = max(p.name for p in SAMPLE_DIR.glob("rapport_*.xlsx"))[8:12]
+    assert ui.demo._DEMO["total"] == len(ui.demo.missing_files(db.get_engine(url)))
+    assert all(newest not in p.name for p in ui.demo.missing_files(db.get_engine(url)))
+
+    at = app_on(url, page="views/rad.py")  # no council chosen: the page stops
+    assert [i.value for i in at.info][-1].startswith("Velg et IA-råd i listen")
+    assert waiting.ident is not None  # started by that page's run
+    waiting.join(timeout=30)
+    assert loaded == [ui.demo._DEMO["total"]]

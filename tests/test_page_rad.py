@@ -169,9 +169,11 @@ def test_a_long_activity_list_shows_the_newest_and_its_download_takes_them_all(
     monkeypatch.setattr(ui.data, "scope", lambda: OPERATOR)
     whole = made[f"ia-rad-{nordland}-aktiviteter"]("csv").decode("utf-8-sig")
     assert len(whole.strip().splitlines()) == 1 + total  # a header, then every activity
-    assert f"Viser de 25 nyeste av rådets {total} aktiviteter; nedlastingen tar med alle." in [
-        c.value for c in at.caption
-    ]
+    caption = (
+        f"Viser de 25 nyeste av de {total} aktivitetene rådet har registrert (også avlyste); "
+        "nedlastingen tar med alle."
+    )
+    assert caption in [c.value for c in at.caption]
 
 
 def test_oversikt_links_to_each_council_and_offers_the_compiled_report(app_on, seeded_url, ids):

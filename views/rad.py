@@ -75,8 +75,8 @@ TEXT = {
     "not_given": "ikke oppgitt",
     "activities": "Aktiviteter",
     "activities_none": "Rådet har ingen aktiviteter registrert.",
-    "activities_cut": "Viser de {shown} nyeste av rådets {total} aktiviteter; nedlastingen tar "
-    "med alle.",
+    "activities_cut": "Viser de {shown} nyeste av de {total} aktivitetene rådet har registrert "
+    "(også avlyste); nedlastingen tar med alle.",
     "activities_file": "Aktivitetene til {name} {span}",
     "activities_rows": "Antall aktiviteter",
     "sickness": "Sykefravær og delmål 1",
