@@ -170,8 +170,10 @@ def main() -> None:
         )
         st.button("Prøv igjen", icon=":material/refresh:", key="retry_after_error")
     finally:  # also after st.stop() or st.rerun() in the page
+        # The older years of the demo data, after the first page. First: it makes no Streamlit
+        # call, which after an st.stop() raises the stop again.
+        ui.demo.continue_demo_data()
         ui.filters.address_left(navigation.url_path)
-        ui.demo.continue_demo_data()  # the older years of the demo data, after the first page
 
 
 if __name__ == "__main__":  # a visitor's run

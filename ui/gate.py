@@ -10,7 +10,7 @@ import streamlit as st
 from ia_data.settings import OPEN_SETTING
 from ia_data.storage.sign_ins import admin_emails
 from ui.auth import Mode, Visitor, end_session
-from ui.demo import continue_demo_data, demo_additions, demo_failed, demo_loading
+from ui.demo import demo_additions, demo_failed, demo_loading
 from ui.display import NARROW, WIDE
 from ui.onward import remember
 from ui.text import plain
@@ -171,9 +171,8 @@ def _demo_added(added: list) -> str:
 
 @st.fragment(run_every=2)
 def _demo_progress() -> None:
-    """How far the older years of the demo data have come (started here too, should no page
-    have finished its run yet); the page is drawn again when they are all in."""
-    continue_demo_data()
+    """How far the older years of the demo data have come; the page is drawn again when
+    they are all in."""
     loading = demo_loading()
     if loading is None:
         st.rerun(scope="app")
