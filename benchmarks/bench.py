@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -385,50 +386,36 @@ MEASURES = [
 
 def bench_first_start(repeat: int) -> list[float]:
     """The README's first command on a machine that has never run it: ``streamlit run
-    app.py`` with no demo database yet, and a browser asking for the first page — seconds
-    from that request until Oversikt's table is drawn. ``data/demo.db`` is moved aside for
-    the runs and put back after."""
-    from playwright.sync_api import sync_playwright
+    app.py`` with no demo database yet, and a browser asking for the first page once the
+    server answers its health check — seconds from that request until Oversikt's table is
+    drawn."""
+    env = {k: v for k, v in os.environ.items() if k not in ("IA_DATABASE_URL", "IA_AUTH")}
+    with without_demo_database() as fresh:
+        return [first_visit("app.py", env, after_health=True, before=fresh) for _ in range(repeat)]
 
+
+@contextmanager
+def without_demo_database():
+    """``data/demo.db`` moved aside for the runs and put back after; gives what removes the
+    one a run made (each run is a first start)."""
     folder = PROJECT / "data"
     names = ("demo.db", "demo.db-wal", "demo.db-shm")
     kept = Path(tempfile.mkdtemp(prefix="ia-bench-demo-"))
     for name in names:
         if (folder / name).exists():
             (folder / name).rename(kept / name)
-    env = {k: v for k, v in os.environ.items() if k not in ("IA_DATABASE_URL", "IA_AUTH")}
-    times = []
-    try:
-        for _ in range(repeat):
-            for name in names:
-                (folder / name).unlink(missing_ok=True)
-            port = free_port()
-            server = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                 "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            try:
-                wait_for_health(port)
-                with sync_playwright() as playwright:
-                    browser = playwright.chromium.launch(
-                        executable_path="/usr/bin/chromium", args=["--no-sandbox"]
-                    )
-                    page = browser.new_page(viewport={"width": 1440, "height": 1000})
-                    start = time.perf_counter()
-                    page.goto(f"http://127.0.0.1:{port}/")
-                    page.get_by_test_id("stDataFrame").first.wait_for(timeout=120_000)
-                    times.append(time.perf_counter() - start)
-                    browser.close()
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
-    finally:
+
+    def fresh() -> None:
         for name in names:
             (folder / name).unlink(missing_ok=True)
+
+    try:
+        yield fresh
+    finally:
+        fresh()
+        for name in names:
             if (kept / name).exists():
                 (kept / name).rename(folder / name)
-    return times
 
 
 BARE_PAGE = """
@@ -447,11 +434,14 @@ st.plotly_chart(px.bar(frame, x="Råd", y=["Tildelt", "Brukt"]))
 """
 
 
-def first_visit(script: str, env: dict) -> float:
-    """Start ``streamlit run script`` and, the moment it prints its address, open that address
-    in a new Chromium: seconds until the first table is drawn (what a newcomer waits)."""
+def first_visit(script: str, env: dict, *, after_health: bool = False, before=None) -> float:
+    """Start ``streamlit run script`` (``before()`` first) and, the moment it prints its
+    address (``after_health``: once it answers its health check), open that address in a new
+    Chromium: seconds until the first table is drawn (what a newcomer waits)."""
     from playwright.sync_api import sync_playwright
 
+    if before is not None:
+        before()
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
@@ -464,6 +454,8 @@ def first_visit(script: str, env: dict) -> float:
                 break
         # what the server says after its address is read on, or a full pipe would stop it
         threading.Thread(target=server.stdout.read, daemon=True).start()
+        if after_health:
+            wait_for_health(port)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=["--no-sandbox"]
@@ -483,28 +475,15 @@ def first_visit(script: str, env: dict) -> float:
 def bench_first_visit(repeat: int) -> tuple[list[float], list[float]]:
     """The first visit from the printed address: the app with no ``data/demo.db`` yet, and a
     bare Streamlit page (five metrics, an 18-row table, a Plotly chart), each started afresh,
-    interleaved. ``data/demo.db`` is moved aside for the runs and put back after."""
-    folder = PROJECT / "data"
-    names = ("demo.db", "demo.db-wal", "demo.db-shm")
-    kept = Path(tempfile.mkdtemp(prefix="ia-bench-demo-"))
-    bare = kept / "bare.py"
-    bare.write_text(BARE_PAGE, encoding="utf-8")
-    for name in names:
-        if (folder / name).exists():
-            (folder / name).rename(kept / name)
+    interleaved."""
     env = {k: v for k, v in os.environ.items() if k not in ("IA_DATABASE_URL", "IA_AUTH")}
     ours, theirs = [], []
-    try:
+    with without_demo_database() as fresh:
+        bare = Path(tempfile.mkdtemp(prefix="ia-bench-bare-")) / "bare.py"
+        bare.write_text(BARE_PAGE, encoding="utf-8")
         for _ in range(repeat):
-            for name in names:
-                (folder / name).unlink(missing_ok=True)
-            ours.append(first_visit("app.py", env))
+            ours.append(first_visit("app.py", env, before=fresh))
             theirs.append(first_visit(str(bare), env))
-    finally:
-        for name in names:
-            (folder / name).unlink(missing_ok=True)
-            if (kept / name).exists():
-                (kept / name).rename(folder / name)
     return ours, theirs
 
 
