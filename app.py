@@ -169,9 +169,10 @@ def main() -> None:
             icon=":material/error:",
         )
         st.button("Prøv igjen", icon=":material/refresh:", key="retry_after_error")
-    finally:  # also after st.stop() or st.rerun() in the page
-        # The older years of the demo data, after the first page. First: it makes no Streamlit
-        # call, which after an st.stop() raises the stop again.
+    finally:  # also after st.stop() or st.rerun() in the page, where any Streamlit call
+        # raises them again: the older years of the demo data, after the first page, first
+        # (no Streamlit call); then what the page left in the address, where it can be read
+        # (else what the run found stands: follow_the_address)
         ui.demo.continue_demo_data()
         ui.filters.address_left(navigation.url_path)
 

@@ -49,6 +49,10 @@ def test_back_and_forward_on_rad_show_the_council_the_address_holds(app_on, seed
     at.run()
     assert at.selectbox(key="f_council").value is None
     assert "rad" not in at.query_params
+    # That run stopped (no council to show): a council chosen next is shown all the same
+    at.selectbox(key="f_council").select(int(ids["IA-rådet i Troms"])).run()
+    assert [h.value for h in at.header][:1] == ["IA-rådet i Troms"]
+    assert at.query_params["rad"] == str(ids["IA-rådet i Troms"])
 
 
 def test_the_shared_agder_council(app_on, seeded_url, ids):

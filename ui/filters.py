@@ -79,10 +79,15 @@ def follow_the_address(page: str) -> None:
     remembers, and the filter reads the address. (Another page chosen in the menu starts
     without the values, and the filters follow the user there as before.)"""
     left = st.session_state.get(_LEFT)
+    now = _address()
+    # What this run found stands for what it left until ``address_left`` replaces it: a run
+    # that ends in st.stop() or st.rerun() cannot record what it left (any Streamlit call
+    # after them raises them again), and the next run compares with this, not with the
+    # address of a page before it.
+    st.session_state[_LEFT] = (page, now)
     if left is None:
         return
     left_page, values = left
-    now = _address()
     changed = {p for p in now if values.get(p) != now[p]}
     if page == left_page:
         changed |= set(values) - set(now)
