@@ -314,6 +314,20 @@ def far_cell(cell: str = "XFD1048576", sheet: str = "Aktiviteter", data: bytes |
     return buffer.getvalue()
 
 
+def far_cell_spaced(space: bytes = b"\t") -> bytes:
+    """The far-cell report with the far cell's tag written ``<c`` + ``space`` + ``r=…``
+    (any XML whitespace is allowed there): a check that counted only the cells written
+    ``<c r=…`` as Excel writes them did not see it."""
+    return _rewrite(
+        far_cell(),
+        {
+            ACTIVITIES_PART: lambda xml: xml.replace(
+                b'<c r="XFD1048576"', b"<c" + space + b'r="XFD1048576"'
+            )
+        },
+    )
+
+
 def ods_repeat_bomb(rows: int = 30_000, columns: int = 1_000, text: str = "x") -> bytes:
     """An .ods whose ``Aktiviteter`` table has one cell ``text`` repeated ``columns`` times
     in a row repeated ``rows`` times: 3 × 10⁷ cells in a file of under 2 kB (or, with a

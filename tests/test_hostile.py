@@ -217,6 +217,13 @@ def test_billion_laughs_is_refused_without_expanding_an_entity(
     [
         # One value in the very last cell: 17 billion cells between it and A1.
         ("rapport.xlsx", hostile.far_cell, too_many_cells("A1", "XFD1048576")),
+        # The same cell, its tag written with a tab or a line break before its reference.
+        ("rapport.xlsx", hostile.far_cell_spaced, too_many_cells("A1", "XFD1048576")),
+        (
+            "rapport.xlsx",
+            lambda: hostile.far_cell_spaced(b"\n  "),
+            too_many_cells("A1", "XFD1048576"),
+        ),
         # One value a million rows down, under a table ten columns wide.
         (
             "rapport.xlsx",

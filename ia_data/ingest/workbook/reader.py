@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import math
 import tempfile
+import threading
 import zipfile
 from datetime import date
 
@@ -73,8 +74,12 @@ class Workbook:
         if max_data_rows is None:
             max_data_rows = self.limits.data_rows
         xml = self._check_sheet(name)
+        # calamine parses the sheet without holding the interpreter; the scans of the XML
+        # that only matter after it (control characters, error cells) run meanwhile.
+        parsing = _Parsing(self._book, name)
+        scanned = _scan(xml, self._xlsx)
         try:
-            sheet = self._book.get_sheet_by_name(name)
+            sheet = parsing.result()
             rows: list[list] = []
             filled = 0
             # Header rows count too, so allow a little more than the data-row limit.
@@ -104,7 +109,8 @@ class Workbook:
         padded: list[list] = [[] for _ in range(skipped_rows)]
         while rows and rows[-1].count("") == len(rows[-1]):
             rows.pop()
-        if self._xlsx is None or self._xlsx.controls or may_hold_controls(xml):
+        controls, errors = scanned
+        if controls:
             rows = [_clean_row(r) for r in rows]
         # One object per distinct date: the rows travel pickled from the reading worker,
         # and pickle writes a date it has seen as a short back-reference.
@@ -112,7 +118,7 @@ class Workbook:
         result = padded + [
             [dates.setdefault(v, v) if type(v) is date else v for v in r] for r in rows
         ]
-        for (row, col), error in (error_cells(xml) if xml else {}).items():
+        for (row, col), error in errors.items():
             while len(result) < row:
                 result.append([])
             cells = result[row - 1]
@@ -140,6 +146,36 @@ class Workbook:
 
 
 _VISIBLE = calamine.SheetVisibleEnum.Visible
+
+
+class _Parsing:
+    """calamine parsing one sheet in a thread of its own; ``result`` gives the sheet or
+    raises what calamine raised."""
+
+    def __init__(self, book, name: str) -> None:
+        self._book, self._name = book, name
+        self._sheet = self._error = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._sheet = self._book.get_sheet_by_name(self._name)
+        except BaseException as exc:  # raised again in the reading thread
+            self._error = exc
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._sheet
+
+
+def _scan(xml: bytes | None, layout: XlsxLayout | None) -> tuple[bool, dict]:
+    """Whether a sheet's texts may hold control characters, and its error cells."""
+    if xml is None:  # an .xls or .ods: no XML to scan, so clean every text
+        return True, {}
+    return layout.controls or may_hold_controls(xml), error_cells(xml)
 
 
 def _clean_row(row: list) -> list:
