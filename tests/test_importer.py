@@ -1045,3 +1045,78 @@ def test_each_rejected_value_is_given_as_found(parse):
 def test_a_missing_value_has_nothing_found(parse):
     parsed = parse(report_xlsx(activities=[activity(title=None)]))
     assert [("Aktivitet mangler", "")] == [(p.message, p.found) for p in parsed.errors]
+
+
+# --- the quick reading of the common row -----------------------------------------------
+
+
+def test_the_quick_reading_of_a_row_gives_what_the_full_reading_gives(parse, monkeypatch):
+    """Activities are read by a quick path for the common row and in full for anything
+    else: over rows of every kind, both give the same activities and the same lines, and
+    the quick path takes the common rows (it is not a path that is never taken)."""
+    from datetime import datetime
+
+    from ia_data.ingest import parse as reading
+
+    long = "x" * 501
+    rows = [
+        activity(),
+        activity(datetime(2012, 3, 2, 14, 30), "Med klokkeslett", "seminar", 2, cost=1500.25),
+        activity(date(2012, 3, 3), "  Mellomrom rundt  ", " Kurs ", "alle", participants=12.0),
+        activity(goals="1-3", cost="12 500 kr", participants="30"),
+        activity(goals=1.0, cost=0, participants=0, status="avlyst"),
+        activity(goals="2", cost=1e9, status=" Gjennomført "),
+        activity(goals=True, title="Sannhetsverdi som delmål"),
+        activity(cost=1e9 + 1, title="For stort beløp"),
+        activity(cost=-5.0, participants=-1.0, title="Negative tall"),
+        activity(participants=2.5, title="Halv deltaker"),
+        activity(title="Hard\u00a0mellomrom", sector="Helse\u202fog omsorg"),
+        activity(title=long, sector=long, organiser=long),
+        activity(type_="Fagdag", title="Ukjent type"),
+        activity(type_="   ", title="Tom type"),
+        activity(goals=None, title="Uten delmål"),
+        activity(goals="fire", title="Ugyldig delmål"),
+        activity(status="kanskje", title="Ugyldig status"),
+        activity(status=3, title="Status som tall"),
+        activity(date(2011, 12, 31), "Før perioden"),
+        activity("1.3.2012", "Dato som tekst"),
+        activity(None, "Uten dato"),
+        activity(title=None),
+        activity(sector=7, organiser=None, comment="Kommentar\u00a0"),
+        activity(comment="y" * 2001, title="Lang kommentar"),
+        [date(2012, 3, 9), "Kort rad", "Kurs", 1],
+    ]
+    header = [*reading.ACTIVITY_COLUMNS["measure"][:1], "Tema"]
+    extras = _measures_and_themes(len(rows) - 1)  # the short row stays short
+    rows = [[*row, *extra] for row, extra in zip(rows[:-1], extras, strict=True)] + rows[-1:]
+    sheets = report_sheets(activities=rows)
+    sheets["Aktiviteter"][0] += header
+    data = xlsx(sheets)
+
+    quick = reading._QuickActivity.read
+    taken = []
+
+    def counted(self, number, row, known):
+        activity = quick(self, number, row, known)
+        taken.append(activity is not None)
+        return activity
+
+    monkeypatch.setattr(reading._QuickActivity, "read", counted)
+    fast = parse(data)
+    monkeypatch.setattr(reading._QuickActivity, "read", lambda *args: None)
+    full = parse(data)
+    assert full.activities == fast.activities
+    assert lines(full) == lines(fast)
+    # Ten rows are stored, nineteen problems refuse the others; five of the ten are common
+    # rows the quick path read (rows 2, 3, 4, 6 and the short row 26).
+    assert (10, 19, 5) == (len(full.activities), len(error_lines(full)), sum(taken))
+
+
+def _measures_and_themes(count: int) -> list[list]:
+    """For each row, a «Tiltak nr.» and a «Tema»: number cells, texts, empty ones, and
+    (in two rows of the 25) a number that is no measure's."""
+    measures = [3.0, "2.1", None, "  ", 1.5, "4.", 2]
+    themes = [None, "Jobbstrategien", "  ", "Seniorer"]
+    rows = [[measures[i % len(measures)], themes[i % len(themes)]] for i in range(count)]
+    rows[5][0], rows[11][0] = -1.0, True
+    return rows

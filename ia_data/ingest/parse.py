@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from operator import itemgetter
 
 from ia_data.domain import limits
 from ia_data.domain import values as V
 from ia_data.domain.kinds import ActivityStatus, UploadKind
-from ia_data.domain.limits import COMMENT_TEXT, SHORT_TEXT
+from ia_data.domain.limits import COMMENT_TEXT, MAX_NUMBER, SHORT_TEXT
 from ia_data.domain.register import CouncilInfo, CouncilMatcher
 from ia_data.domain.rules import Rules
 from ia_data.domain.text import clean, fold, fold_label
@@ -179,10 +180,13 @@ def _parse_report(
         read_report_fields(read["Rapport"], result, councils, rules, today)
     if "Aktiviteter" in read:
         sheet = read["Aktiviteter"]
-        for row, cells in _table_rows(
+        quick = _QuickActivity(sheet.name, result.period)
+        for number, row, known in _table_lines(
             sheet, ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, result, rows_without_all=True
         ):
-            activity = _parse_activity(sheet.name, row, cells, result)
+            activity = quick.read(number, row, known)
+            if activity is None:  # a value out of the common: read and reported in full
+                activity = _parse_activity(sheet.name, number, _cells(row, known), result)
             if activity is not None:
                 result.activities.append(activity)
         if result.period is not None:
@@ -248,6 +252,24 @@ def _table_rows(
 
     With a required column missing, the rows are still yielded when ``rows_without_all``
     (their other values are checked too: every problem at once), else not at all."""
+    for number, row, known in _table_lines(sheet, columns, required, result, rows_without_all):
+        yield number, _cells(row, known)
+
+
+def _cells(row: list, known: dict[str, tuple[int, str]]) -> dict[str, tuple[object, str]]:
+    """A row's values by key, each with its column's header as written."""
+    return {key: (row[c] if c < len(row) else "", text) for key, (c, text) in known.items()}
+
+
+def _table_lines(
+    sheet: Sheet,
+    columns: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    result: ParsedWorkbook,
+    rows_without_all: bool = False,
+):
+    """As ``_table_rows``, each row as (Excel row, the row's cells, the known columns →
+    (index, header))."""
     header = _find_header(sheet, columns, required)
     if header is None:
         names = ", ".join(columns[k][0] for k in required)
@@ -294,8 +316,7 @@ def _table_rows(
         if data_rows > limit:
             result.error(f"arket {workbook.too_many_rows(limit)}", sheet=sheet.name)
             return
-        cells = {key: (row[c] if c < len(row) else "", text) for key, (c, text) in known.items()}
-        yield r + 1, cells
+        yield r + 1, row, known
 
 
 class _Row:
@@ -341,6 +362,137 @@ def _activity_type(value: object) -> tuple[str, bool]:
     if type(value) is str and len(value) > SHORT_TEXT:
         _short(value)  # a type of a megabyte is refused for its length, not kept as «Annet»
     return V.parse_activity_type(value)
+
+
+class _Uncommon(Exception):
+    """A value the quick reading leaves to the full one."""
+
+
+_MISSING = object()
+
+
+class _QuickActivity:
+    """The common activity row read in one go: a date cell inside the period, texts within
+    their limits, a known type, numbers as number cells, sub-goals and status as seen
+    before in the sheet. What it returns is what ``_parse_activity`` makes of the same row;
+    anything else (an empty required value, a value to refuse or warn about, a text with a
+    non-breaking space) gives None, and the row is read in full, which reports it. A
+    10 000-row sheet is read in a fraction of the time: no dictionary or parser call per
+    cell."""
+
+    _KEYS = ("date", "title", "type", "goals", "sector", "participants", "cost", "status",
+             "organiser", "comment", "measure", "theme")  # fmt: skip
+
+    def __init__(self, sheet: str, period) -> None:
+        self.sheet, self.period = sheet, period
+        self.goals: dict[tuple[type, object], frozenset[int]] = {}
+        self.statuses: dict[str, str] = {}
+        self.known: dict | None = None
+
+    def _columns(self, known: dict) -> None:
+        """Where each value stands; a column the sheet lacks is the sentinel put last."""
+        self.known = known
+        self.width = max((c for c, _ in known.values()), default=0) + 1
+        self.pick = itemgetter(*(known[k][0] if k in known else -1 for k in self._KEYS))
+        self.headers = (
+            known["date"][1] if "date" in known else "",
+            known["measure"][1] if "measure" in known else "",
+            known["theme"][1] if "theme" in known else "",
+        )
+
+    def read(self, number: int, row: list, known: dict) -> ParsedActivity | None:
+        if known is not self.known:
+            self._columns(known)
+        short = self.width - len(row)
+        (day, title, kind, goals, sector, participants, cost, status, organiser, comment,
+         measure, theme) = self.pick([*row, *[""] * short, _MISSING] if short > 0 else
+                                     [*row, _MISSING])  # fmt: skip
+        try:
+            if type(day) is not date:
+                if type(day) is not datetime:
+                    return None
+                day = day.date()
+            period = self.period
+            if period is not None and not period.start <= day <= period.end:
+                return None
+            title = _quick_text(title, SHORT_TEXT)
+            if not title or type(kind) is not str or len(kind) > SHORT_TEXT or not kind.strip():
+                return None
+            kind, known_type = V.parse_activity_type(kind)
+            if not known_type or goals is _MISSING or V.is_empty(goals):
+                return None
+            goals = self.goals.get((type(goals), goals)) or self.goals.setdefault(
+                (type(goals), goals),
+                V.parse_goals(goals),  # (True is 1 to a dict; no goal)
+            )
+            if status is _MISSING or V.is_empty(status):
+                status = ActivityStatus.DONE
+            elif type(status) is str:
+                status = self.statuses.get(status) or self.statuses.setdefault(
+                    status, V.parse_status(status)
+                )
+            else:
+                return None
+            if measure is _MISSING or V.is_empty(measure):
+                measure = ""
+            else:
+                measure = parse_measure_number(measure)
+            date_column, measure_column, theme_column = self.headers
+            return ParsedActivity(
+                row=number,
+                sheet=self.sheet,
+                date_column=date_column,
+                measure_column=measure_column,
+                theme_column=theme_column,
+                date=day,
+                title=title,
+                type=kind,
+                goals=goals,
+                sector=_quick_text(sector, SHORT_TEXT),
+                participants=_quick_count(participants),
+                cost_ore=_quick_amount(cost),
+                status=status,
+                organiser=_quick_text(organiser, SHORT_TEXT),
+                comment=_quick_text(comment, COMMENT_TEXT),
+                measure=measure,
+                theme_text=_quick_text(theme, SHORT_TEXT),
+            )
+        except (_Uncommon, V.ValueProblem):
+            return None
+
+
+def _quick_text(value, limit: int) -> str:
+    """A text cell as ``parse_text`` gives it ("" for an empty or absent cell)."""
+    if value is _MISSING or value is None:
+        return ""
+    if type(value) is not str:
+        raise _Uncommon
+    text = value.strip()
+    if len(text) > limit or "\u00a0" in text or "\u202f" in text:
+        raise _Uncommon
+    return text
+
+
+def _quick_count(value) -> int | None:
+    """A number cell of participants as ``parse_whole_number`` gives it."""
+    if type(value) is float and value.is_integer() and 0 <= value <= MAX_NUMBER:
+        return int(value)
+    if value is _MISSING or V.is_empty(value):
+        return None
+    if type(value) is not int and type(value) is not float:
+        raise _Uncommon
+    return V.parse_whole_number(value)
+
+
+def _quick_amount(value) -> int:
+    """A number cell of cost as ``parse_amount_ore`` gives it (0 for an empty cell)."""
+    if type(value) is float and value.is_integer() and 0 <= value <= MAX_NUMBER:
+        return int(value) * 100
+    if value is _MISSING or V.is_empty(value):
+        return 0
+    if type(value) is not int and type(value) is not float:
+        raise _Uncommon
+    return V.parse_amount_ore(value)
 
 
 def _parse_activity(
