@@ -456,8 +456,9 @@ def test_demo_with_another_database_is_refused(url, sample_db, tmp_path, capsys)
 
 def test_every_error_a_user_reads_is_of_one_family():
     """Every exception the library defines is a ``UserError`` (its Norwegian message and the
-    command line's exit status), except the two that never reach a user: a value's problem
-    (a part of a workbook problem's line) and the reading worker's own signal."""
+    command line's exit status), except the three that never reach a user: a value's problem
+    (a part of a workbook problem's line), the reading worker's own signal and the quick
+    reading's word that a row needs the full one."""
     import importlib
     import inspect
     import pkgutil
@@ -465,7 +466,7 @@ def test_every_error_a_user_reads_is_of_one_family():
     import ia_data
     from ia_data.domain.errors import UsageError, UserError
     from ia_data.domain.values import ValueProblem
-    from ia_data.ingest import worker
+    from ia_data.ingest import parse, worker
 
     found = set()
     for module in pkgutil.walk_packages(ia_data.__path__, "ia_data."):
@@ -475,7 +476,8 @@ def test_every_error_a_user_reads_is_of_one_family():
             if issubclass(thing, BaseException) and thing.__module__.startswith("ia_data."):
                 found.add(thing)
     outside = {c.__qualname__ for c in found if not issubclass(c, UserError)}
-    assert outside == {ValueProblem.__qualname__, worker._Dead.__qualname__}
+    signals = {worker._Dead.__qualname__, parse._Uncommon.__qualname__}
+    assert outside == {ValueProblem.__qualname__, *signals}
     assert len(found) >= 15  # (the walk saw the library's errors)
     assert {c.exit_code for c in found - {UsageError} if issubclass(c, UserError)} == {1}
     assert UsageError.exit_code == 2

@@ -75,6 +75,38 @@ def store_file(engine, data: bytes, file_name: str = "rapport.xlsx", **kwargs):
     return import_file(engine, file_name, data, **kwargs, scope=OPERATOR)
 
 
+# --- the cycle collector -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_an_import_pauses_the_cycle_collector_and_leaves_it_as_it_found_it(
+    fresh_db, monkeypatch, enabled
+):
+    """The collector is off while a file is checked and stored (a large report's objects
+    are all freed by their counts) and as before afterwards, also when the import fails."""
+    import gc
+
+    seen = []
+    checked = store.parse_workbook
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return checked(*args, **kwargs)
+
+    monkeypatch.setattr(store, "parse_workbook", watched)
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert "lagret" == store_file(fresh_db, report_xlsx()).status
+        after_storing = gc.isenabled()
+        monkeypatch.setattr(store, "_store", lambda *args: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            store_file(fresh_db, report_xlsx(contact="Per Hansen"))
+        assert ([False, False], enabled, enabled) == (seen, after_storing, gc.isenabled())
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
 # --- a valid report --------------------------------------------------------------------
 
 

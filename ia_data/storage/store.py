@@ -25,6 +25,7 @@ from ia_data.domain.kinds import ImportStatus, ReceiptHow, Severity, UploadKind
 from ia_data.domain.rules import Rules
 from ia_data.ingest.parse import parse_workbook
 from ia_data.ingest.parsed import ParsedWorkbook, Problem
+from ia_data.ingest.pause import collection_paused
 from ia_data.notices.outbox import Outcome, enqueued_in
 from ia_data.storage import derived, fictional, plans, versions
 from ia_data.storage.engine import writing
@@ -122,6 +123,26 @@ def import_file(
     gives, marked «oppgitt», and the report is approved before the route existed (with
     ``review_pending``: it waits for review, «Mottatt», as the demo's route shows); a report
     without that date is refused."""
+    with collection_paused():
+        return _import_file(
+            engine, file_name, data, scope=scope, by=by, dry_run=dry_run, rules=rules,
+            now=now, historical=historical, review_pending=review_pending,
+        )  # fmt: skip
+
+
+def _import_file(
+    engine: Engine,
+    file_name: str,
+    data: bytes,
+    *,
+    scope: Scope,
+    by: Actor,
+    dry_run: bool,
+    rules: Rules | None,
+    now: datetime | None,
+    historical: bool,
+    review_pending: bool,
+) -> ImportResult:
     rules = rules or settings.current().rules()
     now = now or datetime.now(UTC).replace(microsecond=0)
     digest = sha256_of(data)
