@@ -177,7 +177,8 @@ def main() -> None:
         ui.filters.address_left(navigation.url_path)
 
 
-if __name__ == "__main__":  # a visitor's run
-    main()
+if __name__ == "__main__":  # a visitor's run, when its turn comes (ui.server.turn)
+    with ui.server.turn():
+        main()
 else:  # `streamlit run app.py` imports this file to serve it
     app = st.App(__file__, lifespan=ui.server.warm_up)

@@ -19,7 +19,8 @@
   list of compiled reports forwarded to the oversight group;
 - ``upload`` — the state of Last opp: files checked once, stored on confirm;
 - ``upload_card`` — what Last opp shows of each checked file, the confirm and its summary;
-- ``server`` — the server's warm-up before its first visitor (``app.py``'s ``st.App``).
+- ``server`` — the server's warm-up before its first visitor (``app.py``'s ``st.App``), and
+  visitors' runs one at a time (``turn``).
 
 Only this package, ``app.py`` and ``views/`` import Streamlit; ``ia_data`` never does.
 """

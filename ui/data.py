@@ -25,6 +25,7 @@ from ia_data.storage import db, version
 from ia_data.storage import engine as engine_setup
 from ia_data.storage.store import upload_content
 from ui.auth import scope, visitor
+from ui.server import aside
 from ui.text import plain
 
 # What a write refuses with a reason (in Norwegian) that the page shows; nothing is changed:
@@ -93,7 +94,8 @@ def write(function, /, **kwargs):
     cached figure and kept check is stale, on this server at once and on others by the data
     version."""
     try:
-        done = function(engine(), **kwargs, scope=scope(), by=visitor().actor)
+        with aside():  # another visitor's page may be drawn meanwhile (ui.server.turn)
+            done = function(engine(), **kwargs, scope=scope(), by=visitor().actor)
     except REFUSALS as exc:
         st.error(plain(exc), icon=":material/error:")
         return None

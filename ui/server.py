@@ -5,14 +5,16 @@ pages use (pandas, Plotly, the library), and on the demo database it loads the d
 allocation decisions and newest year; the older years follow once the first page is drawn —
 so that a newcomer sees Oversikt within seconds of the first request, not after the imports
 and 141 workbooks. Nothing here may stop the server: a failure is logged, and the first
-visitor's run tries again."""
+visitor's run tries again.
+
+While it serves, ``turn`` lets visitors' runs in one at a time."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 
 _log = logging.getLogger(__name__)
 
@@ -41,3 +43,46 @@ def _warm() -> None:
     except Exception:
         _log.exception("Oppvarmingen før første besøk feilet; første besøk gjør det selv")
     _log.info("Klar til første besøk etter %.1f s", time.perf_counter() - started)
+
+
+# --- visitors' runs, one at a time ---------------------------------------------------
+#
+# Each visitor's run is a thread of the one server process, and Python runs one thread at
+# a time: twenty runs side by side take turns every few milliseconds, and the switching
+# costs. Measured with ``benchmarks/bench.py --sessions`` on the large set, 2 cores, twenty
+# new sessions at once: all side by side, 1.2–1.4× the server's CPU per visit of one visit
+# alone, the last page after 3.0 s; two at a time, 1.1× and 2.3 s; one at a time,
+# 0.9–1.0× and 2.0 s. A run waits at most ``WAIT_FOR_A_TURN`` seconds, and a write (a file
+# checked or stored, figures fetched: ``ui.data.write``) gives its turn up while it works
+# (``aside``), so that one long run delays the others by no more than that.
+RUNS_AT_ONCE = 1
+WAIT_FOR_A_TURN = 2.0
+_turns = threading.BoundedSemaphore(RUNS_AT_ONCE)
+_held = threading.local()  # whether this thread's run holds a turn now
+
+
+@contextmanager
+def turn():
+    """Run the block when a turn is free, or after ``WAIT_FOR_A_TURN`` seconds anyway."""
+    _held.turn = _turns.acquire(timeout=WAIT_FOR_A_TURN)
+    try:
+        yield
+    finally:
+        if _held.turn:
+            _turns.release()
+        _held.turn = False
+
+
+@contextmanager
+def aside():
+    """The block without this run's turn (another run may go meanwhile); the turn is taken
+    again after it, as ``turn`` takes one."""
+    if not getattr(_held, "turn", False):
+        yield
+        return
+    _turns.release()
+    _held.turn = False
+    try:
+        yield
+    finally:
+        _held.turn = _turns.acquire(timeout=WAIT_FOR_A_TURN)
