@@ -10,6 +10,7 @@ Run from the project folder:
     uv run python benchmarks/bench.py --first-start   # the README's first command, timed
     uv run python benchmarks/bench.py --notices       # the daily e-mail run, 2010–2018
     uv run python benchmarks/bench.py --first-visit   # from the printed address, vs a bare page
+    uv run python benchmarks/bench.py --sessions      # 20 sessions at once, 20 uploads at once
 
 PostgreSQL is the server in ``IA_TEST_POSTGRES_URL`` (an admin URL, ``…/postgres``), else a
 throw-away cluster started from Debian's binaries as the tests start it, but with fsync on.
@@ -80,22 +81,23 @@ def median_time(fn, repeat: int) -> float:
 # --- data ------------------------------------------------------------------------------
 
 
-def big_workbook(rows: int = 10_000) -> bytes:
+def big_workbook(rows: int = 10_000, council: str = "Troms", year: int = 2015) -> bytes:
     """A council report workbook with ``rows`` activities, in the template's layout."""
     from ia_data.output.template import fill_report, new_report_workbook, workbook_bytes
 
     rng = random.Random(7)
     activities = []
     for i in range(rows):
-        day = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(365))
+        day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365))
         activities.append(
             [day, f"Aktivitet nr. {i} for IA-arbeidet", rng.choice(TYPES), rng.choice(GOALS),
              "Helse og omsorg", rng.randint(5, 120), rng.randint(0, 60_000) + 0.5 * (i % 2),
              rng.choice(("Gjennomført", "Avlyst", "")), "NAV Arbeidslivssenter", "Kommentar"]
         )  # fmt: skip
-    book = new_report_workbook(2015, rules=load_rules(DEFAULT_RULES_FILE))
-    fields = {"IA-råd": "Troms", "Rapportperiode": "2015", "Innsendt dato": dt.date(2016, 2, 1)}
-    meetings = [[dt.date(2015, m, 10), "Rådsmøte", "NHO, LO, NAV", ""] for m in (2, 5, 9)]
+    book = new_report_workbook(year, rules=load_rules(DEFAULT_RULES_FILE))
+    fields = {"IA-råd": council, "Rapportperiode": str(year),
+              "Innsendt dato": dt.date(year + 1, 2, 1)}  # fmt: skip
+    meetings = [[dt.date(year, m, 10), "Rådsmøte", "NHO, LO, NAV", ""] for m in (2, 5, 9)]
     fill_report(book, fields, ["Svar."] * 5, activities, meetings)
     return workbook_bytes(book)
 
@@ -384,6 +386,64 @@ MEASURES = [
 ]
 
 
+SESSIONS_AT_ONCE = 20
+
+
+def bench_sessions(names: list[str], tmp: Path, cluster) -> None:
+    """Twenty new sessions on Oversikt at once against one server on the large set (and on
+    PostgreSQL against two behind HAProxy), measured on the servers' side, and twenty
+    uploads at once on PostgreSQL."""
+    import load
+
+    many = SESSIONS_AT_ONCE
+    rows = []
+    for name in names:
+        engine = Engine(name, tmp, cluster)
+        url = engine.new_url()
+        count = build_large(url)
+        shown = f"{count:,}".replace(",", " ")
+        print(f"{name}: stor database, {shown} aktiviteter", flush=True)
+        db.dispose_engines()
+        rows.append((f"{name}, én server", load.one_server(url, free_port(), many)))
+        if name == "postgresql":
+            ports = (free_port(), free_port(), free_port())
+            two = load.two_servers_behind_haproxy(url, ports, many)
+            rows.append((f"{name}, to servere bak HAProxy", two))
+    print(
+        f"\n| Oppsett (stor database) | CPU per økt alene | CPU per økt, {many} samtidig | "
+        f"forhold (mål ≤ 1,2) | én økt alene | alle {many} ferdige | fikk siden | "
+        "høyeste minne |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for setup, f in rows:
+        if f is None:
+            print(f"| {setup} | ingen HAProxy på maskinen | | | | | | |")
+            continue
+        memory = " + ".join(f"{m:.0f}" for m in f.peak_mb)
+        line = (f"| {setup} | {f.alone_cpu:.2f} s | {f.many_cpu:.2f} s | {f.ratio:.2f} | "
+                f"{f.alone_seconds:.2f} s | {f.many_seconds:.1f} s | {f.served} av {f.many} | "
+                f"{memory} MB |")  # fmt: skip
+        print(line.replace(".", ","))
+    if "postgresql" in names:
+        engine = db.get_engine(Engine("postgresql", tmp, cluster).new_url())
+        infos = [c for c in _register_councils(engine) if c.exists_in(2015) and c.exists_in(2016)]
+        books = [(f"{c.id}-{year}.xlsx", big_workbook(1_000, c.name, year))
+                 for year in (2015, 2016) for c in infos][:many]  # fmt: skip
+        statuses, seconds = load.uploads_at_once(engine, books)
+        stored = sum(status == "lagret" for status in statuses)
+        with Session(engine) as session:
+            activities = len(session.exec(select(Activity.id)).all())
+        shown = f"{activities:,}".replace(",", " ")
+        print(f"\n{len(books)} opplastinger samtidig på PostgreSQL (1 000 aktiviteter hver): "
+              f"{stored} lagret, {shown} aktiviteter i databasen, alle ferdige på "
+              f"{seconds:.1f} s".replace(".", ","))  # fmt: skip
+
+
+def _register_councils(engine):
+    with Session(engine) as session:
+        return councils(session)
+
+
 def bench_first_start(repeat: int) -> list[float]:
     """The README's first command on a machine that has never run it: ``streamlit run
     app.py`` with no demo database yet, and a browser asking for the first page once the
@@ -596,6 +656,11 @@ def main() -> None:
         "--notices", action="store_true", help="only the daily run of the e-mail notices"
     )
     parser.add_argument(
+        "--sessions",
+        action="store_true",
+        help=f"only {SESSIONS_AT_ONCE} sessions at once, the servers' CPU per session",
+    )
+    parser.add_argument(
         "--first-visit",
         action="store_true",
         help="only the first visit from the printed address, against a bare page",
@@ -638,6 +703,9 @@ def main() -> None:
     try:
         if args.notices:
             notices_only(names, tmp, cluster, repeat)
+            return
+        if args.sessions:
+            bench_sessions(names, tmp, cluster)
             return
         results = {name: rows_of(measure(Engine(name, tmp, cluster), repeat)) for name in names}
     finally:
