@@ -279,7 +279,7 @@ def _serve(memory_limit: int) -> None:
         signal.setitimer(signal.ITIMER_REAL, seconds)
         # A sheet's rows are a hundred thousand new objects, none of them in a cycle: the
         # cycle collector would walk them again and again as they are made (a sixth of the
-        # reading). It runs once, after the answer is sent, while the parent checks the rows.
+        # reading). Their counts free them; the collector is back on once the answer is sent.
         gc.disable()
         try:
             answer = ("ok", load(data, file_name, wanted, checks))
@@ -294,9 +294,7 @@ def _serve(memory_limit: int) -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
         if answer[0] == "memory":
             return
-        del answer, body
         gc.enable()
-        gc.collect()
 
 
 if __name__ == "__main__":

@@ -75,8 +75,9 @@ class Workbook:
             max_data_rows = self.limits.data_rows
         xml = self._check_sheet(name)
         # calamine parses the sheet without holding the interpreter; the scans of the XML
-        # that only matter after it (control characters, error cells) run meanwhile.
-        parsing = _Parsing(self._book, name)
+        # that only matter after it (control characters, error cells) run meanwhile (for a
+        # large sheet: for a small one a thread costs more than it saves).
+        parsing = _Parsing(self._book, name, beside=len(xml or b"") > _LARGE_SHEET)
         scanned = _scan(xml, self._xlsx)
         try:
             sheet = parsing.result()
@@ -148,15 +149,19 @@ class Workbook:
 _VISIBLE = calamine.SheetVisibleEnum.Visible
 
 
-class _Parsing:
-    """calamine parsing one sheet in a thread of its own; ``result`` gives the sheet or
-    raises what calamine raised."""
+_LARGE_SHEET = 256 * 1024  # bytes of a sheet's XML
 
-    def __init__(self, book, name: str) -> None:
+
+class _Parsing:
+    """calamine parsing one sheet, ``beside`` the caller in a thread of its own or else when
+    ``result`` is asked for; ``result`` gives the sheet or raises what calamine raised."""
+
+    def __init__(self, book, name: str, beside: bool) -> None:
         self._book, self._name = book, name
         self._sheet = self._error = None
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self._thread = threading.Thread(target=self._run, daemon=True) if beside else None
+        if self._thread is not None:
+            self._thread.start()
 
     def _run(self) -> None:
         try:
@@ -165,7 +170,10 @@ class _Parsing:
             self._error = exc
 
     def result(self):
-        self._thread.join()
+        if self._thread is None:
+            self._run()
+        else:
+            self._thread.join()
         if self._error is not None:
             raise self._error
         return self._sheet
