@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hs
 
+from ia_data.domain import formatting as fmt
 from ia_data.domain import values as V
 
 DATE_EXPECTED = (
@@ -398,3 +401,45 @@ def test_parse_action_plan_rejects(value):
 )
 def test_shown(expected, value):
     assert expected == V.shown(value)
+
+
+# --- Norwegian numbers and dates: the quick ways write what Babel writes ------------------
+
+
+@given(
+    ore=hs.one_of(hs.integers(-(10**16), 10**16), hs.integers(-(10**6), 10**6)),
+    unit=hs.booleans(),
+    ore_always=hs.booleans(),
+)
+def test_kroner_writes_what_babel_writes(ore, unit, ore_always):
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" if ore % 100 == 0 and not ore_always else "#,##0.00"
+    expected = format_decimal(ore / 100, format=pattern, locale=fmt.LOCALE)
+    assert (f"{expected} kr" if unit else expected) == fmt.kroner(ore, unit, ore_always)
+
+
+@given(value=hs.integers(-(10**16), 10**16), decimals=hs.integers(0, 3))
+def test_a_whole_number_is_written_as_babel_writes_it(value, decimals):
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    assert format_decimal(value, format=pattern, locale=fmt.LOCALE) == fmt.number(value, decimals)
+
+
+@given(day=hs.dates())
+def test_a_date_is_written_as_babel_writes_it(day):
+    from babel.dates import format_date
+
+    assert format_date(day, "dd.MM.yyyy", locale=fmt.LOCALE) == fmt.day(day)
+
+
+def test_the_quick_ways_write_norwegian_numbers_and_dates():
+    assert fmt.kroner(1_250_050) == "12\u00a0500,50 kr"
+    assert (
+        fmt.kroner(-50),
+        fmt.kroner(100_000),
+        fmt.kroner(700, unit=False, ore_always=True),
+    ) == ("-0,50 kr", "1\u00a0000 kr", "7,00")
+    assert (fmt.number(-1_234_567), fmt.number(5, 1)) == ("-1\u00a0234\u00a0567", "5,0")
+    assert (fmt.day(date(2012, 9, 1)), fmt.day(date(5, 1, 2))) == ("01.09.2012", "02.01.0005")

@@ -91,6 +91,8 @@ def _screen_kind(column: Column, values: list) -> Kind | str:
 
 def _display(value, plain: bool = False) -> str:
     """One cell as a person reads it (Norwegian numbers and dates, Ja/Nei)."""
+    if type(value) is str:  # most cells of a long list: as they are
+        return value
     if _missing(value):
         return EMPTY
     if isinstance(value, bool):
