@@ -62,7 +62,7 @@ settings.follow_environment()
 TYPES = ("Konferanse", "Seminar", "Kurs", "Nettverk", "Erfaringssamling", "Dialogmøte")
 GOALS = (1, 2, 3, "1, 2", "2, 3", "alle")
 TARGETS = {
-    "import": "≤ 0,5",
+    "import": "≤ 0,25",
     "query": "≤ 3",
     "rerun": "≤ 250 ms",
     "memory": "≤ 300 MB",
