@@ -15,7 +15,7 @@ from statsfiles import REFERENCE, SSB_SAMPLE
 
 import ui
 from ia_data.demo import SAMPLE_DIR
-from ia_data.demo.seed import added_files
+from ia_data.demo.seed import added_files, missing_files
 from ia_data.domain.access import OPERATOR, Actor, secretariat
 from ia_data.storage import db
 from ia_data.storage import engine as engine_setup
@@ -168,8 +168,8 @@ def test_the_warm_up_leaves_the_older_years_for_after_the_first_page_even_one_th
         stored = {u.name for u in added_files(session, scope=OPERATOR)}
     assert stored == set()  # only the demo's own files so far
     newest = max(p.name for p in SAMPLE_DIR.glob("rapport_*.xlsx"))[8:12]
-    assert ui.demo._DEMO["total"] == len(ui.demo.missing_files(db.get_engine(url)))
-    assert all(newest not in p.name for p in ui.demo.missing_files(db.get_engine(url)))
+    assert ui.demo._DEMO["total"] == len(missing_files(db.get_engine(url)))
+    assert all(newest not in p.name for p in missing_files(db.get_engine(url)))
 
     at = app_on(url, page="views/rad.py")  # no council chosen: the page stops
     assert [i.value for i in at.info][-1].startswith("Velg et IA-råd i listen")

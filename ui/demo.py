@@ -10,7 +10,6 @@ import threading
 
 import streamlit as st
 
-from ia_data.demo.seed import added_files, first_part, missing_files, seed
 from ia_data.storage.engine import is_demo
 from ui.data import engine, read
 
@@ -36,6 +35,9 @@ def start_demo_data() -> None:
 def _first_start(on_a_page: bool) -> None:
     if not is_demo():
         return
+    # (The demo's seeding, and openpyxl with it, is imported only for a demo database.)
+    from ia_data.demo.seed import first_part, missing_files, seed
+
     with _DEMO_LOCK:
         if _DEMO["checked"]:
             return
@@ -68,6 +70,8 @@ def continue_demo_data() -> None:
 
 
 def _seed_rest(files) -> None:
+    from ia_data.demo.seed import seed
+
     def progress(done: int, total: int, name: str) -> None:
         _DEMO["done"] = done
 
@@ -94,6 +98,8 @@ def demo_additions() -> list:
     """What the demo database holds that did not come with the demo (``Added``, newest
     first): workbooks, statistics loads, register versions; none when the database cannot
     say (the page then says what fails, not the banner)."""
+    from ia_data.demo.seed import added_files
+
     try:
         return read(added_files)
     except Exception:

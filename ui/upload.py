@@ -68,3 +68,18 @@ def store_upload(file_name: str, data: bytes) -> store.ImportResult:
     except Exception:
         logging.exception("Lagring av %s feilet", file_name)
         return up.failed_result(file_name, data, up.UNEXPECTED_STORE)
+
+
+# The blank workbooks Last opp offers, made when a button is pressed: openpyxl is imported
+# then, not by every page that shows the buttons (a server that nobody asks for a template
+# never loads it, about 9 MB).
+def report_template(session, year: int, rules, *, scope) -> bytes:
+    from ia_data.output.template import template_for_year
+
+    return template_for_year(session, year, rules, scope=scope)
+
+
+def plan_template(session, year: int, rules, *, scope) -> bytes:
+    from ia_data.output.plan_template import plan_template_for_year
+
+    return plan_template_for_year(session, year, rules, scope=scope)

@@ -10,8 +10,6 @@ import streamlit as st
 
 import ui
 from ia_data.domain.kinds import UploadKind
-from ia_data.output.plan_template import plan_template_for_year
-from ia_data.output.template import template_for_year
 from ia_data.reporting import columns, record_tables
 from ia_data.reporting import uploads as up
 from ia_data.reporting.deadlines import years_with_data
@@ -70,8 +68,8 @@ ACCEPTED = [
 ]  # fmt: skip
 # The blank workbooks offered for the chosen year: the button's text, the file, its name.
 TEMPLATES = [
-    ("template_button", template_for_year, "ia-rapportmal", "template_download"),
-    ("plan_template_button", plan_template_for_year, "ia-handlingsplan", "plan_template_download"),
+    ("template_button", ui.upload.report_template, "ia-rapportmal", "template_download"),
+    ("plan_template_button", ui.upload.plan_template, "ia-handlingsplan", "plan_template_download"),
 ]
 
 rules = ui.data.rules()

@@ -12,14 +12,13 @@ from ia_data.domain import formatting as fmt
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import Status
 from ia_data.output import charts
-from ia_data.output.exports import left_out_about
 from ia_data.reporting import columns, council_tables, plan_tables, tables
 from ia_data.reporting.activities import activity_list, meeting_list
 from ia_data.reporting.council import council_history, council_register
 from ia_data.reporting.deadlines import data_years
 from ia_data.reporting.headline import headline
 from ia_data.reporting.plans import plan_progress
-from ia_data.reporting.sickness import council_sickness, shown_notes
+from ia_data.reporting.sickness import council_sickness, left_out_about, shown_notes
 from ia_data.reporting.totals import council_year_totals
 
 ANSWER_LIMIT = 20_000  # characters of an answer on the screen (the importer's limit)

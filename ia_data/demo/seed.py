@@ -18,7 +18,6 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from openpyxl import load_workbook
 from sqlalchemy import delete, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -138,7 +137,10 @@ DRAFT_REASON = (
 
 def draft(path: Path) -> bytes:
     """The corrected report's draft: its first activity's cost ten times too high (the same
-    bytes every time)."""
+    bytes every time). (openpyxl is imported here: every server imports this module, and
+    only a demo database ever makes a draft.)"""
+    from openpyxl import load_workbook
+
     book = load_workbook(path)
     sheet = book["Aktiviteter"]
     header = next(r for r in sheet.iter_rows() if any(c.value == "Dato" for c in r))

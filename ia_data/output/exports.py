@@ -26,7 +26,7 @@ from ia_data.reporting.review import (
     review_states,
     review_states_table,
 )
-from ia_data.reporting.sickness import shown_notes, sickness_overview
+from ia_data.reporting.sickness import left_out_about, sickness_overview
 from ia_data.reporting.table import Column, Table
 from ia_data.reporting.tables import (
     activities_table,
@@ -224,12 +224,6 @@ def sickness_about(sickness) -> list[tuple[str, object]]:
     if sickness.base_note:
         facts.append(("Sykefravær, om endringen", sickness.base_note))
     return facts + left_out_about(sickness.notes)
-
-
-def left_out_about(notes: list[str]) -> list[tuple[str, str]]:
-    """What ``Om uttrekket`` says of the stored values a table left out (``notes``, from
-    ``reporting.sickness``): «Sykefravær, utelatt» and the notes; nothing where none was."""
-    return [("Sykefravær, utelatt", " ".join(shown_notes(notes)))] if notes else []
 
 
 def table_export(

@@ -23,7 +23,6 @@ from ia_data.domain.errors import UserError
 from ia_data.domain.formatting import local
 from ia_data.domain.rules import Rules
 from ia_data.notices.reviewing import forwarded as notify_forwarded
-from ia_data.output.compiled import compiled_report
 from ia_data.reporting import columns as c
 from ia_data.reporting.table import Table
 from ia_data.storage.engine import writing
@@ -90,6 +89,9 @@ def forward_period(
             "ingenting er sendt"
         )
     as_of = as_of or local(now).date()
+    # (openpyxl with it: the review page imports this module, and only a forwarding writes.)
+    from ia_data.output.compiled import compiled_report
+
     with writing(), Session(engine) as session:
         data = compiled_report(session, rules, year, as_of, now, scope=scope, period=period)
         suffix = f"{year}" if period is None else f"{year}-{period}"

@@ -78,6 +78,12 @@ def shown_notes(notes: list[str]) -> list[str]:
     return [*notes[:SHOWN_NOTES], f"Og {more} ugyldige verdier til er utelatt."]
 
 
+def left_out_about(notes: list[str]) -> list[tuple[str, str]]:
+    """What an export's ``Om uttrekket`` says of the stored values a table left out
+    (``notes``): «Sykefravær, utelatt» and the notes; nothing where none was."""
+    return [("Sykefravær, utelatt", " ".join(shown_notes(notes)))] if notes else []
+
+
 @dataclass(frozen=True)
 class SicknessValue:
     """One county's value for a council (a council of two counties has two)."""
