@@ -328,6 +328,15 @@ def far_cell_spaced(space: bytes = b"\t") -> bytes:
     )
 
 
+def far_cell_prefixed(prefix: bytes = b"$") -> bytes:
+    """The far-cell report with the far cell's tag given a namespace prefix calamine reads
+    past (``<$:c …>…</$:c>``): a check whose patterns took only prefixes of letters,
+    digits, «.» and «-» did not count it."""
+    far = b'<c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>'
+    written = b"<" + prefix + b':c r="XFD1048576" t="inlineStr"><is><t>x</t></is></' + prefix
+    return _rewrite(far_cell(), {ACTIVITIES_PART: lambda xml: xml.replace(far, written + b":c>")})
+
+
 def ods_repeat_bomb(rows: int = 30_000, columns: int = 1_000, text: str = "x") -> bytes:
     """An .ods whose ``Aktiviteter`` table has one cell ``text`` repeated ``columns`` times
     in a row repeated ``rows`` times: 3 × 10⁷ cells in a file of under 2 kB (or, with a

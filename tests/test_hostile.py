@@ -224,6 +224,13 @@ def test_billion_laughs_is_refused_without_expanding_an_entity(
             lambda: hostile.far_cell_spaced(b"\n  "),
             too_many_cells("A1", "XFD1048576"),
         ),
+        # The same cell with a namespace prefix of any make: «$:» or «é:».
+        ("rapport.xlsx", hostile.far_cell_prefixed, too_many_cells("A1", "XFD1048576")),
+        (
+            "rapport.xlsx",
+            lambda: hostile.far_cell_prefixed("é".encode()),
+            too_many_cells("A1", "XFD1048576"),
+        ),
         # One value a million rows down, under a table ten columns wide.
         (
             "rapport.xlsx",
