@@ -1120,3 +1120,34 @@ def _measures_and_themes(count: int) -> list[list]:
     rows = [[measures[i % len(measures)], themes[i % len(themes)]] for i in range(count)]
     rows[5][0], rows[11][0] = -1.0, True
     return rows
+
+
+def test_a_large_sheet_is_parsed_beside_the_scans_or_inline_when_no_thread_can_start(
+    monkeypatch,
+):
+    """calamine parses a large sheet in a thread while the XML is scanned; where the worker's
+    memory limit leaves no room for a thread, it parses inline, and the rows are the same."""
+    import threading
+
+    from ia_data.ingest.workbook import reader
+
+    rows = [activity(title=f"Aktivitet nummer {i} med en lang nok tittel") for i in range(900)]
+    data = xlsx(report_sheets(activities=rows))
+    started = []
+    start = threading.Thread.start
+
+    def counted(thread):
+        started.append(thread)
+        return start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counted)
+    beside = reader.Workbook(data, "rapport.xlsx").read_sheet("Aktiviteter")
+
+    def refused(thread):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    inline = reader.Workbook(data, "rapport.xlsx").read_sheet("Aktiviteter")
+    assert 1 == len(started)  # the large sheet's parse (the small ones parse inline)
+    assert 901 == len(beside.rows)
+    assert beside.rows == inline.rows

@@ -75,3 +75,45 @@ def test_outside_a_run_a_write_takes_no_turn(turns):
     with turns.aside():
         assert turns._turns.acquire(blocking=False)
         turns._turns.release()
+
+
+def test_a_run_waits_no_longer_than_the_limit_in_all_after_its_writes(turns, monkeypatch):
+    """After a write, a run takes its turn back only within what is left of its limit: a
+    run that writes twice, and finds the turn taken each time, waits the limit in all, not
+    the limit after each write."""
+    monkeypatch.setattr(turns, "WAIT_FOR_A_TURN", 1.0)
+    release = threading.Event()
+
+    def holder(seconds: float | None, inside: threading.Event):
+        with turns.turn():
+            inside.set()
+            release.wait(seconds)
+
+    with turns.turn():
+        started = time.monotonic()
+        first, second = threading.Event(), threading.Event()
+        with turns.aside():  # another run takes the turn for 0.6 s
+            threading.Thread(target=holder, args=(0.6, first)).start()
+            first.wait(5)
+        back = turns._held.turn  # this run has it again, after about 0.6 s
+        with turns.aside():  # another takes it and keeps it
+            threading.Thread(target=holder, args=(None, second)).start()
+            second.wait(5)
+        waited = time.monotonic() - started
+        assert not turns._held.turn  # it went on without
+    release.set()
+    assert back
+    assert 0.8 < waited < 1.4  # 1 s in all, not 0.6 + 1
+    time.sleep(0.1)
+    assert turns._turns.acquire(blocking=False)  # every turn is back, and not twice
+    assert not turns._turns.acquire(blocking=False)
+    turns._turns.release()
+
+
+def test_a_turn_inside_a_turn_keeps_the_one_it_has(turns):
+    with turns.turn():
+        with turns.turn():
+            assert not turns._turns.acquire(blocking=False)
+        assert turns._held.turn
+    assert turns._turns.acquire(blocking=False)
+    turns._turns.release()

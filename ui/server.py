@@ -52,7 +52,7 @@ def _warm() -> None:
 # costs. Measured with ``benchmarks/bench.py --sessions`` on the large set, 2 cores, twenty
 # new sessions at once: all side by side, 1.2–1.4× the server's CPU per visit of one visit
 # alone, the last page after 3.0 s; two at a time, 1.1× and 2.3 s; one at a time,
-# 0.9–1.0× and 2.0 s. A run waits at most ``WAIT_FOR_A_TURN`` seconds, and a write (a file
+# 0.9–1.0× and 2.0 s. A run waits at most ``WAIT_FOR_A_TURN`` seconds in all, and a write (a file
 # checked or stored, figures fetched: ``ui.data.write``) gives its turn up while it works
 # (``aside``), so that one long run delays the others by no more than that.
 RUNS_AT_ONCE = 1
@@ -63,7 +63,12 @@ _held = threading.local()  # whether this thread's run holds a turn now
 
 @contextmanager
 def turn():
-    """Run the block when a turn is free, or after ``WAIT_FOR_A_TURN`` seconds anyway."""
+    """Run the block when a turn is free, or after ``WAIT_FOR_A_TURN`` seconds anyway (in
+    all: the waits after ``aside`` count too). A run that has its turn keeps it."""
+    if getattr(_held, "turn", False):
+        yield
+        return
+    _held.until = time.monotonic() + WAIT_FOR_A_TURN
     _held.turn = _turns.acquire(timeout=WAIT_FOR_A_TURN)
     try:
         yield
@@ -76,7 +81,7 @@ def turn():
 @contextmanager
 def aside():
     """The block without this run's turn (another run may go meanwhile); the turn is taken
-    again after it, as ``turn`` takes one."""
+    again after it, waiting no longer than what is left of the run's ``WAIT_FOR_A_TURN``."""
     if not getattr(_held, "turn", False):
         yield
         return
@@ -85,4 +90,4 @@ def aside():
     try:
         yield
     finally:
-        _held.turn = _turns.acquire(timeout=WAIT_FOR_A_TURN)
+        _held.turn = _turns.acquire(timeout=max(0.0, _held.until - time.monotonic()))

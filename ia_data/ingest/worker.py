@@ -116,7 +116,11 @@ class _Worker:
     """One worker process, spoken to through its stdin and stdout."""
 
     def __init__(self) -> None:
-        env = settings.child_environment(RUST_BACKTRACE="0", PYTHONDONTWRITEBYTECODE="1")
+        # One malloc arena: a thread's own arena reserves 64 MB of the worker's address
+        # space, which its memory limit counts (workbook/reader.py parses in a thread).
+        env = settings.child_environment(
+            RUST_BACKTRACE="0", PYTHONDONTWRITEBYTECODE="1", MALLOC_ARENA_MAX="1"
+        )
         root = str(Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         self.process = subprocess.Popen(

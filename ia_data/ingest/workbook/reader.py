@@ -161,7 +161,10 @@ class _Parsing:
         self._sheet = self._error = None
         self._thread = threading.Thread(target=self._run, daemon=True) if beside else None
         if self._thread is not None:
-            self._thread.start()
+            try:
+                self._thread.start()
+            except RuntimeError:  # no room for a thread under the worker's memory limit
+                self._thread = None
 
     def _run(self) -> None:
         try:
