@@ -96,14 +96,14 @@ class XlsxLayout:
 # prefix, whatever the prefix is made of, so every pattern here takes any prefix too (no
 # whitespace, «<», «>», «/», «:», «!», «?», quotes or «=») — a narrower one let a far cell
 # written «<$:c …>» past the checks.
+_PREFIX = rb"(?:[^\s<>/:!?\"'=]+:)?"
 _RELATIONSHIP = re.compile(
-    rb"<(?:[^\s<>/:!?\"'=]+:)?Relationship(?=[\s/>])"
-    + rb"((?:[^<>\"']++|\"[^<\"]*+\"|'[^<']*+')*+)>"
+    rb"<" + _PREFIX + rb"Relationship(?=[\s/>])" + rb"((?:[^<>\"']++|\"[^<\"]*+\"|'[^<']*+')*+)>"
 )
 _SHEET_TAG = re.compile(
-    rb"<(?:[^\s<>/:!?\"'=]+:)?sheet(?=[\s/>])((?:[^<>\"']++|\"[^<\"]*+\"|'[^<']*+')*+)>"
+    rb"<" + _PREFIX + rb"sheet(?=[\s/>])((?:[^<>\"']++|\"[^<\"]*+\"|'[^<']*+')*+)>"
 )
-_ID_ATTRIBUTE = re.compile(rb"\s(?:[^\s<>/:!?\"'=]+:)?id\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_ID_ATTRIBUTE = re.compile(rb"\s" + _PREFIX + rb"id\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 
 
 def _xlsx_layout(archive: zipfile.ZipFile, parts: _Parts, limits: Limits) -> XlsxLayout | None:
@@ -148,7 +148,7 @@ def _xlsx_layout(archive: zipfile.ZipFile, parts: _Parts, limits: Limits) -> Xls
     return XlsxLayout(sheets, *_shared_strings(archive, strings, limits))
 
 
-_SHARED_STRING = re.compile(rb"<(?:[^\s<>/:!?\"'=]+:)?si(?=[\s/>])")
+_SHARED_STRING = re.compile(rb"<" + _PREFIX + rb"si(?=[\s/>])")
 
 
 def _shared_strings(archive: zipfile.ZipFile, part: str, limits: Limits) -> tuple[list[int], bool]:
@@ -163,12 +163,12 @@ def _shared_strings(archive: zipfile.ZipFile, part: str, limits: Limits) -> tupl
     return sizes, may_hold_controls(xml)
 
 
-_EMPTY_CELL = rb"(?:[^\s<>/:!?\"'=]+:)?c(?=[\s/>])(?:[^<>\"'/]++|/(?!>)|\"[^<\"]*+\"|'[^<']*+')*+/>"
+_EMPTY_CELL = _PREFIX + rb"c(?=[\s/>])(?:[^<>\"'/]++|/(?!>)|\"[^<\"]*+\"|'[^<']*+')*+/>"
 _XLSX_TAG = re.compile(
     # A run of empty cells (a formatted range) is one match, group 1 (its first «<» left
     # out): only where it ends counts. The «<» stands first, so the search skips text fast.
     rb"<(?:(" + _EMPTY_CELL + rb"(?:<" + _EMPTY_CELL + rb")*)"
-    rb"|(?:[^\s<>/:!?\"'=]+:)?(row|c|v|is)(?=[\s/>])" + ATTRS + rb">)"
+    rb"|" + _PREFIX + rb"(row|c|v|is)(?=[\s/>])" + ATTRS + rb">)"
 )
 
 
@@ -212,8 +212,8 @@ def check_xlsx_sheet(
 
 _PLAIN_SHARED_CELL = re.compile(rb' t="s"[^<>]*><v>(\d{1,10})</v>')
 _SHARED_CELL = re.compile(
-    rb"<(?:[^\s<>/:!?\"'=]+:)?c\s(?:[^<>\"']++|\"[^<\"]*+\"|'[^<']*+')*?\st\s*=\s*[\"']s[\"']"
-    rb"(?:[^<>\"']++|\"[^<\"]*+\"|'[^<']*+')*+>\s*<(?:[^\s<>/:!?\"'=]+:)?v>\s*(\d{1,10})\s*<"
+    rb"<" + _PREFIX + rb"c\s(?:[^<>\"']++|\"[^<\"]*+\"|'[^<']*+')*?\st\s*=\s*[\"']s[\"']"
+    rb"(?:[^<>\"']++|\"[^<\"]*+\"|'[^<']*+')*+>\s*<" + _PREFIX + rb"v>\s*(\d{1,10})\s*<"
 )
 _SHARED_TYPE = re.compile(rb"\st\s*=\s*[\"']s[\"']")
 
@@ -235,14 +235,14 @@ def _shared_text(xml: bytes, sizes: list[int]) -> int:
     return sum(sizes[i] for i in map(int, refs) if i < count)
 
 
-_ANY_CELL = re.compile(rb"<(?:[^\s<>/:!?\"'=]+:)?c[\s/>]")
+_ANY_CELL = re.compile(rb"<" + _PREFIX + rb"c[\s/>]")
 # How Excel, LibreOffice and openpyxl write a cell: its reference as the first attribute.
 # Every unprefixed cell tag: its column and row where written so, else two empty groups.
 _PLAIN_CELL_REF = re.compile(rb"<c(?: r=\"([A-Z]{1,3})([0-9]{1,7})\"|[\s/>])")
 # Any cell's «r», found by stepping over whole attributes, so an «r=» inside another
 # attribute's value is never taken for it.
 _CELL_REF = re.compile(
-    rb"<(?:[^\s<>/:!?\"'=]+:)?c(?:\s+(?!r\s*=)[\w:.-]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*"
+    rb"<" + _PREFIX + rb"c(?:\s+(?!r\s*=)[\w:.-]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*"
     rb"\s+r\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"']"
 )
 
@@ -284,8 +284,8 @@ def _fits_by_references(xml: bytes, limit: int) -> bool:
 
 
 _ERROR_CELL = re.compile(
-    rb"<(?:[^\s<>/:!?\"'=]+:)?c((?:\s+[\w:.-]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*>"
-    rb"(?:(?!</(?:[^\s<>/:!?\"'=]+:)?c>).)*?<(?:[^\s<>/:!?\"'=]+:)?v>([^<]*)</(?:[^\s<>/:!?\"'=]+:)?v>",
+    rb"<" + _PREFIX + rb"c((?:\s+[\w:.-]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*>"
+    rb"(?:(?!</" + _PREFIX + rb"c>).)*?<" + _PREFIX + rb"v>([^<]*)</" + _PREFIX + rb"v>",
     re.DOTALL,
 )
 _ERROR_TYPE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
