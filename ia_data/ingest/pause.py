@@ -1,4 +1,4 @@
-"""The cycle collector paused while a workbook is checked and stored.
+"""The cycle collector paused while a workbook is read, checked and stored.
 
 An import makes hundreds of thousands of short-lived objects (a 10 000-row report's cells,
 rows and activities), none of them in a reference cycle: reference counting frees them all
@@ -22,8 +22,9 @@ _was_enabled = False
 
 @contextmanager
 def collection_paused():
-    """Pause the cycle collector for the block (imports in several threads share one pause:
-    it ends with the last of them, and only if the collector was running before)."""
+    """Pause the cycle collector for the block, or the call of a function it decorates
+    (imports in several threads share one pause: it ends with the last of them, and only if
+    the collector was running before)."""
     global _running, _was_enabled
     with _lock:
         if _running == 0:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import gc
 import logging
 import os
 import pickle
@@ -34,6 +33,7 @@ from pathlib import Path
 from ia_data import settings
 from ia_data.domain import limits
 from ia_data.domain.text import fold
+from ia_data.ingest.pause import collection_paused
 from ia_data.ingest.workbook import Limits, Sheet, Workbook, WorkbookError
 
 UNSAFE = "Filen kunne ikke leses trygt"
@@ -282,23 +282,22 @@ def _serve(memory_limit: int) -> None:
         del payload
         signal.setitimer(signal.ITIMER_REAL, seconds)
         # A sheet's rows are a hundred thousand new objects, none of them in a cycle: the
-        # cycle collector would walk them again and again as they are made (a sixth of the
+        # collector would walk them again and again as they are made (a sixth of the
         # reading). Their counts free them; the collector is back on once the answer is sent.
-        gc.disable()
-        try:
-            answer = ("ok", load(data, file_name, wanted, checks))
-        except WorkbookError as exc:
-            answer = ("refused", str(exc))
-        except MemoryError:
-            answer = ("memory", "")
-        del data
-        body = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        answers.write(_HEADER.pack(len(body)) + body)
-        answers.flush()
+        with collection_paused():
+            try:
+                answer = ("ok", load(data, file_name, wanted, checks))
+            except WorkbookError as exc:
+                answer = ("refused", str(exc))
+            except MemoryError:
+                answer = ("memory", "")
+            del data
+            body = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            answers.write(_HEADER.pack(len(body)) + body)
+            answers.flush()
         signal.setitimer(signal.ITIMER_REAL, 0)
         if answer[0] == "memory":
             return
-        gc.enable()
 
 
 if __name__ == "__main__":

@@ -100,6 +100,7 @@ def _measures(parsed: ParsedWorkbook) -> str:
     return f"{count} tiltak"
 
 
+@collection_paused()  # a large report's objects are many, and all freed by their counts
 def import_file(
     engine: Engine,
     file_name: str,
@@ -123,26 +124,6 @@ def import_file(
     gives, marked «oppgitt», and the report is approved before the route existed (with
     ``review_pending``: it waits for review, «Mottatt», as the demo's route shows); a report
     without that date is refused."""
-    with collection_paused():
-        return _import_file(
-            engine, file_name, data, scope=scope, by=by, dry_run=dry_run, rules=rules,
-            now=now, historical=historical, review_pending=review_pending,
-        )  # fmt: skip
-
-
-def _import_file(
-    engine: Engine,
-    file_name: str,
-    data: bytes,
-    *,
-    scope: Scope,
-    by: Actor,
-    dry_run: bool,
-    rules: Rules | None,
-    now: datetime | None,
-    historical: bool,
-    review_pending: bool,
-) -> ImportResult:
     rules = rules or settings.current().rules()
     now = now or datetime.now(UTC).replace(microsecond=0)
     digest = sha256_of(data)
