@@ -14,7 +14,9 @@ import streamlit as st
 
 from ia_data.domain import formatting as fmt
 from ia_data.domain.rules import Status
+from ia_data.reporting.activities import activity_list
 from ia_data.reporting.table import Column, Kind, Kroner, Percent, text_width
+from ia_data.reporting.tables import activities_table
 from ui.auth import as_this_visitor
 from ui.data import read
 from ui.data import rules as rules_in_force
@@ -54,7 +56,7 @@ ALERT_STYLE = "color: #8e1c1c; font-weight: 600"
 # is set to "" where the tables are drawn).
 EMPTY = "\u00a0"
 # The most rows a list of activities shows (a browser draws no more quickly); its download
-# takes them all.
+# takes them all (``listed_activities``).
 LIST_LIMIT = 3000
 
 
@@ -216,6 +218,17 @@ def show_table(
     if download is not None:
         download_buttons(rows or table, download, key=key or download.stem)
     return frame
+
+
+def listed_activities(*, newest: bool = False, **query):
+    """The activities a page lists (``activity_list`` with ``query``): at most
+    ``LIST_LIMIT`` of them (the first, or with ``newest`` the newest), how many match in
+    all, and, where the list is cut, what builds the whole table for its download (else
+    None: the download is the table shown)."""
+    rows, total = read(activity_list, limit=LIST_LIMIT, newest=newest, **query)
+    if total == len(rows):
+        return rows, total, None
+    return rows, total, lambda: activities_table(read(activity_list, **query)[0])
 
 
 def kept_table(table, key: str, stem: str, title: str = "", none: str = "") -> bool:

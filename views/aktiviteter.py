@@ -14,7 +14,6 @@ from ia_data.reporting import columns, tables
 from ia_data.reporting.activities import (
     activity_breakdown,
     activity_filter_options,
-    activity_list,
     report_uploads,
 )
 from ia_data.reporting.overview import overview
@@ -198,7 +197,7 @@ query = {
     "statuses": statuses or None,
     "search": search,
 }
-rows, total = ui.data.read(activity_list, limit=ui.display.LIST_LIMIT, **query)
+rows, total, everything = ui.display.listed_activities(**query)
 if not rows:
     st.info(TEXT["list_empty"], icon=":material/search_off:")
 else:
@@ -207,14 +206,11 @@ else:
     else:
         st.caption(TEXT["list_count"].format(shown=fmt.number(total)))
 
-    def _everything():
-        return tables.activities_table(ui.data.read(activity_list, **query)[0])
-
     ui.display.show_table(
         tables.activities_table(rows),
         max_height=640,
         key="list",
-        rows=None if total == len(rows) else _everything,
+        rows=everything,
         download=ui.display.Download(
             f"ia-aktiviteter-{year}",
             title=f"Aktiviteter i IA-rådene {year}",
@@ -224,7 +220,7 @@ else:
                 (columns.ACTIVITY_STATUS, ", ".join(statuses) or "alle"),
                 ("Søk", search or "–"),
             ],
-            upload_ids=sorted({a.upload_id for a in rows}) if total == len(rows) else uploads,
+            upload_ids=uploads if everything else sorted({a.upload_id for a in rows}),
             row_label="Antall aktiviteter",
             approved_only=approved_only,
         ),

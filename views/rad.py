@@ -13,7 +13,7 @@ from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import Status
 from ia_data.output import charts
 from ia_data.reporting import columns, council_tables, plan_tables, tables
-from ia_data.reporting.activities import activity_list, meeting_list
+from ia_data.reporting.activities import meeting_list
 from ia_data.reporting.council import council_history, council_register
 from ia_data.reporting.deadlines import data_years
 from ia_data.reporting.headline import headline
@@ -405,24 +405,19 @@ def _council_list(key: str, rows, table, name: str, height: int, everything=None
 
 
 st.subheader(TEXT["activities"])
-listed = {"council_ids": [council.id], "approved_only": approved_only}
-activities, total = ui.data.read(activity_list, limit=ui.display.LIST_LIMIT, newest=True, **listed)
-if total > len(activities):
+activities, total, everything = ui.display.listed_activities(
+    council_ids=[council.id], approved_only=approved_only, newest=True
+)
+if everything is not None:
     cut = {"shown": fmt.number(len(activities)), "total": fmt.number(total)}
     st.caption(TEXT["activities_cut"].format(**cut))
-
-
-def _all_activities():
-    return tables.activities_table(ui.data.read(activity_list, **listed)[0])
-
-
 _council_list(
     "activities",
     activities,
     tables.activities_table(activities),
     "aktiviteter",
     460,
-    everything=None if total == len(activities) else _all_activities,
+    everything=everything,
 )
 
 st.subheader(TEXT["meetings"])
