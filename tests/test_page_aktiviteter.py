@@ -115,3 +115,32 @@ def test_every_table_has_both_exports(app_on, seeded_url):
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Last ned CSV", "Last ned Excel (XLSX)"] * 5
     assert len(at.get("plotly_chart")) == 3  # by type, by sector, sickness against delmål 1
+
+
+def test_a_long_list_shows_its_first_activities_and_its_download_takes_them_all(
+    app_on, seeded_url, monkeypatch
+):
+    """More activities than a page lists (``LIST_LIMIT``, made small here): the first are
+    shown, a caption says how many of how many, and the download builds the whole list
+    (with every report of the year named) when it is asked for."""
+    import ui.data
+    import ui.display
+    from ia_data.reporting.activities import activity_list
+
+    made = {}
+    monkeypatch.setattr(ui.display, "LIST_LIMIT", 25)
+    monkeypatch.setattr(
+        ui.display, "download_pair", lambda make, stem, key: made.update({stem: make})
+    )
+    at = app_on(seeded_url, page="views/aktiviteter.py", ar="2015")
+    assert not at.exception
+    with Session(db.get_engine(seeded_url)) as session:
+        everything, total = activity_list(session, 2015, scope=OPERATOR)
+    shown = _tables(at)["list"]
+    assert list(shown["Aktivitet"]) == [a.title for a in everything[:25]]
+    assert total > 25
+    caption = f"Viser de første 25 av {total} aktiviteter; nedlastingen tar med alle."
+    assert caption in [c.value for c in at.caption]
+    monkeypatch.setattr(ui.data, "scope", lambda: OPERATOR)  # the click, outside the run
+    whole = made["ia-aktiviteter-2015"]("csv").decode("utf-8-sig")
+    assert len(whole.strip().splitlines()) == 1 + total  # a header, then every activity
