@@ -41,6 +41,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "tests"))  # the throw-away PostgreSQL of the tests
 
+import load  # noqa: E402  (this folder: many visitors at once, the server's side)
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
@@ -267,21 +268,8 @@ def bench_server_memory(url: str) -> float | None:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    env = {**os.environ, "IA_DATABASE_URL": url, "IA_AUTH": "av"}  # no sign-in in Chromium here
-    env.pop("IA_REGISTER_FILE", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"],
-        env=env, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    server = load.start_app(url, port)  # no sign-in in Chromium here
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.2)
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=str(chromium),
@@ -301,10 +289,7 @@ def bench_server_memory(url: str) -> float | None:
                     "[data-testid=stApp][data-test-script-state=notRunning]", timeout=120_000
                 )
             browser.close()
-        status = Path(f"/proc/{server.pid}/status").read_text()
-        peak_kb = int(next(line for line in status.splitlines() if line.startswith("VmHWM"))
-                      .split()[1])  # fmt: skip
-        return peak_kb / 1024
+        return load.peak_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -393,8 +378,6 @@ def bench_sessions(names: list[str], tmp: Path, cluster) -> None:
     """Twenty new sessions on Oversikt at once against one server on the large set (and on
     PostgreSQL against two behind HAProxy), measured on the servers' side, and twenty
     uploads at once on PostgreSQL."""
-    import load
-
     many = SESSIONS_AT_ONCE
     rows = []
     for name in names:
@@ -515,7 +498,7 @@ def first_visit(script: str, env: dict, *, after_health: bool = False, before=No
         # what the server says after its address is read on, or a full pipe would stop it
         threading.Thread(target=server.stdout.read, daemon=True).start()
         if after_health:
-            wait_for_health(port)
+            load.wait_for_health(f"127.0.0.1:{port}", server)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=["--no-sandbox"]
@@ -545,19 +528,6 @@ def bench_first_visit(repeat: int) -> tuple[list[float], list[float]]:
             ours.append(first_visit("app.py", env, before=fresh))
             theirs.append(first_visit(str(bare), env))
     return ours, theirs
-
-
-def wait_for_health(port: int) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("streamlit svarte ikke på 60 sekunder")
 
 
 def prepare_notices(url: str) -> None:
