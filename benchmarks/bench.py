@@ -11,6 +11,7 @@ Run from the project folder:
     uv run python benchmarks/bench.py --notices       # the daily e-mail run, 2010–2018
     uv run python benchmarks/bench.py --first-visit   # from the printed address, vs a bare page
     uv run python benchmarks/bench.py --sessions      # 20 sessions at once, 20 uploads at once
+    uv run python benchmarks/bench.py --pages --engine sqlite  # every page, new sessions
 
 PostgreSQL is the server in ``IA_TEST_POSTGRES_URL`` (an admin URL, ``…/postgres``), else a
 throw-away cluster started from Debian's binaries as the tests start it, but with fsync on.
@@ -277,22 +278,114 @@ def bench_server_memory(url: str) -> float | None:
                       "--disable-component-update", "--disable-sync"],
             )  # fmt: skip
             page = browser.new_page(viewport={"width": 1440, "height": 1200})
-            from pages import open_titles  # the menu's pages, as the browser tests open them
-
-            walk = [f"?ar={year}" for year in (2018, 2014, 2010)]
-            walk += [*open_titles(default=""), "rad?rad=3", "rad?rad=9&ar=2014"]
-            for path in walk:
-                page.goto(f"http://127.0.0.1:{port}/{path}")
-                page.get_by_role("heading").first.wait_for(timeout=120_000)
-                page.wait_for_timeout(300)  # the run has started
-                page.wait_for_selector(
-                    "[data-testid=stApp][data-test-script-state=notRunning]", timeout=120_000
-                )
+            open_every_view(page, f"http://127.0.0.1:{port}")
             browser.close()
         return load.peak_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+def open_every_view(page, base: str) -> None:
+    """Oversikt for three years, every page of the menu, and Råd on two councils (the pages
+    that list the most), in one browser session, each until its run has finished."""
+    from pages import open_titles  # the menu's pages, as the browser tests open them
+
+    walk = [f"?ar={year}" for year in (2018, 2014, 2010)]
+    walk += [*open_titles(default=""), "rad?rad=3", "rad?rad=9&ar=2014"]
+    for path in walk:
+        page.goto(f"{base}/{path}")
+        page.get_by_role("heading").first.wait_for(timeout=120_000)
+        page.wait_for_timeout(300)  # the run has started
+        page.wait_for_selector(IDLE, timeout=120_000)
+
+
+# The pages a new visitor is timed on (``--pages``): title → address.
+TIMED_PAGES = {
+    "Oversikt": "", "Frister": "frister", "Økonomi": "okonomi", "Aktiviteter": "aktiviteter",
+    "Råd (rad=3)": "rad?rad=3", "Avvik": "avvik", "Gjennomgang": "gjennomgang",
+    "Varsler": "varsler",
+}  # fmt: skip
+
+
+def bench_pages(url: str, rounds: int) -> tuple[dict[str, float], float, float]:
+    """Every page in a new browser session, against the bare page (``BARE_PAGE``), each
+    server started afresh; first one session opens every view of the app (and the bare page
+    once), then the pages and the bare page take turns, ``rounds`` times. Gives each page's
+    median as a ratio to the bare page's, and both servers' high-water memory (MB)."""
+    from playwright.sync_api import sync_playwright
+
+    bare = Path(tempfile.mkdtemp(prefix="ia-bench-bare-")) / "bare.py"
+    bare.write_text(BARE_PAGE, encoding="utf-8")
+    app_port, bare_port = free_port(), free_port()
+    app = load.start_app(url, app_port)
+    plain = load.start(str(bare), bare_port, dict(os.environ))
+    app_base, bare_base = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}"
+
+    def visit(browser, address: str) -> float:
+        """A new session: seconds until the run has finished and the first table is drawn."""
+        context = browser.new_context(viewport={"width": 1440, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        start = time.perf_counter()
+        page.goto(address)
+        page.get_by_role("heading").first.wait_for()
+        page.wait_for_timeout(200)  # the run has started
+        page.wait_for_selector(IDLE)
+        if page.get_by_test_id("stDataFrame").count():
+            page.get_by_test_id("stDataFrame").first.locator("canvas").first.wait_for()
+        seconds = time.perf_counter() - start
+        context.close()
+        return seconds
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+            )
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            open_every_view(page, app_base)
+            page.close()
+            visit(browser, bare_base)
+            times: dict[str, list[float]] = {"": [], **{name: [] for name in TIMED_PAGES}}
+            for _ in range(rounds):
+                for name, path in TIMED_PAGES.items():
+                    times[""].append(visit(browser, bare_base))
+                    times[name].append(visit(browser, f"{app_base}/{path}"))
+            browser.close()
+        base = statistics.median(times.pop(""))
+        ratios = {name: statistics.median(t) / base for name, t in times.items()}
+        return ratios, load.peak_mb(app.pid), load.peak_mb(plain.pid)
+    finally:
+        for server in (app, plain):
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def pages_only(tmp: Path, rounds: int) -> None:
+    """``--pages``: every page in a new session, on the demo data and on the large set
+    (SQLite), as ratios to the bare page of the same run."""
+    engine = Engine("sqlite", tmp)
+    demo_url = engine.new_url(SAMPLE_REGISTER)
+    seed(db.get_engine(demo_url))
+    large_url = engine.new_url()
+    build_large(large_url)
+    db.dispose_engines()
+    found = {
+        "demodata": bench_pages(demo_url, rounds),
+        "stor database": bench_pages(large_url, rounds),
+    }
+    print("\n| Side, ny økt (forhold til en bar side) | demodata | stor database | Mål |")
+    print("|---|---|---|---|")
+    for name in TIMED_PAGES:
+        cells = " | ".join(f"{found[k][0][name]:.2f}×" for k in found)
+        print(f"| {name} | {cells} | ≤ 1,3× |".replace(".", ","))
+    memory = " | ".join(f"{found[k][1]:.0f} MB ({found[k][1] / found[k][2]:.2f}×)" for k in found)
+    print(f"| Serverens høyeste minne etter alt dette (bar side: {found['demodata'][2]:.0f} MB)"
+          f" | {memory} | ≤ 300 MB |".replace(".", ","))  # fmt: skip
 
 
 class Engine:
@@ -631,6 +724,11 @@ def main() -> None:
         help=f"only {SESSIONS_AT_ONCE} sessions at once, the servers' CPU per session",
     )
     parser.add_argument(
+        "--pages",
+        action="store_true",
+        help="only every page in a new browser session, against a bare page (SQLite)",
+    )
+    parser.add_argument(
         "--first-visit",
         action="store_true",
         help="only the first visit from the printed address, against a bare page",
@@ -673,6 +771,9 @@ def main() -> None:
     try:
         if args.notices:
             notices_only(names, tmp, cluster, repeat)
+            return
+        if args.pages:
+            pages_only(tmp, 3 if args.quick else 5)
             return
         if args.sessions:
             bench_sessions(names, tmp, cluster)

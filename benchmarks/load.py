@@ -97,8 +97,13 @@ def start_app(url: str, port: int, **env_extra: str) -> subprocess.Popen:
     """``streamlit run app.py`` on ``url`` without sign-in, answering on 127.0.0.1:port."""
     env = {**os.environ, "IA_DATABASE_URL": url, "IA_AUTH": "av", **env_extra}
     env.pop("IA_REGISTER_FILE", None)
+    return start(str(PROJECT / "app.py"), port, env)
+
+
+def start(script: str, port: int, env: dict) -> subprocess.Popen:
+    """``streamlit run script``, answering on 127.0.0.1:port once it says it is healthy."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT / "app.py"),
+        [sys.executable, "-m", "streamlit", "run", script,
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         env=env, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
