@@ -12,6 +12,7 @@ Run from the project folder:
     uv run python benchmarks/bench.py --first-visit   # from the printed address, vs a bare page
     uv run python benchmarks/bench.py --sessions      # 20 sessions at once, 20 uploads at once
     uv run python benchmarks/bench.py --pages --engine sqlite  # every page, new sessions
+    uv run python benchmarks/bench.py --cli           # the command line's start-up
 
 PostgreSQL is the server in ``IA_TEST_POSTGRES_URL`` (an admin URL, ``…/postgres``), else a
 throw-away cluster started from Debian's binaries as the tests start it, but with fsync on.
@@ -47,7 +48,7 @@ from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from ia_data import settings  # noqa: E402
-from ia_data.demo import SAMPLE_REGISTER  # noqa: E402
+from ia_data.demo import SAMPLE_DIR, SAMPLE_REGISTER  # noqa: E402
 from ia_data.demo.seed import seed  # noqa: E402
 from ia_data.domain.access import OPERATOR  # noqa: E402
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules  # noqa: E402
@@ -68,6 +69,7 @@ TARGETS = {
     "query": "≤ 3",
     "rerun": "≤ 250 ms",
     "memory": "≤ 300 MB",
+    "cli": "≤ 0,5 s",
 }
 
 
@@ -515,6 +517,41 @@ def bench_sessions(names: list[str], tmp: Path, cluster) -> None:
               f"{seconds:.1f} s".replace(".", ","))  # fmt: skip
 
 
+def bench_cli(names: list[str], tmp: Path, cluster, repeat: int) -> None:
+    """The installed ``ia-data`` as an operator starts it, each command a new process (one
+    run first, so that Python has compiled the code as on a second use): seconds from start
+    until it has answered, for ``--help``, ``history`` of three uploads, and a file refused
+    after it is read (the demo's Troms report offered to a database of real reports)."""
+    program = str(Path(sys.executable).with_name("ia-data"))
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE",)}
+    refused = str(SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx")
+    print(f"\n| Kommando (median av {repeat} starter) | " + " | ".join(names) + " | Mål |")
+    print("|---|" + "---|" * len(names) + "---|")
+    times: dict[str, list[str]] = {"--help": [], "history": [], "en avvist fil": []}
+    for name in names:
+        url = Engine(name, tmp, cluster).new_url()
+        for council in ("Troms", "Nordland", "Finnmark"):
+            data = big_workbook(50, council, 2015)
+            result = import_file(db.get_engine(url), f"{council}.xlsx", data, scope=OPERATOR)
+            assert result.status == "lagret", result.message
+        db.dispose_engines()
+        commands = {
+            "--help": (["--help"], 0),
+            "history": (["--db", url, "history"], 0),
+            "en avvist fil": (["--db", url, "import", "--dry-run", refused], 1),
+        }
+        for label, (args, code) in commands.items():
+
+            def run(args=args, code=code):
+                done = subprocess.run([program, *args], env=env, capture_output=True)
+                assert done.returncode == code, (args, done.stdout.decode(), done.stderr.decode())
+
+            run()
+            times[label].append(f"{median_time(run, repeat):.2f} s".replace(".", ","))
+    for label, values in times.items():
+        print(f"| `ia-data {label}` | " + " | ".join(values) + f" | {TARGETS['cli']} |")
+
+
 def _register_councils(engine):
     with Session(engine) as session:
         return councils(session)
@@ -729,6 +766,9 @@ def main() -> None:
         help="only every page in a new browser session, against a bare page (SQLite)",
     )
     parser.add_argument(
+        "--cli", action="store_true", help="only the command line's start-up (ia-data)"
+    )
+    parser.add_argument(
         "--first-visit",
         action="store_true",
         help="only the first visit from the printed address, against a bare page",
@@ -777,6 +817,9 @@ def main() -> None:
             return
         if args.sessions:
             bench_sessions(names, tmp, cluster)
+            return
+        if args.cli:
+            bench_cli(names, tmp, cluster, repeat)
             return
         results = {name: rows_of(measure(Engine(name, tmp, cluster), repeat)) for name in names}
     finally:

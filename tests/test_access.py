@@ -72,6 +72,7 @@ from ia_data.reporting.totals import council_year_totals, report_totals
 from ia_data.reporting.uploads import upload_history, upload_sources, uploaded_periods
 from ia_data.storage import (
     db,
+    history,
     register,
     review,
     schema,
@@ -131,14 +132,15 @@ def troms(session) -> Scope:
 
 
 def _public_functions():
-    """Every public function of the reporting and output packages, the store, the users and
-    the sign-ins that reads or writes the database (takes a session or an engine first)."""
+    """Every public function of the reporting and output packages, the store, the upload
+    history, the users and the sign-ins that reads or writes the database (takes a session
+    or an engine first)."""
     modules = [
         importlib.import_module(f"{package.__name__}.{info.name}")
         for package in (ia_data.reporting, ia_data.output)
         for info in pkgutil.iter_modules(package.__path__)
     ]
-    modules += [store, versions, users, sign_ins, register, stats, review]
+    modules += [store, history, versions, users, sign_ins, register, stats, review]
     found = {}
     for module in modules:
         for name, function in inspect.getmembers(module, inspect.isfunction):
@@ -228,7 +230,7 @@ SCOPED = {
 # Those that need no scope, and why: the operator's list of uploads (CLI only), the insides
 # of a store call, and the reading of a user's own scope at sign-in (and their own sign-out).
 WITHOUT_SCOPE = {
-    "ia_data.storage.store.uploads",  # the operator's list (the CLI)
+    "ia_data.storage.history.uploads",  # the operator's list (the CLI)
     # the insides of a store call (a new version and the one it replaces), not queries
     "ia_data.storage.versions.insert_rows",
     "ia_data.storage.versions.active_report",

@@ -22,7 +22,7 @@ from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR, Actor, Role
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
 from ia_data.reporting.overview import overview
-from ia_data.storage import db, schema, store, users
+from ia_data.storage import db, history, schema, store, users
 from ia_data.storage import engine as engine_setup
 from ia_data.storage.engine import create_bare_engine, database_label
 from ia_data.storage.models import AccessChange, AppUser, SignInState
@@ -249,7 +249,7 @@ def test_a_secretariats_upload_is_stored_as_the_signed_in_user_and_another_counc
     own_url, app_as
 ):
     engine = db.get_engine(own_url)
-    before = store.uploads(engine)
+    before = history.uploads(engine)
     at = app_as(own_url, TROMS, "last_opp", name="Kari Nordmann")
     assert "Du kan laste opp rapporter for IA-rådet i Troms." in [c.value for c in at.caption]
     at.file_uploader[0].upload(NORDLAND_2016.name, NORDLAND_2016.read_bytes()).run()
@@ -260,7 +260,7 @@ def test_a_secretariats_upload_is_stored_as_the_signed_in_user_and_another_counc
         "laste opp for IA-rådet i Troms; ingenting er lagret. Filen kan ikke lagres."
     )
     assert at.button(key="confirm_upload").disabled
-    assert store.uploads(engine) == before
+    assert history.uploads(engine) == before
 
     at = app_as(own_url, TROMS, "last_opp", name="Kari Nordmann")
     at.file_uploader[0].upload(TROMS_2014.name, TROMS_2014.read_bytes()).run()
@@ -270,7 +270,7 @@ def test_a_secretariats_upload_is_stored_as_the_signed_in_user_and_another_counc
     )
     at.button(key="confirm_upload").click().run()
     assert not at.exception
-    newest = store.uploads(engine)[0]
+    newest = history.uploads(engine)[0]
     assert (newest["file_name"], newest["uploaded_by"], newest["uploaded_by_email"]) == (
         TROMS_2014.name,
         "Kari Nordmann",

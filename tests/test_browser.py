@@ -28,7 +28,7 @@ from postgres import need
 from sqlmodel import Session
 
 from ia_data.demo import SAMPLE_DIR
-from ia_data.storage import db, store, version
+from ia_data.storage import db, history, version
 
 # In a browser, a page behaves the same on either engine: SQLite only (conftest's ``page``),
 # but for the two servers that share a PostgreSQL database.
@@ -86,7 +86,7 @@ class Server:
     def uploads(self) -> list[dict]:
         engine = db.get_engine(self.db_url)
         try:
-            return store.uploads(engine)
+            return history.uploads(engine)
         finally:
             db._engines.pop(self.db_url, None)
             engine.dispose()

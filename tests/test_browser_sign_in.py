@@ -32,7 +32,7 @@ from test_browser import (
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR, Actor, Role
-from ia_data.storage import db, store, users
+from ia_data.storage import db, history, store, users
 from ia_data.storage.models import SignInState
 
 pytestmark = [pytest.mark.browser, pytest.mark.page]  # a page test: SQLite only (conftest)
@@ -61,7 +61,7 @@ def signed_server(tmp_path_factory, sqlite_template):
     engine = db.get_engine(url)
     for path in sorted(SAMPLE_DIR.glob("rapport_2015_Ar_*.xlsx")):
         assert store.import_file(engine, path.name, path.read_bytes(), scope=OPERATOR).ok
-    troms_id = next(u["council_id"] for u in store.uploads(engine) if "troms" in u["file_name"])
+    troms_id = next(u["council_id"] for u in history.uploads(engine) if "troms" in u["file_name"])
     for person in (TROMS, TROMS_TOO):
         users.set_user(
             engine, person.email, Role.SECRETARIAT, [troms_id], by=Actor("test"), scope=OPERATOR

@@ -17,7 +17,8 @@ from ia_data.domain.kinds import DeviationKind
 from ia_data.storage import db
 from ia_data.storage import engine as engine_setup
 from ia_data.storage.engine import database_label
-from ia_data.storage.store import import_file, uploads
+from ia_data.storage.history import uploads
+from ia_data.storage.store import import_file
 
 TROMS_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
 
@@ -221,6 +222,28 @@ print(sorted(m for m in sys.modules if m in commands or m.split(".")[0] in heavy
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert (done.returncode, done.stdout.splitlines()[-1]) == (0, "[]"), done.stderr
+
+
+def test_history_loads_the_models_and_neither_the_readers_nor_the_other_engine(url, sample_db):
+    """``ia-data history``, started as installed (``command``), lists the uploads having
+    loaded what it needs and no more: no workbook reader, store, pandas or openpyxl, and on
+    SQLite not PostgreSQL's dialect; the cycle collector runs again once it has started."""
+    import_file(sample_db, TROMS_2015.name, TROMS_2015.read_bytes(), scope=OPERATOR)
+    script = f"""
+import gc, sys
+from ia_data.cli import command
+sys.argv = ["ia-data", "--db", {url!r}, "history"]
+code = command()
+print(code, gc.isenabled(), sorted(m for m in sys.modules if m in {{
+    "ia_data.ingest.parse", "ia_data.storage.store", "ia_data.ingest.worker", "pandas",
+    "openpyxl"}} or ({url!r}.startswith("sqlite") and m == "sqlalchemy.dialects.postgresql")))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:2] == ["Nr", "Tidspunkt"]
+    assert "rapport_2015_Ar_ia-radet-i-troms.xlsx" in done.stdout
+    assert lines[-1] == "0 True []"
 
 
 def test_the_help_is_norwegian(capsys, monkeypatch):

@@ -28,6 +28,7 @@ from sqlalchemy import event, insert
 
 from ia_data import settings
 from ia_data.cli import common as cli_common
+from ia_data.cli import history as cli_history
 from ia_data.cli import main, visible
 from ia_data.cli import uploads as cli_uploads
 from ia_data.demo import SAMPLE_DIR
@@ -37,8 +38,9 @@ from ia_data.ingest import worker
 from ia_data.ingest.parsed import Problem
 from ia_data.storage import db, schema
 from ia_data.storage.engine import database_label
+from ia_data.storage.history import uploads
 from ia_data.storage.models import Upload
-from ia_data.storage.store import import_file, uploads
+from ia_data.storage.store import import_file
 
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLE_REGISTER = SAMPLE_DIR / "register.toml"
@@ -397,7 +399,7 @@ def test_an_unexpected_error_hides_the_password(monkeypatch, capsys):
         raise RuntimeError(f"forbindelsen til {SECRET_URL} brøt")
 
     monkeypatch.setattr(cli_common, "get_engine", lambda *a, **k: None)
-    monkeypatch.setattr(cli_uploads, "uploads", fail)
+    monkeypatch.setattr(cli_history, "uploads", fail)
     assert main(["--db", SECRET_URL, "history"]) == 1
     assert capsys.readouterr().err == (
         f"ia-data: uventet feil (RuntimeError: forbindelsen til {HIDDEN_URL} brøt) – "

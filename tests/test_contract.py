@@ -45,8 +45,9 @@ from workbooks import (
 from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.questions import QUESTIONS
 from ia_data.reporting.overview import overview
+from ia_data.storage.history import uploads
 from ia_data.storage.models import Activity, Allocation, Council, Meeting, Report, Upload
-from ia_data.storage.store import import_file, restore_upload, uploads
+from ia_data.storage.store import import_file, restore_upload
 
 FORMATS = ("xlsx", "xlsm", "xls", "ods")
 LIBREOFFICE_FILTERS = {

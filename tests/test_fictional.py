@@ -12,7 +12,7 @@ from ia_data.demo import SAMPLE_DIR
 from ia_data.demo.seed import draft
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.kinds import ImportStatus
-from ia_data.storage import fictional, store
+from ia_data.storage import fictional, history, store
 
 TROMS_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
 AGDER_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-agder.xlsx"
@@ -46,13 +46,13 @@ def test_a_real_database_refuses_a_shipped_demo_workbook(fresh_db, path, dry_run
     assert result.refused == ""  # not a matter of access: the file itself is wrong here
     assert [e.text for e in result.parsed.errors] == [said]
     assert result.message == f"{path.name}: ikke lagret – {said}"
-    assert store.uploads(fresh_db) == []
+    assert history.uploads(fresh_db) == []
 
 
 def test_the_refusal_names_the_shipped_file_whatever_the_upload_is_called(fresh_db):
     result = store.import_file(fresh_db, "troms-2015.xlsx", TROMS_2015.read_bytes(), scope=OPERATOR)
     assert [e.text for e in result.parsed.errors] == [REFUSED.format(name=TROMS_2015.name)]
-    assert store.uploads(fresh_db) == []
+    assert history.uploads(fresh_db) == []
 
 
 def test_the_demo_register_database_stores_them(sample_db):
@@ -60,7 +60,7 @@ def test_the_demo_register_database_stores_them(sample_db):
         assert fictional.fictional_database(session)
     result = store.import_file(sample_db, TROMS_2015.name, TROMS_2015.read_bytes(), scope=OPERATOR)
     assert result.status == ImportStatus.STORED
-    assert [u["file_name"] for u in store.uploads(sample_db)] == [TROMS_2015.name]
+    assert [u["file_name"] for u in history.uploads(sample_db)] == [TROMS_2015.name]
 
 
 def test_a_workbook_changed_from_a_demo_one_is_judged_as_any_file(fresh_db):
@@ -68,4 +68,4 @@ def test_a_workbook_changed_from_a_demo_one_is_judged_as_any_file(fresh_db):
         assert not fictional.fictional_database(session)
     result = store.import_file(fresh_db, "troms.xlsx", draft(TROMS_2015), scope=OPERATOR)
     assert result.status == ImportStatus.STORED, result.message
-    assert [u["file_name"] for u in store.uploads(fresh_db)] == ["troms.xlsx"]
+    assert [u["file_name"] for u in history.uploads(fresh_db)] == ["troms.xlsx"]

@@ -25,7 +25,7 @@ from ia_data.output.template import build_template
 from ia_data.reporting.money import money, pool_status
 from ia_data.reporting.money_tables import money_table
 from ia_data.reporting.overview import overview
-from ia_data.storage import db, register, store, users
+from ia_data.storage import db, history, register, store, users
 from ia_data.storage.register import councils
 
 AS_OF = date(2017, 6, 1)  # after the 2016 reports' due date: Oslo's is missing
@@ -247,7 +247,7 @@ def test_missing_action_plans_are_flagged_in_words_and_counted(sample_db, app_on
 
 def test_rad_shows_the_action_plan_answer_per_period(sample_db, app_on):
     _plan_reports(sample_db)
-    ids = {u["council_name"]: u["council_id"] for u in store.uploads(sample_db)}
+    ids = {u["council_name"]: u["council_id"] for u in history.uploads(sample_db)}
     at = app_on(str(sample_db.url), page="views/rad.py", rad=str(ids["IA-rådet i Finnmark"]))
     reports = _shown(at.dataframe[0], index="Periode")
     assert reports.loc["2012 H1", "Handlingsplan"] == "Nei ⚠ mangler"

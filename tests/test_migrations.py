@@ -25,8 +25,9 @@ from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.register import DEFAULT_REGISTER_FILE, read_register_file
 from ia_data.storage import db, schema
 from ia_data.storage.engine import create_bare_engine, database_label
+from ia_data.storage.history import uploads
 from ia_data.storage.models import Council, Report, Upload
-from ia_data.storage.store import import_file, uploads
+from ia_data.storage.store import import_file
 
 PROJECT = Path(__file__).resolve().parent.parent
 TROMS_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx"

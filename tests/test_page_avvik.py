@@ -11,7 +11,7 @@ from test_deviations import CASES, expected
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.kinds import DeviationKind as K
-from ia_data.storage import db, store
+from ia_data.storage import db, history
 
 pytestmark = pytest.mark.page
 
@@ -126,7 +126,7 @@ def test_last_opp_warns_of_an_overspend_before_saving_and_still_saves(app_on, sq
         "- Brukt mer enn tildelt\\: brukt 437\xa0250 "
         "kr av 400\xa0000 kr tildelt (109 %), 37\xa0250 kr for mye"
     )  # the plan's warning too: the demo report names its measures, and no plan is stored
-    assert store.uploads(db.get_engine(url)) == []
+    assert history.uploads(db.get_engine(url)) == []
     at.button(key="confirm_upload").click().run()
-    [upload] = store.uploads(db.get_engine(url))
+    [upload] = history.uploads(db.get_engine(url))
     assert (upload["council_name"], upload["year"]) == ("IA-rådet i Nordland", 2015)

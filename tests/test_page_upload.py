@@ -25,7 +25,7 @@ from ia_data.output.exports import problems_xlsx
 from ia_data.output.template import template_for_year
 from ia_data.reporting.overview import overview
 from ia_data.reporting.record_tables import PROBLEM_COLUMNS
-from ia_data.storage import db, store
+from ia_data.storage import db, history, store
 
 pytestmark = pytest.mark.page  # a page test: SQLite only (conftest)
 
@@ -115,7 +115,7 @@ def test_valid_file_is_previewed_and_stored_only_on_confirm(url):
     assert any(
         "Ingen versjon er lagret for IA-rådet i Troms, 2015 År" in c for c in texts(at.caption)
     )
-    assert store.uploads(db.get_engine(url)) == []  # nothing stored before the confirm
+    assert history.uploads(db.get_engine(url)) == []  # nothing stored before the confirm
 
     assert (
         "Lagres som lastet opp av **åpen modus (ingen innlogging)** (vises under «Opplastinger»)."
@@ -126,7 +126,7 @@ def test_valid_file_is_previewed_and_stored_only_on_confirm(url):
     confirm.click().run()
     assert not at.exception
 
-    [upload] = store.uploads(db.get_engine(url))
+    [upload] = history.uploads(db.get_engine(url))
     assert (upload["council_name"], upload["year"], upload["period"]) == (
         "IA-rådet i Troms",
         2015,
@@ -194,7 +194,7 @@ def test_row_errors_come_as_a_table_with_the_excel_rows(url):
     assert confirm.disabled
     assert confirm.label == "Ingen filer kan lagres"
     assert len(at.metric) == 0  # no counts from a file that cannot be stored
-    assert store.uploads(db.get_engine(url)) == []
+    assert history.uploads(db.get_engine(url)) == []
 
 
 def test_error_list_download_holds_every_error_row():
@@ -261,13 +261,13 @@ def test_reupload_shows_what_changes_and_the_overview_follows(url):
         ["Fjernet", "Samling for IA-kontaktene i undervisningssektoren"],
     ]
     assert changes.loc[1, "Hva er endret"] == "Kostnad: 11\xa0000 kr → 15\xa0000 kr"
-    assert len(store.uploads(engine)) == 1
+    assert len(history.uploads(engine)) == 1
 
     at.button(key="confirm_upload").click().run()
     assert not at.exception
     assert "erstatter forrige versjon" in at.success[0].value
-    history = store.uploads(engine)
-    assert [(u["id"], u["active"]) for u in history] == [(2, True), (1, False)]
+    stored = history.uploads(engine)
+    assert [(u["id"], u["active"]) for u in stored] == [(2, True), (1, False)]
     assert troms_2015(url).spent_ore == 33_812_000
 
     at.switch_page("views/oversikt.py").run()
@@ -314,7 +314,7 @@ def test_broken_files_get_a_norwegian_message_and_the_page_keeps_working(url):
     assert (confirm.label, confirm.disabled) == ("Lagre filen", False)
     confirm.click().run()
     assert not at.exception
-    assert [u["file_name"] for u in store.uploads(db.get_engine(url))] == [TROMS_2015.name]
+    assert [u["file_name"] for u in history.uploads(db.get_engine(url))] == [TROMS_2015.name]
 
 
 def test_several_files_at_once(url):
@@ -343,7 +343,7 @@ def test_several_files_at_once(url):
     confirm.click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Lagret 3 av 3 filer")
-    stored = {u["file_name"]: u for u in store.uploads(engine)}
+    stored = {u["file_name"]: u for u in history.uploads(engine)}
     assert set(stored) == {TROMS_2015.name, AGDER_2016.name, OSLO_2015.name, ALLOCATIONS.name}
     assert all(u["active"] for u in stored.values())
     assert stored[AGDER_2016.name]["council_name"] == "IA-rådet i Agder"

@@ -28,8 +28,9 @@ from workbooks import (
 from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.questions import QUESTIONS
 from ia_data.storage import store
+from ia_data.storage.history import uploads
 from ia_data.storage.models import Activity, Allocation, Council, Meeting, Report, Upload
-from ia_data.storage.store import RestoreError, import_file, restore_upload, upload_content, uploads
+from ia_data.storage.store import RestoreError, import_file, restore_upload, upload_content
 
 NOW = datetime(2012, 9, 3, 10, 0, tzinfo=UTC)  # 12:00 in Oslo
 NOT_A_WORKBOOK = "Filen er ikke en lesbar Excel- eller ODS-arbeidsbok"

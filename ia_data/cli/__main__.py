@@ -2,6 +2,6 @@
 
 import sys
 
-from ia_data.cli import main
+from ia_data.cli import command
 
-sys.exit(main())
+sys.exit(command())

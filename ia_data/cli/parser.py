@@ -23,7 +23,7 @@ COMMANDS = {
     "import": ("kontroller og lagre arbeidsbøker", "uploads"),
     "export": ("hent ut en tabell som CSV eller XLSX", "exports"),
     "template": ("lag en tom rapportmal", "exports"),
-    "history": ("vis alle opplastinger", "uploads"),
+    "history": ("vis alle opplastinger", "history"),
     "restore": ("gjør en tidligere versjon aktiv igjen", "uploads"),
     "review": ("gjennomgang av rapportene, og videresending", "review"),
     "varsler": ("varsler på e-post: send det som skal ut, vis utboksen", "varsler"),

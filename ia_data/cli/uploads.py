@@ -1,5 +1,5 @@
-"""``import``, ``history`` and ``restore``: workbooks checked and stored, every upload
-listed, an earlier version made active again."""
+"""``import`` and ``restore``: workbooks checked and stored, an earlier version made active
+again."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ from sqlmodel import Session
 from ia_data import settings
 from ia_data.cli.common import demo_guard, open_engine, stored_name
 from ia_data.cli.parser import command
-from ia_data.cli.terminal import os_reason, say, visible
+from ia_data.cli.terminal import os_reason, say
 from ia_data.domain.access import OPERATOR, Actor
-from ia_data.domain.formatting import local
-from ia_data.domain.kinds import ImportStatus, UploadKind
+from ia_data.domain.kinds import ImportStatus
 from ia_data.storage.engine import database_problem
 from ia_data.storage.models import MAX_ID
-from ia_data.storage.store import RestoreError, import_file, restore_upload, uploads
+from ia_data.storage.store import RestoreError, import_file, restore_upload
 
 
 def add_import(sub) -> None:
@@ -121,35 +120,6 @@ def _say_stopped(outcomes: list[tuple[str, str]], rest: list[str]) -> None:
         "lagres ikke på nytt.",
         err=True,
     )
-
-
-def add_history(sub) -> None:
-    """``history``"""
-    p = command(sub, "history")
-    p.set_defaults(func=cmd_history)
-
-
-def cmd_history(args) -> int:
-    rows = uploads(open_engine(args, read_only=True))
-    if not rows:
-        say("Ingen opplastinger ennå.")
-        return 0
-    say(
-        f"{'Nr':>4}  {'Tidspunkt':16}  {'Aktiv':5}  {'Råd':28}  {'Periode':8}  "
-        f"{'Akt.':>4}  {'Møter':>5}  Fil"
-    )
-    for r in rows:
-        period = f"{r['year']} {r['period']}" if r["period"] else (str(r["year"] or "") or "–")
-        council = visible(
-            r["council_name"] or ("Tildelinger" if r["kind"] == UploadKind.ALLOCATION else "")
-        )
-        say(
-            f"{r['id']:>4}  {local(r['uploaded_at']):%d.%m.%Y %H:%M}  "
-            f"{'ja' if r['active'] else 'nei':5}  "
-            f"{council[:28]:28}  {period:8}  {r['activity_count']:>4}  {r['meeting_count']:>5}  "
-            f"{r['file_name']}" + (f"  ({r['uploaded_by']})" if r["uploaded_by"] else "")
-        )
-    return 0
 
 
 def add_restore(sub) -> None:

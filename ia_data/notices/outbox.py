@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from email.utils import make_msgid
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -43,6 +42,16 @@ def message_domain(sender: str | None = None) -> str:
     return domain or "ia-radsoversikt.invalid"
 
 
+def _insert(dialect: str):
+    """The engine's ``INSERT … ON CONFLICT``, from its dialect's package: imported here, as
+    the engine has already loaded it, not by every command that imports the outbox."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def enqueue(session: Session, notices: list[Notice], now: datetime | None = None) -> list[int]:
     """Write ``notices`` to the outbox in the caller's transaction (``INSERT … ON CONFLICT
     DO NOTHING`` on both engines): one already there — a second run, a second server, a
@@ -50,7 +59,7 @@ def enqueue(session: Session, notices: list[Notice], now: datetime | None = None
     for ``enqueued_in``)."""
     now = _now(now)
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = _insert(dialect)
     domain = message_domain()
     written = []
     for notice in notices:

@@ -27,7 +27,6 @@ from ia_data.domain.register import RegisterError
 from ia_data.storage.engine import database_label, writing
 from ia_data.storage.models import Council, Meta
 from ia_data.storage.register import load_register
-from ia_data.storage.stats import load_shipped_series
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any fixed number: the key of the PostgreSQL advisory lock that makes two upgrades (two
@@ -178,6 +177,8 @@ def migrate(
                     raise RegisterRefused(str(exc)) from None
                 session.merge(Meta(key="register_file", value=str(path)))
             if "statseries" in inspect(connection).get_table_names():
+                from ia_data.storage.stats import load_shipped_series
+
                 load_shipped_series(session)  # the series that ship, into a database with none
             if session.get(Meta, "data_version") is None:
                 session.add(Meta(key="data_version", value="0"))

@@ -453,19 +453,6 @@ def _restore_plan(session: Session, upload: Upload) -> str:
     return f"{council.name}, handlingsplan {plan.year}"
 
 
-def uploads(engine: Engine) -> list[dict]:
-    """Every upload, newest first, without the file contents."""
-    columns = [c for c in Upload.__table__.columns if c.name != "content"]
-    with Session(engine) as session:
-        rows = session.exec(
-            select(*columns, Council.name.label("council_name"))
-            .select_from(Upload)
-            .join(Council, Council.id == Upload.council_id, isouter=True)
-            .order_by(Upload.id.desc())
-        ).all()
-    return [dict(r._mapping) for r in rows]
-
-
 def upload_content(session: Session, upload_id: int, *, scope: Scope) -> tuple[str, bytes] | None:
     """An upload's file name and original bytes; ``None`` for one that does not exist or
     is not in ``scope`` (an allocation decision: in an admin's or the oversight group's)."""
