@@ -14,7 +14,6 @@ import streamlit as st
 
 import ui
 from ia_data.domain.errors import UserError
-from ia_data.storage.engine import database_problem
 
 # The default page is served at ``/``, but Streamlit still reserves its own path for it
 # (``oversikt``, from the file's name) and resolves ``/oversikt`` to nothing: «Page not
@@ -74,6 +73,15 @@ def _page(name: str, title: str, icon: str, default: bool) -> st.Page:
     """One page of the menu; the default one at ``DEFAULT_PATH``."""
     served = {"default": True, "url_path": DEFAULT_PATH} if default else {}
     return st.Page(f"views/{name}.py", title=title, icon=f":material/{icon}:", **served)
+
+
+def database_problem(exc: Exception) -> str | None:
+    """What ``exc`` says of a failing database, in Norwegian (None: it is not one); the
+    library and SQLAlchemy imported here, in a visitor's run, not as the server imports this
+    file before it answers its first request."""
+    from ia_data.storage.engine import database_problem
+
+    return database_problem(exc)
 
 
 def stop_before_the_page(exc: Exception, log: str, consequence: str) -> None:

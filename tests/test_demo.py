@@ -5,7 +5,12 @@ demo's banner says so, on both engines."""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+import tempfile
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -24,6 +29,7 @@ from ia_data.storage.stats import import_stats
 from ia_data.storage.store import import_file
 
 TROMS_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-troms.xlsx"
+PROJECT = Path(__file__).resolve().parent.parent
 NOTE = (
     "**Demodatabasen har også {count} som ikke følger med demoen:** {names}. Tall fra slike "
     "filer er kanskje ikke oppdiktet, og alle som når appen, ser dem uten å logge inn."
@@ -176,3 +182,29 @@ def test_the_warm_up_leaves_the_older_years_for_after_the_first_page_even_one_th
     assert waiting.ident is not None  # started by that page's run
     waiting.join(timeout=30)
     assert loaded == [ui.demo._DEMO["total"]]
+
+
+def test_the_server_imports_app_py_at_once_and_the_warm_up_loads_the_rest():
+    """``streamlit run app.py`` imports ``app.py`` before it answers a first request: that
+    import loads no library storage, SQLAlchemy or pandas (a second that the first visitor
+    would wait); the warm-up loads them, and every module of ``ui``, and freezes them."""
+    script = """
+import gc, sys
+import streamlit
+import app
+heavy = ("sqlalchemy", "sqlmodel", "pandas", "ia_data.storage", "ui.data", "ui.display")
+print(sorted(m for m in sys.modules if m.startswith(heavy)))
+frozen = gc.get_freeze_count()
+import ui.server
+ui.server._warm()
+print(all(f"ui.{name}" in sys.modules for name in ui.MODULES), "pandas" in sys.modules,
+      gc.get_freeze_count() > frozen + 100_000, gc.isenabled())
+"""
+    env = {k: v for k, v in os.environ.items() if k not in ("IA_DATABASE_URL", "IA_AUTH")}
+    env["IA_DATABASE_URL"] = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "tom.db")
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT, env=env,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-2:] == ["[]", "True True True True"]

@@ -23,22 +23,41 @@
   visitors' runs one at a time (``turn``).
 
 Only this package, ``app.py`` and ``views/`` import Streamlit; ``ia_data`` never does.
+
+A module is imported when it is first used (``ui.display.show_table``), not with the
+package: the server imports ``app.py`` before it answers its first request, and ``app.py``
+imports this package; the modules, with pandas, Plotly and the library, are imported by the
+warm-up (``server``) while the browser loads the page.
 """
 
-from ui import (  # noqa: F401  (ui.display.show_table …)
-    auth,
-    chooser,
-    data,
-    demo,
-    display,
-    filters,
-    gate,
-    links,
-    notices,
-    onward,
-    review,
-    server,
-    text,
-    upload,
-    upload_card,
+import importlib
+
+MODULES = (
+    "auth",
+    "chooser",
+    "data",
+    "demo",
+    "display",
+    "filters",
+    "gate",
+    "links",
+    "notices",
+    "onward",
+    "review",
+    "server",
+    "text",
+    "upload",
+    "upload_card",
 )
+
+
+def __getattr__(name: str):
+    if name in MODULES:
+        return importlib.import_module(f"ui.{name}")
+    raise AttributeError(f"module 'ui' has no attribute {name!r}")
+
+
+def import_all() -> None:
+    """Import every module of the package now (the server's warm-up)."""
+    for name in MODULES:
+        importlib.import_module(f"ui.{name}")

@@ -1,4 +1,5 @@
-"""The cycle collector paused while a workbook is read, checked and stored.
+"""The cycle collector paused while a workbook is read, checked and stored (and while a
+server loads its libraries before its first visitor, ``ui.server``).
 
 An import makes hundreds of thousands of short-lived objects (a 10 000-row report's cells,
 rows and activities), none of them in a reference cycle: reference counting frees them all
