@@ -139,7 +139,10 @@ def test_a_long_list_shows_its_first_activities_and_its_download_takes_them_all(
     shown = _tables(at)["list"]
     assert list(shown["Aktivitet"]) == [a.title for a in everything[:25]]
     assert total > 25
-    caption = f"Viser de første 25 av {total} aktiviteter; nedlastingen tar med alle."
+    caption = (
+        f"Viser de første 25 av {total} aktiviteter. Søk, eller velg type eller status, for å "
+        "finne de andre; nedlastingen tar med alle."
+    )
     assert caption in [c.value for c in at.caption]
     monkeypatch.setattr(ui.data, "scope", lambda: OPERATOR)  # the click, outside the run
     whole = made["ia-aktiviteter-2015"]("csv").decode("utf-8-sig")

@@ -55,9 +55,12 @@ ALERT_STYLE = "color: #8e1c1c; font-weight: 600"
 # The display value of a missing cell (st.dataframe's own placeholder for a missing value
 # is set to "" where the tables are drawn).
 EMPTY = "\u00a0"
-# The most rows a list of activities shows (a browser draws no more quickly); its download
-# takes them all (``listed_activities``).
-LIST_LIMIT = 3000
+# The most rows a list of activities shows: a few hundred are what a person reads on a
+# screen; the search and the filters find the others, and the download takes them all
+# (``listed_activities``). A browser draws 3 000 rows slowly: a new session on Aktiviteter
+# and Råd took 2.1× a bare page on the large set (500: 1.2–1.4×), and the server's peak
+# memory was 60 MB higher (benchmarks/bench.py --pages).
+LIST_LIMIT = 500
 
 
 # What each kind's cells hold, when every cell of a column holds it; a column whose cells

@@ -55,7 +55,8 @@ TEXT = {
     "search_help": "Alle ordene må finnes i tittel, type, bransje/sektor, ansvarlig eller "
     "kommentar. Store og små bokstaver er likegyldige.",
     "list_count": "{shown} aktiviteter",
-    "list_cut": "Viser de første {shown} av {total} aktiviteter; nedlastingen tar med alle.",
+    "list_cut": "Viser de første {shown} av {total} aktiviteter. Søk, eller velg type eller "
+    "status, for å finne de andre; nedlastingen tar med alle.",
     "list_empty": "Ingen aktiviteter passer med søket og filtrene.",
     "activities": "Aktiviteter",
     "cancelled": "Avlyst",
