@@ -38,19 +38,28 @@ def _warm() -> None:
         # cycle collector is paused while they are made (it would walk them again and again,
         # a fifth of the imports' time), and then they are set aside from its walks.
         with collection_paused():
-            import pandas  # noqa: F401 - imported now, not in the first visitor's run
-            import plotly.graph_objects  # noqa: F401
+            # pandas and the tables' Styler (with Jinja2): now, not in the first visitor's run
+            import pandas.io.formats.style
+            import plotly.io
+            from sqlalchemy.orm import configure_mappers
 
-            import ia_data.output.charts
             import ia_data.reporting.sickness
             import ia_data.reporting.tables  # noqa: F401
             import ui
+            from ia_data.output import charts
             from ui import demo
 
             ui.import_all()
+            # What the first page would otherwise do once, for everyone after it too: the
+            # models' mappers set up, Plotly's checks of a figure loaded and its JSON
+            # written, a Styler drawn (together a fifth of a first Oversikt's run).
+            configure_mappers()
+            plotly.io.to_json(charts.money_chart([]), validate=False)
+            pandas.DataFrame({"kr": [1.5]}).style.format(str).to_html()
         gc.freeze()
 
         demo.start_demo_data()
+        ui.data.data_version()  # the database opened (and on SQLite made or upgraded)
     except Exception:
         _log.exception("Oppvarmingen før første besøk feilet; første besøk gjør det selv")
     _log.info("Klar til første besøk etter %.1f s", time.perf_counter() - started)
