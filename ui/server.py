@@ -11,13 +11,12 @@ While it serves, ``turn`` lets visitors' runs in one at a time."""
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 import time
 from contextlib import asynccontextmanager, contextmanager
 
-from ia_data.ingest.pause import collection_paused
+from ia_data.ingest.pause import loading_for_good
 
 _log = logging.getLogger(__name__)
 
@@ -34,20 +33,16 @@ async def warm_up(app):
 def _warm() -> None:
     started = time.perf_counter()
     try:
-        # The libraries' hundreds of thousands of objects live as long as the server: the
-        # cycle collector is paused while they are made (it would walk them again and again,
-        # a fifth of the imports' time), and then they are set aside from its walks.
-        with collection_paused():
+        # The libraries live as long as the server: loaded with the cycle collector paused
+        # and then set aside from its walks (``loading_for_good``).
+        with loading_for_good():
             # pandas and the tables' Styler (with Jinja2): now, not in the first visitor's run
             import pandas.io.formats.style
             import plotly.io
             from sqlalchemy.orm import configure_mappers
 
-            import ia_data.reporting.sickness
-            import ia_data.reporting.tables  # noqa: F401
             import ui
             from ia_data.output import charts
-            from ui import demo
 
             ui.import_all()
             # What the first page would otherwise do once, for everyone after it too: the
@@ -56,9 +51,8 @@ def _warm() -> None:
             configure_mappers()
             plotly.io.to_json(charts.money_chart([]), validate=False)
             pandas.DataFrame({"kr": [1.5]}).style.format(str).to_html()
-        gc.freeze()
 
-        demo.start_demo_data()
+        ui.demo.start_demo_data()
         ui.data.data_version()  # the database opened (and on SQLite made or upgraded)
     except Exception:
         _log.exception("Oppvarmingen før første besøk feilet; første besøk gjør det selv")

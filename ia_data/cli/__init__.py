@@ -7,7 +7,6 @@ a file or the database reach the terminal (every such line goes through ``say``)
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 import sys
@@ -17,6 +16,7 @@ from urllib.parse import quote
 from ia_data.cli.parser import COMMANDS, DB_HELP, Parser
 from ia_data.cli.terminal import say, visible
 from ia_data.domain.errors import UsageError, UserError
+from ia_data.ingest.pause import loading_for_good
 
 __all__ = ["build_parser", "command", "main", "say", "visible"]
 
@@ -58,38 +58,33 @@ def command() -> int:
     own, with the process's arguments.
 
     Starting, a command loads SQLAlchemy, SQLModel and the models: hundreds of thousands of
-    objects that live as long as the process. The cycle collector would walk them again and
-    again while they are made, and all of them once more as the process ends (together a
-    quarter of ``ia-data history``'s half second). It is paused while they load; once the
-    command's arguments are read they are set aside from its walks (``gc.freeze``), and it
-    runs as usual for what the command does.
+    objects that live as long as the process. The command's module is loaded with the cycle
+    collector paused and its objects then set aside from its walks (``loading_for_good``:
+    the walks were a quarter of ``ia-data history``'s half second).
 
     ``import`` reads each file in a worker process (``ingest.worker``): started first, the
     worker loads beside the command rather than after it."""
-    gc.disable()
-    if _command_in(sys.argv[1:]) == "import":
-        from ia_data.ingest import worker
+    given = _command_in(sys.argv[1:])
+    with loading_for_good():
+        if given == "import":
+            from ia_data.ingest import worker
 
-        worker.warm_up()
-    return main(started=_after_start_up)
-
-
-def _after_start_up() -> None:
-    gc.freeze()
-    gc.enable()
+            worker.warm_up()
+        if given is not None:
+            importlib.import_module(f"ia_data.cli.{COMMANDS[given][1]}")
+    return main()
 
 
-def main(argv: Sequence[str] | None = None, started=None) -> int:
-    """Run ``ia-data`` with ``argv`` (the process's arguments by default); the exit status.
-    ``started`` is called once the command's arguments are read, before it runs."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``ia-data`` with ``argv`` (the process's arguments by default); the exit status."""
     try:
-        return _run(argv, started)
+        return _run(argv)
     except BrokenPipeError:  # the reader of stdout is gone (``ia-data history | head -1``)
         _drop_stdout()
         return 0
 
 
-def _run(argv: Sequence[str] | None, started) -> int:
+def _run(argv: Sequence[str] | None) -> int:
     """The command, and the one place that says what stopped it: a user error (its message
     and exit status), a failing database, or anything else without a traceback."""
     argv = sys.argv[1:] if argv is None else argv
@@ -99,8 +94,6 @@ def _run(argv: Sequence[str] | None, started) -> int:
     except SystemExit:
         sys.stdout.flush()  # the help text, while a closed pipe can still be caught
         raise
-    if started is not None:
-        started()
     try:
         code = args.func(args)
         sys.stdout.flush()

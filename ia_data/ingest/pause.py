@@ -1,5 +1,6 @@
-"""The cycle collector paused while a workbook is read, checked and stored (and while a
-server loads its libraries before its first visitor, ``ui.server``).
+"""The cycle collector paused while a workbook is read, checked and stored, and while a
+process loads what it keeps for good (``loading_for_good``: a server before its first
+visitor, a command as it starts).
 
 An import makes hundreds of thousands of short-lived objects (a 10 000-row report's cells,
 rows and activities), none of them in a reference cycle: reference counting frees them all
@@ -39,3 +40,14 @@ def collection_paused():
             _running -= 1
             if _running == 0 and _was_enabled:
                 gc.enable()
+
+
+@contextmanager
+def loading_for_good():
+    """Pause the collector while the block loads what lives as long as the process
+    (libraries, modules: hundreds of thousands of objects, which it would walk again and
+    again while they are made), then set all of it aside from its walks for good
+    (``gc.freeze``: nor are they walked once more as the process ends)."""
+    with collection_paused():
+        yield
+    gc.freeze()
