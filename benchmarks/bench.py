@@ -320,8 +320,7 @@ def bench_pages(url: str, rounds: int) -> tuple[dict[str, float], float, float]:
     median as a ratio to the bare page's, and both servers' high-water memory (MB)."""
     from playwright.sync_api import sync_playwright
 
-    bare = Path(tempfile.mkdtemp(prefix="ia-bench-bare-")) / "bare.py"
-    bare.write_text(BARE_PAGE, encoding="utf-8")
+    bare = bare_page()
     app_port, bare_port = free_port(), free_port()
     app = load.start_app(url, app_port)
     plain = load.start(str(bare), bare_port, dict(os.environ))
@@ -607,6 +606,13 @@ st.plotly_chart(px.bar(frame, x="Råd", y=["Tildelt", "Brukt"]))
 """
 
 
+def bare_page() -> Path:
+    """``BARE_PAGE`` written to a file of its own, for ``streamlit run``."""
+    bare = Path(tempfile.mkdtemp(prefix="ia-bench-bare-")) / "bare.py"
+    bare.write_text(BARE_PAGE, encoding="utf-8")
+    return bare
+
+
 def first_visit(script: str, env: dict, *, after_health: bool = False, before=None) -> float:
     """Start ``streamlit run script`` (``before()`` first) and, the moment it prints its
     address (``after_health``: once it answers its health check), open that address in a new
@@ -652,8 +658,7 @@ def bench_first_visit(repeat: int) -> tuple[list[float], list[float]]:
     env = {k: v for k, v in os.environ.items() if k not in ("IA_DATABASE_URL", "IA_AUTH")}
     ours, theirs = [], []
     with without_demo_database() as fresh:
-        bare = Path(tempfile.mkdtemp(prefix="ia-bench-bare-")) / "bare.py"
-        bare.write_text(BARE_PAGE, encoding="utf-8")
+        bare = bare_page()
         for _ in range(repeat):
             ours.append(first_visit("app.py", env, before=fresh))
             theirs.append(first_visit(str(bare), env))
@@ -743,36 +748,23 @@ def notices_only(names: list[str], tmp: Path, cluster, repeat: int) -> None:
         db.dispose_engines()
 
 
+# What can be measured alone (else the table of ``MEASURES``, on each engine).
+ONLY = {
+    "first-start": "only the first start on the demo data: request to Oversikt's table",
+    "notices": "only the daily run of the e-mail notices",
+    "sessions": f"only {SESSIONS_AT_ONCE} sessions at once, the servers' CPU per session",
+    "pages": "only every page in a new browser session, against a bare page (SQLite)",
+    "cli": "only the command line's start-up (ia-data)",
+    "first-visit": "only the first visit from the printed address, against a bare page",
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument(
-        "--first-start",
-        action="store_true",
-        help="only the first start on the demo data: request to Oversikt's table",
-    )
-    parser.add_argument(
-        "--notices", action="store_true", help="only the daily run of the e-mail notices"
-    )
-    parser.add_argument(
-        "--sessions",
-        action="store_true",
-        help=f"only {SESSIONS_AT_ONCE} sessions at once, the servers' CPU per session",
-    )
-    parser.add_argument(
-        "--pages",
-        action="store_true",
-        help="only every page in a new browser session, against a bare page (SQLite)",
-    )
-    parser.add_argument(
-        "--cli", action="store_true", help="only the command line's start-up (ia-data)"
-    )
-    parser.add_argument(
-        "--first-visit",
-        action="store_true",
-        help="only the first visit from the printed address, against a bare page",
-    )
+    for flag, help in ONLY.items():
+        parser.add_argument(f"--{flag}", action="store_true", help=help)
     args = parser.parse_args()
     repeat = 3 if args.quick else 7
     if args.first_start:
