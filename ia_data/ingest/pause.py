@@ -47,7 +47,8 @@ def loading_for_good():
     """Pause the collector while the block loads what lives as long as the process
     (libraries, modules: hundreds of thousands of objects, which it would walk again and
     again while they are made), then set all of it aside from its walks for good
-    (``gc.freeze``: nor are they walked once more as the process ends)."""
+    (``gc.freeze``: nor are they walked once more as the process ends). Frozen before the
+    collector runs again: its first run after a long pause would walk them all."""
     with collection_paused():
         yield
-    gc.freeze()
+        gc.freeze()
