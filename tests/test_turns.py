@@ -1,119 +1,156 @@
 """Visitors' runs one at a time (``ui.server.turn``): a run waits for the one before it, at
-most ``WAIT_FOR_A_TURN`` seconds, and a write gives its turn up while it works."""
+most ``WAIT_FOR_A_TURN`` seconds in all, and a write gives its turn up while it works.
+
+The order of runs is tested with real threads, each step waiting for the one before it (an
+event, never a sleep); the limits with a clock the test moves and turns that record how
+long a run would wait for them."""
 
 # ruff: noqa: SIM300  (the expected value comes first, as in the other tests)
 
 from __future__ import annotations
 
 import threading
-import time
+from types import SimpleNamespace
 
 import pytest
 
 from ui import server
 
 
+class _Signalled:
+    """The one turn, saying when a run has begun to wait for it."""
+
+    def __init__(self) -> None:
+        self._turn = threading.BoundedSemaphore(1)
+        self.asked = threading.Event()
+
+    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        self.asked.set()
+        return self._turn.acquire(blocking, timeout)
+
+    def release(self) -> None:
+        self._turn.release()
+
+
+class _Timed:
+    """The one turn on the test's clock: free, or kept by another run (``kept``) for ever;
+    a run that waits for a kept turn is recorded with the seconds it would wait, which the
+    clock then moves on by."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.kept = False
+        self.waits: list[float] = []
+        self.released = 0
+
+    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        if not self.kept:
+            self.kept = True
+            return True
+        self.waits.append(timeout)
+        self.now += timeout
+        return False
+
+    def release(self) -> None:
+        self.kept = False
+        self.released += 1
+
+
 @pytest.fixture
-def turns(monkeypatch):
-    """One turn, waited for at most half a second."""
-    monkeypatch.setattr(server, "_turns", threading.BoundedSemaphore(1))
-    monkeypatch.setattr(server, "WAIT_FOR_A_TURN", 0.5)
-    return server
+def signalled(monkeypatch):
+    turns = _Signalled()
+    monkeypatch.setattr(server, "_turns", turns)
+    return turns
 
 
-def _run_beside(turns, log: list, name: str, hold: float = 0.0) -> threading.Thread:
-    def run():
-        with turns.turn():
-            log.append(f"{name} in")
-            time.sleep(hold)
-            log.append(f"{name} out")
+@pytest.fixture
+def timed(monkeypatch):
+    turns = _Timed()
+    monkeypatch.setattr(server, "_turns", turns)
+    monkeypatch.setattr(server, "time", SimpleNamespace(monotonic=lambda: turns.now))
+    return turns
 
-    thread = threading.Thread(target=run)
+
+def _beside(block) -> threading.Thread:
+    thread = threading.Thread(target=block, daemon=True)
     thread.start()
     return thread
 
 
-def test_a_run_waits_for_the_run_that_has_the_turn(turns):
+def test_a_run_waits_for_the_run_that_has_the_turn(signalled):
     log: list[str] = []
-    with turns.turn():
-        other = _run_beside(turns, log, "other")
-        time.sleep(0.2)
+
+    def other():
+        with server.turn():
+            log.append("other in")
+
+    with server.turn():
+        signalled.asked.clear()
+        waiting = _beside(other)
+        assert signalled.asked.wait(5)  # the other run is waiting for the turn
         log.append("first out")
-    other.join()
-    assert ["first out", "other in", "other out"] == log
+    waiting.join(5)
+    assert ["first out", "other in"] == log
 
 
-def test_a_run_waits_no_longer_than_the_limit(turns):
+def test_a_write_gives_its_turn_up_while_it_works_and_takes_it_again(signalled):
     log: list[str] = []
-    with turns.turn():
-        started = time.monotonic()
-        other = _run_beside(turns, log, "other")
-        other.join(timeout=5)
-        waited = time.monotonic() - started
-        log.append("first out")
-    assert ["other in", "other out", "first out"] == log
-    assert 0.4 < waited < 3  # it went in after the half second, not when the first left
-    with turns.turn():  # and the turn it never had was not given back twice
-        assert not turns._turns.acquire(blocking=False)
+    inside, leave = threading.Event(), threading.Event()
 
-
-def test_a_write_gives_its_turn_up_while_it_works_and_takes_it_again(turns):
-    log: list[str] = []
-    with turns.turn():
-        with turns.aside():
-            other = _run_beside(turns, log, "other", hold=0.2)
-            time.sleep(0.05)
-            log.append("write done")
-        log.append("first again")  # after the other run has left
-        other.join()
-    assert ["other in", "write done", "other out", "first again"] == log
-    assert turns._turns.acquire(blocking=False)  # every turn is back
-    turns._turns.release()
-
-
-def test_outside_a_run_a_write_takes_no_turn(turns):
-    with turns.aside():
-        assert turns._turns.acquire(blocking=False)
-        turns._turns.release()
-
-
-def test_a_run_waits_no_longer_than_the_limit_in_all_after_its_writes(turns, monkeypatch):
-    """After a write, a run takes its turn back only within what is left of its limit: a
-    run that writes twice, and finds the turn taken each time, waits the limit in all, not
-    the limit after each write."""
-    monkeypatch.setattr(turns, "WAIT_FOR_A_TURN", 1.0)
-    release = threading.Event()
-
-    def holder(seconds: float | None, inside: threading.Event):
-        with turns.turn():
+    def other():
+        with server.turn():
+            log.append("other in")
             inside.set()
-            release.wait(seconds)
+            leave.wait(5)
+            log.append("other out")
 
-    with turns.turn():
-        started = time.monotonic()
-        first, second = threading.Event(), threading.Event()
-        with turns.aside():  # another run takes the turn for 0.6 s
-            threading.Thread(target=holder, args=(0.6, first)).start()
-            first.wait(5)
-        back = turns._held.turn  # this run has it again, after about 0.6 s
-        with turns.aside():  # another takes it and keeps it
-            threading.Thread(target=holder, args=(None, second)).start()
-            second.wait(5)
-        waited = time.monotonic() - started
-        assert not turns._held.turn  # it went on without
-    release.set()
-    assert back
-    assert 0.8 < waited < 1.4  # 1 s in all, not 0.6 + 1
-    time.sleep(0.1)
-    assert turns._turns.acquire(blocking=False)  # every turn is back, and not twice
-    assert not turns._turns.acquire(blocking=False)
-    turns._turns.release()
+    with server.turn():
+        with server.aside():
+            waiting = _beside(other)
+            assert inside.wait(5)  # it went in while this run writes
+            log.append("write done")
+            leave.set()
+        log.append("first again")  # after the other run has left
+    waiting.join(5)
+    assert ["other in", "write done", "other out", "first again"] == log
+    assert signalled.acquire(blocking=False)  # every turn is back
 
 
-def test_a_turn_inside_a_turn_keeps_the_one_it_has(turns):
-    with turns.turn():
-        with turns.turn():
-            assert not turns._turns.acquire(blocking=False)
-        assert turns._held.turn
-    assert turns._turns.acquire(blocking=False)
-    turns._turns.release()
+def test_a_run_waits_no_longer_than_the_limit(timed):
+    timed.kept = True  # another run has the turn, and keeps it
+    with server.turn():
+        assert not server._held.turn  # it went on without
+    assert [server.WAIT_FOR_A_TURN] == timed.waits
+    assert 0 == timed.released  # the turn it never had is not given back
+
+
+def test_a_run_waits_no_longer_than_the_limit_in_all_after_its_writes(timed):
+    """After a write, a run takes its turn back only within what is left of its limit: a
+    run that finds the turn taken after its second write waits for what is left of the
+    limit, not the limit again."""
+    with server.turn():
+        with server.aside():  # another run takes the turn while this one writes, 0.6 s
+            timed.kept = True
+            timed.now += 0.6
+            timed.kept = False  # and has left when the write is done
+        assert server._held.turn and [] == timed.waits  # taken back at once
+        with server.aside():  # another takes it and keeps it; this write takes 0.2 s
+            timed.kept = True
+            timed.now += 0.2
+        assert not server._held.turn  # it went on without
+    assert [pytest.approx(server.WAIT_FOR_A_TURN - 0.8)] == timed.waits
+    assert 2 == timed.released  # once per write, and not again at the end
+
+
+def test_outside_a_run_a_write_takes_no_turn(timed):
+    with server.aside():
+        pass
+    assert ([], 0, False) == (timed.waits, timed.released, timed.kept)
+
+
+def test_a_turn_inside_a_turn_keeps_the_one_it_has(timed):
+    with server.turn():
+        with server.turn():
+            assert server._held.turn
+        assert server._held.turn
+    assert ([], 1, False) == (timed.waits, timed.released, timed.kept)
