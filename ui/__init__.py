@@ -31,24 +31,10 @@ warm-up (``server``) while the browser loads the page.
 """
 
 import importlib
+import pkgutil
 
-MODULES = (
-    "auth",
-    "chooser",
-    "data",
-    "demo",
-    "display",
-    "filters",
-    "gate",
-    "links",
-    "notices",
-    "onward",
-    "review",
-    "server",
-    "text",
-    "upload",
-    "upload_card",
-)
+# Every module of the package, as the folder holds them (a new one needs no listing here).
+MODULES = tuple(module.name for module in pkgutil.iter_modules(__path__))
 
 
 def __getattr__(name: str):
