@@ -38,8 +38,8 @@ class Visit:
         return self.finished and not self.elements["exception"] and self.elements["dataframe"] > 0
 
 
-async def visit(address: str, page: str = "", query: str = "") -> Visit:
-    """One new session asking for ``page`` (its address path; "" is Oversikt)."""
+async def visit(address: str) -> Visit:
+    """One new session asking for the first page (Oversikt)."""
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -55,8 +55,7 @@ async def visit(address: str, page: str = "", query: str = "") -> Visit:
         url, subprotocols=["streamlit"], max_size=None, open_timeout=60
     ) as socket:
         ask = BackMsg()
-        ask.rerun_script.query_string = query
-        ask.rerun_script.page_name = page
+        ask.rerun_script.query_string = ""
         await socket.send(ask.SerializeToString())
         while True:
             message = ForwardMsg()
