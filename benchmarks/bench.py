@@ -36,7 +36,7 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -313,6 +313,40 @@ TIMED_PAGES = {
 }  # fmt: skip
 
 
+def visit(browser, address: str, table: bool = True) -> float:
+    """A new browser session (nothing in its cache): seconds until the run has finished and,
+    where the page has one (``table``), the first table is drawn. (Whether it has one is
+    known beforehand, ``has_table``: asked at the end of the run, a table whose script the
+    browser has not loaded yet is not on the page, and a slow visit would count as quick.)"""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    start = time.perf_counter()
+    page.goto(address)
+    page.get_by_role("heading").first.wait_for()
+    page.wait_for_timeout(200)  # the run has started
+    page.wait_for_selector(IDLE)
+    if table:
+        page.get_by_test_id("stDataFrame").first.locator("canvas").first.wait_for()
+    seconds = time.perf_counter() - start
+    context.close()
+    return seconds
+
+
+def has_table(browser, address: str) -> bool:
+    """Whether the page at ``address`` shows a table, once everything on it is drawn."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.goto(address)
+    page.get_by_role("heading").first.wait_for(timeout=120_000)
+    page.wait_for_timeout(300)  # the run has started
+    page.wait_for_selector(IDLE, timeout=120_000)
+    page.wait_for_timeout(3000)  # the components' scripts loaded and drawn
+    found = page.get_by_test_id("stDataFrame").count() > 0
+    context.close()
+    return found
+
+
 def bench_pages(url: str, rounds: int) -> tuple[dict[str, float], float, float]:
     """Every page in a new browser session, against the bare page (``BARE_PAGE``), each
     server started afresh; first one session opens every view of the app (and the bare page
@@ -326,22 +360,6 @@ def bench_pages(url: str, rounds: int) -> tuple[dict[str, float], float, float]:
     plain = load.start(str(bare), bare_port, dict(os.environ))
     app_base, bare_base = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}"
 
-    def visit(browser, address: str) -> float:
-        """A new session: seconds until the run has finished and the first table is drawn."""
-        context = browser.new_context(viewport={"width": 1440, "height": 1000})
-        page = context.new_page()
-        page.set_default_timeout(120_000)
-        start = time.perf_counter()
-        page.goto(address)
-        page.get_by_role("heading").first.wait_for()
-        page.wait_for_timeout(200)  # the run has started
-        page.wait_for_selector(IDLE)
-        if page.get_by_test_id("stDataFrame").count():
-            page.get_by_test_id("stDataFrame").first.locator("canvas").first.wait_for()
-        seconds = time.perf_counter() - start
-        context.close()
-        return seconds
-
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -351,11 +369,12 @@ def bench_pages(url: str, rounds: int) -> tuple[dict[str, float], float, float]:
             open_every_view(page, app_base)
             page.close()
             visit(browser, bare_base)
+            tables = {p: has_table(browser, f"{app_base}/{p}") for p in TIMED_PAGES.values()}
             times: dict[str, list[float]] = {"": [], **{name: [] for name in TIMED_PAGES}}
             for _ in range(rounds):
                 for name, path in TIMED_PAGES.items():
                     times[""].append(visit(browser, bare_base))
-                    times[name].append(visit(browser, f"{app_base}/{path}"))
+                    times[name].append(visit(browser, f"{app_base}/{path}", tables[path]))
             browser.close()
         base = statistics.median(times.pop(""))
         ratios = {name: statistics.median(t) / base for name, t in times.items()}
@@ -387,6 +406,56 @@ def pages_only(tmp: Path, rounds: int) -> None:
     memory = " | ".join(f"{found[k][1]:.0f} MB ({found[k][1] / found[k][2]:.2f}×)" for k in found)
     print(f"| Serverens høyeste minne etter alt dette (bar side: {found['demodata'][2]:.0f} MB)"
           f" | {memory} | ≤ 300 MB |".replace(".", ","))  # fmt: skip
+
+
+def _three_ports() -> tuple[int, int, int]:
+    return free_port(), free_port(), free_port()
+
+
+def bench_proxy_cache(tmp: Path, rounds: int) -> None:
+    """``--proxy-cache``: new browser sessions on Oversikt (the demo data, SQLite) through
+    HAProxy in front of two servers, with ``deploy/haproxy.cfg`` as shipped and with its
+    cache of Streamlit's frontend files taken out, the two taking turns: each visit's
+    seconds and the servers' CPU for it (medians)."""
+    from playwright.sync_api import sync_playwright
+
+    if load.haproxy_binary() is None:
+        print("Ingen HAProxy på maskinen (apt-get install haproxy)")
+        return
+    url = Engine("sqlite", tmp).new_url(SAMPLE_REGISTER)
+    seed(db.get_engine(url))
+    db.dispose_engines()
+    shipped = load.SHIPPED_PROXY.read_text(encoding="utf-8")
+    uncached = "".join(line for line in shipped.splitlines(True) if "cache-use" not in line)
+    assert uncached != shipped, "deploy/haproxy.cfg bruker ikke lenger mellomlageret"
+    plain = tmp / "haproxy-uten-mellomlager.cfg"
+    plain.write_text(uncached, encoding="utf-8")
+    setups = {"som levert (med mellomlager)": load.SHIPPED_PROXY, "uten mellomlageret": plain}
+    found: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in setups}
+    with ExitStack() as stack, sync_playwright() as playwright:
+        proxies = {
+            name: stack.enter_context(load.behind_haproxy(url, _three_ports(), config))
+            for name, config in setups.items()
+        }
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+        )
+        for address, _ in proxies.values():  # the servers' own caches (and the proxy's) filled
+            visit(browser, f"http://{address}/")
+        for round_ in range(rounds):  # the two take turns going first
+            for name, (address, pids) in list(proxies.items())[:: 1 if round_ % 2 else -1]:
+                before = sum(load.cpu_seconds(pid) for pid in pids)
+                found[name][0].append(visit(browser, f"http://{address}/"))
+                time.sleep(1)  # the session's end counted too
+                found[name][1].append(sum(load.cpu_seconds(pid) for pid in pids) - before)
+        browser.close()
+    print("\n| Ny nettleserøkt på Oversikt, HAProxy og to servere | besøket | serverenes CPU |")
+    print("|---|---|---|")
+    for name, (seconds, cpu) in found.items():
+        print(
+            f"| {name} | {statistics.median(seconds):.2f} s | "
+            f"{statistics.median(cpu):.2f} s |".replace(".", ",")
+        )
 
 
 class Engine:
@@ -756,6 +825,7 @@ ONLY = {
     "pages": "only every page in a new browser session, against a bare page (SQLite)",
     "cli": "only the command line's start-up (ia-data)",
     "first-visit": "only the first visit from the printed address, against a bare page",
+    "proxy-cache": "only new browser sessions through HAProxy, with and without its cache",
 }
 
 
@@ -812,6 +882,9 @@ def main() -> None:
             return
         if args.cli:
             bench_cli(names, tmp, cluster, repeat)
+            return
+        if args.proxy_cache:
+            bench_proxy_cache(tmp, 5 if args.quick else 9)
             return
         results = {name: rows_of(measure(Engine(name, tmp, cluster), repeat)) for name in names}
     finally:

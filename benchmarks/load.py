@@ -20,6 +20,7 @@ import time
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,9 +203,19 @@ def haproxy_binary() -> str | None:
 def two_servers_behind_haproxy(url: str, ports: tuple[int, int, int], many: int) -> Load | None:
     """Two servers on one database behind HAProxy run with ``deploy/haproxy.cfg``; each
     visit a new WebSocket through the proxy (which spreads them round robin)."""
-    haproxy = haproxy_binary()
-    if haproxy is None:
+    if haproxy_binary() is None:
         return None
+    with behind_haproxy(url, ports) as (address, pids):
+        return measure(address, pids, many)
+
+
+SHIPPED_PROXY = PROJECT / "deploy" / "haproxy.cfg"
+
+
+@contextmanager
+def behind_haproxy(url: str, ports: tuple[int, int, int], config: Path = SHIPPED_PROXY):
+    """Two servers on ``url`` behind HAProxy run with ``config`` (as shipped unless said):
+    (the proxy's address, the servers' process ids), stopped at the end."""
     proxy_port, port_a, port_b = ports
     secret = {"STREAMLIT_SERVER_COOKIE_SECRET": "bench-load"}
     servers = [start_app(url, port, **secret) for port in (port_a, port_b)]
@@ -215,13 +226,13 @@ def two_servers_behind_haproxy(url: str, ports: tuple[int, int, int], many: int)
         "IA_SERVER_B": f"127.0.0.1:{port_b}",
     }
     proxy = subprocess.Popen(
-        [haproxy, "-db", "-f", str(PROJECT / "deploy" / "haproxy.cfg")],
+        [haproxy_binary(), "-db", "-f", str(config)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         address = f"127.0.0.1:{proxy_port}"
         wait_for_health(address, proxy)
-        return measure(address, [s.pid for s in servers], many)
+        yield address, [s.pid for s in servers]
     finally:
         proxy.terminate()
         proxy.wait(timeout=10)

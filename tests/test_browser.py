@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -18,6 +19,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import openpyxl
 import pytest
@@ -416,14 +418,22 @@ def two_servers(postgres, tmp_path):
 
 def _pinned(browser, base: str, server: str):
     """A browser pinned to one server, as the proxy's cookie pins it after the first visit,
-    and the names of the servers that answered its requests."""
+    and who answered each of its requests: (path, the server's name, or "" where the proxy
+    answered from its cache)."""
     context = browser.new_context(viewport={"width": 1440, "height": 1600})
     context.add_cookies([{"name": "IA_SERVER", "value": server, "url": base}])
     tab = context.new_page()
     tab.set_default_timeout(60_000)
-    served: list[str] = []
-    tab.on("response", lambda r: served.append(r.headers.get("x-ia-server") or ""))
+    served: list[tuple[str, str]] = []
+    tab.on(
+        "response",
+        lambda r: served.append((urlsplit(r.url).path, r.headers.get("x-ia-server") or "")),
+    )
     return context, tab, served
+
+
+# Streamlit's built frontend: scripts, styles and fonts named by their content's hash.
+FRONTEND_FILE = re.compile(r"^/static/(?:js|css|media)/[^/]+\.[\w-]{8}\.\w+$")
 
 
 def test_two_servers_behind_haproxy(two_servers, browser):
@@ -459,8 +469,13 @@ def test_two_servers_behind_haproxy(two_servers, browser):
         "18",
     )
     # Both servers served, each only its own browser (the upload's request included).
-    assert set(served_a) - {""} == {"a"} and set(served_b) - {""} == {"b"}
-    assert len([s for s in served_a if s]) > 1
+    assert {s for _, s in served_a} - {""} == {"a"} and {s for _, s in served_b} - {""} == {"b"}
+    assert len([s for _, s in served_a if s]) > 1
+    # The frontend's files came to the second browser from the proxy's cache, where the
+    # first one had left them; the page itself, and what is not such a file, from b.
+    first = {path for path, _ in served_a if FRONTEND_FILE.match(path)}
+    again = [(path, s) for path, s in served_b if path in first]
+    assert len(again) > 10 and all(s == "" for _, s in again)
 
 
 # --- a day's work: filters that follow, Norwegian files only, links, Enter, WCAG ------------
