@@ -438,7 +438,8 @@ FRONTEND_FILE = re.compile(r"^/static/(?:js|css|media)/[^/]+\.[\w-]{8}\.\w+$")
 
 def test_two_servers_behind_haproxy(two_servers, browser):
     """A file uploaded through the proxy on one server is on Oversikt for a browser the
-    proxy pins to the other, and each server answers its health check."""
+    proxy pins to the other, each server answers its health check, and Streamlit's own
+    scripts reach the second browser from the proxy's cache."""
     for server in (two_servers.a, two_servers.b):
         with urllib.request.urlopen(f"{server.base}/_stcore/health", timeout=5) as answer:
             assert answer.read() == b"ok"
@@ -476,6 +477,7 @@ def test_two_servers_behind_haproxy(two_servers, browser):
     first = {path for path, _ in served_a if FRONTEND_FILE.match(path)}
     again = [(path, s) for path, s in served_b if path in first]
     assert len(again) > 10 and all(s == "" for _, s in again)
+    assert ("/", "b") in served_b
 
 
 # --- a day's work: filters that follow, Norwegian files only, links, Enter, WCAG ------------
