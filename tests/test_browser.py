@@ -217,14 +217,25 @@ def _wait_for_text(page, text: str) -> None:
 
 
 def _metrics(page, *waiting_for: str) -> dict[str, str]:
-    """The page's metrics, label → value as shown, once the ``waiting_for`` ones are there."""
+    """The page's metrics, label → value as shown, once the ``waiting_for`` ones are there
+    and two readings a moment apart agree (a run that draws the page again replaces its
+    metrics one by one: read in between, some would be missing)."""
     for label in waiting_for:
-        page.get_by_test_id("stMetric").filter(has_text=label).first.wait_for()
-    figures = {}
-    for metric in page.get_by_test_id("stMetric").all():
-        label = metric.get_by_test_id("stMetricLabel").inner_text().strip()
-        figures[label] = metric.get_by_test_id("stMetricValue").inner_text().replace("\xa0", " ")
-    return figures
+        page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True).first.wait_for()
+    deadline = time.monotonic() + 30
+    before = None
+    while True:
+        _idle(page)
+        figures = {}
+        for metric in page.get_by_test_id("stMetric").all():
+            label = metric.get_by_test_id("stMetricLabel").inner_text().strip()
+            value = metric.get_by_test_id("stMetricValue").inner_text()
+            figures[label] = value.replace("\xa0", " ")
+        if figures == before and set(waiting_for) <= set(figures):
+            return figures
+        if time.monotonic() > deadline:
+            return figures
+        before = figures
 
 
 def _no_failure(page) -> None:
