@@ -318,14 +318,9 @@ def visit(browser, address: str, table: bool = True) -> float:
     where the page has one (``table``), the first table is drawn. (Whether it has one is
     known beforehand, ``has_table``: asked at the end of the run, a table whose script the
     browser has not loaded yet is not on the page, and a slow visit would count as quick.)"""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(120_000)
+    context, page = _new_session(browser)
     start = time.perf_counter()
-    page.goto(address)
-    page.get_by_role("heading").first.wait_for()
-    page.wait_for_timeout(200)  # the run has started
-    page.wait_for_selector(IDLE)
+    _until_the_run_ends(page, address)
     if table:
         page.get_by_test_id("stDataFrame").first.locator("canvas").first.wait_for()
     seconds = time.perf_counter() - start
@@ -335,16 +330,27 @@ def visit(browser, address: str, table: bool = True) -> float:
 
 def has_table(browser, address: str) -> bool:
     """Whether the page at ``address`` shows a table, once everything on it is drawn."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = context.new_page()
-    page.goto(address)
-    page.get_by_role("heading").first.wait_for(timeout=120_000)
-    page.wait_for_timeout(300)  # the run has started
-    page.wait_for_selector(IDLE, timeout=120_000)
+    context, page = _new_session(browser)
+    _until_the_run_ends(page, address)
     page.wait_for_timeout(3000)  # the components' scripts loaded and drawn
     found = page.get_by_test_id("stDataFrame").count() > 0
     context.close()
     return found
+
+
+def _new_session(browser):
+    """A browser context of its own (an empty cache, no cookies) and its page."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    return context, page
+
+
+def _until_the_run_ends(page, address: str) -> None:
+    page.goto(address)
+    page.get_by_role("heading").first.wait_for()
+    page.wait_for_timeout(200)  # the run has started
+    page.wait_for_selector(IDLE)
 
 
 def bench_pages(url: str, rounds: int) -> tuple[dict[str, float], float, float]:
@@ -871,21 +877,17 @@ def main() -> None:
             version = connection.exec_driver_sql("SHOW server_version").scalar()
         print(f"PostgreSQL {version}", flush=True)
     try:
-        if args.notices:
-            notices_only(names, tmp, cluster, repeat)
-            return
-        if args.pages:
-            pages_only(tmp, 3 if args.quick else 5)
-            return
-        if args.sessions:
-            bench_sessions(names, tmp, cluster)
-            return
-        if args.cli:
-            bench_cli(names, tmp, cluster, repeat)
-            return
-        if args.proxy_cache:
-            bench_proxy_cache(tmp, 5 if args.quick else 9)
-            return
+        alone = {  # the measures of ``ONLY`` that run on the engines chosen
+            "notices": lambda: notices_only(names, tmp, cluster, repeat),
+            "pages": lambda: pages_only(tmp, 3 if args.quick else 5),
+            "sessions": lambda: bench_sessions(names, tmp, cluster),
+            "cli": lambda: bench_cli(names, tmp, cluster, repeat),
+            "proxy_cache": lambda: bench_proxy_cache(tmp, 5 if args.quick else 9),
+        }
+        for flag, run in alone.items():
+            if getattr(args, flag):
+                run()
+                return
         results = {name: rows_of(measure(Engine(name, tmp, cluster), repeat)) for name in names}
     finally:
         if cluster is not None:

@@ -57,9 +57,8 @@ ALERT_STYLE = "color: #8e1c1c; font-weight: 600"
 EMPTY = "\u00a0"
 # The most rows a list of activities shows: a few hundred are what a person reads on a
 # screen; the search and the filters find the others, and the download takes them all
-# (``listed_activities``). A browser draws 3 000 rows slowly: a new session on Aktiviteter
-# and Råd took 2.1× a bare page on the large set (500: 1.2–1.4×), and the server's peak
-# memory was 60 MB higher (benchmarks/bench.py --pages).
+# (``listed_activities``). A browser draws 3 000 rows slowly, and with them the server's
+# peak memory after the pages' benchmark was 60 MB higher (benchmarks/bench.py --pages).
 LIST_LIMIT = 500
 
 
