@@ -7,7 +7,7 @@ see ``pyproject.toml``):
 - ``cli`` — the ``ia-data`` command;
 - ``demo`` — the fictional demo workbooks (package data), how they are made and loaded;
 - ``output`` — files and figures: CSV and XLSX writers, the exports, the compiled report,
-  the blank template, the Plotly charts;
+  the blank template, the charts (Vega-Lite specifications);
 - ``reporting`` — every figure a page or an export shows, each from one function, and the
   tables that show them;
 - ``storage`` — the database: tables, engine, the one way data gets in (``store``), the

@@ -640,9 +640,11 @@ def _streamlits_own(tab, rule: str, node: dict) -> bool:
     return (rule, element.get_attribute("data-testid") or "") in STREAMLITS_OWN
 
 
-# Every Plotly chart on the page has drawn its plot (axe checks what is drawn).
-CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
-    .every((chart) => chart.querySelector('.main-svg'))"""
+# Every chart in view has drawn its marks (axe checks what is drawn; a chart in a tab not
+# chosen is drawn when the tab is).
+CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+    .filter((chart) => chart.offsetParent !== null)
+    .every((chart) => chart.querySelector('svg.marks, canvas.marks'))"""
 AXE_PAGES = [*PAGES, "?vis=alle&ar=2012", "rad?rad=9", "aktiviteter?delmal=2"]
 
 

@@ -114,7 +114,7 @@ def test_every_table_has_both_exports(app_on, seeded_url):
     at = app_on(seeded_url, page="views/aktiviteter.py", ar="2013")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Last ned CSV", "Last ned Excel (XLSX)"] * 5
-    assert len(at.get("plotly_chart")) == 3  # by type, by sector, sickness against delmål 1
+    assert len(at.get("vega_lite_chart")) == 3  # by type, by sector, sickness against delmål 1
 
 
 def test_a_long_list_shows_its_first_activities_and_its_download_takes_them_all(

@@ -104,7 +104,7 @@ def test_every_table_has_both_exports_and_the_chart_shows(app_on, seeded_url):
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Last ned CSV", "Last ned Excel (XLSX)"] * 4  # matrix, 2 lists, details
     assert len(at.dataframe) == 4
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("vega_lite_chart")) == 1
 
 
 def test_today_lies_after_the_data_and_the_page_says_so(app_on, seeded_url):

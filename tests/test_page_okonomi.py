@@ -89,7 +89,7 @@ def test_spend_by_type_adds_up_and_the_trend_covers_every_year(app_on, seeded_ur
     decisions = at.dataframe[4].value
     assert len(decisions) == 18 * 3 and set(decisions["Aktiv"]) == {"Ja"}
     assert len(at.get("download_button")) == 2 * 5
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("vega_lite_chart")) == 4
 
 
 def test_an_uploaded_allocation_overrides_the_rule(app_on, sample_db):

@@ -177,7 +177,7 @@ def test_page_has_both_exports_and_three_charts(app_on, seeded_url):
         "Last ned samlet rapport 2015 (XLSX)",
         "Last ned samlet rapport 2015 (PDF)",
     ]
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("vega_lite_chart")) == 3
 
 
 def test_a_given_receipt_is_marked_in_the_status_and_a_stamped_one_is_not(app_on, sqlite_database):

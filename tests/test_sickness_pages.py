@@ -120,9 +120,10 @@ def test_aktiviteter_places_each_council_by_sickness_and_sub_goal_1(app_on, seed
     assert not at.exception
     titles = [m.value for m in at.markdown]
     assert "**IA-rådene etter sykefravær og aktiviteter på delmål 1, 2012**" in titles
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    (scatter,) = [s for s in specs if s["data"][0].get("mode") == "markers+text"]
-    points = dict(zip(scatter["data"][0]["text"], scatter["data"][0]["x"], strict=True))
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    rows = [s["layer"][0]["data"]["values"] for s in specs]
+    (scatter,) = [r for r in rows if r and "sickness" in r[0]]
+    points = {row["name"]: row["sickness"] for row in scatter}
     assert points["Østfold"] == 6.5 and points["Finnmark"] == 6.5
     assert points["Agder (Aust-Agder)"] == 5.9 and points["Agder (Vest-Agder)"] == 5.8
     assert any("Kilde: NAV" in c.value.replace("\\", "") for c in at.caption)

@@ -26,7 +26,7 @@ Only this package, ``app.py`` and ``views/`` import Streamlit; ``ia_data`` never
 
 A module is imported when it is first used (``ui.display.show_table``), not with the
 package: the server imports ``app.py`` before it answers its first request, and ``app.py``
-imports this package; the modules, with pandas, Plotly and the library, are imported by the
+imports this package; the modules, with pandas and the library, are imported by the
 warm-up (``server``) while the browser loads the page.
 """
 

@@ -3,7 +3,6 @@ red, and the CSV and XLSX download buttons for exactly the table shown."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -475,17 +474,15 @@ def council_page_links(councils, label: str, year: int | None = None) -> None:
             )
 
 
-def chart(figure, caption: str | None = None) -> None:
-    """A figure with its title above it as text (text wraps on a phone, where Plotly cuts a
-    title off) that also names the chart for a screen reader, and no Plotly toolbar (its
-    buttons are in English); ``caption`` under it."""
-    title = html.unescape(figure.layout.title.text or "")
-    figure.update_layout(title=None)
-    top = 70 if figure.layout.xaxis.side == "top" else 30
-    figure.update_layout(margin={"t": top})
+def chart(figure: dict, caption: str | None = None) -> None:
+    """A figure (a Vega-Lite specification from ``ia_data.output.charts``) with its title
+    above it as text (text wraps on a phone, where a chart's own title is cut off) that
+    also names the chart for a screen reader; ``caption`` under it."""
+    spec = dict(figure)
+    title = spec.pop("title", "")
     if title:
         st.markdown(f"**{plain(title)}**")
-    st.plotly_chart(figure, config={"displayModeBar": False}, alt=title or None)
+    st.vega_lite_chart(spec, alt=title or None)
     if caption:
         st.caption(caption)
 

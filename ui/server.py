@@ -1,7 +1,7 @@
 """The server before its first visitor: ``streamlit run app.py`` serves ``app.py`` as an
 ASGI app (``st.App``) whose lifespan is ``warm_up``. In a thread of its own (the server
 answers at once, and the browser fetches the page's scripts meanwhile) it imports what the
-pages use (pandas, Plotly, the library), and on the demo database it loads the demo data's
+pages use (pandas, the library), and on the demo database it loads the demo data's
 allocation decisions and newest year; the older years follow once the first page is drawn —
 so that a newcomer sees Oversikt within seconds of the first request, not after the imports
 and 141 workbooks. Nothing here may stop the server: a failure is logged, and the first
@@ -38,18 +38,14 @@ def _warm() -> None:
         with loading_for_good():
             # pandas and the tables' Styler (with Jinja2): now, not in the first visitor's run
             import pandas.io.formats.style
-            import plotly.io
             from sqlalchemy.orm import configure_mappers
 
             import ui
-            from ia_data.output import charts
 
             ui.import_all()
             # What the first page would otherwise do once, for everyone after it too: the
-            # models' mappers set up, Plotly's checks of a figure loaded and its JSON
-            # written, a Styler drawn (together a fifth of a first Oversikt's run).
+            # models' mappers set up and a Styler drawn.
             configure_mappers()
-            plotly.io.to_json(charts.money_chart([]), validate=False)
             pandas.DataFrame({"kr": [1.5]}).style.format(str).to_html()
 
         ui.demo.start_demo_data()

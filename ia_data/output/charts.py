@@ -1,15 +1,19 @@
-"""Plotly figures for the pages: Norwegian number separators, council names readable on
-the axis, and the status colours of the tables (always with the status word as well)."""
+"""The pages' figures as Vega-Lite specifications (plain dicts, drawn by
+``st.vega_lite_chart``): Norwegian number separators, council names readable on the axis,
+and the status colours of the tables (always with the status word or sign as well).
+
+Vega-Lite, not Plotly: Plotly's 4.7 MB script is evaluated in one long task of the browser
+before anything else on the page is drawn; Vega-Lite's is smaller and drawn in parts (see
+the README's «Hastighet»). Each figure's ``title`` is taken out and shown as text above it
+(``ui.display.chart``). Vega draws every text as text (never as HTML), and its tooltips
+escape what they show: a council's or a file's text is only cut to a length here."""
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
-from ia_data.domain.formatting import day, kroner
+from ia_data.domain.formatting import day, kroner, number
 from ia_data.domain.rules import Status
 from ia_data.reporting.overview import OverviewRow
 
-SEPARATORS = ", "  # decimal comma, space between thousands
 STATUS_ORDER = [Status.ON_TIME, Status.LATE, Status.MISSING, Status.DUE_SOON, Status.NOT_DUE]
 STATUS_COLOURS = {
     Status.ON_TIME: "#4f9a5d",
@@ -19,18 +23,28 @@ STATUS_COLOURS = {
     Status.NOT_DUE: "#b9bec7",
 }
 GOAL_COLOURS = {1: "#1f5f8b", 2: "#6aa5c9", 3: "#b3cde0"}
+ALLOCATED_COLOUR, SPENT_COLOUR, OVERSPENT_COLOUR = "#c7d6e4", "#1f5f8b", "#c9483f"
+GRID = "#eceff3"
+OVERSPENT = "Overforbruk"  # a spent bar's name in the legend where it is more than allocated
 LABEL_LIMIT = 100  # characters of a name or key in a figure
+
+# Decimal comma, a no-break space between thousands (as ``formatting``), «kr» after an amount.
+LOCALE = {
+    "number": {
+        "decimal": ",",
+        "thousands": "\u00a0",
+        "grouping": [3],
+        "currency": ["", "\u00a0kr"],
+    }
+}
+KRONER = "$,.0f"  # a d3 format: whole kroner with the locale's «kr»
 
 
 def safe_text(value: object, limit: int = LABEL_LIMIT) -> str:
-    """Text from a file or the register, safe in a figure: Plotly draws ``<b>``, ``<br>``,
-    ``<a href>`` and entities in titles, ticks, legends and hover labels, so ``&``, ``<``
-    and ``>`` are written as entities (Plotly shows them as the characters). A text longer
-    than ``limit`` is cut with «…» (a label of a megabyte freezes the browser)."""
+    """Text from a file or the register for a figure, cut with «…» when it is longer than
+    ``limit`` (a label of a megabyte freezes the browser)."""
     text = str(value)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _short(name: str) -> str:
@@ -58,252 +72,296 @@ def status_mark(status) -> str:
     return STATUS_MARKS[status.status]
 
 
-def _status_scale() -> list:
-    """A colour scale with one band of each status's colour, in ``STATUS_ORDER``."""
-    n = len(STATUS_ORDER)
-    scale = []
-    for i, status in enumerate(STATUS_ORDER):
-        scale += [[i / n, STATUS_COLOURS[status]], [(i + 1) / n, STATUS_COLOURS[status]]]
-    return scale
+def ink(background: str) -> str:
+    """Black or white, whichever stands out more against ``background`` (``#rrggbb``), by
+    the contrast ratio of WCAG 2."""
+
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(background[i : i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
 
 
-STATUS_INDEX = {status: i for i, status in enumerate(STATUS_ORDER)}  # a status's band
+# --- the parts of a figure -------------------------------------------------------------
 
 
-def _status_heatmap(**cells) -> go.Heatmap:
-    """A heatmap of report statuses (``cells``: z as ``STATUS_INDEX``, x, y, text, hover):
-    each status in its colour band, the text in each cell, the cells apart."""
-    return go.Heatmap(
-        texttemplate="%{text}",
-        zmin=-0.5,
-        zmax=len(STATUS_ORDER) - 0.5,
-        colorscale=_status_scale(),
-        showscale=False,
-        xgap=3,
-        ygap=3,
-        **cells,
-    )
+def _height(rows: int) -> int:
+    """A figure's height in pixels for ``rows`` rows of names (room for the legend above)."""
+    return max(280, 28 * rows + 80)
 
 
-def _layout(fig: go.Figure, title: str, rows: int) -> go.Figure:
-    fig.update_layout(
-        title=title,
-        separators=SEPARATORS,
-        height=max(320, 28 * rows + 120),
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        # Above the plot, in the order of the bars (a legend below covers the axis).
-        legend={
-            "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.0,
-            "xanchor": "left",
-            "x": 0,
-            "traceorder": "normal",
+def _figure(title: str, values: list[dict], layers: list[dict], height: int, **shared) -> dict:
+    """A figure: ``layers`` of marks over the same rows (``values``), with what the layers
+    share (``shared``: their encoding, say); the legend above the plot, in the order of the
+    bars (a legend below covers the axis)."""
+    return {
+        "title": title,
+        "height": height,
+        "config": {
+            "locale": LOCALE,
+            "legend": {"orient": "top", "title": None, "labelLimit": 300},
+            "axis": {"gridColor": GRID, "labelLimit": 220},
+            "view": {"stroke": None},
         },
-        plot_bgcolor="white",
-        font={"family": "Source Sans Pro, sans-serif"},
-    )
-    fig.update_yaxes(autorange="reversed")
-    return fig
+        # The rows inside the layer (not at the top, where Streamlit would turn them into a
+        # table and back): the specification is the whole figure.
+        "layer": [{"data": {"values": values}, **shared, "layer": layers}],
+    }
 
 
-def _money_bars(fig: go.Figure, labels: list[str], money: list, across: bool) -> go.Figure:
+def _names(field: str = "name", **axis) -> dict:
+    """A nominal axis of names (or years) in the rows' order, without a title."""
+    return {"field": field, "type": "nominal", "sort": None, "title": None, "axis": axis}
+
+
+def _colours(field: str, colours: dict, legend: bool = True) -> dict:
+    """Colour by ``field``, each value (a key of ``colours``) in its colour, in that order."""
+    scale = {"domain": list(colours), "range": list(colours.values())}
+    return {
+        "field": field,
+        "type": "nominal",
+        "scale": scale,
+        **({} if legend else {"legend": None}),
+    }
+
+
+TOOLTIP = {"field": "hover", "type": "nominal"}  # a row's ``hover`` text
+
+
+def _cells(rows_field: str, columns_field: str, *, top: bool = False) -> list[dict]:
+    """Coloured cells with a text in each (the rows' ``fill``, ``ink`` and ``text``), the
+    cells apart: the layers of a table of statuses or shares."""
+    columns_axis = {"orient": "top"} if top else {}
+    shared = {
+        "x": _names(columns_field, labelAngle=0, **columns_axis),
+        "y": _names(rows_field),
+    }
+    return [
+        {
+            "mark": {"type": "rect", "stroke": "white", "strokeWidth": 3},
+            "encoding": {**shared, "color": {"field": "fill", "type": "nominal", "scale": None}},
+        },
+        {
+            "mark": {"type": "text", "fontSize": 13},
+            "encoding": {
+                **shared,
+                "text": {"field": "text", "type": "nominal"},
+                "color": {"field": "ink", "type": "nominal", "scale": None},
+            },
+        },
+    ]
+
+
+def _money_bars(title: str, labels: list[str], money: list, across: bool, height: int) -> dict:
     """Allocated and spent side by side for each label (``MoneyFigures`` rows), spent in
-    red where it is more than allocated; bars lie across the figure when ``across``."""
+    red and marked «⚠ over» where it is more than allocated; bars lie across the figure
+    when ``across``, else they stand up."""
+    values = []
+    for label, m in zip(labels, money, strict=True):
+        over = bool(m.overspent)
+        for pair, series, ore, what in (
+            ("Tildelt", "Tildelt", m.allocated_ore, "tildelt"),
+            ("Brukt", OVERSPENT if over else "Brukt", m.spent_ore, "brukt"),
+        ):
+            amount = kroner(ore) or "ingen tildeling"
+            values.append(
+                {
+                    "name": label,
+                    "pair": pair,
+                    "series": series,
+                    "kr": (ore or 0) / 100,
+                    "mark": "⚠ over" if over and pair == "Brukt" else "",
+                    "hover": f"{label}: {what} {amount}",
+                }
+            )
+    names, amounts = ("y", "x") if across else ("x", "y")
+    colours = {"Tildelt": ALLOCATED_COLOUR, "Brukt": SPENT_COLOUR}
+    if any(m.overspent for m in money):
+        colours[OVERSPENT] = OVERSPENT_COLOUR
+    encoding = {
+        names: _names(labelAngle=0) if not across else _names(),
+        f"{names}Offset": {"field": "pair", "type": "nominal", "sort": ["Tildelt", "Brukt"]},
+        amounts: {"field": "kr", "type": "quantitative", "title": None, "axis": {"format": KRONER}},
+    }
+    mark_text = {"type": "text", "fontWeight": "bold", "color": OVERSPENT_COLOUR}
+    mark_text.update({"align": "left", "dx": 4} if across else {"baseline": "bottom", "dy": -4})
+    return _figure(
+        title,
+        values,
+        [
+            {
+                "mark": "bar",
+                "encoding": {"color": _colours("series", colours), "tooltip": TOOLTIP},
+            },
+            {
+                "transform": [{"filter": "datum.mark !== ''"}],
+                "mark": mark_text,
+                "encoding": {"text": {"field": "mark", "type": "nominal"}},
+            },
+        ],
+        height,
+        encoding=encoding,
+    )
 
-    def bar(values: list[int | None], name: str, colour, what: str, marks=None) -> None:
-        amounts = [(v or 0) / 100 for v in values]
-        axes = (
-            {"y": labels, "x": amounts, "orientation": "h"}
-            if across
-            else {"x": labels, "y": amounts}
-        )
-        if marks is not None:  # a sign beside the colour: never the colour alone
-            axes.update(text=marks, textposition="outside", cliponaxis=False)
-        fig.add_bar(
-            **axes,
-            name=name,
-            marker_color=colour,
-            customdata=[kroner(v) or "ingen tildeling" for v in values],
-            hovertemplate=f"%{{{'y' if across else 'x'}}}: {what} %{{customdata}}<extra></extra>",
-        )
 
-    bar([m.allocated_ore for m in money], "Tildelt", "#c7d6e4", "tildelt")
-    spent_colours = ["#c9483f" if m.overspent else "#1f5f8b" for m in money]
-    marks = ["⚠ over" if m.overspent else "" for m in money]
-    bar([m.spent_ore for m in money], "Brukt", spent_colours, "brukt", marks)
-    axis = fig.update_xaxes if across else fig.update_yaxes
-    axis(tickformat=",.0f", ticksuffix=" kr", gridcolor="#eceff3")
-    fig.update_layout(barmode="group")
-    return fig
-
-
-def money_chart(rows: list[OverviewRow]) -> go.Figure:
-    """Allocated against spent per council, in kroner."""
-    fig = _money_bars(go.Figure(), [_short(r.council.name) for r in rows], rows, across=True)
-    return _layout(fig, "Tildelt og brukt per IA-råd (rødt og ⚠: brukt mer enn tildelt)", len(rows))
-
-
-def _goal_bars(labels: list[str], goals: list[dict[int, int]], title: str, rows: int):
+def _goal_bars(labels: list[str], goals: list[dict[int, int]], title: str, rows: int) -> dict:
     """Activities per sub-goal (not cancelled) for each label, side by side."""
-    fig = go.Figure()
-    for k in (1, 2, 3):
-        fig.add_bar(
-            y=labels,
-            x=[g[k] for g in goals],
-            name=f"Delmål {k}",
-            orientation="h",
-            marker_color=GOAL_COLOURS[k],
-            hovertemplate=f"%{{y}}: %{{x}} aktiviteter på delmål {k}<extra></extra>",
-        )
-    fig.update_xaxes(tickformat=",d", gridcolor="#eceff3", title="Aktiviteter")
-    fig.update_layout(barmode="group")
-    return _layout(fig, title, rows)
+    values = [
+        {
+            "name": label,
+            "goal": f"Delmål {k}",
+            "n": counts[k],
+            "hover": f"{label}: {counts[k]} aktiviteter på delmål {k}",
+        }
+        for label, counts in zip(labels, goals, strict=True)
+        for k in (1, 2, 3)
+    ]
+    encoding = {
+        "y": _names(),
+        "yOffset": {"field": "goal", "type": "nominal", "sort": None},
+        "x": {
+            "field": "n",
+            "type": "quantitative",
+            "title": "Aktiviteter",
+            "axis": {"format": ",d"},
+        },
+        "color": _colours("goal", {f"Delmål {k}": c for k, c in GOAL_COLOURS.items()}),
+        "tooltip": TOOLTIP,
+    }
+    return _figure(title, values, [{"mark": "bar"}], _height(rows), encoding=encoding)
 
 
-def goals_chart(rows: list[OverviewRow]) -> go.Figure:
+def _status_cell(name: str, column: str, status, text: str, hover) -> dict:
+    fill = STATUS_COLOURS[status]
+    return {"name": name, "column": column, "fill": fill, "ink": ink(fill), "text": text, **hover}
+
+
+# --- Oversikt --------------------------------------------------------------------------
+
+
+def money_chart(rows: list[OverviewRow]) -> dict:
+    """Allocated against spent per council, in kroner."""
+    title = "Tildelt og brukt per IA-råd (rødt og ⚠: brukt mer enn tildelt)"
+    names = [_short(r.council.name) for r in rows]
+    return _money_bars(title, names, rows, across=True, height=_height(len(rows)))
+
+
+def goals_chart(rows: list[OverviewRow]) -> dict:
     """Activities per sub-goal per council (cancelled ones not counted)."""
     names = [_short(r.council.name) for r in rows]
     return _goal_bars(names, [r.goals for r in rows], "Aktiviteter per delmål og IA-råd", len(rows))
 
 
-def status_chart(rows: list[OverviewRow]) -> go.Figure:
+def status_chart(rows: list[OverviewRow]) -> dict:
     """Each council's report status per period, as coloured cells with the status word."""
-    if not rows:
-        return _layout(go.Figure(), "Rapportstatus", 0)
-    periods = [p.period.code for p in rows[0].periods]
-    names = [_short(r.council.name) for r in rows]
-    z = [[STATUS_INDEX[p.status.status] for p in r.periods] for r in rows]
-    text = [[p.status.text for p in r.periods] for r in rows]
-    fig = go.Figure(
-        _status_heatmap(
-            z=z,
-            x=[f"Periode {p}" if p != "År" else "Året" for p in periods],
-            y=names,
-            text=text,
-            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
-        )
-    )
-    fig = _layout(fig, "Rapportstatus per IA-råd og periode", len(rows))
-    fig.update_layout(plot_bgcolor="white")
-    return fig
+    values = []
+    for r in rows:
+        name = _short(r.council.name)
+        for p in r.periods:
+            column = f"Periode {p.period.code}" if p.period.code != "År" else "Året"
+            text = safe_text(p.status.text)
+            hover = {"hover": f"{name}, {column}: {text}"}
+            values.append(_status_cell(name, column, p.status.status, text, hover))
+    encoding = {"tooltip": TOOLTIP}
+    title = "Rapportstatus per IA-råd og periode"
+    return _figure(title, values, _cells("name", "column"), _height(len(rows)), encoding=encoding)
 
 
 # --- Frister, Økonomi, Aktiviteter and Råd ---------------------------------------------
 
 
-def _values_up(fig: go.Figure) -> go.Figure:
-    """Undo ``_layout``'s reversed y axis for charts with values (not names) upwards."""
-    fig.update_yaxes(autorange=True)
-    return fig
-
-
-def deadline_chart(rows) -> go.Figure:
-    """Councils × reporting periods across years, coloured by status, with the status
-    word in each cell and the due and submitted dates on hover."""
-    if not rows:
-        return _layout(go.Figure(), "Rapportstatus per IA-råd og periode", 0)
+def deadline_chart(rows) -> dict:
+    """Councils × reporting periods across years, coloured by status, with a sign in each
+    cell and the due and submitted dates on hover."""
     labels = sorted({(r.period.year, r.period.start, r.period.label) for r in rows})
-    columns = [label for *_, label in labels]
-    names = list(dict.fromkeys(r.council.name for r in rows))
-    z = [[None] * len(columns) for _ in names]
-    text = [[""] * len(columns) for _ in names]
-    hover = [[""] * len(columns) for _ in names]
-    for r in rows:
-        i, j = names.index(r.council.name), columns.index(r.period.label)
-        z[i][j] = STATUS_INDEX[r.status.status]
-        text[i][j] = status_mark(r.status)
+    order = {label: i for i, (*_, label) in enumerate(labels)}
+    values = []
+    for r in sorted(rows, key=lambda r: order[r.period.label]):  # the columns in time order
         assumed = " (antatt)" if r.period.due_is_assumption else ""
-        hover[i][j] = (
-            f"{safe_text(r.council.name)}, {r.period.label}<br>{safe_text(r.status.text)}<br>"
-            f"Frist: {day(r.period.due)}{assumed}<br>"
-            f"Innsendt: {day(r.submitted) if r.submitted else '–'}"
+        hover = {
+            "IA-råd": safe_text(r.council.name),
+            "Periode": r.period.label,
+            "Status": safe_text(r.status.text),
+            "Frist": f"{day(r.period.due)}{assumed}",
+            "Innsendt": day(r.submitted) if r.submitted else "–",
+        }
+        name = _short(r.council.name)
+        values.append(
+            _status_cell(name, r.period.label, r.status.status, status_mark(r.status), hover)
         )
-    fig = go.Figure(
-        _status_heatmap(
-            z=z,
-            x=columns,
-            y=[_short(name) for name in names],
-            text=text,
-            customdata=hover,
-            textfont={"size": 13},
-            hovertemplate="%{customdata}<extra></extra>",
-        )
-    )
-    fig = _layout(
-        fig, "Rapportstatus per IA-råd og periode (pek på en celle for datoene)", len(names)
-    )
-    fig.update_xaxes(side="top", type="category")
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 80, "b": 10})
-    return fig
-
-
-def money_trend_chart(trend_rows) -> go.Figure:
-    """All councils together: allocated and spent per year (from ``money_trend_table``)."""
-    years = [str(r[0]) for r in trend_rows]
-    allocated = [r[2].ore / 100 if r[2] is not None else None for r in trend_rows]
-    spent = [r[3].ore / 100 for r in trend_rows]
-    fig = go.Figure()
-    fig.add_bar(
-        x=years,
-        y=allocated,
-        name="Tildelt",
-        marker_color="#c7d6e4",
-        customdata=[kroner(r[2].ore if r[2] else None) for r in trend_rows],
-        hovertemplate="%{x}: tildelt %{customdata}<extra></extra>",
-    )
-    fig.add_bar(
-        x=years,
-        y=spent,
-        name="Brukt",
-        marker_color="#1f5f8b",
-        customdata=[kroner(r[3].ore) for r in trend_rows],
-        hovertemplate="%{x}: brukt %{customdata}<extra></extra>",
-    )
-    fig.update_yaxes(tickformat=",.0f", ticksuffix=" kr", gridcolor="#eceff3")
-    fig.update_xaxes(type="category")
-    fig.update_layout(barmode="group")
-    fig = _values_up(_layout(fig, "Tildelt og brukt, alle IA-råd, per år", 6))
-    fig.update_layout(height=360)
-    return fig
-
-
-def share_used_chart(rows) -> go.Figure:
-    """Share of the grant used per council and year (red above 100 %)."""
-    years = sorted({r.year for r in rows})
     names = list(dict.fromkeys(r.council.name for r in rows))
-    z = [[None] * len(years) for _ in names]
-    text = [[""] * len(years) for _ in names]
+    rank = {_short(n): i for i, n in enumerate(names)}
+    values.sort(key=lambda v: rank[v["name"]])  # the rows in the councils' order
+    tooltip = [{"field": k, "type": "nominal"} for k in ("IA-råd", "Periode", "Status")]
+    tooltip += [{"field": k, "type": "nominal"} for k in ("Frist", "Innsendt")]
+    layers = _cells("name", "column", top=True)
+    layers[0]["encoding"]["x"]["sort"] = [label for *_, label in labels]
+    layers[1]["encoding"]["x"]["sort"] = [label for *_, label in labels]
+    title = "Rapportstatus per IA-råd og periode (pek på en celle for datoene)"
+    return _figure(title, values, layers, _height(len(names)), encoding={"tooltip": tooltip})
+
+
+def money_trend_chart(trend_rows) -> dict:
+    """All councils together: allocated and spent per year (from ``money_trend_table``)."""
+    values = []
+    for r in trend_rows:
+        year = str(r[0])
+        if r[2] is not None:
+            values.append(_amount(year, "Tildelt", r[2].ore, f"{year}: tildelt"))
+        values.append(_amount(year, "Brukt", r[3].ore, f"{year}: brukt"))
+    encoding = {
+        "x": _names(labelAngle=0),
+        "xOffset": {"field": "series", "type": "nominal", "sort": ["Tildelt", "Brukt"]},
+        "y": {"field": "kr", "type": "quantitative", "title": None, "axis": {"format": KRONER}},
+        "color": _colours("series", {"Tildelt": ALLOCATED_COLOUR, "Brukt": SPENT_COLOUR}),
+        "tooltip": TOOLTIP,
+    }
+    title = "Tildelt og brukt, alle IA-råd, per år"
+    return _figure(title, values, [{"mark": "bar"}], 320, encoding=encoding)
+
+
+def _amount(name: str, series: str, ore: int, what: str) -> dict:
+    return {"name": name, "series": series, "kr": ore / 100, "hover": f"{what} {kroner(ore)}"}
+
+
+def share_used_chart(rows) -> dict:
+    """Share of the grant used per council and year (red above 100 %)."""
+    values = []
     for r in rows:
-        i, j = names.index(r.council.name), years.index(r.year)
-        if r.share_used is not None:
-            z[i][j] = round(r.share_used * 100, 1)
-            text[i][j] = f"{r.share_used * 100:.0f} %"
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[str(y) for y in years],
-            y=[_short(n) for n in names],
-            text=text,
-            texttemplate="%{text}",
-            zmin=0,
-            zmax=120,
-            colorscale=[
-                [0, "#f3f6f9"],
-                [0.8333, "#7fb0d3"],
-                [0.8334, "#f2b8b2"],
-                [1, "#e27d74"],
-            ],
-            showscale=False,
-            xgap=3,
-            ygap=3,
-            hovertemplate="%{y}, %{x}: %{z:.1f} % av tildelingen brukt<extra></extra>",
-        )
-    )
-    fig = _layout(fig, "Forbruk i prosent av tildelingen (rødt: over 100 %)", len(names))
-    fig.update_xaxes(side="top", type="category")
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 80, "b": 10})
-    return fig
+        if r.share_used is None:
+            continue
+        name, share = _short(r.council.name), r.share_used * 100
+        fill = _share_colour(share)
+        hover = f"{name}, {r.year}: {number(share, 1)} % av tildelingen brukt"
+        values.append(
+            {"name": name, "column": str(r.year), "fill": fill, "ink": ink(fill),
+             "text": f"{share:.0f} %", "hover": hover}
+        )  # fmt: skip
+    names = list(dict.fromkeys(_short(r.council.name) for r in rows))
+    years = sorted({str(r.year) for r in rows})
+    layers = _cells("name", "column", top=True)
+    for layer in layers:
+        layer["encoding"]["x"]["sort"] = years
+        layer["encoding"]["y"]["sort"] = names
+    title = "Forbruk i prosent av tildelingen (rødt: over 100 %)"
+    return _figure(title, values, layers, _height(len(names)), encoding={"tooltip": TOOLTIP})
+
+
+def _share_colour(percent: float) -> str:
+    """Light to middle blue from 0 to 100 %, pink to red above (full red at 120 %)."""
+    if percent <= 100:
+        return _between("#f3f6f9", "#7fb0d3", max(percent, 0) / 100)
+    return _between("#f2b8b2", "#e27d74", min((percent - 100) / 20, 1))
+
+
+def _between(low: str, high: str, at: float) -> str:
+    """The colour ``at`` (0–1) of the way from ``low`` to ``high``."""
+    a = [int(low[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(high[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * at):02x}" for x, y in zip(a, b, strict=True))
 
 
 # Told apart by hue, not by shades of one blue (Okabe–Ito, safe for colour blindness).
@@ -313,103 +371,153 @@ TYPE_COLOURS = (
 )  # fmt: skip
 
 
-def spend_by_type_chart(spend, councils, types: list[str]) -> go.Figure:
+def spend_by_type_chart(spend, councils, types: list[str]) -> dict:
     """Spent per council, stacked by activity type."""
-    names = [_short(c.name) for c in councils]
     cells = {(s.council_id, s.type): s.spent_ore for s in spend}
-    fig = go.Figure()
-    for i, kind in enumerate(types):
-        values = [cells.get((c.id, kind), 0) for c in councils]
-        fig.add_bar(
-            y=names,
-            x=[v / 100 for v in values],
-            name=safe_text(kind),
-            orientation="h",
-            marker_color=TYPE_COLOURS[i % len(TYPE_COLOURS)],
-            customdata=[[kroner(v), safe_text(kind.lower())] for v in values],
-            hovertemplate="%{y}: %{customdata[0]} på %{customdata[1]}<extra></extra>",
-        )
-    fig.update_xaxes(tickformat=",.0f", ticksuffix=" kr", gridcolor="#eceff3")
-    fig.update_layout(barmode="stack")
-    return _layout(fig, "Brukt per aktivitetstype og IA-råd", len(councils))
+    kinds = [safe_text(kind) for kind in types]
+    values = [
+        {
+            "name": _short(c.name),
+            "type": kinds[i],
+            "order": i,
+            "kr": cells.get((c.id, kind), 0) / 100,
+            "hover": f"{_short(c.name)}: {kroner(cells.get((c.id, kind), 0))} på "
+            f"{safe_text(kind.lower())}",
+        }
+        for c in councils
+        for i, kind in enumerate(types)
+    ]
+    colours = {kind: TYPE_COLOURS[i % len(TYPE_COLOURS)] for i, kind in enumerate(kinds)}
+    encoding = {
+        "y": _names(),
+        "x": {
+            "field": "kr",
+            "type": "quantitative",
+            "title": None,
+            "stack": "zero",
+            "axis": {"format": KRONER},
+        },
+        # Three to a row: the legend of a phone's narrow figure is not cut off.
+        "color": {**_colours("type", colours), "legend": {"columns": 3, "labelLimit": 110}},
+        "order": {"field": "order", "type": "quantitative"},
+        "tooltip": TOOLTIP,
+    }
+    title = "Brukt per aktivitetstype og IA-råd"
+    return _figure(title, values, [{"mark": "bar"}], _height(len(councils)), encoding=encoding)
 
 
-def breakdown_chart(rows, title: str) -> go.Figure:
+def breakdown_chart(rows, title: str) -> dict:
     """Activities (not cancelled) per type or sector, by sub-goal."""
     keys = [safe_text(r.key) for r in rows]
     return _goal_bars(keys, [r.goals for r in rows], safe_text(title), len(rows) * 2)
 
 
-def council_money_chart(years) -> go.Figure:
+def council_money_chart(years) -> dict:
     """One council's grant and spending per year (``CouncilYear`` rows)."""
     labels = [str(y.money.year) for y in years]
-    fig = _money_bars(go.Figure(), labels, [y.money for y in years], across=False)
-    fig.update_xaxes(type="category")
-    fig = _values_up(_layout(fig, "Tildelt og brukt per år (rødt og ⚠: brukt mer enn tildelt)", 6))
-    fig.update_layout(height=340)
-    return fig
+    title = "Tildelt og brukt per år (rødt og ⚠: brukt mer enn tildelt)"
+    return _money_bars(title, labels, [y.money for y in years], across=False, height=320)
 
 
-def council_sickness_chart(counties: list, title: str) -> go.Figure:
+def council_sickness_chart(counties: list, title: str) -> dict:
     """A council's counties' sickness absence over the years (one series), with the whole
-    country as a grey line."""
-    fig = go.Figure()
-    colours = ("#0072B2", "#D55E00")
+    country as a grey dashed line."""
+    values, colours, dashes = [], {}, {}
     for i, county in enumerate(counties):
-        fig.add_scatter(
-            x=[y for y, _, v in county.points if v is not None],
-            y=[v for _, _, v in county.points if v is not None],
-            name=safe_text(county.county),
-            mode="lines+markers",
-            line={"color": colours[i % 2], "width": 3},
-            hovertemplate=f"{safe_text(county.county)} %{{x}}: %{{y:.1f}} %<extra></extra>",
-        )
+        name = safe_text(county.county)
+        colours[name], dashes[name] = ("#0072B2", "#D55E00")[i % 2], [1, 0]
+        values += _series(name, county.points)
     if counties:
-        national = counties[0].national
-        fig.add_scatter(
-            x=[y for y, _, v in national if v is not None],
-            y=[v for _, _, v in national if v is not None],
-            name="Hele landet",
-            mode="lines",
-            line={"color": "#767676", "dash": "dash"},
-            hovertemplate="Hele landet %{x}: %{y:.1f} %<extra></extra>",
-        )
-    fig.update_yaxes(ticksuffix=" %", gridcolor="#eceff3", tickformat=".1f")
-    fig.update_xaxes(dtick=1, tickformat="d")
-    fig = _values_up(_layout(fig, title, 6))
-    fig.update_layout(height=340)
-    return fig
+        colours["Hele landet"], dashes["Hele landet"] = "#767676", [6, 4]
+        values += _series("Hele landet", counties[0].national)
+    encoding = {
+        "x": {
+            "field": "year",
+            "type": "quantitative",
+            "title": None,
+            "scale": {"zero": False},
+            "axis": {"format": "d", "tickMinStep": 1},
+        },
+        "y": {
+            "field": "percent",
+            "type": "quantitative",
+            "title": None,
+            "scale": {"zero": False},
+            "axis": {"labelExpr": "format(datum.value, '.1f') + ' %'"},
+        },
+        "color": _colours("series", colours),
+        "strokeDash": {
+            "field": "series",
+            "type": "nominal",
+            "scale": {"domain": list(dashes), "range": list(dashes.values())},
+        },  # one legend with the colour: the same field
+        "tooltip": TOOLTIP,
+    }
+    layers = [{"mark": {"type": "line", "point": True, "strokeWidth": 3}}]
+    return _figure(safe_text(title), values, layers, 320, encoding=encoding)
 
 
-def sickness_activity_chart(points, title: str) -> go.Figure:
+def _series(name: str, points) -> list[dict]:
+    return [
+        {
+            "series": name,
+            "year": year,
+            "percent": value,
+            "hover": f"{name} {year}: {number(value, 1)} %",
+        }
+        for year, _, value in points
+        if value is not None
+    ]
+
+
+def sickness_activity_chart(points, title: str) -> dict:
     """Each council (each county of a council of two) placed by its sickness absence
     (across) and its activities on sub-goal 1 (up), named at its point."""
     shown = [p for p in points if p.sickness is not None and p.goal_1 is not None]
-    names = [
-        _short(p.council) + ("" if p.county in p.council else f" ({safe_text(p.county)})")
-        for p in shown
+    ranks = _ranks([p.sickness for p in shown])
+    values = []
+    for p, rank in zip(shown, ranks, strict=True):
+        county = "" if p.county in p.council else f" ({safe_text(p.county)})"
+        name = _short(p.council) + county
+        hover = f"{name}: sykefravær {number(p.sickness, 1)} %, {p.goal_1} aktiviteter på delmål 1"
+        # Neighbours by sickness absence take turns above and below their points.
+        values.append(
+            {"name": name, "sickness": p.sickness, "goal_1": p.goal_1, "above": rank % 2 == 0,
+             "hover": hover}
+        )  # fmt: skip
+    encoding = {
+        "x": {
+            "field": "sickness",
+            "type": "quantitative",
+            "title": "Sykefravær (%)",
+            "scale": {"zero": False, "padding": 30},
+            "axis": {"labelExpr": "format(datum.value, '.1f') + ' %'", "labelOverlap": True},
+        },
+        "y": {
+            "field": "goal_1",
+            "type": "quantitative",
+            "title": "Aktiviteter på delmål 1",
+            "scale": {"zero": True},
+        },
+    }
+    label = {"type": "text", "fontSize": 12}
+    layers = [
+        {
+            "mark": {"type": "circle", "size": 100, "color": "#0072B2", "opacity": 1},
+            "encoding": {"tooltip": TOOLTIP},
+        },
+        {
+            "transform": [{"filter": "datum.above"}],
+            "mark": {**label, "baseline": "bottom", "dy": -8},
+            "encoding": {"text": {"field": "name", "type": "nominal"}},
+        },
+        {
+            "transform": [{"filter": "!datum.above"}],
+            "mark": {**label, "baseline": "top", "dy": 8},
+            "encoding": {"text": {"field": "name", "type": "nominal"}},
+        },
     ]
-    fig = go.Figure(
-        go.Scatter(
-            x=[p.sickness for p in shown],
-            y=[p.goal_1 for p in shown],
-            text=names,
-            mode="markers+text",
-            # Neighbours by sickness absence take turns above and below their points.
-            textposition=[
-                "top center" if rank % 2 == 0 else "bottom center"
-                for rank in _ranks([p.sickness for p in shown])
-            ],
-            marker={"size": 10, "color": "#0072B2"},
-            hovertemplate="%{text}: sykefravær %{x:.1f} %, %{y} aktiviteter på delmål 1"
-            "<extra></extra>",
-        )
-    )
-    fig.update_xaxes(title="Sykefravær (%)", ticksuffix=" %", gridcolor="#eceff3")
-    fig.update_yaxes(title="Aktiviteter på delmål 1", gridcolor="#eceff3", rangemode="tozero")
-    fig = _values_up(_layout(fig, title, 14))
-    fig.update_layout(height=480, showlegend=False)
-    return fig
+    return _figure(safe_text(title), values, layers, 460, encoding=encoding)
 
 
 def _ranks(values: list[float]) -> list[int]:

@@ -1,0 +1,155 @@
+"""The figures (``ia_data.output.charts``): each bar, cell and point carries the figure a
+user reads off the tables — the kroner, the status word or sign, the share — in Norwegian
+form, and a status's colour always has its text readable on it."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+from ia_data.domain.formatting import kroner
+from ia_data.domain.rules import DeadlineStatus, Status
+from ia_data.output import charts
+
+
+def _rows(spec: dict) -> list[dict]:
+    return spec["layer"][0]["data"]["values"]
+
+
+def _council(name: str, id_: int = 1):
+    return SimpleNamespace(name=name, id=id_)
+
+
+def _money(name: str, allocated: int | None, spent: int):
+    return SimpleNamespace(
+        council=_council(name),
+        allocated_ore=allocated,
+        spent_ore=spent,
+        overspent=allocated is not None and spent > allocated,
+        goals={1: 3, 2: 0, 3: 1},
+        periods=[],
+    )
+
+
+def test_the_money_chart_marks_overspending_by_name_sign_and_colour():
+    rows = [
+        _money("IA-rådet i Nordland", 40_000_000, 43_612_345),
+        _money("IA-rådet i Oslo", None, 0),
+    ]
+    spec = charts.money_chart(rows)
+    values = _rows(spec)
+    nordland = [v for v in values if v["name"] == "Nordland"]
+    assert [(v["pair"], v["series"], v["kr"], v["mark"]) for v in nordland] == [
+        ("Tildelt", "Tildelt", 400_000.0, ""),
+        ("Brukt", "Overforbruk", 436_123.45, "⚠ over"),
+    ]
+    assert nordland[1]["hover"] == f"Nordland: brukt {kroner(43_612_345)}"
+    assert nordland[1]["hover"] == "Nordland: brukt 436\u00a0123,45 kr"
+    oslo = [v["hover"] for v in values if v["name"] == "Oslo"]
+    assert oslo == ["Oslo: tildelt ingen tildeling", "Oslo: brukt 0 kr"]
+    colour = spec["layer"][0]["layer"][0]["encoding"]["color"]["scale"]
+    assert dict(zip(colour["domain"], colour["range"], strict=True))["Overforbruk"] == "#c9483f"
+    assert spec["title"].startswith("Tildelt og brukt per IA-råd")
+
+
+def test_no_overspending_no_overspending_in_the_legend():
+    spec = charts.money_chart([_money("IA-rådet i Troms", 40_000_000, 30_000_000)])
+    colour = spec["layer"][0]["layer"][0]["encoding"]["color"]["scale"]
+    assert colour["domain"] == ["Tildelt", "Brukt"]
+
+
+def test_numbers_are_written_the_norwegian_way():
+    spec = charts.goals_chart([_money("IA-rådet i Troms", 1, 1)])
+    number = spec["config"]["locale"]["number"]
+    assert (number["decimal"], number["thousands"], number["currency"]) == (
+        ",",
+        "\u00a0",
+        ["", "\u00a0kr"],
+    )
+    assert [(v["goal"], v["n"]) for v in _rows(spec)] == [
+        ("Delmål 1", 3),
+        ("Delmål 2", 0),
+        ("Delmål 3", 1),
+    ]
+
+
+def _deadline_row(name, label, year, start, status, submitted=None):
+    period = SimpleNamespace(
+        year=year, start=start, label=label, due=date(year, 9, 1), due_is_assumption=False
+    )
+    return SimpleNamespace(
+        council=_council(name), period=period, status=status, submitted=submitted
+    )
+
+
+def test_the_deadline_chart_has_a_sign_and_the_dates_in_each_cell():
+    late = DeadlineStatus(Status.LATE, days_late=13)
+    h1, h2 = date(2012, 1, 1), date(2012, 7, 1)
+    rows = [
+        _deadline_row("IA-rådet i Troms", "2012 H2", 2012, h2, late, date(2012, 9, 14)),
+        _deadline_row("IA-rådet i Troms", "2012 H1", 2012, h1, DeadlineStatus(Status.MISSING)),
+        _deadline_row("IA-rådet i Oslo", "2012 H1", 2012, h1, DeadlineStatus(Status.ON_TIME)),
+    ]
+    spec = charts.deadline_chart(rows)
+    cells = {(v["name"], v["column"]): v for v in _rows(spec)}
+    assert cells["Troms", "2012 H2"]["text"] == "+13"
+    assert cells["Troms", "2012 H2"]["Status"] == "Levert for sent (+13 dager)"
+    assert (cells["Troms", "2012 H2"]["Frist"], cells["Troms", "2012 H2"]["Innsendt"]) == (
+        "01.09.2012",
+        "14.09.2012",
+    )
+    assert cells["Troms", "2012 H1"]["text"] == "✗"
+    assert cells["Troms", "2012 H1"]["Innsendt"] == "–"
+    assert cells["Oslo", "2012 H1"]["fill"] == charts.STATUS_COLOURS[Status.ON_TIME]
+    # Columns in time order, rows in the councils' order.
+    assert spec["layer"][0]["layer"][0]["encoding"]["x"]["sort"] == ["2012 H1", "2012 H2"]
+    assert [v["name"] for v in _rows(spec)] == ["Troms", "Troms", "Oslo"]
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(colour: str) -> float:
+        def channel(pair: str) -> float:
+            c = int(pair, 16) / 255
+            return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize(
+    "fill", [*charts.STATUS_COLOURS.values(), "#f3f6f9", "#7fb0d3", "#f2b8b2", "#e27d74"]
+)
+def test_a_cells_text_stands_out_from_its_colour(fill):
+    """WCAG 2's 4.5:1 for the text in a cell on the colours of the statuses and shares,
+    and the better of black and white."""
+    text = charts.ink(fill)
+    other = "#ffffff" if text == "#000000" else "#000000"
+    assert _contrast(text, fill) >= max(_contrast(other, fill), 4.5)
+
+
+def test_the_share_used_is_blue_up_to_100_percent_and_red_above():
+    rows = [
+        SimpleNamespace(council=_council("IA-rådet i Nordland"), year=2015, share_used=1.09),
+        SimpleNamespace(council=_council("IA-rådet i Oslo"), year=2015, share_used=0.8),
+        SimpleNamespace(council=_council("IA-rådet i Troms"), year=2015, share_used=None),
+    ]
+    cells = {v["name"]: v for v in _rows(charts.share_used_chart(rows))}
+    assert set(cells) == {"Nordland", "Oslo"}  # no grant, no share: an empty cell
+    assert (cells["Nordland"]["text"], cells["Oslo"]["text"]) == ("109 %", "80 %")
+    assert cells["Nordland"]["hover"] == "Nordland, 2015: 109,0 % av tildelingen brukt"
+    red, green, blue = (int(cells["Nordland"]["fill"][i : i + 2], 16) for i in (1, 3, 5))
+    assert red > green and red > blue
+    red, green, blue = (int(cells["Oslo"]["fill"][i : i + 2], 16) for i in (1, 3, 5))
+    assert blue > red
+
+
+def test_a_long_name_is_cut_and_kept_as_text():
+    name = "<b>" + "x" * 200
+    spec = charts.breakdown_chart([SimpleNamespace(key=name, goals={1: 1, 2: 0, 3: 0})], name)
+    assert {v["name"] for v in _rows(spec)} == {"<b>" + "x" * 96 + "…"}
+    assert spec["title"] == "<b>" + "x" * 96 + "…"
