@@ -52,12 +52,15 @@ def test_the_money_chart_marks_overspending_by_name_sign_and_colour():
     colour = spec["layer"][0]["layer"][0]["encoding"]["color"]["scale"]
     assert dict(zip(colour["domain"], colour["range"], strict=True))["Overforbruk"] == "#c9483f"
     assert spec["title"].startswith("Tildelt og brukt per IA-råd")
+    (signs,) = [layer for layer in spec["layer"][0]["layer"] if layer["mark"] != "bar"]
+    assert signs["encoding"]["text"]["field"] == "mark"  # «⚠ over» beside the red bar
 
 
 def test_no_overspending_no_overspending_in_the_legend():
     spec = charts.money_chart([_money("IA-rådet i Troms", 40_000_000, 30_000_000)])
     colour = spec["layer"][0]["layer"][0]["encoding"]["color"]["scale"]
     assert colour["domain"] == ["Tildelt", "Brukt"]
+    assert [layer["mark"] for layer in spec["layer"][0]["layer"]] == ["bar"]  # no «⚠ over»
 
 
 def test_numbers_are_written_the_norwegian_way():
@@ -138,8 +141,11 @@ def test_the_share_used_is_blue_up_to_100_percent_and_red_above():
         SimpleNamespace(council=_council("IA-rådet i Oslo"), year=2015, share_used=0.8),
         SimpleNamespace(council=_council("IA-rådet i Troms"), year=2015, share_used=None),
     ]
-    cells = {v["name"]: v for v in _rows(charts.share_used_chart(rows))}
+    spec = charts.share_used_chart(rows)
+    cells = {v["name"]: v for v in _rows(spec)}
     assert set(cells) == {"Nordland", "Oslo"}  # no grant, no share: an empty cell
+    rows_shown = spec["layer"][0]["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    assert rows_shown == ["Nordland", "Oslo", "Troms"]  # … in a row of its own all the same
     assert (cells["Nordland"]["text"], cells["Oslo"]["text"]) == ("109 %", "80 %")
     assert cells["Nordland"]["hover"] == "Nordland, 2015: 109,0 % av tildelingen brukt"
     red, green, blue = (int(cells["Nordland"]["fill"][i : i + 2], 16) for i in (1, 3, 5))
@@ -153,3 +159,46 @@ def test_a_long_name_is_cut_and_kept_as_text():
     spec = charts.breakdown_chart([SimpleNamespace(key=name, goals={1: 1, 2: 0, 3: 0})], name)
     assert {v["name"] for v in _rows(spec)} == {"<b>" + "x" * 96 + "…"}
     assert spec["title"] == "<b>" + "x" * 96 + "…"
+
+
+def test_the_sickness_chart_reads_its_values_at_the_points():
+    """The counties' lines and the country's dashed grey one; a value is read at a point
+    (a line is one mark), the country's points unseen."""
+    county = SimpleNamespace(
+        county="Troms",
+        points=[(2014, None, 6.7), (2015, None, None), (2016, None, 6.5)],
+        national=[(2014, None, 5.5), (2016, None, 5.4)],
+    )
+    spec = charts.council_sickness_chart([county], "Sykefravær: IA-rådet i Troms")
+    assert [(v["series"], v["year"], v["hover"]) for v in _rows(spec)] == [
+        ("Troms", 2014, "Troms 2014: 6,7 %"),
+        ("Troms", 2016, "Troms 2016: 6,5 %"),
+        ("Hele landet", 2014, "Hele landet 2014: 5,5 %"),
+        ("Hele landet", 2016, "Hele landet 2016: 5,4 %"),
+    ]
+    line, points = spec["layer"][0]["layer"]
+    assert "tooltip" not in line["encoding"] and points["encoding"]["tooltip"]["field"] == "hover"
+    dashes = spec["layer"][0]["encoding"]["strokeDash"]["scale"]
+    assert dict(zip(dashes["domain"], dashes["range"], strict=True))["Hele landet"] == [6, 4]
+
+
+def test_the_scatter_names_each_council_at_its_point():
+    points = [
+        SimpleNamespace(council="IA-rådet i Agder", county="Aust-Agder", sickness=5.9, goal_1=12),
+        SimpleNamespace(council="IA-rådet i Agder", county="Vest-Agder", sickness=5.8, goal_1=1234),
+        SimpleNamespace(council="IA-rådet i Oslo", county="Oslo", sickness=4.7, goal_1=11),
+        SimpleNamespace(council="IA-rådet i Troms", county="Troms", sickness=None, goal_1=3),
+    ]
+    spec = charts.sickness_activity_chart(points, "IA-rådene etter sykefravær, 2012")
+    rows = {v["name"]: v for v in _rows(spec)}
+    assert set(rows) == {"Agder (Aust-Agder)", "Agder (Vest-Agder)", "Oslo"}  # no figure: left out
+    assert rows["Agder (Vest-Agder)"]["hover"] == (
+        "Agder (Vest-Agder): sykefravær 5,8 %, 1\u00a0234 aktiviteter på delmål 1"
+    )
+    # Neighbours by sickness absence take turns above and below their points.
+    assert [rows[n]["above"] for n in ("Oslo", "Agder (Vest-Agder)", "Agder (Aust-Agder)")] == [
+        True,
+        False,
+        True,
+    ]
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == pytest.approx([4.6, 6.0])

@@ -10,6 +10,8 @@ escape what they show: a council's or a file's text is only cut to a length here
 
 from __future__ import annotations
 
+import math
+
 from ia_data.domain.formatting import day, kroner, number
 from ia_data.domain.rules import Status
 from ia_data.reporting.overview import OverviewRow
@@ -179,32 +181,28 @@ def _money_bars(title: str, labels: list[str], money: list, across: bool, height
             )
     names, amounts = ("y", "x") if across else ("x", "y")
     colours = {"Tildelt": ALLOCATED_COLOUR, "Brukt": SPENT_COLOUR}
-    if any(m.overspent for m in money):
+    overspent = any(m.overspent for m in money)
+    if overspent:
         colours[OVERSPENT] = OVERSPENT_COLOUR
     encoding = {
-        names: _names(labelAngle=0) if not across else _names(),
+        names: _names() if across else _names(labelAngle=0),
         f"{names}Offset": {"field": "pair", "type": "nominal", "sort": ["Tildelt", "Brukt"]},
         amounts: {"field": "kr", "type": "quantitative", "title": None, "axis": {"format": KRONER}},
     }
     mark_text = {"type": "text", "fontWeight": "bold", "color": OVERSPENT_COLOUR}
     mark_text.update({"align": "left", "dx": 4} if across else {"baseline": "bottom", "dy": -4})
-    return _figure(
-        title,
-        values,
-        [
-            {
-                "mark": "bar",
-                "encoding": {"color": _colours("series", colours), "tooltip": TOOLTIP},
-            },
+    layers = [
+        {"mark": "bar", "encoding": {"color": _colours("series", colours), "tooltip": TOOLTIP}}
+    ]
+    if overspent:  # (a layer of no rows has no extent, and Vega warns)
+        layers.append(
             {
                 "transform": [{"filter": "datum.mark !== ''"}],
                 "mark": mark_text,
                 "encoding": {"text": {"field": "mark", "type": "nominal"}},
-            },
-        ],
-        height,
-        encoding=encoding,
-    )
+            }
+        )
+    return _figure(title, values, layers, height, encoding=encoding)
 
 
 def _goal_bars(labels: list[str], goals: list[dict[int, int]], title: str, rows: int) -> dict:
@@ -214,7 +212,7 @@ def _goal_bars(labels: list[str], goals: list[dict[int, int]], title: str, rows:
             "name": label,
             "goal": f"Delmål {k}",
             "n": counts[k],
-            "hover": f"{label}: {counts[k]} aktiviteter på delmål {k}",
+            "hover": f"{label}: {number(counts[k])} aktiviteter på delmål {k}",
         }
         for label, counts in zip(labels, goals, strict=True)
         for k in (1, 2, 3)
@@ -226,7 +224,7 @@ def _goal_bars(labels: list[str], goals: list[dict[int, int]], title: str, rows:
             "field": "n",
             "type": "quantitative",
             "title": "Aktiviteter",
-            "axis": {"format": ",d"},
+            "axis": {"format": ",d", "tickMinStep": 1},
         },
         "color": _colours("goal", {f"Delmål {k}": c for k, c in GOAL_COLOURS.items()}),
         "tooltip": TOOLTIP,
@@ -343,9 +341,9 @@ def share_used_chart(rows) -> dict:
     names = list(dict.fromkeys(_short(r.council.name) for r in rows))
     years = sorted({str(r.year) for r in rows})
     layers = _cells("name", "column", top=True)
-    for layer in layers:
-        layer["encoding"]["x"]["sort"] = years
-        layer["encoding"]["y"]["sort"] = names
+    for layer in layers:  # every council and year, with or without a share (an empty cell)
+        layer["encoding"]["x"].update(sort=years, scale={"domain": years})
+        layer["encoding"]["y"].update(sort=names, scale={"domain": names})
     title = "Forbruk i prosent av tildelingen (rødt: over 100 %)"
     return _figure(title, values, layers, _height(len(names)), encoding={"tooltip": TOOLTIP})
 
@@ -445,15 +443,28 @@ def council_sickness_chart(counties: list, title: str) -> dict:
             "scale": {"zero": False},
             "axis": {"labelExpr": "format(datum.value, '.1f') + ' %'"},
         },
-        "color": _colours("series", colours),
+        "color": {**_colours("series", colours), "legend": {"symbolType": "stroke"}},
         "strokeDash": {
             "field": "series",
             "type": "nominal",
             "scale": {"domain": list(dashes), "range": list(dashes.values())},
         },  # one legend with the colour: the same field
-        "tooltip": TOOLTIP,
     }
-    layers = [{"mark": {"type": "line", "point": True, "strokeWidth": 3}}]
+    national = "datum.series === 'Hele landet'"
+    layers = [
+        # A line is one mark: the values are read at its points, the country's too (unseen).
+        {
+            "mark": "line",
+            "encoding": {"strokeWidth": {"condition": {"test": national, "value": 2}, "value": 3}},
+        },
+        {
+            "mark": {"type": "point", "filled": True, "size": 50},
+            "encoding": {
+                "opacity": {"condition": {"test": national, "value": 0}, "value": 1},
+                "tooltip": TOOLTIP,
+            },
+        },
+    ]
     return _figure(safe_text(title), values, layers, 320, encoding=encoding)
 
 
@@ -479,7 +490,10 @@ def sickness_activity_chart(points, title: str) -> dict:
     for p, rank in zip(shown, ranks, strict=True):
         county = "" if p.county in p.council else f" ({safe_text(p.county)})"
         name = _short(p.council) + county
-        hover = f"{name}: sykefravær {number(p.sickness, 1)} %, {p.goal_1} aktiviteter på delmål 1"
+        hover = (
+            f"{name}: sykefravær {number(p.sickness, 1)} %, {number(p.goal_1)} aktiviteter "
+            "på delmål 1"
+        )
         # Neighbours by sickness absence take turns above and below their points.
         values.append(
             {"name": name, "sickness": p.sickness, "goal_1": p.goal_1, "above": rank % 2 == 0,
@@ -490,7 +504,8 @@ def sickness_activity_chart(points, title: str) -> dict:
             "field": "sickness",
             "type": "quantitative",
             "title": "Sykefravær (%)",
-            "scale": {"zero": False, "padding": 30},
+            # A tenth of a percentage point of room on each side, for the names at the edges.
+            "scale": {"zero": False, "nice": False, "domain": _tenths_around(shown)},
             "axis": {"labelExpr": "format(datum.value, '.1f') + ' %'", "labelOverlap": True},
         },
         "y": {
@@ -498,6 +513,7 @@ def sickness_activity_chart(points, title: str) -> dict:
             "type": "quantitative",
             "title": "Aktiviteter på delmål 1",
             "scale": {"zero": True},
+            "axis": {"format": ",d", "tickMinStep": 1},
         },
     }
     label = {"type": "text", "fontSize": 12}
@@ -518,6 +534,13 @@ def sickness_activity_chart(points, title: str) -> dict:
         },
     ]
     return _figure(safe_text(title), values, layers, 460, encoding=encoding)
+
+
+def _tenths_around(points) -> list[float]:
+    """From a tenth below the lowest sickness absence to a tenth above the highest, each
+    on a tenth."""
+    values = [p.sickness for p in points] or [0.0]
+    return [math.floor(min(values) * 10) / 10 - 0.1, math.ceil(max(values) * 10) / 10 + 0.1]
 
 
 def _ranks(values: list[float]) -> list[int]:
