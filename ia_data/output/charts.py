@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from ia_data.domain.formatting import day, kroner, number
+from ia_data.domain.formatting import day, kroner, number, percent
 from ia_data.domain.rules import Status
 from ia_data.reporting.overview import OverviewRow
 
@@ -95,10 +95,12 @@ def _height(rows: int) -> int:
     return max(280, 28 * rows + 80)
 
 
-def _figure(title: str, values: list[dict], layers: list[dict], height: int, **shared) -> dict:
-    """A figure: ``layers`` of marks over the same rows (``values``), with what the layers
-    share (``shared``: their encoding, say); the legend above the plot, in the order of the
-    bars (a legend below covers the axis)."""
+def _figure(
+    title: str, values: list[dict], layers: list[dict], height: int, encoding: dict
+) -> dict:
+    """A figure: ``layers`` of marks over the same rows (``values``) and with the same
+    ``encoding``; the legend above the plot, in the order of the bars (a legend below
+    covers the axis)."""
     return {
         "title": title,
         "height": height,
@@ -110,7 +112,7 @@ def _figure(title: str, values: list[dict], layers: list[dict], height: int, **s
         },
         # The rows inside the layer (not at the top, where Streamlit would turn them into a
         # table and back): the specification is the whole figure.
-        "layer": [{"data": {"values": values}, **shared, "layer": layers}],
+        "layer": [{"data": {"values": values}, "encoding": encoding, "layer": layers}],
     }
 
 
@@ -119,28 +121,30 @@ def _names(field: str = "name", **axis) -> dict:
     return {"field": field, "type": "nominal", "sort": None, "title": None, "axis": axis}
 
 
-def _colours(field: str, colours: dict, legend: bool = True) -> dict:
+def _colours(field: str, colours: dict) -> dict:
     """Colour by ``field``, each value (a key of ``colours``) in its colour, in that order."""
     scale = {"domain": list(colours), "range": list(colours.values())}
-    return {
-        "field": field,
-        "type": "nominal",
-        "scale": scale,
-        **({} if legend else {"legend": None}),
-    }
+    return {"field": field, "type": "nominal", "scale": scale}
 
 
 TOOLTIP = {"field": "hover", "type": "nominal"}  # a row's ``hover`` text
 
 
-def _cells(rows_field: str, columns_field: str, *, top: bool = False) -> list[dict]:
+def _cells(
+    rows_field: str, columns_field: str, *, top: bool = False, columns=None, rows=None
+) -> list[dict]:
     """Coloured cells with a text in each (the rows' ``fill``, ``ink`` and ``text``), the
-    cells apart: the layers of a table of statuses or shares."""
+    cells apart: the layers of a table of statuses or shares. ``columns`` and ``rows``,
+    where given, are all the columns and rows in their order, a cell or not (else those
+    of the cells, in the cells' order)."""
     columns_axis = {"orient": "top"} if top else {}
     shared = {
         "x": _names(columns_field, labelAngle=0, **columns_axis),
         "y": _names(rows_field),
     }
+    for channel, order in (("x", columns), ("y", rows)):
+        if order is not None:
+            shared[channel].update(sort=order, scale={"domain": order})
     return [
         {
             "mark": {"type": "rect", "stroke": "white", "strokeWidth": 3},
@@ -295,9 +299,7 @@ def deadline_chart(rows) -> dict:
     values.sort(key=lambda v: rank[v["name"]])  # the rows in the councils' order
     tooltip = [{"field": k, "type": "nominal"} for k in ("IA-råd", "Periode", "Status")]
     tooltip += [{"field": k, "type": "nominal"} for k in ("Frist", "Innsendt")]
-    layers = _cells("name", "column", top=True)
-    layers[0]["encoding"]["x"]["sort"] = [label for *_, label in labels]
-    layers[1]["encoding"]["x"]["sort"] = [label for *_, label in labels]
+    layers = _cells("name", "column", top=True, columns=[label for *_, label in labels])
     title = "Rapportstatus per IA-råd og periode (pek på en celle for datoene)"
     return _figure(title, values, layers, _height(len(names)), encoding={"tooltip": tooltip})
 
@@ -333,17 +335,15 @@ def share_used_chart(rows) -> dict:
             continue
         name, share = _short(r.council.name), r.share_used * 100
         fill = _share_colour(share)
-        hover = f"{name}, {r.year}: {number(share, 1)} % av tildelingen brukt"
+        hover = f"{name}, {r.year}: {percent(r.share_used)} av tildelingen brukt"
         values.append(
             {"name": name, "column": str(r.year), "fill": fill, "ink": ink(fill),
              "text": f"{share:.0f} %", "hover": hover}
         )  # fmt: skip
     names = list(dict.fromkeys(_short(r.council.name) for r in rows))
     years = sorted({str(r.year) for r in rows})
-    layers = _cells("name", "column", top=True)
-    for layer in layers:  # every council and year, with or without a share (an empty cell)
-        layer["encoding"]["x"].update(sort=years, scale={"domain": years})
-        layer["encoding"]["y"].update(sort=names, scale={"domain": names})
+    # Every council and year, with or without a share (an empty cell).
+    layers = _cells("name", "column", top=True, columns=years, rows=names)
     title = "Forbruk i prosent av tildelingen (rødt: over 100 %)"
     return _figure(title, values, layers, _height(len(names)), encoding={"tooltip": TOOLTIP})
 
@@ -373,18 +373,15 @@ def spend_by_type_chart(spend, councils, types: list[str]) -> dict:
     """Spent per council, stacked by activity type."""
     cells = {(s.council_id, s.type): s.spent_ore for s in spend}
     kinds = [safe_text(kind) for kind in types]
-    values = [
-        {
-            "name": _short(c.name),
-            "type": kinds[i],
-            "order": i,
-            "kr": cells.get((c.id, kind), 0) / 100,
-            "hover": f"{_short(c.name)}: {kroner(cells.get((c.id, kind), 0))} på "
-            f"{safe_text(kind.lower())}",
-        }
-        for c in councils
-        for i, kind in enumerate(types)
-    ]
+    values = []
+    for c in councils:
+        name = _short(c.name)
+        for i, kind in enumerate(types):
+            ore = cells.get((c.id, kind), 0)
+            hover = f"{name}: {kroner(ore)} på {safe_text(kind.lower())}"
+            values.append(
+                {"name": name, "type": kinds[i], "order": i, "kr": ore / 100, "hover": hover}
+            )
     colours = {kind: TYPE_COLOURS[i % len(TYPE_COLOURS)] for i, kind in enumerate(kinds)}
     encoding = {
         "y": _names(),
