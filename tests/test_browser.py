@@ -292,6 +292,13 @@ def test_upload_through_the_file_chooser_then_the_overview_and_its_xlsx(empty_se
     cells = row.locator("td").all_inner_texts()
     assert cells[:7] == ["IA-rådet i Nordland", "Nordland", "2015", "400000", "regel",
                          "437250", "-37250"]  # fmt: skip
+    # The money chart as Vega draws it: Nordland's spent bar marked as over its grant, the
+    # axis in Norwegian kroner (a no-break space between thousands, «kr» after).
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    chart.locator("svg.marks").wait_for(state="attached")
+    drawn = chart.locator("svg.marks text").all_text_contents()
+    assert "⚠ over" in drawn
+    assert "400\u00a0000\u00a0kr" in drawn
 
     # The XLSX download holds the same numbers, as number cells.
     with page.expect_download() as download:
