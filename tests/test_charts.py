@@ -14,10 +14,6 @@ from ia_data.domain.rules import DeadlineStatus, Status
 from ia_data.output import charts
 
 
-def _rows(spec: dict) -> list[dict]:
-    return spec["layer"][0]["data"]["values"]
-
-
 def _council(name: str, id_: int = 1):
     return SimpleNamespace(name=name, id=id_)
 
@@ -39,7 +35,7 @@ def test_the_money_chart_marks_overspending_by_name_sign_and_colour():
         _money("IA-rådet i Oslo", None, 0),
     ]
     spec = charts.money_chart(rows)
-    values = _rows(spec)
+    values = charts.rows_of(spec)
     nordland = [v for v in values if v["name"] == "Nordland"]
     assert [(v["pair"], v["series"], v["kr"], v["mark"]) for v in nordland] == [
         ("Tildelt", "Tildelt", 400_000.0, ""),
@@ -71,7 +67,7 @@ def test_numbers_are_written_the_norwegian_way():
         "\u00a0",
         ["", "\u00a0kr"],
     )
-    assert [(v["goal"], v["n"]) for v in _rows(spec)] == [
+    assert [(v["goal"], v["n"]) for v in charts.rows_of(spec)] == [
         ("Delmål 1", 3),
         ("Delmål 2", 0),
         ("Delmål 3", 1),
@@ -96,7 +92,7 @@ def test_the_deadline_chart_has_a_sign_and_the_dates_in_each_cell():
         _deadline_row("IA-rådet i Oslo", "2012 H1", 2012, h1, DeadlineStatus(Status.ON_TIME)),
     ]
     spec = charts.deadline_chart(rows)
-    cells = {(v["name"], v["column"]): v for v in _rows(spec)}
+    cells = {(v["name"], v["column"]): v for v in charts.rows_of(spec)}
     assert cells["Troms", "2012 H2"]["text"] == "+13"
     assert cells["Troms", "2012 H2"]["Status"] == "Levert for sent (+13 dager)"
     assert (cells["Troms", "2012 H2"]["Frist"], cells["Troms", "2012 H2"]["Innsendt"]) == (
@@ -108,7 +104,7 @@ def test_the_deadline_chart_has_a_sign_and_the_dates_in_each_cell():
     assert cells["Oslo", "2012 H1"]["fill"] == charts.STATUS_COLOURS[Status.ON_TIME]
     # Columns in time order, rows in the councils' order.
     assert spec["layer"][0]["layer"][0]["encoding"]["x"]["sort"] == ["2012 H1", "2012 H2"]
-    assert [v["name"] for v in _rows(spec)] == ["Troms", "Troms", "Oslo"]
+    assert [v["name"] for v in charts.rows_of(spec)] == ["Troms", "Troms", "Oslo"]
 
 
 def _contrast(a: str, b: str) -> float:
@@ -142,7 +138,7 @@ def test_the_share_used_is_blue_up_to_100_percent_and_red_above():
         SimpleNamespace(council=_council("IA-rådet i Troms"), year=2015, share_used=None),
     ]
     spec = charts.share_used_chart(rows)
-    cells = {v["name"]: v for v in _rows(spec)}
+    cells = {v["name"]: v for v in charts.rows_of(spec)}
     assert set(cells) == {"Nordland", "Oslo"}  # no grant, no share: an empty cell
     rows_shown = spec["layer"][0]["layer"][0]["encoding"]["y"]["scale"]["domain"]
     assert rows_shown == ["Nordland", "Oslo", "Troms"]  # … in a row of its own all the same
@@ -157,7 +153,7 @@ def test_the_share_used_is_blue_up_to_100_percent_and_red_above():
 def test_a_long_name_is_cut_and_kept_as_text():
     name = "<b>" + "x" * 200
     spec = charts.breakdown_chart([SimpleNamespace(key=name, goals={1: 1, 2: 0, 3: 0})], name)
-    assert {v["name"] for v in _rows(spec)} == {"<b>" + "x" * 96 + "…"}
+    assert {v["name"] for v in charts.rows_of(spec)} == {"<b>" + "x" * 96 + "…"}
     assert spec["title"] == "<b>" + "x" * 96 + "…"
 
 
@@ -170,7 +166,7 @@ def test_the_sickness_chart_reads_its_values_at_the_points():
         national=[(2014, None, 5.5), (2016, None, 5.4)],
     )
     spec = charts.council_sickness_chart([county], "Sykefravær: IA-rådet i Troms")
-    assert [(v["series"], v["year"], v["hover"]) for v in _rows(spec)] == [
+    assert [(v["series"], v["year"], v["hover"]) for v in charts.rows_of(spec)] == [
         ("Troms", 2014, "Troms 2014: 6,7 %"),
         ("Troms", 2016, "Troms 2016: 6,5 %"),
         ("Hele landet", 2014, "Hele landet 2014: 5,5 %"),
@@ -190,7 +186,7 @@ def test_the_scatter_names_each_council_at_its_point():
         SimpleNamespace(council="IA-rådet i Troms", county="Troms", sickness=None, goal_1=3),
     ]
     spec = charts.sickness_activity_chart(points, "IA-rådene etter sykefravær, 2012")
-    rows = {v["name"]: v for v in _rows(spec)}
+    rows = {v["name"]: v for v in charts.rows_of(spec)}
     assert set(rows) == {"Agder (Aust-Agder)", "Agder (Vest-Agder)", "Oslo"}  # no figure: left out
     assert rows["Agder (Vest-Agder)"]["hover"] == (
         "Agder (Vest-Agder): sykefravær 5,8 %, 1\u00a0234 aktiviteter på delmål 1"

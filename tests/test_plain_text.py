@@ -18,6 +18,7 @@ from sqlmodel import Session
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR, Actor
 from ia_data.domain.kinds import ImportStatus
+from ia_data.output.charts import rows_of
 from ia_data.storage import db, store
 from ia_data.storage.register import councils
 
@@ -166,16 +167,11 @@ def test_the_answers_are_escaped_and_keep_their_line_breaks(app_on, hostile_url)
     assert any(f"Møte {HOSTILE}" in set(f.get("Møtetype", [])) for f in frames)
 
 
-def _rows(spec: dict) -> list[dict]:
-    """A figure's rows (``charts._figure`` keeps them in its one outer layer)."""
-    return spec["layer"][0]["data"]["values"]
-
-
 def test_the_sector_in_a_figure_is_text(app_on, hostile_url):
     """The sector is a name on the figure's axis as it stands in the file, cut to 100
     characters (Vega draws it as text; no link, address or image in the figure)."""
     at = app_on(hostile_url, page="views/aktiviteter.py", ar="2015")
-    names = {row.get("name") for spec in figures(at) for row in _rows(spec)}
+    names = {row.get("name") for spec in figures(at) for row in rows_of(spec)}
     assert f"Sektor {HOSTILE}"[:99] + "…" in names
     _assert_plain(at)
 

@@ -19,6 +19,7 @@ from statsfiles import store_directly
 
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
+from ia_data.output.charts import rows_of
 from ia_data.output.exports import overview_export, table_export
 from ia_data.storage import db
 from ia_data.storage.models import StatSeries, StatValue
@@ -121,7 +122,7 @@ def test_aktiviteter_places_each_council_by_sickness_and_sub_goal_1(app_on, seed
     titles = [m.value for m in at.markdown]
     assert "**IA-rådene etter sykefravær og aktiviteter på delmål 1, 2012**" in titles
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    rows = [s["layer"][0]["data"]["values"] for s in specs]
+    rows = [rows_of(spec) for spec in specs]
     (scatter,) = [r for r in rows if r and "sickness" in r[0]]
     points = {row["name"]: row["sickness"] for row in scatter}
     assert points["Østfold"] == 6.5 and points["Finnmark"] == 6.5

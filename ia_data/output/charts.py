@@ -116,6 +116,11 @@ def _figure(
     }
 
 
+def rows_of(figure: dict) -> list[dict]:
+    """The rows a figure draws (as ``_figure`` keeps them)."""
+    return figure["layer"][0]["data"]["values"]
+
+
 def _names(field: str = "name", **axis) -> dict:
     """A nominal axis of names (or years) in the rows' order, without a title."""
     return {"field": field, "type": "nominal", "sort": None, "title": None, "axis": axis}
