@@ -18,6 +18,7 @@ from pages import SIGN_IN_ONLY, open_titles
 from sqlmodel import Session
 
 import ui
+from ia_data.domain import formatting as fmt
 from ia_data.domain.access import OutsideScope
 from ia_data.storage import db
 from ia_data.storage.register import councils
@@ -329,7 +330,7 @@ def test_kept_widget_values_that_no_longer_fit_are_reset(app_on, seeded_url):
     at.session_state["f_to"] = 1
     at.switch_page("views/rad.py").run()
     _works(at, "Råd")
-    assert at.date_input(key="f_as_of").value == date.today()
+    assert at.date_input(key="f_as_of").value == fmt.today()
     assert at.selectbox(key="f_council").value is None
     at.switch_page("views/frister.py").run()
     _works(at, "Frister")

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from conftest import SAMPLE_REGISTER
 
 from ia_data.demo import SAMPLE_DIR
+from ia_data.domain import formatting as fmt
 from ia_data.domain.access import OPERATOR
 from ia_data.storage import db
 from ia_data.storage.store import import_file
@@ -33,7 +34,7 @@ def test_defaults_to_the_latest_year_with_data(app_on, seeded_url):
     at = app_on(seeded_url)
     assert not at.exception
     assert at.selectbox(key="f_year").value == 2016
-    assert at.date_input(key="f_as_of").value == date.today()
+    assert at.date_input(key="f_as_of").value == fmt.today()
     assert len(_table(at)) == 18
 
 

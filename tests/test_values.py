@@ -3,7 +3,7 @@ message a secretariat reads after the «kolonne …:» part of the line."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given
@@ -443,3 +443,22 @@ def test_the_quick_ways_write_norwegian_numbers_and_dates():
     ) == ("-0,50 kr", "1\u00a0000 kr", "7,00")
     assert (fmt.number(-1_234_567), fmt.number(5, 1)) == ("-1\u00a0234\u00a0567", "5,0")
     assert (fmt.day(date(2012, 9, 1)), fmt.day(date(5, 1, 2))) == ("01.09.2012", "02.01.0005")
+
+
+@pytest.mark.parametrize(
+    "expected,utc",
+    [
+        (date(2026, 12, 6), datetime(2026, 12, 6, 22, 59)),
+        (date(2026, 12, 7), datetime(2026, 12, 6, 23, 0)),  # winter: Oslo is UTC+1
+        (date(2026, 7, 1), datetime(2026, 6, 30, 22, 0)),  # summer: UTC+2
+        (date(2026, 6, 30), datetime(2026, 6, 30, 21, 59)),
+    ],
+)
+def test_today_is_the_day_in_norway_whatever_the_servers_clock_zone(monkeypatch, expected, utc):
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return utc.replace(tzinfo=UTC).astimezone(tz)
+
+    monkeypatch.setattr(fmt, "datetime", Clock)
+    assert expected == fmt.today()

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 import streamlit as st
 
+from ia_data.domain import formatting as fmt
 from ia_data.reporting.council import council_register, councils_outside
 from ui.data import read
 from ui.links import (
@@ -131,7 +132,7 @@ def year_filter(options: list[int], default: int) -> int:
 
 def as_of_filter() -> date:
     """The as-of date (default today), kept in ``?per=ÅÅÅÅ-MM-DD``."""
-    today = min(max(date.today(), DATE_MIN), DATE_MAX)
+    today = min(max(fmt.today(), DATE_MIN), DATE_MAX)
     kept = st.session_state.get("f_as_of")
     if not isinstance(kept, date) or not DATE_MIN <= kept <= DATE_MAX:
         st.session_state.f_as_of = date_param("per") or _kept("as_of") or today

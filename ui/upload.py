@@ -5,10 +5,10 @@ confirm in its own transaction, as uploaded by the visitor."""
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 import streamlit as st
 
+from ia_data.domain.formatting import today
 from ia_data.ingest import worker
 from ia_data.reporting import uploads as up
 from ia_data.reporting.deviations import file_deviations, warning_text
@@ -43,10 +43,10 @@ def check_upload(file_name: str, data: bytes) -> up.Preview:
             found = read(file_deviations, parsed=result.parsed, rules=in_force, cache=False)
             for deviation in found:
                 result.parsed.warn(warning_text(deviation))
-        shown = up.preview(result, in_force, date.today())
+        shown = up.preview(result, in_force, today())
     except Exception:
         logging.exception("Kontroll av %s feilet", file_name)
-        shown = up.preview(up.failed_result(file_name, data), in_force, date.today())
+        shown = up.preview(up.failed_result(file_name, data), in_force, today())
     checks[digest] = (version, shown)
     return shown
 

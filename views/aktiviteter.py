@@ -3,8 +3,6 @@ councils have nothing on a sub-goal, and a searchable list of every activity."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 import ui
@@ -78,7 +76,7 @@ asked = ui.filters.year_filters(years, goal=True)
 year, _, goal, approved_only = asked
 council_ids = ui.filters.council_filter_for([year])
 scoped = asked.query(council_ids)  # as every query of the page takes them
-coverage_rows = ui.data.read(overview, rules=rules, as_of=date.today(), goal=None, **scoped)
+coverage_rows = ui.data.read(overview, rules=rules, as_of=fmt.today(), goal=None, **scoped)
 ui.review.approved_note(approved_only)
 if not coverage_rows:
     st.info(TEXT["no_rows"])

@@ -7,7 +7,6 @@ shown as it words it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import partial
 
 import streamlit as st
@@ -102,7 +101,7 @@ def _figure(value) -> str:
 
 
 rules = ui.data.rules()
-today = fmt.local(datetime.now(UTC)).date()  # in Oslo
+today = fmt.today()
 st.title(TEXT["title"])
 st.caption(TEXT["intro"])
 ui.review.take_action()

@@ -5,7 +5,7 @@ delivered at all (``IA_SMTP_URL``) is said at the top."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import streamlit as st
 
@@ -53,7 +53,7 @@ TEXT = {
 LIMIT = 500  # messages of the outbox shown
 
 rules = ui.data.rules()
-today = fmt.local(datetime.now(UTC)).date()  # in Oslo
+today = fmt.today()
 st.title(TEXT["title"])
 st.caption(TEXT["intro"])
 message = st.session_state.pop("varsler_message", None)

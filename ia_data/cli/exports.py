@@ -14,6 +14,7 @@ from ia_data.cli.parser import command, one_of
 from ia_data.cli.terminal import check_out, visible, write_out
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.errors import UsageError
+from ia_data.domain.formatting import today
 from ia_data.output import exports
 from ia_data.output.compiled import compiled_report
 from ia_data.output.plan_template import build_plan_template
@@ -91,7 +92,7 @@ def cmd_export(args) -> int:
         raise UsageError("den samlede rapporten finnes som xlsx eller pdf (--format xlsx|pdf)")
     if args.table != "compiled" and file_format == "pdf":
         raise UsageError("bare den samlede rapporten (compiled) finnes som pdf")
-    as_of = args.as_of or date.today()
+    as_of = args.as_of or today()
     check_out(args.out)
     engine = open_engine(args, read_only=True)
     with Session(engine) as session:

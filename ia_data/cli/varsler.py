@@ -8,8 +8,6 @@ sent, and that is said (exit status 0)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlmodel import Session
 
 from ia_data import settings
@@ -17,7 +15,7 @@ from ia_data.cli.common import demo_guard, open_engine
 from ia_data.cli.exports import _date
 from ia_data.cli.parser import command, one_of
 from ia_data.cli.terminal import say, visible
-from ia_data.domain.formatting import local
+from ia_data.domain.formatting import local, today
 from ia_data.domain.kinds import OutboxState
 from ia_data.notices.deliver import DeliveryReport, deliver
 from ia_data.notices.outbox import outbox_rows
@@ -61,7 +59,7 @@ def cmd_varsler(args) -> int:
         return _list(args)
     found = settings.current()
     engine = open_engine(args, read_only=args.dry_run)
-    as_of = args.as_of or local(datetime.now(UTC)).date()
+    as_of = args.as_of or today()
     run = run_daily(engine, found, found.rules(), as_of, dry_run=args.dry_run)
     if args.dry_run:
         for notice in run.notices:

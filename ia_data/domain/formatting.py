@@ -3,7 +3,7 @@ through Babel. Exports write real numbers and dates instead."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -18,6 +18,12 @@ def local(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment
     return moment.astimezone(TIMEZONE).replace(tzinfo=None)
+
+
+def today() -> date:
+    """Today's date in Norway, whatever the server's clock zone: «today» on a page, in a
+    message and in a default is the Norwegian day (from 23:00 or 22:00 UTC, tomorrow's)."""
+    return local(datetime.now(UTC)).date()
 
 
 # Babel's Norwegian numbers: «-», a no-break space between groups of three, a decimal

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
 
-from ia_data.domain import limits
+from ia_data.domain import formatting, limits
 from ia_data.domain import values as V
 from ia_data.domain.kinds import ActivityStatus, UploadKind
 from ia_data.domain.limits import COMMENT_TEXT, MAX_NUMBER, SHORT_TEXT
@@ -96,7 +96,7 @@ def parse_workbook(
     today: date | None = None,
 ) -> ParsedWorkbook:
     """Read and validate a report or allocation workbook; every problem is in the result.
-    (``today``: a submitted date after it is an error; by default the clock's date.)"""
+    (``today``: a submitted date after it is an error; by default today in Norway.)"""
     try:
         book = read_workbook(data, file_name, _WANTED)
     except WorkbookError as exc:
@@ -117,7 +117,7 @@ def parse_workbook(
                 sheet = book.read_sheet(sheets["Handlingsplan"])
                 parse_plan(sheet, result, councils, rules, _table_rows)
             return result
-        _parse_report(book, sheets, result, councils, rules, today or date.today())
+        _parse_report(book, sheets, result, councils, rules, today or formatting.today())
         return result
     except WorkbookError as exc:
         result = ParsedWorkbook()
