@@ -154,3 +154,57 @@ def test_a_turn_inside_a_turn_keeps_the_one_it_has(timed):
             assert server._held.turn
         assert server._held.turn
     assert ([], 1, False) == (timed.waits, timed.released, timed.kept)
+
+
+class _Watched(threading.Event):
+    """The warm-up's imports, saying when a run has begun to wait for them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = threading.Event()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.asked.set()
+        return super().wait(timeout)
+
+
+@pytest.fixture
+def warming(monkeypatch):
+    """A server whose warm-up has begun and is importing."""
+    started, imported = threading.Event(), _Watched()
+    started.set()
+    monkeypatch.setattr(server, "_warming", started)
+    monkeypatch.setattr(server, "_imported", imported)
+    return imported
+
+
+def test_a_run_waits_for_the_warm_ups_imports(warming, signalled):
+    """Two threads importing SQLAlchemy at once left a half-made module in both (and a
+    server that failed every run after): the first visitor's run waits for the imports."""
+    log: list[str] = []
+
+    def visitor():
+        with server.turn():
+            log.append("run")
+
+    waiting = _beside(visitor)
+    assert warming.asked.wait(5)  # the run is waiting for the imports
+    assert not signalled.asked.is_set() and [] == log  # and has not even asked for a turn
+    warming.set()  # the imports are done
+    waiting.join(5)
+    assert ["run"] == log
+
+
+def test_the_imports_let_runs_in_when_they_fail(warming):
+    with pytest.raises(ImportError), server._imports_then_runs():
+        raise ImportError("cannot import name 'AdaptedConnection'")
+    assert warming.is_set()  # the runs do the imports themselves
+
+
+def test_without_a_warm_up_a_run_does_not_wait(monkeypatch, timed):
+    """Under AppTest (no server, no warm-up) a run waits for no imports."""
+    monkeypatch.setattr(server, "_warming", threading.Event())
+    monkeypatch.setattr(server, "_imported", _Watched())
+    with server.turn():
+        assert server._held.turn
+    assert not server._imported.asked.is_set()

@@ -25,6 +25,13 @@ def ensure_demo_data() -> None:
     _first_start(on_a_page=True)
 
 
+def import_seeding() -> None:
+    """The demo's seeding (and openpyxl with it) imported now on a demo database, by the
+    server's warm-up before any visitor's run may import it too (``ui.server``)."""
+    if is_demo():
+        import ia_data.demo.seed  # noqa: F401
+
+
 def start_demo_data() -> None:
     """At the server's start (``ui.server``): as ``ensure_demo_data``, outside a page's run
     (no progress drawn); the older years, as there, once the first page is drawn (loading

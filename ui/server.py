@@ -7,7 +7,8 @@ so that a newcomer sees Oversikt within seconds of the first request, not after 
 and 141 workbooks. Nothing here may stop the server: a failure is logged, and the first
 visitor's run tries again.
 
-While it serves, ``turn`` lets visitors' runs in one at a time."""
+While it serves, ``turn`` lets visitors' runs in one at a time, once the warm-up's imports
+are done."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ _log = logging.getLogger(__name__)
 async def warm_up(app):
     """The lifespan: the warm-up in a thread of its own, so that the server answers at once
     (the browser fetches the page's scripts meanwhile). A visitor's run that comes first
-    waits only for what it needs: an import under way, the demo data's lock."""
+    waits for the warm-up's imports (``turn``), then only for what it needs: the demo data's
+    lock."""
+    _warming.set()
     threading.Thread(target=_warm, name="oppvarming", daemon=True).start()
     yield
 
@@ -33,26 +36,53 @@ async def warm_up(app):
 def _warm() -> None:
     started = time.perf_counter()
     try:
-        # The libraries live as long as the server: loaded with the cycle collector paused
-        # and then set aside from its walks (``loading_for_good``).
-        with loading_for_good():
-            # pandas and the tables' Styler (with Jinja2): now, not in the first visitor's run
-            import pandas.io.formats.style
-            from sqlalchemy.orm import configure_mappers
+        # Visitors' runs wait for what is imported here (``turn``), done or failed.
+        with _imports_then_runs():
+            # The libraries live as long as the server: loaded with the cycle collector
+            # paused and then set aside from its walks (``loading_for_good``).
+            with loading_for_good():
+                # pandas and the tables' Styler (with Jinja2): now, not in the first run
+                import pandas.io.formats.style
+                from sqlalchemy.orm import configure_mappers
 
-            import ui
+                import ui
 
-            ui.import_all()
-            # What the first page would otherwise do once, for everyone after it too: the
-            # models' mappers set up and a Styler drawn.
-            configure_mappers()
-            pandas.DataFrame({"kr": [1.5]}).style.format(str).to_html()
-
+                ui.import_all()
+                ui.demo.import_seeding()
+                # What the first page would otherwise do once, for everyone after it too:
+                # the models' mappers set up and a Styler drawn.
+                configure_mappers()
+                pandas.DataFrame({"kr": [1.5]}).style.format(str).to_html()
+            # The database opened (on SQLite made or upgraded, with Alembic imported)
+            ui.data.data_version()
         ui.demo.start_demo_data()
-        ui.data.data_version()  # the database opened (and on SQLite made or upgraded)
     except Exception:
         _log.exception("Oppvarmingen før første besøk feilet; første besøk gjør det selv")
     _log.info("Klar til første besøk etter %.1f s", time.perf_counter() - started)
+
+
+# A package whose modules import each other (SQLAlchemy's) imported by two threads at once
+# can leave one of them a half-made module: «cannot import name 'AdaptedConnection' from
+# partially initialized module 'sqlalchemy.engine'», in the warm-up and in the first
+# visitor's run alike, and a server that then failed every run. So no run imports beside the
+# warm-up: a visitor's run that comes while it imports waits until it is done (it would wait
+# as long for the same imports in its own run).
+_warming = threading.Event()  # the server's warm-up has begun (never under AppTest)
+_imported = threading.Event()  # and its imports are done, or failed
+IMPORTS_AT_MOST = 120.0  # seconds a run waits for them, should an import hang
+
+
+@contextmanager
+def _imports_then_runs():
+    try:
+        yield
+    finally:
+        _imported.set()
+
+
+def _after_the_imports() -> None:
+    if _warming.is_set() and not _imported.wait(IMPORTS_AT_MOST):
+        _log.warning("Oppvarmingens importer var ikke ferdige etter %.0f s", IMPORTS_AT_MOST)
 
 
 # --- visitors' runs, one at a time ---------------------------------------------------
@@ -78,6 +108,7 @@ def turn():
     if getattr(_held, "turn", False):
         yield
         return
+    _after_the_imports()
     _held.until = time.monotonic() + WAIT_FOR_A_TURN
     _held.turn = _turns.acquire(timeout=WAIT_FOR_A_TURN)
     try:
