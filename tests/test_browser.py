@@ -612,6 +612,7 @@ def test_no_table_offers_its_own_english_csv(pages_server, page):
     text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
     header, first = text.splitlines()[:2]
     assert header.startswith("IA-råd;") and ";" in first
+    assert "Forbruk (%)" in header.split(";"), header
     assert "." not in first.split(";")[header.split(";").index("Forbruk (%)")]
     _no_failure(page)
 
