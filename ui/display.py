@@ -187,12 +187,13 @@ def show_table(
     flagged = {c.name: c for c in table.columns if c.flagged} | {c.name: c for c in flags}
     alerted = {c.name: c for c in alerts}
     barred = {c.name for c in bars}
-    styler = frame.style
+    texts = {
+        c.name: _text(kinds[c.name], c, frame[c.name], c.name in barred) for c in table.columns
+    }
+    # Every column's format in one call (one call per column cost Råd's 70 columns 30 ms).
+    styler = frame.style.format({name: text for name, text in texts.items() if text})
     for j, column in enumerate(table.columns):
-        name, kind = column.name, kinds[column.name]
-        text = _text(kind, column, frame[name], name in barred)
-        if text is not None:
-            styler = styler.format(text, subset=[name])
+        name, kind, text = column.name, kinds[column.name], texts[column.name]
         if kind is Kind.STATUS:
             styler = styler.map(status_style, subset=[name])
         judged = flagged.get(name) or alerted.get(name)
