@@ -37,7 +37,7 @@ def _warm() -> None:
     started = time.perf_counter()
     try:
         # Visitors' runs wait for what is imported here (``turn``), done or failed.
-        with _imports_then_runs():
+        try:
             # The libraries live as long as the server: loaded with the cycle collector
             # paused and then set aside from its walks (``loading_for_good``).
             with loading_for_good():
@@ -55,6 +55,8 @@ def _warm() -> None:
                 pandas.DataFrame({"kr": [1.5]}).style.format(str).to_html()
             # The database opened (on SQLite made or upgraded, with Alembic imported)
             ui.data.data_version()
+        finally:
+            _imported.set()
         ui.demo.start_demo_data()
     except Exception:
         _log.exception("Oppvarmingen før første besøk feilet; første besøk gjør det selv")
@@ -70,14 +72,6 @@ def _warm() -> None:
 _warming = threading.Event()  # the server's warm-up has begun (never under AppTest)
 _imported = threading.Event()  # and its imports are done, or failed
 IMPORTS_AT_MOST = 120.0  # seconds a run waits for them, should an import hang
-
-
-@contextmanager
-def _imports_then_runs():
-    try:
-        yield
-    finally:
-        _imported.set()
 
 
 def _after_the_imports() -> None:
