@@ -74,15 +74,20 @@ def status_mark(status) -> str:
     return STATUS_MARKS[status.status]
 
 
+def _rgb(colour: str) -> list[int]:
+    """``#rrggbb`` as its red, green and blue, 0–255."""
+    return [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+
+
 def ink(background: str) -> str:
     """Black or white, whichever stands out more against ``background`` (``#rrggbb``), by
     the contrast ratio of WCAG 2."""
 
-    def channel(hex_pair: str) -> float:
-        c = int(hex_pair, 16) / 255
+    def channel(value: int) -> float:
+        c = value / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (channel(background[i : i + 2]) for i in (1, 3, 5))
+    r, g, b = (channel(v) for v in _rgb(background))
     luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
     return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
 
@@ -170,12 +175,13 @@ def _money_bars(title: str, labels: list[str], money: list, across: bool, height
     """Allocated and spent side by side for each label (``MoneyFigures`` rows), spent in
     red and marked «⚠ over» where it is more than allocated; bars lie across the figure
     when ``across``, else they stand up."""
-    values = []
+    values, overspent = [], False
     for label, m in zip(labels, money, strict=True):
         over = bool(m.overspent)
-        for pair, series, ore, what in (
-            ("Tildelt", "Tildelt", m.allocated_ore, "tildelt"),
-            ("Brukt", OVERSPENT if over else "Brukt", m.spent_ore, "brukt"),
+        overspent |= over
+        for pair, series, ore in (
+            ("Tildelt", "Tildelt", m.allocated_ore),
+            ("Brukt", OVERSPENT if over else "Brukt", m.spent_ore),
         ):
             amount = kroner(ore) or "ingen tildeling"
             values.append(
@@ -184,13 +190,12 @@ def _money_bars(title: str, labels: list[str], money: list, across: bool, height
                     "pair": pair,
                     "series": series,
                     "kr": (ore or 0) / 100,
-                    "mark": "⚠ over" if over and pair == "Brukt" else "",
-                    "hover": f"{label}: {what} {amount}",
+                    "mark": "⚠ over" if series == OVERSPENT else "",
+                    "hover": f"{label}: {pair.lower()} {amount}",
                 }
             )
     names, amounts = ("y", "x") if across else ("x", "y")
     colours = {"Tildelt": ALLOCATED_COLOUR, "Brukt": SPENT_COLOUR}
-    overspent = any(m.overspent for m in money)
     if overspent:
         colours[OVERSPENT] = OVERSPENT_COLOUR
     encoding = {
@@ -198,16 +203,16 @@ def _money_bars(title: str, labels: list[str], money: list, across: bool, height
         f"{names}Offset": {"field": "pair", "type": "nominal", "sort": ["Tildelt", "Brukt"]},
         amounts: {"field": "kr", "type": "quantitative", "title": None, "axis": {"format": KRONER}},
     }
-    mark_text = {"type": "text", "fontWeight": "bold", "color": OVERSPENT_COLOUR}
-    mark_text.update({"align": "left", "dx": 4} if across else {"baseline": "bottom", "dy": -4})
     layers = [
         {"mark": "bar", "encoding": {"color": _colours("series", colours), "tooltip": TOOLTIP}}
     ]
     if overspent:  # (a layer of no rows has no extent, and Vega warns)
+        mark_text = {"type": "text", "fontWeight": "bold", "color": OVERSPENT_COLOUR}
+        place = {"align": "left", "dx": 4} if across else {"baseline": "bottom", "dy": -4}
         layers.append(
             {
                 "transform": [{"filter": "datum.mark !== ''"}],
-                "mark": mark_text,
+                "mark": mark_text | place,
                 "encoding": {"text": {"field": "mark", "type": "nominal"}},
             }
         )
@@ -241,8 +246,9 @@ def _goal_bars(labels: list[str], goals: list[dict[int, int]], title: str, rows:
     return _figure(title, values, [{"mark": "bar"}], _height(rows), encoding=encoding)
 
 
-def _status_cell(name: str, column: str, status, text: str, hover) -> dict:
-    fill = STATUS_COLOURS[status]
+def _cell(name: str, column: str, fill: str, text: str, hover: dict) -> dict:
+    """A cell of a table of statuses or shares (``_cells``): its colour, its text in black or
+    white, and what its hover shows."""
     return {"name": name, "column": column, "fill": fill, "ink": ink(fill), "text": text, **hover}
 
 
@@ -271,7 +277,7 @@ def status_chart(rows: list[OverviewRow]) -> dict:
             column = f"Periode {p.period.code}" if p.period.code != "År" else "Året"
             text = safe_text(p.status.text)
             hover = {"hover": f"{name}, {column}: {text}"}
-            values.append(_status_cell(name, column, p.status.status, text, hover))
+            values.append(_cell(name, column, STATUS_COLOURS[p.status.status], text, hover))
     encoding = {"tooltip": TOOLTIP}
     title = "Rapportstatus per IA-råd og periode"
     return _figure(title, values, _cells("name", "column"), _height(len(rows)), encoding=encoding)
@@ -284,9 +290,8 @@ def deadline_chart(rows) -> dict:
     """Councils × reporting periods across years, coloured by status, with a sign in each
     cell and the due and submitted dates on hover."""
     labels = sorted({(r.period.year, r.period.start, r.period.label) for r in rows})
-    order = {label: i for i, (*_, label) in enumerate(labels)}
     values = []
-    for r in sorted(rows, key=lambda r: order[r.period.label]):  # the columns in time order
+    for r in rows:
         assumed = " (antatt)" if r.period.due_is_assumption else ""
         hover = {
             "IA-råd": safe_text(r.council.name),
@@ -295,16 +300,14 @@ def deadline_chart(rows) -> dict:
             "Frist": f"{day(r.period.due)}{assumed}",
             "Innsendt": day(r.submitted) if r.submitted else "–",
         }
-        name = _short(r.council.name)
-        values.append(
-            _status_cell(name, r.period.label, r.status.status, status_mark(r.status), hover)
-        )
-    names = list(dict.fromkeys(r.council.name for r in rows))
-    rank = {_short(n): i for i, n in enumerate(names)}
-    values.sort(key=lambda v: rank[v["name"]])  # the rows in the councils' order
+        name, fill = _short(r.council.name), STATUS_COLOURS[r.status.status]
+        values.append(_cell(name, r.period.label, fill, status_mark(r.status), hover))
+    names = list(dict.fromkeys(v["name"] for v in values))  # the councils' order
     tooltip = [{"field": k, "type": "nominal"} for k in ("IA-råd", "Periode", "Status")]
     tooltip += [{"field": k, "type": "nominal"} for k in ("Frist", "Innsendt")]
-    layers = _cells("name", "column", top=True, columns=[label for *_, label in labels])
+    # The columns in time order, the rows in the councils'.
+    columns = [label for *_, label in labels]
+    layers = _cells("name", "column", top=True, columns=columns, rows=names)
     title = "Rapportstatus per IA-råd og periode (pek på en celle for datoene)"
     return _figure(title, values, layers, _height(len(names)), encoding={"tooltip": tooltip})
 
@@ -335,17 +338,14 @@ def _amount(name: str, series: str, ore: int, what: str) -> dict:
 def share_used_chart(rows) -> dict:
     """Share of the grant used per council and year (red above 100 %)."""
     values = []
-    for r in rows:
+    shorts = [_short(r.council.name) for r in rows]
+    for r, name in zip(rows, shorts, strict=True):
         if r.share_used is None:
             continue
-        name, share = _short(r.council.name), r.share_used * 100
-        fill = _share_colour(share)
-        hover = f"{name}, {r.year}: {percent(r.share_used)} av tildelingen brukt"
-        values.append(
-            {"name": name, "column": str(r.year), "fill": fill, "ink": ink(fill),
-             "text": f"{share:.0f} %", "hover": hover}
-        )  # fmt: skip
-    names = list(dict.fromkeys(_short(r.council.name) for r in rows))
+        share = r.share_used * 100
+        hover = {"hover": f"{name}, {r.year}: {percent(r.share_used)} av tildelingen brukt"}
+        values.append(_cell(name, str(r.year), _share_colour(share), f"{share:.0f} %", hover))
+    names = list(dict.fromkeys(shorts))
     years = sorted({str(r.year) for r in rows})
     # Every council and year, with or without a share (an empty cell).
     layers = _cells("name", "column", top=True, columns=years, rows=names)
@@ -353,18 +353,17 @@ def share_used_chart(rows) -> dict:
     return _figure(title, values, layers, _height(len(names)), encoding={"tooltip": TOOLTIP})
 
 
-def _share_colour(percent: float) -> str:
+def _share_colour(share: float) -> str:
     """Light to middle blue from 0 to 100 %, pink to red above (full red at 120 %)."""
-    if percent <= 100:
-        return _between("#f3f6f9", "#7fb0d3", max(percent, 0) / 100)
-    return _between("#f2b8b2", "#e27d74", min((percent - 100) / 20, 1))
+    if share <= 100:
+        return _between("#f3f6f9", "#7fb0d3", max(share, 0) / 100)
+    return _between("#f2b8b2", "#e27d74", min((share - 100) / 20, 1))
 
 
 def _between(low: str, high: str, at: float) -> str:
     """The colour ``at`` (0–1) of the way from ``low`` to ``high``."""
-    a = [int(low[i : i + 2], 16) for i in (1, 3, 5)]
-    b = [int(high[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(x + (y - x) * at):02x}" for x, y in zip(a, b, strict=True))
+    pairs = zip(_rgb(low), _rgb(high), strict=True)
+    return "#" + "".join(f"{round(x + (y - x) * at):02x}" for x, y in pairs)
 
 
 # Told apart by hue, not by shades of one blue (Okabe–Ito, safe for colour blindness).
@@ -446,11 +445,7 @@ def council_sickness_chart(counties: list, title: str) -> dict:
             "axis": {"labelExpr": "format(datum.value, '.1f') + ' %'"},
         },
         "color": {**_colours("series", colours), "legend": {"symbolType": "stroke"}},
-        "strokeDash": {
-            "field": "series",
-            "type": "nominal",
-            "scale": {"domain": list(dashes), "range": list(dashes.values())},
-        },  # one legend with the colour: the same field
+        "strokeDash": _colours("series", dashes),  # one legend with the colour: one field
     }
     national = "datum.series === 'Hele landet'"
     layers = [
