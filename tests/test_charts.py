@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from ia_data.domain.formatting import kroner
 from ia_data.domain.rules import DeadlineStatus, Status
 from ia_data.output import charts
 
@@ -25,7 +24,6 @@ def _money(name: str, allocated: int | None, spent: int):
         spent_ore=spent,
         overspent=allocated is not None and spent > allocated,
         goals={1: 3, 2: 0, 3: 1},
-        periods=[],
     )
 
 
@@ -41,7 +39,6 @@ def test_the_money_chart_marks_overspending_by_name_sign_and_colour():
         ("Tildelt", "Tildelt", 400_000.0, ""),
         ("Brukt", "Overforbruk", 436_123.45, "⚠ over"),
     ]
-    assert nordland[1]["hover"] == f"Nordland: brukt {kroner(43_612_345)}"
     assert nordland[1]["hover"] == "Nordland: brukt 436\u00a0123,45 kr"
     oslo = [v["hover"] for v in values if v["name"] == "Oslo"]
     assert oslo == ["Oslo: tildelt ingen tildeling", "Oslo: brukt 0 kr"]
@@ -52,6 +49,28 @@ def test_the_money_chart_marks_overspending_by_name_sign_and_colour():
     assert signs["encoding"]["text"]["field"] == "mark"  # «⚠ over» beside the red bar
 
 
+def test_a_councils_years_stand_up_with_over_above_the_red_bar():
+    """Råd's chart of one council: a bar pair per year, «⚠ over» above the spent bar of the
+    year it spent more than its grant."""
+    years = [
+        SimpleNamespace(
+            money=SimpleNamespace(year=y, allocated_ore=a, spent_ore=s, overspent=s > a)
+        )
+        for y, a, s in ((2014, 40_000_000, 35_000_000), (2015, 40_000_000, 43_725_000))
+    ]
+    spec = charts.council_money_chart(years)
+    values = charts.rows_of(spec)
+    assert [(v["name"], v["series"], v["mark"], v["hover"]) for v in values] == [
+        ("2014", "Tildelt", "", "2014: tildelt 400\u00a0000 kr"),
+        ("2014", "Brukt", "", "2014: brukt 350\u00a0000 kr"),
+        ("2015", "Tildelt", "", "2015: tildelt 400\u00a0000 kr"),
+        ("2015", "Overforbruk", "⚠ over", "2015: brukt 437\u00a0250 kr"),
+    ]
+    (signs,) = [layer for layer in spec["layer"][0]["layer"] if layer["mark"] != "bar"]
+    assert (signs["mark"]["baseline"], signs["mark"]["dy"]) == ("bottom", -4)  # above the bar
+    assert spec["layer"][0]["encoding"]["x"]["field"] == "name"  # the years along the bottom
+
+
 def test_no_overspending_no_overspending_in_the_legend():
     spec = charts.money_chart([_money("IA-rådet i Troms", 40_000_000, 30_000_000)])
     colour = spec["layer"][0]["layer"][0]["encoding"]["color"]["scale"]
@@ -60,17 +79,19 @@ def test_no_overspending_no_overspending_in_the_legend():
 
 
 def test_numbers_are_written_the_norwegian_way():
-    spec = charts.goals_chart([_money("IA-rådet i Troms", 1, 1)])
+    troms = _money("IA-rådet i Troms", 1, 1)
+    troms.goals[1] = 1234
+    spec = charts.goals_chart([troms])
     number = spec["config"]["locale"]["number"]
     assert (number["decimal"], number["thousands"], number["currency"]) == (
         ",",
         "\u00a0",
         ["", "\u00a0kr"],
     )
-    assert [(v["goal"], v["n"]) for v in charts.rows_of(spec)] == [
-        ("Delmål 1", 3),
-        ("Delmål 2", 0),
-        ("Delmål 3", 1),
+    assert [(v["goal"], v["n"], v["hover"]) for v in charts.rows_of(spec)] == [
+        ("Delmål 1", 1234, "Troms: 1\u00a0234 aktiviteter på delmål 1"),
+        ("Delmål 2", 0, "Troms: 0 aktiviteter på delmål 2"),
+        ("Delmål 3", 1, "Troms: 1 aktiviteter på delmål 3"),
     ]
 
 
@@ -121,7 +142,8 @@ def _contrast(a: str, b: str) -> float:
 
 
 @pytest.mark.parametrize(
-    "fill", [*charts.STATUS_COLOURS.values(), "#f3f6f9", "#7fb0d3", "#f2b8b2", "#e27d74"]
+    "fill",
+    [*charts.STATUS_COLOURS.values(), *(charts._share_colour(p) for p in (0, 100, 100.01, 120))],
 )
 def test_a_cells_text_stands_out_from_its_colour(fill):
     """WCAG 2's 4.5:1 for the text in a cell on the colours of the statuses and shares,
