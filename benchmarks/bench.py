@@ -384,6 +384,8 @@ def bench_pages(url: str, rounds: int) -> tuple[dict[str, float], float, float]:
             browser.close()
         base = statistics.median(times.pop(""))
         ratios = {name: statistics.median(t) / base for name, t in times.items()}
+        medians = ", ".join(f"{name} {statistics.median(t):.2f}" for name, t in times.items())
+        print(f"{url}: bar side {base:.2f} s; {medians} s", file=sys.stderr)
         return ratios, load.peak_mb(app.pid), load.peak_mb(plain.pid)
     finally:
         for server in (app, plain):
