@@ -1,0 +1,128 @@
+"""Where a command's CPU goes, by kind of process: the test suite's, by default.
+
+    uv run python benchmarks/suite_cpu.py [command …]     # default: uv run pytest -q
+
+Runs the command and reads ``/proc`` twice a second meanwhile: every process's CPU time
+(user and system), counted from when it was first seen, so the processes that ran before
+the command (this machine's own) count only for what they used during it. At the end: the
+wall time, the whole machine's busy and idle CPU seconds (``/proc/stat``: a suite that
+leaves cores idle waits; one that does not can only be made faster by less work), and the
+CPU seconds of each kind of process — Chromium, the Streamlit servers the browser tests
+start, the test processes, the reading workers, PostgreSQL, and the rest. A process that
+lives less than half a second may be missed; the busy CPU counts it.
+
+Found with it (2026-12-07, 2 cores, the suite on a warm checkout): 708 s of CPU in a 386 s
+run (idle 61 s), Chromium 240 s of it, the two test processes 270 s, the Streamlit servers
+43 s; in Debian's old headless shell of Chromium and without motion the browser tests took
+281 s of CPU instead of 369, and the suite 593 s in 332 s.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+
+KINDS = (  # (kind, a text its command line holds), the first that matches
+    ("Chromium", "chrom"),
+    ("Streamlit-server", "streamlit run"),
+    ("lesearbeider", "ia_data.ingest.worker"),
+    ("ia-data (kommandolinjen)", "ia_data.cli"),
+    ("testprosess (pytest-xdist)", "execnet"),
+    ("testprosess (pytest-xdist)", "import sys;exec(eval(sys.stdin"),
+    ("pytest", "pytest"),
+    ("PostgreSQL", "postgres"),
+    ("Playwright", "playwright"),
+    ("HAProxy", "haproxy"),
+)
+
+
+def _kind(command: str) -> str:
+    return next((kind for kind, text in KINDS if text in command), "annet")
+
+
+def _machine() -> tuple[float, float]:
+    """The machine's busy and idle CPU seconds since it started."""
+    with open("/proc/stat") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    user, nice, system, idle, iowait, irq, softirq = fields[:7]
+    return (user + nice + system + irq + softirq) / tick, (idle + iowait) / tick
+
+
+class Sampler(threading.Thread):
+    """Every process's CPU seconds, read twice a second until stopped."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.seen: dict[tuple[str, str], list] = {}  # (pid, start) → [first, last, command]
+        self.done = threading.Event()
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def run(self) -> None:
+        first_round = True
+        while True:
+            self._round(first_round)
+            first_round = False
+            if self.done.wait(0.5):
+                self._round(False)
+                return
+
+    def _round(self, first_round: bool) -> None:
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    stat = f.read()
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    command = f.read().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            cpu = (int(fields[11]) + int(fields[12])) / self.tick
+            key = (pid, fields[19])  # the pid and when the process started
+            if key in self.seen:
+                entry = self.seen[key]
+                entry[1] = cpu
+                entry[2] = entry[2] or command  # a process that has ended has no command line
+            else:
+                self.seen[key] = [cpu if first_round else 0.0, cpu, command]
+
+    def by_kind(self) -> Counter:
+        kinds: Counter = Counter()
+        for first, last, command in self.seen.values():
+            if last > first:
+                kinds[_kind(command)] += last - first
+        return kinds
+
+
+def main(argv: list[str]) -> int:
+    command = argv or ["uv", "run", "pytest", "-q"]
+    sampler = Sampler()
+    busy, idle = _machine()
+    start = time.monotonic()
+    sampler.start()
+    code = subprocess.call(command)
+    sampler.done.set()
+    sampler.join()
+    wall = time.monotonic() - start
+    busy_after, idle_after = _machine()
+    print(f"\n{' '.join(command)}: avsluttet med {code}", file=sys.stderr)
+    print(
+        f"{wall:.1f} s, maskinens CPU: {busy_after - busy:.1f} s i arbeid, "
+        f"{idle_after - idle:.1f} s ledig ({os.cpu_count()} kjerner)",
+        file=sys.stderr,
+    )
+    kinds = sampler.by_kind()
+    for kind, seconds in kinds.most_common():
+        print(f"  {seconds:8.1f} s  {kind}", file=sys.stderr)
+    print(f"  {sum(kinds.values()):8.1f} s  i alt, sett av målingen", file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
