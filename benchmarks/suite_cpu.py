@@ -11,10 +11,12 @@ CPU seconds of each kind of process — Chromium, the Streamlit servers the brow
 start, the test processes, the reading workers, PostgreSQL, and the rest. A process that
 lives less than half a second may be missed; the busy CPU counts it.
 
-Found with it (2026-12-07, 2 cores, the suite on a warm checkout): 708 s of CPU in a 386 s
-run (idle 61 s), Chromium 240 s of it, the two test processes 270 s, the Streamlit servers
-43 s; in Debian's old headless shell of Chromium and without motion the browser tests took
-281 s of CPU instead of 369, and the suite 593 s in 332 s.
+Found with it (2026-12-07, 2 cores, the suite on a warm checkout): 686–718 s of CPU in a
+377–391 s run (idle about 60 s), Chromium 240 s of it, the two test processes 270 s, the
+Streamlit servers 43 s; in Debian's old headless shell of Chromium and without motion the
+browser tests took 281 s of CPU instead of 369 (alone: 158 s instead of 201 s), and the
+suite 593–661 s in 332–364 s. Two runs of the same code differ by a tenth here: compare
+runs made one after the other.
 """
 
 from __future__ import annotations
@@ -33,10 +35,11 @@ KINDS = (  # (kind, a text its command line holds), the first that matches
     ("ia-data (kommandolinjen)", "ia_data.cli"),
     ("testprosess (pytest-xdist)", "execnet"),
     ("testprosess (pytest-xdist)", "import sys;exec(eval(sys.stdin"),
-    ("pytest", "pytest"),
+    ("pytest (hovedprosessen)", "bin/pytest"),
     ("PostgreSQL", "postgres"),
     ("Playwright", "playwright"),
     ("HAProxy", "haproxy"),
+    ("annen Python-prosess (startet av en test)", "python"),
 )
 
 
