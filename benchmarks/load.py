@@ -83,8 +83,14 @@ def visits_at_once(address: str, count: int) -> list[Visit]:
 
 def cpu_seconds(pid: int) -> float:
     """User and system CPU of a process so far (all its threads)."""
+    return cpu_and_start(pid)[0]
+
+
+def cpu_and_start(pid: int) -> tuple[float, str]:
+    """``cpu_seconds`` and when the process started (in clock ticks after boot: with the
+    pid, it tells a process from a later one given the same pid)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / _TICKS
+    return (int(fields[11]) + int(fields[12])) / _TICKS, fields[19]
 
 
 def peak_mb(pid: int) -> float:

@@ -27,6 +27,10 @@ import sys
 import threading
 import time
 from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from load import cpu_and_start
 
 KINDS = (  # (kind, a text its command line holds), the first that matches
     ("Chromium", "chrom"),
@@ -63,7 +67,6 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.seen: dict[tuple[str, str], list] = {}  # (pid, start) → [first, last, command]
         self.done = threading.Event()
-        self.tick = os.sysconf("SC_CLK_TCK")
 
     def run(self) -> None:
         first_round = True
@@ -79,21 +82,17 @@ class Sampler(threading.Thread):
             if not pid.isdigit():
                 continue
             try:
-                with open(f"/proc/{pid}/stat") as f:
-                    stat = f.read()
-                with open(f"/proc/{pid}/cmdline", "rb") as f:
-                    command = f.read().replace(b"\0", b" ").decode(errors="replace")
+                cpu, started = cpu_and_start(int(pid))
+                command = Path(f"/proc/{pid}/cmdline").read_bytes()
             except OSError:
                 continue
-            fields = stat.rsplit(")", 1)[1].split()
-            cpu = (int(fields[11]) + int(fields[12])) / self.tick
-            key = (pid, fields[19])  # the pid and when the process started
-            if key in self.seen:
-                entry = self.seen[key]
-                entry[1] = cpu
-                entry[2] = entry[2] or command  # a process that has ended has no command line
-            else:
-                self.seen[key] = [cpu if first_round else 0.0, cpu, command]
+            entry = self.seen.get((pid, started))
+            if entry is None:  # a process the rounds before did not see
+                entry = self.seen[pid, started] = [cpu if first_round else 0.0, cpu, ""]
+            entry[1] = cpu
+            # Read each round: a process just forked names its parent until it has started
+            # its own program; one that has ended names nothing.
+            entry[2] = command.replace(b"\0", b" ").decode(errors="replace") or entry[2]
 
     def by_kind(self) -> Counter:
         kinds: Counter = Counter()
