@@ -36,31 +36,37 @@ async def warm_up(app):
 def _warm() -> None:
     started = time.perf_counter()
     try:
-        # Visitors' runs wait for what is imported here (``turn``), done or failed.
-        try:
-            # The libraries live as long as the server: loaded with the cycle collector
-            # paused and then set aside from its walks (``loading_for_good``).
-            with loading_for_good():
-                # pandas and the tables' Styler (with Jinja2): now, not in the first run
-                import pandas.io.formats.style
-                from sqlalchemy.orm import configure_mappers
-
-                import ui
-
-                ui.import_all()
-                ui.demo.import_seeding()
-                # What the first page would otherwise do once, for everyone after it too:
-                # the models' mappers set up and a Styler drawn.
-                configure_mappers()
-                pandas.DataFrame({"kr": [1.5]}).style.format(str).to_html()
-            # The database opened (on SQLite made or upgraded, with Alembic imported)
-            ui.data.data_version()
+        try:  # visitors' runs wait for these, done or failed (``turn``)
+            _imports()
         finally:
             _imported.set()
+        import ui
+
         ui.demo.start_demo_data()
     except Exception:
         _log.exception("Oppvarmingen før første besøk feilet; første besøk gjør det selv")
     _log.info("Klar til første besøk etter %.1f s", time.perf_counter() - started)
+
+
+def _imports() -> None:
+    """What a visitor's run would import, loaded now: the libraries live as long as the
+    server, so they are loaded with the cycle collector paused and then set aside from its
+    walks (``loading_for_good``)."""
+    with loading_for_good():
+        # pandas and the tables' Styler (with Jinja2): now, not in the first run
+        import pandas.io.formats.style
+        from sqlalchemy.orm import configure_mappers
+
+        import ui
+
+        ui.import_all()
+        ui.demo.import_seeding()
+        # What the first page would otherwise do once, for everyone after it too: the
+        # models' mappers set up and a Styler drawn.
+        configure_mappers()
+        pandas.DataFrame({"kr": [1.5]}).style.format(str).to_html()
+    # The database opened (on SQLite made or upgraded, with Alembic imported)
+    ui.data.data_version()
 
 
 # A package whose modules import each other (SQLAlchemy's) imported by two threads at once
