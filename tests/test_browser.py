@@ -7,6 +7,7 @@ Selected with ``-m browser``. Without Chromium they are skipped with the reason 
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import secrets
@@ -678,15 +679,22 @@ SIDEBAR_SHOWN = """() => document.querySelector('[data-testid=stSidebar]') === n
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def _serious(tab, axe) -> list[str]:
+# Only the violations are read: axe-core then gathers no passes or incomplete results.
+AXE_OPTIONS = json.dumps({"runOnly": WCAG, "resultTypes": ["violations"]})
+AXE_RUN = f"() => axe.run({AXE_OPTIONS})"
+
+
+def _serious(tab, axe_script: str) -> list[str]:
     """The page's violations of impact «serious» or «critical», as axe-core finds them once
-    the charts are drawn, but for Streamlit's own."""
+    the charts are drawn, but for Streamlit's own. axe-core's script (half a megabyte) is
+    put in the page once: the app's own way between pages keeps the document, so later
+    pages find it there (the library's ``Axe.run`` would send and compile it every time)."""
     tab.wait_for_function(CHARTS_DRAWN)
-    # Only the violations are read: axe-core then gathers no passes or incomplete results.
-    result = axe.run(tab, options={"runOnly": WCAG, "resultTypes": ["violations"]})
+    if not tab.evaluate("() => typeof axe !== 'undefined'"):
+        tab.evaluate(axe_script)
     return [
         f"{v['id']} ({v['impact']}): {node['target']}"
-        for v in result.response["violations"]
+        for v in tab.evaluate(AXE_RUN)["violations"]
         if v["impact"] in ("serious", "critical")
         for node in v["nodes"]
         if not _streamlits_own(tab, v["id"], node)
@@ -703,7 +711,7 @@ def test_every_page_passes_the_wcag_checks_of_axe(pages_server, browser):
     anew by its address is the walk of ``test_every_page_renders_on_an_empty_database``."""
     from axe_playwright_python.sync_playwright import Axe
 
-    axe = Axe()
+    axe = Axe().axe_script
     context = browser.new_context(viewport={"width": 1440, "height": 1200}, locale="nb-NO")
     tab = context.new_page()
     tab.set_default_timeout(60_000)
