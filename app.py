@@ -189,4 +189,8 @@ if __name__ == "__main__":  # a visitor's run, when its turn comes (ui.server.tu
     with ui.server.turn():
         main()
 else:  # `streamlit run app.py` imports this file to serve it
-    app = st.App(__file__, lifespan=ui.server.warm_up)
+    from starlette.middleware import Middleware
+
+    from ui.static import StaticFromMemory
+
+    app = st.App(__file__, lifespan=ui.server.warm_up, middleware=[Middleware(StaticFromMemory)])

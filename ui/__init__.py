@@ -20,7 +20,9 @@
 - ``upload`` — the state of Last opp: files checked once, stored on confirm;
 - ``upload_card`` — what Last opp shows of each checked file, the confirm and its summary;
 - ``server`` — the server's warm-up before its first visitor (``app.py``'s ``st.App``), and
-  visitors' runs one at a time (``turn``).
+  visitors' runs one at a time (``turn``);
+- ``static`` — Streamlit's own scripts, styles and fonts answered from memory (``st.App``'s
+  middleware).
 
 Only this package, ``app.py`` and ``views/`` import Streamlit; ``ia_data`` never does.
 
