@@ -13,7 +13,7 @@ here, found by its exact path in that list (nothing a request names is looked fo
 disk). Everything else goes on to Streamlit as before: the page itself, a method other
 than ``GET`` and ``HEAD``, a request for part of a file or for a file only if it changed,
 any other path. What is held is bounded by the folder (about 25 MB); a visitor who opens
-every page asks for about a third of it."""
+every page asks for 161 of its files, about 6 MB."""
 
 from __future__ import annotations
 
