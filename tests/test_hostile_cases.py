@@ -14,6 +14,8 @@ a slow read is cut off.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -491,3 +493,55 @@ def test_workers_are_kept_warm_and_reused():
         worker._pool._idle,
         kept.jobs,
     )
+
+
+# A worker a file has taken over (through a flaw in the reader) answers the server as it
+# likes: with a pickle that names a function to call as it is read, or with a size no
+# worker could make. The server reads neither: the file is refused as unsafe, the worker
+# is ended, and nothing it named has run.
+TAKEN_OVER = r"""
+import os, pickle, struct, sys
+class Call:
+    def __reduce__(self):
+        return (os.system, ("touch " + sys.argv[1],))
+header = struct.Struct("<Q")
+stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+size = header.unpack(stdin.read(header.size))[0]
+stdin.read(size)
+if sys.argv[2] == "call":
+    body = pickle.dumps(("ok", Call()))
+    stdout.write(header.pack(len(body)) + body)
+else:
+    stdout.write(header.pack(1 << 62) + b"x" * 100)
+stdout.flush()
+stdin.read()
+"""
+
+
+@pytest.mark.parametrize("answer", ["call", "size"])
+def test_a_worker_taken_over_cannot_reach_the_server_through_its_answer(
+    tmp_path, monkeypatch, answer
+):
+    marker = tmp_path / "ran"
+    started = []
+
+    def taken_over(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", TAKEN_OVER, str(marker), answer],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            bufsize=0,
+        )
+        self.jobs, self.fit = 0, True
+        started.append(self.process)
+
+    worker._pool.close()
+    monkeypatch.setattr(worker._Worker, "__init__", taken_over)
+    with pytest.raises(worker.WorkbookError) as refused:
+        worker.read_workbook(hostile.report_xlsx(), "rapport.xlsx", frozenset({"rapport"}))
+    assert str(refused.value) == UNSAFE.format(why=worker.STRANGE)
+    (process,) = started
+    assert (process.poll() is not None, marker.exists(), worker._pool._idle) == (True, False, [])
+    monkeypatch.undo()  # the next file is read as ever, by a worker of our own
+    read = worker.read_workbook(hostile.report_xlsx(), "rapport.xlsx", frozenset({"rapport"}))
+    assert list(read.sheets) == ["Rapport"]

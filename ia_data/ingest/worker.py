@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import datetime as dt
+import io
 import logging
 import os
 import pickle
@@ -112,6 +114,44 @@ class _Dead(Exception):
     """The worker is gone; the message says why, in Norwegian."""
 
 
+class _Strange(Exception):
+    """The worker answered with something no worker of ours sends."""
+
+
+STRANGE = "leseren svarte med noe annet enn det den skal"
+
+# The classes an answer may hold besides plain values (texts, numbers, lists, sets). A file
+# that took the worker over through a flaw in the reader must not reach the server through
+# its answer: ``pickle`` would build, and so call, whatever the answer names.
+_ANSWER_CLASSES = {
+    (kind.__module__, kind.__qualname__): kind
+    for kind in (LoadedWorkbook, Sheet, dt.date, dt.datetime, dt.time, dt.timedelta)
+}
+_KINDS = {"ok": LoadedWorkbook, "refused": str, "memory": str}
+
+
+class _Answers(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        found = _ANSWER_CLASSES.get((module, name))
+        if found is None:
+            raise _Strange
+        return found
+
+
+def answer(payload: bytes) -> tuple[str, LoadedWorkbook | str]:
+    """A worker's answer read back: ("ok", the workbook), ("refused", why) or ("memory",
+    ""); anything else, or any class but those an answer holds, raises ``_Strange``."""
+    try:
+        kind, value = _Answers(io.BytesIO(payload)).load()
+    except _Strange:
+        raise
+    except Exception:  # a broken or foreign pickle, or not a pair
+        raise _Strange from None
+    if not isinstance(kind, str) or not isinstance(value, _KINDS.get(kind, ())):
+        raise _Strange
+    return kind, value
+
+
 class _Worker:
     """One worker process, spoken to through its stdin and stdout."""
 
@@ -150,9 +190,14 @@ class _Worker:
             self.process.stdin.write(_HEADER.pack(len(payload)) + payload)
             self.process.stdin.flush()
             size = _HEADER.unpack(self._read(_HEADER.size, deadline))[0]
-            kind, value = pickle.loads(self._read(size, deadline))
+            if size > limits.WORKER_MEMORY_BYTES:  # more than it could have made
+                raise _Strange
+            kind, value = answer(self._read(size, deadline))
         except _Dead as exc:
             kind, value = "unsafe", str(exc)
+        except _Strange:
+            self.stop()
+            kind, value = "unsafe", STRANGE
         except (OSError, EOFError, pickle.PickleError):
             kind, value = "unsafe", self._why_dead()
         if kind == "memory":  # it answered, but a process that ran out of memory is let go
