@@ -499,7 +499,11 @@ def test_every_error_a_user_reads_is_of_one_family():
             if issubclass(thing, BaseException) and thing.__module__.startswith("ia_data."):
                 found.add(thing)
     outside = {c.__qualname__ for c in found if not issubclass(c, UserError)}
-    signals = {worker._Dead.__qualname__, parse._Uncommon.__qualname__}
+    signals = {
+        worker._Dead.__qualname__,
+        worker._Strange.__qualname__,
+        parse._Uncommon.__qualname__,
+    }
     assert outside == {ValueProblem.__qualname__, *signals}
     assert len(found) >= 15  # (the walk saw the library's errors)
     assert {c.exit_code for c in found - {UsageError} if issubclass(c, UserError)} == {1}
