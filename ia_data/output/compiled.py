@@ -15,7 +15,6 @@ import math
 from datetime import UTC, date, datetime
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
@@ -37,6 +36,7 @@ from ia_data.output.compiled_facts import (
 )
 from ia_data.output.exports import about_rows, plans_about
 from ia_data.output.spreadsheet import (
+    alignment,
     fit_to_page_width,
     font,
     header_widths,
@@ -192,7 +192,7 @@ def _facts(sheet, row: int, facts: list[tuple[str, object, str, bool]]) -> int:
         label_cell.font = font(bold=True)
         cell = sheet.cell(row=row, column=2)
         write_cell(cell, value)
-        cell.alignment = Alignment(horizontal="left")
+        cell.alignment = alignment(horizontal="left")
         if alert:
             cell.font = font(bold=True, color=ALERT)
         if remark:
@@ -302,7 +302,7 @@ def _write_council(
 
     _title(sheet, next_row, "Svar på spørsmålene fra Oppfølgingsgruppen", 12)
     next_row += 1
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap = alignment(wrap_text=True, vertical="top")
     merged_width = sum(widths[1:ANSWER_MERGE])
     for k, question in enumerate(QUESTIONS, start=1):
         cell = sheet.cell(row=next_row, column=1)
@@ -358,7 +358,7 @@ def _merged_text(sheet, row: int, text: str, width: int, font=None) -> None:
     """Text across columns B–G, wrapped, with a row height that shows all of it."""
     cell = sheet.cell(row=row, column=2)
     text = set_text(cell, text)
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    cell.alignment = alignment(wrap_text=True, vertical="top")
     if font is not None:
         cell.font = font
     sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=ANSWER_MERGE)

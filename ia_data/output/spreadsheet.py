@@ -16,6 +16,7 @@ import io
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -148,10 +149,27 @@ def status_fill(text: str) -> str | None:
     return None
 
 
-def font(**style):
+# The styles a cell is given, each made once and shared (never changed after): openpyxl
+# looks a style up in the workbook's list of styles on every cell it is set on, and a style
+# found there as the very object is found at once, where an equal new one is compared field
+# by field (about a fifth of the time of writing the compiled report).
+
+
+@cache
+def font(**style) -> Font:
     """An openpyxl ``Font`` in the exports' typeface. (A styled font without a name makes
     LibreOffice fall back to a serif face.)"""
     return Font(name=FONT, **style)
+
+
+@cache
+def alignment(**style) -> Alignment:
+    return Alignment(**style)
+
+
+@cache
+def solid_fill(colour: str) -> PatternFill:
+    return PatternFill("solid", fgColor=colour)
 
 
 # Excel reads ``_x001B_`` in a stored text as the character it names (OOXML's escape for
@@ -195,7 +213,7 @@ def write_cell(cell, value, plain: bool = False, ore: bool = False) -> int:
         return 0
     if isinstance(value, bool):
         set_text(cell, "Ja" if value else "Nei")
-        cell.alignment = Alignment(horizontal="center")
+        cell.alignment = alignment(horizontal="center")
         return 4
     if isinstance(value, Kroner):
         cell.value = value.value
@@ -223,7 +241,7 @@ def write_cell(cell, value, plain: bool = False, ore: bool = False) -> int:
         return len(str(value)) + 1
     text = set_text(cell, str(value))
     if "\n" in text or len(text) > 60:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.alignment = alignment(wrap_text=True, vertical="top")
     return min(max(len(line) for line in text.split("\n")), 60)
 
 
@@ -249,7 +267,7 @@ def align_numeric_headers(sheet, table: Table, header_row: int) -> None:
         ]
         if values and len(numbers) == len(values):
             cell = sheet.cell(row=header_row, column=j + 1)
-            cell.alignment = Alignment(horizontal="right", wrap_text=True)
+            cell.alignment = alignment(horizontal="right", wrap_text=True)
 
 
 def header_widths(table: Table) -> list[int]:
@@ -267,7 +285,7 @@ def write_table(
         cell = sheet.cell(row=first_row, column=j)
         set_text(cell, column.name)
         cell.font = font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.fill = solid_fill(HEADER_FILL)
     kinds = [c.kind for c in table.columns]
     with_ore = ore_columns(table)  # one format per column: øre on every amount if on any
     for i, row in enumerate(table.rows, start=first_row + 1):
@@ -281,7 +299,7 @@ def write_table(
                 and isinstance(value, str)
                 and (colour := status_fill(value))
             ):
-                cell.fill = PatternFill("solid", fgColor=colour)
+                cell.fill = solid_fill(colour)
             if negative is not None and isinstance(value, Kroner) and value.ore < 0:
                 cell.font = negative
     align_numeric_headers(sheet, table, first_row)
@@ -324,10 +342,10 @@ def write_about(sheet, about: list[tuple[str | Column, object]]) -> None:
         label_cell = sheet.cell(row=i, column=1)
         set_text(label_cell, column.name)
         label_cell.font = font(bold=True)
-        label_cell.alignment = Alignment(vertical="top")
+        label_cell.alignment = alignment(vertical="top")
         cell = sheet.cell(row=i, column=2)
         write_cell(cell, value, column.kind is Kind.CODE)
-        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        cell.alignment = alignment(wrap_text=True, vertical="top", horizontal="left")
         lines = wrapped_lines(cell.value, ABOUT_WIDTH)
         if lines > 1:
             sheet.row_dimensions[i].height = LINE_HEIGHT * lines
