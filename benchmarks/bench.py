@@ -825,6 +825,42 @@ def notices_only(names: list[str], tmp: Path, cluster, repeat: int) -> None:
         db.dispose_engines()
 
 
+def exports_only(names: list[str], tmp: Path, cluster, repeat: int) -> None:
+    """The downloads on the demo data, as a button makes them: the compiled report of 2015
+    (XLSX and PDF), the overview of 2015 and every activity as XLSX. Medians; the first of
+    each is left out (its imports)."""
+    from ia_data.output.compiled import PDF, compiled_report
+    from ia_data.output.exports import activities_export, overview_export
+
+    rules = load_rules(DEFAULT_RULES_FILE)
+    as_of, now = dt.date(2016, 6, 1), dt.datetime(2016, 6, 1, 12, tzinfo=dt.UTC)
+    files = {
+        "Samlet rapport 2015, XLSX": lambda s: compiled_report(
+            s, rules, 2015, as_of, now, scope=OPERATOR
+        ),
+        "Samlet rapport 2015, PDF": lambda s: compiled_report(
+            s, rules, 2015, as_of, now, scope=OPERATOR, form=PDF
+        ),
+        "Oversikt 2015, XLSX": lambda s: overview_export(
+            s, 2015, as_of, rules, "xlsx", now=now, scope=OPERATOR
+        ),
+        "Alle aktiviteter, XLSX": lambda s: activities_export(
+            s, None, "xlsx", now=now, scope=OPERATOR, rules=rules
+        ),
+    }
+    for name in names:
+        url = Engine(name, tmp, cluster).new_url(SAMPLE_REGISTER)
+        seed(db.get_engine(url))
+        print(f"\n| Nedlasting, demodata ({name}) | median |\n|---|---|")
+        with Session(db.get_engine(url)) as session:
+            for what, make in files.items():
+                make(session)
+                times = 3 if "PDF" in what else repeat
+                seconds = median_time(lambda make=make: make(session), times)
+                print(f"| {what} | {seconds * 1000:.0f} ms |".replace(".", ","), flush=True)
+        db.dispose_engines()
+
+
 # What can be measured alone (else the table of ``MEASURES``, on each engine).
 ONLY = {
     "first-start": "only the first start on the demo data: request to Oversikt's table",
@@ -834,6 +870,7 @@ ONLY = {
     "cli": "only the command line's start-up (ia-data)",
     "first-visit": "only the first visit from the printed address, against a bare page",
     "proxy-cache": "only new browser sessions through HAProxy, with and without its cache",
+    "exports": "only the downloads (compiled report, overview, activities) on the demo data",
 }
 
 
@@ -885,6 +922,7 @@ def main() -> None:
             "sessions": lambda: bench_sessions(names, tmp, cluster),
             "cli": lambda: bench_cli(names, tmp, cluster, repeat),
             "proxy_cache": lambda: bench_proxy_cache(tmp, 5 if args.quick else 9),
+            "exports": lambda: exports_only(names, tmp, cluster, repeat),
         }
         for flag, run in alone.items():
             if getattr(args, flag):
