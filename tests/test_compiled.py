@@ -1,9 +1,5 @@
 """The compiled report (Samlet rapport) opened again and checked sheet by sheet, and the
-new `ia-data export` tables (deadlines, activities, compiled).
-
-The demo's report of 2015 as of 2016-06-01 (``book``, and the command's) is read on SQLite
-only: ``test_golden.py`` holds the very same file (``samlet-2015.xlsx``, the same date and
-time) and finds it byte for byte on each engine, so what is checked here holds on both."""
+new `ia-data export` tables (deadlines, activities, compiled)."""
 
 from __future__ import annotations
 
@@ -32,8 +28,8 @@ NOW = datetime(2016, 6, 1, 12, 0)
 
 
 @pytest.fixture(scope="module")
-def book(seeded_sqlite_url):
-    with Session(db.get_engine(seeded_sqlite_url)) as session:
+def book(seeded_url):
+    with Session(db.get_engine(seeded_url)) as session:
         data = compiled_report(
             session, load_rules(DEFAULT_RULES_FILE), 2015, AS_OF, now=NOW, scope=OPERATOR
         )
@@ -41,8 +37,8 @@ def book(seeded_sqlite_url):
 
 
 @pytest.fixture(scope="module")
-def overview_sheet(seeded_sqlite_url):
-    with Session(db.get_engine(seeded_sqlite_url)) as session:
+def overview_sheet(seeded_url):
+    with Session(db.get_engine(seeded_url)) as session:
         data = overview_export(
             session, 2015, AS_OF, load_rules(DEFAULT_RULES_FILE), "xlsx", scope=OPERATOR
         )
@@ -111,7 +107,7 @@ def test_summary_holds_the_overview_table_cell_for_cell(book, overview_sheet):
     assert rows["IA-rådet i Agder"][2].number_format == "0"  # a year, not «2 015»
 
 
-def test_a_council_sheet(book):
+def test_a_council_sheet(book, seeded_url):
     sheet = book["Agder"]
     assert sheet["A1"].value == "IA-rådet i Agder"
     assert "Fylker: Aust-Agder, Vest-Agder" in sheet["A2"].value
@@ -223,9 +219,9 @@ def test_sheet_names(name, taken, expected):
 # --- the command line ------------------------------------------------------------------
 
 
-def test_cli_compiled(seeded_sqlite_url, tmp_path):
+def test_cli_compiled(seeded_url, tmp_path):
     out = tmp_path / "samlet.xlsx"
-    assert main(["--db", seeded_sqlite_url, "export", "compiled", "--year", "2015",
+    assert main(["--db", seeded_url, "export", "compiled", "--year", "2015",
                  "--as-of", "2016-06-01", "--out", str(out)]) == 0  # fmt: skip
     assert openpyxl.load_workbook(out).sheetnames[0] == "Sammendrag"
 
