@@ -496,29 +496,36 @@ def test_workers_are_kept_warm_and_reused():
 
 
 # A worker a file has taken over (through a flaw in the reader) answers the server as it
-# likes: with a pickle that names a function to call as it is read, or with a size no
-# worker could make. The server reads neither: the file is refused as unsafe, the worker
-# is ended, and nothing it named has run.
+# likes: with a pickle that names a function to call as it is read, a size no worker could
+# make, a workbook whose parts are of the wrong kind, or a date that names a class. The
+# server reads none of them: the file is refused as unsafe, the worker is ended, nothing it
+# named has run, and the next file is read as ever.
 TAKEN_OVER = r"""
 import os, pickle, struct, sys
 class Call:
     def __reduce__(self):
         return (os.system, ("touch " + sys.argv[1],))
+answers = {
+    "call": pickle.dumps(("ok", Call())),
+    "rows": b'["ok","r.xlsx",["Rapport"],[],[["Rapport","Rapport",[[{"date":"2015-01-01"}],7]]]]',
+    "class": b'["ok","r.xlsx",["Rapport"],[],[["Rapport","Rapport",[[{"LoadedWorkbook":"x"}]]]]]',
+    "shape": b'["ok","r.xlsx",null,[],[]]',
+}
 header = struct.Struct("<Q")
 stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
 size = header.unpack(stdin.read(header.size))[0]
 stdin.read(size)
-if sys.argv[2] == "call":
-    body = pickle.dumps(("ok", Call()))
-    stdout.write(header.pack(len(body)) + body)
-else:
+if sys.argv[2] == "size":
     stdout.write(header.pack(1 << 62) + b"x" * 100)
+else:
+    body = answers[sys.argv[2]]
+    stdout.write(header.pack(len(body)) + body)
 stdout.flush()
 stdin.read()
 """
 
 
-@pytest.mark.parametrize("answer", ["call", "size"])
+@pytest.mark.parametrize("answer", ["call", "size", "rows", "class", "shape"])
 def test_a_worker_taken_over_cannot_reach_the_server_through_its_answer(
     tmp_path, monkeypatch, answer
 ):
@@ -537,11 +544,21 @@ def test_a_worker_taken_over_cannot_reach_the_server_through_its_answer(
 
     worker._pool.close()
     monkeypatch.setattr(worker._Worker, "__init__", taken_over)
-    with pytest.raises(worker.WorkbookError) as refused:
-        worker.read_workbook(hostile.report_xlsx(), "rapport.xlsx", frozenset({"rapport"}))
-    assert str(refused.value) == UNSAFE.format(why=worker.STRANGE)
-    (process,) = started
-    assert (process.poll() is not None, marker.exists(), worker._pool._idle) == (True, False, [])
+    try:
+        with pytest.raises(worker.WorkbookError) as refused:
+            worker.read_workbook(hostile.report_xlsx(), "rapport.xlsx", frozenset({"rapport"}))
+        assert str(refused.value) == UNSAFE.format(why=worker.STRANGE)
+        (process,) = started
+        assert (process.poll() is not None, marker.exists(), worker._pool._idle) == (
+            True,
+            False,
+            [],
+        )
+    finally:  # whatever happened, no later test meets the fake
+        worker._pool.close()
+        for process in started:
+            process.kill()
+            process.wait()
     monkeypatch.undo()  # the next file is read as ever, by a worker of our own
     read = worker.read_workbook(hostile.report_xlsx(), "rapport.xlsx", frozenset({"rapport"}))
     assert list(read.sheets) == ["Rapport"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import datetime as dt
-import io
+import json
 import logging
 import os
 import pickle
@@ -120,36 +120,98 @@ class _Strange(Exception):
 
 STRANGE = "leseren svarte med noe annet enn det den skal"
 
-# The classes an answer may hold besides plain values (texts, numbers, lists, sets). A file
-# that took the worker over through a flaw in the reader must not reach the server through
-# its answer: ``pickle`` would build, and so call, whatever the answer names.
-_ANSWER_CLASSES = {
-    (kind.__module__, kind.__qualname__): kind
-    for kind in (LoadedWorkbook, Sheet, dt.date, dt.datetime, dt.time, dt.timedelta)
+# The answer travels as JSON, not pickled: a file that took the worker over through a flaw
+# in the reader must not reach the server through its answer, and reading a pickle can
+# call, change or allocate what the pickle says (a class's attributes, a memo of
+# gigabytes). JSON gives only texts, numbers, lists and dicts, in time and memory in
+# proportion to its length; a date goes as a dict of one key. The server builds the
+# workbook from it after checking every part's type.
+_TAGGED = {
+    "date": dt.date.fromisoformat,
+    "datetime": dt.datetime.fromisoformat,
+    "time": dt.time.fromisoformat,
+    "timedelta": lambda parts: dt.timedelta(*parts),
 }
-_KINDS = {"ok": LoadedWorkbook, "refused": str, "memory": str}
+_CELL_TYPES = {str, int, float, bool, type(None), dt.date, dt.datetime, dt.time, dt.timedelta}
 
 
-class _Answers(pickle.Unpickler):
-    def find_class(self, module: str, name: str):
-        found = _ANSWER_CLASSES.get((module, name))
-        if found is None:
-            raise _Strange
-        return found
+def _tagged(value) -> dict:
+    """A cell value JSON has no form for, as the dict ``_untagged`` reads back."""
+    kind = type(value)
+    if kind is dt.timedelta:
+        return {"timedelta": [value.days, value.seconds, value.microseconds]}
+    if kind in (dt.date, dt.datetime, dt.time):
+        return {kind.__name__: value.isoformat()}
+    raise TypeError(f"{kind.__name__} er ikke en celleverdi")
+
+
+def _untagged(found: dict):
+    if len(found) != 1:
+        raise _Strange
+    ((kind, value),) = found.items()
+    make = _TAGGED.get(kind)
+    if make is None or not isinstance(value, list if kind == "timedelta" else str):
+        raise _Strange
+    return make(value)
+
+
+def encoded(kind: str, value: LoadedWorkbook | str) -> bytes:
+    """The worker's answer as it is sent: ``[kind, message]``, or for ``ok`` the
+    workbook's name, sheet names, hidden sheets and each sheet read (its name as shown and
+    rows, or why it could not be read)."""
+    if kind != "ok":
+        body = [kind, value]
+    else:
+        sheets = [
+            [key, sheet] if isinstance(sheet, str) else [key, sheet.name, sheet.rows]
+            for key, sheet in value.sheets.items()
+        ]
+        body = [kind, value.file_name, value.sheet_names, sorted(value.hidden), sheets]
+    return json.dumps(body, default=_tagged, check_circular=False, separators=(",", ":")).encode()
 
 
 def answer(payload: bytes) -> tuple[str, LoadedWorkbook | str]:
     """A worker's answer read back: ("ok", the workbook), ("refused", why) or ("memory",
-    ""); anything else, or any class but those an answer holds, raises ``_Strange``."""
+    why); anything else, or any part of another type than a worker sends, raises
+    ``_Strange``."""
     try:
-        kind, value = _Answers(io.BytesIO(payload)).load()
+        found = json.loads(payload, object_hook=_untagged)
+        kind = found[0]
+        if kind in ("refused", "memory") and len(found) == 2 and type(found[1]) is str:
+            return kind, found[1]
+        if kind != "ok" or len(found) != 5:
+            raise _Strange
+        return kind, _workbook(*found[1:])
     except _Strange:
         raise
-    except Exception:  # a broken or foreign pickle, or not a pair
+    except Exception:  # not JSON, too deep, a date that is none, not the shape (TypeError …)
         raise _Strange from None
-    if not isinstance(kind, str) or not isinstance(value, _KINDS.get(kind, ())):
+
+
+def _workbook(file_name, sheet_names, hidden, sheets) -> LoadedWorkbook:
+    texts = [file_name, *_texts(sheet_names), *_texts(hidden)]
+    if not all(type(t) is str for t in texts) or type(sheets) is not list:
         raise _Strange
-    return kind, value
+    book = LoadedWorkbook(file_name, sheet_names, set(hidden))
+    for entry in sheets:
+        if type(entry) is not list or not all(type(t) is str for t in entry[:2]):
+            raise _Strange
+        if len(entry) == 2:
+            book.sheets[entry[0]] = entry[1]
+            continue
+        key, name, rows = entry
+        if type(rows) is not list or not all(
+            type(row) is list and _CELL_TYPES.issuperset(map(type, row)) for row in rows
+        ):
+            raise _Strange
+        book.sheets[key] = Sheet(name=name, rows=rows)
+    return book
+
+
+def _texts(items) -> list:
+    if type(items) is not list:
+        raise _Strange
+    return items
 
 
 class _Worker:
@@ -198,7 +260,7 @@ class _Worker:
         except _Strange:
             self.stop()
             kind, value = "unsafe", STRANGE
-        except (OSError, EOFError, pickle.PickleError):
+        except (OSError, EOFError):
             kind, value = "unsafe", self._why_dead()
         if kind == "memory":  # it answered, but a process that ran out of memory is let go
             kind, value = "unsafe", _too_big()
@@ -337,7 +399,7 @@ def _serve(memory_limit: int) -> None:
             except MemoryError:
                 answer = ("memory", "")
             del data
-            body = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            body = encoded(*answer)
             answers.write(_HEADER.pack(len(body)) + body)
             answers.flush()
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -346,8 +408,7 @@ def _serve(memory_limit: int) -> None:
 
 
 if __name__ == "__main__":
-    # Run the module's own copy, not this __main__ one: answers are pickled with their
-    # classes' names, and the parent knows them as ia_data.worker.LoadedWorkbook.
+    # Run the module's own copy, not this __main__ one (one copy of its classes and state).
     from ia_data.ingest.worker import _serve as serve
 
     serve(int(sys.argv[1]) if len(sys.argv) > 1 else limits.WORKER_MEMORY_BYTES)

@@ -8,7 +8,6 @@ import math
 import tempfile
 import threading
 import zipfile
-from datetime import date
 
 import python_calamine as calamine
 
@@ -113,12 +112,7 @@ class Workbook:
         controls, errors = scanned
         if controls:
             rows = [_clean_row(r) for r in rows]
-        # One object per distinct date: the rows travel pickled from the reading worker,
-        # and pickle writes a date it has seen as a short back-reference.
-        dates: dict = {}
-        result = padded + [
-            [dates.setdefault(v, v) if type(v) is date else v for v in r] for r in rows
-        ]
+        result = padded + rows
         for (row, col), error in errors.items():
             while len(result) < row:
                 result.append([])
