@@ -183,6 +183,12 @@ REFUSED = [
         "kan ikke tas i bruk: navnet på rådet «IA-rådet i Troms\\x00» har et kontrolltegn (\\x00)",
     ),
     (
+        "a character no XML may hold in a name (the template would not be written)",
+        _with(TROMS, 'name = "IA-rådet i Troms\\uFFFE"\n'),
+        "kan ikke tas i bruk: navnet på rådet «IA-rådet i Troms\\ufffe» har et kontrolltegn "
+        "(\\ufffe)",
+    ),
+    (
         "a control character in the secretariat",
         _with(
             'secretariat = "NAV Arbeidslivssenter Troms"',

@@ -310,7 +310,7 @@ def _text(
         return None
     text = value.strip()
     shown = "" if _shown(text) in what else f", {_shown(text)},"  # not twice
-    control = next((c for c in text if unicodedata.category(c) == "Cc"), None)
+    control = next((c for c in text if _unwritable(c)), None)
     if control is not None:
         problems.append(f"{what}{shown} har et kontrolltegn ({_plain(control)})")
     elif len(text) > SHORT_TEXT:
@@ -473,11 +473,20 @@ def _as_list(value: object, instead: str) -> str:
     return f'["{text}"]'
 
 
+def _unwritable(c: str) -> bool:
+    """A control character, or one of the two that no XML may hold (U+FFFE, U+FFFF): the
+    register's names go into every workbook the app writes."""
+    return unicodedata.category(c) == "Cc" or c in "\ufffe\uffff"
+
+
 def _plain(text: str, limit: int = 40) -> str:
     """A text of the file, at most ``limit`` characters, its control characters as
-    ``\\x00``."""
+    ``\\x00`` (and U+FFFE, U+FFFF as ``\\ufffe``, ``\\uffff``)."""
     short = text[:limit] + ("…" if len(text) > limit else "")
-    return "".join(f"\\x{ord(c):02x}" if unicodedata.category(c) == "Cc" else c for c in short)
+    return "".join(
+        (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}") if _unwritable(c) else c
+        for c in short
+    )
 
 
 def council_keys(
