@@ -510,6 +510,10 @@ answers = {
     "rows": b'["ok","r.xlsx",["Rapport"],[],[["Rapport","Rapport",[[{"date":"2015-01-01"}],7]]]]',
     "class": b'["ok","r.xlsx",["Rapport"],[],[["Rapport","Rapport",[[{"LoadedWorkbook":"x"}]]]]]',
     "shape": b'["ok","r.xlsx",null,[],[]]',
+    "number": b'["ok","r.xlsx",["Rapport"],[],[["Rapport","Rapport",[[1' + b"0" * 30 + b']]]]]',
+    "nul": b'["ok","r.xlsx",["Rapport"],[],[["Rapport","Rapport",[["Kurs\\u0000"]]]]]',
+    # A pickle that sets an attribute on a class the server knows (BUILD on the class).
+    "build": b"cia_data.ingest.worker\nLoadedWorkbook\n(N}Vfind_sheets\nNstb0(Vok\nI1\nt.",
 }
 header = struct.Struct("<Q")
 stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
@@ -525,12 +529,15 @@ stdin.read()
 """
 
 
-@pytest.mark.parametrize("answer", ["call", "size", "rows", "class", "shape"])
+@pytest.mark.parametrize(
+    "answer", ["call", "size", "rows", "class", "shape", "number", "nul", "build"]
+)
 def test_a_worker_taken_over_cannot_reach_the_server_through_its_answer(
     tmp_path, monkeypatch, answer
 ):
     marker = tmp_path / "ran"
     started = []
+    find_sheets = worker.LoadedWorkbook.find_sheets
 
     def taken_over(self):
         self.process = subprocess.Popen(
@@ -561,4 +568,4 @@ def test_a_worker_taken_over_cannot_reach_the_server_through_its_answer(
             process.wait()
     monkeypatch.undo()  # the next file is read as ever, by a worker of our own
     read = worker.read_workbook(hostile.report_xlsx(), "rapport.xlsx", frozenset({"rapport"}))
-    assert list(read.sheets) == ["Rapport"]
+    assert (list(read.sheets), worker.LoadedWorkbook.find_sheets) == (["Rapport"], find_sheets)

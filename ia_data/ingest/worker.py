@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import resource
 import selectors
 import signal
@@ -175,7 +176,7 @@ def answer(payload: bytes) -> tuple[str, LoadedWorkbook | str]:
     why); anything else, or any part of another type than a worker sends, raises
     ``_Strange``."""
     try:
-        found = json.loads(payload, object_hook=_untagged)
+        found = json.loads(payload, object_hook=_untagged, parse_int=_whole)
         kind = found[0]
         if kind in ("refused", "memory") and len(found) == 2 and type(found[1]) is str:
             return kind, found[1]
@@ -188,11 +189,27 @@ def answer(payload: bytes) -> tuple[str, LoadedWorkbook | str]:
         raise _Strange from None
 
 
+def _whole(text: str) -> int:
+    """A whole number as calamine gives one (64 bits); a longer one is no cell's."""
+    number = int(text) if len(text) <= 20 else None
+    if number is None or not -(1 << 63) <= number < 1 << 63:
+        raise _Strange
+    return number
+
+
+# What no text of a sheet the worker sends holds (its cells, its name as shown, why it
+# could not be read): the worker removes control characters but tab and line feed from
+# them, and calamine gives no half of a UTF-16 pair. (One would fail only when stored, far
+# from the reading that sent it.) The names as the file has them may hold anything.
+_NOT_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff]")
+
+
 def _workbook(file_name, sheet_names, hidden, sheets) -> LoadedWorkbook:
     texts = [file_name, *_texts(sheet_names), *_texts(hidden)]
     if not all(type(t) is str for t in texts) or type(sheets) is not list:
         raise _Strange
     book = LoadedWorkbook(file_name, sheet_names, set(hidden))
+    shown = []
     for entry in sheets:
         if type(entry) is not list or not all(type(t) is str for t in entry[:2]):
             raise _Strange
@@ -204,7 +221,11 @@ def _workbook(file_name, sheet_names, hidden, sheets) -> LoadedWorkbook:
             type(row) is list and _CELL_TYPES.issuperset(map(type, row)) for row in rows
         ):
             raise _Strange
+        shown.extend(v for row in rows for v in row if type(v) is str)
         book.sheets[key] = Sheet(name=name, rows=rows)
+    shown.extend(entry[1] for entry in sheets)
+    if _NOT_IN_TEXT.search("".join(shown)):
+        raise _Strange
     return book
 
 
@@ -399,7 +420,11 @@ def _serve(memory_limit: int) -> None:
             except MemoryError:
                 answer = ("memory", "")
             del data
-            body = encoded(*answer)
+            try:
+                body = encoded(*answer)
+            except MemoryError:  # the answer itself did not fit
+                answer = ("memory", "")
+                body = encoded(*answer)
             answers.write(_HEADER.pack(len(body)) + body)
             answers.flush()
         signal.setitimer(signal.ITIMER_REAL, 0)
