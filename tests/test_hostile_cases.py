@@ -507,11 +507,12 @@ class Call:
         return (os.system, ("touch " + sys.argv[1],))
 answers = {
     "call": pickle.dumps(("ok", Call())),
-    "rows": b'["ok","r.xlsx",["Rapport"],[],[["Rapport","Rapport",[[{"date":"2015-01-01"}],7]]]]',
-    "class": b'["ok","r.xlsx",["Rapport"],[],[["Rapport","Rapport",[[{"LoadedWorkbook":"x"}]]]]]',
-    "shape": b'["ok","r.xlsx",null,[],[]]',
-    "number": b'["ok","r.xlsx",["Rapport"],[],[["Rapport","Rapport",[[1' + b"0" * 30 + b']]]]]',
-    "nul": b'["ok","r.xlsx",["Rapport"],[],[["Rapport","Rapport",[["Kurs\\u0000"]]]]]',
+    "rows": b'["ok",["Rapport"],[],[["Rapport","Rapport",[[{"date":"2015-01-01"}],7]]]]',
+    "class": b'["ok",["Rapport"],[],[["Rapport","Rapport",[[{"LoadedWorkbook":"x"}]]]]]',
+    "shape": b'["ok",null,[],[]]',
+    "number": b'["ok",["Rapport"],[],[["Rapport","Rapport",[[1' + b"0" * 30 + b']]]]]',
+    "nul": b'["ok",["Rapport"],[],[["Rapport","Rapport",[["Kurs\\u0000"]]]]]',
+    "half": b'["ok",["Rapport"],[],[["Rapport","Rapport",[["Kurs\xed\xa0\x80"]]]]]',
     # A pickle that sets an attribute on a class the server knows (BUILD on the class).
     "build": b"cia_data.ingest.worker\nLoadedWorkbook\n(N}Vfind_sheets\nNstb0(Vok\nI1\nt.",
 }
@@ -530,7 +531,7 @@ stdin.read()
 
 
 @pytest.mark.parametrize(
-    "answer", ["call", "size", "rows", "class", "shape", "number", "nul", "build"]
+    "answer", ["call", "size", "rows", "class", "shape", "number", "nul", "half", "build"]
 )
 def test_a_worker_taken_over_cannot_reach_the_server_through_its_answer(
     tmp_path, monkeypatch, answer

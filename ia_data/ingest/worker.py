@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from ia_data import settings
@@ -157,9 +158,9 @@ def _untagged(found: dict):
 
 
 def encoded(kind: str, value: LoadedWorkbook | str) -> bytes:
-    """The worker's answer as it is sent: ``[kind, message]``, or for ``ok`` the
-    workbook's name, sheet names, hidden sheets and each sheet read (its name as shown and
-    rows, or why it could not be read)."""
+    """The worker's answer as it is sent, UTF-8: ``[kind, message]``, or for ``ok`` the
+    workbook's sheet names, hidden sheets and each sheet read (its name as shown and rows,
+    or why it could not be read). The file's name is the server's own."""
     if kind != "ok":
         body = [kind, value]
     else:
@@ -167,22 +168,31 @@ def encoded(kind: str, value: LoadedWorkbook | str) -> bytes:
             [key, sheet] if isinstance(sheet, str) else [key, sheet.name, sheet.rows]
             for key, sheet in value.sheets.items()
         ]
-        body = [kind, value.file_name, value.sheet_names, sorted(value.hidden), sheets]
-    return json.dumps(body, default=_tagged, check_circular=False, separators=(",", ":")).encode()
+        body = [kind, value.sheet_names, sorted(value.hidden), sheets]
+    text = json.dumps(
+        body, default=_tagged, check_circular=False, separators=(",", ":"), ensure_ascii=False
+    )
+    return text.encode("utf-8", "surrogatepass")  # (a half pair is refused where it is read)
 
 
-def answer(payload: bytes) -> tuple[str, LoadedWorkbook | str]:
-    """A worker's answer read back: ("ok", the workbook), ("refused", why) or ("memory",
-    why); anything else, or any part of another type than a worker sends, raises
-    ``_Strange``."""
+def answer(payload: bytes, file_name: str) -> tuple[str, LoadedWorkbook | str]:
+    """A worker's answer to the reading of ``file_name`` read back: ("ok", the workbook),
+    ("refused", why) or ("memory", why); anything else, or any part of another type than a
+    worker sends, raises ``_Strange``."""
     try:
-        found = json.loads(payload, object_hook=_untagged, parse_int=_whole)
+        text = payload.decode("utf-8")  # strict: no half of a UTF-16 pair gets in unescaped
+        found = json.loads(text, object_hook=_untagged, parse_int=_whole)
         kind = found[0]
         if kind in ("refused", "memory") and len(found) == 2 and type(found[1]) is str:
             return kind, found[1]
-        if kind != "ok" or len(found) != 5:
+        if kind != "ok" or len(found) != 4:
             raise _Strange
-        return kind, _workbook(*found[1:])
+        # JSON holds a control character or half a pair in a text only as an escape
+        # (strict JSON refuses them bare): with none of those escapes in the answer, no
+        # text needs looking at (a real answer has none, but where a name the file gives
+        # holds one).
+        escaped = any(e in text for e in ("\\u", "\\b", "\\f", "\\r"))
+        return kind, _workbook(file_name, *found[1:], look=escaped)
     except _Strange:
         raise
     except Exception:  # not JSON, too deep, a date that is none, not the shape (TypeError …)
@@ -204,8 +214,8 @@ def _whole(text: str) -> int:
 _NOT_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff]")
 
 
-def _workbook(file_name, sheet_names, hidden, sheets) -> LoadedWorkbook:
-    texts = [file_name, *_texts(sheet_names), *_texts(hidden)]
+def _workbook(file_name, sheet_names, hidden, sheets, look: bool) -> LoadedWorkbook:
+    texts = [*_texts(sheet_names), *_texts(hidden)]
     if not all(type(t) is str for t in texts) or type(sheets) is not list:
         raise _Strange
     book = LoadedWorkbook(file_name, sheet_names, set(hidden))
@@ -217,14 +227,15 @@ def _workbook(file_name, sheet_names, hidden, sheets) -> LoadedWorkbook:
             book.sheets[entry[0]] = entry[1]
             continue
         key, name, rows = entry
-        if type(rows) is not list or not all(
-            type(row) is list and _CELL_TYPES.issuperset(map(type, row)) for row in rows
-        ):
+        if type(rows) is not list or not {list}.issuperset(map(type, rows)):
             raise _Strange
-        shown.extend(v for row in rows for v in row if type(v) is str)
+        if not _CELL_TYPES.issuperset(map(type, chain.from_iterable(rows))):
+            raise _Strange
+        if look:
+            shown.extend(v for row in rows for v in row if type(v) is str)
         book.sheets[key] = Sheet(name=name, rows=rows)
     shown.extend(entry[1] for entry in sheets)
-    if _NOT_IN_TEXT.search("".join(shown)):
+    if look and _NOT_IN_TEXT.search("".join(shown)):
         raise _Strange
     return book
 
@@ -275,7 +286,7 @@ class _Worker:
             size = _HEADER.unpack(self._read(_HEADER.size, deadline))[0]
             if size > limits.WORKER_MEMORY_BYTES:  # more than it could have made
                 raise _Strange
-            kind, value = answer(self._read(size, deadline))
+            kind, value = answer(self._read(size, deadline), request[1])
         except _Dead as exc:
             kind, value = "unsafe", str(exc)
         except _Strange:
