@@ -483,10 +483,11 @@ def _plain(text: str, limit: int = 40) -> str:
     """A text of the file, at most ``limit`` characters, its control characters as
     ``\\x00`` (and U+FFFE, U+FFFF as ``\\ufffe``, ``\\uffff``)."""
     short = text[:limit] + ("…" if len(text) > limit else "")
-    return "".join(
-        (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}") if _unwritable(c) else c
-        for c in short
-    )
+    return "".join(_escaped(c) if _unwritable(c) else c for c in short)
+
+
+def _escaped(c: str) -> str:
+    return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
 
 
 def council_keys(

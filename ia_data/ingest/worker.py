@@ -128,33 +128,35 @@ STRANGE = "leseren svarte med noe annet enn det den skal"
 # gigabytes). JSON gives only texts, numbers, lists and dicts, in time and memory in
 # proportion to its length; a date goes as a dict of one key. The server builds the
 # workbook from it after checking every part's type.
+# A cell value JSON has no form for → how it is written, and read back from, a text.
 _TAGGED = {
-    "date": dt.date.fromisoformat,
-    "datetime": dt.datetime.fromisoformat,
-    "time": dt.time.fromisoformat,
-    "timedelta": lambda parts: dt.timedelta(*parts),
+    "date": (dt.date.isoformat, dt.date.fromisoformat),
+    "datetime": (dt.datetime.isoformat, dt.datetime.fromisoformat),
+    "time": (dt.time.isoformat, dt.time.fromisoformat),
+    "timedelta": (
+        lambda d: f"{d.days} {d.seconds} {d.microseconds}",
+        lambda text: dt.timedelta(*map(int, text.split(" "))),
+    ),
 }
-_CELL_TYPES = {str, int, float, bool, type(None), dt.date, dt.datetime, dt.time, dt.timedelta}
+_BY_TYPE = {getattr(dt, kind): kind for kind in _TAGGED}
+_CELL_TYPES = {str, int, float, bool, type(None), *_BY_TYPE}
 
 
 def _tagged(value) -> dict:
-    """A cell value JSON has no form for, as the dict ``_untagged`` reads back."""
-    kind = type(value)
-    if kind is dt.timedelta:
-        return {"timedelta": [value.days, value.seconds, value.microseconds]}
-    if kind in (dt.date, dt.datetime, dt.time):
-        return {kind.__name__: value.isoformat()}
-    raise TypeError(f"{kind.__name__} er ikke en celleverdi")
+    """A cell value JSON has no form for, as the one-key dict ``_untagged`` reads back."""
+    kind = _BY_TYPE.get(type(value))
+    if kind is None:
+        raise TypeError(f"{type(value).__name__} er ikke en celleverdi")
+    return {kind: _TAGGED[kind][0](value)}
 
 
 def _untagged(found: dict):
     if len(found) != 1:
         raise _Strange
-    ((kind, value),) = found.items()
-    make = _TAGGED.get(kind)
-    if make is None or not isinstance(value, list if kind == "timedelta" else str):
+    ((kind, text),) = found.items()
+    if kind not in _TAGGED or type(text) is not str:
         raise _Strange
-    return make(value)
+    return _TAGGED[kind][1](text)
 
 
 def encoded(kind: str, value: LoadedWorkbook | str) -> bytes:
@@ -215,13 +217,12 @@ _NOT_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff]")
 
 
 def _workbook(file_name, sheet_names, hidden, sheets, look: bool) -> LoadedWorkbook:
-    texts = [*_texts(sheet_names), *_texts(hidden)]
-    if not all(type(t) is str for t in texts) or type(sheets) is not list:
+    if not (_all_texts(sheet_names) and _all_texts(hidden) and type(sheets) is list):
         raise _Strange
     book = LoadedWorkbook(file_name, sheet_names, set(hidden))
     shown = []
     for entry in sheets:
-        if type(entry) is not list or not all(type(t) is str for t in entry[:2]):
+        if type(entry) is not list or not _all_texts(entry[:2]):
             raise _Strange
         if len(entry) == 2:
             book.sheets[entry[0]] = entry[1]
@@ -240,10 +241,8 @@ def _workbook(file_name, sheet_names, hidden, sheets, look: bool) -> LoadedWorkb
     return book
 
 
-def _texts(items) -> list:
-    if type(items) is not list:
-        raise _Strange
-    return items
+def _all_texts(items) -> bool:
+    return type(items) is list and {str}.issuperset(map(type, items))
 
 
 class _Worker:
