@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, PatternFill, Side
+from openpyxl.styles import Border, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -29,7 +29,7 @@ from ia_data.domain.access import Scope
 from ia_data.domain.questions import QUESTIONS
 from ia_data.domain.rules import Rules
 from ia_data.domain.values import ACTIVITY_TYPES, STATUSES
-from ia_data.output.spreadsheet import fit_to_page_width, font
+from ia_data.output.spreadsheet import alignment, fit_to_page_width, font, solid_fill
 from ia_data.storage.register import councils
 
 TIMESTAMP = datetime(2026, 1, 1)
@@ -81,11 +81,11 @@ _MEETING_WIDTHS = (12, 20, 40, 50)
 _TITLE = font(bold=True, size=14)
 _NOTE = font(italic=True, color="555555")
 _BOLD = font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-_INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
+_HEADER_FILL = solid_fill("D9E1F2")
+_INPUT_FILL = solid_fill("FFF9E5")
 _THIN = Side(style="thin", color="B4B4B4")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+_WRAP_TOP = alignment(wrap_text=True, vertical="top")
 
 
 def period_labels(year: int, rules: Rules) -> list[str]:
@@ -352,7 +352,7 @@ def _lay_out_table(
         cell.font = _BOLD
         cell.fill = _HEADER_FILL
         cell.border = _BOX
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.alignment = alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.row_dimensions[HEADER_ROW].height = 30
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
