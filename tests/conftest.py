@@ -27,6 +27,7 @@ import postgres as pg
 import pytest
 from once import locked, run_folder
 from postgres import ENGINES, need
+from runs import WATCH_RUNS
 
 from ia_data import settings
 from ia_data.demo import SAMPLE_DIR
@@ -482,5 +483,14 @@ def browser():
                 "--force-prefers-reduced-motion",
             ],
         )
+        # Every page of every context counts the runs it asks for (``runs.idle``).
+        new_context = chromium.new_context
+
+        def watched_context(**options):
+            context = new_context(**options)
+            context.add_init_script(WATCH_RUNS)
+            return context
+
+        chromium.new_context = watched_context
         yield chromium
         chromium.close()

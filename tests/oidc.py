@@ -32,8 +32,8 @@ from urllib.parse import quote, urlsplit
 
 from authlib.oidc.core.grants import util as id_tokens
 from oidc_provider_mock import User, run_server_in_thread
+from runs import idle
 
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 AUTH_COOKIE = "_streamlit_user"
 
 
@@ -145,7 +145,7 @@ def sign_in(page, base_url: str, email_or_sub: str, button: str = "Logg inn") ->
             f"signed in as {email_or_sub} but {base_url} has no identity cookie: is its host "
             "that of redirect_uri (localhost)?"
         )
-    _idle(page)
+    idle(page)
 
 
 def sign_out(page, button: str = "Logg ut") -> None:
@@ -159,7 +159,7 @@ def sign_out(page, button: str = "Logg ut") -> None:
     page.wait_for_url(_back_in_app)
     if _signed_in(page, base_url):
         raise AssertionError("sign-out left the identity cookie")
-    _idle(page)
+    idle(page)
 
 
 def _back_in_app(url: str) -> bool:
@@ -169,12 +169,6 @@ def _back_in_app(url: str) -> bool:
 
 def _signed_in(page, base_url: str) -> bool:
     return any(c["name"].startswith(AUTH_COOKIE) for c in page.context.cookies(base_url))
-
-
-def _idle(page) -> None:
-    """Wait as Streamlit's own suite does: the script has run and nothing is pending."""
-    page.wait_for_timeout(300)
-    page.wait_for_selector(IDLE)
 
 
 # --- a signed-in server and browser, as the browser tests use them -------------------------
@@ -210,8 +204,6 @@ def signed_in_server(url: str, folder: Path, people: list[Person], **env):
 def signed_in_as(browser, person: Person, server):
     """A browser of ``person``'s own (its own cookies), signed in: the first run after the
     callback has named who is signed in (or, with no role, said so)."""
-    from test_browser import _idle
-
     context = browser.new_context(viewport={"width": 1440, "height": 1200})
     page = context.new_page()
     page.set_default_timeout(60_000)
@@ -219,15 +211,13 @@ def signed_in_as(browser, person: Person, server):
     page.get_by_role("heading", name="Logg inn").wait_for()
     sign_in(page, server.base, person.email)
     page.get_by_text(person.name).first.wait_for()
-    _idle(page)
+    idle(page)
     return page
 
 
 def screenshot(page, name: str) -> None:
     """With ``IA_SCREENSHOTS=DIR``: the whole page, once its run is done, as ``DIR/name.png``."""
     if SHOTS is not None:
-        from test_browser import _idle
-
-        _idle(page)
+        idle(page)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

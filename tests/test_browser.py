@@ -28,6 +28,7 @@ from conftest import PROJECT, SAMPLE_REGISTER
 from hostile import case_changed, png_renamed, zip_bomb
 from pages import open_titles
 from postgres import need
+from runs import idle as _idle
 from sqlmodel import Session
 
 from ia_data.demo import SAMPLE_DIR
@@ -38,7 +39,6 @@ from ia_data.storage import db, history, version
 pytestmark = [pytest.mark.browser, pytest.mark.page]
 
 NORDLAND_2015 = SAMPLE_DIR / "rapport_2015_Ar_ia-radet-i-nordland.xlsx"
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 PAGES = open_titles(default="")  # url path → the page's title, Oversikt at «/»
 
 
@@ -185,12 +185,6 @@ def _open(page, url: str, heading: str, *, load: bool = False):
     _go(page, url, load=load)
     page.get_by_role("heading", name=heading, exact=True).first.wait_for()
     _idle(page)
-
-
-def _idle(page) -> None:
-    """Wait as Streamlit's own suite does: the script has run and nothing is pending."""
-    page.wait_for_timeout(300)
-    page.wait_for_selector(IDLE)
 
 
 def _choose_file(page, path) -> None:
