@@ -30,7 +30,9 @@ from workbooks import ANSWERS, activity, report_sheets, xlsx
 from ia_data.cli import main as cli
 from ia_data.domain import limits
 from ia_data.domain.formatting import today
+from ia_data.domain.text import without_controls
 from ia_data.ingest import worker
+from ia_data.ingest.workbook.shared import may_hold_controls
 from ia_data.storage.models import Activity, Meeting, Report
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -420,6 +422,59 @@ def test_control_characters_are_removed_on_import(
     report, activities, meetings = _active(stocked_db)
     assert ("Kurs[31m i rødt", "Null og bjelle") == (activities[0].title, activities[0].comment)
     assert ("Svar\nmed linjeskift", "Rådsmøte") == (report.answer_1, meetings[0].kind)
+
+
+def _controls_as_references() -> bytes:
+    """Control characters written only as XML character references, in every form a
+    parser reads (decimal, hexadecimal in either case, leading zeros), in sheets with no
+    ``_x`` escape and no raw control character: ESC in a title, BEL and VT in a comment,
+    CR in an answer, and «å» as a reference too, which stays."""
+    sheets = report_sheets(answers=["Svar@CR@med linjeskift", *ANSWERS[1:]])
+    sheets["Aktiviteter"][1][1] = "Kurs@ESC@[31m i r@OE@dt"
+    sheets["Aktiviteter"][1][9] = "Bjelle@BEL@ og tab@VT@ulator"
+    marks = {
+        b"@CR@": b"&#x0d;",
+        b"@ESC@": b"&#x1B;",
+        b"@BEL@": b"&#0000007;",
+        b"@VT@": b"&#11;",
+        b"@OE@": b"&#248;",
+    }
+
+    def referenced(xml: bytes) -> bytes:
+        for mark, reference in marks.items():
+            xml = xml.replace(mark, reference)
+        return xml
+
+    data = hostile.xml_xlsx(sheets)
+    parts = [f"xl/worksheets/sheet{i}.xml" for i in range(1, len(sheets) + 1)]
+    return hostile._rewrite(data, dict.fromkeys(parts, referenced))
+
+
+def test_control_characters_written_as_references_are_removed_on_import(
+    stocked_db, tmp_path, capsys
+):
+    data = _controls_as_references()
+    status, output = _cli_import(stocked_db, tmp_path, "referanser.xlsx", data, capsys)
+    assert (0, False) == (status, "\x1b" in output)
+    report, activities, _ = _active(stocked_db)
+    assert ("Kurs[31m i rødt", "Bjelle og tabulator") == (
+        activities[0].title,
+        activities[0].comment,
+    )
+    assert report.answer_1 == "Svarmed linjeskift"
+
+
+def test_a_reference_is_taken_for_a_control_character_exactly_when_it_gives_one():
+    """``may_hold_controls`` on a text of one character reference, for every code point to
+    U+03FF and a few beyond, in each form a parser reads it: true exactly for the control
+    characters the reader removes (all C0 but tab and line feed)."""
+    forms = ["&#{:d};", "&#{:07d};", "&#x{:x};", "&#x{:X};", "&#x000{:x};", "&#X{:x};"]
+    for point in [*range(0x400), 0x202E, 0xFEFF, 0x10FFFF]:
+        control = without_controls(chr(point)) == ""
+        for form in forms:
+            xml = f"<t>a{form.format(point)}b</t>".encode()
+            assert may_hold_controls(xml) == control, (point, form)
+    assert may_hold_controls(b"<t>&#+27;</t>")  # a sign, which a parser might take
 
 
 # --- the reading worker ------------------------------------------------------------------
