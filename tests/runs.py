@@ -5,21 +5,24 @@ Streamlit's frontend marks a run as under way (``data-test-script-state``) only 
 server has started it: right after a click, the tab still says «not running» from the run
 before. Streamlit's own suite, and these tests until now, waited 300 ms first, on every step
 (a third of the browser tests' time). Here the tab itself counts, on its WebSocket, each
-run it asks for (a ``BackMsg`` with ``rerun_script``) and each run the server reports done
-(a ``ForwardMsg`` with ``script_finished``, not «ended early for a new run»): the app is idle
-once a run has ended after the last one asked for, and the frontend shows it as not running.
+run it asks for (a ``BackMsg`` with ``rerun_script``), each run the server starts (a
+``ForwardMsg`` with ``new_session``) and each it reports done (``script_finished``, not
+«ended early for a new run»): the app is idle
+once a run that started after the last one asked for has ended, and the frontend shows it as
+not running.
 
 ``WATCH_RUNS`` is put in every page of every browser context (conftest's ``browser``)."""
 
 from __future__ import annotations
 
-# The two messages' field numbers (Streamlit's protobuf: BackMsg.rerun_script = 11,
-# ForwardMsg.script_finished = 6, an enum; FINISHED_EARLY_FOR_RERUN = 2). Read from the top
-# level of each message only: a field's tag and, for a number, its value.
+# The messages' field numbers (Streamlit's protobuf: BackMsg.rerun_script = 11;
+# ForwardMsg.new_session = 4, which starts every run, and script_finished = 6, an enum,
+# FINISHED_EARLY_FOR_RERUN = 2). Read from the top level of each message only: a field's tag
+# and, for a number, its value.
 WATCH_RUNS = """
 (() => {
     if (window.iaRuns) return;
-    const runs = {seq: 0, asked: 0, done: 0, doneAt: 0};
+    const runs = {seq: 0, asked: 0, started: 0, done: 0, doneAt: 0};
     window.iaRuns = runs;
     const varint = (b, i) => {
         let value = 0, shift = 0, byte;
@@ -53,15 +56,17 @@ WATCH_RUNS = """
     const send = Native.prototype.send;
     Native.prototype.send = function (data) {
         const b = bytes(data);
+        const sent = send.call(this, data);  // (a send that throws asked for nothing)
         if (b && fields(b).some(([field]) => field === 11)) runs.asked = ++runs.seq;
-        return send.call(this, data);
+        return sent;
     };
     window.WebSocket = class extends Native {
         constructor(...args) {
             super(...args);
             this.addEventListener("message", (event) => {
-                const b = bytes(event.data);
-                if (b && fields(b).some(([field, value]) => field === 6 && value !== 2)) {
+                const found = bytes(event.data) ? fields(bytes(event.data)) : [];
+                if (found.some(([field]) => field === 4)) runs.started = ++runs.seq;
+                if (found.some(([field, value]) => field === 6 && value !== 2)) {
                     runs.done = ++runs.seq;
                     runs.doneAt = performance.now();
                 }
@@ -71,13 +76,15 @@ WATCH_RUNS = """
 })();
 """
 
-# Idle: a run has ended since the last one asked for, the frontend has drawn it as not
-# running, and 50 ms have passed since (the frontend applies a run's last messages, and
-# draws, after they arrive).
+# Idle: a run has started since the last one asked for (a run that ends just as the tab asks
+# for the next does not count) and has ended, the frontend has drawn it as not running, and
+# 50 ms have passed since (the frontend applies a run's last messages, and draws, after they
+# arrive).
 _IDLE = """() => {
     const runs = window.iaRuns;
     const app = document.querySelector('[data-testid=stApp]');
-    return !!runs && runs.done > runs.asked && performance.now() - runs.doneAt > 50
+    return !!runs && runs.done > runs.started && runs.started > runs.asked
+        && performance.now() - runs.doneAt > 50
         && app?.getAttribute('data-test-script-state') === 'notRunning';
 }"""
 

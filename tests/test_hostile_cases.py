@@ -30,7 +30,6 @@ from workbooks import ANSWERS, activity, report_sheets, xlsx
 from ia_data.cli import main as cli
 from ia_data.domain import limits
 from ia_data.domain.formatting import today
-from ia_data.domain.text import without_controls
 from ia_data.ingest import worker
 from ia_data.ingest.workbook.shared import may_hold_controls
 from ia_data.storage.models import Activity, Meeting, Report
@@ -428,8 +427,9 @@ def _controls_as_references() -> bytes:
     """Control characters written only as XML character references, in every form a
     parser reads (decimal, hexadecimal in either case, leading zeros), in sheets with no
     ``_x`` escape and no raw control character: ESC in a title, BEL and VT in a comment,
-    CR in an answer, and «å» as a reference too, which stays."""
-    sheets = report_sheets(answers=["Svar@CR@med linjeskift", *ANSWERS[1:]])
+    CR and (a reference to «_» making Excel's escape of it) ESC in an answer, and «ø» as a
+    reference too, which stays."""
+    sheets = report_sheets(answers=["Svar@CR@med linjeskift@US@x001B_", *ANSWERS[1:]])
     sheets["Aktiviteter"][1][1] = "Kurs@ESC@[31m i r@OE@dt"
     sheets["Aktiviteter"][1][9] = "Bjelle@BEL@ og tab@VT@ulator"
     marks = {
@@ -438,6 +438,7 @@ def _controls_as_references() -> bytes:
         b"@BEL@": b"&#0000007;",
         b"@VT@": b"&#11;",
         b"@OE@": b"&#248;",
+        b"@US@": b"&#95;",  # «_», which makes «_x001B_» (ESC) of what follows
     }
 
     def referenced(xml: bytes) -> bytes:
@@ -464,17 +465,22 @@ def test_control_characters_written_as_references_are_removed_on_import(
     assert report.answer_1 == "Svarmed linjeskift"
 
 
-def test_a_reference_is_taken_for_a_control_character_exactly_when_it_gives_one():
+def test_a_reference_to_an_ascii_character_is_taken_for_a_possible_control_character():
     """``may_hold_controls`` on a text of one character reference, for every code point to
-    U+03FF and a few beyond, in each form a parser reads it: true exactly for the control
-    characters the reader removes (all C0 but tab and line feed)."""
+    U+03FF and a few beyond, in each form a parser reads it: true for every ASCII character
+    (a control character itself, or part of an escape such as «&#95;x001B_», which calamine
+    reads as ESC), false beyond (``&#229;``, as openpyxl writes «å»). An escape cut in two by
+    a comment, a CDATA section or a processing instruction counts too; the XML declaration
+    does not."""
     forms = ["&#{:d};", "&#{:07d};", "&#x{:x};", "&#x{:X};", "&#x000{:x};", "&#X{:x};"]
     for point in [*range(0x400), 0x202E, 0xFEFF, 0x10FFFF]:
-        control = without_controls(chr(point)) == ""
         for form in forms:
-            xml = f"<t>a{form.format(point)}b</t>".encode()
-            assert may_hold_controls(xml) == control, (point, form)
+            xml = f'<?xml version="1.0"?><t>a{form.format(point)}b</t>'.encode()
+            assert may_hold_controls(xml) == (point < 128), (point, form)
     assert may_hold_controls(b"<t>&#+27;</t>")  # a sign, which a parser might take
+    for cut in [b"_<!---->x001B_", b"_<![CDATA[x001B_]]>", b"_<?pi?>x001B_"]:
+        assert may_hold_controls(b'<?xml version="1.0"?><t>' + cut + b"</t>"), cut
+    assert not may_hold_controls(b'\xef\xbb\xbf<?xml version="1.0"?><t>R&#229;d</t>')
 
 
 # --- the reading worker ------------------------------------------------------------------

@@ -71,23 +71,28 @@ def shown_name(name: str) -> str:
 
 
 _CONTROL_BYTES = bytes(range(9)) + bytes(range(11, 32))
-# A character reference to one of them (``&#27;``, ``&#x1B;``): decimal 0–8 and 11–31,
-# hexadecimal 0–8 and B–1F, with any leading zeros (and a sign, which XML does not allow
-# but a parser might take). Any other reference, such as «&#229;» for å as some writers
-# give every letter beyond ASCII, gives no control character.
-_CONTROL_REFERENCE = re.compile(
-    rb"&#\+?0*(?:[0-8]|1[1-9]|2[0-9]|3[01]);|&#[xX]\+?0*(?:[0-8bBcCdDeEfF]|1[0-9a-fA-F]);"
+# A character reference to any ASCII character (``&#27;``, ``&#x1B;``, and also ``&#95;``:
+# calamine reads the references before Excel's escapes, so «&#95;x001B_» is ESC): decimal
+# 0–127 or hexadecimal 0–7F, with any leading zeros, either «x», and a sign, which XML does
+# not allow but a parser might take. A reference beyond ASCII, such as «&#229;» for å as some
+# writers give every letter that is not ASCII, gives no control character.
+_ASCII_REFERENCE = re.compile(
+    rb"&#\+?0*(?:[0-9]{1,2}|1[01][0-9]|12[0-7]);|&#[xX]\+?0*[0-7]?[0-9a-fA-F];"
 )
 
 
 def may_hold_controls(xml: bytes) -> bool:
     """Whether an XML part can give a text a control character: written raw, as Excel's
-    ``_x001B_`` escape (any ``_x``: taken as a possible one) or as a character reference to
-    one. (Three scans in C: cleaning every row of a sheet that has none costs a Python loop
-    over every cell.)"""
+    ``_x001B_`` escape (any ``_x``: taken as a possible one), through a character reference
+    to an ASCII character, or with an escape cut in two by a comment, a CDATA section, a
+    processing instruction or a document type (``<!``, or ``<?`` after the declaration).
+    (Scans in C: cleaning every row of a sheet that has none costs a Python pass over every
+    cell.)"""
     return (
         b"_x" in xml
-        or _CONTROL_REFERENCE.search(xml) is not None
+        or b"<!" in xml
+        or xml.find(b"<?", 5) != -1
+        or _ASCII_REFERENCE.search(xml) is not None
         or len(xml.translate(None, _CONTROL_BYTES)) != len(xml)
     )
 
