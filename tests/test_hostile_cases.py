@@ -483,6 +483,32 @@ def test_a_reference_to_an_ascii_character_is_taken_for_a_possible_control_chara
     assert not may_hold_controls(b'\xef\xbb\xbf<?xml version="1.0"?><t>R&#229;d</t>')
 
 
+def test_control_characters_written_as_references_in_shared_strings_are_removed(
+    stocked_db, tmp_path, capsys
+):
+    """The same through the workbook's shared strings, where Excel keeps a sheet's texts:
+    a title the activity row refers to holds ESC as a reference and as «&#95;x001B_»."""
+    sheets = report_sheets()
+    sheets["Aktiviteter"][1][1] = "@TITLE@"
+    inline = b'<c r="B2" t="inlineStr"><is><t>@TITLE@</t></is></c>'
+
+    def shared(xml: bytes) -> bytes:
+        assert inline in xml
+        return xml.replace(inline, b'<c r="B2" t="s"><v>0</v></c>')
+
+    strings = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{hostile.MAIN_NS}" count="1" '
+        'uniqueCount="1"><si><t>Kurs&#x1B;[31m i r&#248;dt&#95;x001B_</t></si></sst>'
+    ).encode()
+    data = hostile._with_shared_strings(
+        hostile.xml_xlsx(sheets), strings, {hostile.ACTIVITIES_PART: shared}
+    )
+    status, output = _cli_import(stocked_db, tmp_path, "delte.xlsx", data, capsys)
+    assert (0, False) == (status, "\x1b" in output)
+    _, activities, _ = _active(stocked_db)
+    assert activities[0].title == "Kurs[31m i rødt"
+
+
 # --- the reading worker ------------------------------------------------------------------
 
 
