@@ -7,9 +7,8 @@ before. Streamlit's own suite, and these tests until now, waited 300 ms first, o
 (a third of the browser tests' time). Here the tab itself counts, on its WebSocket, each
 run it asks for (a ``BackMsg`` with ``rerun_script``), each run the server starts (a
 ``ForwardMsg`` with ``new_session``) and each it reports done (``script_finished``, not
-«ended early for a new run»): the app is idle
-once a run that started after the last one asked for has ended, and the frontend shows it as
-not running.
+«ended early for a new run»): the app is idle once a run that started after the last one
+asked for has ended, and the frontend shows it as not running.
 
 ``WATCH_RUNS`` is put in every page of every browser context (conftest's ``browser``)."""
 
@@ -64,7 +63,8 @@ WATCH_RUNS = """
         constructor(...args) {
             super(...args);
             this.addEventListener("message", (event) => {
-                const found = bytes(event.data) ? fields(bytes(event.data)) : [];
+                const b = bytes(event.data);
+                const found = b ? fields(b) : [];
                 if (found.some(([field]) => field === 4)) runs.started = ++runs.seq;
                 if (found.some(([field, value]) => field === 6 && value !== 2)) {
                     runs.done = ++runs.seq;

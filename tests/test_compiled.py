@@ -107,7 +107,7 @@ def test_summary_holds_the_overview_table_cell_for_cell(book, overview_sheet):
     assert rows["IA-rådet i Agder"][2].number_format == "0"  # a year, not «2 015»
 
 
-def test_a_council_sheet(book, seeded_url):
+def test_a_council_sheet(book):
     sheet = book["Agder"]
     assert sheet["A1"].value == "IA-rådet i Agder"
     assert "Fylker: Aust-Agder, Vest-Agder" in sheet["A2"].value
