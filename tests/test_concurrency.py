@@ -1,7 +1,8 @@
 """Several processes on one database, on each engine (a SQLite file; a PostgreSQL
 database): simultaneous imports, and a crash mid-import.
 
-Each test starts real OS processes (``sys.executable -c DRIVER``) that import workbooks
+Each test starts real OS processes (``parties.Party``: ``DRIVER`` run as ``python -c``
+would, in a process forked from one that has imported the library) that import workbooks
 with ``ia_data.store.import_file``. The driver makes the processes meet at file barriers —
 once before they open the database and once more after parsing, right before the write
 transaction — so they really are inside ``import_file`` at the same moment. No assertion
@@ -15,8 +16,6 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from parties import Party
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import OperationalError
 from workbooks import (
@@ -47,7 +47,6 @@ from ia_data.storage.version import bump_data_version, data_version
 
 pytestmark = pytest.mark.slow  # real processes against both engines
 
-PROJECT = Path(__file__).resolve().parent.parent
 SAMPLES = SAMPLE_DIR
 SAMPLE_REGISTER = SAMPLES / "register.toml"
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
@@ -142,16 +141,9 @@ def _env() -> dict:
     return env
 
 
-def _start(party: str, jobs: list[dict], **options) -> subprocess.Popen:
+def _start(party: str, jobs: list[dict], **options) -> Party:
     spec = {"party": party, "jobs": jobs, "now": NOW.isoformat(), **options}
-    return subprocess.Popen(
-        [sys.executable, "-c", DRIVER, json.dumps(spec)],
-        cwd=PROJECT,
-        env=_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return Party(DRIVER, [json.dumps(spec)], _env())
 
 
 def _job(url: str, file: Path, barrier: Path, name: str = "", parties: int = 2) -> dict:
@@ -516,12 +508,12 @@ def _large_report(rows: int = 20_000) -> bytes:
     )
 
 
-def _wait_for(path: Path, proc: subprocess.Popen) -> None:
+def _wait_for(path: Path, proc: Party) -> None:
     deadline = time.monotonic() + DEADLINE_S
     while not path.exists():
         if proc.poll() is not None:
             pytest.fail(
-                f"the import ended (exit {proc.returncode}) before pausing:\n{proc.stderr.read()}"
+                f"the import ended (exit {proc.returncode}) before pausing:\n{proc.stderr()}"
             )
         if time.monotonic() > deadline:
             proc.kill()

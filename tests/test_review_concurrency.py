@@ -2,23 +2,23 @@
 one wins, the other is told what happened, and nothing is half-done — one state, one step in
 the history.
 
-Each process calls ``storage.review.approve`` or ``send_back``. They meet at file barriers:
-once before they begin, and — on PostgreSQL, where two transactions read side by side —
-once more after each has read the state and found the move allowed, right before its
-conditional UPDATE, so both really race for the row. (SQLite takes its write lock at BEGIN:
-the second waits there, then reads the first one's result.) No assertion depends on timing.
+Each process (``parties.Party``) calls ``storage.review.approve`` or ``send_back``. They
+meet at file barriers: once before they begin, and — on PostgreSQL, where two transactions
+read side by side — once more after each has read the state and found the move allowed,
+right before its conditional UPDATE, so both really race for the row. (SQLite takes its
+write lock at BEGIN: the second waits there, then reads the first one's result.) No
+assertion depends on timing.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from parties import Party
 from sqlmodel import Session, select
 from workbooks import report_xlsx
 
@@ -28,7 +28,6 @@ from ia_data.storage.store import import_file
 
 pytestmark = pytest.mark.slow  # real processes against both engines
 
-PROJECT = Path(__file__).resolve().parent.parent
 DEADLINE_S = 120  # only for a hung process; never asserted on
 
 DRIVER = r"""
@@ -79,29 +78,9 @@ except UserError as exc:
 
 def _race(url: str, upload: int, actions: dict[str, str], barrier: Path, pg: bool) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "IA_DATABASE_URL"}
+    spec = {"url": url, "upload": upload, "barrier": str(barrier), "postgresql": pg}
     procs = {
-        party: subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                DRIVER,
-                json.dumps(
-                    {
-                        "party": party,
-                        "url": url,
-                        "upload": upload,
-                        "action": action,
-                        "barrier": str(barrier),
-                        "postgresql": pg,
-                    }
-                ),
-            ],
-            cwd=PROJECT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        party: Party(DRIVER, [json.dumps({**spec, "party": party, "action": action})], env)
         for party, action in actions.items()
     }
     done = {party: proc.communicate(timeout=DEADLINE_S) for party, proc in procs.items()}

@@ -1,0 +1,94 @@
+"""Real OS processes that run a short Python script against the library, for the tests in
+which several parties act on one database at once (``test_concurrency.py``,
+``test_review_concurrency.py``).
+
+Each party is forked from a server process that has imported the library once
+(``multiprocessing``'s forkserver), not started as a new Python that imports SQLAlchemy,
+SQLModel and the library again: about a second of CPU each, most of what such a test cost.
+A party is still a process of its own, with its own pid, connections and reading worker:
+it meets the others at file barriers, can be killed with SIGKILL, and its exit code, its
+output and what it wrote to stderr (an uncaught error's traceback, ``sys.exit``'s message)
+are the test's to read, as with ``subprocess.Popen``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+# What every party imports, imported once in the forkserver.
+PRELOAD = ["ia_data.storage.store", "ia_data.storage.review", "ia_data.domain.access"]
+
+_context = None
+
+
+def _forkserver():
+    global _context
+    if _context is None:
+        _context = multiprocessing.get_context("forkserver")
+        _context.set_forkserver_preload(PRELOAD)
+    return _context
+
+
+def _run(script: str, argv: list[str], env: dict[str, str], out: str, err: str) -> None:
+    """In the party: its environment and arguments, stdout and stderr into files, then the
+    script as ``python -c`` runs it."""
+    for fd, path in ((1, out), (2, err)):
+        file = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(file, fd)
+        os.close(file)
+    os.environ.clear()
+    os.environ.update(env)
+    sys.argv = ["-c", *argv]
+    exec(compile(script, "<party>", "exec"), {"__name__": "__main__"})
+
+
+class Party:
+    """One party's process, used as a ``subprocess.Popen`` of ``python -c script *argv``
+    with text output: ``pid``, ``poll``, ``wait``, ``kill``, ``communicate``,
+    ``returncode``; ``stderr()`` what it has written there so far."""
+
+    def __init__(self, script: str, argv: list[str], env: dict[str, str]) -> None:
+        self._folder = Path(tempfile.mkdtemp(prefix="ia-party-"))
+        self._out, self._err = self._folder / "stdout", self._folder / "stderr"
+        self._process = _forkserver().Process(
+            target=_run, args=(script, argv, env, str(self._out), str(self._err))
+        )
+        self._process.start()
+        self.pid = self._process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.exitcode
+
+    def poll(self) -> int | None:
+        return self._process.exitcode
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._process.join(timeout)
+        if self._process.exitcode is None:
+            raise TimeoutError(f"party {self.pid} still running after {timeout} s")
+        return self._process.exitcode
+
+    def kill(self) -> None:
+        self._process.kill()
+
+    def stderr(self) -> str:
+        return self._err.read_text(errors="replace") if self._err.exists() else ""
+
+    def communicate(self, timeout: float | None = None) -> tuple[str, str]:
+        """Wait for the end (killing the party after ``timeout``); its stdout and stderr."""
+        self._process.join(timeout)
+        if self._process.exitcode is None:
+            self.kill()
+            self._process.join()
+            raise TimeoutError(f"party {self.pid} killed after {timeout} s")
+        out = self._out.read_text() if self._out.exists() else ""
+        err = self.stderr()
+        for path in (self._out, self._err):
+            path.unlink(missing_ok=True)
+        self._folder.rmdir()
+        return out, err
