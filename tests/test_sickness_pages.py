@@ -134,16 +134,15 @@ def test_aktiviteter_places_each_council_by_sickness_and_sub_goal_1(app_on, seed
 
 
 @pytest.fixture
-def without_statistics(sample_db):
+def without_statistics(seeded_copy):
     """The demo data with no statistics series at all (every series removed)."""
-    from ia_data.demo.seed import seed
-
-    seed(sample_db)
-    with Session(sample_db) as session:
+    url = seeded_copy("sqlite")
+    engine = db.get_engine(url)
+    with Session(engine) as session:
         session.exec(delete(StatValue))
         session.exec(delete(StatSeries))
         session.commit()
-    return str(sample_db.url.render_as_string(hide_password=False))
+    return url
 
 
 def test_every_page_without_statistics(app_on, without_statistics):
