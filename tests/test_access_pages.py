@@ -93,12 +93,16 @@ def shared_url_each_engine(request, tmp_path_factory, postgres):
     yield from _shared(request.param, tmp_path_factory, postgres)
 
 
+def every_2015_report_and_a_user_of_each_role(url: str) -> None:
+    """``_setup``, as the ``fill`` of a database made once per run (named for its key)."""
+    _setup(url)
+
+
 @pytest.fixture
 def own_url(database):
-    """The same, in a database of the test's own (for tests that change it)."""
-    url = database(SAMPLE_REGISTER)
-    _setup(url)
-    return url
+    """The same, in a database of the test's own (for tests that change it): a copy of one
+    filled once per run."""
+    return database(SAMPLE_REGISTER, fill=every_2015_report_and_a_user_of_each_role)
 
 
 # The provider's clock: each sign-in is issued a second after the one before (its ``iat``).
