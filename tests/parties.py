@@ -13,8 +13,10 @@ are the test's to read, as with ``subprocess.Popen``.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -43,7 +45,10 @@ def _run(script: str, argv: list[str], env: dict[str, str], out: str, err: str) 
     os.environ.clear()
     os.environ.update(env)
     sys.argv = ["-c", *argv]
-    exec(compile(script, "<party>", "exec"), {"__name__": "__main__"})
+    try:
+        exec(compile(script, "<party>", "exec"), {"__name__": "__main__"})
+    finally:  # as Python at its exit (a multiprocessing child skips it): the reading worker
+        atexit._run_exitfuncs()  # stopped and waited for, not left to whoever adopts it
 
 
 class Party:
@@ -83,12 +88,26 @@ class Party:
         """Wait for the end (killing the party after ``timeout``); its stdout and stderr."""
         self._process.join(timeout)
         if self._process.exitcode is None:
-            self.kill()
-            self._process.join()
+            self.close()
             raise TimeoutError(f"party {self.pid} killed after {timeout} s")
         out = self._out.read_text() if self._out.exists() else ""
         err = self.stderr()
-        for path in (self._out, self._err):
-            path.unlink(missing_ok=True)
-        self._folder.rmdir()
+        self.close()
         return out, err
+
+    def close(self) -> None:
+        """Kill the party if it still runs, wait for it, and remove its files."""
+        if self._process.exitcode is None:
+            self.kill()
+            self._process.join()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def outcomes(parties: dict[str, Party], timeout: float) -> dict[str, tuple[str, str]]:
+    """Each party's stdout and stderr once it has ended; whatever happens (one of them
+    hangs past ``timeout``), none is left running."""
+    try:
+        return {name: party.communicate(timeout) for name, party in parties.items()}
+    finally:
+        for party in parties.values():
+            party.close()

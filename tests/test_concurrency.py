@@ -23,7 +23,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from parties import Party
+from parties import Party, outcomes
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import OperationalError
 from workbooks import (
@@ -155,7 +155,7 @@ def _job(url: str, file: Path, barrier: Path, name: str = "", parties: int = 2) 
 def _run_parties(jobs_by_party: dict[str, list[dict]], **options) -> dict[str, list[dict]]:
     """Run one process per party at once; every one must exit 0. Returns their results."""
     procs = {party: _start(party, jobs, **options) for party, jobs in jobs_by_party.items()}
-    done = {party: proc.communicate(timeout=DEADLINE_S) for party, proc in procs.items()}
+    done = outcomes(procs, DEADLINE_S)
     failed = {
         party: f"exit {proc.returncode}: {done[party][1]}"
         for party, proc in procs.items()

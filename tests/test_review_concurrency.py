@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from parties import Party
+from parties import Party, outcomes
 from sqlmodel import Session, select
 from workbooks import report_xlsx
 
@@ -83,7 +83,7 @@ def _race(url: str, upload: int, actions: dict[str, str], barrier: Path, pg: boo
         party: Party(DRIVER, [json.dumps({**spec, "party": party, "action": action})], env)
         for party, action in actions.items()
     }
-    done = {party: proc.communicate(timeout=DEADLINE_S) for party, proc in procs.items()}
+    done = outcomes(procs, DEADLINE_S)
     assert {p: proc.returncode for p, proc in procs.items()} == dict.fromkeys(procs, 0), done
     return {party: json.loads(out) for party, (out, _) in done.items()}
 
