@@ -25,6 +25,7 @@ from workbooks import xlsx
 
 from ia_data.domain import limits
 from ia_data.domain.access import OPERATOR
+from ia_data.ingest import worker
 from ia_data.storage.models import Activity, Council, Meeting, Report
 from ia_data.storage.store import import_file
 from ia_data.storage.version import data_version
@@ -254,6 +255,21 @@ def test_a_sheet_spanning_millions_of_cells_is_refused_before_it_is_read(
     answer, peak_mb = read_in_a_fresh_process(tmp_path, file_name, data)
     assert (expected, True) == (answer, peak_mb < MEMORY_LIMIT_MB), f"{peak_mb} MB"
     assert [expected] == refused(stocked_db, file_name, data)
+
+
+def test_a_large_sheet_spanning_millions_of_cells_is_refused_with_the_checks_reason(
+    stocked_db, monkeypatch
+):
+    """A sheet large enough that calamine starts on it beside its check (a 5 000-row report
+    with the last cell of the sheet filled; ``Workbook.read_sheet``, ``at_once``): calamine,
+    asked for 17 billion cells, ends the worker before the check's refusal is sent, and the
+    file is read again, each sheet checked first. The refusal names the sheet's span, as for
+    a small sheet; without the second reading it would be only that the reading stopped."""
+    data = hostile.far_cell(data=hostile.many_rows(5_000))
+    assert [too_many_cells("A1", "XFD1048576")] == refused(stocked_db, "rapport.xlsx", data)
+    monkeypatch.setattr(worker, "_READINGS", (True,))
+    (stopped,) = refused(stocked_db, "rapport.xlsx", data)
+    assert stopped.startswith(f"{worker.UNSAFE}: lesingen trengte mer enn 1 GB minne")
 
 
 # --- too much --------------------------------------------------------------------------

@@ -74,10 +74,13 @@ class LoadedWorkbook:
         return sheet
 
 
-def load(data: bytes, file_name: str, wanted: frozenset[str], checks: Limits) -> LoadedWorkbook:
+def load(
+    data: bytes, file_name: str, wanted: frozenset[str], checks: Limits, at_once: bool = False
+) -> LoadedWorkbook:
     """Open a workbook and read every sheet whose folded name is in ``wanted`` (this is
-    what runs inside the worker)."""
-    book = Workbook(data, file_name, checks)
+    what runs inside the worker; ``at_once``: a large sheet's check beside calamine, see
+    ``Workbook.read_sheet``)."""
+    book = Workbook(data, file_name, checks, at_once=at_once)
     loaded = LoadedWorkbook(file_name, list(book.sheet_names), book.hidden)
     for name in book.sheet_names:
         if fold(name) in wanted:
@@ -88,14 +91,27 @@ def load(data: bytes, file_name: str, wanted: frozenset[str], checks: Limits) ->
     return loaded
 
 
+# How a file is read: first a large sheet's check beside calamine, then (where the worker
+# did not answer) each sheet checked before calamine reads it.
+_READINGS = (True, False)
+
+
 def read_workbook(
     data: bytes, file_name: str, wanted: frozenset[str], checks: Limits | None = None
 ) -> LoadedWorkbook:
     """Read a workbook in a worker process; raises ``WorkbookError`` with the reason when
     the file is refused or could not be read safely."""
     request = (data, file_name, wanted, checks or Limits.current(), limits.WORKER_SECONDS)
-    with _pool.worker() as worker:
-        kind, value = worker.ask(request, limits.WORKER_SECONDS + 5)
+    # First with calamine reading a large sheet beside its check (most files: a sheet's
+    # check and its reading take about as long). A worker that did not answer (a file that
+    # used up its memory or its time) read the file before the check could refuse it: the
+    # file is read again, each sheet checked before calamine reads it, so that a file the
+    # checks refuse is refused with their reason, whatever happened first.
+    for at_once in _READINGS:
+        with _pool.worker() as worker:
+            kind, value = worker.ask((*request, at_once), limits.WORKER_SECONDS + 5)
+        if not (kind == "unsafe" and value != STRANGE):
+            break
     if kind == "ok":
         return value
     if kind == "refused":
@@ -404,7 +420,8 @@ def _read_exactly(stream, size: int) -> bytes | None:
 
 def _serve(memory_limit: int) -> None:
     """Answer requests on stdin until it closes: each (data, file name, wanted sheets,
-    limits, seconds) with ("ok", LoadedWorkbook), ("refused", message) or ("memory", "")."""
+    limits, seconds, at once) with ("ok", LoadedWorkbook), ("refused", message) or
+    ("memory", "")."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the time limit ends the process
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
@@ -416,7 +433,7 @@ def _serve(memory_limit: int) -> None:
         payload = _read_exactly(requests, _HEADER.unpack(header)[0])
         if payload is None:
             return
-        data, file_name, wanted, checks, seconds = pickle.loads(payload)
+        data, file_name, wanted, checks, seconds, at_once = pickle.loads(payload)
         del payload
         signal.setitimer(signal.ITIMER_REAL, seconds)
         # A sheet's rows are a hundred thousand new objects, none of them in a cycle: the
@@ -424,7 +441,7 @@ def _serve(memory_limit: int) -> None:
         # reading). Their counts free them; the collector is back on once the answer is sent.
         with collection_paused():
             try:
-                answer = ("ok", load(data, file_name, wanted, checks))
+                answer = ("ok", load(data, file_name, wanted, checks, at_once))
             except WorkbookError as exc:
                 answer = ("refused", str(exc))
             except MemoryError:

@@ -36,9 +36,17 @@ class Workbook:
     """An opened workbook: its sheet names, and sheets read on demand. (Run it in the
     reading worker: ``worker.read_workbook`` is the way in for everything else.)"""
 
-    def __init__(self, data: bytes, file_name: str = "", limits: Limits | None = None):
+    def __init__(
+        self,
+        data: bytes,
+        file_name: str = "",
+        limits: Limits | None = None,
+        *,
+        at_once: bool = False,
+    ):
         self.file_name = file_name
         self.limits = limits or Limits.current()
+        self.at_once = at_once
         self._xlsx = check_file(data, file_name, self.limits)
         self._data = data
         try:
@@ -69,14 +77,30 @@ class Workbook:
 
     def read_sheet(self, name: str, max_data_rows: int | None = None) -> Sheet:
         """All rows of a sheet from Excel row 1, refusing one with too many data rows.
-        Control characters are gone from every text (docs/arbeidsboka.md)."""
+        Control characters are gone from every text (docs/arbeidsboka.md).
+
+        The sheet is checked before calamine reads it; with ``at_once`` (a large sheet of
+        an .xlsx), calamine starts at once and the check runs beside it. A sheet the check
+        refuses is then refused only once calamine has ended: if a file the check would
+        refuse makes calamine use up the worker's memory first, the worker ends before it
+        answers, and ``worker.read_workbook`` reads the file again checks first, so the
+        answer is the same either way."""
         if max_data_rows is None:
             max_data_rows = self.limits.data_rows
-        xml = self._check_sheet(name)
-        # calamine parses the sheet without holding the interpreter; the scans of the XML
-        # that only matter after it (control characters, error cells) run meanwhile (for a
-        # large sheet: for a small one a thread costs more than it saves).
-        parsing = _Parsing(self._book, name, beside=len(xml or b"") > _LARGE_SHEET)
+        # calamine parses the sheet without holding the interpreter; the checks and the
+        # scans of the XML that only matter after it (control characters, error cells)
+        # run meanwhile (for a large sheet: for a small one a thread costs more than it
+        # saves).
+        if self.at_once and self._declared_size(name) > _LARGE_SHEET:
+            parsing = _Parsing(self._book, name, beside=True)
+            try:
+                xml = self._check_sheet(name)
+            except WorkbookError:
+                parsing.wait()
+                raise
+        else:
+            xml = self._check_sheet(name)
+            parsing = _Parsing(self._book, name, beside=len(xml or b"") > _LARGE_SHEET)
         scanned = _scan(xml, self._xlsx)
         try:
             sheet = parsing.result()
@@ -122,6 +146,18 @@ class Workbook:
                 cells[col - 1] = error
         return Sheet(name=shown_name(name), rows=result)
 
+    def _declared_size(self, name: str) -> int:
+        """What an .xlsx sheet's part says it unpacks to (0 for another format, or a sheet
+        with no part): only to choose whether calamine starts before the check."""
+        part = self._xlsx.sheets.get(name) if self._xlsx is not None else None
+        if part is None:
+            return 0
+        try:
+            with zipfile.ZipFile(io.BytesIO(self._data)) as archive:
+                return archive.getinfo(part).file_size
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+            return 0
+
     def _check_sheet(self, name: str) -> bytes | None:
         """For an .xlsx/.xlsm: refuse a sheet that spans too many cells or holds too much
         text before calamine reads it, and return its XML. (An .xls or .ods is read whole
@@ -165,6 +201,11 @@ class _Parsing:
             self._sheet = self._book.get_sheet_by_name(self._name)
         except BaseException as exc:  # raised again in the reading thread
             self._error = exc
+
+    def wait(self) -> None:
+        """Let a parse begun beside the caller end (what it gave or raised is not asked)."""
+        if self._thread is not None:
+            self._thread.join()
 
     def result(self):
         if self._thread is None:
