@@ -31,6 +31,7 @@ from ia_data.cli import main as cli
 from ia_data.domain import limits
 from ia_data.domain.formatting import today
 from ia_data.ingest import worker
+from ia_data.ingest.workbook import Workbook, reader
 from ia_data.ingest.workbook.shared import may_hold_controls
 from ia_data.storage.models import Activity, Meeting, Report
 
@@ -567,6 +568,18 @@ def test_a_read_over_the_time_limit_is_stopped(stocked_db, tmp_path, capsys, mon
     )
     monkeypatch.undo()
     assert 0 == _cli_import(stocked_db, tmp_path, "rapport.xlsx", hostile.report_xlsx(), capsys)[0]
+
+
+def test_a_check_that_runs_out_of_memory_says_so_not_that_the_file_is_damaged(monkeypatch):
+    """Out of memory in a sheet's check (beside calamine, both take memory) is the worker's
+    «memory» answer, which the server reads again checks first, not «skadet» for the sheet."""
+
+    def no_memory(*args):
+        raise MemoryError
+
+    monkeypatch.setattr(reader, "check_xlsx_sheet", no_memory)
+    with pytest.raises(MemoryError):
+        Workbook(hostile.report_xlsx(), "rapport.xlsx").read_sheet("Rapport")
 
 
 def test_workers_are_kept_warm_and_reused():

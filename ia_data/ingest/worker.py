@@ -1,8 +1,9 @@
 """Workbook reading in a worker process of its own, with a memory and a time limit.
 
-The checks in ``workbook/`` measure a file before calamine reads it, but calamine is
-native code: a file that gets past them (or a bug in the reader) could ask for hundreds of
-gigabytes, and the process that asked is aborted on the spot. So every file is read in a
+The checks in ``workbook/`` measure a file before calamine reads it (a large .xlsx sheet:
+while calamine reads it, see ``read_workbook``), but calamine is native code: a file that
+gets past them (or a bug in the reader) could ask for hundreds of gigabytes, and the
+process that asked is aborted on the spot. So every file is read in a
 separate worker process whose address space is capped at 1 GB and whose reading of one
 file is cut off after 30 seconds. Whatever a file does to the reader, the caller gets a
 ``LoadedWorkbook`` or a ``WorkbookError`` with one Norwegian sentence, and the app or the
@@ -94,6 +95,7 @@ def load(
 # How a file is read: first a large sheet's check beside calamine, then (where the worker
 # did not answer) each sheet checked before calamine reads it.
 _READINGS = (True, False)
+_ZIP = b"PK\x03\x04"
 
 
 def read_workbook(
@@ -107,11 +109,15 @@ def read_workbook(
     # used up its memory or its time) read the file before the check could refuse it: the
     # file is read again, each sheet checked before calamine reads it, so that a file the
     # checks refuse is refused with their reason, whatever happened first.
-    for at_once in _READINGS:
+    # (Only an .xlsx is read so: a file of another format is read once.)
+    readings = _READINGS if data.startswith(_ZIP) else (False,)
+    for at_once in readings:
         with _pool.worker() as worker:
             kind, value = worker.ask((*request, at_once), limits.WORKER_SECONDS + 5)
         if not (kind == "unsafe" and value != STRANGE):
             break
+    if kind == "unsafe":  # (said once, for the reading that counts)
+        _log.warning("Lesing av %r stoppet: %s", file_name, value)
     if kind == "ok":
         return value
     if kind == "refused":
@@ -311,8 +317,6 @@ class _Worker:
             kind, value = "unsafe", self._why_dead()
         if kind == "memory":  # it answered, but a process that ran out of memory is let go
             kind, value = "unsafe", _too_big()
-        if kind == "unsafe":
-            _log.warning("Lesing av %r stoppet: %s", request[1], value)
         self.fit = kind != "unsafe" and self.jobs < limits.JOBS_PER_WORKER
         return kind, value
 

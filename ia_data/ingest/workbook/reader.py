@@ -170,7 +170,7 @@ class Workbook:
         try:
             with zipfile.ZipFile(io.BytesIO(self._data)) as archive:
                 return check_xlsx_sheet(archive, part, name, self._xlsx, self.limits)
-        except WorkbookError:
+        except (WorkbookError, MemoryError):  # out of memory: the worker says so
             raise
         except Exception:
             raise WorkbookError(_damaged_sheet(name)) from None
