@@ -582,6 +582,41 @@ def test_a_check_that_runs_out_of_memory_says_so_not_that_the_file_is_damaged(mo
         Workbook(hostile.report_xlsx(), "rapport.xlsx").read_sheet("Rapport")
 
 
+class _ShortWrites:
+    """A worker's stdin whose every write takes at most 16 kB, as a write into a pipe does
+    when a signal interrupts it (a profiler attached to the server sends them all the time)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, data) -> int:
+        return self.stream.write(bytes(data[: 1 << 14]))
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def test_a_large_file_reaches_the_worker_whole_though_each_write_takes_only_part(monkeypatch):
+    """A file of 120 kB, written into the worker's pipe in pieces: the worker
+    gets all of it and reads it (before, it waited for the rest until the time limit)."""
+    worker._pool.close()
+    made = worker._Worker.__init__
+
+    def short_writes(self):
+        made(self)
+        self.process.stdin = _ShortWrites(self.process.stdin)
+
+    monkeypatch.setattr(worker._Worker, "__init__", short_writes)
+    monkeypatch.setattr(limits, "WORKER_SECONDS", 10)
+    data = hostile.many_rows(20_000)
+    assert len(data) > 1 << 16
+    try:
+        read = worker.read_workbook(data, "rapport.xlsx", frozenset({"aktiviteter"}))
+    finally:
+        worker._pool.close()
+    assert len(read.read_sheet("Aktiviteter").rows) == 20_001
+
+
 def test_workers_are_kept_warm_and_reused():
     worker._pool.close()
     first = worker.read_workbook(hostile.report_xlsx(), "rapport.xlsx", frozenset({"rapport"}))

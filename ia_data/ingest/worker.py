@@ -302,8 +302,7 @@ class _Worker:
         payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         deadline = time.monotonic() + timeout
         try:
-            self.process.stdin.write(_HEADER.pack(len(payload)) + payload)
-            self.process.stdin.flush()
+            self._send(_HEADER.pack(len(payload)) + payload)
             size = _HEADER.unpack(self._read(_HEADER.size, deadline))[0]
             if size > limits.WORKER_MEMORY_BYTES:  # more than it could have made
                 raise _Strange
@@ -319,6 +318,15 @@ class _Worker:
             kind, value = "unsafe", _too_big()
         self.fit = kind != "unsafe" and self.jobs < limits.JOBS_PER_WORKER
         return kind, value
+
+    def _send(self, message: bytes) -> None:
+        """All of ``message`` into the worker's stdin. (The pipe is unbuffered, and a write
+        of a large file may be cut short when a signal interrupts it: the rest is written
+        after, or the worker would wait for it until the time limit.)"""
+        stream, view = self.process.stdin, memoryview(message)
+        while view:
+            view = view[stream.write(view) :]
+        stream.flush()
 
     def _read(self, size: int, deadline: float) -> bytes:
         chunks, left, fd = [], size, self.process.stdout.fileno()
