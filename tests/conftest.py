@@ -258,13 +258,19 @@ def _migrated(register: Path | None, fill=None):
     return make
 
 
+def _fill_name(fill) -> str:
+    """What names a ``fill`` among the run's templates: its module and name (two modules'
+    fills of one name are two templates)."""
+    return "" if fill is None else f"{fill.__module__}.{fill.__qualname__}"
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(shared_folder):
     """``sqlite_template(register)``: a SQLite file migrated to the head with ``register``
     loaded, made once per run, to copy a test's database from."""
 
     def template(register: Path | None, fill=None) -> Path:
-        what = f"{register or ''}|{getattr(fill, '__name__', '')}"
+        what = f"{register or ''}|{_fill_name(fill)}"
         key = hashlib.sha1(what.encode()).hexdigest()[:12]
         return _once_sqlite(shared_folder, f"tpl-{key}.db", _migrated(register, fill))
 
@@ -304,7 +310,7 @@ def _databases(engine_name, postgres, sqlite_template, tmp_path, monkeypatch):
             elif fill is None:
                 source = cluster.template(register)
             else:
-                what = f"{register or ''}|{fill.__name__}"
+                what = f"{register or ''}|{_fill_name(fill)}"
                 source = cluster.once(what, _migrated(register, fill))
             url = cluster.new_database(template=source)
         made.append(url)

@@ -617,6 +617,43 @@ def test_a_large_file_reaches_the_worker_whole_though_each_write_takes_only_part
     assert len(read.read_sheet("Aktiviteter").rows) == 20_001
 
 
+# A worker that ends without an answer (as one calamine took all the memory of does).
+ENDS = "import sys; sys.stdin.buffer.read(8); sys.exit(0)"
+
+
+@pytest.mark.parametrize("suffix, readings", [("xlsx", 2), ("ods", 1)])
+def test_a_worker_that_ends_without_answering_is_asked_again_only_for_an_xlsx(
+    monkeypatch, suffix, readings
+):
+    """Only an .xlsx is read first with calamine beside the checks, so only its reading is
+    tried again, checks first, when the worker ends without an answer; any other file is
+    said to be unsafe after one reading."""
+    started = []
+
+    def ends(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", ENDS], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        self.jobs, self.fit = 0, True
+        started.append(self.process)
+
+    worker._pool.close()
+    monkeypatch.setattr(worker._Worker, "__init__", ends)
+    data = Path(__file__).parent / "fixtures" / "contract" / f"032bfa3df74123943e49.{suffix}"
+    try:
+        with pytest.raises(worker.WorkbookError) as refused:
+            worker.read_workbook(data.read_bytes(), f"rapport.{suffix}", frozenset({"rapport"}))
+    finally:
+        worker._pool.close()
+        for process in started:
+            process.kill()
+            process.wait()
+    assert (len(started), str(refused.value)) == (
+        readings,
+        UNSAFE.format(why="leseren stoppet uventet"),
+    )
+
+
 def test_workers_are_kept_warm_and_reused():
     worker._pool.close()
     first = worker.read_workbook(hostile.report_xlsx(), "rapport.xlsx", frozenset({"rapport"}))

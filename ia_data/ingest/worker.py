@@ -96,6 +96,7 @@ def load(
 # did not answer) each sheet checked before calamine reads it.
 _READINGS = (True, False)
 _ZIP = b"PK\x03\x04"
+_ODS = b"application/vnd.oasis.opendocument.spreadsheet"  # an .ods zip's first entry
 
 
 def read_workbook(
@@ -110,7 +111,8 @@ def read_workbook(
     # file is read again, each sheet checked before calamine reads it, so that a file the
     # checks refuse is refused with their reason, whatever happened first.
     # (Only an .xlsx is read so: a file of another format is read once.)
-    readings = _READINGS if data.startswith(_ZIP) else (False,)
+    xlsx = data.startswith(_ZIP) and _ODS not in data[:200]
+    readings = _READINGS if xlsx else (False,)
     for at_once in readings:
         with _pool.worker() as worker:
             kind, value = worker.ask((*request, at_once), limits.WORKER_SECONDS + 5)
