@@ -825,6 +825,36 @@ def notices_only(names: list[str], tmp: Path, cluster, repeat: int) -> None:
         db.dispose_engines()
 
 
+def import_only(names: list[str], tmp: Path, cluster, repeat: int) -> None:
+    """The import against pandas' read, each a new database, in turn (an import, then a
+    read, ``repeat`` times after one of each to warm up): the median of each, and the
+    ratio of the medians. Runs taken in turn are what compare on a machine whose speed
+    drifts."""
+    import pandas as pd
+
+    data = big_workbook()
+    for name in names:
+        engine = Engine(name, tmp, cluster)
+        ours, theirs = [], []
+        for k in range(repeat + 1):
+            target = db.get_engine(engine.new_url())
+            start = time.perf_counter()
+            result = import_file(target, "stor.xlsx", data, scope=OPERATOR)
+            took = time.perf_counter() - start
+            assert result.status == "lagret", result.message
+            start = time.perf_counter()
+            pd.read_excel(io.BytesIO(data), engine="openpyxl", sheet_name=None)
+            read = time.perf_counter() - start
+            if k:
+                ours.append(took)
+                theirs.append(read)
+        mine, pandas = statistics.median(ours), statistics.median(theirs)
+        print(
+            f"{name}: import {mine * 1000:.0f} ms, pandas {pandas * 1000:.0f} ms (medianer av "
+            f"{repeat}, etter tur), forhold {mine / pandas:.2f} (mål ≤ 0,25)".replace(".", ",")
+        )
+
+
 def exports_only(names: list[str], tmp: Path, cluster, repeat: int) -> None:
     """The downloads on the demo data, as a button makes them: the compiled report of 2015
     (XLSX and PDF), the overview of 2015 and every activity as XLSX. Medians; the first of
@@ -871,6 +901,7 @@ ONLY = {
     "first-visit": "only the first visit from the printed address, against a bare page",
     "proxy-cache": "only new browser sessions through HAProxy, with and without its cache",
     "exports": "only the downloads (compiled report, overview, activities) on the demo data",
+    "import": "only the import of the 10 000-activity workbook against pandas, interleaved",
 }
 
 
@@ -923,6 +954,7 @@ def main() -> None:
             "cli": lambda: bench_cli(names, tmp, cluster, repeat),
             "proxy_cache": lambda: bench_proxy_cache(tmp, 5 if args.quick else 9),
             "exports": lambda: exports_only(names, tmp, cluster, repeat),
+            "import": lambda: import_only(names, tmp, cluster, repeat),
         }
         for flag, run in alone.items():
             if getattr(args, flag):
