@@ -39,7 +39,7 @@ from ia_data import settings
 from ia_data.domain import limits
 from ia_data.domain.text import fold
 from ia_data.ingest.pause import collection_paused
-from ia_data.ingest.workbook import Limits, Sheet, Workbook, WorkbookError
+from ia_data.ingest.workbook import Limits, Sheet, Workbook, WorkbookError, read_at_once_first
 
 UNSAFE = "Filen kunne ikke leses trygt"
 _AFTER = (
@@ -95,8 +95,6 @@ def load(
 # How a file is read: first a large sheet's check beside calamine, then (where the worker
 # did not answer) each sheet checked before calamine reads it.
 _READINGS = (True, False)
-_ZIP = b"PK\x03\x04"
-_ODS = b"application/vnd.oasis.opendocument.spreadsheet"  # an .ods zip's first entry
 
 
 def read_workbook(
@@ -111,8 +109,7 @@ def read_workbook(
     # file is read again, each sheet checked before calamine reads it, so that a file the
     # checks refuse is refused with their reason, whatever happened first.
     # (Only an .xlsx is read so: a file of another format is read once.)
-    xlsx = data.startswith(_ZIP) and _ODS not in data[:200]
-    readings = _READINGS if xlsx else (False,)
+    readings = _READINGS if read_at_once_first(data) else (False,)
     for at_once in readings:
         with _pool.worker() as worker:
             kind, value = worker.ask((*request, at_once), limits.WORKER_SECONDS + 5)

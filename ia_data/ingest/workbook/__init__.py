@@ -15,7 +15,7 @@ One module per format (``xlsx``, ``ods``, ``xls``), what they share (``shared``)
 the reader (``reader``); this package's face is what the importer uses.
 """
 
-from ia_data.ingest.workbook.reader import Workbook
+from ia_data.ingest.workbook.reader import Workbook, read_at_once_first
 from ia_data.ingest.workbook.shared import (
     NOT_A_WORKBOOK,
     Limits,
@@ -34,5 +34,6 @@ __all__ = [
     "WorkbookError",
     "cell_name",
     "column_letters",
+    "read_at_once_first",
     "too_many_rows",
 ]

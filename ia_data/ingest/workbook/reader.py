@@ -91,7 +91,8 @@ class Workbook:
         # scans of the XML that only matter after it (control characters, error cells)
         # run meanwhile (for a large sheet: for a small one a thread costs more than it
         # saves).
-        if self.at_once and self._declared_size(name) > _LARGE_SHEET:
+        declared = self._xlsx.sizes.get(name, 0) if self._xlsx is not None else 0
+        if self.at_once and declared > _LARGE_SHEET:
             parsing = _Parsing(self._book, name, beside=True)
             try:
                 xml = self._check_sheet(name)
@@ -145,18 +146,6 @@ class Workbook:
             if cells[col - 1] == "":
                 cells[col - 1] = error
         return Sheet(name=shown_name(name), rows=result)
-
-    def _declared_size(self, name: str) -> int:
-        """What an .xlsx sheet's part says it unpacks to (0 for another format, or a sheet
-        with no part): only to choose whether calamine starts before the check."""
-        part = self._xlsx.sheets.get(name) if self._xlsx is not None else None
-        if part is None:
-            return 0
-        try:
-            with zipfile.ZipFile(io.BytesIO(self._data)) as archive:
-                return archive.getinfo(part).file_size
-        except (KeyError, zipfile.BadZipFile, OSError, ValueError):
-            return 0
 
     def _check_sheet(self, name: str) -> bytes | None:
         """For an .xlsx/.xlsm: refuse a sheet that spans too many cells or holds too much
@@ -248,7 +237,7 @@ def _password_protected(data: bytes) -> bool:
     error of an encrypted .xls or .ods. Given a file name, it uses the one right reader."""
     if data.startswith(_OLE_MAGIC):
         suffix = ".xls"
-    elif data.startswith(_ZIP_MAGIC) and _ODS_MIMETYPE in data[:200]:
+    elif _is_ods(data):
         suffix = ".ods"
     else:
         return False
@@ -269,6 +258,17 @@ def _password_protected(data: bytes) -> bool:
 def _megabytes(size: int) -> str:
     """A size in MB as a message shows it: rounded up to a tenth, with a decimal comma."""
     return f"{math.ceil(size * 10 / 1024 / 1024) / 10:.1f}".replace(".", ",")
+
+
+def _is_ods(data: bytes) -> bool:
+    return data.startswith(_ZIP_MAGIC) and _ODS_MIMETYPE in data[:200]
+
+
+def read_at_once_first(data: bytes) -> bool:
+    """Whether a file is first read with its large sheets' checks beside calamine
+    (``Workbook(at_once=True)``): an .xlsx or .xlsm, a zip that is no .ods (no other
+    format's sheets are checked one by one before they are read)."""
+    return data.startswith(_ZIP_MAGIC) and not _is_ods(data)
 
 
 def check_file(data: bytes, file_name: str = "", limits: Limits | None = None) -> XlsxLayout | None:

@@ -84,10 +84,12 @@ def _part_key(name: str) -> bytes:
 
 @dataclass
 class XlsxLayout:
-    """Where an .xlsx keeps its sheets (name → part) and the size in bytes of each of its
-    shared strings (a cell of type ``s`` holds the index of one)."""
+    """Where an .xlsx keeps its sheets (name → part), what each sheet's part says it
+    unpacks to, and the size in bytes of each of its shared strings (a cell of type ``s``
+    holds the index of one)."""
 
     sheets: dict[str, str]
+    sizes: dict[str, int]
     shared: list[int]
     controls: bool = False  # whether a shared string may hold a control character
 
@@ -142,10 +144,11 @@ def _xlsx_layout(archive: zipfile.ZipFile, parts: _Parts, limits: Limits) -> Xls
         part = parts.find(where[1:] if where.startswith("/") else f"{folder}{where}")
         if part is not None:
             sheets[name] = part
+    sizes = {name: archive.getinfo(part).file_size for name, part in sheets.items()}
     strings = parts.find(f"{folder}sharedStrings.xml")
     if strings is None:
-        return XlsxLayout(sheets, [])
-    return XlsxLayout(sheets, *_shared_strings(archive, strings, limits))
+        return XlsxLayout(sheets, sizes, [])
+    return XlsxLayout(sheets, sizes, *_shared_strings(archive, strings, limits))
 
 
 _SHARED_STRING = re.compile(rb"<" + _PREFIX + rb"si(?=[\s/>])")
