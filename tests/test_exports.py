@@ -19,6 +19,9 @@ from ia_data.output.spreadsheet import (
     INTEGER_FORMAT,
     KRONER_FORMAT,
     KRONER_ORE_FORMAT,
+    font,
+    new_workbook,
+    solid_fill,
     to_csv,
     to_xlsx,
 )
@@ -199,3 +202,38 @@ def test_a_file_name_that_looks_like_a_formula_stays_text(sample_db, tmp_path):
     cells = [row[1] for row in about.iter_rows() if str(row[0].value).startswith("Opplasting")]
     assert cells[0].data_type == "s"
     assert "=cmd|' /C calc'!A0.xlsx" in cells[0].value
+
+
+def test_a_shared_style_takes_the_place_openpyxl_gives_it_and_the_file_is_the_same():
+    """``new_workbook`` finds a style it was given before by the object itself: each cell
+    gets the place openpyxl's own lookup gives it (an equal new style the same place, a
+    different one the next), and the saved file is byte for byte a plain workbook's."""
+    from openpyxl.styles import Font
+
+    def book(make):
+        workbook = make()
+        sheet = workbook.active
+        bold, italic = font(bold=True), font(italic=True)
+        for row, style in enumerate([bold, italic, bold, Font(name=FONT, bold=True)], start=1):
+            cell = sheet.cell(row=row, column=1, value=row)
+            cell.font = style
+            cell.fill = solid_fill("DDEEFF")
+        workbook.properties.created = workbook.properties.modified = datetime(2016, 6, 1)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return workbook, buffer.getvalue()
+
+    shared, shared_bytes = book(new_workbook)
+    plain, plain_bytes = book(openpyxl.Workbook)
+    places = [shared.active.cell(row=r, column=1)._style.fontId for r in range(1, 5)]
+    assert places == [1, 2, 1, 1]
+    assert places == [plain.active.cell(row=r, column=1)._style.fontId for r in range(1, 5)]
+    assert len(shared._fonts) == len(plain._fonts) == 3
+
+    def parts(data: bytes) -> dict[str, bytes]:
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return {name: z.read(name) for name in z.namelist()}
+
+    assert parts(shared_bytes) == parts(plain_bytes)

@@ -14,7 +14,6 @@ import io
 import math
 from datetime import UTC, date, datetime
 
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
@@ -40,6 +39,7 @@ from ia_data.output.spreadsheet import (
     fit_to_page_width,
     font,
     header_widths,
+    new_workbook,
     set_text,
     sheet_title,
     write_about,
@@ -109,7 +109,7 @@ def _workbook(session: Session, rules: Rules, facts, as_of: date, now, *, scope:
     rows, shown, label, found = facts.rows, facts.shown, facts.label, facts.found
     activities, _ = activity_list(session, year, scope=scope, period=period, **only)
     meetings = meeting_list(session, year, scope=scope, period=period, **only)
-    book = Workbook()
+    book = new_workbook()
     summary = book.active
     summary.title = SUMMARY_SHEET
     _write_summary(summary, rows, rules, year, as_of, now, shown, label, facts.on_route, found)
