@@ -6,12 +6,11 @@ is saved. On both engines."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-import openpyxl
 import pytest
 from sqlmodel import Session
+from workbooks import sheet_rows
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR, secretariat
@@ -82,8 +81,8 @@ def test_what_a_row_says(seeded_url, rules):
 def test_the_compiled_summary_names_the_same_councils(seeded_url, rules, year, period):
     with Session(db.get_engine(seeded_url)) as session:
         book = compiled_report(session, rules, year, AS_OF, scope=OPERATOR, period=period)
-    sheet = openpyxl.load_workbook(io.BytesIO(book))["Sammendrag"]
-    facts = {r[0]: r[1:3] for r in sheet.iter_rows(min_row=5, values_only=True) if r[0]}
+    summary = sheet_rows(book, "Sammendrag")
+    facts = {r[0]: r[1:3] for r in summary[4:] if r[0]}
     want = expected(year, period)
     for label, kind in [
         ("Råd med overforbruk", K.OVERSPENT),
@@ -95,9 +94,7 @@ def test_the_compiled_summary_names_the_same_councils(seeded_url, rules, year, p
         meetings = next(k for k in facts if str(k).startswith("Møter utenfor 2–4"))
         assert facts[meetings][1] == (", ".join(want[K.MEETINGS]) or None)
     listed = [
-        (r[0].removeprefix("IA-rådet i "), r[1])
-        for r in sheet.iter_rows(values_only=True)
-        if r[1] in {str(k) for k in K}
+        (r[0].removeprefix("IA-rådet i "), r[1]) for r in summary if r[1] in {str(k) for k in K}
     ]
     assert sorted(listed) == sorted((name, str(k)) for k, names in want.items() for name in names)
 

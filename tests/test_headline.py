@@ -3,12 +3,11 @@ tiles of Oversikt, Økonomi and Råd and the compiled report's «Nøkkeltall» a
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-import openpyxl
 import pytest
 from sqlmodel import Session
+from workbooks import sheet_rows
 
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import Status
@@ -97,11 +96,7 @@ def test_the_compiled_report_says_the_same(seeded_url, rules, period, without_pl
     with Session(db.get_engine(seeded_url)) as session:
         book = compiled_report(session, rules, 2012, AS_OF, scope=OPERATOR, period=period)
     facts = {
-        row[0]: row[1:3]
-        for row in openpyxl.load_workbook(io.BytesIO(book))["Sammendrag"].iter_rows(
-            min_row=5, max_row=30, values_only=True
-        )
-        if row[0]
+        row[0]: row[1:3] for row in sheet_rows(book, "Sammendrag", min_row=5, max_row=30) if row[0]
     }
     figures = _overview(seeded_url, rules, 2012, period)
     assert facts["Brukt"][0] == figures.spent_ore / 100

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 from conftest import PROJECT
 from sqlmodel import Session
-from workbooks import activity, allocation_xlsx, meeting, report_xlsx
+from workbooks import activity, allocation_xlsx, meeting, report_xlsx, sheet_rows
 
 from ia_data import settings
 from ia_data.cli import main
@@ -191,9 +191,7 @@ def test_the_sub_goals_are_named_on_each_page_and_in_om_uttrekket(seeded_url, ap
         data = overview_export(
             session, 2015, AS_OF, load_rules(DEFAULT_RULES_FILE), "xlsx", scope=OPERATOR
         )
-    about = dict(
-        openpyxl.load_workbook(io.BytesIO(data))["Om uttrekket"].iter_rows(values_only=True)
-    )
+    about = dict(sheet_rows(data, "Om uttrekket"))
     assert {k: about[k] for k in GOALS} == GOALS
 
 
@@ -237,11 +235,7 @@ def test_missing_action_plans_are_flagged_in_words_and_counted(sample_db, app_on
         book = compiled_report(
             session, load_rules(DEFAULT_RULES_FILE), 2012, date(2013, 6, 1), scope=OPERATOR
         )
-    facts = {
-        r[0]: r[1:3]
-        for r in openpyxl.load_workbook(io.BytesIO(book))["Sammendrag"].iter_rows(values_only=True)
-        if r and r[0]
-    }
+    facts = {r[0]: r[1:3] for r in sheet_rows(book, "Sammendrag") if r and r[0]}
     assert facts["Råd uten handlingsplan"] == (2, "Nordland, Finnmark")
 
 
@@ -295,18 +289,14 @@ def test_exports_say_which_rules_are_assumed(seeded_url):
         "Ja",
         "regel (antatt)",
     )
-    about = dict(
-        openpyxl.load_workbook(io.BytesIO(xlsx))["Om uttrekket"].iter_rows(values_only=True)
-    )
+    about = dict(sheet_rows(xlsx, "Om uttrekket"))
     assert about["Antakelser"].startswith("Der reglene ikke er bestemt i brevene, er de antatt")
     assert "Fristen for hele året 2016: brevet fra 2015 oppgir ingen dato" in about["Antakelser"]
-    about = dict(
-        openpyxl.load_workbook(io.BytesIO(plain))["Om uttrekket"].iter_rows(values_only=True)
-    )
+    about = dict(sheet_rows(plain, "Om uttrekket"))
     assert "Antakelser" not in about  # 2012: every rule from the 2012 letter
-    sheet = openpyxl.load_workbook(io.BytesIO(plain))["Oversikt"]
-    assert [c.value for c in sheet[1]][-3] == "Frist antatt H2"  # then Kvittering, Gjennomgang
-    assert {r[-3] for r in sheet.iter_rows(min_row=2, values_only=True)} == {"Nei"}
+    header, *rows = sheet_rows(plain, "Oversikt")
+    assert header[-3] == "Frist antatt H2"  # then Kvittering, Gjennomgang
+    assert {r[-3] for r in rows} == {"Nei"}
 
 
 def test_captions_read_the_amounts_from_the_rules_file(seeded_url, app_on, monkeypatch, tmp_path):
@@ -513,20 +503,12 @@ def test_a_page_tables_download_names_the_assumptions_of_its_years(seeded_url):
             )
             for years in ((2016,), (2012,))
         }  # fmt: skip
-    about = dict(
-        openpyxl.load_workbook(io.BytesIO(files[(2016,)]))["Om uttrekket"].iter_rows(
-            values_only=True
-        )
-    )
+    about = dict(sheet_rows(files[(2016,)], "Om uttrekket"))
     assert (
         "Tildelingen etter regel 2016: brevet fra 2015 bestemmer beløpene bare for 2015"
         in (about["Antakelser"])
     )
-    about = dict(
-        openpyxl.load_workbook(io.BytesIO(files[(2012,)]))["Om uttrekket"].iter_rows(
-            values_only=True
-        )
-    )
+    about = dict(sheet_rows(files[(2012,)], "Om uttrekket"))
     assert "Antakelser" not in about
 
 

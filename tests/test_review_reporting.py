@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 import openpyxl
 import pytest
 from sqlmodel import Session
-from workbooks import activity, report_xlsx
+from workbooks import activity, report_xlsx, sheet_rows
 
 from ia_data.cli import main
 from ia_data.domain.access import COORDINATION, OPERATOR, OVERSIGHT, Actor, secretariat
@@ -57,8 +57,7 @@ def spent(engine, approved_only: bool) -> int:
 
 def summary_fact(data: bytes, label: str):
     """A fact of the compiled report's summary sheet (column B beside ``label``)."""
-    sheet = openpyxl.load_workbook(io.BytesIO(data))["Sammendrag"]
-    return next((r[1], r[2]) for r in sheet.iter_rows(values_only=True) if r[0] == label)
+    return next((r[1], r[2]) for r in sheet_rows(data, "Sammendrag") if r[0] == label)
 
 
 @pytest.fixture
@@ -104,9 +103,7 @@ def test_the_overview_export_says_only_approved_count(approved_then_changed):
     with Session(engine) as session:
         data = overview_export(session, 2012, AS_OF, RULES, "xlsx", scope=OPERATOR,
                                approved_only=True)  # fmt: skip
-    about = dict(
-        openpyxl.load_workbook(io.BytesIO(data))["Om uttrekket"].iter_rows(values_only=True)
-    )
+    about = dict(sheet_rows(data, "Om uttrekket"))
     assert about["Kilde"].startswith("IA-rådsoversikt: bare godkjente rapporter")
     assert "Mottatt" not in about  # every receipt here was stamped by the app
 

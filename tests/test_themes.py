@@ -6,13 +6,11 @@ warning); the activities and the compiled report count and sum them per council.
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime
 
-import openpyxl
 from plans import themed_report_sheets
 from sqlmodel import Session
-from workbooks import lines, warning_lines, xlsx
+from workbooks import lines, sheet_rows, warning_lines, xlsx
 
 from ia_data.domain.access import OPERATOR
 from ia_data.domain.rules import DEFAULT_RULES_FILE, load_rules
@@ -98,8 +96,7 @@ def test_count_and_spend_per_theme_per_council_and_in_total(fresh_db):
             session, load_rules(DEFAULT_RULES_FILE), 2015, date(2016, 3, 1),
             datetime(2016, 3, 1, 12, tzinfo=UTC), scope=OPERATOR, approved_only=False,
         )  # fmt: skip
-    summary = openpyxl.load_workbook(io.BytesIO(data))["Sammendrag"]
-    found = [list(r[:4]) for r in summary.iter_rows(values_only=True) if r[0] == "Alle råd"]
+    found = [list(r[:4]) for r in sheet_rows(data, "Sammendrag") if r[0] == "Alle råd"]
     assert [
         ["Alle råd", "Forebyggende arbeidsmiljøarbeid", 0, 2000],
         ["Alle råd", "Personer med nedsatt funksjonsevne", 0, 0],
@@ -125,9 +122,7 @@ def theme_lines_2012(engine, period=None) -> list[list]:
             datetime(2013, 3, 1, 12, tzinfo=UTC), scope=OPERATOR, period=period,
             approved_only=False,
         )  # fmt: skip
-    summary = openpyxl.load_workbook(io.BytesIO(data))["Sammendrag"]
-    rows = summary.iter_rows(values_only=True)
-    return [[r[0], r[2], r[3]] for r in rows if r[1] == JOBBSTRATEGIEN]
+    return [[r[0], r[2], r[3]] for r in sheet_rows(data, "Sammendrag") if r[1] == JOBBSTRATEGIEN]
 
 
 def test_a_half_years_compiled_report_counts_the_themes_of_that_half(fresh_db):

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -252,3 +252,18 @@ def error_lines(parsed) -> list[str]:
 
 def warning_lines(parsed) -> list[str]:
     return [p.text for p in parsed.warnings]
+
+
+# --- reading back an XLSX the app wrote ------------------------------------------------------
+
+
+def sheet_rows(data: bytes, sheet: str, **rows) -> list[tuple]:
+    """The rows of the sheet ``sheet`` of an XLSX as values (``rows``: ``iter_rows``'
+    bounds), read without the workbook's other sheets: openpyxl's read-only mode reads a
+    sheet when it is asked for, where a whole load reads every sheet, styles and all (the
+    summary of a compiled report, which has twenty sheets, takes a fifth of the time)."""
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        return list(book[sheet].iter_rows(values_only=True, **rows))
+    finally:
+        book.close()
