@@ -150,19 +150,15 @@ def status_fill(text: str) -> str | None:
     return None
 
 
-# The styles a cell is given, each made once and shared (never changed after): openpyxl
-# looks a style up in the workbook's list of styles on every cell it is set on, and a style
-# found there as the very object is found at once, where an equal new one is compared field
-# by field (about a fifth of the time of writing the compiled report).
-
-
 class _SharedStyles(IndexedList):
     """A workbook's list of its fonts, fills or alignments that finds a style it was given
-    before by the object itself. openpyxl looks up the style of every cell it is set on by
-    its hash, which it works out field by field, twice a cell (a sixth of the time the
-    compiled report took); the styles here are made once and never changed after (``font``,
-    ``alignment``, ``solid_fill``), so the place found for one holds for every later cell.
-    An equal new style is looked up as before: the places, and so the file, are the same."""
+    before by the object itself. The styles a cell is given are each made once and shared,
+    never changed after (``font``, ``alignment``, ``solid_fill``); openpyxl looks the style
+    of every cell it is set on up by its hash, which it works out field by field, twice a
+    cell (a sixth of the time the compiled report took). Here the place found for a style
+    holds for every later cell; an equal new style is looked up as before, so the places,
+    and the file, are the same. (Each style is kept with its place, so that its ``id`` is
+    never another object's.)"""
 
     def __init__(self, iterable=None):
         super().__init__(iterable)
@@ -170,7 +166,7 @@ class _SharedStyles(IndexedList):
 
     def add(self, value) -> int:
         found = self._places.get(id(value))
-        if found is None or found[1] is not value:
+        if found is None:
             found = self._places[id(value)] = (super().add(value), value)
         return found[0]
 
