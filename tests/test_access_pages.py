@@ -56,7 +56,8 @@ MAY_OPEN = {
 }
 
 
-def _setup(url: str) -> None:
+def every_2015_report_and_a_user_of_each_role(url: str) -> None:
+    """What the module's databases hold: every 2015 report, and a user of each role."""
     engine = db.get_engine(url)
     for path in FILES:
         assert store.import_file(engine, path.name, path.read_bytes(), scope=OPERATOR).ok
@@ -76,7 +77,7 @@ def _shared(engine: str, tmp_path_factory, postgres):
     with pg.kept_database(engine, postgres, folder, SAMPLE_REGISTER) as url:
         if engine == "sqlite":
             schema.upgrade(create_bare_engine(url), SAMPLE_REGISTER)
-        _setup(url)
+        every_2015_report_and_a_user_of_each_role(url)
         yield url
 
 
@@ -91,11 +92,6 @@ def shared_url_each_engine(request, tmp_path_factory, postgres):
     """``shared_url`` on each engine: every page in every role is opened on PostgreSQL too
     (the one page test that runs there; conftest's ``page``)."""
     yield from _shared(request.param, tmp_path_factory, postgres)
-
-
-def every_2015_report_and_a_user_of_each_role(url: str) -> None:
-    """``_setup``, as the ``fill`` of a database made once per run (named for its key)."""
-    _setup(url)
 
 
 @pytest.fixture

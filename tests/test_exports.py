@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date, datetime
 
 import openpyxl
 import pytest
+from openpyxl.styles import Font
 from sqlmodel import Session
 
 from ia_data.domain.access import OPERATOR
@@ -207,8 +209,8 @@ def test_a_file_name_that_looks_like_a_formula_stays_text(sample_db, tmp_path):
 def test_a_shared_style_takes_the_place_openpyxl_gives_it_and_the_file_is_the_same():
     """``new_workbook`` finds a style it was given before by the object itself: each cell
     gets the place openpyxl's own lookup gives it (an equal new style the same place, a
-    different one the next), and the saved file is byte for byte a plain workbook's."""
-    from openpyxl.styles import Font
+    different one the next), and every part of the saved file is byte for byte a plain
+    workbook's."""
 
     def book(make):
         workbook = make()
@@ -231,8 +233,6 @@ def test_a_shared_style_takes_the_place_openpyxl_gives_it_and_the_file_is_the_sa
     assert len(shared._fonts) == len(plain._fonts) == 3
 
     def parts(data: bytes) -> dict[str, bytes]:
-        import zipfile
-
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return {name: z.read(name) for name in z.namelist()}
 
