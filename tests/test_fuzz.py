@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import assume, example, given, settings
@@ -223,6 +224,26 @@ def amount_forms(draw) -> tuple[int, object]:
 def test_parse_amount_reads_every_listed_form(case):
     expected, value = case
     assert expected == V.parse_amount_ore(value)
+
+
+@fuzz
+@given(
+    amount=st.one_of(
+        st.floats(min_value=0, max_value=V.MAX_NUMBER),
+        # kroner and øre, and a half øre (where rounding half up decides)
+        st.builds(lambda k, o: k + o / 100, st.integers(0, 10**9 - 1), st.integers(0, 99)),
+        st.builds(lambda k, o: k + o / 1000, st.integers(0, 10**9 - 1), st.integers(0, 999)),
+    )
+)
+@example(amount=1.005)  # 100,4999… øre as a float, 100,5 as written: 101
+@example(amount=0.285)  # 28,4999… øre as a float: 29
+@example(amount=0.125)
+@example(amount=999_999_999.995)
+def test_a_number_cell_is_the_amount_as_written_rounded_half_up_to_the_ore(amount):
+    """A number cell's amount is its shortest decimal form (what Excel shows) times 100,
+    rounded half up: the float's own error never tips it."""
+    exact = (Decimal(repr(amount)) * 100).quantize(Decimal(1), ROUND_HALF_UP)
+    assert V.parse_amount_ore(amount) == int(exact)
 
 
 @fuzz

@@ -181,6 +181,13 @@ def parse_amount_ore(value: object) -> int:
             raise ValueProblem(f"«{shown(value)}» {_TOO_LARGE_AMOUNT}")
         if number.is_integer():  # whole kroner, as most costs are: exact without Decimal
             return int(number) * 100
+        # Kroner and øre (12 500,50): the nearest whole øre, unless the amount lies within a
+        # thousandth of an øre of a half (where the float's error, under 10⁻⁴ øre up to the
+        # largest amount, could tip it): then exactly, half up, as the number is written.
+        ore = number * 100
+        nearest = round(ore)
+        if abs(ore - nearest) < 0.499:
+            return int(nearest)
         return int((Decimal(repr(number)) * 100).quantize(Decimal(1), ROUND_HALF_UP))
     text = clean(value)
     if _looks_negative(text):

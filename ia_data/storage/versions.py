@@ -6,6 +6,9 @@ a restore (``store.restore_upload``) makes the older one active the same way."""
 
 from __future__ import annotations
 
+from functools import cache
+from operator import methodcaller
+
 from sqlalchemy import Date, insert, update
 from sqlmodel import Session, select
 
@@ -122,7 +125,8 @@ def insert_rows(session: Session, table, columns: tuple[str, ...], rows: list[tu
     compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
     if connection.dialect.name == "sqlite":
         for i in (i for i, c in enumerate(columns) if isinstance(table.c[c].type, Date)):
-            rows = [(*r[:i], r[i] and r[i].isoformat(), *r[i + 1 :]) for r in rows]
+            iso = cache(methodcaller("isoformat"))  # each day once (a report's rows share days)
+            rows = [(*r[:i], r[i] and iso(r[i]), *r[i + 1 :]) for r in rows]
     if compiled.positiontup is not None:  # qmark/format: by position
         order = [columns.index(name) for name in compiled.positiontup]
         params = (
