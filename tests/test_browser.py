@@ -699,8 +699,10 @@ def test_every_page_passes_the_wcag_checks_of_axe(pages_server, browser):
     """WCAG 2.1 AA as axe-core checks it: no violation of impact «serious» or «critical»
     on any page of the sample data, on a large screen and on a phone; each page opened by
     its own address, without failure or «Page not found», and on a large screen with the
-    menu by title. Each page is opened once on a large screen, checked, then narrowed to a
-    phone's width (the menu folds away, the page lays itself out anew) and checked again.
+    menu by title. Each page is opened once and checked at the width the window has, then
+    at the other (narrowed to a phone's, the menu folds away and the page lays itself out
+    anew; widened, the menu opens beside it): opened on a large screen and narrowed, the
+    next opened on a phone and widened, and so on, so that the window changes once a page.
     From the second page on, the way there is the app's own (``_go``): each page loaded
     anew by its address is the walk of ``test_every_page_renders_on_an_empty_database``."""
     from axe_playwright_python.sync_playwright import Axe
@@ -711,24 +713,28 @@ def test_every_page_passes_the_wcag_checks_of_axe(pages_server, browser):
     tab.set_default_timeout(60_000)
     found = {}
     try:
-        for path in AXE_PAGES:
-            tab.set_viewport_size({"width": 1440, "height": 1200})
-            tab.wait_for_function(SIDEBAR_SHOWN)
+        for n, path in enumerate(AXE_PAGES):
             _go(tab, f"{pages_server.base}/{path}")
             title = PAGES.get(path)  # a page of its own; else any heading
             tab.get_by_role("heading", name=title, exact=title is not None).first.wait_for()
             _idle(tab)
             assert tab.get_by_text("Page not found").count() == 0, path
             _no_failure(tab)
-            if path in PAGES:  # the menu, open beside a large screen
-                _the_menu_by_title(tab)
             tab.wait_for_load_state("networkidle")  # the charts' and tables' scripts loaded
-            for width in (1440, 390):
-                if width != 1440:
-                    tab.set_viewport_size({"width": width, "height": 1200})
-                    tab.wait_for_function(SIDEBAR_HIDDEN)
+            for width in (1440, 390) if n % 2 == 0 else (390, 1440):
+                _window_width(tab, width)
+                if path in PAGES and width == 1440:  # the menu, open beside a large screen
+                    _the_menu_by_title(tab)
                 if serious := _serious(tab, axe):
                     found[f"{path or '/'} ({width})"] = serious
     finally:
         context.close()
     assert found == {}
+
+
+def _window_width(tab, width: int) -> None:
+    """The window at ``width`` (a phone's, 390, or a large screen's), once the menu has
+    folded away or opened beside the page as Streamlit lays it out there."""
+    if tab.viewport_size["width"] != width:
+        tab.set_viewport_size({"width": width, "height": 1200})
+        tab.wait_for_function(SIDEBAR_HIDDEN if width < 768 else SIDEBAR_SHOWN)
