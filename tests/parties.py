@@ -1,6 +1,7 @@
 """Real OS processes that run a short Python script against the library, for the tests in
 which several parties act on one database at once (``test_concurrency.py``,
-``test_review_concurrency.py``).
+``test_review_concurrency.py``), and the browser tests' ``streamlit run app.py`` servers
+(``Served``).
 
 Each party is forked from a server process that has imported the library once
 (``multiprocessing``'s forkserver), not started as a new Python that imports SQLAlchemy,
@@ -17,12 +18,19 @@ import atexit
 import multiprocessing
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-# What every party imports, imported once in the forkserver.
-PRELOAD = ["ia_data.storage.store", "ia_data.storage.review", "ia_data.domain.access"]
+# What every party imports, and what a Streamlit server loads before its first page (its
+# command line, pandas, Arrow), imported once in the forkserver: nothing there reads the
+# environment or a setting, which each process reads from its own (Streamlit its options,
+# which ``streamlit run`` parses afresh).
+PRELOAD = [
+    "ia_data.storage.store", "ia_data.storage.review", "ia_data.domain.access",
+    "streamlit.web.cli", "streamlit.web.bootstrap", "pandas", "pyarrow",
+]  # fmt: skip
 
 _context = None
 
@@ -101,6 +109,53 @@ class Party:
             self.kill()
             self._process.join()
         shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _serve(argv: list[str], env: dict[str, str], cwd: str, log: str) -> None:
+    """In the server: its environment, folder and arguments, stdout and stderr into ``log``,
+    then Streamlit's command line as ``python -m streamlit`` runs it (it exits with the
+    server's code)."""
+    file = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    for fd in (1, 2):
+        os.dup2(file, fd)
+    os.close(file)
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    sys.argv = ["streamlit", *argv]
+    try:
+        from streamlit.web import cli
+
+        cli.main(prog_name="streamlit")
+    finally:  # as Python at its exit: the reading workers stopped and waited for
+        atexit._run_exitfuncs()
+
+
+class Served:
+    """``streamlit *argv`` in ``cwd``, forked from the forkserver rather than started as a new
+    Python (about a second and a half of CPU less a server, and half a second sooner up),
+    used as a ``subprocess.Popen`` of it: ``pid``, ``poll``, ``terminate``, ``kill``, ``wait``.
+    What it prints goes to ``log``."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], cwd: Path, log: Path) -> None:
+        self._process = _forkserver().Process(target=_serve, args=(argv, env, str(cwd), str(log)))
+        self._process.start()
+        self.pid = self._process.pid
+
+    def poll(self) -> int | None:
+        return self._process.exitcode
+
+    def terminate(self) -> None:
+        self._process.terminate()
+
+    def kill(self) -> None:
+        self._process.kill()
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._process.join(timeout)
+        if self._process.exitcode is None:
+            raise subprocess.TimeoutExpired(f"streamlit (pid {self.pid})", timeout)
+        return self._process.exitcode
 
 
 def outcomes(parties: dict[str, Party], timeout: float) -> dict[str, tuple[str, str]]:

@@ -14,7 +14,6 @@ import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -27,6 +26,7 @@ import pytest
 from conftest import PROJECT, SAMPLE_REGISTER
 from hostile import case_changed, png_renamed, zip_bomb
 from pages import open_titles
+from parties import Served
 from postgres import need
 from runs import idle as _idle
 from sqlmodel import Session
@@ -58,13 +58,12 @@ class Server:
         env = dict(os.environ, IA_DATABASE_URL=db_url, IA_REGISTER_FILE=str(SAMPLE_REGISTER))
         env.update(more_env)
         env = {k: v for k, v in env.items() if v is not None}  # None: a setting taken away
-        self.log = log.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py",
+        self.process = Served(
+            ["run", "app.py",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
-            cwd=PROJECT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            env, PROJECT, log,
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -84,7 +83,7 @@ class Server:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-        self.log.close()
+            self.process.wait()
 
     def uploads(self) -> list[dict]:
         engine = db.get_engine(self.db_url)
