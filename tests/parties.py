@@ -43,16 +43,27 @@ def _forkserver():
     return _context
 
 
-def _run(script: str, argv: list[str], env: dict[str, str], out: str, err: str) -> None:
-    """In the party: its environment and arguments, stdout and stderr into files, then the
-    script as ``python -c`` runs it."""
-    for fd, path in ((1, out), (2, err)):
-        file = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(file, fd)
+def _become(env: dict[str, str], argv: list[str], out: str, err: str, cwd: str | None = None):
+    """In a forked process: stdout and stderr into the files ``out`` and ``err`` (one file
+    for both where they are the same), the environment ``env``, the folder ``cwd`` and the
+    arguments ``argv``, as a new Python started so would have them."""
+    opened = {
+        path: os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600) for path in {out, err}
+    }
+    os.dup2(opened[out], 1)
+    os.dup2(opened[err], 2)
+    for file in opened.values():
         os.close(file)
     os.environ.clear()
     os.environ.update(env)
-    sys.argv = ["-c", *argv]
+    if cwd is not None:
+        os.chdir(cwd)
+    sys.argv = argv
+
+
+def _run(script: str, argv: list[str], env: dict[str, str], out: str, err: str) -> None:
+    """In the party: ``_become`` it, then the script as ``python -c`` runs it."""
+    _become(env, ["-c", *argv], out, err)
     try:
         exec(compile(script, "<party>", "exec"), {"__name__": "__main__"})
     finally:  # as Python at its exit (a multiprocessing child skips it): the reading worker
@@ -112,22 +123,14 @@ class Party:
 
 
 def _serve(argv: list[str], env: dict[str, str], cwd: str, log: str) -> None:
-    """In the server: its environment, folder and arguments, stdout and stderr into ``log``,
-    then Streamlit's command line as ``python -m streamlit`` runs it (it exits with the
-    server's code)."""
-    file = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    for fd in (1, 2):
-        os.dup2(file, fd)
-    os.close(file)
-    os.environ.clear()
-    os.environ.update(env)
-    os.chdir(cwd)
-    sys.argv = ["streamlit", *argv]
+    """In the server: ``_become`` it (what it prints into ``log``), then Streamlit's command
+    line as ``python -m streamlit`` runs it (it exits with the server's code)."""
+    _become(env, ["streamlit", *argv], log, log, cwd)
     try:
         from streamlit.web import cli
 
         cli.main(prog_name="streamlit")
-    finally:  # as Python at its exit: the reading workers stopped and waited for
+    finally:  # as ``_run``: the reading workers stopped and waited for
         atexit._run_exitfuncs()
 
 

@@ -667,6 +667,29 @@ def test_workers_are_kept_warm_and_reused():
     )
 
 
+def test_a_worker_has_two_malloc_arenas_and_a_file_its_gigabyte_beside_the_second():
+    """The worker process runs with two malloc arenas (calamine's thread allocates in its
+    own), and its address space is capped at the file's 1 GB plus the 64 MB glibc reserves
+    for that second arena, as ``/proc`` shows for the running worker."""
+    worker._pool.close()
+    try:
+        worker.read_workbook(hostile.report_xlsx(), "rapport.xlsx", frozenset({"rapport"}))
+        (kept,) = worker._pool._idle
+        pid = kept.process.pid
+        limit = next(
+            line.split()[3]
+            for line in Path(f"/proc/{pid}/limits").read_text().splitlines()
+            if line.startswith("Max address space")
+        )
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    finally:
+        worker._pool.close()
+    assert (int(limit), b"MALLOC_ARENA_MAX=2" in environment) == (
+        limits.WORKER_MEMORY_BYTES + (64 << 20),
+        True,
+    )
+
+
 # A worker a file has taken over (through a flaw in the reader) answers the server as it
 # likes: with a pickle that names a function to call as it is read, a size no worker could
 # make, a workbook whose parts are of the wrong kind, or a date that names a class. The

@@ -267,28 +267,27 @@ def _all_texts(items) -> bool:
     return type(items) is list and {str}.issuperset(map(type, items))
 
 
-# What glibc reserves for a thread's own malloc arena (64-bit: twice the largest mmap
-# threshold, 32 MB): address space, mostly never touched.
-_ARENA_BYTES = 64 << 20
+# Two malloc arenas: calamine's thread (workbook/reader.py parses a large sheet in one,
+# beside the check) allocates in an arena of its own instead of waiting for the main
+# thread's (sharing one cost a large import about a tenth of its time). glibc reserves 64 MB
+# of address space for such an arena (64-bit: twice the largest mmap threshold), mostly
+# never touched, which the worker's limit counts: it is given on top, so that a file has
+# ``limits.WORKER_MEMORY_BYTES`` as with one arena.
+_ARENAS = 2
+_ADDRESS_SPACE = limits.WORKER_MEMORY_BYTES + (_ARENAS - 1) * (64 << 20)
 
 
 class _Worker:
     """One worker process, spoken to through its stdin and stdout."""
 
     def __init__(self) -> None:
-        # Two malloc arenas: calamine's thread (workbook/reader.py parses a large sheet in
-        # one, beside the check) allocates in an arena of its own instead of waiting for the
-        # main thread's (sharing one cost a large import about a tenth of its time). That
-        # arena reserves ``_ARENA_BYTES`` of address space, which the limit counts: it is
-        # given on top, so a file has the same 1 GB as before.
         env = settings.child_environment(
-            RUST_BACKTRACE="0", PYTHONDONTWRITEBYTECODE="1", MALLOC_ARENA_MAX="2"
+            RUST_BACKTRACE="0", PYTHONDONTWRITEBYTECODE="1", MALLOC_ARENA_MAX=str(_ARENAS)
         )
         root = str(Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        address_space = limits.WORKER_MEMORY_BYTES + _ARENA_BYTES
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "ia_data.ingest.worker", str(address_space)],
+            [sys.executable, "-m", "ia_data.ingest.worker", str(_ADDRESS_SPACE)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -484,4 +483,4 @@ if __name__ == "__main__":
     # Run the module's own copy, not this __main__ one (one copy of its classes and state).
     from ia_data.ingest.worker import _serve as serve
 
-    serve(int(sys.argv[1]) if len(sys.argv) > 1 else limits.WORKER_MEMORY_BYTES + _ARENA_BYTES)
+    serve(int(sys.argv[1]) if len(sys.argv) > 1 else _ADDRESS_SPACE)
