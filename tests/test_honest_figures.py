@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 from conftest import PROJECT
 from sqlmodel import Session
-from workbooks import activity, allocation_xlsx, meeting, report_xlsx, sheet_rows
+from workbooks import about_sheet, activity, allocation_xlsx, meeting, report_xlsx, sheet_rows
 
 from ia_data import settings
 from ia_data.cli import main
@@ -191,7 +191,7 @@ def test_the_sub_goals_are_named_on_each_page_and_in_om_uttrekket(seeded_url, ap
         data = overview_export(
             session, 2015, AS_OF, load_rules(DEFAULT_RULES_FILE), "xlsx", scope=OPERATOR
         )
-    about = dict(sheet_rows(data, "Om uttrekket"))
+    about = about_sheet(data)
     assert {k: about[k] for k in GOALS} == GOALS
 
 
@@ -289,10 +289,10 @@ def test_exports_say_which_rules_are_assumed(seeded_url):
         "Ja",
         "regel (antatt)",
     )
-    about = dict(sheet_rows(xlsx, "Om uttrekket"))
+    about = about_sheet(xlsx)
     assert about["Antakelser"].startswith("Der reglene ikke er bestemt i brevene, er de antatt")
     assert "Fristen for hele året 2016: brevet fra 2015 oppgir ingen dato" in about["Antakelser"]
-    about = dict(sheet_rows(plain, "Om uttrekket"))
+    about = about_sheet(plain)
     assert "Antakelser" not in about  # 2012: every rule from the 2012 letter
     header, *rows = sheet_rows(plain, "Oversikt")
     assert header[-3] == "Frist antatt H2"  # then Kvittering, Gjennomgang
@@ -503,12 +503,12 @@ def test_a_page_tables_download_names_the_assumptions_of_its_years(seeded_url):
             )
             for years in ((2016,), (2012,))
         }  # fmt: skip
-    about = dict(sheet_rows(files[(2016,)], "Om uttrekket"))
+    about = about_sheet(files[(2016,)])
     assert (
         "Tildelingen etter regel 2016: brevet fra 2015 bestemmer beløpene bare for 2015"
         in (about["Antakelser"])
     )
-    about = dict(sheet_rows(files[(2012,)], "Om uttrekket"))
+    about = about_sheet(files[(2012,)])
     assert "Antakelser" not in about
 
 

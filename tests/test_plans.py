@@ -13,7 +13,16 @@ import pytest
 from plans import MEASURES, measure, plan_sheets, tied_report_sheets
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
-from workbooks import FIXTURES, error_lines, lines, report_xlsx, sheet_rows, warning_lines, xlsx
+from workbooks import (
+    FIXTURES,
+    about_sheet,
+    error_lines,
+    lines,
+    report_xlsx,
+    sheet_rows,
+    warning_lines,
+    xlsx,
+)
 
 from ia_data.domain.access import OPERATOR, Role, Scope
 from ia_data.domain.kinds import UploadKind
@@ -637,10 +646,6 @@ TROMS_PLAN_SOURCE = (
 )
 
 
-def about_of(data: bytes) -> dict:
-    return {r[0]: r[1] for r in sheet_rows(data, "Om uttrekket")}
-
-
 def test_every_download_with_a_plan_column_says_how_a_measure_counts(troms_2015_tied):
     """Råd's two plan tables, the plans' summary and Oversikt's table (the page's
     downloads) say it, with the plan among the uploads; a table without one does not."""
@@ -656,13 +661,13 @@ def test_every_download_with_a_plan_column_says_how_a_measure_counts(troms_2015_
             themes_table([], 2015),
         ]
         abouts = [
-            about_of(table_export(
+            about_sheet(table_export(
                 session, table, "xlsx", title="Uttrekk", filters=[], upload_ids=[2, 3],
                 scope=OPERATOR, rules=rules,
             ))
             for table in tables
         ]  # fmt: skip
-        overview_about = about_of(overview_export(session, 2015, as_of, rules, "xlsx",
+        overview_about = about_sheet(overview_export(session, 2015, as_of, rules, "xlsx",
                                                   scope=OPERATOR))  # fmt: skip
     for about in [*abouts[:4], overview_about]:
         assert PLANS_SOURCE == about["Handlingsplaner"]
@@ -678,7 +683,7 @@ def test_the_compiled_report_says_where_each_plan_comes_from(troms_2015_tied):
         )
         facts = compiled_facts(session, rules, 2015, as_of, scope=OPERATOR, approved_only=False)
         page = compiled_html(session, rules, facts, as_of, now, scope=OPERATOR)
-    assert PLANS_SOURCE == about_of(data)["Handlingsplaner"]
+    assert PLANS_SOURCE == about_sheet(data)["Handlingsplaner"]
     assert TROMS_PLAN_SOURCE in [r[0] for r in sheet_rows(data, "Troms")]
     done = "Et tiltak er gjennomført når minst én aktivitet under det har status «Gjennomført»."
     summary_note = f"{done} Forfalt: tiden tiltaket var planlagt til, er passert per 15.01.2016"

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 import openpyxl
 import pytest
 from sqlmodel import Session
-from workbooks import activity, report_xlsx, sheet_rows
+from workbooks import about_sheet, activity, report_xlsx, sheet_rows
 
 from ia_data.cli import main
 from ia_data.domain.access import COORDINATION, OPERATOR, OVERSIGHT, Actor, secretariat
@@ -103,7 +103,7 @@ def test_the_overview_export_says_only_approved_count(approved_then_changed):
     with Session(engine) as session:
         data = overview_export(session, 2012, AS_OF, RULES, "xlsx", scope=OPERATOR,
                                approved_only=True)  # fmt: skip
-    about = dict(sheet_rows(data, "Om uttrekket"))
+    about = about_sheet(data)
     assert about["Kilde"].startswith("IA-rådsoversikt: bare godkjente rapporter")
     assert "Mottatt" not in about  # every receipt here was stamped by the app
 

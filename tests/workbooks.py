@@ -267,3 +267,8 @@ def sheet_rows(data: bytes, sheet: str, **rows) -> list[tuple]:
         return list(book[sheet].iter_rows(values_only=True, **rows))
     finally:
         book.close()
+
+
+def about_sheet(data: bytes) -> dict:
+    """The facts of an export's «Om uttrekket» sheet: each label (column A) → its value."""
+    return {r[0]: r[1] for r in sheet_rows(data, "Om uttrekket")}
