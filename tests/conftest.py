@@ -28,6 +28,7 @@ import pytest
 from once import locked, run_folder
 from postgres import ENGINES, need
 from runs import WATCH_RUNS
+from tabs import Visitors
 
 from ia_data import settings
 from ia_data.demo import SAMPLE_DIR
@@ -468,7 +469,7 @@ def _chromium() -> str | None:
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium through Playwright (the browser tests: ``-m browser``): one per
-    process of the run, each test in a context of its own."""
+    process of the run, each test a new visitor in its one tab (``visitors``)."""
     path = _chromium()
     if path is None:
         if os.environ.get("CI") == "true":
@@ -500,3 +501,17 @@ def browser():
         chromium.new_context = watched_context
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def visitors(browser):
+    """The process's one tab, a new visitor in it for each test (``tabs``)."""
+    return Visitors(browser)
+
+
+@pytest.fixture
+def page(visitors):
+    """A new visitor on a large screen, in the process's one tab."""
+    tab = visitors.visitor()
+    yield tab
+    visitors.leave(tab)

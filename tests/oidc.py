@@ -201,12 +201,11 @@ def signed_in_server(url: str, folder: Path, people: list[Person], **env):
             server.stop()
 
 
-def signed_in_as(browser, person: Person, server):
-    """A browser of ``person``'s own (its own cookies), signed in: the first run after the
-    callback has named who is signed in (or, with no role, said so)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1200})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
+def signed_in_as(page, person: Person, server):
+    """``person`` signed in in ``page``, a new visitor's tab (``tabs``: the process's one, or
+    one of a context of its own beside it), once the first run after the callback has named
+    who is signed in (or, with no role, said so)."""
+    page.set_viewport_size({"width": 1440, "height": 1200})
     page.goto(server.base)
     page.get_by_role("heading", name="Logg inn").wait_for()
     sign_in(page, server.base, person.email)

@@ -128,15 +128,6 @@ def open_server_on_empty(tmp_path_factory, sqlite_template, name: str) -> Server
     return Server(f"sqlite:///{path}", folder / "streamlit.log", IA_AUTH="av")
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 1600}, accept_downloads=True)
-    tab = context.new_page()
-    tab.set_default_timeout(60_000)
-    yield tab
-    context.close()
-
-
 # The app's own way to another of its pages, as the browser's Back and Forward go (the
 # ``popstate`` Streamlit listens to): the address changes and the other page runs in the same
 # session, the app's scripts not loaded and started again (a third of the work of a load, in
@@ -359,6 +350,24 @@ def test_a_file_that_once_killed_the_server_is_refused_and_the_server_serves_on(
     assert refusing_server.uploads() == []
 
 
+def test_a_new_visitor_in_the_tab_finds_nothing_the_one_before_left(refusing_server, visitors):
+    """The browser tests share a tab (``tabs``): the next visitor is as a new browser, without
+    the cookies of the one before and without what the app stored (Streamlit keeps the
+    menu's state in the origin's storage)."""
+    tab = visitors.visitor()
+    _open(tab, f"{refusing_server.base}/frister", "Frister")
+    tab.evaluate("() => localStorage.setItem('iaForrige', 'ja')")
+    tab.context.add_cookies([{"name": "ia_forrige", "value": "ja", "url": refusing_server.base}])
+    visitors.leave(tab)
+    tab = visitors.visitor()
+    try:
+        _open(tab, f"{refusing_server.base}/frister", "Frister")
+        assert tab.evaluate("() => localStorage.getItem('iaForrige')") is None
+        assert "ia_forrige" not in {c["name"] for c in tab.context.cookies()}
+    finally:
+        visitors.leave(tab)
+
+
 def test_every_page_renders_on_an_empty_database(refusing_server, page):
     """Every page, each loaded by its own address as a link opened anew does (the walk of
     deep links; the WCAG walk goes the app's own way)."""
@@ -558,15 +567,13 @@ def test_oversikt_and_a_council_open_by_their_links_on_the_demo_data(pages_serve
 
 @pytest.mark.parametrize("width", [1440, 390])
 def test_avvik_names_nordland_overspent_and_opens_its_council_for_the_year(
-    pages_server, browser, width
+    pages_server, visitors, width
 ):
     """The page «Avvik» for 2015, on a large screen and on a phone: Nordland overspent, with
     the amount; its link opens Råd on Nordland for 2015."""
     from oidc import screenshot
 
-    context = browser.new_context(viewport={"width": width, "height": 1200}, locale="nb-NO")
-    tab = context.new_page()
-    tab.set_default_timeout(60_000)
+    tab = visitors.visitor({"width": width, "height": 1200})
     try:
         _open(tab, f"{pages_server.base}/avvik?ar=2015&per=2016-06-01", "Avvik")
         _no_failure(tab)
@@ -588,7 +595,7 @@ def test_avvik_names_nordland_overspent_and_opens_its_council_for_the_year(
         assert main.get_by_text("Lenken gjelder 2015: svarene for 2015 vises under.").is_visible()
         _no_failure(tab)
     finally:
-        context.close()
+        visitors.leave(tab)
 
 
 def test_no_table_offers_its_own_english_csv(pages_server, page):
@@ -694,7 +701,7 @@ def _serious(tab, axe_script: str) -> list[str]:
     ]
 
 
-def test_every_page_passes_the_wcag_checks_of_axe(pages_server, browser):
+def test_every_page_passes_the_wcag_checks_of_axe(pages_server, visitors):
     """WCAG 2.1 AA as axe-core checks it: no violation of impact «serious» or «critical»
     on any page of the sample data, on a large screen and on a phone; each page opened by
     its own address, without failure or «Page not found», and on a large screen with the
@@ -707,9 +714,7 @@ def test_every_page_passes_the_wcag_checks_of_axe(pages_server, browser):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe().axe_script
-    context = browser.new_context(viewport={"width": 1440, "height": 1200}, locale="nb-NO")
-    tab = context.new_page()
-    tab.set_default_timeout(60_000)
+    tab = visitors.visitor({"width": 1440, "height": 1200})
     found = {}
     try:
         for n, path in enumerate(AXE_PAGES):
@@ -727,7 +732,7 @@ def test_every_page_passes_the_wcag_checks_of_axe(pages_server, browser):
                 if serious := _serious(tab, axe):
                     found[f"{path or '/'} ({width})"] = serious
     finally:
-        context.close()
+        visitors.leave(tab)
     assert found == {}
 
 

@@ -6,7 +6,6 @@ either engine)."""
 from __future__ import annotations
 
 import pytest
-import test_browser
 from oidc import screenshot
 from plans import plan_sheets, tied_report_sheets
 from sqlmodel import Session
@@ -23,8 +22,6 @@ from ia_data.storage import db
 from ia_data.storage.register import councils
 
 pytestmark = [pytest.mark.browser, pytest.mark.page, pytest.mark.slow]
-
-page = test_browser.page  # the browser tab of test_browser's tests
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ import pytest
 from conftest import SAMPLE_REGISTER
 from oidc import Person, screenshot, signed_in_as, signed_in_server
 from sqlmodel import Session
+from tabs import own_tab
 from test_browser import Server, _idle, _metrics, _open, _store_file, _wait_for_text
 
 from ia_data.demo import SAMPLE_DIR
@@ -90,7 +91,7 @@ def _troms(server: Server):
     return next(r for r in rows if r.council == "IA-rådet i Troms")
 
 
-def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
+def test_a_report_walks_its_route_in_a_browser(route_server, browser, visitors, tmp_path):
     server = route_server
     book = openpyxl.load_workbook(TROMS_2016)
     right_cost = book["Aktiviteter"]["G5"].value
@@ -99,7 +100,7 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
     book.save(wrong)
 
     # The secretariat uploads: the receipt, in Norwegian time.
-    troms = signed_in_as(browser, TROMS, server)
+    troms = signed_in_as(visitors.visitor(), TROMS, server)
     _store_file(troms, server.base, wrong)
     first = _troms(server)
     assert first.state == "Mottatt"
@@ -107,7 +108,7 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
     assert f"{receipt} Gjennomgang: «Mottatt»." in _text(troms)
 
     # The coordination unit sends it back with a reason.
-    unit = signed_in_as(browser, UNIT, server)
+    unit = signed_in_as(own_tab(browser), UNIT, server)  # beside Troms
     _open(unit, f"{server.base}/gjennomgang", "Gjennomgang")
     assert "IA-rådet i Troms, 2016 År" in _text(unit)
     # Each box given its text and left (Tab), as a person does, and its run waited for: the
@@ -176,7 +177,7 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
             if r.council.name == "IA-rådet i Troms"
         ),
     )
-    group = signed_in_as(browser, OVERSIGHT, server)
+    group = signed_in_as(own_tab(browser), OVERSIGHT, server)
     _open(group, f"{server.base}/?ar=2016&rad={server.troms_id}&vis=alle", "Oversikt")
     assert _metrics(group, "Brukt")["Brukt"] == kroner(spent).replace("\xa0", " ")
     screenshot(group, "oversiktsgruppen-oversikt")
@@ -199,4 +200,4 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, tmp_path):
     status = next(i for i, cell in enumerate(cells) if cell.startswith("Levert"))
     assert cells[status + 1] == "Godkjent"  # the review state beside the deadline status
     for page in (troms, unit, group):
-        page.context.close()
+        visitors.leave(page)

@@ -20,6 +20,7 @@ import pytest
 from conftest import SAMPLE_REGISTER
 from oidc import AUTH_COOKIE, Person, screenshot, sign_in, sign_out, signed_in_as, signed_in_server
 from sqlmodel import Session
+from tabs import own_tab
 from test_browser import (
     Server,
     _choose_file,
@@ -87,12 +88,12 @@ def _upload(page, server: Server, path: Path) -> None:
     _choose_file(page, path)
 
 
-def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
+def test_sign_in_roles_and_access_in_a_browser(signed_server, visitors):
     server = signed_server
     before = len(server.uploads())
 
     # Troms' secretariat: upload for Troms, refused for Nordland, only Troms on Oversikt.
-    page = signed_in_as(browser, TROMS, server)
+    page = signed_in_as(visitors.visitor(), TROMS, server)
     sidebar = page.get_by_test_id("stSidebar").inner_text().replace("\u2060", "")
     assert "Tove Troms" in sidebar and TROMS.email in sidebar
     assert "Sekretariat for IA-rådet i Troms" in sidebar
@@ -139,19 +140,19 @@ def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
     _no_failure(page)
     sign_out(page)
     page.get_by_role("heading", name="Logg inn").wait_for()
-    page.context.close()
+    visitors.leave(page)
 
     # The oversight group: every council, no Last opp.
-    page = signed_in_as(browser, OVERSIGHT, server)
+    page = signed_in_as(visitors.visitor(), OVERSIGHT, server)
     assert "Last opp" not in _sidebar_pages(page)
     _open(page, f"{server.base}/?ar=2015&per=2016-06-01", "Oversikt")
     assert _metrics(page, "IA-råd", "Brukt")["IA-råd"] == "18"
     screenshot(page, "oversiktsgruppen-oversikt")
     _open(page, f"{server.base}/last_opp", "Ingen tilgang")
-    page.context.close()
+    visitors.leave(page)
 
     # The admin (from IA_ADMIN_EMAILS) gives the newcomer Finnmark on «Tilgang».
-    page = signed_in_as(browser, ADMIN, server)
+    page = signed_in_as(visitors.visitor(), ADMIN, server)
     assert _sidebar_pages(page)[-3:] == ["Tilgang", "Register", "Statistikk"]
     _open(page, f"{server.base}/?ar=2015&per=2016-06-01", "Oversikt")
     screenshot(page, "admin-oversikt")
@@ -166,10 +167,10 @@ def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
     page.get_by_role("button", name="Lagre tilgangen").click()
     _wait_for_text(page, "er lagt til med rollen sekretariat for IA-rådet i Finnmark")
     screenshot(page, "admin-tilgang")
-    page.context.close()
+    visitors.leave(page)
 
     # The newcomer, signing in, uploads for Finnmark.
-    page = signed_in_as(browser, NEW, server)
+    page = signed_in_as(visitors.visitor(), NEW, server)
     _upload(page, server, SAMPLE_DIR / "rapport_2016_Ar_ia-radet-i-finnmark.xlsx")
     _wait_for_text(page, "Filen er kontrollert uten feil")
     page.get_by_role("button", name="Lagre filen").click()
@@ -179,15 +180,15 @@ def test_sign_in_roles_and_access_in_a_browser(signed_server, browser):
         "IA-rådet i Finnmark",
         NEW.email,
     )
-    page.context.close()
+    visitors.leave(page)
 
     # A user with no role is told whom to ask.
-    page = signed_in_as(browser, NO_ROLE, server)
+    page = signed_in_as(visitors.visitor(), NO_ROLE, server)
     page.get_by_role("heading", name="Du har ikke tilgang ennå").wait_for()
     asked = page.get_by_test_id("stAlertContentInfo").inner_text().replace("\u2060", "")
     assert NO_ROLE.email in asked and ADMIN.email in asked
     screenshot(page, "ingen-rolle")
-    page.context.close()
+    visitors.leave(page)
 
 
 def _sign_in_state(server: Server, email: str) -> tuple[int, int] | None:
@@ -215,10 +216,10 @@ def _asked_to_sign_in_again(page) -> None:
 
 
 def test_signing_out_ends_the_session_a_copied_cookie_and_another_tab_get_no_data(
-    signed_server, browser
+    signed_server, browser, visitors
 ):
     server = signed_server
-    page = signed_in_as(browser, TROMS_TOO, server)
+    page = signed_in_as(visitors.visitor(), TROMS_TOO, server)
     # What a thief would copy: the identity cookie, as the browser holds it.
     copied = [c for c in page.context.cookies(server.base) if c["name"].startswith(AUTH_COOKIE)]
     assert copied
@@ -238,20 +239,18 @@ def test_signing_out_ends_the_session_a_copied_cookie_and_another_tab_get_no_dat
     _asked_to_sign_in_again(other_tab)
 
     # The copied cookie (which the browser would keep for 30 days), in another browser.
-    thief = browser.new_context(viewport={"width": 1440, "height": 1200})
-    thief.add_cookies(copied)
-    stolen = thief.new_page()
-    stolen.set_default_timeout(60_000)
+    stolen = own_tab(browser, {"width": 1440, "height": 1200})
+    stolen.context.add_cookies(copied)
     stolen.goto(f"{server.base}/?ar=2015&per=2016-06-01")
     _asked_to_sign_in_again(stolen)
     _open(stolen, f"{server.base}/opplastinger", "Logg inn")  # a deep link: the same
     assert stolen.get_by_test_id("stDataFrame").count() == 0
     assert _sign_in_state(server, TROMS_TOO.email) == (newest, newest + 1)  # nothing recorded
-    thief.close()
+    visitors.leave(stolen)
 
     # Signing in anew from the tab that was asked to (a new ID token) gets in again.
     sign_in(other_tab, server.base, TROMS_TOO.email)
     other_tab.get_by_text(TROMS_TOO.name).first.wait_for()
     assert _sidebar_pages(other_tab)[0] == "Oversikt"
     assert _sign_in_state(server, TROMS_TOO.email)[0] > newest
-    page.context.close()
+    visitors.leave(page)

@@ -50,10 +50,8 @@ def server(tmp_path_factory, sqlite_template):
         yield running
 
 
-def test_a_link_opened_before_sign_in_leads_on_to_what_is_sent_that_day(server, browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 1200}, locale="nb-NO")
-    page = context.new_page()
-    page.set_default_timeout(60_000)
+def test_a_link_opened_before_sign_in_leads_on_to_what_is_sent_that_day(server, visitors):
+    page = visitors.visitor({"width": 1440, "height": 1200})
     try:
         page.goto(f"{server.base}/varsler?dato=2016-02-16")
         page.get_by_role("heading", name="Logg inn").wait_for()
@@ -76,11 +74,11 @@ def test_a_link_opened_before_sign_in_leads_on_to_what_is_sent_that_day(server, 
         _idle(page)
         screenshot(page, "varsler-390")
     finally:
-        context.close()
+        visitors.leave(page)
 
 
-def test_mine_varsler_as_a_secretariat(server, browser):
-    page = signed_in_as(browser, NORDLAND, server)
+def test_mine_varsler_as_a_secretariat(server, visitors):
+    page = signed_in_as(visitors.visitor(), NORDLAND, server)
     try:
         page.goto(f"{server.base}/mine_varsler")
         page.get_by_role("heading", name="Mine varsler").wait_for()
@@ -91,4 +89,4 @@ def test_mine_varsler_as_a_secretariat(server, browser):
         _idle(page)
         screenshot(page, "mine-varsler-390")
     finally:
-        page.context.close()
+        visitors.leave(page)
