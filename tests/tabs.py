@@ -29,9 +29,10 @@ class Visitors:
         self._in_use = False
 
     def visitor(self, viewport: dict | None = None):
-        """The tab for a new visitor: no cookies, nothing stored, ``viewport`` (a large
-        screen unless said), the tests' timeout. Opened anew if a test closed or crashed it;
-        left first if the visitor before did not leave (a test that failed half-way)."""
+        """The tab for a new visitor: no cookies, nothing stored (``leave`` cleared them),
+        ``viewport`` (a large screen unless said), the tests' timeout. Opened anew if a test
+        closed or crashed it; left first if the visitor before did not leave (a test that
+        failed half-way)."""
         if self._in_use:
             self.leave(self._tab)
         if self._tab is None or self._tab.is_closed():
@@ -43,7 +44,6 @@ class Visitors:
             self._tab.on("framenavigated", self._visited)
         tab = self._tab
         self._in_use = True
-        tab.context.clear_cookies()
         tab.set_viewport_size(viewport or LARGE)
         tab.set_default_timeout(TIMEOUT_MS)
         return tab
@@ -81,9 +81,11 @@ class Visitors:
             self._tab = None
 
 
-def own_tab(browser, viewport: dict | None = None):
-    """A tab of a context of its own: a second visitor, with cookies of its own, beside the
-    one in the process's tab. ``Visitors.leave`` closes it with its context."""
-    tab = browser.new_context(viewport=viewport or LARGE, locale="nb-NO").new_page()
+def own_tab(browser, viewport: dict | None = None, **options):
+    """A tab of a context of its own (``options``: the context's, such as a phone's
+    ``is_mobile``): a second visitor, with cookies of its own, beside the one in the
+    process's tab. ``Visitors.leave`` closes it with its context."""
+    options = {"viewport": viewport or LARGE, "locale": "nb-NO", **options}
+    tab = browser.new_context(**options).new_page()
     tab.set_default_timeout(TIMEOUT_MS)
     return tab

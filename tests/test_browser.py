@@ -30,6 +30,7 @@ from parties import Served
 from postgres import need
 from runs import idle as _idle
 from sqlmodel import Session
+from tabs import own_tab
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.storage import db, history, version
@@ -441,16 +442,14 @@ def _pinned(browser, base: str, server: str):
     """A browser pinned to one server, as the proxy's cookie pins it after the first visit,
     and who answered each of its requests: (path, the server's name, or "" where the proxy
     answered from its cache)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1600})
-    context.add_cookies([{"name": "IA_SERVER", "value": server, "url": base}])
-    tab = context.new_page()
-    tab.set_default_timeout(60_000)
+    tab = own_tab(browser, locale=None)
+    tab.context.add_cookies([{"name": "IA_SERVER", "value": server, "url": base}])
     served: list[tuple[str, str]] = []
     tab.on(
         "response",
         lambda r: served.append((urlsplit(r.url).path, r.headers.get("x-ia-server") or "")),
     )
-    return context, tab, served
+    return tab, served
 
 
 # Streamlit's built frontend: scripts, styles and fonts named by their content's hash.
@@ -465,7 +464,7 @@ def test_two_servers_behind_haproxy(two_servers, browser):
         with urllib.request.urlopen(f"{server.base}/_stcore/health", timeout=5) as answer:
             assert answer.read() == b"ok"
 
-    context, tab, served_a = _pinned(browser, two_servers.base, "a")
+    tab, served_a = _pinned(browser, two_servers.base, "a")
     try:
         _open(tab, f"{two_servers.base}/last_opp", "Last opp")
         _choose_file(tab, NORDLAND_2015)
@@ -474,16 +473,16 @@ def test_two_servers_behind_haproxy(two_servers, browser):
         _wait_for_text(tab, "Filen er lagret")
         _no_failure(tab)
     finally:
-        context.close()
+        tab.context.close()
     assert [u["file_name"] for u in two_servers.a.uploads()] == [NORDLAND_2015.name]
 
-    context, tab, served_b = _pinned(browser, two_servers.base, "b")
+    tab, served_b = _pinned(browser, two_servers.base, "b")
     try:
         _open(tab, f"{two_servers.base}/?ar=2015&per=2016-06-01", "Oversikt")
         figures = _metrics(tab, "IA-råd", "Brukt", "Mangler")
         _no_failure(tab)
     finally:
-        context.close()
+        tab.context.close()
     # Received by the app today, the report was not in as of 1 June 2016.
     assert (figures["Brukt"], figures["Aktiviteter"], figures["Mangler"]) == (
         "437 250 kr",

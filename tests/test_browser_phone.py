@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 from oidc import Person, screenshot, sign_in, signed_in_server
 from sqlmodel import Session
+from tabs import own_tab
 from test_browser import _choose_file, _idle, _no_failure, _open, _wait_for_text
 from test_page_upload import _errors, variant
 
@@ -55,27 +56,25 @@ def server(tmp_path_factory, seeded_copy):
 
 def _phone(browser, server, person: Person):
     """A phone of ``person``'s own, signed in."""
-    context = browser.new_context(viewport=PHONE, locale="nb-NO", is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
+    page = own_tab(browser, PHONE, is_mobile=True, has_touch=True)
     page.goto(server.base)
     page.get_by_role("heading", name="Logg inn").wait_for()
     sign_in(page, server.base, person.email)
-    return context, page
+    return page
 
 
 @pytest.fixture(scope="module")
 def admin(browser, server):
-    context, page = _phone(browser, server, ADMIN)
+    page = _phone(browser, server, ADMIN)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture(scope="module")
 def troms(browser, server):
-    context, page = _phone(browser, server, TROMS)
+    page = _phone(browser, server, TROMS)
     yield page
-    context.close()
+    page.context.close()
 
 
 def _row(table, i: int) -> list[str]:
