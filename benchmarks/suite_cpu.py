@@ -16,7 +16,11 @@ Found with it (2026-12-07, 2 cores, the suite on a warm checkout): 686–718 s o
 Streamlit servers 43 s; in Debian's old headless shell of Chromium and without motion the
 browser tests took 281 s of CPU instead of 369 (alone: 158 s instead of 201 s), and the
 suite 593–661 s in 332–364 s. Two runs of the same code differ by a tenth here: compare
-runs made one after the other.
+runs made one after the other. Later that day, on a slower machine of the same kind (the
+same code in 475 s instead of 282–302 s): 914 s of CPU in 484 s (idle 47 s), the test
+processes 433 s, Chromium 253 s, the forked parties (servers, commands) 89 s, the reading
+workers 41 s, PostgreSQL 24 s, the kernel's memory monitor ``kdamond`` 8 s (57 s of 411 in
+a run of the browser tests alone).
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ from load import cpu_and_start
 KINDS = (  # (kind, a text its command line holds), the first that matches
     ("Chromium", "chrom"),
     ("Streamlit-server", "streamlit run"),
+    # The tests' servers, commands and importing parties are forked from one process
+    # (tests/parties.py) and carry its command line.
+    ("part fra testenes forkserver (servere, kommandoer, importer)", "multiprocessing.forkserver"),
     ("lesearbeider", "ia_data.ingest.worker"),
     ("ia-data (kommandolinjen)", "ia_data.cli"),
     ("testprosess (pytest-xdist)", "execnet"),
@@ -48,6 +55,12 @@ KINDS = (  # (kind, a text its command line holds), the first that matches
 
 
 def _kind(command: str) -> str:
+    """The kind of a process by its command line; a kernel thread (``[name]``, no command
+    line) by its name without its number: the machine's own work, which a busy run makes
+    more of (on 2026-12-07 the kernel's memory monitor ``kdamond`` used 57 of the browser
+    tests' 411 CPU seconds)."""
+    if command.startswith("[") and command.endswith("]"):
+        return f"kjernen: {command[1:-1].split('/')[0].rstrip('0123456789.:')}"
     return next((kind for kind, text in KINDS if text in command), "annet")
 
 
@@ -58,6 +71,14 @@ def _machine() -> tuple[float, float]:
     tick = os.sysconf("SC_CLK_TCK")
     user, nice, system, idle, iowait, irq, softirq = fields[:7]
     return (user + nice + system + irq + softirq) / tick, (idle + iowait) / tick
+
+
+def _kernel_thread(pid: str) -> bool:
+    """Whether the process is one of the kernel's threads (its parent is ``kthreadd``,
+    process 2). A process that has ended has no command line either, but keeps the one
+    read while it ran."""
+    parent = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+    return pid == "2" or parent == "2"
 
 
 class Sampler(threading.Thread):
@@ -84,6 +105,8 @@ class Sampler(threading.Thread):
             try:
                 cpu, started = cpu_and_start(int(pid))
                 command = Path(f"/proc/{pid}/cmdline").read_bytes()
+                if not command and _kernel_thread(pid):  # no command line: its name
+                    command = b"[" + Path(f"/proc/{pid}/comm").read_bytes().strip() + b"]"
             except OSError:
                 continue
             entry = self.seen.get((pid, started))
