@@ -56,9 +56,7 @@ KINDS = (  # (kind, a text its command line holds), the first that matches
 
 def _kind(command: str) -> str:
     """The kind of a process by its command line; a kernel thread (``[name]``, no command
-    line) by its name without its number: the machine's own work, which a busy run makes
-    more of (on 2026-12-07 the kernel's memory monitor ``kdamond`` used 57 of the browser
-    tests' 411 CPU seconds)."""
+    line) by its name without its number: the machine's own work."""
     if command.startswith("[") and command.endswith("]"):
         return f"kjernen: {command[1:-1].split('/')[0].rstrip('0123456789.:')}"
     return next((kind for kind, text in KINDS if text in command), "annet")

@@ -33,6 +33,7 @@ from urllib.parse import quote, urlsplit
 from authlib.oidc.core.grants import util as id_tokens
 from oidc_provider_mock import User, run_server_in_thread
 from runs import idle
+from tabs import SCREEN
 
 AUTH_COOKIE = "_streamlit_user"
 
@@ -205,7 +206,7 @@ def signed_in_as(page, person: Person, server):
     """``person`` signed in in ``page``, a new visitor's tab (``tabs``: the process's one, or
     one of a context of its own beside it), once the first run after the callback has named
     who is signed in (or, with no role, said so)."""
-    page.set_viewport_size({"width": 1440, "height": 1200})
+    page.set_viewport_size(SCREEN)
     page.goto(server.base)
     page.get_by_role("heading", name="Logg inn").wait_for()
     sign_in(page, server.base, person.email)

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-LARGE = {"width": 1440, "height": 1600}
+LARGE = {"width": 1440, "height": 1600}  # the ``page`` fixture's
+# The window most walks open (and every signed-in person's, ``oidc.signed_in_as``).
+SCREEN = {"width": 1440, "height": 1200}
 TIMEOUT_MS = 60_000
 
 

@@ -30,7 +30,7 @@ from parties import Served
 from postgres import need
 from runs import idle as _idle
 from sqlmodel import Session
-from tabs import own_tab
+from tabs import SCREEN, own_tab
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.storage import db, history, version
@@ -713,7 +713,7 @@ def test_every_page_passes_the_wcag_checks_of_axe(pages_server, visitors):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe().axe_script
-    tab = visitors.visitor({"width": 1440, "height": 1200})
+    tab = visitors.visitor(SCREEN)
     found = {}
     try:
         for n, path in enumerate(AXE_PAGES):

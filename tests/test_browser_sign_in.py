@@ -20,7 +20,7 @@ import pytest
 from conftest import SAMPLE_REGISTER
 from oidc import AUTH_COOKIE, Person, screenshot, sign_in, sign_out, signed_in_as, signed_in_server
 from sqlmodel import Session
-from tabs import own_tab
+from tabs import SCREEN, own_tab
 from test_browser import (
     Server,
     _choose_file,
@@ -239,7 +239,7 @@ def test_signing_out_ends_the_session_a_copied_cookie_and_another_tab_get_no_dat
     _asked_to_sign_in_again(other_tab)
 
     # The copied cookie (which the browser would keep for 30 days), in another browser.
-    stolen = own_tab(browser, {"width": 1440, "height": 1200})
+    stolen = own_tab(browser, SCREEN)
     stolen.context.add_cookies(copied)
     stolen.goto(f"{server.base}/?ar=2015&per=2016-06-01")
     _asked_to_sign_in_again(stolen)

@@ -12,6 +12,7 @@ import pytest
 from conftest import SAMPLE_REGISTER
 from oidc import Person, screenshot, sign_in, signed_in_as, signed_in_server
 from sqlmodel import Session
+from tabs import SCREEN
 from test_browser import _idle
 
 from ia_data.demo import SAMPLE_DIR
@@ -51,7 +52,7 @@ def server(tmp_path_factory, sqlite_template):
 
 
 def test_a_link_opened_before_sign_in_leads_on_to_what_is_sent_that_day(server, visitors):
-    page = visitors.visitor({"width": 1440, "height": 1200})
+    page = visitors.visitor(SCREEN)
     try:
         page.goto(f"{server.base}/varsler?dato=2016-02-16")
         page.get_by_role("heading", name="Logg inn").wait_for()
