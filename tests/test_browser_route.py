@@ -20,7 +20,7 @@ from conftest import SAMPLE_REGISTER
 from oidc import Person, screenshot, signed_in_as, signed_in_server
 from sqlmodel import Session
 from tabs import own_tab
-from test_browser import Server, _idle, _metrics, _open, _store_file, _wait_for_text
+from test_browser import Server, _idle, _metrics, _open, _store_file
 
 from ia_data.demo import SAMPLE_DIR
 from ia_data.domain.access import OPERATOR, Actor, Role
@@ -85,6 +85,15 @@ def _text(page) -> str:
     return text.replace("\u2060", "").replace("\xa0", " ")
 
 
+def _done(page, text: str) -> None:
+    """Wait until the page confirms the step with ``text`` (its green message) and its run
+    has finished. Not any ``text`` on the page: Gjennomgang's own captions say «er sendt
+    tilbake» and «… er sendt til Oppfølgingsgruppen ennå» before anything is done, and a wait
+    for them would end before the click's run has stored anything."""
+    page.get_by_test_id("stAlertContentSuccess").get_by_text(text).first.wait_for()
+    _idle(page)
+
+
 def _troms(server: Server):
     """Troms' 2016 report on its route, as the library has it."""
     rows = _engine_do(server.db_url, lambda s: review_states(s, 2016, scope=OPERATOR))
@@ -125,7 +134,7 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, visitors, 
     unit.get_by_role("button", name="Send tilbake").scroll_into_view_if_needed()
     screenshot(unit, "gjennomgang-vurdering")
     unit.get_by_role("button", name="Send tilbake").click()
-    _wait_for_text(unit, "er sendt tilbake")
+    _done(unit, "er sendt tilbake")
     assert _troms(server).state == "Trenger retting"
     screenshot(unit, "gjennomgang-sendt-tilbake")
 
@@ -158,13 +167,13 @@ def test_a_report_walks_its_route_in_a_browser(route_server, browser, visitors, 
     assert named in _text(unit)
     screenshot(unit, "gjennomgang-endret")
     unit.get_by_role("button", name="Godkjenn").click()
-    _wait_for_text(unit, "er godkjent")
+    _done(unit, "er godkjent")
     assert _troms(server).state == "Godkjent"
     assert "Ingen rapporter venter på gjennomgang." in _text(unit)
 
     # … and forwards 2016 to the oversight group.
     unit.get_by_role("button", name="Send til oppfølgingsgruppen").click()
-    _wait_for_text(unit, "er sendt til Oppfølgingsgruppen")
+    _done(unit, "er sendt til Oppfølgingsgruppen")
     screenshot(unit, "gjennomgang-sendt-videre")
 
     # The oversight group: «Godkjent», Troms' figures, and the forwarded report.
