@@ -4,11 +4,14 @@ meetings — and the links to it from Oversikt."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 from sqlmodel import Session
 
 from ia_data.domain.access import OPERATOR
+from ia_data.output.charts import rows_of
 from ia_data.reporting.activities import activity_list
 from ia_data.storage import db
 from ia_data.storage.register import councils
@@ -120,14 +123,47 @@ def test_missing_report_and_meetings(app_on, seeded_url, ids):
 
 def test_answers_one_period_per_tab(app_on, seeded_url, ids):
     at = app_on(seeded_url, page="views/rad.py", rad=ids["IA-rådet i Hedmark"])
-    assert [t.label for t in at.tabs] == ["2014 H2", "2015 År", "2016 År"]  # the last three
+    assert _answer_tabs(at) == ["2014 H2", "2015 År", "2016 År"]  # the last three
     answers = at.table[0].value  # 2014 H2
     assert list(answers.columns) == ["Spørsmål", "Svar"]
     assert len(answers) == 5
     assert answers.iloc[0, 0].startswith("1. Hva har myndighetene og partene gjort sammen")
     assert "Seniortiltakene er utsatt til 2015" in answers.iloc[2, 1]
     at.multiselect(key="answer_periods").set_value(["2012 H1", "2016 År"]).run()
-    assert [t.label for t in at.tabs] == ["2012 H1", "2016 År"]
+    assert _answer_tabs(at) == ["2012 H1", "2016 År"]
+
+
+def _answer_tabs(at) -> list[str]:
+    """The answers' tabs (the sections' «Tabell» and «Figur» left out)."""
+    return [t.label for t in at.tabs if t.label not in ("Tabell", "Figur")]
+
+
+def test_the_figures_are_drawn_when_their_tab_is_opened(app_on, seeded_url, ids):
+    """Money year by year and sickness absence each have a «Tabell» tab (chosen) and a
+    «Figur» tab: the page draws no chart until a visitor opens a figure (a chart's script
+    held the page's first table back), and the figure draws the table's figures."""
+    at = app_on(seeded_url, page="views/rad.py", rad=ids["IA-rådet i Agder"], per="2030-01-01")
+    assert [t.label for t in at.tabs][-4:] == ["Tabell", "Figur", "Tabell", "Figur"]
+    assert len(at.get("vega_lite_chart")) == 0
+    years = at.dataframe[1].value.set_index("År")
+    at.session_state["rad_years_view"] = "Figur"
+    at.run()
+    (money,) = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    bars = {(r["name"], r["pair"]): r["kr"] for r in rows_of(money)}
+    assert bars[("2015", "Tildelt")] == years.loc[2015, "Tildelt (kr)"] == 600_000
+    assert bars[("2015", "Brukt")] == years.loc[2015, "Brukt (kr)"] == 529_931
+    titles = [m.value.replace("\\", "") for m in at.markdown]
+    assert "**Tildelt og brukt per år (rødt og ⚠: brukt mer enn tildelt)**" in titles
+    assert at.dataframe[1].value.equals(years.reset_index())  # the table is still there
+    at.session_state["rad_sickness_view"] = "Figur"
+    at.run()
+    sickness = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")][1]
+    points = {(r["series"], r["year"]): r["percent"] for r in rows_of(sickness)}
+    assert (points[("Aust-Agder", 2012)], points[("Vest-Agder", 2012)]) == (5.9, 5.8)
+    assert points[("Hele landet", 2012)] == 5.7
+    at.session_state["rad_years_view"] = "Tabell"
+    at.run()
+    assert len(at.get("vega_lite_chart")) == 1  # the money figure closed, sickness open
 
 
 def test_activities_list_and_exports(app_on, seeded_url, ids):

@@ -113,6 +113,9 @@ def test_rad_shows_the_councils_counties_beside_sub_goal_1(app_on, seeded_url):
     # No report that year: blank, not 0; and the series' value is there all the same.
     assert pd.isna(table.loc[2005, "Aktiviteter, delmål 1"])
     assert table.loc[2005, "Aust-Agder (%)"] == 5.9
+    assert any("(kilde: NAV" in c.value.replace("\\", "") for c in at.caption)
+    at.session_state["rad_sickness_view"] = "Figur"  # the figure, with its source under it
+    at.run()
     assert any("Kilde: NAV" in c.value.replace("\\", "") for c in at.caption)
 
 

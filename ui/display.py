@@ -488,6 +488,19 @@ def chart(figure: dict, caption: str | None = None) -> None:
         st.caption(caption)
 
 
+# A table and its figure side by side as tabs, the table first, as Statistics Norway shows
+# its tables.
+VIEWS = ("Tabell", "Figur")
+
+
+def table_and_figure(key: str):
+    """Two tabs, «Tabell» (chosen) and «Figur», whose choice reruns the page (``key``: the
+    choice in the session). Draw the figure only when its tab is open (``.open``): a chart
+    brings the largest script a page loads, and a visitor who does not ask for the figure
+    gets the page without it (Råd's two charts held its first table back by 0.7 s)."""
+    return st.tabs(list(VIEWS), key=key, on_change="rerun")
+
+
 def deviation_metric(found, kind, label: str, help_text: str, nobody: str) -> None:
     """How many councils have a kind of deviation (``reporting.deviations``), its help
     (``help_text`` with ``{names}``) naming them, or saying ``nobody``."""

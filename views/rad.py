@@ -273,18 +273,20 @@ if len(ranges) == 1:
     low, high = ranges.pop()
     alerts.append(columns.MEETINGS.needs(lambda v: not low <= v <= high))
     meetings_text = f"{low}–{high}"
-ui.display.show_table(
-    years_table,
-    bars=(columns.SHARE_USED,),
-    alerts=alerts,
-    key="years",
-    download=_download("years", "ar-for-ar", money_uploads, years=council_years),
-)
-st.caption(TEXT["years_caption"].format(meetings=meetings_text))
-ui.display.goal_legend()
-left, _ = st.columns([3, 2])
-with left:
-    ui.display.chart(charts.council_money_chart(history.years))
+years_tab, years_figure = ui.display.table_and_figure("rad_years_view")
+with years_tab:
+    ui.display.show_table(
+        years_table,
+        bars=(columns.SHARE_USED,),
+        alerts=alerts,
+        key="years",
+        download=_download("years", "ar-for-ar", money_uploads, years=council_years),
+    )
+    st.caption(TEXT["years_caption"].format(meetings=meetings_text))
+    ui.display.goal_legend()
+if years_figure.open:
+    with years_figure, st.columns([3, 2])[0]:
+        ui.display.chart(charts.council_money_chart(history.years))
 
 # --- sickness absence beside sub-goal 1 -------------------------------------------------
 st.subheader(TEXT["sickness"])
@@ -311,35 +313,37 @@ else:
     )
     goal_1 = {year: t for (_, year), t in totals.items()}
     sickness_table = council_tables.council_sickness_table(counties, goal_1)
-    ui.display.show_table(
-        sickness_table,
-        key="sickness",
-        max_height=460,
-        download=ui.display.Download(
-            f"ia-rad-{slug}-sykefravaer",
-            title=f"{council.name}: sykefravær og delmål 1",
-            filters=[
-                *about_filters,
-                ("Statistikk", f"{series.measure}. Kilde: {series.source}"),
-                *left_out_about(counties[0].notes),  # as Oversikt's export says it
-            ],
-            upload_ids=money_uploads,
-            row_label="Antall år",
-            approved_only=approved_only,
-        ),
-    )
-    st.caption(
-        TEXT["sickness_caption"].format(
-            measure=ui.text.plain(series.measure), source=ui.text.plain(series.source)
+    sickness_tab, sickness_figure = ui.display.table_and_figure("rad_sickness_view")
+    with sickness_tab:
+        ui.display.show_table(
+            sickness_table,
+            key="sickness",
+            max_height=460,
+            download=ui.display.Download(
+                f"ia-rad-{slug}-sykefravaer",
+                title=f"{council.name}: sykefravær og delmål 1",
+                filters=[
+                    *about_filters,
+                    ("Statistikk", f"{series.measure}. Kilde: {series.source}"),
+                    *left_out_about(counties[0].notes),  # as Oversikt's export says it
+                ],
+                upload_ids=money_uploads,
+                row_label="Antall år",
+                approved_only=approved_only,
+            ),
         )
-        + "".join(f" {ui.text.plain(n)}" for n in shown_notes(counties[0].notes))
-    )
-    left, _ = st.columns([3, 2])
-    with left:
-        ui.display.chart(
-            charts.council_sickness_chart(counties, f"{series.measure}: {council.name}"),
-            caption=TEXT["sickness_chart"].format(source=ui.text.plain(series.source)),
+        st.caption(
+            TEXT["sickness_caption"].format(
+                measure=ui.text.plain(series.measure), source=ui.text.plain(series.source)
+            )
+            + "".join(f" {ui.text.plain(n)}" for n in shown_notes(counties[0].notes))
         )
+    if sickness_figure.open:
+        with sickness_figure, st.columns([3, 2])[0]:
+            ui.display.chart(
+                charts.council_sickness_chart(counties, f"{series.measure}: {council.name}"),
+                caption=TEXT["sickness_chart"].format(source=ui.text.plain(series.source)),
+            )
 
 
 # --- the action plan against what was done -----------------------------------------------
