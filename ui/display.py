@@ -497,7 +497,7 @@ def table_and_figure(key: str):
     """Two tabs, «Tabell» (chosen) and «Figur», whose choice reruns the page (``key``: the
     choice in the session). Draw the figure only when its tab is open (``.open``): a chart
     brings the largest script a page loads, and a visitor who does not ask for the figure
-    gets the page without it (Råd's two charts held its first table back by 0.7 s)."""
+    gets the page without it (Råd's two charts held its first table back by 0.6 s)."""
     return st.tabs(list(VIEWS), key=key, on_change="rerun")
 
 
