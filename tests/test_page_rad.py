@@ -15,6 +15,7 @@ from ia_data.output.charts import rows_of
 from ia_data.reporting.activities import activity_list
 from ia_data.storage import db
 from ia_data.storage.register import councils
+from ui.display import VIEWS
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +136,7 @@ def test_answers_one_period_per_tab(app_on, seeded_url, ids):
 
 def _answer_tabs(at) -> list[str]:
     """The answers' tabs (the sections' «Tabell» and «Figur» left out)."""
-    return [t.label for t in at.tabs if t.label not in ("Tabell", "Figur")]
+    return [t.label for t in at.tabs if t.label not in VIEWS]
 
 
 def test_the_figures_are_drawn_when_their_tab_is_opened(app_on, seeded_url, ids):

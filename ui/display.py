@@ -3,7 +3,8 @@ red, and the CSV and XLSX download buttons for exactly the table shown."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
@@ -493,12 +494,20 @@ def chart(figure: dict, caption: str | None = None) -> None:
 VIEWS = ("Tabell", "Figur")
 
 
-def table_and_figure(key: str):
-    """Two tabs, «Tabell» (chosen) and «Figur», whose choice reruns the page (``key``: the
-    choice in the session). Draw the figure only when its tab is open (``.open``): a chart
-    brings the largest script a page loads, and a visitor who does not ask for the figure
-    gets the page without it (Råd's two charts held its first table back by 0.6 s)."""
-    return st.tabs(list(VIEWS), key=key, on_change="rerun")
+@contextmanager
+def table_and_figure(key: str, figure: Callable[[], dict], caption: str | None = None):
+    """Tabs «Tabell» (chosen) and «Figur», whose choice reruns the page (``key``: the choice
+    in the session): the body of the ``with`` is the «Tabell» tab; ``figure()`` (a
+    specification for ``chart``, with ``caption``) is made and drawn in «Figur» only when
+    that tab is open. A chart brings the largest script a page loads, and a visitor who
+    does not ask for the figure gets the page without it (Råd's two charts held its first
+    table back by 0.6 s)."""
+    table_tab, figure_tab = st.tabs(list(VIEWS), key=key, on_change="rerun")
+    with table_tab:
+        yield
+    if figure_tab.open:
+        with figure_tab, st.columns([3, 2])[0]:
+            chart(figure(), caption=caption)
 
 
 def deviation_metric(found, kind, label: str, help_text: str, nobody: str) -> None:

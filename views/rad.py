@@ -4,6 +4,8 @@ meetings, and its money over the years. ``?rad=<id>`` opens a council directly."
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -273,8 +275,8 @@ if len(ranges) == 1:
     low, high = ranges.pop()
     alerts.append(columns.MEETINGS.needs(lambda v: not low <= v <= high))
     meetings_text = f"{low}–{high}"
-years_tab, years_figure = ui.display.table_and_figure("rad_years_view")
-with years_tab:
+money_chart = partial(charts.council_money_chart, history.years)
+with ui.display.table_and_figure("rad_years_view", money_chart):
     ui.display.show_table(
         years_table,
         bars=(columns.SHARE_USED,),
@@ -284,9 +286,6 @@ with years_tab:
     )
     st.caption(TEXT["years_caption"].format(meetings=meetings_text))
     ui.display.goal_legend()
-if years_figure.open:
-    with years_figure, st.columns([3, 2])[0]:
-        ui.display.chart(charts.council_money_chart(history.years))
 
 # --- sickness absence beside sub-goal 1 -------------------------------------------------
 st.subheader(TEXT["sickness"])
@@ -313,8 +312,11 @@ else:
     )
     goal_1 = {year: t for (_, year), t in totals.items()}
     sickness_table = council_tables.council_sickness_table(counties, goal_1)
-    sickness_tab, sickness_figure = ui.display.table_and_figure("rad_sickness_view")
-    with sickness_tab:
+    sickness_chart = partial(
+        charts.council_sickness_chart, counties, f"{series.measure}: {council.name}"
+    )
+    source = TEXT["sickness_chart"].format(source=ui.text.plain(series.source))
+    with ui.display.table_and_figure("rad_sickness_view", sickness_chart, caption=source):
         ui.display.show_table(
             sickness_table,
             key="sickness",
@@ -338,12 +340,6 @@ else:
             )
             + "".join(f" {ui.text.plain(n)}" for n in shown_notes(counties[0].notes))
         )
-    if sickness_figure.open:
-        with sickness_figure, st.columns([3, 2])[0]:
-            ui.display.chart(
-                charts.council_sickness_chart(counties, f"{series.measure}: {council.name}"),
-                caption=TEXT["sickness_chart"].format(source=ui.text.plain(series.source)),
-            )
 
 
 # --- the action plan against what was done -----------------------------------------------
